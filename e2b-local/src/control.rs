@@ -1,0 +1,481 @@
+//! The control plane (the real `api.e2b.app`): sandbox lifecycle, v1 and v2 routes, with the
+//! real server's status codes and messages. Every route but `/health` needs `X-API-KEY`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::error::{json_response, ApiError, ApiResult};
+use crate::idempotency::{self, Begin};
+use crate::listing::{self, ListQuery};
+use crate::query::Params;
+use crate::rfc3339::{self, MICROS_PER_SEC};
+use crate::sandboxes::{
+    self, NewSandbox, Sandbox, State as SandboxState, StoreError, CLIENT_ID, ENVD_VERSION, MAX_TIMEOUT_SECS,
+};
+use crate::{blocking, constant_time_eq, AppState};
+
+type AppRef = State<Arc<AppState>>;
+
+pub fn router(state: Arc<AppState>) -> Router {
+    let authenticated = Router::new()
+        .route("/sandboxes", post(create_v1).get(list_v1))
+        .route("/v2/sandboxes", post(create_v2).get(list_v2))
+        .route("/sandboxes/{id}", get(detail).delete(kill))
+        .route("/sandboxes/{id}/connect", post(connect_v1))
+        .route("/v2/sandboxes/{id}/connect", post(connect_v2))
+        .route("/sandboxes/{id}/resume", post(resume))
+        .route("/sandboxes/{id}/pause", post(pause))
+        .route("/sandboxes/{id}/timeout", post(set_timeout))
+        .route("/sandboxes/{id}/refreshes", post(refresh))
+        .route("/sandboxes/{id}/metrics", get(metrics))
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_api_key));
+    Router::new()
+        .route("/health", get(|| async { StatusCode::NO_CONTENT }))
+        .merge(authenticated)
+        .fallback(|| async { ApiError::not_found("Not found") })
+        .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed") })
+        .with_state(state)
+}
+
+async fn require_api_key(State(state): AppRef, request: Request, next: Next) -> Response {
+    match request.headers().get("x-api-key").map(HeaderValue::as_bytes) {
+        None | Some(b"") => ApiError::unauthorized("authorization header is missing").into_response(),
+        Some(key) if constant_time_eq(key, state.api_key.as_bytes()) => next.run(request).await,
+        Some(_) => {
+            ApiError::unauthorized("Invalid API key, please visit https://e2b.dev/docs/api-key for more information.")
+                .into_response()
+        }
+    }
+}
+
+/// The `{id}` of a route: a sandbox id, optionally with a `-<clientID>` suffix (dropped).
+struct SandboxId(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for SandboxId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let invalid = || ApiError::bad_request("Invalid sandbox ID");
+        let Path(raw) = Path::<String>::from_request_parts(parts, state).await.map_err(|_| invalid())?;
+        let id = match raw.split('-').collect::<Vec<_>>()[..] {
+            [id, _suffix] => id,
+            _ => raw.as_str(),
+        };
+        sandboxes::is_valid_id(id).then(|| SandboxId(id.to_string())).ok_or_else(invalid)
+    }
+}
+
+/// A request body, with the framework's rejections (too large, ...) as JSON errors.
+struct Body(Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        Bytes::from_request(request, state)
+            .await
+            .map(Body)
+            .map_err(|rejection| ApiError::new(rejection.status(), rejection.body_text()))
+    }
+}
+
+impl Body {
+    /// The JSON body, or `None` when it is empty (for routes whose body is optional).
+    fn json<T: DeserializeOwned>(&self) -> ApiResult<Option<T>> {
+        if self.0.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        serde_json::from_slice(&self.0).map(Some).map_err(parse_error)
+    }
+
+    /// The JSON body of a route that requires one.
+    fn required_json<T: DeserializeOwned>(&self) -> ApiResult<T> {
+        self.json()?.ok_or_else(|| ApiError::bad_request("Error when parsing request: the request body is empty"))
+    }
+}
+
+fn parse_error(e: serde_json::Error) -> ApiError {
+    ApiError::bad_request(format!("Error when parsing request: {e}"))
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::not_found(format!("Sandbox \"{id}\" doesn't exist or you don't have access to it"))
+}
+
+fn store_error(id: &str, e: StoreError) -> ApiError {
+    match e {
+        StoreError::NotFound => not_found(id),
+        StoreError::AlreadyPaused => {
+            ApiError::conflict(format!("Error pausing sandbox - sandbox '{id}' is already paused"))
+        }
+        StoreError::AlreadyRunning => ApiError::conflict(format!("Sandbox \"{id}\" is already running")),
+        StoreError::TemplateNotFound => ApiError::internal("template not found"),
+        StoreError::Io(e) => ApiError::internal(format!("Error when accessing sandbox \"{id}\": {e}")),
+    }
+}
+
+/// A timeout for a sandbox that already exists (connect, resume): 0 to 24 hours.
+fn check_timeout(secs: i64) -> ApiResult<i64> {
+    if secs < 0 {
+        return Err(ApiError::bad_request("Timeout must be greater than or equal to 0"));
+    }
+    check_max_timeout(secs)
+}
+
+fn check_max_timeout(secs: i64) -> ApiResult<i64> {
+    if secs > MAX_TIMEOUT_SECS {
+        return Err(ApiError::bad_request(format!("Timeout cannot be greater than {} hours", MAX_TIMEOUT_SECS / 3600)));
+    }
+    Ok(secs)
+}
+
+// ---- Response bodies ----
+
+/// `Sandbox`: the answer to create and connect.
+fn sandbox_json(s: &Sandbox) -> Value {
+    let mut v = json!({
+        "templateID": s.template_id,
+        "sandboxID": s.sandbox_id,
+        "alias": s.alias,
+        "clientID": CLIENT_ID,
+        "envdVersion": ENVD_VERSION,
+        "trafficAccessToken": null,
+        "domain": null,
+    });
+    if let Some(token) = &s.access_token {
+        v["envdAccessToken"] = token.as_str().into();
+    }
+    v
+}
+
+/// `ListedSandbox`: an entry of the lists.
+fn listed_json(s: &Sandbox) -> Value {
+    json!({
+        "templateID": s.template_id,
+        "alias": s.alias,
+        "sandboxID": s.sandbox_id,
+        "clientID": CLIENT_ID,
+        "startedAt": rfc3339::format(s.started_at),
+        "endAt": rfc3339::format(s.end_at),
+        "cpuCount": s.cpu_count,
+        "memoryMB": s.memory_mb,
+        "diskSizeMB": s.disk_size_mb,
+        "metadata": s.metadata,
+        "state": s.state.as_str(),
+        "envdVersion": ENVD_VERSION,
+        "volumeMounts": [],
+    })
+}
+
+/// `SandboxDetail`: the answer to `GET /sandboxes/{id}`.
+fn detail_json(s: &Sandbox) -> Value {
+    let mut v = listed_json(s);
+    if let Some(token) = &s.access_token {
+        v["envdAccessToken"] = token.as_str().into();
+    }
+    v["allowInternetAccess"] = s.allow_internet_access.into();
+    v["domain"] = Value::Null;
+    v["network"] = s.network.clone().unwrap_or_else(|| json!({}));
+    v["lifecycle"] = json!({
+        "autoResume": s.auto_resume,
+        "onTimeout": if s.auto_pause { "pause" } else { "kill" },
+    });
+    v
+}
+
+// ---- Create ----
+
+#[derive(Clone, Copy, PartialEq)]
+enum Version {
+    V1,
+    V2,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateBody {
+    #[serde(rename = "templateID")]
+    template_id: String,
+    timeout: Option<i64>,
+    auto_pause: Option<bool>,
+    auto_resume: Option<AutoResume>,
+    /// v1 only: `false` makes a sandbox without an envd access token. v2 ignores it.
+    secure: Option<bool>,
+    #[serde(rename = "allow_internet_access")]
+    allow_internet_access: Option<bool>,
+    network: Option<Value>,
+    metadata: Option<BTreeMap<String, String>>,
+    env_vars: Option<BTreeMap<String, String>>,
+    volume_mounts: Option<Vec<Value>>,
+}
+
+#[derive(Deserialize)]
+struct AutoResume {
+    enabled: bool,
+}
+
+async fn create_v1(State(state): AppRef, body: Body) -> Response {
+    create(state, Version::V1, None, body).await
+}
+
+async fn create_v2(State(state): AppRef, headers: HeaderMap, body: Body) -> Response {
+    create(state, Version::V2, headers.get("idempotency-key"), body).await
+}
+
+/// Create, with `Should-Retry: false` on every failure: none of them goes away on a replay.
+async fn create(state: Arc<AppState>, version: Version, key: Option<&HeaderValue>, body: Body) -> Response {
+    match create_sandbox(state, version, key, body).await {
+        Ok(response) => response,
+        Err(e) => {
+            let mut response = e.into_response();
+            response.headers_mut().insert("should-retry", HeaderValue::from_static("false"));
+            response
+        }
+    }
+}
+
+async fn create_sandbox(
+    state: Arc<AppState>,
+    version: Version,
+    key: Option<&HeaderValue>,
+    body: Body,
+) -> ApiResult<Response> {
+    let raw: Value = body.required_json()?;
+    let request: CreateBody = serde_json::from_value(raw.clone()).map_err(parse_error)?;
+    let timeout = request.timeout.unwrap_or(if version == Version::V2 { 300 } else { 15 });
+    if timeout <= 0 {
+        return Err(ApiError::bad_request("Timeout must be greater than 0"));
+    }
+    check_max_timeout(timeout)?;
+    if request.volume_mounts.is_some_and(|mounts| !mounts.is_empty()) {
+        return Err(ApiError::bad_request("Volume mounts are not supported by e2b-local"));
+    }
+    let new = NewSandbox {
+        template: request.template_id,
+        timeout_secs: timeout,
+        metadata: request.metadata.unwrap_or_default(),
+        env_vars: request.env_vars.unwrap_or_default(),
+        secure: version == Version::V2 || request.secure == Some(true),
+        auto_pause: request.auto_pause.unwrap_or(false),
+        auto_resume: request.auto_resume.is_some_and(|a| a.enabled),
+        allow_internet_access: request.allow_internet_access,
+        network: request.network,
+    };
+
+    let Some(key) = key else {
+        return Ok(json_response(StatusCode::CREATED, &create_in_store(&state, new).await?));
+    };
+    let key = key.to_str().ok().filter(|k| idempotency::is_valid_key(k)).ok_or_else(|| {
+        ApiError::bad_request("Invalid Idempotency-Key header: expected 1 to 255 characters of [a-z0-9-]")
+    })?;
+    // `Value` keeps object keys sorted, so the hash does not depend on their order.
+    let hash: String = Sha256::digest(raw.to_string()).iter().map(|b| format!("{b:02x}")).collect();
+    match state.idempotency.begin(key, &hash) {
+        Begin::Replay(response) => Ok(json_response(StatusCode::CREATED, &response)),
+        Begin::Mismatch => Err(ApiError::conflict("Idempotency key was already used with a different request body")
+            .with_error_code("idempotency_request_mismatch")),
+        Begin::InProgress => Err(ApiError::conflict("A request with this idempotency key is still in progress")
+            .with_error_code("idempotency_in_progress")),
+        Begin::Fresh => match create_in_store(&state, new).await {
+            Ok(response) => {
+                if let Err(e) = state.idempotency.finish(key, response.clone()) {
+                    eprintln!("e2b-local: saving idempotency key failed: {e}");
+                }
+                Ok(json_response(StatusCode::CREATED, &response))
+            }
+            Err(e) => {
+                state.idempotency.abandon(key);
+                Err(e)
+            }
+        },
+    }
+}
+
+async fn create_in_store(state: &Arc<AppState>, new: NewSandbox) -> ApiResult<Value> {
+    let store = state.store.clone();
+    let template = new.template.clone();
+    let sbx = blocking(move || {
+        store.create(new).map_err(|e| match e {
+            StoreError::TemplateNotFound => ApiError::not_found(format!("template '{template}' not found")),
+            StoreError::Io(e) => ApiError::internal(format!("Failed to create sandbox: {e}")),
+            other => ApiError::internal(format!("Failed to create sandbox: {other:?}")),
+        })
+    })
+    .await?;
+    Ok(sandbox_json(&sbx))
+}
+
+// ---- Lists ----
+
+async fn list_v2(State(state): AppRef, uri: Uri) -> ApiResult<Response> {
+    let query = ListQuery::parse_v2(&Params::parse(uri.query())?)?;
+    let page = listing::select(state.store.all(), &query);
+    let body: Vec<Value> = page.sandboxes.iter().map(listed_json).collect();
+    let mut response = json_response(StatusCode::OK, &Value::Array(body));
+    let headers = response.headers_mut();
+    if let Some(token) = page.next_token.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        headers.insert("x-next-token", token);
+    }
+    if let Some(total) = page.total_running {
+        headers.insert("x-total-running", HeaderValue::from(total));
+    }
+    Ok(response)
+}
+
+async fn list_v1(State(state): AppRef, uri: Uri) -> ApiResult<Response> {
+    let query = ListQuery::parse_v1(&Params::parse(uri.query())?)?;
+    let page = listing::select(state.store.all(), &query);
+    Ok(json_response(StatusCode::OK, &page.sandboxes.iter().map(listed_json).collect::<Value>()))
+}
+
+// ---- One sandbox ----
+
+async fn detail(State(state): AppRef, SandboxId(id): SandboxId) -> ApiResult<Response> {
+    let sbx = state.store.get(&id).ok_or_else(|| not_found(&id))?;
+    Ok(json_response(StatusCode::OK, &detail_json(&sbx)))
+}
+
+async fn kill(State(state): AppRef, SandboxId(id): SandboxId) -> ApiResult<StatusCode> {
+    let store = state.store.clone();
+    blocking(move || store.kill(&id).map_err(|e| store_error(&id, e))).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct ConnectBody {
+    timeout: Option<i64>,
+    /// `false` asks for a cold boot. Without processes to keep, that is a plain resume here.
+    #[serde(rename = "memory")]
+    _memory: Option<bool>,
+}
+
+async fn connect_v1(state: AppRef, id: SandboxId, body: Body) -> ApiResult<Response> {
+    let request: ConnectBody = body.required_json()?;
+    let timeout =
+        request.timeout.ok_or_else(|| ApiError::bad_request("Error when parsing request: timeout is required"))?;
+    connect(state, id, timeout).await
+}
+
+async fn connect_v2(state: AppRef, id: SandboxId, body: Body) -> ApiResult<Response> {
+    let request: Option<ConnectBody> = body.json()?;
+    connect(state, id, request.and_then(|r| r.timeout).unwrap_or(300)).await
+}
+
+/// 200 when the sandbox was running (its timeout only extended), 201 when it was resumed.
+async fn connect(State(state): AppRef, SandboxId(id): SandboxId, timeout: i64) -> ApiResult<Response> {
+    let timeout = check_timeout(timeout)?;
+    let store = state.store.clone();
+    let (sbx, resumed) = blocking(move || store.connect(&id, timeout).map_err(|e| store_error(&id, e))).await?;
+    let status = if resumed { StatusCode::CREATED } else { StatusCode::OK };
+    Ok(json_response(status, &sandbox_json(&sbx)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ResumeBody {
+    timeout: Option<i64>,
+    auto_pause: Option<bool>,
+}
+
+/// The deprecated resume: 201 for a paused sandbox, 409 for a running one.
+async fn resume(State(state): AppRef, SandboxId(id): SandboxId, body: Body) -> ApiResult<Response> {
+    let request: Option<ResumeBody> = body.json()?;
+    let timeout = check_timeout(request.as_ref().and_then(|r| r.timeout).unwrap_or(15))?;
+    let auto_pause = request.and_then(|r| r.auto_pause);
+    let store = state.store.clone();
+    let sbx = blocking(move || store.resume(&id, timeout, auto_pause).map_err(|e| store_error(&id, e))).await?;
+    Ok(json_response(StatusCode::CREATED, &sandbox_json(&sbx)))
+}
+
+/// Accepted pause options. Both kinds of snapshot keep the files, which is all there is to keep.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PauseBody {
+    #[serde(rename = "memory")]
+    _memory: Option<bool>,
+    #[serde(rename = "requireHealthyGuest")]
+    _require_healthy_guest: Option<bool>,
+}
+
+async fn pause(State(state): AppRef, SandboxId(id): SandboxId, body: Body) -> ApiResult<StatusCode> {
+    body.json::<PauseBody>()?;
+    let store = state.store.clone();
+    blocking(move || store.pause(&id).map_err(|e| store_error(&id, e))).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct TimeoutBody {
+    timeout: i64,
+}
+
+/// Sets the timeout to `timeout` seconds from now; negative is 0, which ends the sandbox now.
+async fn set_timeout(State(state): AppRef, SandboxId(id): SandboxId, body: Body) -> ApiResult<StatusCode> {
+    let secs = check_max_timeout(body.required_json::<TimeoutBody>()?.timeout.max(0))?;
+    let store = state.store.clone();
+    blocking(move || store.set_timeout(&id, secs).map_err(|e| store_error(&id, e))).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct RefreshBody {
+    duration: Option<i64>,
+}
+
+/// Keeps the sandbox alive for `duration` seconds (default and minimum 15, at most 3600).
+async fn refresh(State(state): AppRef, SandboxId(id): SandboxId, body: Body) -> ApiResult<StatusCode> {
+    let duration = body.json::<RefreshBody>()?.and_then(|r| r.duration).unwrap_or(15);
+    if !(0..=3600).contains(&duration) {
+        return Err(ApiError::bad_request("duration must be between 0 and 3600"));
+    }
+    let store = state.store.clone();
+    blocking(move || store.refresh(&id, duration.max(15)).map_err(|e| store_error(&id, e))).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// One current sample for a running sandbox: the sizes it reports, and no measured load.
+async fn metrics(State(state): AppRef, SandboxId(id): SandboxId, uri: Uri) -> ApiResult<Response> {
+    let params = Params::parse(uri.query())?;
+    let bound = |name: &str| -> ApiResult<Option<i64>> {
+        params
+            .get(name)
+            .map(|raw| {
+                raw.parse::<i64>()
+                    .map_err(|_| ApiError::bad_request(format!("Invalid format for parameter {name}: '{raw}'")))
+            })
+            .transpose()
+    };
+    let (start, end) = (bound("start")?, bound("end")?);
+    let sbx = state.store.get(&id).ok_or_else(|| not_found(&id))?;
+    let now = rfc3339::now();
+    let now_secs = now / MICROS_PER_SEC;
+    let in_window = start.is_none_or(|s| s <= now_secs) && end.is_none_or(|e| e >= now_secs);
+    let mut samples = Vec::new();
+    if sbx.state == SandboxState::Running && in_window {
+        samples.push(json!({
+            "timestamp": rfc3339::format(now),
+            "timestampUnix": now_secs,
+            "cpuCount": sbx.cpu_count,
+            "cpuUsedPct": 0.0,
+            "memUsed": 0,
+            "memTotal": u64::from(sbx.memory_mb) << 20,
+            "memCache": 0,
+            "diskUsed": 0,
+            "diskTotal": u64::from(sbx.disk_size_mb) << 20,
+        }));
+    }
+    Ok(json_response(StatusCode::OK, &Value::Array(samples)))
+}

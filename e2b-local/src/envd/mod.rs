@@ -1,0 +1,48 @@
+//! envd, the agent inside each sandbox (port 49983): its HTTP routes behind its access-token
+//! check. The Connect-RPC services (filesystem, process) will join this router.
+
+mod auth;
+mod files;
+mod multipart;
+
+use std::path::PathBuf;
+
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tower::ServiceExt;
+
+use crate::error::ApiError;
+
+/// The sandbox a request is for, handed to the routes as a request extension.
+#[derive(Clone, Debug)]
+pub struct Sandbox {
+    /// The sandbox's `/`.
+    pub fs_dir: PathBuf,
+    pub access_token: Option<String>,
+}
+
+pub fn router() -> Router {
+    Router::new()
+        .route("/health", get(|| async { StatusCode::NO_CONTENT }))
+        .route("/files", get(files::download).post(files::upload))
+        .fallback(|| async { ApiError::not_found("Not Found") })
+        .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed") })
+}
+
+/// Serves one request for a running sandbox: the token check first (as envd's middleware
+/// wraps every route, unknown ones included), then the routes.
+pub async fn serve(router: Router, sandbox: Sandbox, mut request: Request) -> Response {
+    if !auth::is_open(request.method(), request.uri().path()) {
+        if let Err(e) = auth::check_access_token(sandbox.access_token.as_deref(), request.headers()) {
+            return e.into_response();
+        }
+    }
+    request.extensions_mut().insert(sandbox);
+    match router.oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}

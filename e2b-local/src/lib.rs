@@ -1,0 +1,339 @@
+//! `e2b-local`: an offline server that the official E2B SDKs accept as E2B. One port serves the
+//! control plane (create, connect, list, pause, kill, ...) and, routed by the
+//! `E2b-Sandbox-Id`/`E2b-Sandbox-Port` headers, each sandbox's envd. A sandbox is a folder in
+//! the data directory, and it survives restarts.
+//!
+//! In-process use, as the client's integration tests do:
+//!
+//! ```no_run
+//! let server = e2b_local::Server::start(e2b_local::Options::new("/tmp/e2b-data"))?;
+//! println!("E2B_API_URL={} E2B_API_KEY={}", server.url(), server.api_key());
+//! server.stop();
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+mod control;
+mod envd;
+mod error;
+mod idempotency;
+mod listing;
+mod paths;
+mod persist;
+mod query;
+mod rfc3339;
+mod router;
+mod sandboxes;
+mod stream;
+
+use std::future::Future;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use tokio::net::TcpListener;
+use tokio::sync::{oneshot, watch};
+
+use crate::error::{ApiError, ApiResult};
+use crate::idempotency::Idempotency;
+use crate::paths::SandboxRoot;
+use crate::sandboxes::Store;
+
+/// How long a stopping server waits for requests in flight (a long download, say).
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Where and how to serve.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The address to listen on, e.g. `127.0.0.1`.
+    pub host: String,
+    /// The port; 0 picks a free one.
+    pub port: u16,
+    /// Templates, sandboxes and the API key live here.
+    pub data_dir: PathBuf,
+    /// The API key clients must send; `None` uses the one kept in `<data_dir>/api-key`,
+    /// created on first use.
+    pub api_key: Option<String>,
+}
+
+impl Options {
+    /// `127.0.0.1`, a free port, the key kept in `data_dir`.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Options {
+        Options { host: "127.0.0.1".into(), port: 0, data_dir: data_dir.into(), api_key: None }
+    }
+}
+
+/// What every request handler shares.
+struct AppState {
+    api_key: String,
+    store: Arc<Store>,
+    idempotency: Idempotency,
+    /// Held while serving: one data directory, one server.
+    _data_dir_lock: std::fs::File,
+}
+
+/// A server bound to its port and loaded from its data directory, ready to serve.
+pub struct Instance {
+    listener: TcpListener,
+    addr: SocketAddr,
+    state: Arc<AppState>,
+}
+
+impl Instance {
+    /// Binds the port and loads the data directory. Fails when the kernel lacks `openat2(2)`,
+    /// which file access needs for confinement.
+    pub async fn bind(options: Options) -> io::Result<Instance> {
+        SandboxRoot::check_supported()?;
+        let data_dir = options.data_dir.clone();
+        let state = tokio::task::spawn_blocking(move || -> io::Result<AppState> {
+            std::fs::create_dir_all(&data_dir)?;
+            let data_dir_lock = lock_data_dir(&data_dir)?;
+            let api_key = match options.api_key {
+                Some(key) => key,
+                None => load_or_create_api_key(&data_dir)?,
+            };
+            Ok(AppState {
+                api_key,
+                store: Arc::new(Store::open(&data_dir)?),
+                idempotency: Idempotency::open(data_dir.join("idempotency.json"))?,
+                _data_dir_lock: data_dir_lock,
+            })
+        })
+        .await
+        .map_err(io::Error::other)??;
+        let listener = TcpListener::bind((options.host.as_str(), options.port)).await?;
+        let addr = listener.local_addr()?;
+        Ok(Instance { listener, addr, state: Arc::new(state) })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`: the value for both `E2B_API_URL` and `E2B_SANDBOX_URL`.
+    pub fn url(&self) -> String {
+        url_for(self.addr)
+    }
+
+    pub fn api_key(&self) -> &str {
+        &self.state.api_key
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight finish (for a few
+    /// seconds at most).
+    pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+        let timers = tokio::spawn(self.state.store.clone().run_timers());
+        let (stopping_tx, stopping_rx) = watch::channel(false);
+        let app = router::app(self.state);
+        let graceful = axum::serve(self.listener, app).with_graceful_shutdown(async move {
+            let mut stopping = stopping_rx;
+            let _ = stopping.wait_for(|stopping| *stopping).await;
+        });
+        let grace_over = async move {
+            shutdown.await;
+            let _ = stopping_tx.send(true);
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        };
+        let result = tokio::select! {
+            result = std::future::IntoFuture::into_future(graceful) => result,
+            () = grace_over => Ok(()),
+        };
+        timers.abort();
+        result
+    }
+}
+
+/// A server running on its own thread and Tokio runtime; dropping it stops it.
+pub struct Server {
+    addr: SocketAddr,
+    api_key: String,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Starts serving and returns once the port is listening.
+    pub fn start(options: Options) -> io::Result<Server> {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let thread = std::thread::Builder::new().name("e2b-local".into()).spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+                Ok(runtime) => runtime,
+                Err(e) => return drop(ready_tx.send(Err(e))),
+            };
+            match runtime.block_on(Instance::bind(options)) {
+                Ok(instance) => {
+                    let _ = ready_tx.send(Ok((instance.addr(), instance.api_key().to_string())));
+                    if let Err(e) = runtime.block_on(instance.serve(async move { drop(stop_rx.await) })) {
+                        eprintln!("e2b-local: server failed: {e}");
+                    }
+                }
+                Err(e) => drop(ready_tx.send(Err(e))),
+            }
+            runtime.shutdown_timeout(Duration::from_secs(1));
+        })?;
+        match ready_rx.recv() {
+            Ok(Ok((addr, api_key))) => Ok(Server { addr, api_key, stop: Some(stop_tx), thread: Some(thread) }),
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                Err(e)
+            }
+            Err(_) => Err(io::Error::other("the e2b-local server thread ended before it was ready")),
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`: the value for both `E2B_API_URL` and `E2B_SANDBOX_URL`.
+    pub fn url(&self) -> String {
+        url_for(self.addr)
+    }
+
+    pub fn api_key(&self) -> &str {
+        &self.api_key
+    }
+
+    /// Stops serving and waits until the port is closed.
+    pub fn stop(mut self) {
+        self.shut_down();
+    }
+
+    fn shut_down(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.shut_down();
+    }
+}
+
+fn url_for(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}", SocketAddr::new(ip, addr.port()))
+}
+
+/// Takes an exclusive lock on `<data_dir>/lock`, so that two servers never manage the same
+/// sandboxes; the lock goes with the returned file.
+fn lock_data_dir(data_dir: &std::path::Path) -> io::Result<std::fs::File> {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(data_dir.join("lock"))?;
+    // SAFETY: `flock` on a descriptor this function owns.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        let err = io::Error::last_os_error();
+        if err.raw_os_error() == Some(libc::EWOULDBLOCK) {
+            let message = format!("the data directory {} is in use by another e2b-local", data_dir.display());
+            return Err(io::Error::new(io::ErrorKind::ResourceBusy, message));
+        }
+        return Err(err);
+    }
+    Ok(file)
+}
+
+/// The key in `<data_dir>/api-key`, or a new `e2b_` + 40 hex characters saved there.
+fn load_or_create_api_key(data_dir: &std::path::Path) -> io::Result<String> {
+    let path = data_dir.join("api-key");
+    match std::fs::read_to_string(&path) {
+        Ok(key) if !key.trim().is_empty() => return Ok(key.trim().to_string()),
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let key = format!("e2b_{}", persist::random_hex(20)?);
+    persist::write_atomic(&path, format!("{key}\n").as_bytes())?;
+    Ok(key)
+}
+
+/// Runs blocking work (file system, state files) off the async workers.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is shutting down")),
+    }
+}
+
+/// Compares secrets in time independent of where they differ.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_point_at_loopback_for_wildcard_binds() {
+        assert_eq!(url_for("0.0.0.0:80".parse().unwrap()), "http://127.0.0.1:80");
+        assert_eq!(url_for("[::]:80".parse().unwrap()), "http://[::1]:80");
+        assert_eq!(url_for("127.0.0.1:49982".parse().unwrap()), "http://127.0.0.1:49982");
+    }
+
+    #[test]
+    fn the_api_key_is_created_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = load_or_create_api_key(dir.path()).unwrap();
+        assert!(key.starts_with("e2b_") && key.len() == 44);
+        assert_eq!(load_or_create_api_key(dir.path()).unwrap(), key);
+    }
+
+    /// The status line of a plain HTTP/1.1 request.
+    fn status(server: &Server, request: &str) -> String {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(server.addr()).unwrap();
+        write!(stream, "{request}\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response.lines().next().unwrap_or_default().to_string()
+    }
+
+    #[test]
+    fn servers_run_side_by_side_and_restart_on_the_same_data() {
+        let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let a = Server::start(Options::new(dir_a.path())).unwrap();
+        let b = Server::start(Options { api_key: Some("e2b_given".into()), ..Options::new(dir_b.path()) }).unwrap();
+        assert_ne!(a.addr(), b.addr());
+        assert_eq!(b.api_key(), "e2b_given");
+        assert_eq!(status(&a, "GET /health HTTP/1.1"), "HTTP/1.1 204 No Content");
+        assert_eq!(status(&b, "GET /v2/sandboxes HTTP/1.1"), "HTTP/1.1 401 Unauthorized");
+
+        let key = a.api_key().to_string();
+        a.stop();
+        drop(b);
+        let again = Server::start(Options::new(dir_a.path())).unwrap();
+        assert_eq!(again.api_key(), key);
+        assert_eq!(status(&again, "GET /health HTTP/1.1"), "HTTP/1.1 204 No Content");
+    }
+
+    #[test]
+    fn start_fails_cleanly_when_the_port_or_the_data_is_taken() {
+        let (dir, other) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let first = Server::start(Options::new(dir.path())).unwrap();
+        let taken = Options { port: first.addr().port(), ..Options::new(other.path()) };
+        assert_eq!(Server::start(taken).err().unwrap().kind(), io::ErrorKind::AddrInUse);
+        let shared = Server::start(Options::new(dir.path())).err().unwrap();
+        assert!(shared.to_string().contains("in use by another e2b-local"), "{shared}");
+    }
+
+    #[test]
+    fn compares_secrets() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

@@ -1,0 +1,79 @@
+//! Small durable-file and randomness helpers shared by the state files.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+/// Replaces `path` atomically: a crash leaves either the old or the new content, never a mix.
+/// The file is private to the owner: state files hold API keys and access tokens.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut tmp_name = path.as_os_str().to_owned();
+    tmp_name.push(".tmp");
+    let tmp = Path::new(&tmp_name);
+    let mut file = OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(tmp, path)?;
+    sync_dir(path.parent().unwrap_or(Path::new(".")))
+}
+
+/// Makes a directory's entries (a create, rename or delete in it) durable.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// `n` bytes from the OS random number generator.
+pub fn random_bytes(n: usize) -> io::Result<Vec<u8>> {
+    let mut bytes = vec![0; n];
+    getrandom::fill(&mut bytes).map_err(|e| io::Error::other(format!("OS random number generator: {e}")))?;
+    Ok(bytes)
+}
+
+/// `n` random bytes as lower-case hex.
+pub fn random_hex(n: usize) -> io::Result<String> {
+    Ok(random_bytes(n)?.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// `len` random characters of `[a-z0-9]`, uniformly drawn (bytes past 252 are redrawn).
+pub fn random_alphanumeric(len: usize) -> io::Result<String> {
+    const ALPHABET: &[u8; 36] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut out = String::with_capacity(len);
+    while out.len() < len {
+        for b in random_bytes(len)? {
+            if b < 252 && out.len() < len {
+                out.push(ALPHABET[(b % 36) as usize] as char);
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_atomically_and_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        write_atomic(&path, b"one").unwrap();
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    #[test]
+    fn random_strings_have_the_right_shape() {
+        let id = random_alphanumeric(20).unwrap();
+        assert_eq!(id.len(), 20);
+        assert!(id.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        let hex = random_hex(20).unwrap();
+        assert_eq!(hex.len(), 40);
+        assert!(hex.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert_ne!(random_hex(16).unwrap(), random_hex(16).unwrap());
+    }
+}

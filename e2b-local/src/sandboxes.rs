@@ -1,0 +1,556 @@
+//! Sandboxes: their state, its persistence in the data directory, timeouts, pause and resume.
+//!
+//! Layout of the data directory:
+//! - `templates/<name>/`: a template's file tree; a new sandbox's `/` starts as a copy of it.
+//! - `sandboxes/<id>/sandbox.json`: a sandbox's state, replaced atomically on every change.
+//! - `sandboxes/<id>/fs/`: the sandbox's root folder, which envd serves.
+//!
+//! A sandbox is created under `sandboxes/.tmp-<id>` and renamed into place, and killed by a
+//! rename to `sandboxes/.trash-<id>` before its files are deleted, so a crash never leaves a
+//! half-made or half-deleted sandbox that would load on the next start.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::io;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::Notify;
+
+use crate::persist;
+use crate::rfc3339::{self, Micros, MICROS_PER_SEC};
+
+/// The envd version we report: the current real one, so that no SDK feature gate trips.
+pub const ENVD_VERSION: &str = "0.6.13";
+/// The deprecated `clientID` every response still carries.
+pub const CLIENT_ID: &str = "6532622b";
+/// The longest timeout a sandbox can be given (the real Pro tier's limit).
+pub const MAX_TIMEOUT_SECS: i64 = 24 * 3600;
+/// Templates that always exist (created empty when missing).
+pub const BUILTIN_TEMPLATES: [&str; 2] = ["base", "code-interpreter-v1"];
+/// The floor of the timeout a sandbox gets when traffic auto-resumes it (as the real proxy).
+const MIN_AUTO_RESUME_SECS: i64 = 60;
+
+/// Whether `id` has the shape of a sandbox id: `^[a-z0-9]+$` (ours have 20 characters).
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Running,
+    Paused,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Running => "running",
+            State::Paused => "paused",
+        }
+    }
+}
+
+/// Everything known about one sandbox; this is also the content of its `sandbox.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sandbox {
+    pub sandbox_id: String,
+    pub template_id: String,
+    pub alias: String,
+    pub metadata: BTreeMap<String, String>,
+    pub env_vars: BTreeMap<String, String>,
+    #[serde(with = "rfc3339::as_string")]
+    pub started_at: Micros,
+    /// When the timeout fires (running), or when the sandbox was paused (paused).
+    #[serde(with = "rfc3339::as_string")]
+    pub end_at: Micros,
+    pub state: State,
+    /// Pause instead of kill when the timeout fires.
+    pub auto_pause: bool,
+    /// Resume when envd traffic reaches the paused sandbox.
+    pub auto_resume: bool,
+    /// The timeout given at creation, the base of the auto-resume timeout.
+    pub timeout_secs: i64,
+    /// The `X-Access-Token` envd requires; `None` for an insecure (v1 `secure: false`) sandbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_internet_access: Option<bool>,
+    /// The `network` object given at creation, reported back as it was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<serde_json::Value>,
+    pub cpu_count: u32,
+    pub memory_mb: u32,
+    pub disk_size_mb: u32,
+}
+
+/// What a create request asks for, already validated.
+#[derive(Debug, Default)]
+pub struct NewSandbox {
+    pub template: String,
+    pub timeout_secs: i64,
+    pub metadata: BTreeMap<String, String>,
+    pub env_vars: BTreeMap<String, String>,
+    pub secure: bool,
+    pub auto_pause: bool,
+    pub auto_resume: bool,
+    pub allow_internet_access: Option<bool>,
+    pub network: Option<serde_json::Value>,
+}
+
+#[derive(Debug)]
+pub enum StoreError {
+    NotFound,
+    AlreadyPaused,
+    AlreadyRunning,
+    TemplateNotFound,
+    Io(io::Error),
+}
+
+impl From<io::Error> for StoreError {
+    fn from(e: io::Error) -> Self {
+        StoreError::Io(e)
+    }
+}
+
+/// Where envd requests for a running sandbox go.
+#[derive(Clone, Debug)]
+pub struct EnvdTarget {
+    pub fs_dir: PathBuf,
+    pub access_token: Option<String>,
+}
+
+/// All sandboxes of one server, in memory and on disk.
+pub struct Store {
+    sandboxes_dir: PathBuf,
+    templates_dir: PathBuf,
+    sandboxes: Mutex<HashMap<String, Sandbox>>,
+    /// Wakes the timer task when a deadline may have moved earlier.
+    deadline_changed: Notify,
+}
+
+impl Store {
+    /// Loads every sandbox under `data_dir`, creating the layout on first use. Timeouts that
+    /// passed while the server was down take effect before this returns.
+    pub fn open(data_dir: &Path) -> io::Result<Store> {
+        let sandboxes_dir = data_dir.join("sandboxes");
+        let templates_dir = data_dir.join("templates");
+        fs::create_dir_all(&sandboxes_dir)?;
+        for name in BUILTIN_TEMPLATES {
+            fs::create_dir_all(templates_dir.join(name))?;
+        }
+        let mut sandboxes = HashMap::new();
+        for entry in fs::read_dir(&sandboxes_dir)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(".tmp-") || name.starts_with(".trash-") {
+                fs::remove_dir_all(entry.path())?;
+                continue;
+            }
+            match load_sandbox(&entry.path()) {
+                Ok(sbx) if sbx.sandbox_id == name => {
+                    sandboxes.insert(name, sbx);
+                }
+                Ok(_) => eprintln!("e2b-local: skipping {}: its id does not match its folder", entry.path().display()),
+                Err(e) => eprintln!("e2b-local: skipping {}: {e}", entry.path().display()),
+            }
+        }
+        let store =
+            Store { sandboxes_dir, templates_dir, sandboxes: Mutex::new(sandboxes), deadline_changed: Notify::new() };
+        store.expire_due();
+        Ok(store)
+    }
+
+    /// Creates a running sandbox whose files are a copy of its template.
+    pub fn create(&self, new: NewSandbox) -> Result<Sandbox, StoreError> {
+        let template_dir = self.template_dir(&new.template).ok_or(StoreError::TemplateNotFound)?;
+        let id = persist::random_alphanumeric(20)?;
+        let access_token = if new.secure { Some(persist::random_hex(32)?) } else { None };
+        let staging = self.sandboxes_dir.join(format!(".tmp-{id}"));
+        let result = (|| {
+            fs::create_dir(&staging)?;
+            let fs_dir = staging.join("fs");
+            copy_tree(&template_dir, &fs_dir)?;
+            ensure_dir(&fs_dir.join("home/user"), 0o755)?;
+            ensure_dir(&fs_dir.join("tmp"), 0o1777)?;
+            let now = rfc3339::now();
+            let sbx = Sandbox {
+                sandbox_id: id.clone(),
+                template_id: new.template.clone(),
+                alias: new.template,
+                metadata: new.metadata,
+                env_vars: new.env_vars,
+                started_at: now,
+                end_at: now + new.timeout_secs * MICROS_PER_SEC,
+                state: State::Running,
+                auto_pause: new.auto_pause,
+                auto_resume: new.auto_resume,
+                timeout_secs: new.timeout_secs,
+                access_token,
+                allow_internet_access: new.allow_internet_access,
+                network: new.network,
+                cpu_count: 2,
+                memory_mb: 512,
+                disk_size_mb: 2048,
+            };
+            persist::write_atomic(&staging.join("sandbox.json"), &state_json(&sbx)?)?;
+            Ok::<_, io::Error>(sbx)
+        })();
+        let sbx = match result {
+            Ok(sbx) => sbx,
+            Err(e) => {
+                let _ = fs::remove_dir_all(&staging);
+                return Err(e.into());
+            }
+        };
+        let mut sandboxes = self.lock();
+        fs::rename(&staging, self.sandboxes_dir.join(&id))?;
+        persist::sync_dir(&self.sandboxes_dir)?;
+        sandboxes.insert(id, sbx.clone());
+        drop(sandboxes);
+        self.deadline_changed.notify_one();
+        Ok(sbx)
+    }
+
+    pub fn get(&self, id: &str) -> Option<Sandbox> {
+        self.lock().get(id).cloned()
+    }
+
+    pub fn all(&self) -> Vec<Sandbox> {
+        self.lock().values().cloned().collect()
+    }
+
+    /// `connect`: a running sandbox's timeout is only ever extended (answer `false`); a paused
+    /// one is resumed with the new timeout (answer `true`).
+    pub fn connect(&self, id: &str, timeout_secs: i64) -> Result<(Sandbox, bool), StoreError> {
+        self.update(id, |sbx, now| {
+            let end = now + timeout_secs * MICROS_PER_SEC;
+            match sbx.state {
+                State::Running => {
+                    sbx.end_at = sbx.end_at.max(end);
+                    Ok(false)
+                }
+                State::Paused => {
+                    sbx.state = State::Running;
+                    sbx.end_at = end;
+                    Ok(true)
+                }
+            }
+        })
+    }
+
+    /// The deprecated `resume`: only a paused sandbox can be resumed.
+    pub fn resume(&self, id: &str, timeout_secs: i64, auto_pause: Option<bool>) -> Result<Sandbox, StoreError> {
+        self.update(id, |sbx, now| {
+            if sbx.state == State::Running {
+                return Err(StoreError::AlreadyRunning);
+            }
+            sbx.state = State::Running;
+            sbx.end_at = now + timeout_secs * MICROS_PER_SEC;
+            if let Some(auto_pause) = auto_pause {
+                sbx.auto_pause = auto_pause;
+            }
+            Ok(())
+        })
+        .map(|(sbx, ())| sbx)
+    }
+
+    pub fn pause(&self, id: &str) -> Result<(), StoreError> {
+        self.update(id, |sbx, now| {
+            if sbx.state == State::Paused {
+                return Err(StoreError::AlreadyPaused);
+            }
+            sbx.state = State::Paused;
+            sbx.end_at = now;
+            Ok(())
+        })
+        .map(drop)
+    }
+
+    /// Sets a running sandbox's timeout to `secs` from now; it can shorten it, and 0 ends it.
+    pub fn set_timeout(&self, id: &str, secs: i64) -> Result<(), StoreError> {
+        self.keep_alive(id, secs, true)
+    }
+
+    /// Extends a running sandbox's timeout to at least `secs` from now.
+    pub fn refresh(&self, id: &str, secs: i64) -> Result<(), StoreError> {
+        self.keep_alive(id, secs, false)
+    }
+
+    fn keep_alive(&self, id: &str, secs: i64, allow_shorter: bool) -> Result<(), StoreError> {
+        self.update(id, |sbx, now| {
+            if sbx.state != State::Running {
+                return Err(StoreError::NotFound);
+            }
+            let end = now + secs * MICROS_PER_SEC;
+            sbx.end_at = if allow_shorter { end } else { sbx.end_at.max(end) };
+            Ok(())
+        })
+        .map(drop)
+    }
+
+    /// Kills a sandbox, running or paused, and deletes its files.
+    pub fn kill(&self, id: &str) -> Result<(), StoreError> {
+        self.remove_if(id, |_| true).and_then(|removed| if removed { Ok(()) } else { Err(StoreError::NotFound) })
+    }
+
+    /// The envd target of a running sandbox. A paused one with auto-resume is resumed first,
+    /// with its creation timeout (at least a minute); any other paused one has none.
+    pub fn envd_target(&self, id: &str) -> Option<EnvdTarget> {
+        let mut sbx = self.get(id)?;
+        if sbx.state == State::Paused {
+            if !sbx.auto_resume {
+                return None;
+            }
+            sbx = self.connect(id, sbx.timeout_secs.max(MIN_AUTO_RESUME_SECS)).ok()?.0;
+        }
+        Some(EnvdTarget { fs_dir: self.sandboxes_dir.join(id).join("fs"), access_token: sbx.access_token })
+    }
+
+    /// Applies every timeout that is due (pause or kill) and returns the next deadline.
+    pub fn expire_due(&self) -> Option<Micros> {
+        let now = rfc3339::now();
+        let is_due = |sbx: &Sandbox| sbx.state == State::Running && sbx.end_at <= now;
+        let due: Vec<(String, bool)> =
+            self.lock().values().filter(|s| is_due(s)).map(|s| (s.sandbox_id.clone(), s.auto_pause)).collect();
+        for (id, auto_pause) in due {
+            let result = if auto_pause {
+                self.update(&id, |sbx, _| {
+                    if is_due(sbx) {
+                        sbx.state = State::Paused;
+                    }
+                    Ok(())
+                })
+                .map(drop)
+            } else {
+                self.remove_if(&id, is_due).map(drop)
+            };
+            if let Err(e) = result {
+                eprintln!("e2b-local: timeout of sandbox {id} failed: {e:?}");
+            }
+        }
+        self.lock().values().filter(|s| s.state == State::Running).map(|s| s.end_at).min()
+    }
+
+    /// Runs the timeouts for as long as the server runs.
+    pub async fn run_timers(self: Arc<Self>) {
+        loop {
+            let store = self.clone();
+            let next = tokio::task::spawn_blocking(move || store.expire_due()).await.ok().flatten();
+            match next {
+                Some(deadline) => {
+                    let wait = Duration::from_micros((deadline - rfc3339::now()).max(0) as u64);
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = self.deadline_changed.notified() => {}
+                    }
+                }
+                None => self.deadline_changed.notified().await,
+            }
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Sandbox>> {
+        self.sandboxes.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Changes one sandbox: `change` edits a copy, which is saved before it replaces the
+    /// sandbox in memory, so memory never runs ahead of the disk.
+    fn update<R>(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut Sandbox, Micros) -> Result<R, StoreError>,
+    ) -> Result<(Sandbox, R), StoreError> {
+        let mut sandboxes = self.lock();
+        let current = sandboxes.get(id).ok_or(StoreError::NotFound)?;
+        let mut next = current.clone();
+        let result = change(&mut next, rfc3339::now())?;
+        if next != *current {
+            persist::write_atomic(&self.sandboxes_dir.join(id).join("sandbox.json"), &state_json(&next)?)?;
+            sandboxes.insert(id.to_string(), next.clone());
+            self.deadline_changed.notify_one();
+        }
+        Ok((next, result))
+    }
+
+    /// Removes a sandbox and its files when `condition` holds; tells whether it did.
+    fn remove_if(&self, id: &str, condition: impl FnOnce(&Sandbox) -> bool) -> Result<bool, StoreError> {
+        let mut sandboxes = self.lock();
+        if !sandboxes.get(id).is_some_and(condition) {
+            return Ok(false);
+        }
+        let trash = self.sandboxes_dir.join(format!(".trash-{id}"));
+        fs::rename(self.sandboxes_dir.join(id), &trash)?;
+        persist::sync_dir(&self.sandboxes_dir)?;
+        sandboxes.remove(id);
+        drop(sandboxes);
+        if let Err(e) = fs::remove_dir_all(&trash) {
+            eprintln!("e2b-local: deleting {} failed: {e}", trash.display());
+        }
+        Ok(true)
+    }
+
+    /// The folder of template `name`, if `name` is a plain folder name that exists.
+    fn template_dir(&self, name: &str) -> Option<PathBuf> {
+        let plain = !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\', '\0']);
+        let dir = self.templates_dir.join(name);
+        (plain && dir.is_dir()).then_some(dir)
+    }
+}
+
+fn state_json(sbx: &Sandbox) -> io::Result<Vec<u8>> {
+    serde_json::to_vec_pretty(sbx).map_err(io::Error::other)
+}
+
+fn load_sandbox(dir: &Path) -> io::Result<Sandbox> {
+    let bytes = fs::read(dir.join("sandbox.json"))?;
+    serde_json::from_slice(&bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// Creates `dir` with `mode` unless it exists.
+fn ensure_dir(dir: &Path, mode: u32) -> io::Result<()> {
+    if !dir.is_dir() {
+        fs::create_dir_all(dir)?;
+        fs::set_permissions(dir, fs::Permissions::from_mode(mode))?;
+    }
+    Ok(())
+}
+
+/// Copies a template's tree: folders, regular files and symlinks (kept as links), with their
+/// permissions. Other kinds of file (sockets, devices) are not part of a template.
+fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
+    fs::create_dir(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            copy_tree(&src, &dst)?;
+        } else if kind.is_symlink() {
+            std::os::unix::fs::symlink(fs::read_link(&src)?, &dst)?;
+        } else if kind.is_file() {
+            fs::copy(&src, &dst)?;
+        }
+    }
+    fs::set_permissions(to, fs::metadata(from)?.permissions())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new_sandbox(template: &str, timeout_secs: i64) -> NewSandbox {
+        NewSandbox { template: template.into(), timeout_secs, secure: true, ..Default::default() }
+    }
+
+    #[test]
+    fn creates_from_a_template_copy_and_reloads() {
+        let data = tempfile::tempdir().unwrap();
+        let store = Store::open(data.path()).unwrap();
+        let tpl = data.path().join("templates/mine");
+        fs::create_dir_all(tpl.join("etc")).unwrap();
+        fs::write(tpl.join("etc/motd"), "hi").unwrap();
+        std::os::unix::fs::symlink("/etc/motd", tpl.join("motd")).unwrap();
+
+        let sbx = store.create(new_sandbox("mine", 300)).unwrap();
+        let fs_dir = data.path().join("sandboxes").join(&sbx.sandbox_id).join("fs");
+        assert_eq!(fs::read_to_string(fs_dir.join("etc/motd")).unwrap(), "hi");
+        assert_eq!(fs::read_link(fs_dir.join("motd")).unwrap(), Path::new("/etc/motd"));
+        assert!(fs_dir.join("home/user").is_dir());
+        assert_eq!(fs::metadata(fs_dir.join("tmp")).unwrap().permissions().mode() & 0o7777, 0o1777);
+        assert_eq!(sbx.access_token.as_ref().map(String::len), Some(64));
+
+        store.pause(&sbx.sandbox_id).unwrap();
+        drop(store);
+        let reopened = Store::open(data.path()).unwrap();
+        let loaded = reopened.get(&sbx.sandbox_id).unwrap();
+        assert_eq!(loaded.state, State::Paused);
+        assert_eq!(loaded.access_token, sbx.access_token);
+        assert_eq!(loaded.started_at, sbx.started_at);
+    }
+
+    #[test]
+    fn unknown_or_unsafe_templates_are_not_found() {
+        let data = tempfile::tempdir().unwrap();
+        let store = Store::open(data.path()).unwrap();
+        for name in ["nope", "", "..", "../templates/base", ".hidden"] {
+            assert!(matches!(store.create(new_sandbox(name, 10)), Err(StoreError::TemplateNotFound)), "{name}");
+        }
+        assert!(store.create(new_sandbox("code-interpreter-v1", 10)).is_ok());
+    }
+
+    #[test]
+    fn lifecycle_rules() {
+        let data = tempfile::tempdir().unwrap();
+        let store = Store::open(data.path()).unwrap();
+        let id = store.create(new_sandbox("base", 100)).unwrap().sandbox_id;
+        let end = store.get(&id).unwrap().end_at;
+
+        // Connect on a running sandbox only extends.
+        let (sbx, resumed) = store.connect(&id, 10).unwrap();
+        assert!(!resumed);
+        assert_eq!(sbx.end_at, end);
+        assert!(store.connect(&id, 1000).unwrap().0.end_at > end);
+
+        assert!(matches!(store.resume(&id, 10, None), Err(StoreError::AlreadyRunning)));
+        store.pause(&id).unwrap();
+        assert!(matches!(store.pause(&id), Err(StoreError::AlreadyPaused)));
+        assert!(matches!(store.set_timeout(&id, 10), Err(StoreError::NotFound)));
+        assert!(store.envd_target(&id).is_none(), "paused without auto-resume");
+        assert!(store.connect(&id, 30).unwrap().1, "resumed");
+
+        store.kill(&id).unwrap();
+        assert!(matches!(store.kill(&id), Err(StoreError::NotFound)));
+        assert!(!data.path().join("sandboxes").join(&id).exists());
+    }
+
+    #[test]
+    fn timeouts_kill_or_pause() {
+        let data = tempfile::tempdir().unwrap();
+        let store = Store::open(data.path()).unwrap();
+        let killed = store.create(new_sandbox("base", 100)).unwrap().sandbox_id;
+        let paused =
+            store.create(NewSandbox { auto_pause: true, auto_resume: true, ..new_sandbox("base", 100) }).unwrap();
+        let kept = store.create(new_sandbox("base", 100)).unwrap().sandbox_id;
+        store.set_timeout(&killed, 0).unwrap();
+        store.set_timeout(&paused.sandbox_id, -0).unwrap();
+
+        let next = store.expire_due();
+        assert!(store.get(&killed).is_none());
+        assert_eq!(store.get(&paused.sandbox_id).unwrap().state, State::Paused);
+        assert_eq!(next, Some(store.get(&kept).unwrap().end_at));
+
+        // Traffic resumes an auto-resume sandbox, for at least a minute.
+        let target = store.envd_target(&paused.sandbox_id).unwrap();
+        assert_eq!(target.access_token, paused.access_token);
+        let resumed = store.get(&paused.sandbox_id).unwrap();
+        assert_eq!(resumed.state, State::Running);
+        assert!(resumed.end_at >= rfc3339::now() + 90 * MICROS_PER_SEC);
+    }
+
+    #[test]
+    fn a_deadline_that_passed_while_stopped_applies_on_open() {
+        let data = tempfile::tempdir().unwrap();
+        let store = Store::open(data.path()).unwrap();
+        let id = store.create(new_sandbox("base", 1)).unwrap().sandbox_id;
+        drop(store);
+        std::thread::sleep(Duration::from_millis(1100));
+        assert!(Store::open(data.path()).unwrap().get(&id).is_none());
+        assert!(!data.path().join("sandboxes").join(&id).exists());
+    }
+
+    #[test]
+    fn leftovers_of_a_crash_are_cleaned_up() {
+        let data = tempfile::tempdir().unwrap();
+        fs::create_dir_all(data.path().join("sandboxes/.tmp-abc/fs")).unwrap();
+        fs::create_dir_all(data.path().join("sandboxes/.trash-def/fs")).unwrap();
+        let store = Store::open(data.path()).unwrap();
+        assert!(store.all().is_empty());
+        assert_eq!(fs::read_dir(data.path().join("sandboxes")).unwrap().count(), 0);
+    }
+}
