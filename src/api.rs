@@ -1,0 +1,461 @@
+//! The control plane: creating, finding, pausing, resuming and killing
+//! sandboxes (`protocol.md` §1a, `protocol-updates.md` §11).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use ureq::http::Method;
+
+use crate::client::Client;
+use crate::error::{Error, ErrorKind, Result};
+use crate::http;
+use crate::sandbox::Sandbox;
+use crate::util::{encode_component, uuid4};
+
+/// The sandbox lifetime the official SDKs use when none is given.
+pub const DEFAULT_SANDBOX_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// How to create a sandbox. `SandboxOptions::default()` gives the `base`
+/// template for five minutes, like `Sandbox.create()` in the official SDKs.
+#[derive(Clone, Debug)]
+pub struct SandboxOptions {
+    /// Template name or id.
+    pub template: String,
+    /// How long the sandbox lives unless extended; at the end it is killed,
+    /// or paused when `auto_pause` is set.
+    pub timeout: Duration,
+    /// Your own key-value data, shown by `list` and `get_info` and usable as a filter.
+    pub metadata: BTreeMap<String, String>,
+    /// Environment variables for everything run in the sandbox.
+    pub envs: BTreeMap<String, String>,
+    /// Require the access token for envd (the default). A sandbox created with
+    /// `false` goes through the older `POST /sandboxes`, the only endpoint that
+    /// still offers it.
+    pub secure: bool,
+    /// Whether the sandbox may reach the internet; `None` leaves it to the server (yes).
+    pub allow_internet_access: Option<bool>,
+    /// Pause instead of kill when the timeout passes.
+    pub auto_pause: bool,
+    /// Let traffic to a paused sandbox resume it (needs `auto_pause`); `None` leaves it to the server.
+    pub auto_resume: Option<bool>,
+    /// Makes the create safe to retry: the server answers a repeated key with
+    /// the sandbox it made the first time. A random one is used when `None`.
+    pub idempotency_key: Option<String>,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> SandboxOptions {
+        SandboxOptions {
+            template: "base".to_owned(),
+            timeout: DEFAULT_SANDBOX_TIMEOUT,
+            metadata: BTreeMap::new(),
+            envs: BTreeMap::new(),
+            secure: true,
+            allow_internet_access: None,
+            auto_pause: false,
+            auto_resume: None,
+            idempotency_key: None,
+        }
+    }
+}
+
+impl SandboxOptions {
+    /// Defaults with `template`.
+    pub fn new(template: impl Into<String>) -> SandboxOptions {
+        SandboxOptions { template: template.into(), ..SandboxOptions::default() }
+    }
+
+    /// Sets the lifetime.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Adds one metadata entry.
+    pub fn metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.metadata.insert(key.into(), value.into());
+        self
+    }
+
+    /// Adds one environment variable.
+    pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.envs.insert(name.into(), value.into());
+        self
+    }
+
+    /// Pauses instead of killing at the timeout.
+    pub fn auto_pause(mut self, auto_pause: bool) -> Self {
+        self.auto_pause = auto_pause;
+        self
+    }
+}
+
+/// Whether a sandbox runs or is paused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SandboxState {
+    Running,
+    Paused,
+}
+
+impl SandboxState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SandboxState::Running => "running",
+            SandboxState::Paused => "paused",
+        }
+    }
+}
+
+/// What the control plane knows of a sandbox (`get_info`, `list`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxInfo {
+    #[serde(rename = "sandboxID")]
+    pub sandbox_id: String,
+    #[serde(rename = "templateID")]
+    pub template_id: String,
+    /// The template's alias (the SDKs call it `name`).
+    #[serde(default)]
+    pub alias: Option<String>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub metadata: BTreeMap<String, String>,
+    /// RFC 3339 time the sandbox started.
+    pub started_at: String,
+    /// RFC 3339 time the sandbox will end unless extended.
+    pub end_at: String,
+    pub state: SandboxState,
+    pub cpu_count: u32,
+    #[serde(rename = "memoryMB")]
+    pub memory_mb: u32,
+    #[serde(rename = "diskSizeMB", default)]
+    pub disk_size_mb: u32,
+    pub envd_version: String,
+}
+
+/// Which sandboxes [`Client::list`] returns.
+#[derive(Clone, Debug, Default)]
+pub struct ListQuery {
+    /// Only these states; empty means running and paused.
+    pub states: Vec<SandboxState>,
+    /// Only sandboxes whose metadata holds all of these pairs.
+    pub metadata: BTreeMap<String, String>,
+    /// Page size (1 to 100); `None` lets the server choose (100).
+    pub limit: Option<u32>,
+    /// Where to continue: [`SandboxPage::next_token`] of the previous page.
+    pub next_token: Option<String>,
+}
+
+/// One page of [`Client::list`].
+#[derive(Clone, Debug)]
+pub struct SandboxPage {
+    pub sandboxes: Vec<SandboxInfo>,
+    /// Pass this as [`ListQuery::next_token`] for the next page; `None` on the last page.
+    pub next_token: Option<String>,
+}
+
+/// The control plane's description of a created or connected sandbox.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SandboxWire {
+    #[serde(rename = "sandboxID")]
+    pub sandbox_id: String,
+    #[serde(rename = "templateID")]
+    pub template_id: String,
+    #[serde(default)]
+    pub envd_version: String,
+    #[serde(default)]
+    pub envd_access_token: Option<String>,
+    #[serde(default)]
+    pub traffic_access_token: Option<String>,
+    #[serde(default)]
+    pub domain: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NewSandbox<'a> {
+    #[serde(rename = "templateID")]
+    template_id: &'a str,
+    timeout: u64,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    auto_pause: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    auto_resume: Option<AutoResume>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secure: Option<bool>,
+    #[serde(rename = "allow_internet_access", skip_serializing_if = "Option::is_none")]
+    allow_internet_access: Option<bool>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    metadata: &'a BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    env_vars: &'a BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct AutoResume {
+    enabled: bool,
+}
+
+impl Client {
+    /// Creates a sandbox (`Sandbox.create` in the official SDKs).
+    pub fn create_sandbox(&self, options: &SandboxOptions) -> Result<Sandbox> {
+        let what = format!("create sandbox from template '{}'", options.template);
+        let key = match &options.idempotency_key {
+            Some(key) => {
+                check_idempotency_key(key).map_err(|err| err.context(&what))?;
+                key.clone()
+            }
+            None => uuid4(),
+        };
+        let body = NewSandbox {
+            template_id: &options.template,
+            timeout: whole_seconds(options.timeout),
+            auto_pause: options.auto_pause,
+            auto_resume: options.auto_resume.map(|enabled| AutoResume { enabled }),
+            secure: (!options.secure).then_some(false),
+            allow_internet_access: options.allow_internet_access,
+            metadata: &options.metadata,
+            env_vars: &options.envs,
+        };
+        let path = if options.secure { "/v2/sandboxes" } else { "/sandboxes" };
+        let request = self.api_request(Method::POST, path)?.header("Idempotency-Key", key).json(&body);
+        let wire: SandboxWire = self.api_json(request, &what, ErrorKind::NotFound)?.1;
+        Ok(Sandbox::from_wire(self.clone(), wire))
+    }
+
+    /// Connects to a sandbox by id, resuming it if it is paused, and keeps it
+    /// alive for at least `timeout` from now (`None`: the server's default,
+    /// five minutes). A running sandbox's timeout is only ever extended.
+    pub fn connect(&self, sandbox_id: &str, timeout: Option<Duration>) -> Result<Sandbox> {
+        self.connect_reporting(sandbox_id, timeout).map(|(sandbox, _)| sandbox)
+    }
+
+    /// Resumes a paused sandbox: the same operation as [`connect`](Client::connect),
+    /// under the name E2B's documentation uses (`Sandbox.resume(id, timeout)`).
+    pub fn resume(&self, sandbox_id: &str, timeout: Option<Duration>) -> Result<Sandbox> {
+        self.connect(sandbox_id, timeout)
+    }
+
+    /// [`connect`](Client::connect), also telling whether the sandbox was
+    /// paused and has just been resumed (HTTP 201) rather than running (200).
+    pub fn connect_reporting(&self, sandbox_id: &str, timeout: Option<Duration>) -> Result<(Sandbox, bool)> {
+        let what = format!("connect to sandbox {sandbox_id}");
+        let path = format!("/v2/sandboxes/{}/connect", encode_component(sandbox_id));
+        let body = match timeout {
+            Some(timeout) => serde_json::json!({ "timeout": whole_seconds(timeout) }),
+            None => serde_json::json!({}),
+        };
+        let request = self.api_request(Method::POST, &path)?.json(&body);
+        let (status, wire): (u16, SandboxWire) = self.api_json(request, &what, ErrorKind::SandboxNotFound)?;
+        Ok((Sandbox::from_wire(self.clone(), wire), status == 201))
+    }
+
+    /// Kills a sandbox, running or paused. `Ok(false)` if it did not exist.
+    pub fn kill(&self, sandbox_id: &str) -> Result<bool> {
+        let what = format!("kill sandbox {sandbox_id}");
+        let request = self.api_request(Method::DELETE, &sandbox_path(sandbox_id, ""))?;
+        match self.api_json::<serde::de::IgnoredAny>(request, &what, ErrorKind::SandboxNotFound) {
+            Ok(_) => Ok(true),
+            Err(err) if err.kind() == ErrorKind::SandboxNotFound => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Pauses a sandbox, keeping its filesystem and memory. `Ok(true)` if it
+    /// was running and is now paused, `Ok(false)` if it was already paused.
+    pub fn pause(&self, sandbox_id: &str) -> Result<bool> {
+        let what = format!("pause sandbox {sandbox_id}");
+        let request = self
+            .api_request(Method::POST, &sandbox_path(sandbox_id, "/pause"))?
+            .json(&serde_json::json!({ "memory": true }));
+        match self.api_json::<serde::de::IgnoredAny>(request, &what, ErrorKind::SandboxNotFound) {
+            Ok(_) => Ok(true),
+            Err(err) if err.kind() == ErrorKind::Conflict => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Sets a sandbox to end `timeout` from now; this can shorten its life too.
+    pub fn set_timeout(&self, sandbox_id: &str, timeout: Duration) -> Result<()> {
+        let what = format!("set the timeout of sandbox {sandbox_id}");
+        let request = self
+            .api_request(Method::POST, &sandbox_path(sandbox_id, "/timeout"))?
+            .json(&serde_json::json!({ "timeout": whole_seconds(timeout) }));
+        self.api_json::<serde::de::IgnoredAny>(request, &what, ErrorKind::SandboxNotFound).map(drop)
+    }
+
+    /// What the control plane knows of a sandbox.
+    pub fn get_info(&self, sandbox_id: &str) -> Result<SandboxInfo> {
+        let what = format!("get info of sandbox {sandbox_id}");
+        let request = self.api_request(Method::GET, &sandbox_path(sandbox_id, ""))?;
+        Ok(self.api_json(request, &what, ErrorKind::SandboxNotFound)?.1)
+    }
+
+    /// One page of the sandboxes matching `query`, newest first.
+    pub fn list(&self, query: &ListQuery) -> Result<SandboxPage> {
+        let what = "list sandboxes";
+        let states = if query.states.is_empty() {
+            "running,paused".to_owned()
+        } else {
+            query.states.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
+        };
+        let mut params = vec![("state", states)];
+        if !query.metadata.is_empty() {
+            params.push(("metadata", metadata_filter(&query.metadata)));
+        }
+        if let Some(limit) = query.limit {
+            params.push(("limit", limit.to_string()));
+        }
+        if let Some(token) = &query.next_token {
+            params.push(("nextToken", token.clone()));
+        }
+        let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let path = format!("/v2/sandboxes?{}", crate::util::query(&pairs));
+        let request = self.api_request(Method::GET, &path)?;
+        let mut response = self.api_response(request, what, ErrorKind::NotFound)?;
+        let next_token = http::header(&response, "x-next-token").filter(|t| !t.is_empty()).map(str::to_owned);
+        let body = http::read_body(&mut response, what)?;
+        let sandboxes = serde_json::from_slice(&body).map_err(|err| Error::decode(what, err))?;
+        Ok(SandboxPage { sandboxes, next_token })
+    }
+
+    /// Every sandbox matching `query`, following the pages to the end.
+    pub fn list_all(&self, query: &ListQuery) -> Result<Vec<SandboxInfo>> {
+        let mut query = query.clone();
+        let mut all = Vec::new();
+        loop {
+            let page = self.list(&query)?;
+            all.extend(page.sandboxes);
+            match page.next_token {
+                Some(token) => query.next_token = Some(token),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    /// Sends a control-plane request and returns the response if its status is 2xx.
+    fn api_response(
+        &self,
+        request: http::Request<'_>,
+        what: &str,
+        not_found: ErrorKind,
+    ) -> Result<ureq::http::Response<ureq::Body>> {
+        let mut response = http::send(self.agent(), request, what)?;
+        let status = response.status().as_u16();
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let retry_after = http::header(&response, "retry-after").and_then(http::parse_retry_after);
+        let body = http::read_body(&mut response, what)?;
+        Err(Error::from_api(what, status, &body, not_found).with_retry_after(retry_after))
+    }
+
+    /// Sends a control-plane request and decodes its JSON answer (an empty
+    /// body, as with 204, decodes as JSON `null`).
+    fn api_json<T: serde::de::DeserializeOwned>(
+        &self,
+        request: http::Request<'_>,
+        what: &str,
+        not_found: ErrorKind,
+    ) -> Result<(u16, T)> {
+        let mut response = self.api_response(request, what, not_found)?;
+        let status = response.status().as_u16();
+        let body = http::read_body(&mut response, what)?;
+        let body: &[u8] = if body.is_empty() { b"null" } else { &body };
+        let value = serde_json::from_slice(body).map_err(|err| Error::decode(what, err))?;
+        Ok((status, value))
+    }
+}
+
+fn sandbox_path(sandbox_id: &str, tail: &str) -> String {
+    format!("/sandboxes/{}{tail}", encode_component(sandbox_id))
+}
+
+/// The API counts in whole seconds; a part-second rounds up so it is never shortened.
+pub(crate) fn whole_seconds(duration: Duration) -> u64 {
+    duration.as_secs() + u64::from(duration.subsec_nanos() > 0)
+}
+
+/// The `metadata` filter as the official SDKs encode it (`protocol.md`
+/// §1a.6): each key and value encoded twice, pairs joined by `=` and `&`;
+/// the query string then encodes the whole once more, and the server decodes
+/// three times.
+fn metadata_filter(metadata: &BTreeMap<String, String>) -> String {
+    let twice = |text: &str| encode_component(&encode_component(text));
+    metadata.iter().map(|(k, v)| format!("{}={}", twice(k), twice(v))).collect::<Vec<_>>().join("&")
+}
+
+fn check_idempotency_key(key: &str) -> Result<()> {
+    let valid = (1..=255).contains(&key.len())
+        && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::invalid_argument(format!(
+            "invalid idempotency key {key:?}: use 1 to 255 characters of a-z, 0-9 and '-'"
+        )))
+    }
+}
+
+fn null_as_default<'de, D, T>(deserializer: D) -> std::result::Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metadata_filter_matches_the_sdks_bytes() {
+        let metadata = BTreeMap::from([("a b".to_owned(), "c&d".to_owned())]);
+        let query = crate::util::query(&[("metadata", &metadata_filter(&metadata))]);
+        assert_eq!(query, "metadata=a%252520b%3Dc%252526d");
+    }
+
+    #[test]
+    fn create_body_sends_only_what_is_set() {
+        let options = SandboxOptions::default();
+        let body = NewSandbox {
+            template_id: &options.template,
+            timeout: whole_seconds(options.timeout),
+            auto_pause: false,
+            auto_resume: None,
+            secure: None,
+            allow_internet_access: None,
+            metadata: &options.metadata,
+            env_vars: &options.envs,
+        };
+        assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"templateID":"base","timeout":300}"#);
+    }
+
+    #[test]
+    fn seconds_round_up() {
+        assert_eq!(whole_seconds(Duration::from_millis(1500)), 2);
+        assert_eq!(whole_seconds(Duration::from_secs(3)), 3);
+    }
+
+    #[test]
+    fn idempotency_keys_are_checked() {
+        assert!(check_idempotency_key(&uuid4()).is_ok());
+        assert!(check_idempotency_key("Upper").is_err());
+        assert!(check_idempotency_key("").is_err());
+        assert!(check_idempotency_key(&"a".repeat(256)).is_err());
+    }
+
+    #[test]
+    fn info_parses_a_listed_sandbox() {
+        let json = r#"{"templateID":"base","alias":"base","sandboxID":"abc","clientID":"c",
+            "startedAt":"2024-01-01T00:00:00Z","endAt":"2024-01-01T00:05:00Z","cpuCount":2,
+            "memoryMB":512,"diskSizeMB":1024,"metadata":null,"state":"paused","envdVersion":"0.6.13"}"#;
+        let info: SandboxInfo = serde_json::from_str(json).unwrap();
+        assert_eq!(info.state, SandboxState::Paused);
+        assert!(info.metadata.is_empty());
+        assert_eq!(info.memory_mb, 512);
+    }
+}

@@ -1,0 +1,146 @@
+//! Connection settings: defaults, environment variables, and the URLs they give.
+
+use std::time::Duration;
+
+/// The domain used when neither the code nor `E2B_DOMAIN` names one.
+pub const DEFAULT_DOMAIN: &str = "e2b.app";
+/// envd's port inside every sandbox.
+pub const ENVD_PORT: u16 = 49983;
+/// The code interpreter's port inside code-interpreter sandboxes.
+pub const CODE_INTERPRETER_PORT: u16 = 49999;
+/// How long one request may take unless configured otherwise (the SDKs' default).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Domains whose sandboxes are reached through the shared `sandbox.{domain}`
+/// host, routed by the `E2b-Sandbox-Id`/`E2b-Sandbox-Port` headers.
+const SHARED_HOST_DOMAINS: &[&str] =
+    &["e2b.app", "e2b.dev", "e2b.pro", "e2b-staging.dev", "e2b-tango.dev", "e2b-juliett.dev", "foxtrot-2.e2b.dev"];
+
+/// Everything a [`Client`](crate::Client) needs to reach E2B or an
+/// E2B-compatible server such as e2b-local.
+///
+/// [`Config::from_env`] reads the same variables as the official SDKs; every
+/// field can then be changed in code.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `E2B_API_KEY`: sent as `X-API-KEY` to the control plane. Any format is accepted.
+    pub api_key: Option<String>,
+    /// `E2B_DOMAIN`: where sandboxes live (`e2b.app` by default).
+    pub domain: String,
+    /// `E2B_API_URL`: the control plane; `https://api.{domain}` when unset.
+    pub api_url: Option<String>,
+    /// `E2B_SANDBOX_URL`: one URL for every sandbox request, routed by headers.
+    pub sandbox_url: Option<String>,
+    /// `E2B_DEBUG=true`: talk to a sandbox running on this machine
+    /// (API on `localhost:3000`, sandbox ports on `localhost`).
+    pub debug: bool,
+    /// The deadline of each request, from connecting to the last byte; `None` for none.
+    pub request_timeout: Option<Duration>,
+    /// How many times a control-plane request is retried after a 429, 502,
+    /// 503 or 504, or a failed connection (never after its body was sent).
+    pub max_retries: u32,
+    /// Extra headers sent with every control-plane request.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Default for Config {
+    /// The defaults, ignoring the environment.
+    fn default() -> Config {
+        Config {
+            api_key: None,
+            domain: DEFAULT_DOMAIN.to_owned(),
+            api_url: None,
+            sandbox_url: None,
+            debug: false,
+            request_timeout: Some(DEFAULT_REQUEST_TIMEOUT),
+            max_retries: 3,
+            headers: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// The defaults, overridden by `E2B_API_KEY`, `E2B_DOMAIN`, `E2B_API_URL`,
+    /// `E2B_SANDBOX_URL` and `E2B_DEBUG`. Empty variables count as unset.
+    pub fn from_env() -> Config {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Config {
+            api_key: var("E2B_API_KEY"),
+            domain: var("E2B_DOMAIN").unwrap_or_else(|| DEFAULT_DOMAIN.to_owned()),
+            api_url: var("E2B_API_URL"),
+            sandbox_url: var("E2B_SANDBOX_URL"),
+            debug: var("E2B_DEBUG").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
+            ..Config::default()
+        }
+    }
+
+    /// The control plane's base URL, without a trailing slash.
+    pub fn resolved_api_url(&self) -> String {
+        match &self.api_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None if self.debug => "http://localhost:3000".to_owned(),
+            None => format!("https://api.{}", self.domain),
+        }
+    }
+
+    /// The base URL for `port` of a sandbox, without a trailing slash. Requests
+    /// to it always carry the `E2b-Sandbox-Id` and `E2b-Sandbox-Port` headers,
+    /// which the shared host and e2b-local route by and the others ignore.
+    pub fn sandbox_port_url(&self, sandbox_id: &str, domain: &str, port: u16) -> String {
+        if let Some(url) = &self.sandbox_url {
+            url.trim_end_matches('/').to_owned()
+        } else if self.debug {
+            format!("http://localhost:{port}")
+        } else if SHARED_HOST_DOMAINS.contains(&domain) {
+            format!("https://sandbox.{domain}")
+        } else {
+            format!("https://{port}-{sandbox_id}.{domain}")
+        }
+    }
+
+    /// The host name of `port` of a sandbox, as `Sandbox.get_host` gives it.
+    pub fn sandbox_host(&self, sandbox_id: &str, domain: &str, port: u16) -> String {
+        if self.debug {
+            format!("localhost:{port}")
+        } else {
+            format!("{port}-{sandbox_id}.{domain}")
+        }
+    }
+
+    /// The direct URL of a sandbox's envd, for signed URLs handed to other
+    /// programs: these cannot add routing headers, so the shared host won't do.
+    pub fn sandbox_direct_url(&self, sandbox_id: &str, domain: &str) -> String {
+        match &self.sandbox_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None if self.debug => format!("http://localhost:{ENVD_PORT}"),
+            None => format!("https://{ENVD_PORT}-{sandbox_id}.{domain}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_follow_the_sdks() {
+        let config = Config::default();
+        assert_eq!(config.resolved_api_url(), "https://api.e2b.app");
+        assert_eq!(config.sandbox_port_url("abc", "e2b.app", ENVD_PORT), "https://sandbox.e2b.app");
+        assert_eq!(config.sandbox_port_url("abc", "example.com", 49999), "https://49999-abc.example.com");
+        assert_eq!(config.sandbox_direct_url("abc", "e2b.app"), "https://49983-abc.e2b.app");
+        assert_eq!(config.sandbox_host("abc", "e2b.app", 3000), "3000-abc.e2b.app");
+
+        let local = Config {
+            api_url: Some("http://127.0.0.1:9/".into()),
+            sandbox_url: Some("http://127.0.0.1:9".into()),
+            ..Config::default()
+        };
+        assert_eq!(local.resolved_api_url(), "http://127.0.0.1:9");
+        assert_eq!(local.sandbox_port_url("abc", "e2b.app", ENVD_PORT), "http://127.0.0.1:9");
+
+        let debug = Config { debug: true, ..Config::default() };
+        assert_eq!(debug.resolved_api_url(), "http://localhost:3000");
+        assert_eq!(debug.sandbox_port_url("abc", "e2b.app", 49999), "http://localhost:49999");
+    }
+}

@@ -1,0 +1,221 @@
+//! The Connect protocol with the JSON codec, as envd speaks it (`protocol.md`
+//! §1d.1): unary calls, and server streams of enveloped messages that end with
+//! an end-of-stream message.
+
+use std::io::Read;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use ureq::http::Method;
+
+use crate::error::{body_message, Error, ErrorKind, Result};
+use crate::http::{self, Body, Deadline};
+use crate::sandbox::Sandbox;
+
+/// How often envd is asked to send a keepalive on a quiet stream.
+pub(crate) const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(30);
+/// How long a stream may stay silent before the sandbox counts as unreachable:
+/// three missed keepalives.
+pub(crate) const STREAM_IDLE_LIMIT: Duration = Duration::from_secs(90);
+/// Flag of the envelope that ends a stream.
+const END_STREAM: u8 = 0x02;
+/// Flag of a compressed envelope (never asked for).
+const COMPRESSED: u8 = 0x01;
+/// The largest message accepted, so a broken stream cannot exhaust memory.
+const MAX_MESSAGE: usize = 256 << 20;
+
+/// Options of one call beyond the message.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct CallOptions<'a> {
+    /// Run as this user (`Authorization: Basic <user>:`), else envd's default.
+    pub user: Option<&'a str>,
+    /// `Connect-Timeout-Ms`: the server-side deadline. For `Process/Start`
+    /// it is the process's lifetime.
+    pub timeout: Option<Duration>,
+}
+
+/// Makes a unary call of `method` (e.g. `filesystem.Filesystem/Stat`).
+pub(crate) fn unary<Req: Serialize, Resp: DeserializeOwned>(
+    sandbox: &Sandbox,
+    method: &str,
+    message: &Req,
+    options: CallOptions<'_>,
+    what: &str,
+) -> Result<Resp> {
+    let timeout = options.timeout.or(sandbox.client().config().request_timeout);
+    let body = serde_json::to_vec(message).expect("messages always serialize");
+    let request = request(sandbox, method, CallOptions { timeout, ..options }, Deadline::total(timeout))
+        .header("Content-Type", "application/json")
+        .body(Body::Bytes(body.into()));
+    let mut response = http::send(sandbox.client().agent(), request, what)?;
+    let status = response.status().as_u16();
+    let body = http::read_body(&mut response, what)?;
+    if status != 200 {
+        return Err(error_response(what, status, &body));
+    }
+    serde_json::from_slice(&body).map_err(|err| Error::decode(what, err))
+}
+
+/// A server stream being read, message by message.
+pub(crate) struct ServerStream {
+    reader: ureq::BodyReader<'static>,
+    what: String,
+    ended: bool,
+}
+
+impl ServerStream {
+    /// Opens a server-streaming call of `method`. `total` bounds the whole
+    /// stream on the client's side; silence is bounded by [`STREAM_IDLE_LIMIT`]
+    /// (envd sends keepalives meanwhile).
+    pub(crate) fn open<Req: Serialize>(
+        sandbox: &Sandbox,
+        method: &str,
+        message: &Req,
+        options: CallOptions<'_>,
+        total: Option<Duration>,
+        what: String,
+    ) -> Result<ServerStream> {
+        let deadline = Deadline { total, idle: Some(STREAM_IDLE_LIMIT) };
+        let request = request(sandbox, method, options, deadline)
+            .header("Content-Type", "application/connect+json")
+            .header("Connect-Accept-Encoding", "identity")
+            .header("Connect-Content-Encoding", "identity")
+            .header("Keepalive-Ping-Interval", KEEPALIVE_INTERVAL.as_secs().to_string())
+            .body(Body::Bytes(envelope(0, &serde_json::to_vec(message).expect("messages always serialize")).into()));
+        let mut response = http::send(sandbox.client().agent(), request, &what)?;
+        let status = response.status().as_u16();
+        if status != 200 {
+            let body = http::read_body(&mut response, &what)?;
+            return Err(error_response(&what, status, &body));
+        }
+        let content_type = http::header(&response, "content-type").unwrap_or("");
+        if !content_type.starts_with("application/connect+json") {
+            return Err(Error::decode(&what, format!("unexpected content type {content_type:?}")));
+        }
+        Ok(ServerStream { reader: response.into_body().into_reader(), what, ended: false })
+    }
+
+    /// The next message, or `None` once the server has ended the stream
+    /// without an error. A stream cut short is an error, never a quiet end.
+    pub(crate) fn next<T: DeserializeOwned>(&mut self) -> Result<Option<T>> {
+        if self.ended {
+            return Ok(None);
+        }
+        let (what, reader) = (&self.what, &mut self.reader);
+        let mut head = [0u8; 5];
+        if let Err(err) = reader.read_exact(&mut head) {
+            return Err(match err.kind() {
+                std::io::ErrorKind::UnexpectedEof => {
+                    Error::new(ErrorKind::Network, format!("{what}: the stream ended before its end-of-stream message"))
+                }
+                _ => Error::from_read(what, &err),
+            });
+        }
+        let (flags, len) = (head[0], u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as usize);
+        if len > MAX_MESSAGE {
+            return Err(Error::decode(what, format!("a {len}-byte message is too large")));
+        }
+        let mut body = vec![0u8; len];
+        reader.read_exact(&mut body).map_err(|err| Error::from_read(what, &err))?;
+        if flags & COMPRESSED != 0 {
+            return Err(Error::decode(what, "a compressed message, though none was asked for"));
+        }
+        if flags & END_STREAM != 0 {
+            self.ended = true;
+            let end: EndStream = serde_json::from_slice(&body).map_err(|err| Error::decode(what, err))?;
+            return match end.error {
+                Some(error) => Err(Error::from_connect(what, &error.code, &error.message, None)),
+                None => Ok(None),
+            };
+        }
+        serde_json::from_slice(&body).map(Some).map_err(|err| Error::decode(what, err))
+    }
+}
+
+#[derive(Deserialize)]
+struct EndStream {
+    #[serde(default)]
+    error: Option<ConnectError>,
+}
+
+#[derive(Deserialize)]
+struct ConnectError {
+    code: String,
+    #[serde(default)]
+    message: String,
+}
+
+/// A Connect request to envd with the headers every call carries.
+fn request<'b>(sandbox: &Sandbox, method: &str, options: CallOptions<'_>, deadline: Deadline) -> http::Request<'b> {
+    let mut request =
+        sandbox.envd_request(Method::POST, &format!("/{method}"), deadline).header("Connect-Protocol-Version", "1");
+    if let Some(timeout) = options.timeout {
+        request = request.header("Connect-Timeout-Ms", timeout.as_millis().max(1).to_string());
+    }
+    if let Some(user) = options.user {
+        request = request.header("Authorization", basic_auth(user));
+    }
+    request
+}
+
+/// `Basic base64("<user>:")`: envd takes the user from the name and ignores the password.
+pub(crate) fn basic_auth(user: &str) -> String {
+    use base64::Engine;
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:")))
+}
+
+/// The 5-byte envelope header (flags, big-endian length) and the message.
+fn envelope(flags: u8, message: &[u8]) -> Vec<u8> {
+    let mut framed = Vec::with_capacity(5 + message.len());
+    framed.push(flags);
+    framed.extend_from_slice(&(message.len() as u32).to_be_bytes());
+    framed.extend_from_slice(message);
+    framed
+}
+
+/// A non-200 answer: a Connect error (`{"code": "not_found", ...}`) from
+/// envd, or a plain HTTP error (`{"code": 502, ...}`) from envd's
+/// middleware or the proxy in front of it.
+fn error_response(what: &str, status: u16, body: &[u8]) -> Error {
+    #[derive(Deserialize)]
+    struct Coded {
+        code: serde_json::Value,
+    }
+    match serde_json::from_slice::<Coded>(body) {
+        Ok(Coded { code: serde_json::Value::String(code) }) => {
+            Error::from_connect(what, &code, &body_message(body), Some(status))
+        }
+        _ => Error::from_envd(what, status, body),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelopes_are_flagged_and_big_endian() {
+        assert_eq!(envelope(0, b"{}"), vec![0, 0, 0, 0, 2, b'{', b'}']);
+        assert_eq!(envelope(2, &[7; 300])[..5], [2, 0, 0, 1, 44]);
+    }
+
+    #[test]
+    fn basic_auth_has_an_empty_password() {
+        assert_eq!(basic_auth("root"), "Basic cm9vdDo=");
+    }
+
+    #[test]
+    fn errors_tell_connect_codes_from_http_bodies() {
+        let err = error_response("stat x", 404, br#"{"code":"not_found","message":"file not found: x"}"#);
+        assert_eq!((err.kind(), err.status()), (ErrorKind::NotFound, Some(404)));
+        assert!(err.message().contains("file not found: x"));
+        let err = error_response("stat x", 401, br#"{"code":401,"message":"unauthorized access"}"#);
+        assert_eq!(err.kind(), ErrorKind::Authentication);
+        let err =
+            error_response("stat x", 502, br#"{"sandboxId":"a","message":"The sandbox was not found","code":502}"#);
+        assert_eq!(err.kind(), ErrorKind::SandboxGone);
+        let err = error_response("stat x", 500, b"oops");
+        assert_eq!((err.kind(), err.status()), (ErrorKind::Api, Some(500)));
+    }
+}

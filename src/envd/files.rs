@@ -1,0 +1,595 @@
+//! Moving file contents through envd's `/files` endpoint (`protocol.md` §1c):
+//! whole files, streams, many files at once, local files and directory trees,
+//! and signed URLs for other programs.
+
+use std::fs;
+use std::io::{self, Read, Write};
+use std::ops::ControlFlow;
+use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::Deserialize;
+use ureq::http::Method;
+
+use super::filesystem::FileType;
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::{self, Body, Deadline};
+use crate::sandbox::Sandbox;
+use crate::util::query;
+
+/// Progress of a transfer: called with the bytes done so far and the total
+/// (0 when unknown). Returning `ControlFlow::Break` stops the transfer with an
+/// [`ErrorKind::CallbackAborted`] error.
+pub type Progress<'p> = &'p mut dyn FnMut(u64, u64) -> ControlFlow<()>;
+
+/// A sandbox's filesystem (`sandbox.files` in the official SDKs).
+///
+/// Paths are as envd resolves them: absolute, or relative to the user's home
+/// (`/home/user`); `~` means the home too. A `Files` is a cheap view: its
+/// settings ([`as_user`](Files::as_user), [`gzip`](Files::gzip)) apply to the
+/// calls made through it.
+#[derive(Clone, Copy, Debug)]
+pub struct Files<'a> {
+    sandbox: &'a Sandbox,
+    user: Option<&'a str>,
+    gzip: bool,
+}
+
+/// What envd reports of a file it wrote.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct WriteInfo {
+    /// The file's name.
+    pub name: String,
+    /// The file's absolute path in the sandbox.
+    pub path: String,
+}
+
+/// One file of [`Files::write_files`].
+#[derive(Clone, Copy, Debug)]
+pub struct WriteEntry<'a> {
+    pub path: &'a str,
+    pub data: &'a [u8],
+}
+
+/// A file being read from the sandbox, as a [`Read`]er (see [`Files::open_read`]).
+pub struct FileReader {
+    reader: ureq::BodyReader<'static>,
+    what: String,
+}
+
+impl Read for FileReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.reader.read(buf).map_err(|err| io::Error::other(Error::from_read(&self.what, &err)))
+    }
+}
+
+/// Envd versions from which `/files` takes raw `application/octet-stream` bodies.
+const OCTET_STREAM_ENVD: (u32, u32, u32) = (0, 5, 7);
+const CHUNK: usize = 256 * 1024;
+
+impl<'a> Files<'a> {
+    pub(crate) fn new(sandbox: &'a Sandbox) -> Files<'a> {
+        Files { sandbox, user: None, gzip: false }
+    }
+
+    /// The same view, acting as `user` (e.g. `"root"`) instead of the
+    /// sandbox's default user: files are written with that owner, and
+    /// relative paths start at that user's home.
+    pub fn as_user(self, user: &'a str) -> Files<'a> {
+        Files { user: Some(user), ..self }
+    }
+
+    /// The same view, compressing transfers with gzip on the wire: worth it
+    /// for large text, wasted on already compressed data.
+    pub fn gzip(self, gzip: bool) -> Files<'a> {
+        Files { gzip, ..self }
+    }
+
+    pub(crate) fn sandbox(&self) -> &'a Sandbox {
+        self.sandbox
+    }
+
+    pub(crate) fn user(&self) -> Option<&'a str> {
+        self.user
+    }
+
+    /// The whole content of the file at `path`, as bytes (never transcoded).
+    pub fn read(&self, path: &str) -> Result<Vec<u8>> {
+        let mut data = Vec::new();
+        self.read_to(path, &mut data, None)?;
+        Ok(data)
+    }
+
+    /// The content of the file at `path` as text; an error if it is not UTF-8.
+    pub fn read_to_string(&self, path: &str) -> Result<String> {
+        String::from_utf8(self.read(path)?).map_err(|err| Error::decode(&format!("read {path} as text"), err))
+    }
+
+    /// Streams the file at `path` into `writer` in constant memory and
+    /// returns the number of bytes written.
+    pub fn read_to(&self, path: &str, writer: &mut dyn Write, progress: Option<Progress<'_>>) -> Result<u64> {
+        let what = format!("read {path}");
+        let (mut reader, total) = self.download(path, &what)?;
+        copy_with_progress(&mut reader, writer, total, progress, &what)
+    }
+
+    /// Opens the file at `path` for reading as a stream.
+    pub fn open_read(&self, path: &str) -> Result<FileReader> {
+        let what = format!("read {path}");
+        let (reader, _) = self.download(path, &what)?;
+        Ok(FileReader { reader, what })
+    }
+
+    /// Writes `data` to the file at `path`, replacing it if it exists and
+    /// creating missing parent directories.
+    pub fn write(&self, path: &str, data: impl AsRef<[u8]>) -> Result<WriteInfo> {
+        let data = data.as_ref();
+        let mut reader = data;
+        self.write_from(path, &mut reader, Some(data.len() as u64), None)
+    }
+
+    /// Streams `reader` into the file at `path` in constant memory. `size`,
+    /// when known, is announced to the server and to `progress`.
+    pub fn write_from(
+        &self,
+        path: &str,
+        reader: &mut dyn Read,
+        size: Option<u64>,
+        progress: Option<Progress<'_>>,
+    ) -> Result<WriteInfo> {
+        let what = format!("write {path}");
+        let mut counted = Counted::new(reader, size.unwrap_or(0), progress);
+        let written = if self.sandbox.envd_at_least(OCTET_STREAM_ENVD) {
+            self.upload_octets(path, &mut counted, size, &what)
+        } else {
+            let (boundary, prefix, suffix) = multipart_frame(&[path])?;
+            let length = size.map(|size| (prefix[0].len() + suffix.len()) as u64 + size);
+            let mut body = prefix[0].as_slice().chain(&mut counted).chain(suffix.as_slice());
+            self.upload_multipart(&boundary, Some(path), &mut body, length, &what)
+        };
+        let mut written = counted.check(written)?;
+        match written.len() {
+            1 => Ok(written.remove(0)),
+            n => Err(Error::decode(&what, format!("expected one written file, got {n}"))),
+        }
+    }
+
+    /// Writes several files in one request, creating missing parent directories.
+    pub fn write_files(&self, files: &[WriteEntry<'_>]) -> Result<Vec<WriteInfo>> {
+        let what = format!("write {} files", files.len());
+        if files.is_empty() {
+            return Ok(Vec::new());
+        }
+        let paths: Vec<&str> = files.iter().map(|f| f.path).collect();
+        let (boundary, prefixes, suffix) = multipart_frame(&paths)?;
+        let length = prefixes.iter().map(Vec::len).sum::<usize>()
+            + files.iter().map(|f| f.data.len()).sum::<usize>()
+            + suffix.len();
+        let mut body: Box<dyn Read> = Box::new(io::empty());
+        for (prefix, file) in prefixes.iter().zip(files) {
+            body = Box::new(body.chain(prefix.as_slice()).chain(file.data));
+        }
+        let mut body = body.chain(suffix.as_slice());
+        // With one part envd wants the path in the query; with more it reads each part's name.
+        let single = (files.len() == 1).then(|| files[0].path);
+        self.upload_multipart(&boundary, single, &mut body, Some(length as u64), &what)
+    }
+
+    /// Uploads the local file `local_path` to `path` in the sandbox, streaming.
+    pub fn upload_file(&self, local_path: &Path, path: &str, progress: Option<Progress<'_>>) -> Result<WriteInfo> {
+        let what = format!("upload {} to {path}", local_path.display());
+        let mut file = fs::File::open(local_path).map_err(|err| Error::io(&what, err))?;
+        let size = file.metadata().map_err(|err| Error::io(&what, err))?.len();
+        self.write_from(path, &mut file, Some(size), progress).map_err(|err| with_context(err, &what))
+    }
+
+    /// Downloads the file at `path` in the sandbox to `local_path`, streaming.
+    /// The local file is written under a temporary name and renamed into
+    /// place once complete, so a failed download never leaves a truncated file.
+    pub fn download_file(&self, path: &str, local_path: &Path, progress: Option<Progress<'_>>) -> Result<u64> {
+        let what = format!("download {path} to {}", local_path.display());
+        let (mut reader, total) = self.download(path, &what)?;
+        write_atomically(local_path, &what, |file| copy_with_progress(&mut reader, file, total, progress, &what))
+    }
+
+    /// Uploads the local directory tree `local_dir` to `path` in the sandbox:
+    /// every regular file and directory, keeping the layout. Symbolic links
+    /// are skipped. Returns the number of files uploaded.
+    pub fn upload_dir(&self, local_dir: &Path, path: &str, mut progress: Option<Progress<'_>>) -> Result<usize> {
+        let what = format!("upload {} to {path}", local_dir.display());
+        let mut dirs = Vec::new();
+        let mut files = Vec::new();
+        walk_local(local_dir, Path::new(""), &mut dirs, &mut files).map_err(|err| Error::io(&what, err))?;
+        let total: u64 = files.iter().map(|(_, size)| size).sum();
+        let remote = |relative: &Path| format!("{}/{}", path.trim_end_matches('/'), to_remote(relative));
+
+        self.make_dir(path)?;
+        for dir in &dirs {
+            self.make_dir(&remote(dir))?;
+        }
+        let mut done = 0;
+        for (relative, size) in &files {
+            let local = local_dir.join(relative);
+            let mut file = fs::File::open(&local).map_err(|err| Error::io(&what, err))?;
+            let mut report = |n: u64, _: u64| match progress.as_mut() {
+                Some(progress) => progress(done + n, total),
+                None => ControlFlow::Continue(()),
+            };
+            self.write_from(&remote(relative), &mut file, Some(*size), Some(&mut report))
+                .map_err(|err| with_context(err, &what))?;
+            done += size;
+        }
+        Ok(files.len())
+    }
+
+    /// Downloads the directory tree at `path` in the sandbox into `local_dir`
+    /// (created if missing): every file and directory, keeping the layout.
+    /// Symbolic links are skipped. Returns the number of files downloaded.
+    pub fn download_dir(&self, path: &str, local_dir: &Path, mut progress: Option<Progress<'_>>) -> Result<usize> {
+        let what = format!("download {path} to {}", local_dir.display());
+        let root = self.get_info(path)?;
+        if root.file_type != FileType::Dir {
+            return Err(Error::invalid_argument(format!("{what}: {path} is not a directory")));
+        }
+        let entries = self.list(path, u32::MAX)?;
+        let prefix = format!("{}/", root.path.trim_end_matches('/'));
+        let total: u64 = entries.iter().filter(|e| e.file_type == FileType::File).map(|e| e.size).sum();
+        fs::create_dir_all(local_dir).map_err(|err| Error::io(&what, err))?;
+
+        let mut done = 0;
+        let mut count = 0;
+        for entry in &entries {
+            let relative = entry
+                .path
+                .strip_prefix(&prefix)
+                .and_then(safe_relative)
+                .ok_or_else(|| Error::decode(&what, format!("entry {} lies outside {path}", entry.path)))?;
+            let local = local_dir.join(relative);
+            match entry.file_type {
+                FileType::Dir => fs::create_dir_all(&local).map_err(|err| Error::io(&what, err))?,
+                FileType::File => {
+                    if let Some(parent) = local.parent() {
+                        fs::create_dir_all(parent).map_err(|err| Error::io(&what, err))?;
+                    }
+                    let mut report = |n: u64, _: u64| match progress.as_mut() {
+                        Some(progress) => progress(done + n, total),
+                        None => ControlFlow::Continue(()),
+                    };
+                    done += self.download_file(&entry.path, &local, Some(&mut report))?;
+                    count += 1;
+                }
+                FileType::Symlink | FileType::Other => {}
+            }
+        }
+        Ok(count)
+    }
+
+    /// A URL from which any program can download the file at `path` without
+    /// other credentials (for secure sandboxes it is signed with the access
+    /// token), valid for `expires_in` if given, else until the sandbox ends.
+    pub fn download_url(&self, path: &str, expires_in: Option<Duration>) -> Result<String> {
+        self.signed_url(path, "read", expires_in)
+    }
+
+    /// A URL to which any program can upload a file for `path` with a
+    /// multipart POST (field `file`), signed like [`download_url`](Files::download_url).
+    pub fn upload_url(&self, path: &str, expires_in: Option<Duration>) -> Result<String> {
+        self.signed_url(path, "write", expires_in)
+    }
+
+    fn signed_url(&self, path: &str, operation: &str, expires_in: Option<Duration>) -> Result<String> {
+        let config = self.sandbox.client().config();
+        let base = config.sandbox_direct_url(self.sandbox.id(), self.sandbox.domain());
+        let mut params = vec![("path", path.to_owned())];
+        if let Some(user) = self.user {
+            params.push(("username", user.to_owned()));
+        }
+        match self.sandbox.access_token() {
+            Some(token) => {
+                let expiration = expires_in.map(|after| unix_now() + crate::api::whole_seconds(after));
+                params.push(("signature", signature(path, operation, self.user.unwrap_or(""), token, expiration)));
+                if let Some(expiration) = expiration {
+                    params.push(("signature_expiration", expiration.to_string()));
+                }
+            }
+            None if expires_in.is_some() => {
+                return Err(Error::invalid_argument(format!(
+                    "sign a URL for {path}: only secure sandboxes have signed URLs that can expire"
+                )))
+            }
+            None => {}
+        }
+        let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        Ok(format!("{base}/files?{}", query(&pairs)))
+    }
+
+    /// Starts a download; returns the body and its length when announced.
+    fn download(&self, path: &str, what: &str) -> Result<(ureq::BodyReader<'static>, u64)> {
+        let mut request = self.request(Method::GET, path);
+        if self.gzip {
+            request = request.header("Accept-Encoding", "gzip");
+        }
+        let mut response = http::send(self.sandbox.client().agent(), request, what)?;
+        let status = response.status().as_u16();
+        if status != 200 {
+            let body = http::read_body(&mut response, what)?;
+            return Err(Error::from_envd(what, status, &body));
+        }
+        // With gzip the header counts compressed bytes, so the total is unknown.
+        let total = match self.gzip {
+            true => 0,
+            false => http::header(&response, "content-length").and_then(|v| v.parse().ok()).unwrap_or(0),
+        };
+        Ok((response.into_body().into_reader(), total))
+    }
+
+    /// Uploads a raw body (envd ≥ 0.5.7), gzip-compressed on the fly if asked.
+    fn upload_octets(&self, path: &str, body: &mut dyn Read, size: Option<u64>, what: &str) -> Result<Vec<WriteInfo>> {
+        let request = self.request(Method::POST, path).header("Content-Type", "application/octet-stream");
+        if self.gzip {
+            let mut compressed = flate2::read::GzEncoder::new(body, flate2::Compression::fast());
+            let request = request.header("Content-Encoding", "gzip").body(Body::Reader(&mut compressed));
+            return self.expect_written(request, what);
+        }
+        let request = match size {
+            Some(size) => request.header("Content-Length", size.to_string()),
+            None => request,
+        };
+        self.expect_written(request.body(Body::Reader(body)), what)
+    }
+
+    /// Uploads a multipart body whose boundary is `boundary`.
+    fn upload_multipart(
+        &self,
+        boundary: &str,
+        path: Option<&str>,
+        body: &mut dyn Read,
+        length: Option<u64>,
+        what: &str,
+    ) -> Result<Vec<WriteInfo>> {
+        let mut request = match path {
+            Some(path) => self.request(Method::POST, path),
+            None => self.request_without_path(Method::POST),
+        }
+        .header("Content-Type", format!("multipart/form-data; boundary={boundary}"));
+        if let Some(length) = length {
+            request = request.header("Content-Length", length.to_string());
+        }
+        self.expect_written(request.body(Body::Reader(body)), what)
+    }
+
+    fn expect_written(&self, request: http::Request<'_>, what: &str) -> Result<Vec<WriteInfo>> {
+        let mut response = http::send(self.sandbox.client().agent(), request, what)?;
+        let status = response.status().as_u16();
+        let body = http::read_body(&mut response, what)?;
+        if status != 200 {
+            return Err(Error::from_envd(what, status, &body));
+        }
+        serde_json::from_slice(&body).map_err(|err| Error::decode(what, err))
+    }
+
+    /// A `/files` request for `path`. Transfers may take long, so only silence
+    /// counts against the request timeout, not the total duration.
+    fn request<'b>(&self, method: Method, path: &str) -> http::Request<'b> {
+        let mut params = vec![("path", path)];
+        if let Some(user) = self.user {
+            params.push(("username", user));
+        }
+        self.files_request(method, &query(&params))
+    }
+
+    fn request_without_path<'b>(&self, method: Method) -> http::Request<'b> {
+        match self.user {
+            Some(user) => self.files_request(method, &query(&[("username", user)])),
+            None => self.files_request(method, ""),
+        }
+    }
+
+    fn files_request<'b>(&self, method: Method, query: &str) -> http::Request<'b> {
+        let deadline = Deadline::idle(self.sandbox.client().config().request_timeout);
+        let path = if query.is_empty() { "/files".to_owned() } else { format!("/files?{query}") };
+        self.sandbox.envd_request(method, &path, deadline)
+    }
+}
+
+/// A reader that counts what passes through it and reports progress; a
+/// callback's request to stop becomes an I/O error that fails the transfer.
+struct Counted<'r, 'p> {
+    inner: &'r mut dyn Read,
+    done: u64,
+    total: u64,
+    progress: Option<Progress<'p>>,
+    aborted: bool,
+}
+
+impl<'r, 'p> Counted<'r, 'p> {
+    fn new(inner: &'r mut dyn Read, total: u64, progress: Option<Progress<'p>>) -> Self {
+        Counted { inner, done: 0, total, progress, aborted: false }
+    }
+
+    /// The outcome of the transfer, as a callback abort if that is what ended it.
+    fn check<T>(&self, outcome: Result<T>) -> Result<T> {
+        match outcome {
+            Err(err) if self.aborted => Err(Error::new(ErrorKind::CallbackAborted, err.message().to_owned())
+                .context("the progress callback stopped it")),
+            other => other,
+        }
+    }
+}
+
+impl Read for Counted<'_, '_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.done += n as u64;
+        if let Some(progress) = self.progress.as_mut() {
+            if progress(self.done, self.total).is_break() {
+                self.aborted = true;
+                return Err(io::Error::other("stopped by the progress callback"));
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Copies `reader` to `writer` in chunks, reporting progress.
+fn copy_with_progress(
+    reader: &mut dyn Read,
+    writer: &mut dyn Write,
+    total: u64,
+    mut progress: Option<Progress<'_>>,
+    what: &str,
+) -> Result<u64> {
+    let mut buf = vec![0u8; CHUNK];
+    let mut done = 0u64;
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => return Ok(done),
+            Ok(n) => n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(Error::from_read(what, &err)),
+        };
+        writer.write_all(&buf[..n]).map_err(|err| Error::io(what, err))?;
+        done += n as u64;
+        if let Some(progress) = progress.as_mut() {
+            if progress(done, total).is_break() {
+                return Err(Error::new(
+                    ErrorKind::CallbackAborted,
+                    format!("{what}: stopped by the progress callback"),
+                ));
+            }
+        }
+    }
+}
+
+/// Runs `fill` on a temporary file next to `target`, then renames it into place.
+fn write_atomically<T>(target: &Path, what: &str, fill: impl FnOnce(&mut fs::File) -> Result<T>) -> Result<T> {
+    let name = target.file_name().ok_or_else(|| Error::invalid_argument(format!("{what}: not a file path")))?;
+    let temp = target.with_file_name(format!(".{}.part-{:x}", name.to_string_lossy(), crate::util::random_u64()));
+    let mut file = fs::File::create(&temp).map_err(|err| Error::io(what, err))?;
+    let result = fill(&mut file).and_then(|value| {
+        file.sync_all().map_err(|err| Error::io(what, err))?;
+        fs::rename(&temp, target).map_err(|err| Error::io(what, err))?;
+        Ok(value)
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+/// The directories and regular files (with sizes) under `dir`, relative to
+/// `base`, parents before children. Symbolic links are not followed.
+fn walk_local(base: &Path, dir: &Path, dirs: &mut Vec<PathBuf>, files: &mut Vec<(PathBuf, u64)>) -> io::Result<()> {
+    let mut entries: Vec<_> = fs::read_dir(base.join(dir))?.collect::<io::Result<_>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let relative = dir.join(entry.file_name());
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            dirs.push(relative.clone());
+            walk_local(base, &relative, dirs, files)?;
+        } else if kind.is_file() {
+            files.push((relative, entry.metadata()?.len()));
+        }
+    }
+    Ok(())
+}
+
+/// A local relative path as a sandbox path: `/`-separated. Names must be UTF-8.
+fn to_remote(relative: &Path) -> String {
+    relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// `relative` if it is a plain relative path that stays below its base.
+fn safe_relative(relative: &str) -> Option<&Path> {
+    let path = Path::new(relative);
+    let plain = !relative.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)));
+    plain.then_some(path)
+}
+
+/// The multipart framing for files at `paths`: the boundary, the header of
+/// each part, and the closing line. Each part's body goes between its header
+/// and the next part's.
+fn multipart_frame(paths: &[&str]) -> Result<(String, Vec<Vec<u8>>, Vec<u8>)> {
+    let boundary = format!("e2b-{:016x}{:016x}", crate::util::random_u64(), crate::util::random_u64());
+    let mut prefixes = Vec::with_capacity(paths.len());
+    for (index, path) in paths.iter().enumerate() {
+        if path.contains(['\r', '\n']) {
+            return Err(Error::invalid_argument(format!("path {path:?} holds a line break")));
+        }
+        let escaped = path.replace('\\', "\\\\").replace('"', "\\\"");
+        let lead = if index == 0 { "" } else { "\r\n" };
+        prefixes.push(
+            format!(
+                "{lead}--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{escaped}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .into_bytes(),
+        );
+    }
+    Ok((boundary.clone(), prefixes, format!("\r\n--{boundary}--\r\n").into_bytes()))
+}
+
+/// The signature envd checks on `/files` URLs: `v1_` and the unpadded base64
+/// of SHA-256 over `path:operation:user:token[:expiration]`.
+fn signature(path: &str, operation: &str, user: &str, token: &str, expiration: Option<u64>) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let mut raw = format!("{path}:{operation}:{user}:{token}");
+    if let Some(expiration) = expiration {
+        raw.push_str(&format!(":{expiration}"));
+    }
+    let digest = Sha256::digest(raw.as_bytes());
+    format!("v1_{}", base64::engine::general_purpose::STANDARD_NO_PAD.encode(digest))
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// `err` with `what` in front, unless it already says it.
+fn with_context(err: Error, what: &str) -> Error {
+    if err.message().starts_with(what) {
+        err
+    } else {
+        err.context(what)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_match_the_sdks() {
+        // Vectors computed with the official Python SDK's algorithm.
+        assert_eq!(
+            signature("/home/user/a.txt", "read", "", "token", None),
+            "v1_9d+9NQHwSJMj04fFBbl0/qkmU2zFSlzEB4IWXDbnuNE"
+        );
+        assert_eq!(
+            signature("/home/user/a.txt", "write", "root", "token", Some(1_700_000_000)),
+            "v1_BCKpVqGjKXyCA13dQRjw/K2OAHH/cN8sEkDC9WUpEGg"
+        );
+    }
+
+    #[test]
+    fn multipart_frames_escape_names() {
+        let (boundary, prefixes, suffix) = multipart_frame(&["/a \"b\".txt", "/c"]).unwrap();
+        let first = String::from_utf8(prefixes[0].clone()).unwrap();
+        assert!(first.starts_with(&format!("--{boundary}\r\n")));
+        assert!(first.contains(r#"filename="/a \"b\".txt""#));
+        assert!(String::from_utf8(prefixes[1].clone()).unwrap().starts_with("\r\n--"));
+        assert_eq!(suffix, format!("\r\n--{boundary}--\r\n").into_bytes());
+        assert!(multipart_frame(&["bad\nname"]).is_err());
+    }
+
+    #[test]
+    fn only_plain_relative_paths_are_safe() {
+        assert!(safe_relative("a/b.txt").is_some());
+        assert!(safe_relative("../x").is_none());
+        assert!(safe_relative("/etc/passwd").is_none());
+        assert!(safe_relative("a/../../x").is_none());
+        assert!(safe_relative("").is_none());
+    }
+}

@@ -1,0 +1,252 @@
+//! The filesystem service (`filesystem.Filesystem`, `protocol.md` §1d.2):
+//! listing, stat, make_dir, remove, rename.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::connect::{unary, CallOptions};
+use super::files::Files;
+use crate::error::{Error, ErrorKind, Result};
+
+/// The kind of a filesystem entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileType {
+    File,
+    Dir,
+    Symlink,
+    /// Something else (a device, a socket, ...), or a type newer than this client.
+    Other,
+}
+
+/// One file, directory or link, as envd describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryInfo {
+    pub name: String,
+    pub file_type: FileType,
+    /// The absolute path in the sandbox.
+    pub path: String,
+    pub size: u64,
+    /// The Unix mode bits, with the file type bits.
+    pub mode: u32,
+    /// The mode as `ls -l` shows it, e.g. `-rw-r--r--`.
+    pub permissions: String,
+    pub owner: String,
+    pub group: String,
+    /// RFC 3339 time of the last change, when envd reports one.
+    pub modified_time: Option<String>,
+    /// Where a symlink points.
+    pub symlink_target: Option<String>,
+    /// Metadata set on upload (`X-Metadata-*`).
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// `EntryInfo` as proto3 JSON has it: camelCase names, enums as names,
+/// int64 as a string, and zero values left out.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EntryWire {
+    #[serde(default)]
+    name: String,
+    #[serde(default, rename = "type")]
+    file_type: EnumValue,
+    #[serde(default)]
+    path: String,
+    #[serde(default, deserialize_with = "int64")]
+    size: u64,
+    #[serde(default)]
+    mode: u32,
+    #[serde(default)]
+    permissions: String,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    group: String,
+    #[serde(default)]
+    modified_time: Option<String>,
+    #[serde(default)]
+    symlink_target: Option<String>,
+    #[serde(default)]
+    is_symlink: bool,
+    #[serde(default)]
+    metadata: Option<BTreeMap<String, String>>,
+}
+
+/// A proto3 enum in JSON: its name, or (which parsers must also accept) its number.
+#[derive(Deserialize, Default, Clone)]
+#[serde(untagged)]
+pub(crate) enum EnumValue {
+    Name(String),
+    Number(i64),
+    #[default]
+    Unset,
+}
+
+impl EnumValue {
+    /// The value as a number, given the enum's names in order (`names[n]` is `n`).
+    pub(crate) fn number(&self, names: &[&str]) -> i64 {
+        match self {
+            EnumValue::Name(name) => names.iter().position(|n| n == name).map_or(-1, |n| n as i64),
+            EnumValue::Number(n) => *n,
+            EnumValue::Unset => 0,
+        }
+    }
+}
+
+const FILE_TYPES: &[&str] = &["FILE_TYPE_UNSPECIFIED", "FILE_TYPE_FILE", "FILE_TYPE_DIRECTORY", "FILE_TYPE_SYMLINK"];
+
+impl<'de> Deserialize<'de> for EntryInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<EntryInfo, D::Error> {
+        let wire = EntryWire::deserialize(deserializer)?;
+        // Newer envd reports a link's target type in `type` and flags the link itself.
+        let file_type = match (wire.is_symlink, wire.file_type.number(FILE_TYPES)) {
+            (true, _) | (_, 3) => FileType::Symlink,
+            (_, 1) => FileType::File,
+            (_, 2) => FileType::Dir,
+            _ => FileType::Other,
+        };
+        Ok(EntryInfo {
+            name: wire.name,
+            file_type,
+            path: wire.path,
+            size: wire.size,
+            mode: wire.mode,
+            permissions: wire.permissions,
+            owner: wire.owner,
+            group: wire.group,
+            modified_time: wire.modified_time,
+            symlink_target: wire.symlink_target,
+            metadata: wire.metadata.unwrap_or_default(),
+        })
+    }
+}
+
+/// An int64 in proto3 JSON: a string of digits, or a plain number.
+pub(crate) fn int64<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<u64, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Int {
+        Text(String),
+        Number(u64),
+    }
+    match Int::deserialize(deserializer)? {
+        Int::Number(n) => Ok(n),
+        Int::Text(text) => text.parse().map_err(serde::de::Error::custom),
+    }
+}
+
+#[derive(Serialize)]
+struct PathRequest<'a> {
+    path: &'a str,
+}
+
+#[derive(Deserialize)]
+struct EntryResponse {
+    entry: EntryInfo,
+}
+
+impl Files<'_> {
+    fn call<Resp: serde::de::DeserializeOwned>(
+        &self,
+        method: &str,
+        message: &impl Serialize,
+        what: &str,
+    ) -> Result<Resp> {
+        let options = CallOptions { user: self.user(), timeout: None };
+        unary(self.sandbox(), method, message, options, what)
+    }
+
+    /// The entries of the directory at `path`, and of its subdirectories down
+    /// to `depth` levels (1: the directory itself only).
+    pub fn list(&self, path: &str, depth: u32) -> Result<Vec<EntryInfo>> {
+        let what = format!("list {path}");
+        if depth == 0 {
+            return Err(Error::invalid_argument(format!("{what}: depth must be at least 1")));
+        }
+        #[derive(Serialize)]
+        struct ListDir<'a> {
+            path: &'a str,
+            depth: u32,
+        }
+        #[derive(Deserialize)]
+        struct Listed {
+            #[serde(default)]
+            entries: Vec<EntryInfo>,
+        }
+        let listed: Listed = self.call("filesystem.Filesystem/ListDir", &ListDir { path, depth }, &what)?;
+        Ok(listed.entries)
+    }
+
+    /// Whether anything exists at `path`.
+    pub fn exists(&self, path: &str) -> Result<bool> {
+        match self.get_info(path) {
+            Ok(_) => Ok(true),
+            Err(err) if err.kind() == ErrorKind::NotFound => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// What is at `path` (like `stat`, not following a final symlink).
+    pub fn get_info(&self, path: &str) -> Result<EntryInfo> {
+        let response: EntryResponse =
+            self.call("filesystem.Filesystem/Stat", &PathRequest { path }, &format!("get info of {path}"))?;
+        Ok(response.entry)
+    }
+
+    /// Creates the directory `path` and any missing parents. `Ok(false)` if
+    /// it already existed, which is not an error.
+    pub fn make_dir(&self, path: &str) -> Result<bool> {
+        let what = format!("make directory {path}");
+        match self.call::<EntryResponse>("filesystem.Filesystem/MakeDir", &PathRequest { path }, &what) {
+            Ok(_) => Ok(true),
+            Err(err) if err.kind() == ErrorKind::Conflict => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Removes the file or directory (with its contents) at `path`. Removing
+    /// something that is not there succeeds.
+    pub fn remove(&self, path: &str) -> Result<()> {
+        let _: serde::de::IgnoredAny =
+            self.call("filesystem.Filesystem/Remove", &PathRequest { path }, &format!("remove {path}"))?;
+        Ok(())
+    }
+
+    /// Moves `old_path` to `new_path`, creating missing parents of the new one.
+    pub fn rename(&self, old_path: &str, new_path: &str) -> Result<EntryInfo> {
+        #[derive(Serialize)]
+        struct Move<'a> {
+            source: &'a str,
+            destination: &'a str,
+        }
+        let what = format!("rename {old_path} to {new_path}");
+        let response: EntryResponse =
+            self.call("filesystem.Filesystem/Move", &Move { source: old_path, destination: new_path }, &what)?;
+        Ok(response.entry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_parse_from_proto3_json() {
+        let json = r#"{"name":"a.txt","type":"FILE_TYPE_FILE","path":"/home/user/a.txt","size":"5",
+            "mode":420,"permissions":"-rw-r--r--","owner":"user","group":"user",
+            "modifiedTime":"2026-01-01T00:00:00Z","metadata":{"k":"v"}}"#;
+        let entry: EntryInfo = serde_json::from_str(json).unwrap();
+        assert_eq!((entry.file_type, entry.size, entry.mode), (FileType::File, 5, 420));
+        assert_eq!(entry.modified_time.as_deref(), Some("2026-01-01T00:00:00Z"));
+        assert_eq!(entry.metadata.get("k").map(String::as_str), Some("v"));
+
+        let dir: EntryInfo = serde_json::from_str(r#"{"name":"d","type":2,"path":"/d"}"#).unwrap();
+        assert_eq!((dir.file_type, dir.size), (FileType::Dir, 0));
+        let link: EntryInfo =
+            serde_json::from_str(r#"{"name":"l","type":"FILE_TYPE_FILE","isSymlink":true,"symlinkTarget":"/x"}"#)
+                .unwrap();
+        assert_eq!(link.file_type, FileType::Symlink);
+        let odd: EntryInfo = serde_json::from_str(r#"{"name":"o","type":"FILE_TYPE_FUTURE"}"#).unwrap();
+        assert_eq!(odd.file_type, FileType::Other);
+    }
+}

@@ -1,0 +1,493 @@
+//! Commands (`process.Process`, `protocol.md` §1d.3): run and wait, run in
+//! the background, stdin, signals, and reconnecting to running processes.
+
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::connect::{unary, CallOptions, ServerStream};
+use crate::error::{Error, ErrorKind, Result};
+use crate::sandbox::Sandbox;
+
+/// How long a command may run unless told otherwise (the SDKs' default).
+pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Which output stream a chunk came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Receives output as it arrives; `Break` kills the command.
+pub type OnOutput<'f> = &'f mut dyn FnMut(Stream, &[u8]) -> ControlFlow<()>;
+
+/// How to run a command.
+#[derive(Clone, Debug)]
+pub struct CommandOptions {
+    /// Environment variables, on top of the sandbox's.
+    pub envs: BTreeMap<String, String>,
+    /// The working directory; the user's home when `None`.
+    pub cwd: Option<String>,
+    /// Run as this user (e.g. `"root"`); the sandbox's default user when `None`.
+    pub user: Option<String>,
+    /// How long the process may live; it is killed when this passes.
+    /// `Duration::ZERO` means no limit. Default: 60 seconds.
+    pub timeout: Duration,
+    /// Keep the process's stdin open for [`CommandHandle::send_stdin`].
+    pub stdin: bool,
+}
+
+impl Default for CommandOptions {
+    fn default() -> CommandOptions {
+        CommandOptions { envs: BTreeMap::new(), cwd: None, user: None, timeout: DEFAULT_COMMAND_TIMEOUT, stdin: false }
+    }
+}
+
+/// How a command ended. A non-zero exit code is a result, not an error: see
+/// [`CommandResult::check`] for callers who want one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CommandResult {
+    /// Everything written to stdout, as bytes.
+    pub stdout: Vec<u8>,
+    /// Everything written to stderr, as bytes.
+    pub stderr: Vec<u8>,
+    /// The exit code; -1 when a signal ended the process.
+    pub exit_code: i32,
+    /// envd's description of an abnormal end, e.g. "exit status 1" or "signal: killed".
+    pub error: Option<String>,
+}
+
+impl CommandResult {
+    /// `Ok(self)` if the command exited with 0, else an error of kind
+    /// [`ErrorKind::CommandExit`] carrying the code and the end of stderr.
+    pub fn check(self) -> Result<CommandResult> {
+        if self.exit_code == 0 {
+            return Ok(self);
+        }
+        let stderr = String::from_utf8_lossy(&self.stderr);
+        let tail: String = stderr.chars().rev().take(2000).collect::<Vec<_>>().into_iter().rev().collect();
+        Err(Error::new(
+            ErrorKind::CommandExit,
+            format!("command exited with code {}: {}", self.exit_code, tail.trim_end()),
+        ))
+    }
+}
+
+/// Something that happened to a running command (see [`CommandHandle::next_event`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommandEvent {
+    /// A chunk of output.
+    Output(Stream, Vec<u8>),
+    /// The command ended.
+    Exit(CommandResult),
+}
+
+/// A process running in the sandbox, as [`Commands::list`] reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProcessInfo {
+    pub pid: u32,
+    pub tag: Option<String>,
+    pub cmd: String,
+    pub args: Vec<String>,
+    pub envs: BTreeMap<String, String>,
+    pub cwd: Option<String>,
+}
+
+/// A sandbox's commands (`sandbox.commands` in the official SDKs).
+#[derive(Clone, Copy, Debug)]
+pub struct Commands<'a> {
+    sandbox: &'a Sandbox,
+}
+
+/// A running command: read its output (by callback or by pulling), feed its
+/// stdin, kill it, or let it go on without you ([`disconnect`](CommandHandle::disconnect)).
+///
+/// A thread of the handle reads the command's output stream; dropping the
+/// handle disconnects.
+pub struct CommandHandle {
+    sandbox: Sandbox,
+    pid: u32,
+    events: Mutex<Receiver<Result<CommandEvent>>>,
+    finished: Mutex<Option<Result<CommandResult>>>,
+    detached: Arc<AtomicBool>,
+}
+
+#[derive(Serialize)]
+struct ProcessConfig<'a> {
+    cmd: &'a str,
+    args: [&'a str; 3],
+    envs: &'a BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cwd: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct StartRequest<'a> {
+    process: ProcessConfig<'a>,
+    stdin: bool,
+}
+
+#[derive(Serialize)]
+struct Selector {
+    process: Pid,
+}
+
+#[derive(Serialize)]
+struct Pid {
+    pid: u32,
+}
+
+/// `StartResponse` and `ConnectResponse`: `{"event": ProcessEvent}`.
+#[derive(Deserialize)]
+struct EventMessage {
+    #[serde(default)]
+    event: ProcessEvent,
+}
+
+#[derive(Deserialize, Default)]
+struct ProcessEvent {
+    #[serde(default)]
+    start: Option<StartEvent>,
+    #[serde(default)]
+    data: Option<DataEvent>,
+    #[serde(default)]
+    end: Option<EndEvent>,
+}
+
+#[derive(Deserialize)]
+struct StartEvent {
+    #[serde(default)]
+    pid: u32,
+}
+
+#[derive(Deserialize)]
+struct DataEvent {
+    #[serde(default, with = "base64_bytes")]
+    stdout: Option<Vec<u8>>,
+    #[serde(default, with = "base64_bytes")]
+    stderr: Option<Vec<u8>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EndEvent {
+    #[serde(default)]
+    exit_code: i32,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+mod base64_bytes {
+    use base64::Engine;
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<u8>>, D::Error> {
+        match Option::<String>::deserialize(deserializer)? {
+            None => Ok(None),
+            Some(text) => {
+                base64::engine::general_purpose::STANDARD.decode(text).map(Some).map_err(serde::de::Error::custom)
+            }
+        }
+    }
+}
+
+fn encode(data: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(data)
+}
+
+impl<'a> Commands<'a> {
+    pub(crate) fn new(sandbox: &'a Sandbox) -> Commands<'a> {
+        Commands { sandbox }
+    }
+
+    /// Runs `cmd` with `bash -l -c` and waits for it to end, passing its
+    /// output to `on_output` (if any) as it arrives. Returning `Break` from
+    /// `on_output` kills the command and fails with
+    /// [`ErrorKind::CallbackAborted`].
+    pub fn run(&self, cmd: &str, options: &CommandOptions, on_output: Option<OnOutput<'_>>) -> Result<CommandResult> {
+        self.start(cmd, options)?.wait(on_output)
+    }
+
+    /// Starts `cmd` with `bash -l -c` in the background and returns at once.
+    pub fn start(&self, cmd: &str, options: &CommandOptions) -> Result<CommandHandle> {
+        let what = format!("run `{cmd}`");
+        let request = StartRequest {
+            process: ProcessConfig {
+                cmd: "/bin/bash",
+                args: ["-l", "-c", cmd],
+                envs: &options.envs,
+                cwd: options.cwd.as_deref(),
+            },
+            stdin: options.stdin,
+        };
+        let lifetime = (!options.timeout.is_zero()).then_some(options.timeout);
+        let call = CallOptions { user: options.user.as_deref(), timeout: lifetime };
+        // The client gives up a little after the server should have.
+        let total = lifetime.map(|t| t + Duration::from_secs(10));
+        let stream = ServerStream::open(self.sandbox, "process.Process/Start", &request, call, total, what)?;
+        CommandHandle::follow(self.sandbox.clone(), stream)
+    }
+
+    /// Attaches to the running process `pid`, to read its output from now on.
+    pub fn connect(&self, pid: u32) -> Result<CommandHandle> {
+        let what = format!("connect to process {pid}");
+        let request = Selector { process: Pid { pid } };
+        let stream =
+            ServerStream::open(self.sandbox, "process.Process/Connect", &request, CallOptions::default(), None, what)?;
+        CommandHandle::follow(self.sandbox.clone(), stream)
+    }
+
+    /// The processes running in the sandbox.
+    pub fn list(&self) -> Result<Vec<ProcessInfo>> {
+        #[derive(Deserialize)]
+        struct Listed {
+            #[serde(default)]
+            processes: Vec<Listing>,
+        }
+        #[derive(Deserialize)]
+        struct Listing {
+            #[serde(default)]
+            config: Config,
+            #[serde(default)]
+            pid: u32,
+            #[serde(default)]
+            tag: Option<String>,
+        }
+        #[derive(Deserialize, Default)]
+        struct Config {
+            #[serde(default)]
+            cmd: String,
+            #[serde(default)]
+            args: Vec<String>,
+            #[serde(default)]
+            envs: BTreeMap<String, String>,
+            #[serde(default)]
+            cwd: Option<String>,
+        }
+        let listed: Listed = unary(
+            self.sandbox,
+            "process.Process/List",
+            &serde_json::json!({}),
+            CallOptions::default(),
+            "list processes",
+        )?;
+        Ok(listed
+            .processes
+            .into_iter()
+            .map(|p| ProcessInfo {
+                pid: p.pid,
+                tag: p.tag,
+                cmd: p.config.cmd,
+                args: p.config.args,
+                envs: p.config.envs,
+                cwd: p.config.cwd,
+            })
+            .collect())
+    }
+
+    /// Kills the process `pid` (SIGKILL). `Ok(false)` if there was no such process.
+    pub fn kill(&self, pid: u32) -> Result<bool> {
+        #[derive(Serialize)]
+        struct Signal {
+            process: Pid,
+            signal: &'static str,
+        }
+        let request = Signal { process: Pid { pid }, signal: "SIGNAL_SIGKILL" };
+        let what = format!("kill process {pid}");
+        match unary::<_, serde::de::IgnoredAny>(
+            self.sandbox,
+            "process.Process/SendSignal",
+            &request,
+            CallOptions::default(),
+            &what,
+        ) {
+            Ok(_) => Ok(true),
+            Err(err) if err.kind() == ErrorKind::NotFound => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Writes `data` to the stdin of process `pid` (started with `stdin: true`).
+    pub fn send_stdin(&self, pid: u32, data: &[u8]) -> Result<()> {
+        #[derive(Serialize)]
+        struct Input {
+            process: Pid,
+            input: Stdin,
+        }
+        #[derive(Serialize)]
+        struct Stdin {
+            stdin: String,
+        }
+        let request = Input { process: Pid { pid }, input: Stdin { stdin: encode(data) } };
+        let what = format!("write to the stdin of process {pid}");
+        let _: serde::de::IgnoredAny =
+            unary(self.sandbox, "process.Process/SendInput", &request, CallOptions::default(), &what)?;
+        Ok(())
+    }
+
+    /// Closes the stdin of process `pid`, so it reads end-of-file.
+    pub fn close_stdin(&self, pid: u32) -> Result<()> {
+        let what = format!("close the stdin of process {pid}");
+        let request = Selector { process: Pid { pid } };
+        let _: serde::de::IgnoredAny =
+            unary(self.sandbox, "process.Process/CloseStdin", &request, CallOptions::default(), &what)?;
+        Ok(())
+    }
+}
+
+impl CommandHandle {
+    /// Reads the `start` event, then hands the rest of the stream to a reader thread.
+    fn follow(sandbox: Sandbox, mut stream: ServerStream) -> Result<CommandHandle> {
+        let pid = loop {
+            match stream.next::<EventMessage>()? {
+                Some(EventMessage { event: ProcessEvent { start: Some(start), .. } }) => break start.pid,
+                Some(EventMessage { event: ProcessEvent { data: None, end: None, .. } }) => continue,
+                Some(_) => return Err(Error::decode("start a command", "output came before the start event")),
+                None => return Err(Error::decode("start a command", "the stream ended before the start event")),
+            }
+        };
+        let (sender, receiver) = mpsc::sync_channel(64);
+        let detached = Arc::new(AtomicBool::new(false));
+        let stop = detached.clone();
+        std::thread::Builder::new()
+            .name(format!("e2b-process-{pid}"))
+            .spawn(move || read_events(stream, sender, stop))
+            .map_err(|err| Error::io("start a command", err))?;
+        Ok(CommandHandle { sandbox, pid, events: Mutex::new(receiver), finished: Mutex::new(None), detached })
+    }
+
+    /// The process id in the sandbox.
+    pub fn pid(&self) -> u32 {
+        self.pid
+    }
+
+    /// The next output chunk or the exit, waiting up to `timeout`; `None` if
+    /// nothing came in time. After the exit, every call returns the exit again.
+    pub fn next_event(&self, timeout: Duration) -> Result<Option<CommandEvent>> {
+        if let Some(done) = self.finished.lock().expect("not poisoned").clone() {
+            return done.map(|result| Some(CommandEvent::Exit(result)));
+        }
+        let events = self.events.lock().expect("not poisoned");
+        let event = match events.recv_timeout(timeout) {
+            Ok(event) => event,
+            Err(RecvTimeoutError::Timeout) => return Ok(None),
+            Err(RecvTimeoutError::Disconnected) => {
+                Err(Error::new(ErrorKind::Network, format!("process {}: the output stream stopped", self.pid)))
+            }
+        };
+        match event {
+            Ok(CommandEvent::Exit(result)) => {
+                *self.finished.lock().expect("not poisoned") = Some(Ok(result.clone()));
+                Ok(Some(CommandEvent::Exit(result)))
+            }
+            Err(err) => {
+                *self.finished.lock().expect("not poisoned") = Some(Err(err.clone()));
+                Err(err)
+            }
+            Ok(output) => Ok(Some(output)),
+        }
+    }
+
+    /// Waits for the command to end, passing output not yet taken to
+    /// `on_output`. Returning `Break` from it kills the command and fails with
+    /// [`ErrorKind::CallbackAborted`].
+    pub fn wait(&self, mut on_output: Option<OnOutput<'_>>) -> Result<CommandResult> {
+        loop {
+            match self.next_event(Duration::from_secs(3600))? {
+                Some(CommandEvent::Exit(result)) => return Ok(result),
+                Some(CommandEvent::Output(stream, data)) => {
+                    if let Some(on_output) = on_output.as_mut() {
+                        if on_output(stream, &data).is_break() {
+                            let _ = self.kill();
+                            return Err(Error::new(
+                                ErrorKind::CallbackAborted,
+                                format!("process {}: stopped by the output callback", self.pid),
+                            ));
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// Writes `data` to the command's stdin (it must have been started with `stdin: true`).
+    pub fn send_stdin(&self, data: &[u8]) -> Result<()> {
+        Commands::new(&self.sandbox).send_stdin(self.pid, data)
+    }
+
+    /// Closes the command's stdin.
+    pub fn close_stdin(&self) -> Result<()> {
+        Commands::new(&self.sandbox).close_stdin(self.pid)
+    }
+
+    /// Kills the command. `Ok(false)` if it had already ended.
+    pub fn kill(&self) -> Result<bool> {
+        Commands::new(&self.sandbox).kill(self.pid)
+    }
+
+    /// Stops following the command, which goes on running; reattach with
+    /// [`Commands::connect`].
+    pub fn disconnect(self) {}
+}
+
+impl Drop for CommandHandle {
+    fn drop(&mut self) {
+        // The reader thread leaves at the next message (keepalives come at
+        // least every few seconds), closing the connection.
+        self.detached.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The reader thread: turns stream messages into events until the end, an
+/// error, or the handle letting go.
+fn read_events(mut stream: ServerStream, sender: SyncSender<Result<CommandEvent>>, detached: Arc<AtomicBool>) {
+    let mut result = CommandResult::default();
+    loop {
+        if detached.load(Ordering::Relaxed) {
+            return;
+        }
+        let event = match stream.next::<EventMessage>() {
+            Ok(Some(message)) => message.event,
+            Ok(None) => {
+                let err = Error::decode("follow a command", "the stream ended without an end event");
+                let _ = sender.send(Err(err));
+                return;
+            }
+            Err(err) => {
+                let _ = sender.send(Err(err));
+                return;
+            }
+        };
+        if let Some(data) = event.data {
+            for (stream_kind, chunk) in [(Stream::Stdout, data.stdout), (Stream::Stderr, data.stderr)] {
+                let Some(chunk) = chunk.filter(|c| !c.is_empty()) else { continue };
+                match stream_kind {
+                    Stream::Stdout => result.stdout.extend_from_slice(&chunk),
+                    Stream::Stderr => result.stderr.extend_from_slice(&chunk),
+                }
+                if sender.send(Ok(CommandEvent::Output(stream_kind, chunk))).is_err() {
+                    return;
+                }
+            }
+        }
+        if let Some(end) = event.end {
+            result.exit_code = end.exit_code;
+            result.error = end.error.filter(|e| !e.is_empty());
+            // Drain the end-of-stream message, which may carry the reason (a deadline).
+            let outcome = match stream.next::<EventMessage>() {
+                Err(err) if err.kind() == ErrorKind::Timeout => Err(err),
+                _ => Ok(CommandEvent::Exit(std::mem::take(&mut result))),
+            };
+            let _ = sender.send(outcome);
+            return;
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! Watching a directory for changes (`protocol.md` §1d.2), in two styles
+//! behind one API: a handle to poll, and a stream that calls back.
+
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::connect::{unary, CallOptions, ServerStream};
+use super::files::Files;
+use super::filesystem::{EntryInfo, EnumValue};
+use crate::error::{Error, ErrorKind, Result};
+use crate::sandbox::Sandbox;
+
+/// What happened to a watched path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EventType {
+    Create,
+    Write,
+    Remove,
+    Rename,
+    Chmod,
+}
+
+/// One change in a watched directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilesystemEvent {
+    /// The path that changed, relative to the watched directory.
+    pub name: String,
+    pub event_type: EventType,
+    /// The entry after the change, when asked for with `include_entry`
+    /// (create, write and chmod only).
+    pub entry: Option<EntryInfo>,
+}
+
+/// How to watch.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WatchOptions {
+    /// Watch subdirectories too.
+    pub recursive: bool,
+    /// Attach the changed entry's info to create, write and chmod events.
+    pub include_entry: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WatchRequest<'a> {
+    path: &'a str,
+    recursive: bool,
+    include_entry: bool,
+}
+
+#[derive(Deserialize)]
+struct EventWire {
+    #[serde(default)]
+    name: String,
+    #[serde(default, rename = "type")]
+    event_type: EnumValue,
+    #[serde(default)]
+    entry: Option<EntryInfo>,
+}
+
+const EVENT_TYPES: &[&str] = &[
+    "EVENT_TYPE_UNSPECIFIED",
+    "EVENT_TYPE_CREATE",
+    "EVENT_TYPE_WRITE",
+    "EVENT_TYPE_REMOVE",
+    "EVENT_TYPE_RENAME",
+    "EVENT_TYPE_CHMOD",
+];
+
+impl EventWire {
+    /// The event, or `None` for a type this client does not know.
+    fn into_event(self) -> Option<FilesystemEvent> {
+        let event_type = match self.event_type.number(EVENT_TYPES) {
+            1 => EventType::Create,
+            2 => EventType::Write,
+            3 => EventType::Remove,
+            4 => EventType::Rename,
+            5 => EventType::Chmod,
+            _ => return None,
+        };
+        Some(FilesystemEvent { name: self.name, event_type, entry: self.entry })
+    }
+}
+
+/// A watcher kept by envd, whose events are fetched by polling
+/// ([`Files::watch_dir`]; the official Python SDK's `WatchHandle`).
+/// Stop it with [`stop`](WatchHandle::stop); dropping it stops it too.
+pub struct WatchHandle {
+    sandbox: Sandbox,
+    user: Option<String>,
+    watcher_id: String,
+    stopped: bool,
+}
+
+/// How often [`WatchHandle::next_events`] asks for news.
+const POLL_INTERVAL: Duration = Duration::from_millis(50);
+
+impl WatchHandle {
+    /// envd's id of the watcher.
+    pub fn id(&self) -> &str {
+        &self.watcher_id
+    }
+
+    /// The events since the last call (possibly none), oldest first.
+    pub fn get_new_events(&self) -> Result<Vec<FilesystemEvent>> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Get<'a> {
+            watcher_id: &'a str,
+        }
+        #[derive(Deserialize)]
+        struct Events {
+            #[serde(default)]
+            events: Vec<EventWire>,
+        }
+        let what = format!("get events of watcher {}", self.watcher_id);
+        if self.stopped {
+            return Err(Error::invalid_argument(format!("{what}: the watcher is stopped")));
+        }
+        let options = CallOptions { user: self.user.as_deref(), timeout: None };
+        let events: Events = unary(
+            &self.sandbox,
+            "filesystem.Filesystem/GetWatcherEvents",
+            &Get { watcher_id: &self.watcher_id },
+            options,
+            &what,
+        )?;
+        Ok(events.events.into_iter().filter_map(EventWire::into_event).collect())
+    }
+
+    /// Waits up to `timeout` for at least one event and returns what came
+    /// (empty if nothing did).
+    pub fn next_events(&self, timeout: Duration) -> Result<Vec<FilesystemEvent>> {
+        let started = Instant::now();
+        loop {
+            let events = self.get_new_events()?;
+            if !events.is_empty() || started.elapsed() >= timeout {
+                return Ok(events);
+            }
+            std::thread::sleep(POLL_INTERVAL.min(timeout.saturating_sub(started.elapsed())));
+        }
+    }
+
+    /// Stops watching; later calls fail. Stopping twice is harmless.
+    pub fn stop(&mut self) -> Result<()> {
+        if std::mem::replace(&mut self.stopped, true) {
+            return Ok(());
+        }
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Remove<'a> {
+            watcher_id: &'a str,
+        }
+        let what = format!("stop watcher {}", self.watcher_id);
+        let options = CallOptions { user: self.user.as_deref(), timeout: None };
+        let _: serde::de::IgnoredAny = unary(
+            &self.sandbox,
+            "filesystem.Filesystem/RemoveWatcher",
+            &Remove { watcher_id: &self.watcher_id },
+            options,
+            &what,
+        )?;
+        Ok(())
+    }
+}
+
+impl Drop for WatchHandle {
+    fn drop(&mut self) {
+        let _ = self.stop();
+    }
+}
+
+impl Files<'_> {
+    /// Starts watching the directory at `path`; poll the handle for events.
+    pub fn watch_dir(&self, path: &str, options: WatchOptions) -> Result<WatchHandle> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Created {
+            watcher_id: String,
+        }
+        let what = format!("watch {path}");
+        let request = WatchRequest { path, recursive: options.recursive, include_entry: options.include_entry };
+        let call = CallOptions { user: self.user(), timeout: None };
+        let created: Created = unary(self.sandbox(), "filesystem.Filesystem/CreateWatcher", &request, call, &what)?;
+        Ok(WatchHandle {
+            sandbox: self.sandbox().clone(),
+            user: self.user().map(str::to_owned),
+            watcher_id: created.watcher_id,
+            stopped: false,
+        })
+    }
+
+    /// Watches the directory at `path` over one stream, calling `on_event`
+    /// for each event as it comes, until `on_event` returns `Break` or
+    /// `timeout` passes (then it returns `Ok` too: the watch is over).
+    pub fn watch_dir_stream(
+        &self,
+        path: &str,
+        options: WatchOptions,
+        timeout: Duration,
+        on_event: &mut dyn FnMut(FilesystemEvent) -> ControlFlow<()>,
+    ) -> Result<()> {
+        #[derive(Deserialize)]
+        struct Message {
+            #[serde(default)]
+            filesystem: Option<EventWire>,
+        }
+        let what = format!("watch {path}");
+        let request = WatchRequest { path, recursive: options.recursive, include_entry: options.include_entry };
+        let call = CallOptions { user: self.user(), timeout: Some(timeout) };
+        let mut stream =
+            ServerStream::open(self.sandbox(), "filesystem.Filesystem/WatchDir", &request, call, Some(timeout), what)?;
+        loop {
+            let message = match stream.next::<Message>() {
+                Ok(Some(message)) => message,
+                Ok(None) => return Ok(()),
+                // The watch's own deadline, told by either side, ends it normally.
+                Err(err) if err.kind() == ErrorKind::Timeout => return Ok(()),
+                Err(err) => return Err(err),
+            };
+            if let Some(event) = message.filesystem.and_then(EventWire::into_event) {
+                if on_event(event).is_break() {
+                    return Ok(());
+                }
+            }
+        }
+    }
+}

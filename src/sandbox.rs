@@ -1,0 +1,202 @@
+//! A sandbox handle: its identity, its lifecycle, and the way to its ports.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ureq::http::Method;
+
+use crate::api::{SandboxInfo, SandboxWire};
+use crate::client::Client;
+use crate::config::ENVD_PORT;
+use crate::envd::files::Files;
+use crate::envd::process::Commands;
+use crate::error::{Error, Result};
+use crate::http::{self, Deadline};
+
+/// A sandbox: created by [`Client::create_sandbox`] or found again by
+/// [`Client::connect`].
+///
+/// Cheap to clone and safe to share between threads. Dropping it only
+/// releases the handle; the sandbox itself lives on until it is killed or
+/// its timeout passes.
+#[derive(Clone)]
+pub struct Sandbox {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: Client,
+    id: String,
+    template_id: String,
+    domain: String,
+    envd_version: String,
+    access_token: Option<String>,
+    traffic_access_token: Option<String>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("id", &self.inner.id)
+            .field("template_id", &self.inner.template_id)
+            .field("envd_version", &self.inner.envd_version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sandbox {
+    pub(crate) fn from_wire(client: Client, wire: SandboxWire) -> Sandbox {
+        let domain = wire.domain.filter(|d| !d.is_empty()).unwrap_or_else(|| client.config().domain.clone());
+        Sandbox {
+            inner: Arc::new(Inner {
+                client,
+                id: wire.sandbox_id,
+                template_id: wire.template_id,
+                domain,
+                envd_version: wire.envd_version,
+                access_token: wire.envd_access_token,
+                traffic_access_token: wire.traffic_access_token,
+            }),
+        }
+    }
+
+    /// The sandbox id.
+    pub fn id(&self) -> &str {
+        &self.inner.id
+    }
+
+    /// The id of the template it was created from.
+    pub fn template_id(&self) -> &str {
+        &self.inner.template_id
+    }
+
+    /// The version of envd, the agent inside the sandbox.
+    pub fn envd_version(&self) -> &str {
+        &self.inner.envd_version
+    }
+
+    /// The token envd requires (`X-Access-Token`), for secure sandboxes.
+    pub fn access_token(&self) -> Option<&str> {
+        self.inner.access_token.as_deref()
+    }
+
+    /// The domain the sandbox lives under.
+    pub fn domain(&self) -> &str {
+        &self.inner.domain
+    }
+
+    /// The client this sandbox was made with.
+    pub fn client(&self) -> &Client {
+        &self.inner.client
+    }
+
+    /// The public host name of `port` in the sandbox, e.g. `3000-<id>.e2b.app`.
+    pub fn get_host(&self, port: u16) -> String {
+        self.client().config().sandbox_host(self.id(), self.domain(), port)
+    }
+
+    /// Kills the sandbox. `Ok(false)` if it no longer existed.
+    pub fn kill(&self) -> Result<bool> {
+        self.client().kill(self.id())
+    }
+
+    /// Pauses the sandbox. `Ok(false)` if it was already paused.
+    pub fn pause(&self) -> Result<bool> {
+        self.client().pause(self.id())
+    }
+
+    /// Sets the sandbox to end `timeout` from now.
+    pub fn set_timeout(&self, timeout: Duration) -> Result<()> {
+        self.client().set_timeout(self.id(), timeout)
+    }
+
+    /// What the control plane knows of the sandbox.
+    pub fn get_info(&self) -> Result<SandboxInfo> {
+        self.client().get_info(self.id())
+    }
+
+    /// Whether the sandbox answers: `false` when it is paused, killed or expired.
+    pub fn is_running(&self) -> Result<bool> {
+        let what = format!("check sandbox {}", self.id());
+        let deadline = Deadline::total(self.client().config().request_timeout);
+        let mut response =
+            http::send(self.client().agent(), self.envd_request(Method::GET, "/health", deadline), &what)?;
+        let status = response.status().as_u16();
+        let body = http::read_body(&mut response, &what)?;
+        match status {
+            200..=299 => Ok(true),
+            502 => Ok(false),
+            _ => Err(Error::from_envd(&what, status, &body)),
+        }
+    }
+
+    /// The sandbox's filesystem.
+    pub fn files(&self) -> Files<'_> {
+        Files::new(self)
+    }
+
+    /// The sandbox's commands.
+    pub fn commands(&self) -> Commands<'_> {
+        Commands::new(self)
+    }
+
+    /// A request to envd, with the routing headers and the access token.
+    pub(crate) fn envd_request<'b>(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        deadline: Deadline,
+    ) -> http::Request<'b> {
+        let request = self.port_request(ENVD_PORT, method, path_and_query, deadline);
+        match &self.inner.access_token {
+            Some(token) => request.header("X-Access-Token", token.clone()),
+            None => request,
+        }
+    }
+
+    /// A request to `port` of the sandbox, with the routing headers and, when
+    /// the sandbox has one, the traffic token the proxy asks for.
+    pub(crate) fn port_request<'b>(
+        &self,
+        port: u16,
+        method: Method,
+        path_and_query: &str,
+        deadline: Deadline,
+    ) -> http::Request<'b> {
+        let base = self.client().config().sandbox_port_url(self.id(), self.domain(), port);
+        let mut request = http::Request::new(method, format!("{base}{path_and_query}"), deadline)
+            .header("E2b-Sandbox-Id", self.id())
+            .header("E2b-Sandbox-Port", port.to_string());
+        if port != ENVD_PORT {
+            if let Some(token) = &self.inner.traffic_access_token {
+                request = request.header("E2B-Traffic-Access-Token", token.clone());
+            }
+        }
+        request
+    }
+
+    /// Whether envd is at least `major.minor.patch`, for features older envd lacks.
+    pub(crate) fn envd_at_least(&self, min: (u32, u32, u32)) -> bool {
+        parse_version(&self.inner.envd_version).is_none_or(|v| v >= min)
+    }
+}
+
+/// `major.minor.patch` of a version string; `None` if it is not one (then
+/// every feature is assumed present, as for a development build).
+fn parse_version(version: &str) -> Option<(u32, u32, u32)> {
+    let mut parts = version.trim_start_matches('v').splitn(3, '.');
+    let mut next = || parts.next()?.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok();
+    Some((next()?, next()?, next()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_version;
+
+    #[test]
+    fn versions_parse() {
+        assert_eq!(parse_version("0.6.13"), Some((0, 6, 13)));
+        assert_eq!(parse_version("v1.2.3-rc1"), Some((1, 2, 3)));
+        assert_eq!(parse_version("dev"), None);
+    }
+}

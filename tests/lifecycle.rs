@@ -1,0 +1,327 @@
+//! Sandbox lifecycle against a real e2b-local: create, connect, pause,
+//! resume, list, info, timeouts, kill, and their errors.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use common::{Local, Scripted};
+use e2b::{Client, Config, ErrorKind, ListQuery, SandboxOptions, SandboxState};
+
+#[test]
+fn create_reports_a_secure_sandbox_and_its_details() {
+    let local = Local::start();
+    let options = SandboxOptions::default()
+        .timeout(Duration::from_secs(90))
+        .metadata("owner", "tests")
+        .metadata("a b", "c&d")
+        .env("GREETING", "hi");
+    let sandbox = local.client.create_sandbox(&options).unwrap();
+    assert_eq!(sandbox.id().len(), 20);
+    assert!(sandbox.id().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    assert!(sandbox.access_token().is_some_and(|t| !t.is_empty()));
+    assert_eq!(sandbox.template_id(), "base");
+
+    let info = sandbox.get_info().unwrap();
+    assert_eq!(info.sandbox_id, sandbox.id());
+    assert_eq!(info.state, SandboxState::Running);
+    assert_eq!(info.metadata.get("owner").map(String::as_str), Some("tests"));
+    assert_eq!(info.metadata.get("a b").map(String::as_str), Some("c&d"));
+    assert!(info.cpu_count > 0 && info.memory_mb > 0);
+    assert!(info.started_at < info.end_at, "{} < {}", info.started_at, info.end_at);
+    assert!(sandbox.is_running().unwrap());
+}
+
+#[test]
+fn unknown_template_is_not_found() {
+    let local = Local::start();
+    let err = local.client.create_sandbox(&SandboxOptions::new("no-such-template")).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    assert_eq!(err.status(), Some(404));
+    assert!(err.message().contains("no-such-template"), "{err}");
+}
+
+#[test]
+fn create_rejects_a_zero_timeout_and_a_bad_idempotency_key() {
+    let local = Local::start();
+    let err = local.client.create_sandbox(&SandboxOptions::default().timeout(Duration::ZERO)).unwrap_err();
+    assert_eq!((err.kind(), err.status()), (ErrorKind::InvalidArgument, Some(400)), "{err}");
+
+    let options = SandboxOptions { idempotency_key: Some("Not Valid".into()), ..SandboxOptions::default() };
+    let err = local.client.create_sandbox(&options).unwrap_err();
+    assert_eq!((err.kind(), err.status()), (ErrorKind::InvalidArgument, None), "{err}");
+    assert!(err.message().contains("idempotency key"), "{err}");
+}
+
+#[test]
+fn a_repeated_idempotency_key_gives_the_same_sandbox() {
+    let local = Local::start();
+    let options = SandboxOptions { idempotency_key: Some("create-once-1".into()), ..SandboxOptions::default() };
+    let first = local.client.create_sandbox(&options).unwrap();
+    let second = local.client.create_sandbox(&options).unwrap();
+    assert_eq!(first.id(), second.id());
+}
+
+#[test]
+fn insecure_sandboxes_have_no_access_token() {
+    let local = Local::start();
+    let options = SandboxOptions { secure: false, ..SandboxOptions::default() };
+    let sandbox = local.client.create_sandbox(&options).unwrap();
+    assert_eq!(sandbox.access_token(), None);
+    sandbox.files().write("plain.txt", "no token needed").unwrap();
+    assert_eq!(sandbox.files().read_to_string("plain.txt").unwrap(), "no token needed");
+}
+
+#[test]
+fn pause_resume_keeps_files_and_reports_each_step() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    sandbox.files().write("/home/user/state.txt", "before pause").unwrap();
+
+    assert!(sandbox.pause().unwrap(), "first pause pauses");
+    assert!(!sandbox.pause().unwrap(), "second pause reports already paused");
+    assert!(!sandbox.is_running().unwrap());
+    assert_eq!(sandbox.get_info().unwrap().state, SandboxState::Paused);
+    let err = sandbox.files().read("/home/user/state.txt").unwrap_err();
+    assert_eq!((err.kind(), err.status()), (ErrorKind::SandboxGone, Some(502)), "{err}");
+
+    let (resumed, was_paused) = local.client.connect_reporting(sandbox.id(), Some(Duration::from_secs(60))).unwrap();
+    assert!(was_paused);
+    assert_eq!(resumed.id(), sandbox.id());
+    assert!(resumed.is_running().unwrap());
+    assert_eq!(resumed.files().read_to_string("/home/user/state.txt").unwrap(), "before pause");
+
+    let (_, was_paused) = local.client.connect_reporting(sandbox.id(), None).unwrap();
+    assert!(!was_paused, "connecting to a running sandbox does not resume it");
+
+    resumed.pause().unwrap();
+    let again = local.client.resume(sandbox.id(), Some(Duration::from_secs(60))).unwrap();
+    assert_eq!(again.files().read_to_string("state.txt").unwrap(), "before pause");
+}
+
+#[test]
+fn connect_extends_but_never_shortens_a_running_sandbox() {
+    let local = Local::start();
+    let sandbox = local.client.create_sandbox(&SandboxOptions::default().timeout(Duration::from_secs(600))).unwrap();
+    let before = sandbox.get_info().unwrap().end_at;
+    local.client.connect(sandbox.id(), Some(Duration::from_secs(10))).unwrap();
+    assert_eq!(sandbox.get_info().unwrap().end_at, before);
+}
+
+#[test]
+fn kill_then_everything_reports_the_sandbox_gone() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    assert!(sandbox.kill().unwrap());
+    assert!(!sandbox.kill().unwrap(), "killing twice reports it was not there");
+    assert!(!local.client.kill(sandbox.id()).unwrap());
+
+    let err = local.client.resume(sandbox.id(), None).unwrap_err();
+    assert_eq!((err.kind(), err.status()), (ErrorKind::SandboxNotFound, Some(404)), "{err}");
+    assert!(err.message().contains(sandbox.id()), "{err}");
+    assert_eq!(sandbox.get_info().unwrap_err().kind(), ErrorKind::SandboxNotFound);
+    assert_eq!(sandbox.pause().unwrap_err().kind(), ErrorKind::SandboxNotFound);
+    assert_eq!(sandbox.set_timeout(Duration::from_secs(5)).unwrap_err().kind(), ErrorKind::SandboxNotFound);
+    assert!(!sandbox.is_running().unwrap());
+    assert_eq!(sandbox.files().read("anything").unwrap_err().kind(), ErrorKind::SandboxGone);
+}
+
+#[test]
+fn a_killed_paused_sandbox_is_gone_too() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    sandbox.pause().unwrap();
+    assert!(local.client.kill(sandbox.id()).unwrap());
+    assert_eq!(local.client.resume(sandbox.id(), None).unwrap_err().kind(), ErrorKind::SandboxNotFound);
+}
+
+#[test]
+fn list_filters_by_state_and_metadata_and_pages() {
+    let local = Local::start();
+    let tagged = |tag: &str| SandboxOptions::default().metadata("suite", "list").metadata("tag", tag);
+    let running = local.client.create_sandbox(&tagged("a b&c=d")).unwrap();
+    let paused = local.client.create_sandbox(&tagged("second")).unwrap();
+    let third = local.client.create_sandbox(&tagged("third")).unwrap();
+    paused.pause().unwrap();
+
+    let ids = |query: &ListQuery| -> Vec<String> {
+        let mut ids: Vec<String> = local.client.list_all(query).unwrap().into_iter().map(|s| s.sandbox_id).collect();
+        ids.sort();
+        ids
+    };
+    let sorted = |mut v: Vec<&str>| {
+        v.sort();
+        v.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+
+    assert_eq!(ids(&ListQuery::default()), sorted(vec![running.id(), paused.id(), third.id()]));
+    let only_paused = ListQuery { states: vec![SandboxState::Paused], ..ListQuery::default() };
+    assert_eq!(ids(&only_paused), vec![paused.id().to_owned()]);
+    let only_running = ListQuery { states: vec![SandboxState::Running], ..ListQuery::default() };
+    assert_eq!(ids(&only_running), sorted(vec![running.id(), third.id()]));
+
+    let by_tag =
+        ListQuery { metadata: BTreeMap::from([("tag".to_owned(), "a b&c=d".to_owned())]), ..ListQuery::default() };
+    assert_eq!(ids(&by_tag), vec![running.id().to_owned()]);
+
+    let mut query = ListQuery { limit: Some(1), ..ListQuery::default() };
+    let mut pages = 0;
+    let mut seen = Vec::new();
+    loop {
+        let page = local.client.list(&query).unwrap();
+        assert!(page.sandboxes.len() <= 1);
+        seen.extend(page.sandboxes.into_iter().map(|s| s.sandbox_id));
+        pages += 1;
+        match page.next_token {
+            Some(token) => query.next_token = Some(token),
+            None => break,
+        }
+    }
+    seen.sort();
+    assert_eq!(seen, sorted(vec![running.id(), paused.id(), third.id()]));
+    assert!(pages >= 3);
+
+    let bad = ListQuery { limit: Some(1000), ..ListQuery::default() };
+    assert_eq!(local.client.list(&bad).unwrap_err().kind(), ErrorKind::InvalidArgument);
+    let bad = ListQuery { next_token: Some("not-a-token".into()), ..ListQuery::default() };
+    assert_eq!(local.client.list(&bad).unwrap_err().kind(), ErrorKind::InvalidArgument);
+}
+
+#[test]
+fn the_timeout_kills_a_sandbox_when_it_passes() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    sandbox.set_timeout(Duration::from_secs(1)).unwrap();
+    wait_until(Duration::from_secs(10), || !sandbox.is_running().unwrap());
+    assert_eq!(local.client.resume(sandbox.id(), None).unwrap_err().kind(), ErrorKind::SandboxNotFound);
+}
+
+#[test]
+fn auto_pause_pauses_at_the_timeout_and_connect_resumes() {
+    let local = Local::start();
+    let options = SandboxOptions::default().timeout(Duration::from_secs(1)).auto_pause(true);
+    let sandbox = local.client.create_sandbox(&options).unwrap();
+    sandbox.files().write("kept.txt", "still here").unwrap();
+    wait_until(Duration::from_secs(10), || sandbox.get_info().unwrap().state == SandboxState::Paused);
+    let resumed = local.client.connect(sandbox.id(), Some(Duration::from_secs(60))).unwrap();
+    assert_eq!(resumed.files().read_to_string("kept.txt").unwrap(), "still here");
+}
+
+#[test]
+fn paused_sandboxes_and_their_files_survive_a_server_restart() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let id = sandbox.id().to_owned();
+    sandbox.files().write("/home/user/persist/data.bin", [0u8, 1, 2, 255]).unwrap();
+    sandbox.pause().unwrap();
+
+    let local = local.restart();
+    assert_eq!(local.client.get_info(&id).unwrap().state, SandboxState::Paused);
+    let resumed = local.client.resume(&id, None).unwrap();
+    assert_eq!(resumed.files().read("/home/user/persist/data.bin").unwrap(), vec![0u8, 1, 2, 255]);
+}
+
+#[test]
+fn a_wrong_or_missing_api_key_is_an_authentication_error() {
+    let local = Local::start();
+    let wrong = Client::new(Config { api_key: Some("e2b_0000".into()), ..common::config_for(&local.server) });
+    let err = wrong.create_sandbox(&SandboxOptions::default()).unwrap_err();
+    assert_eq!((err.kind(), err.status()), (ErrorKind::Authentication, Some(401)), "{err}");
+    assert_eq!(wrong.list(&ListQuery::default()).unwrap_err().kind(), ErrorKind::Authentication);
+
+    let missing = Client::new(Config { api_key: None, ..common::config_for(&local.server) });
+    let err = missing.create_sandbox(&SandboxOptions::default()).unwrap_err();
+    assert_eq!((err.kind(), err.status()), (ErrorKind::Authentication, None), "{err}");
+    assert!(err.message().contains("E2B_API_KEY"), "{err}");
+}
+
+#[test]
+fn envd_rejects_a_wrong_access_token() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let url = format!("{}/files?path=%2Fhome%2Fuser%2Fx", local.server.url());
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut response = agent
+        .get(&url)
+        .header("E2b-Sandbox-Id", sandbox.id())
+        .header("E2b-Sandbox-Port", "49983")
+        .header("X-Access-Token", "wrong")
+        .call()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+    let body = response.body_mut().read_to_string().unwrap();
+    assert!(body.contains("access token present in header but does not match"), "{body}");
+}
+
+#[test]
+fn a_silent_server_times_out_within_the_deadline() {
+    let (_listener, url) = common::silent_server();
+    let client = Client::new(Config {
+        api_key: Some("e2b_00".into()),
+        api_url: Some(url),
+        request_timeout: Some(Duration::from_millis(300)),
+        ..Config::default()
+    });
+    let started = Instant::now();
+    let err = client.get_info("abc").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+}
+
+#[test]
+fn a_dropped_connection_is_a_network_error() {
+    let server = Scripted::start(vec![None]);
+    let client = Client::new(Config {
+        api_key: Some("e2b_00".into()),
+        api_url: Some(server.url.clone()),
+        max_retries: 0,
+        ..Config::default()
+    });
+    let err = client.get_info("abc").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Network, "{err}");
+}
+
+#[test]
+fn busy_answers_are_retried_with_the_same_idempotency_key() {
+    const BUSY: common::Reply =
+        (503, "Content-Type: application/json\r\nRetry-After: 0\r\n", r#"{"code":503,"message":"busy now"}"#);
+    const CREATED: common::Reply = (
+        201,
+        "Content-Type: application/json\r\n",
+        r#"{"templateID":"base","sandboxID":"abcdefghij0123456789","clientID":"c","envdVersion":"0.6.13"}"#,
+    );
+    let server = Scripted::start(vec![Some(BUSY), Some(BUSY), Some(CREATED)]);
+    let client =
+        Client::new(Config { api_key: Some("e2b_00".into()), api_url: Some(server.url.clone()), ..Config::default() });
+    let sandbox = client.create_sandbox(&SandboxOptions::default()).unwrap();
+    assert_eq!(sandbox.id(), "abcdefghij0123456789");
+    let requests = server.requests.lock().unwrap();
+    assert_eq!(requests.len(), 3);
+    let key = |request: &str| {
+        request
+            .lines()
+            .find_map(|l| l.to_ascii_lowercase().strip_prefix("idempotency-key:").map(|v| v.trim().to_owned()))
+    };
+    assert!(key(&requests[0]).is_some());
+    assert!(requests.iter().all(|r| key(r) == key(&requests[0])));
+
+    let server = Scripted::start(vec![Some(BUSY), Some(BUSY)]);
+    let client = Client::new(Config {
+        api_key: Some("e2b_00".into()),
+        api_url: Some(server.url.clone()),
+        max_retries: 1,
+        ..Config::default()
+    });
+    let err = client.create_sandbox(&SandboxOptions::default()).unwrap_err();
+    assert_eq!((err.kind(), err.status()), (ErrorKind::Api, Some(503)), "{err}");
+    assert!(err.message().contains("busy now"), "{err}");
+}
+
+fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < limit, "condition not met within {limit:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
