@@ -1,0 +1,187 @@
+//! Client options and the client handle.
+
+use std::ffi::c_char;
+use std::time::Duration;
+
+use super::{arg_mut, arg_ref, arg_str, e2b_error, e2b_error_code, guard, out_ptr};
+use crate::{Client, Config};
+
+/// Connection settings for `e2b_client_new`: a builder.
+pub struct e2b_client_options {
+    config: Config,
+}
+
+/// A client: settings plus a pool of connections. Thread-safe: any number of
+/// threads may use one client at once. Sandboxes keep their client alive, so
+/// it may be freed before them.
+pub struct e2b_client {
+    pub(crate) inner: Client,
+}
+
+/// New options holding the defaults overridden by the environment
+/// (`E2B_API_KEY`, `E2B_DOMAIN`, `E2B_API_URL`, `E2B_SANDBOX_URL`, `E2B_DEBUG`).
+/// Release with `e2b_client_options_free`.
+#[no_mangle]
+pub extern "C" fn e2b_client_options_new() -> *mut e2b_client_options {
+    super::guard_value(std::ptr::null_mut(), || {
+        Box::into_raw(Box::new(e2b_client_options { config: Config::from_env() }))
+    })
+}
+
+/// Releases `options`. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_options_free(options: *mut e2b_client_options) {
+    if !options.is_null() {
+        drop(Box::from_raw(options));
+    }
+}
+
+/// Sets one text option with a NUL-terminated UTF-8 value.
+unsafe fn set_text(
+    options: *mut e2b_client_options,
+    value: *const c_char,
+    name: &str,
+    err_out: *mut *mut e2b_error,
+    apply: impl FnOnce(&mut Config, String),
+) -> e2b_error_code {
+    guard(err_out, || {
+        let options = arg_mut(options, "options")?;
+        let value = arg_str(value, name)?;
+        apply(&mut options.config, value.to_owned());
+        Ok(())
+    })
+}
+
+/// Sets the API key (sent as `X-API-KEY`). Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_options_set_api_key(
+    options: *mut e2b_client_options,
+    api_key: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    set_text(options, api_key, "api_key", err_out, |c, v| c.api_key = Some(v))
+}
+
+/// Sets the domain (default "e2b.app"). Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_options_set_domain(
+    options: *mut e2b_client_options,
+    domain: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    set_text(options, domain, "domain", err_out, |c, v| c.domain = v)
+}
+
+/// Sets the control plane's URL (default "https://api.<domain>").
+/// Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_options_set_api_url(
+    options: *mut e2b_client_options,
+    api_url: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    set_text(options, api_url, "api_url", err_out, |c, v| c.api_url = Some(v))
+}
+
+/// Sets one URL through which every sandbox is reached, routed by headers
+/// (as `E2B_SANDBOX_URL`). Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_options_set_sandbox_url(
+    options: *mut e2b_client_options,
+    sandbox_url: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    set_text(options, sandbox_url, "sandbox_url", err_out, |c, v| c.sandbox_url = Some(v))
+}
+
+/// Adds a header sent with every control-plane request.
+/// Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_options_add_header(
+    options: *mut e2b_client_options,
+    name: *const c_char,
+    value: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let options = arg_mut(options, "options")?;
+        let name = arg_str(name, "name")?;
+        let value = arg_str(value, "value")?;
+        options.config.headers.push((name.to_owned(), value.to_owned()));
+        Ok(())
+    })
+}
+
+/// Turns debug mode on or off (as `E2B_DEBUG`). Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_options_set_debug(
+    options: *mut e2b_client_options,
+    debug: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        arg_mut(options, "options")?.config.debug = debug;
+        Ok(())
+    })
+}
+
+/// Sets the deadline of each request in milliseconds (default 60000);
+/// 0 means no deadline. Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_options_set_request_timeout_ms(
+    options: *mut e2b_client_options,
+    timeout_ms: u64,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        arg_mut(options, "options")?.config.request_timeout =
+            (timeout_ms > 0).then(|| Duration::from_millis(timeout_ms));
+        Ok(())
+    })
+}
+
+/// Sets how many times a failed control-plane request is retried when that
+/// is safe (default 3; 0 turns retries off). Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_options_set_max_retries(
+    options: *mut e2b_client_options,
+    max_retries: u32,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        arg_mut(options, "options")?.config.max_retries = max_retries;
+        Ok(())
+    })
+}
+
+/// Creates a client from `options` (NULL: from the environment alone). The
+/// options are copied, so they may be freed at once. On success `*out` holds
+/// the client; release it with `e2b_client_free`. Errors: NULL_ARGUMENT (out).
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_new(
+    options: *const e2b_client_options,
+    out: *mut *mut e2b_client,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let config = match options.as_ref() {
+            Some(options) => options.config.clone(),
+            None => Config::from_env(),
+        };
+        *out = Box::into_raw(Box::new(e2b_client { inner: Client::new(config) }));
+        Ok(())
+    })
+}
+
+/// Releases `client`. Sandboxes made with it stay valid. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_free(client: *mut e2b_client) {
+    if !client.is_null() {
+        drop(Box::from_raw(client));
+    }
+}
+
+pub(crate) unsafe fn client_arg<'a>(client: *const e2b_client) -> Result<&'a Client, e2b_error> {
+    arg_ref(client, "client").map(|c| &c.inner)
+}

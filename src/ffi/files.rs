@@ -1,0 +1,1036 @@
+//! Files: transfers, the filesystem service, signed URLs and watching.
+
+use std::ffi::{c_char, c_void, CString};
+use std::io::{self, Read, Write};
+use std::ops::ControlFlow;
+use std::path::Path;
+use std::ptr;
+use std::time::Duration;
+
+use super::sandbox::{e2b_sandbox, sandbox_arg};
+use super::{
+    arg_bytes, arg_mut, arg_ref, arg_str, c_ptr, c_string, e2b_bytes, e2b_error, e2b_error_code, guard, guard_value,
+    out_ptr, set_opt,
+};
+use crate::{EntryInfo, EventType, FileType, Files, FilesystemEvent, Sandbox, WatchHandle, WatchOptions, WriteEntry};
+
+/// How file calls act: a builder. New options mean the sandbox's default
+/// user and no compression. Every `e2b_files_*` function takes one (NULL
+/// means the defaults).
+pub struct e2b_files_options {
+    user: Option<String>,
+    gzip: bool,
+}
+
+/// The kind of a filesystem entry.
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum e2b_file_type {
+    /// Something else (a device, a socket, or a type newer than this library).
+    E2B_FILE_TYPE_OTHER = 0,
+    E2B_FILE_TYPE_FILE = 1,
+    E2B_FILE_TYPE_DIR = 2,
+    E2B_FILE_TYPE_SYMLINK = 3,
+}
+
+/// What happened to a watched path.
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum e2b_event_type {
+    E2B_EVENT_CREATE = 1,
+    E2B_EVENT_WRITE = 2,
+    E2B_EVENT_REMOVE = 3,
+    E2B_EVENT_RENAME = 4,
+    E2B_EVENT_CHMOD = 5,
+}
+
+/// One file, directory or link. String getters return UTF-8 owned by the entry.
+pub struct e2b_entry_info {
+    inner: EntryInfo,
+    name: CString,
+    path: CString,
+    permissions: CString,
+    owner: CString,
+    group: CString,
+    modified_time: Option<CString>,
+    symlink_target: Option<CString>,
+    metadata: Vec<(CString, CString)>,
+}
+
+/// The entries of `e2b_files_list`.
+pub struct e2b_entry_list {
+    items: Vec<e2b_entry_info>,
+}
+
+/// One change in a watched directory.
+pub struct e2b_fs_event {
+    event_type: e2b_event_type,
+    name: CString,
+    entry: Option<e2b_entry_info>,
+}
+
+/// Events from `e2b_watch_get_new_events` or `e2b_watch_next_events`.
+pub struct e2b_fs_event_list {
+    items: Vec<e2b_fs_event>,
+}
+
+/// A directory watch kept by the sandbox, polled for events. Free it with
+/// `e2b_watch_free`, which also stops it.
+pub struct e2b_watch {
+    inner: WatchHandle,
+    id: CString,
+}
+
+/// A file being read as a stream (`e2b_files_open_read`).
+pub struct e2b_file_reader {
+    inner: crate::FileReader,
+}
+
+/// One file for `e2b_files_write_files`: a path and `len` bytes at `data`
+/// (`data` may be NULL when `len` is 0).
+#[repr(C)]
+pub struct e2b_write_entry {
+    pub path: *const c_char,
+    pub data: *const u8,
+    pub len: usize,
+}
+
+/// Receives data: `len` bytes at `data`, borrowed for the call. Return 0 to
+/// go on; anything else stops the operation with E2B_ERR_CALLBACK_ABORTED.
+pub type e2b_data_cb = Option<unsafe extern "C" fn(user_data: *mut c_void, data: *const u8, len: usize) -> i32>;
+
+/// Supplies data: fill up to `capacity` bytes at `buffer` and return how many
+/// were written, 0 at the end, or a negative number to stop the operation
+/// with E2B_ERR_CALLBACK_ABORTED.
+pub type e2b_read_cb = Option<unsafe extern "C" fn(user_data: *mut c_void, buffer: *mut u8, capacity: usize) -> i64>;
+
+/// Reports progress: `done` bytes of `total` (0 when unknown). Return 0 to
+/// go on; anything else stops the transfer with E2B_ERR_CALLBACK_ABORTED.
+pub type e2b_progress_cb = Option<unsafe extern "C" fn(user_data: *mut c_void, done: u64, total: u64) -> i32>;
+
+/// Receives one event, borrowed for the call. Return 0 to go on; anything
+/// else ends the watch with E2B_ERR_CALLBACK_ABORTED.
+pub type e2b_fs_event_cb = Option<unsafe extern "C" fn(user_data: *mut c_void, event: *const e2b_fs_event) -> i32>;
+
+impl e2b_entry_info {
+    fn new(entry: EntryInfo) -> e2b_entry_info {
+        e2b_entry_info {
+            name: c_string(&entry.name),
+            path: c_string(&entry.path),
+            permissions: c_string(&entry.permissions),
+            owner: c_string(&entry.owner),
+            group: c_string(&entry.group),
+            modified_time: entry.modified_time.as_deref().map(c_string),
+            symlink_target: entry.symlink_target.as_deref().map(c_string),
+            metadata: entry.metadata.iter().map(|(k, v)| (c_string(k), c_string(v))).collect(),
+            inner: entry,
+        }
+    }
+}
+
+impl e2b_fs_event {
+    fn new(event: FilesystemEvent) -> e2b_fs_event {
+        let event_type = match event.event_type {
+            EventType::Create => e2b_event_type::E2B_EVENT_CREATE,
+            EventType::Write => e2b_event_type::E2B_EVENT_WRITE,
+            EventType::Remove => e2b_event_type::E2B_EVENT_REMOVE,
+            EventType::Rename => e2b_event_type::E2B_EVENT_RENAME,
+            EventType::Chmod => e2b_event_type::E2B_EVENT_CHMOD,
+        };
+        e2b_fs_event { event_type, name: c_string(&event.name), entry: event.entry.map(e2b_entry_info::new) }
+    }
+}
+
+/// The `Files` view `options` describe, for the sandbox behind `sandbox`.
+unsafe fn files<'a>(sandbox: *const e2b_sandbox, options: *const e2b_files_options) -> Result<Files<'a>, e2b_error> {
+    let sandbox: &'a Sandbox = sandbox_arg(sandbox)?;
+    let mut view = sandbox.files();
+    if let Some(options) = options.as_ref() {
+        view = view.gzip(options.gzip);
+        if let Some(user) = &options.user {
+            view = view.as_user(user);
+        }
+    }
+    Ok(view)
+}
+
+/// A progress closure calling `callback`, if there is one.
+fn progress_fn(callback: e2b_progress_cb, user_data: *mut c_void) -> Option<impl FnMut(u64, u64) -> ControlFlow<()>> {
+    callback.map(|callback| {
+        move |done, total| {
+            // SAFETY: the caller vouches for the callback and its user data.
+            match unsafe { callback(user_data, done, total) } {
+                0 => ControlFlow::Continue(()),
+                _ => ControlFlow::Break(()),
+            }
+        }
+    })
+}
+
+/// An optional owned out-parameter: set to NULL on entry, if given.
+unsafe fn opt_out<'a, T>(out: *mut *mut T) -> Option<&'a mut *mut T> {
+    let out = out.as_mut()?;
+    *out = ptr::null_mut();
+    Some(out)
+}
+
+fn boxed<T>(value: T) -> *mut T {
+    Box::into_raw(Box::new(value))
+}
+
+fn free<T>(object: *mut T) {
+    if !object.is_null() {
+        // SAFETY: every object handed out was made by `boxed`.
+        drop(unsafe { Box::from_raw(object) });
+    }
+}
+
+// ---- options ----
+
+/// New file options with the defaults. Release with `e2b_files_options_free`.
+#[no_mangle]
+pub extern "C" fn e2b_files_options_new() -> *mut e2b_files_options {
+    guard_value(ptr::null_mut(), || boxed(e2b_files_options { user: None, gzip: false }))
+}
+
+/// Releases `options`. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_options_free(options: *mut e2b_files_options) {
+    free(options)
+}
+
+/// Acts as `user` (e.g. "root"): files are written with that owner and
+/// relative paths start at that user's home. Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_options_set_user(
+    options: *mut e2b_files_options,
+    user: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let options = arg_mut(options, "options")?;
+        options.user = Some(arg_str(user, "user")?.to_owned());
+        Ok(())
+    })
+}
+
+/// Compresses transfers with gzip on the wire (default false).
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_options_set_gzip(
+    options: *mut e2b_files_options,
+    gzip: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        arg_mut(options, "options")?.gzip = gzip;
+        Ok(())
+    })
+}
+
+// ---- transfers ----
+
+/// Reads the whole file at `path` into `*out` (bytes, never transcoded).
+/// Paths are absolute or relative to the user's home. `*out` is emptied on
+/// entry; dispose of it with `e2b_bytes_dispose`.
+/// Errors: NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND; INVALID_ARGUMENT (a
+/// directory); AUTHENTICATION; SANDBOX_GONE (paused, killed or expired);
+/// TIMEOUT, NETWORK, TLS; API.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_read(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    options: *const e2b_files_options,
+    out: *mut e2b_bytes,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = arg_mut(out, "out")?;
+        *out = e2b_bytes::EMPTY;
+        let files = files(sandbox, options)?;
+        *out = e2b_bytes::from_vec(files.read(arg_str(path, "path")?)?);
+        Ok(())
+    })
+}
+
+/// Streams the file at `path` to `on_data` in chunks, in constant memory;
+/// `*size_out` (optional) receives the number of bytes. `progress` (may be
+/// NULL) is called after each chunk. Errors: as `e2b_files_read`, and
+/// CALLBACK_ABORTED.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_read_stream(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    options: *const e2b_files_options,
+    on_data: e2b_data_cb,
+    progress: e2b_progress_cb,
+    user_data: *mut c_void,
+    size_out: *mut u64,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        set_opt(size_out, 0);
+        let files = files(sandbox, options)?;
+        let path = arg_str(path, "path")?;
+        let on_data = on_data.ok_or_else(|| e2b_error::null_argument("on_data"))?;
+        let mut sink = CallbackWriter { callback: on_data, user_data };
+        let mut progress = progress_fn(progress, user_data);
+        let size = files.read_to(path, &mut sink, progress.as_mut().map(|p| p as _))?;
+        set_opt(size_out, size);
+        Ok(())
+    })
+}
+
+/// Opens the file at `path` for reading piece by piece with
+/// `e2b_file_reader_read`. Release `*out` with `e2b_file_reader_free`.
+/// Errors: as `e2b_files_read`.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_open_read(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    options: *const e2b_files_options,
+    out: *mut *mut e2b_file_reader,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let files = files(sandbox, options)?;
+        *out = boxed(e2b_file_reader { inner: files.open_read(arg_str(path, "path")?)? });
+        Ok(())
+    })
+}
+
+/// Reads up to `capacity` bytes into `buffer`; `*read_out` receives how
+/// many, 0 at the end of the file. Errors: NULL_ARGUMENT; TIMEOUT, NETWORK
+/// (the transfer broke off; what was read is all there is).
+#[no_mangle]
+pub unsafe extern "C" fn e2b_file_reader_read(
+    reader: *mut e2b_file_reader,
+    buffer: *mut u8,
+    capacity: usize,
+    read_out: *mut usize,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let read_out = arg_mut(read_out, "read_out")?;
+        *read_out = 0;
+        let reader = arg_mut(reader, "reader")?;
+        if capacity == 0 {
+            return Ok(());
+        }
+        if buffer.is_null() {
+            return Err(e2b_error::null_argument("buffer"));
+        }
+        let buffer = std::slice::from_raw_parts_mut(buffer, capacity);
+        *read_out = loop {
+            match reader.inner.read(buffer) {
+                Ok(n) => break n,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) => return Err(io_error(err)),
+            }
+        };
+        Ok(())
+    })
+}
+
+/// Releases `reader`, closing its transfer. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_file_reader_free(reader: *mut e2b_file_reader) {
+    free(reader)
+}
+
+/// Writes `len` bytes at `data` to the file at `path`, replacing it if it
+/// exists and creating missing parent directories. `data` may be NULL when
+/// `len` is 0. Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (a
+/// directory); NOT_ENOUGH_SPACE; AUTHENTICATION; SANDBOX_GONE; TIMEOUT,
+/// NETWORK, TLS; API.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_write(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    data: *const u8,
+    len: usize,
+    options: *const e2b_files_options,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let files = files(sandbox, options)?;
+        let path = arg_str(path, "path")?;
+        files.write(path, arg_bytes(data, len, "data")?)?;
+        Ok(())
+    })
+}
+
+/// Streams the file at `path` from `read` in constant memory, creating
+/// missing parent directories. `size` is the number of bytes `read` will
+/// supply, or -1 if unknown. `progress` (may be NULL) is called as data goes
+/// out. Errors: as `e2b_files_write`, and CALLBACK_ABORTED.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_write_stream(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    size: i64,
+    options: *const e2b_files_options,
+    read: e2b_read_cb,
+    progress: e2b_progress_cb,
+    user_data: *mut c_void,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let files = files(sandbox, options)?;
+        let path = arg_str(path, "path")?;
+        let read = read.ok_or_else(|| e2b_error::null_argument("read"))?;
+        let mut source = CallbackReader { callback: read, user_data, aborted: false };
+        let mut progress = progress_fn(progress, user_data);
+        let size = u64::try_from(size).ok();
+        let outcome = files.write_from(path, &mut source, size, progress.as_mut().map(|p| p as _));
+        if source.aborted {
+            return Err(e2b_error::new(
+                e2b_error_code::E2B_ERR_CALLBACK_ABORTED,
+                format!("write {path}: stopped by the read callback"),
+            ));
+        }
+        outcome?;
+        Ok(())
+    })
+}
+
+/// Writes `count` files in one request, creating missing parent directories.
+/// Errors: NULL_ARGUMENT (entries, or a path or data in one), INVALID_UTF8;
+/// as `e2b_files_write`.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_write_files(
+    sandbox: *const e2b_sandbox,
+    entries: *const e2b_write_entry,
+    count: usize,
+    options: *const e2b_files_options,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let files = files(sandbox, options)?;
+        let entries: &[e2b_write_entry] = match (entries.is_null(), count) {
+            (_, 0) => &[],
+            (true, _) => return Err(e2b_error::null_argument("entries")),
+            (false, _) => std::slice::from_raw_parts(entries, count),
+        };
+        let mut batch = Vec::with_capacity(entries.len());
+        for (index, entry) in entries.iter().enumerate() {
+            batch.push(WriteEntry {
+                path: arg_str(entry.path, &format!("entries[{index}].path"))?,
+                data: arg_bytes(entry.data, entry.len, &format!("entries[{index}].data"))?,
+            });
+        }
+        files.write_files(&batch)?;
+        Ok(())
+    })
+}
+
+/// Uploads the local file `local_path` to `path`, streaming. `progress` may
+/// be NULL. Errors: IO (the local file); as `e2b_files_write_stream`.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_upload_file(
+    sandbox: *const e2b_sandbox,
+    local_path: *const c_char,
+    path: *const c_char,
+    options: *const e2b_files_options,
+    progress: e2b_progress_cb,
+    user_data: *mut c_void,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let files = files(sandbox, options)?;
+        let local_path = arg_str(local_path, "local_path")?;
+        let path = arg_str(path, "path")?;
+        let mut progress = progress_fn(progress, user_data);
+        files.upload_file(Path::new(local_path), path, progress.as_mut().map(|p| p as _))?;
+        Ok(())
+    })
+}
+
+/// Downloads the file at `path` to the local file `local_path`, streaming;
+/// the local file appears only once complete. `progress` may be NULL.
+/// Errors: IO (the local file); as `e2b_files_read_stream`.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_download_file(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    local_path: *const c_char,
+    options: *const e2b_files_options,
+    progress: e2b_progress_cb,
+    user_data: *mut c_void,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let files = files(sandbox, options)?;
+        let path = arg_str(path, "path")?;
+        let local_path = arg_str(local_path, "local_path")?;
+        let mut progress = progress_fn(progress, user_data);
+        files.download_file(path, Path::new(local_path), progress.as_mut().map(|p| p as _))?;
+        Ok(())
+    })
+}
+
+/// Uploads the local directory tree `local_dir` to `path`: every regular
+/// file and directory (symbolic links are skipped). `*count_out` (optional)
+/// receives the number of files. `progress` (may be NULL) counts bytes of
+/// the whole tree. Errors: IO; as `e2b_files_upload_file`.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_upload_dir(
+    sandbox: *const e2b_sandbox,
+    local_dir: *const c_char,
+    path: *const c_char,
+    options: *const e2b_files_options,
+    progress: e2b_progress_cb,
+    user_data: *mut c_void,
+    count_out: *mut usize,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        set_opt(count_out, 0);
+        let files = files(sandbox, options)?;
+        let local_dir = arg_str(local_dir, "local_dir")?;
+        let path = arg_str(path, "path")?;
+        let mut progress = progress_fn(progress, user_data);
+        let count = files.upload_dir(Path::new(local_dir), path, progress.as_mut().map(|p| p as _))?;
+        set_opt(count_out, count);
+        Ok(())
+    })
+}
+
+/// Downloads the directory tree at `path` into the local directory
+/// `local_dir` (created if missing): every file and directory (symbolic links
+/// are skipped). `*count_out` (optional) receives the number of files.
+/// Errors: IO; INVALID_ARGUMENT (not a directory); as `e2b_files_download_file`.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_download_dir(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    local_dir: *const c_char,
+    options: *const e2b_files_options,
+    progress: e2b_progress_cb,
+    user_data: *mut c_void,
+    count_out: *mut usize,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        set_opt(count_out, 0);
+        let files = files(sandbox, options)?;
+        let path = arg_str(path, "path")?;
+        let local_dir = arg_str(local_dir, "local_dir")?;
+        let mut progress = progress_fn(progress, user_data);
+        let count = files.download_dir(path, Path::new(local_dir), progress.as_mut().map(|p| p as _))?;
+        set_opt(count_out, count);
+        Ok(())
+    })
+}
+
+/// A URL from which any program can download the file at `path` (signed
+/// with the sandbox's access token), valid for `expires_in_secs` (0: until
+/// the sandbox ends). The URL goes to `*out` as text; dispose of it with
+/// `e2b_bytes_dispose`. Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT
+/// (an expiry on a sandbox without an access token).
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_download_url(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    expires_in_secs: u64,
+    options: *const e2b_files_options,
+    out: *mut e2b_bytes,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    signed_url(sandbox, path, expires_in_secs, options, out, err_out, |files, path, expiry| {
+        files.download_url(path, expiry)
+    })
+}
+
+/// A URL to which any program can upload the file `path` with a multipart
+/// POST (field "file"), signed like `e2b_files_download_url`.
+/// Errors: as `e2b_files_download_url`.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_upload_url(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    expires_in_secs: u64,
+    options: *const e2b_files_options,
+    out: *mut e2b_bytes,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    signed_url(sandbox, path, expires_in_secs, options, out, err_out, |files, path, expiry| {
+        files.upload_url(path, expiry)
+    })
+}
+
+unsafe fn signed_url(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    expires_in_secs: u64,
+    options: *const e2b_files_options,
+    out: *mut e2b_bytes,
+    err_out: *mut *mut e2b_error,
+    make: impl FnOnce(Files<'_>, &str, Option<Duration>) -> crate::Result<String>,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = arg_mut(out, "out")?;
+        *out = e2b_bytes::EMPTY;
+        let files = files(sandbox, options)?;
+        let path = arg_str(path, "path")?;
+        let expiry = (expires_in_secs > 0).then(|| Duration::from_secs(expires_in_secs));
+        *out = e2b_bytes::from_vec(make(files, path, expiry)?.into_bytes());
+        Ok(())
+    })
+}
+
+// ---- the filesystem service ----
+
+/// The entries of the directory at `path` and its subdirectories down to
+/// `depth` levels (1: the directory only). Release `*out` with
+/// `e2b_entry_list_free`. Errors: NULL_ARGUMENT, INVALID_UTF8;
+/// INVALID_ARGUMENT (depth 0, not a directory); NOT_FOUND; SANDBOX_GONE;
+/// TIMEOUT, NETWORK, TLS; API.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_list(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    depth: u32,
+    options: *const e2b_files_options,
+    out: *mut *mut e2b_entry_list,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let files = files(sandbox, options)?;
+        let entries = files.list(arg_str(path, "path")?, depth)?;
+        *out = boxed(e2b_entry_list { items: entries.into_iter().map(e2b_entry_info::new).collect() });
+        Ok(())
+    })
+}
+
+/// Whether anything exists at `path` (`*exists_out`).
+/// Errors: NULL_ARGUMENT, INVALID_UTF8; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_exists(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    options: *const e2b_files_options,
+    exists_out: *mut bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let exists_out = arg_mut(exists_out, "exists_out")?;
+        *exists_out = false;
+        let files = files(sandbox, options)?;
+        *exists_out = files.exists(arg_str(path, "path")?)?;
+        Ok(())
+    })
+}
+
+/// What is at `path` (a final symlink is not followed). Release `*out` with
+/// `e2b_entry_info_free`. Errors: as `e2b_files_list`.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_get_info(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    options: *const e2b_files_options,
+    out: *mut *mut e2b_entry_info,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let files = files(sandbox, options)?;
+        *out = boxed(e2b_entry_info::new(files.get_info(arg_str(path, "path")?)?));
+        Ok(())
+    })
+}
+
+/// Creates the directory `path` and missing parents. `*created_out`
+/// (optional) is false if it already existed, which is not an error.
+/// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (a file is in the
+/// way); SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_make_dir(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    options: *const e2b_files_options,
+    created_out: *mut bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        set_opt(created_out, false);
+        let files = files(sandbox, options)?;
+        let created = files.make_dir(arg_str(path, "path")?)?;
+        set_opt(created_out, created);
+        Ok(())
+    })
+}
+
+/// Removes the file or directory tree at `path`; nothing there is success.
+/// Errors: NULL_ARGUMENT, INVALID_UTF8; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_remove(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    options: *const e2b_files_options,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let files = files(sandbox, options)?;
+        files.remove(arg_str(path, "path")?)?;
+        Ok(())
+    })
+}
+
+/// Moves `old_path` to `new_path`, creating missing parents. `*out`
+/// (optional) receives the moved entry; release it with `e2b_entry_info_free`.
+/// Errors: NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND; SANDBOX_GONE; TIMEOUT,
+/// NETWORK, TLS; API.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_rename(
+    sandbox: *const e2b_sandbox,
+    old_path: *const c_char,
+    new_path: *const c_char,
+    options: *const e2b_files_options,
+    out: *mut *mut e2b_entry_info,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = opt_out(out);
+        let files = files(sandbox, options)?;
+        let entry = files.rename(arg_str(old_path, "old_path")?, arg_str(new_path, "new_path")?)?;
+        if let Some(out) = out {
+            *out = boxed(e2b_entry_info::new(entry));
+        }
+        Ok(())
+    })
+}
+
+// ---- entries ----
+
+/// The number of entries; 0 if `list` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_list_len(list: *const e2b_entry_list) -> usize {
+    guard_value(0, || list.as_ref().map_or(0, |l| l.items.len()))
+}
+
+/// Entry `index`, owned by the list; NULL if out of range or `list` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_list_get(list: *const e2b_entry_list, index: usize) -> *const e2b_entry_info {
+    guard_value(ptr::null(), || list.as_ref().and_then(|l| l.items.get(index)).map_or(ptr::null(), |e| e as *const _))
+}
+
+/// Releases `list` and its entries. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_list_free(list: *mut e2b_entry_list) {
+    free(list)
+}
+
+/// Releases `entry` (one from `e2b_files_get_info` or `e2b_files_rename`,
+/// not one borrowed from a list). NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_info_free(entry: *mut e2b_entry_info) {
+    free(entry)
+}
+
+unsafe fn entry_str(
+    entry: *const e2b_entry_info,
+    field: impl FnOnce(&e2b_entry_info) -> *const c_char,
+) -> *const c_char {
+    guard_value(ptr::null(), || entry.as_ref().map_or(ptr::null(), field))
+}
+
+/// The entry's name. NULL if `entry` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_info_name(entry: *const e2b_entry_info) -> *const c_char {
+    entry_str(entry, |e| e.name.as_ptr())
+}
+
+/// The entry's absolute path. NULL if `entry` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_info_path(entry: *const e2b_entry_info) -> *const c_char {
+    entry_str(entry, |e| e.path.as_ptr())
+}
+
+/// The entry's kind; `E2B_FILE_TYPE_OTHER` if `entry` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_info_type(entry: *const e2b_entry_info) -> e2b_file_type {
+    guard_value(e2b_file_type::E2B_FILE_TYPE_OTHER, || match entry.as_ref().map(|e| e.inner.file_type) {
+        Some(FileType::File) => e2b_file_type::E2B_FILE_TYPE_FILE,
+        Some(FileType::Dir) => e2b_file_type::E2B_FILE_TYPE_DIR,
+        Some(FileType::Symlink) => e2b_file_type::E2B_FILE_TYPE_SYMLINK,
+        Some(FileType::Other) | None => e2b_file_type::E2B_FILE_TYPE_OTHER,
+    })
+}
+
+/// The size in bytes; 0 if `entry` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_info_size(entry: *const e2b_entry_info) -> u64 {
+    guard_value(0, || entry.as_ref().map_or(0, |e| e.inner.size))
+}
+
+/// The Unix mode bits; 0 if `entry` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_info_mode(entry: *const e2b_entry_info) -> u32 {
+    guard_value(0, || entry.as_ref().map_or(0, |e| e.inner.mode))
+}
+
+/// The mode as `ls -l` shows it, e.g. "-rw-r--r--". NULL if `entry` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_info_permissions(entry: *const e2b_entry_info) -> *const c_char {
+    entry_str(entry, |e| e.permissions.as_ptr())
+}
+
+/// The owner's name. NULL if `entry` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_info_owner(entry: *const e2b_entry_info) -> *const c_char {
+    entry_str(entry, |e| e.owner.as_ptr())
+}
+
+/// The group's name. NULL if `entry` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_info_group(entry: *const e2b_entry_info) -> *const c_char {
+    entry_str(entry, |e| e.group.as_ptr())
+}
+
+/// The time of the last change, RFC 3339; NULL if unknown.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_info_modified_time(entry: *const e2b_entry_info) -> *const c_char {
+    entry_str(entry, |e| c_ptr(e.modified_time.as_ref()))
+}
+
+/// Where a symlink points; NULL for anything else.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_info_symlink_target(entry: *const e2b_entry_info) -> *const c_char {
+    entry_str(entry, |e| c_ptr(e.symlink_target.as_ref()))
+}
+
+/// The number of metadata entries; 0 if `entry` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_info_metadata_len(entry: *const e2b_entry_info) -> usize {
+    guard_value(0, || entry.as_ref().map_or(0, |e| e.metadata.len()))
+}
+
+/// The key of metadata entry `index` (sorted by key); NULL if out of range.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_info_metadata_key(entry: *const e2b_entry_info, index: usize) -> *const c_char {
+    entry_str(entry, |e| e.metadata.get(index).map_or(ptr::null(), |(k, _)| k.as_ptr()))
+}
+
+/// The value of metadata entry `index`; NULL if out of range.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_info_metadata_value(entry: *const e2b_entry_info, index: usize) -> *const c_char {
+    entry_str(entry, |e| e.metadata.get(index).map_or(ptr::null(), |(_, v)| v.as_ptr()))
+}
+
+// ---- watching ----
+
+/// Starts watching the directory `path` (with its subdirectories if
+/// `recursive`; with each changed entry's info if `include_entry`). Poll
+/// the watch with `e2b_watch_next_events`; release it with `e2b_watch_free`.
+/// Errors: NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND; INVALID_ARGUMENT (not a
+/// directory); SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_watch_dir(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    recursive: bool,
+    include_entry: bool,
+    options: *const e2b_files_options,
+    out: *mut *mut e2b_watch,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let files = files(sandbox, options)?;
+        let handle = files.watch_dir(arg_str(path, "path")?, WatchOptions { recursive, include_entry })?;
+        *out = boxed(e2b_watch { id: c_string(handle.id()), inner: handle });
+        Ok(())
+    })
+}
+
+/// Watches the directory `path` over one stream, calling `on_event` for
+/// each event as it comes, until `on_event` returns non-zero
+/// (E2B_ERR_CALLBACK_ABORTED) or `timeout_ms` passes (E2B_OK).
+/// Errors: as `e2b_files_watch_dir`, and CALLBACK_ABORTED.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_watch_dir_stream(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    recursive: bool,
+    include_entry: bool,
+    timeout_ms: u64,
+    options: *const e2b_files_options,
+    on_event: e2b_fs_event_cb,
+    user_data: *mut c_void,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let files = files(sandbox, options)?;
+        let path = arg_str(path, "path")?;
+        let on_event = on_event.ok_or_else(|| e2b_error::null_argument("on_event"))?;
+        let mut stopped = false;
+        let mut forward = |event: FilesystemEvent| {
+            let event = e2b_fs_event::new(event);
+            // SAFETY: the caller vouches for the callback and its user data.
+            match unsafe { on_event(user_data, &event) } {
+                0 => ControlFlow::Continue(()),
+                _ => {
+                    stopped = true;
+                    ControlFlow::Break(())
+                }
+            }
+        };
+        let options = WatchOptions { recursive, include_entry };
+        files.watch_dir_stream(path, options, Duration::from_millis(timeout_ms), &mut forward)?;
+        if stopped {
+            return Err(e2b_error::new(
+                e2b_error_code::E2B_ERR_CALLBACK_ABORTED,
+                format!("watch {path}: stopped by the event callback"),
+            ));
+        }
+        Ok(())
+    })
+}
+
+/// The watch's id, owned by the watch. NULL if `watch` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_watch_id(watch: *const e2b_watch) -> *const c_char {
+    guard_value(ptr::null(), || watch.as_ref().map_or(ptr::null(), |w| w.id.as_ptr()))
+}
+
+/// The events since the last call, oldest first (possibly none). Release
+/// `*out` with `e2b_fs_event_list_free`. Errors: NULL_ARGUMENT;
+/// INVALID_ARGUMENT (stopped); NOT_FOUND (the sandbox forgot the watch);
+/// SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_watch_get_new_events(
+    watch: *const e2b_watch,
+    out: *mut *mut e2b_fs_event_list,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    e2b_watch_next_events(watch, 0, out, err_out)
+}
+
+/// Waits up to `timeout_ms` for at least one event and returns what came
+/// (possibly nothing). Release `*out` with `e2b_fs_event_list_free`.
+/// Errors: as `e2b_watch_get_new_events`.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_watch_next_events(
+    watch: *const e2b_watch,
+    timeout_ms: u64,
+    out: *mut *mut e2b_fs_event_list,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let watch = arg_ref(watch, "watch")?;
+        let events = watch.inner.next_events(Duration::from_millis(timeout_ms))?;
+        *out = boxed(e2b_fs_event_list { items: events.into_iter().map(e2b_fs_event::new).collect() });
+        Ok(())
+    })
+}
+
+/// Stops the watch; polling it afterwards fails. Stopping twice is harmless.
+/// Errors: NULL_ARGUMENT; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_watch_stop(watch: *mut e2b_watch, err_out: *mut *mut e2b_error) -> e2b_error_code {
+    guard(err_out, || Ok(arg_mut(watch, "watch")?.inner.stop()?))
+}
+
+/// Stops (if need be) and releases `watch`. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_watch_free(watch: *mut e2b_watch) {
+    free(watch)
+}
+
+/// The number of events; 0 if `list` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_fs_event_list_len(list: *const e2b_fs_event_list) -> usize {
+    guard_value(0, || list.as_ref().map_or(0, |l| l.items.len()))
+}
+
+/// Event `index`, owned by the list; NULL if out of range or `list` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_fs_event_list_get(list: *const e2b_fs_event_list, index: usize) -> *const e2b_fs_event {
+    guard_value(ptr::null(), || list.as_ref().and_then(|l| l.items.get(index)).map_or(ptr::null(), |e| e as *const _))
+}
+
+/// Releases `list` and its events. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_fs_event_list_free(list: *mut e2b_fs_event_list) {
+    free(list)
+}
+
+/// What happened; `E2B_EVENT_CREATE` if `event` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_fs_event_type(event: *const e2b_fs_event) -> e2b_event_type {
+    guard_value(e2b_event_type::E2B_EVENT_CREATE, || {
+        event.as_ref().map_or(e2b_event_type::E2B_EVENT_CREATE, |e| e.event_type)
+    })
+}
+
+/// The changed path, relative to the watched directory. NULL if `event` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_fs_event_name(event: *const e2b_fs_event) -> *const c_char {
+    guard_value(ptr::null(), || event.as_ref().map_or(ptr::null(), |e| e.name.as_ptr()))
+}
+
+/// The entry after the change, owned by the event, when the watch includes
+/// entries (create, write, chmod); NULL otherwise.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_fs_event_entry(event: *const e2b_fs_event) -> *const e2b_entry_info {
+    guard_value(ptr::null(), || {
+        event.as_ref().and_then(|e| e.entry.as_ref()).map_or(ptr::null(), |entry| entry as *const _)
+    })
+}
+
+// ---- callback adapters ----
+
+/// A `Write` that hands each chunk to a C callback.
+struct CallbackWriter {
+    callback: unsafe extern "C" fn(*mut c_void, *const u8, usize) -> i32,
+    user_data: *mut c_void,
+}
+
+impl Write for CallbackWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        // SAFETY: the caller vouches for the callback and its user data.
+        match unsafe { (self.callback)(self.user_data, buf.as_ptr(), buf.len()) } {
+            0 => Ok(buf.len()),
+            _ => Err(io::Error::other(crate::Error::new(
+                crate::ErrorKind::CallbackAborted,
+                "stopped by the data callback",
+            ))),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A `Read` that asks a C callback for data.
+struct CallbackReader {
+    callback: unsafe extern "C" fn(*mut c_void, *mut u8, usize) -> i64,
+    user_data: *mut c_void,
+    aborted: bool,
+}
+
+impl Read for CallbackReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // SAFETY: the caller vouches for the callback; `buf` is writable for its length.
+        let n = unsafe { (self.callback)(self.user_data, buf.as_mut_ptr(), buf.len()) };
+        if n < 0 {
+            self.aborted = true;
+            return Err(io::Error::other("stopped by the read callback"));
+        }
+        Ok((n as usize).min(buf.len()))
+    }
+}
+
+/// An I/O error from a file reader, carrying the client's error if there is one.
+fn io_error(err: io::Error) -> e2b_error {
+    match err.into_inner().map(|inner| inner.downcast::<crate::Error>()) {
+        Some(Ok(error)) => (*error).into(),
+        Some(Err(other)) => e2b_error::new(e2b_error_code::E2B_ERR_NETWORK, other.to_string()),
+        None => e2b_error::new(e2b_error_code::E2B_ERR_NETWORK, "the transfer failed"),
+    }
+}

@@ -1,0 +1,146 @@
+//! The C ABI. It only converts and guards: every entry point checks its
+//! pointers and UTF-8, catches panics, converts between C and Rust types, and
+//! calls the Rust client, which does the work.
+//!
+//! Conventions (the header's preamble says the same for C programmers):
+//! - fallible functions return an [`e2b_error_code`] and take an optional
+//!   last argument `e2b_error **err_out` that receives an owned error object;
+//! - `*out` parameters are set to NULL (or empty) on entry and receive an
+//!   owned object only on success;
+//! - strings are NUL-terminated UTF-8; bytes are `(pointer, length)`;
+//! - `_free(NULL)` and `_dispose` of an empty value do nothing.
+
+#![allow(non_camel_case_types, clippy::missing_safety_doc)]
+
+use std::ffi::{c_char, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+mod bytes;
+mod client;
+mod code;
+mod commands;
+mod error;
+mod files;
+mod sandbox;
+
+pub use bytes::*;
+pub use client::*;
+pub use code::*;
+pub use commands::*;
+pub use error::*;
+pub use files::*;
+pub use sandbox::*;
+
+mod version {
+    include!(concat!(env!("OUT_DIR"), "/version.rs"));
+}
+
+/// The library's version as text, e.g. "0.1.0". Static; never NULL.
+#[no_mangle]
+pub extern "C" fn e2b_version() -> *const c_char {
+    version::VERSION.as_ptr().cast()
+}
+
+/// The library's version as a number: major * 1000000 + minor * 1000 + patch.
+/// Compare it with `E2B_VERSION_NUMBER` to find the header and the library out of step.
+#[no_mangle]
+pub extern "C" fn e2b_version_number() -> u32 {
+    version::VERSION_NUMBER
+}
+
+/// The version of the ABI the library implements. A program (or binding) built
+/// against a header whose `E2B_ABI_VERSION` differs must not use the library.
+#[no_mangle]
+pub extern "C" fn e2b_abi_version() -> u32 {
+    version::ABI_VERSION
+}
+
+/// Runs the body of an entry point: clears `*err_out`, catches panics, and
+/// turns an error into its code and (if asked for) an error object.
+pub(crate) fn guard(err_out: *mut *mut e2b_error, body: impl FnOnce() -> Result<(), e2b_error>) -> e2b_error_code {
+    if !err_out.is_null() {
+        // SAFETY: the caller passes NULL or a pointer to writable storage.
+        unsafe { *err_out = ptr::null_mut() };
+    }
+    let error = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => return e2b_error_code::E2B_OK,
+        Ok(Err(error)) => error,
+        Err(panic) => e2b_error::from_panic(panic),
+    };
+    let code = error.code;
+    if !err_out.is_null() {
+        // SAFETY: as above.
+        unsafe { *err_out = Box::into_raw(Box::new(error)) };
+    }
+    code
+}
+
+/// Runs the body of an infallible getter, returning `default` if it panics.
+pub(crate) fn guard_value<T>(default: T, body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(default)
+}
+
+/// A required string argument.
+pub(crate) unsafe fn arg_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a str, e2b_error> {
+    if ptr.is_null() {
+        return Err(e2b_error::null_argument(name));
+    }
+    CStr::from_ptr(ptr).to_str().map_err(|err| {
+        e2b_error::new(e2b_error_code::E2B_ERR_INVALID_UTF8, format!("{name} is not valid UTF-8: {err}"))
+    })
+}
+
+/// An optional string argument: NULL means none.
+pub(crate) unsafe fn arg_opt_str<'a>(ptr: *const c_char, name: &str) -> Result<Option<&'a str>, e2b_error> {
+    if ptr.is_null() {
+        Ok(None)
+    } else {
+        arg_str(ptr, name).map(Some)
+    }
+}
+
+/// A required object argument.
+pub(crate) unsafe fn arg_ref<'a, T>(ptr: *const T, name: &str) -> Result<&'a T, e2b_error> {
+    ptr.as_ref().ok_or_else(|| e2b_error::null_argument(name))
+}
+
+/// A required object argument the call changes.
+pub(crate) unsafe fn arg_mut<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T, e2b_error> {
+    ptr.as_mut().ok_or_else(|| e2b_error::null_argument(name))
+}
+
+/// A `(data, len)` byte argument; `data` may be NULL when `len` is 0.
+pub(crate) unsafe fn arg_bytes<'a>(data: *const u8, len: usize, name: &str) -> Result<&'a [u8], e2b_error> {
+    match (data.is_null(), len) {
+        (_, 0) => Ok(&[]),
+        (true, _) => Err(e2b_error::null_argument(name)),
+        (false, _) => Ok(std::slice::from_raw_parts(data, len)),
+    }
+}
+
+/// A required out-parameter for an owned object: set to NULL at once, so it
+/// is NULL whatever happens unless the call succeeds.
+pub(crate) unsafe fn out_ptr<'a, T>(out: *mut *mut T, name: &str) -> Result<&'a mut *mut T, e2b_error> {
+    let out = out.as_mut().ok_or_else(|| e2b_error::null_argument(name))?;
+    *out = ptr::null_mut();
+    Ok(out)
+}
+
+/// An optional out-parameter for a plain value.
+pub(crate) unsafe fn set_opt<T>(out: *mut T, value: T) {
+    if let Some(out) = out.as_mut() {
+        *out = value;
+    }
+}
+
+/// Rust text as a C string. Text from the network can hold NUL, which C
+/// cannot; it is shown as U+FFFD rather than cutting the string short.
+pub(crate) fn c_string(text: &str) -> CString {
+    CString::new(text).unwrap_or_else(|_| CString::new(text.replace('\0', "\u{FFFD}")).expect("NULs were replaced"))
+}
+
+/// A borrowed C string pointer, NULL for `None`.
+pub(crate) fn c_ptr(text: Option<&CString>) -> *const c_char {
+    text.map_or(ptr::null(), |s| s.as_ptr())
+}

@@ -1,0 +1,731 @@
+//! Sandbox options, the sandbox handle and its lifecycle, sandbox info and listing.
+
+use std::ffi::{c_char, CString};
+use std::ptr;
+use std::time::Duration;
+
+use super::client::{client_arg, e2b_client};
+use super::{
+    arg_mut, arg_opt_str, arg_ref, arg_str, c_ptr, c_string, e2b_error, e2b_error_code, guard, guard_value, out_ptr,
+    set_opt,
+};
+use crate::{ListQuery, Sandbox, SandboxInfo, SandboxOptions, SandboxState};
+
+/// How to create a sandbox: a builder. New options mean the `base` template
+/// for 300 seconds, secure, killed at the timeout.
+pub struct e2b_sandbox_options {
+    inner: SandboxOptions,
+}
+
+/// A sandbox handle. Thread-safe: any number of threads may use one handle
+/// at once. Freeing it releases only the handle: the sandbox lives on until
+/// `e2b_sandbox_kill` or its timeout.
+pub struct e2b_sandbox {
+    pub(crate) inner: Sandbox,
+    id: CString,
+    template_id: CString,
+    envd_version: CString,
+}
+
+/// Whether a sandbox runs or is paused.
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum e2b_sandbox_state {
+    E2B_SANDBOX_RUNNING = 1,
+    E2B_SANDBOX_PAUSED = 2,
+}
+
+impl From<SandboxState> for e2b_sandbox_state {
+    fn from(state: SandboxState) -> e2b_sandbox_state {
+        match state {
+            SandboxState::Running => e2b_sandbox_state::E2B_SANDBOX_RUNNING,
+            SandboxState::Paused => e2b_sandbox_state::E2B_SANDBOX_PAUSED,
+        }
+    }
+}
+
+/// What the control plane knows of one sandbox. Every string getter returns
+/// UTF-8 owned by the info, valid until it is freed.
+pub struct e2b_sandbox_info {
+    inner: SandboxInfo,
+    sandbox_id: CString,
+    template_id: CString,
+    alias: Option<CString>,
+    started_at: CString,
+    end_at: CString,
+    envd_version: CString,
+    metadata: Vec<(CString, CString)>,
+}
+
+/// Which sandboxes `e2b_sandbox_list` returns: a builder. New, it matches
+/// every running and paused sandbox.
+pub struct e2b_sandbox_query {
+    inner: ListQuery,
+}
+
+/// One page of sandboxes from `e2b_sandbox_list`.
+pub struct e2b_sandbox_page {
+    items: Vec<e2b_sandbox_info>,
+    next_token: Option<CString>,
+}
+
+impl e2b_sandbox {
+    pub(crate) fn new(sandbox: Sandbox) -> *mut e2b_sandbox {
+        Box::into_raw(Box::new(e2b_sandbox {
+            id: c_string(sandbox.id()),
+            template_id: c_string(sandbox.template_id()),
+            envd_version: c_string(sandbox.envd_version()),
+            inner: sandbox,
+        }))
+    }
+}
+
+impl e2b_sandbox_info {
+    fn new(info: SandboxInfo) -> e2b_sandbox_info {
+        e2b_sandbox_info {
+            sandbox_id: c_string(&info.sandbox_id),
+            template_id: c_string(&info.template_id),
+            alias: info.alias.as_deref().map(c_string),
+            started_at: c_string(&info.started_at),
+            end_at: c_string(&info.end_at),
+            envd_version: c_string(&info.envd_version),
+            metadata: info.metadata.iter().map(|(k, v)| (c_string(k), c_string(v))).collect(),
+            inner: info,
+        }
+    }
+}
+
+pub(crate) unsafe fn sandbox_arg<'a>(sandbox: *const e2b_sandbox) -> Result<&'a Sandbox, e2b_error> {
+    arg_ref(sandbox, "sandbox").map(|s| &s.inner)
+}
+
+fn seconds(secs: u64) -> Option<Duration> {
+    (secs > 0).then(|| Duration::from_secs(secs))
+}
+
+// ---- options ----
+
+/// New sandbox options with the defaults. Release with `e2b_sandbox_options_free`.
+#[no_mangle]
+pub extern "C" fn e2b_sandbox_options_new() -> *mut e2b_sandbox_options {
+    guard_value(ptr::null_mut(), || Box::into_raw(Box::new(e2b_sandbox_options { inner: SandboxOptions::default() })))
+}
+
+/// Releases `options`. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_free(options: *mut e2b_sandbox_options) {
+    if !options.is_null() {
+        drop(Box::from_raw(options));
+    }
+}
+
+/// Runs `apply` on the options behind `options`.
+unsafe fn update(
+    options: *mut e2b_sandbox_options,
+    err_out: *mut *mut e2b_error,
+    apply: impl FnOnce(&mut SandboxOptions) -> Result<(), e2b_error>,
+) -> e2b_error_code {
+    guard(err_out, || apply(&mut arg_mut(options, "options")?.inner))
+}
+
+/// Sets the template, by name or id (default "base").
+/// Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_template(
+    options: *mut e2b_sandbox_options,
+    template_name: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.template = arg_str(template_name, "template_name")?.to_owned();
+        Ok(())
+    })
+}
+
+/// Sets how long the sandbox lives, in seconds (default 300). At the end it
+/// is killed, or paused with `e2b_sandbox_options_set_auto_pause`.
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_timeout_secs(
+    options: *mut e2b_sandbox_options,
+    timeout_secs: u64,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.timeout = Duration::from_secs(timeout_secs);
+        Ok(())
+    })
+}
+
+/// Adds (or replaces) one metadata entry. Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_metadata(
+    options: *mut e2b_sandbox_options,
+    key: *const c_char,
+    value: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        let key = arg_str(key, "key")?;
+        let value = arg_str(value, "value")?;
+        o.metadata.insert(key.to_owned(), value.to_owned());
+        Ok(())
+    })
+}
+
+/// Adds (or replaces) one environment variable for everything run in the
+/// sandbox. Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_env(
+    options: *mut e2b_sandbox_options,
+    name: *const c_char,
+    value: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        let name = arg_str(name, "name")?;
+        let value = arg_str(value, "value")?;
+        o.envs.insert(name.to_owned(), value.to_owned());
+        Ok(())
+    })
+}
+
+/// Whether envd requires the sandbox's access token (default true).
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_secure(
+    options: *mut e2b_sandbox_options,
+    secure: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.secure = secure;
+        Ok(())
+    })
+}
+
+/// Whether the sandbox may reach the internet (default: the server's, yes).
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_allow_internet_access(
+    options: *mut e2b_sandbox_options,
+    allow: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.allow_internet_access = Some(allow);
+        Ok(())
+    })
+}
+
+/// Pause instead of kill when the timeout passes (default false).
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_auto_pause(
+    options: *mut e2b_sandbox_options,
+    auto_pause: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.auto_pause = auto_pause;
+        Ok(())
+    })
+}
+
+/// Let traffic to the paused sandbox resume it (needs auto-pause).
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_auto_resume(
+    options: *mut e2b_sandbox_options,
+    auto_resume: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.auto_resume = Some(auto_resume);
+        Ok(())
+    })
+}
+
+/// Sets the key that makes the create safe to retry: the server answers a
+/// repeated key with the sandbox it made the first time (default: a random
+/// key per call). 1 to 255 characters of a-z, 0-9 and '-'.
+/// Errors: NULL_ARGUMENT, INVALID_UTF8, INVALID_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_idempotency_key(
+    options: *mut e2b_sandbox_options,
+    key: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.idempotency_key = Some(arg_str(key, "key")?.to_owned());
+        Ok(())
+    })
+}
+
+// ---- lifecycle ----
+
+/// Creates a sandbox with `options` (NULL: the defaults). On success `*out`
+/// holds the handle; release it with `e2b_sandbox_free`.
+/// Errors: NULL_ARGUMENT; AUTHENTICATION (no or wrong API key); NOT_FOUND
+/// (unknown template); INVALID_ARGUMENT (bad timeout or key); RATE_LIMITED;
+/// TIMEOUT, NETWORK, TLS; API.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_create(
+    client: *const e2b_client,
+    options: *const e2b_sandbox_options,
+    out: *mut *mut e2b_sandbox,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let client = client_arg(client)?;
+        let default = SandboxOptions::default();
+        let options = options.as_ref().map_or(&default, |o| &o.inner);
+        *out = e2b_sandbox::new(client.create_sandbox(options)?);
+        Ok(())
+    })
+}
+
+/// Connects to the sandbox `sandbox_id`, resuming it if it is paused, and
+/// keeps it alive at least `timeout_secs` from now (0: the server's default
+/// of 300; a running sandbox's timeout is only ever extended). `*resumed_out`
+/// (optional) tells whether it was paused. Release `*out` with `e2b_sandbox_free`.
+/// Errors: NULL_ARGUMENT, INVALID_UTF8; SANDBOX_NOT_FOUND (killed, expired,
+/// unknown); AUTHENTICATION; TIMEOUT, NETWORK, TLS; API.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_connect(
+    client: *const e2b_client,
+    sandbox_id: *const c_char,
+    timeout_secs: u64,
+    out: *mut *mut e2b_sandbox,
+    resumed_out: *mut bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        set_opt(resumed_out, false);
+        let client = client_arg(client)?;
+        let sandbox_id = arg_str(sandbox_id, "sandbox_id")?;
+        let (sandbox, resumed) = client.connect_reporting(sandbox_id, seconds(timeout_secs))?;
+        *out = e2b_sandbox::new(sandbox);
+        set_opt(resumed_out, resumed);
+        Ok(())
+    })
+}
+
+/// Resumes the paused sandbox `sandbox_id` for `timeout_secs` (0: 300): the
+/// same as `e2b_sandbox_connect`, under the name E2B's documentation uses.
+/// Release `*out` with `e2b_sandbox_free`. Errors: as `e2b_sandbox_connect`.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_resume(
+    client: *const e2b_client,
+    sandbox_id: *const c_char,
+    timeout_secs: u64,
+    out: *mut *mut e2b_sandbox,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    e2b_sandbox_connect(client, sandbox_id, timeout_secs, out, ptr::null_mut(), err_out)
+}
+
+/// Releases the handle `sandbox` (the sandbox itself keeps running). NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_free(sandbox: *mut e2b_sandbox) {
+    if !sandbox.is_null() {
+        drop(Box::from_raw(sandbox));
+    }
+}
+
+/// The sandbox's id, owned by the handle. NULL if `sandbox` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_id(sandbox: *const e2b_sandbox) -> *const c_char {
+    guard_value(ptr::null(), || sandbox.as_ref().map_or(ptr::null(), |s| s.id.as_ptr()))
+}
+
+/// The id of the sandbox's template, owned by the handle. NULL if `sandbox` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_template_id(sandbox: *const e2b_sandbox) -> *const c_char {
+    guard_value(ptr::null(), || sandbox.as_ref().map_or(ptr::null(), |s| s.template_id.as_ptr()))
+}
+
+/// The version of envd in the sandbox, owned by the handle. NULL if `sandbox` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_envd_version(sandbox: *const e2b_sandbox) -> *const c_char {
+    guard_value(ptr::null(), || sandbox.as_ref().map_or(ptr::null(), |s| s.envd_version.as_ptr()))
+}
+
+/// Kills the sandbox. `*killed_out` (optional) is false if it no longer
+/// existed, which is not an error. Errors: NULL_ARGUMENT; AUTHENTICATION;
+/// TIMEOUT, NETWORK, TLS; API.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_kill(
+    sandbox: *const e2b_sandbox,
+    killed_out: *mut bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        set_opt(killed_out, false);
+        let killed = sandbox_arg(sandbox)?.kill()?;
+        set_opt(killed_out, killed);
+        Ok(())
+    })
+}
+
+/// Kills the sandbox `sandbox_id` without connecting to it (which would
+/// resume it). `*killed_out` (optional) is false if it no longer existed.
+/// Errors: as `e2b_sandbox_kill`, and INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_kill_by_id(
+    client: *const e2b_client,
+    sandbox_id: *const c_char,
+    killed_out: *mut bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        set_opt(killed_out, false);
+        let client = client_arg(client)?;
+        let killed = client.kill(arg_str(sandbox_id, "sandbox_id")?)?;
+        set_opt(killed_out, killed);
+        Ok(())
+    })
+}
+
+/// Pauses the sandbox, keeping its filesystem and memory; resume it with
+/// `e2b_sandbox_resume`. `*paused_out` (optional) is true if it was running
+/// and is now paused, false if it was already paused (not an error).
+/// Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND; AUTHENTICATION; TIMEOUT,
+/// NETWORK, TLS; API.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_pause(
+    sandbox: *const e2b_sandbox,
+    paused_out: *mut bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        set_opt(paused_out, false);
+        let paused = sandbox_arg(sandbox)?.pause()?;
+        set_opt(paused_out, paused);
+        Ok(())
+    })
+}
+
+/// Sets the sandbox to end `timeout_secs` from now (this can shorten its
+/// life; 0 ends it at once). Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND;
+/// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_set_timeout(
+    sandbox: *const e2b_sandbox,
+    timeout_secs: u64,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || Ok(sandbox_arg(sandbox)?.set_timeout(Duration::from_secs(timeout_secs))?))
+}
+
+/// Whether the sandbox answers (`*running_out`): false when it is paused,
+/// killed or expired. Errors: NULL_ARGUMENT; TIMEOUT, NETWORK, TLS; API.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_is_running(
+    sandbox: *const e2b_sandbox,
+    running_out: *mut bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let running_out = arg_mut(running_out, "running_out")?;
+        *running_out = false;
+        *running_out = sandbox_arg(sandbox)?.is_running()?;
+        Ok(())
+    })
+}
+
+/// What the control plane knows of the sandbox. Release `*out` with
+/// `e2b_sandbox_info_free`. Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND;
+/// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_get_info(
+    sandbox: *const e2b_sandbox,
+    out: *mut *mut e2b_sandbox_info,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let info = sandbox_arg(sandbox)?.get_info()?;
+        *out = Box::into_raw(Box::new(e2b_sandbox_info::new(info)));
+        Ok(())
+    })
+}
+
+/// What the control plane knows of the sandbox `sandbox_id`, without
+/// connecting to it. Release `*out` with `e2b_sandbox_info_free`.
+/// Errors: as `e2b_sandbox_get_info`, and INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_get_info_by_id(
+    client: *const e2b_client,
+    sandbox_id: *const c_char,
+    out: *mut *mut e2b_sandbox_info,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let client = client_arg(client)?;
+        let info = client.get_info(arg_str(sandbox_id, "sandbox_id")?)?;
+        *out = Box::into_raw(Box::new(e2b_sandbox_info::new(info)));
+        Ok(())
+    })
+}
+
+// ---- info ----
+
+/// Releases `info`. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_free(info: *mut e2b_sandbox_info) {
+    if !info.is_null() {
+        drop(Box::from_raw(info));
+    }
+}
+
+/// Reads a string field of `info`; NULL if `info` is NULL.
+unsafe fn info_str(
+    info: *const e2b_sandbox_info,
+    field: impl FnOnce(&e2b_sandbox_info) -> *const c_char,
+) -> *const c_char {
+    guard_value(ptr::null(), || info.as_ref().map_or(ptr::null(), field))
+}
+
+/// The sandbox's id. NULL if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_id(info: *const e2b_sandbox_info) -> *const c_char {
+    info_str(info, |i| i.sandbox_id.as_ptr())
+}
+
+/// The id of the sandbox's template. NULL if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_template_id(info: *const e2b_sandbox_info) -> *const c_char {
+    info_str(info, |i| i.template_id.as_ptr())
+}
+
+/// The template's alias (the official SDKs call it `name`); NULL if it has none.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_alias(info: *const e2b_sandbox_info) -> *const c_char {
+    info_str(info, |i| c_ptr(i.alias.as_ref()))
+}
+
+/// When the sandbox started, RFC 3339. NULL if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_started_at(info: *const e2b_sandbox_info) -> *const c_char {
+    info_str(info, |i| i.started_at.as_ptr())
+}
+
+/// When the sandbox will end unless extended, RFC 3339. NULL if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_end_at(info: *const e2b_sandbox_info) -> *const c_char {
+    info_str(info, |i| i.end_at.as_ptr())
+}
+
+/// The version of envd in the sandbox. NULL if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_envd_version(info: *const e2b_sandbox_info) -> *const c_char {
+    info_str(info, |i| i.envd_version.as_ptr())
+}
+
+/// Whether the sandbox runs or is paused; `E2B_SANDBOX_RUNNING` if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_state(info: *const e2b_sandbox_info) -> e2b_sandbox_state {
+    guard_value(e2b_sandbox_state::E2B_SANDBOX_RUNNING, || {
+        info.as_ref().map_or(e2b_sandbox_state::E2B_SANDBOX_RUNNING, |i| i.inner.state.into())
+    })
+}
+
+/// The number of CPUs; 0 if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_cpu_count(info: *const e2b_sandbox_info) -> u32 {
+    guard_value(0, || info.as_ref().map_or(0, |i| i.inner.cpu_count))
+}
+
+/// The memory in MiB; 0 if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_memory_mb(info: *const e2b_sandbox_info) -> u32 {
+    guard_value(0, || info.as_ref().map_or(0, |i| i.inner.memory_mb))
+}
+
+/// The disk size in MiB; 0 if `info` is NULL or the server did not say.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_disk_size_mb(info: *const e2b_sandbox_info) -> u32 {
+    guard_value(0, || info.as_ref().map_or(0, |i| i.inner.disk_size_mb))
+}
+
+/// The number of metadata entries; 0 if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_metadata_len(info: *const e2b_sandbox_info) -> usize {
+    guard_value(0, || info.as_ref().map_or(0, |i| i.metadata.len()))
+}
+
+/// The key of metadata entry `index` (entries are sorted by key); NULL if
+/// `index` is out of range or `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_metadata_key(info: *const e2b_sandbox_info, index: usize) -> *const c_char {
+    info_str(info, |i| i.metadata.get(index).map_or(ptr::null(), |(k, _)| k.as_ptr()))
+}
+
+/// The value of metadata entry `index`; NULL if out of range or `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_metadata_value(info: *const e2b_sandbox_info, index: usize) -> *const c_char {
+    info_str(info, |i| i.metadata.get(index).map_or(ptr::null(), |(_, v)| v.as_ptr()))
+}
+
+/// The metadata value for `key`; NULL if there is none, or an argument is
+/// NULL or not UTF-8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_metadata_get(
+    info: *const e2b_sandbox_info,
+    key: *const c_char,
+) -> *const c_char {
+    info_str(info, |i| {
+        let Ok(key) = arg_str(key, "key") else { return ptr::null() };
+        i.inner.metadata.keys().position(|k| k == key).map_or(ptr::null(), |index| i.metadata[index].1.as_ptr())
+    })
+}
+
+// ---- listing ----
+
+/// A new query matching every running and paused sandbox. Release with
+/// `e2b_sandbox_query_free`.
+#[no_mangle]
+pub extern "C" fn e2b_sandbox_query_new() -> *mut e2b_sandbox_query {
+    guard_value(ptr::null_mut(), || Box::into_raw(Box::new(e2b_sandbox_query { inner: ListQuery::default() })))
+}
+
+/// Releases `query`. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_query_free(query: *mut e2b_sandbox_query) {
+    if !query.is_null() {
+        drop(Box::from_raw(query));
+    }
+}
+
+/// Adds `state` (an `e2b_sandbox_state`) to the states to match; with none
+/// added, both match. Errors: NULL_ARGUMENT; INVALID_ARGUMENT (unknown state).
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_query_add_state(
+    query: *mut e2b_sandbox_query,
+    state: i32,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let query = arg_mut(query, "query")?;
+        let state = match state {
+            1 => SandboxState::Running,
+            2 => SandboxState::Paused,
+            _ => {
+                return Err(e2b_error::new(
+                    e2b_error_code::E2B_ERR_INVALID_ARGUMENT,
+                    format!("{state} is not an e2b_sandbox_state"),
+                ))
+            }
+        };
+        if !query.inner.states.contains(&state) {
+            query.inner.states.push(state);
+        }
+        Ok(())
+    })
+}
+
+/// Matches only sandboxes whose metadata has `key` set to `value` (all such
+/// pairs must match). Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_query_add_metadata(
+    query: *mut e2b_sandbox_query,
+    key: *const c_char,
+    value: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let query = arg_mut(query, "query")?;
+        let key = arg_str(key, "key")?;
+        let value = arg_str(value, "value")?;
+        query.inner.metadata.insert(key.to_owned(), value.to_owned());
+        Ok(())
+    })
+}
+
+/// Sets the page size, 1 to 100 (0: the server's default, 100).
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_query_set_limit(
+    query: *mut e2b_sandbox_query,
+    limit: u32,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        arg_mut(query, "query")?.inner.limit = (limit > 0).then_some(limit);
+        Ok(())
+    })
+}
+
+/// Continues listing where the page with this `e2b_sandbox_page_next_token`
+/// ended; NULL starts from the beginning. Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_query_set_next_token(
+    query: *mut e2b_sandbox_query,
+    next_token: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let query = arg_mut(query, "query")?;
+        query.inner.next_token = arg_opt_str(next_token, "next_token")?.map(str::to_owned);
+        Ok(())
+    })
+}
+
+/// Lists one page of the sandboxes matching `query` (NULL: all), newest
+/// first. Release `*out` with `e2b_sandbox_page_free`.
+/// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (bad limit or token);
+/// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_list(
+    client: *const e2b_client,
+    query: *const e2b_sandbox_query,
+    out: *mut *mut e2b_sandbox_page,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let client = client_arg(client)?;
+        let default = ListQuery::default();
+        let query = query.as_ref().map_or(&default, |q| &q.inner);
+        let page = client.list(query)?;
+        *out = Box::into_raw(Box::new(e2b_sandbox_page {
+            items: page.sandboxes.into_iter().map(e2b_sandbox_info::new).collect(),
+            next_token: page.next_token.as_deref().map(c_string),
+        }));
+        Ok(())
+    })
+}
+
+/// The number of sandboxes on the page; 0 if `page` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_page_len(page: *const e2b_sandbox_page) -> usize {
+    guard_value(0, || page.as_ref().map_or(0, |p| p.items.len()))
+}
+
+/// Sandbox `index` of the page, owned by the page; NULL if out of range or
+/// `page` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_page_get(page: *const e2b_sandbox_page, index: usize) -> *const e2b_sandbox_info {
+    guard_value(ptr::null(), || {
+        page.as_ref().and_then(|p| p.items.get(index)).map_or(ptr::null(), |info| info as *const _)
+    })
+}
+
+/// The token for the next page (see `e2b_sandbox_query_set_next_token`),
+/// owned by the page; NULL on the last page.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_page_next_token(page: *const e2b_sandbox_page) -> *const c_char {
+    guard_value(ptr::null(), || page.as_ref().map_or(ptr::null(), |p| c_ptr(p.next_token.as_ref())))
+}
+
+/// Releases `page` and the infos in it. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_page_free(page: *mut e2b_sandbox_page) {
+    if !page.is_null() {
+        drop(Box::from_raw(page));
+    }
+}

@@ -1,0 +1,452 @@
+/*
+ * C tests of the lifecycle, file and listing functions, linked against the
+ * real library and run against a real e2b-local (E2B_API_URL, E2B_SANDBOX_URL
+ * and E2B_API_KEY in the environment). Every function is called with good
+ * arguments, with NULL for each pointer, and with invalid UTF-8 for each string.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "e2b.h"
+#include "testing.h"
+
+static const char BAD_UTF8[] = {(char)0xC3, (char)0x28, 0};
+
+static e2b_client *new_client(void) {
+    e2b_client *client = NULL;
+    EXPECT_OK(e2b_client_new(NULL, &client, NULL));
+    return client;
+}
+
+static e2b_sandbox *new_sandbox(e2b_client *client) {
+    e2b_sandbox_options *options = e2b_sandbox_options_new();
+    EXPECT_OK(e2b_sandbox_options_set_timeout_secs(options, 120, NULL));
+    e2b_sandbox *sandbox = NULL;
+    EXPECT_OK(e2b_sandbox_create(client, options, &sandbox, NULL));
+    e2b_sandbox_options_free(options);
+    return sandbox;
+}
+
+static void test_versions(void) {
+    EXPECT(e2b_abi_version() == E2B_ABI_VERSION);
+    EXPECT(e2b_version_number() == E2B_VERSION_NUMBER);
+    EXPECT_STR(e2b_version(), E2B_VERSION);
+    EXPECT(E2B_VERSION_NUMBER == E2B_VERSION_MAJOR * 1000000 + E2B_VERSION_MINOR * 1000 + E2B_VERSION_PATCH);
+}
+
+static void test_errors(void) {
+    EXPECT_STR(e2b_error_code_name(E2B_OK), "E2B_OK");
+    EXPECT_STR(e2b_error_code_name(E2B_ERR_SANDBOX_NOT_FOUND), "E2B_ERR_SANDBOX_NOT_FOUND");
+    EXPECT_STR(e2b_error_code_name(E2B_ERR_IO), "E2B_ERR_IO");
+    EXPECT_STR(e2b_error_code_name(-1), "E2B_ERR_UNKNOWN");
+    EXPECT_STR(e2b_error_code_name(100000), "E2B_ERR_UNKNOWN");
+    /* Accessors on NULL are safe and say so. */
+    EXPECT(e2b_error_code_of(NULL) == E2B_ERR_NULL_ARGUMENT);
+    EXPECT(e2b_error_message(NULL) != NULL);
+    EXPECT(e2b_error_http_status(NULL) == 0);
+    e2b_error_free(NULL);
+
+    /* err_out is set to NULL on entry, even when it held garbage. */
+    e2b_client_options *options = e2b_client_options_new();
+    e2b_error *err = (e2b_error *)(uintptr_t)0x1;
+    EXPECT_OK(e2b_client_options_set_debug(options, false, &err));
+    EXPECT(err == NULL);
+    e2b_client_options_free(options);
+}
+
+static void test_client_options(void) {
+    e2b_error *err = NULL;
+    e2b_client_options *options = e2b_client_options_new();
+    EXPECT(options != NULL);
+    EXPECT_OK(e2b_client_options_set_api_key(options, getenv("E2B_API_KEY"), NULL));
+    EXPECT_OK(e2b_client_options_set_domain(options, "e2b.app", NULL));
+    EXPECT_OK(e2b_client_options_set_api_url(options, getenv("E2B_API_URL"), NULL));
+    EXPECT_OK(e2b_client_options_set_sandbox_url(options, getenv("E2B_SANDBOX_URL"), NULL));
+    EXPECT_OK(e2b_client_options_add_header(options, "X-Test", "yes", NULL));
+    EXPECT_OK(e2b_client_options_set_debug(options, false, NULL));
+    EXPECT_OK(e2b_client_options_set_request_timeout_ms(options, 30000, NULL));
+    EXPECT_OK(e2b_client_options_set_max_retries(options, 2, NULL));
+
+    /* NULL for each pointer. */
+    EXPECT_ERR(e2b_client_options_set_api_key(NULL, "k", &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_client_options_set_api_key(options, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "api_key");
+    EXPECT_ERR(e2b_client_options_set_domain(NULL, "d", &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_client_options_set_domain(options, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "domain");
+    EXPECT_ERR(e2b_client_options_set_api_url(NULL, "u", &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_client_options_set_api_url(options, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "api_url");
+    EXPECT_ERR(e2b_client_options_set_sandbox_url(NULL, "u", &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_client_options_set_sandbox_url(options, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox_url");
+    EXPECT_ERR(e2b_client_options_add_header(NULL, "n", "v", &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_client_options_add_header(options, NULL, "v", &err), E2B_ERR_NULL_ARGUMENT, err, "name");
+    EXPECT_ERR(e2b_client_options_add_header(options, "n", NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "value");
+    EXPECT_ERR(e2b_client_options_set_debug(NULL, true, &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_client_options_set_request_timeout_ms(NULL, 1, &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_client_options_set_max_retries(NULL, 1, &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    /* Invalid UTF-8 for each string. */
+    EXPECT_ERR(e2b_client_options_set_api_key(options, BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "api_key");
+    EXPECT_ERR(e2b_client_options_set_domain(options, BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "domain");
+    EXPECT_ERR(e2b_client_options_set_api_url(options, BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "api_url");
+    EXPECT_ERR(e2b_client_options_set_sandbox_url(options, BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err,
+               "sandbox_url");
+    EXPECT_ERR(e2b_client_options_add_header(options, BAD_UTF8, "v", &err), E2B_ERR_INVALID_UTF8, err, "name");
+    EXPECT_ERR(e2b_client_options_add_header(options, "n", BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "value");
+    /* Errors are reported without an err_out too. */
+    EXPECT(e2b_client_options_set_api_key(NULL, "k", NULL) == E2B_ERR_NULL_ARGUMENT);
+
+    e2b_client *client = NULL;
+    EXPECT_ERR(e2b_client_new(options, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    EXPECT_OK(e2b_client_new(options, &client, &err));
+    e2b_client_options_free(options); /* the client keeps its own copy */
+    e2b_sandbox *sandbox = new_sandbox(client);
+    EXPECT(sandbox != NULL);
+    EXPECT_OK(e2b_sandbox_kill(sandbox, NULL, NULL));
+    e2b_sandbox_free(sandbox);
+    e2b_client_free(client);
+    e2b_client_options_free(NULL);
+    e2b_client_free(NULL);
+}
+
+static void test_sandbox_options(void) {
+    e2b_error *err = NULL;
+    e2b_sandbox_options *o = e2b_sandbox_options_new();
+    EXPECT_OK(e2b_sandbox_options_set_template(o, "base", NULL));
+    EXPECT_OK(e2b_sandbox_options_set_timeout_secs(o, 60, NULL));
+    EXPECT_OK(e2b_sandbox_options_set_metadata(o, "k", "v", NULL));
+    EXPECT_OK(e2b_sandbox_options_set_env(o, "A", "1", NULL));
+    EXPECT_OK(e2b_sandbox_options_set_secure(o, true, NULL));
+    EXPECT_OK(e2b_sandbox_options_set_allow_internet_access(o, true, NULL));
+    EXPECT_OK(e2b_sandbox_options_set_auto_pause(o, false, NULL));
+    EXPECT_OK(e2b_sandbox_options_set_auto_resume(o, false, NULL));
+    EXPECT_OK(e2b_sandbox_options_set_idempotency_key(o, "c-test-key", NULL));
+
+    EXPECT_ERR(e2b_sandbox_options_set_template(NULL, "t", &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_sandbox_options_set_template(o, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "template_name");
+    EXPECT_ERR(e2b_sandbox_options_set_template(o, BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "template_name");
+    EXPECT_ERR(e2b_sandbox_options_set_timeout_secs(NULL, 1, &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_sandbox_options_set_metadata(NULL, "k", "v", &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_sandbox_options_set_metadata(o, NULL, "v", &err), E2B_ERR_NULL_ARGUMENT, err, "key");
+    EXPECT_ERR(e2b_sandbox_options_set_metadata(o, "k", NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "value");
+    EXPECT_ERR(e2b_sandbox_options_set_metadata(o, BAD_UTF8, "v", &err), E2B_ERR_INVALID_UTF8, err, "key");
+    EXPECT_ERR(e2b_sandbox_options_set_metadata(o, "k", BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "value");
+    EXPECT_ERR(e2b_sandbox_options_set_env(NULL, "n", "v", &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_sandbox_options_set_env(o, NULL, "v", &err), E2B_ERR_NULL_ARGUMENT, err, "name");
+    EXPECT_ERR(e2b_sandbox_options_set_env(o, "n", NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "value");
+    EXPECT_ERR(e2b_sandbox_options_set_env(o, BAD_UTF8, "v", &err), E2B_ERR_INVALID_UTF8, err, "name");
+    EXPECT_ERR(e2b_sandbox_options_set_env(o, "n", BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "value");
+    EXPECT_ERR(e2b_sandbox_options_set_secure(NULL, true, &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_sandbox_options_set_allow_internet_access(NULL, true, &err), E2B_ERR_NULL_ARGUMENT, err,
+               "options");
+    EXPECT_ERR(e2b_sandbox_options_set_auto_pause(NULL, true, &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_sandbox_options_set_auto_resume(NULL, true, &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_sandbox_options_set_idempotency_key(NULL, "k", &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_sandbox_options_set_idempotency_key(o, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "key");
+    EXPECT_ERR(e2b_sandbox_options_set_idempotency_key(o, BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "key");
+
+    /* The options reach the server: same key, same sandbox; metadata kept. */
+    e2b_client *client = new_client();
+    e2b_sandbox *first = NULL, *second = NULL;
+    EXPECT_OK(e2b_sandbox_create(client, o, &first, NULL));
+    EXPECT_OK(e2b_sandbox_create(client, o, &second, NULL));
+    EXPECT_STR(e2b_sandbox_id(first), e2b_sandbox_id(second));
+    e2b_sandbox_info *info = NULL;
+    EXPECT_OK(e2b_sandbox_get_info(first, &info, NULL));
+    EXPECT_STR(e2b_sandbox_info_metadata_get(info, "k"), "v");
+    e2b_sandbox_info_free(info);
+
+    /* A bad key is refused before any request. */
+    EXPECT_OK(e2b_sandbox_options_set_idempotency_key(o, "Not Valid", NULL));
+    e2b_sandbox *none = (e2b_sandbox *)(uintptr_t)0x1;
+    EXPECT_ERR(e2b_sandbox_create(client, o, &none, &err), E2B_ERR_INVALID_ARGUMENT, err, "idempotency key");
+    EXPECT(none == NULL);
+
+    EXPECT_OK(e2b_sandbox_kill(first, NULL, NULL));
+    e2b_sandbox_free(first);
+    e2b_sandbox_free(second);
+    e2b_sandbox_options_free(o);
+    e2b_sandbox_options_free(NULL);
+    e2b_client_free(client);
+}
+
+static void test_lifecycle(void) {
+    e2b_error *err = NULL;
+    e2b_client *client = new_client();
+    e2b_sandbox *sandbox = NULL;
+
+    EXPECT_ERR(e2b_sandbox_create(NULL, NULL, &sandbox, &err), E2B_ERR_NULL_ARGUMENT, err, "client");
+    EXPECT_ERR(e2b_sandbox_create(client, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    EXPECT_OK(e2b_sandbox_create(client, NULL, &sandbox, NULL));
+    EXPECT(strlen(e2b_sandbox_id(sandbox)) == 20);
+    EXPECT_STR(e2b_sandbox_template_id(sandbox), "base");
+    EXPECT(strlen(e2b_sandbox_envd_version(sandbox)) > 0);
+    EXPECT(e2b_sandbox_id(NULL) == NULL);
+    EXPECT(e2b_sandbox_template_id(NULL) == NULL);
+    EXPECT(e2b_sandbox_envd_version(NULL) == NULL);
+    char id[64];
+    snprintf(id, sizeof id, "%s", e2b_sandbox_id(sandbox));
+
+    bool running = false;
+    EXPECT_OK(e2b_sandbox_is_running(sandbox, &running, NULL));
+    EXPECT(running);
+    EXPECT_ERR(e2b_sandbox_is_running(NULL, &running, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_sandbox_is_running(sandbox, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "running_out");
+
+    EXPECT_OK(e2b_sandbox_set_timeout(sandbox, 90, NULL));
+    EXPECT_ERR(e2b_sandbox_set_timeout(NULL, 90, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+
+    e2b_sandbox_info *info = NULL;
+    EXPECT_ERR(e2b_sandbox_get_info(NULL, &info, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_sandbox_get_info(sandbox, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    EXPECT_OK(e2b_sandbox_get_info(sandbox, &info, NULL));
+    EXPECT_STR(e2b_sandbox_info_id(info), id);
+    EXPECT_STR(e2b_sandbox_info_template_id(info), "base");
+    EXPECT(e2b_sandbox_info_state(info) == E2B_SANDBOX_RUNNING);
+    EXPECT(strlen(e2b_sandbox_info_started_at(info)) > 0);
+    EXPECT(strcmp(e2b_sandbox_info_started_at(info), e2b_sandbox_info_end_at(info)) < 0);
+    EXPECT(strlen(e2b_sandbox_info_envd_version(info)) > 0);
+    EXPECT(e2b_sandbox_info_cpu_count(info) > 0);
+    EXPECT(e2b_sandbox_info_memory_mb(info) > 0);
+    (void)e2b_sandbox_info_disk_size_mb(info);
+    (void)e2b_sandbox_info_alias(info);
+    EXPECT(e2b_sandbox_info_metadata_len(info) == 0);
+    EXPECT(e2b_sandbox_info_metadata_key(info, 0) == NULL);
+    EXPECT(e2b_sandbox_info_metadata_value(info, 0) == NULL);
+    EXPECT(e2b_sandbox_info_metadata_get(info, "none") == NULL);
+    EXPECT(e2b_sandbox_info_metadata_get(info, NULL) == NULL);
+    EXPECT(e2b_sandbox_info_metadata_get(info, BAD_UTF8) == NULL);
+    /* Getters on NULL give their documented defaults. */
+    EXPECT(e2b_sandbox_info_id(NULL) == NULL);
+    EXPECT(e2b_sandbox_info_template_id(NULL) == NULL);
+    EXPECT(e2b_sandbox_info_alias(NULL) == NULL);
+    EXPECT(e2b_sandbox_info_started_at(NULL) == NULL);
+    EXPECT(e2b_sandbox_info_end_at(NULL) == NULL);
+    EXPECT(e2b_sandbox_info_envd_version(NULL) == NULL);
+    EXPECT(e2b_sandbox_info_state(NULL) == E2B_SANDBOX_RUNNING);
+    EXPECT(e2b_sandbox_info_cpu_count(NULL) == 0);
+    EXPECT(e2b_sandbox_info_memory_mb(NULL) == 0);
+    EXPECT(e2b_sandbox_info_disk_size_mb(NULL) == 0);
+    EXPECT(e2b_sandbox_info_metadata_len(NULL) == 0);
+    EXPECT(e2b_sandbox_info_metadata_key(NULL, 0) == NULL);
+    EXPECT(e2b_sandbox_info_metadata_value(NULL, 0) == NULL);
+    EXPECT(e2b_sandbox_info_metadata_get(NULL, "k") == NULL);
+    e2b_sandbox_info_free(info);
+    e2b_sandbox_info_free(NULL);
+
+    EXPECT_ERR(e2b_sandbox_get_info_by_id(NULL, id, &info, &err), E2B_ERR_NULL_ARGUMENT, err, "client");
+    EXPECT_ERR(e2b_sandbox_get_info_by_id(client, NULL, &info, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox_id");
+    EXPECT_ERR(e2b_sandbox_get_info_by_id(client, BAD_UTF8, &info, &err), E2B_ERR_INVALID_UTF8, err,
+               "sandbox_id");
+    EXPECT_ERR(e2b_sandbox_get_info_by_id(client, id, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+
+    /* Pause twice: the second reports "already paused" without an error. */
+    bool paused = false;
+    EXPECT_OK(e2b_sandbox_pause(sandbox, &paused, NULL));
+    EXPECT(paused);
+    EXPECT_OK(e2b_sandbox_pause(sandbox, &paused, NULL));
+    EXPECT(!paused);
+    EXPECT_ERR(e2b_sandbox_pause(NULL, &paused, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_OK(e2b_sandbox_is_running(sandbox, &running, NULL));
+    EXPECT(!running);
+    EXPECT_OK(e2b_sandbox_get_info_by_id(client, id, &info, NULL));
+    EXPECT(e2b_sandbox_info_state(info) == E2B_SANDBOX_PAUSED);
+    e2b_sandbox_info_free(info);
+
+    /* Resume (connect) by id; connecting again finds it running. */
+    e2b_sandbox *resumed = NULL;
+    bool was_paused = false;
+    EXPECT_ERR(e2b_sandbox_connect(NULL, id, 60, &resumed, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "client");
+    EXPECT_ERR(e2b_sandbox_connect(client, NULL, 60, &resumed, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
+               "sandbox_id");
+    EXPECT_ERR(e2b_sandbox_connect(client, BAD_UTF8, 60, &resumed, NULL, &err), E2B_ERR_INVALID_UTF8, err,
+               "sandbox_id");
+    EXPECT_ERR(e2b_sandbox_connect(client, id, 60, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    EXPECT_OK(e2b_sandbox_connect(client, id, 60, &resumed, &was_paused, NULL));
+    EXPECT(was_paused);
+    e2b_sandbox_free(resumed);
+    EXPECT_OK(e2b_sandbox_connect(client, id, 0, &resumed, &was_paused, NULL));
+    EXPECT(!was_paused);
+    e2b_sandbox_free(resumed);
+    EXPECT_ERR(e2b_sandbox_resume(NULL, id, 60, &resumed, &err), E2B_ERR_NULL_ARGUMENT, err, "client");
+    EXPECT_ERR(e2b_sandbox_resume(client, NULL, 60, &resumed, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox_id");
+    EXPECT_ERR(e2b_sandbox_resume(client, BAD_UTF8, 60, &resumed, &err), E2B_ERR_INVALID_UTF8, err,
+               "sandbox_id");
+    EXPECT_ERR(e2b_sandbox_resume(client, id, 60, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+
+    /* Kill: true, then false; everything after reports the sandbox gone. */
+    bool killed = false;
+    EXPECT_ERR(e2b_sandbox_kill(NULL, &killed, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_OK(e2b_sandbox_kill(sandbox, &killed, NULL));
+    EXPECT(killed);
+    EXPECT_OK(e2b_sandbox_kill(sandbox, &killed, NULL));
+    EXPECT(!killed);
+    EXPECT_ERR(e2b_sandbox_kill_by_id(NULL, id, &killed, &err), E2B_ERR_NULL_ARGUMENT, err, "client");
+    EXPECT_ERR(e2b_sandbox_kill_by_id(client, NULL, &killed, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox_id");
+    EXPECT_ERR(e2b_sandbox_kill_by_id(client, BAD_UTF8, &killed, &err), E2B_ERR_INVALID_UTF8, err, "sandbox_id");
+    EXPECT_OK(e2b_sandbox_kill_by_id(client, id, &killed, NULL));
+    EXPECT(!killed);
+
+    resumed = (e2b_sandbox *)(uintptr_t)0x1;
+    EXPECT_ERR(e2b_sandbox_resume(client, id, 60, &resumed, &err), E2B_ERR_SANDBOX_NOT_FOUND, err, id);
+    EXPECT(resumed == NULL);
+    EXPECT_ERR(e2b_sandbox_get_info(sandbox, &info, &err), E2B_ERR_SANDBOX_NOT_FOUND, err, id);
+    EXPECT(info == NULL);
+    EXPECT_ERR(e2b_sandbox_get_info_by_id(client, id, &info, &err), E2B_ERR_SANDBOX_NOT_FOUND, err, "doesn't exist");
+    EXPECT_ERR(e2b_sandbox_pause(sandbox, &paused, &err), E2B_ERR_SANDBOX_NOT_FOUND, err, id);
+    EXPECT_ERR(e2b_sandbox_set_timeout(sandbox, 10, &err), E2B_ERR_SANDBOX_NOT_FOUND, err, id);
+
+    e2b_sandbox_free(sandbox);
+    e2b_sandbox_free(NULL);
+    e2b_client_free(client);
+}
+
+static void test_files(void) {
+    e2b_error *err = NULL;
+    e2b_client *client = new_client();
+    e2b_sandbox *sandbox = new_sandbox(client);
+
+    /* Binary data with NULs round-trips; the result has a NUL after it. */
+    uint8_t data[1024];
+    for (size_t i = 0; i < sizeof data; i++) {
+        data[i] = (uint8_t)(i * 7);
+    }
+    EXPECT_OK(e2b_files_write(sandbox, "/home/user/data.bin", data, sizeof data, NULL, NULL));
+    e2b_bytes out = {0};
+    EXPECT_OK(e2b_files_read(sandbox, "data.bin", NULL, &out, NULL));
+    EXPECT(out.len == sizeof data && memcmp(out.data, data, sizeof data) == 0);
+    EXPECT(out.data[out.len] == 0);
+    e2b_bytes_dispose(&out);
+    EXPECT(out.data == NULL && out.len == 0);
+    e2b_bytes_dispose(&out); /* twice is harmless */
+    e2b_bytes_dispose(NULL);
+
+    /* Empty writes may pass NULL data. */
+    EXPECT_OK(e2b_files_write(sandbox, "empty.txt", NULL, 0, NULL, NULL));
+    EXPECT_OK(e2b_files_read(sandbox, "empty.txt", NULL, &out, NULL));
+    EXPECT(out.len == 0 && out.data != NULL && out.data[0] == 0);
+    e2b_bytes_dispose(&out);
+
+    EXPECT_ERR(e2b_files_write(NULL, "p", data, 1, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_files_write(sandbox, NULL, data, 1, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
+    EXPECT_ERR(e2b_files_write(sandbox, BAD_UTF8, data, 1, NULL, &err), E2B_ERR_INVALID_UTF8, err, "path");
+    EXPECT_ERR(e2b_files_write(sandbox, "p", NULL, 1, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "data");
+    EXPECT_ERR(e2b_files_write(sandbox, "/home/user", data, 1, NULL, &err), E2B_ERR_INVALID_ARGUMENT, err,
+               "directory");
+    EXPECT_ERR(e2b_files_read(NULL, "p", NULL, &out, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_files_read(sandbox, NULL, NULL, &out, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
+    EXPECT_ERR(e2b_files_read(sandbox, BAD_UTF8, NULL, &out, &err), E2B_ERR_INVALID_UTF8, err, "path");
+    EXPECT_ERR(e2b_files_read(sandbox, "p", NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    EXPECT_ERR(e2b_files_read(sandbox, "/home/user/missing", NULL, &out, &err), E2B_ERR_NOT_FOUND, err, "missing");
+    EXPECT(e2b_error_http_status(NULL) == 0);
+    EXPECT(out.data == NULL && out.len == 0);
+
+    /* A paused sandbox does not answer. */
+    EXPECT_OK(e2b_sandbox_pause(sandbox, NULL, NULL));
+    EXPECT_ERR(e2b_files_read(sandbox, "data.bin", NULL, &out, &err), E2B_ERR_SANDBOX_GONE, err, "not found");
+
+    EXPECT_OK(e2b_sandbox_kill(sandbox, NULL, NULL));
+    e2b_sandbox_free(sandbox);
+    e2b_client_free(client);
+}
+
+static void test_list(void) {
+    e2b_error *err = NULL;
+    e2b_client *client = new_client();
+    e2b_sandbox_options *o = e2b_sandbox_options_new();
+    EXPECT_OK(e2b_sandbox_options_set_metadata(o, "suite", "c-list", NULL));
+    EXPECT_OK(e2b_sandbox_options_set_metadata(o, "odd key", "a&b=c", NULL));
+    e2b_sandbox *a = NULL, *b = NULL;
+    EXPECT_OK(e2b_sandbox_create(client, o, &a, NULL));
+    EXPECT_OK(e2b_sandbox_create(client, o, &b, NULL));
+    e2b_sandbox_options_free(o);
+    EXPECT_OK(e2b_sandbox_pause(b, NULL, NULL));
+
+    e2b_sandbox_query *q = e2b_sandbox_query_new();
+    EXPECT_OK(e2b_sandbox_query_add_metadata(q, "odd key", "a&b=c", NULL));
+    EXPECT_OK(e2b_sandbox_query_add_state(q, E2B_SANDBOX_PAUSED, NULL));
+    EXPECT_OK(e2b_sandbox_query_set_limit(q, 10, NULL));
+    EXPECT_OK(e2b_sandbox_query_set_next_token(q, NULL, NULL));
+    e2b_sandbox_page *page = NULL;
+    EXPECT_OK(e2b_sandbox_list(client, q, &page, NULL));
+    EXPECT(e2b_sandbox_page_len(page) == 1);
+    EXPECT_STR(e2b_sandbox_info_id(e2b_sandbox_page_get(page, 0)), e2b_sandbox_id(b));
+    EXPECT(e2b_sandbox_info_state(e2b_sandbox_page_get(page, 0)) == E2B_SANDBOX_PAUSED);
+    EXPECT_STR(e2b_sandbox_info_metadata_key(e2b_sandbox_page_get(page, 0), 0), "odd key");
+    EXPECT_STR(e2b_sandbox_info_metadata_value(e2b_sandbox_page_get(page, 0), 0), "a&b=c");
+    EXPECT(e2b_sandbox_page_get(page, 1) == NULL);
+    EXPECT(e2b_sandbox_page_next_token(page) == NULL);
+    e2b_sandbox_page_free(page);
+    e2b_sandbox_query_free(q);
+
+    /* Page through everything with this metadata, one at a time. */
+    q = e2b_sandbox_query_new();
+    EXPECT_OK(e2b_sandbox_query_add_metadata(q, "suite", "c-list", NULL));
+    EXPECT_OK(e2b_sandbox_query_set_limit(q, 1, NULL));
+    size_t seen = 0;
+    for (;;) {
+        EXPECT_OK(e2b_sandbox_list(client, q, &page, NULL));
+        seen += e2b_sandbox_page_len(page);
+        const char *next = e2b_sandbox_page_next_token(page);
+        if (next == NULL) {
+            e2b_sandbox_page_free(page);
+            break;
+        }
+        EXPECT_OK(e2b_sandbox_query_set_next_token(q, next, NULL));
+        e2b_sandbox_page_free(page);
+    }
+    EXPECT(seen == 2);
+
+    EXPECT_ERR(e2b_sandbox_query_add_state(NULL, E2B_SANDBOX_RUNNING, &err), E2B_ERR_NULL_ARGUMENT, err, "query");
+    EXPECT_ERR(e2b_sandbox_query_add_state(q, 42, &err), E2B_ERR_INVALID_ARGUMENT, err, "42");
+    EXPECT_ERR(e2b_sandbox_query_add_metadata(NULL, "k", "v", &err), E2B_ERR_NULL_ARGUMENT, err, "query");
+    EXPECT_ERR(e2b_sandbox_query_add_metadata(q, NULL, "v", &err), E2B_ERR_NULL_ARGUMENT, err, "key");
+    EXPECT_ERR(e2b_sandbox_query_add_metadata(q, "k", NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "value");
+    EXPECT_ERR(e2b_sandbox_query_add_metadata(q, BAD_UTF8, "v", &err), E2B_ERR_INVALID_UTF8, err, "key");
+    EXPECT_ERR(e2b_sandbox_query_add_metadata(q, "k", BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "value");
+    EXPECT_ERR(e2b_sandbox_query_set_limit(NULL, 1, &err), E2B_ERR_NULL_ARGUMENT, err, "query");
+    EXPECT_ERR(e2b_sandbox_query_set_next_token(NULL, "t", &err), E2B_ERR_NULL_ARGUMENT, err, "query");
+    EXPECT_ERR(e2b_sandbox_query_set_next_token(q, BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "next_token");
+    EXPECT_OK(e2b_sandbox_query_set_next_token(q, "garbage", NULL));
+    EXPECT_ERR(e2b_sandbox_list(client, q, &page, &err), E2B_ERR_INVALID_ARGUMENT, err, "");
+    EXPECT_ERR(e2b_sandbox_list(NULL, q, &page, &err), E2B_ERR_NULL_ARGUMENT, err, "client");
+    EXPECT_ERR(e2b_sandbox_list(client, q, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    e2b_sandbox_query_free(q);
+    e2b_sandbox_query_free(NULL);
+
+    EXPECT_OK(e2b_sandbox_list(client, NULL, &page, NULL));
+    EXPECT(e2b_sandbox_page_len(page) >= 2);
+    e2b_sandbox_page_free(page);
+    EXPECT(e2b_sandbox_page_len(NULL) == 0);
+    EXPECT(e2b_sandbox_page_get(NULL, 0) == NULL);
+    EXPECT(e2b_sandbox_page_next_token(NULL) == NULL);
+    e2b_sandbox_page_free(NULL);
+
+    EXPECT_OK(e2b_sandbox_kill(a, NULL, NULL));
+    EXPECT_OK(e2b_sandbox_kill(b, NULL, NULL));
+    e2b_sandbox_free(a);
+    e2b_sandbox_free(b);
+    e2b_client_free(client);
+}
+
+static void test_wrong_api_key(void) {
+    e2b_error *err = NULL;
+    e2b_client_options *options = e2b_client_options_new();
+    EXPECT_OK(e2b_client_options_set_api_key(options, "e2b_0000", NULL));
+    e2b_client *client = NULL;
+    EXPECT_OK(e2b_client_new(options, &client, NULL));
+    e2b_client_options_free(options);
+    e2b_sandbox *sandbox = NULL;
+    EXPECT_ERR(e2b_sandbox_create(client, NULL, &sandbox, &err), E2B_ERR_AUTHENTICATION, err, "401");
+    e2b_client_free(client);
+}
+
+int main(void) {
+    RUN(test_versions);
+    RUN(test_errors);
+    RUN(test_client_options);
+    RUN(test_sandbox_options);
+    RUN(test_lifecycle);
+    RUN(test_files);
+    RUN(test_list);
+    RUN(test_wrong_api_key);
+    return testing_summary();
+}
