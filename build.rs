@@ -49,6 +49,10 @@ fn main() {
         fs::write(&target, &generated).unwrap();
     }
 
+    // The shared library's name for the loader: one per major version.
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libe2b.so.{major}");
+    }
     println!("cargo:rerun-if-changed=src/ffi");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=Cargo.toml");
