@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use super::{arg_mut, arg_ref, arg_str, e2b_error, e2b_error_code, guard, out_ptr};
+use super::{arg_mut, arg_ref, arg_str, boxed, e2b_error, e2b_error_code, free, guard, out_ptr};
 use crate::{Client, Config};
 
 /// Connection settings for `e2b_client_new`: a builder.
@@ -23,17 +23,13 @@ pub struct e2b_client {
 /// Release with `e2b_client_options_free`.
 #[no_mangle]
 pub extern "C" fn e2b_client_options_new() -> *mut e2b_client_options {
-    super::guard_value(std::ptr::null_mut(), || {
-        Box::into_raw(Box::new(e2b_client_options { config: Config::from_env() }))
-    })
+    super::guard_value(std::ptr::null_mut(), || boxed(e2b_client_options { config: Config::from_env() }))
 }
 
 /// Releases `options`. NULL is ignored.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_client_options_free(options: *mut e2b_client_options) {
-    if !options.is_null() {
-        drop(Box::from_raw(options));
-    }
+    free(options)
 }
 
 /// Sets one text option with a NUL-terminated UTF-8 value.
@@ -169,7 +165,7 @@ pub unsafe extern "C" fn e2b_client_new(
             Some(options) => options.config.clone(),
             None => Config::from_env(),
         };
-        *out = Box::into_raw(Box::new(e2b_client { inner: Client::new(config) }));
+        *out = boxed(e2b_client { inner: Client::new(config) });
         Ok(())
     })
 }
@@ -177,9 +173,7 @@ pub unsafe extern "C" fn e2b_client_new(
 /// Releases `client`. Sandboxes made with it stay valid. NULL is ignored.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_client_free(client: *mut e2b_client) {
-    if !client.is_null() {
-        drop(Box::from_raw(client));
-    }
+    free(client)
 }
 
 pub(crate) unsafe fn client_arg<'a>(client: *const e2b_client) -> Result<&'a Client, e2b_error> {

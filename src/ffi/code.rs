@@ -6,7 +6,9 @@ use std::ptr;
 use std::time::Duration;
 
 use super::sandbox::{e2b_sandbox, sandbox_arg};
-use super::{arg_mut, arg_opt_str, arg_str, c_ptr, c_string, e2b_error, e2b_error_code, guard, guard_value, out_ptr};
+use super::{
+    arg_mut, arg_opt_str, arg_str, boxed, c_ptr, c_string, e2b_error, e2b_error_code, free, guard, guard_value, out_ptr,
+};
 use crate::{CodeContext, Execution, ExecutionEvent, ExecutionResult, RunCodeOptions};
 
 /// How to run code: a builder. New options mean the default Python context
@@ -111,17 +113,6 @@ impl e2b_execution {
             error: execution.error.map(|e| (c_string(&e.name), c_string(&e.value), c_string(&e.traceback))),
             execution_count: execution.execution_count.map_or(-1, |n| n as i32),
         }
-    }
-}
-
-fn boxed<T>(value: T) -> *mut T {
-    Box::into_raw(Box::new(value))
-}
-
-fn free<T>(object: *mut T) {
-    if !object.is_null() {
-        // SAFETY: every object handed out was made by `boxed`.
-        drop(unsafe { Box::from_raw(object) });
     }
 }
 

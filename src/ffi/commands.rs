@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use super::sandbox::{e2b_sandbox, sandbox_arg};
 use super::{
-    arg_bytes, arg_mut, arg_ref, arg_str, c_ptr, c_string, e2b_bytes, e2b_error, e2b_error_code, guard, guard_value,
-    out_ptr, set_opt,
+    arg_bytes, arg_mut, arg_ref, arg_str, boxed, c_ptr, c_string, e2b_bytes, e2b_error, e2b_error_code, free, guard,
+    guard_value, out_ptr, set_opt,
 };
 use crate::{CommandEvent, CommandHandle, CommandOptions, CommandResult, ProcessInfo, Stream};
 
@@ -62,17 +62,6 @@ pub type e2b_output_cb =
 impl e2b_command_result {
     fn new(result: CommandResult) -> e2b_command_result {
         e2b_command_result { error: result.error.as_deref().map(c_string), inner: result }
-    }
-}
-
-fn boxed<T>(value: T) -> *mut T {
-    Box::into_raw(Box::new(value))
-}
-
-fn free<T>(object: *mut T) {
-    if !object.is_null() {
-        // SAFETY: every object handed out was made by `boxed`.
-        drop(unsafe { Box::from_raw(object) });
     }
 }
 

@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::ffi::{c_char, CString};
 
-use super::{c_string, guard_value};
+use super::{c_string, free, guard_value};
 use crate::{Error, ErrorKind};
 
 /// The result of every fallible function. The values are stable: they will
@@ -172,7 +172,5 @@ pub unsafe extern "C" fn e2b_error_http_status(err: *const e2b_error) -> u16 {
 /// Releases `err`. NULL is ignored.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_error_free(err: *mut e2b_error) {
-    if !err.is_null() {
-        drop(Box::from_raw(err));
-    }
+    free(err)
 }

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use super::sandbox::{e2b_sandbox, sandbox_arg};
 use super::{
-    arg_bytes, arg_mut, arg_ref, arg_str, c_ptr, c_string, e2b_bytes, e2b_error, e2b_error_code, guard, guard_value,
-    out_ptr, set_opt,
+    arg_bytes, arg_mut, arg_ref, arg_str, boxed, c_ptr, c_string, e2b_bytes, e2b_error, e2b_error_code, free, guard,
+    guard_value, out_ptr, set_opt,
 };
 use crate::{EntryInfo, EventType, FileType, Files, FilesystemEvent, Sandbox, WatchHandle, WatchOptions, WriteEntry};
 
@@ -172,17 +172,6 @@ unsafe fn opt_out<'a, T>(out: *mut *mut T) -> Option<&'a mut *mut T> {
     let out = out.as_mut()?;
     *out = ptr::null_mut();
     Some(out)
-}
-
-fn boxed<T>(value: T) -> *mut T {
-    Box::into_raw(Box::new(value))
-}
-
-fn free<T>(object: *mut T) {
-    if !object.is_null() {
-        // SAFETY: every object handed out was made by `boxed`.
-        drop(unsafe { Box::from_raw(object) });
-    }
 }
 
 // ---- options ----

@@ -56,6 +56,20 @@ pub extern "C" fn e2b_abi_version() -> u32 {
     version::ABI_VERSION
 }
 
+/// Hands an object to the caller, who releases it with the matching `_free`.
+pub(crate) fn boxed<T>(value: T) -> *mut T {
+    Box::into_raw(Box::new(value))
+}
+
+/// Releases an object made by [`boxed`]; NULL is ignored.
+pub(crate) fn free<T>(object: *mut T) {
+    if !object.is_null() {
+        // SAFETY: every object handed out was made by `boxed`, and the caller
+        // gives it back once.
+        drop(unsafe { Box::from_raw(object) });
+    }
+}
+
 /// Runs the body of an entry point: clears `*err_out`, catches panics, and
 /// turns an error into its code and (if asked for) an error object.
 pub(crate) fn guard(err_out: *mut *mut e2b_error, body: impl FnOnce() -> Result<(), e2b_error>) -> e2b_error_code {
@@ -71,7 +85,7 @@ pub(crate) fn guard(err_out: *mut *mut e2b_error, body: impl FnOnce() -> Result<
     let code = error.code;
     if !err_out.is_null() {
         // SAFETY: as above.
-        unsafe { *err_out = Box::into_raw(Box::new(error)) };
+        unsafe { *err_out = boxed(error) };
     }
     code
 }

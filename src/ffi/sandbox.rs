@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use super::client::{client_arg, e2b_client};
 use super::{
-    arg_mut, arg_opt_str, arg_ref, arg_str, c_ptr, c_string, e2b_error, e2b_error_code, guard, guard_value, out_ptr,
-    set_opt,
+    arg_mut, arg_opt_str, arg_ref, arg_str, boxed, c_ptr, c_string, e2b_error, e2b_error_code, free, guard,
+    guard_value, out_ptr, set_opt,
 };
 use crate::{ListQuery, Sandbox, SandboxInfo, SandboxOptions, SandboxState};
 
@@ -71,12 +71,12 @@ pub struct e2b_sandbox_page {
 
 impl e2b_sandbox {
     pub(crate) fn new(sandbox: Sandbox) -> *mut e2b_sandbox {
-        Box::into_raw(Box::new(e2b_sandbox {
+        boxed(e2b_sandbox {
             id: c_string(sandbox.id()),
             template_id: c_string(sandbox.template_id()),
             envd_version: c_string(sandbox.envd_version()),
             inner: sandbox,
-        }))
+        })
     }
 }
 
@@ -108,15 +108,13 @@ fn seconds(secs: u64) -> Option<Duration> {
 /// New sandbox options with the defaults. Release with `e2b_sandbox_options_free`.
 #[no_mangle]
 pub extern "C" fn e2b_sandbox_options_new() -> *mut e2b_sandbox_options {
-    guard_value(ptr::null_mut(), || Box::into_raw(Box::new(e2b_sandbox_options { inner: SandboxOptions::default() })))
+    guard_value(ptr::null_mut(), || boxed(e2b_sandbox_options { inner: SandboxOptions::default() }))
 }
 
 /// Releases `options`. NULL is ignored.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_options_free(options: *mut e2b_sandbox_options) {
-    if !options.is_null() {
-        drop(Box::from_raw(options));
-    }
+    free(options)
 }
 
 /// Runs `apply` on the options behind `options`.
@@ -330,9 +328,7 @@ pub unsafe extern "C" fn e2b_sandbox_resume(
 /// Releases the handle `sandbox` (the sandbox itself keeps running). NULL is ignored.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_free(sandbox: *mut e2b_sandbox) {
-    if !sandbox.is_null() {
-        drop(Box::from_raw(sandbox));
-    }
+    free(sandbox)
 }
 
 /// The sandbox's id, owned by the handle. NULL if `sandbox` is NULL.
@@ -448,7 +444,7 @@ pub unsafe extern "C" fn e2b_sandbox_get_info(
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
         let info = sandbox_arg(sandbox)?.get_info()?;
-        *out = Box::into_raw(Box::new(e2b_sandbox_info::new(info)));
+        *out = boxed(e2b_sandbox_info::new(info));
         Ok(())
     })
 }
@@ -467,7 +463,7 @@ pub unsafe extern "C" fn e2b_sandbox_get_info_by_id(
         let out = out_ptr(out, "out")?;
         let client = client_arg(client)?;
         let info = client.get_info(arg_str(sandbox_id, "sandbox_id")?)?;
-        *out = Box::into_raw(Box::new(e2b_sandbox_info::new(info)));
+        *out = boxed(e2b_sandbox_info::new(info));
         Ok(())
     })
 }
@@ -477,9 +473,7 @@ pub unsafe extern "C" fn e2b_sandbox_get_info_by_id(
 /// Releases `info`. NULL is ignored.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_info_free(info: *mut e2b_sandbox_info) {
-    if !info.is_null() {
-        drop(Box::from_raw(info));
-    }
+    free(info)
 }
 
 /// Reads a string field of `info`; NULL if `info` is NULL.
@@ -590,15 +584,13 @@ pub unsafe extern "C" fn e2b_sandbox_info_metadata_get(
 /// `e2b_sandbox_query_free`.
 #[no_mangle]
 pub extern "C" fn e2b_sandbox_query_new() -> *mut e2b_sandbox_query {
-    guard_value(ptr::null_mut(), || Box::into_raw(Box::new(e2b_sandbox_query { inner: ListQuery::default() })))
+    guard_value(ptr::null_mut(), || boxed(e2b_sandbox_query { inner: ListQuery::default() }))
 }
 
 /// Releases `query`. NULL is ignored.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_query_free(query: *mut e2b_sandbox_query) {
-    if !query.is_null() {
-        drop(Box::from_raw(query));
-    }
+    free(query)
 }
 
 /// Adds `state` (an `e2b_sandbox_state`) to the states to match; with none
@@ -692,10 +684,10 @@ pub unsafe extern "C" fn e2b_sandbox_list(
         let default = ListQuery::default();
         let query = query.as_ref().map_or(&default, |q| &q.inner);
         let page = client.list(query)?;
-        *out = Box::into_raw(Box::new(e2b_sandbox_page {
+        *out = boxed(e2b_sandbox_page {
             items: page.sandboxes.into_iter().map(e2b_sandbox_info::new).collect(),
             next_token: page.next_token.as_deref().map(c_string),
-        }));
+        });
         Ok(())
     })
 }
@@ -725,7 +717,5 @@ pub unsafe extern "C" fn e2b_sandbox_page_next_token(page: *const e2b_sandbox_pa
 /// Releases `page` and the infos in it. NULL is ignored.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_page_free(page: *mut e2b_sandbox_page) {
-    if !page.is_null() {
-        drop(Box::from_raw(page));
-    }
+    free(page)
 }
