@@ -778,6 +778,17 @@ const char *e2b_process_info_cwd(const struct e2b_process_info *info);
 // The tag; NULL when there is none.
 const char *e2b_process_info_tag(const struct e2b_process_info *info);
 
+// The number of environment variables given at start; 0 if `info` is NULL.
+size_t e2b_process_info_envs_len(const struct e2b_process_info *info);
+
+// The name of environment variable `index` (sorted by name); NULL if out of range.
+const char *e2b_process_info_env_name(const struct e2b_process_info *info,
+                                      size_t index);
+
+// The value of environment variable `index`; NULL if out of range.
+const char *e2b_process_info_env_value(const struct e2b_process_info *info,
+                                       size_t index);
+
 // The value of environment variable `name` given at start; NULL if none.
 const char *e2b_process_info_env(const struct e2b_process_info *info,
                                  const char *name);
@@ -1092,7 +1103,7 @@ e2b_error_code e2b_files_watch_dir(const struct e2b_sandbox *sandbox,
 
 // Watches the directory `path` over one stream, calling `on_event` for
 // each event as it comes, until `on_event` returns non-zero
-// (E2B_ERR_CALLBACK_ABORTED) or `timeout_ms` passes (E2B_OK).
+// (E2B_ERR_CALLBACK_ABORTED) or `timeout_ms` passes (E2B_OK; 0: no limit).
 // Errors: as `e2b_files_watch_dir`, and CALLBACK_ABORTED.
 e2b_error_code e2b_files_watch_dir_stream(const struct e2b_sandbox *sandbox,
                                           const char *path,
@@ -1123,9 +1134,10 @@ e2b_error_code e2b_watch_next_events(const struct e2b_watch *watch,
                                      struct e2b_fs_event_list **out,
                                      struct e2b_error **err_out);
 
-// Stops the watch; polling it afterwards fails. Stopping twice is harmless.
+// Stops the watch; polling it afterwards fails, and an `e2b_watch_next_events`
+// waiting in another thread returns. Stopping twice is harmless.
 // Errors: NULL_ARGUMENT; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
-e2b_error_code e2b_watch_stop(struct e2b_watch *watch,
+e2b_error_code e2b_watch_stop(const struct e2b_watch *watch,
                               struct e2b_error **err_out);
 
 // Stops (if need be) and releases `watch`. NULL is ignored.
@@ -1209,7 +1221,8 @@ e2b_error_code e2b_sandbox_options_set_auto_resume(struct e2b_sandbox_options *o
 
 // Sets the key that makes the create safe to retry: the server answers a
 // repeated key with the sandbox it made the first time (default: a random
-// key per call). 1 to 255 characters of a-z, 0-9 and '-'.
+// key per call). 1 to 255 characters of a-z, 0-9 and '-'. Secure sandboxes
+// only: creating an insecure one with a key fails with INVALID_ARGUMENT.
 // Errors: NULL_ARGUMENT, INVALID_UTF8, INVALID_ARGUMENT.
 e2b_error_code e2b_sandbox_options_set_idempotency_key(struct e2b_sandbox_options *options,
                                                        const char *key,

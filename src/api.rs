@@ -202,13 +202,6 @@ impl Client {
     /// Creates a sandbox (`Sandbox.create` in the official SDKs).
     pub fn create_sandbox(&self, options: &SandboxOptions) -> Result<Sandbox> {
         let what = format!("create sandbox from template '{}'", options.template);
-        let key = match &options.idempotency_key {
-            Some(key) => {
-                check_idempotency_key(key).map_err(|err| err.context(&what))?;
-                key.clone()
-            }
-            None => uuid4(),
-        };
         let body = NewSandbox {
             template_id: &options.template,
             timeout: whole_seconds(options.timeout),
@@ -219,9 +212,22 @@ impl Client {
             metadata: &options.metadata,
             env_vars: &options.envs,
         };
-        let path = if options.secure { "/v2/sandboxes" } else { "/sandboxes" };
-        let request = self.api_request(Method::POST, path)?.header("Idempotency-Key", key).json(&body);
-        let wire: SandboxWire = self.api_json(request, &what, ErrorKind::NotFound)?.1;
+        let request = if options.secure {
+            // The key makes the create safe to send again, so it is retried like any call.
+            let key = match &options.idempotency_key {
+                Some(key) => check_idempotency_key(key).map_err(|err| err.context(&what))?.to_owned(),
+                None => uuid4(),
+            };
+            self.api_request(Method::POST, "/v2/sandboxes")?.header("Idempotency-Key", key)
+        } else if options.idempotency_key.is_some() {
+            return Err(Error::invalid_argument(format!(
+                "{what}: idempotency keys need a secure sandbox (the older endpoint has none)"
+            )));
+        } else {
+            // Without a key a repeated create could make a second sandbox: send it once.
+            self.api_request(Method::POST, "/sandboxes")?.retries(0)
+        };
+        let wire: SandboxWire = self.api_json(request.json(&body), &what, ErrorKind::NotFound)?.1;
         Ok(Sandbox::from_wire(self.clone(), wire))
     }
 
@@ -387,11 +393,11 @@ fn metadata_filter(metadata: &BTreeMap<String, String>) -> String {
     metadata.iter().map(|(k, v)| format!("{}={}", twice(k), twice(v))).collect::<Vec<_>>().join("&")
 }
 
-fn check_idempotency_key(key: &str) -> Result<()> {
+fn check_idempotency_key(key: &str) -> Result<&str> {
     let valid = (1..=255).contains(&key.len())
         && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if valid {
-        Ok(())
+        Ok(key)
     } else {
         Err(Error::invalid_argument(format!(
             "invalid idempotency key {key:?}: use 1 to 255 characters of a-z, 0-9 and '-'"

@@ -12,6 +12,7 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+mod connect;
 mod control;
 mod envd;
 mod error;

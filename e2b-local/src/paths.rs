@@ -6,10 +6,11 @@
 //! folder exactly as it would under `chroot`, atomically, so no request (and no symlink planted
 //! by one) can reach a file outside it.
 
-use std::ffi::CString;
-use std::fs::File;
+use std::ffi::{CStr, CString, OsStr, OsString};
+use std::fs::{File, Metadata};
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::Path;
 
 /// The sandbox's working directory, used for an empty path.
@@ -111,7 +112,7 @@ impl SandboxRoot {
     }
 
     /// Opens a directory for reading (listing it, or `fsync` after creating an entry in it).
-    pub fn open_dir(&self, path: &str) -> io::Result<File> {
+    pub fn open_dir(&self, path: impl AsRef<OsStr>) -> io::Result<File> {
         self.open_at(path, libc::O_RDONLY | libc::O_DIRECTORY, 0).map(File::from)
     }
 
@@ -151,8 +152,88 @@ impl SandboxRoot {
         Ok(())
     }
 
-    fn open_at(&self, path: &str, flags: libc::c_int, mode: libc::mode_t) -> io::Result<OwnedFd> {
-        let path = CString::new(path)?;
+    /// The metadata of `path` itself: a symlink at its end is not followed (`lstat`).
+    pub fn lstat(&self, path: &str) -> io::Result<Metadata> {
+        File::from(self.open_at(path, libc::O_PATH | libc::O_NOFOLLOW, 0)?).metadata()
+    }
+
+    /// The metadata of what `path` names, through symlinks (`stat`).
+    pub fn stat(&self, path: &str) -> io::Result<Metadata> {
+        File::from(self.open_at(path, libc::O_PATH, 0)?).metadata()
+    }
+
+    /// Go's `filepath.EvalSymlinks`, inside the sandbox: `path` with every symlink replaced by
+    /// its target, as a clean absolute path. Fails when a component is missing (`ENOENT`) or
+    /// after 255 links (`ELOOP`).
+    pub fn resolve(&self, path: &str) -> io::Result<OsString> {
+        const MAX_LINKS: usize = 255;
+        let mut resolved: Vec<Vec<u8>> = Vec::new();
+        // The components still to walk, the next one last.
+        let mut pending: Vec<Vec<u8>> = Vec::new();
+        push_components(&mut pending, path.as_bytes());
+        let mut links = 0;
+        while let Some(part) = pending.pop() {
+            if part == b".." {
+                resolved.pop();
+                continue;
+            }
+            resolved.push(part);
+            let current = OsString::from_vec(join_components(&resolved));
+            let entry = File::from(self.open_at(&current, libc::O_PATH | libc::O_NOFOLLOW, 0)?);
+            if !entry.metadata()?.is_symlink() {
+                continue;
+            }
+            links += 1;
+            if links > MAX_LINKS {
+                return Err(io::Error::from_raw_os_error(libc::ELOOP));
+            }
+            let target = read_link_at(entry.as_fd())?;
+            resolved.pop();
+            if target.as_bytes().starts_with(b"/") {
+                resolved.clear();
+            }
+            push_components(&mut pending, target.as_bytes());
+        }
+        Ok(OsString::from_vec(join_components(&resolved)))
+    }
+
+    /// `rename(2)`: moves `from` to `to`, replacing a file there; neither last component is
+    /// followed, so a symlink is moved rather than its target.
+    pub fn rename(&self, from: &str, to: &str) -> io::Result<()> {
+        let (from_dir, from_name) = self.parent_of(from)?;
+        let (to_dir, to_name) = self.parent_of(to)?;
+        // SAFETY: open descriptors and NUL-terminated names.
+        let result =
+            unsafe { libc::renameat(from_dir.as_raw_fd(), from_name.as_ptr(), to_dir.as_raw_fd(), to_name.as_ptr()) };
+        if result == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
+    }
+
+    /// `rm -rf`: removes `path` and everything under it. A symlink is removed, never followed,
+    /// and a missing path is no error.
+    pub fn remove_all(&self, path: &str) -> io::Result<()> {
+        match self.parent_of(path) {
+            Ok((dir, name)) => remove_entry(dir.as_fd(), &name),
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The directory holding `path`'s last component, opened, and that component. `/` has no
+    /// parent (`EBUSY`, as the kernel answers for it), and `.` or `..` name no entry (`EINVAL`).
+    fn parent_of(&self, path: &str) -> io::Result<(OwnedFd, CString)> {
+        let (parent, name) = split_parent(path).ok_or_else(|| io::Error::from_raw_os_error(libc::EBUSY))?;
+        if name == "." || name == ".." {
+            return Err(io::Error::from_raw_os_error(libc::EINVAL));
+        }
+        Ok((self.open_at(parent, libc::O_PATH | libc::O_DIRECTORY, 0)?, CString::new(name)?))
+    }
+
+    fn open_at(&self, path: impl AsRef<OsStr>, flags: libc::c_int, mode: libc::mode_t) -> io::Result<OwnedFd> {
+        let path = CString::new(path.as_ref().as_bytes())?;
         let resolve = libc::RESOLVE_IN_ROOT | libc::RESOLVE_NO_MAGICLINKS;
         openat2(self.root.as_raw_fd(), &path, flags, mode, resolve)
     }
@@ -189,6 +270,130 @@ fn openat2(dir: RawFd, path: &CString, flags: libc::c_int, mode: libc::mode_t, r
             _ => return Err(err),
         }
     }
+}
+
+/// The names in a directory, sorted bytewise as Go's `os.ReadDir` sorts them, without `.`
+/// and `..`.
+pub fn read_dir(dir: &File) -> io::Result<Vec<OsString>> {
+    let fd = dir.as_fd().try_clone_to_owned()?;
+    // SAFETY: `fd` is an open directory descriptor; on success the stream owns it.
+    let stream = unsafe { libc::fdopendir(fd.as_raw_fd()) };
+    if stream.is_null() {
+        return Err(io::Error::last_os_error());
+    }
+    let _owned_by_stream = fd.into_raw_fd();
+    let mut names = Vec::new();
+    let result = loop {
+        // SAFETY: `stream` is open; `readdir` reports errors through errno, reset first.
+        let entry = unsafe {
+            *libc::__errno_location() = 0;
+            libc::readdir(stream)
+        };
+        if entry.is_null() {
+            let err = io::Error::last_os_error();
+            break if err.raw_os_error() == Some(0) { Ok(()) } else { Err(err) };
+        }
+        // SAFETY: `readdir` returned an entry whose name is NUL-terminated.
+        let name = unsafe { CStr::from_ptr((*entry).d_name.as_ptr()) }.to_bytes();
+        if name != b"." && name != b".." {
+            names.push(OsString::from_vec(name.to_vec()));
+        }
+    };
+    // SAFETY: closes the stream and its descriptor, once.
+    unsafe { libc::closedir(stream) };
+    result?;
+    names.sort();
+    Ok(names)
+}
+
+/// Opens the subdirectory `name` (one component, e.g. from `read_dir`) of `dir`, without
+/// following a symlink: a link fails with `ELOOP` or `ENOTDIR`.
+pub fn open_child_dir(dir: &File, name: &OsStr) -> io::Result<File> {
+    openat(dir.as_fd(), &CString::new(name.as_bytes())?, libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW)
+        .map(File::from)
+}
+
+/// Removes the entry `name` of `dir`; a directory with everything in it.
+fn remove_entry(dir: BorrowedFd, name: &CStr) -> io::Result<()> {
+    let is_missing = |e: &io::Error| e.raw_os_error() == Some(libc::ENOENT);
+    match unlinkat(dir, name, 0) {
+        Err(e) if e.raw_os_error() == Some(libc::EISDIR) => {}
+        Err(e) if is_missing(&e) => return Ok(()),
+        result => return result,
+    }
+    let child = match openat(dir, name, libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW) {
+        Ok(child) => File::from(child),
+        Err(e) if is_missing(&e) => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in read_dir(&child)? {
+        remove_entry(child.as_fd(), &CString::new(entry.into_vec())?)?;
+    }
+    match unlinkat(dir, name, libc::AT_REMOVEDIR) {
+        Err(e) if is_missing(&e) => Ok(()),
+        result => result,
+    }
+}
+
+fn unlinkat(dir: BorrowedFd, name: &CStr, flags: libc::c_int) -> io::Result<()> {
+    // SAFETY: an open descriptor and a NUL-terminated name.
+    if unsafe { libc::unlinkat(dir.as_raw_fd(), name.as_ptr(), flags) } == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// `openat(2)` of one component of `dir` (never `..` or a path: callers pass entry names).
+fn openat(dir: BorrowedFd, name: &CStr, flags: libc::c_int) -> io::Result<OwnedFd> {
+    loop {
+        // SAFETY: an open descriptor and a NUL-terminated name.
+        let fd = unsafe { libc::openat(dir.as_raw_fd(), name.as_ptr(), flags | libc::O_CLOEXEC) };
+        if fd >= 0 {
+            // SAFETY: the kernel returned a new descriptor that nothing else owns.
+            return Ok(unsafe { OwnedFd::from_raw_fd(fd) });
+        }
+        let err = io::Error::last_os_error();
+        if err.raw_os_error() != Some(libc::EINTR) {
+            return Err(err);
+        }
+    }
+}
+
+/// The target of the symlink that `link` (opened with `O_PATH | O_NOFOLLOW`) is.
+fn read_link_at(link: BorrowedFd) -> io::Result<OsString> {
+    let mut buf = vec![0u8; 256];
+    loop {
+        // SAFETY: an open descriptor, the empty path (meaning the descriptor itself), and a
+        // buffer of the given length.
+        let n = unsafe { libc::readlinkat(link.as_raw_fd(), c"".as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
+        if n < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let n = n as usize;
+        if n < buf.len() {
+            buf.truncate(n);
+            return Ok(OsString::from_vec(buf));
+        }
+        buf.resize(buf.len() * 2, 0);
+    }
+}
+
+/// Pushes the components of `path` onto `stack` so that the first one is popped first;
+/// empty components and `.` are dropped.
+fn push_components(stack: &mut Vec<Vec<u8>>, path: &[u8]) {
+    let parts = path.split(|b| *b == b'/').filter(|p| !p.is_empty() && *p != b".");
+    let at = stack.len();
+    stack.extend(parts.map(<[u8]>::to_vec));
+    stack[at..].reverse();
+}
+
+/// `/a/b` from `[a, b]`; `/` from none.
+fn join_components(parts: &[Vec<u8>]) -> Vec<u8> {
+    if parts.is_empty() {
+        return b"/".to_vec();
+    }
+    parts.iter().flat_map(|p| std::iter::once(&b'/').chain(p)).copied().collect()
 }
 
 #[cfg(test)]
@@ -327,6 +532,91 @@ mod tests {
         let (_tmp, root) = setup();
         let err = root.open_read("/a\0b").unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn resolve_follows_links_inside_the_root() {
+        let (tmp, root) = setup();
+        let fs = tmp.path().join("fs");
+        std::fs::create_dir_all(fs.join("data/sub")).unwrap();
+        symlink("../../data", fs.join("home/user/rel")).unwrap();
+        symlink("/data/sub", fs.join("abs")).unwrap();
+        symlink(tmp.path().join("outside"), fs.join("host")).unwrap();
+        symlink("/abs/../sub", fs.join("chain")).unwrap();
+        let resolve = |p: &str| root.resolve(p).map(|r| r.into_string().unwrap());
+        assert_eq!(resolve("/home/user/rel/sub").unwrap(), "/data/sub");
+        assert_eq!(resolve("/abs").unwrap(), "/data/sub");
+        assert_eq!(resolve("/home/user/../../..").unwrap(), "/");
+        // `..` applies to the link's target, as the kernel does, not to the path's text.
+        assert_eq!(resolve("/chain").unwrap(), "/data/sub");
+        symlink("/data/sub/..", fs.join("up")).unwrap();
+        assert_eq!(resolve("/up").unwrap(), "/data");
+        // An absolute host path is read as a sandbox path.
+        assert_eq!(errno(resolve("/host")), libc::ENOENT);
+        assert_eq!(errno(resolve("/missing/x")), libc::ENOENT);
+        assert_eq!(errno(resolve("/inside.txt/x")), libc::ENOTDIR);
+        symlink("loop2", fs.join("loop1")).unwrap();
+        symlink("loop1", fs.join("loop2")).unwrap();
+        assert_eq!(errno(resolve("/loop1")), libc::ELOOP);
+    }
+
+    #[test]
+    fn stat_and_lstat_differ_on_links() {
+        let (tmp, root) = setup();
+        symlink("/inside.txt", tmp.path().join("fs/link")).unwrap();
+        assert!(root.lstat("/link").unwrap().is_symlink());
+        assert!(root.stat("/link").unwrap().is_file());
+        assert_eq!(errno(root.lstat("/../outside/secret.txt")), libc::ENOENT);
+    }
+
+    #[test]
+    fn rename_moves_links_and_stays_inside() {
+        let (tmp, root) = setup();
+        let fs = tmp.path().join("fs");
+        symlink(tmp.path().join("outside"), fs.join("host")).unwrap();
+        root.rename("/host", "/home/user/moved").unwrap();
+        assert!(std::fs::symlink_metadata(fs.join("home/user/moved")).unwrap().is_symlink());
+        root.rename("/../../inside.txt", "/../../home/user/a.txt").unwrap();
+        assert_eq!(std::fs::read_to_string(fs.join("home/user/a.txt")).unwrap(), "inside");
+        assert_eq!(errno(root.rename("/home/user/moved/secret.txt", "/stolen")), libc::ENOENT);
+        assert_eq!(errno(root.rename("/nope", "/x")), libc::ENOENT);
+        assert_eq!(errno(root.rename("/", "/x")), libc::EBUSY);
+        assert!(tmp.path().join("outside/secret.txt").exists());
+    }
+
+    #[test]
+    fn remove_all_deletes_trees_but_not_what_links_point_to() {
+        let (tmp, root) = setup();
+        let fs = tmp.path().join("fs");
+        std::fs::create_dir_all(fs.join("tree/a/b")).unwrap();
+        std::fs::write(fs.join("tree/a/b/f"), "x").unwrap();
+        symlink(tmp.path().join("outside"), fs.join("tree/a/host")).unwrap();
+        symlink("/home", fs.join("tree/home")).unwrap();
+        root.remove_all("/tree").unwrap();
+        assert!(!fs.join("tree").exists());
+        assert!(tmp.path().join("outside/secret.txt").exists());
+        assert!(fs.join("home/user").is_dir());
+        root.remove_all("/tree").unwrap();
+        root.remove_all("/missing/deeper").unwrap();
+        assert_eq!(errno(root.remove_all("/inside.txt/x")), libc::ENOTDIR);
+        assert_eq!(errno(root.remove_all("/")), libc::EBUSY);
+        root.remove_all("/inside.txt").unwrap();
+        assert!(!fs.join("inside.txt").exists());
+    }
+
+    #[test]
+    fn read_dir_lists_sorted_names_and_children_do_not_follow_links() {
+        let (tmp, root) = setup();
+        let fs = tmp.path().join("fs");
+        std::fs::write(fs.join("b"), "").unwrap();
+        std::fs::write(fs.join("B"), "").unwrap();
+        symlink("/home", fs.join("a")).unwrap();
+        let dir = root.open_dir("/").unwrap();
+        let names = read_dir(&dir).unwrap();
+        assert_eq!(names, ["B", "a", "b", "home", "inside.txt"]);
+        assert!(open_child_dir(&dir, OsStr::new("home")).is_ok());
+        assert!(open_child_dir(&dir, OsStr::new("a")).is_err());
+        assert_eq!(errno(open_child_dir(&dir, OsStr::new("b"))), libc::ENOTDIR);
     }
 
     #[test]

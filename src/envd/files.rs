@@ -57,6 +57,12 @@ pub struct FileReader {
     what: String,
 }
 
+impl std::fmt::Debug for FileReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.what)
+    }
+}
+
 impl Read for FileReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.reader.read(buf).map_err(|err| io::Error::other(Error::from_read(&self.what, &err)))

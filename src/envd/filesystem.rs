@@ -27,7 +27,7 @@ pub struct EntryInfo {
     /// The absolute path in the sandbox.
     pub path: String,
     pub size: u64,
-    /// The Unix mode bits, with the file type bits.
+    /// The permission bits (e.g. `0o644`), as envd reports them.
     pub mode: u32,
     /// The mode as `ls -l` shows it, e.g. `-rw-r--r--`.
     pub permissions: String,

@@ -342,6 +342,12 @@ impl<'a> Commands<'a> {
     }
 }
 
+impl std::fmt::Debug for CommandHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommandHandle").field("pid", &self.pid).field("sandbox", &self.sandbox.id()).finish()
+    }
+}
+
 impl CommandHandle {
     /// Reads the `start` event, then hands the rest of the stream to a reader thread.
     fn follow(sandbox: Sandbox, mut stream: ServerStream) -> Result<CommandHandle> {

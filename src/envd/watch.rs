@@ -2,6 +2,7 @@
 //! behind one API: a handle to poll, and a stream that calls back.
 
 use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -91,11 +92,17 @@ pub struct WatchHandle {
     sandbox: Sandbox,
     user: Option<String>,
     watcher_id: String,
-    stopped: bool,
+    stopped: AtomicBool,
 }
 
 /// How often [`WatchHandle::next_events`] asks for news.
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
+
+impl std::fmt::Debug for WatchHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WatchHandle").field("id", &self.watcher_id).field("sandbox", &self.sandbox.id()).finish()
+    }
+}
 
 impl WatchHandle {
     /// envd's id of the watcher.
@@ -116,7 +123,7 @@ impl WatchHandle {
             events: Vec<EventWire>,
         }
         let what = format!("get events of watcher {}", self.watcher_id);
-        if self.stopped {
+        if self.stopped.load(Ordering::Acquire) {
             return Err(Error::invalid_argument(format!("{what}: the watcher is stopped")));
         }
         let options = CallOptions { user: self.user.as_deref(), timeout: None };
@@ -131,21 +138,22 @@ impl WatchHandle {
     }
 
     /// Waits up to `timeout` for at least one event and returns what came
-    /// (empty if nothing did).
+    /// (empty if nothing did, or if another thread stopped the watch meanwhile).
     pub fn next_events(&self, timeout: Duration) -> Result<Vec<FilesystemEvent>> {
         let started = Instant::now();
         loop {
             let events = self.get_new_events()?;
-            if !events.is_empty() || started.elapsed() >= timeout {
+            if !events.is_empty() || started.elapsed() >= timeout || self.stopped.load(Ordering::Acquire) {
                 return Ok(events);
             }
             std::thread::sleep(POLL_INTERVAL.min(timeout.saturating_sub(started.elapsed())));
         }
     }
 
-    /// Stops watching; later calls fail. Stopping twice is harmless.
-    pub fn stop(&mut self) -> Result<()> {
-        if std::mem::replace(&mut self.stopped, true) {
+    /// Stops watching; later calls fail, and a [`next_events`](WatchHandle::next_events)
+    /// waiting in another thread returns. Stopping twice is harmless.
+    pub fn stop(&self) -> Result<()> {
+        if self.stopped.swap(true, Ordering::AcqRel) {
             return Ok(());
         }
         #[derive(Serialize)]
@@ -188,18 +196,18 @@ impl Files<'_> {
             sandbox: self.sandbox().clone(),
             user: self.user().map(str::to_owned),
             watcher_id: created.watcher_id,
-            stopped: false,
+            stopped: AtomicBool::new(false),
         })
     }
 
     /// Watches the directory at `path` over one stream, calling `on_event`
     /// for each event as it comes, until `on_event` returns `Break` or
-    /// `timeout` passes (then it returns `Ok` too: the watch is over).
+    /// `timeout` (if any) passes; both end the watch with `Ok`.
     pub fn watch_dir_stream(
         &self,
         path: &str,
         options: WatchOptions,
-        timeout: Duration,
+        timeout: Option<Duration>,
         on_event: &mut dyn FnMut(FilesystemEvent) -> ControlFlow<()>,
     ) -> Result<()> {
         #[derive(Deserialize)]
@@ -209,9 +217,9 @@ impl Files<'_> {
         }
         let what = format!("watch {path}");
         let request = WatchRequest { path, recursive: options.recursive, include_entry: options.include_entry };
-        let call = CallOptions { user: self.user(), timeout: Some(timeout) };
+        let call = CallOptions { user: self.user(), timeout };
         let mut stream =
-            ServerStream::open(self.sandbox(), "filesystem.Filesystem/WatchDir", &request, call, Some(timeout), what)?;
+            ServerStream::open(self.sandbox(), "filesystem.Filesystem/WatchDir", &request, call, timeout, what)?;
         loop {
             let message = match stream.next::<Message>() {
                 Ok(Some(message)) => message,

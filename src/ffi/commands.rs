@@ -551,6 +551,24 @@ pub unsafe extern "C" fn e2b_process_info_tag(info: *const e2b_process_info) -> 
     guard_value(ptr::null(), || info.as_ref().map_or(ptr::null(), |p| c_ptr(p.tag.as_ref())))
 }
 
+/// The number of environment variables given at start; 0 if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_process_info_envs_len(info: *const e2b_process_info) -> usize {
+    guard_value(0, || info.as_ref().map_or(0, |p| p.envs.len()))
+}
+
+/// The name of environment variable `index` (sorted by name); NULL if out of range.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_process_info_env_name(info: *const e2b_process_info, index: usize) -> *const c_char {
+    guard_value(ptr::null(), || info.as_ref().and_then(|p| p.envs.get(index)).map_or(ptr::null(), |(k, _)| k.as_ptr()))
+}
+
+/// The value of environment variable `index`; NULL if out of range.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_process_info_env_value(info: *const e2b_process_info, index: usize) -> *const c_char {
+    guard_value(ptr::null(), || info.as_ref().and_then(|p| p.envs.get(index)).map_or(ptr::null(), |(_, v)| v.as_ptr()))
+}
+
 /// The value of environment variable `name` given at start; NULL if none.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_process_info_env(info: *const e2b_process_info, name: *const c_char) -> *const c_char {

@@ -837,7 +837,7 @@ pub unsafe extern "C" fn e2b_files_watch_dir(
 
 /// Watches the directory `path` over one stream, calling `on_event` for
 /// each event as it comes, until `on_event` returns non-zero
-/// (E2B_ERR_CALLBACK_ABORTED) or `timeout_ms` passes (E2B_OK).
+/// (E2B_ERR_CALLBACK_ABORTED) or `timeout_ms` passes (E2B_OK; 0: no limit).
 /// Errors: as `e2b_files_watch_dir`, and CALLBACK_ABORTED.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_files_watch_dir_stream(
@@ -868,7 +868,8 @@ pub unsafe extern "C" fn e2b_files_watch_dir_stream(
             }
         };
         let options = WatchOptions { recursive, include_entry };
-        files.watch_dir_stream(path, options, Duration::from_millis(timeout_ms), &mut forward)?;
+        let timeout = (timeout_ms > 0).then(|| Duration::from_millis(timeout_ms));
+        files.watch_dir_stream(path, options, timeout, &mut forward)?;
         if stopped {
             return Err(e2b_error::new(
                 e2b_error_code::E2B_ERR_CALLBACK_ABORTED,
@@ -917,11 +918,12 @@ pub unsafe extern "C" fn e2b_watch_next_events(
     })
 }
 
-/// Stops the watch; polling it afterwards fails. Stopping twice is harmless.
+/// Stops the watch; polling it afterwards fails, and an `e2b_watch_next_events`
+/// waiting in another thread returns. Stopping twice is harmless.
 /// Errors: NULL_ARGUMENT; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_watch_stop(watch: *mut e2b_watch, err_out: *mut *mut e2b_error) -> e2b_error_code {
-    guard(err_out, || Ok(arg_mut(watch, "watch")?.inner.stop()?))
+pub unsafe extern "C" fn e2b_watch_stop(watch: *const e2b_watch, err_out: *mut *mut e2b_error) -> e2b_error_code {
+    guard(err_out, || Ok(arg_ref(watch, "watch")?.inner.stop()?))
 }
 
 /// Stops (if need be) and releases `watch`. NULL is ignored.

@@ -246,7 +246,8 @@ pub unsafe extern "C" fn e2b_sandbox_options_set_auto_resume(
 
 /// Sets the key that makes the create safe to retry: the server answers a
 /// repeated key with the sandbox it made the first time (default: a random
-/// key per call). 1 to 255 characters of a-z, 0-9 and '-'.
+/// key per call). 1 to 255 characters of a-z, 0-9 and '-'. Secure sandboxes
+/// only: creating an insecure one with a key fails with INVALID_ARGUMENT.
 /// Errors: NULL_ARGUMENT, INVALID_UTF8, INVALID_ARGUMENT.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_options_set_idempotency_key(

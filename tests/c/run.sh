@@ -22,7 +22,7 @@ sanitize=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-rec
 status=0
 for test in tests/c/test_*.c; do
   name=$(basename "$test" .c)
-  gcc -std=c99 -g "${flags[@]}" "${sanitize[@]}" "$test" target/debug/libe2b.a $libs -o "$out/$name"
+  gcc -std=c99 -g -pthread "${flags[@]}" "${sanitize[@]}" "$test" target/debug/libe2b.a $libs -o "$out/$name"
   echo "== $name"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     scripts/with-e2b-local.sh "$out/$name" || status=1

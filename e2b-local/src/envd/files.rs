@@ -1,9 +1,13 @@
 //! `GET /files` and `POST /files`: file download and upload, with envd's order of checks, its
 //! status codes and its messages. Transfers stream in constant memory, and an upload is on disk
-//! (`fsync`ed) before its 200 goes out.
+//! (`fsync`ed) before its 200 goes out. Uploads carry user metadata (`X-Metadata-<key>`
+//! headers), kept as `user.e2b.<key>` extended attributes as envd keeps them.
 
+use std::collections::BTreeMap;
+use std::ffi::CString;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::os::fd::AsRawFd;
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -66,20 +70,30 @@ impl FileQuery {
 
 /// The sandbox users: `user` (the default) and `root`.
 #[derive(Debug)]
-struct User {
-    name: &'static str,
-    home: &'static str,
+pub(super) struct User {
+    pub name: &'static str,
+    pub home: &'static str,
 }
 
-fn lookup_user(username: Option<&str>) -> ApiResult<User> {
-    match username.unwrap_or("") {
-        "" | "user" => Ok(User { name: "user", home: "/home/user" }),
-        "root" => Ok(User { name: "root", home: "/root" }),
-        other => Err(ApiError::unauthorized(format!("error looking up user '{other}': user: unknown user {other}"))),
+impl User {
+    /// The user called `name`, if the sandbox has one.
+    pub fn find(name: &str) -> Option<User> {
+        match name {
+            "user" => Some(User { name: "user", home: "/home/user" }),
+            "root" => Some(User { name: "root", home: "/root" }),
+            _ => None,
+        }
     }
 }
 
-fn resolve(path: &str, user: &User) -> Result<String, String> {
+fn lookup_user(username: Option<&str>) -> ApiResult<User> {
+    let name = username.filter(|name| !name.is_empty()).unwrap_or("user");
+    User::find(name)
+        .ok_or_else(|| ApiError::unauthorized(format!("error looking up user '{name}': user: unknown user {name}")))
+}
+
+/// envd's `ExpandAndResolve` for `user`, with envd's message on failure.
+pub(super) fn resolve(path: &str, user: &User) -> Result<String, String> {
     paths::expand(path, user.home).map_err(|e| format!("failed to expand path '{path}' for user '{}': {e}", user.name))
 }
 
@@ -327,13 +341,16 @@ fn content_disposition(name: &str) -> String {
 
 // ---- Upload ----
 
-/// One written file, as envd reports it (`type` is always `file` here).
+/// One written file, as envd reports it (`type` is always `file` here), with the metadata it
+/// now has.
 #[derive(Debug, Serialize)]
 struct EntryInfo {
     path: String,
     name: String,
     #[serde(rename = "type")]
     kind: &'static str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    metadata: Metadata,
 }
 
 enum Upload {
@@ -354,6 +371,7 @@ pub async fn upload(
     auth::check_signing(sandbox.access_token.as_deref(), &headers, Operation::Write, &query.signing())?;
     let gzip = request_is_gzip(&headers)?;
     let user = lookup_user(query.username.as_deref())?;
+    let metadata = upload_metadata(&headers)?;
     let resolved = query
         .path
         .as_deref()
@@ -372,9 +390,10 @@ pub async fn upload(
         let root = open_root(&sandbox.fs_dir)?;
         let mut source = decompressed(BodyReader::new(body, runtime), gzip)?;
         match upload {
-            Upload::Raw { path } => Ok(vec![write_file(&root, &path, &mut source, content_length)?]),
+            Upload::Raw { path } => Ok(vec![write_file(&root, &path, &mut source, &metadata, content_length)?]),
             Upload::Multipart { boundary, path } => {
-                write_parts(&root, Multipart::new(source, &boundary), path.as_deref(), &user, content_length)
+                let form = Multipart::new(source, &boundary);
+                write_parts(&root, form, path.as_deref(), &user, &metadata, content_length)
             }
         }
     })
@@ -443,6 +462,7 @@ fn write_parts<R: Read>(
     mut form: Multipart<R>,
     path: Option<&str>,
     user: &User,
+    metadata: &Metadata,
     content_length: Option<u64>,
 ) -> ApiResult<Vec<EntryInfo>> {
     let mut written: Vec<EntryInfo> = Vec::new();
@@ -462,7 +482,7 @@ fn write_parts<R: Read>(
         if written.iter().any(|entry| entry.path == target) {
             return Err(duplicate_target(&target, &written));
         }
-        let entry = write_file(root, &target, &mut PartReader(&mut form), content_length)?;
+        let entry = write_file(root, &target, &mut PartReader(&mut form), metadata, content_length)?;
         written.push(entry);
     }
     Ok(written)
@@ -488,12 +508,13 @@ impl<R: Read> Read for PartReader<'_, R> {
     }
 }
 
-/// Writes one file: parents created, content truncated and replaced, then `fsync`ed along with
-/// the directory entry.
+/// Writes one file: parents created, content truncated and replaced, metadata replaced, then
+/// `fsync`ed along with the directory entry.
 fn write_file(
     root: &SandboxRoot,
     path: &str,
     source: &mut dyn Read,
+    metadata: &Metadata,
     content_length: Option<u64>,
 ) -> ApiResult<EntryInfo> {
     let parent = paths::split_parent(path).map(|(parent, _)| parent);
@@ -537,13 +558,172 @@ fn write_file(
         };
         file.write_all(&buf[..n]).map_err(write_error)?;
     }
+    match write_metadata(&file, metadata) {
+        Err(e) if is_xattr_unsupported(&e) => {}
+        Err(e) if matches!(e.raw_os_error(), Some(libc::ENOSPC | libc::EDQUOT)) => {
+            return Err(ApiError::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                format!("not enough space for file metadata: {e}"),
+            ));
+        }
+        Err(e) => return Err(ApiError::internal(format!("error writing file metadata: {e}"))),
+        Ok(()) => {}
+    }
     file.sync_all().map_err(write_error)?;
     if let Some(parent) = parent {
         root.open_dir(parent)
             .and_then(|dir| dir.sync_all())
             .map_err(|e| ApiError::internal(format!("error syncing directory '{parent}': {e}")))?;
     }
-    Ok(EntryInfo { path: path.to_string(), name: paths::base_name(path).to_string(), kind: "file" })
+    // Read back, so that the answer never claims metadata that was not stored.
+    let metadata = read_metadata(&file).unwrap_or_default();
+    Ok(EntryInfo { path: path.to_string(), name: paths::base_name(path).to_string(), kind: "file", metadata })
+}
+
+// ---- Metadata ----
+
+/// User metadata of a file: `X-Metadata-<key>` headers on upload, xattrs on disk.
+pub(super) type Metadata = BTreeMap<String, String>;
+
+const METADATA_HEADER: &str = "x-metadata-";
+/// The xattr namespace of the metadata.
+const METADATA_XATTR: &str = "user.e2b.";
+/// The longest key: an xattr name has at most 255 bytes, the namespace included.
+const MAX_METADATA_KEY: usize = 255 - METADATA_XATTR.len();
+/// The most metadata a file takes (stored names and values): what fits in the one block where
+/// ext4 keeps a file's xattrs.
+const MAX_METADATA_TOTAL: usize = 4096;
+
+/// The upload's `X-Metadata-<key>` headers (the first value of each; keys lowercased, empty keys
+/// ignored), checked as envd checks them: 400 when they could not be stored as given.
+fn upload_metadata(headers: &HeaderMap) -> ApiResult<Metadata> {
+    let mut raw: BTreeMap<&str, &[u8]> = BTreeMap::new();
+    for name in headers.keys() {
+        let Some(key) = name.as_str().strip_prefix(METADATA_HEADER).filter(|key| !key.is_empty()) else {
+            continue;
+        };
+        if let Some(value) = headers.get(name) {
+            raw.insert(key, value.as_bytes());
+        }
+    }
+    validate_metadata(&raw).map_err(|e| ApiError::bad_request(format!("invalid metadata: {e}")))?;
+    Ok(raw.into_iter().map(|(key, value)| (key.to_string(), String::from_utf8_lossy(value).into_owned())).collect())
+}
+
+/// Keys and values must be printable ASCII, keys short enough for an xattr name, and all of it
+/// small enough for one file's xattr space.
+fn validate_metadata(metadata: &BTreeMap<&str, &[u8]>) -> Result<(), String> {
+    let printable = |label: &str, bytes: &[u8]| match bytes.iter().position(|b| !(0x20..=0x7e).contains(b)) {
+        Some(at) => {
+            Err(format!("metadata {label} contains non-printable-ASCII byte 0x{:02x} at offset {at}", bytes[at]))
+        }
+        None => Ok(()),
+    };
+    let mut total = 0;
+    for (key, value) in metadata {
+        if key.len() > MAX_METADATA_KEY {
+            return Err(format!("metadata key \"{key}\" exceeds {MAX_METADATA_KEY} bytes"));
+        }
+        printable("key", key.as_bytes())?;
+        printable(&format!("value for key \"{key}\""), value)?;
+        total += METADATA_XATTR.len() + key.len() + value.len();
+    }
+    if total > MAX_METADATA_TOTAL {
+        return Err(format!("total metadata size {total} exceeds {MAX_METADATA_TOTAL} bytes"));
+    }
+    Ok(())
+}
+
+/// The metadata stored on an open file; none where the file system has no xattrs. Values
+/// that are not UTF-8 (set inside the sandbox by other means) are skipped, as envd skips them.
+pub(super) fn read_metadata(file: &File) -> io::Result<Metadata> {
+    let names = match list_xattrs(file) {
+        Err(e) if is_xattr_unsupported(&e) => return Ok(Metadata::new()),
+        result => result?,
+    };
+    let mut metadata = Metadata::new();
+    for name in names {
+        let Some(key) = name.strip_prefix(METADATA_XATTR.as_bytes()) else { continue };
+        let value = match get_xattr(file, &name) {
+            Err(e) if e.raw_os_error() == Some(libc::ENODATA) => continue,
+            result => result?,
+        };
+        if let (Ok(key), Ok(value)) = (std::str::from_utf8(key), String::from_utf8(value)) {
+            metadata.insert(key.to_string(), value);
+        }
+    }
+    Ok(metadata)
+}
+
+/// Replaces the file's metadata with `metadata`: keys it lacks are removed (truncating a file
+/// keeps its xattrs, and each upload brings all of its metadata).
+fn write_metadata(file: &File, metadata: &Metadata) -> io::Result<()> {
+    for name in list_xattrs(file)? {
+        let stale = name
+            .strip_prefix(METADATA_XATTR.as_bytes())
+            .is_some_and(|key| std::str::from_utf8(key).map_or(true, |key| !metadata.contains_key(key)));
+        if stale {
+            let name = CString::new(name)?;
+            // SAFETY: an open descriptor and a NUL-terminated name.
+            if unsafe { libc::fremovexattr(file.as_raw_fd(), name.as_ptr()) } != 0 {
+                let err = io::Error::last_os_error();
+                if err.raw_os_error() != Some(libc::ENODATA) {
+                    return Err(err);
+                }
+            }
+        }
+    }
+    for (key, value) in metadata {
+        let name = CString::new(format!("{METADATA_XATTR}{key}"))?;
+        // SAFETY: an open descriptor, a NUL-terminated name, and a value of the given length.
+        let set = unsafe { libc::fsetxattr(file.as_raw_fd(), name.as_ptr(), value.as_ptr().cast(), value.len(), 0) };
+        if set != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+fn is_xattr_unsupported(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(libc::EOPNOTSUPP)
+}
+
+/// The names of a file's xattrs.
+fn list_xattrs(file: &File) -> io::Result<Vec<Vec<u8>>> {
+    let list = read_sized(|buf, len| {
+        // SAFETY: an open descriptor and a buffer of `len` bytes (or null with 0, to ask the size).
+        unsafe { libc::flistxattr(file.as_raw_fd(), buf.cast(), len) }
+    })?;
+    Ok(list.split(|b| *b == 0).filter(|name| !name.is_empty()).map(<[u8]>::to_vec).collect())
+}
+
+fn get_xattr(file: &File, name: &[u8]) -> io::Result<Vec<u8>> {
+    let name = CString::new(name)?;
+    read_sized(|buf, len| {
+        // SAFETY: an open descriptor, a NUL-terminated name, and a buffer of `len` bytes.
+        unsafe { libc::fgetxattr(file.as_raw_fd(), name.as_ptr(), buf.cast(), len) }
+    })
+}
+
+/// Runs an xattr call that fills a buffer: asks for the size, then reads, again if the value
+/// grew in between (`ERANGE`).
+fn read_sized(call: impl Fn(*mut u8, usize) -> isize) -> io::Result<Vec<u8>> {
+    loop {
+        let size = call(std::ptr::null_mut(), 0);
+        if size < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let mut buf = vec![0u8; size as usize];
+        let n = call(buf.as_mut_ptr(), buf.len());
+        if n >= 0 {
+            buf.truncate(n as usize);
+            return Ok(buf);
+        }
+        let err = io::Error::last_os_error();
+        if err.raw_os_error() != Some(libc::ERANGE) {
+            return Err(err);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -612,6 +792,57 @@ mod tests {
         assert!(resolve("~bob/x", &lookup_user(None).unwrap())
             .unwrap_err()
             .contains("cannot expand user-specific home dir"));
+    }
+
+    #[test]
+    fn metadata_headers_are_read_and_checked_like_envd() {
+        let mut h = headers(&[("x-metadata-author", "me"), ("x-metadata-", "ignored"), ("x-other", "no")]);
+        h.append("x-metadata-author", HeaderValue::from_static("second"));
+        let metadata = upload_metadata(&h).unwrap();
+        assert_eq!(metadata, Metadata::from([("author".to_string(), "me".to_string())]));
+        assert!(upload_metadata(&HeaderMap::new()).unwrap().is_empty());
+
+        let refused = |name: &str, value: &[u8]| {
+            let mut h = HeaderMap::new();
+            h.insert(header::HeaderName::from_bytes(name.as_bytes()).unwrap(), HeaderValue::from_bytes(value).unwrap());
+            let err = upload_metadata(&h).unwrap_err();
+            assert_eq!(err.status, StatusCode::BAD_REQUEST);
+            err.message
+        };
+        assert_eq!(
+            refused("x-metadata-k", "café".as_bytes()),
+            "invalid metadata: metadata value for key \"k\" contains non-printable-ASCII byte 0xc3 at offset 3"
+        );
+        let long = format!("x-metadata-{}", "k".repeat(MAX_METADATA_KEY + 1));
+        assert!(refused(&long, b"v").ends_with("exceeds 246 bytes"));
+        assert!(upload_metadata(&headers(&[("x-metadata-k", &"v".repeat(MAX_METADATA_TOTAL - 10))])).is_ok());
+        let mut big = HeaderMap::new();
+        for key in ["x-metadata-a", "x-metadata-b"] {
+            big.insert(key, HeaderValue::from_str(&"v".repeat(2048)).unwrap());
+        }
+        assert_eq!(
+            upload_metadata(&big).unwrap_err().message,
+            "invalid metadata: total metadata size 4116 exceeds 4096 bytes"
+        );
+    }
+
+    #[test]
+    fn each_write_replaces_the_metadata_and_leaves_other_xattrs() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = File::create(dir.path().join("f")).unwrap();
+        let other = CString::new("user.other").unwrap();
+        // SAFETY: an open descriptor, a NUL-terminated name and a 1-byte value.
+        assert_eq!(unsafe { libc::fsetxattr(file.as_raw_fd(), other.as_ptr(), c"x".as_ptr().cast(), 1, 0) }, 0);
+        let map = |pairs: &[(&str, &str)]| -> Metadata {
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        };
+        write_metadata(&file, &map(&[("a", "1"), ("b", "2")])).unwrap();
+        assert_eq!(read_metadata(&file).unwrap(), map(&[("a", "1"), ("b", "2")]));
+        write_metadata(&file, &map(&[("b", "3")])).unwrap();
+        assert_eq!(read_metadata(&file).unwrap(), map(&[("b", "3")]));
+        write_metadata(&file, &Metadata::new()).unwrap();
+        assert!(read_metadata(&file).unwrap().is_empty());
+        assert_eq!(list_xattrs(&file).unwrap(), [b"user.other".to_vec()]);
     }
 
     #[test]

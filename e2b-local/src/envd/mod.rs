@@ -3,12 +3,14 @@
 
 mod auth;
 mod files;
+mod filesystem;
 mod multipart;
+pub mod watch;
 
 use std::path::PathBuf;
 
 use axum::extract::Request;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -28,6 +30,7 @@ pub fn router() -> Router {
     Router::new()
         .route("/health", get(|| async { StatusCode::NO_CONTENT }))
         .route("/files", get(files::download).post(files::upload))
+        .merge(filesystem::router())
         .fallback(|| async { ApiError::not_found("Not Found") })
         .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed") })
 }
@@ -41,8 +44,16 @@ pub async fn serve(router: Router, sandbox: Sandbox, mut request: Request) -> Re
         }
     }
     request.extensions_mut().insert(sandbox);
-    match router.oneshot(request).await {
+    let has_body = request.headers().contains_key(header::TRANSFER_ENCODING)
+        || request.headers().get(header::CONTENT_LENGTH).is_some_and(|len| len != "0");
+    let mut response = match router.oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
+    };
+    // An error may leave the request body unread, and then the connection cannot carry
+    // another request: say so, so the client does not reuse it and lose its next request.
+    if has_body && (response.status().is_client_error() || response.status().is_server_error()) {
+        response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
+    response
 }

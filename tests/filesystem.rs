@@ -1,0 +1,288 @@
+//! The whole filesystem against a real e2b-local: listing, stat, directories,
+//! removal, renames, many-file and streaming transfers, local files and trees,
+//! signed URLs, and watching.
+
+mod common;
+
+use std::io::{Cursor, Read};
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
+
+use common::Local;
+use e2b::{ErrorKind, EventType, FileType, WatchOptions, WriteEntry};
+
+#[test]
+fn list_and_stat_describe_entries() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let files = sandbox.files();
+    files.write("/home/user/project/a.txt", "hello").unwrap();
+    files.write("/home/user/project/sub/b.bin", [0u8; 10]).unwrap();
+
+    let top = files.list("/home/user/project", 1).unwrap();
+    let names: Vec<_> = top.iter().map(|e| (e.name.as_str(), e.file_type)).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.contains(&("a.txt", FileType::File)) && names.contains(&("sub", FileType::Dir)), "{names:?}");
+
+    let deep = files.list("/home/user/project", 2).unwrap();
+    let b = deep.iter().find(|e| e.name == "b.bin").expect("depth 2 reaches sub/");
+    assert_eq!((b.path.as_str(), b.size, b.file_type), ("/home/user/project/sub/b.bin", 10, FileType::File));
+
+    let a = files.get_info("project/a.txt").unwrap();
+    assert_eq!((a.name.as_str(), a.path.as_str(), a.size), ("a.txt", "/home/user/project/a.txt", 5));
+    assert_eq!(a.permissions.len(), 10, "{}", a.permissions);
+    assert!(a.permissions.starts_with('-'), "{}", a.permissions);
+    assert!(a.modified_time.is_some());
+    assert_eq!(files.get_info("project").unwrap().file_type, FileType::Dir);
+
+    assert!(files.exists("project/a.txt").unwrap());
+    assert!(!files.exists("project/missing").unwrap());
+    let err = files.get_info("project/missing").unwrap_err();
+    assert_eq!((err.kind(), err.status()), (ErrorKind::NotFound, Some(404)), "{err}");
+    let err = files.list("project/a.txt", 1).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
+    assert_eq!(files.list("project", 0).unwrap_err().kind(), ErrorKind::InvalidArgument);
+}
+
+#[test]
+fn directories_are_made_removed_and_renamed() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let files = sandbox.files();
+
+    assert!(files.make_dir("/home/user/x/y/z").unwrap(), "made with its parents");
+    assert!(!files.make_dir("/home/user/x/y/z").unwrap(), "already there is reported, not an error");
+    files.write("/home/user/x/file", "f").unwrap();
+    assert_eq!(files.make_dir("/home/user/x/file").unwrap_err().kind(), ErrorKind::InvalidArgument);
+
+    let moved = files.rename("/home/user/x/file", "/home/user/elsewhere/new-name").unwrap();
+    assert_eq!(moved.path, "/home/user/elsewhere/new-name");
+    assert_eq!(files.read_to_string("elsewhere/new-name").unwrap(), "f");
+    assert!(!files.exists("x/file").unwrap());
+    assert_eq!(files.rename("x/missing", "x/other").unwrap_err().kind(), ErrorKind::NotFound);
+
+    files.remove("/home/user/x").unwrap();
+    assert!(!files.exists("x").unwrap(), "removal is recursive");
+    files.remove("/home/user/x").unwrap();
+}
+
+#[test]
+fn many_files_go_in_one_request_with_their_parents() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let files = sandbox.files();
+    let entries = [
+        WriteEntry { path: "/home/user/batch/one.txt", data: b"1" },
+        WriteEntry { path: "batch/deep/two.bin", data: &[0, 255, 0] },
+        WriteEntry { path: "/tmp/three \"quoted\".txt", data: b"3" },
+    ];
+    let written = files.write_files(&entries).unwrap();
+    assert_eq!(written.len(), 3);
+    assert_eq!(files.read("batch/deep/two.bin").unwrap(), [0, 255, 0]);
+    assert_eq!(files.read_to_string("/tmp/three \"quoted\".txt").unwrap(), "3");
+    assert!(files.write_files(&[]).unwrap().is_empty());
+}
+
+#[test]
+fn streams_move_large_files_and_report_progress() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let files = sandbox.files();
+    let size = 32 << 20;
+    let data: Vec<u8> = (0..size).map(|i| (i * 7 % 251) as u8).collect();
+
+    let mut calls = 0;
+    let mut last = (0, 0);
+    let mut progress = |done: u64, total: u64| {
+        calls += 1;
+        last = (done, total);
+        ControlFlow::Continue(())
+    };
+    files.write_from("big.bin", &mut Cursor::new(&data), Some(size as u64), Some(&mut progress)).unwrap();
+    assert!(calls > 1);
+    assert_eq!(last, (size as u64, size as u64));
+
+    let mut out = Vec::new();
+    assert_eq!(files.read_to("big.bin", &mut out, None).unwrap(), size as u64);
+    assert!(out == data, "downloaded content differs");
+
+    let mut reader = files.open_read("big.bin").unwrap();
+    let mut head = [0u8; 4];
+    reader.read_exact(&mut head).unwrap();
+    assert_eq!(head, data[..4]);
+
+    // gzip on the wire changes nothing in the content.
+    let zipped = files.gzip(true);
+    zipped.write("zipped.txt", "compress me ".repeat(10_000)).unwrap();
+    assert_eq!(zipped.read_to_string("zipped.txt").unwrap(), "compress me ".repeat(10_000));
+    assert_eq!(files.read_to_string("zipped.txt").unwrap(), "compress me ".repeat(10_000));
+
+    let mut stop = |_: u64, _: u64| ControlFlow::Break(());
+    let err = files.write_from("stopped.bin", &mut Cursor::new(&data), None, Some(&mut stop)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::CallbackAborted, "{err}");
+    let err = files.read_to("big.bin", &mut Vec::new(), Some(&mut stop)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::CallbackAborted, "{err}");
+}
+
+#[test]
+fn local_files_and_trees_upload_and_download() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let files = sandbox.files();
+    let work = tempfile::tempdir().unwrap();
+
+    let source = work.path().join("source.bin");
+    std::fs::write(&source, (0..=255u8).collect::<Vec<_>>()).unwrap();
+    files.upload_file(&source, "/home/user/uploaded.bin", None).unwrap();
+    let target = work.path().join("downloaded.bin");
+    assert_eq!(files.download_file("/home/user/uploaded.bin", &target, None).unwrap(), 256);
+    assert_eq!(std::fs::read(&target).unwrap(), std::fs::read(&source).unwrap());
+
+    let err = files.download_file("/home/user/missing.bin", &work.path().join("nothing"), None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert!(!work.path().join("nothing").exists(), "a failed download leaves no file");
+    let err = files.upload_file(&work.path().join("no-such-file"), "x", None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+
+    let tree = work.path().join("tree");
+    std::fs::create_dir_all(tree.join("src/deep")).unwrap();
+    std::fs::create_dir_all(tree.join("empty")).unwrap();
+    std::fs::write(tree.join("README"), "readme").unwrap();
+    std::fs::write(tree.join("src/main.rs"), "fn main() {}").unwrap();
+    std::fs::write(tree.join("src/deep/data.bin"), [1u8, 2, 3]).unwrap();
+    let mut reported = 0;
+    let mut progress = |done: u64, _: u64| {
+        reported = done;
+        ControlFlow::Continue(())
+    };
+    assert_eq!(files.upload_dir(&tree, "/home/user/tree", Some(&mut progress)).unwrap(), 3);
+    assert_eq!(reported, 6 + 12 + 3);
+    assert!(files.exists("tree/empty").unwrap(), "empty directories come along");
+    assert_eq!(files.read_to_string("tree/src/main.rs").unwrap(), "fn main() {}");
+
+    let copy = work.path().join("copy");
+    assert_eq!(files.download_dir("/home/user/tree", &copy, None).unwrap(), 3);
+    assert_eq!(std::fs::read(copy.join("src/deep/data.bin")).unwrap(), [1, 2, 3]);
+    assert_eq!(std::fs::read_to_string(copy.join("README")).unwrap(), "readme");
+    assert!(copy.join("empty").is_dir());
+    let err = files.download_dir("/home/user/tree/README", &copy, None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+}
+
+#[test]
+fn signed_urls_work_without_credentials_until_they_expire() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let files = sandbox.files();
+    files.write("shared.txt", "for anyone with the link").unwrap();
+
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    // e2b-local routes by headers; E2B routes the same URL by its host name.
+    let fetch = |url: &str| {
+        let mut response =
+            agent.get(url).header("E2b-Sandbox-Id", sandbox.id()).header("E2b-Sandbox-Port", "49983").call().unwrap();
+        (response.status().as_u16(), response.body_mut().read_to_string().unwrap())
+    };
+    let url = files.download_url("/home/user/shared.txt", None).unwrap();
+    assert!(url.contains("signature=v1_"), "{url}");
+    assert_eq!(fetch(&url), (200, "for anyone with the link".to_owned()));
+
+    let expiring = files.download_url("/home/user/shared.txt", Some(Duration::from_secs(60))).unwrap();
+    assert!(expiring.contains("signature_expiration="), "{expiring}");
+    assert_eq!(fetch(&expiring).0, 200);
+
+    let forged = url.replace("shared.txt", "other.txt");
+    assert_eq!(fetch(&forged).0, 401);
+
+    let upload = files.upload_url("/home/user/dropped.txt", None).unwrap();
+    let boundary = "xyz";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"dropped.txt\"\r\n\r\ndropped\r\n--{boundary}--\r\n"
+    );
+    let response = agent
+        .post(&upload)
+        .header("E2b-Sandbox-Id", sandbox.id())
+        .header("E2b-Sandbox-Port", "49983")
+        .header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
+        .send(body)
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(files.read_to_string("dropped.txt").unwrap(), "dropped");
+}
+
+#[test]
+fn a_polled_watch_reports_changes_in_order() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let files = sandbox.files();
+    files.make_dir("watched/sub").unwrap();
+    let watch = files.watch_dir("watched", WatchOptions { recursive: true, include_entry: true }).unwrap();
+
+    files.write("watched/new.txt", "1").unwrap();
+    files.write("watched/sub/inner.txt", "2").unwrap();
+    files.rename("watched/new.txt", "watched/renamed.txt").unwrap();
+    files.remove("watched/renamed.txt").unwrap();
+
+    let mut events = Vec::new();
+    let started = Instant::now();
+    while events.len() < 5 && started.elapsed() < Duration::from_secs(10) {
+        events.extend(watch.next_events(Duration::from_secs(2)).unwrap());
+    }
+    let seen: Vec<_> = events.iter().map(|e| (e.name.as_str(), e.event_type)).collect();
+    for expected in [
+        ("new.txt", EventType::Create),
+        ("sub/inner.txt", EventType::Create),
+        ("new.txt", EventType::Rename),
+        ("renamed.txt", EventType::Remove),
+    ] {
+        assert!(seen.contains(&expected), "{expected:?} missing from {seen:?}");
+    }
+    let created = events.iter().find(|e| e.event_type == EventType::Create && e.name == "new.txt").unwrap();
+    assert!(created.entry.is_some(), "include_entry attaches the entry");
+
+    watch.stop().unwrap();
+    watch.stop().unwrap();
+    assert_eq!(watch.get_new_events().unwrap_err().kind(), ErrorKind::InvalidArgument);
+    assert_eq!(files.watch_dir("no-such-dir", WatchOptions::default()).unwrap_err().kind(), ErrorKind::NotFound);
+}
+
+#[test]
+fn a_streamed_watch_calls_back_until_told_to_stop_or_the_deadline() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let files = sandbox.files();
+    files.make_dir("streamed").unwrap();
+
+    let writer = {
+        let sandbox = sandbox.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            for n in 0..3 {
+                sandbox.files().write(&format!("streamed/{n}.txt"), "x").unwrap();
+            }
+        })
+    };
+    let mut names = Vec::new();
+    files
+        .watch_dir_stream("streamed", WatchOptions::default(), Some(Duration::from_secs(20)), &mut |event| {
+            if event.event_type == EventType::Create {
+                names.push(event.name);
+            }
+            if names.len() == 3 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .unwrap();
+    writer.join().unwrap();
+    assert_eq!(names, ["0.txt", "1.txt", "2.txt"]);
+
+    let started = Instant::now();
+    files
+        .watch_dir_stream("streamed", WatchOptions::default(), Some(Duration::from_secs(1)), &mut |_| {
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10), "the deadline ends the watch");
+}
