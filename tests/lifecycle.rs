@@ -67,6 +67,9 @@ fn a_repeated_idempotency_key_gives_the_same_sandbox() {
 fn insecure_sandboxes_have_no_access_token() {
     let local = Local::start();
     let options = SandboxOptions { secure: false, ..SandboxOptions::default() };
+    let keyed = SandboxOptions { idempotency_key: Some("insecure-key".into()), ..options.clone() };
+    let err = local.client.create_sandbox(&keyed).unwrap_err();
+    assert_eq!((err.kind(), err.status()), (ErrorKind::InvalidArgument, None), "{err}");
     let sandbox = local.client.create_sandbox(&options).unwrap();
     assert_eq!(sandbox.access_token(), None);
     sandbox.files().write("plain.txt", "no token needed").unwrap();
