@@ -1007,8 +1007,8 @@ e2b_error_code e2b_files_get_info(const struct e2b_sandbox *sandbox,
 
 // Creates the directory `path` and missing parents. `*created_out`
 // (optional) is false if it already existed, which is not an error.
-// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (a file is in the
-// way); SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (`path` is a file);
+// API (a file where a parent should be); SANDBOX_GONE; TIMEOUT, NETWORK, TLS.
 e2b_error_code e2b_files_make_dir(const struct e2b_sandbox *sandbox,
                                   const char *path,
                                   const struct e2b_files_options *options,
@@ -1297,7 +1297,7 @@ e2b_error_code e2b_sandbox_pause(const struct e2b_sandbox *sandbox,
                                  struct e2b_error **err_out);
 
 // Sets the sandbox to end `timeout_secs` from now (this can shorten its
-// life; 0 ends it at once). Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND;
+// life; 0 ends it now). Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND;
 // AUTHENTICATION; TIMEOUT, NETWORK, TLS; API.
 e2b_error_code e2b_sandbox_set_timeout(const struct e2b_sandbox *sandbox,
                                        uint64_t timeout_secs,

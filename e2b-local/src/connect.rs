@@ -241,6 +241,20 @@ pub fn stream_error(error: ConnectError) -> Response {
     response
 }
 
+/// The response of a client stream: its one message and the end-of-stream message, or the
+/// error in the end-of-stream message.
+pub fn client_stream_response(result: Result<impl Serialize, ConnectError>) -> Response {
+    let message = match result {
+        Ok(message) => serde_json::to_vec(&message).expect("messages always serialize"),
+        Err(error) => return stream_error(error),
+    };
+    let mut body = envelope(0, &message).to_vec();
+    body.extend_from_slice(&envelope(END_STREAM, b"{}"));
+    let mut response = Response::new(Body::from(body));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(STREAM_CONTENT_TYPE));
+    response
+}
+
 /// The keepalive interval the client asked for in `Keepalive-Ping-Interval` (seconds), or
 /// envd's default when absent or invalid.
 pub fn keepalive_interval(headers: &HeaderMap) -> Duration {

@@ -12,11 +12,13 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+mod code;
 mod connect;
 mod control;
 mod envd;
 mod error;
 mod idempotency;
+mod isolation;
 mod listing;
 mod paths;
 mod persist;
@@ -88,6 +90,7 @@ impl Instance {
     /// which file access needs for confinement.
     pub async fn bind(options: Options) -> io::Result<Instance> {
         SandboxRoot::check_supported()?;
+        isolation::warn_if_unavailable();
         let data_dir = options.data_dir.clone();
         let state = tokio::task::spawn_blocking(move || -> io::Result<AppState> {
             std::fs::create_dir_all(&data_dir)?;
@@ -127,6 +130,7 @@ impl Instance {
     /// seconds at most).
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
         let timers = tokio::spawn(self.state.store.clone().run_timers());
+        let (store, ending) = (self.state.store.clone(), self.state.store.clone());
         let (stopping_tx, stopping_rx) = watch::channel(false);
         let app = router::app(self.state);
         let graceful = axum::serve(self.listener, app).with_graceful_shutdown(async move {
@@ -135,6 +139,8 @@ impl Instance {
         });
         let grace_over = async move {
             shutdown.await;
+            // Ending the sandboxes' processes ends the streams that follow them.
+            let _ = tokio::task::spawn_blocking(move || ending.end_all_processes()).await;
             let _ = stopping_tx.send(true);
             tokio::time::sleep(SHUTDOWN_GRACE).await;
         };
@@ -143,6 +149,7 @@ impl Instance {
             () = grace_over => Ok(()),
         };
         timers.abort();
+        let _ = tokio::task::spawn_blocking(move || store.end_all_processes()).await;
         result
     }
 }

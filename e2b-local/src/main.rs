@@ -13,6 +13,11 @@ Usage: e2b-local [--host HOST] [--port PORT] [--data-dir DIR] [--api-key KEY]
 An offline E2B-compatible server. On start it prints, for a shell to eval:
   export E2B_API_URL=...  export E2B_SANDBOX_URL=...  export E2B_API_KEY=...
 
+Commands and the code interpreter run as real processes confined with bubblewrap
+(`bwrap`, package `bubblewrap`); the code interpreter needs python3 >= 3.9 in /usr.
+Run as root for the `root` sandbox user and for pausing with the cgroup freezer.
+Processes do not outlive the server: after a restart, sandboxes keep their files only.
+
 Options:
   --host HOST      address to listen on (default 127.0.0.1)
   --port PORT      port to listen on; 0 picks a free one (default 49982)

@@ -1,6 +1,7 @@
 //! One listener for everything, routed the way E2B's edge proxy routes: a request addressed to a
 //! sandbox port (by the `E2b-Sandbox-Id` and `E2b-Sandbox-Port` headers, or by a
-//! `{port}-{id}.<domain>` host) goes to that sandbox; everything else is the control plane.
+//! `{port}-{id}.<domain>` host) goes to that sandbox (envd on 49983, the code interpreter on
+//! 49999); everything else is the control plane.
 
 use std::sync::Arc;
 
@@ -13,19 +14,22 @@ use tower::ServiceExt;
 
 use crate::error::{json_response, ApiError, ApiResult};
 use crate::sandboxes::is_valid_id;
-use crate::{blocking, control, envd, AppState};
+use crate::{blocking, code, control, envd, AppState};
 
 /// envd's port in every sandbox.
 pub const ENVD_PORT: u64 = 49983;
+/// The code interpreter's port.
+pub const CODE_PORT: u64 = 49999;
 
 struct Routes {
     state: Arc<AppState>,
     control: Router,
     envd: Router,
+    code: Router,
 }
 
 pub fn app(state: Arc<AppState>) -> Router {
-    let routes = Routes { control: control::router(state.clone()), envd: envd::router(), state };
+    let routes = Routes { control: control::router(state.clone()), envd: envd::router(), code: code::router(), state };
     Router::new().fallback(dispatch).with_state(Arc::new(routes))
 }
 
@@ -46,16 +50,23 @@ async fn dispatch(State(routes): State<Arc<Routes>>, request: Request) -> Respon
     let Ok(Some(sandbox)) = blocking(move || Ok(store.envd_target(&lookup))).await else {
         return bad_gateway(json!({ "sandboxId": id, "message": "The sandbox was not found", "code": 502 }));
     };
-    if port != ENVD_PORT {
-        return bad_gateway(json!({
+    match port {
+        ENVD_PORT => {
+            let target =
+                envd::Sandbox { fs_dir: sandbox.fs_dir, access_token: sandbox.access_token, runtime: sandbox.runtime };
+            envd::serve(routes.envd.clone(), target, request).await
+        }
+        CODE_PORT => {
+            let target = code::Target { runtime: sandbox.runtime, access_token: sandbox.access_token };
+            code::serve(routes.code.clone(), target, request).await
+        }
+        _ => bad_gateway(json!({
             "sandboxId": id,
             "message": "The sandbox is running but port is not open",
             "port": port.to_string(),
             "code": 502,
-        }));
+        })),
     }
-    let sandbox = envd::Sandbox { fs_dir: sandbox.fs_dir, access_token: sandbox.access_token };
-    envd::serve(routes.envd.clone(), sandbox, request).await
 }
 
 async fn call(router: Router, request: Request) -> Response {
@@ -141,5 +152,151 @@ mod tests {
         assert_eq!(message(&[("e2b-sandbox-port", "49983")]), "Missing header: E2b-Sandbox-Id");
         assert_eq!(message(&[("e2b-sandbox-id", "abc"), ("e2b-sandbox-port", "http")]), "Invalid sandbox port");
         assert_eq!(message(&[("e2b-sandbox-id", "../x"), ("e2b-sandbox-port", "49983")]), "Invalid sandbox ID");
+    }
+
+    /// The whole app over a fresh data directory, as the server runs it.
+    struct TestApp {
+        dir: tempfile::TempDir,
+        app: Router,
+    }
+
+    impl TestApp {
+        fn new() -> TestApp {
+            let dir = tempfile::tempdir().unwrap();
+            let state = AppState {
+                api_key: "e2b_test".into(),
+                store: Arc::new(crate::sandboxes::Store::open(dir.path()).unwrap()),
+                idempotency: crate::idempotency::Idempotency::open(dir.path().join("idempotency.json")).unwrap(),
+                _data_dir_lock: std::fs::File::create(dir.path().join("lock")).unwrap(),
+            };
+            TestApp { dir, app: app(Arc::new(state)) }
+        }
+
+        async fn call(&self, method: &str, uri: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Response {
+            let mut request = Request::builder().method(method).uri(uri);
+            for (name, value) in headers {
+                request = request.header(*name, *value);
+            }
+            self.app.clone().oneshot(request.body(axum::body::Body::from(body)).unwrap()).await.unwrap()
+        }
+
+        async fn json(&self, method: &str, uri: &str, body: serde_json::Value) -> (StatusCode, serde_json::Value) {
+            let response = self.call(method, uri, &[("x-api-key", "e2b_test")], body.to_string().into_bytes()).await;
+            let status = response.status();
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+            (status, serde_json::from_slice(&bytes).unwrap_or_default())
+        }
+
+        /// Creates a sandbox; returns its id and access token.
+        async fn sandbox(&self) -> (String, String) {
+            let (status, created) =
+                self.json("POST", "/v2/sandboxes", json!({"templateID": "base", "timeout": 300})).await;
+            assert_eq!(status, StatusCode::CREATED, "{created}");
+            (created["sandboxID"].as_str().unwrap().into(), created["envdAccessToken"].as_str().unwrap().into())
+        }
+    }
+
+    /// The frames of a streaming body, each as it was sent.
+    async fn frames(body: axum::body::Body, limit: usize) -> Vec<Vec<u8>> {
+        use http_body::Body as _;
+        let mut body = body;
+        let mut frames = Vec::new();
+        while frames.len() < limit {
+            match std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await {
+                Some(Ok(frame)) => frames.extend(frame.into_data().ok().map(|data| data.to_vec())),
+                _ => break,
+            }
+        }
+        frames
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn pause_freezes_a_background_counter_and_resume_continues_it() {
+        if let Err(e) = crate::isolation::availability() {
+            return eprintln!("skipped: {e}");
+        }
+        let app = TestApp::new();
+        let (id, token) = app.sandbox().await;
+        let start = json!({"process": {"cmd": "/bin/bash", "args": ["-c", "i=0; while :; do i=$((i+1)); echo $i > /tmp/n.new; mv /tmp/n.new /tmp/n; sleep 0.02; done"]}, "stdin": false});
+        let mut envelope = vec![0];
+        envelope.extend_from_slice(&(start.to_string().len() as u32).to_be_bytes());
+        envelope.extend_from_slice(start.to_string().as_bytes());
+        let headers = [
+            ("e2b-sandbox-id", id.as_str()),
+            ("e2b-sandbox-port", "49983"),
+            ("x-access-token", token.as_str()),
+            ("content-type", "application/connect+json"),
+        ];
+        let response = app.call("POST", "/process.Process/Start", &headers, envelope).await;
+        let first = frames(response.into_body(), 1).await.concat();
+        let started: serde_json::Value = serde_json::from_slice(&first[5..]).unwrap();
+        let pid = started["event"]["start"]["pid"].as_u64().unwrap();
+        // The stream is dropped here: the process goes on without it.
+
+        let counter = app.dir.path().join("sandboxes").join(&id).join("fs/tmp/n");
+        let count = || std::fs::read_to_string(&counter).ok().and_then(|n| n.trim().parse::<u64>().ok()).unwrap_or(0);
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(count() > 0);
+
+        assert_eq!(app.json("POST", &format!("/sandboxes/{id}/pause"), json!({})).await.0, StatusCode::NO_CONTENT);
+        let frozen_at = count();
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        assert_eq!(count(), frozen_at, "the counter does not advance while paused");
+
+        let (status, _) = app.json("POST", &format!("/sandboxes/{id}/connect"), json!({"timeout": 300})).await;
+        assert_eq!(status, StatusCode::CREATED);
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let after = count();
+        assert!(after > frozen_at && after < frozen_at + 100, "continued from {frozen_at}: {after}");
+
+        let list =
+            app.call("POST", "/process.Process/List", &[headers[0], headers[1], headers[2]], b"{}".to_vec()).await;
+        let list: serde_json::Value =
+            serde_json::from_slice(&axum::body::to_bytes(list.into_body(), usize::MAX).await.unwrap()).unwrap();
+        assert_eq!(list["processes"][0]["pid"], pid, "the same process: {list}");
+
+        assert_eq!(app.json("DELETE", &format!("/sandboxes/{id}"), json!({})).await.0, StatusCode::NO_CONTENT);
+        let killed_at = count();
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert_eq!(count(), killed_at, "killing the sandbox ends its processes");
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn the_code_interpreter_answers_on_port_49999() {
+        let app = TestApp::new();
+        let (id, token) = app.sandbox().await;
+        let host = format!("49999-{id}.e2b.app");
+        let headers = [("host", host.as_str()), ("content-type", "application/json")];
+        let health = app.call("GET", "/health", &headers, Vec::new()).await;
+        assert_eq!(health.status(), StatusCode::OK);
+        assert_eq!(axum::body::to_bytes(health.into_body(), 100).await.unwrap(), "\"OK\"");
+
+        let with_token = [headers[0], headers[1], ("x-access-token", token.as_str())];
+        let both =
+            app.call("POST", "/execute", &with_token, br#"{"code":"1","context_id":"x","language":"python"}"#.to_vec());
+        let both = both.await;
+        assert_eq!(both.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(both.headers()[header::CONTENT_TYPE], "text/plain; charset=utf-8");
+        let unknown = app.call("POST", "/execute", &with_token, br#"{"code":"1","context_id":"nope"}"#.to_vec()).await;
+        assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+        assert_eq!(axum::body::to_bytes(unknown.into_body(), 100).await.unwrap(), "Context nope not found");
+        let no_token = app.call("POST", "/execute", &headers, br#"{"code":"1"}"#.to_vec()).await;
+        assert_eq!(no_token.status(), StatusCode::UNAUTHORIZED);
+
+        if let Err(e) = crate::isolation::availability() {
+            return eprintln!("skipped running code: {e}");
+        }
+        let ran = app.call("POST", "/execute", &with_token, br#"{"code":"print('hi'); 1+1"}"#.to_vec()).await;
+        assert_eq!(ran.status(), StatusCode::OK);
+        assert!(ran.headers().get(header::CONTENT_TYPE).is_none());
+        let lines: Vec<String> =
+            frames(ran.into_body(), 10).await.into_iter().map(|f| String::from_utf8(f).unwrap()).collect();
+        assert_eq!(lines.len(), 4, "{lines:?}");
+        assert!(lines.iter().all(|line| line.ends_with('\n') && line.matches('\n').count() == 1), "one line per chunk");
+        assert_eq!(lines[0], "{\"type\": \"number_of_executions\", \"execution_count\": 1}\n");
+        assert!(lines[1].starts_with("{\"type\": \"stdout\", \"text\": \"hi\\n\", \"timestamp\": "));
+        assert!(lines[2].starts_with("{\"type\": \"result\", \"text\": \"2\""));
+        assert_eq!(lines[3], "{\"type\": \"end_of_execution\"}\n");
+        assert_eq!(app.json("DELETE", &format!("/sandboxes/{id}"), json!({})).await.0, StatusCode::NO_CONTENT);
     }
 }

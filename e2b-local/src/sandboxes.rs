@@ -8,6 +8,10 @@
 //! A sandbox is created under `sandboxes/.tmp-<id>` and renamed into place, and killed by a
 //! rename to `sandboxes/.trash-<id>` before its files are deleted, so a crash never leaves a
 //! half-made or half-deleted sandbox that would load on the next start.
+//!
+//! What runs in a sandbox (its [`Runtime`]: processes, code contexts) lives in memory only.
+//! Pausing freezes it and resuming thaws it; killing or a timeout ends it. After a restart of
+//! the server a sandbox has no processes (its files stay, and a paused one stays paused).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -20,8 +24,10 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 
-use crate::persist;
+use crate::envd::process;
+use crate::isolation::Machine;
 use crate::rfc3339::{self, Micros, MICROS_PER_SEC};
+use crate::{code, persist};
 
 /// The envd version we report: the current real one, so that no SDK feature gate trips.
 pub const ENVD_VERSION: &str = "0.6.13";
@@ -123,6 +129,22 @@ impl From<io::Error> for StoreError {
 pub struct EnvdTarget {
     pub fs_dir: PathBuf,
     pub access_token: Option<String>,
+    pub runtime: Arc<Runtime>,
+}
+
+/// What runs in a sandbox: its jail, the processes started through envd, the code contexts.
+pub struct Runtime {
+    pub machine: Machine,
+    pub processes: process::Table,
+    pub contexts: code::Contexts,
+    /// The sandbox's environment variables (from its creation), which every process gets.
+    pub env_vars: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime").finish_non_exhaustive()
+    }
 }
 
 /// All sandboxes of one server, in memory and on disk.
@@ -130,6 +152,8 @@ pub struct Store {
     sandboxes_dir: PathBuf,
     templates_dir: PathBuf,
     sandboxes: Mutex<HashMap<String, Sandbox>>,
+    /// The runtimes of the sandboxes that had envd traffic since the server started.
+    runtimes: Mutex<HashMap<String, Arc<Runtime>>>,
     /// Wakes the timer task when a deadline may have moved earlier.
     deadline_changed: Notify,
 }
@@ -160,8 +184,13 @@ impl Store {
                 Err(e) => eprintln!("e2b-local: skipping {}: {e}", entry.path().display()),
             }
         }
-        let store =
-            Store { sandboxes_dir, templates_dir, sandboxes: Mutex::new(sandboxes), deadline_changed: Notify::new() };
+        let store = Store {
+            sandboxes_dir,
+            templates_dir,
+            sandboxes: Mutex::new(sandboxes),
+            runtimes: Mutex::default(),
+            deadline_changed: Notify::new(),
+        };
         store.expire_due();
         Ok(store)
     }
@@ -228,7 +257,7 @@ impl Store {
     /// `connect`: a running sandbox's timeout is only ever extended (answer `false`); a paused
     /// one is resumed with the new timeout (answer `true`).
     pub fn connect(&self, id: &str, timeout_secs: i64) -> Result<(Sandbox, bool), StoreError> {
-        self.update(id, |sbx, now| {
+        let result = self.update(id, |sbx, now| {
             let end = now + timeout_secs * MICROS_PER_SEC;
             match sbx.state {
                 State::Running => {
@@ -241,12 +270,14 @@ impl Store {
                     Ok(true)
                 }
             }
-        })
+        });
+        self.follow_state(id);
+        result
     }
 
     /// The deprecated `resume`: only a paused sandbox can be resumed.
     pub fn resume(&self, id: &str, timeout_secs: i64, auto_pause: Option<bool>) -> Result<Sandbox, StoreError> {
-        self.update(id, |sbx, now| {
+        let result = self.update(id, |sbx, now| {
             if sbx.state == State::Running {
                 return Err(StoreError::AlreadyRunning);
             }
@@ -256,20 +287,26 @@ impl Store {
                 sbx.auto_pause = auto_pause;
             }
             Ok(())
-        })
-        .map(|(sbx, ())| sbx)
+        });
+        self.follow_state(id);
+        result.map(|(sbx, ())| sbx)
     }
 
+    /// Pauses a running sandbox: its processes are frozen, keeping their memory.
     pub fn pause(&self, id: &str) -> Result<(), StoreError> {
-        self.update(id, |sbx, now| {
+        let result = self.update(id, |sbx, now| {
             if sbx.state == State::Paused {
                 return Err(StoreError::AlreadyPaused);
             }
             sbx.state = State::Paused;
             sbx.end_at = now;
             Ok(())
-        })
-        .map(drop)
+        });
+        self.follow_state(id);
+        if result.is_ok() {
+            self.stop_watchers(id);
+        }
+        result.map(drop)
     }
 
     /// Sets a running sandbox's timeout to `secs` from now; it can shorten it, and 0 ends it.
@@ -294,7 +331,7 @@ impl Store {
         .map(drop)
     }
 
-    /// Kills a sandbox, running or paused, and deletes its files.
+    /// Kills a sandbox, running or paused: ends its processes and deletes its files.
     pub fn kill(&self, id: &str) -> Result<(), StoreError> {
         self.remove_if(id, |_| true).and_then(|removed| if removed { Ok(()) } else { Err(StoreError::NotFound) })
     }
@@ -309,7 +346,55 @@ impl Store {
             }
             sbx = self.connect(id, sbx.timeout_secs.max(MIN_AUTO_RESUME_SECS)).ok()?.0;
         }
-        Some(EnvdTarget { fs_dir: self.sandboxes_dir.join(id).join("fs"), access_token: sbx.access_token })
+        let fs_dir = self.sandboxes_dir.join(id).join("fs");
+        let runtime = self.runtime(&sbx, &fs_dir)?;
+        Some(EnvdTarget { fs_dir, access_token: sbx.access_token, runtime })
+    }
+
+    /// The runtime of a sandbox, made on first use; `None` once the sandbox is gone.
+    fn runtime(&self, sbx: &Sandbox, fs_dir: &Path) -> Option<Arc<Runtime>> {
+        let sandboxes = self.lock();
+        sandboxes.get(&sbx.sandbox_id)?;
+        let mut runtimes = self.runtimes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let runtime = runtimes.entry(sbx.sandbox_id.clone()).or_insert_with(|| {
+            let files = vec![(code::KERNEL_PATH, code::KERNEL_SOURCE.as_bytes())];
+            Arc::new(Runtime {
+                machine: Machine::new(&sbx.sandbox_id, fs_dir.to_path_buf(), files),
+                processes: process::Table::default(),
+                contexts: code::Contexts::default(),
+                env_vars: sbx.env_vars.clone(),
+            })
+        });
+        Some(runtime.clone())
+    }
+
+    fn existing_runtime(&self, id: &str) -> Option<Arc<Runtime>> {
+        self.runtimes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(id).cloned()
+    }
+
+    /// Freezes or thaws a sandbox's processes to match its state. The state is read under the
+    /// machine's lock, so concurrent pauses and resumes end in the last state.
+    fn follow_state(&self, id: &str) {
+        if let Some(runtime) = self.existing_runtime(id) {
+            runtime.machine.follow(|| self.get(id).is_some_and(|sbx| sbx.state == State::Paused));
+        }
+    }
+
+    /// Stops the file watchers of a sandbox that pauses or ends.
+    fn stop_watchers(&self, id: &str) {
+        crate::envd::watch::drop_sandbox(&self.sandboxes_dir.join(id).join("fs"));
+    }
+
+    /// Ends the processes of every sandbox (the server is stopping). Blocking.
+    pub fn end_all_processes(&self) {
+        let runtimes: Vec<Arc<Runtime>> =
+            self.runtimes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).drain().map(|(_, r)| r).collect();
+        for runtime in &runtimes {
+            runtime.machine.kill();
+        }
+        for runtime in runtimes {
+            runtime.machine.end();
+        }
     }
 
     /// Applies every timeout that is due (pause or kill) and returns the next deadline.
@@ -320,13 +405,17 @@ impl Store {
             self.lock().values().filter(|s| is_due(s)).map(|s| (s.sandbox_id.clone(), s.auto_pause)).collect();
         for (id, auto_pause) in due {
             let result = if auto_pause {
-                self.update(&id, |sbx, _| {
-                    if is_due(sbx) {
-                        sbx.state = State::Paused;
-                    }
-                    Ok(())
-                })
-                .map(drop)
+                let paused = self
+                    .update(&id, |sbx, _| {
+                        if is_due(sbx) {
+                            sbx.state = State::Paused;
+                        }
+                        Ok(())
+                    })
+                    .map(drop);
+                self.follow_state(&id);
+                self.stop_watchers(&id);
+                paused
             } else {
                 self.remove_if(&id, is_due).map(drop)
             };
@@ -388,7 +477,12 @@ impl Store {
         fs::rename(self.sandboxes_dir.join(id), &trash)?;
         persist::sync_dir(&self.sandboxes_dir)?;
         sandboxes.remove(id);
+        let runtime = self.runtimes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(id);
         drop(sandboxes);
+        self.stop_watchers(id);
+        if let Some(runtime) = runtime {
+            runtime.machine.end();
+        }
         if let Err(e) = fs::remove_dir_all(&trash) {
             eprintln!("e2b-local: deleting {} failed: {e}", trash.display());
         }

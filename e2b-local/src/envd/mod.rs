@@ -1,22 +1,27 @@
 //! envd, the agent inside each sandbox (port 49983): its HTTP routes behind its access-token
-//! check. The Connect-RPC services (filesystem, process) will join this router.
+//! check, and its Connect-RPC services (filesystem, process).
 
 mod auth;
 mod files;
 mod filesystem;
 mod multipart;
+pub mod process;
 pub mod watch;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use tower::ServiceExt;
 
 use crate::error::ApiError;
+use crate::sandboxes::Runtime;
+
+pub(crate) use auth::check_access_token;
 
 /// The sandbox a request is for, handed to the routes as a request extension.
 #[derive(Clone, Debug)]
@@ -24,6 +29,8 @@ pub struct Sandbox {
     /// The sandbox's `/`.
     pub fs_dir: PathBuf,
     pub access_token: Option<String>,
+    /// Its processes and jail.
+    pub runtime: Arc<Runtime>,
 }
 
 pub fn router() -> Router {
@@ -31,6 +38,7 @@ pub fn router() -> Router {
         .route("/health", get(|| async { StatusCode::NO_CONTENT }))
         .route("/files", get(files::download).post(files::upload))
         .merge(filesystem::router())
+        .route("/process.Process/{method}", post(process::call))
         .fallback(|| async { ApiError::not_found("Not Found") })
         .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed") })
 }

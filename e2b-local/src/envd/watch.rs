@@ -497,7 +497,6 @@ fn lock(buffer: &Mutex<Buffer>) -> MutexGuard<'_, Buffer> {
 /// Stops every watcher of the sandbox whose files are at `fs_dir` (its `EnvdTarget::fs_dir`):
 /// polled ones are forgotten and their inotify descriptors closed, streams end with
 /// `unavailable`. For when the sandbox is paused or killed.
-#[allow(dead_code)] // For the sandbox store, on pause and kill.
 pub fn drop_sandbox(fs_dir: &Path) {
     // Taken out first, so that the watchers stop outside the registry's lock.
     let removed = registry().remove(fs_dir);

@@ -1,0 +1,1099 @@
+//! Real processes for a sandbox, confined with bubblewrap.
+//!
+//! Each sandbox gets one *jail*, started on first use: a `bwrap` whose namespaces (user, mount,
+//! PID, UTS, IPC) hold every process of the sandbox, as one VM would. Its `/` is the sandbox's
+//! `fs/` folder (so a file written by a command is a file of the files API, and the reverse),
+//! with the host's system folders (`/usr`, `/etc`, ...) bound over it read-only, a fresh `/proc`,
+//! `/dev` and `/run`, and `/etc/passwd` naming the sandbox's `user` (uid 1000).
+//!
+//! Commands join the jail's namespaces rather than starting a `bwrap` each ([`Jail::spawn`]).
+//! The user `user` is uid 1000 in the jail's user namespace, which maps it to the server's own
+//! uid, so files stay readable and writable through both paths. `root` is the server's root
+//! (when the server runs as root) with a reduced set of capabilities: it cannot mount, so the
+//! read-only system folders stay read-only.
+//!
+//! Pausing freezes every process with the cgroup freezer (v1 `freezer.state` or v2
+//! `cgroup.freeze`), or with `SIGSTOP` where no cgroup can be made; processes keep their memory
+//! and carry on when thawed. Killing the jail's init ends every process in its PID namespace.
+
+use std::ffi::CString;
+use std::fs::{self, File};
+use std::io::{self, Read, Seek, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncBufReadExt, AsyncReadExt};
+use tokio::process::{Child, Command};
+use tokio::sync::{watch, Mutex};
+
+use crate::paths::SandboxRoot;
+
+/// The uid and gid of the sandbox user `user`.
+const USER_ID: u32 = 1000;
+/// The jail's host name.
+const HOSTNAME: &str = "e2b";
+/// Host folders the jail sees read-only at the same path (when the host has them).
+const SYSTEM_DIRS: [&str; 11] = ["usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "opt", "var", "sys"];
+/// The jail's second process (after bwrap's own init): it says when the jail is set up, then
+/// only keeps it alive.
+const KEEPER: &str = "trap '' HUP INT TERM; echo ready; exec >/dev/null; while :; do sleep 86400; done";
+/// How long a jail may take to set up.
+const START_WAIT: Duration = Duration::from_secs(10);
+/// How long the cgroup freezer may take to freeze or thaw.
+const FREEZE_WAIT: Duration = Duration::from_secs(2);
+/// Capabilities `root` keeps (Docker's default set, without `MKNOD`): enough to own files,
+/// switch users and signal processes, not to mount or reach devices.
+const ROOT_CAPS: u64 = (1 << 0) // CHOWN
+    | (1 << 1) // DAC_OVERRIDE
+    | (1 << 3) // FOWNER
+    | (1 << 4) // FSETID
+    | (1 << 5) // KILL
+    | (1 << 6) // SETGID
+    | (1 << 7) // SETUID
+    | (1 << 8) // SETPCAP
+    | (1 << 10) // NET_BIND_SERVICE
+    | (1 << 13) // NET_RAW
+    | (1 << 29) // AUDIT_WRITE
+    | (1 << 31); // SETFCAP
+
+/// A sandbox user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum User {
+    User,
+    Root,
+}
+
+impl User {
+    /// The users a sandbox has: `user` (the default) and `root`.
+    pub fn from_name(name: &str) -> Option<User> {
+        match name {
+            "user" => Some(User::User),
+            "root" => Some(User::Root),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            User::User => "user",
+            User::Root => "root",
+        }
+    }
+
+    pub fn home(self) -> &'static str {
+        match self {
+            User::User => "/home/user",
+            User::Root => "/root",
+        }
+    }
+}
+
+/// Whether this machine can run jails; checked once, with a real `bwrap` run.
+pub fn availability() -> Result<(), String> {
+    static CHECKED: OnceLock<Result<(), String>> = OnceLock::new();
+    CHECKED.get_or_init(probe).clone()
+}
+
+/// Says loudly, once, when commands cannot run here.
+pub fn warn_if_unavailable() {
+    static WARNED: AtomicBool = AtomicBool::new(false);
+    if let Err(e) = availability() {
+        if !WARNED.swap(true, Ordering::Relaxed) {
+            eprintln!("e2b-local: WARNING: {e}");
+            eprintln!(
+                "e2b-local: WARNING: commands and the code interpreter are disabled; they answer with this error"
+            );
+        }
+    }
+}
+
+fn bwrap_path() -> Option<&'static Path> {
+    static FOUND: OnceLock<Option<PathBuf>> = OnceLock::new();
+    FOUND
+        .get_or_init(|| {
+            let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
+            std::env::split_paths(&path).map(|dir| dir.join("bwrap")).find(|p| p.is_file())
+        })
+        .as_deref()
+}
+
+fn probe() -> Result<(), String> {
+    let bwrap = bwrap_path()
+        .ok_or("cannot run commands: bubblewrap (`bwrap`) is not installed (Debian/Ubuntu package `bubblewrap`)")?;
+    let output = std::process::Command::new(bwrap)
+        .args(["--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--unshare-user"])
+        .args(["--uid", "1000", "--gid", "1000", "--unshare-pid", "--unshare-uts", "--unshare-ipc"])
+        .args(["--die-with-parent", "--", "/bin/true"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run commands: {} does not run: {e}", bwrap.display()))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    Err(format!(
+        "cannot run commands: bubblewrap cannot create namespaces here ({}): {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr).trim()
+    ))
+}
+
+fn server_is_root() -> bool {
+    // SAFETY: `geteuid` has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// The jail of one sandbox, started on first use, and its paused state.
+pub struct Machine {
+    id: String,
+    fs_dir: PathBuf,
+    /// Files the jail shows under `/run` (absolute paths there), e.g. the code kernel.
+    files: Vec<(&'static str, &'static [u8])>,
+    jail: Mutex<Option<Arc<Jail>>>,
+    paused: watch::Sender<bool>,
+    ended: AtomicBool,
+}
+
+impl Machine {
+    pub fn new(id: &str, fs_dir: PathBuf, files: Vec<(&'static str, &'static [u8])>) -> Machine {
+        Machine {
+            id: id.to_string(),
+            fs_dir,
+            files,
+            jail: Mutex::new(None),
+            paused: watch::Sender::new(false),
+            ended: AtomicBool::new(false),
+        }
+    }
+
+    /// The running jail, started when there is none (or the last one died).
+    pub async fn jail(&self) -> Result<Arc<Jail>, String> {
+        availability()?;
+        let mut slot = self.jail.lock().await;
+        if self.ended.load(Ordering::SeqCst) {
+            return Err("the sandbox has ended".into());
+        }
+        if *self.paused.borrow() {
+            return Err("the sandbox is paused".into());
+        }
+        if let Some(jail) = slot.as_ref().filter(|jail| !jail.has_exited()) {
+            return Ok(jail.clone());
+        }
+        let jail = Arc::new(Jail::start(&self.id, &self.fs_dir, &self.files).await.map_err(|e| e.to_string())?);
+        *slot = Some(jail.clone());
+        Ok(jail)
+    }
+
+    /// Follows the paused state: true while the sandbox's processes are frozen.
+    pub fn paused(&self) -> watch::Receiver<bool> {
+        self.paused.subscribe()
+    }
+
+    /// Freezes or thaws every process of the sandbox to match `paused()`, which is read under
+    /// the machine's lock (so that the last of concurrent calls sees the final state). Blocking.
+    pub fn follow(&self, paused: impl FnOnce() -> bool) {
+        let slot = self.jail.blocking_lock();
+        let paused = paused();
+        if *self.paused.borrow() == paused {
+            return;
+        }
+        if let Some(jail) = slot.as_ref().filter(|jail| !jail.has_exited()) {
+            let result = if paused { jail.freeze() } else { jail.thaw() };
+            if let Err(e) = result {
+                eprintln!("e2b-local: {} sandbox {}: {e}", if paused { "freezing" } else { "thawing" }, self.id);
+            }
+        }
+        self.paused.send_replace(paused);
+    }
+
+    /// Kills every process of the sandbox for good, without waiting. Blocking.
+    pub fn kill(&self) {
+        self.ended.store(true, Ordering::SeqCst);
+        if let Some(jail) = self.jail.blocking_lock().as_ref() {
+            jail.kill();
+        }
+    }
+
+    /// Kills every process of the sandbox for good and waits until they are gone. Blocking.
+    pub fn end(&self) {
+        self.ended.store(true, Ordering::SeqCst);
+        let jail = self.jail.blocking_lock().take();
+        self.paused.send_replace(false);
+        if let Some(jail) = jail {
+            jail.kill();
+            jail.wait_exited(Duration::from_secs(5));
+        }
+    }
+}
+
+/// A running jail: its bwrap and init, and descriptors of its namespaces.
+pub struct Jail {
+    bwrap: HostProcess,
+    /// The PID namespace's init (bwrap's): when it dies, every process of the jail dies.
+    init: HostProcess,
+    /// The PID namespace as `/proc/*/ns/pid` names it, to find the jail's processes.
+    pid_namespace: std::ffi::OsString,
+    /// The user namespace that owns the others when it is not the server's own (bwrap run by
+    /// a user other than root makes the jail's user namespace inside one it sets up in).
+    owner_ns: Option<OwnedFd>,
+    /// mnt, pid, uts, ipc, then user: the order a process joins them in.
+    namespaces: [OwnedFd; 5],
+    /// The jail's `/`, to resolve paths inside it.
+    root: SandboxRoot,
+    freezer: Freezer,
+    exited: watch::Receiver<bool>,
+}
+
+/// A process started in a jail.
+pub struct Spawned {
+    /// The supervisor of the process; it ends as the process ends, with the same status.
+    pub child: Child,
+    /// The pid inside the sandbox.
+    pub pid: u32,
+    /// The process on the host, to signal it.
+    pub host: HostProcess,
+}
+
+/// A process as the host sees it. Signals go through a pidfd when the kernel has them, so
+/// that a pid reused after the process ended is never hit.
+pub struct HostProcess {
+    pid: i32,
+    pidfd: Option<OwnedFd>,
+}
+
+impl HostProcess {
+    fn new(pid: i32) -> HostProcess {
+        // SAFETY: `pidfd_open` returns a new descriptor or -1.
+        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, libc::c_long::from(pid), 0 as libc::c_long) };
+        if fd >= 0 {
+            // SAFETY: a new descriptor this function owns.
+            return HostProcess { pid, pidfd: Some(unsafe { OwnedFd::from_raw_fd(fd as RawFd) }) };
+        }
+        // Without pidfds (Linux < 5.3) plain pids; a process already gone is never signalled.
+        let gone = io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+        HostProcess { pid: if gone { 0 } else { pid }, pidfd: None }
+    }
+
+    /// Sends `signal`; an error when the process has gone.
+    pub fn signal(&self, signal: libc::c_int) -> io::Result<()> {
+        // SAFETY: `pidfd_send_signal` on a descriptor we own, or plain `kill(2)`.
+        let result = match &self.pidfd {
+            Some(fd) => unsafe {
+                let no_info: *const libc::siginfo_t = std::ptr::null();
+                libc::syscall(libc::SYS_pidfd_send_signal, fd.as_raw_fd(), signal, no_info, 0 as libc::c_uint)
+            },
+            None if self.pid == 0 => return Err(io::Error::from_raw_os_error(libc::ESRCH)),
+            None => unsafe { libc::c_long::from(libc::kill(self.pid, signal)) },
+        };
+        if result != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+}
+
+/// Sleeps until `duration` has passed while the sandbox was running: paused time does not
+/// count, so a paused process keeps the rest of its lifetime.
+pub async fn sleep_running(duration: Duration, mut paused: watch::Receiver<bool>) {
+    let mut left = duration;
+    loop {
+        if *paused.borrow_and_update() && paused.wait_for(|paused| !*paused).await.map(drop).is_err() {
+            return std::future::pending().await;
+        }
+        let started = tokio::time::Instant::now();
+        let pausing = async { paused.wait_for(|paused| *paused).await.map(drop).is_ok() };
+        tokio::select! {
+            () = tokio::time::sleep(left) => return,
+            pausing = pausing => {
+                left = left.saturating_sub(started.elapsed());
+                if !pausing {
+                    return tokio::time::sleep(left).await;
+                }
+            }
+        }
+    }
+}
+
+impl Jail {
+    async fn start(id: &str, fs_dir: &Path, files: &[(&'static str, &'static [u8])]) -> io::Result<Jail> {
+        let bwrap = bwrap_path().ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "bwrap is not installed"))?;
+        let fs_dir = fs_dir.to_path_buf();
+        let prepared = tokio::task::spawn_blocking(move || prepare_root(&fs_dir).map(|()| fs_dir))
+            .await
+            .map_err(io::Error::other)??;
+        let freezer = Freezer::create(id);
+        let (info_read, info_write) = pipe()?;
+        let mut data_fds = Vec::new();
+        let mut args: Vec<String> = vec!["--bind".into(), prepared.display().to_string(), "/".into()];
+        for name in SYSTEM_DIRS {
+            args.extend(system_dir_args(&prepared, name));
+        }
+        for (path, content) in [("/etc/passwd", passwd()?), ("/etc/group", group()?)] {
+            let fd = memfd(path, content.as_bytes())?;
+            args.extend(["--ro-bind-data".into(), fd.as_raw_fd().to_string(), path.into()]);
+            data_fds.push(fd);
+        }
+        args.extend(["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/run"].map(String::from));
+        for (path, content) in files {
+            let fd = memfd(path, content)?;
+            args.extend(["--ro-bind-data".into(), fd.as_raw_fd().to_string(), path.to_string()]);
+            data_fds.push(fd);
+        }
+        args.extend(["--unshare-user", "--uid", "1000", "--gid", "1000"].map(String::from));
+        args.extend(["--unshare-pid", "--unshare-uts", "--unshare-ipc", "--hostname", HOSTNAME].map(String::from));
+        args.extend(["--die-with-parent".into(), "--info-fd".into(), info_write.as_raw_fd().to_string()]);
+        args.extend(["--", "/bin/sh", "-c", KEEPER].map(String::from));
+
+        let mut command = Command::new(bwrap);
+        command
+            .args(&args)
+            .env_clear()
+            .env("PATH", DEFAULT_PATH)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .process_group(0);
+        let inherited: Vec<RawFd> = data_fds.iter().map(|fd| fd.as_raw_fd()).chain([info_write.as_raw_fd()]).collect();
+        let cgroup = freezer.procs_fd();
+        // SAFETY: the closure only makes async-signal-safe system calls on descriptors that stay
+        // open until `spawn` returns.
+        unsafe {
+            command.pre_exec(move || {
+                for &fd in &inherited {
+                    if libc::fcntl(fd, libc::F_SETFD, 0) != 0 {
+                        return Err(io::Error::last_os_error());
+                    }
+                }
+                join_cgroup(cgroup)
+            });
+        }
+        let mut child = command.spawn()?;
+        drop(info_write);
+        drop(data_fds);
+        let bwrap = HostProcess::new(child.id().map_or(0, |pid| pid as i32));
+        let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+        let opened = tokio::time::timeout(START_WAIT, async {
+            let init_pid =
+                tokio::task::spawn_blocking(move || read_info(info_read)).await.map_err(io::Error::other)??;
+            // The keeper runs once bwrap has set the jail up; only then is the init's root the
+            // jail's `/`.
+            let mut ready = String::new();
+            tokio::io::BufReader::new(stdout.expect("piped")).read_line(&mut ready).await?;
+            if ready != "ready\n" {
+                return Err(io::Error::other("the sandbox did not start"));
+            }
+            let ns = |name: &str| File::open(format!("/proc/{init_pid}/ns/{name}")).map(OwnedFd::from);
+            let namespaces = [ns("mnt")?, ns("pid")?, ns("uts")?, ns("ipc")?, ns("user")?];
+            let owner_ns = foreign_parent(&namespaces[4])?;
+            let root = SandboxRoot::open(Path::new(&format!("/proc/{init_pid}/root")))?;
+            let pid_namespace = fs::read_link(format!("/proc/{init_pid}/ns/pid"))?.into_os_string();
+            Ok((HostProcess::new(init_pid), pid_namespace, owner_ns, namespaces, root))
+        })
+        .await
+        .unwrap_or_else(|_| Err(io::Error::new(io::ErrorKind::TimedOut, "the sandbox took too long to start")));
+        let (init, pid_namespace, owner_ns, namespaces, root) = match opened {
+            Ok(opened) => opened,
+            Err(e) => {
+                let _ = child.kill().await;
+                let mut message = String::new();
+                if let Some(mut stderr) = stderr {
+                    let _ = stderr.read_to_string(&mut message).await;
+                }
+                if let Some(dir) = freezer.dir().map(Path::to_path_buf) {
+                    let _ = tokio::task::spawn_blocking(move || remove_cgroup(&dir)).await;
+                }
+                return Err(io::Error::other(format!("bwrap failed to start the sandbox: {e} {}", message.trim())));
+            }
+        };
+        let (exited_tx, exited) = watch::channel(false);
+        let id = id.to_string();
+        let cgroup_dir = freezer.dir().map(Path::to_path_buf);
+        tokio::spawn(async move {
+            if let Some(stderr) = stderr {
+                forward_lines(stderr, format!("e2b-local: sandbox {id}: bwrap: "));
+            }
+            let _ = child.wait().await;
+            exited_tx.send_replace(true);
+            if let Some(dir) = cgroup_dir {
+                let _ = tokio::task::spawn_blocking(move || remove_cgroup(&dir)).await;
+            }
+        });
+        Ok(Jail { bwrap, init, pid_namespace, owner_ns, namespaces, root, freezer, exited })
+    }
+
+    fn has_exited(&self) -> bool {
+        *self.exited.borrow()
+    }
+
+    /// Opens a directory of the jail, resolved inside it (to be a process's working directory).
+    pub fn open_dir(&self, path: &str) -> io::Result<File> {
+        self.root.open_dir(path)
+    }
+
+    /// Starts `command` inside the jail, as `user`, in `cwd` (from [`Jail::open_dir`]). The
+    /// process leads a new session; with `controlling_tty`, its stdin (a terminal) becomes the
+    /// session's terminal.
+    ///
+    /// The spawned child is a small supervisor: it joins the namespaces, forks the real process
+    /// into the jail's PID namespace, waits for it and ends with its status (re-raising a fatal
+    /// signal), so that the exit status is exact.
+    pub fn spawn(&self, command: &mut Command, user: User, cwd: &File, controlling_tty: bool) -> io::Result<Spawned> {
+        if user == User::Root && !server_is_root() {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "the sandbox user 'root' needs e2b-local to run as root",
+            ));
+        }
+        let (report_read, report_write) = pipe()?;
+        let [mnt_ns, pid_ns, uts_ns, ipc_ns, user_ns] = &self.namespaces;
+        // `root` stays in the server's user namespace (it is the server's root).
+        let for_user = |fd: Option<&OwnedFd>| fd.filter(|_| user == User::User).map_or(-1, AsRawFd::as_raw_fd);
+        let join = Join {
+            cgroup: self.freezer.procs_fd(),
+            namespaces: [
+                for_user(self.owner_ns.as_ref()),
+                mnt_ns.as_raw_fd(),
+                pid_ns.as_raw_fd(),
+                uts_ns.as_raw_fd(),
+                ipc_ns.as_raw_fd(),
+                for_user(Some(user_ns)),
+            ],
+            cwd: cwd.as_raw_fd(),
+            user,
+            controlling_tty,
+            report: report_write.as_raw_fd(),
+            last_cap: last_capability(),
+        };
+        command.process_group(0);
+        // SAFETY: `Join::enter` makes only async-signal-safe system calls, on descriptors that
+        // stay open until `spawn` returns.
+        unsafe {
+            command.pre_exec(move || join.enter());
+        }
+        let child = command.spawn()?;
+        drop(report_write);
+        let (pid, host_pid) = read_report(report_read)?;
+        Ok(Spawned { child, pid, host: HostProcess::new(host_pid) })
+    }
+
+    fn freeze(&self) -> io::Result<()> {
+        self.freezer.set_frozen(true, &self.pid_namespace)
+    }
+
+    fn thaw(&self) -> io::Result<()> {
+        self.freezer.set_frozen(false, &self.pid_namespace)
+    }
+
+    /// Kills the init (which ends the PID namespace, every process with it) and bwrap.
+    fn kill(&self) {
+        let _ = self.init.signal(libc::SIGKILL);
+        let _ = self.bwrap.signal(libc::SIGKILL);
+        // Frozen processes only die once thawed (stopped ones die at once).
+        if !matches!(self.freezer, Freezer::Signals) {
+            let _ = self.freezer.set_frozen(false, &self.pid_namespace);
+        }
+    }
+
+    /// Waits (blocking) until bwrap has been reaped, at most `limit`.
+    fn wait_exited(&self, limit: Duration) {
+        let start = Instant::now();
+        while !self.has_exited() && start.elapsed() < limit {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+/// `PATH` of every sandbox process (envd's).
+pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// Makes sure the folders every sandbox has exist in its `fs/`.
+fn prepare_root(fs_dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    for (dir, mode) in [("root", 0o700), ("home/user", 0o755), ("tmp", 0o1777)] {
+        let path = fs_dir.join(dir);
+        if !path.exists() {
+            fs::create_dir_all(&path)?;
+            fs::set_permissions(&path, fs::Permissions::from_mode(mode))?;
+        }
+    }
+    Ok(())
+}
+
+/// The bwrap arguments that show host folder `/name` in the jail: a symlink stays a symlink,
+/// a folder is bound read-only. Skipped when the host lacks it, or when the sandbox has its
+/// own `name` that is not a folder (or the symlink is already there).
+fn system_dir_args(fs_dir: &Path, name: &str) -> Vec<String> {
+    let host = Path::new("/").join(name);
+    let Ok(meta) = fs::symlink_metadata(&host) else { return Vec::new() };
+    let own = fs::symlink_metadata(fs_dir.join(name)).ok();
+    if meta.file_type().is_symlink() {
+        match (fs::read_link(&host), own) {
+            (Ok(target), None) => vec!["--symlink".into(), target.display().to_string(), format!("/{name}")],
+            _ => Vec::new(),
+        }
+    } else if meta.is_dir() && own.is_none_or(|own| own.is_dir()) {
+        vec!["--ro-bind".into(), host.display().to_string(), format!("/{name}")]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The host's `/etc/passwd` with `user` (uid 1000) in place of whoever had that name or uid.
+fn passwd() -> io::Result<String> {
+    let host = fs::read_to_string("/etc/passwd").unwrap_or_default();
+    Ok(replace_entry(&host, &format!("user:x:{USER_ID}:{USER_ID}:user:/home/user:/bin/bash")))
+}
+
+/// The host's `/etc/group` with the group `user` (gid 1000).
+fn group() -> io::Result<String> {
+    let host = fs::read_to_string("/etc/group").unwrap_or_default();
+    Ok(replace_entry(&host, &format!("user:x:{USER_ID}:")))
+}
+
+/// `table` (passwd or group lines) without entries named `user` or numbered 1000, plus `entry`.
+fn replace_entry(table: &str, entry: &str) -> String {
+    let id = USER_ID.to_string();
+    let mut lines: Vec<&str> = table
+        .lines()
+        .filter(|line| {
+            let mut fields = line.split(':');
+            let (name, number) = (fields.next(), fields.nth(1));
+            name != Some("user") && number != Some(id.as_str())
+        })
+        .collect();
+    lines.push(entry);
+    lines.join("\n") + "\n"
+}
+
+/// An anonymous file holding `content`, positioned at its start, for `--ro-bind-data`.
+fn memfd(name: &str, content: &[u8]) -> io::Result<OwnedFd> {
+    let name = CString::new(name).map_err(io::Error::other)?;
+    // SAFETY: `memfd_create` with a valid string; the result is checked.
+    let fd = unsafe { libc::memfd_create(name.as_ptr(), libc::MFD_CLOEXEC) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: a new descriptor this function owns.
+    let mut file = unsafe { File::from_raw_fd(fd) };
+    file.write_all(content)?;
+    file.rewind()?;
+    Ok(file.into())
+}
+
+/// The parent of user namespace `ns`, unless that is our own (`NS_GET_PARENT`).
+fn foreign_parent(ns: &OwnedFd) -> io::Result<Option<OwnedFd>> {
+    use std::os::unix::fs::MetadataExt;
+    const NS_GET_PARENT: libc::c_ulong = 0xb702;
+    // SAFETY: `NS_GET_PARENT` returns a new descriptor or -1.
+    let fd = unsafe { libc::ioctl(ns.as_raw_fd(), NS_GET_PARENT) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: a new descriptor this function owns.
+    let parent = File::from(unsafe { OwnedFd::from_raw_fd(fd) });
+    let (parent_meta, own) = (parent.metadata()?, fs::metadata("/proc/self/ns/user")?);
+    let is_own = (parent_meta.dev(), parent_meta.ino()) == (own.dev(), own.ino());
+    Ok((!is_own).then(|| parent.into()))
+}
+
+/// A close-on-exec pipe: (read end, write end).
+fn pipe() -> io::Result<(File, OwnedFd)> {
+    let mut fds = [0; 2];
+    // SAFETY: `pipe2` fills the array on success.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: two new descriptors this function owns.
+    Ok(unsafe { (File::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+/// The host pid of the jail's init, from bwrap's `--info-fd` JSON.
+fn read_info(mut pipe: File) -> io::Result<i32> {
+    let mut text = String::new();
+    pipe.read_to_string(&mut text)?;
+    let info: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|_| io::Error::other(if text.is_empty() { "no sandbox info".to_string() } else { text.clone() }))?;
+    info["child-pid"].as_i64().map(|pid| pid as i32).ok_or_else(|| io::Error::other(format!("no child-pid in {text}")))
+}
+
+/// The two pids a supervisor and its process report (`H` + host pid, `I` + pid inside).
+fn read_report(mut pipe: File) -> io::Result<(u32, i32)> {
+    let mut bytes = Vec::new();
+    pipe.read_to_end(&mut bytes)?;
+    let (mut inside, mut host) = (None, None);
+    for record in bytes.chunks_exact(5) {
+        let value = i32::from_ne_bytes([record[1], record[2], record[3], record[4]]);
+        match record[0] {
+            b'I' => inside = Some(value as u32),
+            b'H' => host = Some(value),
+            _ => {}
+        }
+    }
+    match (inside, host) {
+        (Some(inside), Some(host)) => Ok((inside, host)),
+        _ => Err(io::Error::other("the process did not report its pid")),
+    }
+}
+
+fn last_capability() -> u32 {
+    static LAST: OnceLock<u32> = OnceLock::new();
+    *LAST.get_or_init(|| {
+        fs::read_to_string("/proc/sys/kernel/cap_last_cap").ok().and_then(|s| s.trim().parse().ok()).unwrap_or(40)
+    })
+}
+
+/// Passes each line of a child's stderr to ours, with a prefix.
+pub fn forward_lines(stream: impl tokio::io::AsyncRead + Unpin + Send + 'static, prefix: String) {
+    tokio::spawn(async move {
+        let mut lines = tokio::io::BufReader::new(stream).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            eprintln!("{prefix}{line}");
+        }
+    });
+}
+
+/// Moves the calling process into a cgroup through its open `cgroup.procs` (no-op for -1).
+/// Async-signal-safe.
+fn join_cgroup(procs: RawFd) -> io::Result<()> {
+    // SAFETY: `write(2)` of a static byte to a descriptor the caller keeps open.
+    if procs >= 0 && unsafe { libc::write(procs, b"0".as_ptr().cast(), 1) } != 1 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// What the supervisor of a new process needs, as raw descriptors (it runs between fork and
+/// exec, where only async-signal-safe calls are allowed: no allocation, no locks).
+struct Join {
+    cgroup: RawFd,
+    /// In the order to join them; -1 for a namespace not to join.
+    namespaces: [RawFd; 6],
+    cwd: RawFd,
+    user: User,
+    controlling_tty: bool,
+    report: RawFd,
+    last_cap: u32,
+}
+
+#[repr(C)]
+struct CapHeader {
+    version: u32,
+    pid: i32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct CapData {
+    effective: u32,
+    permitted: u32,
+    inheritable: u32,
+}
+
+impl Join {
+    /// Runs in the forked child: joins the cgroup and the namespaces, then forks the process
+    /// itself (which returns, to be exec'd) and supervises it (never returns).
+    ///
+    /// SAFETY: only between fork and exec.
+    unsafe fn enter(&self) -> io::Result<()> {
+        join_cgroup(self.cgroup)?;
+        for fd in self.namespaces {
+            if fd >= 0 && libc::setns(fd, 0) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+        }
+        libc::signal(libc::SIGCHLD, libc::SIG_DFL);
+        // The raw system call: glibc's fork() runs atfork handlers that may wait on locks
+        // held by threads that do not exist in this child.
+        let none: libc::c_long = 0;
+        let pid = libc::syscall(libc::SYS_clone, libc::SIGCHLD as libc::c_long, none, none, none, none);
+        if pid < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        if pid > 0 {
+            self.supervise(pid as libc::pid_t);
+        }
+        self.become_process()
+    }
+
+    /// The process, inside the PID namespace: working directory, session, user, capabilities.
+    unsafe fn become_process(&self) -> io::Result<()> {
+        let check = |result: libc::c_int| if result < 0 { Err(io::Error::last_os_error()) } else { Ok(()) };
+        check(libc::fchdir(self.cwd))?;
+        check(libc::setsid())?;
+        if self.controlling_tty {
+            check(libc::ioctl(0, libc::TIOCSCTTY, 0))?;
+        }
+        match self.user {
+            User::User => {
+                check(libc::setresgid(USER_ID, USER_ID, USER_ID))?;
+                check(libc::setresuid(USER_ID, USER_ID, USER_ID))?;
+                // The same host uid as before, so no capability goes on its own: drop them all.
+                self.set_capabilities(0)?;
+            }
+            User::Root => {
+                for cap in 0..=self.last_cap {
+                    if ROOT_CAPS & (1 << cap) == 0 {
+                        let zero: libc::c_ulong = 0;
+                        check(libc::prctl(libc::PR_CAPBSET_DROP, libc::c_ulong::from(cap), zero, zero, zero))?;
+                    }
+                }
+                self.set_capabilities(ROOT_CAPS)?;
+            }
+        }
+        self.report(b'I', libc::getpid());
+        Ok(())
+    }
+
+    unsafe fn set_capabilities(&self, caps: u64) -> io::Result<()> {
+        let mut header = CapHeader { version: 0x2008_0522, pid: 0 };
+        let word = |shift: u32| (caps >> shift) as u32;
+        let data = [
+            CapData { effective: word(0), permitted: word(0), inheritable: 0 },
+            CapData { effective: word(32), permitted: word(32), inheritable: 0 },
+        ];
+        if libc::syscall(libc::SYS_capset, &mut header as *mut CapHeader, data.as_ptr()) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
+    /// The supervisor: reports the process's host pid, lets go of every descriptor (so only
+    /// the process holds its pipes), waits, and ends the way the process ended.
+    unsafe fn supervise(&self, pid: libc::pid_t) -> ! {
+        self.report(b'H', pid);
+        let (first, last, flags): (libc::c_long, libc::c_long, libc::c_long) = (0, libc::c_uint::MAX.into(), 0);
+        if libc::syscall(libc::SYS_close_range, first, last, flags) != 0 {
+            for fd in 0..1024 {
+                libc::close(fd);
+            }
+        }
+        let mut status = 0;
+        while libc::waitpid(pid, &mut status, 0) != pid {
+            if *libc::__errno_location() != libc::EINTR {
+                libc::_exit(127);
+            }
+        }
+        if libc::WIFSIGNALED(status) {
+            let signal = libc::WTERMSIG(status);
+            let no_core = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+            libc::setrlimit(libc::RLIMIT_CORE, &no_core);
+            libc::signal(signal, libc::SIG_DFL);
+            let mut set = std::mem::zeroed::<libc::sigset_t>();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, signal);
+            libc::sigprocmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+            libc::kill(libc::getpid(), signal);
+            libc::_exit(128 + signal);
+        }
+        libc::_exit(libc::WEXITSTATUS(status))
+    }
+
+    unsafe fn report(&self, tag: u8, pid: libc::pid_t) {
+        let mut record = [tag, 0, 0, 0, 0];
+        record[1..].copy_from_slice(&pid.to_ne_bytes());
+        libc::write(self.report, record.as_ptr().cast(), record.len());
+    }
+}
+
+/// How a jail's processes are frozen.
+enum Freezer {
+    /// A cgroup v1 freezer folder.
+    V1(Cgroup),
+    /// A cgroup v2 folder.
+    V2(Cgroup),
+    /// No cgroup: `SIGSTOP`/`SIGCONT` to every process of the PID namespace.
+    Signals,
+}
+
+struct Cgroup {
+    dir: PathBuf,
+    /// Its `cgroup.procs`, open for writing: processes join by writing "0" to it.
+    procs: File,
+}
+
+/// Where the cgroups of our jails go, found once: (v1?, `.../e2b-local/<our pid>`). The
+/// folders that servers which are gone left behind are removed on the way.
+fn cgroup_parent() -> Option<&'static (bool, PathBuf)> {
+    static PARENT: OnceLock<Option<(bool, PathBuf)>> = OnceLock::new();
+    PARENT
+        .get_or_init(|| {
+            let mountinfo = fs::read_to_string("/proc/self/mountinfo").ok()?;
+            let own = fs::read_to_string("/proc/self/cgroup").ok()?;
+            let found = cgroup_dir(&mountinfo, &own, true).map(|dir| (true, dir));
+            let (v1, dir) = found.or_else(|| cgroup_dir(&mountinfo, &own, false).map(|dir| (false, dir)))?;
+            remove_stale_cgroups(&dir);
+            Some((v1, dir.join(std::process::id().to_string())))
+        })
+        .as_ref()
+}
+
+/// Removes `<dir>/<pid>/*` of servers no longer running (a killed server cannot clean up).
+fn remove_stale_cgroups(dir: &Path) {
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|name| name.parse::<i32>().ok()) else { continue };
+        // SAFETY: `kill` with signal 0 only checks that the process exists.
+        let gone = unsafe { libc::kill(pid, 0) } != 0 && io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+        if gone {
+            for jail in fs::read_dir(entry.path()).into_iter().flatten().flatten() {
+                let _ = fs::remove_dir(jail.path());
+            }
+            let _ = fs::remove_dir(entry.path());
+        }
+    }
+}
+
+/// The folder of our own cgroup in the v1 freezer hierarchy (`v1`) or in the v2 hierarchy,
+/// plus `e2b-local`, from `/proc/self/mountinfo` and `/proc/self/cgroup`.
+fn cgroup_dir(mountinfo: &str, own_cgroups: &str, v1: bool) -> Option<PathBuf> {
+    let own = own_cgroups.lines().find_map(|line| {
+        let mut parts = line.splitn(3, ':');
+        let (_, controllers, path) = (parts.next()?, parts.next()?, parts.next()?);
+        let wanted = if v1 { controllers.split(',').any(|c| c == "freezer") } else { controllers.is_empty() };
+        wanted.then_some(path)
+    })?;
+    mountinfo.lines().find_map(|line| {
+        let (mount, rest) = line.split_once(" - ")?;
+        let mut fstype_and_options = rest.split(' ');
+        let fstype = fstype_and_options.next()?;
+        let options = fstype_and_options.nth(1).unwrap_or("");
+        let fields: Vec<&str> = mount.split(' ').collect();
+        let (root, point) = (*fields.get(3)?, *fields.get(4)?);
+        let matches =
+            if v1 { fstype == "cgroup" && options.split(',').any(|o| o == "freezer") } else { fstype == "cgroup2" };
+        if !matches {
+            return None;
+        }
+        let relative = own.strip_prefix(root.trim_end_matches('/')).unwrap_or(own);
+        Some(Path::new(point).join(relative.trim_start_matches('/')).join("e2b-local"))
+    })
+}
+
+impl Freezer {
+    /// A new cgroup for the jail of sandbox `id`, or signals when none can be made.
+    fn create(id: &str) -> Freezer {
+        let Some((v1, parent)) = cgroup_parent() else { return Freezer::Signals };
+        let dir = parent.join(id);
+        let made = fs::create_dir_all(&dir).and_then(|()| {
+            let procs = fs::OpenOptions::new().write(true).open(dir.join("cgroup.procs"))?;
+            Ok(Cgroup { dir: dir.clone(), procs })
+        });
+        match made {
+            Ok(cgroup) if *v1 => Freezer::V1(cgroup),
+            Ok(cgroup) => Freezer::V2(cgroup),
+            Err(e) => {
+                static WARNED: AtomicBool = AtomicBool::new(false);
+                if !WARNED.swap(true, Ordering::Relaxed) {
+                    eprintln!("e2b-local: no cgroup for pausing ({}: {e}); pausing uses SIGSTOP", dir.display());
+                }
+                Freezer::Signals
+            }
+        }
+    }
+
+    fn procs_fd(&self) -> RawFd {
+        match self {
+            Freezer::V1(cgroup) | Freezer::V2(cgroup) => cgroup.procs.as_raw_fd(),
+            Freezer::Signals => -1,
+        }
+    }
+
+    fn dir(&self) -> Option<&Path> {
+        match self {
+            Freezer::V1(cgroup) | Freezer::V2(cgroup) => Some(&cgroup.dir),
+            Freezer::Signals => None,
+        }
+    }
+
+    /// Freezes or thaws, and waits until the kernel is done. `namespace` names the PID
+    /// namespace whose processes the signal fallback stops or continues.
+    fn set_frozen(&self, frozen: bool, namespace: &std::ffi::OsStr) -> io::Result<()> {
+        // The file to write, the value, and the file that says (by containing `done`) when
+        // the kernel has finished.
+        let (file, value, state_file, done) = match self {
+            Freezer::V1(_) if frozen => ("freezer.state", "FROZEN", "freezer.state", "FROZEN"),
+            Freezer::V1(_) => ("freezer.state", "THAWED", "freezer.state", "THAWED"),
+            Freezer::V2(_) if frozen => ("cgroup.freeze", "1", "cgroup.events", "frozen 1"),
+            Freezer::V2(_) => ("cgroup.freeze", "0", "cgroup.events", "frozen 0"),
+            Freezer::Signals => {
+                signal_namespace(namespace, if frozen { libc::SIGSTOP } else { libc::SIGCONT });
+                return Ok(());
+            }
+        };
+        let dir = self.dir().expect("a cgroup freezer has a folder");
+        fs::write(dir.join(file), value)?;
+        let start = Instant::now();
+        loop {
+            if fs::read_to_string(dir.join(state_file))?.contains(done) {
+                return Ok(());
+            }
+            if start.elapsed() > FREEZE_WAIT {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!("{} did not become {value}", dir.display()),
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
+
+/// Sends `signal` to every process of the PID namespace `namespace` (a `pid:[inode]` link),
+/// until no new one shows up (a process may fork while we go).
+fn signal_namespace(namespace: &std::ffi::OsStr, signal: libc::c_int) {
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..10 {
+        let mut new = false;
+        for entry in fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else { continue };
+            let in_namespace =
+                fs::read_link(entry.path().join("ns/pid")).is_ok_and(|link| link.as_os_str() == namespace);
+            if in_namespace && seen.insert(pid) {
+                new = true;
+                // SAFETY: plain `kill(2)`.
+                unsafe { libc::kill(pid, signal) };
+            }
+        }
+        if !new {
+            return;
+        }
+    }
+}
+
+/// Removes a jail's cgroup once its last process is gone (they leave as they are reaped).
+fn remove_cgroup(dir: &Path) {
+    for _ in 0..200 {
+        match fs::remove_dir(dir) {
+            Ok(()) => return,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return,
+            Err(_) => std::thread::sleep(Duration::from_millis(25)),
+        }
+    }
+    eprintln!("e2b-local: could not remove cgroup {}", dir.display());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+
+    #[test]
+    fn finds_the_cgroup_folders() {
+        let mountinfo = "\
+30 24 0:26 / /sys/fs/cgroup/unified rw,nosuid - cgroup2 cgroup2 rw
+35 24 0:31 / /sys/fs/cgroup/freezer rw,nosuid - cgroup cgroup rw,freezer
+36 24 0:32 /docker/abc /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory";
+        let own = "6:freezer:/user/job\n4:memory:/docker/abc\n0::/session";
+        assert_eq!(cgroup_dir(mountinfo, own, true).unwrap(), Path::new("/sys/fs/cgroup/freezer/user/job/e2b-local"));
+        assert_eq!(cgroup_dir(mountinfo, own, false).unwrap(), Path::new("/sys/fs/cgroup/unified/session/e2b-local"));
+        let v2_only = "29 23 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw";
+        assert_eq!(cgroup_dir(v2_only, "0::/", false).unwrap(), Path::new("/sys/fs/cgroup/e2b-local"));
+        assert!(cgroup_dir(v2_only, "0::/", true).is_none());
+    }
+
+    #[test]
+    fn the_user_replaces_uid_1000_in_passwd() {
+        let host =
+            "root:x:0:0:root:/root:/bin/bash\ndev:x:1000:1000::/home/dev:/bin/sh\nuser:x:1001:1001::/x:/bin/sh\n";
+        assert_eq!(
+            replace_entry(host, "user:x:1000:1000:user:/home/user:/bin/bash"),
+            "root:x:0:0:root:/root:/bin/bash\nuser:x:1000:1000:user:/home/user:/bin/bash\n"
+        );
+    }
+
+    /// A jail over a fresh `fs/`, or `None` (with a note) where jails cannot run.
+    async fn machine() -> Option<(tempfile::TempDir, Arc<Machine>)> {
+        if let Err(e) = availability() {
+            eprintln!("skipped: {e}");
+            return None;
+        }
+        static COUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("fs/home/user")).unwrap();
+        let id = format!("test{}", COUNT.fetch_add(1, Ordering::Relaxed));
+        let files = vec![("/run/e2b-local/hello.txt", &b"hello"[..])];
+        let machine = Arc::new(Machine::new(&id, dir.path().join("fs"), files));
+        Some((dir, machine))
+    }
+
+    async fn run(jail: &Jail, user: User, script: &str) -> (std::process::Output, u32) {
+        let cwd = jail.open_dir("/home/user").unwrap();
+        let mut command = Command::new("/bin/sh");
+        command.args(["-c", script]).env_clear().env("PATH", DEFAULT_PATH);
+        command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let spawned = jail.spawn(&mut command, user, &cwd, false).unwrap();
+        (spawned.child.wait_with_output().await.unwrap(), spawned.pid)
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn processes_see_the_sandbox_and_end_exactly() {
+        let Some((dir, machine)) = machine().await else { return };
+        fs::write(dir.path().join("fs/home/user/a.txt"), "from the files API").unwrap();
+        let jail = machine.jail().await.unwrap();
+
+        let script = "cat a.txt; echo; pwd; id -un; cat /run/e2b-local/hello.txt; echo; echo made > /tmp/b.txt";
+        let (output, pid) = run(&jail, User::User, script).await;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(stdout, "from the files API\n/home/user\nuser\nhello\n", "{output:?}");
+        assert!(output.status.success());
+        assert!(pid > 1, "a pid inside the jail: {pid}");
+        assert_eq!(fs::read_to_string(dir.path().join("fs/tmp/b.txt")).unwrap(), "made\n");
+
+        // The supervisor ends the way the process did.
+        assert_eq!(run(&jail, User::User, "exit 7").await.0.status.code(), Some(7));
+        assert_eq!(run(&jail, User::User, "kill -TERM $$").await.0.status.signal(), Some(libc::SIGTERM));
+        if server_is_root() {
+            let (output, _) =
+                run(&jail, User::Root, "id -u; mount -t tmpfs none /usr 2>/dev/null || echo denied").await;
+            assert_eq!(String::from_utf8_lossy(&output.stdout), "0\ndenied\n");
+        }
+        tokio::task::spawn_blocking(move || machine.end()).await.unwrap();
+        assert!(jail.has_exited());
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn pausing_freezes_processes_and_resuming_continues_them() {
+        let Some((dir, machine)) = machine().await else { return };
+        let jail = machine.jail().await.unwrap();
+        let cwd = jail.open_dir("/").unwrap();
+        let mut command = Command::new("/bin/sh");
+        command
+            .args(["-c", "i=0; while :; do i=$((i+1)); echo $i > /tmp/n.new; mv /tmp/n.new /tmp/n; sleep 0.02; done"]);
+        command.env_clear().env("PATH", DEFAULT_PATH).stdin(Stdio::null());
+        let mut counter = jail.spawn(&mut command, User::User, &cwd, false).unwrap();
+        let count = || fs::read_to_string(dir.path().join("fs/tmp/n")).ok().and_then(|n| n.trim().parse::<u64>().ok());
+        tokio::time::sleep(Duration::from_millis(300)).await;
+
+        let paused = machine.clone();
+        tokio::task::spawn_blocking(move || paused.follow(|| true)).await.unwrap();
+        let frozen_at = count().unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(count(), Some(frozen_at), "no progress while paused");
+        assert!(machine.jail().await.is_err(), "nothing starts in a paused sandbox");
+
+        let resumed = machine.clone();
+        tokio::task::spawn_blocking(move || resumed.follow(|| false)).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let after = count().unwrap();
+        assert!(after > frozen_at && after < frozen_at + 100, "continued from {frozen_at}: {after}");
+
+        tokio::task::spawn_blocking(move || machine.end()).await.unwrap();
+        assert_eq!(counter.child.wait().await.unwrap().signal(), Some(libc::SIGKILL));
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn paused_time_does_not_count() {
+        let (paused_tx, paused) = watch::channel(false);
+        let start = tokio::time::Instant::now();
+        let sleeper = tokio::spawn(sleep_running(Duration::from_millis(200), paused));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        paused_tx.send_replace(true);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(!sleeper.is_finished());
+        paused_tx.send_replace(false);
+        sleeper.await.unwrap();
+        assert!(start.elapsed() >= Duration::from_millis(500));
+    }
+}

@@ -1,0 +1,253 @@
+"""The official code-interpreter SDK (e2b-code-interpreter==2.11.5) against e2b-local's port
+49999: running code in Python kernels inside the sandbox, contexts, and the wire details of
+`/execute` (framing, keepalives, error statuses) checked with raw HTTP."""
+
+import json
+import socket
+import threading
+import time
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+
+from e2b_code_interpreter import (
+    InvalidArgumentException,
+    NotFoundException,
+    Sandbox,
+    SandboxException,
+)
+
+
+@pytest.fixture
+def ci(server):
+    sbx = Sandbox.create()
+    yield sbx
+    sbx.kill()
+
+
+def ci_headers(sandbox, token=True):
+    headers = {"E2b-Sandbox-Id": sandbox.sandbox_id, "E2b-Sandbox-Port": "49999"}
+    if token:
+        headers["X-Access-Token"] = sandbox._envd_access_token
+    return headers
+
+
+def raw_execute(server, sandbox, body, host=None, stop_after=None):
+    """POST /execute over a plain socket: (status line, headers, [chunk, ...]). Each chunk of
+    the chunked body is kept as sent. With `stop_after`, the connection is closed after that
+    many chunks."""
+    url = urlparse(server.sandbox_url)
+    data = json.dumps(body).encode()
+    headers = {"Host": host or url.netloc, "Content-Type": "application/json", "Content-Length": str(len(data))}
+    if host is None:
+        headers.update(ci_headers(sandbox))
+    else:
+        headers["X-Access-Token"] = sandbox._envd_access_token
+    request = "POST /execute HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+    sock = socket.create_connection((url.hostname, url.port), timeout=30)
+    sock.sendall(request.encode() + data)
+    reader = sock.makefile("rb")
+    status = reader.readline().decode().strip()
+    head = {}
+    while (line := reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode().partition(":")
+        head[name.strip().lower()] = value.strip()
+    chunks = []
+    while stop_after is None or len(chunks) < stop_after:
+        size = int(reader.readline().split(b";")[0], 16)
+        if size == 0:
+            break
+        chunks.append(reader.read(size).decode())
+        reader.readline()
+    sock.close()
+    return status, head, chunks
+
+
+# ---- Running code ----
+
+
+def test_stdout_and_result(ci):
+    execution = ci.run_code("print('hello')\n1 + 1")
+    assert execution.logs.stdout == ["hello\n"]
+    assert execution.logs.stderr == []
+    assert execution.text == "2"
+    assert execution.error is None
+    assert execution.execution_count == 1
+
+
+def test_errors_are_in_the_execution(ci):
+    execution = ci.run_code("1 / 0")
+    assert execution.error.name == "ZeroDivisionError"
+    assert execution.error.value == "division by zero"
+    assert "ZeroDivisionError" in execution.error.traceback and "----> 1 1 / 0" in execution.error.traceback
+
+
+def test_state_is_kept_between_runs(ci):
+    ci.run_code("x = 41")
+    assert ci.run_code("x + 1").text == "42"
+
+
+def test_env_vars_for_one_run(server):
+    sandbox = Sandbox.create(envs={"SANDBOX_VAR": "sbx"})
+    try:
+        code = "import os; print(os.environ.get('FOO')); os.environ.get('SANDBOX_VAR')"
+        execution = sandbox.run_code(code, envs={"FOO": "bar"})
+        assert (execution.logs.stdout, execution.text) == (["bar\n"], "sbx")
+        assert sandbox.run_code(code).logs.stdout == ["None\n"]
+    finally:
+        sandbox.kill()
+
+
+def test_callbacks(ci):
+    stdout, stderr, results, errors = [], [], [], []
+    ci.run_code(
+        "import sys; print('out'); sys.stderr.write('err\\n'); display(7); 8",
+        on_stdout=stdout.append,
+        on_stderr=stderr.append,
+        on_result=results.append,
+        on_error=errors.append,
+    )
+    assert [m.line for m in stdout] == ["out\n"] and [m.line for m in stderr] == ["err\n"]
+    assert all(isinstance(m.timestamp, str) and m.timestamp.endswith("+00:00") for m in stdout)
+    assert [(r.text, r.is_main_result) for r in results] == [("7", False), ("8", True)]
+    ci.run_code("raise ValueError('boom')", on_error=errors.append)
+    assert [(e.name, e.value) for e in errors] == [("ValueError", "boom")]
+
+
+def test_code_sees_the_sandbox_files(ci):
+    ci.files.write("/home/user/data.txt", "from the files API")
+    assert ci.run_code("open('data.txt').read()").text == "from the files API"
+    ci.run_code("open('/tmp/made.txt', 'w').write('by code')")
+    assert ci.files.read("/tmp/made.txt") == "by code"
+    assert ci.run_code("import os; os.getcwd()").text == "/home/user"
+
+
+def test_language_python_is_the_default_context(ci):
+    ci.run_code("shared = 1")
+    assert ci.run_code("shared", language=" Python ").text == "1"
+
+
+def test_a_language_without_a_kernel(ci):
+    with pytest.raises(SandboxException, match='500 Internal Server Error: Failed to create context: .*No such kernel named r'):
+        ci.run_code("1", language="r")
+
+
+# ---- Contexts ----
+
+
+def test_contexts(ci):
+    ci.run_code("where = 'default'")
+    context = ci.create_code_context(cwd="/tmp")
+    assert (context.language, context.cwd) == ("python", "/tmp")
+    assert len(context.id) == 36
+    listed = ci.list_code_contexts()
+    assert listed[0].language == "python" and listed[0].cwd == "/home/user"
+    assert context.id in [c.id for c in listed]
+
+    assert ci.run_code("import os; where = os.getcwd(); where", context=context).text == "/tmp"
+    assert ci.run_code("where").text == "default"
+    assert ci.run_code("where", context=context).execution_count == 2
+
+    ci.restart_code_context(context)
+    restarted = ci.run_code("where", context=context)
+    assert restarted.error.name == "NameError" and restarted.execution_count == 1
+
+    ci.remove_code_context(context)
+    assert context.id not in [c.id for c in ci.list_code_contexts()]
+    with pytest.raises(NotFoundException, match=f"Context {context.id} not found"):
+        ci.run_code("1", context=context)
+    with pytest.raises(NotFoundException):
+        ci.restart_code_context(context.id)
+
+
+def test_context_errors(ci):
+    with pytest.raises(InvalidArgumentException):
+        ci.run_code("1", language="python", context=ci.create_code_context())
+    with pytest.raises(SandboxException, match="Failed to set working directory"):
+        ci.create_code_context(cwd="/does/not/exist")
+
+
+# ---- The wire ----
+
+
+def test_execute_framing(server, ci):
+    status, head, chunks = raw_execute(server, ci, {"code": "print('é')\n1 + 1"})
+    assert status == "HTTP/1.1 200 OK"
+    assert "content-type" not in head and head["transfer-encoding"] == "chunked"
+    assert all(chunk.endswith("\n") and chunk.count("\n") == 1 for chunk in chunks), chunks
+    assert chunks[0] == '{"type": "number_of_executions", "execution_count": 1}\n'
+    assert chunks[1].startswith('{"type": "stdout", "text": "\\u00e9\\n", "timestamp": "')
+    assert chunks[2] == '{"type": "result", "text": "2", "extra": {}, "is_main_result": true}\n'
+    assert chunks[3] == '{"type": "end_of_execution"}\n'
+
+
+def test_both_host_forms_route(server, ci):
+    status, _, chunks = raw_execute(server, ci, {"code": "3"}, host=f"49999-{ci.sandbox_id}.e2b.app")
+    assert status == "HTTP/1.1 200 OK" and '"text": "3"' in chunks[1]
+
+
+def test_keepalive_after_five_seconds_of_silence(server, ci):
+    _, _, chunks = raw_execute(server, ci, {"code": "import time; time.sleep(6); print('done')"})
+    assert chunks[1] == '{"type": "keepalive"}\n'
+    assert '"text": "done\\n"' in chunks[2] and chunks[-1] == '{"type": "end_of_execution"}\n'
+
+
+def test_error_statuses(server, ci):
+    url = f"{server.sandbox_url}/execute"
+    both = httpx.post(url, json={"code": "1", "context_id": "c", "language": "python"}, headers=ci_headers(ci))
+    assert (both.status_code, both.headers["content-type"], both.text) == (
+        400,
+        "text/plain; charset=utf-8",
+        "Only one of context_id or language can be provided",
+    )
+    unknown = httpx.post(url, json={"code": "1", "context_id": "does-not-exist"}, headers=ci_headers(ci))
+    assert (unknown.status_code, unknown.text) == (404, "Context does-not-exist not found")
+    invalid = httpx.post(url, json={"language": "python"}, headers=ci_headers(ci))
+    assert invalid.status_code == 422
+    assert invalid.json() == {
+        "detail": [{"type": "missing", "loc": ["body", "code"], "msg": "Field required", "input": {"language": "python"}}]
+    }
+    assert httpx.post(url, json={"code": "1"}, headers=ci_headers(ci, token=False)).status_code == 401
+    health = httpx.get(f"{server.sandbox_url}/health", headers=ci_headers(ci, token=False))
+    assert (health.status_code, health.json()) == (200, "OK")
+    contexts = f"{server.sandbox_url}/contexts"
+    for method, path in [("POST", "/does-not-exist/restart"), ("DELETE", "/does-not-exist")]:
+        response = httpx.request(method, contexts + path, headers=ci_headers(ci, token=False))
+        assert (response.status_code, response.text) == (404, "Context does-not-exist not found")
+    created = httpx.post(contexts, json={}, headers=ci_headers(ci, token=False)).json()
+    for method, path in [("POST", f"/{created['id']}/restart"), ("DELETE", f"/{created['id']}")]:
+        response = httpx.request(method, contexts + path, headers=ci_headers(ci, token=False))
+        assert (response.status_code, response.text) == (200, "null")
+
+
+def test_a_client_that_goes_away_does_not_hang_the_next_run(server, ci):
+    ci.run_code("kept = 'state'")
+    _, _, chunks = raw_execute(server, ci, {"code": "import time; time.sleep(30)"}, stop_after=1)
+    assert chunks == ['{"type": "number_of_executions", "execution_count": 2}\n']
+    started = time.monotonic()
+    after = ci.run_code("1 + 3", timeout=20)
+    assert after.text == "4" and after.error is None
+    assert time.monotonic() - started < 10
+    assert ci.run_code("kept").text == "state", "the kernel was interrupted, not restarted"
+
+
+def test_runs_on_one_context_are_serialised(ci):
+    results = {}
+
+    def run(name, code):
+        results[name] = ci.run_code(code)
+
+    first = threading.Thread(target=run, args=("first", "import time; time.sleep(1); order = ['first']"))
+    first.start()
+    time.sleep(0.3)
+    run("second", "order.append('second'); order")
+    first.join()
+    assert results["second"].text == "['first', 'second']"
+
+
+def test_pause_keeps_the_kernel(ci):
+    ci.run_code("survivor = 7")
+    assert ci.pause()
+    ci.connect()
+    assert ci.run_code("survivor").text == "7"
