@@ -393,7 +393,8 @@ fn metadata_filter(metadata: &BTreeMap<String, String>) -> String {
     metadata.iter().map(|(k, v)| format!("{}={}", twice(k), twice(v))).collect::<Vec<_>>().join("&")
 }
 
-fn check_idempotency_key(key: &str) -> Result<&str> {
+/// `key` if it is a valid `Idempotency-Key`: 1 to 255 characters of `[a-z0-9-]`.
+pub(crate) fn check_idempotency_key(key: &str) -> Result<&str> {
     let valid = (1..=255).contains(&key.len())
         && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if valid {

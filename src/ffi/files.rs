@@ -633,8 +633,8 @@ pub unsafe extern "C" fn e2b_files_get_info(
 
 /// Creates the directory `path` and missing parents. `*created_out`
 /// (optional) is false if it already existed, which is not an error.
-/// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (a file is in the
-/// way); SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+/// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (`path` is a file);
+/// API (a file where a parent should be); SANDBOX_GONE; TIMEOUT, NETWORK, TLS.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_files_make_dir(
     sandbox: *const e2b_sandbox,

@@ -256,7 +256,9 @@ pub unsafe extern "C" fn e2b_sandbox_options_set_idempotency_key(
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     update(options, err_out, |o| {
-        o.idempotency_key = Some(arg_str(key, "key")?.to_owned());
+        let key = arg_str(key, "key")?;
+        crate::api::check_idempotency_key(key)?;
+        o.idempotency_key = Some(key.to_owned());
         Ok(())
     })
 }
@@ -406,7 +408,7 @@ pub unsafe extern "C" fn e2b_sandbox_pause(
 }
 
 /// Sets the sandbox to end `timeout_secs` from now (this can shorten its
-/// life; 0 ends it at once). Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND;
+/// life; 0 ends it now). Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND;
 /// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_set_timeout(

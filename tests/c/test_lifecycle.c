@@ -154,10 +154,12 @@ static void test_sandbox_options(void) {
     EXPECT_STR(e2b_sandbox_info_metadata_get(info, "k"), "v");
     e2b_sandbox_info_free(info);
 
-    /* A bad key is refused before any request. */
-    EXPECT_OK(e2b_sandbox_options_set_idempotency_key(o, "Not Valid", NULL));
+    /* A bad key is refused at once; a key on an insecure sandbox at create. */
+    EXPECT_ERR(e2b_sandbox_options_set_idempotency_key(o, "Not Valid", &err), E2B_ERR_INVALID_ARGUMENT, err,
+               "idempotency key");
+    EXPECT_OK(e2b_sandbox_options_set_secure(o, false, NULL));
     e2b_sandbox *none = (e2b_sandbox *)(uintptr_t)0x1;
-    EXPECT_ERR(e2b_sandbox_create(client, o, &none, &err), E2B_ERR_INVALID_ARGUMENT, err, "idempotency key");
+    EXPECT_ERR(e2b_sandbox_create(client, o, &none, &err), E2B_ERR_INVALID_ARGUMENT, err, "secure");
     EXPECT(none == NULL);
 
     EXPECT_OK(e2b_sandbox_kill(first, NULL, NULL));

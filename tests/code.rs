@@ -1,0 +1,133 @@
+//! The code interpreter against a real e2b-local: run_code with output,
+//! results and errors, state across runs, and code contexts.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
+
+use common::Local;
+use e2b::{ErrorKind, ExecutionEvent, RunCodeOptions, SandboxOptions};
+
+fn code_sandbox(local: &Local) -> e2b::Sandbox {
+    local.client.create_sandbox(&SandboxOptions::new("code-interpreter-v1")).unwrap()
+}
+
+#[test]
+fn output_results_and_errors_come_back() {
+    let local = Local::start();
+    let sandbox = code_sandbox(&local);
+    let options = RunCodeOptions::default();
+
+    let printed = sandbox.run_code("print('hello')", &options, None).unwrap();
+    assert_eq!(printed.stdout, ["hello\n"]);
+    assert!(printed.results.is_empty() && printed.error.is_none());
+    assert!(printed.execution_count.is_some());
+
+    let value = sandbox.run_code("1 + 1", &options, None).unwrap();
+    assert_eq!(value.text(), Some("2"));
+    assert!(value.results[0].is_main_result);
+
+    let data = sandbox.run_code("{'a': 1, 'b': [1, 2]}", &options, None).unwrap();
+    assert_eq!(data.results[0].json, Some(serde_json::json!({"a": 1, "b": [1, 2]})));
+
+    let failed = sandbox.run_code("1 / 0", &options, None).unwrap();
+    let error = failed.error.expect("the code's error is part of the result");
+    assert_eq!((error.name.as_str(), error.value.as_str()), ("ZeroDivisionError", "division by zero"));
+    assert!(error.traceback.contains("1 / 0"), "{}", error.traceback);
+
+    let stderr = sandbox.run_code("import sys; sys.stderr.write('warn\\n')", &options, None).unwrap();
+    assert_eq!(stderr.stderr, ["warn\n"]);
+}
+
+#[test]
+fn state_persists_and_env_vars_last_one_run() {
+    let local = Local::start();
+    let sandbox = code_sandbox(&local);
+    let options = RunCodeOptions::default();
+    sandbox.run_code("x = 41", &options, None).unwrap();
+    assert_eq!(sandbox.run_code("x + 1", &options, None).unwrap().text(), Some("42"));
+
+    let with_env = RunCodeOptions { envs: BTreeMap::from([("FOO".into(), "bar".into())]), ..RunCodeOptions::default() };
+    assert_eq!(sandbox.run_code("import os; os.environ['FOO']", &with_env, None).unwrap().text(), Some("bar"));
+    assert_eq!(sandbox.run_code("os.environ.get('FOO')", &options, None).unwrap().text(), None);
+
+    sandbox.files().write("/home/user/data.txt", "from the files API").unwrap();
+    let read = sandbox.run_code("open('/home/user/data.txt').read()", &options, None).unwrap();
+    assert_eq!(read.text(), Some("from the files API"));
+}
+
+#[test]
+fn events_arrive_while_the_code_runs_and_a_callback_can_stop_it() {
+    let local = Local::start();
+    let sandbox = code_sandbox(&local);
+    let started = Instant::now();
+    let mut seen = Vec::new();
+    let mut on_event = |event: ExecutionEvent<'_>| {
+        let label = match event {
+            ExecutionEvent::Stdout(text) => format!("out {}", text.trim()),
+            ExecutionEvent::Stderr(text) => format!("err {}", text.trim()),
+            ExecutionEvent::Result(result) => format!("result {}", result.text.as_deref().unwrap_or("")),
+            ExecutionEvent::Error(error) => format!("error {}", error.name),
+        };
+        seen.push((label, started.elapsed()));
+        ControlFlow::Continue(())
+    };
+    let code = "import time\nfor i in range(3):\n    print(i, flush=True)\n    time.sleep(0.4)\n'end'";
+    sandbox.run_code(code, &RunCodeOptions::default(), Some(&mut on_event)).unwrap();
+    let labels: Vec<_> = seen.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(labels, ["out 0", "out 1", "out 2", "result end"]);
+    assert!(seen[0].1 < Duration::from_millis(900), "the first line came at {:?}", seen[0].1);
+
+    let mut stop = |_: ExecutionEvent<'_>| ControlFlow::Break(());
+    let err = sandbox
+        .run_code(
+            "import time\nwhile True:\n    print('tick', flush=True)\n    time.sleep(0.1)",
+            &RunCodeOptions::default(),
+            Some(&mut stop),
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::CallbackAborted);
+    // The interrupted context still answers.
+    assert_eq!(sandbox.run_code("'still here'", &RunCodeOptions::default(), None).unwrap().text(), Some("still here"));
+}
+
+#[test]
+fn contexts_keep_separate_state() {
+    let local = Local::start();
+    let sandbox = code_sandbox(&local);
+    let context = sandbox.create_code_context(Some("python"), Some("/tmp")).unwrap();
+    assert_eq!((context.language.as_str(), context.cwd.as_str()), ("python", "/tmp"));
+    assert!(sandbox.list_code_contexts().unwrap().iter().any(|c| c.id == context.id));
+
+    let in_context = RunCodeOptions { context_id: Some(context.id.clone()), ..RunCodeOptions::default() };
+    sandbox.run_code("y = 'mine'", &in_context, None).unwrap();
+    assert_eq!(sandbox.run_code("import os; os.getcwd()", &in_context, None).unwrap().text(), Some("/tmp"));
+    let elsewhere = sandbox.run_code("y", &RunCodeOptions::default(), None).unwrap();
+    assert_eq!(elsewhere.error.map(|e| e.name), Some("NameError".to_owned()));
+
+    sandbox.restart_code_context(&context.id).unwrap();
+    let after_restart = sandbox.run_code("y", &in_context, None).unwrap();
+    assert_eq!(after_restart.error.map(|e| e.name), Some("NameError".to_owned()));
+
+    sandbox.remove_code_context(&context.id).unwrap();
+    let err = sandbox.run_code("1", &in_context, None).unwrap_err();
+    assert_eq!((err.kind(), err.status()), (ErrorKind::NotFound, Some(404)), "{err}");
+    assert_eq!(sandbox.remove_code_context(&context.id).unwrap_err().kind(), ErrorKind::NotFound);
+
+    let both = RunCodeOptions { language: Some("python".into()), ..in_context };
+    assert_eq!(sandbox.run_code("1", &both, None).unwrap_err().kind(), ErrorKind::InvalidArgument);
+}
+
+#[test]
+fn a_run_past_its_timeout_fails_as_a_timeout() {
+    let local = Local::start();
+    let sandbox = code_sandbox(&local);
+    let short = RunCodeOptions { timeout: Duration::from_secs(1), ..RunCodeOptions::default() };
+    let started = Instant::now();
+    let err = sandbox.run_code("import time; time.sleep(30)", &short, None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(sandbox.run_code("2 * 21", &RunCodeOptions::default(), None).unwrap().text(), Some("42"));
+}
