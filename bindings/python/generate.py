@@ -1,0 +1,266 @@
+"""Generates src/libe2b/_bindings.py, the ctypes declarations of every
+function, type and constant of include/e2b.h.
+
+Run it after the header changes: ``python bindings/python/generate.py``.
+The tests regenerate the module and fail when the checked-in one differs.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+HEADER = HERE.parents[1] / "include" / "e2b.h"
+MODULE = HERE / "src" / "libe2b" / "_bindings.py"
+
+# The Python name of each C enum and the prefix its members lose.
+ENUMS = {
+    "e2b_error_code": ("ErrorCode", "E2B_ERR_"),
+    "e2b_execution_output": ("ExecutionOutput", "E2B_EXECUTION_"),
+    "e2b_stream": ("Stream", "E2B_STREAM_"),
+    "e2b_file_type": ("FileType", "E2B_FILE_TYPE_"),
+    "e2b_event_type": ("FilesystemEventType", "E2B_EVENT_"),
+    "e2b_sandbox_state": ("SandboxState", "E2B_SANDBOX_"),
+}
+
+# C scalar types, as ctypes types and the Python type a call returns.
+SCALARS = {
+    "void": ("None", "None"),
+    "bool": ("c_bool", "bool"),
+    "int32_t": ("c_int32", "int"),
+    "int64_t": ("c_int64", "int"),
+    "uint16_t": ("c_uint16", "int"),
+    "uint32_t": ("c_uint32", "int"),
+    "uint64_t": ("c_uint64", "int"),
+    "size_t": ("c_size_t", "int"),
+}
+
+
+@dataclass
+class Enum:
+    name: str
+    doc: str
+    members: list[tuple[str, int, str]]
+
+
+@dataclass
+class Function:
+    name: str
+    result: str
+    params: list[tuple[str, str]]
+
+
+@dataclass
+class Header:
+    defines: dict[str, str]
+    enums: list[Enum]
+    typedefs: dict[str, str]
+    opaque: list[str]
+    structs: dict[str, list[tuple[str, str]]]
+    callbacks: dict[str, tuple[str, list[tuple[str, str]]]]
+    functions: list[Function]
+
+
+def preprocess(text: str) -> list[str]:
+    """The lines a C99 compiler sees: conditionals resolved, with
+    __cplusplus undefined and __STDC_VERSION__ 199901L."""
+    lines, stack = [], [True]
+    for line in text.splitlines():
+        directive = line.strip()
+        if directive.startswith("#if"):
+            keyword, _, condition = directive.partition(" ")
+            condition = condition.split("//")[0].strip()
+            if keyword == "#ifdef":
+                value = False
+            elif keyword == "#ifndef":
+                value = True
+            else:
+                expr = condition.replace("defined(__cplusplus)", "0").replace("__STDC_VERSION__", "199901")
+                expr = expr.replace("||", " or ").replace("&&", " and ").replace("L", "")
+                if not re.fullmatch(r"[0-9<>=! ()andor]*", expr):
+                    raise ValueError(f"unsupported condition: {directive}")
+                value = bool(eval(expr))  # only digits, comparisons and and/or
+            stack.append(stack[-1] and value)
+        elif directive.startswith("#else"):
+            stack[-1] = not stack[-1] and stack[-2]
+        elif directive.startswith("#endif"):
+            stack.pop()
+        elif stack[-1]:
+            lines.append(line)
+    return lines
+
+
+def comment_before(lines: list[str], index: int) -> str:
+    """The `//` comment lines just above line `index`, joined."""
+    doc: list[str] = []
+    while index > 0 and lines[index - 1].strip().startswith("//"):
+        index -= 1
+        doc.insert(0, lines[index].strip()[2:].strip())
+    return " ".join(doc)
+
+
+def parse_params(text: str) -> list[tuple[str, str]]:
+    """`type name, type name` as (type, name) pairs; `void` is none."""
+    text = " ".join(text.split())
+    if text in ("", "void"):
+        return []
+    params = []
+    for param in text.split(","):
+        match = re.fullmatch(r"(.*?[\s*])(\w+)", param.strip())
+        if match is None:
+            raise ValueError(f"cannot parse parameter: {param!r}")
+        params.append((normalize(match.group(1)), match.group(2)))
+    return params
+
+
+def normalize(ctype: str) -> str:
+    """A C type without `const` and `struct`, with its stars at the end."""
+    words = [w for w in ctype.replace("*", " ").split() if w not in ("const", "struct")]
+    return " ".join(words) + "*" * ctype.count("*")
+
+
+def parse(text: str) -> Header:
+    lines = preprocess(text)
+    defines = dict(re.findall(r"^#define (E2B_\w+) (.+)$", "\n".join(lines), re.M))
+    enums = []
+    for i, line in enumerate(lines):
+        match = re.match(r"enum (\w+)$", line.strip())
+        if match:
+            members, j = [], i + 1
+            while not lines[j].startswith("};"):
+                member = re.match(r"\s*(E2B_\w+) = (-?\d+),", lines[j])
+                if member:
+                    members.append((member.group(1), int(member.group(2)), comment_before(lines, j)))
+                j += 1
+            enums.append(Enum(match.group(1), comment_before(lines, i), members))
+    code = re.sub(r"//[^\n]*", "", "\n".join(line for line in lines if not line.startswith("#")))
+    code = re.sub(r"/\*.*?\*/", "", code, flags=re.S)
+    code = re.sub(r"enum \w+\s*\{.*?\};", "", code, flags=re.S)
+    structs = {}
+    for name, body in re.findall(r"typedef struct (\w+) \{(.*?)\} \1;", code, re.S):
+        structs[name] = [(p[0], p[1]) for p in parse_params(",".join(f.strip() for f in body.split(";") if f.strip()))]
+    code = re.sub(r"typedef struct (\w+) \{.*?\} \1;", "", code, flags=re.S)
+    header = Header(defines, enums, {}, [], structs, {}, [])
+    for statement in " ".join(code.split()).split(";"):
+        statement = statement.strip()
+        if match := re.fullmatch(r"typedef struct (\w+) \1", statement):
+            header.opaque.append(match.group(1))
+        elif match := re.fullmatch(r"typedef (\w+) (\w+)", statement):
+            header.typedefs[match.group(2)] = match.group(1)
+        elif match := re.fullmatch(r"typedef (.+?)\(\*(\w+)\)\((.*)\)", statement):
+            header.callbacks[match.group(2)] = (normalize(match.group(1)), parse_params(match.group(3)))
+        elif match := re.fullmatch(r"(.+?[\s*])(e2b_\w+)\((.*)\)", statement):
+            header.functions.append(Function(match.group(2), normalize(match.group(1)), parse_params(match.group(3))))
+        elif statement:
+            raise ValueError(f"cannot parse: {statement!r}")
+    return header
+
+
+class Types:
+    """Maps the header's C types to ctypes expressions and Python types."""
+
+    def __init__(self, header: Header) -> None:
+        self.header = header
+
+    def ctype(self, ctype: str) -> str:
+        base, stars = ctype.rstrip("*"), len(ctype) - len(ctype.rstrip("*"))
+        base = self.header.typedefs.get(base, base)
+        if base == "char" and stars == 1:
+            return "c_char_p"
+        if base == "void" and stars == 1:
+            return "c_void_p"
+        if base == "uint8_t" and stars == 1:
+            return "c_void_p"  # bytes in and out: a bytes object passes without a copy
+        if base in self.header.callbacks and stars == 0:
+            return base
+        inner = SCALARS[base][0] if base in SCALARS else base
+        if base not in SCALARS and base not in self.header.opaque and base not in self.header.structs:
+            raise ValueError(f"unknown C type: {ctype}")
+        for _ in range(stars):
+            inner = f"POINTER({inner})"
+        return inner
+
+    def pytype(self, ctype: str) -> str:
+        mapped = self.ctype(ctype)
+        if mapped == "c_char_p":
+            return "bytes | None"
+        if mapped == "c_void_p":
+            return "int | None"
+        if mapped.startswith("POINTER("):
+            return f"ctypes._Pointer[{mapped[8:-1]}]"
+        base = self.header.typedefs.get(ctype, ctype)
+        return SCALARS[base][1]
+
+
+def generate(text: str) -> str:
+    header = parse(text)
+    types = Types(header)
+    out = [
+        '"""ctypes declarations of include/e2b.h. Generated by bindings/python/generate.py: do not edit."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "import ctypes",
+        "import enum",
+        "from ctypes import CFUNCTYPE, POINTER, c_bool, c_char_p, c_int32, c_int64, c_size_t, c_uint16, c_uint32, c_uint64, c_void_p",
+        "from typing import Any, Callable",
+        "",
+        "from ._library import load",
+        "",
+        f"VERSION = {header.defines['E2B_VERSION']}",
+        f"VERSION_NUMBER = {header.defines['E2B_VERSION_NUMBER']}",
+        f"ABI_VERSION = {header.defines['E2B_ABI_VERSION']}",
+    ]
+    for enum in header.enums:
+        if enum.name not in ENUMS:
+            raise ValueError(f"new enum {enum.name}: give it a Python name in ENUMS")
+        name, prefix = ENUMS[enum.name]
+        out += ["", "", f"class {name}(enum.IntEnum):", f'    """{enum.doc}"""', ""]
+        for member, value, doc in enum.members:
+            out.append(f"    {member.removeprefix(prefix).removeprefix('E2B_')} = {value}")
+            if doc:
+                out.append(f'    """{doc}"""')
+    for name in header.opaque:
+        out += ["", "", f"class {name}(ctypes.Structure):", "    pass"]
+    for name, fields in header.structs.items():
+        out += ["", "", f"class {name}(ctypes.Structure):", "    _fields_ = ["]
+        out += [f'        ("{field}", {types.ctype(ctype)}),' for ctype, field in fields]
+        out += ["    ]"]
+    out.append("")
+    for name, (result, params) in header.callbacks.items():
+        args = ", ".join([types.ctype(result)] + [types.ctype(p) for p, _ in params])
+        out += ["", f"{name} = CFUNCTYPE({args})"]
+    out += [
+        "",
+        "_lib = load(ABI_VERSION)",
+        "library_path: str = _lib._name",
+        "",
+        "",
+        "def _declare(name: str, restype: Any, *argtypes: Any) -> Any:",
+        "    try:",
+        "        function = getattr(_lib, name)",
+        "    except AttributeError:",
+        '        raise ImportError(f"libe2b: {library_path} lacks {name}: it is older than include/e2b.h") from None',
+        "    function.restype = restype",
+        "    function.argtypes = argtypes",
+        "    return function",
+        "",
+        "",
+    ]
+    for f in header.functions:
+        signature = f"Callable[[{', '.join('Any' for _ in f.params)}], {types.pytype(f.result)}]"
+        args = ", ".join([f'"{f.name}"', types.ctype(f.result)] + [types.ctype(p) for p, _ in f.params])
+        out.append(f"{f.name}: {signature} = _declare({args})")
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    MODULE.write_text(generate(HEADER.read_text()))
+    print(f"wrote {MODULE}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

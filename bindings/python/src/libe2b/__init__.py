@@ -1,0 +1,86 @@
+"""libe2b: a client for E2B cloud sandboxes, over libe2b's C ABI.
+
+    import libe2b
+
+    client = libe2b.Client()  # E2B_API_KEY etc. from the environment
+    with client.create_sandbox() as sandbox:  # killed when the block ends
+        sandbox.files.write("/home/user/hello.txt", "hi")
+        print(sandbox.commands.run("cat hello.txt").stdout_text)
+
+The shared library is loaded by full path when this package is imported:
+``LIBE2B_PATH`` if set, else the copy bundled at install time, else the
+checkout's ``target/release``. ``library_path`` tells which.
+"""
+
+from . import _bindings
+from ._bindings import ABI_VERSION, ErrorCode, FilesystemEventType, FileType, SandboxState, Stream, library_path
+from ._client import Client, SandboxPaginator
+from ._code import Context, Execution, ExecutionError, Logs, Result
+from ._commands import CommandHandle, CommandResult, Commands, OutputChunk, ProcessInfo
+from ._errors import (
+    AuthenticationException,
+    CommandExitException,
+    ConflictException,
+    FileNotFoundException,
+    InvalidArgumentException,
+    LocalIOException,
+    NetworkException,
+    NotEnoughSpaceException,
+    NotFoundException,
+    PermissionDeniedException,
+    RateLimitException,
+    SandboxException,
+    SandboxNotFoundException,
+    SandboxNotRunningException,
+    TimeoutException,
+)
+from ._files import EntryInfo, FileReader, Filesystem, FilesystemEvent, WatchHandle
+from ._sandbox import Sandbox, SandboxInfo
+
+library_version: str = (_bindings.e2b_version() or b"").decode()
+"""The version of the loaded shared library, e.g. "0.1.0"."""
+
+__all__ = [
+    "ABI_VERSION",
+    "AuthenticationException",
+    "Client",
+    "CommandExitException",
+    "CommandHandle",
+    "CommandResult",
+    "Commands",
+    "ConflictException",
+    "Context",
+    "EntryInfo",
+    "ErrorCode",
+    "Execution",
+    "ExecutionError",
+    "FileNotFoundException",
+    "FileReader",
+    "FileType",
+    "Filesystem",
+    "FilesystemEvent",
+    "FilesystemEventType",
+    "InvalidArgumentException",
+    "LocalIOException",
+    "Logs",
+    "NetworkException",
+    "NotEnoughSpaceException",
+    "NotFoundException",
+    "OutputChunk",
+    "PermissionDeniedException",
+    "ProcessInfo",
+    "RateLimitException",
+    "Result",
+    "Sandbox",
+    "SandboxException",
+    "SandboxInfo",
+    "SandboxNotFoundException",
+    "SandboxNotRunningException",
+    "SandboxPaginator",
+    "SandboxState",
+    "Stream",
+    "TimeoutException",
+    "WatchHandle",
+    "library_path",
+    "library_version",
+]

@@ -1,0 +1,193 @@
+"""The client: settings, a pool of connections, and the control plane."""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterable, Iterator, Mapping
+
+from . import _bindings as b
+from ._bindings import SandboxState
+from ._core import Call, Handle, encode, items, milliseconds, owned, seconds
+from ._sandbox import Sandbox, SandboxInfo
+
+
+class Client(Handle[b.e2b_client]):
+    """Settings plus a pool of connections, for creating and finding sandboxes.
+
+    Every setting left ``None`` comes from the environment, as in the
+    official SDK (``E2B_API_KEY``, ``E2B_DOMAIN``, ``E2B_API_URL``,
+    ``E2B_SANDBOX_URL``, ``E2B_DEBUG``), or else the library's default.
+    Thread-safe: any number of threads may use one client at once.
+    Sandboxes stay valid after their client is closed.
+
+    Args:
+        api_key: the API key.
+        domain: the domain (default "e2b.app").
+        api_url: the control plane's URL (default "https://api.<domain>").
+        sandbox_url: one URL through which every sandbox is reached.
+        headers: extra headers for every control-plane request.
+        debug: debug mode.
+        request_timeout: the deadline of each request in seconds (default
+            60; 0 for none).
+        max_retries: how often a failed control-plane request is retried
+            when that is safe (default 3; 0 for never).
+    """
+
+    _free = b.e2b_client_free
+
+    def __init__(self, api_key: str | None = None, *, domain: str | None = None, api_url: str | None = None,
+                 sandbox_url: str | None = None, headers: Mapping[str, str] | None = None,
+                 debug: bool | None = None, request_timeout: float | None = None,
+                 max_retries: int | None = None) -> None:
+        call = Call()
+        out = ctypes.POINTER(b.e2b_client)()
+        with owned(b.e2b_client_options_new(), b.e2b_client_options_free) as options:
+            for setter, value in (
+                (b.e2b_client_options_set_api_key, api_key),
+                (b.e2b_client_options_set_domain, domain),
+                (b.e2b_client_options_set_api_url, api_url),
+                (b.e2b_client_options_set_sandbox_url, sandbox_url),
+            ):
+                if value is not None:
+                    call.check(setter(options, encode(value), call.err))
+            for name, value in (headers or {}).items():
+                call.check(b.e2b_client_options_add_header(options, encode(name), encode(value), call.err))
+            if debug is not None:
+                call.check(b.e2b_client_options_set_debug(options, debug, call.err))
+            if request_timeout is not None:
+                call.check(b.e2b_client_options_set_request_timeout_ms(options, milliseconds(request_timeout),
+                                                                       call.err))
+            if max_retries is not None:
+                call.check(b.e2b_client_options_set_max_retries(options, max_retries, call.err))
+            call.check(b.e2b_client_new(options, ctypes.byref(out), call.err))
+        super().__init__(out)
+
+    def create_sandbox(self, template: str | None = None, *, timeout: float | None = None,
+                       metadata: Mapping[str, str] | None = None, envs: Mapping[str, str] | None = None,
+                       secure: bool | None = None, allow_internet_access: bool | None = None,
+                       auto_pause: bool | None = None, auto_resume: bool | None = None,
+                       idempotency_key: str | None = None) -> Sandbox:
+        """Creates a sandbox.
+
+        Args:
+            template: the template's name or id (default "base").
+            timeout: how long the sandbox lives, in seconds (default 300);
+                then it is killed, or paused with `auto_pause`.
+            metadata: metadata to find the sandbox by.
+            envs: environment variables for everything run in the sandbox.
+            secure: whether envd requires the sandbox's access token (default true).
+            allow_internet_access: whether the sandbox may reach the internet.
+            auto_pause: pause instead of kill when the timeout passes.
+            auto_resume: let traffic to the paused sandbox resume it.
+            idempotency_key: makes the create safe to retry: the server
+                answers a repeated key with the sandbox it made the first time.
+        """
+        call = Call()
+        out = ctypes.POINTER(b.e2b_sandbox)()
+        with owned(b.e2b_sandbox_options_new(), b.e2b_sandbox_options_free) as options:
+            if template is not None:
+                call.check(b.e2b_sandbox_options_set_template(options, encode(template), call.err))
+            if timeout is not None:
+                call.check(b.e2b_sandbox_options_set_timeout_secs(options, seconds(timeout), call.err))
+            for key, value in (metadata or {}).items():
+                call.check(b.e2b_sandbox_options_set_metadata(options, encode(key), encode(value), call.err))
+            for name, value in (envs or {}).items():
+                call.check(b.e2b_sandbox_options_set_env(options, encode(name), encode(value), call.err))
+            for setter, flag in (
+                (b.e2b_sandbox_options_set_secure, secure),
+                (b.e2b_sandbox_options_set_allow_internet_access, allow_internet_access),
+                (b.e2b_sandbox_options_set_auto_pause, auto_pause),
+                (b.e2b_sandbox_options_set_auto_resume, auto_resume),
+            ):
+                if flag is not None:
+                    call.check(setter(options, flag, call.err))
+            if idempotency_key is not None:
+                call.check(b.e2b_sandbox_options_set_idempotency_key(options, encode(idempotency_key), call.err))
+            call.check(b.e2b_sandbox_create(self._ptr, options, ctypes.byref(out), call.err))
+        return Sandbox(out)
+
+    def connect(self, sandbox_id: str, timeout: float | None = None) -> Sandbox:
+        """Connects to the sandbox `sandbox_id`, resuming it if it is paused
+        (see ``Sandbox.resumed``), and keeps it alive at least `timeout`
+        seconds from now (default 300; a running sandbox's timeout is only
+        ever extended)."""
+        call = Call()
+        out = ctypes.POINTER(b.e2b_sandbox)()
+        resumed = ctypes.c_bool()
+        call.check(b.e2b_sandbox_connect(self._ptr, encode(sandbox_id), seconds(timeout or 0), ctypes.byref(out),
+                                         ctypes.byref(resumed), call.err))
+        return Sandbox(out, resumed.value)
+
+    def resume(self, sandbox_id: str, timeout: float | None = None) -> Sandbox:
+        """Resumes the paused sandbox `sandbox_id` for `timeout` seconds
+        (default 300): ``connect`` under the name E2B's documentation uses."""
+        call = Call()
+        out = ctypes.POINTER(b.e2b_sandbox)()
+        call.check(b.e2b_sandbox_resume(self._ptr, encode(sandbox_id), seconds(timeout or 0), ctypes.byref(out),
+                                        call.err))
+        return Sandbox(out)
+
+    def kill(self, sandbox_id: str) -> bool:
+        """Kills the sandbox `sandbox_id` without connecting to it (which
+        would resume it); ``False`` if it no longer existed."""
+        call = Call()
+        killed = ctypes.c_bool()
+        call.check(b.e2b_sandbox_kill_by_id(self._ptr, encode(sandbox_id), ctypes.byref(killed), call.err))
+        return killed.value
+
+    def get_info(self, sandbox_id: str) -> SandboxInfo:
+        """What the control plane knows of the sandbox `sandbox_id`, without connecting to it."""
+        call = Call()
+        out = ctypes.POINTER(b.e2b_sandbox_info)()
+        call.check(b.e2b_sandbox_get_info_by_id(self._ptr, encode(sandbox_id), ctypes.byref(out), call.err))
+        return SandboxInfo._take(out)
+
+    def list_sandboxes(self, *, state: Iterable[SandboxState] | None = None,
+                       metadata: Mapping[str, str] | None = None, limit: int | None = None,
+                       next_token: str | None = None) -> SandboxPaginator:
+        """The sandboxes in `state` (default: running and paused) whose
+        metadata holds every pair of `metadata`, newest first, `limit` (1 to
+        100) to a page, from `next_token` on. Fetches nothing until used."""
+        return SandboxPaginator(self, list(state or ()), dict(metadata or {}), limit, next_token)
+
+
+class SandboxPaginator:
+    """Sandboxes a page at a time (``Client.list_sandboxes``): call
+    ``next_items()`` while ``has_next``, or iterate over every sandbox."""
+
+    def __init__(self, client: Client, state: list[SandboxState], metadata: dict[str, str], limit: int | None,
+                 next_token: str | None) -> None:
+        self._client = client
+        self._state = state
+        self._metadata = metadata
+        self._limit = limit
+        self.next_token = next_token
+        """The token of the next page; ``None`` before the first and after the last."""
+        self.has_next = True
+        """Whether ``next_items`` has another page to fetch."""
+
+    def next_items(self) -> list[SandboxInfo]:
+        """The next page (empty once there are no more)."""
+        if not self.has_next:
+            return []
+        call = Call()
+        out = ctypes.POINTER(b.e2b_sandbox_page)()
+        with owned(b.e2b_sandbox_query_new(), b.e2b_sandbox_query_free) as query:
+            for state in self._state:
+                call.check(b.e2b_sandbox_query_add_state(query, state, call.err))
+            for key, value in self._metadata.items():
+                call.check(b.e2b_sandbox_query_add_metadata(query, encode(key), encode(value), call.err))
+            if self._limit is not None:
+                call.check(b.e2b_sandbox_query_set_limit(query, self._limit, call.err))
+            if self.next_token is not None:
+                call.check(b.e2b_sandbox_query_set_next_token(query, encode(self.next_token), call.err))
+            call.check(b.e2b_sandbox_list(self._client._ptr, query, ctypes.byref(out), call.err))
+        with owned(out, b.e2b_sandbox_page_free):
+            token = b.e2b_sandbox_page_next_token(out)
+            self.next_token = None if token is None else token.decode()
+            self.has_next = self.next_token is not None
+            return [SandboxInfo._read(info) for info in items(out, b.e2b_sandbox_page_len, b.e2b_sandbox_page_get)]
+
+    def __iter__(self) -> Iterator[SandboxInfo]:
+        while self.has_next:
+            yield from self.next_items()

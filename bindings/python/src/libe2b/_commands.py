@@ -1,0 +1,269 @@
+"""Commands in the sandbox: ``sandbox.commands``."""
+
+from __future__ import annotations
+
+import builtins
+import ctypes
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from . import _bindings as b
+from ._bindings import Stream
+from ._core import (
+    Call,
+    Handle,
+    borrowed_bytes,
+    content,
+    decode,
+    encode,
+    items,
+    milliseconds,
+    owned,
+    pairs,
+    take_bytes,
+)
+from ._errors import CommandExitException
+
+if TYPE_CHECKING:
+    from ._sandbox import Sandbox
+
+OutputCallback = Callable[[bytes], object]
+"""Receives a chunk of output: bytes, not necessarily whole lines or valid UTF-8."""
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """How a command ended. A non-zero exit code is data, not an error:
+    ``check()`` turns it into ``CommandExitException``."""
+
+    exit_code: int
+    """The exit code; -1 when a signal ended the process."""
+    stdout: bytes
+    stderr: bytes
+    error: str | None
+    """envd's description of an abnormal end (e.g. "exit status 1")."""
+    _failure: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def stdout_text(self) -> str:
+        """stdout decoded as UTF-8 (invalid bytes replaced)."""
+        return self.stdout.decode(errors="replace")
+
+    @property
+    def stderr_text(self) -> str:
+        """stderr decoded as UTF-8 (invalid bytes replaced)."""
+        return self.stderr.decode(errors="replace")
+
+    def check(self) -> CommandResult:
+        """Returns the result if the command exited with 0; raises
+        ``CommandExitException`` otherwise."""
+        if self._failure is not None:
+            raise CommandExitException(self._failure, self)
+        return self
+
+    @classmethod
+    def _take(cls, result: ctypes._Pointer[b.e2b_command_result]) -> CommandResult:
+        """The result, converted; frees it."""
+        with owned(result, b.e2b_command_result_free):
+            stdout_len, stderr_len = ctypes.c_size_t(), ctypes.c_size_t()
+            stdout = borrowed_bytes(b.e2b_command_result_stdout(result, ctypes.byref(stdout_len)), stdout_len.value)
+            stderr = borrowed_bytes(b.e2b_command_result_stderr(result, ctypes.byref(stderr_len)), stderr_len.value)
+            err = ctypes.POINTER(b.e2b_error)()
+            failed = b.e2b_command_result_check(result, ctypes.byref(err)) != b.ErrorCode.OK
+            try:
+                failure = (b.e2b_error_message(err) or b"").decode() if failed else None
+            finally:
+                b.e2b_error_free(err)
+            return cls(b.e2b_command_result_exit_code(result), stdout, stderr,
+                       decode(b.e2b_command_result_error(result)), failure)
+
+
+class OutputChunk(NamedTuple):
+    """A chunk of a command's output (``CommandHandle.next_output``)."""
+
+    stream: Stream
+    data: bytes
+
+
+@dataclass(frozen=True)
+class ProcessInfo:
+    """A process running in the sandbox."""
+
+    pid: int
+    cmd: str
+    args: list[str]
+    cwd: str | None
+    tag: str | None
+    envs: dict[str, str]
+    """The environment variables given at start."""
+
+
+def _output(call: Call, on_stdout: OutputCallback | None, on_stderr: OutputCallback | None) -> Any:
+    """The output callbacks as one C callback (NULL if both are ``None``)."""
+    if on_stdout is None and on_stderr is None:
+        return b.e2b_output_cb()
+
+    def forward(stream: int, data: int | None, length: int) -> int:
+        receiver = on_stdout if stream == Stream.STDOUT else on_stderr
+        if receiver is not None:
+            receiver(borrowed_bytes(data, length))
+        return 0
+
+    return call.callback(b.e2b_output_cb, forward)
+
+
+class CommandHandle(Handle[b.e2b_command]):
+    """A command running in the background (``Commands.start``,
+    ``Commands.connect``). Closing the handle (or leaving its ``with``
+    block) stops following the command, which goes on running; ``kill()``
+    ends it. Iterating the handle yields its output until it exits."""
+
+    _free = b.e2b_command_free
+
+    @property
+    def pid(self) -> int:
+        """The process id in the sandbox."""
+        return b.e2b_command_pid(self._ptr)
+
+    def wait(self, *, on_stdout: OutputCallback | None = None,
+             on_stderr: OutputCallback | None = None) -> CommandResult:
+        """Waits for the command to end, passing output not yet taken to the callbacks."""
+        call = Call()
+        out = ctypes.POINTER(b.e2b_command_result)()
+        callback = _output(call, on_stdout, on_stderr)
+        call.check(b.e2b_command_wait(self._ptr, callback, None, ctypes.byref(out), call.err))
+        return CommandResult._take(out)
+
+    def next_output(self, timeout: float) -> OutputChunk | CommandResult | None:
+        """The next output chunk, or the result once the command has exited
+        (then every later call returns it again), or ``None`` if nothing came
+        within `timeout` seconds."""
+        call = Call()
+        stream = ctypes.c_int32()
+        data = b.e2b_bytes()
+        result = ctypes.POINTER(b.e2b_command_result)()
+        call.check(b.e2b_command_next_output(self._ptr, milliseconds(timeout), ctypes.byref(stream),
+                                             ctypes.byref(data), ctypes.byref(result), call.err))
+        if result:
+            return CommandResult._take(result)
+        chunk = take_bytes(data)
+        return OutputChunk(Stream(stream.value), chunk) if stream.value else None
+
+    def __iter__(self) -> Iterator[OutputChunk]:
+        while not isinstance(output := self.next_output(60), CommandResult):
+            if output is not None:
+                yield output
+
+    def send_stdin(self, data: bytes | bytearray | memoryview | str) -> None:
+        """Writes `data` (text as UTF-8) to the command's stdin (started with ``stdin=True``)."""
+        call = Call()
+        data = content(data)
+        call.check(b.e2b_command_send_stdin(self._ptr, data, len(data), call.err))
+
+    def close_stdin(self) -> None:
+        """Closes the command's stdin, so it reads end-of-file."""
+        call = Call()
+        call.check(b.e2b_command_close_stdin(self._ptr, call.err))
+
+    def kill(self) -> bool:
+        """Kills the command; ``False`` if it had already ended."""
+        call = Call()
+        killed = ctypes.c_bool()
+        call.check(b.e2b_command_kill(self._ptr, ctypes.byref(killed), call.err))
+        return killed.value
+
+
+class Commands:
+    """Runs commands in a sandbox (``sandbox.commands``) with ``bash -l -c``.
+
+    ``timeout`` is the process's lifetime in seconds (60 by default, 0 for
+    no limit): it is killed when it passes, and ``TimeoutException`` raised.
+    """
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self._sandbox = sandbox
+
+    @contextmanager
+    def _options(self, call: Call, envs: Mapping[str, str] | None, cwd: str | None, user: str | None,
+                 timeout: float | None, stdin: bool = False) -> Iterator[Any]:
+        with owned(b.e2b_command_options_new(), b.e2b_command_options_free) as options:
+            for name, value in (envs or {}).items():
+                call.check(b.e2b_command_options_set_env(options, encode(name), encode(value), call.err))
+            if cwd is not None:
+                call.check(b.e2b_command_options_set_cwd(options, encode(cwd), call.err))
+            if user is not None:
+                call.check(b.e2b_command_options_set_user(options, encode(user), call.err))
+            if timeout is not None:
+                call.check(b.e2b_command_options_set_timeout_ms(options, milliseconds(timeout), call.err))
+            if stdin:
+                call.check(b.e2b_command_options_set_stdin(options, True, call.err))
+            yield options
+
+    def run(self, cmd: str, *, envs: Mapping[str, str] | None = None, cwd: str | None = None,
+            user: str | None = None, timeout: float | None = None, on_stdout: OutputCallback | None = None,
+            on_stderr: OutputCallback | None = None) -> CommandResult:
+        """Runs `cmd` and waits for it to end, passing output to the
+        callbacks as it arrives. A non-zero exit code is in the result."""
+        call = Call()
+        out = ctypes.POINTER(b.e2b_command_result)()
+        with self._options(call, envs, cwd, user, timeout) as options:
+            callback = _output(call, on_stdout, on_stderr)
+            call.check(b.e2b_commands_run(self._sandbox._ptr, encode(cmd), options, callback, None,
+                                          ctypes.byref(out), call.err))
+        return CommandResult._take(out)
+
+    def start(self, cmd: str, *, envs: Mapping[str, str] | None = None, cwd: str | None = None,
+              user: str | None = None, timeout: float | None = None, stdin: bool = False) -> CommandHandle:
+        """Starts `cmd` in the background and returns at once; with `stdin`
+        its stdin stays open for ``send_stdin``."""
+        call = Call()
+        out = ctypes.POINTER(b.e2b_command)()
+        with self._options(call, envs, cwd, user, timeout, stdin) as options:
+            call.check(b.e2b_commands_start(self._sandbox._ptr, encode(cmd), options, ctypes.byref(out), call.err))
+        return CommandHandle(out)
+
+    def connect(self, pid: int) -> CommandHandle:
+        """Attaches to the running process `pid` to follow its output from now on."""
+        call = Call()
+        out = ctypes.POINTER(b.e2b_command)()
+        call.check(b.e2b_commands_connect(self._sandbox._ptr, pid, ctypes.byref(out), call.err))
+        return CommandHandle(out)
+
+    def list(self) -> builtins.list[ProcessInfo]:
+        """The processes running in the sandbox."""
+        call = Call()
+        out = ctypes.POINTER(b.e2b_process_list)()
+        call.check(b.e2b_commands_list(self._sandbox._ptr, ctypes.byref(out), call.err))
+        with owned(out, b.e2b_process_list_free):
+            return [
+                ProcessInfo(
+                    pid=b.e2b_process_info_pid(info),
+                    cmd=decode(b.e2b_process_info_cmd(info)) or "",
+                    args=[decode(a) or "" for a in items(info, b.e2b_process_info_args_len, b.e2b_process_info_arg)],
+                    cwd=decode(b.e2b_process_info_cwd(info)),
+                    tag=decode(b.e2b_process_info_tag(info)),
+                    envs=pairs(info, b.e2b_process_info_envs_len, b.e2b_process_info_env_name,
+                               b.e2b_process_info_env_value),
+                )
+                for info in items(out, b.e2b_process_list_len, b.e2b_process_list_get)
+            ]
+
+    def kill(self, pid: int) -> bool:
+        """Kills the process `pid`; ``False`` if there was none."""
+        call = Call()
+        killed = ctypes.c_bool()
+        call.check(b.e2b_commands_kill(self._sandbox._ptr, pid, ctypes.byref(killed), call.err))
+        return killed.value
+
+    def send_stdin(self, pid: int, data: bytes | bytearray | memoryview | str) -> None:
+        """Writes `data` (text as UTF-8) to the stdin of process `pid`."""
+        call = Call()
+        data = content(data)
+        call.check(b.e2b_commands_send_stdin(self._sandbox._ptr, pid, data, len(data), call.err))
+
+    def close_stdin(self, pid: int) -> None:
+        """Closes the stdin of process `pid`."""
+        call = Call()
+        call.check(b.e2b_commands_close_stdin(self._sandbox._ptr, pid, call.err))

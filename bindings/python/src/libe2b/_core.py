@@ -1,0 +1,167 @@
+"""What every wrapper shares: owned handles, calls with callbacks and error
+checking, and conversions between Python and C values."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, ClassVar, Generic, Self, TypeVar
+
+from . import _bindings as b
+from ._errors import NotFoundException, take_error
+
+T = TypeVar("T", bound=ctypes.Structure)
+P = TypeVar("P")
+
+PathLike = str | os.PathLike[str]
+
+
+class Handle(Generic[T]):
+    """Owns a library object: ``close()`` (or leaving a ``with`` block)
+    releases it, and the garbage collector does if nothing else did. Using a
+    closed handle raises ``ValueError``; closing twice is harmless."""
+
+    _free: ClassVar[Callable[[Any], None]]
+    _raw: ctypes._Pointer[T] | None = None
+
+    def __init__(self, ptr: ctypes._Pointer[T]) -> None:
+        self._raw = ptr
+
+    @property
+    def _ptr(self) -> ctypes._Pointer[T]:
+        if self._raw is None:
+            raise ValueError(f"this {type(self).__name__} is closed")
+        return self._raw
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``close()`` was called."""
+        return self._raw is None
+
+    def close(self) -> None:
+        """Releases the library object."""
+        ptr, self._raw = self._raw, None
+        if ptr:
+            type(self)._free(ptr)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+
+class Call:
+    """One call into the library (or a few in a row): it receives the error
+    object, keeps the C callbacks made for it alive, and holds the first
+    exception a callback raised, which aborts the operation and is re-raised
+    by ``check``."""
+
+    def __init__(self, not_found: type[NotFoundException] = NotFoundException) -> None:
+        self._err = ctypes.POINTER(b.e2b_error)()
+        self.err = ctypes.byref(self._err)
+        self._not_found = not_found
+        self._callbacks: list[Any] = []
+        self._raised: BaseException | None = None
+
+    def callback(self, cb_type: Any, fn: Callable[..., int], aborted: int = 1) -> Any:
+        """`fn` as a C callback of `cb_type` (user data dropped). When it
+        raises, the callback returns `aborted`, which stops the operation."""
+
+        def trampoline(_user_data: Any, *args: Any) -> int:
+            if self._raised is not None:
+                return aborted
+            try:
+                return fn(*args)
+            except BaseException as exc:  # re-raised by check(), even KeyboardInterrupt
+                self._raised = exc
+                return aborted
+
+        callback = cb_type(trampoline)
+        self._callbacks.append(callback)
+        return callback
+
+    def check(self, code: int, ok: int = b.ErrorCode.OK) -> None:
+        """Raises what a callback raised, or the error the call failed with
+        unless its code is `ok` (a callback's deliberate stop)."""
+        raised, self._raised = self._raised, None
+        if raised is not None or code == ok:
+            b.e2b_error_free(self._err)
+        if raised is not None:
+            raise raised
+        if code not in (b.ErrorCode.OK, ok):
+            raise take_error(self._err, self._not_found)
+
+
+@contextmanager
+def owned(ptr: P, free: Callable[[P], None]) -> Iterator[P]:
+    """Frees the library object `ptr` when the block ends."""
+    try:
+        yield ptr
+    finally:
+        free(ptr)
+
+
+def encode(text: str) -> bytes:
+    """A string argument as UTF-8 (the library's NUL-terminated strings)."""
+    if "\0" in text:
+        raise ValueError(f"a NUL character cannot pass to the library: {text!r}")
+    return text.encode()
+
+
+def encode_path(path: PathLike) -> bytes:
+    """A local path as the library takes it."""
+    return encode(os.fspath(path))
+
+
+def decode(text: bytes | None) -> str | None:
+    """A string from the library (always UTF-8)."""
+    return None if text is None else text.decode()
+
+
+def content(data: bytes | bytearray | memoryview | str) -> bytes:
+    """File contents or stdin: bytes as they are, text as UTF-8."""
+    return data.encode() if isinstance(data, str) else bytes(data)
+
+
+def milliseconds(seconds: float) -> int:
+    """A duration in seconds, as the library's milliseconds."""
+    if seconds < 0:
+        raise ValueError(f"a duration cannot be negative: {seconds}")
+    return round(seconds * 1000)
+
+
+def seconds(timeout: float) -> int:
+    """A duration in seconds, as the library's whole seconds (rounded up)."""
+    if timeout < 0:
+        raise ValueError(f"a duration cannot be negative: {timeout}")
+    return -int(-timeout // 1)
+
+
+def borrowed_bytes(data: int | None, length: int) -> bytes:
+    """A copy of `length` bytes the library lent at address `data`."""
+    return ctypes.string_at(data, length) if data and length else b""
+
+
+def take_bytes(value: b.e2b_bytes) -> bytes:
+    """The contents of an ``e2b_bytes``, which it disposes of."""
+    try:
+        return borrowed_bytes(value.data, value.len)
+    finally:
+        b.e2b_bytes_dispose(ctypes.byref(value))
+
+
+def items(ptr: Any, length: Callable[[Any], int], get: Callable[[Any, int], P]) -> list[P]:
+    """The elements of a library list."""
+    return [get(ptr, i) for i in range(length(ptr))]
+
+
+def pairs(ptr: Any, length: Callable[[Any], int], key: Callable[[Any, int], bytes | None],
+          value: Callable[[Any, int], bytes | None]) -> dict[str, str]:
+    """A library map (metadata) as a dict."""
+    return {(key(ptr, i) or b"").decode(): (value(ptr, i) or b"").decode() for i in range(length(ptr))}

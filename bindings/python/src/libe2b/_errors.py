@@ -1,0 +1,131 @@
+"""The exceptions libe2b raises, in a hierarchy like the official SDK's."""
+
+from __future__ import annotations
+
+import ctypes
+from typing import TYPE_CHECKING
+
+from . import _bindings as b
+from ._bindings import ErrorCode
+
+if TYPE_CHECKING:
+    from ._commands import CommandResult
+
+
+class SandboxException(Exception):
+    """The base of every error libe2b reports.
+
+    Attributes:
+        code: what went wrong: an ``ErrorCode`` (a plain ``int`` for a code
+            newer than these bindings).
+        message: the library's description.
+        http_status: the HTTP status of the response behind the error, or
+            ``None`` when there was none.
+    """
+
+    def __init__(self, message: str, code: int = ErrorCode.API, http_status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.http_status = http_status
+
+
+class InvalidArgumentException(SandboxException):
+    """An argument was rejected, by the library or by the server (HTTP 400)."""
+
+
+class TimeoutException(SandboxException):
+    """A deadline passed: the request's, the command's or the run's."""
+
+
+class SandboxNotRunningException(TimeoutException):
+    """The sandbox stopped answering while in use: killed, paused or expired
+    (``ErrorCode.SANDBOX_GONE``)."""
+
+
+class NetworkException(SandboxException):
+    """The connection failed or dropped, or TLS failed."""
+
+
+class AuthenticationException(SandboxException):
+    """A missing or wrong API key or access token (HTTP 401)."""
+
+
+class PermissionDeniedException(SandboxException):
+    """The server refused the request (HTTP 403)."""
+
+
+class NotFoundException(SandboxException):
+    """Something does not exist: a process, a template, a code context, a watch."""
+
+
+class FileNotFoundException(NotFoundException):
+    """A file or directory does not exist in the sandbox."""
+
+
+class SandboxNotFoundException(NotFoundException):
+    """The sandbox does not exist: killed, expired, or never created."""
+
+
+class ConflictException(SandboxException):
+    """Something already exists, or is in a conflicting state (HTTP 409)."""
+
+
+class RateLimitException(SandboxException):
+    """Too many requests (HTTP 429)."""
+
+
+class NotEnoughSpaceException(SandboxException):
+    """The sandbox's disk is full (HTTP 507)."""
+
+
+class LocalIOException(SandboxException):
+    """A local file could not be read or written (uploads and downloads)."""
+
+
+class CommandExitException(SandboxException):
+    """A command exited with a non-zero code; raised by ``CommandResult.check()``.
+
+    Attributes:
+        exit_code, stdout, stderr, error: as the command's ``CommandResult``.
+    """
+
+    def __init__(self, message: str, result: CommandResult) -> None:
+        super().__init__(message, ErrorCode.COMMAND_EXIT)
+        self.exit_code = result.exit_code
+        self.stdout = result.stdout
+        self.stderr = result.stderr
+        self.error = result.error
+
+
+_CLASSES: dict[int, type[SandboxException]] = {
+    ErrorCode.NULL_ARGUMENT: InvalidArgumentException,
+    ErrorCode.INVALID_ARGUMENT: InvalidArgumentException,
+    ErrorCode.INVALID_UTF8: InvalidArgumentException,
+    ErrorCode.TIMEOUT: TimeoutException,
+    ErrorCode.NETWORK: NetworkException,
+    ErrorCode.TLS: NetworkException,
+    ErrorCode.AUTHENTICATION: AuthenticationException,
+    ErrorCode.PERMISSION_DENIED: PermissionDeniedException,
+    ErrorCode.NOT_FOUND: NotFoundException,
+    ErrorCode.SANDBOX_NOT_FOUND: SandboxNotFoundException,
+    ErrorCode.SANDBOX_GONE: SandboxNotRunningException,
+    ErrorCode.CONFLICT: ConflictException,
+    ErrorCode.RATE_LIMITED: RateLimitException,
+    ErrorCode.NOT_ENOUGH_SPACE: NotEnoughSpaceException,
+    ErrorCode.IO: LocalIOException,
+}
+
+
+def take_error(err: ctypes._Pointer[b.e2b_error], not_found: type[NotFoundException]) -> SandboxException:
+    """The exception for the error object `err`, which it frees.
+    `not_found` is the class for ``NOT_FOUND`` (files raise ``FileNotFoundException``)."""
+    try:
+        raw_code = b.e2b_error_code_of(err)
+        message = (b.e2b_error_message(err) or b"").decode()
+        status = b.e2b_error_http_status(err) or None
+    finally:
+        b.e2b_error_free(err)
+    code = ErrorCode(raw_code) if raw_code in ErrorCode._value2member_map_ else raw_code
+    cls = not_found if code == ErrorCode.NOT_FOUND else _CLASSES.get(code, SandboxException)
+    return cls(message, code, status)

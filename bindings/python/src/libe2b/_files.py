@@ -1,0 +1,419 @@
+"""The sandbox's filesystem: ``sandbox.files``."""
+
+from __future__ import annotations
+
+import builtins
+import ctypes
+import io
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from . import _bindings as b
+from ._bindings import ErrorCode, FilesystemEventType, FileType
+from ._core import (
+    Call,
+    Handle,
+    PathLike,
+    borrowed_bytes,
+    content,
+    decode,
+    encode,
+    encode_path,
+    items,
+    milliseconds,
+    owned,
+    pairs,
+    seconds,
+    take_bytes,
+)
+from ._errors import FileNotFoundException
+
+if TYPE_CHECKING:
+    from ._sandbox import Sandbox
+
+ProgressCallback = Callable[[int, int], object]
+"""Called with the bytes done and the total (0 when unknown) as a transfer goes."""
+
+
+class SupportsWrite(Protocol):
+    def write(self, data: bytes, /) -> object: ...
+
+
+class SupportsRead(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class EntryInfo:
+    """A file, directory or link in the sandbox."""
+
+    name: str
+    type: FileType
+    path: str
+    size: int
+    mode: int
+    permissions: str
+    owner: str
+    group: str
+    modified_time: datetime | None
+    symlink_target: str | None
+    metadata: dict[str, str]
+
+    @classmethod
+    def _read(cls, entry: ctypes._Pointer[b.e2b_entry_info]) -> EntryInfo:
+        modified = decode(b.e2b_entry_info_modified_time(entry))
+        return cls(
+            name=decode(b.e2b_entry_info_name(entry)) or "",
+            type=FileType(b.e2b_entry_info_type(entry)),
+            path=decode(b.e2b_entry_info_path(entry)) or "",
+            size=b.e2b_entry_info_size(entry),
+            mode=b.e2b_entry_info_mode(entry),
+            permissions=decode(b.e2b_entry_info_permissions(entry)) or "",
+            owner=decode(b.e2b_entry_info_owner(entry)) or "",
+            group=decode(b.e2b_entry_info_group(entry)) or "",
+            modified_time=datetime.fromisoformat(modified) if modified else None,
+            symlink_target=decode(b.e2b_entry_info_symlink_target(entry)),
+            metadata=pairs(entry, b.e2b_entry_info_metadata_len, b.e2b_entry_info_metadata_key,
+                           b.e2b_entry_info_metadata_value),
+        )
+
+
+@dataclass(frozen=True)
+class FilesystemEvent:
+    """One change in a watched directory."""
+
+    name: str
+    """The changed path, relative to the watched directory."""
+    type: FilesystemEventType
+    entry: EntryInfo | None
+    """The entry after the change, when the watch includes entries (create, write, chmod)."""
+
+    @classmethod
+    def _read(cls, event: ctypes._Pointer[b.e2b_fs_event]) -> FilesystemEvent:
+        entry = b.e2b_fs_event_entry(event)
+        return cls(
+            name=decode(b.e2b_fs_event_name(event)) or "",
+            type=FilesystemEventType(b.e2b_fs_event_type(event)),
+            entry=EntryInfo._read(entry) if entry else None,
+        )
+
+
+def _events(call: Call, fetch: Callable[[Any], int]) -> builtins.list[FilesystemEvent]:
+    out = ctypes.POINTER(b.e2b_fs_event_list)()
+    call.check(fetch(ctypes.byref(out)))
+    with owned(out, b.e2b_fs_event_list_free):
+        return [FilesystemEvent._read(e) for e in items(out, b.e2b_fs_event_list_len, b.e2b_fs_event_list_get)]
+
+
+class WatchHandle(Handle[b.e2b_watch]):
+    """A directory watch kept by the sandbox, polled for events
+    (``Filesystem.watch_dir``). Closing it (or leaving its ``with`` block)
+    stops it."""
+
+    _free = b.e2b_watch_free
+
+    @property
+    def id(self) -> str:
+        """The watch's id."""
+        return decode(b.e2b_watch_id(self._ptr)) or ""
+
+    def get_new_events(self) -> builtins.list[FilesystemEvent]:
+        """The events since the last call, oldest first (possibly none)."""
+        call = Call()
+        return _events(call, lambda out: b.e2b_watch_get_new_events(self._ptr, out, call.err))
+
+    def next_events(self, timeout: float) -> builtins.list[FilesystemEvent]:
+        """Waits up to `timeout` seconds for at least one event and returns
+        what came (possibly nothing)."""
+        call = Call()
+        return _events(call, lambda out: b.e2b_watch_next_events(self._ptr, milliseconds(timeout), out, call.err))
+
+    def stop(self) -> None:
+        """Stops the watch: polling it afterwards fails, and a ``next_events``
+        waiting in another thread returns. Stopping twice is harmless."""
+        call = Call()
+        call.check(b.e2b_watch_stop(self._ptr, call.err))
+
+
+class FileReader(io.RawIOBase):
+    """A file in the sandbox read as a stream (``Filesystem.open``): a
+    binary, read-only raw stream, to wrap in ``io.BufferedReader`` for
+    small reads."""
+
+    def __init__(self, reader: ctypes._Pointer[b.e2b_file_reader]) -> None:
+        super().__init__()
+        self._reader: ctypes._Pointer[b.e2b_file_reader] | None = reader
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        """Reads up to ``len(buffer)`` bytes into `buffer`; 0 at the end of the file."""
+        if self._reader is None:
+            raise ValueError("read from a closed FileReader")
+        view = memoryview(buffer).cast("B")
+        if not view.nbytes:
+            return 0
+        target = (ctypes.c_uint8 * view.nbytes).from_buffer(view)
+        count = ctypes.c_size_t()
+        call = Call()
+        call.check(b.e2b_file_reader_read(self._reader, target, view.nbytes, ctypes.byref(count), call.err))
+        return count.value
+
+    def close(self) -> None:
+        """Closes the transfer."""
+        reader, self._reader = self._reader, None
+        b.e2b_file_reader_free(reader)
+        super().close()
+
+
+class Filesystem:
+    """The filesystem of a sandbox (``sandbox.files``).
+
+    Paths are absolute or relative to the user's home. Every method takes
+    ``user`` (the sandbox's default user if ``None``), which owns what is
+    written and whose home relative paths start at; transfers take ``gzip``
+    to compress them on the wire. A missing file raises
+    ``FileNotFoundException``.
+    """
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self._sandbox = sandbox
+
+    @contextmanager
+    def _call(self, user: str | None, gzip: bool = False) -> Iterator[tuple[Call, Any]]:
+        """A call and the file options for `user` and `gzip` (NULL for the defaults)."""
+        call = Call(FileNotFoundException)
+        if user is None and not gzip:
+            yield call, None
+            return
+        with owned(b.e2b_files_options_new(), b.e2b_files_options_free) as options:
+            if user is not None:
+                call.check(b.e2b_files_options_set_user(options, encode(user), call.err))
+            if gzip:
+                call.check(b.e2b_files_options_set_gzip(options, True, call.err))
+            yield call, options
+
+    def read(self, path: str, *, user: str | None = None, gzip: bool = False) -> bytes:
+        """The whole file at `path`, as bytes (never transcoded)."""
+        out = b.e2b_bytes()
+        with self._call(user, gzip) as (call, options):
+            call.check(b.e2b_files_read(self._sandbox._ptr, encode(path), options, ctypes.byref(out), call.err))
+        return take_bytes(out)
+
+    def read_text(self, path: str, *, encoding: str = "utf-8", errors: str = "strict", user: str | None = None,
+                  gzip: bool = False) -> str:
+        """The whole file at `path`, decoded."""
+        return self.read(path, user=user, gzip=gzip).decode(encoding, errors)
+
+    def read_stream(self, path: str, file: SupportsWrite, *, on_progress: ProgressCallback | None = None,
+                    user: str | None = None, gzip: bool = False) -> int:
+        """Streams the file at `path` into `file` (anything with
+        ``write(bytes)``) in constant memory; returns the number of bytes."""
+        size = ctypes.c_uint64()
+
+        def forward(data: int | None, length: int) -> int:
+            file.write(borrowed_bytes(data, length))
+            return 0
+
+        with self._call(user, gzip) as (call, options):
+            on_data = call.callback(b.e2b_data_cb, forward)
+            call.check(b.e2b_files_read_stream(self._sandbox._ptr, encode(path), options, on_data,
+                                               _progress(call, on_progress), None, ctypes.byref(size), call.err))
+        return size.value
+
+    def open(self, path: str, *, user: str | None = None, gzip: bool = False) -> FileReader:
+        """Opens the file at `path` for reading as a stream (close it, or use ``with``)."""
+        out = ctypes.POINTER(b.e2b_file_reader)()
+        with self._call(user, gzip) as (call, options):
+            call.check(b.e2b_files_open_read(self._sandbox._ptr, encode(path), options, ctypes.byref(out), call.err))
+        return FileReader(out)
+
+    def write(self, path: str, data: bytes | bytearray | memoryview | str, *, user: str | None = None,
+              gzip: bool = False) -> None:
+        """Writes `data` (text as UTF-8) to the file at `path`, replacing it,
+        and creating missing parent directories."""
+        data = content(data)
+        with self._call(user, gzip) as (call, options):
+            call.check(b.e2b_files_write(self._sandbox._ptr, encode(path), data, len(data), options, call.err))
+
+    def write_stream(self, path: str, file: SupportsRead, *, size: int | None = None,
+                     on_progress: ProgressCallback | None = None, user: str | None = None,
+                     gzip: bool = False) -> None:
+        """Streams `file` (anything with ``read(n) -> bytes``) to the file at
+        `path` in constant memory. `size` is how many bytes it will give;
+        when ``None`` it is found for a seekable file and unknown otherwise."""
+        if size is None and isinstance(file, io.IOBase) and file.seekable():
+            position = file.tell()
+            size = file.seek(0, os.SEEK_END) - position
+            file.seek(position)
+
+        def supply(buffer: int, capacity: int) -> int:
+            data = file.read(capacity)
+            if len(data) > capacity:
+                raise ValueError(f"read({capacity}) returned {len(data)} bytes")
+            ctypes.memmove(buffer, data, len(data))
+            return len(data)
+
+        with self._call(user, gzip) as (call, options):
+            read = call.callback(b.e2b_read_cb, supply, aborted=-1)
+            call.check(b.e2b_files_write_stream(self._sandbox._ptr, encode(path), -1 if size is None else size,
+                                                options, read, _progress(call, on_progress), None, call.err))
+
+    def write_files(self, files: Mapping[str, bytes | bytearray | memoryview | str], *, user: str | None = None,
+                    gzip: bool = False) -> None:
+        """Writes several files (path to contents) in one request, creating
+        missing parent directories."""
+        contents = [(encode(path), content(data)) for path, data in files.items()]  # alive during the call
+        entries = (b.e2b_write_entry * len(contents))(*[
+            b.e2b_write_entry(path, ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p).value, len(data)) for path, data in contents
+        ])
+        with self._call(user, gzip) as (call, options):
+            call.check(b.e2b_files_write_files(self._sandbox._ptr, entries, len(contents), options, call.err))
+
+    def upload_file(self, local_path: PathLike, path: str, *, on_progress: ProgressCallback | None = None,
+                    user: str | None = None, gzip: bool = False) -> None:
+        """Uploads the local file `local_path` to `path`, streaming."""
+        with self._call(user, gzip) as (call, options):
+            call.check(b.e2b_files_upload_file(self._sandbox._ptr, encode_path(local_path), encode(path), options,
+                                               _progress(call, on_progress), None, call.err))
+
+    def download_file(self, path: str, local_path: PathLike, *, on_progress: ProgressCallback | None = None,
+                      user: str | None = None, gzip: bool = False) -> None:
+        """Downloads the file at `path` to the local file `local_path`,
+        streaming; the local file appears only once complete."""
+        with self._call(user, gzip) as (call, options):
+            call.check(b.e2b_files_download_file(self._sandbox._ptr, encode(path), encode_path(local_path), options,
+                                                 _progress(call, on_progress), None, call.err))
+
+    def upload_dir(self, local_dir: PathLike, path: str, *, on_progress: ProgressCallback | None = None,
+                   user: str | None = None, gzip: bool = False) -> int:
+        """Uploads the local directory tree `local_dir` to `path` (symbolic
+        links are skipped); returns the number of files. Progress counts the
+        bytes of the whole tree."""
+        count = ctypes.c_size_t()
+        with self._call(user, gzip) as (call, options):
+            call.check(b.e2b_files_upload_dir(self._sandbox._ptr, encode_path(local_dir), encode(path), options,
+                                              _progress(call, on_progress), None, ctypes.byref(count), call.err))
+        return count.value
+
+    def download_dir(self, path: str, local_dir: PathLike, *, on_progress: ProgressCallback | None = None,
+                     user: str | None = None, gzip: bool = False) -> int:
+        """Downloads the directory tree at `path` into `local_dir` (created if
+        missing; symbolic links are skipped); returns the number of files."""
+        count = ctypes.c_size_t()
+        with self._call(user, gzip) as (call, options):
+            call.check(b.e2b_files_download_dir(self._sandbox._ptr, encode(path), encode_path(local_dir), options,
+                                                _progress(call, on_progress), None, ctypes.byref(count), call.err))
+        return count.value
+
+    def download_url(self, path: str, *, expires_in: float | None = None, user: str | None = None) -> str:
+        """A URL from which any program can download the file at `path`,
+        signed with the sandbox's access token, valid for `expires_in`
+        seconds (``None``: until the sandbox ends)."""
+        out = b.e2b_bytes()
+        with self._call(user) as (call, options):
+            call.check(b.e2b_files_download_url(self._sandbox._ptr, encode(path), seconds(expires_in or 0), options,
+                                                ctypes.byref(out), call.err))
+        return take_bytes(out).decode()
+
+    def upload_url(self, path: str, *, expires_in: float | None = None, user: str | None = None) -> str:
+        """A URL to which any program can upload the file `path` with a
+        multipart POST (field ``file``), signed like ``download_url``."""
+        out = b.e2b_bytes()
+        with self._call(user) as (call, options):
+            call.check(b.e2b_files_upload_url(self._sandbox._ptr, encode(path), seconds(expires_in or 0), options,
+                                              ctypes.byref(out), call.err))
+        return take_bytes(out).decode()
+
+    def list(self, path: str, *, depth: int = 1, user: str | None = None) -> builtins.list[EntryInfo]:
+        """The entries of the directory at `path` and of its subdirectories
+        down to `depth` levels (1: the directory only)."""
+        out = ctypes.POINTER(b.e2b_entry_list)()
+        with self._call(user) as (call, options):
+            call.check(b.e2b_files_list(self._sandbox._ptr, encode(path), depth, options, ctypes.byref(out), call.err))
+        with owned(out, b.e2b_entry_list_free):
+            return [EntryInfo._read(e) for e in items(out, b.e2b_entry_list_len, b.e2b_entry_list_get)]
+
+    def exists(self, path: str, *, user: str | None = None) -> bool:
+        """Whether anything exists at `path`."""
+        exists = ctypes.c_bool()
+        with self._call(user) as (call, options):
+            call.check(b.e2b_files_exists(self._sandbox._ptr, encode(path), options, ctypes.byref(exists), call.err))
+        return exists.value
+
+    def get_info(self, path: str, *, user: str | None = None) -> EntryInfo:
+        """What is at `path` (a final symbolic link is not followed)."""
+        out = ctypes.POINTER(b.e2b_entry_info)()
+        with self._call(user) as (call, options):
+            call.check(b.e2b_files_get_info(self._sandbox._ptr, encode(path), options, ctypes.byref(out), call.err))
+        with owned(out, b.e2b_entry_info_free):
+            return EntryInfo._read(out)
+
+    def make_dir(self, path: str, *, user: str | None = None) -> bool:
+        """Creates the directory `path` and missing parents; ``False`` if it
+        already existed."""
+        created = ctypes.c_bool()
+        with self._call(user) as (call, options):
+            call.check(b.e2b_files_make_dir(self._sandbox._ptr, encode(path), options, ctypes.byref(created),
+                                            call.err))
+        return created.value
+
+    def remove(self, path: str, *, user: str | None = None) -> None:
+        """Removes the file or directory tree at `path`; nothing there is no error."""
+        with self._call(user) as (call, options):
+            call.check(b.e2b_files_remove(self._sandbox._ptr, encode(path), options, call.err))
+
+    def rename(self, old_path: str, new_path: str, *, user: str | None = None) -> EntryInfo:
+        """Moves `old_path` to `new_path`, creating missing parents; returns the moved entry."""
+        out = ctypes.POINTER(b.e2b_entry_info)()
+        with self._call(user) as (call, options):
+            call.check(b.e2b_files_rename(self._sandbox._ptr, encode(old_path), encode(new_path), options,
+                                          ctypes.byref(out), call.err))
+        with owned(out, b.e2b_entry_info_free):
+            return EntryInfo._read(out)
+
+    def watch_dir(self, path: str, *, recursive: bool = False, include_entry: bool = False,
+                  user: str | None = None) -> WatchHandle:
+        """Starts watching the directory `path` (and its subdirectories if
+        `recursive`; with each changed entry's info if `include_entry`).
+        Poll the handle; close it (or use ``with``) to stop."""
+        out = ctypes.POINTER(b.e2b_watch)()
+        with self._call(user) as (call, options):
+            call.check(b.e2b_files_watch_dir(self._sandbox._ptr, encode(path), recursive, include_entry, options,
+                                             ctypes.byref(out), call.err))
+        return WatchHandle(out)
+
+    def watch_dir_stream(self, path: str, on_event: Callable[[FilesystemEvent], object], *, timeout: float = 60,
+                         recursive: bool = False, include_entry: bool = False, user: str | None = None) -> None:
+        """Watches the directory `path` over one stream, calling `on_event`
+        with each event as it comes, until `on_event` returns ``False`` or
+        `timeout` seconds pass (0: no limit)."""
+        stopped = False
+
+        def forward(event: ctypes._Pointer[b.e2b_fs_event]) -> int:
+            nonlocal stopped
+            stopped = on_event(FilesystemEvent._read(event)) is False
+            return int(stopped)
+
+        with self._call(user) as (call, options):
+            callback = call.callback(b.e2b_fs_event_cb, forward)
+            code = b.e2b_files_watch_dir_stream(self._sandbox._ptr, encode(path), recursive, include_entry,
+                                                milliseconds(timeout), options, callback, None, call.err)
+            call.check(code, ok=ErrorCode.CALLBACK_ABORTED if stopped else ErrorCode.OK)
+
+
+def _progress(call: Call, on_progress: ProgressCallback | None) -> Any:
+    """`on_progress` as a C progress callback (NULL if ``None``)."""
+    if on_progress is None:
+        return b.e2b_progress_cb()
+
+    def forward(done: int, total: int) -> int:
+        on_progress(done, total)
+        return 0
+
+    return call.callback(b.e2b_progress_cb, forward)

@@ -1,0 +1,216 @@
+"""A sandbox: its lifecycle and the code interpreter."""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from . import _bindings as b
+from ._bindings import ExecutionOutput, SandboxState
+from ._code import Context, Execution, ExecutionError, Result
+from ._commands import Commands
+from ._core import Call, Handle, decode, encode, items, milliseconds, owned, pairs, seconds
+from ._files import Filesystem
+
+
+@dataclass(frozen=True)
+class SandboxInfo:
+    """What the control plane knows of a sandbox."""
+
+    sandbox_id: str
+    template_id: str
+    name: str | None
+    """The template's alias, if it has one."""
+    metadata: dict[str, str]
+    started_at: datetime
+    end_at: datetime
+    """When the sandbox will end unless its timeout is extended."""
+    state: SandboxState
+    cpu_count: int
+    memory_mb: int
+    disk_size_mb: int
+    """0 when the server did not say."""
+    envd_version: str
+
+    @classmethod
+    def _read(cls, info: ctypes._Pointer[b.e2b_sandbox_info]) -> SandboxInfo:
+        return cls(
+            sandbox_id=decode(b.e2b_sandbox_info_id(info)) or "",
+            template_id=decode(b.e2b_sandbox_info_template_id(info)) or "",
+            name=decode(b.e2b_sandbox_info_alias(info)),
+            metadata=pairs(info, b.e2b_sandbox_info_metadata_len, b.e2b_sandbox_info_metadata_key,
+                           b.e2b_sandbox_info_metadata_value),
+            started_at=datetime.fromisoformat(decode(b.e2b_sandbox_info_started_at(info)) or ""),
+            end_at=datetime.fromisoformat(decode(b.e2b_sandbox_info_end_at(info)) or ""),
+            state=SandboxState(b.e2b_sandbox_info_state(info)),
+            cpu_count=b.e2b_sandbox_info_cpu_count(info),
+            memory_mb=b.e2b_sandbox_info_memory_mb(info),
+            disk_size_mb=b.e2b_sandbox_info_disk_size_mb(info),
+            envd_version=decode(b.e2b_sandbox_info_envd_version(info)) or "",
+        )
+
+    @classmethod
+    def _take(cls, info: ctypes._Pointer[b.e2b_sandbox_info]) -> SandboxInfo:
+        with owned(info, b.e2b_sandbox_info_free):
+            return cls._read(info)
+
+
+class Sandbox(Handle[b.e2b_sandbox]):
+    """A handle to a sandbox (``Client.create_sandbox``, ``Client.connect``).
+
+    Thread-safe: any number of threads may use one handle at once. Leaving
+    a ``with`` block kills the sandbox; ``close()`` releases only the local
+    handle (the sandbox lives on until ``kill()`` or its timeout).
+    """
+
+    _free = b.e2b_sandbox_free
+
+    def __init__(self, ptr: ctypes._Pointer[b.e2b_sandbox], resumed: bool = False) -> None:
+        super().__init__(ptr)
+        self._resumed = resumed
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Kills the sandbox and releases the handle."""
+        if not self.closed:
+            try:
+                self.kill()
+            finally:
+                self.close()
+
+    def __repr__(self) -> str:
+        return f"<Sandbox {'(closed)' if self.closed else self.sandbox_id}>"
+
+    @property
+    def sandbox_id(self) -> str:
+        return decode(b.e2b_sandbox_id(self._ptr)) or ""
+
+    @property
+    def template_id(self) -> str:
+        return decode(b.e2b_sandbox_template_id(self._ptr)) or ""
+
+    @property
+    def envd_version(self) -> str:
+        """The version of envd, the agent in the sandbox."""
+        return decode(b.e2b_sandbox_envd_version(self._ptr)) or ""
+
+    @property
+    def resumed(self) -> bool:
+        """Whether ``Client.connect`` found the sandbox paused and resumed it."""
+        return self._resumed
+
+    @property
+    def files(self) -> Filesystem:
+        """The sandbox's filesystem."""
+        return Filesystem(self)
+
+    @property
+    def commands(self) -> Commands:
+        """Commands in the sandbox."""
+        return Commands(self)
+
+    def kill(self) -> bool:
+        """Kills the sandbox; ``False`` if it no longer existed."""
+        call = Call()
+        killed = ctypes.c_bool()
+        call.check(b.e2b_sandbox_kill(self._ptr, ctypes.byref(killed), call.err))
+        return killed.value
+
+    def pause(self) -> bool:
+        """Pauses the sandbox, keeping its filesystem and memory (resume it
+        with ``Client.resume``); ``False`` if it was already paused."""
+        call = Call()
+        paused = ctypes.c_bool()
+        call.check(b.e2b_sandbox_pause(self._ptr, ctypes.byref(paused), call.err))
+        return paused.value
+
+    def set_timeout(self, timeout: float) -> None:
+        """Makes the sandbox end `timeout` seconds from now (this can shorten its life)."""
+        call = Call()
+        call.check(b.e2b_sandbox_set_timeout(self._ptr, seconds(timeout), call.err))
+
+    def is_running(self) -> bool:
+        """Whether the sandbox answers: ``False`` when it is paused, killed or expired."""
+        call = Call()
+        running = ctypes.c_bool()
+        call.check(b.e2b_sandbox_is_running(self._ptr, ctypes.byref(running), call.err))
+        return running.value
+
+    def get_info(self) -> SandboxInfo:
+        """What the control plane knows of the sandbox."""
+        call = Call()
+        out = ctypes.POINTER(b.e2b_sandbox_info)()
+        call.check(b.e2b_sandbox_get_info(self._ptr, ctypes.byref(out), call.err))
+        return SandboxInfo._take(out)
+
+    def run_code(self, code: str, *, language: str | None = None, context: Context | str | None = None,
+                 envs: Mapping[str, str] | None = None, timeout: float | None = None,
+                 on_stdout: Callable[[str], object] | None = None, on_stderr: Callable[[str], object] | None = None,
+                 on_result: Callable[[Result], object] | None = None,
+                 on_error: Callable[[ExecutionError], object] | None = None) -> Execution:
+        """Runs `code` in the code interpreter, in `language`'s default
+        context ("python" if neither is given) or in `context`, and returns
+        what it produced. The callbacks receive output as it arrives;
+        ``on_error`` gets the error's name and value (the traceback is in the
+        returned ``Execution``). `timeout` is in seconds (300 by default, 0
+        for no limit)."""
+        def forward(output: int, text: bytes | None, result: ctypes._Pointer[b.e2b_execution_result]) -> int:
+            if output == ExecutionOutput.RESULT and on_result is not None:
+                on_result(Result._read(result))
+            elif output == ExecutionOutput.ERROR and on_error is not None:
+                name, _, value = (decode(text) or "").partition(": ")
+                on_error(ExecutionError(name, value, ""))
+            elif output == ExecutionOutput.STDOUT and on_stdout is not None:
+                on_stdout(decode(text) or "")
+            elif output == ExecutionOutput.STDERR and on_stderr is not None:
+                on_stderr(decode(text) or "")
+            return 0
+
+        call = Call()
+        out = ctypes.POINTER(b.e2b_execution)()
+        with owned(b.e2b_run_code_options_new(), b.e2b_run_code_options_free) as options:
+            if language is not None:
+                call.check(b.e2b_run_code_options_set_language(options, encode(language), call.err))
+            if context is not None:
+                context_id = context.id if isinstance(context, Context) else context
+                call.check(b.e2b_run_code_options_set_context_id(options, encode(context_id), call.err))
+            for name, value in (envs or {}).items():
+                call.check(b.e2b_run_code_options_set_env(options, encode(name), encode(value), call.err))
+            if timeout is not None:
+                call.check(b.e2b_run_code_options_set_timeout_ms(options, milliseconds(timeout), call.err))
+            wanted = any(f is not None for f in (on_stdout, on_stderr, on_result, on_error))
+            callback = call.callback(b.e2b_execution_cb, forward) if wanted else b.e2b_execution_cb()
+            call.check(b.e2b_code_run(self._ptr, encode(code), options, callback, None, ctypes.byref(out), call.err))
+        with owned(out, b.e2b_execution_free):
+            return Execution._read(out)
+
+    def create_code_context(self, language: str | None = None, cwd: str | None = None) -> Context:
+        """Creates a code context with its own state for `language` (Python
+        if ``None``) working in `cwd` (the user's home if ``None``)."""
+        call = Call()
+        out = ctypes.POINTER(b.e2b_code_context)()
+        call.check(b.e2b_code_create_context(self._ptr, None if language is None else encode(language),
+                                             None if cwd is None else encode(cwd), ctypes.byref(out), call.err))
+        with owned(out, b.e2b_code_context_free):
+            return Context._read(out)
+
+    def list_code_contexts(self) -> list[Context]:
+        """Every code context, the default ones included."""
+        call = Call()
+        out = ctypes.POINTER(b.e2b_code_context_list)()
+        call.check(b.e2b_code_list_contexts(self._ptr, ctypes.byref(out), call.err))
+        with owned(out, b.e2b_code_context_list_free):
+            return [Context._read(c) for c in items(out, b.e2b_code_context_list_len, b.e2b_code_context_list_get)]
+
+    def restart_code_context(self, context: Context | str) -> None:
+        """Restarts a code context: its state is lost."""
+        call = Call()
+        context_id = context.id if isinstance(context, Context) else context
+        call.check(b.e2b_code_restart_context(self._ptr, encode(context_id), call.err))
+
+    def remove_code_context(self, context: Context | str) -> None:
+        """Removes a code context."""
+        call = Call()
+        context_id = context.id if isinstance(context, Context) else context
+        call.check(b.e2b_code_remove_context(self._ptr, encode(context_id), call.err))

@@ -1,0 +1,106 @@
+"""Sandbox.run_code and code contexts (template code-interpreter-v1)."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+import libe2b
+
+
+def test_results_logs_and_errors(code_sandbox: libe2b.Sandbox) -> None:
+    printed = code_sandbox.run_code("print('hello')")
+    assert printed.logs == libe2b.Logs(stdout="hello\n", stderr="")
+    assert printed.results == [] and printed.error is None and printed.text is None
+    assert printed.execution_count is not None
+
+    value = code_sandbox.run_code("1 + 1")
+    assert value.text == "2"
+    assert value.results[0].is_main_result and value.results[0].text == "2" and "text" in value.results[0].formats
+
+    data = code_sandbox.run_code("{'a': 1, 'b': [1, 2]}")
+    assert data.results[0].json == {"a": 1, "b": [1, 2]}
+
+    failed = code_sandbox.run_code("1 / 0")
+    assert failed.error is not None
+    assert (failed.error.name, failed.error.value) == ("ZeroDivisionError", "division by zero")
+    assert "1 / 0" in failed.error.traceback
+
+    assert code_sandbox.run_code("import sys; sys.stderr.write('warn\\n')").logs.stderr == "warn\n"
+
+
+def test_every_format_of_a_displayed_result(code_sandbox: libe2b.Sandbox) -> None:
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\nfake").decode()
+    code = (
+        "class Rich:\n"
+        "    def _repr_html_(self): return '<b>hi</b>'\n"
+        "    def _repr_markdown_(self): return '**hi**'\n"
+        "    def _repr_svg_(self): return '<svg></svg>'\n"
+        f"    def _repr_png_(self): return __import__('base64').b64decode('{png}')\n"
+        "    def _repr_latex_(self): return '$x$'\n"
+        "    def _repr_json_(self): return {'k': 'v'}\n"
+        "    def __repr__(self): return 'Rich()'\n"
+        "display(Rich())\n"
+    )
+    execution = code_sandbox.run_code(code)
+    result = execution.results[0]
+    assert not result.is_main_result
+    assert (result.text, result.html, result.markdown, result.svg, result.latex) == (
+        "Rich()", "<b>hi</b>", "**hi**", "<svg></svg>", "$x$")
+    assert result.png == png and base64.b64decode(result.png or "").startswith(b"\x89PNG")
+    assert result.json == {"k": "v"}
+    assert result.jpeg is None and result.pdf is None and result.javascript is None
+    assert result.data is None and result.chart is None and result.extra is None
+
+
+def test_callbacks_receive_output_as_it_comes(code_sandbox: libe2b.Sandbox) -> None:
+    seen: list[str] = []
+    code = "import sys, time\nfor i in range(3):\n    print(i, flush=True)\n    time.sleep(0.2)\nsys.stderr.write('e\\n')\n6 * 7"
+    code_sandbox.run_code(code, on_stdout=lambda t: seen.append(f"out {t.strip()}"),
+                          on_stderr=lambda t: seen.append(f"err {t.strip()}"),
+                          on_result=lambda r: seen.append(f"result {r.text}"))
+    assert seen == ["out 0", "out 1", "out 2", "err e", "result 42"]
+    errors: list[libe2b.ExecutionError] = []
+    code_sandbox.run_code("raise ValueError('bad')", on_error=errors.append)
+    assert [(e.name, e.value) for e in errors] == [("ValueError", "bad")]
+
+
+def test_an_exception_in_a_callback_interrupts_the_run(code_sandbox: libe2b.Sandbox) -> None:
+    def on_stdout(text: str) -> None:
+        raise RuntimeError(f"stop at {text.strip()}")
+
+    with pytest.raises(RuntimeError, match="stop at 0"):
+        code_sandbox.run_code("import time\nfor i in range(50):\n    print(i, flush=True)\n    time.sleep(0.2)",
+                              on_stdout=on_stdout)
+
+
+def test_state_envs_timeout_and_languages(code_sandbox: libe2b.Sandbox) -> None:
+    code_sandbox.run_code("x = 41")
+    assert code_sandbox.run_code("x + 1").text == "42"
+    assert code_sandbox.run_code("import os; len(os.environ['FOO'])", envs={"FOO": "bar"}).text == "3"
+    assert code_sandbox.run_code("os.environ.get('FOO')").text is None
+    with pytest.raises(libe2b.TimeoutException):
+        code_sandbox.run_code("import time; time.sleep(30)", timeout=1)
+    assert code_sandbox.run_code("x", language="python").text == "41"
+
+
+def test_code_contexts(code_sandbox: libe2b.Sandbox) -> None:
+    context = code_sandbox.create_code_context(cwd="/tmp")
+    assert context.id and context.language == "python" and context.cwd == "/tmp"
+    code_sandbox.run_code("y = 7", context=context)
+    assert code_sandbox.run_code("y * 6", context=context.id).text == "42"
+    assert code_sandbox.run_code("'y' in dir()").text == "False"
+    assert code_sandbox.run_code("import os; os.getcwd() == '/tmp'", context=context).text == "True"
+    assert context.id in {c.id for c in code_sandbox.list_code_contexts()}
+
+    code_sandbox.restart_code_context(context)
+    assert code_sandbox.run_code("'y' in dir()", context=context).text == "False"
+    code_sandbox.remove_code_context(context.id)
+    assert context.id not in {c.id for c in code_sandbox.list_code_contexts()}
+    with pytest.raises(libe2b.NotFoundException):
+        code_sandbox.run_code("1", context=context)
+    with pytest.raises(libe2b.NotFoundException):
+        code_sandbox.restart_code_context(context)
+    with pytest.raises(libe2b.InvalidArgumentException):
+        code_sandbox.run_code("1", language="python", context=code_sandbox.create_code_context())

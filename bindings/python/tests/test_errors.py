@@ -1,0 +1,24 @@
+"""The exception hierarchy, as the official SDK's, and what every exception carries."""
+
+from __future__ import annotations
+
+import libe2b
+from libe2b import ErrorCode
+
+
+def test_the_hierarchy_mirrors_the_official_sdk() -> None:
+    assert issubclass(libe2b.FileNotFoundException, libe2b.NotFoundException)
+    assert issubclass(libe2b.SandboxNotFoundException, libe2b.NotFoundException)
+    assert issubclass(libe2b.SandboxNotRunningException, libe2b.TimeoutException)
+    exceptions = [getattr(libe2b, name) for name in libe2b.__all__ if name.endswith("Exception")]
+    assert len(exceptions) == 15
+    assert all(issubclass(cls, libe2b.SandboxException) for cls in exceptions)
+    assert issubclass(libe2b.SandboxException, Exception)
+
+
+def test_an_exception_carries_code_message_and_status() -> None:
+    error = libe2b.RateLimitException("slow down", ErrorCode.RATE_LIMITED, 429)
+    assert (error.code, error.message, error.http_status, str(error)) == (
+        ErrorCode.RATE_LIMITED, "slow down", 429, "slow down")
+    assert libe2b.SandboxException("plain").http_status is None
+

@@ -1,0 +1,304 @@
+"""sandbox.files: contents as bytes, streams, transfers, the filesystem
+service and watches."""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import libe2b
+from libe2b import ErrorCode, FilesystemEventType, FileType
+
+BINARY = bytes(range(256)) * 4 + b"\x00\xff\xfe"
+
+
+def test_write_and_read_bytes_and_text(sandbox: libe2b.Sandbox) -> None:
+    files = sandbox.files
+    files.write("/home/user/binary.bin", BINARY)
+    assert files.read("/home/user/binary.bin") == BINARY
+    files.write("text.txt", "héllo wörld\n")  # relative to the user's home
+    assert files.read("/home/user/text.txt") == "héllo wörld\n".encode()
+    assert files.read_text("text.txt") == "héllo wörld\n"
+    assert files.read_text("binary.bin", errors="replace").startswith("\x00\x01")
+    files.write("deep/er/empty.txt", b"")  # parents are created
+    assert files.read("deep/er/empty.txt") == b""
+    files.write("view.bin", memoryview(bytearray(b"from a view")))
+    assert files.read("view.bin") == b"from a view"
+    files.write("zipped.txt", b"z" * 10_000, gzip=True)
+    assert files.read("zipped.txt", gzip=True) == b"z" * 10_000
+
+
+def test_a_missing_file_raises_file_not_found(sandbox: libe2b.Sandbox) -> None:
+    with pytest.raises(libe2b.FileNotFoundException) as raised:
+        sandbox.files.read("/home/user/missing.txt")
+    error = raised.value
+    assert isinstance(error, libe2b.NotFoundException) and isinstance(error, libe2b.SandboxException)
+    assert error.code == ErrorCode.NOT_FOUND and error.http_status == 404 and "missing.txt" in error.message
+    with pytest.raises(libe2b.InvalidArgumentException):
+        sandbox.files.read("/home/user")  # a directory
+
+
+def test_read_stream_writes_into_a_file_object(sandbox: libe2b.Sandbox) -> None:
+    data = os.urandom(3 * 1024 * 1024 + 7)
+    sandbox.files.write("big.bin", data)
+    sink = io.BytesIO()
+    progress: list[tuple[int, int]] = []
+    size = sandbox.files.read_stream("big.bin", sink, on_progress=lambda done, total: progress.append((done, total)))
+    assert size == len(data) and sink.getvalue() == data
+    assert progress and progress[-1][0] == len(data)
+    assert [done for done, _ in progress] == sorted(done for done, _ in progress)
+
+
+def test_open_reads_a_file_piece_by_piece(sandbox: libe2b.Sandbox) -> None:
+    sandbox.files.write("pieces.txt", b"0123456789" * 1000)
+    with sandbox.files.open("pieces.txt") as reader:
+        assert reader.readable()
+        assert reader.read(10) == b"0123456789"
+        assert len(reader.readall()) == 9990
+        assert reader.read(10) == b""
+    assert reader.closed
+    with pytest.raises(ValueError):
+        reader.read(1)
+    reader.close()
+    with io.BufferedReader(sandbox.files.open("pieces.txt")) as buffered:
+        assert buffered.read(3) == b"012" and buffered.peek(1)[:1] == b"3"
+    with pytest.raises(libe2b.FileNotFoundException):
+        sandbox.files.open("nope.txt")
+
+
+def test_write_stream_reads_from_a_file_object(sandbox: libe2b.Sandbox) -> None:
+    data = os.urandom(2 * 1024 * 1024)
+    source = io.BytesIO(data)
+    source.seek(100)
+    progress: list[tuple[int, int]] = []
+    sandbox.files.write_stream("streamed.bin", source, on_progress=lambda done, total: progress.append((done, total)))
+    assert sandbox.files.read("streamed.bin") == data[100:]
+    assert progress[-1] == (len(data) - 100, len(data) - 100)  # the size of a seekable file is known
+
+    class Unsized:
+        """Has only read(): its size is unknown."""
+
+        def __init__(self) -> None:
+            self.left = [b"abc", b"def"]
+
+        def read(self, size: int) -> bytes:
+            return self.left.pop(0) if self.left else b""
+
+    sandbox.files.write_stream("unsized.txt", Unsized())
+    assert sandbox.files.read("unsized.txt") == b"abcdef"
+
+
+def test_write_files_writes_several_at_once(sandbox: libe2b.Sandbox) -> None:
+    sandbox.files.write_files({"many/a.txt": "A", "many/b/c.bin": BINARY, "many/empty": b""})
+    assert sandbox.files.read("many/a.txt") == b"A"
+    assert sandbox.files.read("many/b/c.bin") == BINARY
+    assert sandbox.files.read("many/empty") == b""
+    sandbox.files.write_files({})
+
+
+def test_upload_and_download_files_and_trees(sandbox: libe2b.Sandbox, tmp_path: Path) -> None:
+    local = tmp_path / "local.bin"
+    local.write_bytes(BINARY * 100)
+    progress: list[int] = []
+    sandbox.files.upload_file(local, "up/local.bin", on_progress=lambda done, total: progress.append(done))
+    assert sandbox.files.read("up/local.bin") == BINARY * 100 and progress[-1] == len(BINARY) * 100
+    sandbox.files.download_file("up/local.bin", str(tmp_path / "back.bin"))
+    assert (tmp_path / "back.bin").read_bytes() == BINARY * 100
+
+    tree = tmp_path / "tree"
+    (tree / "sub" / "deeper").mkdir(parents=True)
+    (tree / "a.txt").write_text("a")
+    (tree / "sub" / "b.txt").write_text("b")
+    (tree / "sub" / "deeper" / "c.bin").write_bytes(BINARY)
+    totals: list[tuple[int, int]] = []
+    assert sandbox.files.upload_dir(tree, "/home/user/tree", on_progress=lambda d, t: totals.append((d, t))) == 3
+    assert totals[-1][0] == 2 + len(BINARY)
+    assert sandbox.files.read("tree/sub/deeper/c.bin") == BINARY
+    assert sandbox.files.download_dir("tree", tmp_path / "copy") == 3
+    assert (tmp_path / "copy" / "sub" / "b.txt").read_text() == "b"
+    assert (tmp_path / "copy" / "sub" / "deeper" / "c.bin").read_bytes() == BINARY
+
+    with pytest.raises(libe2b.LocalIOException) as raised:
+        sandbox.files.upload_file(tmp_path / "absent", "x")
+    assert raised.value.code == ErrorCode.IO
+
+
+def test_signed_urls_work_for_any_program(sandbox: libe2b.Sandbox) -> None:
+    # Through E2B_SANDBOX_URL (one URL for every sandbox) a request names its
+    # sandbox in headers: the URLs carry no such routing.
+    routing = {"E2b-Sandbox-Id": sandbox.sandbox_id, "E2b-Sandbox-Port": "49983"}
+    sandbox.files.write("shared.txt", "shared")
+    url = sandbox.files.download_url("shared.txt")
+    with urllib.request.urlopen(urllib.request.Request(url, headers=routing)) as response:
+        assert response.read() == b"shared"
+    assert "signature_expiration" in sandbox.files.download_url("shared.txt", expires_in=60)
+
+    upload = sandbox.files.upload_url("/home/user/uploaded.txt", expires_in=60)
+    boundary = "libe2b-python-test"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"uploaded.txt\"\r\n"
+            f"Content-Type: application/octet-stream\r\n\r\nposted\r\n--{boundary}--\r\n").encode()
+    request = urllib.request.Request(upload, data=body, method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}", **routing})
+    urllib.request.urlopen(request).close()
+    assert sandbox.files.read("uploaded.txt") == b"posted"
+
+
+def test_an_insecure_sandbox_has_urls_that_never_expire(client: libe2b.Client) -> None:
+    with client.create_sandbox(secure=False) as sandbox:
+        assert "signature" not in sandbox.files.download_url("x.txt")
+        with pytest.raises(libe2b.InvalidArgumentException):
+            sandbox.files.upload_url("x.txt", expires_in=60)
+
+
+def test_list_exists_get_info_make_dir_rename_remove(sandbox: libe2b.Sandbox) -> None:
+    files = sandbox.files
+    assert files.make_dir("fs/sub") is True
+    assert files.make_dir("fs/sub") is False
+    files.write("fs/file.txt", "12345")
+    assert files.exists("fs/file.txt") and not files.exists("fs/none.txt")
+
+    info = files.get_info("fs/file.txt")
+    assert (info.name, info.path, info.type, info.size) == ("file.txt", "/home/user/fs/file.txt", FileType.FILE, 5)
+    assert info.permissions.startswith("-") and info.mode & 0o777 and info.owner and info.group
+    assert info.modified_time is not None and info.symlink_target is None
+    assert files.get_info("fs/sub").type == FileType.DIR
+
+    assert sorted((e.name, e.type) for e in files.list("fs")) == [("file.txt", FileType.FILE), ("sub", FileType.DIR)]
+    files.write("fs/sub/inner.txt", "x")
+    assert "/home/user/fs/sub/inner.txt" in {e.path for e in files.list("/home/user/fs", depth=2)}
+    assert "inner.txt" not in {e.name for e in files.list("fs", depth=1)}
+
+    moved = files.rename("fs/file.txt", "fs/moved/file2.txt")
+    assert (moved.name, moved.path, moved.size) == ("file2.txt", "/home/user/fs/moved/file2.txt", 5)
+    assert not files.exists("fs/file.txt") and files.read("fs/moved/file2.txt") == b"12345"
+
+    files.remove("fs")
+    files.remove("fs")  # nothing there: no error
+    assert not files.exists("fs")
+    for missing in (lambda: files.list("fs"), lambda: files.get_info("fs"), lambda: files.rename("fs", "gs")):
+        with pytest.raises(libe2b.FileNotFoundException):
+            missing()
+    files.write("plain.txt", "")
+    with pytest.raises(libe2b.InvalidArgumentException):
+        files.make_dir("plain.txt")
+    with pytest.raises(libe2b.InvalidArgumentException):
+        files.list("plain.txt")
+
+
+def test_user_decides_whose_home_relative_paths_start_at(sandbox: libe2b.Sandbox) -> None:
+    sandbox.files.write("by-root.txt", "r", user="root")
+    assert sandbox.files.read("/root/by-root.txt") == b"r"
+    assert sandbox.files.read_text("by-root.txt", user="root") == "r"
+    assert sandbox.files.exists("by-root.txt", user="root") and not sandbox.files.exists("by-root.txt")
+    assert sandbox.files.get_info("by-root.txt", user="root").path == "/root/by-root.txt"
+    assert [e.name for e in sandbox.files.list(".", user="root")] == ["by-root.txt"]
+
+
+def _write_later(sandbox: libe2b.Sandbox, path: str, delay: float = 0.3) -> threading.Thread:
+    def write() -> None:
+        time.sleep(delay)
+        sandbox.files.write(path, "new")
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    return thread
+
+
+def test_watch_dir_is_polled_for_events(sandbox: libe2b.Sandbox) -> None:
+    sandbox.files.make_dir("watched/sub")
+    with sandbox.files.watch_dir("watched", include_entry=True) as watch:
+        assert watch.id
+        assert watch.get_new_events() == []
+        sandbox.files.write("watched/new.txt", "hello")
+        events: list[libe2b.FilesystemEvent] = []
+        deadline = time.monotonic() + 10
+        while not any(e.type == FilesystemEventType.WRITE for e in events) and time.monotonic() < deadline:
+            events += watch.next_events(1)
+        created = [e for e in events if e.name == "new.txt"]
+        assert {e.type for e in created} >= {FilesystemEventType.CREATE, FilesystemEventType.WRITE}
+        entry = next(e.entry for e in created if e.entry is not None)
+        assert entry.path == "/home/user/watched/new.txt"
+        assert watch.next_events(0.2) == []
+        sandbox.files.write("watched/sub/not-recursive.txt", "x")
+        assert all(e.name != "sub/not-recursive.txt" for e in watch.next_events(0.5))
+        watch.stop()
+        watch.stop()
+        with pytest.raises(libe2b.InvalidArgumentException):
+            watch.get_new_events()
+    with pytest.raises(ValueError, match="WatchHandle is closed"):
+        watch.get_new_events()
+    with pytest.raises(libe2b.FileNotFoundException):
+        sandbox.files.watch_dir("not-there")
+
+
+def test_stopping_a_watch_ends_a_wait_in_another_thread(sandbox: libe2b.Sandbox) -> None:
+    sandbox.files.make_dir("stopped")
+    outcome: list[object] = []
+
+    def wait(watch: libe2b.WatchHandle) -> None:
+        try:
+            outcome.append(watch.next_events(30))
+        except libe2b.SandboxException as error:
+            outcome.append(error)
+
+    with sandbox.files.watch_dir("stopped") as watch:
+        waiter = threading.Thread(target=wait, args=(watch,))
+        waiter.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+        watch.stop()
+        waiter.join(10)
+        assert not waiter.is_alive() and time.monotonic() - started < 5
+    assert outcome == [[]] or isinstance(outcome[0], libe2b.InvalidArgumentException)
+
+
+def test_watch_dir_recursive(sandbox: libe2b.Sandbox) -> None:
+    sandbox.files.make_dir("rec/a")
+    with sandbox.files.watch_dir("rec", recursive=True) as watch:
+        sandbox.files.write("rec/a/deep.txt", "x")
+        events: list[libe2b.FilesystemEvent] = []
+        deadline = time.monotonic() + 10
+        while not events and time.monotonic() < deadline:
+            events = watch.next_events(1)
+        assert any(e.name == "a/deep.txt" and e.entry is None for e in events)
+
+
+def test_watch_dir_stream_calls_back_until_told_to_stop(sandbox: libe2b.Sandbox) -> None:
+    sandbox.files.make_dir("streamed")
+    seen: list[libe2b.FilesystemEvent] = []
+
+    def on_event(event: libe2b.FilesystemEvent) -> bool:
+        seen.append(event)
+        return event.type != FilesystemEventType.WRITE  # False stops
+
+    writer = _write_later(sandbox, "streamed/file.txt")
+    started = time.monotonic()
+    sandbox.files.watch_dir_stream("streamed", on_event, timeout=0)  # no limit
+    writer.join()
+    assert time.monotonic() - started < 15
+    assert seen[-1].type == FilesystemEventType.WRITE and seen[-1].name == "file.txt"
+
+    started = time.monotonic()
+    sandbox.files.watch_dir_stream("streamed", seen.append, timeout=0.5)  # nothing happens: ends at the timeout
+    assert 0.4 < time.monotonic() - started < 5
+
+
+def test_an_exception_in_a_watch_callback_is_raised_after_the_call(sandbox: libe2b.Sandbox) -> None:
+    sandbox.files.make_dir("failing")
+
+    class Boom(Exception):
+        pass
+
+    def on_event(event: libe2b.FilesystemEvent) -> None:
+        raise Boom(event.name)
+
+    writer = _write_later(sandbox, "failing/x.txt")
+    with pytest.raises(Boom, match="x.txt"):
+        sandbox.files.watch_dir_stream("failing", on_event, timeout=20)
+    writer.join()
