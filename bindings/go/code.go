@@ -1,0 +1,226 @@
+package e2b
+
+// #include "e2b.h"
+import "C"
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// RunCodeOptions say how to run code. The zero value means the default
+// Python context and a 5-minute limit.
+type RunCodeOptions struct {
+	// Language runs the code in that language's default context ("python",
+	// "javascript", ...). Not together with ContextID.
+	Language string
+	// ContextID runs the code in that context (from CreateCodeContext).
+	ContextID string
+	// Env holds environment variables for this run only.
+	Env map[string]string
+	// Timeout is how long the run may take (default 5 minutes; NoTimeout for no limit).
+	Timeout time.Duration
+	// OnStdout, OnStderr, OnResult and OnError receive what the run produces
+	// as it arrives; OnError gets "Name: value" of the error the code raised.
+	// An error they return interrupts the run; RunCode then fails with an
+	// error that wraps it and matches ErrCallbackAborted.
+	OnStdout func(text string) error
+	OnStderr func(text string) error
+	OnResult func(result Result) error
+	OnError  func(text string) error
+}
+
+func (o *RunCodeOptions) build(a *args) *C.e2b_run_code_options {
+	if o == nil {
+		return nil
+	}
+	p := C.e2b_run_code_options_new()
+	a.onFree(func() { C.e2b_run_code_options_free(p) })
+	if o.Language != "" {
+		s := a.str(o.Language)
+		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_run_code_options_set_language(p, s, e) })
+	}
+	if o.ContextID != "" {
+		s := a.str(o.ContextID)
+		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_run_code_options_set_context_id(p, s, e) })
+	}
+	for name, value := range o.Env {
+		n, v := a.str(name), a.str(value)
+		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_run_code_options_set_env(p, n, v, e) })
+	}
+	setTimeout(a, o.Timeout, func(ms C.uint64_t, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_run_code_options_set_timeout_ms(p, ms, e)
+	})
+	return p
+}
+
+// RunCode runs code in the sandbox's code interpreter (opts may be nil). An
+// exception in the code is part of the Execution (Execution.Error), not an
+// error of the call.
+func (s *Sandbox) RunCode(code string, opts *RunCodeOptions) (*Execution, error) {
+	var a args
+	defer a.free()
+	ccode, copts := a.str(code), opts.build(&a)
+	cb := &callbacks{code: opts}
+	ud := cb.start()
+	var p *C.e2b_execution
+	err := cb.finish(s.h.call(&a, func(sbx *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_code_run(sbx, ccode, copts, cb.executionFn(), ud, &p, e)
+	}))
+	if err != nil {
+		return nil, err
+	}
+	defer C.e2b_execution_free(p)
+	x := &Execution{
+		Text:           C.GoString(C.e2b_execution_text(p)),
+		Results:        make([]Result, C.e2b_execution_results_len(p)),
+		Stdout:         C.GoString(C.e2b_execution_stdout(p)),
+		Stderr:         C.GoString(C.e2b_execution_stderr(p)),
+		ExecutionCount: int(C.e2b_execution_count(p)),
+	}
+	for i := range x.Results {
+		x.Results[i] = executionResult(C.e2b_execution_result_at(p, C.size_t(i)))
+	}
+	if name := C.e2b_execution_error_name(p); name != nil {
+		x.Error = &ExecutionError{
+			Name:      C.GoString(name),
+			Value:     C.GoString(C.e2b_execution_error_value(p)),
+			Traceback: C.GoString(C.e2b_execution_error_traceback(p)),
+		}
+	}
+	return x, nil
+}
+
+// Execution is what a run produced.
+type Execution struct {
+	// Text is the text of the main result (the last expression's value); "" if none.
+	Text    string
+	Results []Result
+	Stdout  string
+	Stderr  string
+	// Error is the error the code raised; nil if none.
+	Error *ExecutionError
+	// ExecutionCount is the context's execution counter for this run; -1 if unknown.
+	ExecutionCount int
+}
+
+// ExecutionError is an error raised by the code.
+type ExecutionError struct {
+	Name      string // e.g. "ZeroDivisionError"
+	Value     string // the message
+	Traceback string
+}
+
+// Result is one result of a run in every format the interpreter produced;
+// a format it did not produce is empty.
+type Result struct {
+	// IsMain tells the value of the last expression from something displayed.
+	IsMain     bool
+	Text       string
+	HTML       string
+	Markdown   string
+	SVG        string
+	PNG        string // base64
+	JPEG       string // base64
+	PDF        string // base64
+	LaTeX      string
+	JSON       json.RawMessage
+	JavaScript string
+	Data       json.RawMessage
+	Chart      json.RawMessage
+	// Extra holds the formats without a field of their own, as a JSON object.
+	Extra json.RawMessage
+	// Formats names the formats present, in the library's order.
+	Formats []string
+}
+
+func executionResult(p *C.e2b_execution_result) Result {
+	r := Result{IsMain: bool(C.e2b_execution_result_is_main(p))}
+	fields := map[string]*string{
+		"text": &r.Text, "html": &r.HTML, "markdown": &r.Markdown, "svg": &r.SVG, "png": &r.PNG,
+		"jpeg": &r.JPEG, "pdf": &r.PDF, "latex": &r.LaTeX, "javascript": &r.JavaScript,
+	}
+	raw := map[string]*json.RawMessage{"json": &r.JSON, "data": &r.Data, "chart": &r.Chart, "extra": &r.Extra}
+	for i := range C.e2b_execution_result_formats_len(p) {
+		cname := C.e2b_execution_result_format_name(p, i)
+		name, value := C.GoString(cname), C.GoString(C.e2b_execution_result_get(p, cname))
+		r.Formats = append(r.Formats, name)
+		if f, ok := fields[name]; ok {
+			*f = value
+		} else if f, ok := raw[name]; ok {
+			*f = json.RawMessage(value)
+		}
+	}
+	return r
+}
+
+// CodeContext is a code context: its own interpreter state, language and
+// working directory.
+type CodeContext struct {
+	ID       string
+	Language string
+	Cwd      string
+}
+
+func codeContext(p *C.e2b_code_context) CodeContext {
+	return CodeContext{
+		ID:       C.GoString(C.e2b_code_context_id(p)),
+		Language: C.GoString(C.e2b_code_context_language(p)),
+		Cwd:      C.GoString(C.e2b_code_context_cwd(p)),
+	}
+}
+
+// CreateCodeContext creates a code context for language ("": Python) working
+// in cwd ("": the user's home).
+func (s *Sandbox) CreateCodeContext(language, cwd string) (*CodeContext, error) {
+	var a args
+	defer a.free()
+	clang, ccwd := a.optStr(language), a.optStr(cwd)
+	var p *C.e2b_code_context
+	err := s.h.call(&a, func(sbx *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_code_create_context(sbx, clang, ccwd, &p, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer C.e2b_code_context_free(p)
+	ctx := codeContext(p)
+	return &ctx, nil
+}
+
+// CodeContexts lists every code context, the default ones included.
+func (s *Sandbox) CodeContexts() ([]CodeContext, error) {
+	var list *C.e2b_code_context_list
+	err := s.h.call(nil, func(sbx *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_code_list_contexts(sbx, &list, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer C.e2b_code_context_list_free(list)
+	contexts := make([]CodeContext, C.e2b_code_context_list_len(list))
+	for i := range contexts {
+		contexts[i] = codeContext(C.e2b_code_context_list_get(list, C.size_t(i)))
+	}
+	return contexts, nil
+}
+
+// RestartCodeContext restarts the context id: its state is lost.
+func (s *Sandbox) RestartCodeContext(id string) error {
+	var a args
+	defer a.free()
+	cid := a.str(id)
+	return s.h.call(&a, func(sbx *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_code_restart_context(sbx, cid, e)
+	})
+}
+
+// RemoveCodeContext removes the context id.
+func (s *Sandbox) RemoveCodeContext(id string) error {
+	var a args
+	defer a.free()
+	cid := a.str(id)
+	return s.h.call(&a, func(sbx *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_code_remove_context(sbx, cid, e)
+	})
+}

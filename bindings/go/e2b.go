@@ -1,0 +1,214 @@
+// Package e2b is a client for E2B cloud sandboxes: the Go binding of libe2b,
+// whose Rust library does all the work behind a C ABI. Build the library
+// before the package (cargo build --release -p e2b); the package links it
+// statically, or with the build tag e2b_dynamic the shared library that
+// pkg-config finds (see README.md).
+//
+// Every call blocks until it is done and carries its own deadline (see
+// ClientOptions.RequestTimeout and the Timeout of each options struct), so the
+// package takes no context.Context. Every handle (Client, Sandbox, Command,
+// Watch, FileReader) may be used from any number of goroutines and has a
+// Close method; a finalizer closes a forgotten one, closing twice is
+// harmless, and a call after Close returns ErrClosed. Closing a Sandbox releases only the handle: the sandbox
+// lives on until Kill or its timeout.
+package e2b
+
+// #include <stdlib.h>
+// #include "e2b.h"
+import "C"
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+)
+
+func init() {
+	if got := C.e2b_abi_version(); got != C.E2B_ABI_VERSION {
+		panic(fmt.Sprintf("e2b: libe2b %s implements ABI %d but this package was built for ABI %d (header %s): rebuild libe2b or update the package",
+			Version(), got, C.E2B_ABI_VERSION, C.E2B_VERSION))
+	}
+}
+
+// Version is the version of the libe2b linked in, e.g. "0.1.0".
+func Version() string {
+	return C.GoString(C.e2b_version())
+}
+
+// NoTimeout, as a Timeout in options, lifts the limit altogether.
+const NoTimeout time.Duration = -1
+
+// handle guards a pointer to a C object. Calls share it; Close marks it
+// closed at once and the object is freed when the last call in flight ends,
+// so a Close racing with calls never frees memory in use.
+type handle[P comparable] struct {
+	mu      sync.Mutex
+	ptr     P
+	free    func(P)
+	users   int
+	closing bool
+}
+
+func (h *handle[P]) acquire() (P, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var null P
+	if h.ptr == null || h.closing {
+		return null, ErrClosed
+	}
+	h.users++
+	return h.ptr, nil
+}
+
+func (h *handle[P]) release() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.users--
+	if h.users == 0 && h.closing {
+		h.free(h.ptr)
+		h.ptr = *new(P)
+	}
+}
+
+// close frees the object, or leaves that to the last call in flight.
+func (h *handle[P]) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closing {
+		return
+	}
+	h.closing = true
+	if h.users == 0 {
+		h.free(h.ptr)
+		h.ptr = *new(P)
+	}
+}
+
+// call runs one C call on the object: it fails early with a bad argument in
+// a or ErrClosed, and turns a failure into an *Error.
+func (h *handle[P]) call(a *args, f func(P, **C.e2b_error) C.e2b_error_code) error {
+	if a != nil && a.err != nil {
+		return a.err
+	}
+	ptr, err := h.acquire()
+	if err != nil {
+		return err
+	}
+	defer h.release()
+	err = check(nil, func(errOut **C.e2b_error) C.e2b_error_code { return f(ptr, errOut) })
+	runtime.KeepAlive(h)
+	return err
+}
+
+// check runs a C call that is not on a handle.
+func check(a *args, f func(**C.e2b_error) C.e2b_error_code) error {
+	if a != nil && a.err != nil {
+		return a.err
+	}
+	var cerr *C.e2b_error
+	return newError(f(&cerr), cerr)
+}
+
+// args holds what one C call borrows (C copies of strings, option objects)
+// and the first error met while making them.
+type args struct {
+	frees []func()
+	err   error
+}
+
+// str is s as a C string, freed with the args. A string holding NUL cannot
+// cross into C: it fails the call with ErrInvalidArgument.
+func (a *args) str(s string) *C.char {
+	if strings.IndexByte(s, 0) >= 0 {
+		a.fail(&Error{Code: ErrInvalidArgument, Message: fmt.Sprintf("%q holds a NUL byte", s)})
+		return nil
+	}
+	p := C.CString(s)
+	a.onFree(func() { C.free(unsafe.Pointer(p)) })
+	return p
+}
+
+// optStr is str, or NULL (the library's default) for "".
+func (a *args) optStr(s string) *C.char {
+	if s == "" {
+		return nil
+	}
+	return a.str(s)
+}
+
+// set runs an option setter unless an earlier one failed.
+func (a *args) set(f func(**C.e2b_error) C.e2b_error_code) {
+	if a.err == nil {
+		a.err = check(nil, f)
+	}
+}
+
+func (a *args) fail(err error) {
+	if a.err == nil {
+		a.err = err
+	}
+}
+
+func (a *args) onFree(f func()) { a.frees = append(a.frees, f) }
+
+func (a *args) free() {
+	for i := len(a.frees) - 1; i >= 0; i-- {
+		a.frees[i]()
+	}
+}
+
+// bytesPtr is a pointer to b's data, NULL when b is empty.
+func bytesPtr(b []byte) *C.uint8_t {
+	if len(b) == 0 {
+		return nil
+	}
+	return (*C.uint8_t)(unsafe.Pointer(&b[0]))
+}
+
+// goBytes copies n bytes of C memory into a new slice.
+func goBytes(p *C.uint8_t, n C.size_t) []byte {
+	out := make([]byte, n)
+	if n > 0 {
+		copy(out, unsafe.Slice((*byte)(unsafe.Pointer(p)), n))
+	}
+	return out
+}
+
+// takeBytes copies and disposes of bytes the library handed over.
+func takeBytes(b *C.e2b_bytes) []byte {
+	defer C.e2b_bytes_dispose(b)
+	return goBytes(b.data, b.len)
+}
+
+// parseTime reads an RFC 3339 time from the library; the zero time for NULL.
+func parseTime(s *C.char) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, C.GoString(s))
+	return t
+}
+
+// seconds is d in whole seconds, rounded up; 0 for zero or less.
+func seconds(d time.Duration) C.uint64_t {
+	if d <= 0 {
+		return 0
+	}
+	return C.uint64_t((d + time.Second - 1) / time.Second)
+}
+
+// millis is d in whole milliseconds, rounded up; 0 for zero or less.
+func millis(d time.Duration) C.uint64_t {
+	if d <= 0 {
+		return 0
+	}
+	return C.uint64_t((d + time.Millisecond - 1) / time.Millisecond)
+}
+
+// setTimeout applies an options Timeout: 0 keeps the library's default,
+// NoTimeout (any negative value) sets 0, which the library reads as none.
+func setTimeout(a *args, d time.Duration, set func(C.uint64_t, **C.e2b_error) C.e2b_error_code) {
+	if d != 0 {
+		a.set(func(e **C.e2b_error) C.e2b_error_code { return set(millis(d), e) })
+	}
+}

@@ -1,0 +1,93 @@
+package e2b
+
+// The trampolines libe2b calls back, on the goroutine that made the call.
+// This file's preamble only declares: //export copies it into two C files.
+
+// #include "e2b.h"
+import "C"
+
+import (
+	"io"
+	"unsafe"
+)
+
+//export e2bGoOutput
+func e2bGoOutput(userData unsafe.Pointer, stream C.e2b_stream, data *C.uint8_t, n C.size_t) C.int32_t {
+	cb := lookup(userData)
+	return cb.run(func() error {
+		f := cb.onStdout
+		if Stream(stream) == Stderr {
+			f = cb.onStderr
+		}
+		if f == nil {
+			return nil
+		}
+		return f(goBytes(data, n))
+	})
+}
+
+//export e2bGoData
+func e2bGoData(userData unsafe.Pointer, data *C.uint8_t, n C.size_t) C.int32_t {
+	cb := lookup(userData)
+	return cb.run(func() error { return cb.onData(goBytes(data, n)) })
+}
+
+//export e2bGoProgress
+func e2bGoProgress(userData unsafe.Pointer, done, total C.uint64_t) C.int32_t {
+	cb := lookup(userData)
+	return cb.run(func() error { return cb.progress(int64(done), int64(total)) })
+}
+
+//export e2bGoRead
+func e2bGoRead(userData unsafe.Pointer, buffer *C.uint8_t, capacity C.size_t) C.int64_t {
+	cb := lookup(userData)
+	n := 0
+	status := cb.run(func() error {
+		if cb.eof || capacity == 0 {
+			return nil
+		}
+		buf := unsafe.Slice((*byte)(unsafe.Pointer(buffer)), capacity)
+		// As io.ReadAtLeast: a Reader may return 0 bytes and no error a few times.
+		for range 100 {
+			var err error
+			n, err = cb.reader.Read(buf)
+			if err == io.EOF {
+				cb.eof = true
+				return nil
+			}
+			if err != nil || n > 0 {
+				return err
+			}
+		}
+		return io.ErrNoProgress
+	})
+	if status != 0 {
+		return -1
+	}
+	return C.int64_t(n)
+}
+
+//export e2bGoFsEvent
+func e2bGoFsEvent(userData unsafe.Pointer, event *C.e2b_fs_event) C.int32_t {
+	cb := lookup(userData)
+	return cb.run(func() error { return cb.onEvent(fsEvent(event)) })
+}
+
+//export e2bGoExecution
+func e2bGoExecution(userData unsafe.Pointer, output C.e2b_execution_output, text *C.char, result *C.e2b_execution_result) C.int32_t {
+	cb := lookup(userData)
+	return cb.run(func() error {
+		o := cb.code
+		switch {
+		case output == C.E2B_EXECUTION_STDOUT && o.OnStdout != nil:
+			return o.OnStdout(C.GoString(text))
+		case output == C.E2B_EXECUTION_STDERR && o.OnStderr != nil:
+			return o.OnStderr(C.GoString(text))
+		case output == C.E2B_EXECUTION_RESULT && o.OnResult != nil:
+			return o.OnResult(executionResult(result))
+		case output == C.E2B_EXECUTION_ERROR && o.OnError != nil:
+			return o.OnError(C.GoString(text))
+		}
+		return nil
+	})
+}

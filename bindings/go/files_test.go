@@ -1,0 +1,536 @@
+package e2b_test
+
+import (
+	"bytes"
+	"crypto/rand"
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	e2b "github.com/libe2b/libe2b/bindings/go"
+)
+
+// binary is content that is not text: NULs, invalid UTF-8, every byte value.
+func binary() []byte {
+	b := []byte("a\x00b\xff\xfe\r\n")
+	for i := range 256 {
+		b = append(b, byte(i))
+	}
+	return b
+}
+
+func randomBytes(t *testing.T, n int) []byte {
+	b := make([]byte, n)
+	must(rand.Read(b))(t)
+	return b
+}
+
+func TestReadWrite(t *testing.T) {
+	files := newSandbox(t, nil).Files()
+	ok(t, files.Write("/home/user/bin/data", binary()))
+	if got := must(files.Read("bin/data"))(t); !bytes.Equal(got, binary()) {
+		t.Fatalf("read back %q", got)
+	}
+	ok(t, files.Write("empty", nil))
+	if got := must(files.Read("empty"))(t); len(got) != 0 {
+		t.Fatalf("empty file read as %q", got)
+	}
+	ok(t, files.Write("empty", []byte("replaced")))
+	if got := must(files.Read("empty"))(t); string(got) != "replaced" {
+		t.Fatalf("read %q", got)
+	}
+
+	gzip := files.WithGzip(true)
+	big := randomBytes(t, 3<<20)
+	ok(t, gzip.Write("big", big))
+	if got := must(gzip.Read("big"))(t); !bytes.Equal(got, big) {
+		t.Fatal("a gzip round trip changed the data")
+	}
+	if got := must(files.Read("big"))(t); !bytes.Equal(got, big) {
+		t.Fatal("the file written with gzip is not the data")
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	files := newSandbox(t, nil).Files()
+	_, err := files.Read("/no/such/file")
+	if e := wantCode(t, err, e2b.ErrNotFound); e.HTTPStatus != 404 || !strings.Contains(e.Error(), "/no/such/file") {
+		t.Fatalf("got %+v", e)
+	}
+	ok(t, files.Write("dir/file", []byte("x")))
+	_, err = files.Read("dir")
+	wantCode(t, err, e2b.ErrInvalidArgument)
+	_, err = files.Read("bad\xffpath")
+	wantCode(t, err, e2b.ErrInvalidUTF8)
+	err = files.Write("nul\x00path", nil)
+	wantCode(t, err, e2b.ErrInvalidArgument)
+}
+
+func TestReadTo(t *testing.T) {
+	files := newSandbox(t, nil).Files()
+	data := randomBytes(t, 1<<20)
+	ok(t, files.Write("data", data))
+	var buf bytes.Buffer
+	if n := must(files.ReadTo("data", &buf))(t); n != int64(len(data)) || !bytes.Equal(buf.Bytes(), data) {
+		t.Fatalf("ReadTo gave %d bytes", n)
+	}
+
+	full := errors.New("disk full")
+	_, err := files.ReadTo("data", failingWriter{full})
+	wantCode(t, err, e2b.ErrCallbackAborted)
+	if !errors.Is(err, full) {
+		t.Fatalf("%v does not wrap the writer's error", err)
+	}
+	_, err = files.ReadTo("missing", &buf)
+	wantCode(t, err, e2b.ErrNotFound)
+}
+
+type failingWriter struct{ err error }
+
+func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }
+
+type panickingWriter struct{}
+
+func (panickingWriter) Write([]byte) (int, error) { panic("writer panic") }
+
+func TestReadToPanic(t *testing.T) {
+	s := newSandbox(t, nil)
+	ok(t, s.Files().Write("data", []byte("some data")))
+	if v := catchPanic(func() { s.Files().ReadTo("data", panickingWriter{}) }); v != "writer panic" {
+		t.Fatalf("panic value %v", v)
+	}
+	if got := must(s.Files().Read("data"))(t); string(got) != "some data" {
+		t.Fatal("the sandbox is unusable after a panic in a callback")
+	}
+}
+
+func TestOpen(t *testing.T) {
+	files := newSandbox(t, nil).Files()
+	data := randomBytes(t, 1<<20+17)
+	ok(t, files.Write("data", data))
+	r := must(files.Open("data"))(t)
+	defer r.Close()
+	got := must(io.ReadAll(r))(t)
+	if !bytes.Equal(got, data) {
+		t.Fatalf("read %d bytes, want %d", len(got), len(data))
+	}
+	if n, err := r.Read(make([]byte, 8)); n != 0 || err != io.EOF {
+		t.Fatalf("after the end: %d, %v", n, err)
+	}
+	ok(t, r.Close())
+	ok(t, r.Close())
+	if _, err := r.Read(make([]byte, 8)); !errors.Is(err, e2b.ErrClosed) {
+		t.Fatalf("read after close: %v", err)
+	}
+
+	r2 := must(files.Open("data"))(t)
+	defer r2.Close()
+	ok(t, iotest.TestReader(r2, data))
+
+	_, err := files.Open("missing")
+	wantCode(t, err, e2b.ErrNotFound)
+}
+
+func TestWriteFrom(t *testing.T) {
+	files := newSandbox(t, nil).Files()
+	data := randomBytes(t, 2<<20+3)
+	ok(t, files.WriteFrom("known", bytes.NewReader(data), int64(len(data))))
+	if got := must(files.Read("known"))(t); !bytes.Equal(got, data) {
+		t.Fatal("WriteFrom with a size wrote something else")
+	}
+	// A reader that gives one byte at a time, and data with its EOF.
+	ok(t, files.WriteFrom("unknown", iotest.DataErrReader(iotest.OneByteReader(bytes.NewReader(data[:5000]))), -1))
+	if got := must(files.Read("unknown"))(t); !bytes.Equal(got, data[:5000]) {
+		t.Fatal("WriteFrom with no size wrote something else")
+	}
+	ok(t, files.WriteFrom("empty", strings.NewReader(""), 0))
+
+	broken := errors.New("source broke")
+	err := files.WriteFrom("broken", io.MultiReader(bytes.NewReader(data[:1000]), iotest.ErrReader(broken)), -1)
+	wantCode(t, err, e2b.ErrCallbackAborted)
+	if !errors.Is(err, broken) {
+		t.Fatalf("%v does not wrap the reader's error", err)
+	}
+}
+
+func TestWriteFiles(t *testing.T) {
+	files := newSandbox(t, nil).Files()
+	entries := []e2b.WriteEntry{
+		{Path: "many/a.txt", Data: []byte("a")},
+		{Path: "/home/user/many/deep/b.bin", Data: binary()},
+		{Path: "many/empty"},
+	}
+	ok(t, files.WriteFiles(entries))
+	for _, e := range entries {
+		if got := must(files.Read(e.Path))(t); !bytes.Equal(got, e.Data) {
+			t.Fatalf("%s: %q", e.Path, got)
+		}
+	}
+	ok(t, files.WriteFiles(nil))
+	err := files.WriteFiles([]e2b.WriteEntry{{Path: "ok"}, {Path: "bad\xff"}})
+	wantCode(t, err, e2b.ErrInvalidUTF8)
+}
+
+// progress records the calls of a ProgressFunc.
+type progress struct{ calls, done, total int64 }
+
+func (p *progress) fn(done, total int64) error {
+	p.calls++
+	p.done, p.total = done, total
+	return nil
+}
+
+func TestUploadDownloadFile(t *testing.T) {
+	files := newSandbox(t, nil).Files()
+	dir := t.TempDir()
+	data := randomBytes(t, 1<<20)
+	local := filepath.Join(dir, "up.bin")
+	ok(t, os.WriteFile(local, data, 0o644))
+
+	var up progress
+	ok(t, files.UploadFile(local, "remote/up.bin", up.fn))
+	if up.calls == 0 || up.done != int64(len(data)) {
+		t.Fatalf("upload progress %+v", up)
+	}
+	var down progress
+	back := filepath.Join(dir, "down.bin")
+	ok(t, files.DownloadFile("remote/up.bin", back, down.fn))
+	if down.calls == 0 || down.done != int64(len(data)) {
+		t.Fatalf("download progress %+v", down)
+	}
+	if got := must(os.ReadFile(back))(t); !bytes.Equal(got, data) {
+		t.Fatal("the downloaded file differs")
+	}
+	ok(t, files.UploadFile(local, "remote/no-progress.bin", nil))
+
+	err := files.UploadFile(filepath.Join(dir, "missing"), "x", nil)
+	wantCode(t, err, e2b.ErrIO)
+	err = files.DownloadFile("remote/missing", filepath.Join(dir, "x"), nil)
+	wantCode(t, err, e2b.ErrNotFound)
+}
+
+func TestProgressCallbackStops(t *testing.T) {
+	files := newSandbox(t, nil).Files()
+	dir := t.TempDir()
+	local := filepath.Join(dir, "up.bin")
+	ok(t, os.WriteFile(local, randomBytes(t, 4<<20), 0o644))
+
+	enough := errors.New("enough")
+	calls := 0
+	err := files.UploadFile(local, "up.bin", func(done, total int64) error {
+		calls++
+		return enough
+	})
+	wantCode(t, err, e2b.ErrCallbackAborted)
+	if !errors.Is(err, enough) || calls != 1 {
+		t.Fatalf("err %v after %d calls", err, calls)
+	}
+
+	ok(t, files.UploadFile(local, "up.bin", nil))
+	v := catchPanic(func() {
+		files.DownloadFile("up.bin", filepath.Join(dir, "down.bin"), func(done, total int64) error { panic(done) })
+	})
+	if _, isInt := v.(int64); !isInt {
+		t.Fatalf("panic value %v", v)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "down.bin")); !os.IsNotExist(err) {
+		t.Fatalf("an aborted download left a file: %v", err)
+	}
+}
+
+func TestUploadDownloadDir(t *testing.T) {
+	files := newSandbox(t, nil).Files()
+	src := t.TempDir()
+	tree := map[string][]byte{"a.txt": []byte("a"), "sub/b.bin": binary(), "sub/deeper/c": randomBytes(t, 100000)}
+	for name, data := range tree {
+		ok(t, os.MkdirAll(filepath.Dir(filepath.Join(src, name)), 0o755))
+		ok(t, os.WriteFile(filepath.Join(src, name), data, 0o644))
+	}
+	var up progress
+	if n := must(files.UploadDir(src, "tree", up.fn))(t); n != len(tree) || up.calls == 0 {
+		t.Fatalf("uploaded %d files, progress %+v", n, up)
+	}
+	for name, data := range tree {
+		if got := must(files.Read("tree/" + name))(t); !bytes.Equal(got, data) {
+			t.Fatalf("%s differs", name)
+		}
+	}
+
+	dst := filepath.Join(t.TempDir(), "new")
+	var down progress
+	if n := must(files.DownloadDir("tree", dst, down.fn))(t); n != len(tree) || down.calls == 0 {
+		t.Fatalf("downloaded %d files, progress %+v", n, down)
+	}
+	for name, data := range tree {
+		if got := must(os.ReadFile(filepath.Join(dst, name)))(t); !bytes.Equal(got, data) {
+			t.Fatalf("%s differs", name)
+		}
+	}
+	_, err := files.DownloadDir("tree/a.txt", dst, nil)
+	wantCode(t, err, e2b.ErrInvalidArgument)
+	_, err = files.UploadDir(filepath.Join(src, "missing"), "x", nil)
+	wantCode(t, err, e2b.ErrIO)
+}
+
+// sandboxRequest is a request to the sandbox's envd through E2B_SANDBOX_URL,
+// routed by the headers E2B's proxy reads.
+func sandboxRequest(t *testing.T, s *e2b.Sandbox, method, url string, body io.Reader) *http.Request {
+	req := must(http.NewRequest(method, url, body))(t)
+	req.Header.Set("E2b-Sandbox-Id", s.ID())
+	req.Header.Set("E2b-Sandbox-Port", "49983")
+	return req
+}
+
+func TestSignedURLs(t *testing.T) {
+	s := newSandbox(t, nil)
+	ok(t, s.Files().Write("signed.bin", binary()))
+
+	down := must(s.Files().DownloadURL("signed.bin", time.Minute))(t)
+	resp := must(http.DefaultClient.Do(sandboxRequest(t, s, "GET", down, nil)))(t)
+	got := must(io.ReadAll(resp.Body))(t)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !bytes.Equal(got, binary()) {
+		t.Fatalf("GET %s: %s %q", down, resp.Status, got)
+	}
+
+	up := must(s.Files().UploadURL("uploaded.txt", 0))(t)
+	var body bytes.Buffer
+	form := multipart.NewWriter(&body)
+	part := must(form.CreateFormFile("file", "uploaded.txt"))(t)
+	must(part.Write([]byte("via URL")))(t)
+	ok(t, form.Close())
+	req := sandboxRequest(t, s, "POST", up, &body)
+	req.Header.Set("Content-Type", form.FormDataContentType())
+	resp = must(http.DefaultClient.Do(req))(t)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("POST %s: %s", up, resp.Status)
+	}
+	if got := must(s.Files().Read("uploaded.txt"))(t); string(got) != "via URL" {
+		t.Fatalf("uploaded %q", got)
+	}
+
+	insecure := newSandbox(t, &e2b.SandboxOptions{Insecure: true})
+	_, err := insecure.Files().DownloadURL("x", time.Minute)
+	wantCode(t, err, e2b.ErrInvalidArgument)
+}
+
+func TestAsUser(t *testing.T) {
+	files := newSandbox(t, nil).Files()
+	root := files.AsUser("root")
+	ok(t, root.Write("mine.txt", []byte("root's")))
+	if got := must(files.Read("/root/mine.txt"))(t); string(got) != "root's" {
+		t.Fatalf("read %q", got)
+	}
+	if info := must(root.Info("mine.txt"))(t); info.Path != "/root/mine.txt" {
+		t.Fatalf("root's relative path resolved to %q", info.Path)
+	}
+	if _, err := files.Read("mine.txt"); !errors.Is(err, e2b.ErrNotFound) {
+		t.Fatalf("the default user's home has root's file: %v", err)
+	}
+	_, err := files.AsUser("nobody-here").Read("x")
+	wantCode(t, err, e2b.ErrAuthentication)
+}
+
+func TestFilesystem(t *testing.T) {
+	files := newSandbox(t, nil).Files()
+	if created := must(files.MakeDir("fs/sub"))(t); !created {
+		t.Fatal("MakeDir of a new directory said it existed")
+	}
+	if created := must(files.MakeDir("fs/sub"))(t); created {
+		t.Fatal("MakeDir of an existing directory said it created it")
+	}
+	ok(t, files.Write("fs/a.txt", []byte("hello")))
+	ok(t, files.Write("fs/sub/b.txt", []byte("b")))
+	_, err := files.MakeDir("fs/a.txt")
+	wantCode(t, err, e2b.ErrInvalidArgument)
+
+	entries := must(files.List("fs", 1))(t)
+	names := map[string]e2b.EntryInfo{}
+	for _, e := range entries {
+		names[e.Name] = e
+	}
+	if len(entries) != 2 || names["a.txt"].Type != e2b.FileTypeFile || names["sub"].Type != e2b.FileTypeDir {
+		t.Fatalf("List depth 1: %+v", entries)
+	}
+	if deep := must(files.List("fs", 2))(t); len(deep) != 3 {
+		t.Fatalf("List depth 2: %+v", deep)
+	}
+	_, err = files.List("fs", 0)
+	wantCode(t, err, e2b.ErrInvalidArgument)
+	_, err = files.List("fs/missing", 1)
+	wantCode(t, err, e2b.ErrNotFound)
+
+	info := must(files.Info("fs/a.txt"))(t)
+	if info.Name != "a.txt" || info.Path != "/home/user/fs/a.txt" || info.Type != e2b.FileTypeFile || info.Size != 5 {
+		t.Fatalf("Info %+v", info)
+	}
+	if info.Mode == 0 || !strings.HasPrefix(info.Permissions, "-") || info.Owner == "" || info.Group == "" || info.ModifiedTime.IsZero() {
+		t.Fatalf("Info %+v", info)
+	}
+	_, err = files.Info("fs/missing")
+	wantCode(t, err, e2b.ErrNotFound)
+
+	if !must(files.Exists("fs/a.txt"))(t) || must(files.Exists("fs/missing"))(t) {
+		t.Fatal("Exists is wrong")
+	}
+
+	moved := must(files.Rename("fs/a.txt", "fs/new/place.txt"))(t)
+	if moved.Path != "/home/user/fs/new/place.txt" || moved.Size != 5 {
+		t.Fatalf("Rename gave %+v", moved)
+	}
+	if must(files.Exists("fs/a.txt"))(t) {
+		t.Fatal("the old path still exists")
+	}
+	_, err = files.Rename("fs/missing", "fs/other")
+	wantCode(t, err, e2b.ErrNotFound)
+
+	ok(t, files.Remove("fs"))
+	ok(t, files.Remove("fs"))
+	if must(files.Exists("fs/sub/b.txt"))(t) {
+		t.Fatal("Remove left the tree")
+	}
+}
+
+func TestSymlinkInfo(t *testing.T) {
+	s := newSandbox(t, nil)
+	ok(t, s.Files().Write("target.txt", []byte("t")))
+	res := must(s.Commands().Run("ln -s /home/user/target.txt /home/user/link", nil))(t)
+	ok(t, res.Err())
+	info := must(s.Files().Info("link"))(t)
+	if info.Type != e2b.FileTypeSymlink || info.SymlinkTarget != "/home/user/target.txt" {
+		t.Fatalf("Info of a link: %+v", info)
+	}
+}
+
+// hasEvent tells whether events hold one for name of one of the types.
+func hasEvent(events []e2b.FilesystemEvent, name string, types ...e2b.EventType) bool {
+	for _, e := range events {
+		for _, typ := range types {
+			if e.Name == name && e.Type == typ {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestWatchDir(t *testing.T) {
+	files := newSandbox(t, nil).Files()
+	must(files.MakeDir("watched/sub"))(t)
+	w := must(files.WatchDir("watched", &e2b.WatchOptions{Recursive: true, IncludeEntry: true}))(t)
+	defer w.Close()
+	if w.ID() == "" {
+		t.Fatal("a watch without an id")
+	}
+	if events := must(w.NewEvents())(t); len(events) != 0 {
+		t.Fatalf("events before any change: %+v", events)
+	}
+
+	ok(t, files.Write("watched/a.txt", []byte("a")))
+	ok(t, files.Write("watched/sub/b.txt", []byte("b")))
+	var events []e2b.FilesystemEvent
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		events = append(events, must(w.NextEvents(2*time.Second))(t)...)
+		if hasEvent(events, "a.txt", e2b.EventCreate, e2b.EventWrite) && hasEvent(events, "sub/b.txt", e2b.EventCreate, e2b.EventWrite) {
+			break
+		}
+	}
+	if !hasEvent(events, "a.txt", e2b.EventCreate, e2b.EventWrite) || !hasEvent(events, "sub/b.txt", e2b.EventCreate, e2b.EventWrite) {
+		t.Fatalf("events %+v", events)
+	}
+	for _, e := range events {
+		if e.Type == e2b.EventWrite && (e.Entry == nil || e.Entry.Name == "") {
+			t.Fatalf("a write event without its entry: %+v", e)
+		}
+	}
+
+	ok(t, files.Remove("watched/a.txt"))
+	events = nil
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !hasEvent(events, "a.txt", e2b.EventRemove); {
+		events = append(events, must(w.NextEvents(2*time.Second))(t)...)
+	}
+	if !hasEvent(events, "a.txt", e2b.EventRemove) {
+		t.Fatalf("no remove event in %+v", events)
+	}
+
+	ok(t, w.Stop())
+	ok(t, w.Stop())
+	_, err := w.NextEvents(0)
+	wantCode(t, err, e2b.ErrInvalidArgument)
+	ok(t, w.Close())
+	_, err = w.NewEvents()
+	if !errors.Is(err, e2b.ErrClosed) {
+		t.Fatalf("after Close: %v", err)
+	}
+
+	_, err = files.WatchDir("missing", nil)
+	wantCode(t, err, e2b.ErrNotFound)
+	ok(t, files.Write("plain", nil))
+	_, err = files.WatchDir("plain", nil)
+	wantCode(t, err, e2b.ErrInvalidArgument)
+}
+
+// writeUntil writes name in files every 100 ms until done is closed, so a
+// watch started at any moment sees a change.
+func writeUntil(files *e2b.Files, name string, done <-chan struct{}) {
+	for {
+		select {
+		case <-done:
+			return
+		case <-time.After(100 * time.Millisecond):
+			files.Write(name, []byte("x"))
+		}
+	}
+}
+
+func TestWatchDirStream(t *testing.T) {
+	files := newSandbox(t, nil).Files()
+	must(files.MakeDir("streamed"))(t)
+	done := make(chan struct{})
+	defer close(done)
+	go writeUntil(files, "streamed/f.txt", done)
+
+	var seen []e2b.FilesystemEvent
+	err := files.WatchDirStream("streamed", nil, 20*time.Second, func(e e2b.FilesystemEvent) error {
+		seen = append(seen, e)
+		return e2b.StopWatch
+	})
+	ok(t, err)
+	if len(seen) != 1 || seen[0].Name != "f.txt" {
+		t.Fatalf("events %+v", seen)
+	}
+
+	mine := errors.New("mine")
+	err = files.WatchDirStream("streamed", nil, 20*time.Second, func(e2b.FilesystemEvent) error { return mine })
+	wantCode(t, err, e2b.ErrCallbackAborted)
+	if !errors.Is(err, mine) {
+		t.Fatalf("%v does not wrap the callback's error", err)
+	}
+
+	v := catchPanic(func() {
+		files.WatchDirStream("streamed", nil, 20*time.Second, func(e2b.FilesystemEvent) error { panic("event panic") })
+	})
+	if v != "event panic" {
+		t.Fatalf("panic value %v", v)
+	}
+
+	must(files.MakeDir("quiet"))(t)
+	start := time.Now()
+	ok(t, files.WatchDirStream("quiet", nil, 500*time.Millisecond, func(e2b.FilesystemEvent) error {
+		return errors.New("no event expected")
+	}))
+	if time.Since(start) > 10*time.Second {
+		t.Fatal("the stream outlived its timeout")
+	}
+
+	err = files.WatchDirStream("missing", nil, time.Second, func(e2b.FilesystemEvent) error { return nil })
+	wantCode(t, err, e2b.ErrNotFound)
+}

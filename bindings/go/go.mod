@@ -1,0 +1,3 @@
+module github.com/libe2b/libe2b/bindings/go
+
+go 1.22

@@ -1,0 +1,159 @@
+package e2b
+
+// #include "e2b.h"
+import "C"
+
+import (
+	"runtime"
+	"time"
+)
+
+// A Sandbox is a handle to a sandbox, safe for concurrent use. Close releases
+// the handle only: the sandbox lives on until Kill or its timeout.
+type Sandbox struct {
+	h           handle[*C.e2b_sandbox]
+	id          string
+	templateID  string
+	envdVersion string
+}
+
+func newSandbox(p *C.e2b_sandbox) *Sandbox {
+	s := &Sandbox{
+		h:           handle[*C.e2b_sandbox]{ptr: p, free: func(p *C.e2b_sandbox) { C.e2b_sandbox_free(p) }},
+		id:          C.GoString(C.e2b_sandbox_id(p)),
+		templateID:  C.GoString(C.e2b_sandbox_template_id(p)),
+		envdVersion: C.GoString(C.e2b_sandbox_envd_version(p)),
+	}
+	runtime.SetFinalizer(s, (*Sandbox).Close)
+	return s
+}
+
+// Close releases the handle; the sandbox keeps running.
+func (s *Sandbox) Close() error {
+	s.h.close()
+	runtime.SetFinalizer(s, nil)
+	return nil
+}
+
+// ID is the sandbox's id.
+func (s *Sandbox) ID() string { return s.id }
+
+// TemplateID is the id of the sandbox's template.
+func (s *Sandbox) TemplateID() string { return s.templateID }
+
+// EnvdVersion is the version of envd, the agent in the sandbox.
+func (s *Sandbox) EnvdVersion() string { return s.envdVersion }
+
+// Kill kills the sandbox. killed is false if it no longer existed, which is
+// not an error.
+func (s *Sandbox) Kill() (killed bool, err error) {
+	var k C.bool
+	err = s.h.call(nil, func(p *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_sandbox_kill(p, &k, e)
+	})
+	return bool(k), err
+}
+
+// Pause pauses the sandbox, keeping its filesystem and memory; resume it with
+// Client.Resume. paused is false if it was already paused (not an error).
+func (s *Sandbox) Pause() (paused bool, err error) {
+	var r C.bool
+	err = s.h.call(nil, func(p *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_sandbox_pause(p, &r, e)
+	})
+	return bool(r), err
+}
+
+// SetTimeout makes the sandbox end timeout from now (whole seconds, rounded
+// up); this can shorten its life, and 0 ends it at once.
+func (s *Sandbox) SetTimeout(timeout time.Duration) error {
+	return s.h.call(nil, func(p *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_sandbox_set_timeout(p, seconds(timeout), e)
+	})
+}
+
+// IsRunning tells whether the sandbox answers: false when it is paused,
+// killed or expired.
+func (s *Sandbox) IsRunning() (bool, error) {
+	var r C.bool
+	err := s.h.call(nil, func(p *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_sandbox_is_running(p, &r, e)
+	})
+	return bool(r), err
+}
+
+// Info is what the control plane knows of the sandbox.
+func (s *Sandbox) Info() (*SandboxInfo, error) {
+	var info *C.e2b_sandbox_info
+	err := s.h.call(nil, func(p *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_sandbox_get_info(p, &info, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer C.e2b_sandbox_info_free(info)
+	i := sandboxInfo(info)
+	return &i, nil
+}
+
+// Files gives the sandbox's files, acting as the default user.
+func (s *Sandbox) Files() *Files { return &Files{sbx: s} }
+
+// Commands gives the sandbox's processes.
+func (s *Sandbox) Commands() *Commands { return &Commands{sbx: s} }
+
+// SandboxState says whether a sandbox runs or is paused.
+type SandboxState int32
+
+// The states of a sandbox.
+const (
+	SandboxRunning SandboxState = C.E2B_SANDBOX_RUNNING
+	SandboxPaused  SandboxState = C.E2B_SANDBOX_PAUSED
+)
+
+// String is "running" or "paused".
+func (s SandboxState) String() string {
+	switch s {
+	case SandboxRunning:
+		return "running"
+	case SandboxPaused:
+		return "paused"
+	}
+	return "unknown"
+}
+
+// SandboxInfo is what the control plane knows of one sandbox.
+type SandboxInfo struct {
+	ID         string
+	TemplateID string
+	// Alias is the template's alias (the official SDKs call it name); "" if none.
+	Alias       string
+	StartedAt   time.Time
+	EndAt       time.Time // when the sandbox ends unless extended
+	EnvdVersion string
+	State       SandboxState
+	CPUCount    int
+	MemoryMB    int
+	DiskSizeMB  int // 0 when the server did not say
+	Metadata    map[string]string
+}
+
+func sandboxInfo(p *C.e2b_sandbox_info) SandboxInfo {
+	info := SandboxInfo{
+		ID:          C.GoString(C.e2b_sandbox_info_id(p)),
+		TemplateID:  C.GoString(C.e2b_sandbox_info_template_id(p)),
+		Alias:       C.GoString(C.e2b_sandbox_info_alias(p)),
+		StartedAt:   parseTime(C.e2b_sandbox_info_started_at(p)),
+		EndAt:       parseTime(C.e2b_sandbox_info_end_at(p)),
+		EnvdVersion: C.GoString(C.e2b_sandbox_info_envd_version(p)),
+		State:       SandboxState(C.e2b_sandbox_info_state(p)),
+		CPUCount:    int(C.e2b_sandbox_info_cpu_count(p)),
+		MemoryMB:    int(C.e2b_sandbox_info_memory_mb(p)),
+		DiskSizeMB:  int(C.e2b_sandbox_info_disk_size_mb(p)),
+		Metadata:    map[string]string{},
+	}
+	for i := range C.e2b_sandbox_info_metadata_len(p) {
+		info.Metadata[C.GoString(C.e2b_sandbox_info_metadata_key(p, i))] = C.GoString(C.e2b_sandbox_info_metadata_value(p, i))
+	}
+	return info
+}
