@@ -4,8 +4,10 @@
 #
 #   scripts/install.sh [PREFIX]        (default /usr/local; e.g. target/prefix)
 #
-# Then: `pkg-config --cflags --libs e2b` (add --static for libe2b.a), or in
-# CMake `find_package(e2b)` and link `e2b::e2b` (shared) or `e2b::e2b_static`.
+# Then: `pkg-config --cflags --libs e2b` (the linker prefers libe2b.so when
+# both are installed; to link statically, name $PREFIX/lib/libe2b.a and add
+# -lpthread -ldl -lm -lrt -lgcc_s), or in CMake `find_package(e2b)` and link
+# `e2b::e2b` (shared) or `e2b::e2b_static`. The C++ wrapper, e2b.hpp, comes too.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 prefix=$(mkdir -p "${1:-/usr/local}" && cd "${1:-/usr/local}" && pwd)
@@ -18,6 +20,7 @@ private_libs="-lpthread -ldl -lm -lrt -lgcc_s"
 
 install -d "$prefix/lib/pkgconfig" "$prefix/lib/cmake/e2b" "$prefix/include"
 install -m 644 include/e2b.h "$prefix/include/e2b.h"
+install -m 644 bindings/cpp/include/e2b.hpp "$prefix/include/e2b.hpp"
 install -m 644 target/release/libe2b.a "$prefix/lib/libe2b.a"
 install -m 755 target/release/libe2b.so "$prefix/lib/libe2b.so.$version"
 ln -sf "libe2b.so.$version" "$prefix/lib/libe2b.so.$major"

@@ -1,0 +1,1555 @@
+// e2b.hpp: the C++17 API of libe2b, a client for E2B cloud sandboxes.
+//
+// A header-only layer over the C API in e2b.h: the Rust library does all the
+// work, this file only converts types and owns handles.
+//
+//   e2b::Client client;                                   // E2B_API_KEY etc. from the environment
+//   e2b::Sandbox sandbox = client.create_sandbox();       // the base template, 5 minutes
+//   sandbox.files().write("/home/user/hello.txt", "hi");
+//   sandbox.pause();                                      // false if it was already paused
+//   e2b::Sandbox again = client.resume(sandbox.id());
+//
+// Conventions
+// - Errors are exceptions: every failure throws an e2b::Error (a
+//   std::runtime_error) carrying the C error code, the message and the HTTP
+//   status. Each code has its own subclass (e2b::NotFound, e2b::SandboxGone,
+//   e2b::Timeout, ...; see ErrorCode), so callers catch what they can handle.
+//   A non-zero exit code of a command is a result, not an error
+//   (CommandResult::check() turns it into e2b::CommandExit).
+// - Handles (Client, Sandbox, Command, Watch, FileReader, CommandResult) and
+//   option builders are move-only RAII classes owning one C object. A
+//   moved-from object may be destroyed or assigned to; any other call on it
+//   throws e2b::NullArgument. Destroying a Sandbox releases the handle only:
+//   the sandbox runs on until Sandbox::kill() or its timeout. A Sandbox stays
+//   valid after its Client is destroyed.
+// - Descriptions (SandboxInfo, EntryInfo, FsEvent, Execution, ...) are plain
+//   values copied out of the C objects, which are freed at once.
+// - Files and Commands are views borrowing their Sandbox: use them while it lives.
+// - Strings go in as anything StringArg accepts (const char*, std::string,
+//   std::string_view) and must be UTF-8 (else e2b::InvalidUtf8); strings come
+//   out as std::string. File contents and command output are bytes: ByteView
+//   in, std::vector<uint8_t> out, never transcoded.
+// - Callbacks are std::function, called on the calling thread before the
+//   call returns. To stop an operation, throw from the callback: the
+//   operation stops and the exception comes out of the call, unchanged. The
+//   exception is caught before it reaches the C library. (A watch callback
+//   can also return false to end the watch normally.)
+// - Timeouts are std::chrono durations; zero means "none" or "the default"
+//   as each function says; a negative one throws std::invalid_argument.
+//
+// Thread safety
+// - Client, Sandbox, Command and Watch may be used from any number of threads
+//   at once (their methods are const; Watch::stop() from one thread ends a
+//   next_events() waiting in another). Files and Commands views may be copied
+//   to other threads.
+// - Option builders, FileReader and CommandResult belong to one thread at a
+//   time. Destroying an object while another thread uses it is
+//   undefined behaviour.
+#ifndef E2B_HPP
+#define E2B_HPP
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <istream>
+#include <map>
+#include <memory>
+#include <new>
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "e2b.h"
+
+namespace e2b {
+
+// ---- versions ----
+
+/// The version of the library linked at run time, e.g. "0.1.0".
+inline std::string version() { return e2b_version(); }
+
+/// The linked library's version as MAJOR * 1000000 + MINOR * 1000 + PATCH.
+inline uint32_t version_number() { return e2b_version_number(); }
+
+/// The ABI the linked library implements.
+inline uint32_t abi_version() { return e2b_abi_version(); }
+
+/// Throws std::runtime_error unless the linked library implements the ABI of
+/// the e2b.h this file was compiled with. Client's constructors call it.
+inline void check_abi() {
+    if (e2b_abi_version() != E2B_ABI_VERSION) {
+        throw std::runtime_error("libe2b " + version() + " implements ABI " + std::to_string(e2b_abi_version()) +
+                                 ", but this program was built for ABI " + std::to_string(E2B_ABI_VERSION) +
+                                 " (e2b.h " E2B_VERSION ")");
+    }
+}
+
+// ---- errors ----
+
+/// What went wrong: the C library's error codes.
+enum class ErrorCode : int32_t {
+    NullArgument = E2B_ERR_NULL_ARGUMENT,          ///< a required object was missing (e.g. a moved-from handle)
+    InvalidArgument = E2B_ERR_INVALID_ARGUMENT,    ///< rejected by the library or the server (HTTP 400)
+    InvalidUtf8 = E2B_ERR_INVALID_UTF8,            ///< a string was not valid UTF-8
+    Panic = E2B_ERR_PANIC,                         ///< a bug in the library, caught
+    CallbackAborted = E2B_ERR_CALLBACK_ABORTED,    ///< a callback stopped the operation
+    Timeout = E2B_ERR_TIMEOUT,                     ///< a deadline passed
+    Network = E2B_ERR_NETWORK,                     ///< the connection failed or dropped
+    Tls = E2B_ERR_TLS,                             ///< TLS failed
+    Authentication = E2B_ERR_AUTHENTICATION,       ///< missing or wrong API key or token (HTTP 401)
+    PermissionDenied = E2B_ERR_PERMISSION_DENIED,  ///< not allowed (HTTP 403)
+    NotFound = E2B_ERR_NOT_FOUND,                  ///< no such file, directory, process, template or context
+    SandboxNotFound = E2B_ERR_SANDBOX_NOT_FOUND,   ///< no such sandbox: killed, expired or never created
+    SandboxGone = E2B_ERR_SANDBOX_GONE,            ///< the sandbox stopped answering while in use
+    Conflict = E2B_ERR_CONFLICT,                   ///< already exists, or a conflicting state (HTTP 409)
+    RateLimited = E2B_ERR_RATE_LIMITED,            ///< too many requests (HTTP 429)
+    NotEnoughSpace = E2B_ERR_NOT_ENOUGH_SPACE,     ///< the sandbox's disk is full (HTTP 507)
+    Api = E2B_ERR_API,                             ///< another HTTP error status
+    Decode = E2B_ERR_DECODE,                       ///< the server's answer could not be understood
+    Io = E2B_ERR_IO,                               ///< a local file could not be read or written
+    CommandExit = E2B_ERR_COMMAND_EXIT,            ///< a command exited with a non-zero code
+};
+
+/// The C name of `code`, e.g. "E2B_ERR_NOT_FOUND" ("E2B_ERR_UNKNOWN" for a code this library does not know).
+inline std::string_view error_code_name(ErrorCode code) { return e2b_error_code_name(static_cast<int32_t>(code)); }
+
+/// Every error the library reports. Catch a subclass (e2b::NotFound, ...)
+/// for one code, or this class for all of them.
+class Error : public std::runtime_error {
+public:
+    Error(ErrorCode code, const std::string& message, uint16_t http_status = 0)
+        : std::runtime_error(message), code_(code), http_status_(http_status) {}
+
+    /// What went wrong.
+    ErrorCode code() const noexcept { return code_; }
+    /// What went wrong, in words (the same as what()).
+    std::string message() const { return what(); }
+    /// The HTTP status of the response behind the error; 0 when there was none.
+    uint16_t http_status() const noexcept { return http_status_; }
+
+private:
+    ErrorCode code_;
+    uint16_t http_status_;
+};
+
+/// The error for one code: `catch (const e2b::NotFound&)`.
+template <ErrorCode Code>
+class ErrorFor : public Error {
+public:
+    explicit ErrorFor(const std::string& message, uint16_t http_status = 0) : Error(Code, message, http_status) {}
+};
+
+using NullArgument = ErrorFor<ErrorCode::NullArgument>;
+using InvalidArgument = ErrorFor<ErrorCode::InvalidArgument>;
+using InvalidUtf8 = ErrorFor<ErrorCode::InvalidUtf8>;
+using Panic = ErrorFor<ErrorCode::Panic>;
+using CallbackAborted = ErrorFor<ErrorCode::CallbackAborted>;
+using Timeout = ErrorFor<ErrorCode::Timeout>;
+using NetworkError = ErrorFor<ErrorCode::Network>;
+using TlsError = ErrorFor<ErrorCode::Tls>;
+using AuthenticationError = ErrorFor<ErrorCode::Authentication>;
+using PermissionDenied = ErrorFor<ErrorCode::PermissionDenied>;
+using NotFound = ErrorFor<ErrorCode::NotFound>;
+using SandboxNotFound = ErrorFor<ErrorCode::SandboxNotFound>;
+using SandboxGone = ErrorFor<ErrorCode::SandboxGone>;
+using Conflict = ErrorFor<ErrorCode::Conflict>;
+using RateLimited = ErrorFor<ErrorCode::RateLimited>;
+using NotEnoughSpace = ErrorFor<ErrorCode::NotEnoughSpace>;
+using ApiError = ErrorFor<ErrorCode::Api>;
+using DecodeError = ErrorFor<ErrorCode::Decode>;
+using IoError = ErrorFor<ErrorCode::Io>;
+using CommandExit = ErrorFor<ErrorCode::CommandExit>;
+
+// ---- arguments ----
+
+/// A string argument: a const char*, a std::string or a std::string_view
+/// (copied to add the NUL the C API needs). Only a parameter type: it cannot
+/// be copied or moved.
+class StringArg {
+public:
+    StringArg(const char* text) : ptr_(text) {}
+    StringArg(const std::string& text) : ptr_(text.c_str()) {}
+    StringArg(std::string_view text) : copy_(text), ptr_(copy_.c_str()) {}
+    StringArg(const StringArg&) = delete;
+    StringArg& operator=(const StringArg&) = delete;
+
+    /// The NUL-terminated text (NULL if a NULL const char* was given).
+    const char* c_str() const noexcept { return ptr_; }
+
+private:
+    std::string copy_;
+    const char* ptr_;
+};
+
+/// Borrowed bytes: file contents or stdin going in (from text or a byte
+/// vector), or a chunk handed to a callback (valid only during the call).
+class ByteView {
+public:
+    ByteView() = default;
+    ByteView(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+    ByteView(const char* text) : ByteView(std::string_view(text)) {}
+    ByteView(const std::string& text) : ByteView(std::string_view(text)) {}
+    ByteView(std::string_view text) : data_(reinterpret_cast<const uint8_t*>(text.data())), size_(text.size()) {}
+    ByteView(const std::vector<uint8_t>& bytes) : data_(bytes.data()), size_(bytes.size()) {}
+
+    const uint8_t* data() const noexcept { return data_; }
+    size_t size() const noexcept { return size_; }
+    bool empty() const noexcept { return size_ == 0; }
+    const uint8_t* begin() const noexcept { return data_; }
+    const uint8_t* end() const noexcept { return data_ + size_; }
+    /// The same bytes seen as characters.
+    std::string_view text() const noexcept { return {reinterpret_cast<const char*>(data_), size_}; }
+
+private:
+    const uint8_t* data_ = nullptr;
+    size_t size_ = 0;
+};
+
+// ---- plain values ----
+
+/// Whether a sandbox runs or is paused.
+enum class SandboxState : int32_t { Running = E2B_SANDBOX_RUNNING, Paused = E2B_SANDBOX_PAUSED };
+
+/// The kind of a filesystem entry.
+enum class FileType : int32_t {
+    Other = E2B_FILE_TYPE_OTHER,  ///< a device, a socket, or a kind newer than this library
+    File = E2B_FILE_TYPE_FILE,
+    Dir = E2B_FILE_TYPE_DIR,
+    Symlink = E2B_FILE_TYPE_SYMLINK,
+};
+
+/// What happened to a watched path.
+enum class EventType : int32_t {
+    Create = E2B_EVENT_CREATE,
+    Write = E2B_EVENT_WRITE,
+    Remove = E2B_EVENT_REMOVE,
+    Rename = E2B_EVENT_RENAME,
+    Chmod = E2B_EVENT_CHMOD,
+};
+
+/// Which output of a command a chunk came from.
+enum class Stream : int32_t { Stdout = E2B_STREAM_STDOUT, Stderr = E2B_STREAM_STDERR };
+
+/// What the control plane knows of one sandbox.
+struct SandboxInfo {
+    std::string sandbox_id;
+    std::string template_id;
+    std::optional<std::string> alias;  ///< the template's alias (the official SDKs' `name`)
+    std::string started_at;            ///< RFC 3339
+    std::string end_at;                ///< RFC 3339: when it ends unless extended
+    std::string envd_version;
+    SandboxState state = SandboxState::Running;
+    uint32_t cpu_count = 0;
+    uint32_t memory_mb = 0;
+    uint32_t disk_size_mb = 0;  ///< 0 when the server did not say
+    std::map<std::string, std::string> metadata;
+};
+
+/// One page of Client::list.
+struct SandboxPage {
+    std::vector<SandboxInfo> sandboxes;      ///< newest first
+    std::optional<std::string> next_token;   ///< for SandboxQuery::next_token; none on the last page
+};
+
+/// One file, directory or link in a sandbox.
+struct EntryInfo {
+    std::string name;
+    std::string path;  ///< absolute
+    FileType type = FileType::Other;
+    uint64_t size = 0;
+    uint32_t mode = 0;        ///< Unix mode bits
+    std::string permissions;  ///< as `ls -l` shows them, e.g. "-rw-r--r--"
+    std::string owner;
+    std::string group;
+    std::optional<std::string> modified_time;   ///< RFC 3339
+    std::optional<std::string> symlink_target;  ///< only for symlinks
+    std::map<std::string, std::string> metadata;
+};
+
+/// One change in a watched directory.
+struct FsEvent {
+    EventType type = EventType::Create;
+    std::string name;                ///< the changed path, relative to the watched directory
+    std::optional<EntryInfo> entry;  ///< the entry after the change, when the watch includes entries
+};
+
+/// One process running in a sandbox (from Commands::list). Copyable; each
+/// copy keeps the list it came from alive for env().
+struct ProcessInfo {
+    uint32_t pid = 0;
+    std::string cmd;  ///< the program, e.g. "/bin/bash"
+    std::vector<std::string> args;
+    std::map<std::string, std::string> envs;  ///< the environment variables given at start
+    std::optional<std::string> cwd;
+    std::optional<std::string> tag;
+};
+
+/// A code context: its own interpreter state, language and directory.
+struct CodeContext {
+    std::string id;
+    std::string language;
+    std::string cwd;
+};
+
+/// One result of a run, in every format the interpreter produced.
+struct ExecutionResult {
+    bool is_main = false;  ///< the value of the last expression, not something displayed
+    /// Format name -> value: "text", "html", "markdown", "svg", "latex",
+    /// "javascript" as text; "png", "jpeg", "pdf" in base64; "json", "data",
+    /// "chart", "extra" as JSON text.
+    std::map<std::string, std::string> formats;
+
+    /// The result in `format`, if it has that format.
+    std::optional<std::string> get(const std::string& format) const {
+        auto found = formats.find(format);
+        return found == formats.end() ? std::nullopt : std::optional<std::string>(found->second);
+    }
+};
+
+/// The exception the code raised.
+struct ExecutionError {
+    std::string name;  ///< e.g. "ZeroDivisionError"
+    std::string value;
+    std::string traceback;
+};
+
+/// What a run of code produced.
+struct Execution {
+    std::optional<std::string> text;  ///< the main result's text (the last expression's value)
+    std::vector<ExecutionResult> results;
+    std::string stdout_text;  ///< everything written to stdout
+    std::string stderr_text;  ///< everything written to stderr
+    std::optional<ExecutionError> error;
+    std::optional<int32_t> execution_count;
+};
+
+/// How Files::watch_dir and Files::watch_dir_stream watch.
+struct WatchOptions {
+    bool recursive = false;      ///< subdirectories too
+    bool include_entry = false;  ///< each event carries the changed entry's info
+};
+
+/// One file for Files::write_files. `data` is borrowed: keep it alive until the call returns.
+struct WriteEntry {
+    std::string path;
+    ByteView data;
+};
+
+// ---- callbacks ----
+
+/// Receives progress: `done` bytes of `total` (0 when unknown).
+using ProgressFn = std::function<void(uint64_t done, uint64_t total)>;
+/// Receives a chunk of a file, borrowed for the call.
+using DataFn = std::function<void(ByteView chunk)>;
+/// Supplies data: fills up to `capacity` bytes at `buffer` and returns how many, 0 at the end.
+using ReadFn = std::function<size_t(uint8_t* buffer, size_t capacity)>;
+/// Receives a chunk of a command's output, borrowed for the call (bytes, not whole lines).
+using OutputFn = std::function<void(Stream stream, ByteView chunk)>;
+/// Receives a watch event; returns false to end the watch.
+using EventFn = std::function<bool(const FsEvent& event)>;
+
+/// What Sandbox::run_code passes on as it arrives; any may be empty. Text is borrowed for the call.
+struct ExecutionCallbacks {
+    std::function<void(std::string_view text)> on_stdout;
+    std::function<void(std::string_view text)> on_stderr;
+    std::function<void(const ExecutionResult& result)> on_result;
+    std::function<void(std::string_view name_and_value)> on_error;  ///< "Name: value"
+};
+
+namespace detail {
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+    void operator()(T* object) const noexcept { Free(object); }
+};
+
+/// A C object this side owns.
+template <typename T, void (*Free)(T*)>
+using Owned = std::unique_ptr<T, Deleter<T, Free>>;
+
+using OwnedError = Owned<e2b_error, e2b_error_free>;
+
+/// Bytes the C library hands over, released on scope exit.
+struct OwnedBytes {
+    e2b_bytes bytes{nullptr, 0};
+    OwnedBytes() = default;
+    OwnedBytes(const OwnedBytes&) = delete;
+    OwnedBytes& operator=(const OwnedBytes&) = delete;
+    ~OwnedBytes() { e2b_bytes_dispose(&bytes); }
+    std::vector<uint8_t> vector() const { return {bytes.data, bytes.data + bytes.len}; }
+    std::string string() const { return {reinterpret_cast<const char*>(bytes.data), bytes.len}; }
+};
+
+/// Throws the exception for `code`, with what `err` (may be NULL) says.
+[[noreturn]] inline void throw_error(e2b_error_code code, const e2b_error* err) {
+    if (err) {
+        code = e2b_error_code_of(err);
+    }
+    const std::string message = e2b_error_message(err);
+    const uint16_t status = e2b_error_http_status(err);
+    switch (static_cast<ErrorCode>(code)) {
+        case ErrorCode::NullArgument: throw NullArgument(message, status);
+        case ErrorCode::InvalidArgument: throw InvalidArgument(message, status);
+        case ErrorCode::InvalidUtf8: throw InvalidUtf8(message, status);
+        case ErrorCode::Panic: throw Panic(message, status);
+        case ErrorCode::CallbackAborted: throw CallbackAborted(message, status);
+        case ErrorCode::Timeout: throw Timeout(message, status);
+        case ErrorCode::Network: throw NetworkError(message, status);
+        case ErrorCode::Tls: throw TlsError(message, status);
+        case ErrorCode::Authentication: throw AuthenticationError(message, status);
+        case ErrorCode::PermissionDenied: throw PermissionDenied(message, status);
+        case ErrorCode::NotFound: throw NotFound(message, status);
+        case ErrorCode::SandboxNotFound: throw SandboxNotFound(message, status);
+        case ErrorCode::SandboxGone: throw SandboxGone(message, status);
+        case ErrorCode::Conflict: throw Conflict(message, status);
+        case ErrorCode::RateLimited: throw RateLimited(message, status);
+        case ErrorCode::NotEnoughSpace: throw NotEnoughSpace(message, status);
+        case ErrorCode::Api: throw ApiError(message, status);
+        case ErrorCode::Decode: throw DecodeError(message, status);
+        case ErrorCode::Io: throw IoError(message, status);
+        case ErrorCode::CommandExit: throw CommandExit(message, status);
+    }
+    throw Error(static_cast<ErrorCode>(code), message, status);  // a code newer than this file
+}
+
+/// Calls the C function `fn` with `args` and an error out-parameter; throws on failure.
+template <typename Fn, typename... Args>
+void call(Fn fn, Args... args) {
+    e2b_error* err = nullptr;
+    const e2b_error_code code = fn(args..., &err);
+    const OwnedError owned(err);
+    if (code != E2B_OK) {
+        throw_error(code, err);
+    }
+}
+
+/// The count of `duration` for the C API, which takes no negative one.
+template <typename Duration>
+uint64_t count(Duration duration) {
+    if (duration.count() < 0) {
+        throw std::invalid_argument("e2b: a timeout must not be negative");
+    }
+    return static_cast<uint64_t>(duration.count());
+}
+
+inline uint64_t millis(std::chrono::milliseconds duration) { return count(duration); }
+
+inline uint64_t secs(std::chrono::seconds duration) { return count(duration); }
+
+inline std::string string(const char* text) { return text ? text : ""; }
+
+inline std::string_view view(const char* text) { return text ? text : ""; }
+
+inline std::optional<std::string> optional_string(const char* text) {
+    return text ? std::optional<std::string>(text) : std::nullopt;
+}
+
+/// Creates its C builder on the first setting, so an untouched builder is
+/// NULL to the C API, which means the defaults.
+template <typename T, T* (*New)(), void (*Free)(T*)>
+class Builder {
+public:
+    /// The C object; NULL while no setting was made.
+    const T* raw() const noexcept { return object_.get(); }
+
+protected:
+    T* get() {
+        if (!object_) {
+            object_.reset(New());
+            if (!object_) {
+                throw std::bad_alloc();
+            }
+        }
+        return object_.get();
+    }
+
+private:
+    Owned<T, Free> object_;
+};
+
+/// The user_data of a C call that takes callbacks: the C++ callbacks, and
+/// the first exception one of them threw. That exception stops the
+/// operation (the trampoline returns non-zero) and is rethrown by call().
+struct Callbacks {
+    const ProgressFn* progress = nullptr;
+    const DataFn* on_data = nullptr;
+    const ReadFn* read = nullptr;
+    const OutputFn* on_output = nullptr;
+    const EventFn* on_event = nullptr;
+    const ExecutionCallbacks* on_execution = nullptr;
+    std::exception_ptr error;
+    bool stopped = false;  // a watch callback returned false
+
+    /// Runs `f`; false if it threw (or an earlier callback did).
+    template <typename F>
+    bool run(F&& f) noexcept {
+        if (error) {
+            return false;
+        }
+        try {
+            f();
+            return true;
+        } catch (...) {
+            error = std::current_exception();
+            return false;
+        }
+    }
+
+    /// Calls `fn` like detail::call, but rethrows what a callback threw, and
+    /// takes CALLBACK_ABORTED after a watch callback returned false as success.
+    template <typename Fn, typename... Args>
+    void call(Fn fn, Args... args) {
+        e2b_error* err = nullptr;
+        const e2b_error_code code = fn(args..., &err);
+        const OwnedError owned(err);
+        if (error) {
+            std::rethrow_exception(error);
+        }
+        if (code != E2B_OK && !(code == E2B_ERR_CALLBACK_ABORTED && stopped)) {
+            throw_error(code, err);
+        }
+    }
+
+    static Callbacks& of(void* user_data) { return *static_cast<Callbacks*>(user_data); }
+};
+
+/// The C progress callback: a ProgressFn, or NULL for none.
+inline e2b_progress_cb progress_cb(const ProgressFn& progress) {
+    if (!progress) {
+        return nullptr;
+    }
+    return [](void* user_data, uint64_t done, uint64_t total) -> int32_t {
+        auto& callbacks = Callbacks::of(user_data);
+        return callbacks.run([&] { (*callbacks.progress)(done, total); }) ? 0 : 1;
+    };
+}
+
+inline int32_t data_cb(void* user_data, const uint8_t* data, size_t len) {
+    auto& callbacks = Callbacks::of(user_data);
+    return callbacks.run([&] { (*callbacks.on_data)(ByteView(data, len)); }) ? 0 : 1;
+}
+
+inline int64_t read_cb(void* user_data, uint8_t* buffer, size_t capacity) {
+    auto& callbacks = Callbacks::of(user_data);
+    size_t filled = 0;
+    if (!callbacks.run([&] { filled = std::min((*callbacks.read)(buffer, capacity), capacity); })) {
+        return -1;
+    }
+    return static_cast<int64_t>(filled);
+}
+
+/// The C output callback: an OutputFn, or NULL for none.
+inline e2b_output_cb output_cb(const OutputFn& on_output) {
+    if (!on_output) {
+        return nullptr;
+    }
+    return [](void* user_data, e2b_stream stream, const uint8_t* data, size_t len) -> int32_t {
+        auto& callbacks = Callbacks::of(user_data);
+        return callbacks.run([&] { (*callbacks.on_output)(static_cast<Stream>(stream), ByteView(data, len)); }) ? 0
+                                                                                                                : 1;
+    };
+}
+
+inline EntryInfo entry_info(const e2b_entry_info* entry) {
+    EntryInfo info;
+    info.name = string(e2b_entry_info_name(entry));
+    info.path = string(e2b_entry_info_path(entry));
+    info.type = static_cast<FileType>(e2b_entry_info_type(entry));
+    info.size = e2b_entry_info_size(entry);
+    info.mode = e2b_entry_info_mode(entry);
+    info.permissions = string(e2b_entry_info_permissions(entry));
+    info.owner = string(e2b_entry_info_owner(entry));
+    info.group = string(e2b_entry_info_group(entry));
+    info.modified_time = optional_string(e2b_entry_info_modified_time(entry));
+    info.symlink_target = optional_string(e2b_entry_info_symlink_target(entry));
+    for (size_t i = 0, n = e2b_entry_info_metadata_len(entry); i < n; ++i) {
+        info.metadata.emplace(string(e2b_entry_info_metadata_key(entry, i)),
+                              string(e2b_entry_info_metadata_value(entry, i)));
+    }
+    return info;
+}
+
+inline FsEvent fs_event(const e2b_fs_event* event) {
+    FsEvent copy;
+    copy.type = static_cast<EventType>(e2b_fs_event_type(event));
+    copy.name = string(e2b_fs_event_name(event));
+    if (const e2b_entry_info* entry = e2b_fs_event_entry(event)) {
+        copy.entry = entry_info(entry);
+    }
+    return copy;
+}
+
+inline std::vector<FsEvent> fs_events(const e2b_fs_event_list* list) {
+    std::vector<FsEvent> events;
+    for (size_t i = 0, n = e2b_fs_event_list_len(list); i < n; ++i) {
+        events.push_back(fs_event(e2b_fs_event_list_get(list, i)));
+    }
+    return events;
+}
+
+inline int32_t fs_event_cb(void* user_data, const e2b_fs_event* event) {
+    auto& callbacks = Callbacks::of(user_data);
+    bool go_on = true;
+    if (!callbacks.run([&] { go_on = (*callbacks.on_event)(fs_event(event)); })) {
+        return 1;
+    }
+    callbacks.stopped = !go_on;
+    return go_on ? 0 : 1;
+}
+
+inline SandboxInfo sandbox_info(const e2b_sandbox_info* info) {
+    SandboxInfo copy;
+    copy.sandbox_id = string(e2b_sandbox_info_id(info));
+    copy.template_id = string(e2b_sandbox_info_template_id(info));
+    copy.alias = optional_string(e2b_sandbox_info_alias(info));
+    copy.started_at = string(e2b_sandbox_info_started_at(info));
+    copy.end_at = string(e2b_sandbox_info_end_at(info));
+    copy.envd_version = string(e2b_sandbox_info_envd_version(info));
+    copy.state = static_cast<SandboxState>(e2b_sandbox_info_state(info));
+    copy.cpu_count = e2b_sandbox_info_cpu_count(info);
+    copy.memory_mb = e2b_sandbox_info_memory_mb(info);
+    copy.disk_size_mb = e2b_sandbox_info_disk_size_mb(info);
+    for (size_t i = 0, n = e2b_sandbox_info_metadata_len(info); i < n; ++i) {
+        copy.metadata.emplace(string(e2b_sandbox_info_metadata_key(info, i)),
+                              string(e2b_sandbox_info_metadata_value(info, i)));
+    }
+    return copy;
+}
+
+inline ExecutionResult execution_result(const e2b_execution_result* result) {
+    ExecutionResult copy;
+    copy.is_main = e2b_execution_result_is_main(result);
+    for (size_t i = 0, n = e2b_execution_result_formats_len(result); i < n; ++i) {
+        const char* name = e2b_execution_result_format_name(result, i);
+        copy.formats.emplace(string(name), string(e2b_execution_result_get(result, name)));
+    }
+    return copy;
+}
+
+inline Execution execution(const e2b_execution* run) {
+    Execution copy;
+    copy.text = optional_string(e2b_execution_text(run));
+    for (size_t i = 0, n = e2b_execution_results_len(run); i < n; ++i) {
+        copy.results.push_back(execution_result(e2b_execution_result_at(run, i)));
+    }
+    copy.stdout_text = string(e2b_execution_stdout(run));
+    copy.stderr_text = string(e2b_execution_stderr(run));
+    if (const char* name = e2b_execution_error_name(run)) {
+        copy.error = ExecutionError{name, string(e2b_execution_error_value(run)),
+                                    string(e2b_execution_error_traceback(run))};
+    }
+    const int32_t count = e2b_execution_count(run);
+    if (count >= 0) {
+        copy.execution_count = count;
+    }
+    return copy;
+}
+
+inline int32_t execution_cb(void* user_data, e2b_execution_output output, const char* text,
+                            const e2b_execution_result* result) {
+    auto& callbacks = Callbacks::of(user_data);
+    const ExecutionCallbacks& on = *callbacks.on_execution;
+    return callbacks.run([&] {
+        switch (output) {
+            case E2B_EXECUTION_STDOUT:
+                if (on.on_stdout) on.on_stdout(view(text));
+                break;
+            case E2B_EXECUTION_STDERR:
+                if (on.on_stderr) on.on_stderr(view(text));
+                break;
+            case E2B_EXECUTION_RESULT:
+                if (on.on_result) on.on_result(execution_result(result));
+                break;
+            case E2B_EXECUTION_ERROR:
+                if (on.on_error) on.on_error(view(text));
+                break;
+        }
+    }) ? 0 : 1;
+}
+
+inline CodeContext code_context(const e2b_code_context* context) {
+    return {string(e2b_code_context_id(context)), string(e2b_code_context_language(context)),
+            string(e2b_code_context_cwd(context))};
+}
+
+}  // namespace detail
+
+// ---- option builders ----
+//
+// Each setter returns the builder, so settings chain, on a temporary within
+// the call or on a variable (builders are move-only, so a chain's result
+// cannot initialize a variable):
+//   client.create_sandbox(e2b::SandboxOptions().template_name("base").timeout(60s));
+//   e2b::SandboxOptions options;
+//   options.timeout(60s).metadata("team", "data");
+// A default-constructed builder means the defaults. Setters throw on an
+// invalid value (e2b::InvalidUtf8, e2b::InvalidArgument).
+
+/// Connection settings for a Client. New options hold the defaults
+/// overridden by the environment (E2B_API_KEY, E2B_DOMAIN, E2B_API_URL,
+/// E2B_SANDBOX_URL, E2B_DEBUG).
+class ClientOptions : public detail::Builder<e2b_client_options, e2b_client_options_new, e2b_client_options_free> {
+public:
+    /// The API key, sent as X-API-KEY.
+    ClientOptions& api_key(StringArg key) {
+        detail::call(e2b_client_options_set_api_key, get(), key.c_str());
+        return *this;
+    }
+    /// The domain (default "e2b.app").
+    ClientOptions& domain(StringArg domain) {
+        detail::call(e2b_client_options_set_domain, get(), domain.c_str());
+        return *this;
+    }
+    /// The control plane's URL (default "https://api.<domain>").
+    ClientOptions& api_url(StringArg url) {
+        detail::call(e2b_client_options_set_api_url, get(), url.c_str());
+        return *this;
+    }
+    /// One URL through which every sandbox is reached, routed by headers (as E2B_SANDBOX_URL).
+    ClientOptions& sandbox_url(StringArg url) {
+        detail::call(e2b_client_options_set_sandbox_url, get(), url.c_str());
+        return *this;
+    }
+    /// Adds a header sent with every control-plane request.
+    ClientOptions& header(StringArg name, StringArg value) {
+        detail::call(e2b_client_options_add_header, get(), name.c_str(), value.c_str());
+        return *this;
+    }
+    /// Debug mode (as E2B_DEBUG).
+    ClientOptions& debug(bool on) {
+        detail::call(e2b_client_options_set_debug, get(), on);
+        return *this;
+    }
+    /// The deadline of each request (default 60 s; zero: none).
+    ClientOptions& request_timeout(std::chrono::milliseconds timeout) {
+        detail::call(e2b_client_options_set_request_timeout_ms, get(), detail::millis(timeout));
+        return *this;
+    }
+    /// How many times a failed control-plane request is retried when that is safe (default 3; 0: never).
+    ClientOptions& max_retries(uint32_t retries) {
+        detail::call(e2b_client_options_set_max_retries, get(), retries);
+        return *this;
+    }
+};
+
+/// How to create a sandbox. New options mean the "base" template for 300
+/// seconds, secure, killed at the timeout.
+class SandboxOptions
+    : public detail::Builder<e2b_sandbox_options, e2b_sandbox_options_new, e2b_sandbox_options_free> {
+public:
+    /// The template, by name or id (default "base").
+    SandboxOptions& template_name(StringArg name) {
+        detail::call(e2b_sandbox_options_set_template, get(), name.c_str());
+        return *this;
+    }
+    /// How long the sandbox lives (default 300 s); then it is killed, or paused with auto_pause.
+    SandboxOptions& timeout(std::chrono::seconds timeout) {
+        detail::call(e2b_sandbox_options_set_timeout_secs, get(), detail::secs(timeout));
+        return *this;
+    }
+    /// Adds (or replaces) one metadata entry.
+    SandboxOptions& metadata(StringArg key, StringArg value) {
+        detail::call(e2b_sandbox_options_set_metadata, get(), key.c_str(), value.c_str());
+        return *this;
+    }
+    /// Adds (or replaces) an environment variable for everything run in the sandbox.
+    SandboxOptions& env(StringArg name, StringArg value) {
+        detail::call(e2b_sandbox_options_set_env, get(), name.c_str(), value.c_str());
+        return *this;
+    }
+    /// Whether envd requires the sandbox's access token (default true).
+    SandboxOptions& secure(bool secure) {
+        detail::call(e2b_sandbox_options_set_secure, get(), secure);
+        return *this;
+    }
+    /// Whether the sandbox may reach the internet (default: the server's, yes).
+    SandboxOptions& allow_internet_access(bool allow) {
+        detail::call(e2b_sandbox_options_set_allow_internet_access, get(), allow);
+        return *this;
+    }
+    /// Pause instead of kill when the timeout passes (default false).
+    SandboxOptions& auto_pause(bool on) {
+        detail::call(e2b_sandbox_options_set_auto_pause, get(), on);
+        return *this;
+    }
+    /// Let traffic to the paused sandbox resume it (needs auto_pause).
+    SandboxOptions& auto_resume(bool on) {
+        detail::call(e2b_sandbox_options_set_auto_resume, get(), on);
+        return *this;
+    }
+    /// The key that makes the create safe to retry (1 to 255 of a-z, 0-9 and
+    /// '-'; default: a random key per call): a repeated key gets the sandbox
+    /// made the first time.
+    SandboxOptions& idempotency_key(StringArg key) {
+        detail::call(e2b_sandbox_options_set_idempotency_key, get(), key.c_str());
+        return *this;
+    }
+};
+
+/// Which sandboxes Client::list returns. New, it matches every running and paused sandbox.
+class SandboxQuery : public detail::Builder<e2b_sandbox_query, e2b_sandbox_query_new, e2b_sandbox_query_free> {
+public:
+    /// Adds a state to match; with none added, both match.
+    SandboxQuery& state(SandboxState state) {
+        detail::call(e2b_sandbox_query_add_state, get(), static_cast<int32_t>(state));
+        return *this;
+    }
+    /// Matches only sandboxes whose metadata has `key` set to `value` (every such pair must match).
+    SandboxQuery& metadata(StringArg key, StringArg value) {
+        detail::call(e2b_sandbox_query_add_metadata, get(), key.c_str(), value.c_str());
+        return *this;
+    }
+    /// The page size, 1 to 100 (0: the server's default, 100).
+    SandboxQuery& limit(uint32_t limit) {
+        detail::call(e2b_sandbox_query_set_limit, get(), limit);
+        return *this;
+    }
+    /// Continues where the page with this SandboxPage::next_token ended.
+    SandboxQuery& next_token(StringArg token) {
+        detail::call(e2b_sandbox_query_set_next_token, get(), token.c_str());
+        return *this;
+    }
+};
+
+/// How file calls act. New options mean the sandbox's default user and no compression.
+class FilesOptions : public detail::Builder<e2b_files_options, e2b_files_options_new, e2b_files_options_free> {
+public:
+    /// Act as `user` (e.g. "root"): files get that owner, relative paths start at that user's home.
+    FilesOptions& user(StringArg user) {
+        detail::call(e2b_files_options_set_user, get(), user.c_str());
+        return *this;
+    }
+    /// Compress transfers with gzip on the wire (default false).
+    FilesOptions& gzip(bool on) {
+        detail::call(e2b_files_options_set_gzip, get(), on);
+        return *this;
+    }
+};
+
+/// How to run a command. New options mean the user's home as the working
+/// directory, the default user, a 60-second lifetime, no stdin.
+class CommandOptions
+    : public detail::Builder<e2b_command_options, e2b_command_options_new, e2b_command_options_free> {
+public:
+    /// Adds (or replaces) an environment variable.
+    CommandOptions& env(StringArg name, StringArg value) {
+        detail::call(e2b_command_options_set_env, get(), name.c_str(), value.c_str());
+        return *this;
+    }
+    /// The working directory.
+    CommandOptions& cwd(StringArg cwd) {
+        detail::call(e2b_command_options_set_cwd, get(), cwd.c_str());
+        return *this;
+    }
+    /// Run as `user` (e.g. "root").
+    CommandOptions& user(StringArg user) {
+        detail::call(e2b_command_options_set_user, get(), user.c_str());
+        return *this;
+    }
+    /// How long the process may live (default 60 s; zero: no limit); it is killed when this passes.
+    CommandOptions& timeout(std::chrono::milliseconds timeout) {
+        detail::call(e2b_command_options_set_timeout_ms, get(), detail::millis(timeout));
+        return *this;
+    }
+    /// Keep stdin open for Command::send_stdin (default false: stdin is empty).
+    CommandOptions& stdin_open(bool open) {
+        detail::call(e2b_command_options_set_stdin, get(), open);
+        return *this;
+    }
+};
+
+/// How to run code. New options mean the default Python context and a 300-second limit.
+class RunCodeOptions
+    : public detail::Builder<e2b_run_code_options, e2b_run_code_options_new, e2b_run_code_options_free> {
+public:
+    /// Run in `language`'s default context ("python", "javascript", ...); not with context_id.
+    RunCodeOptions& language(StringArg language) {
+        detail::call(e2b_run_code_options_set_language, get(), language.c_str());
+        return *this;
+    }
+    /// Run in the context `id` (from Sandbox::create_code_context).
+    RunCodeOptions& context_id(StringArg id) {
+        detail::call(e2b_run_code_options_set_context_id, get(), id.c_str());
+        return *this;
+    }
+    /// Sets an environment variable for this run only.
+    RunCodeOptions& env(StringArg name, StringArg value) {
+        detail::call(e2b_run_code_options_set_env, get(), name.c_str(), value.c_str());
+        return *this;
+    }
+    /// How long the run may take (default 300 s; zero: no limit).
+    RunCodeOptions& timeout(std::chrono::milliseconds timeout) {
+        detail::call(e2b_run_code_options_set_timeout_ms, get(), detail::millis(timeout));
+        return *this;
+    }
+};
+
+// ---- handles ----
+
+/// A file being read piece by piece (Files::open_read). Destroying it closes the transfer.
+class FileReader {
+public:
+    /// Reads up to `capacity` bytes into `buffer`; returns how many, 0 at the end of the file.
+    /// Throws e2b::Timeout or e2b::NetworkError if the transfer broke off.
+    size_t read(uint8_t* buffer, size_t capacity) {
+        size_t read = 0;
+        detail::call(e2b_file_reader_read, reader_.get(), buffer, capacity, &read);
+        return read;
+    }
+
+    /// The C object, still owned by this reader.
+    e2b_file_reader* raw() const noexcept { return reader_.get(); }
+
+private:
+    friend class Files;
+    explicit FileReader(e2b_file_reader* reader) : reader_(reader) {}
+    detail::Owned<e2b_file_reader, e2b_file_reader_free> reader_;
+};
+
+/// A directory watch kept by the sandbox, polled for events. Destroying it stops it.
+class Watch {
+public:
+    /// The watch's id.
+    std::string id() const { return detail::string(e2b_watch_id(watch_.get())); }
+
+    /// The events since the last poll, oldest first (possibly none).
+    /// Throws e2b::InvalidArgument once stopped, e2b::NotFound if the sandbox forgot the watch.
+    std::vector<FsEvent> get_new_events() const {
+        e2b_fs_event_list* list = nullptr;
+        detail::call(e2b_watch_get_new_events, watch_.get(), &list);
+        return detail::fs_events(detail::Owned<e2b_fs_event_list, e2b_fs_event_list_free>(list).get());
+    }
+
+    /// Waits up to `timeout` for at least one event; returns what came (possibly nothing).
+    std::vector<FsEvent> next_events(std::chrono::milliseconds timeout) const {
+        e2b_fs_event_list* list = nullptr;
+        detail::call(e2b_watch_next_events, watch_.get(), detail::millis(timeout), &list);
+        return detail::fs_events(detail::Owned<e2b_fs_event_list, e2b_fs_event_list_free>(list).get());
+    }
+
+    /// Stops the watch; polling it afterwards fails, and a next_events() waiting
+    /// in another thread returns. Stopping twice is harmless.
+    void stop() const { detail::call(e2b_watch_stop, watch_.get()); }
+
+    /// The C object, still owned by this watch.
+    e2b_watch* raw() const noexcept { return watch_.get(); }
+
+private:
+    friend class Files;
+    explicit Watch(e2b_watch* watch) : watch_(watch) {}
+    detail::Owned<e2b_watch, e2b_watch_free> watch_;
+};
+
+/// How a command ended: its exit code and all its output, as bytes.
+class CommandResult {
+public:
+    /// The exit code; -1 when a signal ended the process.
+    int32_t exit_code() const { return e2b_command_result_exit_code(result_.get()); }
+
+    /// Everything the command wrote to stdout.
+    std::vector<uint8_t> stdout_bytes() const {
+        size_t len = 0;
+        const uint8_t* data = e2b_command_result_stdout(result_.get(), &len);
+        return {data, data + len};
+    }
+
+    /// Everything the command wrote to stderr.
+    std::vector<uint8_t> stderr_bytes() const {
+        size_t len = 0;
+        const uint8_t* data = e2b_command_result_stderr(result_.get(), &len);
+        return {data, data + len};
+    }
+
+    /// envd's description of an abnormal end (e.g. "exit status 1"); none when it succeeded.
+    std::optional<std::string> error() const {
+        return detail::optional_string(e2b_command_result_error(result_.get()));
+    }
+
+    /// Throws e2b::CommandExit (with the exit code and the end of stderr in
+    /// the message) unless the command exited with 0.
+    void check() const { detail::call(e2b_command_result_check, result_.get()); }
+
+    /// The C object, still owned by this result.
+    const e2b_command_result* raw() const noexcept { return result_.get(); }
+
+private:
+    friend class Command;
+    friend class Commands;
+    explicit CommandResult(e2b_command_result* result) : result_(result) {}
+    detail::Owned<e2b_command_result, e2b_command_result_free> result_;
+};
+
+/// A chunk of a command's output.
+struct OutputChunk {
+    Stream stream = Stream::Stdout;
+    std::vector<uint8_t> data;
+};
+
+/// What Command::next_output found: a chunk, the exit, or (both empty) nothing in time.
+struct CommandEvent {
+    std::optional<OutputChunk> output;
+    std::optional<CommandResult> exit;  ///< once the command ended; every later call has it again
+};
+
+/// A command running in a sandbox (Commands::start or Commands::connect).
+/// Destroying it stops following the command, which goes on running: kill it
+/// first to end it.
+class Command {
+public:
+    /// The process id.
+    uint32_t pid() const { return e2b_command_pid(command_.get()); }
+
+    /// Waits for the command to end, passing output not taken yet to `on_output`.
+    /// Throws e2b::Timeout when its lifetime passed (it was killed).
+    CommandResult wait(const OutputFn& on_output = {}) const {
+        detail::Callbacks callbacks;
+        callbacks.on_output = &on_output;
+        e2b_command_result* result = nullptr;
+        callbacks.call(e2b_command_wait, command_.get(), detail::output_cb(on_output), &callbacks, &result);
+        return CommandResult(result);
+    }
+
+    /// Waits up to `timeout` for the next chunk of output or the exit.
+    CommandEvent next_output(std::chrono::milliseconds timeout) const {
+        int32_t stream = 0;
+        detail::OwnedBytes data;
+        e2b_command_result* result = nullptr;
+        detail::call(e2b_command_next_output, command_.get(), detail::millis(timeout), &stream, &data.bytes, &result);
+        CommandEvent event;
+        if (result) {
+            event.exit = CommandResult(result);
+        } else if (stream != 0) {
+            event.output = OutputChunk{static_cast<Stream>(stream), data.vector()};
+        }
+        return event;
+    }
+
+    /// Writes `data` to the command's stdin (started with CommandOptions::stdin_open).
+    void send_stdin(ByteView data) const {
+        detail::call(e2b_command_send_stdin, command_.get(), data.data(), data.size());
+    }
+
+    /// Closes the command's stdin, so it reads end-of-file.
+    void close_stdin() const { detail::call(e2b_command_close_stdin, command_.get()); }
+
+    /// Kills the command; false if it had already ended.
+    bool kill() const {
+        bool killed = false;
+        detail::call(e2b_command_kill, command_.get(), &killed);
+        return killed;
+    }
+
+    /// The C object, still owned by this command.
+    e2b_command* raw() const noexcept { return command_.get(); }
+
+private:
+    friend class Commands;
+    explicit Command(e2b_command* command) : command_(command) {}
+    detail::Owned<e2b_command, e2b_command_free> command_;
+};
+
+/// The files of a sandbox: a view borrowing the Sandbox (and the
+/// FilesOptions it was made with), from Sandbox::files(). Paths are absolute
+/// or relative to the user's home. Every call may also throw
+/// e2b::SandboxGone (the sandbox was paused, killed or expired),
+/// e2b::Timeout, e2b::NetworkError, e2b::TlsError or e2b::ApiError.
+class Files {
+public:
+    /// The whole file. Throws e2b::NotFound, e2b::InvalidArgument (a directory).
+    std::vector<uint8_t> read(StringArg path) const {
+        detail::OwnedBytes data;
+        detail::call(e2b_files_read, sandbox_, path.c_str(), options_, &data.bytes);
+        return data.vector();
+    }
+
+    /// Streams the file to `on_data` chunk by chunk, in constant memory; returns its size.
+    uint64_t read_stream(StringArg path, const DataFn& on_data, const ProgressFn& progress = {}) const {
+        detail::Callbacks callbacks;
+        callbacks.on_data = &on_data;
+        callbacks.progress = &progress;
+        uint64_t size = 0;
+        callbacks.call(e2b_files_read_stream, sandbox_, path.c_str(), options_, &detail::data_cb,
+                       detail::progress_cb(progress), &callbacks, &size);
+        return size;
+    }
+
+    /// Streams the file into `out`; returns its size. Throws std::ios_base::failure if `out` fails.
+    uint64_t read_stream(StringArg path, std::ostream& out, const ProgressFn& progress = {}) const {
+        return read_stream(
+            path.c_str(),
+            [&out](ByteView chunk) {
+                const auto size = static_cast<std::streamsize>(chunk.size());
+                if (!out.write(reinterpret_cast<const char*>(chunk.data()), size)) {
+                    throw std::ios_base::failure("e2b: writing to the output stream failed");
+                }
+            },
+            progress);
+    }
+
+    /// Opens the file for reading piece by piece.
+    FileReader open_read(StringArg path) const {
+        e2b_file_reader* reader = nullptr;
+        detail::call(e2b_files_open_read, sandbox_, path.c_str(), options_, &reader);
+        return FileReader(reader);
+    }
+
+    /// Writes `data` to the file, replacing it, creating missing parent directories.
+    /// Throws e2b::InvalidArgument (a directory), e2b::NotEnoughSpace.
+    void write(StringArg path, ByteView data) const {
+        detail::call(e2b_files_write, sandbox_, path.c_str(), data.data(), data.size(), options_);
+    }
+
+    /// Streams the file from `read` in constant memory. `size`, if known, is
+    /// how many bytes `read` will supply.
+    void write_stream(StringArg path, const ReadFn& read, std::optional<uint64_t> size = std::nullopt,
+                      const ProgressFn& progress = {}) const {
+        detail::Callbacks callbacks;
+        callbacks.read = &read;
+        callbacks.progress = &progress;
+        const int64_t known = size ? static_cast<int64_t>(*size) : -1;
+        callbacks.call(e2b_files_write_stream, sandbox_, path.c_str(), known, options_, &detail::read_cb,
+                       detail::progress_cb(progress), &callbacks);
+    }
+
+    /// Streams the file from `in` to its end. Throws std::ios_base::failure if `in` fails.
+    void write_stream(StringArg path, std::istream& in, std::optional<uint64_t> size = std::nullopt,
+                      const ProgressFn& progress = {}) const {
+        write_stream(
+            path.c_str(),
+            [&in](uint8_t* buffer, size_t capacity) {
+                in.read(reinterpret_cast<char*>(buffer), static_cast<std::streamsize>(capacity));
+                if (in.bad()) {
+                    throw std::ios_base::failure("e2b: reading the input stream failed");
+                }
+                return static_cast<size_t>(in.gcount());
+            },
+            size, progress);
+    }
+
+    /// Writes several files in one request, creating missing parent directories.
+    void write_files(const std::vector<WriteEntry>& entries) const {
+        std::vector<e2b_write_entry> c_entries;
+        c_entries.reserve(entries.size());
+        for (const WriteEntry& entry : entries) {
+            c_entries.push_back({entry.path.c_str(), entry.data.data(), entry.data.size()});
+        }
+        detail::call(e2b_files_write_files, sandbox_, c_entries.data(), c_entries.size(), options_);
+    }
+
+    /// Uploads the local file `local` to `path`, streaming. Throws e2b::IoError (the local file).
+    void upload_file(const std::filesystem::path& local, StringArg path, const ProgressFn& progress = {}) const {
+        detail::Callbacks callbacks;
+        callbacks.progress = &progress;
+        callbacks.call(e2b_files_upload_file, sandbox_, local.string().c_str(), path.c_str(), options_,
+                       detail::progress_cb(progress), &callbacks);
+    }
+
+    /// Downloads the file at `path` to the local file `local`, which appears
+    /// only once complete. Throws e2b::IoError (the local file).
+    void download_file(StringArg path, const std::filesystem::path& local, const ProgressFn& progress = {}) const {
+        detail::Callbacks callbacks;
+        callbacks.progress = &progress;
+        callbacks.call(e2b_files_download_file, sandbox_, path.c_str(), local.string().c_str(), options_,
+                       detail::progress_cb(progress), &callbacks);
+    }
+
+    /// Uploads the local tree `local` to `path` (symbolic links are skipped);
+    /// returns the number of files. `progress` counts the bytes of the whole tree.
+    size_t upload_dir(const std::filesystem::path& local, StringArg path, const ProgressFn& progress = {}) const {
+        detail::Callbacks callbacks;
+        callbacks.progress = &progress;
+        size_t count = 0;
+        callbacks.call(e2b_files_upload_dir, sandbox_, local.string().c_str(), path.c_str(), options_,
+                       detail::progress_cb(progress), &callbacks, &count);
+        return count;
+    }
+
+    /// Downloads the tree at `path` into the local directory `local` (created
+    /// if missing; symbolic links are skipped); returns the number of files.
+    /// Throws e2b::InvalidArgument (not a directory), e2b::IoError.
+    size_t download_dir(StringArg path, const std::filesystem::path& local, const ProgressFn& progress = {}) const {
+        detail::Callbacks callbacks;
+        callbacks.progress = &progress;
+        size_t count = 0;
+        callbacks.call(e2b_files_download_dir, sandbox_, path.c_str(), local.string().c_str(), options_,
+                       detail::progress_cb(progress), &callbacks, &count);
+        return count;
+    }
+
+    /// A URL from which any program can download the file, valid for
+    /// `expires` (zero: until the sandbox ends). Throws e2b::InvalidArgument
+    /// (an expiry on a sandbox without an access token).
+    std::string download_url(StringArg path, std::chrono::seconds expires = {}) const {
+        detail::OwnedBytes url;
+        detail::call(e2b_files_download_url, sandbox_, path.c_str(), detail::secs(expires), options_, &url.bytes);
+        return url.string();
+    }
+
+    /// A URL to which any program can upload the file with a multipart POST
+    /// (field "file"), signed like download_url.
+    std::string upload_url(StringArg path, std::chrono::seconds expires = {}) const {
+        detail::OwnedBytes url;
+        detail::call(e2b_files_upload_url, sandbox_, path.c_str(), detail::secs(expires), options_, &url.bytes);
+        return url.string();
+    }
+
+    /// The entries of the directory and its subdirectories down to `depth`
+    /// levels (1: the directory only). Throws e2b::NotFound, e2b::InvalidArgument.
+    std::vector<EntryInfo> list(StringArg path, uint32_t depth = 1) const {
+        e2b_entry_list* list = nullptr;
+        detail::call(e2b_files_list, sandbox_, path.c_str(), depth, options_, &list);
+        const detail::Owned<e2b_entry_list, e2b_entry_list_free> owned(list);
+        std::vector<EntryInfo> entries;
+        for (size_t i = 0, n = e2b_entry_list_len(list); i < n; ++i) {
+            entries.push_back(detail::entry_info(e2b_entry_list_get(list, i)));
+        }
+        return entries;
+    }
+
+    /// Whether anything exists at `path`.
+    bool exists(StringArg path) const {
+        bool exists = false;
+        detail::call(e2b_files_exists, sandbox_, path.c_str(), options_, &exists);
+        return exists;
+    }
+
+    /// What is at `path` (a final symlink is not followed). Throws e2b::NotFound.
+    EntryInfo get_info(StringArg path) const {
+        e2b_entry_info* entry = nullptr;
+        detail::call(e2b_files_get_info, sandbox_, path.c_str(), options_, &entry);
+        return detail::entry_info(detail::Owned<e2b_entry_info, e2b_entry_info_free>(entry).get());
+    }
+
+    /// Creates the directory and missing parents; false if it already existed.
+    /// Throws e2b::InvalidArgument (a file is in the way).
+    bool make_dir(StringArg path) const {
+        bool created = false;
+        detail::call(e2b_files_make_dir, sandbox_, path.c_str(), options_, &created);
+        return created;
+    }
+
+    /// Removes the file or directory tree; nothing there is success.
+    void remove(StringArg path) const { detail::call(e2b_files_remove, sandbox_, path.c_str(), options_); }
+
+    /// Moves `from` to `to`, creating missing parents; returns the moved entry. Throws e2b::NotFound.
+    EntryInfo rename(StringArg from, StringArg to) const {
+        e2b_entry_info* entry = nullptr;
+        detail::call(e2b_files_rename, sandbox_, from.c_str(), to.c_str(), options_, &entry);
+        return detail::entry_info(detail::Owned<e2b_entry_info, e2b_entry_info_free>(entry).get());
+    }
+
+    /// Starts watching the directory; poll the Watch for events.
+    /// Throws e2b::NotFound, e2b::InvalidArgument (not a directory).
+    Watch watch_dir(StringArg path, WatchOptions options = {}) const {
+        e2b_watch* watch = nullptr;
+        detail::call(e2b_files_watch_dir, sandbox_, path.c_str(), options.recursive, options.include_entry, options_,
+                     &watch);
+        return Watch(watch);
+    }
+
+    /// Watches the directory over one stream, passing each event to
+    /// `on_event`, until it returns false or `timeout` passes.
+    void watch_dir_stream(StringArg path, std::chrono::milliseconds timeout, const EventFn& on_event,
+                          WatchOptions options = {}) const {
+        detail::Callbacks callbacks;
+        callbacks.on_event = &on_event;
+        callbacks.call(e2b_files_watch_dir_stream, sandbox_, path.c_str(), options.recursive, options.include_entry,
+                       detail::millis(timeout), options_, &detail::fs_event_cb, &callbacks);
+    }
+
+private:
+    friend class Sandbox;
+    Files(const e2b_sandbox* sandbox, const e2b_files_options* options) : sandbox_(sandbox), options_(options) {}
+    const e2b_sandbox* sandbox_;
+    const e2b_files_options* options_;
+};
+
+/// The processes of a sandbox: a view borrowing the Sandbox, from
+/// Sandbox::commands(). Commands run with `bash -l -c`. Every call may also
+/// throw e2b::SandboxGone, e2b::Timeout, e2b::NetworkError, e2b::TlsError or
+/// e2b::ApiError.
+class Commands {
+public:
+    /// Runs `cmd` and waits for it to end, passing output to `on_output` as
+    /// it arrives. A non-zero exit code is a result (see CommandResult::check).
+    /// Throws e2b::InvalidArgument (a missing cwd), e2b::AuthenticationError
+    /// (an unknown user), e2b::Timeout (the lifetime passed; it was killed).
+    CommandResult run(StringArg cmd, const CommandOptions& options = {}, const OutputFn& on_output = {}) const {
+        detail::Callbacks callbacks;
+        callbacks.on_output = &on_output;
+        e2b_command_result* result = nullptr;
+        callbacks.call(e2b_commands_run, sandbox_, cmd.c_str(), options.raw(), detail::output_cb(on_output),
+                       &callbacks, &result);
+        return CommandResult(result);
+    }
+
+    /// Starts `cmd` in the background and returns at once.
+    Command start(StringArg cmd, const CommandOptions& options = {}) const {
+        e2b_command* command = nullptr;
+        detail::call(e2b_commands_start, sandbox_, cmd.c_str(), options.raw(), &command);
+        return Command(command);
+    }
+
+    /// Attaches to the running process `pid`, to follow its output from now on. Throws e2b::NotFound.
+    Command connect(uint32_t pid) const {
+        e2b_command* command = nullptr;
+        detail::call(e2b_commands_connect, sandbox_, pid, &command);
+        return Command(command);
+    }
+
+    /// The processes running in the sandbox.
+    std::vector<ProcessInfo> list() const {
+        e2b_process_list* raw = nullptr;
+        detail::call(e2b_commands_list, sandbox_, &raw);
+        const detail::Owned<e2b_process_list, e2b_process_list_free> list(raw);
+        std::vector<ProcessInfo> processes;
+        for (size_t i = 0, n = e2b_process_list_len(raw); i < n; ++i) {
+            const e2b_process_info* info = e2b_process_list_get(raw, i);
+            ProcessInfo process;
+            process.pid = e2b_process_info_pid(info);
+            process.cmd = detail::string(e2b_process_info_cmd(info));
+            for (size_t j = 0, args = e2b_process_info_args_len(info); j < args; ++j) {
+                process.args.push_back(detail::string(e2b_process_info_arg(info, j)));
+            }
+            for (size_t j = 0, envs = e2b_process_info_envs_len(info); j < envs; ++j) {
+                process.envs.emplace(detail::string(e2b_process_info_env_name(info, j)),
+                                     detail::string(e2b_process_info_env_value(info, j)));
+            }
+            process.cwd = detail::optional_string(e2b_process_info_cwd(info));
+            process.tag = detail::optional_string(e2b_process_info_tag(info));
+            processes.push_back(std::move(process));
+        }
+        return processes;
+    }
+
+    /// Kills the process `pid`; false if there was no such process.
+    bool kill(uint32_t pid) const {
+        bool killed = false;
+        detail::call(e2b_commands_kill, sandbox_, pid, &killed);
+        return killed;
+    }
+
+    /// Writes `data` to the stdin of process `pid`. Throws e2b::NotFound, e2b::ApiError (stdin not open).
+    void send_stdin(uint32_t pid, ByteView data) const {
+        detail::call(e2b_commands_send_stdin, sandbox_, pid, data.data(), data.size());
+    }
+
+    /// Closes the stdin of process `pid`.
+    void close_stdin(uint32_t pid) const { detail::call(e2b_commands_close_stdin, sandbox_, pid); }
+
+private:
+    friend class Sandbox;
+    explicit Commands(const e2b_sandbox* sandbox) : sandbox_(sandbox) {}
+    const e2b_sandbox* sandbox_;
+};
+
+/// A sandbox handle (Client::create_sandbox, connect, resume). Destroying it
+/// releases the handle only: the sandbox runs on until kill() or its timeout.
+class Sandbox {
+public:
+    /// The sandbox's id.
+    std::string id() const { return detail::string(e2b_sandbox_id(sandbox_.get())); }
+    /// The id of its template.
+    std::string template_id() const { return detail::string(e2b_sandbox_template_id(sandbox_.get())); }
+    /// The version of envd in it.
+    std::string envd_version() const { return detail::string(e2b_sandbox_envd_version(sandbox_.get())); }
+
+    /// Its files, with the default user.
+    Files files() const { return Files(sandbox_.get(), nullptr); }
+    /// Its files, acting as `options` say. The view borrows `options` too.
+    Files files(const FilesOptions& options) const { return Files(sandbox_.get(), options.raw()); }
+    /// Its processes.
+    Commands commands() const { return Commands(sandbox_.get()); }
+
+    /// Kills the sandbox; false if it no longer existed.
+    bool kill() const {
+        bool killed = false;
+        detail::call(e2b_sandbox_kill, sandbox_.get(), &killed);
+        return killed;
+    }
+
+    /// Pauses the sandbox, keeping its filesystem and memory (Client::resume
+    /// brings it back); false if it was already paused. Throws e2b::SandboxNotFound.
+    bool pause() const {
+        bool paused = false;
+        detail::call(e2b_sandbox_pause, sandbox_.get(), &paused);
+        return paused;
+    }
+
+    /// Sets the sandbox to end `timeout` from now (this can shorten its life;
+    /// zero ends it at once). Throws e2b::SandboxNotFound.
+    void set_timeout(std::chrono::seconds timeout) const {
+        detail::call(e2b_sandbox_set_timeout, sandbox_.get(), detail::secs(timeout));
+    }
+
+    /// Whether the sandbox answers: false when it is paused, killed or expired.
+    bool is_running() const {
+        bool running = false;
+        detail::call(e2b_sandbox_is_running, sandbox_.get(), &running);
+        return running;
+    }
+
+    /// What the control plane knows of the sandbox. Throws e2b::SandboxNotFound.
+    SandboxInfo get_info() const {
+        e2b_sandbox_info* info = nullptr;
+        detail::call(e2b_sandbox_get_info, sandbox_.get(), &info);
+        return detail::sandbox_info(detail::Owned<e2b_sandbox_info, e2b_sandbox_info_free>(info).get());
+    }
+
+    /// Runs `code` in the sandbox's code interpreter, passing output to
+    /// `callbacks` as it arrives. An exception raised by the code is part of
+    /// the Execution (its `error`), not a C++ exception.
+    /// Throws e2b::InvalidArgument (a language and a context), e2b::NotFound
+    /// (an unknown context), e2b::Timeout, e2b::NetworkError (no interpreter running).
+    Execution run_code(StringArg code, const RunCodeOptions& options = {},
+                       const ExecutionCallbacks& callbacks = {}) const {
+        const bool any = callbacks.on_stdout || callbacks.on_stderr || callbacks.on_result || callbacks.on_error;
+        detail::Callbacks trampoline;
+        trampoline.on_execution = &callbacks;
+        e2b_execution* run = nullptr;
+        trampoline.call(e2b_code_run, sandbox_.get(), code.c_str(), options.raw(),
+                        any ? &detail::execution_cb : nullptr, &trampoline, &run);
+        return detail::execution(detail::Owned<e2b_execution, e2b_execution_free>(run).get());
+    }
+
+    /// Creates a code context with its own state for `language` (default
+    /// Python), working in `cwd` (default: the user's home). Throws
+    /// e2b::ApiError (an unsupported language).
+    CodeContext create_code_context(const std::optional<std::string>& language = std::nullopt,
+                                    const std::optional<std::string>& cwd = std::nullopt) const {
+        e2b_code_context* context = nullptr;
+        detail::call(e2b_code_create_context, sandbox_.get(), language ? language->c_str() : nullptr,
+                     cwd ? cwd->c_str() : nullptr, &context);
+        return detail::code_context(detail::Owned<e2b_code_context, e2b_code_context_free>(context).get());
+    }
+
+    /// Every code context, the default ones included.
+    std::vector<CodeContext> list_code_contexts() const {
+        e2b_code_context_list* list = nullptr;
+        detail::call(e2b_code_list_contexts, sandbox_.get(), &list);
+        const detail::Owned<e2b_code_context_list, e2b_code_context_list_free> owned(list);
+        std::vector<CodeContext> contexts;
+        for (size_t i = 0, n = e2b_code_context_list_len(list); i < n; ++i) {
+            contexts.push_back(detail::code_context(e2b_code_context_list_get(list, i)));
+        }
+        return contexts;
+    }
+
+    /// Restarts the context `id`: its state is lost. Throws e2b::NotFound.
+    void restart_code_context(StringArg id) const {
+        detail::call(e2b_code_restart_context, sandbox_.get(), id.c_str());
+    }
+
+    /// Removes the context `id`. Throws e2b::NotFound.
+    void remove_code_context(StringArg id) const {
+        detail::call(e2b_code_remove_context, sandbox_.get(), id.c_str());
+    }
+
+    /// The C object, still owned by this handle.
+    e2b_sandbox* raw() const noexcept { return sandbox_.get(); }
+
+private:
+    friend class Client;
+    explicit Sandbox(e2b_sandbox* sandbox) : sandbox_(sandbox) {}
+    detail::Owned<e2b_sandbox, e2b_sandbox_free> sandbox_;
+};
+
+/// A client: settings plus a pool of connections, for any number of threads.
+/// Every call may also throw e2b::AuthenticationError, e2b::Timeout,
+/// e2b::NetworkError, e2b::TlsError or e2b::ApiError.
+class Client {
+public:
+    /// A client configured from the environment (E2B_API_KEY, E2B_DOMAIN, ...).
+    /// Throws std::runtime_error if the library's ABI does not match (see check_abi).
+    Client() : Client(ClientOptions()) {}
+
+    /// A client configured by `options` (copied).
+    explicit Client(const ClientOptions& options) {
+        check_abi();
+        e2b_client* client = nullptr;
+        detail::call(e2b_client_new, options.raw(), &client);
+        client_.reset(client);
+    }
+
+    /// Creates a sandbox. Throws e2b::NotFound (an unknown template),
+    /// e2b::InvalidArgument, e2b::RateLimited.
+    Sandbox create_sandbox(const SandboxOptions& options = {}) const {
+        e2b_sandbox* sandbox = nullptr;
+        detail::call(e2b_sandbox_create, client_.get(), options.raw(), &sandbox);
+        return Sandbox(sandbox);
+    }
+
+    /// Connects to the sandbox `id`, resuming it if it is paused, and keeps it
+    /// alive at least `timeout` from now (zero: the server's default, 300 s; a
+    /// running sandbox's timeout is only ever extended).
+    /// Throws e2b::SandboxNotFound (killed, expired or unknown).
+    Sandbox connect(StringArg id, std::chrono::seconds timeout = {}) const {
+        return connect_reporting(id.c_str(), timeout, nullptr);
+    }
+
+    /// Like connect(id, timeout), and sets `resumed` to whether the sandbox was paused.
+    Sandbox connect(StringArg id, std::chrono::seconds timeout, bool& resumed) const {
+        return connect_reporting(id.c_str(), timeout, &resumed);
+    }
+
+    /// Resumes the paused sandbox `id` for `timeout` (zero: 300 s): connect()
+    /// under the name E2B's documentation uses. Throws e2b::SandboxNotFound.
+    Sandbox resume(StringArg id, std::chrono::seconds timeout = {}) const {
+        e2b_sandbox* sandbox = nullptr;
+        detail::call(e2b_sandbox_resume, client_.get(), id.c_str(), detail::secs(timeout), &sandbox);
+        return Sandbox(sandbox);
+    }
+
+    /// One page of the sandboxes `query` matches, newest first. To page on,
+    /// pass the page's next_token to SandboxQuery::next_token.
+    SandboxPage list(const SandboxQuery& query = {}) const {
+        e2b_sandbox_page* raw = nullptr;
+        detail::call(e2b_sandbox_list, client_.get(), query.raw(), &raw);
+        const detail::Owned<e2b_sandbox_page, e2b_sandbox_page_free> page(raw);
+        SandboxPage copy;
+        for (size_t i = 0, n = e2b_sandbox_page_len(raw); i < n; ++i) {
+            copy.sandboxes.push_back(detail::sandbox_info(e2b_sandbox_page_get(raw, i)));
+        }
+        copy.next_token = detail::optional_string(e2b_sandbox_page_next_token(raw));
+        return copy;
+    }
+
+    /// Kills the sandbox `id` without connecting to it (which would resume
+    /// it); false if it no longer existed.
+    bool kill(StringArg id) const {
+        bool killed = false;
+        detail::call(e2b_sandbox_kill_by_id, client_.get(), id.c_str(), &killed);
+        return killed;
+    }
+
+    /// What the control plane knows of the sandbox `id`, without connecting
+    /// to it. Throws e2b::SandboxNotFound.
+    SandboxInfo get_info(StringArg id) const {
+        e2b_sandbox_info* info = nullptr;
+        detail::call(e2b_sandbox_get_info_by_id, client_.get(), id.c_str(), &info);
+        return detail::sandbox_info(detail::Owned<e2b_sandbox_info, e2b_sandbox_info_free>(info).get());
+    }
+
+    /// The C object, still owned by this client.
+    e2b_client* raw() const noexcept { return client_.get(); }
+
+private:
+    Sandbox connect_reporting(const char* id, std::chrono::seconds timeout, bool* resumed) const {
+        e2b_sandbox* sandbox = nullptr;
+        detail::call(e2b_sandbox_connect, client_.get(), id, detail::secs(timeout), &sandbox, resumed);
+        return Sandbox(sandbox);
+    }
+
+    detail::Owned<e2b_client, e2b_client_free> client_;
+};
+
+}  // namespace e2b
+
+#endif  // E2B_HPP
