@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: Rust unit and integration tests, the C tests under
-# sanitizers, and the official Python SDK against e2b-local.
+# Runs every test: the Rust client and e2b-local (unit and integration tests
+# over real HTTP), the C tests under sanitizers, the official Python SDKs
+# against e2b-local, the code-interpreter kernel, the examples, and the Go,
+# Python and C++ bindings.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -19,7 +21,26 @@ cargo test --workspace
 step "C: header checks and tests under AddressSanitizer and UBSan"
 tests/c/run.sh
 
-step "the official Python SDK against e2b-local"
+step "the official Python SDKs against e2b-local"
 E2B_LOCAL_BIN="$root/target/debug/e2b-local" target/venv/bin/python -m pytest -q tests/conformance
+
+step "the code-interpreter kernel"
+target/venv/bin/python -m pytest -q e2b-local/kernel
+
+step "the quickstarts in C and Rust"
+scripts/install.sh target/prefix
+cc -std=c99 -Wall -Wextra -Werror -Iinclude examples/c/quickstart.c target/release/libe2b.a \
+  -lpthread -ldl -lm -lrt -lgcc_s -o target/examples-quickstart-c
+scripts/with-e2b-local.sh target/examples-quickstart-c
+scripts/with-e2b-local.sh target/debug/examples/quickstart
+
+step "the Python binding"
+bindings/python/test.sh
+
+step "the Go binding"
+bindings/go/test.sh
+
+step "the C++ binding"
+bindings/cpp/test.sh
 
 printf '\nall tests passed\n'
