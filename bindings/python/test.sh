@@ -4,7 +4,7 @@
 # installs the package, pytest and mypy (pinned) into it, checks the types
 # with mypy --strict, and runs bindings/python/tests against a fresh
 # e2b-local (scripts/with-e2b-local.sh) with the library at target/release
-# (under CARGO_TARGET_DIR when that is set).
+# (under CARGO_TARGET_DIR when that is set), then runs the quickstart example.
 #
 #   bindings/python/test.sh [PYTEST ARGS...]
 set -euo pipefail
@@ -24,4 +24,5 @@ pip install --force-reinstall --no-deps ./bindings/python
 
 "$venv/bin/python" -m mypy --strict --no-incremental bindings/python/src/libe2b bindings/python/generate.py \
   bindings/python/tests examples/python
-exec scripts/with-e2b-local.sh --bin "$target/debug/e2b-local" "$venv/bin/python" -m pytest -q bindings/python/tests "$@"
+scripts/with-e2b-local.sh --bin "$target/debug/e2b-local" "$venv/bin/python" -m pytest -q bindings/python/tests "$@"
+scripts/with-e2b-local.sh --bin "$target/debug/e2b-local" "$venv/bin/python" examples/python/quickstart.py
