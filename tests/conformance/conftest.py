@@ -102,3 +102,12 @@ def wait_until(condition, timeout=15.0):
     return False
 
 
+def envd_headers(sandbox, **extra):
+    """Headers for a raw request to the sandbox's envd, as the SDK sends them."""
+    headers = {
+        "E2b-Sandbox-Id": sandbox.sandbox_id,
+        "E2b-Sandbox-Port": "49983",
+        "X-Access-Token": sandbox._envd_access_token,
+    }
+    headers.update(extra)
+    return headers

@@ -22,20 +22,10 @@ from e2b import (
 )
 from e2b.sandbox.commands.command_handle import PtySize
 
-from conftest import wait_until
+from conftest import envd_headers, wait_until
 
 
 # ---- Helpers ----
-
-
-def envd_headers(sandbox, **extra):
-    headers = {
-        "E2b-Sandbox-Id": sandbox.sandbox_id,
-        "E2b-Sandbox-Port": "49983",
-        "X-Access-Token": sandbox._envd_access_token,
-    }
-    headers.update(extra)
-    return headers
 
 
 def envelope(message, flags=0):

@@ -24,7 +24,7 @@ from e2b import (
     SandboxException,
 )
 
-from conftest import wait_until
+from conftest import envd_headers, wait_until
 
 
 # ---- Helpers ----
@@ -33,16 +33,6 @@ from conftest import wait_until
 def fs_dir(server, sandbox):
     """The sandbox's `/` on the host, to make what the SDK cannot (symlinks, odd names)."""
     return Path(server.data_dir) / "sandboxes" / sandbox.sandbox_id / "fs"
-
-
-def envd_headers(sandbox, **extra):
-    headers = {
-        "E2b-Sandbox-Id": sandbox.sandbox_id,
-        "E2b-Sandbox-Port": "49983",
-        "X-Access-Token": sandbox._envd_access_token,
-    }
-    headers.update(extra)
-    return headers
 
 
 def rpc(server, sandbox, method, body, headers=None):
