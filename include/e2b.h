@@ -18,12 +18,27 @@
  *   returns.
  * - Strings returned by getters are borrowed from their object and valid
  *   until it is freed. Never call free() on anything from this library.
+ * - Timeouts in milliseconds or seconds use 0 for "none" or "the default",
+ *   as each function says.
+ *
+ * Callbacks
+ * - Every callback takes `void *user_data` first, passed through unchanged
+ *   from the call that takes the callback; the library never keeps it.
+ * - Callbacks run on the calling thread, before the call returns, with no
+ *   lock held: they may call other e2b_* functions, but must not free the
+ *   handle in use. Data passed to them is borrowed for the callback only.
+ * - Returning 0 continues; anything else stops the operation, which then
+ *   fails with E2B_ERR_CALLBACK_ABORTED.
+ * - Where a callback is awkward, a pull form exists: e2b_watch_next_events,
+ *   e2b_command_next_output, e2b_file_reader_read.
  *
  * Thread safety
- * - e2b_client and e2b_sandbox handles may be used from any number of
- *   threads at once; a sandbox stays valid after its client is freed.
- * - Options, queries, pages, infos, errors and bytes belong to one thread at
- *   a time: do not share them while one thread changes them.
+ * - e2b_client, e2b_sandbox, e2b_command and e2b_watch handles may be used
+ *   from any number of threads at once; a sandbox stays valid after its
+ *   client is freed. e2b_watch_stop from one thread ends an
+ *   e2b_watch_next_events waiting in another.
+ * - Options, queries, lists, infos, results, readers, errors and bytes belong
+ *   to one thread at a time: do not share them while one thread changes them.
  * - Freeing a handle while another thread uses it is undefined behaviour.
  * - No global initialisation is needed.
  *
