@@ -157,6 +157,7 @@ TEST_F(Commands, KillEndsACommand) {
 
     const e2b::Command other = sandbox.commands().start("sleep 30");
     EXPECT_TRUE(sandbox.commands().kill(other.pid()));
+    other.wait();  // until it has ended, a second kill may still find it
     EXPECT_FALSE(sandbox.commands().kill(other.pid()));
     EXPECT_FALSE(sandbox.commands().kill(999999));
 }

@@ -915,7 +915,11 @@ fn send_signal(runtime: &Runtime, request: SendSignalRequest) -> Result<serde_js
         }
     };
     process.output_cancelled.store(true, Ordering::SeqCst);
-    process.host.signal(signal).map_err(|e| ConnectError::internal(format!("error sending signal: {e}")))?;
+    process.host.signal(signal).map_err(|e| match e.raw_os_error() {
+        // It exited between the lookup and the signal: as gone as if it were never there.
+        Some(libc::ESRCH) => not_found(&request.process),
+        _ => ConnectError::internal(format!("error sending signal: {e}")),
+    })?;
     Ok(json!({}))
 }
 
