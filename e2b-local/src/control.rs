@@ -45,19 +45,35 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/health", get(|| async { StatusCode::NO_CONTENT }))
         .merge(authenticated)
-        .fallback(|| async { ApiError::not_found("Not found") })
+        .fallback(unknown_route)
         .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed") })
         .with_state(state)
 }
 
 async fn require_api_key(State(state): AppRef, request: Request, next: Next) -> Response {
-    match request.headers().get("x-api-key").map(HeaderValue::as_bytes) {
-        None | Some(b"") => ApiError::unauthorized("authorization header is missing").into_response(),
-        Some(key) if constant_time_eq(key, state.api_key.as_bytes()) => next.run(request).await,
-        Some(_) => {
-            ApiError::unauthorized("Invalid API key, please visit https://e2b.dev/docs/api-key for more information.")
-                .into_response()
-        }
+    match check_api_key(&state, request.headers()) {
+        Ok(()) => next.run(request).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `X-API-KEY` must be the server's key.
+fn check_api_key(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
+    match headers.get("x-api-key").map(HeaderValue::as_bytes) {
+        None | Some(b"") => Err(ApiError::unauthorized("authorization header is missing")),
+        Some(key) if constant_time_eq(key, state.api_key.as_bytes()) => Ok(()),
+        Some(_) => Err(ApiError::unauthorized(
+            "Invalid API key, please visit https://e2b.dev/docs/api-key for more information.",
+        )),
+    }
+}
+
+/// A route this server does not have (templates, teams, ...): the key is checked first, as for
+/// every route of the real API, so that no route answers without one.
+async fn unknown_route(State(state): AppRef, headers: HeaderMap) -> ApiError {
+    match check_api_key(&state, &headers) {
+        Ok(()) => ApiError::not_found("Not found"),
+        Err(e) => e,
     }
 }
 

@@ -210,6 +210,52 @@ mod tests {
         frames
     }
 
+    async fn error(response: Response) -> (StatusCode, serde_json::Value) {
+        let status = response.status();
+        let content_type = response.headers()[header::CONTENT_TYPE].to_str().unwrap().to_string();
+        assert!(content_type.starts_with("application/json"), "{content_type}");
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn unknown_control_plane_routes_need_the_api_key_first() {
+        let app = TestApp::new();
+        for path in ["/templates", "/templates/base", "/v2/templates/x/builds", "/nowhere"] {
+            let (status, body) = error(app.call("GET", path, &[], Vec::new()).await).await;
+            assert_eq!(
+                (status, &body["message"]),
+                (StatusCode::UNAUTHORIZED, &json!("authorization header is missing"))
+            );
+            let (status, body) = error(app.call("POST", path, &[("x-api-key", "wrong")], Vec::new()).await).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}: {body}");
+            let (status, body) = error(app.call("GET", path, &[("x-api-key", "e2b_test")], Vec::new()).await).await;
+            assert_eq!((status, body), (StatusCode::NOT_FOUND, json!({"code": 404, "message": "Not found"})));
+        }
+        assert_eq!(app.call("GET", "/health", &[], Vec::new()).await.status(), StatusCode::NO_CONTENT);
+    }
+
+    #[tokio::test]
+    async fn a_multipart_upload_without_a_boundary_is_a_bad_request() {
+        let app = TestApp::new();
+        let (id, token) = app.sandbox().await;
+        let headers = [
+            ("e2b-sandbox-id", id.as_str()),
+            ("e2b-sandbox-port", "49983"),
+            ("x-access-token", token.as_str()),
+            ("content-type", "multipart/form-data"),
+        ];
+        let response = app.call("POST", "/files?path=/home/user/a.txt", &headers, b"--x\r\n".to_vec()).await;
+        let (status, body) = error(response).await;
+        assert_eq!(
+            (status, body),
+            (
+                StatusCode::BAD_REQUEST,
+                json!({"code": 400, "message": "error parsing multipart form: no multipart boundary param in Content-Type"})
+            )
+        );
+    }
+
     #[tokio::test(flavor = "multi_thread")]
     async fn pause_freezes_a_background_counter_and_resume_continues_it() {
         if let Err(e) = crate::isolation::availability() {

@@ -433,12 +433,15 @@ fn upload_kind(headers: &HeaderMap) -> ApiResult<Option<String>> {
     if !media_type.starts_with("multipart/") {
         return Err(unsupported());
     }
+    // envd answers these two with 500; they are the client's mistakes, so 400 here.
     if media_type != "multipart/form-data" {
-        return Err(ApiError::internal("error parsing multipart form: request Content-Type isn't multipart/form-data"));
+        return Err(ApiError::bad_request(
+            "error parsing multipart form: request Content-Type isn't multipart/form-data",
+        ));
     }
     match params.remove("boundary").filter(|b| !b.is_empty()) {
         Some(boundary) => Ok(Some(boundary)),
-        None => Err(ApiError::internal("error parsing multipart form: no multipart boundary param in Content-Type")),
+        None => Err(ApiError::bad_request("error parsing multipart form: no multipart boundary param in Content-Type")),
     }
 }
 
@@ -774,8 +777,13 @@ mod tests {
         assert_eq!(kind("application/octet-stream").unwrap(), None);
         assert_eq!(kind("multipart/form-data; boundary=abc").unwrap(), Some("abc".into()));
         assert_eq!(kind("text/plain").unwrap_err().status, 400);
-        assert_eq!(kind("multipart/form-data").unwrap_err().status, 500);
-        assert_eq!(kind("multipart/mixed; boundary=a").unwrap_err().status, 500);
+        let no_boundary = kind("multipart/form-data").unwrap_err();
+        assert_eq!(
+            (no_boundary.status, no_boundary.message.as_str()),
+            (StatusCode::BAD_REQUEST, "error parsing multipart form: no multipart boundary param in Content-Type")
+        );
+        assert_eq!(kind("multipart/form-data; boundary=").unwrap_err().status, 400);
+        assert_eq!(kind("multipart/mixed; boundary=a").unwrap_err().status, 400);
         assert_eq!(upload_kind(&HeaderMap::new()).unwrap_err().status, 400);
     }
 
