@@ -149,14 +149,29 @@ def test_symlinks(server, sandbox):
     )
 
     # Links are listed, not entered; a linked root is followed, with paths under the request.
+    # The SDK leaves out entries of no type, as the dangling link is with the real envd.
     listed = sandbox.files.list("/home/user/links", depth=3)
-    assert [e.name for e in listed] == ["dangling", "real", "inner", "target.txt", "to-dir", "to-file"]
+    assert [e.name for e in listed] == ["real", "inner", "target.txt", "to-dir", "to-file"]
+    assert [e.type for e in listed if e.name.startswith("to-")] == [FileType.SYMLINK, FileType.SYMLINK]
     through = sandbox.files.list("/home/user/links/to-dir")
     assert [(e.name, e.path) for e in through] == [("inner", "/home/user/links/to-dir/inner")]
 
-    # Both SDK generations see a link: the type says so, and so does `isSymlink`.
-    wire = rpc(server, sandbox, "Stat", {"path": "/home/user/links/to-file"}).json()["entry"]
-    assert (wire["type"], wire["isSymlink"]) == ("FILE_TYPE_SYMLINK", True)
+    # As the real envd: never FILE_TYPE_SYMLINK, but the target's type (none when dangling),
+    # `symlinkTarget`, and `isSymlink` (newer envd), the same in Stat and at every ListDir depth.
+    expected = {
+        "to-file": ("FILE_TYPE_FILE", "/home/user/links/target.txt", 0o644),
+        "to-dir": ("FILE_TYPE_DIRECTORY", "/home/user/links/real", 0o755),
+        "dangling": (None, "/home/user/links/dangling", None),
+    }
+    shape = lambda e: (e.get("type"), e["symlinkTarget"], e.get("mode"), e["isSymlink"], e["permissions"][0])
+    for name, (kind, target, mode) in expected.items():
+        wire = rpc(server, sandbox, "Stat", {"path": f"/home/user/links/{name}"}).json()["entry"]
+        assert shape(wire) == (kind, target, mode, True, "L"), wire
+    for depth in (1, 3):
+        entries = rpc(server, sandbox, "ListDir", {"path": "/home/user/links", "depth": depth}).json()["entries"]
+        links = {e["name"]: shape(e) for e in entries if "symlinkTarget" in e}
+        assert links == {name: (*value, True, "L") for name, value in expected.items()}, entries
+    assert not any(e.get("type") == "FILE_TYPE_SYMLINK" for e in entries)
 
 
 # ---- Make, remove, rename ----

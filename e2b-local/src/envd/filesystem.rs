@@ -152,7 +152,8 @@ struct ListDirResponse {
 #[derive(Serialize)]
 pub(super) struct Empty {}
 
-/// `filesystem.FileType`, named as proto3 JSON names enum values.
+/// `filesystem.FileType`, named as proto3 JSON names enum values. `FILE_TYPE_SYMLINK` is in
+/// the proto but envd never sends it (a link has its target's type), so neither does this.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
 pub(super) enum FileType {
     #[default]
@@ -162,8 +163,6 @@ pub(super) enum FileType {
     File,
     #[serde(rename = "FILE_TYPE_DIRECTORY")]
     Directory,
-    #[serde(rename = "FILE_TYPE_SYMLINK")]
-    Symlink,
 }
 
 /// `filesystem.EntryInfo` in proto3 JSON: fields in proto order, zero values left out, the
@@ -218,10 +217,11 @@ pub(super) fn entry_info(root: &SandboxRoot, path: &str) -> Result<EntryInfo, Co
     describe(root, path, paths::base_name(path), path, &meta)
 }
 
-/// The entry at `path` whose `lstat` is `meta`, shown with `name` and `shown_path`. For a
-/// symlink, the type is `FILE_TYPE_SYMLINK` with `isSymlink` (so that old and new SDKs both
-/// see a link), the target is resolved as envd resolves it (the link's own path when it
-/// dangles), and the mode and metadata are the target's.
+/// The entry at `path` whose `lstat` is `meta`, shown with `name` and `shown_path`, as envd
+/// describes it. A symlink is never `FILE_TYPE_SYMLINK`: its type and mode are its target's
+/// (none when it dangles), `symlinkTarget` is the target resolved as envd resolves it (the
+/// link's own path when it dangles), and `isSymlink` says it is a link, as newer envd says it;
+/// its size, permissions, owner and time are the link's own. The metadata is the target's.
 fn describe(
     root: &SandboxRoot,
     path: &str,
@@ -229,21 +229,22 @@ fn describe(
     shown_path: &str,
     meta: &Metadata,
 ) -> Result<EntryInfo, ConnectError> {
-    let (file_type, target, followed) = if meta.is_symlink() {
+    let (target, followed) = if meta.is_symlink() {
         let target = root.resolve(path).map(|t| t.into_vec()).unwrap_or_else(|_| path.as_bytes().to_vec());
-        (FileType::Symlink, Some(utf8(target, "EntryInfo.symlink_target")?), root.stat(path).ok())
-    } else if meta.is_dir() {
-        (FileType::Directory, None, Some(meta.clone()))
-    } else if meta.is_file() {
-        (FileType::File, None, Some(meta.clone()))
+        (Some(utf8(target, "EntryInfo.symlink_target")?), root.stat(path).ok())
     } else {
-        (FileType::Unspecified, None, Some(meta.clone()))
+        (None, Some(meta.clone()))
     };
-    let metadata = match &followed {
-        Some(m) if m.is_file() || m.is_dir() => {
+    let file_type = match &followed {
+        Some(m) if m.is_dir() => FileType::Directory,
+        Some(m) if m.is_file() => FileType::File,
+        _ => FileType::Unspecified,
+    };
+    let metadata = match file_type {
+        FileType::File | FileType::Directory => {
             root.open_read(path).and_then(|file| files::read_metadata(&file)).unwrap_or_default()
         }
-        _ => FileMetadata::new(),
+        FileType::Unspecified => FileMetadata::new(),
     };
     Ok(EntryInfo {
         name: name.to_string(),
@@ -562,26 +563,103 @@ mod tests {
     #[test]
     fn entries_of_files_dirs_and_links() {
         let (tmp, root) = sandbox();
-        std::fs::write(tmp.path().join("home/user/a.txt"), "hello").unwrap();
+        std::fs::write(tmp.path().join("home/user/a.txt"), "hello world").unwrap();
         symlink("a.txt", tmp.path().join("home/user/link")).unwrap();
         symlink("/nowhere", tmp.path().join("home/user/dangling")).unwrap();
 
         let file = entry_info(&root, "/home/user/a.txt").unwrap();
-        assert_eq!((file.name.as_str(), file.file_type, file.size), ("a.txt", FileType::File, 5));
+        assert_eq!((file.name.as_str(), file.file_type, file.size), ("a.txt", FileType::File, 11));
         assert_eq!((file.owner.as_str(), file.group.as_str()), ("user", "user"));
         assert!(file.modified_time.is_some() && file.symlink_target.is_none() && !file.is_symlink);
 
         let link = entry_info(&root, "/home/user/link").unwrap();
-        assert_eq!((link.file_type, link.is_symlink), (FileType::Symlink, true));
+        assert_eq!((link.file_type, link.is_symlink), (FileType::File, true));
         assert_eq!((link.symlink_target.as_deref(), link.mode), (Some("/home/user/a.txt"), file.mode));
-        assert_eq!(link.permissions, "Lrwxrwxrwx");
+        assert_eq!((link.permissions.as_str(), link.size), ("Lrwxrwxrwx", 5));
 
         let dangling = entry_info(&root, "/home/user/dangling").unwrap();
+        assert_eq!((dangling.file_type, dangling.is_symlink), (FileType::Unspecified, true));
         assert_eq!((dangling.symlink_target.as_deref(), dangling.mode), (Some("/home/user/dangling"), 0));
 
         let missing = entry_info(&root, "/home/user/missing").unwrap_err();
         assert_eq!(missing.code, "not_found");
         assert_eq!(missing.message, "file not found: lstat /home/user/missing: no such file or directory");
+    }
+
+    /// What the real envd answered (`tests/fixtures/envd/`), by request path and RPC.
+    fn recorded(rpc: &str) -> Vec<(String, serde_json::Value)> {
+        let fixture: serde_json::Value =
+            serde_json::from_str(include_str!("../../../tests/fixtures/envd/symlinks-and-watch.json")).unwrap();
+        let exchanges = fixture["exchanges"].as_array().unwrap();
+        exchanges
+            .iter()
+            .filter(|x| x["request"]["path"] == format!("/filesystem.Filesystem/{rpc}"))
+            .map(|x| {
+                let path = x["request"]["body"]["path"].as_str().unwrap().to_string();
+                (path, serde_json::from_str(x["response"]["body"].as_str().unwrap()).unwrap())
+            })
+            .collect()
+    }
+
+    /// An entry as envd sends it, with the modification time (which differs) only checked
+    /// for presence, and `isSymlink` as newer envd adds it to links.
+    fn comparable(mut entry: serde_json::Value, add_is_symlink: bool) -> serde_json::Value {
+        let object = entry.as_object_mut().unwrap();
+        assert!(object.remove("modifiedTime").is_some_and(|t| t.is_string()), "{object:?}");
+        if add_is_symlink && object.contains_key("symlinkTarget") {
+            object.insert("isSymlink".into(), true.into());
+        }
+        entry
+    }
+
+    #[test]
+    fn entries_have_the_shape_the_real_envd_sends() {
+        use std::os::unix::fs::PermissionsExt;
+        let (tmp, root) = sandbox();
+        let fx = tmp.path().join("home/user/envdtest/fx");
+        std::fs::create_dir_all(fx.join("dir")).unwrap();
+        std::fs::set_permissions(fx.join("dir"), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::write(fx.join("file.txt"), "abc").unwrap();
+        std::fs::set_permissions(fx.join("file.txt"), std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::create_dir_all(tmp.path().join("etc")).unwrap();
+        std::fs::write(tmp.path().join("etc/hostname"), "sandbox\n").unwrap();
+        std::fs::set_permissions(tmp.path().join("etc/hostname"), std::fs::Permissions::from_mode(0o755)).unwrap();
+        symlink("/home/user/envdtest/fx/file.txt", fx.join("filelink")).unwrap();
+        symlink("/home/user/envdtest/fx/dir", fx.join("dirlink")).unwrap();
+        symlink("/home/user/envdtest/fx/nowhere", fx.join("dangling")).unwrap();
+        symlink("/etc/hostname", fx.join("outside")).unwrap();
+
+        // A directory's size depends on the file system: envd's came from ext4.
+        let dir_size = std::fs::metadata(fx.join("dir")).unwrap().len().to_string();
+        let expected = |mut real: serde_json::Value| {
+            if real["name"] == "dir" {
+                real["size"] = dir_size.as_str().into();
+            }
+            comparable(real, true)
+        };
+
+        let stats = recorded("Stat");
+        assert_eq!(stats.len(), 6);
+        for (path, real) in stats {
+            let ours = serde_json::to_value(entry_info(&root, &path).unwrap()).unwrap();
+            assert_eq!(comparable(ours, false), expected(real["entry"].clone()), "Stat {path}");
+        }
+
+        let lists = recorded("ListDir");
+        let (path, real) = &lists[0];
+        let mut ours = Vec::new();
+        walk(&root, path, path, 1, &mut ours).unwrap();
+        let ours: Vec<_> = ours.into_iter().map(|e| comparable(serde_json::to_value(e).unwrap(), false)).collect();
+        let real: Vec<_> = real["entries"].as_array().unwrap().iter().map(|e| expected(e.clone())).collect();
+        assert_eq!(ours, real, "ListDir {path}");
+        // Deeper levels describe links the same way.
+        let mut deeper = Vec::new();
+        walk(&root, "/home/user/envdtest", "/home/user/envdtest", 3, &mut deeper).unwrap();
+        let deeper: Vec<_> = deeper.into_iter().map(|e| comparable(serde_json::to_value(e).unwrap(), false)).collect();
+        assert_eq!(&deeper[1..], &ours[..]);
+        // envd 0.6.13 answered `{}` for a ListDir of a link to a folder; newer envd follows a
+        // linked root, as e2b-local does (`walks_in_go_order_to_the_given_depth_without_entering_links`).
+        assert_eq!((lists[1].0.as_str(), &lists[1].1), ("/home/user/envdtest/fx/dirlink", &serde_json::json!({})));
     }
 
     #[test]
