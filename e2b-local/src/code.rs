@@ -5,7 +5,8 @@
 //! jail, in the context's cwd, so the code sees the sandbox's files. The kernel reads one
 //! JSON request per line and writes the `/execute` lines itself, in the real server's JSON
 //! style; this module relays them, one HTTP chunk per line, and adds keepalives. Runs on one
-//! context are serialised. When a client goes away mid-run the kernel is interrupted (SIGINT,
+//! context are serialised: a queued run has its headers at once and then stays silent until it
+//! starts, as the real server's does. When a client goes away mid-run the kernel is interrupted (SIGINT,
 //! repeated, then a restart if it will not stop), and the run is read to its end before the
 //! next one starts, so the next run never hangs.
 
@@ -483,19 +484,13 @@ async fn run(
     }
 }
 
-/// Waits for the runs before this one on the context, with keepalives (as the real server's
-/// stream sends them while its run waits for the lock); `None` if the client left meanwhile.
+/// Waits for the runs before this one on the context, in silence: the real server has sent its
+/// headers by then, and its keepalives start only when the run does. `None` if the client left
+/// meanwhile.
 async fn queue(context: &Context, tx: &mpsc::Sender<Bytes>) -> Option<OwnedMutexGuard<Option<Kernel>>> {
-    let lock = context.kernel.clone().lock_owned();
-    tokio::pin!(lock);
-    loop {
-        tokio::select! {
-            guard = &mut lock => return Some(guard),
-            () = tx.closed() => return None,
-            () = tokio::time::sleep(KEEPALIVE) => {
-                tx.send(Bytes::from_static(KEEPALIVE_LINE.as_bytes())).await.ok()?;
-            }
-        }
+    tokio::select! {
+        guard = context.kernel.clone().lock_owned() => Some(guard),
+        () = tx.closed() => None,
     }
 }
 

@@ -307,6 +307,58 @@ mod tests {
         assert_eq!(count(), killed_at, "killing the sandbox ends its processes");
     }
 
+    /// As the real server: a run queued behind another on the same context gets its headers
+    /// at once, then nothing at all (no keepalive) until it starts.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_run_queued_on_a_busy_context_is_silent_until_it_starts() {
+        use http_body::Body as _;
+        use std::time::{Duration, Instant};
+        if let Err(e) = crate::isolation::availability() {
+            return eprintln!("skipped: {e}");
+        }
+        let app = TestApp::new();
+        let (id, token) = app.sandbox().await;
+        let host = format!("49999-{id}.e2b.app");
+        let headers =
+            [("host", host.as_str()), ("content-type", "application/json"), ("x-access-token", token.as_str())];
+        // Longer than the 5 s after which a running run sends a keepalive.
+        let slow = app.call("POST", "/execute", &headers, br#"{"code":"import time; time.sleep(6.5)"}"#.to_vec()).await;
+        assert_eq!(slow.status(), StatusCode::OK);
+        let mut slow = slow.into_body();
+        let first = std::future::poll_fn(|cx| std::pin::Pin::new(&mut slow).poll_frame(cx)).await;
+        let first = first.unwrap().unwrap().into_data().unwrap();
+        assert!(first.starts_with(b"{\"type\": \"number_of_executions\""), "the first run started: {first:?}");
+        let slow_end = tokio::spawn(frames(slow, 10));
+
+        let queued_at = Instant::now();
+        let queued = tokio::time::timeout(
+            Duration::from_secs(2),
+            app.call("POST", "/execute", &headers, br#"{"code":"40 + 2"}"#.to_vec()),
+        )
+        .await
+        .expect("the headers of a queued run come at once");
+        assert_eq!(queued.status(), StatusCode::OK);
+        assert!(queued_at.elapsed() < Duration::from_secs(2));
+        let mut queued = queued.into_body();
+        let next = std::future::poll_fn(|cx| std::pin::Pin::new(&mut queued).poll_frame(cx)).await;
+        let (waited, next) = (queued_at.elapsed(), next.unwrap().unwrap().into_data().unwrap());
+        let slow_lines = slow_end.await.unwrap();
+        assert_eq!(
+            slow_lines.last().map(Vec::as_slice),
+            Some(&b"{\"type\": \"end_of_execution\"}\n"[..]),
+            "{slow_lines:?}"
+        );
+        assert!(
+            slow_lines.iter().any(|l| l.as_slice() == b"{\"type\": \"keepalive\"}\n"),
+            "the running run kept alive"
+        );
+        assert!(next.starts_with(b"{\"type\": \"number_of_executions\""), "the queued run spoke first: {next:?}");
+        assert!(waited > Duration::from_secs(5), "it waited for the first run, silent past a keepalive: {waited:?}");
+        let rest = frames(queued, 10).await;
+        assert!(rest[0].starts_with(b"{\"type\": \"result\", \"text\": \"42\""), "{rest:?}");
+        assert_eq!(app.json("DELETE", &format!("/sandboxes/{id}"), json!({})).await.0, StatusCode::NO_CONTENT);
+    }
+
     #[tokio::test(flavor = "multi_thread")]
     async fn the_code_interpreter_answers_on_port_49999() {
         let app = TestApp::new();
