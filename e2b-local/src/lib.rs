@@ -366,6 +366,107 @@ mod tests {
         (status, body)
     }
 
+    /// Creates a sandbox; returns its id and the header lines that address its envd.
+    fn new_sandbox(server: &Server, stream: &mut std::net::TcpStream) -> (String, String) {
+        let body = r#"{"templateID":"base","timeout":60}"#;
+        let create = format!(
+            "POST /v2/sandboxes HTTP/1.1\r\nHost: localhost\r\nX-API-Key: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            server.api_key(),
+            body.len()
+        );
+        let (status, created) = exchange(stream, create.as_bytes());
+        assert_eq!(status, 201, "{}", String::from_utf8_lossy(&created));
+        let created: serde_json::Value = serde_json::from_slice(&created).unwrap();
+        let (id, token) = (created["sandboxID"].as_str().unwrap(), created["envdAccessToken"].as_str().unwrap());
+        let envd =
+            format!("Host: localhost\r\nE2b-Sandbox-Id: {id}\r\nE2b-Sandbox-Port: 49983\r\nX-Access-Token: {token}");
+        (id.to_string(), envd)
+    }
+
+    /// Waits up to 10 s for `condition`; whether it came true.
+    fn eventually(condition: impl Fn() -> bool) -> bool {
+        let started = std::time::Instant::now();
+        while !condition() {
+            if started.elapsed() > Duration::from_secs(10) {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        true
+    }
+
+    /// The names in a directory, sorted.
+    fn names(dir: &std::path::Path) -> Vec<String> {
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        names.sort();
+        names
+    }
+
+    /// Starts an upload (`head`, then `partial` of its body) on a new connection, waits until
+    /// the server has taken in `partial` (`received`), and cuts the connection.
+    fn drop_upload(server: &Server, head: &str, partial: &[u8], received: impl Fn() -> bool) {
+        use std::io::Write;
+        let mut stream = std::net::TcpStream::connect(server.addr()).unwrap();
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(partial).unwrap();
+        assert!(eventually(received), "the server began writing the upload");
+        stream.shutdown(std::net::Shutdown::Both).unwrap();
+    }
+
+    /// A dropped upload leaves the file as it was, and nothing else behind.
+    #[test]
+    fn a_dropped_upload_leaves_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = Server::start(Options::new(dir.path())).unwrap();
+        let mut stream = std::net::TcpStream::connect(server.addr()).unwrap();
+        let (id, envd) = new_sandbox(&server, &mut stream);
+        let home = dir.path().join("sandboxes").join(&id).join("fs/home/user");
+        let upload = |path: &str, body: &str| {
+            let head = format!(
+                "POST /files?path={path} HTTP/1.1\r\n{envd}\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            );
+            exchange(&mut std::net::TcpStream::connect(server.addr()).unwrap(), format!("{head}{body}").as_bytes())
+        };
+        assert_eq!(upload("/home/user/keep.txt", "old content").0, 200);
+        std::fs::create_dir(home.join("m")).unwrap();
+        assert_eq!(upload("/home/user/m/a.txt", "old a").0, 200);
+        assert_eq!(upload("/home/user/m/b.txt", "old b").0, 200);
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(home.join("m/b.txt"), std::fs::Permissions::from_mode(0o640)).unwrap();
+        // The server is writing: the file changed, or a file appeared beside it.
+        let writing = |dir: &std::path::Path, name: &str, old: &str, entries: usize| {
+            std::fs::read_to_string(dir.join(name)).unwrap() != old || names(dir).len() > entries
+        };
+
+        // One file, its body cut short.
+        let head = format!(
+            "POST /files?path=/home/user/keep.txt HTTP/1.1\r\n{envd}\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n"
+        );
+        drop_upload(&server, &head, b"new but cut", || writing(&home, "keep.txt", "old content", 2));
+        assert!(eventually(|| names(&home) == ["keep.txt", "m"]), "{:?}", names(&home));
+        assert_eq!(std::fs::read_to_string(home.join("keep.txt")).unwrap(), "old content");
+
+        // Two files in one form: the first arrives whole and is written, the second is cut.
+        let boundary = "cut-here";
+        let part = |name: &str, content: &str| {
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\r\n{content}\r\n")
+        };
+        let body = format!("{}{}", part("/home/user/m/a.txt", "new a"), part("/home/user/m/b.txt", "new b, but cut"));
+        let head = format!(
+            "POST /files HTTP/1.1\r\n{envd}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 100000\r\n\r\n"
+        );
+        let m = home.join("m");
+        drop_upload(&server, &head, body.as_bytes(), || {
+            std::fs::read_to_string(m.join("a.txt")).unwrap() == "new a" && writing(&m, "b.txt", "old b", 2)
+        });
+        assert!(eventually(|| names(&m) == ["a.txt", "b.txt"]), "{:?}", names(&m));
+        assert_eq!(std::fs::read_to_string(m.join("a.txt")).unwrap(), "new a");
+        assert_eq!(std::fs::read_to_string(m.join("b.txt")).unwrap(), "old b");
+        assert_eq!(std::fs::metadata(m.join("b.txt")).unwrap().permissions().mode() & 0o7777, 0o640);
+    }
+
     /// With Nagle's algorithm on, a body written after its headers waits for the client's
     /// delayed ACK (about 40 ms) on a reused connection; every accepted socket has
     /// `TCP_NODELAY`, so 150 small downloads on one connection take a fraction of a second (over
@@ -375,18 +476,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let server = Server::start(Options::new(dir.path())).unwrap();
         let mut stream = std::net::TcpStream::connect(server.addr()).unwrap();
-        let body = r#"{"templateID":"base","timeout":60}"#;
-        let create = format!(
-            "POST /v2/sandboxes HTTP/1.1\r\nHost: localhost\r\nX-API-Key: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            server.api_key(),
-            body.len()
-        );
-        let (status, created) = exchange(&mut stream, create.as_bytes());
-        assert_eq!(status, 201, "{}", String::from_utf8_lossy(&created));
-        let created: serde_json::Value = serde_json::from_slice(&created).unwrap();
-        let (id, token) = (created["sandboxID"].as_str().unwrap(), created["envdAccessToken"].as_str().unwrap());
-        let envd =
-            format!("Host: localhost\r\nE2b-Sandbox-Id: {id}\r\nE2b-Sandbox-Port: 49983\r\nX-Access-Token: {token}");
+        let (_, envd) = new_sandbox(&server, &mut stream);
         let content = vec![b'x'; 1024];
         let mut upload = format!(
             "POST /files?path=/home/user/k.txt HTTP/1.1\r\n{envd}\r\nContent-Type: application/octet-stream\r\nContent-Length: 1024\r\n\r\n"

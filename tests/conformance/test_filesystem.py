@@ -351,6 +351,38 @@ def test_watch_dir_recursive_with_entries(sandbox):
     assert (written.entry.type, written.entry.size) == (FileType.FILE, 5)
 
 
+def test_watched_uploads_give_envds_events(server, sandbox):
+    """As recorded from envd (tests/fixtures/envd/symlinks-and-watch.json): a new file gives
+    CREATE, CHMOD, WRITE and a replaced one CHMOD, WRITE, and nothing else shows (e2b-local
+    writes beside the file and renames it into place)."""
+    sandbox.files.write("/home/user/fx/file.txt", "old")
+    watcher = rpc(server, sandbox, "CreateWatcher", {"path": "/home/user/fx", "recursive": True}).json()["watcherId"]
+    for name in ("new.txt", "file.txt"):
+        written = httpx.post(
+            f"{server.sandbox_url}/files",
+            params={"path": f"/home/user/fx/{name}"},
+            content=b"hello world",
+            headers=envd_headers(sandbox, **{"Content-Type": "application/octet-stream"}),
+        )
+        assert written.json() == [{"name": name, "path": f"/home/user/fx/{name}", "type": "file"}]
+    events = []
+    deadline = time.monotonic() + 10
+    while len(events) < 5 and time.monotonic() < deadline:
+        events += rpc(server, sandbox, "GetWatcherEvents", {"watcherId": watcher}).json().get("events", [])
+        time.sleep(0.05)
+    time.sleep(0.2)
+    events += rpc(server, sandbox, "GetWatcherEvents", {"watcherId": watcher}).json().get("events", [])
+    assert events == [
+        {"name": "new.txt", "type": "EVENT_TYPE_CREATE"},
+        {"name": "new.txt", "type": "EVENT_TYPE_CHMOD"},
+        {"name": "new.txt", "type": "EVENT_TYPE_WRITE"},
+        {"name": "file.txt", "type": "EVENT_TYPE_CHMOD"},
+        {"name": "file.txt", "type": "EVENT_TYPE_WRITE"},
+    ]
+    assert rpc(server, sandbox, "RemoveWatcher", {"watcherId": watcher}).json() == {}
+    assert sorted(os.listdir(fs_dir(server, sandbox) / "home/user/fx")) == ["file.txt", "new.txt"]
+
+
 def test_watch_dir_not_recursive_sees_only_the_top(sandbox):
     sandbox.files.make_dir("/home/user/flat/sub")
     handle = sandbox.files.watch_dir("/home/user/flat")

@@ -1,6 +1,6 @@
 //! `GET /files` and `POST /files`: file download and upload, with envd's order of checks, its
-//! status codes and its messages. Transfers stream in constant memory, and an upload is on disk
-//! (`fsync`ed) before its 200 goes out. Uploads carry user metadata (`X-Metadata-<key>`
+//! status codes and its messages. Transfers stream in constant memory, and an upload replaces
+//! its file only once complete (never `fsync`ed: see `persist.rs`). Uploads carry user metadata (`X-Metadata-<key>`
 //! headers), kept as `user.e2b.<key>` extended attributes as envd keeps them.
 
 use std::collections::BTreeMap;
@@ -511,8 +511,9 @@ impl<R: Read> Read for PartReader<'_, R> {
     }
 }
 
-/// Writes one file: parents created, content truncated and replaced, metadata replaced, then
-/// `fsync`ed along with the directory entry.
+/// Writes one file as users of `files.write` expect: the content and metadata go to a new file
+/// beside the destination, which takes the destination's place only once all of it is there.
+/// A failed or dropped upload leaves the old file as it was, and nothing else behind.
 fn write_file(
     root: &SandboxRoot,
     path: &str,
@@ -520,8 +521,7 @@ fn write_file(
     metadata: &Metadata,
     content_length: Option<u64>,
 ) -> ApiResult<EntryInfo> {
-    let parent = paths::split_parent(path).map(|(parent, _)| parent);
-    if let Some(parent) = parent {
+    if let Some((parent, _)) = paths::split_parent(path) {
         root.mkdir_all(parent).map_err(|e| {
             if is_invalid_path(&e) {
                 invalid_path(path)
@@ -530,8 +530,8 @@ fn write_file(
             }
         })?;
     }
-    let mut file = root.create_write(path).map_err(|e| match e.raw_os_error() {
-        Some(libc::EISDIR) => ApiError::bad_request(format!("path is a directory: {path}")),
+    let (target, replaced) = destination(root, path)?;
+    let mut pending = PendingFile::create(root, &target, replaced.as_ref()).map_err(|e| match e.raw_os_error() {
         Some(libc::ENOSPC) => {
             ApiError::new(StatusCode::INSUFFICIENT_STORAGE, format!("not enough inodes available: {e}"))
         }
@@ -559,9 +559,9 @@ fn write_file(
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(ApiError::internal(format!("error writing file: {e}"))),
         };
-        file.write_all(&buf[..n]).map_err(write_error)?;
+        pending.file.write_all(&buf[..n]).map_err(write_error)?;
     }
-    match write_metadata(&file, metadata) {
+    match write_metadata(&pending.file, metadata) {
         Err(e) if is_xattr_unsupported(&e) => {}
         Err(e) if matches!(e.raw_os_error(), Some(libc::ENOSPC | libc::EDQUOT)) => {
             return Err(ApiError::new(
@@ -572,15 +572,101 @@ fn write_file(
         Err(e) => return Err(ApiError::internal(format!("error writing file metadata: {e}"))),
         Ok(()) => {}
     }
-    file.sync_all().map_err(write_error)?;
-    if let Some(parent) = parent {
-        root.open_dir(parent)
-            .and_then(|dir| dir.sync_all())
-            .map_err(|e| ApiError::internal(format!("error syncing directory '{parent}': {e}")))?;
-    }
+    let file = pending.commit().map_err(|e| ApiError::internal(format!("error writing file: {e}")))?;
     // Read back, so that the answer never claims metadata that was not stored.
     let metadata = read_metadata(&file).unwrap_or_default();
     Ok(EntryInfo { path: path.to_string(), name: paths::base_name(path).to_string(), kind: "file", metadata })
+}
+
+/// Where a write to `path` lands, and what is there now: a final symlink is followed inside
+/// the sandbox, as opening the path for writing follows it (one that dangles is replaced); a
+/// directory there is refused.
+fn destination(root: &SandboxRoot, path: &str) -> ApiResult<(String, Option<std::fs::Metadata>)> {
+    let looking = |e: io::Error| match e.raw_os_error() {
+        _ if is_invalid_path(&e) => invalid_path(path),
+        _ => ApiError::internal(format!("error getting file info: {e}")),
+    };
+    let target = match root.lstat(path) {
+        Ok(meta) if meta.is_symlink() => match root.resolve(path) {
+            Ok(resolved) => resolved.into_string().map_err(|_| invalid_path(path))?,
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => path.to_string(),
+            Err(e) => return Err(looking(e)),
+        },
+        _ => path.to_string(),
+    };
+    match root.lstat(&target) {
+        Ok(meta) if meta.is_dir() => Err(ApiError::bad_request(format!("path is a directory: {path}"))),
+        Ok(meta) => Ok((target, Some(meta))),
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Ok((target, None)),
+        Err(e) => Err(looking(e)),
+    }
+}
+
+/// The name prefix of files being uploaded; see [`pending_upload`].
+const PENDING_PREFIX: &str = ".e2b-upload-";
+
+/// Whether `name` is a file being uploaded, and what it will do when complete: `Some(true)`
+/// when it replaces a file, `Some(false)` when it creates one. Watchers report its arrival as
+/// a write of the destination, and nothing of it before.
+pub(super) fn pending_upload(name: &[u8]) -> Option<bool> {
+    let rest = name.strip_prefix(PENDING_PREFIX.as_bytes())?;
+    let (hex, kind) = rest.split_at_checked(16)?;
+    if !hex.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    match kind {
+        b".replace" => Some(true),
+        b".new" => Some(false),
+        _ => None,
+    }
+}
+
+/// An upload in progress: a new file beside its destination, which `commit` moves into the
+/// destination's place; dropped uncommitted, it is removed.
+struct PendingFile<'a> {
+    root: &'a SandboxRoot,
+    file: File,
+    path: String,
+    target: String,
+    committed: bool,
+}
+
+impl<'a> PendingFile<'a> {
+    /// The one place where an uploaded file is created: beside `target`, with the mode and
+    /// owner of the file it replaces; a new file has mode 0666 less the umask and the
+    /// server's user, as `open(2)` gives.
+    fn create(root: &'a SandboxRoot, target: &str, replaced: Option<&std::fs::Metadata>) -> io::Result<Self> {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = paths::split_parent(target).map_or("/", |(parent, _)| parent);
+        let kind = if replaced.is_some() { "replace" } else { "new" };
+        let path = format!("{}/{PENDING_PREFIX}{}.{kind}", dir.trim_end_matches('/'), crate::persist::random_hex(8)?);
+        // The name is random, so nothing is there (and nothing can have been planted there).
+        let file = root.create_write(&path)?;
+        let pending = PendingFile { root, file, path, target: target.to_string(), committed: false };
+        if let Some(old) = replaced {
+            pending.file.set_permissions(std::fs::Permissions::from_mode(old.mode() & 0o7777))?;
+            let own = pending.file.metadata()?;
+            if (own.uid(), own.gid()) != (old.uid(), old.gid()) {
+                std::os::unix::fs::fchown(&pending.file, Some(old.uid()), Some(old.gid()))?;
+            }
+        }
+        Ok(pending)
+    }
+
+    /// Puts the file in its destination's place and returns it.
+    fn commit(mut self) -> io::Result<File> {
+        self.root.rename(&self.path, &self.target)?;
+        self.committed = true;
+        self.file.try_clone()
+    }
+}
+
+impl Drop for PendingFile<'_> {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = self.root.remove_all(&self.path);
+        }
+    }
 }
 
 // ---- Metadata ----

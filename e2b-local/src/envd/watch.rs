@@ -31,7 +31,7 @@ use tokio::time::Instant;
 use super::filesystem::{
     entry_info, errno_text, on_blocking, os_error, rpc_user, unary, utf8, Context, Empty, EntryInfo,
 };
-use super::Sandbox;
+use super::{files, Sandbox};
 use crate::connect::{self, ConnectError, EnvelopeReader, StreamSender};
 use crate::paths::{self, SandboxRoot};
 use crate::persist;
@@ -122,10 +122,12 @@ fn relative_name(dir: &[u8], name: &[u8]) -> Vec<u8> {
 /// An inotify instance (non-blocking), closed when dropped.
 struct Inotify(OwnedFd);
 
-/// One kernel event; `name` is empty for an event on a watched directory itself.
+/// One kernel event; `name` is empty for an event on a watched directory itself. The two
+/// halves of a rename share a `cookie`.
 struct RawEvent {
     wd: i32,
     mask: u32,
+    cookie: u32,
     name: Vec<u8>,
 }
 
@@ -187,7 +189,7 @@ fn parse_events(mut bytes: &[u8]) -> Vec<RawEvent> {
         let len = field(bytes, 12) as usize;
         let Some(name) = bytes.get(HEADER..HEADER + len) else { break };
         let name = name.split(|b| *b == 0).next().unwrap_or_default().to_vec();
-        events.push(RawEvent { wd: field(bytes, 0) as i32, mask: field(bytes, 4), name });
+        events.push(RawEvent { wd: field(bytes, 0) as i32, mask: field(bytes, 4), cookie: field(bytes, 8), name });
         bytes = &bytes[HEADER + len..];
     }
     events
@@ -223,6 +225,8 @@ struct Tree {
     dirs: HashMap<i32, Vec<u8>>,
     /// The watched directory is gone (deleted, or moved away from a non-recursive watch).
     gone: bool,
+    /// A complete upload moving into place: the rename's cookie, and whether it replaces a file.
+    arriving: Option<(u32, bool)>,
 }
 
 impl Tree {
@@ -255,6 +259,7 @@ impl Tree {
             top,
             dirs: HashMap::from([(top, Vec::new())]),
             gone: false,
+            arriving: None,
         };
         if tree.recursive {
             tree.watch_below(&dir, b"", None).map_err(adding)?;
@@ -310,6 +315,9 @@ impl Tree {
             self.gone |= is_top;
             return Ok(Vec::new());
         }
+        if let Some(events) = self.upload_events(&dir, &raw) {
+            return Ok(events);
+        }
         let name = if raw.name.is_empty() {
             // A change to a watched directory itself: its parent's watch reports it, except
             // for the top one, which is `.`.
@@ -338,6 +346,30 @@ impl Tree {
             }
         }
         Ok(events)
+    }
+
+    /// The events of an upload, as envd's own writes give them: nothing while it is written
+    /// beside its destination (see `files::pending_upload`), then, when it moves into place,
+    /// CREATE, CHMOD, WRITE for a new file and CHMOD, WRITE for a replaced one. `None` for
+    /// other events.
+    fn upload_events(&mut self, dir: &[u8], raw: &RawEvent) -> Option<Vec<Event>> {
+        if let Some(replaces) = files::pending_upload(&raw.name) {
+            if raw.mask & libc::IN_MOVED_FROM != 0 {
+                self.arriving = Some((raw.cookie, replaces));
+            }
+            return Some(Vec::new());
+        }
+        if raw.mask & libc::IN_MOVED_TO == 0 {
+            return None;
+        }
+        let (_, replaces) = self.arriving.take_if(|(cookie, _)| *cookie == raw.cookie)?;
+        let name = relative_name(dir, &raw.name);
+        let kinds: &[EventType] = if replaces {
+            &[EventType::Chmod, EventType::Write]
+        } else {
+            &[EventType::Create, EventType::Chmod, EventType::Write]
+        };
+        Some(kinds.iter().map(|kind| self.event(name.clone(), *kind)).collect())
     }
 
     /// Watches the directory `name` that appeared in the one known as `parent`, and what is
@@ -785,6 +817,40 @@ mod tests {
 
         std::fs::remove_dir(w.join("sub")).unwrap();
         assert_eq!(settle(&mut tree), pairs(&[("sub", Remove)]));
+    }
+
+    #[test]
+    fn uploads_are_seen_as_envd_writes_are() {
+        use EventType::*;
+        let (tmp, mut tree) = watched(true);
+        let sub = tmp.path().join("w/sub");
+        let upload = |name: &str, content: &str, commit: bool| {
+            std::fs::write(sub.join(name), content).unwrap();
+            std::fs::set_permissions(sub.join(name), std::fs::Permissions::from_mode(0o644)).unwrap();
+            if commit {
+                std::fs::rename(sub.join(name), sub.join("up.txt")).unwrap();
+            } else {
+                std::fs::remove_file(sub.join(name)).unwrap();
+            }
+        };
+        upload(".e2b-upload-0123456789abcdef.new", "1", true);
+        assert_eq!(settle(&mut tree), pairs(&[("sub/up.txt", Create), ("sub/up.txt", Chmod), ("sub/up.txt", Write)]));
+        upload(".e2b-upload-fedcba9876543210.replace", "22", true);
+        assert_eq!(settle(&mut tree), pairs(&[("sub/up.txt", Chmod), ("sub/up.txt", Write)]));
+        upload(".e2b-upload-00000000000000aa.replace", "dropped", false);
+        assert_eq!(settle(&mut tree), []);
+        // Other names are what they are.
+        upload(".e2b-upload-x.new", "3", true);
+        assert_eq!(
+            settle(&mut tree),
+            pairs(&[
+                ("sub/.e2b-upload-x.new", Create),
+                ("sub/.e2b-upload-x.new", Write),
+                ("sub/.e2b-upload-x.new", Chmod),
+                ("sub/.e2b-upload-x.new", Rename),
+                ("sub/up.txt", Create),
+            ])
+        );
     }
 
     #[test]
