@@ -103,7 +103,7 @@ impl Instance {
             Ok(AppState {
                 api_key,
                 store: Arc::new(Store::open(&data_dir)?),
-                idempotency: Idempotency::open(data_dir.join("idempotency.json"))?,
+                idempotency: Idempotency::open(&data_dir)?,
                 _data_dir_lock: data_dir_lock,
             })
         })

@@ -1,4 +1,31 @@
 //! Small durable-file and randomness helpers shared by the state files.
+//!
+//! # Where e2b-local calls `fsync`, and why
+//!
+//! A crash of the server process loses nothing that was written: the kernel has it. `fsync`
+//! only matters when the machine itself stops (power loss, kernel panic), so it is used only
+//! where a client was told something that must still hold then, or where a file the server
+//! must read back at start could otherwise be left empty or torn:
+//!
+//! - [`write_atomic`] (the API key, each sandbox's `sandbox.json`, the compaction of the
+//!   idempotency log): the new content is `fsync`ed before the rename, so the file is the old
+//!   or the new version and never an empty or partial one, which would stop the server from
+//!   starting; then the directory, so the change itself (a pause, a new timeout, the key clients
+//!   were given) lasts.
+//! - Creating a sandbox (`sandboxes.rs`): its `sandbox.json` and staging folder as above, then
+//!   the sandboxes folder after the staging folder is renamed into place, so that a sandbox
+//!   whose creation was answered exists after a restart.
+//! - Killing a sandbox (`sandboxes.rs`): the sandboxes folder after the rename to the trash, so
+//!   that a killed sandbox never comes back.
+//!
+//! And where it is not called:
+//!
+//! - Files uploaded into a sandbox (`envd/files.rs`): never, as the real envd never does; the
+//!   rename into place keeps a dropped upload from harming the old file, which is what users
+//!   rely on. This is the hot path of every `files.write`.
+//! - Appends to the idempotency log (`idempotency.rs`): never. Losing the last keys to a
+//!   machine crash only means that a create retried across that crash makes a new sandbox;
+//!   an `fsync` on every create would cost more than the create.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};

@@ -166,7 +166,7 @@ mod tests {
             let state = AppState {
                 api_key: "e2b_test".into(),
                 store: Arc::new(crate::sandboxes::Store::open(dir.path()).unwrap()),
-                idempotency: crate::idempotency::Idempotency::open(dir.path().join("idempotency.json")).unwrap(),
+                idempotency: crate::idempotency::Idempotency::open(dir.path()).unwrap(),
                 _data_dir_lock: std::fs::File::create(dir.path().join("lock")).unwrap(),
             };
             TestApp { dir, app: app(Arc::new(state)) }
