@@ -256,6 +256,41 @@ mod tests {
         );
     }
 
+    /// An upload replaces its file whole, through a final symlink as envd writes through one,
+    /// keeping the mode of the file it replaces.
+    #[tokio::test]
+    async fn uploads_replace_files_through_links() {
+        use std::os::unix::fs::PermissionsExt;
+        let app = TestApp::new();
+        let (id, token) = app.sandbox().await;
+        let home = app.dir.path().join("sandboxes").join(&id).join("fs/home/user");
+        std::fs::create_dir(home.join("real")).unwrap();
+        std::fs::write(home.join("real/target.txt"), "old").unwrap();
+        std::fs::set_permissions(home.join("real/target.txt"), std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::os::unix::fs::symlink("/home/user/real/target.txt", home.join("link")).unwrap();
+        let headers = [
+            ("e2b-sandbox-id", id.as_str()),
+            ("e2b-sandbox-port", "49983"),
+            ("x-access-token", token.as_str()),
+            ("content-type", "application/octet-stream"),
+        ];
+        let response = app.call("POST", "/files?path=/home/user/link", &headers, b"new".to_vec()).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(std::fs::symlink_metadata(home.join("link")).unwrap().is_symlink());
+        assert_eq!(std::fs::read_to_string(home.join("real/target.txt")).unwrap(), "new");
+        let mode = std::fs::metadata(home.join("real/target.txt")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o7777, 0o600);
+        let mut names: Vec<_> = std::fs::read_dir(home.join("real")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        names.sort();
+        assert_eq!(names, ["target.txt"]);
+        let response = app.call("POST", "/files?path=/home/user/real", &headers, b"x".to_vec()).await;
+        let (status, body) = error(response).await;
+        assert_eq!(
+            (status, &body["message"]),
+            (StatusCode::BAD_REQUEST, &json!("path is a directory: /home/user/real"))
+        );
+    }
+
     #[tokio::test(flavor = "multi_thread")]
     async fn pause_freezes_a_background_counter_and_resume_continues_it() {
         if let Err(e) = crate::isolation::availability() {
