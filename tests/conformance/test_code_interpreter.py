@@ -37,6 +37,30 @@ def raw_execute(server, sandbox, body, host=None, stop_after=None):
     """POST /execute over a plain socket: (status line, headers, [chunk, ...]). Each chunk of
     the chunked body is kept as sent. With `stop_after`, the connection is closed after that
     many chunks."""
+    sock, reader, status, head = start_execute(server, sandbox, body, host)
+    chunks = []
+    while stop_after is None or len(chunks) < stop_after:
+        chunk = read_chunk(reader)
+        if chunk is None:
+            break
+        chunks.append(chunk)
+    sock.close()
+    return status, head, chunks
+
+
+def read_chunk(reader):
+    """The next chunk of a chunked body, or None at its end."""
+    size = int(reader.readline().split(b";")[0], 16)
+    if size == 0:
+        return None
+    chunk = reader.read(size).decode()
+    reader.readline()
+    return chunk
+
+
+def start_execute(server, sandbox, body, host=None):
+    """Sends POST /execute over a plain socket and reads the response head: (socket, reader,
+    status line, headers)."""
     url = urlparse(server.sandbox_url)
     data = json.dumps(body).encode()
     headers = {"Host": host or url.netloc, "Content-Type": "application/json", "Content-Length": str(len(data))}
@@ -53,15 +77,7 @@ def raw_execute(server, sandbox, body, host=None, stop_after=None):
     while (line := reader.readline()) not in (b"\r\n", b""):
         name, _, value = line.decode().partition(":")
         head[name.strip().lower()] = value.strip()
-    chunks = []
-    while stop_after is None or len(chunks) < stop_after:
-        size = int(reader.readline().split(b";")[0], 16)
-        if size == 0:
-            break
-        chunks.append(reader.read(size).decode())
-        reader.readline()
-    sock.close()
-    return status, head, chunks
+    return sock, reader, status, head
 
 
 # ---- Running code ----
@@ -188,9 +204,35 @@ def test_both_host_forms_route(server, ci):
 
 
 def test_keepalive_after_five_seconds_of_silence(server, ci):
-    _, _, chunks = raw_execute(server, ci, {"code": "import time; time.sleep(6); print('done')"})
+    """A running run keeps alive after 5 s of silence; one queued behind it on the same context
+    gets its headers at once and then nothing, no keepalive, until it starts (as the real
+    server, whose keepalives start with the run)."""
+    first = {}
+
+    def slow():
+        first["chunks"] = raw_execute(server, ci, {"code": "import time; time.sleep(6.5); print('done')"})[2]
+        first["ended"] = time.monotonic()
+
+    running = threading.Thread(target=slow)
+    running.start()
+    time.sleep(0.5)
+    queued_at = time.monotonic()
+    sock, reader, status, _ = start_execute(server, ci, {"code": "2 + 2"})
+    assert status == "HTTP/1.1 200 OK" and time.monotonic() - queued_at < 2
+    next_chunk = read_chunk(reader)
+    heard_at = time.monotonic()
+    rest = []
+    while (chunk := read_chunk(reader)) is not None:
+        rest.append(chunk)
+    sock.close()
+    running.join()
+
+    chunks = first["chunks"]
     assert chunks[1] == '{"type": "keepalive"}\n'
     assert '"text": "done\\n"' in chunks[2] and chunks[-1] == '{"type": "end_of_execution"}\n'
+    assert next_chunk.startswith('{"type": "number_of_executions"'), next_chunk
+    assert heard_at > first["ended"] - 0.5 and heard_at - queued_at > 5.5, (heard_at - queued_at)
+    assert '"text": "4"' in rest[0] and rest[-1] == '{"type": "end_of_execution"}\n'
 
 
 def test_error_statuses(server, ci):
