@@ -248,7 +248,7 @@ static int32_t on_execution(void *user_data, e2b_execution_output output, const 
 static void test_code_output(void) {
     e2b_execution *execution = NULL;
     struct execution_seen seen = {0, 0, 0, {0}, {0}};
-    const char *code = "import sys\nprint('a\\0b', flush=True)\nsys.stdout.write('c')\nsys.stdout.flush()\n"
+    const char *code = "import sys, time\nprint('a\\0b', flush=True)\ntime.sleep(0.3)\nsys.stdout.write('c')\nsys.stdout.flush()\n"
                        "class Custom:\n"
                        "    def _repr_mimebundle_(self, include=None, exclude=None):\n"
                        "        return {'text/plain': 'custom', 'text/x-note': 'note', 'application/vnd.x+json': {'a': 1}}\n"
