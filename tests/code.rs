@@ -146,7 +146,8 @@ fn output_keeps_its_chunks_nuls_and_extra_formats() {
         }
         ControlFlow::Continue(())
     };
-    let code = "import sys, time\nprint('a\\0b', flush=True)\ntime.sleep(0.3)\nsys.stdout.write('c')\nsys.stdout.flush()\n\
+    let code =
+        "import sys, time\nprint('a\\0b', flush=True)\ntime.sleep(0.3)\nsys.stdout.write('c')\nsys.stdout.flush()\n\
                 class Custom:\n    def _repr_mimebundle_(self, include=None, exclude=None):\n        \
                 return {'text/plain': 'custom', 'text/x-note': 'note', 'application/vnd.x+json': {'a': 1}}\n\
                 display(Custom())\n1 / 0";

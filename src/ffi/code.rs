@@ -450,9 +450,7 @@ pub unsafe extern "C" fn e2b_execution_result_format_name(
     result: *const e2b_execution_result,
     index: usize,
 ) -> *const c_char {
-    guard_value(ptr::null(), || {
-        result.as_ref().and_then(|r| r.formats.get(index)).map_or(ptr::null(), |(name, _)| name.as_ptr())
-    })
+    guard_value(ptr::null(), || pair_part(result.as_ref().map(|r| &r.formats[..]), index, |(name, _)| name))
 }
 
 /// The result in `format` (a name as `e2b_execution_result_format_name`
@@ -482,9 +480,7 @@ pub unsafe extern "C" fn e2b_execution_result_extra_mime_type(
     result: *const e2b_execution_result,
     index: usize,
 ) -> *const c_char {
-    guard_value(ptr::null(), || {
-        result.as_ref().and_then(|r| r.extras.get(index)).map_or(ptr::null(), |(mime, _)| mime.as_ptr())
-    })
+    guard_value(ptr::null(), || pair_part(result.as_ref().map(|r| &r.extras[..]), index, |(mime, _)| mime))
 }
 
 /// The value of extra `index`, owned by the result: the text itself when
@@ -494,9 +490,16 @@ pub unsafe extern "C" fn e2b_execution_result_extra_value(
     result: *const e2b_execution_result,
     index: usize,
 ) -> *const c_char {
-    guard_value(ptr::null(), || {
-        result.as_ref().and_then(|r| r.extras.get(index)).map_or(ptr::null(), |(_, value)| value.as_ptr())
-    })
+    guard_value(ptr::null(), || pair_part(result.as_ref().map(|r| &r.extras[..]), index, |(_, value)| value))
+}
+
+/// The part `pick` chooses of pair `index` of `pairs`; NULL if out of range.
+fn pair_part(
+    pairs: Option<&[(CString, CString)]>,
+    index: usize,
+    pick: fn(&(CString, CString)) -> &CString,
+) -> *const c_char {
+    pairs.and_then(|pairs| pairs.get(index)).map_or(ptr::null(), |pair| pick(pair).as_ptr())
 }
 
 fn e2b_execution_result_get_str(result: &e2b_execution_result, format: &str) -> *const c_char {
