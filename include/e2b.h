@@ -481,8 +481,9 @@ e2b_error_code e2b_run_code_options_set_env(struct e2b_run_code_options *options
                                             const char *value,
                                             struct e2b_error **err_out);
 
-// Sets how long the run may take, in milliseconds (default 300000; 0: no
-// limit). Errors: NULL_ARGUMENT.
+// Sets how long the run may take, in milliseconds, the wait for a context
+// busy with another run included (default 300000; 0: no limit).
+// Errors: NULL_ARGUMENT.
 e2b_error_code e2b_run_code_options_set_timeout_ms(struct e2b_run_code_options *options,
                                                    uint64_t timeout_ms,
                                                    struct e2b_error **err_out);

@@ -35,7 +35,8 @@ pub struct RunCodeOptions {
     pub context_id: Option<String>,
     /// Environment variables for this run only.
     pub envs: BTreeMap<String, String>,
-    /// How long the run may take; `Duration::ZERO` means no limit. Default: 300 s.
+    /// How long the call may take, the wait for a context busy with another
+    /// run included; `Duration::ZERO` means no limit. Default: 300 s.
     pub timeout: Duration,
 }
 

@@ -258,8 +258,9 @@ pub unsafe extern "C" fn e2b_run_code_options_set_env(
     })
 }
 
-/// Sets how long the run may take, in milliseconds (default 300000; 0: no
-/// limit). Errors: NULL_ARGUMENT.
+/// Sets how long the run may take, in milliseconds, the wait for a context
+/// busy with another run included (default 300000; 0: no limit).
+/// Errors: NULL_ARGUMENT.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_run_code_options_set_timeout_ms(
     options: *mut e2b_run_code_options,
