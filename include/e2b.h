@@ -64,7 +64,7 @@
 #define E2B_VERSION_PATCH 0
 #define E2B_VERSION_NUMBER 1000
 /* The ABI this header describes; compare with e2b_abi_version(). */
-#define E2B_ABI_VERSION 1
+#define E2B_ABI_VERSION 2
 
 
 // The result of every fallible function. The values are stable: they will
@@ -125,19 +125,21 @@ typedef int32_t e2b_error_code;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// What a run produced so far, for `e2b_execution_cb`.
+// What a run produced, for `e2b_execution_cb`.
 enum e2b_execution_output
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : int32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
-  // `text` is a chunk of stdout.
+  // A chunk of stdout: `e2b_execution_chunk(execution, E2B_STREAM_STDOUT, index, ...)`.
   E2B_EXECUTION_STDOUT = 1,
-  // `text` is a chunk of stderr.
+  // A chunk of stderr: `e2b_execution_chunk(execution, E2B_STREAM_STDERR, index, ...)`.
   E2B_EXECUTION_STDERR = 2,
-  // `result` is a result (the last expression's value, or something displayed).
+  // A result (the last expression's value, or something displayed):
+  // `e2b_execution_result_at(execution, index)`.
   E2B_EXECUTION_RESULT = 3,
-  // The code raised an error; `text` is "Name: value".
+  // The code raised an error: `e2b_execution_error_name(execution)`,
+  // `_value` and `_traceback`; `index` is 0.
   E2B_EXECUTION_ERROR = 4,
 };
 #ifndef __cplusplus
@@ -322,13 +324,15 @@ typedef struct e2b_bytes {
   size_t len;
 } e2b_bytes;
 
-// Receives what a run produces as it arrives, on the calling thread; `text`
-// and `result` are borrowed for the call (the unused one is NULL). Return 0
-// to go on; anything else interrupts the run with E2B_ERR_CALLBACK_ABORTED.
+// Receives what a run produces as it arrives, on the calling thread.
+// `execution` is the run so far, borrowed for the call, read with the
+// `e2b_execution_*` getters (its count is -1 until the run ends); `output`
+// and `index` say what is new. Return 0 to go on; anything else interrupts
+// the run with E2B_ERR_CALLBACK_ABORTED.
 typedef int32_t (*e2b_execution_cb)(void *user_data,
                                     e2b_execution_output output,
-                                    const char *text,
-                                    const struct e2b_execution_result *result);
+                                    const struct e2b_execution *execution,
+                                    size_t index);
 
 // Receives output: `len` bytes of `stream` at `data`, borrowed for the call
 // (bytes, not necessarily whole lines or valid UTF-8). Return 0 to go on;
@@ -477,8 +481,9 @@ e2b_error_code e2b_run_code_options_set_env(struct e2b_run_code_options *options
                                             const char *value,
                                             struct e2b_error **err_out);
 
-// Sets how long the run may take, in milliseconds (default 300000; 0: no
-// limit). Errors: NULL_ARGUMENT.
+// Sets how long the run may take, in milliseconds, the wait for a context
+// busy with another run included (default 300000; 0: no limit).
+// Errors: NULL_ARGUMENT.
 e2b_error_code e2b_run_code_options_set_timeout_ms(struct e2b_run_code_options *options,
                                                    uint64_t timeout_ms,
                                                    struct e2b_error **err_out);
@@ -486,9 +491,13 @@ e2b_error_code e2b_run_code_options_set_timeout_ms(struct e2b_run_code_options *
 // Runs `code` in the sandbox's code interpreter, passing output, results
 // and errors to `on_output` (may be NULL) as they arrive. An exception in
 // the code is part of the execution (`e2b_execution_error_name`), not an
-// error of the call. Release `*out` with `e2b_execution_free`.
+// error of the call. Release `*out` with `e2b_execution_free`. The
+// options' timeout bounds the whole call, the wait for a context busy with
+// another run included; once the run has started, 30 s without a line from
+// the interpreter (it sends a keepalive every 5 s) fails too.
 // Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (a language and a
-// context); NOT_FOUND (unknown context); TIMEOUT; CALLBACK_ABORTED;
+// context); NOT_FOUND (unknown context); TIMEOUT (the message tells the
+// run's timeout from silence); CALLBACK_ABORTED;
 // SANDBOX_GONE; NETWORK (the interpreter is not running); API.
 e2b_error_code e2b_code_run(const struct e2b_sandbox *sandbox,
                             const char *code,
@@ -511,11 +520,33 @@ size_t e2b_execution_results_len(const struct e2b_execution *execution);
 const struct e2b_execution_result *e2b_execution_result_at(const struct e2b_execution *execution,
                                                            size_t index);
 
-// Everything the code wrote to stdout; "" if nothing, NULL if `execution` is NULL.
+// Everything the code wrote to stdout, joined, with any NUL shown as
+// U+FFFD (`e2b_execution_chunk` gives the exact bytes); "" if nothing, NULL
+// if `execution` is NULL.
 const char *e2b_execution_stdout(const struct e2b_execution *execution);
 
-// Everything the code wrote to stderr; "" if nothing, NULL if `execution` is NULL.
+// Everything the code wrote to stderr, like `e2b_execution_stdout`.
 const char *e2b_execution_stderr(const struct e2b_execution *execution);
+
+// The number of chunks the code wrote to `stream` (an `e2b_stream`), in
+// arrival order; 0 if `execution` is NULL or `stream` is unknown.
+size_t e2b_execution_chunks_len(const struct e2b_execution *execution,
+                                int32_t stream);
+
+// Chunk `index` of `stream`, owned by the execution: the bytes exactly as
+// the code wrote them (NULs included), with their number in `*len_out`
+// (may be NULL) and one more NUL after them, not counted. NULL (and 0) if
+// out of range, `stream` is unknown or `execution` is NULL.
+const uint8_t *e2b_execution_chunk(const struct e2b_execution *execution,
+                                   int32_t stream,
+                                   size_t index,
+                                   size_t *len_out);
+
+// When chunk `index` of `stream` was written: RFC 3339, as the interpreter
+// sent it. NULL if it sent none, or as `e2b_execution_chunk`.
+const char *e2b_execution_chunk_timestamp(const struct e2b_execution *execution,
+                                          int32_t stream,
+                                          size_t index);
 
 // The name of the error the code raised (e.g. "ZeroDivisionError"); NULL if none.
 const char *e2b_execution_error_name(const struct e2b_execution *execution);
@@ -536,16 +567,29 @@ bool e2b_execution_result_is_main(const struct e2b_execution_result *result);
 size_t e2b_execution_result_formats_len(const struct e2b_execution_result *result);
 
 // The name of format `index` ("text", "html", "markdown", "svg", "png",
-// "jpeg", "pdf", "latex", "json", "javascript", "data", "chart", "extra");
-// NULL if out of range.
+// "jpeg", "pdf", "latex", "json", "javascript", "data", "chart"); NULL if
+// out of range. Other MIME types are extras (`e2b_execution_result_extras_len`).
 const char *e2b_execution_result_format_name(const struct e2b_execution_result *result,
                                              size_t index);
 
 // The result in `format` (a name as `e2b_execution_result_format_name`
 // gives), owned by the result; NULL if it lacks that format. "png", "jpeg"
-// and "pdf" are base64; "json", "data", "chart" and "extra" are JSON text.
+// and "pdf" are base64; "json", "data" and "chart" are JSON text.
 const char *e2b_execution_result_get(const struct e2b_execution_result *result,
                                      const char *format);
+
+// The number of extras: formats in MIME types without a name of their own
+// (e.g. "application/vnd.plotly.v1+json"); 0 if `result` is NULL.
+size_t e2b_execution_result_extras_len(const struct e2b_execution_result *result);
+
+// The MIME type of extra `index` (extras are sorted by type); NULL if out of range.
+const char *e2b_execution_result_extra_mime_type(const struct e2b_execution_result *result,
+                                                 size_t index);
+
+// The value of extra `index`, owned by the result: the text itself when
+// the interpreter sent text, else its JSON text; NULL if out of range.
+const char *e2b_execution_result_extra_value(const struct e2b_execution_result *result,
+                                             size_t index);
 
 // Creates a code context with its own state for `language` (NULL: Python)
 // working in `cwd` (NULL: the user's home). Release `*out` with

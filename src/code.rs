@@ -18,8 +18,9 @@ use crate::util::encode_component;
 
 /// How long code may run unless told otherwise (the Python SDK's default).
 pub const DEFAULT_RUN_CODE_TIMEOUT: Duration = Duration::from_secs(300);
-/// The interpreter sends a keepalive line after 5 s of silence, so a longer
-/// silence means the connection is gone.
+/// Once a run has started the interpreter sends a keepalive line after 5 s of
+/// silence, so a longer silence means the connection is gone. Before the
+/// first line the run may be waiting for a busy context, which is silent.
 const SILENCE_LIMIT: Duration = Duration::from_secs(30);
 /// The longest line accepted (a large image is a few MB of base64).
 const MAX_LINE: u64 = 256 << 20;
@@ -34,7 +35,8 @@ pub struct RunCodeOptions {
     pub context_id: Option<String>,
     /// Environment variables for this run only.
     pub envs: BTreeMap<String, String>,
-    /// How long the run may take; `Duration::ZERO` means no limit. Default: 300 s.
+    /// How long the call may take, the wait for a context busy with another
+    /// run included; `Duration::ZERO` means no limit. Default: 300 s.
     pub timeout: Duration,
 }
 
@@ -80,14 +82,28 @@ pub struct ExecutionError {
     pub traceback: String,
 }
 
+/// A piece of output, as the interpreter sent it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OutputChunk {
+    /// The text, exactly as written (it may hold NULs).
+    pub text: String,
+    /// When the code wrote it: RFC 3339, as the interpreter sent it; `None`
+    /// if it sent no timestamp.
+    pub timestamp: Option<String>,
+}
+
 /// What a run produced.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Execution {
+    /// Results (the last expression's value, things displayed) in order.
     pub results: Vec<ExecutionResult>,
-    /// Output chunks in arrival order.
-    pub stdout: Vec<String>,
-    pub stderr: Vec<String>,
+    /// What the code wrote to stdout, chunk by chunk in arrival order.
+    pub stdout: Vec<OutputChunk>,
+    /// What the code wrote to stderr, chunk by chunk in arrival order.
+    pub stderr: Vec<OutputChunk>,
+    /// The error the code raised, if any.
     pub error: Option<ExecutionError>,
+    /// The context's execution counter for this run, when the interpreter said.
     pub execution_count: Option<u32>,
 }
 
@@ -96,14 +112,28 @@ impl Execution {
     pub fn text(&self) -> Option<&str> {
         self.results.iter().find(|r| r.is_main_result).and_then(|r| r.text.as_deref())
     }
+
+    /// Everything the code wrote to stdout, joined.
+    pub fn stdout_text(&self) -> String {
+        self.stdout.iter().map(|chunk| chunk.text.as_str()).collect()
+    }
+
+    /// Everything the code wrote to stderr, joined.
+    pub fn stderr_text(&self) -> String {
+        self.stderr.iter().map(|chunk| chunk.text.as_str()).collect()
+    }
 }
 
 /// Something a run produced, passed to `run_code`'s callback as it arrives.
 #[derive(Clone, Copy, Debug)]
 pub enum ExecutionEvent<'e> {
-    Stdout(&'e str),
-    Stderr(&'e str),
+    /// A chunk of stdout.
+    Stdout(&'e OutputChunk),
+    /// A chunk of stderr.
+    Stderr(&'e OutputChunk),
+    /// A result (the last expression's value, or something displayed).
     Result(&'e ExecutionResult),
+    /// The error the code raised, traceback included.
     Error(&'e ExecutionError),
 }
 
@@ -135,9 +165,13 @@ enum Line {
     },
     Stdout {
         text: String,
+        #[serde(default)]
+        timestamp: Option<Value>,
     },
     Stderr {
         text: String,
+        #[serde(default)]
+        timestamp: Option<Value>,
     },
     Result(Box<ExecutionResult>),
     Error(ExecutionError),
@@ -153,7 +187,24 @@ impl Sandbox {
     /// arrives. An exception in the code is [`Execution::error`], not an
     /// error of the call. Returning `Break` from `on_event` stops the run
     /// (the interpreter interrupts it) with [`ErrorKind::CallbackAborted`].
+    ///
+    /// Limits: `options.timeout` bounds the whole call, including the wait
+    /// for a context busy with another run (during which the interpreter
+    /// sends nothing). Once the run has sent its first line, 30 s without a
+    /// line (it sends a keepalive every 5 s) means the connection is lost.
+    /// Both fail with [`ErrorKind::Timeout`], and the message says which.
     pub fn run_code(&self, code: &str, options: &RunCodeOptions, on_event: Option<OnEvent<'_>>) -> Result<Execution> {
+        self.execute(code, options, on_event, SILENCE_LIMIT)
+    }
+
+    /// [`Sandbox::run_code`] with a given limit on silence once the run started.
+    fn execute(
+        &self,
+        code: &str,
+        options: &RunCodeOptions,
+        on_event: Option<OnEvent<'_>>,
+        silence: Duration,
+    ) -> Result<Execution> {
         let what = "run code";
         if options.language.is_some() && options.context_id.is_some() {
             return Err(Error::invalid_argument(format!("{what}: give a language or a context, not both")));
@@ -170,7 +221,7 @@ impl Sandbox {
                 CODE_INTERPRETER_PORT,
                 Method::POST,
                 "/execute",
-                Deadline { total: timeout, idle: Some(SILENCE_LIMIT) },
+                Deadline { total: timeout, idle: Some(silence) },
             )
             .json(&body);
         if let Some(token) = self.access_token() {
@@ -184,7 +235,7 @@ impl Sandbox {
         }
 
         let mut lines = BufReader::new(response.into_body().into_reader());
-        read_execution(&mut lines, on_event, what)
+        read_execution(&mut lines, on_event, what, Limits { timeout, silence })
     }
 
     /// Creates a code context with its own state, for `language` (default
@@ -242,15 +293,51 @@ impl Sandbox {
     }
 }
 
+/// The limits a run's stream is read under, to say which one passed.
+#[derive(Clone, Copy, Debug, Default)]
+struct Limits {
+    /// The run's timeout, if any.
+    timeout: Option<Duration>,
+    /// The longest silence once the run has started.
+    silence: Duration,
+}
+
 /// Reads an `/execute` stream to its end, calling `on_event` for what it produces.
-fn read_execution(lines: &mut dyn BufRead, mut on_event: Option<OnEvent<'_>>, what: &str) -> Result<Execution> {
+fn read_execution(
+    lines: &mut dyn BufRead,
+    mut on_event: Option<OnEvent<'_>>,
+    what: &str,
+    limits: Limits,
+) -> Result<Execution> {
     let mut execution = Execution::default();
     let mut line = Vec::new();
+    let mut started = false;
     loop {
         line.clear();
-        let read = std::io::Read::take(&mut *lines, MAX_LINE)
-            .read_until(b'\n', &mut line)
-            .map_err(|err| Error::from_read(what, &err))?;
+        let read = match std::io::Read::take(&mut *lines, MAX_LINE).read_until(b'\n', &mut line) {
+            Ok(read) => read,
+            Err(err) => {
+                started |= !line.is_empty();
+                match (timeout_reason(&err), limits.timeout) {
+                    // A run waiting for a busy context is silent until it starts.
+                    (Some(ureq::Timeout::PerRead), _) if !started => continue,
+                    (Some(ureq::Timeout::PerRead), _) => {
+                        let message = format!(
+                            "{what}: nothing from the code interpreter for {:?} (it sends a keepalive every 5 s): \
+                             the connection is lost",
+                            limits.silence
+                        );
+                        return Err(Error::new(ErrorKind::Timeout, message));
+                    }
+                    (Some(ureq::Timeout::Global), Some(timeout)) => {
+                        let message = format!("{what}: the run did not finish within its timeout of {timeout:?}");
+                        return Err(Error::new(ErrorKind::Timeout, message));
+                    }
+                    _ => return Err(Error::from_read(what, &err)),
+                }
+            }
+        };
+        started = true;
         if read == 0 {
             return Err(Error::new(
                 ErrorKind::Network,
@@ -268,12 +355,12 @@ fn read_execution(lines: &mut dyn BufRead, mut on_event: Option<OnEvent<'_>>, wh
                 continue;
             }
             Line::Keepalive | Line::Unknown => continue,
-            Line::Stdout { text } => {
-                execution.stdout.push(text);
+            Line::Stdout { text, timestamp } => {
+                execution.stdout.push(OutputChunk { text, timestamp: timestamp_text(timestamp) });
                 ExecutionEvent::Stdout(execution.stdout.last().expect("just pushed"))
             }
-            Line::Stderr { text } => {
-                execution.stderr.push(text);
+            Line::Stderr { text, timestamp } => {
+                execution.stderr.push(OutputChunk { text, timestamp: timestamp_text(timestamp) });
                 ExecutionEvent::Stderr(execution.stderr.last().expect("just pushed"))
             }
             Line::Result(result) => {
@@ -288,6 +375,23 @@ fn read_execution(lines: &mut dyn BufRead, mut on_event: Option<OnEvent<'_>>, wh
                 return Err(Error::new(ErrorKind::CallbackAborted, format!("{what}: stopped by the callback")));
             }
         }
+    }
+}
+
+/// Which limit passed, if `err` is a timeout of the HTTP client.
+fn timeout_reason(err: &std::io::Error) -> Option<ureq::Timeout> {
+    match err.get_ref()?.downcast_ref::<ureq::Error>()? {
+        ureq::Error::Timeout(reason) => Some(*reason),
+        _ => None,
+    }
+}
+
+/// A timestamp as text; one of another type (the server's is RFC 3339 text)
+/// is dropped rather than failing the run.
+fn timestamp_text(timestamp: Option<Value>) -> Option<String> {
+    match timestamp? {
+        Value::String(text) => Some(text),
+        _ => None,
     }
 }
 
@@ -316,6 +420,19 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn output_keeps_nuls_and_timestamps() {
+        // The shape of the recorded `execute_stream` lines, with a NUL and
+        // with a timestamp of a type no server sends.
+        let body =
+            b"{\"type\": \"stdout\", \"text\": \"a\\u0000b\", \"timestamp\": \"2026-11-26T12:23:57.099074+00:00\"}\n\
+                     {\"type\": \"stderr\", \"text\": \"w\", \"timestamp\": 17}\n{\"type\": \"end_of_execution\"}\n";
+        let execution = read_execution(&mut &body[..], None, "run code", Limits::default()).unwrap();
+        let stdout = OutputChunk { text: "a\0b".into(), timestamp: Some("2026-11-26T12:23:57.099074+00:00".into()) };
+        assert_eq!(execution.stdout, [stdout]);
+        assert_eq!(execution.stderr, [OutputChunk { text: "w".into(), timestamp: None }]);
+    }
+
     /// The body of a recorded response of the real code interpreter.
     fn fixture(name: &str) -> Vec<u8> {
         let path = format!("{}/tests/fixtures/code-interpreter/{name}.response.txt", env!("CARGO_MANIFEST_DIR"));
@@ -325,13 +442,13 @@ mod tests {
     }
 
     fn parse(name: &str) -> Result<Execution> {
-        read_execution(&mut fixture(name).as_slice(), None, "run code")
+        read_execution(&mut fixture(name).as_slice(), None, "run code", Limits::default())
     }
 
     #[test]
     fn recorded_streams_parse() {
         let print = parse("execute_print").unwrap();
-        assert_eq!((print.stdout, print.execution_count), (vec!["hello\n".to_owned()], Some(1)));
+        assert_eq!((print.stdout_text(), print.execution_count), ("hello\n".to_owned(), Some(1)));
 
         assert_eq!(parse("execute_expr").unwrap().text(), Some("2"));
         assert_eq!(parse("execute_state_1").unwrap(), Execution { execution_count: Some(3), ..Execution::default() });
@@ -341,13 +458,27 @@ mod tests {
         assert!(error.traceback.contains("----> 1 1/0"));
 
         let stream = parse("execute_stream").unwrap();
-        assert_eq!(stream.stdout, ["line 0\n", "line 1\n", "line 2\n"]);
+        let chunks: Vec<_> = stream.stdout.iter().map(|c| (c.text.as_str(), c.timestamp.as_deref().unwrap())).collect();
+        assert_eq!(
+            chunks,
+            [
+                ("line 0\n", "2026-11-26T12:23:57.099074+00:00"),
+                ("line 1\n", "2026-11-26T12:23:57.600016+00:00"),
+                ("line 2\n", "2026-11-26T12:23:58.101016+00:00")
+            ]
+        );
         let stderr = parse("execute_stderr").unwrap();
-        assert_eq!((stderr.stderr.clone(), stderr.text()), (vec!["warn\n".to_owned()], Some("5")));
+        assert_eq!(
+            (&stderr.stderr[..], stderr.text()),
+            (
+                &[OutputChunk { text: "warn\n".into(), timestamp: Some("2026-11-26T12:23:58.613264+00:00".into()) }][..],
+                Some("5")
+            )
+        );
 
         let unicode = parse("execute_unicode").unwrap();
-        assert_eq!((unicode.stdout[0].as_str(), unicode.text()), ("h\u{e9}llo \u{2713}\n", Some("\u{e9}")));
-        assert_eq!(parse("execute_keepalive").unwrap().stdout, ["done\n"]);
+        assert_eq!((unicode.stdout[0].text.as_str(), unicode.text()), ("h\u{e9}llo \u{2713}\n", Some("\u{e9}")));
+        assert_eq!(parse("execute_keepalive").unwrap().stdout_text(), "done\n");
     }
 
     #[test]
@@ -383,18 +514,101 @@ mod tests {
         let mut seen = Vec::new();
         let mut on_event = |event: ExecutionEvent<'_>| {
             seen.push(match event {
-                ExecutionEvent::Stdout(text) => format!("out:{text}"),
-                ExecutionEvent::Stderr(text) => format!("err:{text}"),
+                ExecutionEvent::Stdout(chunk) => format!("out:{}", chunk.text),
+                ExecutionEvent::Stderr(chunk) => format!("err:{}", chunk.text),
                 ExecutionEvent::Result(result) => format!("result:{}", result.text.as_deref().unwrap_or("")),
                 ExecutionEvent::Error(error) => format!("error:{}", error.name),
             });
             ControlFlow::Continue(())
         };
-        read_execution(&mut fixture("execute_env_vars").as_slice(), Some(&mut on_event), "run").unwrap();
+        read_execution(&mut fixture("execute_env_vars").as_slice(), Some(&mut on_event), "run", Limits::default())
+            .unwrap();
         assert_eq!(seen, ["out:bar\n", "result:bar"]);
 
         let mut stop = |_: ExecutionEvent<'_>| ControlFlow::Break(());
-        let err = read_execution(&mut fixture("execute_stream").as_slice(), Some(&mut stop), "run").unwrap_err();
+        let err = read_execution(&mut fixture("execute_stream").as_slice(), Some(&mut stop), "run", Limits::default())
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::CallbackAborted);
+    }
+
+    /// A code interpreter on a local port that answers one `/execute` with
+    /// the 200 head at once, as the real one does, then each `(pause, text)`
+    /// as a chunk, then (if `end`) the last chunk; it holds the connection
+    /// open until the client lets go.
+    fn interpreter(steps: Vec<(Duration, &'static str)>, end: bool) -> Sandbox {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(&stream);
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap();
+                }
+                if line == "\r\n" {
+                    break;
+                }
+            }
+            reader.read_exact(&mut vec![0; length]).unwrap();
+            let mut writer = &stream;
+            writer.write_all(b"HTTP/1.1 200 OK\r\nserver: uvicorn\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
+            for (pause, text) in steps {
+                std::thread::sleep(pause);
+                let _ = write!(writer, "{:x}\r\n{text}\r\n", text.len());
+            }
+            if end {
+                let _ = writer.write_all(b"0\r\n\r\n");
+            }
+            let _ = reader.read_to_end(&mut Vec::new());
+        });
+        let client = crate::Client::new(crate::Config {
+            api_key: Some("e2b_00".into()),
+            sandbox_url: Some(url),
+            ..crate::Config::default()
+        });
+        let wire = serde_json::json!({"sandboxID": "i0123456789", "templateID": "code-interpreter-v1"});
+        Sandbox::from_wire(client, serde_json::from_value(wire).unwrap())
+    }
+
+    const SHORT_SILENCE: Duration = Duration::from_millis(300);
+    const FIRST: &str = "{\"type\": \"number_of_executions\", \"execution_count\": 1}\n";
+    const HELLO: &str =
+        "{\"type\": \"stdout\", \"text\": \"hi\\n\", \"timestamp\": \"2026-11-26T12:23:57.099074+00:00\"}\n";
+    const END: &str = "{\"type\": \"end_of_execution\"}\n";
+
+    #[test]
+    fn a_busy_context_may_keep_the_stream_silent_before_its_first_line() {
+        let sandbox =
+            interpreter(vec![(SHORT_SILENCE * 4, FIRST), (Duration::ZERO, HELLO), (Duration::ZERO, END)], true);
+        let options = RunCodeOptions { timeout: Duration::ZERO, ..RunCodeOptions::default() };
+        let execution = sandbox.execute("print('hi')", &options, None, SHORT_SILENCE).unwrap();
+        assert_eq!(execution.stdout_text(), "hi\n");
+    }
+
+    #[test]
+    fn silence_after_the_first_line_is_a_lost_connection() {
+        let sandbox = interpreter(vec![(Duration::ZERO, FIRST), (Duration::ZERO, HELLO)], false);
+        let options = RunCodeOptions { timeout: Duration::ZERO, ..RunCodeOptions::default() };
+        let started = std::time::Instant::now();
+        let err = sandbox.execute("print('hi')", &options, None, SHORT_SILENCE).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+        assert!(err.message().contains("nothing from the code interpreter for 300ms"), "{err}");
+        assert!(started.elapsed() < SHORT_SILENCE * 5, "took {:?}", started.elapsed());
+    }
+
+    #[test]
+    fn the_callers_timeout_bounds_the_wait_for_a_busy_context() {
+        let sandbox = interpreter(vec![], false);
+        let options = RunCodeOptions { timeout: Duration::from_millis(1200), ..RunCodeOptions::default() };
+        let started = std::time::Instant::now();
+        let err = sandbox.execute("1", &options, None, SHORT_SILENCE).unwrap_err();
+        let elapsed = started.elapsed();
+        assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+        assert!(err.message().contains("did not finish within its timeout of 1.2s"), "{err}");
+        assert!(elapsed >= Duration::from_millis(1200) && elapsed < Duration::from_secs(4), "took {elapsed:?}");
     }
 }

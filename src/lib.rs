@@ -36,7 +36,7 @@ pub mod ffi;
 pub use api::{ListQuery, SandboxInfo, SandboxOptions, SandboxPage, SandboxState, DEFAULT_SANDBOX_TIMEOUT};
 pub use client::Client;
 pub use code::{
-    CodeContext, Execution, ExecutionError, ExecutionEvent, ExecutionResult, OnEvent, RunCodeOptions,
+    CodeContext, Execution, ExecutionError, ExecutionEvent, ExecutionResult, OnEvent, OutputChunk, RunCodeOptions,
     DEFAULT_RUN_CODE_TIMEOUT,
 };
 pub use config::{Config, CODE_INTERPRETER_PORT, DEFAULT_DOMAIN, DEFAULT_REQUEST_TIMEOUT, ENVD_PORT};

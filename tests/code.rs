@@ -21,7 +21,9 @@ fn output_results_and_errors_come_back() {
     let options = RunCodeOptions::default();
 
     let printed = sandbox.run_code("print('hello')", &options, None).unwrap();
-    assert_eq!(printed.stdout, ["hello\n"]);
+    assert_eq!(printed.stdout_text(), "hello\n");
+    let timestamp = printed.stdout[0].timestamp.as_deref().expect("each chunk has a timestamp");
+    assert!(timestamp.len() > 20 && timestamp.as_bytes()[10] == b'T', "{timestamp}");
     assert!(printed.results.is_empty() && printed.error.is_none());
     assert!(printed.execution_count.is_some());
 
@@ -38,7 +40,7 @@ fn output_results_and_errors_come_back() {
     assert!(error.traceback.contains("1 / 0"), "{}", error.traceback);
 
     let stderr = sandbox.run_code("import sys; sys.stderr.write('warn\\n')", &options, None).unwrap();
-    assert_eq!(stderr.stderr, ["warn\n"]);
+    assert_eq!(stderr.stderr_text(), "warn\n");
 }
 
 #[test]
@@ -66,8 +68,8 @@ fn events_arrive_while_the_code_runs_and_a_callback_can_stop_it() {
     let mut seen = Vec::new();
     let mut on_event = |event: ExecutionEvent<'_>| {
         let label = match event {
-            ExecutionEvent::Stdout(text) => format!("out {}", text.trim()),
-            ExecutionEvent::Stderr(text) => format!("err {}", text.trim()),
+            ExecutionEvent::Stdout(chunk) => format!("out {}", chunk.text.trim()),
+            ExecutionEvent::Stderr(chunk) => format!("err {}", chunk.text.trim()),
             ExecutionEvent::Result(result) => format!("result {}", result.text.as_deref().unwrap_or("")),
             ExecutionEvent::Error(error) => format!("error {}", error.name),
         };
@@ -128,6 +130,37 @@ fn a_run_past_its_timeout_fails_as_a_timeout() {
     let started = Instant::now();
     let err = sandbox.run_code("import time; time.sleep(30)", &short, None).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(err.message().contains("did not finish within its timeout of 1s"), "{err}");
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!(sandbox.run_code("2 * 21", &RunCodeOptions::default(), None).unwrap().text(), Some("42"));
+}
+
+#[test]
+fn output_keeps_its_chunks_nuls_and_extra_formats() {
+    let local = Local::start();
+    let sandbox = code_sandbox(&local);
+    let mut errors = Vec::new();
+    let mut on_event = |event: ExecutionEvent<'_>| {
+        if let ExecutionEvent::Error(error) = event {
+            errors.push(error.clone());
+        }
+        ControlFlow::Continue(())
+    };
+    let code =
+        "import sys, time\nprint('a\\0b', flush=True)\ntime.sleep(0.3)\nsys.stdout.write('c')\nsys.stdout.flush()\n\
+                class Custom:\n    def _repr_mimebundle_(self, include=None, exclude=None):\n        \
+                return {'text/plain': 'custom', 'text/x-note': 'note', 'application/vnd.x+json': {'a': 1}}\n\
+                display(Custom())\n1 / 0";
+    let run = sandbox.run_code(code, &RunCodeOptions::default(), Some(&mut on_event)).unwrap();
+    let chunks: Vec<_> = run.stdout.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(chunks, ["a\0b\n", "c"]);
+    assert!(run.stdout.iter().all(|c| c.timestamp.is_some()));
+
+    let extra = &run.results[0].extra;
+    assert_eq!(extra.get("text/x-note"), Some(&serde_json::json!("note")));
+    assert_eq!(extra.get("application/vnd.x+json"), Some(&serde_json::json!({"a": 1})));
+
+    assert_eq!(errors.len(), 1);
+    assert_eq!(Some(&errors[0]), run.error.as_ref());
+    assert!(errors[0].traceback.contains("ZeroDivisionError"), "{}", errors[0].traceback);
 }

@@ -6,7 +6,7 @@ package e2b
 // int32_t e2bGoProgress(void *, uint64_t, uint64_t);
 // int64_t e2bGoRead(void *, uint8_t *, size_t);
 // int32_t e2bGoFsEvent(void *, const struct e2b_fs_event *);
-// int32_t e2bGoExecution(void *, e2b_execution_output, const char *, const struct e2b_execution_result *);
+// int32_t e2bGoExecution(void *, e2b_execution_output, const struct e2b_execution *, size_t);
 import "C"
 
 import (

@@ -5,6 +5,7 @@ import "C"
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -21,13 +22,32 @@ type RunCodeOptions struct {
 	// Timeout is how long the run may take (default 5 minutes; NoTimeout for no limit).
 	Timeout time.Duration
 	// OnStdout, OnStderr, OnResult and OnError receive what the run produces
-	// as it arrives; OnError gets "Name: value" of the error the code raised.
-	// An error they return interrupts the run; RunCode then fails with an
-	// error that wraps it and matches ErrCallbackAborted.
-	OnStdout func(text string) error
-	OnStderr func(text string) error
+	// as it arrives: each chunk of output with its timestamp, each result,
+	// and the error the code raised with its traceback. An error they return
+	// interrupts the run; RunCode then fails with an error that wraps it and
+	// matches ErrCallbackAborted.
+	OnStdout func(chunk OutputMessage) error
+	OnStderr func(chunk OutputMessage) error
 	OnResult func(result Result) error
-	OnError  func(text string) error
+	OnError  func(err ExecutionError) error
+}
+
+// forward passes what the run so far (p) gained, as the C callback says, to
+// the callbacks.
+func (o *RunCodeOptions) forward(output C.e2b_execution_output, p *C.e2b_execution, index C.size_t) error {
+	switch {
+	case output == C.E2B_EXECUTION_STDOUT && o.OnStdout != nil:
+		return o.OnStdout(outputMessage(p, C.E2B_STREAM_STDOUT, index))
+	case output == C.E2B_EXECUTION_STDERR && o.OnStderr != nil:
+		return o.OnStderr(outputMessage(p, C.E2B_STREAM_STDERR, index))
+	case output == C.E2B_EXECUTION_RESULT && o.OnResult != nil:
+		return o.OnResult(executionResult(C.e2b_execution_result_at(p, index)))
+	case output == C.E2B_EXECUTION_ERROR && o.OnError != nil:
+		if e := executionError(p); e != nil {
+			return o.OnError(*e)
+		}
+	}
+	return nil
 }
 
 func (o *RunCodeOptions) build(a *args) *C.e2b_run_code_options {
@@ -74,20 +94,15 @@ func (s *Sandbox) RunCode(code string, opts *RunCodeOptions) (*Execution, error)
 	x := &Execution{
 		Text:           C.GoString(C.e2b_execution_text(p)),
 		Results:        make([]Result, C.e2b_execution_results_len(p)),
-		Stdout:         C.GoString(C.e2b_execution_stdout(p)),
-		Stderr:         C.GoString(C.e2b_execution_stderr(p)),
+		StdoutChunks:   outputMessages(p, C.E2B_STREAM_STDOUT),
+		StderrChunks:   outputMessages(p, C.E2B_STREAM_STDERR),
+		Error:          executionError(p),
 		ExecutionCount: int(C.e2b_execution_count(p)),
 	}
 	for i := range x.Results {
 		x.Results[i] = executionResult(C.e2b_execution_result_at(p, C.size_t(i)))
 	}
-	if name := C.e2b_execution_error_name(p); name != nil {
-		x.Error = &ExecutionError{
-			Name:      C.GoString(name),
-			Value:     C.GoString(C.e2b_execution_error_value(p)),
-			Traceback: C.GoString(C.e2b_execution_error_traceback(p)),
-		}
-	}
+	x.Stdout, x.Stderr = joined(x.StdoutChunks), joined(x.StderrChunks)
 	return x, nil
 }
 
@@ -96,12 +111,59 @@ type Execution struct {
 	// Text is the text of the main result (the last expression's value); "" if none.
 	Text    string
 	Results []Result
-	Stdout  string
-	Stderr  string
+	// Stdout and Stderr are everything the code wrote: the chunks joined.
+	Stdout string
+	Stderr string
+	// StdoutChunks and StderrChunks are the output chunk by chunk, in arrival order.
+	StdoutChunks []OutputMessage
+	StderrChunks []OutputMessage
 	// Error is the error the code raised; nil if none.
 	Error *ExecutionError
 	// ExecutionCount is the context's execution counter for this run; -1 if unknown.
 	ExecutionCount int
+}
+
+// OutputMessage is a chunk of output as the code wrote it.
+type OutputMessage struct {
+	Text      string // the bytes exactly as written (NULs kept)
+	Timestamp string // when: RFC 3339, as the interpreter sent it; "" if it sent none
+}
+
+func outputMessage(p *C.e2b_execution, stream C.int32_t, index C.size_t) OutputMessage {
+	var n C.size_t
+	data := C.e2b_execution_chunk(p, stream, index, &n)
+	return OutputMessage{
+		Text:      string(goBytes(data, n)),
+		Timestamp: C.GoString(C.e2b_execution_chunk_timestamp(p, stream, index)),
+	}
+}
+
+func outputMessages(p *C.e2b_execution, stream C.int32_t) []OutputMessage {
+	chunks := make([]OutputMessage, C.e2b_execution_chunks_len(p, stream))
+	for i := range chunks {
+		chunks[i] = outputMessage(p, stream, C.size_t(i))
+	}
+	return chunks
+}
+
+func joined(chunks []OutputMessage) string {
+	var b strings.Builder
+	for _, c := range chunks {
+		b.WriteString(c.Text)
+	}
+	return b.String()
+}
+
+func executionError(p *C.e2b_execution) *ExecutionError {
+	name := C.e2b_execution_error_name(p)
+	if name == nil {
+		return nil
+	}
+	return &ExecutionError{
+		Name:      C.GoString(name),
+		Value:     C.GoString(C.e2b_execution_error_value(p)),
+		Traceback: C.GoString(C.e2b_execution_error_traceback(p)),
+	}
 }
 
 // ExecutionError is an error raised by the code.
@@ -128,9 +190,10 @@ type Result struct {
 	JavaScript string
 	Data       json.RawMessage
 	Chart      json.RawMessage
-	// Extra holds the formats without a field of their own, as a JSON object.
-	Extra json.RawMessage
-	// Formats names the formats present, in the library's order.
+	// Extra maps every other MIME type to its content: the text itself when
+	// the interpreter sent text, else JSON text.
+	Extra map[string]string
+	// Formats names the formats present (Extra's aside), in the library's order.
 	Formats []string
 }
 
@@ -140,7 +203,7 @@ func executionResult(p *C.e2b_execution_result) Result {
 		"text": &r.Text, "html": &r.HTML, "markdown": &r.Markdown, "svg": &r.SVG, "png": &r.PNG,
 		"jpeg": &r.JPEG, "pdf": &r.PDF, "latex": &r.LaTeX, "javascript": &r.JavaScript,
 	}
-	raw := map[string]*json.RawMessage{"json": &r.JSON, "data": &r.Data, "chart": &r.Chart, "extra": &r.Extra}
+	raw := map[string]*json.RawMessage{"json": &r.JSON, "data": &r.Data, "chart": &r.Chart}
 	for i := range C.e2b_execution_result_formats_len(p) {
 		cname := C.e2b_execution_result_format_name(p, i)
 		name, value := C.GoString(cname), C.GoString(C.e2b_execution_result_get(p, cname))
@@ -149,6 +212,12 @@ func executionResult(p *C.e2b_execution_result) Result {
 			*f = value
 		} else if f, ok := raw[name]; ok {
 			*f = json.RawMessage(value)
+		}
+	}
+	if n := C.e2b_execution_result_extras_len(p); n > 0 {
+		r.Extra = make(map[string]string, n)
+		for i := range n {
+			r.Extra[C.GoString(C.e2b_execution_result_extra_mime_type(p, i))] = C.GoString(C.e2b_execution_result_extra_value(p, i))
 		}
 	}
 	return r

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -27,8 +28,8 @@ func TestRunCode(t *testing.T) {
 		Language: "python",
 		Env:      map[string]string{"ONLY_NOW": "1"},
 		Timeout:  time.Minute,
-		OnStdout: func(text string) error { stdout = append(stdout, text); return nil },
-		OnStderr: func(text string) error { stderr = append(stderr, text); return nil },
+		OnStdout: func(m e2b.OutputMessage) error { stdout = append(stdout, m.Text); return nil },
+		OnStderr: func(m e2b.OutputMessage) error { stderr = append(stderr, m.Text); return nil },
 	}))(t)
 	if x.Stdout != "out\n" || x.Stderr != "err\n" || strings.Join(stdout, "") != "out\n" || strings.Join(stderr, "") != "err\n" {
 		t.Fatalf("execution %+v; callbacks %q %q", x, stdout, stderr)
@@ -40,13 +41,13 @@ func TestRunCode(t *testing.T) {
 
 func TestRunCodeError(t *testing.T) {
 	s := codeSandbox(t)
-	var reported string
-	x := must(s.RunCode("1 / 0", &e2b.RunCodeOptions{OnError: func(text string) error { reported = text; return nil }}))(t)
+	var reported e2b.ExecutionError
+	x := must(s.RunCode("1 / 0", &e2b.RunCodeOptions{OnError: func(e e2b.ExecutionError) error { reported = e; return nil }}))(t)
 	if x.Error == nil || x.Error.Name != "ZeroDivisionError" || x.Error.Value == "" || !strings.Contains(x.Error.Traceback, "ZeroDivisionError") {
 		t.Fatalf("error %+v", x.Error)
 	}
-	if !strings.HasPrefix(reported, "ZeroDivisionError: ") {
-		t.Fatalf("OnError got %q", reported)
+	if reported != *x.Error {
+		t.Fatalf("OnError got %+v, the execution has %+v", reported, *x.Error)
 	}
 	_, err := s.RunCode("1", &e2b.RunCodeOptions{Language: "python", ContextID: "some-context"})
 	wantCode(t, err, e2b.ErrInvalidArgument)
@@ -94,11 +95,37 @@ func TestRunCodeResults(t *testing.T) {
 	}
 }
 
+func TestRunCodeKeepsChunksTimestampsNulsAndExtras(t *testing.T) {
+	s := codeSandbox(t)
+	var seen []e2b.OutputMessage
+	code := "import sys, time\nprint('a\\0b', flush=True)\ntime.sleep(0.3)\nsys.stdout.write('c')\n" +
+		"class Custom:\n" +
+		"    def _repr_mimebundle_(self, include=None, exclude=None):\n" +
+		"        return {'text/plain': 'custom', 'text/x-note': 'note', 'application/vnd.x+json': {'a': 1}}\n" +
+		"display(Custom())\n"
+	x := must(s.RunCode(code, &e2b.RunCodeOptions{
+		OnStdout: func(m e2b.OutputMessage) error { seen = append(seen, m); return nil },
+	}))(t)
+	if len(x.StdoutChunks) != 2 || x.StdoutChunks[0].Text != "a\x00b\n" || x.StdoutChunks[1].Text != "c" || x.Stdout != "a\x00b\nc" {
+		t.Fatalf("stdout %q, chunks %+v", x.Stdout, x.StdoutChunks)
+	}
+	if ts := x.StdoutChunks[0].Timestamp; len(ts) < 20 || ts[10] != 'T' {
+		t.Fatalf("timestamp %q", ts)
+	}
+	if !slices.Equal(seen, x.StdoutChunks) || len(x.StderrChunks) != 0 {
+		t.Fatalf("callbacks saw %+v, the execution has %+v", seen, x.StdoutChunks)
+	}
+	want := map[string]string{"application/vnd.x+json": `{"a":1}`, "text/x-note": "note"}
+	if r := x.Results[0]; r.Text != "custom" || !maps.Equal(r.Extra, want) || slices.Contains(r.Formats, "extra") {
+		t.Fatalf("result %+v", r)
+	}
+}
+
 func TestRunCodeCallbackStops(t *testing.T) {
 	s := codeSandbox(t)
 	enough := errors.New("enough")
 	_, err := s.RunCode("import time\nfor i in range(5):\n    print(i, flush=True)\n    time.sleep(0.2)", &e2b.RunCodeOptions{
-		OnStdout: func(string) error { return enough },
+		OnStdout: func(e2b.OutputMessage) error { return enough },
 	})
 	wantCode(t, err, e2b.ErrCallbackAborted)
 	if !errors.Is(err, enough) {

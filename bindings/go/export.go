@@ -74,20 +74,7 @@ func e2bGoFsEvent(userData unsafe.Pointer, event *C.e2b_fs_event) C.int32_t {
 }
 
 //export e2bGoExecution
-func e2bGoExecution(userData unsafe.Pointer, output C.e2b_execution_output, text *C.char, result *C.e2b_execution_result) C.int32_t {
+func e2bGoExecution(userData unsafe.Pointer, output C.e2b_execution_output, execution *C.e2b_execution, index C.size_t) C.int32_t {
 	cb := lookup(userData)
-	return cb.run(func() error {
-		o := cb.code
-		switch {
-		case output == C.E2B_EXECUTION_STDOUT && o.OnStdout != nil:
-			return o.OnStdout(C.GoString(text))
-		case output == C.E2B_EXECUTION_STDERR && o.OnStderr != nil:
-			return o.OnStderr(C.GoString(text))
-		case output == C.E2B_EXECUTION_RESULT && o.OnResult != nil:
-			return o.OnResult(executionResult(result))
-		case output == C.E2B_EXECUTION_ERROR && o.OnError != nil:
-			return o.OnError(C.GoString(text))
-		}
-		return nil
-	})
+	return cb.run(func() error { return cb.code.forward(output, execution, index) })
 }

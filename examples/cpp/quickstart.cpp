@@ -32,7 +32,7 @@ int main() try {
 
     // Run code; output reaches the callbacks as it comes.
     e2b::ExecutionCallbacks print;
-    print.on_stdout = [](std::string_view text) { std::cout << "stdout: " << text; };
+    print.on_stdout = [](const e2b::OutputMessage& chunk) { std::cout << "stdout: " << chunk.text; };
     const e2b::Execution run =
         sandbox.run_code("import math\nprint('hello from Python')\nmath.factorial(10)", {}, print);
     std::cout << "result: " << run.text.value_or("(none)") << "\n";

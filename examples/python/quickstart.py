@@ -29,7 +29,7 @@ def main() -> None:
 
     # Run code; its output streams to the callbacks, and the result comes back.
     execution = sandbox.run_code("import math\nprint('pi is', math.pi)\nsum(range(10))",
-                                 on_stdout=lambda text: print("code says:", text, end=""))
+                                 on_stdout=lambda message: print("code says:", message.line, end=""))
     print("run_code result:", execution.text)
     print("ls:", sandbox.commands.run("ls /home/user").stdout_text.split())
 

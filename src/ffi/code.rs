@@ -5,11 +5,13 @@ use std::ops::ControlFlow;
 use std::ptr;
 use std::time::Duration;
 
+use super::commands::e2b_stream;
 use super::sandbox::{e2b_sandbox, sandbox_arg};
 use super::{
-    arg_mut, arg_opt_str, arg_str, boxed, c_ptr, c_string, e2b_error, e2b_error_code, free, guard, guard_value, out_ptr,
+    arg_mut, arg_opt_str, arg_str, boxed, c_ptr, c_string, e2b_error, e2b_error_code, free, guard, guard_value,
+    out_ptr, set_opt,
 };
-use crate::{CodeContext, Execution, ExecutionEvent, ExecutionResult, RunCodeOptions};
+use crate::{CodeContext, Execution, ExecutionEvent, ExecutionResult, OutputChunk, RunCodeOptions};
 
 /// How to run code: a builder. New options mean the default Python context
 /// and a 300-second limit.
@@ -17,29 +19,33 @@ pub struct e2b_run_code_options {
     inner: RunCodeOptions,
 }
 
-/// What a run produced so far, for `e2b_execution_cb`.
+/// What a run produced, for `e2b_execution_cb`.
 #[repr(i32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum e2b_execution_output {
-    /// `text` is a chunk of stdout.
+    /// A chunk of stdout: `e2b_execution_chunk(execution, E2B_STREAM_STDOUT, index, ...)`.
     E2B_EXECUTION_STDOUT = 1,
-    /// `text` is a chunk of stderr.
+    /// A chunk of stderr: `e2b_execution_chunk(execution, E2B_STREAM_STDERR, index, ...)`.
     E2B_EXECUTION_STDERR = 2,
-    /// `result` is a result (the last expression's value, or something displayed).
+    /// A result (the last expression's value, or something displayed):
+    /// `e2b_execution_result_at(execution, index)`.
     E2B_EXECUTION_RESULT = 3,
-    /// The code raised an error; `text` is "Name: value".
+    /// The code raised an error: `e2b_execution_error_name(execution)`,
+    /// `_value` and `_traceback`; `index` is 0.
     E2B_EXECUTION_ERROR = 4,
 }
 
-/// Receives what a run produces as it arrives, on the calling thread; `text`
-/// and `result` are borrowed for the call (the unused one is NULL). Return 0
-/// to go on; anything else interrupts the run with E2B_ERR_CALLBACK_ABORTED.
+/// Receives what a run produces as it arrives, on the calling thread.
+/// `execution` is the run so far, borrowed for the call, read with the
+/// `e2b_execution_*` getters (its count is -1 until the run ends); `output`
+/// and `index` say what is new. Return 0 to go on; anything else interrupts
+/// the run with E2B_ERR_CALLBACK_ABORTED.
 pub type e2b_execution_cb = Option<
     unsafe extern "C" fn(
         user_data: *mut c_void,
         output: e2b_execution_output,
-        text: *const c_char,
-        result: *const e2b_execution_result,
+        execution: *const e2b_execution,
+        index: usize,
     ) -> i32,
 >;
 
@@ -48,14 +54,24 @@ pub struct e2b_execution_result {
     is_main: bool,
     /// (format name, value) for each format present, in a fixed order.
     formats: Vec<(CString, CString)>,
+    /// (MIME type, value) for each format without a name of its own, sorted by type.
+    extras: Vec<(CString, CString)>,
+}
+
+/// One output stream of a run.
+struct Output {
+    /// Each chunk's bytes (followed by a NUL not counted) and its timestamp.
+    chunks: Vec<(Vec<u8>, Option<CString>)>,
+    /// Every chunk joined, NULs shown as U+FFFD, NUL-terminated.
+    joined: Vec<u8>,
 }
 
 /// What a run produced: results, output, and the error the code raised.
 pub struct e2b_execution {
     results: Vec<e2b_execution_result>,
     main_text: Option<usize>,
-    stdout: CString,
-    stderr: CString,
+    stdout: Output,
+    stderr: Output,
     error: Option<(CString, CString, CString)>,
     execution_count: i32,
 }
@@ -75,7 +91,7 @@ pub struct e2b_code_context_list {
 impl e2b_execution_result {
     fn new(result: &ExecutionResult) -> e2b_execution_result {
         let json = |value: &serde_json::Value| value.to_string();
-        let fields: [(&str, Option<String>); 13] = [
+        let fields: [(&str, Option<String>); 12] = [
             ("text", result.text.clone()),
             ("html", result.html.clone()),
             ("markdown", result.markdown.clone()),
@@ -88,30 +104,90 @@ impl e2b_execution_result {
             ("javascript", result.javascript.clone()),
             ("data", result.data.as_ref().map(json)),
             ("chart", result.chart.as_ref().map(json)),
-            (
-                "extra",
-                (!result.extra.is_empty())
-                    .then(|| serde_json::to_string(&result.extra).expect("JSON values serialize")),
-            ),
         ];
+        let extra = |(mime, value): (&String, &serde_json::Value)| {
+            let value = match value {
+                serde_json::Value::String(text) => c_string(text),
+                other => c_string(&json(other)),
+            };
+            (c_string(mime), value)
+        };
         e2b_execution_result {
             is_main: result.is_main_result,
             formats: fields.into_iter().filter_map(|(name, value)| Some((c_string(name), c_string(&value?)))).collect(),
+            extras: result.extra.iter().map(extra).collect(),
         }
     }
 }
 
+impl Output {
+    fn new() -> Output {
+        Output { chunks: Vec::new(), joined: vec![0] }
+    }
+
+    /// Adds `chunk`; returns its index.
+    fn push(&mut self, chunk: &OutputChunk) -> usize {
+        let mut data = Vec::with_capacity(chunk.text.len() + 1);
+        data.extend_from_slice(chunk.text.as_bytes());
+        data.push(0);
+        self.chunks.push((data, chunk.timestamp.as_deref().map(c_string)));
+        self.joined.pop();
+        self.joined.extend_from_slice(chunk.text.replace('\0', "\u{FFFD}").as_bytes());
+        self.joined.push(0);
+        self.chunks.len() - 1
+    }
+}
+
 impl e2b_execution {
-    fn new(execution: Execution) -> e2b_execution {
-        let results: Vec<_> = execution.results.iter().map(e2b_execution_result::new).collect();
-        let main_text = execution.results.iter().position(|r| r.is_main_result && r.text.is_some());
+    fn empty() -> e2b_execution {
         e2b_execution {
-            results,
-            main_text,
-            stdout: c_string(&execution.stdout.concat()),
-            stderr: c_string(&execution.stderr.concat()),
-            error: execution.error.map(|e| (c_string(&e.name), c_string(&e.value), c_string(&e.traceback))),
-            execution_count: execution.execution_count.map_or(-1, |n| n as i32),
+            results: Vec::new(),
+            main_text: None,
+            stdout: Output::new(),
+            stderr: Output::new(),
+            error: None,
+            execution_count: -1,
+        }
+    }
+
+    fn new(execution: &Execution) -> e2b_execution {
+        let mut converted = e2b_execution::empty();
+        let events = (execution.stdout.iter().map(ExecutionEvent::Stdout))
+            .chain(execution.stderr.iter().map(ExecutionEvent::Stderr))
+            .chain(execution.results.iter().map(ExecutionEvent::Result))
+            .chain(execution.error.iter().map(ExecutionEvent::Error));
+        for event in events {
+            converted.push(event);
+        }
+        converted.execution_count = execution.execution_count.map_or(-1, |n| n as i32);
+        converted
+    }
+
+    /// Adds what `event` carries; returns its kind and index.
+    fn push(&mut self, event: ExecutionEvent<'_>) -> (e2b_execution_output, usize) {
+        match event {
+            ExecutionEvent::Stdout(chunk) => (e2b_execution_output::E2B_EXECUTION_STDOUT, self.stdout.push(chunk)),
+            ExecutionEvent::Stderr(chunk) => (e2b_execution_output::E2B_EXECUTION_STDERR, self.stderr.push(chunk)),
+            ExecutionEvent::Result(result) => {
+                if self.main_text.is_none() && result.is_main_result && result.text.is_some() {
+                    self.main_text = Some(self.results.len());
+                }
+                self.results.push(e2b_execution_result::new(result));
+                (e2b_execution_output::E2B_EXECUTION_RESULT, self.results.len() - 1)
+            }
+            ExecutionEvent::Error(e) => {
+                self.error = Some((c_string(&e.name), c_string(&e.value), c_string(&e.traceback)));
+                (e2b_execution_output::E2B_EXECUTION_ERROR, 0)
+            }
+        }
+    }
+
+    /// The output `stream` (an `e2b_stream`) names.
+    fn output(&self, stream: i32) -> Option<&Output> {
+        match stream {
+            s if s == e2b_stream::E2B_STREAM_STDOUT as i32 => Some(&self.stdout),
+            s if s == e2b_stream::E2B_STREAM_STDERR as i32 => Some(&self.stderr),
+            _ => None,
         }
     }
 }
@@ -182,8 +258,9 @@ pub unsafe extern "C" fn e2b_run_code_options_set_env(
     })
 }
 
-/// Sets how long the run may take, in milliseconds (default 300000; 0: no
-/// limit). Errors: NULL_ARGUMENT.
+/// Sets how long the run may take, in milliseconds, the wait for a context
+/// busy with another run included (default 300000; 0: no limit).
+/// Errors: NULL_ARGUMENT.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_run_code_options_set_timeout_ms(
     options: *mut e2b_run_code_options,
@@ -201,9 +278,13 @@ pub unsafe extern "C" fn e2b_run_code_options_set_timeout_ms(
 /// Runs `code` in the sandbox's code interpreter, passing output, results
 /// and errors to `on_output` (may be NULL) as they arrive. An exception in
 /// the code is part of the execution (`e2b_execution_error_name`), not an
-/// error of the call. Release `*out` with `e2b_execution_free`.
+/// error of the call. Release `*out` with `e2b_execution_free`. The
+/// options' timeout bounds the whole call, the wait for a context busy with
+/// another run included; once the run has started, 30 s without a line from
+/// the interpreter (it sends a keepalive every 5 s) fails too.
 /// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (a language and a
-/// context); NOT_FOUND (unknown context); TIMEOUT; CALLBACK_ABORTED;
+/// context); NOT_FOUND (unknown context); TIMEOUT (the message tells the
+/// run's timeout from silence); CALLBACK_ABORTED;
 /// SANDBOX_GONE; NETWORK (the interpreter is not running); API.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_code_run(
@@ -221,34 +302,19 @@ pub unsafe extern "C" fn e2b_code_run(
         let code = arg_str(code, "code")?;
         let default = RunCodeOptions::default();
         let options = options.as_ref().map_or(&default, |o| &o.inner);
+        let mut so_far = e2b_execution::empty();
         let mut forward = on_output.map(|callback| {
             move |event: ExecutionEvent<'_>| {
-                let (output, text, result) = match event {
-                    ExecutionEvent::Stdout(text) => {
-                        (e2b_execution_output::E2B_EXECUTION_STDOUT, Some(c_string(text)), None)
-                    }
-                    ExecutionEvent::Stderr(text) => {
-                        (e2b_execution_output::E2B_EXECUTION_STDERR, Some(c_string(text)), None)
-                    }
-                    ExecutionEvent::Result(result) => {
-                        (e2b_execution_output::E2B_EXECUTION_RESULT, None, Some(e2b_execution_result::new(result)))
-                    }
-                    ExecutionEvent::Error(error) => (
-                        e2b_execution_output::E2B_EXECUTION_ERROR,
-                        Some(c_string(&format!("{}: {}", error.name, error.value))),
-                        None,
-                    ),
-                };
-                let result_ptr = result.as_ref().map_or(ptr::null(), |r| r as *const _);
+                let (output, index) = so_far.push(event);
                 // SAFETY: the caller vouches for the callback and its user data.
-                match unsafe { callback(user_data, output, c_ptr(text.as_ref()), result_ptr) } {
+                match unsafe { callback(user_data, output, &so_far, index) } {
                     0 => ControlFlow::Continue(()),
                     _ => ControlFlow::Break(()),
                 }
             }
         });
         let execution = sandbox.run_code(code, options, forward.as_mut().map(|f| f as _))?;
-        *out = boxed(e2b_execution::new(execution));
+        *out = boxed(e2b_execution::new(&execution));
         Ok(())
     })
 }
@@ -285,16 +351,60 @@ pub unsafe extern "C" fn e2b_execution_result_at(
     })
 }
 
-/// Everything the code wrote to stdout; "" if nothing, NULL if `execution` is NULL.
+/// Everything the code wrote to stdout, joined, with any NUL shown as
+/// U+FFFD (`e2b_execution_chunk` gives the exact bytes); "" if nothing, NULL
+/// if `execution` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_execution_stdout(execution: *const e2b_execution) -> *const c_char {
-    guard_value(ptr::null(), || execution.as_ref().map_or(ptr::null(), |e| e.stdout.as_ptr()))
+    guard_value(ptr::null(), || execution.as_ref().map_or(ptr::null(), |e| e.stdout.joined.as_ptr().cast()))
 }
 
-/// Everything the code wrote to stderr; "" if nothing, NULL if `execution` is NULL.
+/// Everything the code wrote to stderr, like `e2b_execution_stdout`.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_execution_stderr(execution: *const e2b_execution) -> *const c_char {
-    guard_value(ptr::null(), || execution.as_ref().map_or(ptr::null(), |e| e.stderr.as_ptr()))
+    guard_value(ptr::null(), || execution.as_ref().map_or(ptr::null(), |e| e.stderr.joined.as_ptr().cast()))
+}
+
+/// The number of chunks the code wrote to `stream` (an `e2b_stream`), in
+/// arrival order; 0 if `execution` is NULL or `stream` is unknown.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_chunks_len(execution: *const e2b_execution, stream: i32) -> usize {
+    guard_value(0, || execution.as_ref().and_then(|e| e.output(stream)).map_or(0, |o| o.chunks.len()))
+}
+
+/// Chunk `index` of `stream`, owned by the execution: the bytes exactly as
+/// the code wrote them (NULs included), with their number in `*len_out`
+/// (may be NULL) and one more NUL after them, not counted. NULL (and 0) if
+/// out of range, `stream` is unknown or `execution` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_chunk(
+    execution: *const e2b_execution,
+    stream: i32,
+    index: usize,
+    len_out: *mut usize,
+) -> *const u8 {
+    set_opt(len_out, 0);
+    guard_value(ptr::null(), || {
+        let Some((data, _)) = execution.as_ref().and_then(|e| e.output(stream)?.chunks.get(index)) else {
+            return ptr::null();
+        };
+        set_opt(len_out, data.len() - 1);
+        data.as_ptr()
+    })
+}
+
+/// When chunk `index` of `stream` was written: RFC 3339, as the interpreter
+/// sent it. NULL if it sent none, or as `e2b_execution_chunk`.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_chunk_timestamp(
+    execution: *const e2b_execution,
+    stream: i32,
+    index: usize,
+) -> *const c_char {
+    guard_value(ptr::null(), || {
+        let chunk = execution.as_ref().and_then(|e| e.output(stream)?.chunks.get(index));
+        c_ptr(chunk.and_then(|(_, timestamp)| timestamp.as_ref()))
+    })
 }
 
 /// The name of the error the code raised (e.g. "ZeroDivisionError"); NULL if none.
@@ -334,21 +444,19 @@ pub unsafe extern "C" fn e2b_execution_result_formats_len(result: *const e2b_exe
 }
 
 /// The name of format `index` ("text", "html", "markdown", "svg", "png",
-/// "jpeg", "pdf", "latex", "json", "javascript", "data", "chart", "extra");
-/// NULL if out of range.
+/// "jpeg", "pdf", "latex", "json", "javascript", "data", "chart"); NULL if
+/// out of range. Other MIME types are extras (`e2b_execution_result_extras_len`).
 #[no_mangle]
 pub unsafe extern "C" fn e2b_execution_result_format_name(
     result: *const e2b_execution_result,
     index: usize,
 ) -> *const c_char {
-    guard_value(ptr::null(), || {
-        result.as_ref().and_then(|r| r.formats.get(index)).map_or(ptr::null(), |(name, _)| name.as_ptr())
-    })
+    guard_value(ptr::null(), || pair_part(result.as_ref().map(|r| &r.formats[..]), index, |(name, _)| name))
 }
 
 /// The result in `format` (a name as `e2b_execution_result_format_name`
 /// gives), owned by the result; NULL if it lacks that format. "png", "jpeg"
-/// and "pdf" are base64; "json", "data", "chart" and "extra" are JSON text.
+/// and "pdf" are base64; "json", "data" and "chart" are JSON text.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_execution_result_get(
     result: *const e2b_execution_result,
@@ -358,6 +466,41 @@ pub unsafe extern "C" fn e2b_execution_result_get(
         let (Some(result), Ok(format)) = (result.as_ref(), arg_str(format, "format")) else { return ptr::null() };
         e2b_execution_result_get_str(result, format)
     })
+}
+
+/// The number of extras: formats in MIME types without a name of their own
+/// (e.g. "application/vnd.plotly.v1+json"); 0 if `result` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_result_extras_len(result: *const e2b_execution_result) -> usize {
+    guard_value(0, || result.as_ref().map_or(0, |r| r.extras.len()))
+}
+
+/// The MIME type of extra `index` (extras are sorted by type); NULL if out of range.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_result_extra_mime_type(
+    result: *const e2b_execution_result,
+    index: usize,
+) -> *const c_char {
+    guard_value(ptr::null(), || pair_part(result.as_ref().map(|r| &r.extras[..]), index, |(mime, _)| mime))
+}
+
+/// The value of extra `index`, owned by the result: the text itself when
+/// the interpreter sent text, else its JSON text; NULL if out of range.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_result_extra_value(
+    result: *const e2b_execution_result,
+    index: usize,
+) -> *const c_char {
+    guard_value(ptr::null(), || pair_part(result.as_ref().map(|r| &r.extras[..]), index, |(_, value)| value))
+}
+
+/// The part `pick` chooses of pair `index` of `pairs`; NULL if out of range.
+fn pair_part(
+    pairs: Option<&[(CString, CString)]>,
+    index: usize,
+    pick: fn(&(CString, CString)) -> &CString,
+) -> *const c_char {
+    pairs.and_then(|pairs| pairs.get(index)).map_or(ptr::null(), |pair| pick(pair).as_ptr())
 }
 
 fn e2b_execution_result_get_str(result: &e2b_execution_result, format: &str) -> *const c_char {

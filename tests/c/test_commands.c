@@ -212,22 +212,30 @@ static void test_background(void) {
 struct execution_seen {
     int stdout_chunks, results, errors;
     char last_result[64];
+    char traceback[4096];
 };
 
-static int32_t on_execution(void *user_data, e2b_execution_output output, const char *text,
-                            const e2b_execution_result *result) {
+static int32_t on_execution(void *user_data, e2b_execution_output output, const e2b_execution *execution,
+                            size_t index) {
     struct execution_seen *seen = user_data;
+    size_t len = 0;
     switch (output) {
     case E2B_EXECUTION_STDOUT:
         seen->stdout_chunks++;
+        EXPECT(e2b_execution_chunks_len(execution, E2B_STREAM_STDOUT) == index + 1);
+        EXPECT(e2b_execution_chunk(execution, E2B_STREAM_STDOUT, index, &len) != NULL && len > 0);
+        EXPECT(e2b_execution_chunk_timestamp(execution, E2B_STREAM_STDOUT, index) != NULL);
         break;
     case E2B_EXECUTION_RESULT:
         seen->results++;
-        snprintf(seen->last_result, sizeof seen->last_result, "%s", e2b_execution_result_get(result, "text"));
+        snprintf(seen->last_result, sizeof seen->last_result, "%s",
+                 e2b_execution_result_get(e2b_execution_result_at(execution, index), "text"));
         break;
     case E2B_EXECUTION_ERROR:
         seen->errors++;
-        EXPECT(strstr(text, "ZeroDivisionError") != NULL);
+        EXPECT(index == 0);
+        EXPECT_STR(e2b_execution_error_name(execution), "ZeroDivisionError");
+        snprintf(seen->traceback, sizeof seen->traceback, "%s", e2b_execution_error_traceback(execution));
         break;
     default:
         break;
@@ -235,10 +243,59 @@ static int32_t on_execution(void *user_data, e2b_execution_output output, const 
     return 0;
 }
 
+/* Output keeps its chunks (exact bytes, NULs included) and their
+ * timestamps; formats without a name of their own keep their MIME type. */
+static void test_code_output(void) {
+    e2b_execution *execution = NULL;
+    struct execution_seen seen = {0, 0, 0, {0}, {0}};
+    const char *code = "import sys, time\nprint('a\\0b', flush=True)\ntime.sleep(0.3)\nsys.stdout.write('c')\nsys.stdout.flush()\n"
+                       "class Custom:\n"
+                       "    def _repr_mimebundle_(self, include=None, exclude=None):\n"
+                       "        return {'text/plain': 'custom', 'text/x-note': 'note', 'application/vnd.x+json': {'a': 1}}\n"
+                       "display(Custom())\n1 / 0";
+    EXPECT_OK(e2b_code_run(sandbox, code, NULL, on_execution, &seen, &execution, NULL));
+    EXPECT(seen.stdout_chunks == 2 && seen.results == 1 && seen.errors == 1);
+    EXPECT(strstr(seen.traceback, "ZeroDivisionError") != NULL);
+    EXPECT_STR(e2b_execution_error_traceback(execution), seen.traceback);
+
+    EXPECT(e2b_execution_chunks_len(execution, E2B_STREAM_STDOUT) == 2);
+    EXPECT(e2b_execution_chunks_len(execution, E2B_STREAM_STDERR) == 0);
+    size_t len = 99;
+    const uint8_t *data = e2b_execution_chunk(execution, E2B_STREAM_STDOUT, 0, &len);
+    EXPECT(len == 4 && data != NULL && memcmp(data, "a\0b\n", 5) == 0);
+    data = e2b_execution_chunk(execution, E2B_STREAM_STDOUT, 1, &len);
+    EXPECT(len == 1 && data != NULL && memcmp(data, "c", 2) == 0);
+    const char *timestamp = e2b_execution_chunk_timestamp(execution, E2B_STREAM_STDOUT, 0);
+    EXPECT(timestamp != NULL && strlen(timestamp) > 20 && timestamp[10] == 'T');
+    /* The joined text is a C string: the NUL shows as U+FFFD. */
+    EXPECT_STR(e2b_execution_stdout(execution), "a\xEF\xBF\xBD" "b\nc");
+    EXPECT(e2b_execution_chunk(execution, E2B_STREAM_STDOUT, 2, &len) == NULL && len == 0);
+    EXPECT(e2b_execution_chunk(execution, 7, 0, &len) == NULL && e2b_execution_chunks_len(execution, 7) == 0);
+    EXPECT(e2b_execution_chunk(execution, E2B_STREAM_STDOUT, 0, NULL) != NULL);
+    EXPECT(e2b_execution_chunk_timestamp(execution, E2B_STREAM_STDERR, 0) == NULL);
+    EXPECT(e2b_execution_chunks_len(NULL, E2B_STREAM_STDOUT) == 0);
+    EXPECT(e2b_execution_chunk(NULL, E2B_STREAM_STDOUT, 0, &len) == NULL && len == 0);
+    EXPECT(e2b_execution_chunk_timestamp(NULL, E2B_STREAM_STDOUT, 0) == NULL);
+
+    const e2b_execution_result *result = e2b_execution_result_at(execution, 0);
+    EXPECT_STR(e2b_execution_result_get(result, "text"), "custom");
+    EXPECT(e2b_execution_result_get(result, "extra") == NULL);
+    EXPECT(e2b_execution_result_extras_len(result) == 2);
+    EXPECT_STR(e2b_execution_result_extra_mime_type(result, 0), "application/vnd.x+json");
+    EXPECT_STR(e2b_execution_result_extra_value(result, 0), "{\"a\":1}");
+    EXPECT_STR(e2b_execution_result_extra_mime_type(result, 1), "text/x-note");
+    EXPECT_STR(e2b_execution_result_extra_value(result, 1), "note");
+    EXPECT(e2b_execution_result_extra_mime_type(result, 2) == NULL);
+    EXPECT(e2b_execution_result_extra_value(result, 2) == NULL);
+    EXPECT(e2b_execution_result_extras_len(NULL) == 0 && e2b_execution_result_extra_mime_type(NULL, 0) == NULL);
+    EXPECT(e2b_execution_result_extra_value(NULL, 0) == NULL);
+    e2b_execution_free(execution);
+}
+
 static void test_code(void) {
     e2b_error *err = NULL;
     e2b_execution *execution = NULL;
-    struct execution_seen seen = {0, 0, 0, {0}};
+    struct execution_seen seen = {0, 0, 0, {0}, {0}};
     EXPECT_OK(e2b_code_run(sandbox, "print('hi')\n{'a': [1, 2]}", NULL, on_execution, &seen, &execution, NULL));
     EXPECT(seen.stdout_chunks == 1 && seen.results == 1);
     EXPECT_STR(e2b_execution_stdout(execution), "hi\n");
@@ -360,6 +417,7 @@ int main(void) {
     RUN(test_run);
     RUN(test_background);
     RUN(test_code);
+    RUN(test_code_output);
     EXPECT_OK(e2b_sandbox_kill(sandbox, NULL, NULL));
     e2b_sandbox_free(sandbox);
     e2b_client_free(client);

@@ -303,8 +303,11 @@ struct ExecutionResult {
     bool is_main = false;  ///< the value of the last expression, not something displayed
     /// Format name -> value: "text", "html", "markdown", "svg", "latex",
     /// "javascript" as text; "png", "jpeg", "pdf" in base64; "json", "data",
-    /// "chart", "extra" as JSON text.
+    /// "chart" as JSON text.
     std::map<std::string, std::string> formats;
+    /// Every other MIME type -> value: the text itself when the interpreter
+    /// sent text, else JSON text.
+    std::map<std::string, std::string> extra;
 
     /// The result in `format`, if it has that format.
     std::optional<std::string> get(const std::string& format) const {
@@ -320,12 +323,20 @@ struct ExecutionError {
     std::string traceback;
 };
 
+/// A chunk of output as the code wrote it.
+struct OutputMessage {
+    std::string text;                      ///< the bytes exactly as written (NULs kept)
+    std::optional<std::string> timestamp;  ///< when: RFC 3339, as the interpreter sent it
+};
+
 /// What a run of code produced.
 struct Execution {
     std::optional<std::string> text;  ///< the main result's text (the last expression's value)
     std::vector<ExecutionResult> results;
-    std::string stdout_text;  ///< everything written to stdout
-    std::string stderr_text;  ///< everything written to stderr
+    std::string stdout_text;  ///< everything written to stdout: the chunks joined
+    std::string stderr_text;  ///< everything written to stderr: the chunks joined
+    std::vector<OutputMessage> stdout_chunks;  ///< stdout chunk by chunk, in arrival order
+    std::vector<OutputMessage> stderr_chunks;  ///< stderr chunk by chunk, in arrival order
     std::optional<ExecutionError> error;
     std::optional<int32_t> execution_count;
 };
@@ -355,12 +366,12 @@ using OutputFn = std::function<void(Stream stream, ByteView chunk)>;
 /// Receives a watch event; returns false to end the watch.
 using EventFn = std::function<bool(const FsEvent& event)>;
 
-/// What Sandbox::run_code passes on as it arrives; any may be empty. Text is borrowed for the call.
+/// What Sandbox::run_code passes on as it arrives; any may be empty.
 struct ExecutionCallbacks {
-    std::function<void(std::string_view text)> on_stdout;
-    std::function<void(std::string_view text)> on_stderr;
+    std::function<void(const OutputMessage& chunk)> on_stdout;
+    std::function<void(const OutputMessage& chunk)> on_stderr;
     std::function<void(const ExecutionResult& result)> on_result;
-    std::function<void(std::string_view name_and_value)> on_error;  ///< "Name: value"
+    std::function<void(const ExecutionError& error)> on_error;  ///< traceback included
 };
 
 namespace detail {
@@ -428,6 +439,16 @@ void call(Fn fn, Args... args) {
     if (code != E2B_OK) {
         throw_error(code, err);
     }
+}
+
+/// `object`, the C object of a handle; throws e2b::NullArgument if the
+/// handle was moved from (getters, which cannot fail in C, call this first).
+template <typename T>
+T* live(T* object) {
+    if (!object) {
+        throw NullArgument("e2b: the object was moved from");
+    }
+    return object;
 }
 
 /// The count of `duration` for the C API, which takes no negative one.
@@ -630,7 +651,35 @@ inline ExecutionResult execution_result(const e2b_execution_result* result) {
         const char* name = e2b_execution_result_format_name(result, i);
         copy.formats.emplace(string(name), string(e2b_execution_result_get(result, name)));
     }
+    for (size_t i = 0, n = e2b_execution_result_extras_len(result); i < n; ++i) {
+        copy.extra.emplace(string(e2b_execution_result_extra_mime_type(result, i)),
+                           string(e2b_execution_result_extra_value(result, i)));
+    }
     return copy;
+}
+
+inline OutputMessage output_message(const e2b_execution* run, e2b_stream stream, size_t index) {
+    size_t len = 0;
+    const uint8_t* data = e2b_execution_chunk(run, stream, index, &len);
+    return {data ? std::string(reinterpret_cast<const char*>(data), len) : std::string(),
+            optional_string(e2b_execution_chunk_timestamp(run, stream, index))};
+}
+
+/// The chunks of `stream` in `chunks`, and all of them joined in `joined`.
+inline void output_messages(const e2b_execution* run, e2b_stream stream, std::vector<OutputMessage>& chunks,
+                            std::string& joined) {
+    for (size_t i = 0, n = e2b_execution_chunks_len(run, stream); i < n; ++i) {
+        chunks.push_back(output_message(run, stream, i));
+        joined += chunks.back().text;
+    }
+}
+
+inline std::optional<ExecutionError> execution_error(const e2b_execution* run) {
+    const char* name = e2b_execution_error_name(run);
+    if (!name) {
+        return std::nullopt;
+    }
+    return ExecutionError{name, string(e2b_execution_error_value(run)), string(e2b_execution_error_traceback(run))};
 }
 
 inline Execution execution(const e2b_execution* run) {
@@ -639,12 +688,9 @@ inline Execution execution(const e2b_execution* run) {
     for (size_t i = 0, n = e2b_execution_results_len(run); i < n; ++i) {
         copy.results.push_back(execution_result(e2b_execution_result_at(run, i)));
     }
-    copy.stdout_text = string(e2b_execution_stdout(run));
-    copy.stderr_text = string(e2b_execution_stderr(run));
-    if (const char* name = e2b_execution_error_name(run)) {
-        copy.error = ExecutionError{name, string(e2b_execution_error_value(run)),
-                                    string(e2b_execution_error_traceback(run))};
-    }
+    output_messages(run, E2B_STREAM_STDOUT, copy.stdout_chunks, copy.stdout_text);
+    output_messages(run, E2B_STREAM_STDERR, copy.stderr_chunks, copy.stderr_text);
+    copy.error = execution_error(run);
     const int32_t count = e2b_execution_count(run);
     if (count >= 0) {
         copy.execution_count = count;
@@ -652,23 +698,23 @@ inline Execution execution(const e2b_execution* run) {
     return copy;
 }
 
-inline int32_t execution_cb(void* user_data, e2b_execution_output output, const char* text,
-                            const e2b_execution_result* result) {
+inline int32_t execution_cb(void* user_data, e2b_execution_output output, const e2b_execution* run,
+                            size_t index) {
     auto& callbacks = Callbacks::of(user_data);
     const ExecutionCallbacks& on = *callbacks.on_execution;
     return callbacks.run([&] {
         switch (output) {
             case E2B_EXECUTION_STDOUT:
-                if (on.on_stdout) on.on_stdout(view(text));
+                if (on.on_stdout) on.on_stdout(output_message(run, E2B_STREAM_STDOUT, index));
                 break;
             case E2B_EXECUTION_STDERR:
-                if (on.on_stderr) on.on_stderr(view(text));
+                if (on.on_stderr) on.on_stderr(output_message(run, E2B_STREAM_STDERR, index));
                 break;
             case E2B_EXECUTION_RESULT:
-                if (on.on_result) on.on_result(execution_result(result));
+                if (on.on_result) on.on_result(execution_result(e2b_execution_result_at(run, index)));
                 break;
             case E2B_EXECUTION_ERROR:
-                if (on.on_error) on.on_error(view(text));
+                if (on.on_error) on.on_error(execution_error(run).value_or(ExecutionError{}));
                 break;
         }
     }) ? 0 : 1;
@@ -917,7 +963,7 @@ private:
 class Watch {
 public:
     /// The watch's id.
-    std::string id() const { return detail::string(e2b_watch_id(watch_.get())); }
+    std::string id() const { return detail::string(e2b_watch_id(detail::live(watch_.get()))); }
 
     /// The events since the last poll, oldest first (possibly none).
     /// Throws e2b::InvalidArgument once stopped, e2b::NotFound if the sandbox forgot the watch.
@@ -951,25 +997,25 @@ private:
 class CommandResult {
 public:
     /// The exit code; -1 when a signal ended the process.
-    int32_t exit_code() const { return e2b_command_result_exit_code(result_.get()); }
+    int32_t exit_code() const { return e2b_command_result_exit_code(detail::live(result_.get())); }
 
     /// Everything the command wrote to stdout.
     std::vector<uint8_t> stdout_bytes() const {
         size_t len = 0;
-        const uint8_t* data = e2b_command_result_stdout(result_.get(), &len);
+        const uint8_t* data = e2b_command_result_stdout(detail::live(result_.get()), &len);
         return {data, data + len};
     }
 
     /// Everything the command wrote to stderr.
     std::vector<uint8_t> stderr_bytes() const {
         size_t len = 0;
-        const uint8_t* data = e2b_command_result_stderr(result_.get(), &len);
+        const uint8_t* data = e2b_command_result_stderr(detail::live(result_.get()), &len);
         return {data, data + len};
     }
 
     /// envd's description of an abnormal end (e.g. "exit status 1"); none when it succeeded.
     std::optional<std::string> error() const {
-        return detail::optional_string(e2b_command_result_error(result_.get()));
+        return detail::optional_string(e2b_command_result_error(detail::live(result_.get())));
     }
 
     /// Throws e2b::CommandExit (with the exit code and the end of stderr in
@@ -1004,7 +1050,7 @@ struct CommandEvent {
 class Command {
 public:
     /// The process id.
-    uint32_t pid() const { return e2b_command_pid(command_.get()); }
+    uint32_t pid() const { return e2b_command_pid(detail::live(command_.get())); }
 
     /// Waits for the command to end, passing output not taken yet to `on_output`.
     /// Throws e2b::Timeout when its lifetime passed (it was killed).
@@ -1355,11 +1401,13 @@ private:
 class Sandbox {
 public:
     /// The sandbox's id.
-    std::string id() const { return detail::string(e2b_sandbox_id(sandbox_.get())); }
+    std::string id() const { return detail::string(e2b_sandbox_id(detail::live(sandbox_.get()))); }
     /// The id of its template.
-    std::string template_id() const { return detail::string(e2b_sandbox_template_id(sandbox_.get())); }
+    std::string template_id() const { return detail::string(e2b_sandbox_template_id(detail::live(sandbox_.get()))); }
     /// The version of envd in it.
-    std::string envd_version() const { return detail::string(e2b_sandbox_envd_version(sandbox_.get())); }
+    std::string envd_version() const {
+        return detail::string(e2b_sandbox_envd_version(detail::live(sandbox_.get())));
+    }
 
     /// Its files, with the default user.
     Files files() const { return Files(sandbox_.get(), nullptr); }

@@ -32,8 +32,8 @@ TEST_F(Code, CallbacksSeeOutputAsItComes) {
     std::string err;
     std::vector<e2b::ExecutionResult> results;
     e2b::ExecutionCallbacks callbacks;
-    callbacks.on_stdout = [&](std::string_view text) { out += text; };
-    callbacks.on_stderr = [&](std::string_view text) { err += text; };
+    callbacks.on_stdout = [&](const e2b::OutputMessage& chunk) { out += chunk.text; };
+    callbacks.on_stderr = [&](const e2b::OutputMessage& chunk) { err += chunk.text; };
     callbacks.on_result = [&](const e2b::ExecutionResult& result) { results.push_back(result); };
     const e2b::Execution run =
         sandbox.run_code("import sys\nprint('out')\nprint('err', file=sys.stderr)\n'value'", {}, callbacks);
@@ -47,16 +47,37 @@ TEST_F(Code, CallbacksSeeOutputAsItComes) {
 }
 
 TEST_F(Code, AnExceptionInTheCodeIsPartOfTheExecution) {
-    std::string reported;
+    std::optional<e2b::ExecutionError> reported;
     e2b::ExecutionCallbacks callbacks;
-    callbacks.on_error = [&](std::string_view text) { reported = text; };
+    callbacks.on_error = [&](const e2b::ExecutionError& error) { reported = error; };
     const e2b::Execution run = sandbox.run_code("1 / 0", {}, callbacks);
     ASSERT_TRUE(run.error.has_value());
     EXPECT_EQ(run.error->name, "ZeroDivisionError");
     EXPECT_EQ(run.error->value, "division by zero");
     EXPECT_NE(run.error->traceback.find("ZeroDivisionError"), std::string::npos);
-    EXPECT_EQ(reported, "ZeroDivisionError: division by zero");
+    ASSERT_TRUE(reported.has_value());
+    EXPECT_EQ(reported->name, "ZeroDivisionError");
+    EXPECT_EQ(reported->value, "division by zero");
+    EXPECT_EQ(reported->traceback, run.error->traceback);
     EXPECT_FALSE(run.text.has_value());
+}
+
+TEST_F(Code, OutputKeepsItsChunksTimestampsAndNuls) {
+    std::vector<e2b::OutputMessage> seen;
+    e2b::ExecutionCallbacks callbacks;
+    callbacks.on_stdout = [&](const e2b::OutputMessage& chunk) { seen.push_back(chunk); };
+    const e2b::Execution run = sandbox.run_code(
+        "import sys, time\nprint('a\\0b', flush=True)\ntime.sleep(0.3)\nsys.stdout.write('c')", {}, callbacks);
+    ASSERT_EQ(run.stdout_chunks.size(), 2u);
+    EXPECT_EQ(run.stdout_chunks[0].text, std::string("a\0b\n", 4));
+    EXPECT_EQ(run.stdout_chunks[1].text, "c");
+    EXPECT_EQ(run.stdout_text, std::string("a\0b\nc", 5));
+    ASSERT_TRUE(run.stdout_chunks[0].timestamp.has_value());
+    EXPECT_EQ(run.stdout_chunks[0].timestamp->at(10), 'T');
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[0].text, run.stdout_chunks[0].text);
+    EXPECT_EQ(seen[1].timestamp, run.stdout_chunks[1].timestamp);
+    EXPECT_TRUE(run.stderr_chunks.empty());
 }
 
 TEST_F(Code, ResultsComeInEveryFormat) {
@@ -87,15 +108,17 @@ Rich()
         {"text", "Rich()"},        {"html", "<b>rich</b>"},       {"markdown", "**rich**"},
         {"svg", "<svg></svg>"},    {"png", "cG5n"},               {"jpeg", "anBlZw=="},
         {"pdf", "cGRm"},           {"latex", "$rich$"},           {"json", R"({"rich":true})"},
-        {"javascript", "rich()"},  {"extra", R"({"application/x-custom":"custom"})"},
+        {"javascript", "rich()"},
     };
     EXPECT_EQ(rich.formats, expected);
+    const std::map<std::string, std::string> extra{{"application/x-custom", "custom"}};
+    EXPECT_EQ(rich.extra, extra);
     EXPECT_EQ(run.text, "Rich()");
 }
 
 TEST_F(Code, ACallbackExceptionInterruptsTheRunAndComesOut) {
     e2b::ExecutionCallbacks callbacks;
-    callbacks.on_stdout = [](std::string_view) { throw Stop(); };
+    callbacks.on_stdout = [](const e2b::OutputMessage&) { throw Stop(); };
     EXPECT_THROW(sandbox.run_code("import time\nprint('tick', flush=True)\ntime.sleep(30)", {}, callbacks), Stop);
     EXPECT_EQ(sandbox.run_code("'still usable'").text, "still usable");
 }

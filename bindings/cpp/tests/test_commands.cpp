@@ -209,8 +209,16 @@ TEST_F(Commands, AMovedFromCommandIsSafe) {
     e2b::Command moved = std::move(command);
     EXPECT_EQ(command.raw(), nullptr);
     EXPECT_NE(moved.raw(), nullptr);
-    EXPECT_EQ(command.pid(), 0u);
+    EXPECT_THROW(command.pid(), e2b::NullArgument);
     EXPECT_THROW(command.kill(), e2b::NullArgument);
     EXPECT_THROW(command.wait(), e2b::NullArgument);
     EXPECT_TRUE(moved.kill());
+
+    e2b::CommandResult result = sandbox.commands().run("true");
+    e2b::CommandResult kept = std::move(result);
+    EXPECT_THROW(result.exit_code(), e2b::NullArgument);
+    EXPECT_THROW(result.stdout_bytes(), e2b::NullArgument);
+    EXPECT_THROW(result.stderr_bytes(), e2b::NullArgument);
+    EXPECT_THROW(result.error(), e2b::NullArgument);
+    EXPECT_EQ(kept.exit_code(), 0);
 }

@@ -333,6 +333,8 @@ TEST_F(Files, WatchReportsChanges) {
     EXPECT_NE(moved.raw(), nullptr);
     EXPECT_EQ(watch.raw(), nullptr);
     EXPECT_THROW(watch.get_new_events(), e2b::NullArgument);
+    EXPECT_THROW(watch.id(), e2b::NullArgument);
+    EXPECT_FALSE(moved.id().empty());
 }
 
 TEST_F(Files, WatchingWhatIsNotADirectoryFails) {

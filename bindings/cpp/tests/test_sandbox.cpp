@@ -214,7 +214,9 @@ TEST(Sandbox, AMovedFromHandleIsSafe) {
     e2b::Sandbox moved = std::move(sandbox);
     EXPECT_EQ(moved.id(), id);
     EXPECT_EQ(sandbox.raw(), nullptr);
-    EXPECT_EQ(sandbox.id(), "");
+    EXPECT_THROW(sandbox.id(), e2b::NullArgument);
+    EXPECT_THROW(sandbox.template_id(), e2b::NullArgument);
+    EXPECT_THROW(sandbox.envd_version(), e2b::NullArgument);
     EXPECT_THROW(sandbox.kill(), e2b::NullArgument);
     EXPECT_THROW(sandbox.files().read("/x"), e2b::NullArgument);
     EXPECT_THROW(sandbox.commands().list(), e2b::NullArgument);

@@ -11,7 +11,7 @@ import libe2b
 
 def test_results_logs_and_errors(code_sandbox: libe2b.Sandbox) -> None:
     printed = code_sandbox.run_code("print('hello')")
-    assert printed.logs == libe2b.Logs(stdout="hello\n", stderr="")
+    assert printed.logs == libe2b.Logs(stdout=["hello\n"], stderr=[])
     assert printed.results == [] and printed.error is None and printed.text is None
     assert printed.execution_count is not None
 
@@ -27,7 +27,7 @@ def test_results_logs_and_errors(code_sandbox: libe2b.Sandbox) -> None:
     assert (failed.error.name, failed.error.value) == ("ZeroDivisionError", "division by zero")
     assert "1 / 0" in failed.error.traceback
 
-    assert code_sandbox.run_code("import sys; sys.stderr.write('warn\\n')").logs.stderr == "warn\n"
+    assert code_sandbox.run_code("import sys; sys.stderr.write('warn\\n')").logs.stderr == ["warn\n"]
 
 
 def test_every_format_of_a_displayed_result(code_sandbox: libe2b.Sandbox) -> None:
@@ -51,24 +51,43 @@ def test_every_format_of_a_displayed_result(code_sandbox: libe2b.Sandbox) -> Non
     assert result.png == png and base64.b64decode(result.png or "").startswith(b"\x89PNG")
     assert result.json == {"k": "v"}
     assert result.jpeg is None and result.pdf is None and result.javascript is None
-    assert result.data is None and result.chart is None and result.extra is None
+    assert result.data is None and result.chart is None and result.extra == {}
 
 
 def test_callbacks_receive_output_as_it_comes(code_sandbox: libe2b.Sandbox) -> None:
     seen: list[str] = []
     code = "import sys, time\nfor i in range(3):\n    print(i, flush=True)\n    time.sleep(0.2)\nsys.stderr.write('e\\n')\n6 * 7"
-    code_sandbox.run_code(code, on_stdout=lambda t: seen.append(f"out {t.strip()}"),
-                          on_stderr=lambda t: seen.append(f"err {t.strip()}"),
+    code_sandbox.run_code(code, on_stdout=lambda m: seen.append(f"out {m.line.strip()}"),
+                          on_stderr=lambda m: seen.append(f"err {m.line.strip()} {m.error}"),
                           on_result=lambda r: seen.append(f"result {r.text}"))
-    assert seen == ["out 0", "out 1", "out 2", "err e", "result 42"]
+    assert seen == ["out 0", "out 1", "out 2", "err e True", "result 42"]
     errors: list[libe2b.ExecutionError] = []
-    code_sandbox.run_code("raise ValueError('bad')", on_error=errors.append)
+    failed = code_sandbox.run_code("raise ValueError('bad')", on_error=errors.append)
     assert [(e.name, e.value) for e in errors] == [("ValueError", "bad")]
+    assert "ValueError" in errors[0].traceback and errors == [failed.error]
+
+
+def test_output_keeps_its_chunks_timestamps_nuls_and_extra_formats(code_sandbox: libe2b.Sandbox) -> None:
+    messages: list[libe2b.OutputMessage] = []
+    code = (
+        "import sys, time\nprint('a\\0b', flush=True)\ntime.sleep(0.3)\nsys.stdout.write('c')\nsys.stdout.flush()\n"
+        "class Custom:\n"
+        "    def _repr_mimebundle_(self, include=None, exclude=None):\n"
+        "        return {'text/plain': 'custom', 'text/x-note': 'note', 'application/vnd.x+json': {'a': 1}}\n"
+        "display(Custom())\n"
+    )
+    execution = code_sandbox.run_code(code, on_stdout=messages.append)
+    assert execution.logs.stdout == ["a\0b\n", "c"]
+    assert [m.line for m in messages] == execution.logs.stdout
+    assert all(m.timestamp is not None and m.timestamp[10] == "T" and not m.error for m in messages)
+    result = execution.results[0]
+    assert result.text == "custom" and "extra" not in result.formats
+    assert result.extra == {"application/vnd.x+json": '{"a":1}', "text/x-note": "note"}
 
 
 def test_an_exception_in_a_callback_interrupts_the_run(code_sandbox: libe2b.Sandbox) -> None:
-    def on_stdout(text: str) -> None:
-        raise RuntimeError(f"stop at {text.strip()}")
+    def on_stdout(message: libe2b.OutputMessage) -> None:
+        raise RuntimeError(f"stop at {message.line.strip()}")
 
     with pytest.raises(RuntimeError, match="stop at 0"):
         code_sandbox.run_code("import time\nfor i in range(50):\n    print(i, flush=True)\n    time.sleep(0.2)",

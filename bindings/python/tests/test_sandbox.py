@@ -62,7 +62,11 @@ def test_pause_resume_and_connect_keep_the_files(client: libe2b.Client) -> None:
         sandbox.close()
 
         sandbox = client.resume(sandbox_id, timeout=60)
+        assert sandbox.resumed
         assert sandbox.files.read("kept.txt") == b"kept"
+        running = client.resume(sandbox_id, timeout=60)
+        assert not running.resumed
+        running.close()
         sandbox.pause()
         sandbox.close()
 

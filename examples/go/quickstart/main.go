@@ -45,7 +45,7 @@ func main() {
 
 	// Run code, printing its output as it comes.
 	execution, err := sbx.RunCode("import platform\nprint(platform.python_version())\n6 * 7", &e2b.RunCodeOptions{
-		OnStdout: func(text string) error { fmt.Print("python says: ", text); return nil },
+		OnStdout: func(m e2b.OutputMessage) error { fmt.Print("python says: ", m.Text); return nil },
 	})
 	check(err)
 	fmt.Println("the code's value:", execution.Text)

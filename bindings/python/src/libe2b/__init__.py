@@ -15,7 +15,7 @@ checkout's ``target/release``. ``library_path`` tells which.
 from . import _bindings
 from ._bindings import ABI_VERSION, ErrorCode, FilesystemEventType, FileType, SandboxState, Stream, library_path
 from ._client import Client, SandboxPaginator
-from ._code import Context, Execution, ExecutionError, Logs, Result
+from ._code import Context, Execution, ExecutionError, Logs, OutputMessage, Result
 from ._commands import CommandHandle, CommandResult, Commands, OutputChunk, ProcessInfo
 from ._errors import (
     AuthenticationException,
@@ -63,6 +63,7 @@ __all__ = [
     "InvalidArgumentException",
     "LocalIOException",
     "Logs",
+    "OutputMessage",
     "NetworkException",
     "NotEnoughSpaceException",
     "NotFoundException",

@@ -11,7 +11,7 @@ from ._library import load
 
 VERSION = "0.1.0"
 VERSION_NUMBER = 1000
-ABI_VERSION = 1
+ABI_VERSION = 2
 
 
 class ErrorCode(enum.IntEnum):
@@ -62,16 +62,16 @@ class ErrorCode(enum.IntEnum):
 
 
 class ExecutionOutput(enum.IntEnum):
-    """What a run produced so far, for `e2b_execution_cb`."""
+    """What a run produced, for `e2b_execution_cb`."""
 
     STDOUT = 1
-    """`text` is a chunk of stdout."""
+    """A chunk of stdout: `e2b_execution_chunk(execution, E2B_STREAM_STDOUT, index, ...)`."""
     STDERR = 2
-    """`text` is a chunk of stderr."""
+    """A chunk of stderr: `e2b_execution_chunk(execution, E2B_STREAM_STDERR, index, ...)`."""
     RESULT = 3
-    """`result` is a result (the last expression's value, or something displayed)."""
+    """A result (the last expression's value, or something displayed): `e2b_execution_result_at(execution, index)`."""
     ERROR = 4
-    """The code raised an error; `text` is "Name: value"."""
+    """The code raised an error: `e2b_execution_error_name(execution)`, `_value` and `_traceback`; `index` is 0."""
 
 
 class Stream(enum.IntEnum):
@@ -223,7 +223,7 @@ class e2b_write_entry(ctypes.Structure):
     ]
 
 
-e2b_execution_cb = CFUNCTYPE(c_int32, c_void_p, c_int32, c_char_p, POINTER(e2b_execution_result))
+e2b_execution_cb = CFUNCTYPE(c_int32, c_void_p, c_int32, POINTER(e2b_execution), c_size_t)
 
 e2b_output_cb = CFUNCTYPE(c_int32, c_void_p, c_int32, c_void_p, c_size_t)
 
@@ -278,6 +278,9 @@ e2b_execution_results_len: Callable[[Any], int] = _declare("e2b_execution_result
 e2b_execution_result_at: Callable[[Any, Any], ctypes._Pointer[e2b_execution_result]] = _declare("e2b_execution_result_at", POINTER(e2b_execution_result), POINTER(e2b_execution), c_size_t)
 e2b_execution_stdout: Callable[[Any], bytes | None] = _declare("e2b_execution_stdout", c_char_p, POINTER(e2b_execution))
 e2b_execution_stderr: Callable[[Any], bytes | None] = _declare("e2b_execution_stderr", c_char_p, POINTER(e2b_execution))
+e2b_execution_chunks_len: Callable[[Any, Any], int] = _declare("e2b_execution_chunks_len", c_size_t, POINTER(e2b_execution), c_int32)
+e2b_execution_chunk: Callable[[Any, Any, Any, Any], int | None] = _declare("e2b_execution_chunk", c_void_p, POINTER(e2b_execution), c_int32, c_size_t, POINTER(c_size_t))
+e2b_execution_chunk_timestamp: Callable[[Any, Any, Any], bytes | None] = _declare("e2b_execution_chunk_timestamp", c_char_p, POINTER(e2b_execution), c_int32, c_size_t)
 e2b_execution_error_name: Callable[[Any], bytes | None] = _declare("e2b_execution_error_name", c_char_p, POINTER(e2b_execution))
 e2b_execution_error_value: Callable[[Any], bytes | None] = _declare("e2b_execution_error_value", c_char_p, POINTER(e2b_execution))
 e2b_execution_error_traceback: Callable[[Any], bytes | None] = _declare("e2b_execution_error_traceback", c_char_p, POINTER(e2b_execution))
@@ -286,6 +289,9 @@ e2b_execution_result_is_main: Callable[[Any], bool] = _declare("e2b_execution_re
 e2b_execution_result_formats_len: Callable[[Any], int] = _declare("e2b_execution_result_formats_len", c_size_t, POINTER(e2b_execution_result))
 e2b_execution_result_format_name: Callable[[Any, Any], bytes | None] = _declare("e2b_execution_result_format_name", c_char_p, POINTER(e2b_execution_result), c_size_t)
 e2b_execution_result_get: Callable[[Any, Any], bytes | None] = _declare("e2b_execution_result_get", c_char_p, POINTER(e2b_execution_result), c_char_p)
+e2b_execution_result_extras_len: Callable[[Any], int] = _declare("e2b_execution_result_extras_len", c_size_t, POINTER(e2b_execution_result))
+e2b_execution_result_extra_mime_type: Callable[[Any, Any], bytes | None] = _declare("e2b_execution_result_extra_mime_type", c_char_p, POINTER(e2b_execution_result), c_size_t)
+e2b_execution_result_extra_value: Callable[[Any, Any], bytes | None] = _declare("e2b_execution_result_extra_value", c_char_p, POINTER(e2b_execution_result), c_size_t)
 e2b_code_create_context: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_code_create_context", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(POINTER(e2b_code_context)), POINTER(POINTER(e2b_error)))
 e2b_code_list_contexts: Callable[[Any, Any, Any], int] = _declare("e2b_code_list_contexts", c_int32, POINTER(e2b_sandbox), POINTER(POINTER(e2b_code_context_list)), POINTER(POINTER(e2b_error)))
 e2b_code_restart_context: Callable[[Any, Any, Any], int] = _declare("e2b_code_restart_context", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(POINTER(e2b_error)))

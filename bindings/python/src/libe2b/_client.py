@@ -120,12 +120,9 @@ class Client(Handle[b.e2b_client]):
 
     def resume(self, sandbox_id: str, timeout: float | None = None) -> Sandbox:
         """Resumes the paused sandbox `sandbox_id` for `timeout` seconds
-        (default 300): ``connect`` under the name E2B's documentation uses."""
-        call = Call()
-        out = ctypes.POINTER(b.e2b_sandbox)()
-        call.check(b.e2b_sandbox_resume(self._ptr, encode(sandbox_id), seconds(timeout or 0), ctypes.byref(out),
-                                        call.err))
-        return Sandbox(out)
+        (default 300): ``connect`` under the name E2B's documentation uses,
+        so ``Sandbox.resumed`` tells whether it was paused."""
+        return self.connect(sandbox_id, timeout)
 
     def kill(self, sandbox_id: str) -> bool:
         """Kills the sandbox `sandbox_id` without connecting to it (which

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import ctypes
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from . import _bindings as b
-from ._core import decode, items
+from ._bindings import ExecutionOutput, Stream
+from ._core import Call, decode, items, pairs
 
 
 @dataclass(frozen=True)
@@ -17,13 +19,16 @@ class Result:
     displayed) in every format the interpreter produced.
 
     ``formats`` maps each format's name ("text", "html", "markdown", "svg",
-    "png", "jpeg", "pdf", "latex", "json", "javascript", "data", "chart",
-    "extra") to its content as the library gives it: images and PDF in
-    base64, the JSON formats as JSON text (the properties parse them).
+    "png", "jpeg", "pdf", "latex", "json", "javascript", "data", "chart") to
+    its content as the library gives it: images and PDF in base64, the JSON
+    formats as JSON text (the properties parse them). ``extra`` maps every
+    other MIME type to its content: the text itself when the interpreter sent
+    text, else JSON text.
     """
 
     is_main_result: bool
     formats: dict[str, str]
+    extra: dict[str, str]
 
     @property
     def text(self) -> str | None:
@@ -79,11 +84,6 @@ class Result:
         """The chart's description, parsed."""
         return self._parsed("chart")
 
-    @property
-    def extra(self) -> Any:
-        """Extra data, parsed."""
-        return self._parsed("extra")
-
     def _parsed(self, name: str) -> Any:
         text = self.formats.get(name)
         return None if text is None else json.loads(text)
@@ -93,7 +93,9 @@ class Result:
         names = [decode(n) or "" for n in items(result, b.e2b_execution_result_formats_len,
                                                  b.e2b_execution_result_format_name)]
         formats = {name: decode(b.e2b_execution_result_get(result, name.encode())) or "" for name in names}
-        return cls(b.e2b_execution_result_is_main(result), formats)
+        extra = pairs(result, b.e2b_execution_result_extras_len, b.e2b_execution_result_extra_mime_type,
+                      b.e2b_execution_result_extra_value)
+        return cls(b.e2b_execution_result_is_main(result), formats, extra)
 
 
 @dataclass(frozen=True)
@@ -106,13 +108,47 @@ class ExecutionError:
     """The message."""
     traceback: str
 
+    @classmethod
+    def _read(cls, execution: ctypes._Pointer[b.e2b_execution]) -> ExecutionError | None:
+        name = decode(b.e2b_execution_error_name(execution))
+        if name is None:
+            return None
+        return cls(name, decode(b.e2b_execution_error_value(execution)) or "",
+                   decode(b.e2b_execution_error_traceback(execution)) or "")
+
+
+@dataclass(frozen=True)
+class OutputMessage:
+    """A chunk of output as the code wrote it, for ``run_code``'s
+    ``on_stdout`` and ``on_stderr``."""
+
+    line: str
+    """The text, exactly as written (not necessarily a whole line; NULs kept)."""
+    timestamp: str | None
+    """When the code wrote it: RFC 3339, as the interpreter sent it."""
+    error: bool = False
+    """Whether it was written to stderr."""
+
+    @classmethod
+    def _read(cls, execution: ctypes._Pointer[b.e2b_execution], stream: Stream, index: int) -> OutputMessage:
+        length = ctypes.c_size_t()
+        data = b.e2b_execution_chunk(execution, stream, index, ctypes.byref(length))
+        line = ctypes.string_at(data, length.value).decode() if data else ""
+        timestamp = decode(b.e2b_execution_chunk_timestamp(execution, stream, index))
+        return cls(line, timestamp, stream == Stream.STDERR)
+
+
+def _chunks(execution: ctypes._Pointer[b.e2b_execution], stream: Stream) -> list[str]:
+    return [OutputMessage._read(execution, stream, i).line for i in range(b.e2b_execution_chunks_len(execution, stream))]
+
 
 @dataclass(frozen=True)
 class Logs:
-    """Everything the code wrote."""
+    """Everything the code wrote, chunk by chunk in arrival order (join them
+    for the whole text)."""
 
-    stdout: str
-    stderr: str
+    stdout: list[str]
+    stderr: list[str]
 
 
 @dataclass(frozen=True)
@@ -129,20 +165,39 @@ class Execution:
 
     @classmethod
     def _read(cls, execution: ctypes._Pointer[b.e2b_execution]) -> Execution:
-        name = decode(b.e2b_execution_error_name(execution))
-        error = None if name is None else ExecutionError(
-            name,
-            decode(b.e2b_execution_error_value(execution)) or "",
-            decode(b.e2b_execution_error_traceback(execution)) or "",
-        )
         count = b.e2b_execution_count(execution)
         return cls(
             results=[Result._read(r) for r in items(execution, b.e2b_execution_results_len, b.e2b_execution_result_at)],
-            logs=Logs(decode(b.e2b_execution_stdout(execution)) or "", decode(b.e2b_execution_stderr(execution)) or ""),
-            error=error,
+            logs=Logs(_chunks(execution, Stream.STDOUT), _chunks(execution, Stream.STDERR)),
+            error=ExecutionError._read(execution),
             execution_count=None if count < 0 else count,
             text=decode(b.e2b_execution_text(execution)),
         )
+
+
+def execution_callback(call: Call, on_stdout: Callable[[OutputMessage], object] | None,
+                       on_stderr: Callable[[OutputMessage], object] | None,
+                       on_result: Callable[[Result], object] | None,
+                       on_error: Callable[[ExecutionError], object] | None) -> Any:
+    """The C callback of ``run_code`` that passes each new output, result
+    and error to the Python callbacks; NULL when there are none."""
+    if on_stdout is None and on_stderr is None and on_result is None and on_error is None:
+        return b.e2b_execution_cb()
+
+    def forward(output: int, execution: ctypes._Pointer[b.e2b_execution], index: int) -> int:
+        if output == ExecutionOutput.STDOUT and on_stdout is not None:
+            on_stdout(OutputMessage._read(execution, Stream.STDOUT, index))
+        elif output == ExecutionOutput.STDERR and on_stderr is not None:
+            on_stderr(OutputMessage._read(execution, Stream.STDERR, index))
+        elif output == ExecutionOutput.RESULT and on_result is not None:
+            on_result(Result._read(b.e2b_execution_result_at(execution, index)))
+        elif output == ExecutionOutput.ERROR and on_error is not None:
+            error = ExecutionError._read(execution)
+            if error is not None:
+                on_error(error)
+        return 0
+
+    return call.callback(b.e2b_execution_cb, forward)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import _bindings as b
-from ._bindings import ExecutionOutput, SandboxState
-from ._code import Context, Execution, ExecutionError, Result
+from ._bindings import SandboxState
+from ._code import Context, Execution, ExecutionError, OutputMessage, Result, execution_callback
 from ._commands import Commands
 from ._core import Call, Handle, decode, encode, items, milliseconds, owned, pairs, seconds
 from ._files import Filesystem
@@ -146,27 +146,16 @@ class Sandbox(Handle[b.e2b_sandbox]):
 
     def run_code(self, code: str, *, language: str | None = None, context: Context | str | None = None,
                  envs: Mapping[str, str] | None = None, timeout: float | None = None,
-                 on_stdout: Callable[[str], object] | None = None, on_stderr: Callable[[str], object] | None = None,
+                 on_stdout: Callable[[OutputMessage], object] | None = None,
+                 on_stderr: Callable[[OutputMessage], object] | None = None,
                  on_result: Callable[[Result], object] | None = None,
                  on_error: Callable[[ExecutionError], object] | None = None) -> Execution:
         """Runs `code` in the code interpreter, in `language`'s default
         context ("python" if neither is given) or in `context`, and returns
-        what it produced. The callbacks receive output as it arrives;
-        ``on_error`` gets the error's name and value (the traceback is in the
-        returned ``Execution``). `timeout` is in seconds (300 by default, 0
-        for no limit)."""
-        def forward(output: int, text: bytes | None, result: ctypes._Pointer[b.e2b_execution_result]) -> int:
-            if output == ExecutionOutput.RESULT and on_result is not None:
-                on_result(Result._read(result))
-            elif output == ExecutionOutput.ERROR and on_error is not None:
-                name, _, value = (decode(text) or "").partition(": ")
-                on_error(ExecutionError(name, value, ""))
-            elif output == ExecutionOutput.STDOUT and on_stdout is not None:
-                on_stdout(decode(text) or "")
-            elif output == ExecutionOutput.STDERR and on_stderr is not None:
-                on_stderr(decode(text) or "")
-            return 0
-
+        what it produced. The callbacks receive output (with its timestamp),
+        results and the error (with its traceback) as they arrive. `timeout`
+        is in seconds (300 by default, 0 for no limit): it bounds the whole
+        call, the wait for a context busy with another run included."""
         call = Call()
         out = ctypes.POINTER(b.e2b_execution)()
         with owned(b.e2b_run_code_options_new(), b.e2b_run_code_options_free) as options:
@@ -179,8 +168,7 @@ class Sandbox(Handle[b.e2b_sandbox]):
                 call.check(b.e2b_run_code_options_set_env(options, encode(name), encode(value), call.err))
             if timeout is not None:
                 call.check(b.e2b_run_code_options_set_timeout_ms(options, milliseconds(timeout), call.err))
-            wanted = any(f is not None for f in (on_stdout, on_stderr, on_result, on_error))
-            callback = call.callback(b.e2b_execution_cb, forward) if wanted else b.e2b_execution_cb()
+            callback = execution_callback(call, on_stdout, on_stderr, on_result, on_error)
             call.check(b.e2b_code_run(self._ptr, encode(code), options, callback, None, ctypes.byref(out), call.err))
         with owned(out, b.e2b_execution_free):
             return Execution._read(out)
