@@ -64,7 +64,7 @@
 #define E2B_VERSION_PATCH 0
 #define E2B_VERSION_NUMBER 1000
 /* The ABI this header describes; compare with e2b_abi_version(). */
-#define E2B_ABI_VERSION 2
+#define E2B_ABI_VERSION 1
 
 
 // The result of every fallible function. The values are stable: they will

@@ -11,7 +11,7 @@ from ._library import load
 
 VERSION = "0.1.0"
 VERSION_NUMBER = 1000
-ABI_VERSION = 2
+ABI_VERSION = 1
 
 
 class ErrorCode(enum.IntEnum):
