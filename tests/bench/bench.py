@@ -66,19 +66,22 @@ def operations(gib):
 
 def run_contender(name, ops, settings, env):
     """One process of contender `name` through every operation: {op: measurement}."""
-    with tempfile.NamedTemporaryFile(prefix="e2b-bench-connects-") as log:
+    results = {}
+    with tempfile.NamedTemporaryFile(prefix="e2b-bench-connects-") as log, \
+            tempfile.TemporaryFile(mode="w+") as stderr:
         env = dict(env, E2B_BENCH_CONNECT_LOG=log.name)
         command = CONTENDERS[name][1] + [f"ops={','.join(ops)}"] + [f"{k}={v}" for k, v in settings.items()]
-        started = time.monotonic()
-        proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              timeout=1800)
-    results = {}
-    for line in proc.stdout.splitlines():
-        if line.startswith("{"):
-            m = json.loads(line)
-            results[m["op"]] = m
-    if proc.returncode != 0 or any("error" in m for m in results.values()):
-        sys.stderr.write(f"{name}: exit {proc.returncode}\n{proc.stderr[-3000:]}\n")
+        started = last = time.monotonic()
+        with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True) as proc:
+            for line in proc.stdout:
+                if line.startswith("{"):
+                    m = json.loads(line)
+                    m["secs"] = round(time.monotonic() - last, 2)  # how long the operation took, set-up included
+                    last = time.monotonic()
+                    results[m["op"]] = m
+        if proc.returncode != 0 or any("error" in m for m in results.values()):
+            stderr.seek(0)
+            sys.stderr.write(f"{name}: exit {proc.returncode}\n{stderr.read()[-3000:]}\n")
     print(f"  {name:7} {time.monotonic() - started:6.1f} s", file=sys.stderr, flush=True)
     return results
 
