@@ -2,8 +2,8 @@
  * The measuring half of the C contenders (bench_e2b.c through libe2b's C ABI,
  * bench_curl.c the libcurl floor): harness.c runs the operations that
  * tests/bench/bench.py asks for and prints one JSON line per measurement; a
- * contender only implements the calls below. bench.py (the Python binding and
- * the official SDK) and go/main.go (the Go binding) measure the same way:
+ * contender only implements the calls below. contender.py (the Python binding
+ * and the official SDK) and go/main.go (the Go binding) measure the same way:
  * see tests/bench/README.md.
  */
 #ifndef BENCH_HARNESS_H
