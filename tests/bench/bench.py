@@ -12,6 +12,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from urllib.parse import urlparse
 
@@ -38,6 +39,7 @@ LATENCY = [
     ("run_code", '`run_code("1+1")`'),
 ]
 THREADS = [1, 4, 16, 64]
+CONTENDER_TIMEOUT = 1800  # seconds for one contender's round
 
 
 def parse_args():
@@ -73,15 +75,21 @@ def run_contender(name, ops, settings, env):
         command = CONTENDERS[name][1] + [f"ops={','.join(ops)}"] + [f"{k}={v}" for k, v in settings.items()]
         started = last = time.monotonic()
         with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True) as proc:
+            watchdog = threading.Timer(CONTENDER_TIMEOUT, proc.kill)  # a hung contender fails, not the run
+            watchdog.start()
             for line in proc.stdout:
                 if line.startswith("{"):
                     m = json.loads(line)
                     m["secs"] = round(time.monotonic() - last, 2)  # how long the operation took, set-up included
                     last = time.monotonic()
                     results[m["op"]] = m
-        if proc.returncode != 0 or any("error" in m for m in results.values()):
+            watchdog.cancel()
+        missing = [op for op in ops if op not in results]
+        if proc.returncode != 0 or missing or any("error" in m for m in results.values()):
             stderr.seek(0)
-            sys.stderr.write(f"{name}: exit {proc.returncode}\n{stderr.read()[-3000:]}\n")
+            sys.stderr.write(f"{name}: exit {proc.returncode}, no result for {missing}\n{stderr.read()[-3000:]}\n")
+            for op in missing:
+                results[op] = {"op": op, "error": "no result"}
     print(f"  {name:7} {time.monotonic() - started:6.1f} s", file=sys.stderr, flush=True)
     return results
 
@@ -111,7 +119,7 @@ def table(results, names, gib):
 
     def worst(name, op, key):
         values = [r.get(op, {}).get(key) for r in results[name]]
-        return None if None in values or not values else max(values)
+        return "failed" if None in values or not values else max(values)
 
     def with_ratios(name, cost, text):
         """`text`, followed by (÷ floor · ÷ SDK) for libe2b's contenders; `cost` maps a contender to its cost."""

@@ -19,26 +19,14 @@ KIB = bytes((i * 131 + 7) & 0xFF for i in range(1024))
 CHUNK = bytes((i * 131 + 7) & 0xFF for i in range(1 << 16))
 
 
-class Binding:
-    """libe2b through bindings/python (ctypes over the C ABI)."""
-
-    def __init__(self):
-        import libe2b
-
-        self.client = libe2b.Client()
-
-    def create(self, template):
-        return self.client.create_sandbox(template)
+class Contender:
+    """What the binding and the SDK do alike: the same names and the same calls."""
 
     def kill(self, sandbox):
         sandbox.kill()
-        sandbox.close()
 
     def write(self, sandbox, path, data):
         sandbox.files.write(path, data)
-
-    def read(self, sandbox, path):
-        return sandbox.files.read(path)
 
     def stat(self, sandbox, path):
         sandbox.files.get_info(path)
@@ -52,6 +40,25 @@ class Binding:
     def run_code(self, sandbox, code):
         return sandbox.run_code(code).text
 
+
+class Binding(Contender):
+    """libe2b through bindings/python (ctypes over the C ABI)."""
+
+    def __init__(self):
+        import libe2b
+
+        self.client = libe2b.Client()
+
+    def create(self, template):
+        return self.client.create_sandbox(template)
+
+    def kill(self, sandbox):
+        super().kill(sandbox)
+        sandbox.close()
+
+    def read(self, sandbox, path):
+        return sandbox.files.read(path)
+
     def upload(self, sandbox, path, size):
         sandbox.files.write_stream(path, Source(size), size=size)
 
@@ -61,7 +68,7 @@ class Binding:
         return sink.received
 
 
-class Sdk:
+class Sdk(Contender):
     """The official SDK, pinned: e2b (files, commands) and e2b-code-interpreter (run_code)."""
 
     def __init__(self):
@@ -76,26 +83,8 @@ class Sdk:
             return self.e2b.Sandbox.create(template)
         return self.code_interpreter.Sandbox.create(template)
 
-    def kill(self, sandbox):
-        sandbox.kill()
-
-    def write(self, sandbox, path, data):
-        sandbox.files.write(path, data)
-
     def read(self, sandbox, path):
         return sandbox.files.read(path, format="bytes")
-
-    def stat(self, sandbox, path):
-        sandbox.files.get_info(path)
-
-    def list(self, sandbox, path):
-        return [(e.name, e.size) for e in sandbox.files.list(path)]
-
-    def run(self, sandbox, cmd):
-        return sandbox.commands.run(cmd).exit_code
-
-    def run_code(self, sandbox, code):
-        return sandbox.run_code(code).text
 
     def upload(self, sandbox, path, size):
         # An iterable is streamed (application/octet-stream), as the SDK documents.
