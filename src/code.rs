@@ -184,7 +184,10 @@ impl Sandbox {
         }
 
         let mut lines = BufReader::new(response.into_body().into_reader());
-        read_execution(&mut lines, on_event, what)
+        let execution = read_execution(&mut lines, on_event, what)?;
+        // The body ends after the last line: read its end so the connection can be reused.
+        http::drain(&mut lines);
+        Ok(execution)
     }
 
     /// Creates a code context with its own state, for `language` (default
@@ -232,13 +235,11 @@ impl Sandbox {
             Some(body) => request.json(body),
             None => request.body(Body::Empty),
         };
-        let mut response = http::send(self.client().agent(), request, what)?;
-        let status = response.status().as_u16();
-        let body = http::read_body(&mut response, what)?;
-        if status != 200 {
-            return Err(Error::from_envd(what, status, &body));
+        let response = http::fetch(self.client().agent(), request, what)?;
+        if response.status() != 200 {
+            return Err(Error::from_envd(what, response.status().as_u16(), response.body()));
         }
-        serde_json::from_slice(&body).map_err(|err| Error::decode(what, err))
+        serde_json::from_slice(response.body()).map_err(|err| Error::decode(what, err))
     }
 }
 

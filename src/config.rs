@@ -10,6 +10,9 @@ pub const ENVD_PORT: u16 = 49983;
 pub const CODE_INTERPRETER_PORT: u16 = 49999;
 /// How long one request may take unless configured otherwise (the SDKs' default).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// How many idle connections a client keeps per host unless configured
+/// otherwise: enough for 128 threads sharing one client to reuse theirs.
+pub const DEFAULT_MAX_IDLE_CONNECTIONS: usize = 128;
 
 /// Domains whose sandboxes are reached through the shared `sandbox.{domain}`
 /// host, routed by the `E2b-Sandbox-Id`/`E2b-Sandbox-Port` headers.
@@ -41,6 +44,11 @@ pub struct Config {
     pub max_retries: u32,
     /// Extra headers sent with every control-plane request.
     pub headers: Vec<(String, String)>,
+    /// How many idle connections are kept per host for reuse. A connection
+    /// is opened whenever more requests run at once than are idle, and closed
+    /// when it comes back to a full pool, so set this to at least the number
+    /// of threads that share the client. Idle connections close after 60 s.
+    pub max_idle_connections: usize,
 }
 
 impl Default for Config {
@@ -55,6 +63,7 @@ impl Default for Config {
             request_timeout: Some(DEFAULT_REQUEST_TIMEOUT),
             max_retries: 3,
             headers: Vec::new(),
+            max_idle_connections: DEFAULT_MAX_IDLE_CONNECTIONS,
         }
     }
 }

@@ -212,7 +212,8 @@ impl<'a> Commands<'a> {
     /// `on_output` kills the command and fails with
     /// [`ErrorKind::CallbackAborted`].
     pub fn run(&self, cmd: &str, options: &CommandOptions, on_output: Option<OnOutput<'_>>) -> Result<CommandResult> {
-        self.start(cmd, options)?.wait(on_output)
+        let sandbox = self.sandbox.pinned();
+        Commands::new(&sandbox).start(cmd, options)?.wait(on_output)
     }
 
     /// Starts `cmd` with `bash -l -c` in the background and returns at once.
