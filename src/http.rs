@@ -143,7 +143,7 @@ impl<'a> Request<'a> {
         let total = self.deadline.total.map(|total| total.saturating_sub(started.elapsed()));
         for (left, reason) in [(call, ureq::Timeout::Global), (total, ureq::Timeout::PerCall)] {
             if left.is_some_and(|left| left.is_zero()) {
-                return Err(Error::new(crate::ErrorKind::Timeout, format!("{what}: {}", describe_timeout(reason))));
+                return Err(Error::timeout(what, reason));
             }
         }
         Ok(Limits { call, total, idle: self.deadline.idle })
@@ -329,6 +329,12 @@ fn send_once(
         builder = builder.header(name, value);
     }
     match &mut request.body {
+        // A POST without a body still says so (`Content-Length: 0`): ureq would
+        // send an empty chunked body, in a second packet the server may not
+        // read, and which then costs the connection.
+        Body::Empty if matches!(request.method, Method::POST | Method::PUT | Method::PATCH) => {
+            run(agent, builder.body(&[][..])?, limits)
+        }
         Body::Empty => run(agent, builder.body(())?, limits),
         Body::Bytes(bytes) => run(agent, builder.body(&**bytes)?, limits),
         Body::Reader(reader) => run(agent, builder.body(SendBody::from_reader(&mut **reader))?, limits),

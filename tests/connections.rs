@@ -32,6 +32,21 @@ fn a_hundred_mixed_sequential_calls_use_one_connection() {
 }
 
 #[test]
+fn a_post_without_a_body_keeps_its_connection() {
+    let local = Local::start();
+    let (proxy, client) = proxied(&local);
+    let sandbox = client.create_sandbox(&SandboxOptions::new("code-interpreter-v1")).unwrap();
+    let context = sandbox.create_code_context(None, None).unwrap();
+    let in_context = RunCodeOptions { context_id: Some(context.id.clone()), ..RunCodeOptions::default() };
+    for _ in 0..5 {
+        // An empty body sent chunked arrives after the answer, and the server closes the connection.
+        sandbox.restart_code_context(&context.id).unwrap();
+        assert_eq!(sandbox.run_code("2 + 2", &in_context, None).unwrap().text(), Some("4"));
+    }
+    assert_eq!(proxy.accepted(), 1);
+}
+
+#[test]
 fn sixty_four_threads_in_steady_state_open_no_connection() {
     const THREADS: usize = 64;
     let local = Local::start();

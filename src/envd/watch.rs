@@ -112,6 +112,11 @@ impl WatchHandle {
 
     /// The events since the last call (possibly none), oldest first.
     pub fn get_new_events(&self) -> Result<Vec<FilesystemEvent>> {
+        self.poll(&self.sandbox)
+    }
+
+    /// [`get_new_events`](WatchHandle::get_new_events) through `sandbox` (for its deadline).
+    fn poll(&self, sandbox: &Sandbox) -> Result<Vec<FilesystemEvent>> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Get<'a> {
@@ -128,7 +133,7 @@ impl WatchHandle {
         }
         let options = CallOptions { user: self.user.as_deref(), timeout: None };
         let events: Events = unary(
-            &self.sandbox,
+            sandbox,
             "filesystem.Filesystem/GetWatcherEvents",
             &Get { watcher_id: &self.watcher_id },
             options,
@@ -141,8 +146,10 @@ impl WatchHandle {
     /// (empty if nothing did, or if another thread stopped the watch meanwhile).
     pub fn next_events(&self, timeout: Duration) -> Result<Vec<FilesystemEvent>> {
         let started = Instant::now();
+        // With a deadline, it bounds the whole wait, not each poll.
+        let sandbox = self.sandbox.pinned();
         loop {
-            let events = self.get_new_events()?;
+            let events = self.poll(&sandbox)?;
             if !events.is_empty() || started.elapsed() >= timeout || self.stopped.load(Ordering::Acquire) {
                 return Ok(events);
             }
