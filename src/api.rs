@@ -200,6 +200,12 @@ struct AutoResume {
 
 impl Client {
     /// Creates a sandbox (`Sandbox.create` in the official SDKs).
+    ///
+    /// Like every control-plane call, each attempt is bounded by the request
+    /// timeout and retried (see [`Config::max_retries`](crate::Config::max_retries))
+    /// within the [call deadline](Client::with_deadline). A secure create
+    /// carries an idempotency key, so it is retried even when its answer was
+    /// lost: the server answers the retry with the sandbox it made.
     pub fn create_sandbox(&self, options: &SandboxOptions) -> Result<Sandbox> {
         let what = format!("create sandbox from template '{}'", options.template);
         let body = NewSandbox {

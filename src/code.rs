@@ -153,6 +153,12 @@ impl Sandbox {
     /// arrives. An exception in the code is [`Execution::error`], not an
     /// error of the call. Returning `Break` from `on_event` stops the run
     /// (the interpreter interrupts it) with [`ErrorKind::CallbackAborted`].
+    ///
+    /// Time limits: [`RunCodeOptions::timeout`] bounds the run and a silence
+    /// of 30 s ends it (the interpreter sends keepalives); a
+    /// [call deadline](Sandbox::with_deadline) bounds it as a whole. A run is
+    /// never sent twice. The context calls are bounded by the request
+    /// timeout, and listing them is retried.
     pub fn run_code(&self, code: &str, options: &RunCodeOptions, on_event: Option<OnEvent<'_>>) -> Result<Execution> {
         let what = "run code";
         if options.language.is_some() && options.context_id.is_some() {

@@ -39,8 +39,12 @@ pub struct Config {
     pub debug: bool,
     /// The deadline of each request, from connecting to the last byte; `None` for none.
     pub request_timeout: Option<Duration>,
-    /// How many times a control-plane request is retried after a 429, 502,
-    /// 503 or 504, or a failed connection (never after its body was sent).
+    /// How many times a request is retried after a 429, 502, 503 or 504 or
+    /// a failed connection, within the call's deadline. Only requests that
+    /// are safe to repeat are retried: control-plane calls (a create only
+    /// with its idempotency key) and envd reads (`stat`, `list`, file
+    /// downloads until their answer begins, process and context lists);
+    /// writes, process starts and runs never are.
     pub max_retries: u32,
     /// Extra headers sent with every control-plane request.
     pub headers: Vec<(String, String)>,

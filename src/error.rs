@@ -237,10 +237,8 @@ impl Error {
     /// A failure while reading a response body. ureq reports its timeouts
     /// inside `io::Error`s here, so they are unwrapped to keep the kind right.
     pub(crate) fn from_read(what: &str, err: &std::io::Error) -> Error {
-        if let Some(inner) = err.get_ref().and_then(|e| e.downcast_ref::<ureq::Error>()) {
-            if let ureq::Error::Timeout(reason) = inner {
-                return Error::timeout(what, *reason);
-            }
+        if let Some(ureq::Error::Timeout(reason)) = err.get_ref().and_then(|e| e.downcast_ref::<ureq::Error>()) {
+            return Error::timeout(what, *reason);
         }
         let kind = match err.kind() {
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => ErrorKind::Timeout,

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use ureq::http::{self, Method, Uri};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport};
 use ureq::{Agent, SendBody};
 
 use crate::error::{Error, Result};
@@ -38,7 +38,7 @@ pub(crate) fn agent(max_idle: usize) -> Agent {
         .max_idle_age(Duration::from_secs(60))
         .max_redirects(0)
         .build();
-    Agent::with_parts(config, DefaultConnector::default(), CachingResolver::default())
+    Agent::with_parts(config, DefaultConnector::default().chain(Coalescing), CachingResolver::default())
 }
 
 /// How long a request may take.
@@ -408,6 +408,87 @@ pub(crate) fn drain(reader: &mut dyn Read) {
     let _ = io::copy(&mut reader.take(DRAIN_LIMIT), &mut io::sink());
 }
 
+/// The most bytes held back to go out with what follows (see [`Coalesced`]).
+const COALESCE_LIMIT: usize = 16 * 1024;
+
+/// Wraps every connection in a [`Coalesced`] one.
+#[derive(Debug)]
+struct Coalescing;
+
+impl Connector<Box<dyn Transport>> for Coalescing {
+    type Out = Coalesced;
+
+    fn connect(
+        &self,
+        _: &ConnectionDetails,
+        chained: Option<Box<dyn Transport>>,
+    ) -> std::result::Result<Option<Coalesced>, ureq::Error> {
+        Ok(chained.map(|inner| Coalesced { inner, pending: Vec::new() }))
+    }
+}
+
+/// A connection that sends a request's head and a small body in one packet.
+/// ureq writes them separately, so each request cost two sends (and the
+/// server two reads); here a write smaller than [`COALESCE_LIMIT`] waits for
+/// the next one (one write at most) or the next read of the connection.
+#[derive(Debug)]
+struct Coalesced {
+    inner: Box<dyn Transport>,
+    /// Bytes written but not sent yet.
+    pending: Vec<u8>,
+}
+
+impl Coalesced {
+    fn flush(&mut self, timeout: NextTimeout) -> std::result::Result<(), ureq::Error> {
+        let mut sent = 0;
+        while sent < self.pending.len() {
+            let output = self.inner.buffers().output();
+            let n = output.len().min(self.pending.len() - sent);
+            output[..n].copy_from_slice(&self.pending[sent..sent + n]);
+            self.inner.transmit_output(n, timeout)?;
+            sent += n;
+        }
+        self.pending.clear();
+        Ok(())
+    }
+}
+
+impl Transport for Coalesced {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.inner.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> std::result::Result<(), ureq::Error> {
+        if self.pending.is_empty() && amount >= COALESCE_LIMIT {
+            return self.inner.transmit_output(amount, timeout);
+        }
+        self.pending.extend_from_slice(&self.inner.buffers().output()[..amount]);
+        // At most one write waits, so a slow request body never holds back what came before.
+        if self.pending.len() > amount || self.pending.len() >= COALESCE_LIMIT {
+            self.flush(timeout)?;
+        }
+        Ok(())
+    }
+
+    fn maybe_await_input(&mut self, timeout: NextTimeout) -> std::result::Result<bool, ureq::Error> {
+        self.flush(timeout)?;
+        self.inner.maybe_await_input(timeout)
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> std::result::Result<bool, ureq::Error> {
+        self.flush(timeout)?;
+        self.inner.await_input(timeout)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.inner.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
+    }
+}
+
 /// How long a resolved name is used before it is resolved again.
 const RESOLVED_TTL: Duration = Duration::from_secs(30);
 /// The most names remembered; beyond it, expired ones are forgotten.
@@ -471,6 +552,38 @@ mod tests {
         assert_eq!(parse_retry_after("-1"), None);
         assert_eq!(parse_retry_after("99999999999"), None);
         assert_eq!(parse_retry_after(""), None);
+    }
+
+    #[test]
+    fn only_failures_before_sending_are_safe_for_every_request() {
+        let io = |kind: io::ErrorKind| ureq::Error::Io(io::Error::new(kind, "x"));
+        assert!(matches!(failure(&io(io::ErrorKind::ConnectionRefused)), Failure::NotSent));
+        assert!(matches!(failure(&io(io::ErrorKind::ConnectionReset)), Failure::MaybeSent));
+        assert!(matches!(failure(&io(io::ErrorKind::UnexpectedEof)), Failure::MaybeSent));
+        assert!(matches!(failure(&ureq::Error::Timeout(ureq::Timeout::Global)), Failure::Final));
+        // A timeout wrapped in an I/O error, as body reads report it, stays final.
+        let wrapped = ureq::Error::Io(io::Error::other(ureq::Error::Timeout(ureq::Timeout::PerRead)));
+        assert!(matches!(failure(&wrapped), Failure::Final));
+    }
+
+    #[test]
+    fn timeouts_name_the_limit() {
+        assert!(describe_timeout(ureq::Timeout::Global).contains("deadline"));
+        assert!(describe_timeout(ureq::Timeout::PerRead).contains("silence"));
+        assert!(describe_timeout(ureq::Timeout::PerCall).contains("request timeout"));
+    }
+
+    #[test]
+    fn ip_literals_resolve_without_the_system_and_names_are_remembered() {
+        let resolver = CachingResolver::default();
+        let config = ureq::config::Config::default();
+        let resolve = |uri: &str| resolver.resolve(&uri.parse().unwrap(), &config, NextTimeout::default()).unwrap();
+        assert_eq!(&resolve("http://127.0.0.1:9/x")[..], ["127.0.0.1:9".parse().unwrap()]);
+        assert_eq!(&resolve("https://[::1]/x")[..], ["[::1]:443".parse().unwrap()]);
+        assert!(resolver.resolved.lock().unwrap().is_empty());
+        let first = resolve("http://localhost:9/");
+        assert_eq!(resolver.resolved.lock().unwrap().len(), 1);
+        assert_eq!(&resolve("http://localhost:9/a")[..], &first[..]);
     }
 
     #[test]

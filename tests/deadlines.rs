@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
@@ -22,36 +22,16 @@ fn stub(answer: fn(&str, &mut TcpStream)) -> String {
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { return };
-            std::thread::spawn(move || {
-                while let Some(request) = read_request(&mut stream) {
-                    answer(&request, &mut stream);
+            std::thread::spawn(move || loop {
+                let request = common::read_request(&stream);
+                if request.is_empty() {
+                    return;
                 }
+                answer(&request, &mut stream);
             });
         }
     });
     url
-}
-
-fn read_request(stream: &mut TcpStream) -> Option<String> {
-    let mut reader = BufReader::new(stream);
-    let mut text = String::new();
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-            length = value.trim().parse().unwrap_or(0);
-        }
-        text.push_str(&line);
-        if line == "\r\n" {
-            break;
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    Some(text + &String::from_utf8_lossy(&body))
 }
 
 /// Holds the connection open and silent long after any deadline of these tests.

@@ -28,6 +28,16 @@ pub type Progress<'p> = &'p mut dyn FnMut(u64, u64) -> ControlFlow<()>;
 /// (`/home/user`); `~` means the home too. A `Files` is a cheap view: its
 /// settings ([`as_user`](Files::as_user), [`gzip`](Files::gzip)) apply to the
 /// calls made through it.
+///
+/// Time limits (see [`Client`](crate::Client)): the small calls (`get_info`,
+/// `exists`, `list`, `make_dir`, `remove`, `rename`, `watch_dir`) are bounded
+/// by the request timeout, and the reads among them (`get_info`, `exists`,
+/// `list`) are retried; transfers (`read*`, `write*`, `open_read`,
+/// `upload_*`, `download_*`) have no total limit of their own, only the
+/// silence limit (the request timeout, for each read or write); a read is
+/// retried until its answer begins, never after. A
+/// [call deadline](crate::Sandbox::with_deadline) bounds each call as a
+/// whole, a directory transfer included.
 #[derive(Clone, Copy, Debug)]
 pub struct Files<'a> {
     sandbox: &'a Sandbox,

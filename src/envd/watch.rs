@@ -88,6 +88,11 @@ impl EventWire {
 /// A watcher kept by envd, whose events are fetched by polling
 /// ([`Files::watch_dir`]; the official Python SDK's `WatchHandle`).
 /// Stop it with [`stop`](WatchHandle::stop); dropping it stops it too.
+///
+/// Time limits: each poll is bounded by the request timeout (polls consume
+/// events, so they are never retried); [`next_events`](WatchHandle::next_events)
+/// by its `timeout` plus one poll, and by a
+/// [call deadline](crate::Sandbox::with_deadline) as a whole.
 pub struct WatchHandle {
     sandbox: Sandbox,
     user: Option<String>,
@@ -209,7 +214,9 @@ impl Files<'_> {
 
     /// Watches the directory at `path` over one stream, calling `on_event`
     /// for each event as it comes, until `on_event` returns `Break` or
-    /// `timeout` (if any) passes; both end the watch with `Ok`.
+    /// `timeout` (if any) passes; both end the watch with `Ok`. Besides
+    /// `timeout`, 90 s of silence (envd sends keepalives) and a
+    /// [call deadline](crate::Sandbox::with_deadline) end it with an error.
     pub fn watch_dir_stream(
         &self,
         path: &str,

@@ -98,8 +98,9 @@ impl Scripted {
     }
 }
 
-/// Reads one request (head and a Content-Length body) and returns it as text.
-fn read_request(stream: &TcpStream) -> String {
+/// Reads one request (head and a Content-Length body) and returns it as text
+/// (empty when the connection closed).
+pub fn read_request(stream: &TcpStream) -> String {
     let mut reader = BufReader::new(stream);
     let mut text = String::new();
     let mut length = 0;
