@@ -67,10 +67,6 @@
 #define E2B_ABI_VERSION 1
 
 
-// How many idle connections a client keeps per host unless configured
-// otherwise: enough for 128 threads sharing one client to reuse theirs.
-#define DEFAULT_MAX_IDLE_CONNECTIONS 128
-
 // The result of every fallible function. The values are stable: they will
 // never be renumbered, and new ones are only ever added.
 enum e2b_error_code

@@ -12,7 +12,7 @@ pub const CODE_INTERPRETER_PORT: u16 = 49999;
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// How many idle connections a client keeps per host unless configured
 /// otherwise: enough for 128 threads sharing one client to reuse theirs.
-pub const DEFAULT_MAX_IDLE_CONNECTIONS: usize = 128;
+const DEFAULT_MAX_IDLE_CONNECTIONS: usize = 128;
 
 /// Domains whose sandboxes are reached through the shared `sandbox.{domain}`
 /// host, routed by the `E2b-Sandbox-Id`/`E2b-Sandbox-Port` headers.
@@ -52,6 +52,7 @@ pub struct Config {
     /// is opened whenever more requests run at once than are idle, and closed
     /// when it comes back to a full pool, so set this to at least the number
     /// of threads that share the client. Idle connections close after 60 s.
+    /// Default: 128.
     pub max_idle_connections: usize,
 }
 

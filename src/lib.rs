@@ -39,9 +39,7 @@ pub use code::{
     CodeContext, Execution, ExecutionError, ExecutionEvent, ExecutionResult, OnEvent, RunCodeOptions,
     DEFAULT_RUN_CODE_TIMEOUT,
 };
-pub use config::{
-    Config, CODE_INTERPRETER_PORT, DEFAULT_DOMAIN, DEFAULT_MAX_IDLE_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT, ENVD_PORT,
-};
+pub use config::{Config, CODE_INTERPRETER_PORT, DEFAULT_DOMAIN, DEFAULT_REQUEST_TIMEOUT, ENVD_PORT};
 pub use envd::files::{FileReader, Files, Progress, WriteEntry, WriteInfo};
 pub use envd::filesystem::{EntryInfo, FileType};
 pub use envd::process::{
