@@ -243,8 +243,10 @@ fn exchange<T>(
                 Failure::MaybeSent | Failure::Final => None,
             },
         };
+        // What is left now, after the attempt: a wait past a deadline is no retry.
+        let fits = |wait| request.limits(started, what).is_ok_and(|left| left.fit(wait));
         match retry {
-            Some((wait, reached)) if attempt < request.retries && limits.fit(wait) => {
+            Some((wait, reached)) if attempt < request.retries && fits(wait) => {
                 std::thread::sleep(wait);
                 attempt += 1;
                 maybe_done |= reached;
