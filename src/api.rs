@@ -200,6 +200,12 @@ struct AutoResume {
 
 impl Client {
     /// Creates a sandbox (`Sandbox.create` in the official SDKs).
+    ///
+    /// Like every control-plane call, each attempt is bounded by the request
+    /// timeout and retried (see [`Config::max_retries`](crate::Config::max_retries))
+    /// within the [call deadline](Client::with_deadline). A secure create
+    /// carries an idempotency key, so it is retried even when its answer was
+    /// lost: the server answers the retry with the sandbox it made.
     pub fn create_sandbox(&self, options: &SandboxOptions) -> Result<Sandbox> {
         let what = format!("create sandbox from template '{}'", options.template);
         let body = NewSandbox {
@@ -213,7 +219,8 @@ impl Client {
             env_vars: &options.envs,
         };
         let request = if options.secure {
-            // The key makes the create safe to send again, so it is retried like any call.
+            // The key makes the create safe to send again, even after an answer
+            // was lost: the server answers a repeated key with the sandbox it made.
             let key = match &options.idempotency_key {
                 Some(key) => check_idempotency_key(key).map_err(|err| err.context(&what))?.to_owned(),
                 None => uuid4(),
@@ -227,7 +234,7 @@ impl Client {
             // Without a key a repeated create could make a second sandbox: send it once.
             self.api_request(Method::POST, "/sandboxes")?.retries(0)
         };
-        let wire: SandboxWire = self.api_json(request.json(&body), &what, ErrorKind::NotFound)?.1;
+        let wire: SandboxWire = self.api_json(request.json(&body), &what, ErrorKind::NotFound)?;
         Ok(Sandbox::from_wire(self.clone(), wire))
     }
 
@@ -246,6 +253,8 @@ impl Client {
 
     /// [`connect`](Client::connect), also telling whether the sandbox was
     /// paused and has just been resumed (HTTP 201) rather than running (200).
+    /// When the answer to a first attempt was lost and the retry finds the
+    /// sandbox running, that attempt may have resumed it: this counts as resumed.
     pub fn connect_reporting(&self, sandbox_id: &str, timeout: Option<Duration>) -> Result<(Sandbox, bool)> {
         let what = format!("connect to sandbox {sandbox_id}");
         let path = format!("/v2/sandboxes/{}/connect", encode_component(sandbox_id));
@@ -254,33 +263,40 @@ impl Client {
             None => serde_json::json!({}),
         };
         let request = self.api_request(Method::POST, &path)?.json(&body);
-        let (status, wire): (u16, SandboxWire) = self.api_json(request, &what, ErrorKind::SandboxNotFound)?;
-        Ok((Sandbox::from_wire(self.clone(), wire), status == 201))
+        let response = self.api_fetch(request, &what, ErrorKind::SandboxNotFound)?;
+        // A 200 after an attempt whose answer was lost may follow our own resume.
+        let resumed = response.status() == 201 || http::maybe_done_before(&response);
+        let wire: SandboxWire = decode(&response, &what)?;
+        Ok((Sandbox::from_wire(self.clone(), wire), resumed))
     }
 
-    /// Kills a sandbox, running or paused. `Ok(false)` if it did not exist.
+    /// Kills a sandbox, running or paused. `Ok(false)` if it did not exist
+    /// (unless an attempt whose answer was lost killed it: then `Ok(true)`).
     pub fn kill(&self, sandbox_id: &str) -> Result<bool> {
         let what = format!("kill sandbox {sandbox_id}");
         let request = self.api_request(Method::DELETE, &sandbox_path(sandbox_id, ""))?;
-        match self.api_json::<serde::de::IgnoredAny>(request, &what, ErrorKind::SandboxNotFound) {
-            Ok(_) => Ok(true),
-            Err(err) if err.kind() == ErrorKind::SandboxNotFound => Ok(false),
-            Err(err) => Err(err),
+        let response = http::fetch(self.agent(), request, &what)?;
+        // Not found after an attempt whose answer was lost: that attempt killed it.
+        if response.status() == 404 {
+            return Ok(http::maybe_done_before(&response));
         }
+        check(response, &what, ErrorKind::SandboxNotFound).map(|_| true)
     }
 
     /// Pauses a sandbox, keeping its filesystem and memory. `Ok(true)` if it
-    /// was running and is now paused, `Ok(false)` if it was already paused.
+    /// was running and is now paused, `Ok(false)` if it was already paused
+    /// (unless an attempt whose answer was lost paused it: then `Ok(true)`).
     pub fn pause(&self, sandbox_id: &str) -> Result<bool> {
         let what = format!("pause sandbox {sandbox_id}");
         let request = self
             .api_request(Method::POST, &sandbox_path(sandbox_id, "/pause"))?
             .json(&serde_json::json!({ "memory": true }));
-        match self.api_json::<serde::de::IgnoredAny>(request, &what, ErrorKind::SandboxNotFound) {
-            Ok(_) => Ok(true),
-            Err(err) if err.kind() == ErrorKind::Conflict => Ok(false),
-            Err(err) => Err(err),
+        let response = http::fetch(self.agent(), request, &what)?;
+        // Already paused after an attempt whose answer was lost: that attempt paused it.
+        if response.status() == 409 {
+            return Ok(http::maybe_done_before(&response));
         }
+        check(response, &what, ErrorKind::SandboxNotFound).map(|_| true)
     }
 
     /// Sets a sandbox to end `timeout` from now; this can shorten its life too.
@@ -296,7 +312,7 @@ impl Client {
     pub fn get_info(&self, sandbox_id: &str) -> Result<SandboxInfo> {
         let what = format!("get info of sandbox {sandbox_id}");
         let request = self.api_request(Method::GET, &sandbox_path(sandbox_id, ""))?;
-        Ok(self.api_json(request, &what, ErrorKind::SandboxNotFound)?.1)
+        self.api_json(request, &what, ErrorKind::SandboxNotFound)
     }
 
     /// One page of the sandboxes matching `query`, newest first.
@@ -320,19 +336,19 @@ impl Client {
         let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let path = format!("/v2/sandboxes?{}", crate::util::query(&pairs));
         let request = self.api_request(Method::GET, &path)?;
-        let mut response = self.api_response(request, what, ErrorKind::NotFound)?;
+        let response = self.api_fetch(request, what, ErrorKind::NotFound)?;
         let next_token = http::header(&response, "x-next-token").filter(|t| !t.is_empty()).map(str::to_owned);
-        let body = http::read_body(&mut response, what)?;
-        let sandboxes = serde_json::from_slice(&body).map_err(|err| Error::decode(what, err))?;
-        Ok(SandboxPage { sandboxes, next_token })
+        Ok(SandboxPage { sandboxes: decode(&response, what)?, next_token })
     }
 
     /// Every sandbox matching `query`, following the pages to the end.
+    /// With a [deadline](Client::with_deadline), it bounds all the pages together.
     pub fn list_all(&self, query: &ListQuery) -> Result<Vec<SandboxInfo>> {
+        let client = self.pinned();
         let mut query = query.clone();
         let mut all = Vec::new();
         loop {
-            let page = self.list(&query)?;
+            let page = client.list(&query)?;
             all.extend(page.sandboxes);
             match page.next_token {
                 Some(token) => query.next_token = Some(token),
@@ -341,38 +357,45 @@ impl Client {
         }
     }
 
-    /// Sends a control-plane request and returns the response if its status is 2xx.
-    fn api_response(
+    /// Sends a control-plane request and returns its answer if its status is 2xx.
+    fn api_fetch(
         &self,
         request: http::Request<'_>,
         what: &str,
         not_found: ErrorKind,
-    ) -> Result<ureq::http::Response<ureq::Body>> {
-        let mut response = http::send(self.agent(), request, what)?;
-        let status = response.status().as_u16();
-        if response.status().is_success() {
-            return Ok(response);
-        }
-        let retry_after = http::header(&response, "retry-after").and_then(http::parse_retry_after);
-        let body = http::read_body(&mut response, what)?;
-        Err(Error::from_api(what, status, &body, not_found).with_retry_after(retry_after))
+    ) -> Result<ureq::http::Response<Vec<u8>>> {
+        check(http::fetch(self.agent(), request, what)?, what, not_found)
     }
 
-    /// Sends a control-plane request and decodes its JSON answer (an empty
-    /// body, as with 204, decodes as JSON `null`).
+    /// Sends a control-plane request and decodes its JSON answer.
     fn api_json<T: serde::de::DeserializeOwned>(
         &self,
         request: http::Request<'_>,
         what: &str,
         not_found: ErrorKind,
-    ) -> Result<(u16, T)> {
-        let mut response = self.api_response(request, what, not_found)?;
-        let status = response.status().as_u16();
-        let body = http::read_body(&mut response, what)?;
-        let body: &[u8] = if body.is_empty() { b"null" } else { &body };
-        let value = serde_json::from_slice(body).map_err(|err| Error::decode(what, err))?;
-        Ok((status, value))
+    ) -> Result<T> {
+        decode(&self.api_fetch(request, what, not_found)?, what)
     }
+}
+
+/// `response` if its status is 2xx, else the error it describes.
+fn check(
+    response: ureq::http::Response<Vec<u8>>,
+    what: &str,
+    not_found: ErrorKind,
+) -> Result<ureq::http::Response<Vec<u8>>> {
+    if response.status().is_success() {
+        return Ok(response);
+    }
+    let retry_after = http::header(&response, "retry-after").and_then(http::parse_retry_after);
+    let status = response.status().as_u16();
+    Err(Error::from_api(what, status, response.body(), not_found).with_retry_after(retry_after))
+}
+
+/// The JSON body of `response`; an empty body, as with 204, decodes as JSON `null`.
+fn decode<T: serde::de::DeserializeOwned>(response: &ureq::http::Response<Vec<u8>>, what: &str) -> Result<T> {
+    let body: &[u8] = if response.body().is_empty() { b"null" } else { response.body() };
+    serde_json::from_slice(body).map_err(|err| Error::decode(what, err))
 }
 
 fn sandbox_path(sandbox_id: &str, tail: &str) -> String {

@@ -1,6 +1,7 @@
 //! The client: configuration plus one shared HTTP agent.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use ureq::http::Method;
 
@@ -12,9 +13,32 @@ use crate::http::{self, Deadline};
 ///
 /// Cheap to clone and safe to share between threads: every clone uses the
 /// same connection pool. Sandboxes made by a client keep it alive.
+///
+/// # Time limits
+///
+/// Three limits bound a call, each reported as [`ErrorKind::Timeout`] with a
+/// message that names the one that ran out:
+///
+/// - the **request timeout** ([`Config::request_timeout`]) bounds each
+///   request of a small call (control plane, `stat`, `list`, ...) from
+///   connecting to the last byte of the answer;
+/// - **silence limits** bound transfers and streams, whose length nobody
+///   knows, only while nothing moves: [`Config::request_timeout`] for file
+///   transfers, 90 s for command and watch streams (envd sends keepalives
+///   every 30 s), 30 s for `run_code` (the interpreter sends keepalives);
+/// - the **call deadline** ([`with_deadline`](Client::with_deadline)), off
+///   unless set, bounds the whole call, retries, transfers and streams
+///   included.
+///
+/// Each call's documentation says which of its own limits apply beyond these
+/// (a command's lifetime, a run's timeout).
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Every call ends within this long of its start.
+    deadline: Option<Duration>,
+    /// The end of the one call this clone serves (see [`Client::pinned`]).
+    end: Option<Instant>,
 }
 
 struct Inner {
@@ -24,19 +48,37 @@ struct Inner {
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("api_url", &self.inner.config.resolved_api_url()).finish_non_exhaustive()
+        f.debug_struct("Client")
+            .field("api_url", &self.inner.config.resolved_api_url())
+            .field("deadline", &self.deadline)
+            .finish_non_exhaustive()
     }
 }
 
 impl Client {
     /// A client for `config`.
     pub fn new(config: Config) -> Client {
-        Client { inner: Arc::new(Inner { config, agent: http::agent() }) }
+        let agent = http::agent(config.max_idle_connections);
+        Client { inner: Arc::new(Inner { config, agent }), deadline: None, end: None }
     }
 
     /// A client configured from the environment (see [`Config::from_env`]).
     pub fn from_env() -> Client {
         Client::new(Config::from_env())
+    }
+
+    /// The same client (same configuration and connections) whose every call
+    /// ends within `deadline` of its start, with [`ErrorKind::Timeout`] if it
+    /// is not done by then: retries, transfers and streams included, and
+    /// the handles the call returns too (see [`Sandbox::with_deadline`](crate::Sandbox::with_deadline)).
+    /// Sandboxes made through it inherit the deadline. Cheap: a clone.
+    pub fn with_deadline(&self, deadline: Duration) -> Client {
+        Client { inner: self.inner.clone(), deadline: Some(deadline), end: None }
+    }
+
+    /// The call deadline set by [`with_deadline`](Client::with_deadline), if any.
+    pub fn deadline(&self) -> Option<Duration> {
+        self.deadline
     }
 
     /// The configuration this client was made with.
@@ -48,8 +90,22 @@ impl Client {
         &self.inner.agent
     }
 
+    /// When a call starting now must end, if the client has a deadline.
+    pub(crate) fn call_end(&self) -> Option<Instant> {
+        self.end.or_else(|| Instant::now().checked_add(self.deadline?))
+    }
+
+    /// This client for one call made of several requests: all of them end by
+    /// the same instant, the call's end, instead of each counting from its own start.
+    pub(crate) fn pinned(&self) -> Client {
+        Client { end: self.call_end(), ..self.clone() }
+    }
+
     /// A control-plane request to `path` (which starts with `/`), with the API
-    /// key, the configured headers, the request timeout and retries.
+    /// key, the configured headers, the request timeout and the call's
+    /// deadline. It is retried, also after a lost answer: every control-plane
+    /// request is safe to repeat except a create without an idempotency key,
+    /// which turns retries off.
     pub(crate) fn api_request<'b>(&self, method: Method, path: &str) -> Result<http::Request<'b>> {
         let config = self.config();
         let api_key = config.api_key.as_deref().ok_or_else(|| {
@@ -61,7 +117,9 @@ impl Client {
         let url = format!("{}{path}", config.resolved_api_url());
         let mut request = http::Request::new(method, url, Deadline::total(config.request_timeout))
             .header("X-API-KEY", api_key)
-            .retries(config.max_retries);
+            .retries(config.max_retries)
+            .idempotent()
+            .call_end(self.call_end());
         for (name, value) in &config.headers {
             request = request.header(name, value.clone());
         }

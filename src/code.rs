@@ -188,11 +188,14 @@ impl Sandbox {
     /// error of the call. Returning `Break` from `on_event` stops the run
     /// (the interpreter interrupts it) with [`ErrorKind::CallbackAborted`].
     ///
-    /// Limits: `options.timeout` bounds the whole call, including the wait
+    /// Limits: `options.timeout` bounds the whole run, including the wait
     /// for a context busy with another run (during which the interpreter
     /// sends nothing). Once the run has sent its first line, 30 s without a
-    /// line (it sends a keepalive every 5 s) means the connection is lost.
-    /// Both fail with [`ErrorKind::Timeout`], and the message says which.
+    /// line (it sends a keepalive every 5 s) means the connection is lost. A
+    /// [call deadline](Sandbox::with_deadline) bounds the call as a whole.
+    /// Each fails with [`ErrorKind::Timeout`], and the message says which.
+    /// A run is never sent twice. The context calls are bounded by the
+    /// request timeout, and listing them is retried.
     pub fn run_code(&self, code: &str, options: &RunCodeOptions, on_event: Option<OnEvent<'_>>) -> Result<Execution> {
         self.execute(code, options, on_event, SILENCE_LIMIT)
     }
@@ -235,7 +238,10 @@ impl Sandbox {
         }
 
         let mut lines = BufReader::new(response.into_body().into_reader());
-        read_execution(&mut lines, on_event, what, Limits { timeout, silence })
+        let execution = read_execution(&mut lines, on_event, what, Limits { timeout, silence })?;
+        // The body ends after the last line: read its end so the connection can be reused.
+        http::drain(&mut lines);
+        Ok(execution)
     }
 
     /// Creates a code context with its own state, for `language` (default
@@ -283,13 +289,11 @@ impl Sandbox {
             Some(body) => request.json(body),
             None => request.body(Body::Empty),
         };
-        let mut response = http::send(self.client().agent(), request, what)?;
-        let status = response.status().as_u16();
-        let body = http::read_body(&mut response, what)?;
-        if status != 200 {
-            return Err(Error::from_envd(what, status, &body));
+        let response = http::fetch(self.client().agent(), request, what)?;
+        if response.status() != 200 {
+            return Err(Error::from_envd(what, response.status().as_u16(), response.body()));
         }
-        serde_json::from_slice(&body).map_err(|err| Error::decode(what, err))
+        serde_json::from_slice(response.body()).map_err(|err| Error::decode(what, err))
     }
 }
 
@@ -329,7 +333,7 @@ fn read_execution(
                         );
                         return Err(Error::new(ErrorKind::Timeout, message));
                     }
-                    (Some(ureq::Timeout::Global), Some(timeout)) => {
+                    (Some(ureq::Timeout::PerCall), Some(timeout)) => {
                         let message = format!("{what}: the run did not finish within its timeout of {timeout:?}");
                         return Err(Error::new(ErrorKind::Timeout, message));
                     }

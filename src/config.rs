@@ -10,6 +10,9 @@ pub const ENVD_PORT: u16 = 49983;
 pub const CODE_INTERPRETER_PORT: u16 = 49999;
 /// How long one request may take unless configured otherwise (the SDKs' default).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// How many idle connections a client keeps per host unless configured
+/// otherwise: enough for 128 threads sharing one client to reuse theirs.
+const DEFAULT_MAX_IDLE_CONNECTIONS: usize = 128;
 
 /// Domains whose sandboxes are reached through the shared `sandbox.{domain}`
 /// host, routed by the `E2b-Sandbox-Id`/`E2b-Sandbox-Port` headers.
@@ -36,11 +39,21 @@ pub struct Config {
     pub debug: bool,
     /// The deadline of each request, from connecting to the last byte; `None` for none.
     pub request_timeout: Option<Duration>,
-    /// How many times a control-plane request is retried after a 429, 502,
-    /// 503 or 504, or a failed connection (never after its body was sent).
+    /// How many times a request is retried after a 429, 502, 503 or 504 or
+    /// a failed connection, within the call's deadline. Only requests that
+    /// are safe to repeat are retried: control-plane calls (a create only
+    /// with its idempotency key) and envd reads (`stat`, `list`, file
+    /// downloads until their answer begins, process and context lists);
+    /// writes, process starts and runs never are.
     pub max_retries: u32,
     /// Extra headers sent with every control-plane request.
     pub headers: Vec<(String, String)>,
+    /// How many idle connections are kept per host for reuse. A connection
+    /// is opened whenever more requests run at once than are idle, and closed
+    /// when it comes back to a full pool, so set this to at least the number
+    /// of threads that share the client. Idle connections close after 60 s.
+    /// Default: 128.
+    pub max_idle_connections: usize,
 }
 
 impl Default for Config {
@@ -55,6 +68,7 @@ impl Default for Config {
             request_timeout: Some(DEFAULT_REQUEST_TIMEOUT),
             max_retries: 3,
             headers: Vec::new(),
+            max_idle_connections: DEFAULT_MAX_IDLE_CONNECTIONS,
         }
     }
 }

@@ -212,10 +212,15 @@ impl Error {
         }
     }
 
+    /// A timeout of ureq's, saying which limit ran out.
+    pub(crate) fn timeout(what: &str, reason: ureq::Timeout) -> Error {
+        Error::new(ErrorKind::Timeout, format!("{what}: {}", crate::http::describe_timeout(reason)))
+    }
+
     /// A failure below HTTP: connecting, TLS, a timeout, a dropped connection.
     pub(crate) fn from_transport(what: &str, err: ureq::Error) -> Error {
         let kind = match &err {
-            ureq::Error::Timeout(_) => ErrorKind::Timeout,
+            ureq::Error::Timeout(reason) => return Error::timeout(what, *reason),
             ureq::Error::Io(io) => return Error::from_read(what, io),
             ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) | ureq::Error::TlsRequired => {
                 ErrorKind::Tls
@@ -232,10 +237,8 @@ impl Error {
     /// A failure while reading a response body. ureq reports its timeouts
     /// inside `io::Error`s here, so they are unwrapped to keep the kind right.
     pub(crate) fn from_read(what: &str, err: &std::io::Error) -> Error {
-        if let Some(inner) = err.get_ref().and_then(|e| e.downcast_ref::<ureq::Error>()) {
-            if let ureq::Error::Timeout(_) = inner {
-                return Error::new(ErrorKind::Timeout, format!("{what}: {inner}"));
-            }
+        if let Some(ureq::Error::Timeout(reason)) = err.get_ref().and_then(|e| e.downcast_ref::<ureq::Error>()) {
+            return Error::timeout(what, *reason);
         }
         let kind = match err.kind() {
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => ErrorKind::Timeout,

@@ -1,12 +1,17 @@
 //! HTTP plumbing shared by every part of the client: one ureq agent (so
-//! connections are reused), deadlines, and retries that know what is safe to
-//! send twice.
+//! connections are reused), deadlines, retries that know what is safe to
+//! send twice, and a resolver that does not resolve the same name twice.
 
 use std::borrow::Cow;
-use std::io::Read;
+use std::collections::HashMap;
+use std::io::{self, Read};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use ureq::http::{self, Method};
+use ureq::http::{self, Method, Uri};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport};
 use ureq::{Agent, SendBody};
 
 use crate::error::{Error, Result};
@@ -14,20 +19,26 @@ use crate::error::{Error, Result};
 const USER_AGENT: &str = concat!("libe2b/", env!("CARGO_PKG_VERSION"));
 /// The longest pause between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// The most bytes read after a stream's last message to let its connection
+/// go back to the pool; a server that sends more loses the connection.
+const DRAIN_LIMIT: u64 = 4096;
+/// The most bytes of an answer that is going to be retried read before retrying.
+const RETRIED_BODY_LIMIT: u64 = 64 * 1024;
 
-/// Builds the agent every request of one client goes through.
-pub(crate) fn agent() -> Agent {
-    Agent::config_builder()
+/// Builds the agent every request of one client goes through, keeping up to
+/// `max_idle` idle connections per host (and in all) for reuse.
+pub(crate) fn agent(max_idle: usize) -> Agent {
+    let config = Agent::config_builder()
         .http_status_as_error(false)
         .user_agent(USER_AGENT)
         // Decompression is asked for per request, where the caller wants it.
         .accept_encoding("")
-        .max_idle_connections(64)
-        .max_idle_connections_per_host(16)
+        .max_idle_connections(max_idle)
+        .max_idle_connections_per_host(max_idle)
         .max_idle_age(Duration::from_secs(60))
         .max_redirects(0)
-        .build()
-        .into()
+        .build();
+    Agent::with_parts(config, DefaultConnector::default().chain(Coalescing), CachingResolver::default())
 }
 
 /// How long a request may take.
@@ -68,12 +79,24 @@ pub(crate) struct Request<'a> {
     headers: Vec<(String, String)>,
     body: Body<'a>,
     deadline: Deadline,
+    /// The end of the caller's call ([`Client::with_deadline`](crate::Client::with_deadline)).
+    call_end: Option<Instant>,
     retries: u32,
+    idempotent: bool,
 }
 
 impl<'a> Request<'a> {
     pub(crate) fn new(method: Method, url: String, deadline: Deadline) -> Request<'a> {
-        Request { method, url, headers: Vec::new(), body: Body::Empty, deadline, retries: 0 }
+        Request {
+            method,
+            url,
+            headers: Vec::new(),
+            body: Body::Empty,
+            deadline,
+            call_end: None,
+            retries: 0,
+            idempotent: false,
+        }
     }
 
     pub(crate) fn header(mut self, name: &str, value: impl Into<String>) -> Self {
@@ -97,81 +120,243 @@ impl<'a> Request<'a> {
         self.retries = retries;
         self
     }
+
+    /// Marks the request as safe to send again even if the server may have
+    /// acted on it already (a read, or a write that carries its own key), so
+    /// a connection lost before the whole answer came is retried too.
+    pub(crate) fn idempotent(mut self) -> Self {
+        self.idempotent = true;
+        self
+    }
+
+    /// Ends the request, answer included, by `end` at the latest: the end of
+    /// the call it is part of.
+    pub(crate) fn call_end(mut self, end: Option<Instant>) -> Self {
+        self.call_end = end;
+        self
+    }
+
+    /// The time left of the call and of the request, or the timeout error
+    /// if either is used up.
+    fn limits(&self, started: Instant, what: &str) -> Result<Limits> {
+        let call = self.call_end.map(|end| end.saturating_duration_since(Instant::now()));
+        let total = self.deadline.total.map(|total| total.saturating_sub(started.elapsed()));
+        for (left, reason) in [(call, ureq::Timeout::Global), (total, ureq::Timeout::PerCall)] {
+            if left.is_some_and(|left| left.is_zero()) {
+                return Err(Error::timeout(what, reason));
+            }
+        }
+        Ok(Limits { call, total, idle: self.deadline.idle })
+    }
+}
+
+/// What is left of a request's time limits at one attempt.
+#[derive(Clone, Copy)]
+struct Limits {
+    call: Option<Duration>,
+    total: Option<Duration>,
+    idle: Option<Duration>,
+}
+
+impl Limits {
+    /// Whether waiting `wait` leaves time for another attempt.
+    fn fit(&self, wait: Duration) -> bool {
+        [self.call, self.total].into_iter().flatten().all(|left| wait < left)
+    }
+}
+
+/// What a timeout of ureq's means, in the caller's terms: which limit ran out.
+pub(crate) fn describe_timeout(reason: ureq::Timeout) -> &'static str {
+    match reason {
+        ureq::Timeout::Global => "the call's deadline passed",
+        ureq::Timeout::PerCall => "the request timeout passed",
+        ureq::Timeout::PerRead => "nothing arrived within the silence limit",
+        ureq::Timeout::PerWrite => "the server took nothing within the silence limit",
+        ureq::Timeout::Connect => "could not connect within the silence limit",
+        ureq::Timeout::Resolve => "could not resolve the host in time",
+        _ => "timed out",
+    }
+}
+
+/// Marks an answer that came after an attempt which may have reached the
+/// server (its answer lost): the operation may have been done by that attempt.
+#[derive(Clone, Copy)]
+struct MaybeDoneBefore;
+
+/// Whether an earlier attempt of the request that got `response` may already
+/// have done what it asked (see [`Request::idempotent`]).
+pub(crate) fn maybe_done_before<T>(response: &http::Response<T>) -> bool {
+    response.extensions().get::<MaybeDoneBefore>().is_some()
 }
 
 /// Sends `request`, retrying like the official Python SDK: on 429, 502, 503
-/// and 504, on any status the server marks `Should-Retry: true` (never one it
-/// marks `false`), and when the connection could not be made. It waits as
-/// `Retry-After` says, else 0.1 s × 2ⁿ (at most 10 s) with jitter, and gives
-/// up early rather than pass the request's deadline.
+/// and 504 (but not the sandbox proxy's 502 for an unknown sandbox), on any
+/// status the server marks `Should-Retry: true` (never one it marks
+/// `false`), when the connection could not be made, and, for
+/// [idempotent](Request::idempotent) requests, when the connection broke
+/// before the answer's head was in. It waits as `Retry-After` says, else
+/// 0.1 s × 2ⁿ (at most 10 s) with jitter, and gives up early rather than
+/// pass the request's deadline or the call's.
 ///
 /// Only transport failures are errors here; any HTTP status is returned for
 /// the caller to interpret.
-pub(crate) fn send(agent: &Agent, mut request: Request<'_>, what: &str) -> Result<http::Response<ureq::Body>> {
+pub(crate) fn send(agent: &Agent, request: Request<'_>, what: &str) -> Result<http::Response<ureq::Body>> {
+    exchange(agent, request, what, Ok)
+}
+
+/// [`send`], reading the whole answer (for small bodies: JSON and errors). A
+/// connection that breaks while the body comes in is retried like one that
+/// breaks before.
+pub(crate) fn fetch(agent: &Agent, request: Request<'_>, what: &str) -> Result<http::Response<Vec<u8>>> {
+    exchange(agent, request, what, |mut response| {
+        let mut body = Vec::new();
+        response.body_mut().as_reader().read_to_end(&mut body)?;
+        Ok(response.map(|_| body))
+    })
+}
+
+/// The retry loop of [`send`] and [`fetch`]; `finish` turns a final answer
+/// into what the caller gets.
+fn exchange<T>(
+    agent: &Agent,
+    mut request: Request<'_>,
+    what: &str,
+    mut finish: impl FnMut(http::Response<ureq::Body>) -> std::result::Result<http::Response<T>, ureq::Error>,
+) -> Result<http::Response<T>> {
     let started = Instant::now();
-    let total = request.deadline.total;
     if matches!(request.body, Body::Reader(_)) {
         request.retries = 0;
     }
     let mut attempt = 0;
+    let mut maybe_done = false;
     loop {
-        let remaining = match total {
-            Some(total) => match total.checked_sub(started.elapsed()) {
-                Some(left) if !left.is_zero() => Some(left),
-                _ => return Err(Error::new(crate::ErrorKind::Timeout, format!("{what}: timed out"))),
+        let limits = request.limits(started, what)?;
+        let outcome = send_once(agent, &mut request, limits).and_then(|response| {
+            let (response, retry) = settle(response, attempt)?;
+            Ok((finish(response)?, retry))
+        });
+        let retry = match &outcome {
+            Ok((_, retry)) => *retry,
+            Err(err) => match failure(err) {
+                Failure::NotSent => Some((backoff(attempt), false)),
+                Failure::MaybeSent if request.idempotent => Some((backoff(attempt), true)),
+                Failure::MaybeSent | Failure::Final => None,
             },
-            None => None,
         };
-        let outcome = send_once(agent, &mut request, remaining);
-        let wait = match &outcome {
-            Ok(response) => retry_wait(response, attempt),
-            Err(ureq::Error::ConnectionFailed) => Some(backoff(attempt)),
-            Err(_) => None,
-        };
-        let fits = |wait: Duration| total.is_none_or(|total| started.elapsed() + wait < total);
-        match wait {
-            Some(wait) if attempt < request.retries && fits(wait) => {
+        // What is left now, after the attempt: a wait past a deadline is no retry.
+        let fits = |wait| request.limits(started, what).is_ok_and(|left| left.fit(wait));
+        match retry {
+            Some((wait, reached)) if attempt < request.retries && fits(wait) => {
                 std::thread::sleep(wait);
                 attempt += 1;
+                maybe_done |= reached;
             }
-            _ => return outcome.map_err(|err| Error::from_transport(what, err)),
+            _ => {
+                return match outcome {
+                    Ok((mut response, _)) => {
+                        if maybe_done {
+                            response.extensions_mut().insert(MaybeDoneBefore);
+                        }
+                        Ok(response)
+                    }
+                    Err(err) => Err(Error::from_transport(what, err)),
+                };
+            }
         }
+    }
+}
+
+/// Whether `response` asks for another attempt: if so, how long to wait and
+/// whether the server may have acted on the request, with its (small) body
+/// read so the connection can be reused and the answer still returned.
+#[allow(clippy::type_complexity)]
+fn settle(
+    response: http::Response<ureq::Body>,
+    attempt: u32,
+) -> std::result::Result<(http::Response<ureq::Body>, Option<(Duration, bool)>), ureq::Error> {
+    let Some(wait) = retry_wait(&response, attempt) else { return Ok((response, None)) };
+    let (parts, mut body) = response.into_parts();
+    let mut bytes = Vec::new();
+    body.as_reader().take(RETRIED_BODY_LIMIT).read_to_end(&mut bytes)?;
+    let status = parts.status.as_u16();
+    // The sandbox proxy's answer for a sandbox it does not know is final.
+    let gone = status == 502 && crate::error::body_message(&bytes).contains("was not found");
+    // A gateway's 502 or 504 may come after the server did the work; 429 and 503 come instead of it.
+    let reached = matches!(status, 502 | 504);
+    let response = http::Response::from_parts(parts, ureq::Body::builder().data(bytes));
+    Ok((response, (!gone).then_some((wait, reached))))
+}
+
+/// How an attempt failed, for deciding whether to try again.
+enum Failure {
+    /// The request never left: connecting failed.
+    NotSent,
+    /// The connection broke after the request may have reached the server.
+    MaybeSent,
+    /// Not worth another attempt (a timeout, a TLS or protocol error of ours).
+    Final,
+}
+
+fn failure(err: &ureq::Error) -> Failure {
+    match err {
+        ureq::Error::ConnectionFailed => Failure::NotSent,
+        ureq::Error::Io(err) => io_failure(err),
+        ureq::Error::Protocol(_) | ureq::Error::BodyStalled => Failure::MaybeSent,
+        _ => Failure::Final,
+    }
+}
+
+fn io_failure(err: &io::Error) -> Failure {
+    if let Some(inner) = err.get_ref().and_then(|inner| inner.downcast_ref::<ureq::Error>()) {
+        return failure(inner);
+    }
+    match err.kind() {
+        io::ErrorKind::ConnectionRefused
+        | io::ErrorKind::HostUnreachable
+        | io::ErrorKind::NetworkUnreachable
+        | io::ErrorKind::NetworkDown
+        | io::ErrorKind::AddrNotAvailable => Failure::NotSent,
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Failure::Final,
+        _ => Failure::MaybeSent,
     }
 }
 
 fn send_once(
     agent: &Agent,
     request: &mut Request<'_>,
-    remaining: Option<Duration>,
+    limits: Limits,
 ) -> std::result::Result<http::Response<ureq::Body>, ureq::Error> {
     let mut builder = http::Request::builder().method(request.method.clone()).uri(&request.url);
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
     }
-    let deadline = request.deadline;
     match &mut request.body {
-        Body::Empty => run(agent, builder.body(())?, deadline, remaining),
-        Body::Bytes(bytes) => run(agent, builder.body(&**bytes)?, deadline, remaining),
-        Body::Reader(reader) => run(agent, builder.body(SendBody::from_reader(&mut **reader))?, deadline, remaining),
+        // A POST without a body still says so (`Content-Length: 0`): ureq would
+        // send an empty chunked body, in a second packet the server may not
+        // read, and which then costs the connection.
+        Body::Empty if matches!(request.method, Method::POST | Method::PUT | Method::PATCH) => {
+            run(agent, builder.body(&[][..])?, limits)
+        }
+        Body::Empty => run(agent, builder.body(())?, limits),
+        Body::Bytes(bytes) => run(agent, builder.body(&**bytes)?, limits),
+        Body::Reader(reader) => run(agent, builder.body(SendBody::from_reader(&mut **reader))?, limits),
     }
 }
 
+/// Runs one attempt. The call's deadline is ureq's global timeout and the
+/// request's own its per-call one, so that a timeout tells which ran out.
 fn run(
     agent: &Agent,
     request: http::Request<impl ureq::AsSendBody>,
-    deadline: Deadline,
-    remaining: Option<Duration>,
+    limits: Limits,
 ) -> std::result::Result<http::Response<ureq::Body>, ureq::Error> {
-    let connect = match (remaining, deadline.idle) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
     let request = agent
         .configure_request(request)
-        .timeout_global(remaining)
-        .timeout_connect(connect)
-        .timeout_per_read(deadline.idle)
-        .timeout_per_write(deadline.idle)
+        .timeout_global(limits.call)
+        .timeout_per_call(limits.total)
+        .timeout_connect(limits.idle)
+        .timeout_per_read(limits.idle)
+        .timeout_per_write(limits.idle)
         .build();
     agent.run(request)
 }
@@ -214,8 +399,148 @@ pub(crate) fn read_body(response: &mut http::Response<ureq::Body>, what: &str) -
 }
 
 /// A response header as text, if present and valid.
-pub(crate) fn header<'r>(response: &'r http::Response<ureq::Body>, name: &str) -> Option<&'r str> {
+pub(crate) fn header<'r, T>(response: &'r http::Response<T>, name: &str) -> Option<&'r str> {
     response.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Reads what is left of a stream whose last message has been read (at most
+/// [`DRAIN_LIMIT`] bytes, errors ignored), so that its connection goes back
+/// to the pool instead of being closed.
+pub(crate) fn drain(reader: &mut dyn Read) {
+    let _ = io::copy(&mut reader.take(DRAIN_LIMIT), &mut io::sink());
+}
+
+/// The most bytes held back to go out with what follows (see [`Coalesced`]).
+const COALESCE_LIMIT: usize = 16 * 1024;
+
+/// Wraps every connection in a [`Coalesced`] one.
+#[derive(Debug)]
+struct Coalescing;
+
+impl Connector<Box<dyn Transport>> for Coalescing {
+    type Out = Coalesced;
+
+    fn connect(
+        &self,
+        _: &ConnectionDetails,
+        chained: Option<Box<dyn Transport>>,
+    ) -> std::result::Result<Option<Coalesced>, ureq::Error> {
+        Ok(chained.map(|inner| Coalesced { inner, pending: Vec::new() }))
+    }
+}
+
+/// A connection that sends a request's head and a small body in one packet.
+/// ureq writes them separately, so each request cost two sends (and the
+/// server two reads); here a write smaller than [`COALESCE_LIMIT`] waits for
+/// the next one (one write at most) or the next read of the connection.
+#[derive(Debug)]
+struct Coalesced {
+    inner: Box<dyn Transport>,
+    /// Bytes written but not sent yet.
+    pending: Vec<u8>,
+}
+
+impl Coalesced {
+    fn flush(&mut self, timeout: NextTimeout) -> std::result::Result<(), ureq::Error> {
+        let mut sent = 0;
+        while sent < self.pending.len() {
+            let output = self.inner.buffers().output();
+            let n = output.len().min(self.pending.len() - sent);
+            output[..n].copy_from_slice(&self.pending[sent..sent + n]);
+            self.inner.transmit_output(n, timeout)?;
+            sent += n;
+        }
+        self.pending.clear();
+        Ok(())
+    }
+}
+
+impl Transport for Coalesced {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.inner.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> std::result::Result<(), ureq::Error> {
+        if self.pending.is_empty() && amount >= COALESCE_LIMIT {
+            return self.inner.transmit_output(amount, timeout);
+        }
+        self.pending.extend_from_slice(&self.inner.buffers().output()[..amount]);
+        // At most one write waits, so a slow request body never holds back what came before.
+        if self.pending.len() > amount || self.pending.len() >= COALESCE_LIMIT {
+            self.flush(timeout)?;
+        }
+        Ok(())
+    }
+
+    fn maybe_await_input(&mut self, timeout: NextTimeout) -> std::result::Result<bool, ureq::Error> {
+        self.flush(timeout)?;
+        self.inner.maybe_await_input(timeout)
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> std::result::Result<bool, ureq::Error> {
+        self.flush(timeout)?;
+        self.inner.await_input(timeout)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.inner.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
+    }
+}
+
+/// How long a resolved name is used before it is resolved again.
+const RESOLVED_TTL: Duration = Duration::from_secs(30);
+/// The most names remembered; beyond it, expired ones are forgotten.
+const RESOLVED_MAX: usize = 64;
+
+/// A resolver that answers IP literals at once, and other names from a
+/// cache kept for [`RESOLVED_TTL`], so a request to a known host resolves
+/// nothing and starts no thread. Names not yet known go to ureq's resolver.
+#[derive(Debug, Default)]
+struct CachingResolver {
+    resolved: Mutex<HashMap<String, (Instant, ResolvedSocketAddrs)>>,
+    fallback: DefaultResolver,
+}
+
+impl Resolver for CachingResolver {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> std::result::Result<ResolvedSocketAddrs, ureq::Error> {
+        let port = match (uri.scheme_str(), uri.port_u16()) {
+            (_, Some(port)) => port,
+            (Some("http"), None) => 80,
+            (Some("https"), None) => 443,
+            _ => return self.fallback.resolve(uri, config, timeout),
+        };
+        let Some(host) = uri.host() else { return self.fallback.resolve(uri, config, timeout) };
+        if let Ok(ip) = host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
+            let mut addrs = self.empty();
+            addrs.push(SocketAddr::new(ip, port));
+            return Ok(addrs);
+        }
+        let key = format!("{host}:{port}");
+        let now = Instant::now();
+        if let Some((at, addrs)) = self.resolved.lock().expect("not poisoned").get(&key) {
+            if now.duration_since(*at) < RESOLVED_TTL {
+                return Ok(addrs.clone());
+            }
+        }
+        let addrs = self.fallback.resolve(uri, config, timeout)?;
+        let mut resolved = self.resolved.lock().expect("not poisoned");
+        if resolved.len() >= RESOLVED_MAX {
+            resolved.retain(|_, (at, _)| now.duration_since(*at) < RESOLVED_TTL);
+        }
+        if resolved.len() < RESOLVED_MAX {
+            resolved.insert(key, (now, addrs.clone()));
+        }
+        Ok(addrs)
+    }
 }
 
 #[cfg(test)]
@@ -229,6 +554,38 @@ mod tests {
         assert_eq!(parse_retry_after("-1"), None);
         assert_eq!(parse_retry_after("99999999999"), None);
         assert_eq!(parse_retry_after(""), None);
+    }
+
+    #[test]
+    fn only_failures_before_sending_are_safe_for_every_request() {
+        let io = |kind: io::ErrorKind| ureq::Error::Io(io::Error::new(kind, "x"));
+        assert!(matches!(failure(&io(io::ErrorKind::ConnectionRefused)), Failure::NotSent));
+        assert!(matches!(failure(&io(io::ErrorKind::ConnectionReset)), Failure::MaybeSent));
+        assert!(matches!(failure(&io(io::ErrorKind::UnexpectedEof)), Failure::MaybeSent));
+        assert!(matches!(failure(&ureq::Error::Timeout(ureq::Timeout::Global)), Failure::Final));
+        // A timeout wrapped in an I/O error, as body reads report it, stays final.
+        let wrapped = ureq::Error::Io(io::Error::other(ureq::Error::Timeout(ureq::Timeout::PerRead)));
+        assert!(matches!(failure(&wrapped), Failure::Final));
+    }
+
+    #[test]
+    fn timeouts_name_the_limit() {
+        assert!(describe_timeout(ureq::Timeout::Global).contains("deadline"));
+        assert!(describe_timeout(ureq::Timeout::PerRead).contains("silence"));
+        assert!(describe_timeout(ureq::Timeout::PerCall).contains("request timeout"));
+    }
+
+    #[test]
+    fn ip_literals_resolve_without_the_system_and_names_are_remembered() {
+        let resolver = CachingResolver::default();
+        let config = ureq::config::Config::default();
+        let resolve = |uri: &str| resolver.resolve(&uri.parse().unwrap(), &config, NextTimeout::default()).unwrap();
+        assert_eq!(&resolve("http://127.0.0.1:9/x")[..], ["127.0.0.1:9".parse().unwrap()]);
+        assert_eq!(&resolve("https://[::1]/x")[..], ["[::1]:443".parse().unwrap()]);
+        assert!(resolver.resolved.lock().unwrap().is_empty());
+        let first = resolve("http://localhost:9/");
+        assert_eq!(resolver.resolved.lock().unwrap().len(), 1);
+        assert_eq!(&resolve("http://localhost:9/a")[..], &first[..]);
     }
 
     #[test]

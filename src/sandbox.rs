@@ -1,7 +1,7 @@
 //! A sandbox handle: its identity, its lifecycle, and the way to its ports.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ureq::http::Method;
 
@@ -18,14 +18,16 @@ use crate::http::{self, Deadline};
 ///
 /// Cheap to clone and safe to share between threads. Dropping it only
 /// releases the handle; the sandbox itself lives on until it is killed or
-/// its timeout passes.
+/// its timeout passes. Calls are bounded as [`Client`] describes; a clone
+/// made by [`with_deadline`](Sandbox::with_deadline) bounds each whole call.
 #[derive(Clone)]
 pub struct Sandbox {
     inner: Arc<Inner>,
+    /// The client, with the call deadline of this clone.
+    client: Client,
 }
 
 struct Inner {
-    client: Client,
     id: String,
     template_id: String,
     domain: String,
@@ -48,8 +50,8 @@ impl Sandbox {
     pub(crate) fn from_wire(client: Client, wire: SandboxWire) -> Sandbox {
         let domain = wire.domain.filter(|d| !d.is_empty()).unwrap_or_else(|| client.config().domain.clone());
         Sandbox {
+            client,
             inner: Arc::new(Inner {
-                client,
                 id: wire.sandbox_id,
                 template_id: wire.template_id,
                 domain,
@@ -85,9 +87,33 @@ impl Sandbox {
         &self.inner.domain
     }
 
-    /// The client this sandbox was made with.
+    /// The client this sandbox was made with (with this handle's deadline).
     pub fn client(&self) -> &Client {
-        &self.inner.client
+        &self.client
+    }
+
+    /// The same sandbox through a handle whose every call ends within
+    /// `deadline` of its start, with [`ErrorKind::Timeout`](crate::ErrorKind::Timeout)
+    /// (the message says that the call's deadline passed, not a silence
+    /// limit). This bounds transfers, `run_code` and command runs as a whole,
+    /// whatever their own timeouts say; it also bounds what a call starts:
+    /// the stream of a command started through it ends within `deadline` of
+    /// the start, and the waits of the handles it returns
+    /// ([`CommandHandle::wait`](crate::CommandHandle::wait),
+    /// [`WatchHandle::next_events`](crate::WatchHandle::next_events)) end
+    /// within `deadline` of their own start. Cheap: a clone.
+    pub fn with_deadline(&self, deadline: Duration) -> Sandbox {
+        Sandbox { inner: self.inner.clone(), client: self.client.with_deadline(deadline) }
+    }
+
+    /// This handle for one call made of several requests (see [`Client::pinned`]).
+    pub(crate) fn pinned(&self) -> Sandbox {
+        Sandbox { inner: self.inner.clone(), client: self.client.pinned() }
+    }
+
+    /// When a call starting now must end, if the handle has a deadline.
+    pub(crate) fn call_end(&self) -> Option<Instant> {
+        self.client.call_end()
     }
 
     /// The public host name of `port` in the sandbox, e.g. `3000-<id>.e2b.app`.
@@ -119,14 +145,11 @@ impl Sandbox {
     pub fn is_running(&self) -> Result<bool> {
         let what = format!("check sandbox {}", self.id());
         let deadline = Deadline::total(self.client().config().request_timeout);
-        let mut response =
-            http::send(self.client().agent(), self.envd_request(Method::GET, "/health", deadline), &what)?;
-        let status = response.status().as_u16();
-        let body = http::read_body(&mut response, &what)?;
-        match status {
+        let response = http::fetch(self.client().agent(), self.envd_request(Method::GET, "/health", deadline), &what)?;
+        match response.status().as_u16() {
             200..=299 => Ok(true),
             502 => Ok(false),
-            _ => Err(Error::from_envd(&what, status, &body)),
+            status => Err(Error::from_envd(&what, status, response.body())),
         }
     }
 
@@ -154,8 +177,9 @@ impl Sandbox {
         }
     }
 
-    /// A request to `port` of the sandbox, with the routing headers and, when
-    /// the sandbox has one, the traffic token the proxy asks for.
+    /// A request to `port` of the sandbox, with the routing headers, the
+    /// call's deadline and, when the sandbox has one, the traffic token the
+    /// proxy asks for. A GET is a read, so it is retried (see [`http::send`]).
     pub(crate) fn port_request<'b>(
         &self,
         port: u16,
@@ -164,9 +188,14 @@ impl Sandbox {
         deadline: Deadline,
     ) -> http::Request<'b> {
         let base = self.client().config().sandbox_port_url(self.id(), self.domain(), port);
+        let read = method == Method::GET;
         let mut request = http::Request::new(method, format!("{base}{path_and_query}"), deadline)
             .header("E2b-Sandbox-Id", self.id())
-            .header("E2b-Sandbox-Port", port.to_string());
+            .header("E2b-Sandbox-Port", port.to_string())
+            .call_end(self.call_end());
+        if read {
+            request = request.idempotent().retries(self.client().config().max_retries);
+        }
         if port != ENVD_PORT {
             if let Some(token) = &self.inner.traffic_access_token {
                 request = request.header("E2B-Traffic-Access-Token", token.clone());

@@ -45,17 +45,23 @@ pub(crate) fn unary<Req: Serialize, Resp: DeserializeOwned>(
 ) -> Result<Resp> {
     let timeout = options.timeout.or(sandbox.client().config().request_timeout);
     let body = serde_json::to_vec(message).expect("messages always serialize");
-    let request = request(sandbox, method, CallOptions { timeout, ..options }, Deadline::total(timeout))
+    let mut request = request(sandbox, method, CallOptions { timeout, ..options }, Deadline::total(timeout))
         .header("Content-Type", "application/json")
         .body(Body::Bytes(body.into()));
-    let mut response = http::send(sandbox.client().agent(), request, what)?;
-    let status = response.status().as_u16();
-    let body = http::read_body(&mut response, what)?;
-    if status != 200 {
-        return Err(error_response(what, status, &body));
+    if IDEMPOTENT.contains(&method) {
+        request = request.idempotent().retries(sandbox.client().config().max_retries);
     }
-    serde_json::from_slice(&body).map_err(|err| Error::decode(what, err))
+    let response = http::fetch(sandbox.client().agent(), request, what)?;
+    if response.status() != 200 {
+        return Err(error_response(what, response.status().as_u16(), response.body()));
+    }
+    serde_json::from_slice(response.body()).map_err(|err| Error::decode(what, err))
 }
+
+/// The unary methods that only read, so are sent again after a lost answer
+/// or a passing server error. Writes, process starts and event polls (which
+/// consume the events they return) are never sent twice.
+const IDEMPOTENT: &[&str] = &["filesystem.Filesystem/Stat", "filesystem.Filesystem/ListDir", "process.Process/List"];
 
 /// A server stream being read, message by message.
 pub(crate) struct ServerStream {
@@ -123,6 +129,8 @@ impl ServerStream {
         }
         if flags & END_STREAM != 0 {
             self.ended = true;
+            // What follows is the body's end: read it, so the connection can be reused.
+            http::drain(reader);
             let end: EndStream = serde_json::from_slice(&body).map_err(|err| Error::decode(what, err))?;
             return match end.error {
                 Some(error) => Err(Error::from_connect(what, &error.code, &error.message, None)),

@@ -28,6 +28,16 @@ pub type Progress<'p> = &'p mut dyn FnMut(u64, u64) -> ControlFlow<()>;
 /// (`/home/user`); `~` means the home too. A `Files` is a cheap view: its
 /// settings ([`as_user`](Files::as_user), [`gzip`](Files::gzip)) apply to the
 /// calls made through it.
+///
+/// Time limits (see [`Client`](crate::Client)): the small calls (`get_info`,
+/// `exists`, `list`, `make_dir`, `remove`, `rename`, `watch_dir`) are bounded
+/// by the request timeout, and the reads among them (`get_info`, `exists`,
+/// `list`) are retried; transfers (`read*`, `write*`, `open_read`,
+/// `upload_*`, `download_*`) have no total limit of their own, only the
+/// silence limit (the request timeout, for each read or write); a read is
+/// retried until its answer begins, never after. A
+/// [call deadline](crate::Sandbox::with_deadline) bounds each call as a
+/// whole, a directory transfer included.
 #[derive(Clone, Copy, Debug)]
 pub struct Files<'a> {
     sandbox: &'a Sandbox,
@@ -202,6 +212,9 @@ impl<'a> Files<'a> {
     /// every regular file and directory, keeping the layout. Symbolic links
     /// are skipped. Returns the number of files uploaded.
     pub fn upload_dir(&self, local_dir: &Path, path: &str, mut progress: Option<Progress<'_>>) -> Result<usize> {
+        // With a deadline, it bounds the whole tree, not each file.
+        let pinned = self.sandbox.pinned();
+        let view = Files { sandbox: &pinned, ..*self };
         let what = format!("upload {} to {path}", local_dir.display());
         let mut dirs = Vec::new();
         let mut files = Vec::new();
@@ -209,9 +222,9 @@ impl<'a> Files<'a> {
         let total: u64 = files.iter().map(|(_, size)| size).sum();
         let remote = |relative: &Path| format!("{}/{}", path.trim_end_matches('/'), to_remote(relative));
 
-        self.make_dir(path)?;
+        view.make_dir(path)?;
         for dir in &dirs {
-            self.make_dir(&remote(dir))?;
+            view.make_dir(&remote(dir))?;
         }
         let mut done = 0;
         for (relative, size) in &files {
@@ -221,7 +234,7 @@ impl<'a> Files<'a> {
                 Some(progress) => progress(done + n, total),
                 None => ControlFlow::Continue(()),
             };
-            self.write_from(&remote(relative), &mut file, Some(*size), Some(&mut report))
+            view.write_from(&remote(relative), &mut file, Some(*size), Some(&mut report))
                 .map_err(|err| with_context(err, &what))?;
             done += size;
         }
@@ -232,12 +245,15 @@ impl<'a> Files<'a> {
     /// (created if missing): every file and directory, keeping the layout.
     /// Symbolic links are skipped. Returns the number of files downloaded.
     pub fn download_dir(&self, path: &str, local_dir: &Path, mut progress: Option<Progress<'_>>) -> Result<usize> {
+        // With a deadline, it bounds the whole tree, not each file.
+        let pinned = self.sandbox.pinned();
+        let view = Files { sandbox: &pinned, ..*self };
         let what = format!("download {path} to {}", local_dir.display());
-        let root = self.get_info(path)?;
+        let root = view.get_info(path)?;
         if root.file_type != FileType::Dir {
             return Err(Error::invalid_argument(format!("{what}: {path} is not a directory")));
         }
-        let entries = self.list(path, u32::MAX)?;
+        let entries = view.list(path, u32::MAX)?;
         let prefix = format!("{}/", root.path.trim_end_matches('/'));
         let total: u64 = entries.iter().filter(|e| e.file_type == FileType::File).map(|e| e.size).sum();
         fs::create_dir_all(local_dir).map_err(|err| Error::io(&what, err))?;
@@ -261,7 +277,7 @@ impl<'a> Files<'a> {
                         Some(progress) => progress(done + n, total),
                         None => ControlFlow::Continue(()),
                     };
-                    done += self.download_file(&entry.path, &local, Some(&mut report))?;
+                    done += view.download_file(&entry.path, &local, Some(&mut report))?;
                     count += 1;
                 }
                 FileType::Symlink | FileType::Other => {}

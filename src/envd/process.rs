@@ -100,6 +100,15 @@ pub struct ProcessInfo {
 }
 
 /// A sandbox's commands (`sandbox.commands` in the official SDKs).
+///
+/// Time limits (see [`Client`](crate::Client)): a command's stream (`run`,
+/// and the handles of `start` and `connect`) ends at the command's
+/// [`timeout`](CommandOptions::timeout), which envd enforces (the client
+/// gives up 10 s later), or after 90 s of silence (envd sends keepalives);
+/// `list`, `kill`, `send_stdin` and `close_stdin` are bounded by the request
+/// timeout, and `list` is retried. Starting a process is never retried. A
+/// [call deadline](crate::Sandbox::with_deadline) bounds `run` as a whole,
+/// and the stream of a command started through it.
 #[derive(Clone, Copy, Debug)]
 pub struct Commands<'a> {
     sandbox: &'a Sandbox,
@@ -212,7 +221,8 @@ impl<'a> Commands<'a> {
     /// `on_output` kills the command and fails with
     /// [`ErrorKind::CallbackAborted`].
     pub fn run(&self, cmd: &str, options: &CommandOptions, on_output: Option<OnOutput<'_>>) -> Result<CommandResult> {
-        self.start(cmd, options)?.wait(on_output)
+        let sandbox = self.sandbox.pinned();
+        Commands::new(&sandbox).start(cmd, options)?.wait(on_output)
     }
 
     /// Starts `cmd` with `bash -l -c` in the background and returns at once.

@@ -88,6 +88,11 @@ impl EventWire {
 /// A watcher kept by envd, whose events are fetched by polling
 /// ([`Files::watch_dir`]; the official Python SDK's `WatchHandle`).
 /// Stop it with [`stop`](WatchHandle::stop); dropping it stops it too.
+///
+/// Time limits: each poll is bounded by the request timeout (polls consume
+/// events, so they are never retried); [`next_events`](WatchHandle::next_events)
+/// by its `timeout` plus one poll, and by a
+/// [call deadline](crate::Sandbox::with_deadline) as a whole.
 pub struct WatchHandle {
     sandbox: Sandbox,
     user: Option<String>,
@@ -112,6 +117,11 @@ impl WatchHandle {
 
     /// The events since the last call (possibly none), oldest first.
     pub fn get_new_events(&self) -> Result<Vec<FilesystemEvent>> {
+        self.poll(&self.sandbox)
+    }
+
+    /// [`get_new_events`](WatchHandle::get_new_events) through `sandbox` (for its deadline).
+    fn poll(&self, sandbox: &Sandbox) -> Result<Vec<FilesystemEvent>> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Get<'a> {
@@ -128,7 +138,7 @@ impl WatchHandle {
         }
         let options = CallOptions { user: self.user.as_deref(), timeout: None };
         let events: Events = unary(
-            &self.sandbox,
+            sandbox,
             "filesystem.Filesystem/GetWatcherEvents",
             &Get { watcher_id: &self.watcher_id },
             options,
@@ -141,8 +151,10 @@ impl WatchHandle {
     /// (empty if nothing did, or if another thread stopped the watch meanwhile).
     pub fn next_events(&self, timeout: Duration) -> Result<Vec<FilesystemEvent>> {
         let started = Instant::now();
+        // With a deadline, it bounds the whole wait, not each poll.
+        let sandbox = self.sandbox.pinned();
         loop {
-            let events = self.get_new_events()?;
+            let events = self.poll(&sandbox)?;
             if !events.is_empty() || started.elapsed() >= timeout || self.stopped.load(Ordering::Acquire) {
                 return Ok(events);
             }
@@ -202,7 +214,9 @@ impl Files<'_> {
 
     /// Watches the directory at `path` over one stream, calling `on_event`
     /// for each event as it comes, until `on_event` returns `Break` or
-    /// `timeout` (if any) passes; both end the watch with `Ok`.
+    /// `timeout` (if any) passes; both end the watch with `Ok`. Besides
+    /// `timeout`, 90 s of silence (envd sends keepalives) and a
+    /// [call deadline](crate::Sandbox::with_deadline) end it with an error.
     pub fn watch_dir_stream(
         &self,
         path: &str,

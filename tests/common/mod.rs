@@ -98,8 +98,9 @@ impl Scripted {
     }
 }
 
-/// Reads one request (head and a Content-Length body) and returns it as text.
-fn read_request(stream: &TcpStream) -> String {
+/// Reads one request (head and a Content-Length body) and returns it as text
+/// (empty when the connection closed).
+pub fn read_request(stream: &TcpStream) -> String {
     let mut reader = BufReader::new(stream);
     let mut text = String::new();
     let mut length = 0;
@@ -127,4 +128,164 @@ pub fn silent_server() -> (TcpListener, String) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     (listener, url)
+}
+
+/// How [`Proxy`] breaks the one request it is told to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// The request reaches the server, then the client's connection is reset
+    /// before any byte of the answer.
+    Reset,
+    /// The request reaches the server; the client gets the first half of the
+    /// answer's first packet, then the connection is reset.
+    Truncate,
+}
+
+/// A TCP relay in front of a server: counts the connections it accepts,
+/// records what clients send, and breaks one chosen request (see [`Fault`]).
+pub struct Proxy {
+    pub url: String,
+    accepted: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    shared: std::sync::Arc<ProxyShared>,
+}
+
+#[derive(Default)]
+struct ProxyShared {
+    /// Everything clients sent, in arrival order (per connection, whole reads).
+    sent: std::sync::Mutex<Vec<u8>>,
+    /// The pattern of the request to break next, and how.
+    fault: std::sync::Mutex<Option<(Vec<u8>, Fault)>>,
+}
+
+impl Proxy {
+    /// A relay to `upstream` (`http://host:port`).
+    pub fn start(upstream: &str) -> Proxy {
+        let upstream = upstream.trim_start_matches("http://").trim_end_matches('/').to_owned();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let shared = std::sync::Arc::new(ProxyShared::default());
+        let (count, state) = (accepted.clone(), shared.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { return };
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let (upstream, state) = (upstream.clone(), state.clone());
+                std::thread::spawn(move || relay(client, &upstream, &state));
+            }
+        });
+        Proxy { url, accepted, shared }
+    }
+
+    /// The number of connections accepted so far.
+    pub fn accepted(&self) -> usize {
+        self.accepted.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Breaks the next request whose bytes contain `pattern` (e.g. `"POST /v2/sandboxes "`).
+    pub fn fail_next(&self, pattern: &str, fault: Fault) {
+        *self.shared.fault.lock().unwrap() = Some((pattern.as_bytes().to_vec(), fault));
+    }
+
+    /// How many times clients sent `pattern`.
+    pub fn seen(&self, pattern: &str) -> usize {
+        let sent = self.shared.sent.lock().unwrap();
+        sent.windows(pattern.len()).filter(|w| *w == pattern.as_bytes()).count()
+    }
+
+    /// Every value clients sent for the header `name` (lower case), in order.
+    pub fn header_values(&self, name: &str) -> Vec<String> {
+        let sent = String::from_utf8_lossy(&self.shared.sent.lock().unwrap()).into_owned();
+        sent.split("\r\n")
+            .filter_map(|line| {
+                let (key, value) = line.split_once(':')?;
+                key.eq_ignore_ascii_case(name).then(|| value.trim().to_owned())
+            })
+            .collect()
+    }
+}
+
+/// Resets `stream`: closes it with SO_LINGER 0, so the peer gets an RST.
+fn reset(stream: &TcpStream) {
+    use std::os::fd::AsRawFd;
+    let linger = libc::linger { l_onoff: 1, l_linger: 0 };
+    // SAFETY: a valid socket and a properly sized option value.
+    unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&linger as *const libc::linger).cast(),
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        );
+    }
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+}
+
+fn relay(client: TcpStream, upstream: &str, state: &ProxyShared) {
+    let Ok(server) = TcpStream::connect(upstream) else { return };
+    let _ = (client.set_nodelay(true), server.set_nodelay(true));
+    // The fault to inflict on the next answer, once the request to break has gone by.
+    let broken = std::sync::Arc::new(std::sync::Mutex::new(None::<Fault>));
+    let (mut from_server, mut to_client) = (server.try_clone().unwrap(), client.try_clone().unwrap());
+    let pending = broken.clone();
+    let back = std::thread::spawn(move || {
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = match from_server.read(&mut buf) {
+                Ok(0) | Err(_) => {
+                    let _ = to_client.shutdown(std::net::Shutdown::Write);
+                    return;
+                }
+                Ok(n) => n,
+            };
+            match *pending.lock().unwrap() {
+                None => {}
+                Some(fault) => {
+                    if fault == Fault::Truncate {
+                        let _ = to_client.write_all(&buf[..n / 2]);
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                    reset(&to_client);
+                    let _ = from_server.shutdown(std::net::Shutdown::Both);
+                    return;
+                }
+            }
+            if to_client.write_all(&buf[..n]).is_err() {
+                return;
+            }
+        }
+    });
+    let (mut from_client, mut to_server) = (client, server);
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match from_client.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let chunk = &buf[..n];
+        state.sent.lock().unwrap().extend_from_slice(chunk);
+        {
+            let mut fault = state.fault.lock().unwrap();
+            if let Some((pattern, kind)) = fault.as_ref() {
+                if chunk.windows(pattern.len()).any(|w| w == pattern.as_slice()) {
+                    *broken.lock().unwrap() = Some(*kind);
+                    *fault = None;
+                }
+            }
+        }
+        if to_server.write_all(chunk).is_err() {
+            break;
+        }
+    }
+    let _ = to_server.shutdown(std::net::Shutdown::Write);
+    let _ = back.join();
+}
+
+/// A client for `local` whose every request goes through a new [`Proxy`].
+pub fn proxied(local: &Local) -> (Proxy, Client) {
+    let proxy = Proxy::start(&local.server.url());
+    let config =
+        Config { api_url: Some(proxy.url.clone()), sandbox_url: Some(proxy.url.clone()), ..config_for(&local.server) };
+    (proxy, Client::new(config))
 }
