@@ -904,7 +904,9 @@ e2b_error_code e2b_files_write(const struct e2b_sandbox *sandbox,
 // Streams the file at `path` from `read` in constant memory, creating
 // missing parent directories. `size` is the number of bytes `read` will
 // supply, or -1 if unknown. `progress` (may be NULL) is called as data goes
-// out. Errors: as `e2b_files_write`, and CALLBACK_ABORTED.
+// out. Errors: as `e2b_files_write`; CALLBACK_ABORTED; INVALID_ARGUMENT
+// (`size` below -1); IO (`read` supplied fewer or more bytes than `size`:
+// the call fails as soon as that shows, naming both numbers).
 e2b_error_code e2b_files_write_stream(const struct e2b_sandbox *sandbox,
                                       const char *path,
                                       int64_t size,
@@ -924,7 +926,8 @@ e2b_error_code e2b_files_write_files(const struct e2b_sandbox *sandbox,
                                      struct e2b_error **err_out);
 
 // Uploads the local file `local_path` to `path`, streaming. `progress` may
-// be NULL. Errors: IO (the local file); as `e2b_files_write_stream`.
+// be NULL. Errors: IO (the local file, or one whose size changed while it
+// was sent, as files under /sys do); as `e2b_files_write_stream`.
 e2b_error_code e2b_files_upload_file(const struct e2b_sandbox *sandbox,
                                      const char *local_path,
                                      const char *path,

@@ -114,8 +114,9 @@ func (f *Files) Write(path string, data []byte) error {
 
 // WriteFrom streams r into the file at path, in constant memory, creating
 // missing parent directories. size is the number of bytes r will supply, or
-// -1 if unknown. An error from r stops the transfer and is wrapped in the
-// error returned.
+// -1 if unknown (other negative sizes are ErrInvalidArgument); if r supplies
+// fewer or more, the call fails at once with ErrIO. An error from r stops
+// the transfer and is wrapped in the error returned.
 func (f *Files) WriteFrom(path string, r io.Reader, size int64) error {
 	var a args
 	defer a.free()
@@ -123,7 +124,7 @@ func (f *Files) WriteFrom(path string, r io.Reader, size int64) error {
 	cb := &callbacks{reader: r}
 	ud := cb.start()
 	return cb.finish(f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_write_stream(s, cpath, C.int64_t(max(size, -1)), opts, readFn, nil, ud, e)
+		return C.e2b_files_write_stream(s, cpath, C.int64_t(size), opts, readFn, nil, ud, e)
 	}))
 }
 

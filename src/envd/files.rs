@@ -135,7 +135,9 @@ impl<'a> Files<'a> {
     }
 
     /// Streams `reader` into the file at `path` in constant memory. `size`,
-    /// when known, is announced to the server and to `progress`.
+    /// when known, is announced to the server and to `progress`, and
+    /// `reader` must then supply exactly that many bytes: fewer or more fail
+    /// the call at once with an [`ErrorKind::Io`] error naming both numbers.
     pub fn write_from(
         &self,
         path: &str,
@@ -144,7 +146,7 @@ impl<'a> Files<'a> {
         progress: Option<Progress<'_>>,
     ) -> Result<WriteInfo> {
         let what = format!("write {path}");
-        let mut counted = Counted::new(reader, size.unwrap_or(0), progress);
+        let mut counted = Counted::new(reader, size, progress);
         let written = if self.sandbox.envd_at_least(OCTET_STREAM_ENVD) {
             self.upload_octets(path, &mut counted, size, &what)
         } else {
@@ -153,7 +155,7 @@ impl<'a> Files<'a> {
             let mut body = prefix[0].as_slice().chain(&mut counted).chain(suffix.as_slice());
             self.upload_multipart(&boundary, Some(path), &mut body, length, &what)
         };
-        let mut written = counted.check(written)?;
+        let mut written = counted.check(written, &what)?;
         match written.len() {
             1 => Ok(written.remove(0)),
             n => Err(Error::decode(&what, format!("expected one written file, got {n}"))),
@@ -182,6 +184,8 @@ impl<'a> Files<'a> {
     }
 
     /// Uploads the local file `local_path` to `path` in the sandbox, streaming.
+    /// A file whose size changes while it is sent (or whose reported size
+    /// is not its content's, as under `/sys`) fails with [`ErrorKind::Io`].
     pub fn upload_file(&self, local_path: &Path, path: &str, progress: Option<Progress<'_>>) -> Result<WriteInfo> {
         let what = format!("upload {} to {path}", local_path.display());
         let mut file = fs::File::open(local_path).map_err(|err| Error::io(&what, err))?;
@@ -398,28 +402,47 @@ impl<'a> Files<'a> {
     }
 }
 
-/// A reader that counts what passes through it and reports progress; a
-/// callback's request to stop becomes an I/O error that fails the transfer.
+/// A reader that counts what passes through it, reports progress, and holds
+/// the source to the size it promised: a body sent with `Content-Length: N`
+/// must be exactly N bytes, or the request could never end. Whatever stops
+/// the transfer (a callback, a wrong size) becomes an I/O error that fails
+/// it, and [`check`](Counted::check) tells the caller why.
 struct Counted<'r, 'p> {
     inner: &'r mut dyn Read,
     done: u64,
-    total: u64,
+    size: Option<u64>,
     progress: Option<Progress<'p>>,
-    aborted: bool,
+    failure: Option<Error>,
 }
 
 impl<'r, 'p> Counted<'r, 'p> {
-    fn new(inner: &'r mut dyn Read, total: u64, progress: Option<Progress<'p>>) -> Self {
-        Counted { inner, done: 0, total, progress, aborted: false }
+    fn new(inner: &'r mut dyn Read, size: Option<u64>, progress: Option<Progress<'p>>) -> Self {
+        Counted { inner, done: 0, size, progress, failure: None }
     }
 
-    /// The outcome of the transfer, as a callback abort if that is what ended it.
-    fn check<T>(&self, outcome: Result<T>) -> Result<T> {
-        match outcome {
-            Err(err) if self.aborted => Err(Error::new(ErrorKind::CallbackAborted, err.message().to_owned())
-                .context("the progress callback stopped it")),
-            other => other,
+    /// The outcome of the transfer, as the reason this reader stopped it if it did.
+    fn check<T>(self, outcome: Result<T>, what: &str) -> Result<T> {
+        match (outcome, self.failure) {
+            (Err(_), Some(failure)) => Err(failure.context(what)),
+            (outcome, _) => outcome,
         }
+    }
+
+    fn fail(&mut self, failure: Error) -> io::Result<usize> {
+        let message = failure.message().to_owned();
+        self.failure = Some(failure);
+        Err(io::Error::other(message))
+    }
+
+    /// Whether the source breaks its promise of `size` bytes, having just given `n`.
+    fn broken_promise(&mut self, n: usize) -> io::Result<Option<String>> {
+        let Some(size) = self.size else { return Ok(None) };
+        if n == 0 && self.done < size {
+            return Ok(Some(format!("the source ended after {} of the {size} bytes promised", self.done)));
+        }
+        // At the promised size, one more byte would be too many.
+        let more = self.done > size || (n > 0 && self.done == size && self.inner.read(&mut [0u8])? > 0);
+        Ok(more.then(|| format!("the source gave more than the {size} bytes promised")))
     }
 }
 
@@ -427,10 +450,12 @@ impl Read for Counted<'_, '_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.done += n as u64;
+        if let Some(message) = self.broken_promise(n)? {
+            return self.fail(Error::new(ErrorKind::Io, message));
+        }
         if let Some(progress) = self.progress.as_mut() {
-            if progress(self.done, self.total).is_break() {
-                self.aborted = true;
-                return Err(io::Error::other("stopped by the progress callback"));
+            if progress(self.done, self.size.unwrap_or(0)).is_break() {
+                return self.fail(Error::new(ErrorKind::CallbackAborted, "stopped by the progress callback"));
             }
         }
         Ok(n)
@@ -588,6 +613,23 @@ mod tests {
         assert!(String::from_utf8(prefixes[1].clone()).unwrap().starts_with("\r\n--"));
         assert_eq!(suffix, format!("\r\n--{boundary}--\r\n").into_bytes());
         assert!(multipart_frame(&["bad\nname"]).is_err());
+    }
+
+    #[test]
+    fn counted_holds_the_source_to_its_size() {
+        let outcome = |data: &[u8], size: Option<u64>| {
+            let mut source = data;
+            let mut counted = Counted::new(&mut source, size, None);
+            let copied = io::copy(&mut counted, &mut io::sink()).map_err(|_| Error::invalid_argument("copy"));
+            counted.check(copied, "write f")
+        };
+        assert_eq!(outcome(b"12345", Some(5)).unwrap(), 5);
+        assert_eq!(outcome(b"12345", None).unwrap(), 5);
+        let short = outcome(b"123", Some(5)).unwrap_err();
+        assert_eq!(short.kind(), ErrorKind::Io);
+        assert_eq!(short.message(), "write f: the source ended after 3 of the 5 bytes promised");
+        let long = outcome(b"123456", Some(5)).unwrap_err();
+        assert_eq!(long.message(), "write f: the source gave more than the 5 bytes promised");
     }
 
     #[test]

@@ -353,7 +353,9 @@ pub unsafe extern "C" fn e2b_files_write(
 /// Streams the file at `path` from `read` in constant memory, creating
 /// missing parent directories. `size` is the number of bytes `read` will
 /// supply, or -1 if unknown. `progress` (may be NULL) is called as data goes
-/// out. Errors: as `e2b_files_write`, and CALLBACK_ABORTED.
+/// out. Errors: as `e2b_files_write`; CALLBACK_ABORTED; INVALID_ARGUMENT
+/// (`size` below -1); IO (`read` supplied fewer or more bytes than `size`:
+/// the call fails as soon as that shows, naming both numbers).
 #[no_mangle]
 pub unsafe extern "C" fn e2b_files_write_stream(
     sandbox: *const e2b_sandbox,
@@ -371,7 +373,15 @@ pub unsafe extern "C" fn e2b_files_write_stream(
         let read = read.ok_or_else(|| e2b_error::null_argument("read"))?;
         let mut source = CallbackReader { callback: read, user_data, aborted: false };
         let mut progress = progress_fn(progress, user_data);
-        let size = u64::try_from(size).ok();
+        let size = match size {
+            -1 => None,
+            size => Some(u64::try_from(size).map_err(|_| {
+                e2b_error::new(
+                    e2b_error_code::E2B_ERR_INVALID_ARGUMENT,
+                    format!("write {path}: size {size} is neither a byte count nor -1 (unknown)"),
+                )
+            })?),
+        };
         let outcome = files.write_from(path, &mut source, size, progress.as_mut().map(|p| p as _));
         if source.aborted {
             return Err(e2b_error::new(
@@ -415,7 +425,8 @@ pub unsafe extern "C" fn e2b_files_write_files(
 }
 
 /// Uploads the local file `local_path` to `path`, streaming. `progress` may
-/// be NULL. Errors: IO (the local file); as `e2b_files_write_stream`.
+/// be NULL. Errors: IO (the local file, or one whose size changed while it
+/// was sent, as files under /sys do); as `e2b_files_write_stream`.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_files_upload_file(
     sandbox: *const e2b_sandbox,

@@ -6,6 +6,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,54 @@ static int64_t read_source(void *user_data, uint8_t *buffer, size_t capacity) {
     memset(buffer, 'z', n);
     s->left -= n;
     return (int64_t)n;
+}
+
+/* A deadline guard: a call that hangs or spins fails the test instead of
+ * stalling the suite. */
+static void on_alarm(int signal) {
+    (void)signal;
+    static const char message[] = "FAILED: a call did not return within its deadline\n";
+    (void)!write(2, message, sizeof message - 1);
+    _exit(1);
+}
+
+static void deadline(unsigned seconds) {
+    signal(SIGALRM, on_alarm);
+    alarm(seconds);
+}
+
+static double now_seconds(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A body sent with a size must be that size: fewer or more bytes fail at
+ * once (E2B_ERR_IO, naming both numbers), never spin. */
+static void test_stream_sizes(void) {
+    e2b_error *err = NULL;
+    deadline(60);
+    double started = now_seconds();
+    struct source short_source = {5, 0};
+    EXPECT_ERR(e2b_files_write_stream(sandbox, "short.bin", 10, NULL, read_source, NULL, &short_source, &err),
+               E2B_ERR_IO, err, "5 of the 10 bytes");
+    EXPECT(now_seconds() - started < 10);
+    struct source long_source = {13, 0};
+    EXPECT_ERR(e2b_files_write_stream(sandbox, "long.bin", 10, NULL, read_source, NULL, &long_source, &err),
+               E2B_ERR_IO, err, "more than the 10 bytes");
+    struct source source = {10, 0};
+    EXPECT_ERR(e2b_files_write_stream(sandbox, "negative.bin", -2, NULL, read_source, NULL, &source, &err),
+               E2B_ERR_INVALID_ARGUMENT, err, "size");
+    EXPECT(source.left == 10);
+    EXPECT_OK(e2b_files_write_stream(sandbox, "exact.bin", 10, NULL, read_source, NULL, &source, NULL));
+
+    /* Files under /sys report a size unrelated to their content. */
+    const char *lying = "/sys/kernel/mm/transparent_hugepage/enabled";
+    if (access(lying, R_OK) == 0) {
+        EXPECT_ERR(e2b_files_upload_file(sandbox, lying, "thp", NULL, NULL, NULL, &err), E2B_ERR_IO, err,
+                   "of the 4096 bytes");
+    }
+    alarm(0);
 }
 
 static void test_streams(void) {
@@ -460,6 +509,7 @@ int main(void) {
     setup();
     RUN(test_options);
     RUN(test_streams);
+    RUN(test_stream_sizes);
     RUN(test_write_files);
     RUN(test_filesystem);
     RUN(test_local_transfers);
