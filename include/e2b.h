@@ -1145,15 +1145,17 @@ e2b_error_code e2b_watch_get_new_events(const struct e2b_watch *watch,
                                         struct e2b_error **err_out);
 
 // Waits up to `timeout_ms` for at least one event and returns what came
-// (possibly nothing). Release `*out` with `e2b_fs_event_list_free`.
-// Errors: as `e2b_watch_get_new_events`.
+// (possibly nothing). If another thread stops the watch meanwhile, it
+// returns E2B_OK at once with what came before (usually nothing). Release
+// `*out` with `e2b_fs_event_list_free`. Errors: as `e2b_watch_get_new_events`
+// (INVALID_ARGUMENT if the watch was stopped before the call).
 e2b_error_code e2b_watch_next_events(const struct e2b_watch *watch,
                                      uint64_t timeout_ms,
                                      struct e2b_fs_event_list **out,
                                      struct e2b_error **err_out);
 
 // Stops the watch; polling it afterwards fails, and an `e2b_watch_next_events`
-// waiting in another thread returns. Stopping twice is harmless.
+// waiting in another thread returns E2B_OK promptly. Stopping twice is harmless.
 // Errors: NULL_ARGUMENT; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
 e2b_error_code e2b_watch_stop(const struct e2b_watch *watch,
                               struct e2b_error **err_out);

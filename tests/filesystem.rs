@@ -286,3 +286,29 @@ fn a_streamed_watch_calls_back_until_told_to_stop_or_the_deadline() {
         .unwrap();
     assert!(started.elapsed() < Duration::from_secs(10), "the deadline ends the watch");
 }
+
+#[test]
+fn stopping_a_watch_from_another_thread_ends_a_wait_with_no_events() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let files = sandbox.files();
+    files.make_dir("quiet").unwrap();
+    for _ in 0..3 {
+        let watch = std::sync::Arc::new(files.watch_dir("quiet", WatchOptions::default()).unwrap());
+        let waiter = {
+            let watch = watch.clone();
+            std::thread::spawn(move || {
+                let outcome = watch.next_events(Duration::from_secs(20));
+                (outcome, Instant::now())
+            })
+        };
+        std::thread::sleep(Duration::from_millis(300));
+        let stopped = Instant::now();
+        watch.stop().unwrap();
+        let (outcome, returned) = waiter.join().unwrap();
+        assert_eq!(outcome.unwrap(), [], "a stopped wait returns an empty batch");
+        let after = returned.saturating_duration_since(stopped);
+        assert!(after < Duration::from_millis(500), "returned {after:?} after the stop");
+        assert_eq!(watch.next_events(Duration::ZERO).unwrap_err().kind(), ErrorKind::InvalidArgument);
+    }
+}

@@ -111,7 +111,49 @@ impl WatchHandle {
     }
 
     /// The events since the last call (possibly none), oldest first.
+    /// An [`ErrorKind::InvalidArgument`] error once the watch is stopped.
     pub fn get_new_events(&self) -> Result<Vec<FilesystemEvent>> {
+        self.check_running()?;
+        self.fetch()
+    }
+
+    /// Waits up to `timeout` for at least one event and returns what came:
+    /// empty if nothing did, or if another thread stopped the watch meanwhile
+    /// (then promptly, whatever the timeout). An [`ErrorKind::InvalidArgument`]
+    /// error if the watch was stopped before the call.
+    pub fn next_events(&self, timeout: Duration) -> Result<Vec<FilesystemEvent>> {
+        self.check_running()?;
+        let started = Instant::now();
+        loop {
+            let events = match self.fetch() {
+                Ok(events) => events,
+                // Stopped meanwhile: envd may have forgotten the watcher before answering.
+                Err(_) if self.is_stopped() => return Ok(Vec::new()),
+                Err(err) => return Err(err),
+            };
+            if !events.is_empty() || started.elapsed() >= timeout || self.is_stopped() {
+                return Ok(events);
+            }
+            std::thread::sleep(POLL_INTERVAL.min(timeout.saturating_sub(started.elapsed())));
+        }
+    }
+
+    fn is_stopped(&self) -> bool {
+        self.stopped.load(Ordering::Acquire)
+    }
+
+    fn check_running(&self) -> Result<()> {
+        match self.is_stopped() {
+            true => Err(Error::invalid_argument(format!(
+                "get events of watcher {}: the watcher is stopped",
+                self.watcher_id
+            ))),
+            false => Ok(()),
+        }
+    }
+
+    /// Asks envd for the events since the last call.
+    fn fetch(&self) -> Result<Vec<FilesystemEvent>> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Get<'a> {
@@ -123,9 +165,6 @@ impl WatchHandle {
             events: Vec<EventWire>,
         }
         let what = format!("get events of watcher {}", self.watcher_id);
-        if self.stopped.load(Ordering::Acquire) {
-            return Err(Error::invalid_argument(format!("{what}: the watcher is stopped")));
-        }
         let options = CallOptions { user: self.user.as_deref(), timeout: None };
         let events: Events = unary(
             &self.sandbox,
@@ -137,21 +176,9 @@ impl WatchHandle {
         Ok(events.events.into_iter().filter_map(EventWire::into_event).collect())
     }
 
-    /// Waits up to `timeout` for at least one event and returns what came
-    /// (empty if nothing did, or if another thread stopped the watch meanwhile).
-    pub fn next_events(&self, timeout: Duration) -> Result<Vec<FilesystemEvent>> {
-        let started = Instant::now();
-        loop {
-            let events = self.get_new_events()?;
-            if !events.is_empty() || started.elapsed() >= timeout || self.stopped.load(Ordering::Acquire) {
-                return Ok(events);
-            }
-            std::thread::sleep(POLL_INTERVAL.min(timeout.saturating_sub(started.elapsed())));
-        }
-    }
-
     /// Stops watching; later calls fail, and a [`next_events`](WatchHandle::next_events)
-    /// waiting in another thread returns. Stopping twice is harmless.
+    /// waiting in another thread returns promptly with what it had (usually
+    /// nothing). Stopping twice is harmless.
     pub fn stop(&self) -> Result<()> {
         if self.stopped.swap(true, Ordering::AcqRel) {
             return Ok(());

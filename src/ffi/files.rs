@@ -911,8 +911,10 @@ pub unsafe extern "C" fn e2b_watch_get_new_events(
 }
 
 /// Waits up to `timeout_ms` for at least one event and returns what came
-/// (possibly nothing). Release `*out` with `e2b_fs_event_list_free`.
-/// Errors: as `e2b_watch_get_new_events`.
+/// (possibly nothing). If another thread stops the watch meanwhile, it
+/// returns E2B_OK at once with what came before (usually nothing). Release
+/// `*out` with `e2b_fs_event_list_free`. Errors: as `e2b_watch_get_new_events`
+/// (INVALID_ARGUMENT if the watch was stopped before the call).
 #[no_mangle]
 pub unsafe extern "C" fn e2b_watch_next_events(
     watch: *const e2b_watch,
@@ -930,7 +932,7 @@ pub unsafe extern "C" fn e2b_watch_next_events(
 }
 
 /// Stops the watch; polling it afterwards fails, and an `e2b_watch_next_events`
-/// waiting in another thread returns. Stopping twice is harmless.
+/// waiting in another thread returns E2B_OK promptly. Stopping twice is harmless.
 /// Errors: NULL_ARGUMENT; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_watch_stop(watch: *const e2b_watch, err_out: *mut *mut e2b_error) -> e2b_error_code {

@@ -428,6 +428,47 @@ static int32_t on_event(void *user_data, const e2b_fs_event *event) {
     return *creates >= 1;
 }
 
+struct waiter {
+    e2b_watch *watch;
+    e2b_error_code code;
+    size_t events;
+    double returned;
+};
+
+static void *wait_for_events(void *arg) {
+    struct waiter *w = arg;
+    e2b_fs_event_list *events = NULL;
+    w->code = e2b_watch_next_events(w->watch, 20000, &events, NULL);
+    w->returned = now_seconds();
+    w->events = e2b_fs_event_list_len(events);
+    e2b_fs_event_list_free(events);
+    return NULL;
+}
+
+/* A watch stopped from another thread ends a waiting e2b_watch_next_events
+ * promptly with an empty batch, never an error. */
+static void test_watch_stopped_while_waiting(void) {
+    bool made = false;
+    EXPECT_OK(e2b_files_make_dir(sandbox, "quiet", NULL, &made, NULL));
+    deadline(60);
+    for (int round = 0; round < 3; round++) {
+        struct waiter w = {NULL, E2B_ERR_PANIC, 99, 0};
+        EXPECT_OK(e2b_files_watch_dir(sandbox, "quiet", false, false, NULL, &w.watch, NULL));
+        pthread_t thread;
+        EXPECT(pthread_create(&thread, NULL, wait_for_events, &w) == 0);
+        struct timespec pause = {0, 300 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+        double stopped = now_seconds();
+        EXPECT_OK(e2b_watch_stop(w.watch, NULL));
+        pthread_join(thread, NULL);
+        EXPECT(w.code == E2B_OK);
+        EXPECT(w.events == 0);
+        EXPECT(w.returned - stopped < 1.0);
+        e2b_watch_free(w.watch);
+    }
+    alarm(0);
+}
+
 static void test_watch(void) {
     e2b_error *err = NULL;
     bool made = false;
@@ -515,6 +556,7 @@ int main(void) {
     RUN(test_local_transfers);
     RUN(test_signed_urls);
     RUN(test_watch);
+    RUN(test_watch_stopped_while_waiting);
     teardown();
     return testing_summary();
 }
