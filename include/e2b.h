@@ -420,7 +420,9 @@ e2b_error_code e2b_client_options_set_sandbox_url(struct e2b_client_options *opt
                                                   struct e2b_error **err_out);
 
 // Adds a header sent with every control-plane request.
-// Errors: NULL_ARGUMENT, INVALID_UTF8.
+// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (an empty name, or
+// a name or value that could not be sent: line breaks, control characters,
+// a name that is not an HTTP token).
 e2b_error_code e2b_client_options_add_header(struct e2b_client_options *options,
                                              const char *name,
                                              const char *value,

@@ -328,3 +328,22 @@ fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[test]
+fn headers_that_could_not_be_sent_are_refused_when_added() {
+    let mut config = Config::default();
+    config.add_header("X-Test", "yes").unwrap();
+    assert_eq!(config.headers, [("X-Test".to_owned(), "yes".to_owned())]);
+    for (name, value, part) in [
+        ("", "v", "header name"),
+        ("X-Bad\r\nInjected", "v", "header name"),
+        ("X Space", "v", "header name"),
+        ("X-Ok", "a\r\nInjected: yes", "header value"),
+        ("X-Ok", "line\n", "header value"),
+    ] {
+        let err = config.add_header(name, value).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
+        assert!(err.message().contains(part), "{err}");
+    }
+    assert_eq!(config.headers.len(), 1, "nothing refused was kept");
+}

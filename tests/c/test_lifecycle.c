@@ -91,6 +91,14 @@ static void test_client_options(void) {
                "sandbox_url");
     EXPECT_ERR(e2b_client_options_add_header(options, BAD_UTF8, "v", &err), E2B_ERR_INVALID_UTF8, err, "name");
     EXPECT_ERR(e2b_client_options_add_header(options, "n", BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "value");
+    /* A header that could not be sent is refused when it is added. */
+    EXPECT_ERR(e2b_client_options_add_header(options, "", "v", &err), E2B_ERR_INVALID_ARGUMENT, err, "header name");
+    EXPECT_ERR(e2b_client_options_add_header(options, "X-Bad\r\nInjected", "v", &err), E2B_ERR_INVALID_ARGUMENT, err,
+               "header name");
+    EXPECT_ERR(e2b_client_options_add_header(options, "X-Ok", "a\r\nInjected: yes", &err), E2B_ERR_INVALID_ARGUMENT,
+               err, "header value");
+    EXPECT_ERR(e2b_client_options_add_header(options, "X-Ok", "line\n", &err), E2B_ERR_INVALID_ARGUMENT, err,
+               "header value");
     /* Errors are reported without an err_out too. */
     EXPECT(e2b_client_options_set_api_key(NULL, "k", NULL) == E2B_ERR_NULL_ARGUMENT);
 
