@@ -191,6 +191,8 @@ enum e2b_event_type
   : int32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
+  // A change of a kind newer than this library.
+  E2B_EVENT_OTHER = 0,
   E2B_EVENT_CREATE = 1,
   E2B_EVENT_WRITE = 2,
   E2B_EVENT_REMOVE = 3,
@@ -211,6 +213,9 @@ enum e2b_sandbox_state
   : int32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
+  // A state newer than this library (such as a transition: pausing,
+  // snapshotting, ...). Only ever received, never a query's state.
+  E2B_SANDBOX_UNKNOWN = 0,
   E2B_SANDBOX_RUNNING = 1,
   E2B_SANDBOX_PAUSED = 2,
 };
@@ -1175,7 +1180,8 @@ const struct e2b_fs_event *e2b_fs_event_list_get(const struct e2b_fs_event_list 
 // Releases `list` and its events. NULL is ignored.
 void e2b_fs_event_list_free(struct e2b_fs_event_list *list);
 
-// What happened; `E2B_EVENT_CREATE` if `event` is NULL.
+// What happened; `E2B_EVENT_OTHER` for a kind newer than this library, or
+// if `event` is NULL.
 e2b_event_type e2b_fs_event_type(const struct e2b_fs_event *event);
 
 // The changed path, relative to the watched directory. NULL if `event` is NULL.
@@ -1367,7 +1373,8 @@ const char *e2b_sandbox_info_end_at(const struct e2b_sandbox_info *info);
 // The version of envd in the sandbox. NULL if `info` is NULL.
 const char *e2b_sandbox_info_envd_version(const struct e2b_sandbox_info *info);
 
-// Whether the sandbox runs or is paused; `E2B_SANDBOX_RUNNING` if `info` is NULL.
+// Whether the sandbox runs or is paused; `E2B_SANDBOX_UNKNOWN` for a state
+// newer than this library, or if `info` is NULL.
 e2b_sandbox_state e2b_sandbox_info_state(const struct e2b_sandbox_info *info);
 
 // The number of CPUs; 0 if `info` is NULL.
@@ -1404,7 +1411,8 @@ struct e2b_sandbox_query *e2b_sandbox_query_new(void);
 void e2b_sandbox_query_free(struct e2b_sandbox_query *query);
 
 // Adds `state` (an `e2b_sandbox_state`) to the states to match; with none
-// added, both match. Errors: NULL_ARGUMENT; INVALID_ARGUMENT (unknown state).
+// added, both match. Errors: NULL_ARGUMENT; INVALID_ARGUMENT (not RUNNING
+// or PAUSED, `E2B_SANDBOX_UNKNOWN` included).
 e2b_error_code e2b_sandbox_query_add_state(struct e2b_sandbox_query *query,
                                            int32_t state,
                                            struct e2b_error **err_out);

@@ -312,3 +312,72 @@ fn stopping_a_watch_from_another_thread_ends_a_wait_with_no_events() {
         assert_eq!(watch.next_events(Duration::ZERO).unwrap_err().kind(), ErrorKind::InvalidArgument);
     }
 }
+
+/// The bodies envd 0.6.13 answered to `method`, in order (tests/fixtures/envd/).
+fn recorded(method: &str) -> Vec<&'static str> {
+    let text = include_str!("fixtures/envd/symlinks-and-watch.json");
+    let fixture: serde_json::Value = serde_json::from_str(text).unwrap();
+    let path = format!("/filesystem.Filesystem/{method}");
+    let exchanges = fixture["exchanges"].as_array().unwrap().iter();
+    let bodies = exchanges.filter(|e| e["request"]["path"] == path.as_str());
+    bodies.map(|e| &*Box::leak(e["response"]["body"].as_str().unwrap().to_owned().into_boxed_str())).collect()
+}
+
+#[test]
+fn links_and_types_are_read_as_the_real_envd_sends_them() {
+    const JSON: &str = "Content-Type: application/json\r\n";
+    const CREATED: &str = r#"{"templateID":"base","sandboxID":"abcdefghij0123456789","clientID":"c","envdVersion":"0.6.13","envdAccessToken":"t"}"#;
+    const EVENTS: &str = r#"{"events":[{"name":"x","type":"EVENT_TYPE_ATTRIB","entry":{"name":"x","type":"FILE_TYPE_WHITEOUT","path":"/w/x"}},
+        {"name":"l","type":"EVENT_TYPE_CREATE","entry":{"name":"l","type":"FILE_TYPE_DIRECTORY","path":"/w/l","symlinkTarget":"/w/d"}}]}"#;
+    let (stats, listings) = (recorded("Stat"), recorded("ListDir"));
+    let server = common::Scripted::start(vec![
+        Some((201, JSON, CREATED)),
+        Some((200, JSON, stats[2])),
+        Some((200, JSON, stats[4])),
+        Some((200, JSON, listings[0])),
+        Some((200, JSON, r#"{"watcherId":"w1"}"#)),
+        Some((200, JSON, EVENTS)),
+        Some((200, JSON, "{}")),
+    ]);
+    let client = e2b::Client::new(e2b::Config {
+        api_key: Some("e2b_00".into()),
+        api_url: Some(server.url.clone()),
+        sandbox_url: Some(server.url.clone()),
+        max_retries: 0,
+        ..e2b::Config::default()
+    });
+    let sandbox = client.create_sandbox(&e2b::SandboxOptions::default()).unwrap();
+    let files = sandbox.files();
+
+    let link = files.get_info("/home/user/envdtest/fx/filelink").unwrap();
+    assert_eq!(
+        (link.file_type, link.symlink_target.as_deref()),
+        (FileType::Symlink, Some("/home/user/envdtest/fx/file.txt"))
+    );
+    let dangling = files.get_info("/home/user/envdtest/fx/dangling").unwrap();
+    assert_eq!(dangling.file_type, FileType::Symlink);
+    let listed: Vec<_> =
+        files.list("/home/user/envdtest/fx", 1).unwrap().into_iter().map(|e| (e.name, e.file_type)).collect();
+    assert_eq!(
+        listed,
+        [
+            ("dangling".to_owned(), FileType::Symlink),
+            ("dir".to_owned(), FileType::Dir),
+            ("dirlink".to_owned(), FileType::Symlink),
+            ("file.txt".to_owned(), FileType::File),
+            ("filelink".to_owned(), FileType::Symlink),
+            ("outside".to_owned(), FileType::Symlink),
+        ]
+    );
+
+    let watch = files.watch_dir("/w", WatchOptions { recursive: false, include_entry: true }).unwrap();
+    let events = watch.get_new_events().unwrap();
+    let seen: Vec<_> =
+        events.iter().map(|e| (e.name.as_str(), e.event_type, e.entry.as_ref().map(|e| e.file_type))).collect();
+    assert_eq!(
+        seen,
+        [("x", EventType::Other, Some(FileType::Other)), ("l", EventType::Create, Some(FileType::Symlink))]
+    );
+    watch.stop().unwrap();
+    assert_eq!(server.requests.lock().unwrap().len(), 7);
+}

@@ -470,7 +470,8 @@ type EntryInfo struct {
 	Group       string
 	// ModifiedTime is the time of the last change; zero if unknown.
 	ModifiedTime time.Time
-	// SymlinkTarget is where a symbolic link points; "" for anything else.
+	// SymlinkTarget is where a symbolic link (Type FileTypeSymlink, whatever
+	// it points to) points, as the sandbox resolves it; "" for anything else.
 	SymlinkTarget string
 	Metadata      map[string]string
 }
@@ -500,6 +501,8 @@ type EventType int32
 
 // The kinds of filesystem events.
 const (
+	// EventOther is a change of a kind newer than this library.
+	EventOther  EventType = C.E2B_EVENT_OTHER
 	EventCreate EventType = C.E2B_EVENT_CREATE
 	EventWrite  EventType = C.E2B_EVENT_WRITE
 	EventRemove EventType = C.E2B_EVENT_REMOVE
@@ -507,7 +510,7 @@ const (
 	EventChmod  EventType = C.E2B_EVENT_CHMOD
 )
 
-// String is "create", "write", "remove", "rename" or "chmod".
+// String is "create", "write", "remove", "rename", "chmod" or "other".
 func (t EventType) String() string {
 	switch t {
 	case EventCreate:
@@ -521,7 +524,7 @@ func (t EventType) String() string {
 	case EventChmod:
 		return "chmod"
 	}
-	return "unknown"
+	return "other"
 }
 
 // FilesystemEvent is one change in a watched directory.

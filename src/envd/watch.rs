@@ -16,11 +16,18 @@ use crate::sandbox::Sandbox;
 /// What happened to a watched path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EventType {
+    /// Created.
     Create,
+    /// Written to.
     Write,
+    /// Removed.
     Remove,
+    /// Renamed away (the new name comes as a [`Create`](EventType::Create)).
     Rename,
+    /// Its mode or owner changed.
     Chmod,
+    /// A change of a kind newer than this client.
+    Other,
 }
 
 /// One change in a watched directory.
@@ -71,17 +78,17 @@ const EVENT_TYPES: &[&str] = &[
 ];
 
 impl EventWire {
-    /// The event, or `None` for a type this client does not know.
-    fn into_event(self) -> Option<FilesystemEvent> {
+    /// The event; a type this client does not know is [`EventType::Other`].
+    fn into_event(self) -> FilesystemEvent {
         let event_type = match self.event_type.number(EVENT_TYPES) {
             1 => EventType::Create,
             2 => EventType::Write,
             3 => EventType::Remove,
             4 => EventType::Rename,
             5 => EventType::Chmod,
-            _ => return None,
+            _ => EventType::Other,
         };
-        Some(FilesystemEvent { name: self.name, event_type, entry: self.entry })
+        FilesystemEvent { name: self.name, event_type, entry: self.entry }
     }
 }
 
@@ -173,7 +180,7 @@ impl WatchHandle {
             options,
             &what,
         )?;
-        Ok(events.events.into_iter().filter_map(EventWire::into_event).collect())
+        Ok(events.events.into_iter().map(EventWire::into_event).collect())
     }
 
     /// Stops watching; later calls fail, and a [`next_events`](WatchHandle::next_events)
@@ -255,11 +262,48 @@ impl Files<'_> {
                 Err(err) if err.kind() == ErrorKind::Timeout => return Ok(()),
                 Err(err) => return Err(err),
             };
-            if let Some(event) = message.filesystem.and_then(EventWire::into_event) {
+            if let Some(event) = message.filesystem.map(EventWire::into_event) {
                 if on_event(event).is_break() {
                     return Ok(());
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envd::filesystem::tests::recorded;
+
+    fn events(body: &str) -> Vec<(String, EventType)> {
+        #[derive(Deserialize)]
+        struct Events {
+            events: Vec<EventWire>,
+        }
+        let events: Events = serde_json::from_str(body).unwrap();
+        events.events.into_iter().map(EventWire::into_event).map(|e| (e.name, e.event_type)).collect()
+    }
+
+    #[test]
+    fn the_real_envd_s_events_parse() {
+        let recorded = recorded("GetWatcherEvents");
+        let seen = events(&recorded[0]);
+        let expected = [
+            ("new.txt", EventType::Create),
+            ("new.txt", EventType::Chmod),
+            ("new.txt", EventType::Write),
+            ("file.txt", EventType::Chmod),
+            ("file.txt", EventType::Write),
+        ];
+        assert_eq!(seen, expected.map(|(name, kind)| (name.to_owned(), kind)));
+    }
+
+    #[test]
+    fn events_newer_than_the_client_are_other() {
+        let body = r#"{"events":[{"name":"a","type":"EVENT_TYPE_ATTRIB"},{"name":"b","type":9},{"name":"c"},
+            {"name":"d","type":"EVENT_TYPE_REMOVE"}]}"#;
+        let kinds: Vec<_> = events(body).into_iter().map(|(_, kind)| kind).collect();
+        assert_eq!(kinds, [EventType::Other, EventType::Other, EventType::Other, EventType::Remove]);
     }
 }

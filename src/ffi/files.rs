@@ -37,6 +37,8 @@ pub enum e2b_file_type {
 #[repr(i32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum e2b_event_type {
+    /// A change of a kind newer than this library.
+    E2B_EVENT_OTHER = 0,
     E2B_EVENT_CREATE = 1,
     E2B_EVENT_WRITE = 2,
     E2B_EVENT_REMOVE = 3,
@@ -136,6 +138,7 @@ impl e2b_fs_event {
             EventType::Remove => e2b_event_type::E2B_EVENT_REMOVE,
             EventType::Rename => e2b_event_type::E2B_EVENT_RENAME,
             EventType::Chmod => e2b_event_type::E2B_EVENT_CHMOD,
+            EventType::Other => e2b_event_type::E2B_EVENT_OTHER,
         };
         e2b_fs_event { event_type, name: c_string(&event.name), entry: event.entry.map(e2b_entry_info::new) }
     }
@@ -963,11 +966,12 @@ pub unsafe extern "C" fn e2b_fs_event_list_free(list: *mut e2b_fs_event_list) {
     free(list)
 }
 
-/// What happened; `E2B_EVENT_CREATE` if `event` is NULL.
+/// What happened; `E2B_EVENT_OTHER` for a kind newer than this library, or
+/// if `event` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_fs_event_type(event: *const e2b_fs_event) -> e2b_event_type {
-    guard_value(e2b_event_type::E2B_EVENT_CREATE, || {
-        event.as_ref().map_or(e2b_event_type::E2B_EVENT_CREATE, |e| e.event_type)
+    guard_value(e2b_event_type::E2B_EVENT_OTHER, || {
+        event.as_ref().map_or(e2b_event_type::E2B_EVENT_OTHER, |e| e.event_type)
     })
 }
 
@@ -1036,5 +1040,39 @@ fn io_error(err: io::Error) -> e2b_error {
         Some(Ok(error)) => (*error).into(),
         Some(Err(other)) => e2b_error::new(e2b_error_code::E2B_ERR_NETWORK, other.to_string()),
         None => e2b_error::new(e2b_error_code::E2B_ERR_NETWORK, "the transfer failed"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_newer_than_the_library_are_other_in_c() {
+        let entry = |file_type| EntryInfo {
+            name: "x".into(),
+            file_type,
+            path: "/x".into(),
+            size: 0,
+            mode: 0,
+            permissions: String::new(),
+            owner: String::new(),
+            group: String::new(),
+            modified_time: None,
+            symlink_target: None,
+            metadata: Default::default(),
+        };
+        let event = e2b_fs_event::new(FilesystemEvent {
+            name: "x".into(),
+            event_type: EventType::Other,
+            entry: Some(entry(FileType::Other)),
+        });
+        unsafe {
+            assert_eq!(e2b_fs_event_type(&event), e2b_event_type::E2B_EVENT_OTHER);
+            assert_eq!(e2b_entry_info_type(e2b_fs_event_entry(&event)), e2b_file_type::E2B_FILE_TYPE_OTHER);
+            assert_eq!(e2b_fs_event_type(ptr::null()), e2b_event_type::E2B_EVENT_OTHER);
+            let link = e2b_entry_info::new(entry(FileType::Symlink));
+            assert_eq!(e2b_entry_info_type(&link), e2b_file_type::E2B_FILE_TYPE_SYMLINK);
+        }
     }
 }

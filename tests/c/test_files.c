@@ -499,6 +499,7 @@ static void test_watch(void) {
     e2b_fs_event_list_free(events);
     EXPECT(e2b_fs_event_list_len(NULL) == 0 && e2b_fs_event_list_get(NULL, 0) == NULL);
     EXPECT(e2b_fs_event_name(NULL) == NULL && e2b_fs_event_entry(NULL) == NULL);
+    EXPECT(e2b_fs_event_type(NULL) == E2B_EVENT_OTHER);
     e2b_fs_event_list_free(NULL);
 
     EXPECT_OK(e2b_watch_stop(watch, NULL));

@@ -231,7 +231,7 @@ static void test_lifecycle(void) {
     EXPECT(e2b_sandbox_info_started_at(NULL) == NULL);
     EXPECT(e2b_sandbox_info_end_at(NULL) == NULL);
     EXPECT(e2b_sandbox_info_envd_version(NULL) == NULL);
-    EXPECT(e2b_sandbox_info_state(NULL) == E2B_SANDBOX_RUNNING);
+    EXPECT(e2b_sandbox_info_state(NULL) == E2B_SANDBOX_UNKNOWN);
     EXPECT(e2b_sandbox_info_cpu_count(NULL) == 0);
     EXPECT(e2b_sandbox_info_memory_mb(NULL) == 0);
     EXPECT(e2b_sandbox_info_disk_size_mb(NULL) == 0);
@@ -407,6 +407,7 @@ static void test_list(void) {
 
     EXPECT_ERR(e2b_sandbox_query_add_state(NULL, E2B_SANDBOX_RUNNING, &err), E2B_ERR_NULL_ARGUMENT, err, "query");
     EXPECT_ERR(e2b_sandbox_query_add_state(q, 42, &err), E2B_ERR_INVALID_ARGUMENT, err, "42");
+    EXPECT_ERR(e2b_sandbox_query_add_state(q, E2B_SANDBOX_UNKNOWN, &err), E2B_ERR_INVALID_ARGUMENT, err, "0");
     EXPECT_ERR(e2b_sandbox_query_add_metadata(NULL, "k", "v", &err), E2B_ERR_NULL_ARGUMENT, err, "query");
     EXPECT_ERR(e2b_sandbox_query_add_metadata(q, NULL, "v", &err), E2B_ERR_NULL_ARGUMENT, err, "key");
     EXPECT_ERR(e2b_sandbox_query_add_metadata(q, "k", NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "value");

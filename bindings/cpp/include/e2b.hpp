@@ -215,18 +215,23 @@ private:
 // ---- plain values ----
 
 /// Whether a sandbox runs or is paused.
-enum class SandboxState : int32_t { Running = E2B_SANDBOX_RUNNING, Paused = E2B_SANDBOX_PAUSED };
+enum class SandboxState : int32_t {
+    Unknown = E2B_SANDBOX_UNKNOWN,  ///< a state newer than this library (a transition: pausing, ...)
+    Running = E2B_SANDBOX_RUNNING,
+    Paused = E2B_SANDBOX_PAUSED,
+};
 
 /// The kind of a filesystem entry.
 enum class FileType : int32_t {
     Other = E2B_FILE_TYPE_OTHER,  ///< a device, a socket, or a kind newer than this library
     File = E2B_FILE_TYPE_FILE,
     Dir = E2B_FILE_TYPE_DIR,
-    Symlink = E2B_FILE_TYPE_SYMLINK,
+    Symlink = E2B_FILE_TYPE_SYMLINK,  ///< a symbolic link, whatever it points to (see symlink_target)
 };
 
 /// What happened to a watched path.
 enum class EventType : int32_t {
+    Other = E2B_EVENT_OTHER,  ///< a change of a kind newer than this library
     Create = E2B_EVENT_CREATE,
     Write = E2B_EVENT_WRITE,
     Remove = E2B_EVENT_REMOVE,
@@ -245,7 +250,7 @@ struct SandboxInfo {
     std::string started_at;            ///< RFC 3339
     std::string end_at;                ///< RFC 3339: when it ends unless extended
     std::string envd_version;
-    SandboxState state = SandboxState::Running;
+    SandboxState state = SandboxState::Unknown;
     uint32_t cpu_count = 0;
     uint32_t memory_mb = 0;
     uint32_t disk_size_mb = 0;  ///< 0 when the server did not say
@@ -269,13 +274,13 @@ struct EntryInfo {
     std::string owner;
     std::string group;
     std::optional<std::string> modified_time;   ///< RFC 3339
-    std::optional<std::string> symlink_target;  ///< only for symlinks
+    std::optional<std::string> symlink_target;  ///< only for symlinks (type Symlink): where it points, resolved
     std::map<std::string, std::string> metadata;
 };
 
 /// One change in a watched directory.
 struct FsEvent {
-    EventType type = EventType::Create;
+    EventType type = EventType::Other;
     std::string name;                ///< the changed path, relative to the watched directory
     std::optional<EntryInfo> entry;  ///< the entry after the change, when the watch includes entries
 };
