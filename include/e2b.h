@@ -955,7 +955,8 @@ e2b_error_code e2b_files_download_file(const struct e2b_sandbox *sandbox,
                                        struct e2b_error **err_out);
 
 // Uploads the local directory tree `local_dir` to `path`: every regular
-// file and directory (symbolic links are skipped). `*count_out` (optional)
+// file and directory. Symbolic links are skipped wherever they point, never
+// followed (so nothing outside the tree is sent). `*count_out` (optional)
 // receives the number of files. `progress` (may be NULL) counts bytes of
 // the whole tree. Errors: IO; as `e2b_files_upload_file`.
 e2b_error_code e2b_files_upload_dir(const struct e2b_sandbox *sandbox,
@@ -968,8 +969,13 @@ e2b_error_code e2b_files_upload_dir(const struct e2b_sandbox *sandbox,
                                     struct e2b_error **err_out);
 
 // Downloads the directory tree at `path` into the local directory
-// `local_dir` (created if missing): every file and directory (symbolic links
-// are skipped). `*count_out` (optional) receives the number of files.
+// `local_dir` (created if missing): every regular file and directory.
+// Symbolic links are skipped wherever they point, never followed, nor is
+// anything listed beneath one: the sandbox reports only where a link
+// resolves, not its own text, so it cannot be recreated faithfully, and
+// copying its target could bring in files from outside the tree. `path`
+// must be a directory, not a link to one. `*count_out` (optional) receives
+// the number of files.
 // Errors: IO; INVALID_ARGUMENT (not a directory); as `e2b_files_download_file`.
 e2b_error_code e2b_files_download_dir(const struct e2b_sandbox *sandbox,
                                       const char *path,
@@ -1078,7 +1084,9 @@ const char *e2b_entry_info_name(const struct e2b_entry_info *entry);
 // The entry's absolute path. NULL if `entry` is NULL.
 const char *e2b_entry_info_path(const struct e2b_entry_info *entry);
 
-// The entry's kind; `E2B_FILE_TYPE_OTHER` if `entry` is NULL.
+// The entry's kind, the entry itself: a symbolic link is
+// `E2B_FILE_TYPE_SYMLINK` whatever it points to. `E2B_FILE_TYPE_OTHER` if
+// `entry` is NULL.
 e2b_file_type e2b_entry_info_type(const struct e2b_entry_info *entry);
 
 // The size in bytes; 0 if `entry` is NULL.
@@ -1099,7 +1107,9 @@ const char *e2b_entry_info_group(const struct e2b_entry_info *entry);
 // The time of the last change, RFC 3339; NULL if unknown.
 const char *e2b_entry_info_modified_time(const struct e2b_entry_info *entry);
 
-// Where a symlink points; NULL for anything else.
+// Where a symlink (`E2B_FILE_TYPE_SYMLINK`, whatever it points to) points,
+// as the sandbox resolves it: an absolute path (a dangling link reports its
+// own path). NULL for anything else.
 const char *e2b_entry_info_symlink_target(const struct e2b_entry_info *entry);
 
 // The number of metadata entries; 0 if `entry` is NULL.

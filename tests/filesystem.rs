@@ -381,3 +381,97 @@ fn links_and_types_are_read_as_the_real_envd_sends_them() {
     watch.stop().unwrap();
     assert_eq!(server.requests.lock().unwrap().len(), 7);
 }
+
+#[test]
+fn directory_transfers_skip_symbolic_links_and_never_follow_them() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let files = sandbox.files();
+    files.write("tree/real.txt", "real").unwrap();
+    files.write("tree/dir/inner.txt", "inner").unwrap();
+    files.write("elsewhere.txt", "not in the tree").unwrap();
+    let links =
+        "cd /home/user/tree && ln -s /home/user/tree/real.txt filelink && ln -s /home/user/elsewhere.txt outside \
+                 && ln -s /home/user/tree/dir dirlink && ln -s /etc etclink && ln -s missing dangling \
+                 && ln -s ../real.txt dir/uplink";
+    sandbox.commands().run(links, &Default::default(), None).unwrap().check().unwrap();
+
+    let outside = files.get_info("tree/outside").unwrap();
+    assert_eq!(
+        (outside.file_type, outside.symlink_target.as_deref()),
+        (FileType::Symlink, Some("/home/user/elsewhere.txt"))
+    );
+    assert_eq!(files.get_info("tree/dirlink").unwrap().file_type, FileType::Symlink);
+    assert_eq!(files.get_info("tree/dangling").unwrap().file_type, FileType::Symlink);
+    let mut links: Vec<_> = files
+        .list("tree", 1)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.file_type == FileType::Symlink)
+        .map(|e| e.name)
+        .collect();
+    links.sort();
+    assert_eq!(links, ["dangling", "dirlink", "etclink", "filelink", "outside"]);
+
+    let work = tempfile::tempdir().unwrap();
+    let copy = work.path().join("copy");
+    assert_eq!(files.download_dir("/home/user/tree", &copy, None).unwrap(), 2, "only the two regular files");
+    assert_eq!(std::fs::read_to_string(copy.join("real.txt")).unwrap(), "real");
+    assert_eq!(std::fs::read_to_string(copy.join("dir/inner.txt")).unwrap(), "inner");
+    for link in ["filelink", "outside", "dirlink", "etclink", "dangling", "dir/uplink"] {
+        assert!(std::fs::symlink_metadata(copy.join(link)).is_err(), "{link} was not skipped");
+    }
+
+    // Uploads skip local links the same way, wherever they point.
+    let tree = work.path().join("local");
+    std::fs::create_dir_all(tree.join("sub")).unwrap();
+    std::fs::write(tree.join("a.txt"), "a").unwrap();
+    std::os::unix::fs::symlink("a.txt", tree.join("inside")).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", tree.join("outside")).unwrap();
+    std::os::unix::fs::symlink("/etc", tree.join("sub/etc")).unwrap();
+    assert_eq!(files.upload_dir(&tree, "/home/user/up", None).unwrap(), 1);
+    assert_eq!(files.read_to_string("up/a.txt").unwrap(), "a");
+    for link in ["up/inside", "up/outside", "up/sub/etc"] {
+        assert!(!files.exists(link).unwrap(), "{link} was uploaded");
+    }
+}
+
+#[test]
+fn download_dir_skips_links_in_the_real_envd_s_shape() {
+    const JSON: &str = "Content-Type: application/json\r\n";
+    const CREATED: &str =
+        r#"{"templateID":"base","sandboxID":"abcdefghij0123456789","clientID":"c","envdVersion":"0.6.13"}"#;
+    // envd 0.6.13's listing of a folder holding a file, a directory and links to
+    // each, a dangling link and a link leaving the tree, plus what a server that
+    // followed the link to the directory would list beneath it.
+    let (stats, listings) = (recorded("Stat"), recorded("ListDir"));
+    let beneath =
+        r#"{"name":"x.txt", "type":"FILE_TYPE_FILE", "path":"/home/user/envdtest/fx/dirlink/x.txt", "size":"1"}"#;
+    let listing = listings[0].replacen("[", &format!("[{beneath}, "), 1);
+    let listing: &'static str = Box::leak(listing.into_boxed_str());
+    let server = common::Scripted::start(vec![
+        Some((201, JSON, CREATED)),
+        Some((200, JSON, stats[1].replace("/dir\"", "\"").leak())),
+        Some((200, JSON, listing)),
+        Some((200, "Content-Type: application/octet-stream\r\n", "abc")),
+    ]);
+    let client = e2b::Client::new(e2b::Config {
+        api_key: Some("e2b_00".into()),
+        api_url: Some(server.url.clone()),
+        sandbox_url: Some(server.url.clone()),
+        max_retries: 0,
+        ..e2b::Config::default()
+    });
+    let sandbox = client.create_sandbox(&e2b::SandboxOptions::default()).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let copy = work.path().join("copy");
+    assert_eq!(sandbox.files().download_dir("/home/user/envdtest/fx", &copy, None).unwrap(), 1);
+    assert_eq!(std::fs::read_to_string(copy.join("file.txt")).unwrap(), "abc");
+    assert!(copy.join("dir").is_dir());
+    let mut local: Vec<_> = std::fs::read_dir(&copy).unwrap().map(|e| e.unwrap().file_name()).collect();
+    local.sort();
+    assert_eq!(local, ["dir", "file.txt"]);
+    let requests = server.requests.lock().unwrap();
+    assert_eq!(requests.len(), 4, "{requests:#?}");
+    assert!(requests[3].starts_with("GET /files?path=%2Fhome%2Fuser%2Fenvdtest%2Ffx%2Ffile.txt"), "{}", requests[3]);
+}

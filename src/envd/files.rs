@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::Deserialize;
 use ureq::http::Method;
 
-use super::filesystem::FileType;
+use super::filesystem::{EntryInfo, FileType};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{self, Body, Deadline};
 use crate::sandbox::Sandbox;
@@ -203,8 +203,10 @@ impl<'a> Files<'a> {
     }
 
     /// Uploads the local directory tree `local_dir` to `path` in the sandbox:
-    /// every regular file and directory, keeping the layout. Symbolic links
-    /// are skipped. Returns the number of files uploaded.
+    /// every regular file and directory, keeping the layout. Returns the
+    /// number of files uploaded. Symbolic links are skipped, wherever they
+    /// point, and never followed (as in [`download_dir`](Files::download_dir)):
+    /// following one could send files from outside the tree.
     pub fn upload_dir(&self, local_dir: &Path, path: &str, mut progress: Option<Progress<'_>>) -> Result<usize> {
         let what = format!("upload {} to {path}", local_dir.display());
         let mut dirs = Vec::new();
@@ -233,15 +235,22 @@ impl<'a> Files<'a> {
     }
 
     /// Downloads the directory tree at `path` in the sandbox into `local_dir`
-    /// (created if missing): every file and directory, keeping the layout.
-    /// Symbolic links are skipped. Returns the number of files downloaded.
+    /// (created if missing): every regular file and directory, keeping the
+    /// layout. Returns the number of files downloaded.
+    ///
+    /// Symbolic links are skipped, wherever they point, and never followed
+    /// (nothing a server lists beneath a link is fetched either): envd
+    /// reports only where a link resolves to, not the link's own text (a
+    /// dangling link comes back as itself), so it cannot be recreated
+    /// faithfully, and copying what it points to could bring in files from
+    /// outside the tree. `path` itself must be a directory, not a link to one.
     pub fn download_dir(&self, path: &str, local_dir: &Path, mut progress: Option<Progress<'_>>) -> Result<usize> {
         let what = format!("download {path} to {}", local_dir.display());
         let root = self.get_info(path)?;
         if root.file_type != FileType::Dir {
             return Err(Error::invalid_argument(format!("{what}: {path} is not a directory")));
         }
-        let entries = self.list(path, u32::MAX)?;
+        let entries = without_links(self.list(path, u32::MAX)?);
         let prefix = format!("{}/", root.path.trim_end_matches('/'));
         let total: u64 = entries.iter().filter(|e| e.file_type == FileType::File).map(|e| e.size).sum();
         fs::create_dir_all(local_dir).map_err(|err| Error::io(&what, err))?;
@@ -524,6 +533,17 @@ fn walk_local(base: &Path, dir: &Path, dirs: &mut Vec<PathBuf>, files: &mut Vec<
         }
     }
     Ok(())
+}
+
+/// `entries` without the symbolic links and whatever is listed beneath one.
+fn without_links(entries: Vec<EntryInfo>) -> Vec<EntryInfo> {
+    let links: Vec<String> = entries
+        .iter()
+        .filter(|e| e.file_type == FileType::Symlink)
+        .map(|e| format!("{}/", e.path.trim_end_matches('/')))
+        .collect();
+    let beneath_link = |entry: &EntryInfo| links.iter().any(|link| entry.path.starts_with(link.as_str()));
+    entries.into_iter().filter(|e| e.file_type != FileType::Symlink && !beneath_link(e)).collect()
 }
 
 /// A local relative path as a sandbox path: `/`-separated. Names must be UTF-8.

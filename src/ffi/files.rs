@@ -474,7 +474,8 @@ pub unsafe extern "C" fn e2b_files_download_file(
 }
 
 /// Uploads the local directory tree `local_dir` to `path`: every regular
-/// file and directory (symbolic links are skipped). `*count_out` (optional)
+/// file and directory. Symbolic links are skipped wherever they point, never
+/// followed (so nothing outside the tree is sent). `*count_out` (optional)
 /// receives the number of files. `progress` (may be NULL) counts bytes of
 /// the whole tree. Errors: IO; as `e2b_files_upload_file`.
 #[no_mangle]
@@ -501,8 +502,13 @@ pub unsafe extern "C" fn e2b_files_upload_dir(
 }
 
 /// Downloads the directory tree at `path` into the local directory
-/// `local_dir` (created if missing): every file and directory (symbolic links
-/// are skipped). `*count_out` (optional) receives the number of files.
+/// `local_dir` (created if missing): every regular file and directory.
+/// Symbolic links are skipped wherever they point, never followed, nor is
+/// anything listed beneath one: the sandbox reports only where a link
+/// resolves, not its own text, so it cannot be recreated faithfully, and
+/// copying its target could bring in files from outside the tree. `path`
+/// must be a directory, not a link to one. `*count_out` (optional) receives
+/// the number of files.
 /// Errors: IO; INVALID_ARGUMENT (not a directory); as `e2b_files_download_file`.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_files_download_dir(
@@ -752,7 +758,9 @@ pub unsafe extern "C" fn e2b_entry_info_path(entry: *const e2b_entry_info) -> *c
     entry_str(entry, |e| e.path.as_ptr())
 }
 
-/// The entry's kind; `E2B_FILE_TYPE_OTHER` if `entry` is NULL.
+/// The entry's kind, the entry itself: a symbolic link is
+/// `E2B_FILE_TYPE_SYMLINK` whatever it points to. `E2B_FILE_TYPE_OTHER` if
+/// `entry` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_entry_info_type(entry: *const e2b_entry_info) -> e2b_file_type {
     guard_value(e2b_file_type::E2B_FILE_TYPE_OTHER, || match entry.as_ref().map(|e| e.inner.file_type) {
@@ -799,7 +807,9 @@ pub unsafe extern "C" fn e2b_entry_info_modified_time(entry: *const e2b_entry_in
     entry_str(entry, |e| c_ptr(e.modified_time.as_ref()))
 }
 
-/// Where a symlink points; NULL for anything else.
+/// Where a symlink (`E2B_FILE_TYPE_SYMLINK`, whatever it points to) points,
+/// as the sandbox resolves it: an absolute path (a dangling link reports its
+/// own path). NULL for anything else.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_entry_info_symlink_target(entry: *const e2b_entry_info) -> *const c_char {
     entry_str(entry, |e| c_ptr(e.symlink_target.as_ref()))

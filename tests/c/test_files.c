@@ -392,6 +392,55 @@ static void test_local_transfers(void) {
     EXPECT(system(command) == 0);
 }
 
+/* A symbolic link is E2B_FILE_TYPE_SYMLINK with its target, whatever it
+ * points to, and download_dir skips it instead of copying what it points to. */
+static void test_symlinks(void) {
+    EXPECT_OK(e2b_files_write(sandbox, "links/real.txt", (const uint8_t *)"real", 4, NULL, NULL));
+    EXPECT_OK(e2b_files_write(sandbox, "elsewhere.txt", (const uint8_t *)"away", 4, NULL, NULL));
+    e2b_command_result *result = NULL;
+    EXPECT_OK(e2b_commands_run(sandbox,
+                               "cd /home/user/links && ln -s /home/user/elsewhere.txt outside && ln -s /etc etc "
+                               "&& ln -s missing dangling",
+                               NULL, NULL, NULL, &result, NULL));
+    e2b_command_result_free(result);
+
+    e2b_entry_info *info = NULL;
+    EXPECT_OK(e2b_files_get_info(sandbox, "links/outside", NULL, &info, NULL));
+    EXPECT(e2b_entry_info_type(info) == E2B_FILE_TYPE_SYMLINK);
+    EXPECT_STR(e2b_entry_info_symlink_target(info), "/home/user/elsewhere.txt");
+    e2b_entry_info_free(info);
+    e2b_entry_list *list = NULL;
+    EXPECT_OK(e2b_files_list(sandbox, "links", 1, NULL, &list, NULL));
+    size_t links = 0;
+    for (size_t i = 0; i < e2b_entry_list_len(list); i++) {
+        const e2b_entry_info *entry = e2b_entry_list_get(list, i);
+        if (e2b_entry_info_type(entry) == E2B_FILE_TYPE_SYMLINK) {
+            links++;
+            EXPECT(e2b_entry_info_symlink_target(entry) != NULL);
+        }
+    }
+    EXPECT(links == 3);
+    e2b_entry_list_free(list);
+
+    char dir[] = "/tmp/e2b-links-XXXXXX";
+    EXPECT(mkdtemp(dir) != NULL);
+    char copy[64], path[96];
+    snprintf(copy, sizeof copy, "%s/copy", dir);
+    size_t count = 0;
+    EXPECT_OK(e2b_files_download_dir(sandbox, "links", copy, NULL, NULL, NULL, &count, NULL));
+    EXPECT(count == 1);
+    struct stat st;
+    const char *skipped[] = {"outside", "etc", "dangling"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", copy, skipped[i]);
+        EXPECT(lstat(path, &st) != 0);
+    }
+    snprintf(path, sizeof path, "%s/real.txt", copy);
+    EXPECT(remove(path) == 0);
+    EXPECT(rmdir(copy) == 0);
+    EXPECT(rmdir(dir) == 0);
+}
+
 static void test_signed_urls(void) {
     e2b_error *err = NULL;
     e2b_bytes url = {0};
@@ -555,6 +604,7 @@ int main(void) {
     RUN(test_write_files);
     RUN(test_filesystem);
     RUN(test_local_transfers);
+    RUN(test_symlinks);
     RUN(test_signed_urls);
     RUN(test_watch);
     RUN(test_watch_stopped_while_waiting);
