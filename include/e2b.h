@@ -911,9 +911,10 @@ e2b_error_code e2b_files_write(const struct e2b_sandbox *sandbox,
 // Streams the file at `path` from `read` in constant memory, creating
 // missing parent directories. `size` is the number of bytes `read` will
 // supply, or -1 if unknown. `progress` (may be NULL) is called as data goes
-// out. Errors: as `e2b_files_write`; CALLBACK_ABORTED; INVALID_ARGUMENT
-// (`size` below -1); IO (`read` supplied fewer or more bytes than `size`:
-// the call fails as soon as that shows, naming both numbers).
+// out. With a size, `read` is asked once more after `size` bytes and must
+// then return 0. Errors: as `e2b_files_write`; CALLBACK_ABORTED;
+// INVALID_ARGUMENT (`size` below -1); IO (`read` supplied fewer or more
+// bytes than `size`: the call fails as soon as that shows, naming both numbers).
 e2b_error_code e2b_files_write_stream(const struct e2b_sandbox *sandbox,
                                       const char *path,
                                       int64_t size,

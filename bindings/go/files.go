@@ -204,8 +204,10 @@ func (f *Files) UploadDir(localDir, path string, progress ProgressFunc) (int, er
 }
 
 // DownloadDir downloads the directory tree at path into the local directory
-// localDir (created if missing; symbolic links are skipped) and returns the
-// number of files. progress may be nil.
+// localDir (created if missing) and returns the number of files. Symbolic
+// links are skipped wherever they point and never followed (the sandbox
+// reports only where a link resolves, so it cannot be recreated, and its
+// target may lie outside the tree). progress may be nil.
 func (f *Files) DownloadDir(path, localDir string, progress ProgressFunc) (int, error) {
 	var a args
 	defer a.free()
@@ -565,7 +567,8 @@ func (w *Watch) NewEvents() ([]FilesystemEvent, error) {
 }
 
 // NextEvents waits up to timeout for at least one event and returns what came
-// (possibly nothing).
+// (possibly nothing). If another goroutine stops the watch meanwhile, it
+// returns promptly with no error.
 func (w *Watch) NextEvents(timeout time.Duration) ([]FilesystemEvent, error) {
 	return w.events(func(p *C.e2b_watch, out **C.e2b_fs_event_list, e **C.e2b_error) C.e2b_error_code {
 		return C.e2b_watch_next_events(p, millis(timeout), out, e)
@@ -587,7 +590,8 @@ func (w *Watch) events(poll func(*C.e2b_watch, **C.e2b_fs_event_list, **C.e2b_er
 }
 
 // Stop stops the watch; polling it afterwards fails, and a NextEvents waiting
-// in another goroutine returns. Stopping twice is harmless.
+// in another goroutine returns promptly with no events and no error.
+// Stopping twice is harmless.
 func (w *Watch) Stop() error {
 	return w.h.call(nil, func(p *C.e2b_watch, e **C.e2b_error) C.e2b_error_code {
 		return C.e2b_watch_stop(p, e)

@@ -437,6 +437,7 @@ impl<'r, 'p> Counted<'r, 'p> {
         }
     }
 
+    /// Stops the transfer for `failure`, kept for [`check`](Counted::check).
     fn fail(&mut self, failure: Error) -> io::Result<usize> {
         let message = failure.message().to_owned();
         self.failure = Some(failure);

@@ -356,9 +356,10 @@ pub unsafe extern "C" fn e2b_files_write(
 /// Streams the file at `path` from `read` in constant memory, creating
 /// missing parent directories. `size` is the number of bytes `read` will
 /// supply, or -1 if unknown. `progress` (may be NULL) is called as data goes
-/// out. Errors: as `e2b_files_write`; CALLBACK_ABORTED; INVALID_ARGUMENT
-/// (`size` below -1); IO (`read` supplied fewer or more bytes than `size`:
-/// the call fails as soon as that shows, naming both numbers).
+/// out. With a size, `read` is asked once more after `size` bytes and must
+/// then return 0. Errors: as `e2b_files_write`; CALLBACK_ABORTED;
+/// INVALID_ARGUMENT (`size` below -1); IO (`read` supplied fewer or more
+/// bytes than `size`: the call fails as soon as that shows, naming both numbers).
 #[no_mangle]
 pub unsafe extern "C" fn e2b_files_write_stream(
     sandbox: *const e2b_sandbox,

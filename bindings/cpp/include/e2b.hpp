@@ -932,7 +932,8 @@ public:
         return detail::fs_events(detail::Owned<e2b_fs_event_list, e2b_fs_event_list_free>(list).get());
     }
 
-    /// Waits up to `timeout` for at least one event; returns what came (possibly nothing).
+    /// Waits up to `timeout` for at least one event; returns what came (possibly
+    /// nothing; nothing, promptly, if another thread stops the watch meanwhile).
     std::vector<FsEvent> next_events(std::chrono::milliseconds timeout) const {
         e2b_fs_event_list* list = nullptr;
         detail::call(e2b_watch_next_events, watch_.get(), detail::millis(timeout), &list);
@@ -940,7 +941,7 @@ public:
     }
 
     /// Stops the watch; polling it afterwards fails, and a next_events() waiting
-    /// in another thread returns. Stopping twice is harmless.
+    /// in another thread returns promptly with no events. Stopping twice is harmless.
     void stop() const { detail::call(e2b_watch_stop, watch_.get()); }
 
     /// The C object, still owned by this watch.
@@ -1177,7 +1178,9 @@ public:
     }
 
     /// Downloads the tree at `path` into the local directory `local` (created
-    /// if missing; symbolic links are skipped); returns the number of files.
+    /// if missing); returns the number of files. Symbolic links are skipped
+    /// wherever they point, never followed: the sandbox reports only where a
+    /// link resolves, so it cannot be recreated, and its target may lie outside.
     /// Throws e2b::InvalidArgument (not a directory), e2b::IoError.
     size_t download_dir(StringArg path, const std::filesystem::path& local, const ProgressFn& progress = {}) const {
         detail::Callbacks callbacks;
