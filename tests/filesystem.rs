@@ -320,25 +320,18 @@ fn recorded(method: &str) -> Vec<&'static str> {
     let path = format!("/filesystem.Filesystem/{method}");
     let exchanges = fixture["exchanges"].as_array().unwrap().iter();
     let bodies = exchanges.filter(|e| e["request"]["path"] == path.as_str());
-    bodies.map(|e| &*Box::leak(e["response"]["body"].as_str().unwrap().to_owned().into_boxed_str())).collect()
+    bodies.map(|e| &*e["response"]["body"].as_str().unwrap().to_owned().leak()).collect()
 }
 
-#[test]
-fn links_and_types_are_read_as_the_real_envd_sends_them() {
-    const JSON: &str = "Content-Type: application/json\r\n";
-    const CREATED: &str = r#"{"templateID":"base","sandboxID":"abcdefghij0123456789","clientID":"c","envdVersion":"0.6.13","envdAccessToken":"t"}"#;
-    const EVENTS: &str = r#"{"events":[{"name":"x","type":"EVENT_TYPE_ATTRIB","entry":{"name":"x","type":"FILE_TYPE_WHITEOUT","path":"/w/x"}},
-        {"name":"l","type":"EVENT_TYPE_CREATE","entry":{"name":"l","type":"FILE_TYPE_DIRECTORY","path":"/w/l","symlinkTarget":"/w/d"}}]}"#;
-    let (stats, listings) = (recorded("Stat"), recorded("ListDir"));
-    let server = common::Scripted::start(vec![
-        Some((201, JSON, CREATED)),
-        Some((200, JSON, stats[2])),
-        Some((200, JSON, stats[4])),
-        Some((200, JSON, listings[0])),
-        Some((200, JSON, r#"{"watcherId":"w1"}"#)),
-        Some((200, JSON, EVENTS)),
-        Some((200, JSON, "{}")),
-    ]);
+const JSON: &str = "Content-Type: application/json\r\n";
+
+/// A sandbox on a scripted server that answers its create, then `envd`'s
+/// replies in order; the server records the requests.
+fn scripted_sandbox(envd: Vec<common::Reply>) -> (common::Scripted, e2b::Sandbox) {
+    const CREATED: &str =
+        r#"{"templateID":"base","sandboxID":"abcdefghij0123456789","clientID":"c","envdVersion":"0.6.13"}"#;
+    let replies = std::iter::once((201, JSON, CREATED)).chain(envd).map(Some).collect();
+    let server = common::Scripted::start(replies);
     let client = e2b::Client::new(e2b::Config {
         api_key: Some("e2b_00".into()),
         api_url: Some(server.url.clone()),
@@ -347,6 +340,22 @@ fn links_and_types_are_read_as_the_real_envd_sends_them() {
         ..e2b::Config::default()
     });
     let sandbox = client.create_sandbox(&e2b::SandboxOptions::default()).unwrap();
+    (server, sandbox)
+}
+
+#[test]
+fn links_and_types_are_read_as_the_real_envd_sends_them() {
+    const EVENTS: &str = r#"{"events":[{"name":"x","type":"EVENT_TYPE_ATTRIB","entry":{"name":"x","type":"FILE_TYPE_WHITEOUT","path":"/w/x"}},
+        {"name":"l","type":"EVENT_TYPE_CREATE","entry":{"name":"l","type":"FILE_TYPE_DIRECTORY","path":"/w/l","symlinkTarget":"/w/d"}}]}"#;
+    let (stats, listings) = (recorded("Stat"), recorded("ListDir"));
+    let (server, sandbox) = scripted_sandbox(vec![
+        (200, JSON, stats[2]),
+        (200, JSON, stats[4]),
+        (200, JSON, listings[0]),
+        (200, JSON, r#"{"watcherId":"w1"}"#),
+        (200, JSON, EVENTS),
+        (200, JSON, "{}"),
+    ]);
     let files = sandbox.files();
 
     let link = files.get_info("/home/user/envdtest/fx/filelink").unwrap();
@@ -438,31 +447,18 @@ fn directory_transfers_skip_symbolic_links_and_never_follow_them() {
 
 #[test]
 fn download_dir_skips_links_in_the_real_envd_s_shape() {
-    const JSON: &str = "Content-Type: application/json\r\n";
-    const CREATED: &str =
-        r#"{"templateID":"base","sandboxID":"abcdefghij0123456789","clientID":"c","envdVersion":"0.6.13"}"#;
     // envd 0.6.13's listing of a folder holding a file, a directory and links to
     // each, a dangling link and a link leaving the tree, plus what a server that
     // followed the link to the directory would list beneath it.
     let (stats, listings) = (recorded("Stat"), recorded("ListDir"));
     let beneath =
         r#"{"name":"x.txt", "type":"FILE_TYPE_FILE", "path":"/home/user/envdtest/fx/dirlink/x.txt", "size":"1"}"#;
-    let listing = listings[0].replacen("[", &format!("[{beneath}, "), 1);
-    let listing: &'static str = Box::leak(listing.into_boxed_str());
-    let server = common::Scripted::start(vec![
-        Some((201, JSON, CREATED)),
-        Some((200, JSON, stats[1].replace("/dir\"", "\"").leak())),
-        Some((200, JSON, listing)),
-        Some((200, "Content-Type: application/octet-stream\r\n", "abc")),
+    let listing = listings[0].replacen("[", &format!("[{beneath}, "), 1).leak();
+    let (server, sandbox) = scripted_sandbox(vec![
+        (200, JSON, stats[1].replace("/dir\"", "\"").leak()),
+        (200, JSON, listing),
+        (200, "Content-Type: application/octet-stream\r\n", "abc"),
     ]);
-    let client = e2b::Client::new(e2b::Config {
-        api_key: Some("e2b_00".into()),
-        api_url: Some(server.url.clone()),
-        sandbox_url: Some(server.url.clone()),
-        max_retries: 0,
-        ..e2b::Config::default()
-    });
-    let sandbox = client.create_sandbox(&e2b::SandboxOptions::default()).unwrap();
     let work = tempfile::tempdir().unwrap();
     let copy = work.path().join("copy");
     assert_eq!(sandbox.files().download_dir("/home/user/envdtest/fx", &copy, None).unwrap(), 1);
