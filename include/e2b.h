@@ -193,6 +193,8 @@ enum e2b_event_type
   : int32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
+  // A change of a kind newer than this library.
+  E2B_EVENT_OTHER = 0,
   E2B_EVENT_CREATE = 1,
   E2B_EVENT_WRITE = 2,
   E2B_EVENT_REMOVE = 3,
@@ -213,6 +215,9 @@ enum e2b_sandbox_state
   : int32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
+  // A state newer than this library (such as a transition: pausing,
+  // snapshotting, ...). Only ever received, never a query's state.
+  E2B_SANDBOX_UNKNOWN = 0,
   E2B_SANDBOX_RUNNING = 1,
   E2B_SANDBOX_PAUSED = 2,
 };
@@ -424,7 +429,9 @@ e2b_error_code e2b_client_options_set_sandbox_url(struct e2b_client_options *opt
                                                   struct e2b_error **err_out);
 
 // Adds a header sent with every control-plane request.
-// Errors: NULL_ARGUMENT, INVALID_UTF8.
+// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (an empty name, or
+// a name or value that could not be sent: line breaks, control characters,
+// a name that is not an HTTP token).
 e2b_error_code e2b_client_options_add_header(struct e2b_client_options *options,
                                              const char *name,
                                              const char *value,
@@ -948,7 +955,10 @@ e2b_error_code e2b_files_write(const struct e2b_sandbox *sandbox,
 // Streams the file at `path` from `read` in constant memory, creating
 // missing parent directories. `size` is the number of bytes `read` will
 // supply, or -1 if unknown. `progress` (may be NULL) is called as data goes
-// out. Errors: as `e2b_files_write`, and CALLBACK_ABORTED.
+// out. With a size, `read` is asked once more after `size` bytes and must
+// then return 0. Errors: as `e2b_files_write`; CALLBACK_ABORTED;
+// INVALID_ARGUMENT (`size` below -1); IO (`read` supplied fewer or more
+// bytes than `size`: the call fails as soon as that shows, naming both numbers).
 e2b_error_code e2b_files_write_stream(const struct e2b_sandbox *sandbox,
                                       const char *path,
                                       int64_t size,
@@ -968,7 +978,8 @@ e2b_error_code e2b_files_write_files(const struct e2b_sandbox *sandbox,
                                      struct e2b_error **err_out);
 
 // Uploads the local file `local_path` to `path`, streaming. `progress` may
-// be NULL. Errors: IO (the local file); as `e2b_files_write_stream`.
+// be NULL. Errors: IO (the local file, or one whose size changed while it
+// was sent, as files under /sys do); as `e2b_files_write_stream`.
 e2b_error_code e2b_files_upload_file(const struct e2b_sandbox *sandbox,
                                      const char *local_path,
                                      const char *path,
@@ -989,7 +1000,8 @@ e2b_error_code e2b_files_download_file(const struct e2b_sandbox *sandbox,
                                        struct e2b_error **err_out);
 
 // Uploads the local directory tree `local_dir` to `path`: every regular
-// file and directory (symbolic links are skipped). `*count_out` (optional)
+// file and directory. Symbolic links are skipped wherever they point, never
+// followed (so nothing outside the tree is sent). `*count_out` (optional)
 // receives the number of files. `progress` (may be NULL) counts bytes of
 // the whole tree. Errors: IO; as `e2b_files_upload_file`.
 e2b_error_code e2b_files_upload_dir(const struct e2b_sandbox *sandbox,
@@ -1002,8 +1014,13 @@ e2b_error_code e2b_files_upload_dir(const struct e2b_sandbox *sandbox,
                                     struct e2b_error **err_out);
 
 // Downloads the directory tree at `path` into the local directory
-// `local_dir` (created if missing): every file and directory (symbolic links
-// are skipped). `*count_out` (optional) receives the number of files.
+// `local_dir` (created if missing): every regular file and directory.
+// Symbolic links are skipped wherever they point, never followed, nor is
+// anything listed beneath one: the sandbox reports only where a link
+// resolves, not its own text, so it cannot be recreated faithfully, and
+// copying its target could bring in files from outside the tree. `path`
+// must be a directory, not a link to one. `*count_out` (optional) receives
+// the number of files.
 // Errors: IO; INVALID_ARGUMENT (not a directory); as `e2b_files_download_file`.
 e2b_error_code e2b_files_download_dir(const struct e2b_sandbox *sandbox,
                                       const char *path,
@@ -1112,7 +1129,9 @@ const char *e2b_entry_info_name(const struct e2b_entry_info *entry);
 // The entry's absolute path. NULL if `entry` is NULL.
 const char *e2b_entry_info_path(const struct e2b_entry_info *entry);
 
-// The entry's kind; `E2B_FILE_TYPE_OTHER` if `entry` is NULL.
+// The entry's kind, the entry itself: a symbolic link is
+// `E2B_FILE_TYPE_SYMLINK` whatever it points to. `E2B_FILE_TYPE_OTHER` if
+// `entry` is NULL.
 e2b_file_type e2b_entry_info_type(const struct e2b_entry_info *entry);
 
 // The size in bytes; 0 if `entry` is NULL.
@@ -1133,7 +1152,9 @@ const char *e2b_entry_info_group(const struct e2b_entry_info *entry);
 // The time of the last change, RFC 3339; NULL if unknown.
 const char *e2b_entry_info_modified_time(const struct e2b_entry_info *entry);
 
-// Where a symlink points; NULL for anything else.
+// Where a symlink (`E2B_FILE_TYPE_SYMLINK`, whatever it points to) points,
+// as the sandbox resolves it: an absolute path (a dangling link reports its
+// own path). NULL for anything else.
 const char *e2b_entry_info_symlink_target(const struct e2b_entry_info *entry);
 
 // The number of metadata entries; 0 if `entry` is NULL.
@@ -1186,15 +1207,17 @@ e2b_error_code e2b_watch_get_new_events(const struct e2b_watch *watch,
                                         struct e2b_error **err_out);
 
 // Waits up to `timeout_ms` for at least one event and returns what came
-// (possibly nothing). Release `*out` with `e2b_fs_event_list_free`.
-// Errors: as `e2b_watch_get_new_events`.
+// (possibly nothing). If another thread stops the watch meanwhile, it
+// returns E2B_OK at once with what came before (usually nothing). Release
+// `*out` with `e2b_fs_event_list_free`. Errors: as `e2b_watch_get_new_events`
+// (INVALID_ARGUMENT if the watch was stopped before the call).
 e2b_error_code e2b_watch_next_events(const struct e2b_watch *watch,
                                      uint64_t timeout_ms,
                                      struct e2b_fs_event_list **out,
                                      struct e2b_error **err_out);
 
 // Stops the watch; polling it afterwards fails, and an `e2b_watch_next_events`
-// waiting in another thread returns. Stopping twice is harmless.
+// waiting in another thread returns E2B_OK promptly. Stopping twice is harmless.
 // Errors: NULL_ARGUMENT; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
 e2b_error_code e2b_watch_stop(const struct e2b_watch *watch,
                               struct e2b_error **err_out);
@@ -1212,7 +1235,8 @@ const struct e2b_fs_event *e2b_fs_event_list_get(const struct e2b_fs_event_list 
 // Releases `list` and its events. NULL is ignored.
 void e2b_fs_event_list_free(struct e2b_fs_event_list *list);
 
-// What happened; `E2B_EVENT_CREATE` if `event` is NULL.
+// What happened; `E2B_EVENT_OTHER` for a kind newer than this library, or
+// if `event` is NULL.
 e2b_event_type e2b_fs_event_type(const struct e2b_fs_event *event);
 
 // The changed path, relative to the watched directory. NULL if `event` is NULL.
@@ -1404,7 +1428,8 @@ const char *e2b_sandbox_info_end_at(const struct e2b_sandbox_info *info);
 // The version of envd in the sandbox. NULL if `info` is NULL.
 const char *e2b_sandbox_info_envd_version(const struct e2b_sandbox_info *info);
 
-// Whether the sandbox runs or is paused; `E2B_SANDBOX_RUNNING` if `info` is NULL.
+// Whether the sandbox runs or is paused; `E2B_SANDBOX_UNKNOWN` for a state
+// newer than this library, or if `info` is NULL.
 e2b_sandbox_state e2b_sandbox_info_state(const struct e2b_sandbox_info *info);
 
 // The number of CPUs; 0 if `info` is NULL.
@@ -1441,7 +1466,8 @@ struct e2b_sandbox_query *e2b_sandbox_query_new(void);
 void e2b_sandbox_query_free(struct e2b_sandbox_query *query);
 
 // Adds `state` (an `e2b_sandbox_state`) to the states to match; with none
-// added, both match. Errors: NULL_ARGUMENT; INVALID_ARGUMENT (unknown state).
+// added, both match. Errors: NULL_ARGUMENT; INVALID_ARGUMENT (not RUNNING
+// or PAUSED, `E2B_SANDBOX_UNKNOWN` included).
 e2b_error_code e2b_sandbox_query_add_state(struct e2b_sandbox_query *query,
                                            int32_t state,
                                            struct e2b_error **err_out);

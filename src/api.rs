@@ -95,15 +95,24 @@ impl SandboxOptions {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SandboxState {
+    /// Running.
     Running,
+    /// Paused: its filesystem (and memory) kept until it is resumed.
     Paused,
+    /// A state this client does not know, such as the transitional states
+    /// (pausing, snapshotting, ...) the API may report. Only ever received:
+    /// [`Client::list`] refuses it in a query.
+    #[serde(other)]
+    Unknown,
 }
 
 impl SandboxState {
+    /// The state's name in the API (`"unknown"` for [`SandboxState::Unknown`]).
     pub fn as_str(self) -> &'static str {
         match self {
             SandboxState::Running => "running",
             SandboxState::Paused => "paused",
+            SandboxState::Unknown => "unknown",
         }
     }
 }
@@ -137,7 +146,8 @@ pub struct SandboxInfo {
 /// Which sandboxes [`Client::list`] returns.
 #[derive(Clone, Debug, Default)]
 pub struct ListQuery {
-    /// Only these states; empty means running and paused.
+    /// Only these states; empty means running and paused. ([`SandboxState::Unknown`]
+    /// cannot be asked for.)
     pub states: Vec<SandboxState>,
     /// Only sandboxes whose metadata holds all of these pairs.
     pub metadata: BTreeMap<String, String>,
@@ -318,6 +328,9 @@ impl Client {
     /// One page of the sandboxes matching `query`, newest first.
     pub fn list(&self, query: &ListQuery) -> Result<SandboxPage> {
         let what = "list sandboxes";
+        if query.states.contains(&SandboxState::Unknown) {
+            return Err(Error::invalid_argument(format!("{what}: only running and paused sandboxes can be asked for")));
+        }
         let states = if query.states.is_empty() {
             "running,paused".to_owned()
         } else {

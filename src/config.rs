@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::error::{Error, Result};
+
 /// The domain used when neither the code nor `E2B_DOMAIN` names one.
 pub const DEFAULT_DOMAIN: &str = "e2b.app";
 /// envd's port inside every sandbox.
@@ -46,7 +48,8 @@ pub struct Config {
     /// downloads until their answer begins, process and context lists);
     /// writes, process starts and runs never are.
     pub max_retries: u32,
-    /// Extra headers sent with every control-plane request.
+    /// Extra headers sent with every control-plane request; add them with
+    /// [`add_header`](Config::add_header), which checks them.
     pub headers: Vec<(String, String)>,
     /// How many idle connections are kept per host for reuse. A connection
     /// is opened whenever more requests run at once than are idle, and closed
@@ -86,6 +89,25 @@ impl Config {
             debug: var("E2B_DEBUG").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
             ..Config::default()
         }
+    }
+
+    /// Adds a header sent with every control-plane request. A name that is
+    /// not an HTTP token (empty, or holding spaces, `:` or line breaks) or a
+    /// value holding line breaks or other control characters could not be
+    /// sent, and is refused here with [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument).
+    pub fn add_header(&mut self, name: &str, value: &str) -> Result<()> {
+        if ureq::http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            return Err(Error::invalid_argument(format!(
+                "invalid header name {name:?}: use a non-empty HTTP token (letters, digits, '-', ...)"
+            )));
+        }
+        if ureq::http::HeaderValue::from_str(value).is_err() {
+            return Err(Error::invalid_argument(format!(
+                "invalid header value for {name}: line breaks and other control characters cannot be sent"
+            )));
+        }
+        self.headers.push((name.to_owned(), value.to_owned()));
+        Ok(())
     }
 
     /// The control plane's base URL, without a trailing slash.

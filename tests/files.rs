@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::time::{Duration, Instant};
+
 use common::Local;
 use e2b::ErrorKind;
 
@@ -104,4 +106,57 @@ fn one_client_serves_many_threads() {
             });
         }
     });
+}
+
+/// Runs `work` on its own thread and fails the test if it takes longer than
+/// `limit`: a regression to a hang or a spin fails instead of stalling the suite.
+fn within<T: Send + 'static>(limit: Duration, work: impl FnOnce() -> T + Send + 'static) -> T {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(work());
+    });
+    receiver.recv_timeout(limit).unwrap_or_else(|_| panic!("the call did not return within {limit:?}"))
+}
+
+#[test]
+fn a_stream_shorter_than_promised_fails_at_once() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    for gzip in [false, true] {
+        let sandbox = sandbox.clone();
+        let (err, elapsed) = within(Duration::from_secs(20), move || {
+            let started = Instant::now();
+            let err = sandbox.files().gzip(gzip).write_from("short.bin", &mut &b"12345"[..], Some(10), None);
+            (err.unwrap_err(), started.elapsed())
+        });
+        assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+        assert!(err.message().contains("5 of the 10 bytes"), "{err}");
+        assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
+    }
+}
+
+#[test]
+fn a_stream_longer_than_promised_fails() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let err = within(Duration::from_secs(20), move || {
+        sandbox.files().write_from("long.bin", &mut &b"0123456789abc"[..], Some(10), None).unwrap_err()
+    });
+    assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+    assert!(err.message().contains("more than the 10 bytes"), "{err}");
+}
+
+#[test]
+fn uploading_a_file_whose_size_lies_fails_at_once() {
+    // Files under /sys report a size (often 4096) unrelated to their content.
+    let lying = std::path::Path::new("/sys/kernel/mm/transparent_hugepage/enabled");
+    if !lying.exists() {
+        eprintln!("skipped: {} does not exist here", lying.display());
+        return;
+    }
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let err = within(Duration::from_secs(20), move || sandbox.files().upload_file(lying, "thp", None).unwrap_err());
+    assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+    assert!(err.message().contains("of the 4096 bytes"), "{err}");
 }

@@ -286,3 +286,188 @@ fn a_streamed_watch_calls_back_until_told_to_stop_or_the_deadline() {
         .unwrap();
     assert!(started.elapsed() < Duration::from_secs(10), "the deadline ends the watch");
 }
+
+#[test]
+fn stopping_a_watch_from_another_thread_ends_a_wait_with_no_events() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let files = sandbox.files();
+    files.make_dir("quiet").unwrap();
+    for _ in 0..3 {
+        let watch = std::sync::Arc::new(files.watch_dir("quiet", WatchOptions::default()).unwrap());
+        let waiter = {
+            let watch = watch.clone();
+            std::thread::spawn(move || {
+                let outcome = watch.next_events(Duration::from_secs(20));
+                (outcome, Instant::now())
+            })
+        };
+        std::thread::sleep(Duration::from_millis(300));
+        let stopped = Instant::now();
+        watch.stop().unwrap();
+        let (outcome, returned) = waiter.join().unwrap();
+        assert_eq!(outcome.unwrap(), [], "a stopped wait returns an empty batch");
+        let after = returned.saturating_duration_since(stopped);
+        assert!(after < Duration::from_millis(500), "returned {after:?} after the stop");
+        assert_eq!(watch.next_events(Duration::ZERO).unwrap_err().kind(), ErrorKind::InvalidArgument);
+    }
+}
+
+/// The bodies envd 0.6.13 answered to `method`, in order (tests/fixtures/envd/).
+fn recorded(method: &str) -> Vec<&'static str> {
+    let text = include_str!("fixtures/envd/symlinks-and-watch.json");
+    let fixture: serde_json::Value = serde_json::from_str(text).unwrap();
+    let path = format!("/filesystem.Filesystem/{method}");
+    let exchanges = fixture["exchanges"].as_array().unwrap().iter();
+    let bodies = exchanges.filter(|e| e["request"]["path"] == path.as_str());
+    bodies.map(|e| &*e["response"]["body"].as_str().unwrap().to_owned().leak()).collect()
+}
+
+const JSON: &str = "Content-Type: application/json\r\n";
+
+/// A sandbox on a scripted server that answers its create, then `envd`'s
+/// replies in order; the server records the requests.
+fn scripted_sandbox(envd: Vec<common::Reply>) -> (common::Scripted, e2b::Sandbox) {
+    const CREATED: &str =
+        r#"{"templateID":"base","sandboxID":"abcdefghij0123456789","clientID":"c","envdVersion":"0.6.13"}"#;
+    let replies = std::iter::once((201, JSON, CREATED)).chain(envd).map(Some).collect();
+    let server = common::Scripted::start(replies);
+    let client = e2b::Client::new(e2b::Config {
+        api_key: Some("e2b_00".into()),
+        api_url: Some(server.url.clone()),
+        sandbox_url: Some(server.url.clone()),
+        max_retries: 0,
+        ..e2b::Config::default()
+    });
+    let sandbox = client.create_sandbox(&e2b::SandboxOptions::default()).unwrap();
+    (server, sandbox)
+}
+
+#[test]
+fn links_and_types_are_read_as_the_real_envd_sends_them() {
+    const EVENTS: &str = r#"{"events":[{"name":"x","type":"EVENT_TYPE_ATTRIB","entry":{"name":"x","type":"FILE_TYPE_WHITEOUT","path":"/w/x"}},
+        {"name":"l","type":"EVENT_TYPE_CREATE","entry":{"name":"l","type":"FILE_TYPE_DIRECTORY","path":"/w/l","symlinkTarget":"/w/d"}}]}"#;
+    let (stats, listings) = (recorded("Stat"), recorded("ListDir"));
+    let (server, sandbox) = scripted_sandbox(vec![
+        (200, JSON, stats[2]),
+        (200, JSON, stats[4]),
+        (200, JSON, listings[0]),
+        (200, JSON, r#"{"watcherId":"w1"}"#),
+        (200, JSON, EVENTS),
+        (200, JSON, "{}"),
+    ]);
+    let files = sandbox.files();
+
+    let link = files.get_info("/home/user/envdtest/fx/filelink").unwrap();
+    assert_eq!(
+        (link.file_type, link.symlink_target.as_deref()),
+        (FileType::Symlink, Some("/home/user/envdtest/fx/file.txt"))
+    );
+    let dangling = files.get_info("/home/user/envdtest/fx/dangling").unwrap();
+    assert_eq!(dangling.file_type, FileType::Symlink);
+    let listed: Vec<_> =
+        files.list("/home/user/envdtest/fx", 1).unwrap().into_iter().map(|e| (e.name, e.file_type)).collect();
+    assert_eq!(
+        listed,
+        [
+            ("dangling".to_owned(), FileType::Symlink),
+            ("dir".to_owned(), FileType::Dir),
+            ("dirlink".to_owned(), FileType::Symlink),
+            ("file.txt".to_owned(), FileType::File),
+            ("filelink".to_owned(), FileType::Symlink),
+            ("outside".to_owned(), FileType::Symlink),
+        ]
+    );
+
+    let watch = files.watch_dir("/w", WatchOptions { recursive: false, include_entry: true }).unwrap();
+    let events = watch.get_new_events().unwrap();
+    let seen: Vec<_> =
+        events.iter().map(|e| (e.name.as_str(), e.event_type, e.entry.as_ref().map(|e| e.file_type))).collect();
+    assert_eq!(
+        seen,
+        [("x", EventType::Other, Some(FileType::Other)), ("l", EventType::Create, Some(FileType::Symlink))]
+    );
+    watch.stop().unwrap();
+    assert_eq!(server.requests.lock().unwrap().len(), 7);
+}
+
+#[test]
+fn directory_transfers_skip_symbolic_links_and_never_follow_them() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let files = sandbox.files();
+    files.write("tree/real.txt", "real").unwrap();
+    files.write("tree/dir/inner.txt", "inner").unwrap();
+    files.write("elsewhere.txt", "not in the tree").unwrap();
+    let links =
+        "cd /home/user/tree && ln -s /home/user/tree/real.txt filelink && ln -s /home/user/elsewhere.txt outside \
+                 && ln -s /home/user/tree/dir dirlink && ln -s /etc etclink && ln -s missing dangling \
+                 && ln -s ../real.txt dir/uplink";
+    sandbox.commands().run(links, &Default::default(), None).unwrap().check().unwrap();
+
+    let outside = files.get_info("tree/outside").unwrap();
+    assert_eq!(
+        (outside.file_type, outside.symlink_target.as_deref()),
+        (FileType::Symlink, Some("/home/user/elsewhere.txt"))
+    );
+    assert_eq!(files.get_info("tree/dirlink").unwrap().file_type, FileType::Symlink);
+    assert_eq!(files.get_info("tree/dangling").unwrap().file_type, FileType::Symlink);
+    let mut links: Vec<_> = files
+        .list("tree", 1)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.file_type == FileType::Symlink)
+        .map(|e| e.name)
+        .collect();
+    links.sort();
+    assert_eq!(links, ["dangling", "dirlink", "etclink", "filelink", "outside"]);
+
+    let work = tempfile::tempdir().unwrap();
+    let copy = work.path().join("copy");
+    assert_eq!(files.download_dir("/home/user/tree", &copy, None).unwrap(), 2, "only the two regular files");
+    assert_eq!(std::fs::read_to_string(copy.join("real.txt")).unwrap(), "real");
+    assert_eq!(std::fs::read_to_string(copy.join("dir/inner.txt")).unwrap(), "inner");
+    for link in ["filelink", "outside", "dirlink", "etclink", "dangling", "dir/uplink"] {
+        assert!(std::fs::symlink_metadata(copy.join(link)).is_err(), "{link} was not skipped");
+    }
+
+    // Uploads skip local links the same way, wherever they point.
+    let tree = work.path().join("local");
+    std::fs::create_dir_all(tree.join("sub")).unwrap();
+    std::fs::write(tree.join("a.txt"), "a").unwrap();
+    std::os::unix::fs::symlink("a.txt", tree.join("inside")).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", tree.join("outside")).unwrap();
+    std::os::unix::fs::symlink("/etc", tree.join("sub/etc")).unwrap();
+    assert_eq!(files.upload_dir(&tree, "/home/user/up", None).unwrap(), 1);
+    assert_eq!(files.read_to_string("up/a.txt").unwrap(), "a");
+    for link in ["up/inside", "up/outside", "up/sub/etc"] {
+        assert!(!files.exists(link).unwrap(), "{link} was uploaded");
+    }
+}
+
+#[test]
+fn download_dir_skips_links_in_the_real_envd_s_shape() {
+    // envd 0.6.13's listing of a folder holding a file, a directory and links to
+    // each, a dangling link and a link leaving the tree, plus what a server that
+    // followed the link to the directory would list beneath it.
+    let (stats, listings) = (recorded("Stat"), recorded("ListDir"));
+    let beneath =
+        r#"{"name":"x.txt", "type":"FILE_TYPE_FILE", "path":"/home/user/envdtest/fx/dirlink/x.txt", "size":"1"}"#;
+    let listing = listings[0].replacen("[", &format!("[{beneath}, "), 1).leak();
+    let (server, sandbox) = scripted_sandbox(vec![
+        (200, JSON, stats[1].replace("/dir\"", "\"").leak()),
+        (200, JSON, listing),
+        (200, "Content-Type: application/octet-stream\r\n", "abc"),
+    ]);
+    let work = tempfile::tempdir().unwrap();
+    let copy = work.path().join("copy");
+    assert_eq!(sandbox.files().download_dir("/home/user/envdtest/fx", &copy, None).unwrap(), 1);
+    assert_eq!(std::fs::read_to_string(copy.join("file.txt")).unwrap(), "abc");
+    assert!(copy.join("dir").is_dir());
+    let mut local: Vec<_> = std::fs::read_dir(&copy).unwrap().map(|e| e.unwrap().file_name()).collect();
+    local.sort();
+    assert_eq!(local, ["dir", "file.txt"]);
+    let requests = server.requests.lock().unwrap();
+    assert_eq!(requests.len(), 4, "{requests:#?}");
+    assert!(requests[3].starts_with("GET /files?path=%2Fhome%2Fuser%2Fenvdtest%2Ffx%2Ffile.txt"), "{}", requests[3]);
+}

@@ -328,3 +328,80 @@ fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[test]
+fn headers_that_could_not_be_sent_are_refused_when_added() {
+    let mut config = Config::default();
+    config.add_header("X-Test", "yes").unwrap();
+    assert_eq!(config.headers, [("X-Test".to_owned(), "yes".to_owned())]);
+    for (name, value, part) in [
+        ("", "v", "header name"),
+        ("X-Bad\r\nInjected", "v", "header name"),
+        ("X Space", "v", "header name"),
+        ("X-Ok", "a\r\nInjected: yes", "header value"),
+        ("X-Ok", "line\n", "header value"),
+    ] {
+        let err = config.add_header(name, value).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
+        assert!(err.message().contains(part), "{err}");
+    }
+    assert_eq!(config.headers.len(), 1, "nothing refused was kept");
+}
+
+/// A listed sandbox in the API's shape, in `state`.
+macro_rules! listed {
+    ($id:literal, $state:literal) => {
+        concat!(
+            r#"{"templateID":"base","sandboxID":""#,
+            $id,
+            r#"","clientID":"c","startedAt":"2026-01-01T00:00:00Z","endAt":"2026-01-01T00:05:00Z","cpuCount":2,"#,
+            r#""memoryMB":512,"diskSizeMB":1024,"metadata":null,"state":""#,
+            $state,
+            r#"","envdVersion":"0.6.13"}"#
+        )
+    };
+}
+
+#[test]
+fn sandbox_states_newer_than_the_client_decode_as_unknown() {
+    const JSON: &str = "Content-Type: application/json\r\n";
+    const PAGE: &str = concat!("[", listed!("a", "running"), ",", listed!("b", "pausing"), "]");
+    const ONE: &str = listed!("c", "snapshotting");
+    let server = Scripted::start(vec![Some((200, JSON, PAGE)), Some((200, JSON, ONE)), Some((200, JSON, PAGE))]);
+    let config = Config { api_key: Some("e2b_00".into()), api_url: Some(server.url.clone()), ..Config::default() };
+    let client = Client::new(config.clone());
+
+    let page = client.list(&ListQuery::default()).unwrap();
+    let states: Vec<_> = page.sandboxes.iter().map(|s| (s.sandbox_id.as_str(), s.state)).collect();
+    assert_eq!(states, [("a", SandboxState::Running), ("b", SandboxState::Unknown)]);
+    assert_eq!(client.get_info("c").unwrap().state, SandboxState::Unknown);
+
+    // Through the C ABI, the same page gives E2B_SANDBOX_UNKNOWN.
+    unsafe {
+        use e2b::ffi::*;
+        let options = e2b_client_options_new();
+        let api_url = std::ffi::CString::new(server.url.clone()).unwrap();
+        assert_eq!(
+            e2b_client_options_set_api_key(options, c"e2b_00".as_ptr(), std::ptr::null_mut()),
+            e2b_error_code::E2B_OK
+        );
+        assert_eq!(
+            e2b_client_options_set_api_url(options, api_url.as_ptr(), std::ptr::null_mut()),
+            e2b_error_code::E2B_OK
+        );
+        let mut client = std::ptr::null_mut();
+        assert_eq!(e2b_client_new(options, &mut client, std::ptr::null_mut()), e2b_error_code::E2B_OK);
+        let mut page = std::ptr::null_mut();
+        assert_eq!(e2b_sandbox_list(client, std::ptr::null(), &mut page, std::ptr::null_mut()), e2b_error_code::E2B_OK);
+        assert_eq!(e2b_sandbox_info_state(e2b_sandbox_page_get(page, 0)), e2b_sandbox_state::E2B_SANDBOX_RUNNING);
+        assert_eq!(e2b_sandbox_info_state(e2b_sandbox_page_get(page, 1)), e2b_sandbox_state::E2B_SANDBOX_UNKNOWN);
+        e2b_sandbox_page_free(page);
+        e2b_client_free(client);
+        e2b_client_options_free(options);
+    }
+
+    // Asking for sandboxes in a state the client cannot name is refused before any request.
+    let query = ListQuery { states: vec![SandboxState::Unknown], ..ListQuery::default() };
+    let err = client.list(&query).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
+}

@@ -114,8 +114,9 @@ func (f *Files) Write(path string, data []byte) error {
 
 // WriteFrom streams r into the file at path, in constant memory, creating
 // missing parent directories. size is the number of bytes r will supply, or
-// -1 if unknown. An error from r stops the transfer and is wrapped in the
-// error returned.
+// -1 if unknown (other negative sizes are ErrInvalidArgument); if r supplies
+// fewer or more, the call fails at once with ErrIO. An error from r stops
+// the transfer and is wrapped in the error returned.
 func (f *Files) WriteFrom(path string, r io.Reader, size int64) error {
 	var a args
 	defer a.free()
@@ -123,7 +124,7 @@ func (f *Files) WriteFrom(path string, r io.Reader, size int64) error {
 	cb := &callbacks{reader: r}
 	ud := cb.start()
 	return cb.finish(f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_write_stream(s, cpath, C.int64_t(max(size, -1)), opts, readFn, nil, ud, e)
+		return C.e2b_files_write_stream(s, cpath, C.int64_t(size), opts, readFn, nil, ud, e)
 	}))
 }
 
@@ -203,8 +204,10 @@ func (f *Files) UploadDir(localDir, path string, progress ProgressFunc) (int, er
 }
 
 // DownloadDir downloads the directory tree at path into the local directory
-// localDir (created if missing; symbolic links are skipped) and returns the
-// number of files. progress may be nil.
+// localDir (created if missing) and returns the number of files. Symbolic
+// links are skipped wherever they point and never followed (the sandbox
+// reports only where a link resolves, so it cannot be recreated, and its
+// target may lie outside the tree). progress may be nil.
 func (f *Files) DownloadDir(path, localDir string, progress ProgressFunc) (int, error) {
 	var a args
 	defer a.free()
@@ -469,7 +472,8 @@ type EntryInfo struct {
 	Group       string
 	// ModifiedTime is the time of the last change; zero if unknown.
 	ModifiedTime time.Time
-	// SymlinkTarget is where a symbolic link points; "" for anything else.
+	// SymlinkTarget is where a symbolic link (Type FileTypeSymlink, whatever
+	// it points to) points, as the sandbox resolves it; "" for anything else.
 	SymlinkTarget string
 	Metadata      map[string]string
 }
@@ -499,6 +503,8 @@ type EventType int32
 
 // The kinds of filesystem events.
 const (
+	// EventOther is a change of a kind newer than this library.
+	EventOther  EventType = C.E2B_EVENT_OTHER
 	EventCreate EventType = C.E2B_EVENT_CREATE
 	EventWrite  EventType = C.E2B_EVENT_WRITE
 	EventRemove EventType = C.E2B_EVENT_REMOVE
@@ -506,7 +512,7 @@ const (
 	EventChmod  EventType = C.E2B_EVENT_CHMOD
 )
 
-// String is "create", "write", "remove", "rename" or "chmod".
+// String is "create", "write", "remove", "rename", "chmod" or "other".
 func (t EventType) String() string {
 	switch t {
 	case EventCreate:
@@ -520,7 +526,7 @@ func (t EventType) String() string {
 	case EventChmod:
 		return "chmod"
 	}
-	return "unknown"
+	return "other"
 }
 
 // FilesystemEvent is one change in a watched directory.
@@ -561,7 +567,8 @@ func (w *Watch) NewEvents() ([]FilesystemEvent, error) {
 }
 
 // NextEvents waits up to timeout for at least one event and returns what came
-// (possibly nothing).
+// (possibly nothing). If another goroutine stops the watch meanwhile, it
+// returns promptly with no error.
 func (w *Watch) NextEvents(timeout time.Duration) ([]FilesystemEvent, error) {
 	return w.events(func(p *C.e2b_watch, out **C.e2b_fs_event_list, e **C.e2b_error) C.e2b_error_code {
 		return C.e2b_watch_next_events(p, millis(timeout), out, e)
@@ -583,7 +590,8 @@ func (w *Watch) events(poll func(*C.e2b_watch, **C.e2b_fs_event_list, **C.e2b_er
 }
 
 // Stop stops the watch; polling it afterwards fails, and a NextEvents waiting
-// in another goroutine returns. Stopping twice is harmless.
+// in another goroutine returns promptly with no events and no error.
+// Stopping twice is harmless.
 func (w *Watch) Stop() error {
 	return w.h.call(nil, func(p *C.e2b_watch, e **C.e2b_error) C.e2b_error_code {
 		return C.e2b_watch_stop(p, e)

@@ -158,6 +158,17 @@ func TestWriteFrom(t *testing.T) {
 	if !errors.Is(err, broken) {
 		t.Fatalf("%v does not wrap the reader's error", err)
 	}
+
+	// A reader that gives fewer or more bytes than the size fails at once;
+	// only -1 means an unknown size.
+	started := time.Now()
+	err = files.WriteFrom("short", bytes.NewReader(data[:5]), 10)
+	wantCode(t, err, e2b.ErrIO)
+	if !strings.Contains(err.Error(), "5 of the 10 bytes") || time.Since(started) > 10*time.Second {
+		t.Fatalf("a short reader: %v after %v", err, time.Since(started))
+	}
+	wantCode(t, files.WriteFrom("long", bytes.NewReader(data[:13]), 10), e2b.ErrIO)
+	wantCode(t, files.WriteFrom("negative", bytes.NewReader(data[:5]), -2), e2b.ErrInvalidArgument)
 }
 
 func TestWriteFiles(t *testing.T) {
@@ -408,6 +419,20 @@ func TestSymlinkInfo(t *testing.T) {
 	if info.Type != e2b.FileTypeSymlink || info.SymlinkTarget != "/home/user/target.txt" {
 		t.Fatalf("Info of a link: %+v", info)
 	}
+
+	// DownloadDir skips links, wherever they point, and never follows one.
+	ok(t, s.Files().Write("tree/real.txt", []byte("r")))
+	res = must(s.Commands().Run("cd /home/user/tree && ln -s /home/user/target.txt out && ln -s /etc etc", nil))(t)
+	ok(t, res.Err())
+	local := t.TempDir()
+	if n := must(s.Files().DownloadDir("tree", local, nil))(t); n != 1 {
+		t.Fatalf("DownloadDir copied %d files, want 1", n)
+	}
+	for _, name := range []string{"out", "etc"} {
+		if _, err := os.Lstat(filepath.Join(local, name)); err == nil {
+			t.Fatalf("the link %s was copied", name)
+		}
+	}
 }
 
 // hasEvent tells whether events hold one for name of one of the types.
@@ -476,6 +501,30 @@ func TestWatchDir(t *testing.T) {
 	ok(t, files.Write("plain", nil))
 	_, err = files.WatchDir("plain", nil)
 	wantCode(t, err, e2b.ErrInvalidArgument)
+}
+
+func TestStopEndsAWaitInAnotherGoroutine(t *testing.T) {
+	files := newSandbox(t, nil).Files()
+	must(files.MakeDir("quiet"))(t)
+	w := must(files.WatchDir("quiet", nil))(t)
+	defer w.Close()
+	type outcome struct {
+		events []e2b.FilesystemEvent
+		err    error
+		at     time.Time
+	}
+	done := make(chan outcome)
+	go func() {
+		events, err := w.NextEvents(20 * time.Second)
+		done <- outcome{events, err, time.Now()}
+	}()
+	time.Sleep(300 * time.Millisecond)
+	stopped := time.Now()
+	ok(t, w.Stop())
+	got := <-done
+	if got.err != nil || len(got.events) != 0 || got.at.Sub(stopped) > time.Second {
+		t.Fatalf("a wait ended by Stop gave %+v, %v after %v", got.events, got.err, got.at.Sub(stopped))
+	}
 }
 
 // writeUntil writes name in files every 100 ms until done is closed, so a

@@ -107,11 +107,14 @@ type SandboxState int32
 
 // The states of a sandbox.
 const (
+	// SandboxUnknown is a state newer than this library (such as a
+	// transition: pausing, snapshotting, ...); it cannot be asked for in a query.
+	SandboxUnknown SandboxState = C.E2B_SANDBOX_UNKNOWN
 	SandboxRunning SandboxState = C.E2B_SANDBOX_RUNNING
 	SandboxPaused  SandboxState = C.E2B_SANDBOX_PAUSED
 )
 
-// String is "running" or "paused".
+// String is "running", "paused" or "unknown".
 func (s SandboxState) String() string {
 	switch s {
 	case SandboxRunning:

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::Deserialize;
 use ureq::http::Method;
 
-use super::filesystem::FileType;
+use super::filesystem::{EntryInfo, FileType};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{self, Body, Deadline};
 use crate::sandbox::Sandbox;
@@ -145,7 +145,9 @@ impl<'a> Files<'a> {
     }
 
     /// Streams `reader` into the file at `path` in constant memory. `size`,
-    /// when known, is announced to the server and to `progress`.
+    /// when known, is announced to the server and to `progress`, and
+    /// `reader` must then supply exactly that many bytes: fewer or more fail
+    /// the call at once with an [`ErrorKind::Io`] error naming both numbers.
     pub fn write_from(
         &self,
         path: &str,
@@ -154,7 +156,7 @@ impl<'a> Files<'a> {
         progress: Option<Progress<'_>>,
     ) -> Result<WriteInfo> {
         let what = format!("write {path}");
-        let mut counted = Counted::new(reader, size.unwrap_or(0), progress);
+        let mut counted = Counted::new(reader, size, progress);
         let written = if self.sandbox.envd_at_least(OCTET_STREAM_ENVD) {
             self.upload_octets(path, &mut counted, size, &what)
         } else {
@@ -163,7 +165,7 @@ impl<'a> Files<'a> {
             let mut body = prefix[0].as_slice().chain(&mut counted).chain(suffix.as_slice());
             self.upload_multipart(&boundary, Some(path), &mut body, length, &what)
         };
-        let mut written = counted.check(written)?;
+        let mut written = counted.check(written, &what)?;
         match written.len() {
             1 => Ok(written.remove(0)),
             n => Err(Error::decode(&what, format!("expected one written file, got {n}"))),
@@ -192,6 +194,8 @@ impl<'a> Files<'a> {
     }
 
     /// Uploads the local file `local_path` to `path` in the sandbox, streaming.
+    /// A file whose size changes while it is sent (or whose reported size
+    /// is not its content's, as under `/sys`) fails with [`ErrorKind::Io`].
     pub fn upload_file(&self, local_path: &Path, path: &str, progress: Option<Progress<'_>>) -> Result<WriteInfo> {
         let what = format!("upload {} to {path}", local_path.display());
         let mut file = fs::File::open(local_path).map_err(|err| Error::io(&what, err))?;
@@ -209,8 +213,10 @@ impl<'a> Files<'a> {
     }
 
     /// Uploads the local directory tree `local_dir` to `path` in the sandbox:
-    /// every regular file and directory, keeping the layout. Symbolic links
-    /// are skipped. Returns the number of files uploaded.
+    /// every regular file and directory, keeping the layout. Returns the
+    /// number of files uploaded. Symbolic links are skipped, wherever they
+    /// point, and never followed (as in [`download_dir`](Files::download_dir)):
+    /// following one could send files from outside the tree.
     pub fn upload_dir(&self, local_dir: &Path, path: &str, mut progress: Option<Progress<'_>>) -> Result<usize> {
         // With a deadline, it bounds the whole tree, not each file.
         let pinned = self.sandbox.pinned();
@@ -242,8 +248,15 @@ impl<'a> Files<'a> {
     }
 
     /// Downloads the directory tree at `path` in the sandbox into `local_dir`
-    /// (created if missing): every file and directory, keeping the layout.
-    /// Symbolic links are skipped. Returns the number of files downloaded.
+    /// (created if missing): every regular file and directory, keeping the
+    /// layout. Returns the number of files downloaded.
+    ///
+    /// Symbolic links are skipped, wherever they point, and never followed
+    /// (nothing a server lists beneath a link is fetched either): envd
+    /// reports only where a link resolves to, not the link's own text (a
+    /// dangling link comes back as itself), so it cannot be recreated
+    /// faithfully, and copying what it points to could bring in files from
+    /// outside the tree. `path` itself must be a directory, not a link to one.
     pub fn download_dir(&self, path: &str, local_dir: &Path, mut progress: Option<Progress<'_>>) -> Result<usize> {
         // With a deadline, it bounds the whole tree, not each file.
         let pinned = self.sandbox.pinned();
@@ -253,7 +266,7 @@ impl<'a> Files<'a> {
         if root.file_type != FileType::Dir {
             return Err(Error::invalid_argument(format!("{what}: {path} is not a directory")));
         }
-        let entries = view.list(path, u32::MAX)?;
+        let entries = without_links(view.list(path, u32::MAX)?);
         let prefix = format!("{}/", root.path.trim_end_matches('/'));
         let total: u64 = entries.iter().filter(|e| e.file_type == FileType::File).map(|e| e.size).sum();
         fs::create_dir_all(local_dir).map_err(|err| Error::io(&what, err))?;
@@ -414,28 +427,48 @@ impl<'a> Files<'a> {
     }
 }
 
-/// A reader that counts what passes through it and reports progress; a
-/// callback's request to stop becomes an I/O error that fails the transfer.
+/// A reader that counts what passes through it, reports progress, and holds
+/// the source to the size it promised: a body sent with `Content-Length: N`
+/// must be exactly N bytes, or the request could never end. Whatever stops
+/// the transfer (a callback, a wrong size) becomes an I/O error that fails
+/// it, and [`check`](Counted::check) tells the caller why.
 struct Counted<'r, 'p> {
     inner: &'r mut dyn Read,
     done: u64,
-    total: u64,
+    size: Option<u64>,
     progress: Option<Progress<'p>>,
-    aborted: bool,
+    failure: Option<Error>,
 }
 
 impl<'r, 'p> Counted<'r, 'p> {
-    fn new(inner: &'r mut dyn Read, total: u64, progress: Option<Progress<'p>>) -> Self {
-        Counted { inner, done: 0, total, progress, aborted: false }
+    fn new(inner: &'r mut dyn Read, size: Option<u64>, progress: Option<Progress<'p>>) -> Self {
+        Counted { inner, done: 0, size, progress, failure: None }
     }
 
-    /// The outcome of the transfer, as a callback abort if that is what ended it.
-    fn check<T>(&self, outcome: Result<T>) -> Result<T> {
-        match outcome {
-            Err(err) if self.aborted => Err(Error::new(ErrorKind::CallbackAborted, err.message().to_owned())
-                .context("the progress callback stopped it")),
-            other => other,
+    /// The outcome of the transfer, as the reason this reader stopped it if it did.
+    fn check<T>(self, outcome: Result<T>, what: &str) -> Result<T> {
+        match (outcome, self.failure) {
+            (Err(_), Some(failure)) => Err(failure.context(what)),
+            (outcome, _) => outcome,
         }
+    }
+
+    /// Stops the transfer for `failure`, kept for [`check`](Counted::check).
+    fn fail(&mut self, failure: Error) -> io::Result<usize> {
+        let message = failure.message().to_owned();
+        self.failure = Some(failure);
+        Err(io::Error::other(message))
+    }
+
+    /// Whether the source breaks its promise of `size` bytes, having just given `n`.
+    fn broken_promise(&mut self, n: usize) -> io::Result<Option<String>> {
+        let Some(size) = self.size else { return Ok(None) };
+        if n == 0 && self.done < size {
+            return Ok(Some(format!("the source ended after {} of the {size} bytes promised", self.done)));
+        }
+        // At the promised size, one more byte would be too many.
+        let more = self.done > size || (n > 0 && self.done == size && self.inner.read(&mut [0u8])? > 0);
+        Ok(more.then(|| format!("the source gave more than the {size} bytes promised")))
     }
 }
 
@@ -443,10 +476,12 @@ impl Read for Counted<'_, '_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.done += n as u64;
+        if let Some(message) = self.broken_promise(n)? {
+            return self.fail(Error::new(ErrorKind::Io, message));
+        }
         if let Some(progress) = self.progress.as_mut() {
-            if progress(self.done, self.total).is_break() {
-                self.aborted = true;
-                return Err(io::Error::other("stopped by the progress callback"));
+            if progress(self.done, self.size.unwrap_or(0)).is_break() {
+                return self.fail(Error::new(ErrorKind::CallbackAborted, "stopped by the progress callback"));
             }
         }
         Ok(n)
@@ -515,6 +550,17 @@ fn walk_local(base: &Path, dir: &Path, dirs: &mut Vec<PathBuf>, files: &mut Vec<
         }
     }
     Ok(())
+}
+
+/// `entries` without the symbolic links and whatever is listed beneath one.
+fn without_links(entries: Vec<EntryInfo>) -> Vec<EntryInfo> {
+    let links: Vec<String> = entries
+        .iter()
+        .filter(|e| e.file_type == FileType::Symlink)
+        .map(|e| format!("{}/", e.path.trim_end_matches('/')))
+        .collect();
+    let beneath_link = |entry: &EntryInfo| links.iter().any(|link| entry.path.starts_with(link.as_str()));
+    entries.into_iter().filter(|e| e.file_type != FileType::Symlink && !beneath_link(e)).collect()
 }
 
 /// A local relative path as a sandbox path: `/`-separated. Names must be UTF-8.
@@ -604,6 +650,23 @@ mod tests {
         assert!(String::from_utf8(prefixes[1].clone()).unwrap().starts_with("\r\n--"));
         assert_eq!(suffix, format!("\r\n--{boundary}--\r\n").into_bytes());
         assert!(multipart_frame(&["bad\nname"]).is_err());
+    }
+
+    #[test]
+    fn counted_holds_the_source_to_its_size() {
+        let outcome = |data: &[u8], size: Option<u64>| {
+            let mut source = data;
+            let mut counted = Counted::new(&mut source, size, None);
+            let copied = io::copy(&mut counted, &mut io::sink()).map_err(|_| Error::invalid_argument("copy"));
+            counted.check(copied, "write f")
+        };
+        assert_eq!(outcome(b"12345", Some(5)).unwrap(), 5);
+        assert_eq!(outcome(b"12345", None).unwrap(), 5);
+        let short = outcome(b"123", Some(5)).unwrap_err();
+        assert_eq!(short.kind(), ErrorKind::Io);
+        assert_eq!(short.message(), "write f: the source ended after 3 of the 5 bytes promised");
+        let long = outcome(b"123456", Some(5)).unwrap_err();
+        assert_eq!(long.message(), "write f: the source gave more than the 5 bytes promised");
     }
 
     #[test]

@@ -9,11 +9,15 @@ use super::connect::{unary, CallOptions};
 use super::files::Files;
 use crate::error::{Error, ErrorKind, Result};
 
-/// The kind of a filesystem entry.
+/// The kind of a filesystem entry, the entry itself (as `lstat` sees it):
+/// a symbolic link is a [`Symlink`](FileType::Symlink) whatever it points to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FileType {
+    /// A regular file.
     File,
+    /// A directory.
     Dir,
+    /// A symbolic link, to anything or nothing; [`EntryInfo::symlink_target`] says where.
     Symlink,
     /// Something else (a device, a socket, ...), or a type newer than this client.
     Other,
@@ -35,7 +39,9 @@ pub struct EntryInfo {
     pub group: String,
     /// RFC 3339 time of the last change, when envd reports one.
     pub modified_time: Option<String>,
-    /// Where a symlink points.
+    /// Where a symlink points, as envd resolves it: an absolute path with
+    /// every link along the way followed (a dangling link reports its own
+    /// path). `None` for anything but a symlink.
     pub symlink_target: Option<String>,
     /// Metadata set on upload (`X-Metadata-*`).
     pub metadata: BTreeMap<String, String>,
@@ -98,8 +104,11 @@ const FILE_TYPES: &[&str] = &["FILE_TYPE_UNSPECIFIED", "FILE_TYPE_FILE", "FILE_T
 impl<'de> Deserialize<'de> for EntryInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<EntryInfo, D::Error> {
         let wire = EntryWire::deserialize(deserializer)?;
-        // Newer envd reports a link's target type in `type` and flags the link itself.
-        let file_type = match (wire.is_symlink, wire.file_type.number(FILE_TYPES)) {
+        // envd reports a link with its target's type in `type` (none when the
+        // link dangles) and the target in `symlinkTarget`; newer envd also sets
+        // `isSymlink`. FILE_TYPE_SYMLINK itself is never sent, but means a link too.
+        let link = wire.is_symlink || wire.symlink_target.is_some();
+        let file_type = match (link, wire.file_type.number(FILE_TYPES)) {
             (true, _) | (_, 3) => FileType::Symlink,
             (_, 1) => FileType::File,
             (_, 2) => FileType::Dir,
@@ -227,8 +236,50 @@ impl Files<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The bodies envd 0.6.13 answered to `method` (e.g. `Stat`), in order,
+    /// from `tests/fixtures/envd/symlinks-and-watch.json`.
+    pub(crate) fn recorded(method: &str) -> Vec<String> {
+        let text = include_str!("../../tests/fixtures/envd/symlinks-and-watch.json");
+        let fixture: serde_json::Value = serde_json::from_str(text).unwrap();
+        let path = format!("/filesystem.Filesystem/{method}");
+        let exchanges = fixture["exchanges"].as_array().unwrap().iter();
+        let bodies = exchanges.filter(|e| e["request"]["path"] == path.as_str());
+        bodies.map(|e| e["response"]["body"].as_str().unwrap().to_owned()).collect()
+    }
+
+    #[test]
+    fn the_real_envd_s_symlinks_are_symlinks() {
+        let stats: Vec<EntryInfo> =
+            recorded("Stat").iter().map(|body| serde_json::from_str::<EntryResponse>(body).unwrap().entry).collect();
+        let seen: Vec<_> = stats.iter().map(|e| (e.name.as_str(), e.file_type, e.symlink_target.as_deref())).collect();
+        let fx = "/home/user/envdtest/fx";
+        assert_eq!(
+            seen,
+            [
+                ("file.txt", FileType::File, None),
+                ("dir", FileType::Dir, None),
+                ("filelink", FileType::Symlink, Some(format!("{fx}/file.txt").as_str())),
+                ("dirlink", FileType::Symlink, Some(format!("{fx}/dir").as_str())),
+                ("dangling", FileType::Symlink, Some(format!("{fx}/dangling").as_str())),
+                ("outside", FileType::Symlink, Some("/etc/hostname")),
+            ]
+        );
+        assert_eq!(stats[2].permissions, "Lrwxrwxrwx");
+
+        #[derive(Deserialize)]
+        struct Listed {
+            #[serde(default)]
+            entries: Vec<EntryInfo>,
+        }
+        let listings: Vec<Listed> = recorded("ListDir").iter().map(|b| serde_json::from_str(b).unwrap()).collect();
+        let links: Vec<_> =
+            listings[0].entries.iter().filter(|e| e.file_type == FileType::Symlink).map(|e| e.name.as_str()).collect();
+        assert_eq!(links, ["dangling", "dirlink", "filelink", "outside"]);
+        assert!(listings[1].entries.is_empty(), "a link to a folder lists as nothing");
+    }
 
     #[test]
     fn entries_parse_from_proto3_json() {
@@ -242,10 +293,15 @@ mod tests {
 
         let dir: EntryInfo = serde_json::from_str(r#"{"name":"d","type":2,"path":"/d"}"#).unwrap();
         assert_eq!((dir.file_type, dir.size), (FileType::Dir, 0));
-        let link: EntryInfo =
-            serde_json::from_str(r#"{"name":"l","type":"FILE_TYPE_FILE","isSymlink":true,"symlinkTarget":"/x"}"#)
-                .unwrap();
-        assert_eq!(link.file_type, FileType::Symlink);
+        // Newer envd flags links; older e2b-local sent FILE_TYPE_SYMLINK: both are links.
+        for json in [
+            r#"{"name":"l","type":"FILE_TYPE_FILE","isSymlink":true,"symlinkTarget":"/x"}"#,
+            r#"{"name":"l","type":"FILE_TYPE_DIRECTORY","isSymlink":true}"#,
+            r#"{"name":"l","type":"FILE_TYPE_SYMLINK","symlinkTarget":"/x"}"#,
+            r#"{"name":"l","type":3}"#,
+        ] {
+            assert_eq!(serde_json::from_str::<EntryInfo>(json).unwrap().file_type, FileType::Symlink, "{json}");
+        }
         let odd: EntryInfo = serde_json::from_str(r#"{"name":"o","type":"FILE_TYPE_FUTURE"}"#).unwrap();
         assert_eq!(odd.file_type, FileType::Other);
     }

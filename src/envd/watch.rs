@@ -16,11 +16,18 @@ use crate::sandbox::Sandbox;
 /// What happened to a watched path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EventType {
+    /// Created.
     Create,
+    /// Written to.
     Write,
+    /// Removed.
     Remove,
+    /// Renamed away (the new name comes as a [`Create`](EventType::Create)).
     Rename,
+    /// Its mode or owner changed.
     Chmod,
+    /// A change of a kind newer than this client.
+    Other,
 }
 
 /// One change in a watched directory.
@@ -71,17 +78,17 @@ const EVENT_TYPES: &[&str] = &[
 ];
 
 impl EventWire {
-    /// The event, or `None` for a type this client does not know.
-    fn into_event(self) -> Option<FilesystemEvent> {
+    /// The event; a type this client does not know is [`EventType::Other`].
+    fn into_event(self) -> FilesystemEvent {
         let event_type = match self.event_type.number(EVENT_TYPES) {
             1 => EventType::Create,
             2 => EventType::Write,
             3 => EventType::Remove,
             4 => EventType::Rename,
             5 => EventType::Chmod,
-            _ => return None,
+            _ => EventType::Other,
         };
-        Some(FilesystemEvent { name: self.name, event_type, entry: self.entry })
+        FilesystemEvent { name: self.name, event_type, entry: self.entry }
     }
 }
 
@@ -116,12 +123,51 @@ impl WatchHandle {
     }
 
     /// The events since the last call (possibly none), oldest first.
+    /// An [`ErrorKind::InvalidArgument`] error once the watch is stopped.
     pub fn get_new_events(&self) -> Result<Vec<FilesystemEvent>> {
-        self.poll(&self.sandbox)
+        self.check_running()?;
+        self.fetch(&self.sandbox)
     }
 
-    /// [`get_new_events`](WatchHandle::get_new_events) through `sandbox` (for its deadline).
-    fn poll(&self, sandbox: &Sandbox) -> Result<Vec<FilesystemEvent>> {
+    /// Waits up to `timeout` for at least one event and returns what came:
+    /// empty if nothing did, or if another thread stopped the watch meanwhile
+    /// (then promptly, whatever the timeout). An [`ErrorKind::InvalidArgument`]
+    /// error if the watch was stopped before the call.
+    pub fn next_events(&self, timeout: Duration) -> Result<Vec<FilesystemEvent>> {
+        self.check_running()?;
+        let started = Instant::now();
+        // With a deadline, it bounds the whole wait, not each poll.
+        let sandbox = self.sandbox.pinned();
+        loop {
+            let events = match self.fetch(&sandbox) {
+                Ok(events) => events,
+                // Stopped meanwhile: envd may have forgotten the watcher before answering.
+                Err(_) if self.is_stopped() => return Ok(Vec::new()),
+                Err(err) => return Err(err),
+            };
+            if !events.is_empty() || started.elapsed() >= timeout || self.is_stopped() {
+                return Ok(events);
+            }
+            std::thread::sleep(POLL_INTERVAL.min(timeout.saturating_sub(started.elapsed())));
+        }
+    }
+
+    fn is_stopped(&self) -> bool {
+        self.stopped.load(Ordering::Acquire)
+    }
+
+    fn check_running(&self) -> Result<()> {
+        match self.is_stopped() {
+            true => Err(Error::invalid_argument(format!(
+                "get events of watcher {}: the watcher is stopped",
+                self.watcher_id
+            ))),
+            false => Ok(()),
+        }
+    }
+
+    /// Asks envd, through `sandbox` (for its deadline), for the events since the last call.
+    fn fetch(&self, sandbox: &Sandbox) -> Result<Vec<FilesystemEvent>> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Get<'a> {
@@ -133,9 +179,6 @@ impl WatchHandle {
             events: Vec<EventWire>,
         }
         let what = format!("get events of watcher {}", self.watcher_id);
-        if self.stopped.load(Ordering::Acquire) {
-            return Err(Error::invalid_argument(format!("{what}: the watcher is stopped")));
-        }
         let options = CallOptions { user: self.user.as_deref(), timeout: None };
         let events: Events = unary(
             sandbox,
@@ -144,26 +187,12 @@ impl WatchHandle {
             options,
             &what,
         )?;
-        Ok(events.events.into_iter().filter_map(EventWire::into_event).collect())
-    }
-
-    /// Waits up to `timeout` for at least one event and returns what came
-    /// (empty if nothing did, or if another thread stopped the watch meanwhile).
-    pub fn next_events(&self, timeout: Duration) -> Result<Vec<FilesystemEvent>> {
-        let started = Instant::now();
-        // With a deadline, it bounds the whole wait, not each poll.
-        let sandbox = self.sandbox.pinned();
-        loop {
-            let events = self.poll(&sandbox)?;
-            if !events.is_empty() || started.elapsed() >= timeout || self.stopped.load(Ordering::Acquire) {
-                return Ok(events);
-            }
-            std::thread::sleep(POLL_INTERVAL.min(timeout.saturating_sub(started.elapsed())));
-        }
+        Ok(events.events.into_iter().map(EventWire::into_event).collect())
     }
 
     /// Stops watching; later calls fail, and a [`next_events`](WatchHandle::next_events)
-    /// waiting in another thread returns. Stopping twice is harmless.
+    /// waiting in another thread returns promptly with what it had (usually
+    /// nothing). Stopping twice is harmless.
     pub fn stop(&self) -> Result<()> {
         if self.stopped.swap(true, Ordering::AcqRel) {
             return Ok(());
@@ -242,11 +271,48 @@ impl Files<'_> {
                 Err(err) if err.kind() == ErrorKind::Timeout => return Ok(()),
                 Err(err) => return Err(err),
             };
-            if let Some(event) = message.filesystem.and_then(EventWire::into_event) {
+            if let Some(event) = message.filesystem.map(EventWire::into_event) {
                 if on_event(event).is_break() {
                     return Ok(());
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envd::filesystem::tests::recorded;
+
+    fn events(body: &str) -> Vec<(String, EventType)> {
+        #[derive(Deserialize)]
+        struct Events {
+            events: Vec<EventWire>,
+        }
+        let events: Events = serde_json::from_str(body).unwrap();
+        events.events.into_iter().map(EventWire::into_event).map(|e| (e.name, e.event_type)).collect()
+    }
+
+    #[test]
+    fn the_real_envd_s_events_parse() {
+        let recorded = recorded("GetWatcherEvents");
+        let seen = events(&recorded[0]);
+        let expected = [
+            ("new.txt", EventType::Create),
+            ("new.txt", EventType::Chmod),
+            ("new.txt", EventType::Write),
+            ("file.txt", EventType::Chmod),
+            ("file.txt", EventType::Write),
+        ];
+        assert_eq!(seen, expected.map(|(name, kind)| (name.to_owned(), kind)));
+    }
+
+    #[test]
+    fn events_newer_than_the_client_are_other() {
+        let body = r#"{"events":[{"name":"a","type":"EVENT_TYPE_ATTRIB"},{"name":"b","type":9},{"name":"c"},
+            {"name":"d","type":"EVENT_TYPE_REMOVE"}]}"#;
+        let kinds: Vec<_> = events(body).into_iter().map(|(_, kind)| kind).collect();
+        assert_eq!(kinds, [EventType::Other, EventType::Other, EventType::Other, EventType::Remove]);
     }
 }

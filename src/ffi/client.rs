@@ -91,7 +91,9 @@ pub unsafe extern "C" fn e2b_client_options_set_sandbox_url(
 }
 
 /// Adds a header sent with every control-plane request.
-/// Errors: NULL_ARGUMENT, INVALID_UTF8.
+/// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (an empty name, or
+/// a name or value that could not be sent: line breaks, control characters,
+/// a name that is not an HTTP token).
 #[no_mangle]
 pub unsafe extern "C" fn e2b_client_options_add_header(
     options: *mut e2b_client_options,
@@ -103,8 +105,7 @@ pub unsafe extern "C" fn e2b_client_options_add_header(
         let options = arg_mut(options, "options")?;
         let name = arg_str(name, "name")?;
         let value = arg_str(value, "value")?;
-        options.config.headers.push((name.to_owned(), value.to_owned()));
-        Ok(())
+        Ok(options.config.add_header(name, value)?)
     })
 }
 

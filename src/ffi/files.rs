@@ -37,6 +37,8 @@ pub enum e2b_file_type {
 #[repr(i32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum e2b_event_type {
+    /// A change of a kind newer than this library.
+    E2B_EVENT_OTHER = 0,
     E2B_EVENT_CREATE = 1,
     E2B_EVENT_WRITE = 2,
     E2B_EVENT_REMOVE = 3,
@@ -136,6 +138,7 @@ impl e2b_fs_event {
             EventType::Remove => e2b_event_type::E2B_EVENT_REMOVE,
             EventType::Rename => e2b_event_type::E2B_EVENT_RENAME,
             EventType::Chmod => e2b_event_type::E2B_EVENT_CHMOD,
+            EventType::Other => e2b_event_type::E2B_EVENT_OTHER,
         };
         e2b_fs_event { event_type, name: c_string(&event.name), entry: event.entry.map(e2b_entry_info::new) }
     }
@@ -353,7 +356,10 @@ pub unsafe extern "C" fn e2b_files_write(
 /// Streams the file at `path` from `read` in constant memory, creating
 /// missing parent directories. `size` is the number of bytes `read` will
 /// supply, or -1 if unknown. `progress` (may be NULL) is called as data goes
-/// out. Errors: as `e2b_files_write`, and CALLBACK_ABORTED.
+/// out. With a size, `read` is asked once more after `size` bytes and must
+/// then return 0. Errors: as `e2b_files_write`; CALLBACK_ABORTED;
+/// INVALID_ARGUMENT (`size` below -1); IO (`read` supplied fewer or more
+/// bytes than `size`: the call fails as soon as that shows, naming both numbers).
 #[no_mangle]
 pub unsafe extern "C" fn e2b_files_write_stream(
     sandbox: *const e2b_sandbox,
@@ -371,7 +377,15 @@ pub unsafe extern "C" fn e2b_files_write_stream(
         let read = read.ok_or_else(|| e2b_error::null_argument("read"))?;
         let mut source = CallbackReader { callback: read, user_data, aborted: false };
         let mut progress = progress_fn(progress, user_data);
-        let size = u64::try_from(size).ok();
+        let size = match size {
+            -1 => None,
+            size => Some(u64::try_from(size).map_err(|_| {
+                e2b_error::new(
+                    e2b_error_code::E2B_ERR_INVALID_ARGUMENT,
+                    format!("write {path}: size {size} is neither a byte count nor -1 (unknown)"),
+                )
+            })?),
+        };
         let outcome = files.write_from(path, &mut source, size, progress.as_mut().map(|p| p as _));
         if source.aborted {
             return Err(e2b_error::new(
@@ -415,7 +429,8 @@ pub unsafe extern "C" fn e2b_files_write_files(
 }
 
 /// Uploads the local file `local_path` to `path`, streaming. `progress` may
-/// be NULL. Errors: IO (the local file); as `e2b_files_write_stream`.
+/// be NULL. Errors: IO (the local file, or one whose size changed while it
+/// was sent, as files under /sys do); as `e2b_files_write_stream`.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_files_upload_file(
     sandbox: *const e2b_sandbox,
@@ -460,7 +475,8 @@ pub unsafe extern "C" fn e2b_files_download_file(
 }
 
 /// Uploads the local directory tree `local_dir` to `path`: every regular
-/// file and directory (symbolic links are skipped). `*count_out` (optional)
+/// file and directory. Symbolic links are skipped wherever they point, never
+/// followed (so nothing outside the tree is sent). `*count_out` (optional)
 /// receives the number of files. `progress` (may be NULL) counts bytes of
 /// the whole tree. Errors: IO; as `e2b_files_upload_file`.
 #[no_mangle]
@@ -487,8 +503,13 @@ pub unsafe extern "C" fn e2b_files_upload_dir(
 }
 
 /// Downloads the directory tree at `path` into the local directory
-/// `local_dir` (created if missing): every file and directory (symbolic links
-/// are skipped). `*count_out` (optional) receives the number of files.
+/// `local_dir` (created if missing): every regular file and directory.
+/// Symbolic links are skipped wherever they point, never followed, nor is
+/// anything listed beneath one: the sandbox reports only where a link
+/// resolves, not its own text, so it cannot be recreated faithfully, and
+/// copying its target could bring in files from outside the tree. `path`
+/// must be a directory, not a link to one. `*count_out` (optional) receives
+/// the number of files.
 /// Errors: IO; INVALID_ARGUMENT (not a directory); as `e2b_files_download_file`.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_files_download_dir(
@@ -738,7 +759,9 @@ pub unsafe extern "C" fn e2b_entry_info_path(entry: *const e2b_entry_info) -> *c
     entry_str(entry, |e| e.path.as_ptr())
 }
 
-/// The entry's kind; `E2B_FILE_TYPE_OTHER` if `entry` is NULL.
+/// The entry's kind, the entry itself: a symbolic link is
+/// `E2B_FILE_TYPE_SYMLINK` whatever it points to. `E2B_FILE_TYPE_OTHER` if
+/// `entry` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_entry_info_type(entry: *const e2b_entry_info) -> e2b_file_type {
     guard_value(e2b_file_type::E2B_FILE_TYPE_OTHER, || match entry.as_ref().map(|e| e.inner.file_type) {
@@ -785,7 +808,9 @@ pub unsafe extern "C" fn e2b_entry_info_modified_time(entry: *const e2b_entry_in
     entry_str(entry, |e| c_ptr(e.modified_time.as_ref()))
 }
 
-/// Where a symlink points; NULL for anything else.
+/// Where a symlink (`E2B_FILE_TYPE_SYMLINK`, whatever it points to) points,
+/// as the sandbox resolves it: an absolute path (a dangling link reports its
+/// own path). NULL for anything else.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_entry_info_symlink_target(entry: *const e2b_entry_info) -> *const c_char {
     entry_str(entry, |e| c_ptr(e.symlink_target.as_ref()))
@@ -900,8 +925,10 @@ pub unsafe extern "C" fn e2b_watch_get_new_events(
 }
 
 /// Waits up to `timeout_ms` for at least one event and returns what came
-/// (possibly nothing). Release `*out` with `e2b_fs_event_list_free`.
-/// Errors: as `e2b_watch_get_new_events`.
+/// (possibly nothing). If another thread stops the watch meanwhile, it
+/// returns E2B_OK at once with what came before (usually nothing). Release
+/// `*out` with `e2b_fs_event_list_free`. Errors: as `e2b_watch_get_new_events`
+/// (INVALID_ARGUMENT if the watch was stopped before the call).
 #[no_mangle]
 pub unsafe extern "C" fn e2b_watch_next_events(
     watch: *const e2b_watch,
@@ -919,7 +946,7 @@ pub unsafe extern "C" fn e2b_watch_next_events(
 }
 
 /// Stops the watch; polling it afterwards fails, and an `e2b_watch_next_events`
-/// waiting in another thread returns. Stopping twice is harmless.
+/// waiting in another thread returns E2B_OK promptly. Stopping twice is harmless.
 /// Errors: NULL_ARGUMENT; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_watch_stop(watch: *const e2b_watch, err_out: *mut *mut e2b_error) -> e2b_error_code {
@@ -950,11 +977,12 @@ pub unsafe extern "C" fn e2b_fs_event_list_free(list: *mut e2b_fs_event_list) {
     free(list)
 }
 
-/// What happened; `E2B_EVENT_CREATE` if `event` is NULL.
+/// What happened; `E2B_EVENT_OTHER` for a kind newer than this library, or
+/// if `event` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_fs_event_type(event: *const e2b_fs_event) -> e2b_event_type {
-    guard_value(e2b_event_type::E2B_EVENT_CREATE, || {
-        event.as_ref().map_or(e2b_event_type::E2B_EVENT_CREATE, |e| e.event_type)
+    guard_value(e2b_event_type::E2B_EVENT_OTHER, || {
+        event.as_ref().map_or(e2b_event_type::E2B_EVENT_OTHER, |e| e.event_type)
     })
 }
 
@@ -1023,5 +1051,39 @@ fn io_error(err: io::Error) -> e2b_error {
         Some(Ok(error)) => (*error).into(),
         Some(Err(other)) => e2b_error::new(e2b_error_code::E2B_ERR_NETWORK, other.to_string()),
         None => e2b_error::new(e2b_error_code::E2B_ERR_NETWORK, "the transfer failed"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_newer_than_the_library_are_other_in_c() {
+        let entry = |file_type| EntryInfo {
+            name: "x".into(),
+            file_type,
+            path: "/x".into(),
+            size: 0,
+            mode: 0,
+            permissions: String::new(),
+            owner: String::new(),
+            group: String::new(),
+            modified_time: None,
+            symlink_target: None,
+            metadata: Default::default(),
+        };
+        let event = e2b_fs_event::new(FilesystemEvent {
+            name: "x".into(),
+            event_type: EventType::Other,
+            entry: Some(entry(FileType::Other)),
+        });
+        unsafe {
+            assert_eq!(e2b_fs_event_type(&event), e2b_event_type::E2B_EVENT_OTHER);
+            assert_eq!(e2b_entry_info_type(e2b_fs_event_entry(&event)), e2b_file_type::E2B_FILE_TYPE_OTHER);
+            assert_eq!(e2b_fs_event_type(ptr::null()), e2b_event_type::E2B_EVENT_OTHER);
+            let link = e2b_entry_info::new(entry(FileType::Symlink));
+            assert_eq!(e2b_entry_info_type(&link), e2b_file_type::E2B_FILE_TYPE_SYMLINK);
+        }
     }
 }

@@ -31,6 +31,9 @@ pub struct e2b_sandbox {
 #[repr(i32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum e2b_sandbox_state {
+    /// A state newer than this library (such as a transition: pausing,
+    /// snapshotting, ...). Only ever received, never a query's state.
+    E2B_SANDBOX_UNKNOWN = 0,
     E2B_SANDBOX_RUNNING = 1,
     E2B_SANDBOX_PAUSED = 2,
 }
@@ -40,6 +43,7 @@ impl From<SandboxState> for e2b_sandbox_state {
         match state {
             SandboxState::Running => e2b_sandbox_state::E2B_SANDBOX_RUNNING,
             SandboxState::Paused => e2b_sandbox_state::E2B_SANDBOX_PAUSED,
+            SandboxState::Unknown => e2b_sandbox_state::E2B_SANDBOX_UNKNOWN,
         }
     }
 }
@@ -523,11 +527,12 @@ pub unsafe extern "C" fn e2b_sandbox_info_envd_version(info: *const e2b_sandbox_
     info_str(info, |i| i.envd_version.as_ptr())
 }
 
-/// Whether the sandbox runs or is paused; `E2B_SANDBOX_RUNNING` if `info` is NULL.
+/// Whether the sandbox runs or is paused; `E2B_SANDBOX_UNKNOWN` for a state
+/// newer than this library, or if `info` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_info_state(info: *const e2b_sandbox_info) -> e2b_sandbox_state {
-    guard_value(e2b_sandbox_state::E2B_SANDBOX_RUNNING, || {
-        info.as_ref().map_or(e2b_sandbox_state::E2B_SANDBOX_RUNNING, |i| i.inner.state.into())
+    guard_value(e2b_sandbox_state::E2B_SANDBOX_UNKNOWN, || {
+        info.as_ref().map_or(e2b_sandbox_state::E2B_SANDBOX_UNKNOWN, |i| i.inner.state.into())
     })
 }
 
@@ -597,7 +602,8 @@ pub unsafe extern "C" fn e2b_sandbox_query_free(query: *mut e2b_sandbox_query) {
 }
 
 /// Adds `state` (an `e2b_sandbox_state`) to the states to match; with none
-/// added, both match. Errors: NULL_ARGUMENT; INVALID_ARGUMENT (unknown state).
+/// added, both match. Errors: NULL_ARGUMENT; INVALID_ARGUMENT (not RUNNING
+/// or PAUSED, `E2B_SANDBOX_UNKNOWN` included).
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_query_add_state(
     query: *mut e2b_sandbox_query,

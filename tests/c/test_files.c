@@ -6,6 +6,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,54 @@ static int64_t read_source(void *user_data, uint8_t *buffer, size_t capacity) {
     memset(buffer, 'z', n);
     s->left -= n;
     return (int64_t)n;
+}
+
+/* A deadline guard: a call that hangs or spins fails the test instead of
+ * stalling the suite. */
+static void on_alarm(int signal) {
+    (void)signal;
+    static const char message[] = "FAILED: a call did not return within its deadline\n";
+    (void)!write(2, message, sizeof message - 1);
+    _exit(1);
+}
+
+static void deadline(unsigned seconds) {
+    signal(SIGALRM, on_alarm);
+    alarm(seconds);
+}
+
+static double now_seconds(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A body sent with a size must be that size: fewer or more bytes fail at
+ * once (E2B_ERR_IO, naming both numbers), never spin. */
+static void test_stream_sizes(void) {
+    e2b_error *err = NULL;
+    deadline(60);
+    double started = now_seconds();
+    struct source short_source = {5, 0};
+    EXPECT_ERR(e2b_files_write_stream(sandbox, "short.bin", 10, NULL, read_source, NULL, &short_source, &err),
+               E2B_ERR_IO, err, "5 of the 10 bytes");
+    EXPECT(now_seconds() - started < 10);
+    struct source long_source = {13, 0};
+    EXPECT_ERR(e2b_files_write_stream(sandbox, "long.bin", 10, NULL, read_source, NULL, &long_source, &err),
+               E2B_ERR_IO, err, "more than the 10 bytes");
+    struct source source = {10, 0};
+    EXPECT_ERR(e2b_files_write_stream(sandbox, "negative.bin", -2, NULL, read_source, NULL, &source, &err),
+               E2B_ERR_INVALID_ARGUMENT, err, "size");
+    EXPECT(source.left == 10);
+    EXPECT_OK(e2b_files_write_stream(sandbox, "exact.bin", 10, NULL, read_source, NULL, &source, NULL));
+
+    /* Files under /sys report a size unrelated to their content. */
+    const char *lying = "/sys/kernel/mm/transparent_hugepage/enabled";
+    if (access(lying, R_OK) == 0) {
+        EXPECT_ERR(e2b_files_upload_file(sandbox, lying, "thp", NULL, NULL, NULL, &err), E2B_ERR_IO, err,
+                   "of the 4096 bytes");
+    }
+    alarm(0);
 }
 
 static void test_streams(void) {
@@ -343,6 +392,55 @@ static void test_local_transfers(void) {
     EXPECT(system(command) == 0);
 }
 
+/* A symbolic link is E2B_FILE_TYPE_SYMLINK with its target, whatever it
+ * points to, and download_dir skips it instead of copying what it points to. */
+static void test_symlinks(void) {
+    EXPECT_OK(e2b_files_write(sandbox, "links/real.txt", (const uint8_t *)"real", 4, NULL, NULL));
+    EXPECT_OK(e2b_files_write(sandbox, "elsewhere.txt", (const uint8_t *)"away", 4, NULL, NULL));
+    e2b_command_result *result = NULL;
+    EXPECT_OK(e2b_commands_run(sandbox,
+                               "cd /home/user/links && ln -s /home/user/elsewhere.txt outside && ln -s /etc etc "
+                               "&& ln -s missing dangling",
+                               NULL, NULL, NULL, &result, NULL));
+    e2b_command_result_free(result);
+
+    e2b_entry_info *info = NULL;
+    EXPECT_OK(e2b_files_get_info(sandbox, "links/outside", NULL, &info, NULL));
+    EXPECT(e2b_entry_info_type(info) == E2B_FILE_TYPE_SYMLINK);
+    EXPECT_STR(e2b_entry_info_symlink_target(info), "/home/user/elsewhere.txt");
+    e2b_entry_info_free(info);
+    e2b_entry_list *list = NULL;
+    EXPECT_OK(e2b_files_list(sandbox, "links", 1, NULL, &list, NULL));
+    size_t links = 0;
+    for (size_t i = 0; i < e2b_entry_list_len(list); i++) {
+        const e2b_entry_info *entry = e2b_entry_list_get(list, i);
+        if (e2b_entry_info_type(entry) == E2B_FILE_TYPE_SYMLINK) {
+            links++;
+            EXPECT(e2b_entry_info_symlink_target(entry) != NULL);
+        }
+    }
+    EXPECT(links == 3);
+    e2b_entry_list_free(list);
+
+    char dir[] = "/tmp/e2b-links-XXXXXX";
+    EXPECT(mkdtemp(dir) != NULL);
+    char copy[64], path[96];
+    snprintf(copy, sizeof copy, "%s/copy", dir);
+    size_t count = 0;
+    EXPECT_OK(e2b_files_download_dir(sandbox, "links", copy, NULL, NULL, NULL, &count, NULL));
+    EXPECT(count == 1);
+    struct stat st;
+    const char *skipped[] = {"outside", "etc", "dangling"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", copy, skipped[i]);
+        EXPECT(lstat(path, &st) != 0);
+    }
+    snprintf(path, sizeof path, "%s/real.txt", copy);
+    EXPECT(remove(path) == 0);
+    EXPECT(rmdir(copy) == 0);
+    EXPECT(rmdir(dir) == 0);
+}
+
 static void test_signed_urls(void) {
     e2b_error *err = NULL;
     e2b_bytes url = {0};
@@ -379,6 +477,47 @@ static int32_t on_event(void *user_data, const e2b_fs_event *event) {
     return *creates >= 1;
 }
 
+struct waiter {
+    e2b_watch *watch;
+    e2b_error_code code;
+    size_t events;
+    double returned;
+};
+
+static void *wait_for_events(void *arg) {
+    struct waiter *w = arg;
+    e2b_fs_event_list *events = NULL;
+    w->code = e2b_watch_next_events(w->watch, 20000, &events, NULL);
+    w->returned = now_seconds();
+    w->events = e2b_fs_event_list_len(events);
+    e2b_fs_event_list_free(events);
+    return NULL;
+}
+
+/* A watch stopped from another thread ends a waiting e2b_watch_next_events
+ * promptly with an empty batch, never an error. */
+static void test_watch_stopped_while_waiting(void) {
+    bool made = false;
+    EXPECT_OK(e2b_files_make_dir(sandbox, "quiet", NULL, &made, NULL));
+    deadline(60);
+    for (int round = 0; round < 3; round++) {
+        struct waiter w = {NULL, E2B_ERR_PANIC, 99, 0};
+        EXPECT_OK(e2b_files_watch_dir(sandbox, "quiet", false, false, NULL, &w.watch, NULL));
+        pthread_t thread;
+        EXPECT(pthread_create(&thread, NULL, wait_for_events, &w) == 0);
+        struct timespec pause = {0, 300 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+        double stopped = now_seconds();
+        EXPECT_OK(e2b_watch_stop(w.watch, NULL));
+        pthread_join(thread, NULL);
+        EXPECT(w.code == E2B_OK);
+        EXPECT(w.events == 0);
+        EXPECT(w.returned - stopped < 1.0);
+        e2b_watch_free(w.watch);
+    }
+    alarm(0);
+}
+
 static void test_watch(void) {
     e2b_error *err = NULL;
     bool made = false;
@@ -409,6 +548,7 @@ static void test_watch(void) {
     e2b_fs_event_list_free(events);
     EXPECT(e2b_fs_event_list_len(NULL) == 0 && e2b_fs_event_list_get(NULL, 0) == NULL);
     EXPECT(e2b_fs_event_name(NULL) == NULL && e2b_fs_event_entry(NULL) == NULL);
+    EXPECT(e2b_fs_event_type(NULL) == E2B_EVENT_OTHER);
     e2b_fs_event_list_free(NULL);
 
     EXPECT_OK(e2b_watch_stop(watch, NULL));
@@ -460,11 +600,14 @@ int main(void) {
     setup();
     RUN(test_options);
     RUN(test_streams);
+    RUN(test_stream_sizes);
     RUN(test_write_files);
     RUN(test_filesystem);
     RUN(test_local_transfers);
+    RUN(test_symlinks);
     RUN(test_signed_urls);
     RUN(test_watch);
+    RUN(test_watch_stopped_while_waiting);
     teardown();
     return testing_summary();
 }

@@ -91,6 +91,14 @@ static void test_client_options(void) {
                "sandbox_url");
     EXPECT_ERR(e2b_client_options_add_header(options, BAD_UTF8, "v", &err), E2B_ERR_INVALID_UTF8, err, "name");
     EXPECT_ERR(e2b_client_options_add_header(options, "n", BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "value");
+    /* A header that could not be sent is refused when it is added. */
+    EXPECT_ERR(e2b_client_options_add_header(options, "", "v", &err), E2B_ERR_INVALID_ARGUMENT, err, "header name");
+    EXPECT_ERR(e2b_client_options_add_header(options, "X-Bad\r\nInjected", "v", &err), E2B_ERR_INVALID_ARGUMENT, err,
+               "header name");
+    EXPECT_ERR(e2b_client_options_add_header(options, "X-Ok", "a\r\nInjected: yes", &err), E2B_ERR_INVALID_ARGUMENT,
+               err, "header value");
+    EXPECT_ERR(e2b_client_options_add_header(options, "X-Ok", "line\n", &err), E2B_ERR_INVALID_ARGUMENT, err,
+               "header value");
     /* Errors are reported without an err_out too. */
     EXPECT(e2b_client_options_set_api_key(NULL, "k", NULL) == E2B_ERR_NULL_ARGUMENT);
 
@@ -223,7 +231,7 @@ static void test_lifecycle(void) {
     EXPECT(e2b_sandbox_info_started_at(NULL) == NULL);
     EXPECT(e2b_sandbox_info_end_at(NULL) == NULL);
     EXPECT(e2b_sandbox_info_envd_version(NULL) == NULL);
-    EXPECT(e2b_sandbox_info_state(NULL) == E2B_SANDBOX_RUNNING);
+    EXPECT(e2b_sandbox_info_state(NULL) == E2B_SANDBOX_UNKNOWN);
     EXPECT(e2b_sandbox_info_cpu_count(NULL) == 0);
     EXPECT(e2b_sandbox_info_memory_mb(NULL) == 0);
     EXPECT(e2b_sandbox_info_disk_size_mb(NULL) == 0);
@@ -399,6 +407,7 @@ static void test_list(void) {
 
     EXPECT_ERR(e2b_sandbox_query_add_state(NULL, E2B_SANDBOX_RUNNING, &err), E2B_ERR_NULL_ARGUMENT, err, "query");
     EXPECT_ERR(e2b_sandbox_query_add_state(q, 42, &err), E2B_ERR_INVALID_ARGUMENT, err, "42");
+    EXPECT_ERR(e2b_sandbox_query_add_state(q, E2B_SANDBOX_UNKNOWN, &err), E2B_ERR_INVALID_ARGUMENT, err, "0");
     EXPECT_ERR(e2b_sandbox_query_add_metadata(NULL, "k", "v", &err), E2B_ERR_NULL_ARGUMENT, err, "query");
     EXPECT_ERR(e2b_sandbox_query_add_metadata(q, NULL, "v", &err), E2B_ERR_NULL_ARGUMENT, err, "key");
     EXPECT_ERR(e2b_sandbox_query_add_metadata(q, "k", NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "value");

@@ -215,18 +215,23 @@ private:
 // ---- plain values ----
 
 /// Whether a sandbox runs or is paused.
-enum class SandboxState : int32_t { Running = E2B_SANDBOX_RUNNING, Paused = E2B_SANDBOX_PAUSED };
+enum class SandboxState : int32_t {
+    Unknown = E2B_SANDBOX_UNKNOWN,  ///< a state newer than this library (a transition: pausing, ...)
+    Running = E2B_SANDBOX_RUNNING,
+    Paused = E2B_SANDBOX_PAUSED,
+};
 
 /// The kind of a filesystem entry.
 enum class FileType : int32_t {
     Other = E2B_FILE_TYPE_OTHER,  ///< a device, a socket, or a kind newer than this library
     File = E2B_FILE_TYPE_FILE,
     Dir = E2B_FILE_TYPE_DIR,
-    Symlink = E2B_FILE_TYPE_SYMLINK,
+    Symlink = E2B_FILE_TYPE_SYMLINK,  ///< a symbolic link, whatever it points to (see symlink_target)
 };
 
 /// What happened to a watched path.
 enum class EventType : int32_t {
+    Other = E2B_EVENT_OTHER,  ///< a change of a kind newer than this library
     Create = E2B_EVENT_CREATE,
     Write = E2B_EVENT_WRITE,
     Remove = E2B_EVENT_REMOVE,
@@ -245,7 +250,7 @@ struct SandboxInfo {
     std::string started_at;            ///< RFC 3339
     std::string end_at;                ///< RFC 3339: when it ends unless extended
     std::string envd_version;
-    SandboxState state = SandboxState::Running;
+    SandboxState state = SandboxState::Unknown;
     uint32_t cpu_count = 0;
     uint32_t memory_mb = 0;
     uint32_t disk_size_mb = 0;  ///< 0 when the server did not say
@@ -269,13 +274,13 @@ struct EntryInfo {
     std::string owner;
     std::string group;
     std::optional<std::string> modified_time;   ///< RFC 3339
-    std::optional<std::string> symlink_target;  ///< only for symlinks
+    std::optional<std::string> symlink_target;  ///< only for symlinks (type Symlink): where it points, resolved
     std::map<std::string, std::string> metadata;
 };
 
 /// One change in a watched directory.
 struct FsEvent {
-    EventType type = EventType::Create;
+    EventType type = EventType::Other;
     std::string name;                ///< the changed path, relative to the watched directory
     std::optional<EntryInfo> entry;  ///< the entry after the change, when the watch includes entries
 };
@@ -973,7 +978,8 @@ public:
         return detail::fs_events(detail::Owned<e2b_fs_event_list, e2b_fs_event_list_free>(list).get());
     }
 
-    /// Waits up to `timeout` for at least one event; returns what came (possibly nothing).
+    /// Waits up to `timeout` for at least one event; returns what came (possibly
+    /// nothing; nothing, promptly, if another thread stops the watch meanwhile).
     std::vector<FsEvent> next_events(std::chrono::milliseconds timeout) const {
         e2b_fs_event_list* list = nullptr;
         detail::call(e2b_watch_next_events, watch_.get(), detail::millis(timeout), &list);
@@ -981,7 +987,7 @@ public:
     }
 
     /// Stops the watch; polling it afterwards fails, and a next_events() waiting
-    /// in another thread returns. Stopping twice is harmless.
+    /// in another thread returns promptly with no events. Stopping twice is harmless.
     void stop() const { detail::call(e2b_watch_stop, watch_.get()); }
 
     /// The C object, still owned by this watch.
@@ -1218,7 +1224,9 @@ public:
     }
 
     /// Downloads the tree at `path` into the local directory `local` (created
-    /// if missing; symbolic links are skipped); returns the number of files.
+    /// if missing); returns the number of files. Symbolic links are skipped
+    /// wherever they point, never followed: the sandbox reports only where a
+    /// link resolves, so it cannot be recreated, and its target may lie outside.
     /// Throws e2b::InvalidArgument (not a directory), e2b::IoError.
     size_t download_dir(StringArg path, const std::filesystem::path& local, const ProgressFn& progress = {}) const {
         detail::Callbacks callbacks;

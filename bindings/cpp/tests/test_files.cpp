@@ -217,6 +217,38 @@ TEST_F(Files, UploadsAndDownloadsTrees) {
                  e2b::InvalidArgument);
 }
 
+TEST_F(Files, ReportsLinksAndSkipsThemInTrees) {
+    sandbox.files().write("/home/user/links/real.txt", "real");
+    sandbox.files().write("/home/user/elsewhere.txt", "away");
+    sandbox.commands().run("cd /home/user/links && ln -s /home/user/elsewhere.txt out && ln -s /etc etc").check();
+    const e2b::EntryInfo link = sandbox.files().get_info("/home/user/links/out");
+    EXPECT_EQ(link.type, e2b::FileType::Symlink);
+    EXPECT_EQ(link.symlink_target, std::optional<std::string>("/home/user/elsewhere.txt"));
+    const LocalDir local;
+    EXPECT_EQ(sandbox.files().download_dir("/home/user/links", local.path() / "copy"), 1u);
+    EXPECT_EQ(slurp(local.path() / "copy/real.txt"), "real");
+    EXPECT_FALSE(std::filesystem::is_symlink(local.path() / "copy/out"));
+    EXPECT_FALSE(std::filesystem::exists(local.path() / "copy/out"));
+    EXPECT_FALSE(std::filesystem::exists(local.path() / "copy/etc"));
+}
+
+TEST_F(Files, StopEndsAWaitInAnotherThread) {
+    sandbox.files().make_dir("/home/user/quiet");
+    e2b::Watch watch = sandbox.files().watch_dir("/home/user/quiet");
+    std::vector<e2b::FsEvent> events{e2b::FsEvent{}};
+    std::chrono::steady_clock::time_point returned;
+    std::thread waiter([&] {
+        events = watch.next_events(20s);
+        returned = std::chrono::steady_clock::now();
+    });
+    std::this_thread::sleep_for(300ms);
+    const auto stopped = std::chrono::steady_clock::now();
+    watch.stop();
+    waiter.join();
+    EXPECT_TRUE(events.empty());
+    EXPECT_LT(returned - stopped, 1s);
+}
+
 TEST_F(Files, SignsUrls) {
     const std::string download = sandbox.files().download_url("/home/user/x.txt");
     const std::string upload = sandbox.files().upload_url("/home/user/x.txt", 60s);

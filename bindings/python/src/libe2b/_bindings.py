@@ -94,6 +94,8 @@ class FileType(enum.IntEnum):
 class FilesystemEventType(enum.IntEnum):
     """What happened to a watched path."""
 
+    OTHER = 0
+    """A change of a kind newer than this library."""
     CREATE = 1
     WRITE = 2
     REMOVE = 3
@@ -104,6 +106,8 @@ class FilesystemEventType(enum.IntEnum):
 class SandboxState(enum.IntEnum):
     """Whether a sandbox runs or is paused."""
 
+    UNKNOWN = 0
+    """A state newer than this library (such as a transition: pausing, snapshotting, ...). Only ever received, never a query's state."""
     RUNNING = 1
     PAUSED = 2
 

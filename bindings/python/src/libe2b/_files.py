@@ -128,13 +128,15 @@ class WatchHandle(Handle[b.e2b_watch]):
 
     def next_events(self, timeout: float) -> builtins.list[FilesystemEvent]:
         """Waits up to `timeout` seconds for at least one event and returns
-        what came (possibly nothing)."""
+        what came (possibly nothing; nothing, promptly, if another thread
+        stops the watch meanwhile)."""
         call = Call()
         return _events(call, lambda out: b.e2b_watch_next_events(self._ptr, milliseconds(timeout), out, call.err))
 
     def stop(self) -> None:
         """Stops the watch: polling it afterwards fails, and a ``next_events``
-        waiting in another thread returns. Stopping twice is harmless."""
+        waiting in another thread returns an empty list promptly. Stopping
+        twice is harmless."""
         call = Call()
         call.check(b.e2b_watch_stop(self._ptr, call.err))
 
@@ -246,7 +248,9 @@ class Filesystem:
                      gzip: bool = False) -> None:
         """Streams `file` (anything with ``read(n) -> bytes``) to the file at
         `path` in constant memory. `size` is how many bytes it will give;
-        when ``None`` it is found for a seekable file and unknown otherwise."""
+        when ``None`` it is found for a seekable file and unknown otherwise.
+        A file that gives fewer or more bytes than `size` fails the call at
+        once with ``LocalIOException``."""
         if size is None and isinstance(file, io.IOBase) and file.seekable():
             position = file.tell()
             size = file.seek(0, os.SEEK_END) - position
@@ -292,9 +296,9 @@ class Filesystem:
 
     def upload_dir(self, local_dir: PathLike, path: str, *, on_progress: ProgressCallback | None = None,
                    user: str | None = None, gzip: bool = False) -> int:
-        """Uploads the local directory tree `local_dir` to `path` (symbolic
-        links are skipped); returns the number of files. Progress counts the
-        bytes of the whole tree."""
+        """Uploads the local directory tree `local_dir` to `path`; returns the
+        number of files. Symbolic links are skipped wherever they point, never
+        followed. Progress counts the bytes of the whole tree."""
         count = ctypes.c_size_t()
         with self._call(user, gzip) as (call, options):
             call.check(b.e2b_files_upload_dir(self._sandbox._ptr, encode_path(local_dir), encode(path), options,
@@ -304,7 +308,10 @@ class Filesystem:
     def download_dir(self, path: str, local_dir: PathLike, *, on_progress: ProgressCallback | None = None,
                      user: str | None = None, gzip: bool = False) -> int:
         """Downloads the directory tree at `path` into `local_dir` (created if
-        missing; symbolic links are skipped); returns the number of files."""
+        missing); returns the number of files. Symbolic links are skipped
+        wherever they point, never followed: the sandbox reports only where a
+        link resolves, so it cannot be recreated, and its target may lie
+        outside the tree."""
         count = ctypes.c_size_t()
         with self._call(user, gzip) as (call, options):
             call.check(b.e2b_files_download_dir(self._sandbox._ptr, encode(path), encode_path(local_dir), options,
