@@ -1,0 +1,669 @@
+//! Every public operation through a faulty network: a fault proxy
+//! (`common::fault`) between the client and a real e2b-local spoils one
+//! request of each call, and each case asserts that the call returns within
+//! its deadline plus a small margin (a watchdog fails a hung call instead of
+//! hanging the suite), that transient faults on safe operations end in
+//! success, that errors have the right kind, that every byte that arrives is
+//! correct, and, per test, that the server holds no duplicate or orphan
+//! sandbox afterwards.
+//!
+//! Each test is one operation; its cases run in parallel threads against one
+//! e2b-local, each through its own proxy and client. A failing test lists
+//! every failing case. Cases that fail because of a known client defect say
+//! so in a `fails before:` comment naming the item of the issue.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{self, Write};
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::fault::{Fault, FaultProxy};
+use common::Local;
+use e2b::{
+    Client, Config, ErrorKind, EventType, ListQuery, RunCodeOptions, Sandbox, SandboxOptions, SandboxState,
+    WatchOptions,
+};
+use Fault::{Drip, Reset, ResetAfter, Stall, StallAfter, Status, Truncate};
+
+/// The deadline of every call under test: the client's request timeout.
+const DEADLINE: Duration = Duration::from_secs(3);
+/// How much later than its deadline a call may return.
+const MARGIN: Duration = Duration::from_millis(1500);
+const MIB: usize = 1 << 20;
+/// 20 bytes a second: any response body of more than 60 bytes outlasts the deadline.
+const DRIP: Fault = Drip { bytes: 2, every: Duration::from_millis(100) };
+/// Cut small (JSON, stream) bodies after this many bytes.
+const SMALL: usize = 10;
+/// Cut 1 MiB bodies halfway.
+const HALF: usize = MIB / 2;
+
+/// What a case must end in.
+#[derive(Clone, Copy, Debug)]
+enum Expect {
+    /// Success: the fault is transient and the operation safe to retry.
+    Success,
+    /// An error of one of these kinds.
+    Fails(&'static [ErrorKind]),
+    /// Success, or an error of one of these kinds (an unsafe operation the
+    /// client may or may not have made safe to retry).
+    SuccessOr(&'static [ErrorKind]),
+}
+use Expect::{Fails, Success, SuccessOr};
+
+const TIMEOUT: &[ErrorKind] = &[ErrorKind::Timeout];
+const NETWORK: &[ErrorKind] = &[ErrorKind::Network];
+
+/// The kind an error status from the sandbox's proxy must map to.
+fn status_kind(status: u16) -> &'static [ErrorKind] {
+    match status {
+        429 => &[ErrorKind::RateLimited],
+        502 => &[ErrorKind::Network],
+        503 => &[ErrorKind::Api],
+        504 => &[ErrorKind::Timeout],
+        _ => unreachable!(),
+    }
+}
+
+/// The four error statuses, each ending as `expect(status)` says.
+fn statuses(expect: impl Fn(u16) -> Expect) -> Vec<(Fault, Expect)> {
+    [429, 502, 503, 504].into_iter().map(|status| (Status(status), expect(status))).collect()
+}
+
+/// One e2b-local for a test's cases, and the sandboxes they may leave on it.
+struct Suite {
+    local: Local,
+    kept: Mutex<BTreeSet<String>>,
+}
+
+/// One operation through one fault, with its own proxy and a client through it.
+struct Case<'s> {
+    suite: &'s Suite,
+    name: String,
+    fault: Fault,
+    expect: Expect,
+    proxy: FaultProxy,
+    /// Through the proxy, with [`DEADLINE`] as its request timeout.
+    client: Client,
+}
+
+impl Suite {
+    fn start() -> Suite {
+        Suite { local: Local::start(), kept: Mutex::default() }
+    }
+
+    /// A client straight to e2b-local, for setting up and checking.
+    fn direct(&self) -> &Client {
+        &self.local.client
+    }
+
+    /// A sandbox made directly, counted as expected at the end.
+    fn sandbox(&self, template: &str) -> Sandbox {
+        let options = SandboxOptions::new(template).timeout(Duration::from_secs(120));
+        let sandbox = self.direct().create_sandbox(&options).expect("create a sandbox");
+        self.keep(sandbox.id());
+        sandbox
+    }
+
+    fn keep(&self, id: &str) {
+        self.kept.lock().unwrap().insert(id.to_owned());
+    }
+
+    /// Runs `body` for each case in its own thread and fails with every case
+    /// that failed; then checks that the server holds exactly the sandboxes
+    /// the cases account for.
+    fn run(&self, operation: &str, cases: Vec<(Fault, Expect)>, body: impl Fn(&Case) + Sync) {
+        let failures: Vec<String> = std::thread::scope(|scope| {
+            let handles: Vec<_> = cases
+                .into_iter()
+                .map(|(fault, expect)| {
+                    let name = format!("{operation} / {fault:?}");
+                    let (body, case_name) = (&body, name.clone());
+                    let handle = scope.spawn(move || body(&self.case(case_name, fault, expect)));
+                    (name, handle)
+                })
+                .collect();
+            handles
+                .into_iter()
+                .filter_map(|(name, handle)| handle.join().err().map(|panic| format!("{name}: {}", text(&panic))))
+                .collect()
+        });
+        assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n"));
+        self.check_sandboxes();
+    }
+
+    fn case(&self, name: String, fault: Fault, expect: Expect) -> Case<'_> {
+        let proxy = FaultProxy::start(self.local.server.addr());
+        let client = Client::new(Config {
+            api_url: Some(proxy.url()),
+            sandbox_url: Some(proxy.url()),
+            request_timeout: Some(DEADLINE),
+            ..common::config_for(&self.local.server)
+        });
+        Case { suite: self, name, fault, expect, proxy, client }
+    }
+
+    /// No duplicate or orphan sandbox: the server lists exactly those kept.
+    fn check_sandboxes(&self) {
+        let listed: BTreeSet<String> = self
+            .direct()
+            .list_all(&ListQuery::default())
+            .expect("list sandboxes")
+            .into_iter()
+            .map(|info| info.sandbox_id)
+            .collect();
+        assert_eq!(listed, *self.kept.lock().unwrap(), "the server's sandboxes are not the ones the cases made");
+    }
+}
+
+impl Case<'_> {
+    /// The sandbox `id` as seen through this case's proxy (connected before any fault is armed).
+    fn through_proxy(&self, id: &str) -> Sandbox {
+        self.client.connect(id, None).expect("connect through the proxy")
+    }
+
+    /// Arms the fault for the first request of `method` under `path`, then
+    /// runs `call` under a watchdog and checks how it ended. Returns its
+    /// value when it succeeded, `None` when it failed as expected; panics
+    /// (failing the case) on a hang, an unexpected outcome, or a fault that
+    /// never applied.
+    fn call<T: Send + 'static>(
+        &self,
+        method: &str,
+        path: &str,
+        call: impl FnOnce() -> e2b::Result<T> + Send + 'static,
+    ) -> Option<T> {
+        self.proxy.inject(method, path, 1, self.fault);
+        let limit = DEADLINE + MARGIN;
+        let started = Instant::now();
+        let (sender, receiver) = mpsc::channel();
+        let worker = std::thread::spawn(move || drop(sender.send(call())));
+        let outcome = match receiver.recv_timeout(limit) {
+            Ok(outcome) => outcome,
+            // The worker is left behind; dropping the proxy closes its connection.
+            Err(mpsc::RecvTimeoutError::Timeout) => panic!("hung: no answer within {limit:?}"),
+            // A check inside the call failed (a wrong byte, say).
+            Err(mpsc::RecvTimeoutError::Disconnected) => std::panic::resume_unwind(worker.join().unwrap_err()),
+        };
+        let took = started.elapsed();
+        assert_eq!(self.proxy.fired(), 1, "the fault never applied; requests: {:?}", self.proxy.requests());
+        match (self.expect, outcome) {
+            (Success | SuccessOr(_), Ok(value)) => Some(value),
+            (Fails(kinds) | SuccessOr(kinds), Err(err)) if kinds.contains(&err.kind()) => None,
+            (Fails(kinds), Ok(_)) => panic!("succeeded after {took:?}; expected an error of kind {kinds:?}"),
+            (expect, Err(err)) => panic!("failed after {took:?} with {:?}, expected {expect:?}: {err}", err.kind()),
+        }
+    }
+}
+
+/// A panic's message.
+fn text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    match (panic.downcast_ref::<String>(), panic.downcast_ref::<&str>()) {
+        (Some(message), _) => message.clone(),
+        (_, Some(message)) => (*message).to_owned(),
+        _ => "panicked".to_owned(),
+    }
+}
+
+/// 1 MiB that no shifted or repeated piece of itself matches.
+fn content() -> Vec<u8> {
+    let mut state: u32 = 0x2545_f491;
+    (0..MIB)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state as u8
+        })
+        .collect()
+}
+
+/// A file name for a case, unique in its sandbox.
+fn file_for(case: &Case) -> String {
+    let slug: String = case.name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    format!("/home/user/{slug}.bin")
+}
+
+// ---------------------------------------------------------------- control plane
+
+#[test]
+fn create() {
+    let suite = Suite::start();
+    let mut cases = statuses(|_| Success);
+    cases.extend([
+        // fails before: item 4 (a create whose answer is lost is not retried with its key)
+        (Reset, Success),
+        // fails before: item 4
+        (ResetAfter(SMALL), Success),
+        // fails before: item 4
+        (Truncate(SMALL), Success),
+        (Stall, Fails(TIMEOUT)),
+        (StallAfter(SMALL), Fails(TIMEOUT)),
+        (DRIP, Fails(TIMEOUT)),
+    ]);
+    suite.run("create", cases, |case| {
+        let options = SandboxOptions::default().timeout(Duration::from_secs(120));
+        let client = case.client.clone();
+        let created = case.call("POST", "/v2/sandboxes", move || {
+            client.create_sandbox(&options).map(|sandbox| sandbox.id().to_owned())
+        });
+        // Every attempt carried one key; with it the caller can always find the sandbox the server made.
+        let keys: BTreeSet<String> = case
+            .proxy
+            .requests()
+            .iter()
+            .filter(|seen| seen.method == "POST" && seen.path == "/v2/sandboxes")
+            .map(|seen| seen.header("idempotency-key").expect("an Idempotency-Key").to_owned())
+            .collect();
+        assert_eq!(keys.len(), 1, "retries changed the key: {keys:?}");
+        let key = keys.into_iter().next().unwrap();
+        let recovered = SandboxOptions {
+            idempotency_key: Some(key),
+            ..SandboxOptions::default().timeout(Duration::from_secs(120))
+        };
+        let found = case.suite.direct().create_sandbox(&recovered).expect("create again with the same key");
+        if let Some(id) = created {
+            assert_eq!(found.id(), id, "the same key gave another sandbox");
+        }
+        case.suite.keep(found.id());
+    });
+}
+
+#[test]
+fn get_info() {
+    let suite = Suite::start();
+    let sandbox = suite.sandbox("base");
+    let mut cases = statuses(|_| Success);
+    cases.extend([
+        // fails before: item 5 (a control-plane read whose connection dropped is not retried;
+        // only failed connects are)
+        (Reset, Success),
+        // fails before: item 5
+        (ResetAfter(SMALL), Success),
+        // fails before: item 5
+        (Truncate(SMALL), Success),
+        (Stall, Fails(TIMEOUT)),
+        (StallAfter(SMALL), Fails(TIMEOUT)),
+        (DRIP, Fails(TIMEOUT)),
+    ]);
+    suite.run("get_info", cases, |case| {
+        let (client, id) = (case.client.clone(), sandbox.id().to_owned());
+        let path = format!("/sandboxes/{id}");
+        if let Some(info) = case.call("GET", &path, move || client.get_info(&id)) {
+            assert_eq!(info.sandbox_id, sandbox.id());
+            assert_eq!(info.state, SandboxState::Running);
+        }
+    });
+}
+
+#[test]
+fn list() {
+    let suite = Suite::start();
+    let sandbox = suite.sandbox("base");
+    let mut cases = statuses(|_| Success);
+    cases.extend([
+        // fails before: item 5 (a control-plane read whose connection dropped is not retried;
+        // only failed connects are)
+        (Reset, Success),
+        // fails before: item 5
+        (ResetAfter(SMALL), Success),
+        // fails before: item 5
+        (Truncate(SMALL), Success),
+        (Stall, Fails(TIMEOUT)),
+        (StallAfter(SMALL), Fails(TIMEOUT)),
+        (DRIP, Fails(TIMEOUT)),
+    ]);
+    suite.run("list", cases, |case| {
+        let client = case.client.clone();
+        if let Some(page) = case.call("GET", "/v2/sandboxes?", move || client.list(&ListQuery::default())) {
+            let ids: Vec<&str> = page.sandboxes.iter().map(|info| info.sandbox_id.as_str()).collect();
+            assert_eq!(ids, [sandbox.id()]);
+        }
+    });
+}
+
+#[test]
+fn pause() {
+    let suite = Suite::start();
+    let mut cases = statuses(|_| Success);
+    cases.extend([
+        // fails before: item 4 (a pause whose answer is lost is not retried)
+        (Reset, Success),
+        (Stall, Fails(TIMEOUT)),
+    ]);
+    // The answer has no body, so cutting or dripping it changes nothing.
+    suite.run("pause", cases, |case| {
+        let id = case.suite.sandbox("base").id().to_owned();
+        let (client, target) = (case.client.clone(), id.clone());
+        // Ok(false) ("already paused") is fine after the client's own retry.
+        if case.call("POST", &format!("/sandboxes/{id}/pause"), move || client.pause(&target)).is_some() {
+            assert_eq!(case.suite.direct().get_info(&id).unwrap().state, SandboxState::Paused);
+        }
+    });
+}
+
+#[test]
+fn connect() {
+    let suite = Suite::start();
+    let mut cases = statuses(|_| Success);
+    cases.extend([
+        // fails before: item 4 (a resume whose answer is lost is not retried)
+        (Reset, Success),
+        // fails before: item 4
+        (ResetAfter(SMALL), Success),
+        // fails before: item 4
+        (Truncate(SMALL), Success),
+        (Stall, Fails(TIMEOUT)),
+        (StallAfter(SMALL), Fails(TIMEOUT)),
+        (DRIP, Fails(TIMEOUT)),
+    ]);
+    suite.run("connect", cases, |case| {
+        let sandbox = case.suite.sandbox("base");
+        sandbox.files().write("/home/user/kept.txt", "kept").unwrap();
+        assert!(sandbox.pause().unwrap());
+        let (client, id) = (case.client.clone(), sandbox.id().to_owned());
+        let path = format!("/v2/sandboxes/{id}/connect");
+        let timeout = Some(Duration::from_secs(120));
+        if let Some(resumed) = case.call("POST", &path, move || client.connect(&id, timeout)) {
+            assert_eq!(resumed.id(), sandbox.id());
+            assert_eq!(case.suite.direct().get_info(sandbox.id()).unwrap().state, SandboxState::Running);
+            assert_eq!(sandbox.files().read("/home/user/kept.txt").unwrap(), b"kept");
+        }
+    });
+}
+
+// ---------------------------------------------------------------- files
+
+/// A write through `fault`: on success the new content is there whole; on
+/// failure the file holds the old content or the new, never a part.
+fn check_write(case: &Case, sandbox: &Sandbox, stream: bool) {
+    let path = file_for(case);
+    let data = Arc::new(content());
+    sandbox.files().write(&path, "old").unwrap();
+    let proxied = case.through_proxy(sandbox.id());
+    let (target, sent) = (path.clone(), data.clone());
+    let written = case.call("POST", "/files", move || match stream {
+        true => proxied.files().write_from(&target, &mut sent.as_slice(), None, None),
+        false => proxied.files().write(&target, sent.as_slice()),
+    });
+    let now = sandbox.files().read(&path).unwrap();
+    match written {
+        Some(info) => {
+            assert_eq!(info.path, path);
+            assert!(now == *data, "the written file differs from what was sent ({} bytes)", now.len());
+        }
+        None => assert!(now == b"old" || now == *data, "a failed write left {} bytes of something else", now.len()),
+    }
+}
+
+/// The cases of a write of 1 MiB: not safe to retry in general, so each
+/// fault may end in success or in its error.
+fn write_cases() -> Vec<(Fault, Expect)> {
+    let mut cases = statuses(|status| SuccessOr(status_kind(status)));
+    cases.extend([
+        (Reset, SuccessOr(NETWORK)),
+        (ResetAfter(SMALL), SuccessOr(NETWORK)),
+        (Truncate(SMALL), SuccessOr(NETWORK)),
+        // Transfers limit silence to the request timeout, which is the deadline here.
+        (Stall, Fails(TIMEOUT)),
+        (StallAfter(SMALL), Fails(TIMEOUT)),
+        // fails before: item 6 (a transfer that never falls silent has no total deadline)
+        (DRIP, Fails(TIMEOUT)),
+    ]);
+    cases
+}
+
+#[test]
+fn files_write() {
+    let suite = Suite::start();
+    let sandbox = suite.sandbox("base");
+    suite.run("files write", write_cases(), |case| check_write(case, &sandbox, false));
+}
+
+#[test]
+fn files_write_stream() {
+    let suite = Suite::start();
+    let sandbox = suite.sandbox("base");
+    suite.run("files write_from", write_cases(), |case| check_write(case, &sandbox, true));
+}
+
+#[test]
+fn files_read() {
+    let suite = Suite::start();
+    let sandbox = suite.sandbox("base");
+    // fails before: item 5 (a read that got an error status is not retried)
+    let mut cases = statuses(|_| Success);
+    cases.extend([
+        // fails before: item 5 (a read whose connection dropped is not retried)
+        (Reset, Success),
+        // fails before: item 5
+        (ResetAfter(HALF), Success),
+        // fails before: item 5
+        (Truncate(HALF), Success),
+        // Transfers limit silence to the request timeout, which is the deadline here.
+        (Stall, Fails(TIMEOUT)),
+        (StallAfter(HALF), Fails(TIMEOUT)),
+        // fails before: item 6 (a transfer that never falls silent has no total deadline)
+        (DRIP, Fails(TIMEOUT)),
+    ]);
+    let data = Arc::new(content());
+    suite.run("files read", cases, |case| {
+        let path = file_for(case);
+        sandbox.files().write(&path, data.as_slice()).unwrap();
+        let proxied = case.through_proxy(sandbox.id());
+        if let Some(read) = case.call("GET", "/files", move || proxied.files().read(&path)) {
+            assert!(read == *data, "read {} bytes that differ from the file", read.len());
+        }
+    });
+}
+
+/// A writer that checks every byte against the file as it arrives.
+struct Checker {
+    expected: Arc<Vec<u8>>,
+    at: usize,
+}
+
+impl Write for Checker {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let want = self.expected.get(self.at..self.at + buf.len());
+        assert!(want == Some(buf), "wrong or extra bytes at offset {}", self.at);
+        self.at += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn files_read_stream() {
+    let suite = Suite::start();
+    let sandbox = suite.sandbox("base");
+    // fails before: item 5 (a read that got an error status is not retried)
+    let mut cases = statuses(|_| Success);
+    cases.extend([
+        // fails before: item 5 (a read whose connection dropped is not retried)
+        (Reset, Success),
+        // Bytes already handed to the caller cannot be taken back: an error is right.
+        (ResetAfter(HALF), SuccessOr(NETWORK)),
+        (Truncate(HALF), SuccessOr(NETWORK)),
+        // Transfers limit silence to the request timeout, which is the deadline here.
+        (Stall, Fails(TIMEOUT)),
+        (StallAfter(HALF), Fails(TIMEOUT)),
+        // fails before: item 6 (a transfer that never falls silent has no total deadline)
+        (DRIP, Fails(TIMEOUT)),
+    ]);
+    let data = Arc::new(content());
+    suite.run("files read_to", cases, |case| {
+        let path = file_for(case);
+        sandbox.files().write(&path, data.as_slice()).unwrap();
+        let proxied = case.through_proxy(sandbox.id());
+        let expected = data.clone();
+        let read = case.call("GET", "/files", move || {
+            let mut checker = Checker { expected, at: 0 };
+            proxied.files().read_to(&path, &mut checker, None)
+        });
+        if let Some(read) = read {
+            assert_eq!(read, MIB as u64);
+        }
+    });
+}
+
+/// The cases of a safe unary envd call.
+fn safe_unary_cases() -> Vec<(Fault, Expect)> {
+    // fails before: item 5 (an idempotent envd call that got an error status is not retried)
+    let mut cases = statuses(|_| Success);
+    cases.extend([
+        // fails before: item 5 (an idempotent envd call whose connection dropped is not retried)
+        (Reset, Success),
+        // fails before: item 5
+        (ResetAfter(SMALL), Success),
+        // fails before: item 5
+        (Truncate(SMALL), Success),
+        (Stall, Fails(TIMEOUT)),
+        (StallAfter(SMALL), Fails(TIMEOUT)),
+        (DRIP, Fails(TIMEOUT)),
+    ]);
+    cases
+}
+
+#[test]
+fn files_stat() {
+    let suite = Suite::start();
+    let sandbox = suite.sandbox("base");
+    sandbox.files().write("/home/user/stat.txt", "12345").unwrap();
+    suite.run("files get_info", safe_unary_cases(), |case| {
+        let proxied = case.through_proxy(sandbox.id());
+        let path = "/filesystem.Filesystem/Stat";
+        if let Some(entry) = case.call("POST", path, move || proxied.files().get_info("/home/user/stat.txt")) {
+            assert_eq!((entry.path.as_str(), entry.size), ("/home/user/stat.txt", 5));
+        }
+    });
+}
+
+#[test]
+fn files_list() {
+    let suite = Suite::start();
+    let sandbox = suite.sandbox("base");
+    for name in ["a.txt", "b.txt", "c/d.txt"] {
+        sandbox.files().write(&format!("/home/user/listed/{name}"), name).unwrap();
+    }
+    suite.run("files list", safe_unary_cases(), |case| {
+        let proxied = case.through_proxy(sandbox.id());
+        let path = "/filesystem.Filesystem/ListDir";
+        if let Some(entries) = case.call("POST", path, move || proxied.files().list("/home/user/listed", 2)) {
+            let mut paths: Vec<String> = entries.into_iter().map(|entry| entry.path).collect();
+            paths.sort();
+            let want = ["a.txt", "b.txt", "c", "c/d.txt"].map(|name| format!("/home/user/listed/{name}"));
+            assert_eq!(paths, want);
+        }
+    });
+}
+
+// ---------------------------------------------------------------- streams
+
+/// The cases of a call that starts something (a process, a run): never safe
+/// to repeat once the server has it, so a lost answer is an error.
+fn start_cases() -> Vec<(Fault, Expect)> {
+    let mut cases = statuses(|status| SuccessOr(status_kind(status)));
+    cases.extend([
+        (Reset, Fails(NETWORK)),
+        (ResetAfter(SMALL), Fails(NETWORK)),
+        (Truncate(SMALL), Fails(NETWORK)),
+        // fails before: item 6 (streams time out on silence only: 90 s for commands, 30 s for run_code)
+        (Stall, Fails(TIMEOUT)),
+        // fails before: item 6
+        (StallAfter(SMALL), Fails(TIMEOUT)),
+        // fails before: item 6 (a dripping stream is bounded by nothing)
+        (DRIP, Fails(TIMEOUT)),
+    ]);
+    cases
+}
+
+#[test]
+fn commands_run() {
+    let suite = Suite::start();
+    let sandbox = suite.sandbox("base");
+    sandbox.commands().run("true", &Default::default(), None).unwrap();
+    suite.run("commands run", start_cases(), |case| {
+        let proxied = case.through_proxy(sandbox.id());
+        let run = move || proxied.commands().run("echo out; echo err >&2", &Default::default(), None);
+        if let Some(result) = case.call("POST", "/process.Process/Start", run) {
+            assert_eq!(
+                (result.stdout.as_slice(), result.stderr.as_slice(), result.exit_code),
+                (&b"out\n"[..], &b"err\n"[..], 0)
+            );
+        }
+    });
+}
+
+#[test]
+fn run_code() {
+    let suite = Suite::start();
+    let sandbox = suite.sandbox("code-interpreter-v1");
+    sandbox.run_code("0", &RunCodeOptions::default(), None).unwrap();
+    suite.run("run_code", start_cases(), |case| {
+        let proxied = case.through_proxy(sandbox.id());
+        let run = move || proxied.run_code("print('out')\n6 * 7", &RunCodeOptions::default(), None);
+        if let Some(execution) = case.call("POST", "/execute", run) {
+            assert_eq!(execution.stdout, ["out\n"]);
+            assert_eq!(execution.text(), Some("42"));
+            assert!(execution.error.is_none(), "{:?}", execution.error);
+        }
+    });
+}
+
+#[test]
+fn watch() {
+    let suite = Suite::start();
+    let sandbox = suite.sandbox("base");
+    // A watch only reads, and ends on its own timeout (the deadline here) with success.
+    let mut cases = statuses(|status| SuccessOr(status_kind(status)));
+    cases.extend([
+        (Reset, SuccessOr(NETWORK)),
+        (ResetAfter(SMALL), SuccessOr(NETWORK)),
+        (Truncate(SMALL), SuccessOr(NETWORK)),
+        (Stall, SuccessOr(TIMEOUT)),
+        (StallAfter(SMALL), SuccessOr(TIMEOUT)),
+        (DRIP, SuccessOr(TIMEOUT)),
+    ]);
+    suite.run("watch_dir_stream", cases, |case| {
+        let dir = file_for(case).trim_end_matches(".bin").to_owned();
+        sandbox.files().make_dir(&dir).unwrap();
+        // Files keep appearing until the watch is over.
+        let done = Arc::new(AtomicBool::new(false));
+        let writer = {
+            let (sandbox, dir, done) = (sandbox.clone(), dir.clone(), done.clone());
+            std::thread::spawn(move || {
+                for n in 0.. {
+                    if done.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(100));
+                    let _ = sandbox.files().write(&format!("{dir}/f{n}"), "x");
+                }
+            })
+        };
+        let proxied = case.through_proxy(sandbox.id());
+        let watched = dir.clone();
+        let seen = case.call("POST", "/filesystem.Filesystem/WatchDir", move || {
+            let mut seen = Vec::new();
+            proxied.files().watch_dir_stream(&watched, WatchOptions::default(), Some(DEADLINE), &mut |event| {
+                seen.push(event);
+                ControlFlow::Break(())
+            })?;
+            Ok(seen)
+        });
+        done.store(true, Ordering::Relaxed);
+        writer.join().unwrap();
+        for event in seen.into_iter().flatten() {
+            let known = event.name.strip_prefix('f').is_some_and(|n| n.parse::<u32>().is_ok());
+            assert!(known, "an event for a file nobody made: {event:?}");
+            assert!(matches!(event.event_type, EventType::Create | EventType::Write), "{event:?}");
+        }
+    });
+}
