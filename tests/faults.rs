@@ -24,8 +24,8 @@ use std::time::{Duration, Instant};
 use common::fault::{Fault, FaultProxy};
 use common::Local;
 use e2b::{
-    Client, Config, ErrorKind, EventType, ListQuery, RunCodeOptions, Sandbox, SandboxOptions, SandboxState,
-    WatchOptions,
+    Client, Config, ErrorKind, EventType, FilesystemEvent, ListQuery, RunCodeOptions, Sandbox, SandboxOptions,
+    SandboxState, WatchOptions,
 };
 use Fault::{Drip, Reset, ResetAfter, Stall, StallAfter, Status, Truncate};
 
@@ -617,8 +617,56 @@ fn run_code() {
     });
 }
 
+/// Makes files `f0`, `f1`, ... in a directory every 100 ms until dropped,
+/// so that a watch always has something to report.
+struct FileMaker {
+    done: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl FileMaker {
+    fn start(sandbox: &Sandbox, dir: &str) -> FileMaker {
+        sandbox.files().make_dir(dir).unwrap();
+        let done = Arc::new(AtomicBool::new(false));
+        let (sandbox, dir, stop) = (sandbox.clone(), dir.to_owned(), done.clone());
+        let thread = std::thread::spawn(move || {
+            for n in 0.. {
+                std::thread::sleep(Duration::from_millis(100));
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                let _ = sandbox.files().write(&format!("{dir}/f{n}"), "x");
+            }
+        });
+        FileMaker { done, thread: Some(thread) }
+    }
+}
+
+impl Drop for FileMaker {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Every event is about a file the [`FileMaker`] made.
+fn check_events(events: &[FilesystemEvent]) {
+    for event in events {
+        let known = event.name.strip_prefix('f').is_some_and(|n| n.parse::<u32>().is_ok());
+        assert!(known, "an event for a file nobody made: {event:?}");
+        assert!(matches!(event.event_type, EventType::Create | EventType::Write), "{event:?}");
+    }
+}
+
+/// A directory for a case's watch.
+fn dir_for(case: &Case) -> String {
+    file_for(case).trim_end_matches(".bin").to_owned()
+}
+
 #[test]
-fn watch() {
+fn watch_stream() {
     let suite = Suite::start();
     let sandbox = suite.sandbox("base");
     // A watch only reads, and ends on its own timeout (the deadline here) with success.
@@ -632,38 +680,85 @@ fn watch() {
         (DRIP, SuccessOr(TIMEOUT)),
     ]);
     suite.run("watch_dir_stream", cases, |case| {
-        let dir = file_for(case).trim_end_matches(".bin").to_owned();
-        sandbox.files().make_dir(&dir).unwrap();
-        // Files keep appearing until the watch is over.
-        let done = Arc::new(AtomicBool::new(false));
-        let writer = {
-            let (sandbox, dir, done) = (sandbox.clone(), dir.clone(), done.clone());
-            std::thread::spawn(move || {
-                for n in 0.. {
-                    if done.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    std::thread::sleep(Duration::from_millis(100));
-                    let _ = sandbox.files().write(&format!("{dir}/f{n}"), "x");
-                }
-            })
-        };
+        let dir = dir_for(case);
+        let _maker = FileMaker::start(&sandbox, &dir);
         let proxied = case.through_proxy(sandbox.id());
-        let watched = dir.clone();
         let seen = case.call("POST", "/filesystem.Filesystem/WatchDir", move || {
             let mut seen = Vec::new();
-            proxied.files().watch_dir_stream(&watched, WatchOptions::default(), Some(DEADLINE), &mut |event| {
+            proxied.files().watch_dir_stream(&dir, WatchOptions::default(), Some(DEADLINE), &mut |event| {
                 seen.push(event);
                 ControlFlow::Break(())
             })?;
             Ok(seen)
         });
-        done.store(true, Ordering::Relaxed);
-        writer.join().unwrap();
-        for event in seen.into_iter().flatten() {
-            let known = event.name.strip_prefix('f').is_some_and(|n| n.parse::<u32>().is_ok());
-            assert!(known, "an event for a file nobody made: {event:?}");
-            assert!(matches!(event.event_type, EventType::Create | EventType::Write), "{event:?}");
-        }
+        check_events(&seen.unwrap_or_default());
     });
+}
+
+#[test]
+fn watch_handle() {
+    let suite = Suite::start();
+    let sandbox = suite.sandbox("base");
+    // Fetching events takes them from envd: a lost answer may lose events, so
+    // either outcome is right, as long as it is timely and typed. An empty
+    // answer is `{}`: cuts come after its first byte.
+    let mut cases = statuses(|status| SuccessOr(status_kind(status)));
+    cases.extend([
+        (Reset, SuccessOr(NETWORK)),
+        (ResetAfter(1), SuccessOr(NETWORK)),
+        (Truncate(1), SuccessOr(NETWORK)),
+        (Stall, Fails(TIMEOUT)),
+        (StallAfter(1), Fails(TIMEOUT)),
+        (DRIP, SuccessOr(TIMEOUT)),
+    ]);
+    suite.run("watch_dir next_events", cases, |case| {
+        let dir = dir_for(case);
+        let _maker = FileMaker::start(&sandbox, &dir);
+        let proxied = case.through_proxy(sandbox.id());
+        let handle = proxied.files().watch_dir(&dir, WatchOptions::default()).unwrap();
+        let path = "/filesystem.Filesystem/GetWatcherEvents";
+        let events = case.call("POST", path, move || handle.next_events(Duration::from_millis(500)));
+        check_events(&events.unwrap_or_default());
+    });
+}
+
+#[test]
+fn the_proxy_passes_traffic_through_and_spoils_only_the_chosen_request() {
+    let local = Local::start();
+    let proxy = FaultProxy::start(local.server.addr());
+    let client = Client::new(Config {
+        api_url: Some(proxy.url()),
+        sandbox_url: Some(proxy.url()),
+        ..common::config_for(&local.server)
+    });
+    let sandbox = client.create_sandbox(&SandboxOptions::default().timeout(Duration::from_secs(120))).unwrap();
+    // A chunked request body, a 1 MiB response, a chunked streamed response.
+    let data = content();
+    sandbox.files().write_from("/home/user/big.bin", &mut data.as_slice(), None, None).unwrap();
+    assert!(sandbox.files().read("/home/user/big.bin").unwrap() == data);
+    let counted = sandbox.commands().run("seq 1 100000", &Default::default(), None).unwrap();
+    let want: String = (1..=100000).map(|n| format!("{n}\n")).collect();
+    assert!(counted.stdout == want.as_bytes(), "{} bytes of output differ", counted.stdout.len());
+
+    proxy.inject("POST", "/filesystem.Filesystem/Stat", 3, Status(503));
+    for n in 1..=5 {
+        let stat = sandbox.files().get_info("/home/user/big.bin");
+        match n {
+            3 => assert_eq!(stat.unwrap_err().status(), Some(503)),
+            _ => assert_eq!(stat.unwrap().size, MIB as u64),
+        }
+    }
+    let requests = proxy.requests();
+    let spoiled: Vec<_> = requests.iter().filter(|seen| seen.fault.is_some()).collect();
+    assert_eq!(spoiled.len(), 1, "{requests:?}");
+    assert_eq!((spoiled[0].path.as_str(), spoiled[0].fault), ("/filesystem.Filesystem/Stat", Some(Status(503))));
+    assert_eq!(proxy.fired(), 1);
+    // Connections are kept alive through the proxy, even past an error status.
+    assert!(
+        proxy.connections() * 2 < requests.len(),
+        "{} connections for {} requests",
+        proxy.connections(),
+        requests.len()
+    );
+    assert!(sandbox.kill().unwrap());
 }
