@@ -73,6 +73,28 @@ fn statuses(expect: impl Fn(u16) -> Expect) -> Vec<(Fault, Expect)> {
     [429, 502, 503, 504].into_iter().map(|status| (Status(status), expect(status))).collect()
 }
 
+/// The cases of a safe operation, one the client may repeat: every
+/// transient fault (an error status, an answer lost or cut after `cut` body
+/// bytes) ends in success; a stalled or dripping answer in a timeout.
+fn safe_cases(cut: usize) -> Vec<(Fault, Expect)> {
+    let mut cases = statuses(|_| Success);
+    let late = Fails(TIMEOUT);
+    cases.extend([(Reset, Success), (ResetAfter(cut), Success), (Truncate(cut), Success)]);
+    cases.extend([(Stall, late), (StallAfter(cut), late), (DRIP, late)]);
+    cases
+}
+
+/// The cases of an operation the client may not repeat blindly: an error
+/// status ends in success or in its own kind of error, an answer lost or cut
+/// after `cut` body bytes as `lost` says, a stalled one as `stall`, a
+/// dripping one as `drip`.
+fn unsafe_cases(cut: usize, lost: Expect, stall: Expect, drip: Expect) -> Vec<(Fault, Expect)> {
+    let mut cases = statuses(|status| SuccessOr(status_kind(status)));
+    cases.extend([(Reset, lost), (ResetAfter(cut), lost), (Truncate(cut), lost)]);
+    cases.extend([(Stall, stall), (StallAfter(cut), stall), (DRIP, drip)]);
+    cases
+}
+
 /// One e2b-local for a test's cases, and the sandboxes they may leave on it.
 struct Suite {
     local: Local,
@@ -232,18 +254,9 @@ fn file_for(case: &Case) -> String {
 #[test]
 fn create() {
     let suite = Suite::start();
-    let mut cases = statuses(|_| Success);
-    cases.extend([
-        // fails before: item 4 (a create whose answer is lost is not retried with its key)
-        (Reset, Success),
-        // fails before: item 4
-        (ResetAfter(SMALL), Success),
-        // fails before: item 4
-        (Truncate(SMALL), Success),
-        (Stall, Fails(TIMEOUT)),
-        (StallAfter(SMALL), Fails(TIMEOUT)),
-        (DRIP, Fails(TIMEOUT)),
-    ]);
+    // fails before: item 4 (Reset, ResetAfter, Truncate: a create whose answer is lost is not
+    // retried with its key)
+    let cases = safe_cases(SMALL);
     suite.run("create", cases, |case| {
         let options = SandboxOptions::default().timeout(Duration::from_secs(120));
         let client = case.client.clone();
@@ -276,19 +289,9 @@ fn create() {
 fn get_info() {
     let suite = Suite::start();
     let sandbox = suite.sandbox("base");
-    let mut cases = statuses(|_| Success);
-    cases.extend([
-        // fails before: item 5 (a control-plane read whose connection dropped is not retried;
-        // only failed connects are)
-        (Reset, Success),
-        // fails before: item 5
-        (ResetAfter(SMALL), Success),
-        // fails before: item 5
-        (Truncate(SMALL), Success),
-        (Stall, Fails(TIMEOUT)),
-        (StallAfter(SMALL), Fails(TIMEOUT)),
-        (DRIP, Fails(TIMEOUT)),
-    ]);
+    // fails before: item 5 (Reset, ResetAfter, Truncate: a control-plane read whose connection
+    // dropped is not retried; only failed connects are)
+    let cases = safe_cases(SMALL);
     suite.run("get_info", cases, |case| {
         let (client, id) = (case.client.clone(), sandbox.id().to_owned());
         let path = format!("/sandboxes/{id}");
@@ -303,19 +306,9 @@ fn get_info() {
 fn list() {
     let suite = Suite::start();
     let sandbox = suite.sandbox("base");
-    let mut cases = statuses(|_| Success);
-    cases.extend([
-        // fails before: item 5 (a control-plane read whose connection dropped is not retried;
-        // only failed connects are)
-        (Reset, Success),
-        // fails before: item 5
-        (ResetAfter(SMALL), Success),
-        // fails before: item 5
-        (Truncate(SMALL), Success),
-        (Stall, Fails(TIMEOUT)),
-        (StallAfter(SMALL), Fails(TIMEOUT)),
-        (DRIP, Fails(TIMEOUT)),
-    ]);
+    // fails before: item 5 (Reset, ResetAfter, Truncate: a control-plane read whose connection
+    // dropped is not retried; only failed connects are)
+    let cases = safe_cases(SMALL);
     suite.run("list", cases, |case| {
         let client = case.client.clone();
         if let Some(page) = case.call("GET", "/v2/sandboxes?", move || client.list(&ListQuery::default())) {
@@ -328,13 +321,9 @@ fn list() {
 #[test]
 fn pause() {
     let suite = Suite::start();
-    let mut cases = statuses(|_| Success);
-    cases.extend([
-        // fails before: item 4 (a pause whose answer is lost is not retried)
-        (Reset, Success),
-        (Stall, Fails(TIMEOUT)),
-    ]);
+    // fails before: item 4 (Reset: a pause whose answer is lost is not retried)
     // The answer has no body, so cutting or dripping it changes nothing.
+    let cases = safe_cases(SMALL).into_iter().filter(|(fault, _)| matches!(fault, Status(_) | Reset | Stall)).collect();
     suite.run("pause", cases, |case| {
         let id = case.suite.sandbox("base").id().to_owned();
         let (client, target) = (case.client.clone(), id.clone());
@@ -348,18 +337,9 @@ fn pause() {
 #[test]
 fn connect() {
     let suite = Suite::start();
-    let mut cases = statuses(|_| Success);
-    cases.extend([
-        // fails before: item 4 (a resume whose answer is lost is not retried)
-        (Reset, Success),
-        // fails before: item 4
-        (ResetAfter(SMALL), Success),
-        // fails before: item 4
-        (Truncate(SMALL), Success),
-        (Stall, Fails(TIMEOUT)),
-        (StallAfter(SMALL), Fails(TIMEOUT)),
-        (DRIP, Fails(TIMEOUT)),
-    ]);
+    // fails before: item 4 (Reset, ResetAfter, Truncate: a resume whose answer is lost is not
+    // retried)
+    let cases = safe_cases(SMALL);
     suite.run("connect", cases, |case| {
         let sandbox = case.suite.sandbox("base");
         sandbox.files().write("/home/user/kept.txt", "kept").unwrap();
@@ -399,21 +379,11 @@ fn check_write(case: &Case, sandbox: &Sandbox, stream: bool) {
     }
 }
 
-/// The cases of a write of 1 MiB: not safe to retry in general, so each
-/// fault may end in success or in its error.
+/// The cases of a write of 1 MiB: it may be repeated or not. Transfers limit
+/// silence to the request timeout (the deadline here), so a stall ends in time.
 fn write_cases() -> Vec<(Fault, Expect)> {
-    let mut cases = statuses(|status| SuccessOr(status_kind(status)));
-    cases.extend([
-        (Reset, SuccessOr(NETWORK)),
-        (ResetAfter(SMALL), SuccessOr(NETWORK)),
-        (Truncate(SMALL), SuccessOr(NETWORK)),
-        // Transfers limit silence to the request timeout, which is the deadline here.
-        (Stall, Fails(TIMEOUT)),
-        (StallAfter(SMALL), Fails(TIMEOUT)),
-        // fails before: item 6 (a transfer that never falls silent has no total deadline)
-        (DRIP, Fails(TIMEOUT)),
-    ]);
-    cases
+    // fails before: item 6 (Drip: a transfer that never falls silent has no total deadline)
+    unsafe_cases(SMALL, SuccessOr(NETWORK), Fails(TIMEOUT), Fails(TIMEOUT))
 }
 
 #[test]
@@ -434,21 +404,9 @@ fn files_write_stream() {
 fn files_read() {
     let suite = Suite::start();
     let sandbox = suite.sandbox("base");
-    // fails before: item 5 (a read that got an error status is not retried)
-    let mut cases = statuses(|_| Success);
-    cases.extend([
-        // fails before: item 5 (a read whose connection dropped is not retried)
-        (Reset, Success),
-        // fails before: item 5
-        (ResetAfter(HALF), Success),
-        // fails before: item 5
-        (Truncate(HALF), Success),
-        // Transfers limit silence to the request timeout, which is the deadline here.
-        (Stall, Fails(TIMEOUT)),
-        (StallAfter(HALF), Fails(TIMEOUT)),
-        // fails before: item 6 (a transfer that never falls silent has no total deadline)
-        (DRIP, Fails(TIMEOUT)),
-    ]);
+    // fails before: item 5 (Status, Reset, ResetAfter, Truncate: a read is not retried)
+    // fails before: item 6 (Drip: a transfer that never falls silent has no total deadline)
+    let cases = safe_cases(HALF);
     let data = Arc::new(content());
     suite.run("files read", cases, |case| {
         let path = file_for(case);
@@ -483,20 +441,16 @@ impl Write for Checker {
 fn files_read_stream() {
     let suite = Suite::start();
     let sandbox = suite.sandbox("base");
-    // fails before: item 5 (a read that got an error status is not retried)
-    let mut cases = statuses(|_| Success);
-    cases.extend([
-        // fails before: item 5 (a read whose connection dropped is not retried)
-        (Reset, Success),
-        // Bytes already handed to the caller cannot be taken back: an error is right.
-        (ResetAfter(HALF), SuccessOr(NETWORK)),
-        (Truncate(HALF), SuccessOr(NETWORK)),
-        // Transfers limit silence to the request timeout, which is the deadline here.
-        (Stall, Fails(TIMEOUT)),
-        (StallAfter(HALF), Fails(TIMEOUT)),
-        // fails before: item 6 (a transfer that never falls silent has no total deadline)
-        (DRIP, Fails(TIMEOUT)),
-    ]);
+    // fails before: item 5 (Status, Reset: a read is not retried)
+    // fails before: item 6 (Drip: a transfer that never falls silent has no total deadline)
+    let cases = safe_cases(HALF)
+        .into_iter()
+        .map(|(fault, expect)| match fault {
+            // Bytes already handed to the caller cannot be taken back: an error is right.
+            ResetAfter(_) | Truncate(_) => (fault, SuccessOr(NETWORK)),
+            _ => (fault, expect),
+        })
+        .collect();
     let data = Arc::new(content());
     suite.run("files read_to", cases, |case| {
         let path = file_for(case);
@@ -513,30 +467,13 @@ fn files_read_stream() {
     });
 }
 
-/// The cases of a safe unary envd call.
-fn safe_unary_cases() -> Vec<(Fault, Expect)> {
-    // fails before: item 5 (an idempotent envd call that got an error status is not retried)
-    let mut cases = statuses(|_| Success);
-    cases.extend([
-        // fails before: item 5 (an idempotent envd call whose connection dropped is not retried)
-        (Reset, Success),
-        // fails before: item 5
-        (ResetAfter(SMALL), Success),
-        // fails before: item 5
-        (Truncate(SMALL), Success),
-        (Stall, Fails(TIMEOUT)),
-        (StallAfter(SMALL), Fails(TIMEOUT)),
-        (DRIP, Fails(TIMEOUT)),
-    ]);
-    cases
-}
-
 #[test]
 fn files_stat() {
     let suite = Suite::start();
     let sandbox = suite.sandbox("base");
     sandbox.files().write("/home/user/stat.txt", "12345").unwrap();
-    suite.run("files get_info", safe_unary_cases(), |case| {
+    // fails before: item 5 (Status, Reset, ResetAfter, Truncate: an idempotent envd call is not retried)
+    suite.run("files get_info", safe_cases(SMALL), |case| {
         let proxied = case.through_proxy(sandbox.id());
         let path = "/filesystem.Filesystem/Stat";
         if let Some(entry) = case.call("POST", path, move || proxied.files().get_info("/home/user/stat.txt")) {
@@ -552,7 +489,8 @@ fn files_list() {
     for name in ["a.txt", "b.txt", "c/d.txt"] {
         sandbox.files().write(&format!("/home/user/listed/{name}"), name).unwrap();
     }
-    suite.run("files list", safe_unary_cases(), |case| {
+    // fails before: item 5 (Status, Reset, ResetAfter, Truncate: an idempotent envd call is not retried)
+    suite.run("files list", safe_cases(SMALL), |case| {
         let proxied = case.through_proxy(sandbox.id());
         let path = "/filesystem.Filesystem/ListDir";
         if let Some(entries) = case.call("POST", path, move || proxied.files().list("/home/user/listed", 2)) {
@@ -569,19 +507,9 @@ fn files_list() {
 /// The cases of a call that starts something (a process, a run): never safe
 /// to repeat once the server has it, so a lost answer is an error.
 fn start_cases() -> Vec<(Fault, Expect)> {
-    let mut cases = statuses(|status| SuccessOr(status_kind(status)));
-    cases.extend([
-        (Reset, Fails(NETWORK)),
-        (ResetAfter(SMALL), Fails(NETWORK)),
-        (Truncate(SMALL), Fails(NETWORK)),
-        // fails before: item 6 (streams time out on silence only: 90 s for commands, 30 s for run_code)
-        (Stall, Fails(TIMEOUT)),
-        // fails before: item 6
-        (StallAfter(SMALL), Fails(TIMEOUT)),
-        // fails before: item 6 (a dripping stream is bounded by nothing)
-        (DRIP, Fails(TIMEOUT)),
-    ]);
-    cases
+    // fails before: item 6 (Stall, StallAfter, Drip: streams time out on silence only, 90 s for
+    // commands and 30 s for run_code, and a dripping stream is bounded by nothing)
+    unsafe_cases(SMALL, Fails(NETWORK), Fails(TIMEOUT), Fails(TIMEOUT))
 }
 
 #[test]
@@ -670,15 +598,7 @@ fn watch_stream() {
     let suite = Suite::start();
     let sandbox = suite.sandbox("base");
     // A watch only reads, and ends on its own timeout (the deadline here) with success.
-    let mut cases = statuses(|status| SuccessOr(status_kind(status)));
-    cases.extend([
-        (Reset, SuccessOr(NETWORK)),
-        (ResetAfter(SMALL), SuccessOr(NETWORK)),
-        (Truncate(SMALL), SuccessOr(NETWORK)),
-        (Stall, SuccessOr(TIMEOUT)),
-        (StallAfter(SMALL), SuccessOr(TIMEOUT)),
-        (DRIP, SuccessOr(TIMEOUT)),
-    ]);
+    let cases = unsafe_cases(SMALL, SuccessOr(NETWORK), SuccessOr(TIMEOUT), SuccessOr(TIMEOUT));
     suite.run("watch_dir_stream", cases, |case| {
         let dir = dir_for(case);
         let _maker = FileMaker::start(&sandbox, &dir);
@@ -702,15 +622,7 @@ fn watch_handle() {
     // Fetching events takes them from envd: a lost answer may lose events, so
     // either outcome is right, as long as it is timely and typed. An empty
     // answer is `{}`: cuts come after its first byte.
-    let mut cases = statuses(|status| SuccessOr(status_kind(status)));
-    cases.extend([
-        (Reset, SuccessOr(NETWORK)),
-        (ResetAfter(1), SuccessOr(NETWORK)),
-        (Truncate(1), SuccessOr(NETWORK)),
-        (Stall, Fails(TIMEOUT)),
-        (StallAfter(1), Fails(TIMEOUT)),
-        (DRIP, SuccessOr(TIMEOUT)),
-    ]);
+    let cases = unsafe_cases(1, SuccessOr(NETWORK), Fails(TIMEOUT), SuccessOr(TIMEOUT));
     suite.run("watch_dir next_events", cases, |case| {
         let dir = dir_for(case);
         let _maker = FileMaker::start(&sandbox, &dir);
