@@ -538,7 +538,7 @@ fn run_code() {
         let proxied = case.through_proxy(sandbox.id());
         let run = move || proxied.run_code("print('out')\n6 * 7", &RunCodeOptions::default(), None);
         if let Some(execution) = case.call("POST", "/execute", run) {
-            assert_eq!(execution.stdout, ["out\n"]);
+            assert_eq!(execution.stdout_text(), "out\n");
             assert_eq!(execution.text(), Some("42"));
             assert!(execution.error.is_none(), "{:?}", execution.error);
         }
