@@ -28,8 +28,8 @@ fn the_committed_header_matches_the_code() {
     panic!(
         "include/e2b.h differs from the header generated from src/ffi (first at line {line}):\n  \
          committed: {:?}\n  generated: {:?}\nUpdate it with: {BLESS}",
-        committed.split('\n').nth(line - 1).unwrap_or("<end of file>"),
-        generated.split('\n').nth(line - 1).unwrap_or("<end of file>"),
+        committed.lines().nth(line - 1).unwrap_or("<end of file>"),
+        generated.lines().nth(line - 1).unwrap_or("<end of file>"),
     );
 }
 
