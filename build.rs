@@ -1,4 +1,8 @@
-//! Generates the version constants and `include/e2b.h` (with cbindgen).
+//! Generates the version constants and the C header (with cbindgen) into `OUT_DIR`, sets the shared
+//! library's soname from the ABI version, and puts the soname link next to the library.
+//!
+//! Nothing is written into the source tree: the committed `include/e2b.h` is checked against the
+//! generated `$OUT_DIR/e2b.h` by tests/header.rs (`E2B_BLESS=1 cargo test --test header` copies it).
 
 use std::env;
 use std::fs;
@@ -39,23 +43,32 @@ fn main() {
         .with_crate(&crate_dir)
         .with_config(config)
         .generate()
-        .expect("cbindgen could not generate include/e2b.h");
-    let target = crate_dir.join("include/e2b.h");
-    // Written only on change, so an unchanged header keeps its timestamp.
-    let mut generated = Vec::new();
-    header.write(&mut generated);
-    if fs::read(&target).ok().as_deref() != Some(&generated[..]) {
-        fs::create_dir_all(target.parent().unwrap()).unwrap();
-        fs::write(&target, &generated).unwrap();
-    }
+        .expect("cbindgen could not generate the C header");
+    header.write_to_file(out_dir.join("e2b.h"));
 
-    // The shared library's name for the loader: one per major version.
+    // The shared library's name for the loader follows the ABI, not the crate's version.
     if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
-        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libe2b.so.{major}");
+        let soname = format!("libe2b.so.{abi}");
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
+        soname_link(&out_dir, &soname);
     }
     println!("cargo:rerun-if-changed=src/ffi");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=Cargo.toml");
+}
+
+/// Links `soname` to `libe2b.so` in the profile's output directory (`target/<profile>`, three levels
+/// above `OUT_DIR`), so that a program linked there with `-le2b` finds the library at run time. The
+/// link dangles until cargo puts the library there, later in the same build.
+fn soname_link(out_dir: &Path, soname: &str) {
+    let Some(profile_dir) = out_dir.ancestors().nth(3) else { return };
+    let link = profile_dir.join(soname);
+    if fs::read_link(&link).ok().as_deref() != Some(Path::new("libe2b.so")) {
+        let _ = fs::remove_file(&link);
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("libe2b.so", &link)
+            .unwrap_or_else(|err| panic!("cannot link {} to libe2b.so: {err}", link.display()));
+    }
 }
 
 /// `abi-version` from `[package.metadata.e2b]` in Cargo.toml.

@@ -15,7 +15,8 @@ cd "$root"
 
 cargo build --release -p e2b
 version=$(sed -n 's/^#define E2B_VERSION "\(.*\)"$/\1/p' include/e2b.h)
-major=${version%%.*}
+# The soname follows the ABI version, not the library's: libe2b.so.<abi>.
+abi=$(sed -n 's/^#define E2B_ABI_VERSION \([0-9]*\)$/\1/p' include/e2b.h)
 private_libs="-lpthread -ldl -lm -lrt -lgcc_s"
 
 install -d "$prefix/lib/pkgconfig" "$prefix/lib/cmake/e2b" "$prefix/include"
@@ -23,8 +24,8 @@ install -m 644 include/e2b.h "$prefix/include/e2b.h"
 install -m 644 bindings/cpp/include/e2b.hpp "$prefix/include/e2b.hpp"
 install -m 644 target/release/libe2b.a "$prefix/lib/libe2b.a"
 install -m 755 target/release/libe2b.so "$prefix/lib/libe2b.so.$version"
-ln -sf "libe2b.so.$version" "$prefix/lib/libe2b.so.$major"
-ln -sf "libe2b.so.$major" "$prefix/lib/libe2b.so"
+ln -sfn "libe2b.so.$version" "$prefix/lib/libe2b.so.$abi"
+ln -sfn "libe2b.so.$abi" "$prefix/lib/libe2b.so"
 
 cat >"$prefix/lib/pkgconfig/e2b.pc" <<PC
 prefix=$prefix
@@ -47,7 +48,7 @@ if(NOT TARGET e2b::e2b)
   add_library(e2b::e2b SHARED IMPORTED)
   set_target_properties(e2b::e2b PROPERTIES
     IMPORTED_LOCATION "\${_e2b_prefix}/lib/libe2b.so.$version"
-    IMPORTED_SONAME "libe2b.so.$major"
+    IMPORTED_SONAME "libe2b.so.$abi"
     INTERFACE_INCLUDE_DIRECTORIES "\${_e2b_prefix}/include")
   add_library(e2b::e2b_static STATIC IMPORTED)
   set_target_properties(e2b::e2b_static PROPERTIES

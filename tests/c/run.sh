@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Checks that the header compiles as C99 and C++17 with every warning an
-# error, then builds the C tests against the real library and runs each
-# twice against a fresh e2b-local: with AddressSanitizer and
-# UndefinedBehaviorSanitizer (leak checking on), and under valgrind.
+# error, and that a program linked with -le2b against target/debug runs (the
+# shared library's soname is libe2b.so.<ABI version>). Then builds the C
+# tests against the real library and runs each twice against a fresh
+# e2b-local: with AddressSanitizer and UndefinedBehaviorSanitizer (leak
+# checking on), and under valgrind.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out="$root/target/c-tests"
@@ -15,6 +17,15 @@ gcc -std=c99 "${flags[@]}" -c "$out/header.c" -o "$out/header-c99.o"
 cp "$out/header.c" "$out/header.cpp"
 g++ -std=c++17 "${flags[@]}" -c "$out/header.cpp" -o "$out/header-cpp17.o"
 echo "ok   include/e2b.h compiles as C99 and C++17 with -Wall -Wextra -Werror -pedantic"
+
+# The same program linked with -le2b against target/debug, as the README says, must run: the
+# soname follows the ABI version and target/debug holds the soname link.
+abi=$(sed -n 's/^#define E2B_ABI_VERSION \([0-9]*\)$/\1/p' include/e2b.h)
+soname=$(readelf -d target/debug/libe2b.so | sed -n 's/.*(SONAME).*\[\(.*\)\]$/\1/p')
+[ "$soname" = "libe2b.so.$abi" ] || { echo "FAIL target/debug/libe2b.so has soname '$soname', not libe2b.so.$abi" >&2; exit 1; }
+gcc -std=c99 "${flags[@]}" "$out/header.c" -Ltarget/debug -le2b -Wl,-rpath,"$root/target/debug" -o "$out/header-shared"
+"$out/header-shared" || { echo "FAIL a program linked with -le2b against target/debug does not run" >&2; exit 1; }
+echo "ok   a program linked with -le2b against target/debug runs (soname $soname)"
 
 # The system libraries a Rust static library needs on Linux.
 libs="-lpthread -ldl -lm -lrt -lgcc_s"
