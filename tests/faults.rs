@@ -9,8 +9,7 @@
 //!
 //! Each test is one operation; its cases run in parallel threads against one
 //! e2b-local, each through its own proxy and client. A failing test lists
-//! every failing case. Cases that fail because of a known client defect say
-//! so in a `fails before:` comment naming the item of the issue.
+//! every failing case.
 
 mod common;
 
@@ -29,7 +28,8 @@ use e2b::{
 };
 use Fault::{Drip, Reset, ResetAfter, Stall, StallAfter, Status, Truncate};
 
-/// The deadline of every call under test: the client's request timeout.
+/// The deadline of every call under test: the call deadline of the client
+/// and the sandboxes under test ([`Client::with_deadline`]).
 const DEADLINE: Duration = Duration::from_secs(3);
 /// How much later than its deadline a call may return.
 const MARGIN: Duration = Duration::from_millis(1500);
@@ -108,7 +108,7 @@ struct Case<'s> {
     fault: Fault,
     expect: Expect,
     proxy: FaultProxy,
-    /// Through the proxy, with [`DEADLINE`] as its request timeout.
+    /// Through the proxy, with [`DEADLINE`] as its call deadline.
     client: Client,
 }
 
@@ -162,9 +162,9 @@ impl Suite {
         let client = Client::new(Config {
             api_url: Some(proxy.url()),
             sandbox_url: Some(proxy.url()),
-            request_timeout: Some(DEADLINE),
             ..common::config_for(&self.local.server)
-        });
+        })
+        .with_deadline(DEADLINE);
         Case { suite: self, name, fault, expect, proxy, client }
     }
 
@@ -182,9 +182,10 @@ impl Suite {
 }
 
 impl Case<'_> {
-    /// The sandbox `id` as seen through this case's proxy (connected before any fault is armed).
+    /// The sandbox `id` as seen through this case's proxy (connected before
+    /// any fault is armed), with [`DEADLINE`] as its call deadline.
     fn through_proxy(&self, id: &str) -> Sandbox {
-        self.client.connect(id, None).expect("connect through the proxy")
+        self.client.connect(id, None).expect("connect through the proxy").with_deadline(DEADLINE)
     }
 
     /// Arms the fault for the first request of `method` under `path`, then
@@ -254,8 +255,7 @@ fn file_for(case: &Case) -> String {
 #[test]
 fn create() {
     let suite = Suite::start();
-    // fails before: item 4 (Reset, ResetAfter, Truncate: a create whose answer is lost is not
-    // retried with its key)
+    // A create carries an idempotency key, so even one whose answer was lost is retried.
     let cases = safe_cases(SMALL);
     suite.run("create", cases, |case| {
         let options = SandboxOptions::default().timeout(Duration::from_secs(120));
@@ -289,8 +289,7 @@ fn create() {
 fn get_info() {
     let suite = Suite::start();
     let sandbox = suite.sandbox("base");
-    // fails before: item 5 (Reset, ResetAfter, Truncate: a control-plane read whose connection
-    // dropped is not retried; only failed connects are)
+    // A read: retried after a lost or broken answer too.
     let cases = safe_cases(SMALL);
     suite.run("get_info", cases, |case| {
         let (client, id) = (case.client.clone(), sandbox.id().to_owned());
@@ -306,8 +305,7 @@ fn get_info() {
 fn list() {
     let suite = Suite::start();
     let sandbox = suite.sandbox("base");
-    // fails before: item 5 (Reset, ResetAfter, Truncate: a control-plane read whose connection
-    // dropped is not retried; only failed connects are)
+    // A read: retried after a lost or broken answer too.
     let cases = safe_cases(SMALL);
     suite.run("list", cases, |case| {
         let client = case.client.clone();
@@ -321,8 +319,8 @@ fn list() {
 #[test]
 fn pause() {
     let suite = Suite::start();
-    // fails before: item 4 (Reset: a pause whose answer is lost is not retried)
-    // The answer has no body, so cutting or dripping it changes nothing.
+    // A pause is retried after a lost answer ("already paused" then counts as
+    // done). The answer has no body, so cutting or dripping it changes nothing.
     let cases = safe_cases(SMALL).into_iter().filter(|(fault, _)| matches!(fault, Status(_) | Reset | Stall)).collect();
     suite.run("pause", cases, |case| {
         let id = case.suite.sandbox("base").id().to_owned();
@@ -337,8 +335,7 @@ fn pause() {
 #[test]
 fn connect() {
     let suite = Suite::start();
-    // fails before: item 4 (Reset, ResetAfter, Truncate: a resume whose answer is lost is not
-    // retried)
+    // A resume is retried after a lost answer: a second one finds the sandbox running.
     let cases = safe_cases(SMALL);
     suite.run("connect", cases, |case| {
         let sandbox = case.suite.sandbox("base");
@@ -379,10 +376,9 @@ fn check_write(case: &Case, sandbox: &Sandbox, stream: bool) {
     }
 }
 
-/// The cases of a write of 1 MiB: it may be repeated or not. Transfers limit
-/// silence to the request timeout (the deadline here), so a stall ends in time.
+/// The cases of a write of 1 MiB: it may be repeated or not. The call
+/// deadline ends a stalled or dripping transfer in time.
 fn write_cases() -> Vec<(Fault, Expect)> {
-    // fails before: item 6 (Drip: a transfer that never falls silent has no total deadline)
     unsafe_cases(SMALL, SuccessOr(NETWORK), Fails(TIMEOUT), Fails(TIMEOUT))
 }
 
@@ -404,8 +400,8 @@ fn files_write_stream() {
 fn files_read() {
     let suite = Suite::start();
     let sandbox = suite.sandbox("base");
-    // fails before: item 5 (Status, Reset, ResetAfter, Truncate: a read is not retried)
-    // fails before: item 6 (Drip: a transfer that never falls silent has no total deadline)
+    // Nothing reaches the caller before the whole file is in, so even an
+    // answer cut halfway is retried; the call deadline ends a dripping one.
     let cases = safe_cases(HALF);
     let data = Arc::new(content());
     suite.run("files read", cases, |case| {
@@ -441,8 +437,7 @@ impl Write for Checker {
 fn files_read_stream() {
     let suite = Suite::start();
     let sandbox = suite.sandbox("base");
-    // fails before: item 5 (Status, Reset: a read is not retried)
-    // fails before: item 6 (Drip: a transfer that never falls silent has no total deadline)
+    // A read is retried until its answer begins; the call deadline ends a dripping one.
     let cases = safe_cases(HALF)
         .into_iter()
         .map(|(fault, expect)| match fault {
@@ -472,7 +467,7 @@ fn files_stat() {
     let suite = Suite::start();
     let sandbox = suite.sandbox("base");
     sandbox.files().write("/home/user/stat.txt", "12345").unwrap();
-    // fails before: item 5 (Status, Reset, ResetAfter, Truncate: an idempotent envd call is not retried)
+    // An idempotent envd call: retried after an error status or a lost or broken answer.
     suite.run("files get_info", safe_cases(SMALL), |case| {
         let proxied = case.through_proxy(sandbox.id());
         let path = "/filesystem.Filesystem/Stat";
@@ -489,7 +484,7 @@ fn files_list() {
     for name in ["a.txt", "b.txt", "c/d.txt"] {
         sandbox.files().write(&format!("/home/user/listed/{name}"), name).unwrap();
     }
-    // fails before: item 5 (Status, Reset, ResetAfter, Truncate: an idempotent envd call is not retried)
+    // An idempotent envd call: retried after an error status or a lost or broken answer.
     suite.run("files list", safe_cases(SMALL), |case| {
         let proxied = case.through_proxy(sandbox.id());
         let path = "/filesystem.Filesystem/ListDir";
@@ -505,10 +500,10 @@ fn files_list() {
 // ---------------------------------------------------------------- streams
 
 /// The cases of a call that starts something (a process, a run): never safe
-/// to repeat once the server has it, so a lost answer is an error.
+/// to repeat once the server has it, so a lost answer is an error. Streams
+/// time out on silence only after long (90 s for commands, 30 s for
+/// run_code): the call deadline ends a stalled or dripping one.
 fn start_cases() -> Vec<(Fault, Expect)> {
-    // fails before: item 6 (Stall, StallAfter, Drip: streams time out on silence only, 90 s for
-    // commands and 30 s for run_code, and a dripping stream is bounded by nothing)
     unsafe_cases(SMALL, Fails(NETWORK), Fails(TIMEOUT), Fails(TIMEOUT))
 }
 
@@ -579,12 +574,14 @@ impl Drop for FileMaker {
     }
 }
 
-/// Every event is about a file the [`FileMaker`] made.
+/// Every event is about a file the [`FileMaker`] made, and one that making
+/// it causes: envd writes a new file as CREATE, CHMOD (it gives the file to
+/// the user), WRITE (see the envd fixtures' README).
 fn check_events(events: &[FilesystemEvent]) {
     for event in events {
         let known = event.name.strip_prefix('f').is_some_and(|n| n.parse::<u32>().is_ok());
         assert!(known, "an event for a file nobody made: {event:?}");
-        assert!(matches!(event.event_type, EventType::Create | EventType::Write), "{event:?}");
+        assert!(matches!(event.event_type, EventType::Create | EventType::Chmod | EventType::Write), "{event:?}");
     }
 }
 
@@ -652,25 +649,19 @@ fn the_proxy_passes_traffic_through_and_spoils_only_the_chosen_request() {
     let want: String = (1..=100000).map(|n| format!("{n}\n")).collect();
     assert!(counted.stdout == want.as_bytes(), "{} bytes of output differ", counted.stdout.len());
 
+    // The third Stat is answered 503 by the proxy; a read, so the client asks again.
     proxy.inject("POST", "/filesystem.Filesystem/Stat", 3, Status(503));
-    for n in 1..=5 {
-        let stat = sandbox.files().get_info("/home/user/big.bin");
-        match n {
-            3 => assert_eq!(stat.unwrap_err().status(), Some(503)),
-            _ => assert_eq!(stat.unwrap().size, MIB as u64),
-        }
+    for _ in 1..=5 {
+        assert_eq!(sandbox.files().get_info("/home/user/big.bin").unwrap().size, MIB as u64);
     }
     let requests = proxy.requests();
-    let spoiled: Vec<_> = requests.iter().filter(|seen| seen.fault.is_some()).collect();
-    assert_eq!(spoiled.len(), 1, "{requests:?}");
-    assert_eq!((spoiled[0].path.as_str(), spoiled[0].fault), ("/filesystem.Filesystem/Stat", Some(Status(503))));
+    let stats: Vec<_> = requests.iter().filter(|seen| seen.path == "/filesystem.Filesystem/Stat").collect();
+    let faults: Vec<_> = stats.iter().map(|seen| seen.fault).collect();
+    assert_eq!(faults, [None, None, Some(Status(503)), None, None, None], "{requests:?}");
+    assert_eq!(requests.iter().filter(|seen| seen.fault.is_some()).count(), 1);
     assert_eq!(proxy.fired(), 1);
-    // Connections are kept alive through the proxy, even past an error status.
-    assert!(
-        proxy.connections() * 2 < requests.len(),
-        "{} connections for {} requests",
-        proxy.connections(),
-        requests.len()
-    );
+    // One connection carries everything: the chunked upload, the 1 MiB
+    // download, the stream (read to its end), the error status and its retry.
+    assert_eq!(proxy.connections(), 1, "{requests:?}");
     assert!(sandbox.kill().unwrap());
 }

@@ -34,8 +34,9 @@ pub type Progress<'p> = &'p mut dyn FnMut(u64, u64) -> ControlFlow<()>;
 /// by the request timeout, and the reads among them (`get_info`, `exists`,
 /// `list`) are retried; transfers (`read*`, `write*`, `open_read`,
 /// `upload_*`, `download_*`) have no total limit of their own, only the
-/// silence limit (the request timeout, for each read or write); a read is
-/// retried until its answer begins, never after. A
+/// silence limit (the request timeout, for each read or write); a streamed
+/// read is retried until its answer begins, never after ([`read`](Files::read),
+/// which hands over nothing before the end, also after). A
 /// [call deadline](crate::Sandbox::with_deadline) bounds each call as a
 /// whole, a directory transfer included.
 #[derive(Clone, Copy, Debug)]
@@ -110,10 +111,16 @@ impl<'a> Files<'a> {
     }
 
     /// The whole content of the file at `path`, as bytes (never transcoded).
+    /// Nothing reaches the caller before the whole file is in, so a download
+    /// that breaks off midway is retried from the start, like one that fails
+    /// before its answer begins.
     pub fn read(&self, path: &str) -> Result<Vec<u8>> {
-        let mut data = Vec::new();
-        self.read_to(path, &mut data, None)?;
-        Ok(data)
+        let what = format!("read {path}");
+        let response = http::fetch(self.sandbox.client().agent(), self.download_request(path), &what)?;
+        match response.status().as_u16() {
+            200 => Ok(response.into_body()),
+            status => Err(Error::from_envd(&what, status, response.body())),
+        }
     }
 
     /// The content of the file at `path` as text; an error if it is not UTF-8.
@@ -340,11 +347,7 @@ impl<'a> Files<'a> {
 
     /// Starts a download; returns the body and its length when announced.
     fn download(&self, path: &str, what: &str) -> Result<(ureq::BodyReader<'static>, u64)> {
-        let mut request = self.request(Method::GET, path);
-        if self.gzip {
-            request = request.header("Accept-Encoding", "gzip");
-        }
-        let mut response = http::send(self.sandbox.client().agent(), request, what)?;
+        let mut response = http::send(self.sandbox.client().agent(), self.download_request(path), what)?;
         let status = response.status().as_u16();
         if status != 200 {
             let body = http::read_body(&mut response, what)?;
@@ -356,6 +359,15 @@ impl<'a> Files<'a> {
             false => http::header(&response, "content-length").and_then(|v| v.parse().ok()).unwrap_or(0),
         };
         Ok((response.into_body().into_reader(), total))
+    }
+
+    /// The request that downloads the file at `path`.
+    fn download_request<'b>(&self, path: &str) -> http::Request<'b> {
+        let request = self.request(Method::GET, path);
+        match self.gzip {
+            true => request.header("Accept-Encoding", "gzip"),
+            false => request,
+        }
     }
 
     /// Uploads a raw body (envd ≥ 0.5.7), gzip-compressed on the fly if asked.

@@ -837,9 +837,13 @@ async fn send(tx: &StreamSender, message: serde_json::Value) -> Result<(), Conne
     tx.send(&message).await.map_err(|_| ConnectError::new("canceled", "the client went away"))
 }
 
+/// How long the `Start` stream of a process killed by its lifetime waits for it to be reaped.
+const REAP_GRACE: Duration = Duration::from_secs(5);
+
 /// Streams a process's events until its end, or until the call's deadline (counted while the
 /// sandbox runs). The `Start` stream of a process killed by its lifetime ends with
-/// `deadline_exceeded` rather than with the `end` event, as envd's does.
+/// `deadline_exceeded` rather than with the `end` event, as envd's does, and like envd's only
+/// once the process is reaped and gone from the list (waiting at most [`REAP_GRACE`]).
 async fn follow(
     tx: &StreamSender,
     following: Following,
@@ -860,7 +864,13 @@ async fn follow(
     tokio::pin!(expired);
     loop {
         let next = tokio::select! {
-            () = &mut expired => return Err(deadline_exceeded()),
+            () = &mut expired => {
+                if is_start {
+                    // The pump kills it now: wait for its end, published once it left the list.
+                    let _ = tokio::time::timeout(REAP_GRACE, ended(&mut events)).await;
+                }
+                return Err(deadline_exceeded());
+            }
             next = events.recv() => next,
         };
         match next {
@@ -871,6 +881,15 @@ async fn follow(
             Some(Event::End { by_deadline: true, .. }) if is_start => return Err(deadline_exceeded()),
             Some(Event::End { end, .. }) => return send(tx, event(json!({ "end": end }))).await,
             None => return Err(ConnectError::new("unknown", "end event channel closed before sending end event")),
+        }
+    }
+}
+
+/// Skips a process's events up to its end (or the end of its channel).
+async fn ended(events: &mut mpsc::Receiver<Event>) {
+    while let Some(event) = events.recv().await {
+        if matches!(event, Event::End { .. }) {
+            return;
         }
     }
 }
