@@ -136,6 +136,28 @@ fn a_control_plane_that_never_answers_ends_at_the_deadline() {
 }
 
 #[test]
+fn a_stalled_watch_stream_ends_at_the_deadline_with_an_error() {
+    let url = stub(|_, stream| {
+        let _ = stream.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/connect+json\r\nTransfer-Encoding: chunked\r\n\r\n",
+        );
+        let _ = stream.write_all(&envelope_chunk(0, r#"{"start":{}}"#));
+        stall(stream);
+    });
+    let local = Local::start();
+    let sandbox = sandbox_at(&local, &url, Duration::from_secs(8)).with_deadline(DEADLINE);
+    // The watch's own timeout ends it normally; the call's deadline, shorter, is an error.
+    assert_deadline("watch_dir_stream", || {
+        sandbox.files().watch_dir_stream(
+            "/home/user",
+            WatchOptions::default(),
+            Some(Duration::from_secs(10)),
+            &mut |_| std::ops::ControlFlow::Continue(()),
+        )
+    });
+}
+
+#[test]
 fn polling_a_watch_ends_at_the_deadline() {
     // Every poll answers, slowly: only a deadline over the whole wait ends it early.
     let url = stub(|request, stream| {

@@ -261,14 +261,17 @@ impl Files<'_> {
         let what = format!("watch {path}");
         let request = WatchRequest { path, recursive: options.recursive, include_entry: options.include_entry };
         let call = CallOptions { user: self.user(), timeout };
+        let started = Instant::now();
         let mut stream =
             ServerStream::open(self.sandbox(), "filesystem.Filesystem/WatchDir", &request, call, timeout, what)?;
+        // The watch's own timeout, told by either side, ends it normally; any
+        // other limit (the call's deadline, silence) ending it first is an error.
+        let own_timeout_passed = || timeout.is_some_and(|timeout| started.elapsed() >= timeout);
         loop {
             let message = match stream.next::<Message>() {
                 Ok(Some(message)) => message,
                 Ok(None) => return Ok(()),
-                // The watch's own deadline, told by either side, ends it normally.
-                Err(err) if err.kind() == ErrorKind::Timeout => return Ok(()),
+                Err(err) if err.kind() == ErrorKind::Timeout && own_timeout_passed() => return Ok(()),
                 Err(err) => return Err(err),
             };
             if let Some(event) = message.filesystem.map(EventWire::into_event) {
