@@ -387,7 +387,7 @@ pub async fn upload(
     let content_length = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
     let runtime = Handle::current();
     let entries = blocking(move || {
-        let root = open_root(&sandbox.fs_dir)?;
+        let root = open_root(&sandbox.fs_dir)?.acting_as(user.name);
         let mut source = decompressed(BodyReader::new(body, runtime), gzip)?;
         match upload {
             Upload::Raw { path } => Ok(vec![write_file(&root, &path, &mut source, &metadata, content_length)?]),
