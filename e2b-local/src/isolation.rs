@@ -441,7 +441,8 @@ impl Jail {
         args.extend(["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/run"].map(String::from));
         for (path, content) in files {
             let fd = memfd(path, content)?;
-            args.extend(["--ro-bind-data".into(), fd.as_raw_fd().to_string(), path.to_string()]);
+            args.extend(["--perms", "0444", "--ro-bind-data"].map(String::from));
+            args.extend([fd.as_raw_fd().to_string(), path.to_string()]);
             data_fds.push(fd);
         }
         if userns.is_none() {

@@ -553,7 +553,8 @@ mod tests {
     #[test]
     fn entries_of_files_dirs_and_links() {
         let (tmp, root) = sandbox();
-        std::fs::write(tmp.path().join("home/user/a.txt"), "hello").unwrap();
+        let as_user = SandboxRoot::open(tmp.path()).unwrap().acting_as("user");
+        std::io::Write::write_all(&mut as_user.create_write("/home/user/a.txt").unwrap(), b"hello").unwrap();
         symlink("a.txt", tmp.path().join("home/user/link")).unwrap();
         symlink("/nowhere", tmp.path().join("home/user/dangling")).unwrap();
 
