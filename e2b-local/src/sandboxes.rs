@@ -478,8 +478,15 @@ impl Store {
             return Ok(false);
         }
         let trash = self.sandboxes_dir.join(format!(".trash-{id}"));
-        fs::rename(self.sandboxes_dir.join(id), &trash)?;
-        persist::sync_dir(&self.sandboxes_dir)?;
+        let on_disk = match fs::rename(self.sandboxes_dir.join(id), &trash) {
+            Ok(()) => true,
+            // Its folder was deleted under the server: only memory is left to clean.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+            Err(e) => return Err(e.into()),
+        };
+        if on_disk {
+            persist::sync_dir(&self.sandboxes_dir)?;
+        }
         sandboxes.remove(id);
         let runtime = self.runtimes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(id);
         drop(sandboxes);
@@ -487,8 +494,10 @@ impl Store {
         if let Some(runtime) = runtime {
             runtime.machine.end();
         }
-        if let Err(e) = fs::remove_dir_all(&trash) {
-            eprintln!("e2b-local: deleting {} failed: {e}", trash.display());
+        if on_disk {
+            if let Err(e) = fs::remove_dir_all(&trash) {
+                eprintln!("e2b-local: deleting {} failed: {e}", trash.display());
+            }
         }
         Ok(true)
     }
@@ -650,6 +659,18 @@ mod tests {
         std::thread::sleep(Duration::from_millis(1100));
         assert!(Store::open(data.path()).unwrap().get(&id).is_none());
         assert!(!data.path().join("sandboxes").join(&id).exists());
+    }
+
+    #[test]
+    fn a_sandbox_whose_folder_was_deleted_still_times_out() {
+        let data = tempfile::tempdir().unwrap();
+        let store = Store::open(data.path()).unwrap();
+        let id = store.create(new_sandbox("base", 100)).unwrap().sandbox_id;
+        store.set_timeout(&id, 0).unwrap();
+        fs::remove_dir_all(data.path().join("sandboxes").join(&id)).unwrap();
+        // Were it kept, the timer would find it due again at once, for ever.
+        assert_eq!(store.expire_due(), None);
+        assert!(store.get(&id).is_none());
     }
 
     #[test]
