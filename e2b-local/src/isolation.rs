@@ -1443,6 +1443,29 @@ mod tests {
         assert_eq!(counter.child.wait().await.unwrap().signal(), Some(libc::SIGKILL));
     }
 
+    #[test]
+    fn frozen_leftovers_of_a_dead_server_are_ended() {
+        // A server that is gone, its pid free: a jail cgroup of its with a frozen process, in
+        // every hierarchy we can write to.
+        let mut dead = std::process::Command::new("/bin/true").spawn().unwrap();
+        let dead_pid = dead.id();
+        dead.wait().unwrap();
+        for (v1, parent) in cgroup_parents() {
+            let dir = parent.join(dead_pid.to_string()).join("sandbox");
+            if fs::create_dir_all(&dir).is_err() {
+                continue;
+            }
+            let mut sleeper = std::process::Command::new("/bin/sleep").arg("1000").spawn().unwrap();
+            fs::write(dir.join("cgroup.procs"), sleeper.id().to_string()).unwrap();
+            let (file, value) = if v1 { ("freezer.state", "FROZEN") } else { ("cgroup.freeze", "1") };
+            fs::write(dir.join(file), value).unwrap();
+
+            end_leftovers(Path::new("/nonexistent"));
+            assert_eq!(sleeper.wait().unwrap().signal(), Some(libc::SIGKILL), "v1: {v1}");
+            assert!(!dir.exists() && !parent.join(dead_pid.to_string()).exists(), "v1: {v1}");
+        }
+    }
+
     #[tokio::test(flavor = "multi_thread")]
     async fn paused_time_does_not_count() {
         let (paused_tx, paused) = watch::channel(false);
