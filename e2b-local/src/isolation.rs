@@ -995,10 +995,12 @@ impl Join {
     unsafe fn clone_into_cgroup(&self) -> io::Result<libc::pid_t> {
         const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
         if self.cgroup_dir >= 0 {
-            let mut args = CloneArgs::default();
-            args.flags = CLONE_INTO_CGROUP;
-            args.exit_signal = libc::SIGCHLD as u64;
-            args.cgroup = self.cgroup_dir as u64;
+            let mut args = CloneArgs {
+                flags: CLONE_INTO_CGROUP,
+                exit_signal: libc::SIGCHLD as u64,
+                cgroup: self.cgroup_dir as u64,
+                ..CloneArgs::default()
+            };
             let pid = libc::syscall(libc::SYS_clone3, &mut args as *mut CloneArgs, std::mem::size_of::<CloneArgs>());
             if pid >= 0 {
                 return Ok(pid as libc::pid_t);
