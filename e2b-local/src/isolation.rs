@@ -452,7 +452,11 @@ impl Jail {
         if !internet {
             args.push("--unshare-net".into());
         }
-        args.extend(["--cap-drop", "ALL", "--die-with-parent"].map(String::from));
+        if userns.is_some() {
+            // bwrap runs as the namespace's root there: its keeper needs no capability.
+            args.extend(["--cap-drop", "ALL"].map(String::from));
+        }
+        args.push("--die-with-parent".into());
         args.extend(["--info-fd".into(), info_write.as_raw_fd().to_string()]);
         // The options go through a file, so that the jail's `/proc/1/cmdline` (bwrap's) shows
         // no host path.
@@ -700,9 +704,15 @@ fn prepare_root(fs_dir: &Path) -> io::Result<Vec<String>> {
     Ok(args)
 }
 
-/// Creates folder `path` with `mode` (and its missing parents) unless something is there.
+/// Creates folder `path` with `mode` (and its missing parents) unless something is there. A
+/// folder there that the host's root owns (made before the sandbox's ids had their own range)
+/// is given to the user `root` acts as.
 fn make_dir(root: &SandboxRoot, path: &str, mode: libc::mode_t) -> io::Result<()> {
-    if root.lstat(path).is_ok() {
+    use std::os::unix::fs::MetadataExt;
+    if let Ok(meta) = root.lstat(path) {
+        if meta.is_dir() && meta.uid() == 0 {
+            root.give(root.open_dir(path)?)?;
+        }
         return Ok(());
     }
     root.mkdir_all(path)?;
