@@ -60,17 +60,15 @@ const HOSTNAME: &str = "e2b";
 const SYSTEM_DIRS: [&str; 7] = ["usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32"];
 /// Host files and folders under `/etc` that a sandbox gets a copy of when it has none (only
 /// what any user of the host may read is copied; symlinks stay symlinks).
-const ETC_COPIES: [&str; 17] = [
+const ETC_COPIES: [&str; 15] = [
     "resolv.conf",
     "services",
     "protocols",
     "ld.so.cache",
     "ld.so.conf",
     "ld.so.conf.d",
-    "alternatives",
-    "ssl/certs",
+    "ssl/certs/ca-certificates.crt",
     "ssl/openssl.cnf",
-    "ca-certificates.conf",
     "bash.bashrc",
     "inputrc",
     "localtime",
@@ -678,6 +676,11 @@ fn prepare_root(fs_dir: &Path) -> io::Result<Vec<String>> {
         args.extend(system_dir_args(&root, name)?);
     }
     make_dir(&root, "/etc", 0o755)?;
+    // Debian's links to the chosen programs (`awk`, `which`, ...): hundreds of them, shown
+    // read-only rather than copied, under an `/etc` that is a folder (never through a link).
+    if root.lstat("/etc").is_ok_and(|meta| meta.is_dir()) {
+        args.extend(system_dir_args(&root, "etc/alternatives")?);
+    }
     let generated = [
         ("passwd", PASSWD),
         ("group", GROUP),
