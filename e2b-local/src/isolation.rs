@@ -1,16 +1,28 @@
 //! Real processes for a sandbox, confined with bubblewrap.
 //!
 //! Each sandbox gets one *jail*, started on first use: a `bwrap` whose namespaces (user, mount,
-//! PID, UTS, IPC) hold every process of the sandbox, as one VM would. Its `/` is the sandbox's
-//! `fs/` folder (so a file written by a command is a file of the files API, and the reverse),
-//! with the host's system folders (`/usr`, `/etc`, ...) bound over it read-only, a fresh `/proc`,
-//! `/dev` and `/run`, and `/etc/passwd` naming the sandbox's `user` (uid 1000).
+//! PID, UTS, IPC, and network for a sandbox without internet) hold every process of the
+//! sandbox, as one VM would. Its `/` is the sandbox's `fs/` folder (so a file written by a
+//! command is a file of the files API, and the reverse), with only the host's programs and
+//! libraries (`/usr`, `/bin`, `/sbin`, `/lib*`) bound over it read-only, a fresh `/proc`, `/dev`
+//! and `/run`. Its `/etc` is the sandbox's own, filled on start with what programs need
+//! (`passwd` and `group` naming `root` and `user`, `hosts`, `resolv.conf`, `nsswitch.conf`, the
+//! CA certificates, ...) and never the host's secrets. Everything that touches the sandbox's
+//! folder from the host resolves paths inside it ([`SandboxRoot`]), so a symlink the sandbox
+//! planted never leads outside.
 //!
-//! Commands join the jail's namespaces rather than starting a `bwrap` each ([`Jail::spawn`]).
-//! The user `user` is uid 1000 in the jail's user namespace, which maps it to the server's own
-//! uid, so files stay readable and writable through both paths. `root` is the server's root
-//! (when the server runs as root) with a reduced set of capabilities: it cannot mount, so the
-//! read-only system folders stay read-only.
+//! When the server runs as root, the jail's user namespace maps the sandbox's ids 0..65536 to
+//! an unprivileged range of host ids ([`HOST_ID_BASE`]): the sandbox's `root` is no host user,
+//! and what it can reach of the host's folders is what any user can. One range serves every
+//! sandbox: sandboxes are kept apart by their mount, PID and IPC namespaces (none has a path
+//! to another's files or sees another's processes), so the ids only need to keep them apart
+//! from the host, and a fixed range keeps the owners of a sandbox's files valid across
+//! restarts without any record. Run by another user, the server can map only its own uid:
+//! `user` is then that uid, and `root` is refused.
+//!
+//! Commands join the jail's namespaces rather than starting a `bwrap` each ([`Jail::spawn`]),
+//! and go straight into the jail's cgroup (`CLONE_INTO_CGROUP`) where the kernel allows it. The
+//! sandbox's `root` keeps a reduced set of capabilities: it cannot mount.
 //!
 //! Pausing freezes every process with the cgroup freezer (v1 `freezer.state` or v2
 //! `cgroup.freeze`), or with `SIGSTOP` where no cgroup can be made; processes keep their memory
@@ -29,14 +41,61 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt};
 use tokio::process::{Child, Command};
 use tokio::sync::{watch, Mutex};
 
-use crate::paths::SandboxRoot;
+use crate::paths::{self, SandboxRoot};
 
 /// The uid and gid of the sandbox user `user`.
-const USER_ID: u32 = 1000;
+pub const USER_ID: u32 = 1000;
+/// The host id of the sandbox's id 0 when the server runs as root; the sandbox's ids
+/// 0..[`ID_RANGE`] are the host's `HOST_ID_BASE..HOST_ID_BASE + ID_RANGE`: just below 2^31,
+/// above the ranges that `useradd` (subordinate ids from 100000) and systemd (up to
+/// 0x7FFEFFFF) hand out.
+pub const HOST_ID_BASE: u32 = 0x7FFF_0000;
+/// How many ids a sandbox has.
+pub const ID_RANGE: u32 = 65536;
+/// The id that host ids outside the range show as inside (`nobody`).
+const OVERFLOW_ID: u32 = 65534;
 /// The jail's host name.
 const HOSTNAME: &str = "e2b";
 /// Host folders the jail sees read-only at the same path (when the host has them).
-const SYSTEM_DIRS: [&str; 11] = ["usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "opt", "var", "sys"];
+const SYSTEM_DIRS: [&str; 7] = ["usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32"];
+/// Host files and folders under `/etc` that a sandbox gets a copy of when it has none (only
+/// what any user of the host may read is copied; symlinks stay symlinks).
+const ETC_COPIES: [&str; 15] = [
+    "resolv.conf",
+    "services",
+    "protocols",
+    "ld.so.cache",
+    "ld.so.conf",
+    "ld.so.conf.d",
+    "ssl/certs/ca-certificates.crt",
+    "ssl/openssl.cnf",
+    "bash.bashrc",
+    "inputrc",
+    "localtime",
+    "timezone",
+    "os-release",
+    "debian_version",
+    "mime.types",
+];
+/// The sandbox's `/etc/profile` when it has none: Debian's, without the `$(id -u)` that costs
+/// a process per login shell (every command runs in one).
+const PROFILE: &str = r#"# /etc/profile: for login shells (written by e2b-local; yours to change).
+if [ "${EUID:-$(id -u)}" -eq 0 ]; then
+  PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+else
+  PATH="/usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games"
+fi
+export PATH
+if [ "${PS1-}" ] && [ "${BASH-}" ] && [ "$BASH" != "/bin/sh" ] && [ -f /etc/bash.bashrc ]; then
+  . /etc/bash.bashrc
+fi
+if [ -d /etc/profile.d ]; then
+  for i in /etc/profile.d/*.sh; do
+    if [ -r "$i" ]; then . "$i"; fi
+  done
+  unset i
+fi
+"#;
 /// The jail's second process (after bwrap's own init): it says when the jail is set up, then
 /// only keeps it alive.
 const KEEPER: &str = "trap '' HUP INT TERM; echo ready; exec >/dev/null; while :; do sleep 86400; done";
@@ -145,23 +204,60 @@ fn server_is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
+/// The host uid and gid of a sandbox user when the sandbox's ids are mapped to their own host
+/// range (the server runs as root); `None` when they are the server's own.
+pub fn host_ids(user: User) -> Option<(u32, u32)> {
+    let id = match user {
+        User::User => USER_ID,
+        User::Root => 0,
+    };
+    server_is_root().then_some((HOST_ID_BASE + id, HOST_ID_BASE + id))
+}
+
+/// The host id that host id `id` of a template's file becomes in a sandbox (the same id inside:
+/// a template's root-owned file is the sandbox root's); `id` itself when ids are not mapped.
+pub fn sandbox_owned(id: u32) -> u32 {
+    match server_is_root() {
+        true => HOST_ID_BASE + if id < ID_RANGE { id } else { OVERFLOW_ID },
+        false => id,
+    }
+}
+
+/// The sandbox's id for host uid or gid `id`, as a process inside sees it.
+pub fn sandbox_id(id: u32) -> u32 {
+    if server_is_root() {
+        return id.checked_sub(HOST_ID_BASE).filter(|id| *id < ID_RANGE).unwrap_or(OVERFLOW_ID);
+    }
+    // SAFETY: `geteuid` has no preconditions.
+    if id == unsafe { libc::geteuid() } {
+        USER_ID
+    } else {
+        id
+    }
+}
+
 /// The jail of one sandbox, started on first use, and its paused state.
 pub struct Machine {
     id: String,
     fs_dir: PathBuf,
     /// Files the jail shows under `/run` (absolute paths there), e.g. the code kernel.
     files: Vec<(&'static str, &'static [u8])>,
+    /// Whether the sandbox may use the host's network; without, it has its own loopback only.
+    internet: bool,
     jail: Mutex<Option<Arc<Jail>>>,
     paused: watch::Sender<bool>,
     ended: AtomicBool,
 }
 
 impl Machine {
-    pub fn new(id: &str, fs_dir: PathBuf, files: Vec<(&'static str, &'static [u8])>) -> Machine {
+    /// The machine of sandbox `id` over `fs_dir`; `internet: false` gives it a network
+    /// namespace of its own (a loopback, nothing else).
+    pub fn new(id: &str, fs_dir: PathBuf, files: Vec<(&'static str, &'static [u8])>, internet: bool) -> Machine {
         Machine {
             id: id.to_string(),
             fs_dir,
             files,
+            internet,
             jail: Mutex::new(None),
             paused: watch::Sender::new(false),
             ended: AtomicBool::new(false),
@@ -181,7 +277,8 @@ impl Machine {
         if let Some(jail) = slot.as_ref().filter(|jail| !jail.has_exited()) {
             return Ok(jail.clone());
         }
-        let jail = Arc::new(Jail::start(&self.id, &self.fs_dir, &self.files).await.map_err(|e| e.to_string())?);
+        let jail =
+            Arc::new(Jail::start(&self.id, &self.fs_dir, &self.files, self.internet).await.map_err(|e| e.to_string())?);
         *slot = Some(jail.clone());
         Ok(jail)
     }
@@ -238,8 +335,9 @@ pub struct Jail {
     /// The user namespace that owns the others when it is not the server's own (bwrap run by
     /// a user other than root makes the jail's user namespace inside one it sets up in).
     owner_ns: Option<OwnedFd>,
-    /// mnt, pid, uts, ipc, then user: the order a process joins them in.
-    namespaces: [OwnedFd; 5],
+    /// mnt, pid, uts, ipc, net (when the jail has its own), then user: the order a process
+    /// joins them in.
+    namespaces: Vec<OwnedFd>,
     /// The jail's `/`, to resolve paths inside it.
     root: SandboxRoot,
     freezer: Freezer,
@@ -317,46 +415,64 @@ pub async fn sleep_running(duration: Duration, mut paused: watch::Receiver<bool>
 }
 
 impl Jail {
-    async fn start(id: &str, fs_dir: &Path, files: &[(&'static str, &'static [u8])]) -> io::Result<Jail> {
+    async fn start(
+        id: &str,
+        fs_dir: &Path,
+        files: &[(&'static str, &'static [u8])],
+        internet: bool,
+    ) -> io::Result<Jail> {
         let bwrap = bwrap_path().ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "bwrap is not installed"))?;
         let fs_dir = fs_dir.to_path_buf();
-        let prepared = tokio::task::spawn_blocking(move || prepare_root(&fs_dir).map(|()| fs_dir))
-            .await
-            .map_err(io::Error::other)??;
+        let (prepared, userns) = tokio::task::spawn_blocking(move || -> io::Result<_> {
+            let mounts = prepare_root(&fs_dir)?;
+            let userns = if server_is_root() { Some(mapped_user_namespace()?) } else { None };
+            Ok(((fs_dir, mounts), userns))
+        })
+        .await
+        .map_err(io::Error::other)??;
+        let (fs_dir, mounts) = prepared;
         let freezer = Freezer::create(id);
         let (info_read, info_write) = pipe()?;
         let mut data_fds = Vec::new();
-        let mut args: Vec<String> = vec!["--bind".into(), prepared.display().to_string(), "/".into()];
-        for name in SYSTEM_DIRS {
-            args.extend(system_dir_args(&prepared, name));
-        }
-        for (path, content) in [("/etc/passwd", passwd()?), ("/etc/group", group()?)] {
-            let fd = memfd(path, content.as_bytes())?;
-            args.extend(["--ro-bind-data".into(), fd.as_raw_fd().to_string(), path.into()]);
-            data_fds.push(fd);
-        }
+        let mut args: Vec<String> = vec!["--bind".into(), fs_dir.display().to_string(), "/".into()];
+        args.extend(mounts);
         args.extend(["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/run"].map(String::from));
         for (path, content) in files {
             let fd = memfd(path, content)?;
-            args.extend(["--ro-bind-data".into(), fd.as_raw_fd().to_string(), path.to_string()]);
+            args.extend(["--perms", "0444", "--ro-bind-data"].map(String::from));
+            args.extend([fd.as_raw_fd().to_string(), path.to_string()]);
             data_fds.push(fd);
         }
-        args.extend(["--unshare-user", "--uid", "1000", "--gid", "1000"].map(String::from));
+        if userns.is_none() {
+            args.extend(["--unshare-user", "--uid", "1000", "--gid", "1000"].map(String::from));
+        }
         args.extend(["--unshare-pid", "--unshare-uts", "--unshare-ipc", "--hostname", HOSTNAME].map(String::from));
-        args.extend(["--die-with-parent".into(), "--info-fd".into(), info_write.as_raw_fd().to_string()]);
-        args.extend(["--", "/bin/sh", "-c", KEEPER].map(String::from));
+        if !internet {
+            args.push("--unshare-net".into());
+        }
+        if userns.is_some() {
+            // bwrap runs as the namespace's root there: its keeper needs no capability.
+            args.extend(["--cap-drop", "ALL"].map(String::from));
+        }
+        args.push("--die-with-parent".into());
+        args.extend(["--info-fd".into(), info_write.as_raw_fd().to_string()]);
+        // The options go through a file, so that the jail's `/proc/1/cmdline` (bwrap's) shows
+        // no host path.
+        let args_fd = memfd("bwrap-args", (args.join("\0") + "\0").as_bytes())?;
 
         let mut command = Command::new(bwrap);
         command
-            .args(&args)
+            .args(["--args", &args_fd.as_raw_fd().to_string(), "--", "/bin/sh", "-c", KEEPER])
             .env_clear()
             .env("PATH", DEFAULT_PATH)
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .process_group(0);
+        data_fds.push(args_fd);
         let inherited: Vec<RawFd> = data_fds.iter().map(|fd| fd.as_raw_fd()).chain([info_write.as_raw_fd()]).collect();
         let cgroup = freezer.procs_fd();
+        let userns_fd = userns.as_ref().map_or(-1, AsRawFd::as_raw_fd);
         // SAFETY: the closure only makes async-signal-safe system calls on descriptors that stay
         // open until `spawn` returns.
         unsafe {
@@ -366,7 +482,12 @@ impl Jail {
                         return Err(io::Error::last_os_error());
                     }
                 }
-                join_cgroup(cgroup)
+                join_cgroup(cgroup)?;
+                if userns_fd >= 0 {
+                    // bwrap runs as the sandbox's root, in the mapped user namespace.
+                    enter_user_namespace(userns_fd, 0)?;
+                }
+                Ok(())
             });
         }
         let mut child = command.spawn()?;
@@ -385,8 +506,13 @@ impl Jail {
                 return Err(io::Error::other("the sandbox did not start"));
             }
             let ns = |name: &str| File::open(format!("/proc/{init_pid}/ns/{name}")).map(OwnedFd::from);
-            let namespaces = [ns("mnt")?, ns("pid")?, ns("uts")?, ns("ipc")?, ns("user")?];
-            let owner_ns = foreign_parent(&namespaces[4])?;
+            let mut namespaces = vec![ns("mnt")?, ns("pid")?, ns("uts")?, ns("ipc")?];
+            if !internet {
+                namespaces.push(ns("net")?);
+            }
+            let user_ns = ns("user")?;
+            let owner_ns = foreign_parent(&user_ns)?;
+            namespaces.push(user_ns);
             let root = SandboxRoot::open(Path::new(&format!("/proc/{init_pid}/root")))?;
             let pid_namespace = fs::read_link(format!("/proc/{init_pid}/ns/pid"))?.into_os_string();
             Ok((HostProcess::new(init_pid), pid_namespace, owner_ns, namespaces, root))
@@ -447,19 +573,16 @@ impl Jail {
             ));
         }
         let (report_read, report_write) = pipe()?;
-        let [mnt_ns, pid_ns, uts_ns, ipc_ns, user_ns] = &self.namespaces;
-        // `root` stays in the server's user namespace (it is the server's root).
-        let for_user = |fd: Option<&OwnedFd>| fd.filter(|_| user == User::User).map_or(-1, AsRawFd::as_raw_fd);
+        let mut namespaces = [-1; 7];
+        let joined = self.owner_ns.iter().chain(&self.namespaces);
+        for (slot, fd) in namespaces.iter_mut().zip(joined) {
+            *slot = fd.as_raw_fd();
+        }
         let join = Join {
             cgroup: self.freezer.procs_fd(),
-            namespaces: [
-                for_user(self.owner_ns.as_ref()),
-                mnt_ns.as_raw_fd(),
-                pid_ns.as_raw_fd(),
-                uts_ns.as_raw_fd(),
-                ipc_ns.as_raw_fd(),
-                for_user(Some(user_ns)),
-            ],
+            cgroup_dir: self.freezer.v2_dir_fd(),
+            namespaces,
+            mapped: server_is_root(),
             cwd: cwd.as_raw_fd(),
             user,
             controlling_tty,
@@ -508,63 +631,208 @@ impl Jail {
 /// `PATH` of every sandbox process (envd's).
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-/// Makes sure the folders every sandbox has exist in its `fs/`.
-fn prepare_root(fs_dir: &Path) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    for (dir, mode) in [("root", 0o700), ("home/user", 0o755), ("tmp", 0o1777)] {
-        let path = fs_dir.join(dir);
-        if !path.exists() {
-            fs::create_dir_all(&path)?;
-            fs::set_permissions(&path, fs::Permissions::from_mode(mode))?;
+/// The sandbox's `/etc/passwd` when it has none.
+const PASSWD: &str = "root:x:0:0:root:/root:/bin/bash\nuser:x:1000:1000:user:/home/user:/bin/bash\n\
+    nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
+/// The sandbox's `/etc/group` when it has none.
+const GROUP: &str = "root:x:0:\nsudo:x:27:user\nuser:x:1000:\nnogroup:x:65534:\n";
+/// The sandbox's `/etc/hosts` when it has none.
+const HOSTS: &str = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\te2b\n";
+/// The sandbox's `/etc/nsswitch.conf` when it has none: files, then DNS for hosts.
+const NSSWITCH: &str = "passwd: files\ngroup: files\nshadow: files\nhosts: files dns\nnetworks: files\n\
+    protocols: files\nservices: files\nethers: files\nrpc: files\n";
+
+/// Makes sure the folders every sandbox has exist in its `fs/`, owned by the sandbox's users:
+/// `/` and `/root` by `root`, `/home/user` by `user`, `/tmp` for everyone. Everything resolves
+/// inside `fs/` (a symlink the sandbox planted, say `/home -> /etc`, leads to the sandbox's own
+/// `/etc`). Cheap: run on every create and jail start.
+pub fn prepare_dirs(fs_dir: &Path) -> io::Result<()> {
+    let as_root = SandboxRoot::open(fs_dir)?.acting_as(User::Root.name());
+    as_root.give(as_root.open_dir("/")?)?;
+    make_dir(&as_root, "/root", 0o700)?;
+    make_dir(&as_root, "/home", 0o755)?;
+    make_dir(&SandboxRoot::open(fs_dir)?.acting_as(User::User.name()), "/home/user", 0o755)?;
+    make_dir(&as_root, "/tmp", 0o1777)
+}
+
+/// Prepares `fs/` for a jail: [`prepare_dirs`], the mount points, and the sandbox's own `/etc`
+/// (what is missing of it). Returns the bwrap arguments that show the host's programs and
+/// libraries. Every access resolves inside `fs/`.
+fn prepare_root(fs_dir: &Path) -> io::Result<Vec<String>> {
+    if let Err(e) = prepare_dirs(fs_dir) {
+        // The sandbox changed them (say, `/home` is a dangling link): its business.
+        eprintln!("e2b-local: preparing {}: {e}", fs_dir.display());
+    }
+    let root = SandboxRoot::open(fs_dir)?.acting_as(User::Root.name());
+    for dir in ["/proc", "/dev", "/run"] {
+        if root.lstat(dir).is_ok_and(|meta| !meta.is_dir()) {
+            // A mount point must be a folder, never a link bwrap would follow.
+            root.remove_all(dir)?;
         }
+        make_dir(&root, dir, 0o755)?;
+    }
+    let mut args = Vec::new();
+    for name in SYSTEM_DIRS {
+        args.extend(system_dir_args(&root, name)?);
+    }
+    make_dir(&root, "/etc", 0o755)?;
+    // Debian's links to the chosen programs (`awk`, `which`, ...): hundreds of them, shown
+    // read-only rather than copied, under an `/etc` that is a folder (never through a link).
+    if root.lstat("/etc").is_ok_and(|meta| meta.is_dir()) {
+        args.extend(system_dir_args(&root, "etc/alternatives")?);
+    }
+    let generated = [
+        ("passwd", PASSWD),
+        ("group", GROUP),
+        ("hosts", HOSTS),
+        ("hostname", "e2b\n"),
+        ("nsswitch.conf", NSSWITCH),
+        ("profile", PROFILE),
+    ];
+    for (name, content) in generated {
+        let path = format!("/etc/{name}");
+        if root.lstat(&path).is_err() {
+            write_new(&root, &path, content.as_bytes(), 0o644)?;
+        }
+    }
+    for name in ETC_COPIES {
+        let path = format!("/etc/{name}");
+        if root.lstat(&path).is_err() {
+            if let Some((parent, _)) = paths::split_parent(&path) {
+                make_dir(&root, parent, 0o755)?;
+            }
+            copy_host_entry(&root, &Path::new("/etc").join(name), &path)?;
+        }
+    }
+    Ok(args)
+}
+
+/// Creates folder `path` with `mode` (and its missing parents) unless something is there. A
+/// folder there that the host's root owns (made before the sandbox's ids had their own range)
+/// is given to the user `root` acts as.
+fn make_dir(root: &SandboxRoot, path: &str, mode: libc::mode_t) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    if let Ok(meta) = root.lstat(path) {
+        if meta.is_dir() && meta.uid() == 0 {
+            root.give(root.open_dir(path)?)?;
+        }
+        return Ok(());
+    }
+    root.mkdir_all(path)?;
+    let dir = root.open_dir(path)?;
+    // SAFETY: `fchmod` on a descriptor we own.
+    if unsafe { libc::fchmod(dir.as_raw_fd(), mode) } != 0 {
+        return Err(io::Error::last_os_error());
     }
     Ok(())
 }
 
-/// The bwrap arguments that show host folder `/name` in the jail: a symlink stays a symlink,
-/// a folder is bound read-only. Skipped when the host lacks it, or when the sandbox has its
-/// own `name` that is not a folder (or the symlink is already there).
-fn system_dir_args(fs_dir: &Path, name: &str) -> Vec<String> {
-    let host = Path::new("/").join(name);
-    let Ok(meta) = fs::symlink_metadata(&host) else { return Vec::new() };
-    let own = fs::symlink_metadata(fs_dir.join(name)).ok();
-    if meta.file_type().is_symlink() {
-        match (fs::read_link(&host), own) {
-            (Ok(target), None) => vec!["--symlink".into(), target.display().to_string(), format!("/{name}")],
-            _ => Vec::new(),
+/// Creates file `path` (which must not exist) holding `content`, with `mode`.
+fn write_new(root: &SandboxRoot, path: &str, content: &[u8], mode: libc::mode_t) -> io::Result<()> {
+    let mut file = root.create_new(path, mode)?;
+    file.write_all(content)?;
+    // SAFETY: `fchmod` on a descriptor we own.
+    if unsafe { libc::fchmod(file.as_raw_fd(), mode) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Copies host file, symlink or folder `host` to `path` in the sandbox, leaving out what not
+/// every user of the host may read (and anything that is none of those three).
+fn copy_host_entry(root: &SandboxRoot, host: &Path, path: &str) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = fs::symlink_metadata(host) else { return Ok(()) };
+    let readable = meta.mode() & 0o004 != 0;
+    if meta.is_symlink() {
+        root.symlink(fs::read_link(host)?.as_os_str(), path)
+    } else if meta.is_file() && readable {
+        write_new(root, path, &fs::read(host)?, 0o644)
+    } else if meta.is_dir() && readable && meta.mode() & 0o001 != 0 {
+        make_dir(root, path, 0o755)?;
+        for entry in fs::read_dir(host)?.flatten() {
+            let Some(name) = entry.file_name().to_str().map(str::to_owned) else { continue };
+            let child = format!("{path}/{name}");
+            if root.lstat(&child).is_err() {
+                copy_host_entry(root, &entry.path(), &child)?;
+            }
         }
-    } else if meta.is_dir() && own.is_none_or(|own| own.is_dir()) {
-        vec!["--ro-bind".into(), host.display().to_string(), format!("/{name}")]
+        Ok(())
     } else {
-        Vec::new()
+        Ok(())
     }
 }
 
-/// The host's `/etc/passwd` with `user` (uid 1000) in place of whoever had that name or uid.
-fn passwd() -> io::Result<String> {
-    let host = fs::read_to_string("/etc/passwd").unwrap_or_default();
-    Ok(replace_entry(&host, &format!("user:x:{USER_ID}:{USER_ID}:user:/home/user:/bin/bash")))
+/// The bwrap arguments that show host folder `/name` in the jail: a symlink stays a symlink,
+/// a folder is bound read-only (over a folder made for it). Skipped when the host lacks it, or
+/// when the sandbox has its own `name` that is not a folder (or the symlink is already there).
+fn system_dir_args(root: &SandboxRoot, name: &str) -> io::Result<Vec<String>> {
+    let host = Path::new("/").join(name);
+    let Ok(meta) = fs::symlink_metadata(&host) else { return Ok(Vec::new()) };
+    let path = format!("/{name}");
+    let own = root.lstat(&path).ok();
+    if meta.file_type().is_symlink() {
+        return Ok(match (fs::read_link(&host), own) {
+            (Ok(target), None) => vec!["--symlink".into(), target.display().to_string(), path],
+            _ => Vec::new(),
+        });
+    }
+    if !meta.is_dir() || own.as_ref().is_some_and(|own| !own.is_dir()) {
+        return Ok(Vec::new());
+    }
+    make_dir(root, &path, 0o755)?;
+    Ok(vec!["--ro-bind".into(), host.display().to_string(), path])
 }
 
-/// The host's `/etc/group` with the group `user` (gid 1000).
-fn group() -> io::Result<String> {
-    let host = fs::read_to_string("/etc/group").unwrap_or_default();
-    Ok(replace_entry(&host, &format!("user:x:{USER_ID}:")))
+/// A new user namespace that maps the sandbox's ids 0..[`ID_RANGE`] to the host's
+/// [`HOST_ID_BASE`].., and nothing else. Made by a child that only unshares and waits.
+fn mapped_user_namespace() -> io::Result<OwnedFd> {
+    let (wait_read, wait_write) = pipe()?;
+    let (read_fd, write_fd) = (wait_read.as_raw_fd(), wait_write.as_raw_fd());
+    let none: libc::c_long = 0;
+    let flags = (libc::CLONE_NEWUSER | libc::SIGCHLD) as libc::c_long;
+    // SAFETY: the child makes only async-signal-safe system calls, then exits.
+    let pid = unsafe { libc::syscall(libc::SYS_clone, flags, none, none, none, none) };
+    if pid == 0 {
+        // SAFETY: in the child: wait until the parent closes its end, then leave.
+        unsafe {
+            libc::close(write_fd);
+            let mut byte = 0u8;
+            libc::read(read_fd, (&mut byte as *mut u8).cast(), 1);
+            libc::_exit(0);
+        }
+    }
+    if pid < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    drop(wait_read);
+    let made = (|| {
+        let map = format!("0 {HOST_ID_BASE} {ID_RANGE}\n");
+        fs::write(format!("/proc/{pid}/uid_map"), &map)?;
+        fs::write(format!("/proc/{pid}/gid_map"), &map)?;
+        File::open(format!("/proc/{pid}/ns/user")).map(OwnedFd::from)
+    })();
+    drop(wait_write);
+    let mut status = 0;
+    // SAFETY: reaps our own child.
+    unsafe { libc::waitpid(pid as libc::pid_t, &mut status, 0) };
+    made
 }
 
-/// `table` (passwd or group lines) without entries named `user` or numbered 1000, plus `entry`.
-fn replace_entry(table: &str, entry: &str) -> String {
-    let id = USER_ID.to_string();
-    let mut lines: Vec<&str> = table
-        .lines()
-        .filter(|line| {
-            let mut fields = line.split(':');
-            let (name, number) = (fields.next(), fields.nth(1));
-            name != Some("user") && number != Some(id.as_str())
-        })
-        .collect();
-    lines.push(entry);
-    lines.join("\n") + "\n"
+/// Joins user namespace `fd` as its uid and gid `id`, without the server's supplementary
+/// groups. Async-signal-safe.
+fn enter_user_namespace(fd: RawFd, id: u32) -> io::Result<()> {
+    // SAFETY: plain system calls on a descriptor the caller keeps open.
+    let failed = unsafe {
+        libc::setns(fd, libc::CLONE_NEWUSER) != 0
+            || libc::setgroups(0, std::ptr::null()) != 0
+            || libc::setresgid(id, id, id) != 0
+            || libc::setresuid(id, id, id) != 0
+    };
+    if failed {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// An anonymous file holding `content`, positioned at its start, for `--ro-bind-data`.
@@ -667,14 +935,37 @@ fn join_cgroup(procs: RawFd) -> io::Result<()> {
 /// What the supervisor of a new process needs, as raw descriptors (it runs between fork and
 /// exec, where only async-signal-safe calls are allowed: no allocation, no locks).
 struct Join {
+    /// The jail's `cgroup.procs` (-1: none), to join when the process cannot be cloned into
+    /// its cgroup.
     cgroup: RawFd,
+    /// The jail's cgroup v2 folder (-1: none), to clone the process straight into.
+    cgroup_dir: RawFd,
     /// In the order to join them; -1 for a namespace not to join.
-    namespaces: [RawFd; 6],
+    namespaces: [RawFd; 7],
+    /// Whether the sandbox's ids are a host range of their own (the user namespace is ours).
+    mapped: bool,
     cwd: RawFd,
     user: User,
     controlling_tty: bool,
     report: RawFd,
     last_cap: u32,
+}
+
+/// `struct clone_args` of `clone3(2)` (the fields up to `cgroup`, Linux 5.7).
+#[repr(C)]
+#[derive(Default)]
+struct CloneArgs {
+    flags: u64,
+    pidfd: u64,
+    child_tid: u64,
+    parent_tid: u64,
+    exit_signal: u64,
+    stack: u64,
+    stack_size: u64,
+    tls: u64,
+    set_tid: u64,
+    set_tid_size: u64,
+    cgroup: u64,
 }
 
 #[repr(C)]
@@ -697,24 +988,44 @@ impl Join {
     ///
     /// SAFETY: only between fork and exec.
     unsafe fn enter(&self) -> io::Result<()> {
-        join_cgroup(self.cgroup)?;
         for fd in self.namespaces {
             if fd >= 0 && libc::setns(fd, 0) != 0 {
                 return Err(io::Error::last_os_error());
             }
         }
         libc::signal(libc::SIGCHLD, libc::SIG_DFL);
-        // The raw system call: glibc's fork() runs atfork handlers that may wait on locks
-        // held by threads that do not exist in this child.
+        let pid = self.clone_into_cgroup()?;
+        if pid > 0 {
+            self.supervise(pid as libc::pid_t);
+        }
+        self.become_process()
+    }
+
+    /// Forks the process (raw system calls: glibc's fork() runs atfork handlers that may wait
+    /// on locks held by threads that do not exist in this child). Straight into the jail's
+    /// cgroup v2 with `clone3(CLONE_INTO_CGROUP)`, which costs nothing; else the supervisor
+    /// first moves into the cgroup, which costs the kernel a grace period (~10 ms).
+    unsafe fn clone_into_cgroup(&self) -> io::Result<libc::pid_t> {
+        const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
+        if self.cgroup_dir >= 0 {
+            let mut args = CloneArgs {
+                flags: CLONE_INTO_CGROUP,
+                exit_signal: libc::SIGCHLD as u64,
+                cgroup: self.cgroup_dir as u64,
+                ..CloneArgs::default()
+            };
+            let pid = libc::syscall(libc::SYS_clone3, &mut args as *mut CloneArgs, std::mem::size_of::<CloneArgs>());
+            if pid >= 0 {
+                return Ok(pid as libc::pid_t);
+            }
+        }
+        join_cgroup(self.cgroup)?;
         let none: libc::c_long = 0;
         let pid = libc::syscall(libc::SYS_clone, libc::SIGCHLD as libc::c_long, none, none, none, none);
         if pid < 0 {
             return Err(io::Error::last_os_error());
         }
-        if pid > 0 {
-            self.supervise(pid as libc::pid_t);
-        }
-        self.become_process()
+        Ok(pid as libc::pid_t)
     }
 
     /// The process, inside the PID namespace: working directory, session, user, capabilities.
@@ -725,6 +1036,10 @@ impl Join {
         if self.controlling_tty {
             check(libc::ioctl(0, libc::TIOCSCTTY, 0))?;
         }
+        if self.mapped {
+            // No supplementary group of the server's.
+            check(libc::setgroups(0, std::ptr::null()))?;
+        }
         match self.user {
             User::User => {
                 check(libc::setresgid(USER_ID, USER_ID, USER_ID))?;
@@ -733,6 +1048,8 @@ impl Join {
                 self.set_capabilities(0)?;
             }
             User::Root => {
+                check(libc::setresgid(0, 0, 0))?;
+                check(libc::setresuid(0, 0, 0))?;
                 for cap in 0..=self.last_cap {
                     if ROOT_CAPS & (1 << cap) == 0 {
                         let zero: libc::c_ulong = 0;
@@ -811,35 +1128,95 @@ struct Cgroup {
     dir: PathBuf,
     /// Its `cgroup.procs`, open for writing: processes join by writing "0" to it.
     procs: File,
+    /// The folder itself, open: processes are cloned into a v2 cgroup through it.
+    handle: File,
 }
 
-/// Where the cgroups of our jails go, found once: (v1?, `.../e2b-local/<our pid>`). The
-/// folders that servers which are gone left behind are removed on the way.
+/// Where the cgroups of our jails go, found once: (v1?, `.../e2b-local/<our pid>`), in the v2
+/// hierarchy where we can make one (processes can be cloned straight into it), else in the
+/// v1 freezer's.
 fn cgroup_parent() -> Option<&'static (bool, PathBuf)> {
     static PARENT: OnceLock<Option<(bool, PathBuf)>> = OnceLock::new();
     PARENT
         .get_or_init(|| {
-            let mountinfo = fs::read_to_string("/proc/self/mountinfo").ok()?;
-            let own = fs::read_to_string("/proc/self/cgroup").ok()?;
-            let found = cgroup_dir(&mountinfo, &own, true).map(|dir| (true, dir));
-            let (v1, dir) = found.or_else(|| cgroup_dir(&mountinfo, &own, false).map(|dir| (false, dir)))?;
-            remove_stale_cgroups(&dir);
-            Some((v1, dir.join(std::process::id().to_string())))
+            cgroup_parents().into_iter().find_map(|(v1, dir)| {
+                let dir = dir.join(std::process::id().to_string());
+                fs::create_dir_all(&dir).is_ok().then_some((v1, dir))
+            })
         })
         .as_ref()
 }
 
-/// Removes `<dir>/<pid>/*` of servers no longer running (a killed server cannot clean up).
-fn remove_stale_cgroups(dir: &Path) {
-    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|name| name.parse::<i32>().ok()) else { continue };
-        // SAFETY: `kill` with signal 0 only checks that the process exists.
-        let gone = unsafe { libc::kill(pid, 0) } != 0 && io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
-        if gone {
-            for jail in fs::read_dir(entry.path()).into_iter().flatten().flatten() {
-                let _ = fs::remove_dir(jail.path());
+/// The `e2b-local` folders of our cgroup in the v2 hierarchy and in the v1 freezer's, with
+/// whether each is v1.
+fn cgroup_parents() -> Vec<(bool, PathBuf)> {
+    let (Ok(mountinfo), Ok(own)) =
+        (fs::read_to_string("/proc/self/mountinfo"), fs::read_to_string("/proc/self/cgroup"))
+    else {
+        return Vec::new();
+    };
+    [false, true].into_iter().filter_map(|v1| cgroup_dir(&mountinfo, &own, v1).map(|dir| (v1, dir))).collect()
+}
+
+/// Ends what servers that were killed (and so could not clean up) left running: the frozen
+/// processes in the cgroups of servers no longer running are thawed and killed and their
+/// cgroups removed, and any process whose `/` is the `fs/` of a sandbox in `sandboxes_dir` is
+/// killed. Blocking; run on start, before any jail.
+pub fn end_leftovers(sandboxes_dir: &Path) {
+    for (v1, parent) in cgroup_parents() {
+        for entry in fs::read_dir(&parent).into_iter().flatten().flatten() {
+            let Some(pid) = entry.file_name().to_str().and_then(|name| name.parse::<i32>().ok()) else { continue };
+            // SAFETY: `kill` with signal 0 only checks that the process exists.
+            let gone =
+                unsafe { libc::kill(pid, 0) } != 0 && io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+            if gone {
+                let jails = fs::read_dir(entry.path()).into_iter().flatten().flatten();
+                for jail in jails.filter(|jail| jail.file_type().is_ok_and(|kind| kind.is_dir())) {
+                    end_cgroup(v1, &jail.path());
+                }
+                let _ = fs::remove_dir(entry.path());
             }
-            let _ = fs::remove_dir(entry.path());
+        }
+    }
+    kill_processes_rooted_in(sandboxes_dir);
+}
+
+/// Kills every process of a jail's cgroup, thaws it so that they die, and removes it.
+fn end_cgroup(v1: bool, dir: &Path) {
+    if v1 || fs::write(dir.join("cgroup.kill"), "1").is_err() {
+        let procs = fs::read_to_string(dir.join("cgroup.procs")).unwrap_or_default();
+        for pid in procs.lines().filter_map(|line| line.trim().parse::<i32>().ok()) {
+            // SAFETY: plain `kill(2)`.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+    }
+    let _ = match v1 {
+        true => fs::write(dir.join("freezer.state"), "THAWED"),
+        false => fs::write(dir.join("cgroup.freeze"), "0"),
+    };
+    remove_cgroup(dir);
+}
+
+/// Kills the processes whose root folder is the `fs/` of a sandbox in `sandboxes_dir` (what is
+/// left of jails of a server that was killed).
+fn kill_processes_rooted_in(sandboxes_dir: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let roots: std::collections::HashSet<(u64, u64)> = fs::read_dir(sandboxes_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| fs::metadata(entry.path().join("fs")).ok())
+        .map(|meta| (meta.dev(), meta.ino()))
+        .collect();
+    if roots.is_empty() {
+        return;
+    }
+    for entry in fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else { continue };
+        let Ok(root) = fs::metadata(entry.path().join("root")) else { continue };
+        if roots.contains(&(root.dev(), root.ino())) {
+            // SAFETY: plain `kill(2)`.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
         }
     }
 }
@@ -877,7 +1254,7 @@ impl Freezer {
         let dir = parent.join(id);
         let made = fs::create_dir_all(&dir).and_then(|()| {
             let procs = fs::OpenOptions::new().write(true).open(dir.join("cgroup.procs"))?;
-            Ok(Cgroup { dir: dir.clone(), procs })
+            Ok(Cgroup { dir: dir.clone(), procs, handle: File::open(&dir)? })
         });
         match made {
             Ok(cgroup) if *v1 => Freezer::V1(cgroup),
@@ -896,6 +1273,14 @@ impl Freezer {
         match self {
             Freezer::V1(cgroup) | Freezer::V2(cgroup) => cgroup.procs.as_raw_fd(),
             Freezer::Signals => -1,
+        }
+    }
+
+    /// The open folder of a v2 cgroup, -1 for others.
+    fn v2_dir_fd(&self) -> RawFd {
+        match self {
+            Freezer::V2(cgroup) => cgroup.handle.as_raw_fd(),
+            Freezer::V1(_) | Freezer::Signals => -1,
         }
     }
 
@@ -993,16 +1378,6 @@ mod tests {
         assert!(cgroup_dir(v2_only, "0::/", true).is_none());
     }
 
-    #[test]
-    fn the_user_replaces_uid_1000_in_passwd() {
-        let host =
-            "root:x:0:0:root:/root:/bin/bash\ndev:x:1000:1000::/home/dev:/bin/sh\nuser:x:1001:1001::/x:/bin/sh\n";
-        assert_eq!(
-            replace_entry(host, "user:x:1000:1000:user:/home/user:/bin/bash"),
-            "root:x:0:0:root:/root:/bin/bash\nuser:x:1000:1000:user:/home/user:/bin/bash\n"
-        );
-    }
-
     /// A jail over a fresh `fs/`, or `None` (with a note) where jails cannot run.
     async fn machine() -> Option<(tempfile::TempDir, Arc<Machine>)> {
         if let Err(e) = availability() {
@@ -1014,7 +1389,7 @@ mod tests {
         fs::create_dir_all(dir.path().join("fs/home/user")).unwrap();
         let id = format!("test{}", COUNT.fetch_add(1, Ordering::Relaxed));
         let files = vec![("/run/e2b-local/hello.txt", &b"hello"[..])];
-        let machine = Arc::new(Machine::new(&id, dir.path().join("fs"), files));
+        let machine = Arc::new(Machine::new(&id, dir.path().join("fs"), files, true));
         Some((dir, machine))
     }
 
@@ -1081,6 +1456,29 @@ mod tests {
 
         tokio::task::spawn_blocking(move || machine.end()).await.unwrap();
         assert_eq!(counter.child.wait().await.unwrap().signal(), Some(libc::SIGKILL));
+    }
+
+    #[test]
+    fn frozen_leftovers_of_a_dead_server_are_ended() {
+        // A server that is gone, its pid free: a jail cgroup of its with a frozen process, in
+        // every hierarchy we can write to.
+        let mut dead = std::process::Command::new("/bin/true").spawn().unwrap();
+        let dead_pid = dead.id();
+        dead.wait().unwrap();
+        for (v1, parent) in cgroup_parents() {
+            let dir = parent.join(dead_pid.to_string()).join("sandbox");
+            if fs::create_dir_all(&dir).is_err() {
+                continue;
+            }
+            let mut sleeper = std::process::Command::new("/bin/sleep").arg("1000").spawn().unwrap();
+            fs::write(dir.join("cgroup.procs"), sleeper.id().to_string()).unwrap();
+            let (file, value) = if v1 { ("freezer.state", "FROZEN") } else { ("cgroup.freeze", "1") };
+            fs::write(dir.join(file), value).unwrap();
+
+            end_leftovers(Path::new("/nonexistent"));
+            assert_eq!(sleeper.wait().unwrap().signal(), Some(libc::SIGKILL), "v1: {v1}");
+            assert!(!dir.exists() && !parent.join(dead_pid.to_string()).exists(), "v1: {v1}");
+        }
     }
 
     #[tokio::test(flavor = "multi_thread")]

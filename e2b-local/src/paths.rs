@@ -5,6 +5,9 @@
 //! to a descriptor of `fs/`: the kernel resolves `..` and absolute symlink targets against that
 //! folder exactly as it would under `chroot`, atomically, so no request (and no symlink planted
 //! by one) can reach a file outside it.
+//!
+//! What the server creates for a sandbox user is given to that user's host ids
+//! ([`SandboxRoot::acting_as`], [`SandboxRoot::give`]), so that the user owns it inside.
 
 use std::ffi::{CStr, CString, OsStr, OsString};
 use std::fs::{File, Metadata};
@@ -12,6 +15,8 @@ use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::Path;
+
+use crate::isolation::{self, User};
 
 /// The sandbox's working directory, used for an empty path.
 pub const DEFAULT_WORKDIR: &str = "/home/user";
@@ -75,6 +80,8 @@ pub fn split_parent(path: &str) -> Option<(&str, &str)> {
 #[derive(Debug)]
 pub struct SandboxRoot {
     root: OwnedFd,
+    /// The host uid and gid that what this root creates gets (`None`: the server's own).
+    owner: Option<(u32, u32)>,
 }
 
 impl SandboxRoot {
@@ -97,7 +104,24 @@ impl SandboxRoot {
         use std::os::unix::ffi::OsStrExt;
         let path = CString::new(dir.as_os_str().as_bytes())?;
         let root = openat2(libc::AT_FDCWD, &path, libc::O_PATH | libc::O_DIRECTORY, 0, 0)?;
-        Ok(SandboxRoot { root })
+        Ok(SandboxRoot { root, owner: None })
+    }
+
+    /// The same root, creating files and folders as the sandbox user `name` (`user` or
+    /// `root`): what [`SandboxRoot::create_write`] and [`SandboxRoot::mkdir_all`] make is
+    /// given to that user, as envd does.
+    pub fn acting_as(mut self, name: &str) -> SandboxRoot {
+        self.owner = User::from_name(name).and_then(isolation::host_ids);
+        self
+    }
+
+    /// Gives `file` (any descriptor, `O_PATH` included: a temporary file, a folder) to the user
+    /// this root acts as; nothing when the sandbox's ids are the server's own.
+    pub fn give(&self, file: impl AsFd) -> io::Result<()> {
+        match self.owner {
+            Some((uid, gid)) => chown_fd(file.as_fd(), uid, gid),
+            None => Ok(()),
+        }
     }
 
     /// Opens a file for reading, following symlinks inside the sandbox. Non-blocking, so that
@@ -108,7 +132,28 @@ impl SandboxRoot {
 
     /// Opens a file for writing, creating it or truncating it (`EISDIR` for a directory).
     pub fn create_write(&self, path: &str) -> io::Result<File> {
-        self.open_at(path, libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC, 0o666).map(File::from)
+        let file = File::from(self.open_at(path, libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC, 0o666)?);
+        self.give(&file)?;
+        Ok(file)
+    }
+
+    /// Creates a file that must not exist yet (not even as a symlink), with `mode`.
+    pub fn create_new(&self, path: &str, mode: libc::mode_t) -> io::Result<File> {
+        let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW;
+        let file = File::from(self.open_at(path, flags, mode)?);
+        self.give(&file)?;
+        Ok(file)
+    }
+
+    /// Creates the symlink `path` pointing to `target`.
+    pub fn symlink(&self, target: &OsStr, path: &str) -> io::Result<()> {
+        let (dir, name) = self.parent_of(path)?;
+        let target = CString::new(target.as_bytes())?;
+        // SAFETY: an open descriptor and NUL-terminated strings.
+        if unsafe { libc::symlinkat(target.as_ptr(), dir.as_raw_fd(), name.as_ptr()) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        self.give(openat(dir.as_fd(), &name, libc::O_PATH | libc::O_NOFOLLOW)?)
     }
 
     /// Opens a directory for reading (listing it, or `fsync` after creating an entry in it).
@@ -137,7 +182,8 @@ impl SandboxRoot {
         for name in missing.into_iter().rev() {
             let c_name = CString::new(name)?;
             // SAFETY: `dir` is an open descriptor and `c_name` a NUL-terminated string.
-            if unsafe { libc::mkdirat(dir.as_raw_fd(), c_name.as_ptr(), 0o755) } != 0 {
+            let made = unsafe { libc::mkdirat(dir.as_raw_fd(), c_name.as_ptr(), 0o755) } == 0;
+            if !made {
                 let err = io::Error::last_os_error();
                 if err.raw_os_error() != Some(libc::EEXIST) {
                     return Err(err);
@@ -148,6 +194,9 @@ impl SandboxRoot {
             }
             current.push_str(name);
             dir = self.open_at(&current, dir_flags, 0)?;
+            if made {
+                self.give(&dir)?;
+            }
         }
         Ok(())
     }
@@ -237,6 +286,15 @@ impl SandboxRoot {
         let resolve = libc::RESOLVE_IN_ROOT | libc::RESOLVE_NO_MAGICLINKS;
         openat2(self.root.as_raw_fd(), &path, flags, mode, resolve)
     }
+}
+
+/// `chown` of what `fd` refers to (a symlink itself when opened with `O_PATH | O_NOFOLLOW`).
+fn chown_fd(fd: BorrowedFd, uid: u32, gid: u32) -> io::Result<()> {
+    // SAFETY: an open descriptor and the empty path, which means the descriptor itself.
+    if unsafe { libc::fchownat(fd.as_raw_fd(), c"".as_ptr(), uid, gid, libc::AT_EMPTY_PATH) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// `openat2(2)` through `syscall`, retried on `EINTR` and on the `EAGAIN` the kernel returns

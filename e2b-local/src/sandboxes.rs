@@ -16,7 +16,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -25,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 
 use crate::envd::process;
-use crate::isolation::Machine;
+use crate::isolation::{self, Machine};
 use crate::rfc3339::{self, Micros, MICROS_PER_SEC};
 use crate::{code, persist};
 
@@ -165,6 +164,7 @@ impl Store {
         let sandboxes_dir = data_dir.join("sandboxes");
         let templates_dir = data_dir.join("templates");
         fs::create_dir_all(&sandboxes_dir)?;
+        isolation::end_leftovers(&sandboxes_dir);
         for name in BUILTIN_TEMPLATES {
             fs::create_dir_all(templates_dir.join(name))?;
         }
@@ -205,8 +205,7 @@ impl Store {
             fs::create_dir(&staging)?;
             let fs_dir = staging.join("fs");
             copy_tree(&template_dir, &fs_dir)?;
-            ensure_dir(&fs_dir.join("home/user"), 0o755)?;
-            ensure_dir(&fs_dir.join("tmp"), 0o1777)?;
+            isolation::prepare_dirs(&fs_dir)?;
             let now = rfc3339::now();
             let sbx = Sandbox {
                 sandbox_id: id.clone(),
@@ -359,7 +358,12 @@ impl Store {
         let runtime = runtimes.entry(sbx.sandbox_id.clone()).or_insert_with(|| {
             let files = vec![(code::KERNEL_PATH, code::KERNEL_SOURCE.as_bytes())];
             Arc::new(Runtime {
-                machine: Machine::new(&sbx.sandbox_id, fs_dir.to_path_buf(), files),
+                machine: Machine::new(
+                    &sbx.sandbox_id,
+                    fs_dir.to_path_buf(),
+                    files,
+                    sbx.allow_internet_access != Some(false),
+                ),
                 processes: process::Table::default(),
                 contexts: code::Contexts::default(),
                 env_vars: sbx.env_vars.clone(),
@@ -474,8 +478,15 @@ impl Store {
             return Ok(false);
         }
         let trash = self.sandboxes_dir.join(format!(".trash-{id}"));
-        fs::rename(self.sandboxes_dir.join(id), &trash)?;
-        persist::sync_dir(&self.sandboxes_dir)?;
+        let on_disk = match fs::rename(self.sandboxes_dir.join(id), &trash) {
+            Ok(()) => true,
+            // Its folder was deleted under the server: only memory is left to clean.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+            Err(e) => return Err(e.into()),
+        };
+        if on_disk {
+            persist::sync_dir(&self.sandboxes_dir)?;
+        }
         sandboxes.remove(id);
         let runtime = self.runtimes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(id);
         drop(sandboxes);
@@ -483,8 +494,10 @@ impl Store {
         if let Some(runtime) = runtime {
             runtime.machine.end();
         }
-        if let Err(e) = fs::remove_dir_all(&trash) {
-            eprintln!("e2b-local: deleting {} failed: {e}", trash.display());
+        if on_disk {
+            if let Err(e) = fs::remove_dir_all(&trash) {
+                eprintln!("e2b-local: deleting {} failed: {e}", trash.display());
+            }
         }
         Ok(true)
     }
@@ -506,17 +519,10 @@ fn load_sandbox(dir: &Path) -> io::Result<Sandbox> {
     serde_json::from_slice(&bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
 
-/// Creates `dir` with `mode` unless it exists.
-fn ensure_dir(dir: &Path, mode: u32) -> io::Result<()> {
-    if !dir.is_dir() {
-        fs::create_dir_all(dir)?;
-        fs::set_permissions(dir, fs::Permissions::from_mode(mode))?;
-    }
-    Ok(())
-}
-
 /// Copies a template's tree: folders, regular files and symlinks (kept as links), with their
-/// permissions. Other kinds of file (sockets, devices) are not part of a template.
+/// permissions, each owned inside the sandbox by whom the template's is owned on the host
+/// ([`isolation::sandbox_owned`]). Other kinds of file (sockets, devices) are not part of a
+/// template. The copy is made in a staging folder no sandbox can reach.
 fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
     fs::create_dir(to)?;
     for entry in fs::read_dir(from)? {
@@ -525,18 +531,35 @@ fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
         let kind = entry.file_type()?;
         if kind.is_dir() {
             copy_tree(&src, &dst)?;
+            continue;
         } else if kind.is_symlink() {
             std::os::unix::fs::symlink(fs::read_link(&src)?, &dst)?;
         } else if kind.is_file() {
             fs::copy(&src, &dst)?;
+        } else {
+            continue;
         }
+        give_like(&src, &dst)?;
     }
-    fs::set_permissions(to, fs::metadata(from)?.permissions())
+    fs::set_permissions(to, fs::metadata(from)?.permissions())?;
+    give_like(from, to)
+}
+
+/// Gives the sandbox's copy `copy` the owner inside that the template's `original` has.
+fn give_like(original: &Path, copy: &Path) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = fs::symlink_metadata(original)?;
+    let (uid, gid) = (isolation::sandbox_owned(meta.uid()), isolation::sandbox_owned(meta.gid()));
+    if (uid, gid) != (meta.uid(), meta.gid()) {
+        std::os::unix::fs::lchown(copy, Some(uid), Some(gid))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::PermissionsExt;
 
     fn new_sandbox(template: &str, timeout_secs: i64) -> NewSandbox {
         NewSandbox { template: template.into(), timeout_secs, secure: true, ..Default::default() }
@@ -636,6 +659,18 @@ mod tests {
         std::thread::sleep(Duration::from_millis(1100));
         assert!(Store::open(data.path()).unwrap().get(&id).is_none());
         assert!(!data.path().join("sandboxes").join(&id).exists());
+    }
+
+    #[test]
+    fn a_sandbox_whose_folder_was_deleted_still_times_out() {
+        let data = tempfile::tempdir().unwrap();
+        let store = Store::open(data.path()).unwrap();
+        let id = store.create(new_sandbox("base", 100)).unwrap().sandbox_id;
+        store.set_timeout(&id, 0).unwrap();
+        fs::remove_dir_all(data.path().join("sandboxes").join(&id)).unwrap();
+        // Were it kept, the timer would find it due again at once, for ever.
+        assert_eq!(store.expire_due(), None);
+        assert!(store.get(&id).is_none());
     }
 
     #[test]

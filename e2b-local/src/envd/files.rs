@@ -387,7 +387,7 @@ pub async fn upload(
     let content_length = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
     let runtime = Handle::current();
     let entries = blocking(move || {
-        let root = open_root(&sandbox.fs_dir)?;
+        let root = open_root(&sandbox.fs_dir)?.acting_as(user.name);
         let mut source = decompressed(BodyReader::new(body, runtime), gzip)?;
         match upload {
             Upload::Raw { path } => Ok(vec![write_file(&root, &path, &mut source, &metadata, content_length)?]),
@@ -633,8 +633,8 @@ struct PendingFile<'a> {
 
 impl<'a> PendingFile<'a> {
     /// The one place where an uploaded file is created: beside `target`, with the mode and
-    /// owner of the file it replaces; a new file has mode 0666 less the umask and the
-    /// server's user, as `open(2)` gives.
+    /// owner of the file it replaces; a new file has mode 0666 less the umask, as `open(2)`
+    /// gives, and belongs to the user `root` acts as ([`SandboxRoot::acting_as`]).
     fn create(root: &'a SandboxRoot, target: &str, replaced: Option<&std::fs::Metadata>) -> io::Result<Self> {
         use std::os::unix::fs::{MetadataExt, PermissionsExt};
         let dir = paths::split_parent(target).map_or("/", |(parent, _)| parent);

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::files::{self, Metadata as FileMetadata, User};
 use super::{watch, Sandbox};
 use crate::connect::{self, ConnectError};
+use crate::isolation;
 use crate::paths::{self, SandboxRoot};
 use crate::rfc3339;
 
@@ -52,6 +53,7 @@ pub(super) struct Context {
 impl Context {
     pub fn open(fs_dir: PathBuf, user: User) -> Result<Context, ConnectError> {
         let root = SandboxRoot::open(&fs_dir)
+            .map(|root| root.acting_as(user.name))
             .map_err(|e| ConnectError::internal(format!("error opening the sandbox filesystem: {}", errno_text(&e))))?;
         Ok(Context { root, user, fs_dir })
     }
@@ -253,8 +255,8 @@ fn describe(
         size: meta.size(),
         mode: followed.map_or(0, |m| m.mode() & 0o777),
         permissions: permissions(meta.mode()),
-        owner: account_name(meta.uid(), geteuid()),
-        group: account_name(meta.gid(), getegid()),
+        owner: account_name(isolation::sandbox_id(meta.uid()), isolation::USER_ID),
+        group: account_name(isolation::sandbox_id(meta.gid()), isolation::USER_ID),
         modified_time: Some(timestamp(meta.mtime(), meta.mtime_nsec() as u32)),
         symlink_target: target,
         metadata,
@@ -287,25 +289,14 @@ fn permissions(st_mode: u32) -> String {
     out
 }
 
-/// The sandbox's name for an owner or group id. The sandbox user is the server's own user
-/// (every file it makes is the server's), so that id is `user`; 0 is `root`; other ids show as
-/// numbers, as envd shows ids it cannot name.
+/// The sandbox's name for an owner or group id (as the sandbox sees it): `own` is `user`, 0 is
+/// `root`; other ids show as numbers, as envd shows ids it cannot name.
 fn account_name(id: u32, own: u32) -> String {
     match id {
         _ if id == own => "user".to_string(),
         0 => "root".to_string(),
         _ => id.to_string(),
     }
-}
-
-fn geteuid() -> u32 {
-    // SAFETY: no arguments, cannot fail.
-    unsafe { libc::geteuid() }
-}
-
-fn getegid() -> u32 {
-    // SAFETY: no arguments, cannot fail.
-    unsafe { libc::getegid() }
 }
 
 /// A `google.protobuf.Timestamp` in proto3 JSON: RFC 3339 in UTC, with 0, 3, 6 or 9 digits of
@@ -563,7 +554,8 @@ mod tests {
     #[test]
     fn entries_of_files_dirs_and_links() {
         let (tmp, root) = sandbox();
-        std::fs::write(tmp.path().join("home/user/a.txt"), "hello world").unwrap();
+        let as_user = SandboxRoot::open(tmp.path()).unwrap().acting_as("user");
+        std::io::Write::write_all(&mut as_user.create_write("/home/user/a.txt").unwrap(), b"hello world").unwrap();
         symlink("a.txt", tmp.path().join("home/user/link")).unwrap();
         symlink("/nowhere", tmp.path().join("home/user/dangling")).unwrap();
 

@@ -661,15 +661,17 @@ async fn forward_output(
             }
         }
     };
+    // Output still in the pipes after the exit; none to wait for when they have all closed
+    // (which is usual: the process closes them as it exits).
     let drain_until = tokio::time::Instant::now() + DRAIN_MAX;
-    while !process.output_cancelled.load(Ordering::SeqCst) && tokio::time::Instant::now() < drain_until {
+    while !process.output_cancelled.load(Ordering::SeqCst)
+        && sources.iter().any(|s| s.reader.is_some())
+        && tokio::time::Instant::now() < drain_until
+    {
         match tokio::time::timeout(DRAIN_IDLE, next_chunk(sources)).await {
             Ok((kind, Some(chunk))) => process.publish(Event::Data(kind, chunk)).await,
             Ok((_, None)) => {}
             Err(_) => break,
-        }
-        if sources.iter().all(|s| s.reader.is_none()) {
-            break;
         }
     }
     Ok(status)

@@ -1,0 +1,289 @@
+//! What a sandbox cannot reach, and what a restart of e2b-local leaves behind, against a real
+//! e2b-local: planted symlinks, host secrets, other sandboxes, the network, frozen processes.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Local;
+use e2b::{Client, CommandOptions, CommandResult, Sandbox, SandboxOptions};
+
+fn as_root() -> CommandOptions {
+    CommandOptions { user: Some("root".into()), ..CommandOptions::default() }
+}
+
+fn run(sandbox: &Sandbox, cmd: &str, options: &CommandOptions) -> CommandResult {
+    sandbox.commands().run(cmd, options, None).unwrap()
+}
+
+fn stdout(result: &CommandResult) -> String {
+    String::from_utf8_lossy(&result.stdout).into_owned()
+}
+
+/// The folder that is the sandbox's `/` on the host.
+fn fs_dir(data_dir: &Path, sandbox: &Sandbox) -> PathBuf {
+    data_dir.join("sandboxes").join(sandbox.id()).join("fs")
+}
+
+fn is_root() -> bool {
+    // SAFETY: no arguments, cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+#[test]
+fn a_planted_link_makes_a_restarting_jail_create_nothing_outside_the_sandbox() {
+    if !is_root() {
+        return eprintln!("skipped: the sandbox user root needs e2b-local to run as root");
+    }
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let outside = tempfile::tempdir().unwrap();
+    // The link's target exists inside the sandbox too, as `/etc` would.
+    let target = outside.path().display();
+    let plant = format!("mkdir -p {target} && mv /home /home.old && ln -s {target} /home && kill -9 -1");
+    // The command kills itself with the rest of the jail: whatever it reports, the link is planted.
+    let _ = sandbox.commands().run(&plant, &as_root(), None);
+
+    // The next command starts a new jail over the planted link.
+    let after = run(&sandbox, "pwd; readlink /home", &CommandOptions::default());
+    assert_eq!(stdout(&after), format!("{target}/user\n{target}\n"), "made inside: {after:?}");
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "nothing is created through the link");
+    assert!(!outside.path().join("user").exists());
+}
+
+/// A file only the host's root may read, removed on drop.
+struct HostSecret(PathBuf);
+
+impl HostSecret {
+    fn new(dir: &str) -> HostSecret {
+        use std::os::unix::fs::PermissionsExt;
+        let path = Path::new(dir).join(format!("e2b-local-test-secret-{}", std::process::id()));
+        std::fs::write(&path, "host secret").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        HostSecret(path)
+    }
+}
+
+impl Drop for HostSecret {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+#[test]
+fn host_secrets_the_data_folder_and_other_sandboxes_are_out_of_reach() {
+    if !is_root() {
+        return eprintln!("skipped: the sandbox user root needs e2b-local to run as root");
+    }
+    let local = Local::start();
+    let (sandbox, other) = (local.sandbox(), local.sandbox());
+    other.files().write("/home/user/other.txt", "other sandbox").unwrap();
+    let secrets = [HostSecret::new("/usr/local/share"), HostSecret::new("/var/tmp")];
+    let data_dir = local.data_dir.path().display().to_string();
+    let other_file = fs_dir(local.data_dir.path(), &other).join("home/user/other.txt");
+    assert!(other_file.is_file());
+
+    for options in [as_root(), CommandOptions::default()] {
+        for path in ["/etc/shadow".to_string(), secrets[0].0.display().to_string(), secrets[1].0.display().to_string()]
+            .into_iter()
+            .chain([format!("{data_dir}/api-key"), other_file.display().to_string()])
+        {
+            let read = run(&sandbox, &format!("head -c 100 {path}"), &options);
+            assert_ne!(read.exit_code, 0, "{path} as {:?}: {read:?}", options.user);
+            assert!(read.stdout.is_empty(), "{path}: {read:?}");
+        }
+        let listed = run(&sandbox, &format!("ls {data_dir}"), &options);
+        assert_ne!(listed.exit_code, 0, "{listed:?}");
+    }
+    // No process of the jail shows where the server keeps its data.
+    let cmdlines = run(&sandbox, "cat /proc/[0-9]*/cmdline | tr '\\0' ' '", &as_root());
+    assert!(!stdout(&cmdlines).contains(&data_dir), "{}", stdout(&cmdlines));
+    assert!(!stdout(&cmdlines).contains("sandboxes/"), "{}", stdout(&cmdlines));
+
+    // Root still works inside: its home, chown, running as user.
+    let root = run(
+        &sandbox,
+        "echo hi > /root/r.txt && cat /root/r.txt && touch /tmp/o && chown user:user /tmp/o && stat -c %U /tmp/o \
+         && setpriv --reuid=user --regid=user --clear-groups id -un && id -un",
+        &as_root(),
+    );
+    assert_eq!((stdout(&root).as_str(), root.exit_code), ("hi\nuser\nuser\nroot\n", 0), "{root:?}");
+
+    // What the files API writes is the user's inside.
+    sandbox.files().write("/home/user/api/new.txt", "from the API\n").unwrap();
+    let user = run(
+        &sandbox,
+        "echo more >> /home/user/api/new.txt && touch /home/user/api/other && stat -c '%U %G' /home/user/api/new.txt \
+         && cat /home/user/api/new.txt && id -un",
+        &CommandOptions::default(),
+    );
+    assert_eq!(stdout(&user), "user user\nfrom the API\nmore\nuser\n", "{user:?}");
+    let info = sandbox.files().get_info("/home/user/api/new.txt").unwrap();
+    assert_eq!((info.owner.as_str(), info.group.as_str()), ("user", "user"));
+    let made = sandbox.files().get_info("/home/user/api/other").unwrap();
+    assert_eq!(made.owner, "user");
+}
+
+#[test]
+fn a_sandbox_without_internet_cannot_reach_the_host() {
+    let local = Local::start();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connect = format!(
+        "if timeout 5 bash -c 'echo hi > /dev/tcp/127.0.0.1/{port}' 2>/dev/null; then echo connected; else echo refused; fi; \
+         tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"
+    );
+    let options = |allow| SandboxOptions {
+        allow_internet_access: allow,
+        timeout: Duration::from_secs(120),
+        ..SandboxOptions::default()
+    };
+
+    let offline = local.client.create_sandbox(&options(Some(false))).unwrap();
+    let result = run(&offline, &connect, &CommandOptions::default());
+    assert_eq!(stdout(&result), "refused\nlo\n", "{result:?}");
+
+    for allow in [None, Some(true)] {
+        let online = local.client.create_sandbox(&options(allow)).unwrap();
+        let result = run(&online, &connect, &CommandOptions::default());
+        assert!(stdout(&result).starts_with("connected\n"), "{allow:?}: {result:?}");
+    }
+}
+
+/// Not a test on its own: the server that `frozen_processes_end_with_a_killed_server` runs
+/// as a child process (so that it can be killed with SIGKILL). Prints its URL and key.
+#[test]
+#[ignore]
+fn child_server() {
+    let Some(data_dir) = std::env::var_os("E2B_LOCAL_TEST_CHILD_DATA") else { return };
+    let server = e2b_local::Server::start(e2b_local::Options::new(data_dir)).unwrap();
+    println!("\nlistening {} {}", server.url(), server.api_key());
+    loop {
+        std::thread::sleep(Duration::from_secs(3600));
+    }
+}
+
+/// Host pids of processes whose command line contains `marker`.
+fn processes_with(marker: &str) -> Vec<i32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else { continue };
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        if String::from_utf8_lossy(&cmdline).contains(marker) {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+/// The PID namespaces of the processes whose `/` is `dir` (one per jail on it).
+fn jails_on(dir: &Path) -> std::collections::BTreeSet<PathBuf> {
+    let dir = std::fs::metadata(dir).unwrap();
+    let mut namespaces = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        if !entry.file_name().to_str().is_some_and(|s| s.bytes().all(|b| b.is_ascii_digit())) {
+            continue;
+        }
+        let Ok(root) = std::fs::metadata(entry.path().join("root")) else { continue };
+        if (root.dev(), root.ino()) == (dir.dev(), dir.ino()) {
+            if let Ok(ns) = std::fs::read_link(entry.path().join("ns/pid")) {
+                namespaces.insert(ns);
+            }
+        }
+    }
+    namespaces
+}
+
+fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while !done() {
+        if start.elapsed() > limit {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    true
+}
+
+/// A child process, killed (and reaped) when the test ends, whichever way.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn frozen_processes_end_with_a_killed_server() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut child = KillOnDrop(
+        Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "child_server", "--ignored", "--nocapture", "--test-threads=1"])
+            .env("E2B_LOCAL_TEST_CHILD_DATA", data_dir.path())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let announced = lines.by_ref().map_while(Result::ok).find(|line| line.starts_with("listening ")).unwrap();
+    let (url, key) = announced["listening ".len()..].split_once(' ').unwrap();
+    let config = e2b::Config {
+        api_key: Some(key.to_owned()),
+        api_url: Some(url.to_owned()),
+        sandbox_url: Some(url.to_owned()),
+        ..e2b::Config::default()
+    };
+    let client = Client::new(config);
+    let sandbox = client.create_sandbox(&SandboxOptions::default().timeout(Duration::from_secs(120))).unwrap();
+    let marker = "987.654";
+    let _sleeping = sandbox.commands().start(&format!("sleep {marker}"), &CommandOptions::default()).unwrap();
+    assert!(wait_until(Duration::from_secs(10), || !processes_with(marker).is_empty()));
+    sandbox.pause().unwrap();
+
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
+    let fs = fs_dir(data_dir.path(), &sandbox);
+    // With the v1 freezer the frozen processes stay (a kill waits for the thaw); the v2 freezer
+    // lets them die with their jail.
+    eprintln!("after kill -9: {:?}", processes_with(marker));
+
+    let server = e2b_local::Server::start(e2b_local::Options::new(data_dir.path())).unwrap();
+    let left = processes_with(marker);
+    assert!(wait_until(Duration::from_secs(3), || processes_with(marker).is_empty()), "left behind: {left:?}");
+    assert!(jails_on(&fs).is_empty(), "no jail of the old server: {:?}", jails_on(&fs));
+
+    let client = Client::new(common::config_for(&server));
+    let sandbox = client.resume(sandbox.id(), None).unwrap();
+    assert_eq!(stdout(&run(&sandbox, "echo back", &CommandOptions::default())), "back\n");
+    assert_eq!(jails_on(&fs).len(), 1, "one jail");
+    server.stop();
+}
+
+/// Prints the cost of `commands.run("true")` (release build:
+/// `cargo test --release --test isolation -- --ignored --nocapture time_`).
+#[test]
+#[ignore]
+fn time_commands_run_true() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let commands = sandbox.commands();
+    commands.run("true", &CommandOptions::default(), None).unwrap();
+    let rounds = 50;
+    let start = Instant::now();
+    for _ in 0..rounds {
+        commands.run("true", &CommandOptions::default(), None).unwrap();
+    }
+    let per_run = start.elapsed().as_secs_f64() * 1000.0 / f64::from(rounds);
+    println!("commands.run(\"true\"): {per_run:.2} ms per run");
+    let script =
+        "s=$(date +%s%N); for i in $(seq 20); do bash -l -c true; done; e=$(date +%s%N); echo $(( (e-s)/20000 ))";
+    let inside = commands.run(script, &CommandOptions::default(), None).unwrap();
+    println!("bash -l -c true inside: {} us", String::from_utf8_lossy(&inside.stdout).trim());
+}
