@@ -620,6 +620,12 @@ mod tests {
         symlink("/home/user/envdtest/fx/dir", fx.join("dirlink")).unwrap();
         symlink("/home/user/envdtest/fx/nowhere", fx.join("dangling")).unwrap();
         symlink("/etc/hostname", fx.join("outside")).unwrap();
+        // Made by the host's root above; in the recording they are the sandbox user's.
+        if let Some((uid, gid)) = crate::isolation::host_ids(crate::isolation::User::User) {
+            for name in ["..", ".", "dir", "file.txt", "filelink", "dirlink", "dangling", "outside"] {
+                std::os::unix::fs::lchown(fx.join(name), Some(uid), Some(gid)).unwrap();
+            }
+        }
 
         // A directory's size depends on the file system: envd's came from ext4.
         let dir_size = std::fs::metadata(fx.join("dir")).unwrap().len().to_string();
