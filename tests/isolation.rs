@@ -155,6 +155,21 @@ fn a_sandbox_without_internet_cannot_reach_the_host() {
     }
 }
 
+#[test]
+fn a_data_folder_only_the_server_may_walk_to_still_runs_commands() {
+    use std::os::unix::fs::PermissionsExt;
+    // `mktemp -d` and home folders are 0700: the sandbox's ids may not walk through them.
+    let private = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(private.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    let server = e2b_local::Server::start(e2b_local::Options::new(&private.path().join("data"))).unwrap();
+    let client = Client::new(common::config_for(&server));
+    let sandbox = client.create_sandbox(&SandboxOptions::default().timeout(Duration::from_secs(120))).unwrap();
+    sandbox.files().write("/home/user/hello.txt", "hi").unwrap();
+    let result = run(&sandbox, "cat hello.txt; ls -ld / | cut -c1-10", &CommandOptions::default());
+    assert_eq!(stdout(&result), "hidrwxr-xr-x\n", "{result:?}");
+    server.stop();
+}
+
 /// Not a test on its own: the server that `frozen_processes_end_with_a_killed_server` runs
 /// as a child process (so that it can be killed with SIGKILL). Prints its URL and key.
 #[test]

@@ -54,6 +54,10 @@ pub const HOST_ID_BASE: u32 = 0x7FFF_0000;
 pub const ID_RANGE: u32 = 65536;
 /// The id that host ids outside the range show as inside (`nobody`).
 const OVERFLOW_ID: u32 = 65534;
+/// Where a jail's bwrap finds the sandbox's folder when it runs as mapped ids: an empty folder
+/// of the host's, reachable by anyone, over which the server binds the sandbox's folder in the
+/// jail's own mount namespace (nothing is mounted there in the host's).
+const JAIL_ROOT_SOURCE: &str = "/run/e2b-local-root";
 /// The jail's host name.
 const HOSTNAME: &str = "e2b";
 /// Host folders the jail sees read-only at the same path (when the host has them).
@@ -434,7 +438,18 @@ impl Jail {
         let freezer = Freezer::create(id);
         let (info_read, info_write) = pipe()?;
         let mut data_fds = Vec::new();
-        let mut args: Vec<String> = vec!["--bind".into(), fs_dir.display().to_string(), "/".into()];
+        // With mapped ids, bwrap runs as the sandbox's root, which need not be allowed to walk
+        // the path to the data folder (a `mktemp -d`, a home folder): the server binds the
+        // sandbox's folder at a path anyone can reach, in a mount namespace of the jail's own.
+        let root_source = match &userns {
+            Some(_) => {
+                fs::create_dir_all(JAIL_ROOT_SOURCE)?;
+                Some((path_cstring(&fs_dir)?, path_cstring(Path::new(JAIL_ROOT_SOURCE))?))
+            }
+            None => None,
+        };
+        let source = if root_source.is_some() { Path::new(JAIL_ROOT_SOURCE) } else { fs_dir.as_path() };
+        let mut args: Vec<String> = vec!["--bind".into(), source.display().to_string(), "/".into()];
         args.extend(mounts);
         args.extend(["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/run"].map(String::from));
         for (path, content) in files {
@@ -483,6 +498,9 @@ impl Jail {
                     }
                 }
                 join_cgroup(cgroup)?;
+                if let Some((fs_dir, target)) = &root_source {
+                    bind_in_own_mount_namespace(fs_dir, target)?;
+                }
                 if userns_fd >= 0 {
                     // bwrap runs as the sandbox's root, in the mapped user namespace.
                     enter_user_namespace(userns_fd, 0)?;
@@ -821,6 +839,28 @@ fn mapped_user_namespace() -> io::Result<OwnedFd> {
 
 /// Joins user namespace `fd` as its uid and gid `id`, without the server's supplementary
 /// groups. Async-signal-safe.
+/// Moves the calling process into a mount namespace of its own, private, and binds `source`
+/// over `target` there. Only async-signal-safe system calls (for `pre_exec`).
+fn bind_in_own_mount_namespace(source: &CString, target: &CString) -> io::Result<()> {
+    let (none, root) = (std::ptr::null::<libc::c_char>(), c"/".as_ptr());
+    // SAFETY: plain system calls on valid NUL-terminated strings the caller keeps alive.
+    let failed = unsafe {
+        libc::unshare(libc::CLONE_NEWNS) != 0
+            || libc::mount(none, root, none, libc::MS_REC | libc::MS_PRIVATE, std::ptr::null()) != 0
+            || libc::mount(source.as_ptr(), target.as_ptr(), none, libc::MS_BIND | libc::MS_REC, std::ptr::null()) != 0
+    };
+    if failed {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// A path as a C string.
+fn path_cstring(path: &Path) -> io::Result<CString> {
+    use std::os::unix::ffi::OsStrExt;
+    CString::new(path.as_os_str().as_bytes()).map_err(io::Error::other)
+}
+
 fn enter_user_namespace(fd: RawFd, id: u32) -> io::Result<()> {
     // SAFETY: plain system calls on a descriptor the caller keeps open.
     let failed = unsafe {
