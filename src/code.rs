@@ -237,7 +237,7 @@ impl Sandbox {
             return Err(Error::from_envd(what, status, &body));
         }
 
-        let mut lines = BufReader::new(response.into_body().into_reader());
+        let mut lines = BufReader::new(http::reader(response));
         let execution = read_execution(&mut lines, on_event, what, Limits { timeout, silence })?;
         // The body ends after the last line: read its end so the connection can be reused.
         http::drain(&mut lines);

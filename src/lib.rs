@@ -22,6 +22,7 @@
 //! [`ErrorKind`] tells what happened.
 
 mod api;
+mod cancel;
 mod client;
 mod code;
 mod config;
@@ -34,6 +35,7 @@ mod util;
 pub mod ffi;
 
 pub use api::{ListQuery, SandboxInfo, SandboxOptions, SandboxPage, SandboxState, DEFAULT_SANDBOX_TIMEOUT};
+pub use cancel::CancelToken;
 pub use client::Client;
 pub use code::{
     CodeContext, Execution, ExecutionError, ExecutionEvent, ExecutionResult, OnEvent, OutputChunk, RunCodeOptions,

@@ -63,7 +63,7 @@ pub struct WriteEntry<'a> {
 
 /// A file being read from the sandbox, as a [`Read`]er (see [`Files::open_read`]).
 pub struct FileReader {
-    reader: ureq::BodyReader<'static>,
+    reader: http::BodyReader<'static>,
     what: String,
 }
 
@@ -339,7 +339,7 @@ impl<'a> Files<'a> {
     }
 
     /// Starts a download; returns the body and its length when announced.
-    fn download(&self, path: &str, what: &str) -> Result<(ureq::BodyReader<'static>, u64)> {
+    fn download(&self, path: &str, what: &str) -> Result<(http::BodyReader<'static>, u64)> {
         let mut request = self.request(Method::GET, path);
         if self.gzip {
             request = request.header("Accept-Encoding", "gzip");
@@ -355,7 +355,7 @@ impl<'a> Files<'a> {
             true => 0,
             false => http::header(&response, "content-length").and_then(|v| v.parse().ok()).unwrap_or(0),
         };
-        Ok((response.into_body().into_reader(), total))
+        Ok((http::reader(response), total))
     }
 
     /// Uploads a raw body (envd ≥ 0.5.7), gzip-compressed on the fly if asked.
