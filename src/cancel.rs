@@ -333,7 +333,7 @@ mod tests {
             watch(&[after_weak], &mut 0).unwrap();
         }
         let _scope = Scope::enter(Some(&token));
-        watch(&[during_weak.clone()], &mut 0).unwrap();
+        watch(std::slice::from_ref(&during_weak), &mut 0).unwrap();
         token.cancel();
         assert!(*during.0.lock().unwrap(), "the socket in use is shut down");
         assert!(!*after.0.lock().unwrap(), "a socket whose call is over is left alone");
@@ -346,7 +346,7 @@ mod tests {
         let token = CancelToken::new();
         let _scope = Scope::enter(Some(&token));
         let (socket, weak) = flag();
-        watch(&[weak.clone()], &mut 0).unwrap();
+        watch(std::slice::from_ref(&weak), &mut 0).unwrap();
         drop(socket);
         token.cancel();
         assert!(weak.upgrade().is_none());

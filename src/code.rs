@@ -194,6 +194,8 @@ impl Sandbox {
     /// line (it sends a keepalive every 5 s) means the connection is lost. A
     /// [call deadline](Sandbox::with_deadline) bounds the call as a whole.
     /// Each fails with [`ErrorKind::Timeout`], and the message says which.
+    /// Cancelling it ([`Sandbox::with_cancel`]) closes the connection, and
+    /// the interpreter interrupts the run, as when `on_event` stops it.
     /// A run is never sent twice. The context calls are bounded by the
     /// request timeout, and listing them is retried.
     pub fn run_code(&self, code: &str, options: &RunCodeOptions, on_event: Option<OnEvent<'_>>) -> Result<Execution> {

@@ -37,7 +37,11 @@ pub type Progress<'p> = &'p mut dyn FnMut(u64, u64) -> ControlFlow<()>;
 /// silence limit (the request timeout, for each read or write); a read is
 /// retried until its answer begins, never after. A
 /// [call deadline](crate::Sandbox::with_deadline) bounds each call as a
-/// whole, a directory transfer included.
+/// whole, a directory transfer included. A cancelled upload
+/// ([`Sandbox::with_cancel`](crate::Sandbox::with_cancel)) leaves the file
+/// as it was (envd writes a temporary file and renames it into place when
+/// the whole body came); a cancelled download to a local file leaves no
+/// file behind.
 #[derive(Clone, Copy, Debug)]
 pub struct Files<'a> {
     sandbox: &'a Sandbox,

@@ -110,6 +110,12 @@ pub struct ProcessInfo {
 /// timeout, and `list` is retried. Starting a process is never retried. A
 /// [call deadline](crate::Sandbox::with_deadline) bounds `run` as a whole,
 /// and the stream of a command started through it.
+///
+/// Cancelling ([`Sandbox::with_cancel`](crate::Sandbox::with_cancel)) a
+/// `run`, or the handle of a `start` or `connect`, stops following the
+/// command but does not kill it: it goes on running until it ends or its
+/// timeout passes. A `start` cancelled before envd told the process's id
+/// may have started the process all the same; `list` finds it.
 #[derive(Clone, Copy, Debug)]
 pub struct Commands<'a> {
     sandbox: &'a Sandbox,
