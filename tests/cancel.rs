@@ -127,6 +127,13 @@ fn a_unary_request_to_a_silent_server_is_cancelled_and_its_connection_closed() {
     let token = CancelToken::new();
     let at = assert_cancelled("stat", &token, || sandbox.with_cancel(&token).files().get_info("/home/user/a"));
     server.assert_closed("stat", at, BOUND);
+
+    // Starting a command whose start event never comes.
+    let token = CancelToken::new();
+    let at = assert_cancelled("start", &token, || {
+        sandbox.with_cancel(&token).commands().start("sleep 30", &CommandOptions::default())
+    });
+    server.assert_closed("start", at, BOUND);
 }
 
 #[test]

@@ -66,6 +66,9 @@ pub struct WriteEntry<'a> {
 }
 
 /// A file being read from the sandbox, as a [`Read`]er (see [`Files::open_read`]).
+/// Opened through a [cancellable view](crate::Sandbox::with_cancel), its
+/// reads fail once the token is cancelled, with an [`Error`] of kind
+/// [`ErrorKind::Cancelled`] inside the `io::Error`.
 pub struct FileReader {
     reader: http::BodyReader<'static>,
     what: String,
