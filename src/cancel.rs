@@ -39,7 +39,8 @@ use ureq::unversioned::transport::{
 /// through it fails at once; make a fresh token for the next operation. (A
 /// token that could be reset would race with the calls still being stopped.)
 ///
-/// Blocking that cancelling cannot interrupt: resolving a host name and the
+/// It works the same on every platform: the socket is shut down through
+/// the standard library. Blocking that cancelling cannot interrupt: resolving a host name and the
 /// TCP handshake (bounded by the request timeout; instant on a loopback or a
 /// refused port), and reading a caller's own [`Read`](std::io::Read)er while
 /// uploading (the upload stops at its next write).

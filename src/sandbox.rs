@@ -127,7 +127,9 @@ impl Sandbox {
     ///   until it ends or its [`timeout`](crate::CommandOptions::timeout)
     ///   passes; a `start` cancelled before envd said the process's id may
     ///   still have started it ([`Commands::list`](crate::Commands::list)
-    ///   finds it, [`Commands::kill`](crate::Commands::kill) ends it);
+    ///   finds it, and [`Commands::kill`](crate::Commands::kill) through a
+    ///   handle without the token ends it: the cancelled view's own calls,
+    ///   its command handles' `kill` included, all fail);
     /// - `run_code`: the interpreter interrupts the run, as when the callback stops it;
     /// - an upload: envd (and e2b-local) write to a temporary file and rename
     ///   it into place once the whole body came, so the file keeps its old

@@ -150,12 +150,6 @@ fn a_stalled_download_is_cancelled_and_its_connection_closed() {
     server.assert_closed("read", at, BOUND);
 
     // A stream opened before the cancel fails at its next read.
-    let server = stub(|reader, stream| {
-        read_head(reader);
-        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1048576\r\n\r\n");
-        let _ = stream.write_all(&[b'x'; 1000]);
-    });
-    let sandbox = sandbox_at(&local, &server.url);
     let token = CancelToken::new();
     let mut file = sandbox.with_cancel(&token).files().open_read("/home/user/big").unwrap();
     let at = assert_cancelled("open_read", &token, || {
