@@ -119,6 +119,8 @@ enum e2b_error_code
   E2B_ERR_IO = 19,
   // A command exited with a non-zero code (only where asked for).
   E2B_ERR_COMMAND_EXIT = 20,
+  // The call was cancelled through its cancel token.
+  E2B_ERR_CANCELLED = 21,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

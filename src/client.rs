@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use ureq::http::Method;
 
+use crate::cancel::CancelToken;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{self, Deadline};
@@ -32,6 +33,11 @@ use crate::http::{self, Deadline};
 ///
 /// Each call's documentation says which of its own limits apply beyond these
 /// (a command's lifetime, a run's timeout).
+///
+/// # Cancellation
+///
+/// A view made by [`with_cancel`](Client::with_cancel) ends its calls, from
+/// another thread, when its [`CancelToken`] is cancelled.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -39,6 +45,8 @@ pub struct Client {
     deadline: Option<Duration>,
     /// The end of the one call this clone serves (see [`Client::pinned`]).
     end: Option<Instant>,
+    /// Cancels every call through this clone.
+    cancel: Option<CancelToken>,
 }
 
 struct Inner {
@@ -51,6 +59,7 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("api_url", &self.inner.config.resolved_api_url())
             .field("deadline", &self.deadline)
+            .field("cancel", &self.cancel)
             .finish_non_exhaustive()
     }
 }
@@ -59,7 +68,7 @@ impl Client {
     /// A client for `config`.
     pub fn new(config: Config) -> Client {
         let agent = http::agent(config.max_idle_connections);
-        Client { inner: Arc::new(Inner { config, agent }), deadline: None, end: None }
+        Client { inner: Arc::new(Inner { config, agent }), deadline: None, end: None, cancel: None }
     }
 
     /// A client configured from the environment (see [`Config::from_env`]).
@@ -73,12 +82,34 @@ impl Client {
     /// the handles the call returns too (see [`Sandbox::with_deadline`](crate::Sandbox::with_deadline)).
     /// Sandboxes made through it inherit the deadline. Cheap: a clone.
     pub fn with_deadline(&self, deadline: Duration) -> Client {
-        Client { inner: self.inner.clone(), deadline: Some(deadline), end: None }
+        Client { deadline: Some(deadline), end: None, ..self.clone() }
     }
 
     /// The call deadline set by [`with_deadline`](Client::with_deadline), if any.
     pub fn deadline(&self) -> Option<Duration> {
         self.deadline
+    }
+
+    /// The same client (same configuration, connections and deadline) whose
+    /// every call ends, from whichever thread, as soon as `token` is
+    /// [cancelled](CancelToken::cancel), with [`ErrorKind::Cancelled`]:
+    /// requests waiting for an answer, retries waiting for their turn,
+    /// transfers and streams, and the handles and streams a call returns
+    /// (see [`Sandbox::with_cancel`](crate::Sandbox::with_cancel)). The
+    /// connection under a cancelled call is closed, so the server sees the
+    /// client go. Sandboxes made through it inherit the token, as they do
+    /// the deadline. Composes with [`with_deadline`](Client::with_deadline)
+    /// either way round. Cheap: a clone.
+    ///
+    /// A call cancelled after its request reached the server may have been
+    /// acted on: a sandbox created, a file written (see each call).
+    pub fn with_cancel(&self, token: &CancelToken) -> Client {
+        Client { cancel: Some(token.clone()), ..self.clone() }
+    }
+
+    /// The token set by [`with_cancel`](Client::with_cancel), if any.
+    pub fn cancel_token(&self) -> Option<&CancelToken> {
+        self.cancel.as_ref()
     }
 
     /// The configuration this client was made with.
@@ -119,7 +150,8 @@ impl Client {
             .header("X-API-KEY", api_key)
             .retries(config.max_retries)
             .idempotent()
-            .call_end(self.call_end());
+            .call_end(self.call_end())
+            .cancel(self.cancel.clone());
         for (name, value) in &config.headers {
             request = request.header(name, value.clone());
         }

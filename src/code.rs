@@ -194,6 +194,8 @@ impl Sandbox {
     /// line (it sends a keepalive every 5 s) means the connection is lost. A
     /// [call deadline](Sandbox::with_deadline) bounds the call as a whole.
     /// Each fails with [`ErrorKind::Timeout`], and the message says which.
+    /// Cancelling it ([`Sandbox::with_cancel`]) closes the connection, and
+    /// the interpreter interrupts the run, as when `on_event` stops it.
     /// A run is never sent twice. The context calls are bounded by the
     /// request timeout, and listing them is retried.
     pub fn run_code(&self, code: &str, options: &RunCodeOptions, on_event: Option<OnEvent<'_>>) -> Result<Execution> {
@@ -237,7 +239,7 @@ impl Sandbox {
             return Err(Error::from_envd(what, status, &body));
         }
 
-        let mut lines = BufReader::new(response.into_body().into_reader());
+        let mut lines = BufReader::new(http::reader(response));
         let execution = read_execution(&mut lines, on_event, what, Limits { timeout, silence })?;
         // The body ends after the last line: read its end so the connection can be reused.
         http::drain(&mut lines);

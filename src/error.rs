@@ -48,6 +48,8 @@ pub enum ErrorKind {
     CallbackAborted,
     /// A command exited with a non-zero code ([`CommandResult::check`](crate::CommandResult::check)).
     CommandExit,
+    /// The call was cancelled through its [`CancelToken`](crate::CancelToken).
+    Cancelled,
 }
 
 impl ErrorKind {
@@ -71,6 +73,7 @@ impl ErrorKind {
             ErrorKind::Io => "I/O error",
             ErrorKind::CallbackAborted => "callback aborted",
             ErrorKind::CommandExit => "command failed",
+            ErrorKind::Cancelled => "cancelled",
         }
     }
 }
@@ -137,6 +140,11 @@ impl Error {
             return inner.context(what);
         }
         Error::new(ErrorKind::Io, format!("{what}: {err}"))
+    }
+
+    /// The error of a call stopped by its [`CancelToken`](crate::CancelToken).
+    pub(crate) fn cancelled(what: &str) -> Error {
+        Error::new(ErrorKind::Cancelled, format!("{what}: the call was cancelled"))
     }
 
     pub(crate) fn with_status(mut self, status: u16) -> Error {
@@ -235,8 +243,12 @@ impl Error {
     }
 
     /// A failure while reading a response body. ureq reports its timeouts
-    /// inside `io::Error`s here, so they are unwrapped to keep the kind right.
+    /// inside `io::Error`s here, and the client its own errors (a cancelled
+    /// call's), so they are unwrapped to keep the kind right.
     pub(crate) fn from_read(what: &str, err: &std::io::Error) -> Error {
+        if let Some(inner) = err.get_ref().and_then(|e| e.downcast_ref::<Error>()) {
+            return inner.clone().context(what);
+        }
         if let Some(ureq::Error::Timeout(reason)) = err.get_ref().and_then(|e| e.downcast_ref::<ureq::Error>()) {
             return Error::timeout(what, *reason);
         }

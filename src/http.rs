@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 
 use ureq::http::{self, Method, Uri};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport};
+use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTimeout, Transport};
 use ureq::{Agent, SendBody};
 
+use crate::cancel::{self, CancelToken, Cancellable, Scope};
 use crate::error::{Error, Result};
 
 const USER_AGENT: &str = concat!("libe2b/", env!("CARGO_PKG_VERSION"));
@@ -38,7 +39,7 @@ pub(crate) fn agent(max_idle: usize) -> Agent {
         .max_idle_age(Duration::from_secs(60))
         .max_redirects(0)
         .build();
-    Agent::with_parts(config, DefaultConnector::default().chain(Coalescing), CachingResolver::default())
+    Agent::with_parts(config, Cancellable::default().chain(Coalescing), CachingResolver::default())
 }
 
 /// How long a request may take.
@@ -81,6 +82,8 @@ pub(crate) struct Request<'a> {
     deadline: Deadline,
     /// The end of the caller's call ([`Client::with_deadline`](crate::Client::with_deadline)).
     call_end: Option<Instant>,
+    /// The caller's token ([`Client::with_cancel`](crate::Client::with_cancel)).
+    cancel: Option<CancelToken>,
     retries: u32,
     idempotent: bool,
 }
@@ -94,6 +97,7 @@ impl<'a> Request<'a> {
             body: Body::Empty,
             deadline,
             call_end: None,
+            cancel: None,
             retries: 0,
             idempotent: false,
         }
@@ -136,9 +140,19 @@ impl<'a> Request<'a> {
         self
     }
 
+    /// Makes the request, its retries' waits and its answer's body end
+    /// as soon as `token` is cancelled.
+    pub(crate) fn cancel(mut self, token: Option<CancelToken>) -> Self {
+        self.cancel = token;
+        self
+    }
+
     /// The time left of the call and of the request, or the timeout error
-    /// if either is used up.
+    /// if either is used up; the cancellation error if the call is cancelled.
     fn limits(&self, started: Instant, what: &str) -> Result<Limits> {
+        if self.cancel.as_ref().is_some_and(CancelToken::is_cancelled) {
+            return Err(Error::cancelled(what));
+        }
         let call = self.call_end.map(|end| end.saturating_duration_since(Instant::now()));
         let total = self.deadline.total.map(|total| total.saturating_sub(started.elapsed()));
         for (left, reason) in [(call, ureq::Timeout::Global), (total, ureq::Timeout::PerCall)] {
@@ -196,7 +210,9 @@ pub(crate) fn maybe_done_before<T>(response: &http::Response<T>) -> bool {
 /// [idempotent](Request::idempotent) requests, when the connection broke
 /// before the answer's head was in. It waits as `Retry-After` says, else
 /// 0.1 s × 2ⁿ (at most 10 s) with jitter, and gives up early rather than
-/// pass the request's deadline or the call's.
+/// pass the request's deadline or the call's. A cancelled call ends at once,
+/// whether it is waiting for the server or between attempts; its answer's
+/// body (see [`reader`]) stops too.
 ///
 /// Only transport failures are errors here; any HTTP status is returned for
 /// the caller to interpret.
@@ -231,10 +247,12 @@ fn exchange<T>(
     let mut maybe_done = false;
     loop {
         let limits = request.limits(started, what)?;
+        let scope = Scope::enter(request.cancel.as_ref());
         let outcome = send_once(agent, &mut request, limits).and_then(|response| {
             let (response, retry) = settle(response, attempt)?;
             Ok((finish(response)?, retry))
         });
+        drop(scope);
         let retry = match &outcome {
             Ok((_, retry)) => *retry,
             Err(err) => match failure(err) {
@@ -243,11 +261,17 @@ fn exchange<T>(
                 Failure::MaybeSent | Failure::Final => None,
             },
         };
+        // A complete answer stands; a failure or an answer asking for another attempt does not.
+        if (outcome.is_err() || retry.is_some()) && request.cancel.as_ref().is_some_and(CancelToken::is_cancelled) {
+            return Err(Error::cancelled(what));
+        }
         // What is left now, after the attempt: a wait past a deadline is no retry.
         let fits = |wait| request.limits(started, what).is_ok_and(|left| left.fit(wait));
         match retry {
             Some((wait, reached)) if attempt < request.retries && fits(wait) => {
-                std::thread::sleep(wait);
+                if !cancel::sleep(request.cancel.as_ref(), wait) {
+                    return Err(Error::cancelled(what));
+                }
                 attempt += 1;
                 maybe_done |= reached;
             }
@@ -256,6 +280,10 @@ fn exchange<T>(
                     Ok((mut response, _)) => {
                         if maybe_done {
                             response.extensions_mut().insert(MaybeDoneBefore);
+                        }
+                        // For the body's reader (see [`reader`]).
+                        if let Some(token) = &request.cancel {
+                            response.extensions_mut().insert(token.clone());
                         }
                         Ok(response)
                     }
@@ -393,9 +421,41 @@ fn backoff(attempt: u32) -> Duration {
 
 /// Reads the whole body of a response (for small bodies: JSON and errors).
 pub(crate) fn read_body(response: &mut http::Response<ureq::Body>, what: &str) -> Result<Vec<u8>> {
+    let token = response.extensions().get::<CancelToken>().cloned();
+    let mut reader = BodyReader { inner: response.body_mut().as_reader(), cancel: token };
     let mut bytes = Vec::new();
-    response.body_mut().as_reader().read_to_end(&mut bytes).map_err(|err| Error::from_read(what, &err))?;
+    reader.read_to_end(&mut bytes).map_err(|err| Error::from_read(what, &err))?;
     Ok(bytes)
+}
+
+/// The body of a response [`send`] returned, as a reader that stops when
+/// the call is cancelled (see [`Client::with_cancel`](crate::Client::with_cancel)).
+pub(crate) fn reader(response: http::Response<ureq::Body>) -> BodyReader<'static> {
+    let cancel = response.extensions().get::<CancelToken>().cloned();
+    BodyReader { inner: response.into_body().into_reader(), cancel }
+}
+
+/// A response's body, read under the call's cancel token: each read runs in
+/// the token's [`Scope`], and once the token is cancelled every read fails
+/// with an error of kind [`Cancelled`](crate::ErrorKind::Cancelled) (inside
+/// the `io::Error`, which [`Error::from_read`] unwraps).
+pub(crate) struct BodyReader<'a> {
+    inner: ureq::BodyReader<'a>,
+    cancel: Option<CancelToken>,
+}
+
+impl Read for BodyReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let scope = Scope::enter(self.cancel.as_ref());
+        let result = self.inner.read(buf);
+        drop(scope);
+        match &self.cancel {
+            Some(token) if token.is_cancelled() => {
+                Err(io::Error::other(Error::new(crate::ErrorKind::Cancelled, "the call was cancelled")))
+            }
+            _ => result,
+        }
+    }
 }
 
 /// A response header as text, if present and valid.

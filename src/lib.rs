@@ -20,8 +20,37 @@
 //! Every call blocks until it is done or its deadline passes, and is safe to
 //! make from many threads at once. Errors are one [`Error`] type whose
 //! [`ErrorKind`] tells what happened.
+//!
+//! # Cancellation
+//!
+//! A call can be stopped from another thread: make a [`CancelToken`], make
+//! the call through a view that carries it ([`Client::with_cancel`],
+//! [`Sandbox::with_cancel`]), and [`cancel`](CancelToken::cancel) it. The
+//! call, and whatever it started (a command's handle, a file stream, a
+//! watch), fails within milliseconds with [`ErrorKind::Cancelled`], and the
+//! connection under it is closed so the server sees the client go. A token
+//! serves any number of calls; once cancelled it stays cancelled.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use e2b::{CancelToken, Client, ErrorKind, SandboxOptions};
+//!
+//! # fn main() -> e2b::Result<()> {
+//! let sandbox = Client::from_env().create_sandbox(&SandboxOptions::default())?;
+//! let token = CancelToken::new();
+//! let stop = token.clone();
+//! std::thread::spawn(move || {
+//!     std::thread::sleep(Duration::from_secs(1));
+//!     stop.cancel(); // e.g. the user pressed Ctrl-C
+//! });
+//! let big = sandbox.with_cancel(&token).files().read("/home/user/big.bin");
+//! assert_eq!(big.unwrap_err().kind(), ErrorKind::Cancelled);
+//! # Ok(())
+//! # }
+//! ```
 
 mod api;
+mod cancel;
 mod client;
 mod code;
 mod config;
@@ -34,6 +63,7 @@ mod util;
 pub mod ffi;
 
 pub use api::{ListQuery, SandboxInfo, SandboxOptions, SandboxPage, SandboxState, DEFAULT_SANDBOX_TIMEOUT};
+pub use cancel::CancelToken;
 pub use client::Client;
 pub use code::{
     CodeContext, Execution, ExecutionError, ExecutionEvent, ExecutionResult, OnEvent, OutputChunk, RunCodeOptions,

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use ureq::http::Method;
 
 use crate::api::{SandboxInfo, SandboxWire};
+use crate::cancel::CancelToken;
 use crate::client::Client;
 use crate::config::ENVD_PORT;
 use crate::envd::files::Files;
@@ -19,7 +20,9 @@ use crate::http::{self, Deadline};
 /// Cheap to clone and safe to share between threads. Dropping it only
 /// releases the handle; the sandbox itself lives on until it is killed or
 /// its timeout passes. Calls are bounded as [`Client`] describes; a clone
-/// made by [`with_deadline`](Sandbox::with_deadline) bounds each whole call.
+/// made by [`with_deadline`](Sandbox::with_deadline) bounds each whole call,
+/// and one made by [`with_cancel`](Sandbox::with_cancel) can be stopped from
+/// another thread.
 #[derive(Clone)]
 pub struct Sandbox {
     inner: Arc<Inner>,
@@ -87,7 +90,7 @@ impl Sandbox {
         &self.inner.domain
     }
 
-    /// The client this sandbox was made with (with this handle's deadline).
+    /// The client this sandbox was made with (with this handle's deadline and cancel token).
     pub fn client(&self) -> &Client {
         &self.client
     }
@@ -104,6 +107,44 @@ impl Sandbox {
     /// within `deadline` of their own start. Cheap: a clone.
     pub fn with_deadline(&self, deadline: Duration) -> Sandbox {
         Sandbox { inner: self.inner.clone(), client: self.client.with_deadline(deadline) }
+    }
+
+    /// The same sandbox through a handle whose every call ends as soon as
+    /// `token` is [cancelled](CancelToken::cancel), from any thread, with
+    /// [`ErrorKind::Cancelled`](crate::ErrorKind::Cancelled), the connection
+    /// under it closed (see [`Client::with_cancel`]). This covers what a call
+    /// starts too: the handles it returns
+    /// ([`CommandHandle::wait`](crate::CommandHandle::wait) and
+    /// [`next_event`](crate::CommandHandle::next_event),
+    /// [`WatchHandle::next_events`](crate::WatchHandle::next_events)), a
+    /// [`FileReader`](crate::FileReader), watch streams, `run_code`, and the
+    /// pages of a listing. Composes with [`with_deadline`](Sandbox::with_deadline).
+    /// Cheap: a clone.
+    ///
+    /// What a cancelled call leaves behind:
+    /// - a command (`run`, `start`, `connect`): the process goes on running
+    ///   in the sandbox, as after [`CommandHandle::disconnect`](crate::CommandHandle::disconnect),
+    ///   until it ends or its [`timeout`](crate::CommandOptions::timeout)
+    ///   passes; a `start` cancelled before envd said the process's id may
+    ///   still have started it ([`Commands::list`](crate::Commands::list)
+    ///   finds it, and [`Commands::kill`](crate::Commands::kill) through a
+    ///   handle without the token ends it: the cancelled view's own calls,
+    ///   its command handles' `kill` included, all fail);
+    /// - `run_code`: the interpreter interrupts the run, as when the callback stops it;
+    /// - an upload: envd (and e2b-local) write to a temporary file and rename
+    ///   it into place once the whole body came, so the file keeps its old
+    ///   content (or stays absent); a multi-file upload (`upload_dir`) keeps
+    ///   the files already sent;
+    /// - a download to a local file: the file is left untouched (the
+    ///   download goes to a temporary file, removed);
+    /// - a control-plane call that reached the server may have been done
+    ///   (a sandbox created, paused or killed).
+    ///
+    /// A [`WatchHandle`](crate::WatchHandle) made through a cancelled view
+    /// cannot stop its watcher any more (the stop request is cancelled too):
+    /// the watcher ends with the sandbox.
+    pub fn with_cancel(&self, token: &CancelToken) -> Sandbox {
+        Sandbox { inner: self.inner.clone(), client: self.client.with_cancel(token) }
     }
 
     /// This handle for one call made of several requests (see [`Client::pinned`]).
@@ -192,7 +233,8 @@ impl Sandbox {
         let mut request = http::Request::new(method, format!("{base}{path_and_query}"), deadline)
             .header("E2b-Sandbox-Id", self.id())
             .header("E2b-Sandbox-Port", port.to_string())
-            .call_end(self.call_end());
+            .call_end(self.call_end())
+            .cancel(self.client.cancel_token().cloned());
         if read {
             request = request.idempotent().retries(self.client().config().max_retries);
         }

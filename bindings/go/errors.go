@@ -51,6 +51,8 @@ const (
 	ErrIO ErrorCode = C.E2B_ERR_IO
 	// ErrCommandExit: a command exited with a non-zero code (from CommandResult.Err).
 	ErrCommandExit ErrorCode = C.E2B_ERR_COMMAND_EXIT
+	// ErrCancelled: the call was cancelled through its cancel token.
+	ErrCancelled ErrorCode = C.E2B_ERR_CANCELLED
 )
 
 // ErrClosed is returned by a method called on a handle after its Close.

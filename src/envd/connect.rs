@@ -65,7 +65,7 @@ const IDEMPOTENT: &[&str] = &["filesystem.Filesystem/Stat", "filesystem.Filesyst
 
 /// A server stream being read, message by message.
 pub(crate) struct ServerStream {
-    reader: ureq::BodyReader<'static>,
+    reader: http::BodyReader<'static>,
     what: String,
     ended: bool,
 }
@@ -99,7 +99,7 @@ impl ServerStream {
         if !content_type.starts_with("application/connect+json") {
             return Err(Error::decode(&what, format!("unexpected content type {content_type:?}")));
         }
-        Ok(ServerStream { reader: response.into_body().into_reader(), what, ended: false })
+        Ok(ServerStream { reader: http::reader(response), what, ended: false })
     }
 
     /// The next message, or `None` once the server has ended the stream

@@ -38,7 +38,11 @@ pub type Progress<'p> = &'p mut dyn FnMut(u64, u64) -> ControlFlow<()>;
 /// read is retried until its answer begins, never after ([`read`](Files::read),
 /// which hands over nothing before the end, also after). A
 /// [call deadline](crate::Sandbox::with_deadline) bounds each call as a
-/// whole, a directory transfer included.
+/// whole, a directory transfer included. A cancelled upload
+/// ([`Sandbox::with_cancel`](crate::Sandbox::with_cancel)) leaves the file
+/// as it was (envd writes a temporary file and renames it into place when
+/// the whole body came); a cancelled download to a local file leaves no
+/// file behind.
 #[derive(Clone, Copy, Debug)]
 pub struct Files<'a> {
     sandbox: &'a Sandbox,
@@ -63,8 +67,11 @@ pub struct WriteEntry<'a> {
 }
 
 /// A file being read from the sandbox, as a [`Read`]er (see [`Files::open_read`]).
+/// Opened through a [cancellable view](crate::Sandbox::with_cancel), its
+/// reads fail once the token is cancelled, with an [`Error`] of kind
+/// [`ErrorKind::Cancelled`] inside the `io::Error`.
 pub struct FileReader {
-    reader: ureq::BodyReader<'static>,
+    reader: http::BodyReader<'static>,
     what: String,
 }
 
@@ -346,7 +353,7 @@ impl<'a> Files<'a> {
     }
 
     /// Starts a download; returns the body and its length when announced.
-    fn download(&self, path: &str, what: &str) -> Result<(ureq::BodyReader<'static>, u64)> {
+    fn download(&self, path: &str, what: &str) -> Result<(http::BodyReader<'static>, u64)> {
         let mut response = http::send(self.sandbox.client().agent(), self.download_request(path), what)?;
         let status = response.status().as_u16();
         if status != 200 {
@@ -358,7 +365,7 @@ impl<'a> Files<'a> {
             true => 0,
             false => http::header(&response, "content-length").and_then(|v| v.parse().ok()).unwrap_or(0),
         };
-        Ok((response.into_body().into_reader(), total))
+        Ok((http::reader(response), total))
     }
 
     /// The request that downloads the file at `path`.

@@ -11,6 +11,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::connect::{unary, CallOptions, ServerStream};
+use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
 use crate::sandbox::Sandbox;
 
@@ -109,6 +110,12 @@ pub struct ProcessInfo {
 /// timeout, and `list` is retried. Starting a process is never retried. A
 /// [call deadline](crate::Sandbox::with_deadline) bounds `run` as a whole,
 /// and the stream of a command started through it.
+///
+/// Cancelling ([`Sandbox::with_cancel`](crate::Sandbox::with_cancel)) a
+/// `run`, or the handle of a `start` or `connect`, stops following the
+/// command but does not kill it: it goes on running until it ends or its
+/// timeout passes. A `start` cancelled before envd told the process's id
+/// may have started the process all the same; `list` finds it.
 #[derive(Clone, Copy, Debug)]
 pub struct Commands<'a> {
     sandbox: &'a Sandbox,
@@ -386,9 +393,18 @@ impl CommandHandle {
 
     /// The next output chunk or the exit, waiting up to `timeout`; `None` if
     /// nothing came in time. After the exit, every call returns the exit again.
+    ///
+    /// For a handle made through a [cancellable view](crate::Sandbox::with_cancel),
+    /// an [`ErrorKind::Cancelled`] error as soon as the token is cancelled
+    /// (events not yet taken are dropped), unless the command had already
+    /// ended. The command goes on running in the sandbox.
     pub fn next_event(&self, timeout: Duration) -> Result<Option<CommandEvent>> {
         if let Some(done) = self.finished.lock().expect("not poisoned").clone() {
             return done.map(|result| Some(CommandEvent::Exit(result)));
+        }
+        // The reader thread reports a cancel too, but perhaps behind events waiting in the channel.
+        if self.sandbox.client().cancel_token().is_some_and(CancelToken::is_cancelled) {
+            return Err(Error::cancelled(&format!("follow process {}", self.pid)));
         }
         let events = self.events.lock().expect("not poisoned");
         let event = match events.recv_timeout(timeout) {

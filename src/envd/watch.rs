@@ -99,7 +99,9 @@ impl EventWire {
 /// Time limits: each poll is bounded by the request timeout (polls consume
 /// events, so they are never retried); [`next_events`](WatchHandle::next_events)
 /// by its `timeout` plus one poll, and by a
-/// [call deadline](crate::Sandbox::with_deadline) as a whole.
+/// [call deadline](crate::Sandbox::with_deadline) as a whole. A handle made
+/// through a [cancellable view](crate::Sandbox::with_cancel) ends its waits
+/// when the token is cancelled.
 pub struct WatchHandle {
     sandbox: Sandbox,
     user: Option<String>,
@@ -148,7 +150,10 @@ impl WatchHandle {
             if !events.is_empty() || started.elapsed() >= timeout || self.is_stopped() {
                 return Ok(events);
             }
-            std::thread::sleep(POLL_INTERVAL.min(timeout.saturating_sub(started.elapsed())));
+            let pause = POLL_INTERVAL.min(timeout.saturating_sub(started.elapsed()));
+            if !crate::cancel::sleep(sandbox.client().cancel_token(), pause) {
+                return Err(Error::cancelled(&format!("get events of watcher {}", self.watcher_id)));
+            }
         }
     }
 

@@ -53,6 +53,8 @@ pub enum e2b_error_code {
     E2B_ERR_IO = 19,
     /// A command exited with a non-zero code (only where asked for).
     E2B_ERR_COMMAND_EXIT = 20,
+    /// The call was cancelled through its cancel token.
+    E2B_ERR_CANCELLED = 21,
 }
 
 impl From<ErrorKind> for e2b_error_code {
@@ -76,6 +78,7 @@ impl From<ErrorKind> for e2b_error_code {
             ErrorKind::Io => E2B_ERR_IO,
             ErrorKind::CallbackAborted => E2B_ERR_CALLBACK_ABORTED,
             ErrorKind::CommandExit => E2B_ERR_COMMAND_EXIT,
+            ErrorKind::Cancelled => E2B_ERR_CANCELLED,
         }
     }
 }
@@ -107,6 +110,7 @@ pub extern "C" fn e2b_error_code_name(code: i32) -> *const c_char {
         18 => b"E2B_ERR_DECODE\0",
         19 => b"E2B_ERR_IO\0",
         20 => b"E2B_ERR_COMMAND_EXIT\0",
+        21 => b"E2B_ERR_CANCELLED\0",
         _ => b"E2B_ERR_UNKNOWN\0",
     };
     name.as_ptr().cast()

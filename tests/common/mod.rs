@@ -157,6 +157,8 @@ struct ProxyShared {
     sent: std::sync::Mutex<Vec<u8>>,
     /// The pattern of the request to break next, and how.
     fault: std::sync::Mutex<Option<(Vec<u8>, Fault)>>,
+    /// When each connection was closed (or reset) by its client.
+    client_closes: std::sync::Mutex<Vec<std::time::Instant>>,
 }
 
 impl Proxy {
@@ -193,6 +195,11 @@ impl Proxy {
     pub fn seen(&self, pattern: &str) -> usize {
         let sent = self.shared.sent.lock().unwrap();
         sent.windows(pattern.len()).filter(|w| *w == pattern.as_bytes()).count()
+    }
+
+    /// When clients closed (or reset) their connections, in order.
+    pub fn client_closes(&self) -> Vec<std::time::Instant> {
+        self.shared.client_closes.lock().unwrap().clone()
     }
 
     /// Every value clients sent for the header `name` (lower case), in order.
@@ -262,7 +269,10 @@ fn relay(client: TcpStream, upstream: &str, state: &ProxyShared) {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let n = match from_client.read(&mut buf) {
-            Ok(0) | Err(_) => break,
+            Ok(0) | Err(_) => {
+                state.client_closes.lock().unwrap().push(std::time::Instant::now());
+                break;
+            }
             Ok(n) => n,
         };
         let chunk = &buf[..n];

@@ -115,6 +115,7 @@ enum class ErrorCode : int32_t {
     Decode = E2B_ERR_DECODE,                       ///< the server's answer could not be understood
     Io = E2B_ERR_IO,                               ///< a local file could not be read or written
     CommandExit = E2B_ERR_COMMAND_EXIT,            ///< a command exited with a non-zero code
+    Cancelled = E2B_ERR_CANCELLED,                 ///< the call was cancelled through its cancel token
 };
 
 /// The C name of `code`, e.g. "E2B_ERR_NOT_FOUND" ("E2B_ERR_UNKNOWN" for a code this library does not know).
@@ -166,6 +167,7 @@ using ApiError = ErrorFor<ErrorCode::Api>;
 using DecodeError = ErrorFor<ErrorCode::Decode>;
 using IoError = ErrorFor<ErrorCode::Io>;
 using CommandExit = ErrorFor<ErrorCode::CommandExit>;
+using Cancelled = ErrorFor<ErrorCode::Cancelled>;
 
 // ---- arguments ----
 
@@ -431,6 +433,7 @@ struct OwnedBytes {
         case ErrorCode::Decode: throw DecodeError(message, status);
         case ErrorCode::Io: throw IoError(message, status);
         case ErrorCode::CommandExit: throw CommandExit(message, status);
+        case ErrorCode::Cancelled: throw Cancelled(message, status);
     }
     throw Error(static_cast<ErrorCode>(code), message, status);  // a code newer than this file
 }

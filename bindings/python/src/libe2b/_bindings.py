@@ -59,6 +59,8 @@ class ErrorCode(enum.IntEnum):
     """A local file could not be read or written."""
     COMMAND_EXIT = 20
     """A command exited with a non-zero code (only where asked for)."""
+    CANCELLED = 21
+    """The call was cancelled through its cancel token."""
 
 
 class ExecutionOutput(enum.IntEnum):
