@@ -161,7 +161,7 @@ fn a_data_folder_only_the_server_may_walk_to_still_runs_commands() {
     // `mktemp -d` and home folders are 0700: the sandbox's ids may not walk through them.
     let private = tempfile::tempdir().unwrap();
     std::fs::set_permissions(private.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
-    let server = e2b_local::Server::start(e2b_local::Options::new(&private.path().join("data"))).unwrap();
+    let server = e2b_local::Server::start(e2b_local::Options::new(private.path().join("data"))).unwrap();
     let client = Client::new(common::config_for(&server));
     let sandbox = client.create_sandbox(&SandboxOptions::default().timeout(Duration::from_secs(120))).unwrap();
     sandbox.files().write("/home/user/hello.txt", "hi").unwrap();
