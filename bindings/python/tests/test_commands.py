@@ -105,7 +105,8 @@ def test_stdin_kill_list_and_connect(sandbox: libe2b.Sandbox) -> None:
         sleeper.pid
     sleeper.close()  # twice is harmless
 
-    reader = sandbox.commands.start("head -c 5", stdin=True)
+    # `cat`, not `head -c 5`: it must still be running when its stdin is closed.
+    reader = sandbox.commands.start("cat", stdin=True)
     sandbox.commands.send_stdin(reader.pid, "12345")
     sandbox.commands.close_stdin(reader.pid)
     assert reader.wait().stdout == b"12345"
