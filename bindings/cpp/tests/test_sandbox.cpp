@@ -336,7 +336,7 @@ TEST_F(Deadline, SandboxesMadeThroughAClientViewCarryItsDeadline) {
     EXPECT_GE(std::chrono::steady_clock::now() - start, 2900ms);
 }
 
-TEST(Deadline, AViewOfAMovedFromHandleThrows) {
+TEST(ClientDeadline, AViewOfAMovedFromHandleThrows) {
     e2b::Client client;
     const e2b::Client moved = std::move(client);
     EXPECT_THROW(client.with_deadline(1s), e2b::NullArgument);  // NOLINT(bugprone-use-after-move)
