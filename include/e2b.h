@@ -466,6 +466,20 @@ e2b_error_code e2b_client_new(const struct e2b_client_options *options,
                               struct e2b_client **out,
                               struct e2b_error **err_out);
 
+// A view of `client` whose every blocking call ends within `deadline_ms`
+// milliseconds of its start, retries, transfers and streams included, and
+// with them the sandboxes, commands, watches and readers the call hands out:
+// a call still running then fails with E2B_ERR_TIMEOUT ("the call's deadline
+// passed"). 0 means no call deadline (the default: calls are bounded only by
+// the request timeout and the silence limits), also when `client` has one.
+// `*out` is an independent handle sharing `client`'s settings and
+// connections; release each with `e2b_client_free`, in any order.
+// Errors: NULL_ARGUMENT.
+e2b_error_code e2b_client_with_deadline(const struct e2b_client *client,
+                                        uint64_t deadline_ms,
+                                        struct e2b_client **out,
+                                        struct e2b_error **err_out);
+
 // Releases `client`. Sandboxes made with it stay valid. NULL is ignored.
 void e2b_client_free(struct e2b_client *client);
 
@@ -1347,6 +1361,18 @@ e2b_error_code e2b_sandbox_resume(const struct e2b_client *client,
                                   uint64_t timeout_secs,
                                   struct e2b_sandbox **out,
                                   struct e2b_error **err_out);
+
+// A view of `sandbox` whose every blocking call ends within `deadline_ms`
+// milliseconds of its start, transfers and streams included, and with them
+// the commands, watches and readers the call hands out: a call still running
+// then fails with E2B_ERR_TIMEOUT ("the call's deadline passed"). 0 means no
+// call deadline (the default), also when `sandbox` has one. `*out` is an
+// independent handle on the same sandbox, sharing the connections; release
+// each with `e2b_sandbox_free`, in any order. Errors: NULL_ARGUMENT.
+e2b_error_code e2b_sandbox_with_deadline(const struct e2b_sandbox *sandbox,
+                                         uint64_t deadline_ms,
+                                         struct e2b_sandbox **out,
+                                         struct e2b_error **err_out);
 
 // Releases the handle `sandbox` (the sandbox itself keeps running). NULL is ignored.
 void e2b_sandbox_free(struct e2b_sandbox *sandbox);

@@ -82,7 +82,12 @@ impl Client {
     /// the handles the call returns too (see [`Sandbox::with_deadline`](crate::Sandbox::with_deadline)).
     /// Sandboxes made through it inherit the deadline. Cheap: a clone.
     pub fn with_deadline(&self, deadline: Duration) -> Client {
-        Client { deadline: Some(deadline), end: None, ..self.clone() }
+        self.with_call_deadline(Some(deadline))
+    }
+
+    /// This client with `deadline` as its call deadline, or with none.
+    pub(crate) fn with_call_deadline(&self, deadline: Option<Duration>) -> Client {
+        Client { deadline, end: None, ..self.clone() }
     }
 
     /// The call deadline set by [`with_deadline`](Client::with_deadline), if any.

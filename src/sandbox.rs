@@ -106,7 +106,12 @@ impl Sandbox {
     /// [`WatchHandle::next_events`](crate::WatchHandle::next_events)) end
     /// within `deadline` of their own start. Cheap: a clone.
     pub fn with_deadline(&self, deadline: Duration) -> Sandbox {
-        Sandbox { inner: self.inner.clone(), client: self.client.with_deadline(deadline) }
+        self.with_call_deadline(Some(deadline))
+    }
+
+    /// This handle with `deadline` as its call deadline, or with none.
+    pub(crate) fn with_call_deadline(&self, deadline: Option<Duration>) -> Sandbox {
+        Sandbox { inner: self.inner.clone(), client: self.client.with_call_deadline(deadline) }
     }
 
     /// The same sandbox through a handle whose every call ends as soon as

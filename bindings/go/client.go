@@ -86,9 +86,30 @@ func NewClient(opts *ClientOptions) (*Client, error) {
 	if err := check(&a, func(e **C.e2b_error) C.e2b_error_code { return C.e2b_client_new(copts, &p, e) }); err != nil {
 		return nil, err
 	}
+	return newClient(p), nil
+}
+
+func newClient(p *C.e2b_client) *Client {
 	c := &Client{h: handle[*C.e2b_client]{ptr: p, free: func(p *C.e2b_client) { C.e2b_client_free(p) }}}
 	runtime.SetFinalizer(c, (*Client).Close)
-	return c, nil
+	return c
+}
+
+// WithDeadline returns a view of the client whose every call ends within d of
+// its start, retries, transfers and streams included, and with them the
+// sandboxes, commands, watches and readers the call hands out: a call still
+// running then fails with ErrTimeout ("the call's deadline passed"). Sandboxes
+// made through the view carry the deadline. d <= 0 (or NoTimeout) means no
+// call deadline, the default, even if c has one. The view shares c's settings
+// and connections and is closed on its own; a view of a closed client is
+// closed (its calls return ErrClosed).
+func (c *Client) WithDeadline(d time.Duration) *Client {
+	var p *C.e2b_client
+	// The only possible failure is ErrClosed, which leaves p nil: a closed view.
+	_ = c.h.call(nil, func(cl *C.e2b_client, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_client_with_deadline(cl, millis(d), &p, e)
+	})
+	return newClient(p)
 }
 
 // Close releases the client. Sandboxes made with it stay valid.

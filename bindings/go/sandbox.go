@@ -28,6 +28,24 @@ func newSandbox(p *C.e2b_sandbox) *Sandbox {
 	return s
 }
 
+// WithDeadline returns a view of the sandbox whose every call ends within d
+// of its start, transfers and streams included, and with them the commands,
+// watches and readers the call hands out: a call still running then fails with
+// ErrTimeout ("the call's deadline passed"). d <= 0 (or NoTimeout) means no
+// call deadline, the default, even if s has one. The view is a handle on the
+// same sandbox, sharing the connections, closed on its own; a view of a
+// closed handle is closed (its calls return ErrClosed).
+func (s *Sandbox) WithDeadline(d time.Duration) *Sandbox {
+	var p *C.e2b_sandbox
+	// The only possible failure is ErrClosed, which leaves p nil: a closed view.
+	_ = s.h.call(nil, func(sb *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_sandbox_with_deadline(sb, millis(d), &p, e)
+	})
+	view := newSandbox(p)
+	view.id, view.templateID, view.envdVersion = s.id, s.templateID, s.envdVersion
+	return view
+}
+
 // Close releases the handle; the sandbox keeps running.
 func (s *Sandbox) Close() error {
 	s.h.close()

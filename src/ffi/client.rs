@@ -171,6 +171,35 @@ pub unsafe extern "C" fn e2b_client_new(
     })
 }
 
+/// A view of `client` whose every blocking call ends within `deadline_ms`
+/// milliseconds of its start, retries, transfers and streams included, and
+/// with them the sandboxes, commands, watches and readers the call hands out:
+/// a call still running then fails with E2B_ERR_TIMEOUT ("the call's deadline
+/// passed"). 0 means no call deadline (the default: calls are bounded only by
+/// the request timeout and the silence limits), also when `client` has one.
+/// `*out` is an independent handle sharing `client`'s settings and
+/// connections; release each with `e2b_client_free`, in any order.
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_with_deadline(
+    client: *const e2b_client,
+    deadline_ms: u64,
+    out: *mut *mut e2b_client,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let client = client_arg(client)?;
+        *out = boxed(e2b_client { inner: client.with_call_deadline(call_deadline(deadline_ms)) });
+        Ok(())
+    })
+}
+
+/// A call deadline in milliseconds: 0 means none.
+pub(crate) fn call_deadline(deadline_ms: u64) -> Option<Duration> {
+    (deadline_ms > 0).then(|| Duration::from_millis(deadline_ms))
+}
+
 /// Releases `client`. Sandboxes made with it stay valid. NULL is ignored.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_client_free(client: *mut e2b_client) {

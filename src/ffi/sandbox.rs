@@ -4,7 +4,7 @@ use std::ffi::{c_char, CString};
 use std::ptr;
 use std::time::Duration;
 
-use super::client::{client_arg, e2b_client};
+use super::client::{call_deadline, client_arg, e2b_client};
 use super::{
     arg_mut, arg_opt_str, arg_ref, arg_str, boxed, c_ptr, c_string, e2b_error, e2b_error_code, free, guard,
     guard_value, out_ptr, set_opt,
@@ -330,6 +330,28 @@ pub unsafe extern "C" fn e2b_sandbox_resume(
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     e2b_sandbox_connect(client, sandbox_id, timeout_secs, out, ptr::null_mut(), err_out)
+}
+
+/// A view of `sandbox` whose every blocking call ends within `deadline_ms`
+/// milliseconds of its start, transfers and streams included, and with them
+/// the commands, watches and readers the call hands out: a call still running
+/// then fails with E2B_ERR_TIMEOUT ("the call's deadline passed"). 0 means no
+/// call deadline (the default), also when `sandbox` has one. `*out` is an
+/// independent handle on the same sandbox, sharing the connections; release
+/// each with `e2b_sandbox_free`, in any order. Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_with_deadline(
+    sandbox: *const e2b_sandbox,
+    deadline_ms: u64,
+    out: *mut *mut e2b_sandbox,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let sandbox = sandbox_arg(sandbox)?;
+        *out = e2b_sandbox::new(sandbox.with_call_deadline(call_deadline(deadline_ms)));
+        Ok(())
+    })
 }
 
 /// Releases the handle `sandbox` (the sandbox itself keeps running). NULL is ignored.

@@ -1511,6 +1511,19 @@ public:
         detail::call(e2b_code_remove_context, sandbox_.get(), id.c_str());
     }
 
+    /// A view of this sandbox whose every call ends within `deadline` of its
+    /// start, transfers and streams included, and with them the commands,
+    /// watches and readers the call hands out: a call still running then
+    /// throws e2b::Timeout ("the call's deadline passed"). Zero means no call
+    /// deadline (the default), even if this handle has one. The view is an
+    /// independent handle on the same sandbox, sharing the connections.
+    /// Throws std::invalid_argument (a negative deadline).
+    Sandbox with_deadline(std::chrono::milliseconds deadline) const {
+        e2b_sandbox* view = nullptr;
+        detail::call(e2b_sandbox_with_deadline, sandbox_.get(), detail::millis(deadline), &view);
+        return Sandbox(view);
+    }
+
     /// The C object, still owned by this handle.
     e2b_sandbox* raw() const noexcept { return sandbox_.get(); }
 
@@ -1596,10 +1609,27 @@ public:
         return detail::sandbox_info(detail::Owned<e2b_sandbox_info, e2b_sandbox_info_free>(info).get());
     }
 
+    /// A view of this client whose every call ends within `deadline` of its
+    /// start, retries, transfers and streams included, and with them the
+    /// sandboxes, commands, watches and readers the call hands out: a call
+    /// still running then throws e2b::Timeout ("the call's deadline passed").
+    /// Sandboxes made through the view carry the deadline. Zero means no call
+    /// deadline (the default), even if this client has one. The view is an
+    /// independent client sharing the settings and connections.
+    /// Throws std::invalid_argument (a negative deadline).
+    Client with_deadline(std::chrono::milliseconds deadline) const {
+        e2b_client* view = nullptr;
+        detail::call(e2b_client_with_deadline, client_.get(), detail::millis(deadline), &view);
+        return Client(view, Adopt{});
+    }
+
     /// The C object, still owned by this client.
     e2b_client* raw() const noexcept { return client_.get(); }
 
 private:
+    struct Adopt {};
+    Client(e2b_client* client, Adopt) : client_(client) {}
+
     Sandbox connect_reporting(const char* id, std::chrono::seconds timeout, bool* resumed) const {
         e2b_sandbox* sandbox = nullptr;
         detail::call(e2b_sandbox_connect, client_.get(), id, detail::secs(timeout), &sandbox, resumed);

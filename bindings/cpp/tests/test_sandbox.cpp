@@ -277,3 +277,68 @@ TEST(Threads, OneSandboxServesSeveralThreads) {
     EXPECT_EQ(good.load(), 20);
     sandbox.kill();
 }
+
+namespace {
+
+/// What a call may take beyond its deadline (the sanitizers slow calls).
+constexpr auto deadline_margin = 1500ms;
+
+/// Runs `call`, which must throw e2b::Timeout for the call's deadline within
+/// `deadline` plus the margin of `start`.
+template <typename Call>
+void expect_deadline(Call&& call, std::chrono::steady_clock::time_point start, std::chrono::milliseconds deadline) {
+    try {
+        call();
+        ADD_FAILURE() << "the call outlived its deadline";
+    } catch (const e2b::Timeout& error) {
+        EXPECT_NE(std::string(error.what()).find("deadline"), std::string::npos) << error.what();
+    }
+    EXPECT_LE(std::chrono::steady_clock::now() - start, deadline + deadline_margin);
+}
+
+}  // namespace
+
+using Deadline = SandboxTest;
+
+TEST_F(Deadline, ASandboxViewEndsAStalledCallAndTheCommandsItStarts) {
+    std::optional<e2b::Sandbox> view = sandbox.with_deadline(1500ms);
+    EXPECT_EQ(view->id(), sandbox.id());
+    auto start = std::chrono::steady_clock::now();
+    expect_deadline([&] { view->commands().run("sleep 30"); }, start, 1500ms);
+    // Each call has its own deadline; the original has none.
+    EXPECT_EQ(view->commands().run("true").exit_code(), 0);
+    EXPECT_EQ(sandbox.commands().run("sleep 2").exit_code(), 0);
+
+    // A command started through the view ends with the start call's deadline,
+    // even after the view is gone.
+    start = std::chrono::steady_clock::now();
+    const e2b::Command command = view->commands().start("sleep 30");
+    view.reset();
+    expect_deadline([&] { command.wait(); }, start, 1500ms);
+    command.kill();
+}
+
+TEST_F(Deadline, ZeroLiftsTheDeadlineAndNegativeThrows) {
+    const e2b::Sandbox lifted = sandbox.with_deadline(300ms).with_deadline(0ms);
+    EXPECT_EQ(lifted.commands().run("sleep 1").exit_code(), 0);
+    EXPECT_THROW(sandbox.with_deadline(-1ms), std::invalid_argument);
+    EXPECT_THROW(client.with_deadline(-1ms), std::invalid_argument);
+}
+
+TEST_F(Deadline, SandboxesMadeThroughAClientViewCarryItsDeadline) {
+    std::optional<e2b::Client> other{std::in_place};
+    std::optional<e2b::Client> view = other->with_deadline(3000ms);
+    other.reset();
+    const e2b::Sandbox made = view->connect(sandbox.id());
+    view.reset();
+    const auto start = std::chrono::steady_clock::now();
+    expect_deadline([&] { made.commands().run("sleep 30"); }, start, 3000ms);
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 2900ms);
+}
+
+TEST(ClientDeadline, AViewOfAMovedFromHandleThrows) {
+    e2b::Client client;
+    const e2b::Client moved = std::move(client);
+    EXPECT_THROW(client.with_deadline(1s), e2b::NullArgument);  // NOLINT(bugprone-use-after-move)
+    EXPECT_NO_THROW(moved.with_deadline(1s));
+}

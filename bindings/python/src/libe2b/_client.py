@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from . import _bindings as b
 from ._bindings import SandboxState
 from ._core import Call, Handle, encode, items, milliseconds, owned, seconds
-from ._sandbox import Sandbox, SandboxInfo
+from ._sandbox import Sandbox, SandboxInfo, deadline_ms
 
 
 class Client(Handle[b.e2b_client]):
@@ -61,6 +61,22 @@ class Client(Handle[b.e2b_client]):
                 call.check(b.e2b_client_options_set_max_retries(options, max_retries, call.err))
             call.check(b.e2b_client_new(options, ctypes.byref(out), call.err))
         super().__init__(out)
+
+    def with_deadline(self, seconds: float) -> Client:
+        """A view of this client whose every call ends within `seconds` of
+        its start, retries, transfers and streams included, and with them the
+        sandboxes, commands, watches and readers the call hands out: a call
+        still running then raises ``TimeoutException`` ("the call's deadline
+        passed"). Sandboxes made through the view carry the deadline. 0 means
+        no call deadline (the default), even if this client has one; a
+        negative value raises ``ValueError``. The view shares the settings
+        and connections and is closed on its own."""
+        call = Call()
+        out = ctypes.POINTER(b.e2b_client)()
+        call.check(b.e2b_client_with_deadline(self._ptr, deadline_ms(seconds), ctypes.byref(out), call.err))
+        view = Client.__new__(Client)
+        Handle.__init__(view, out)
+        return view
 
     def create_sandbox(self, template: str | None = None, *, timeout: float | None = None,
                        metadata: Mapping[str, str] | None = None, envs: Mapping[str, str] | None = None,

@@ -15,6 +15,13 @@ from ._core import Call, Handle, decode, encode, items, milliseconds, owned, pai
 from ._files import Filesystem
 
 
+def deadline_ms(seconds: float) -> int:
+    """A call deadline in seconds as the library's milliseconds, rounded up
+    so that a short deadline never becomes 0 (no deadline)."""
+    ms = milliseconds(seconds)
+    return max(ms, 1) if seconds > 0 else ms
+
+
 @dataclass(frozen=True)
 class SandboxInfo:
     """What the control plane knows of a sandbox."""
@@ -81,6 +88,23 @@ class Sandbox(Handle[b.e2b_sandbox]):
 
     def __repr__(self) -> str:
         return f"<Sandbox {'(closed)' if self.closed else self.sandbox_id}>"
+
+    def with_deadline(self, seconds: float) -> Sandbox:
+        """A view of this sandbox whose every call ends within `seconds` of
+        its start, transfers and streams included, and with them the
+        commands, watches and readers the call hands out: a call still
+        running then raises ``TimeoutException`` ("the call's deadline
+        passed"). 0 means no call deadline (the default), even if this handle
+        has one; a negative value raises ``ValueError``.
+
+        The view is a handle on the same sandbox, sharing the connections,
+        closed on its own. Like any handle, leaving a ``with`` block kills
+        the sandbox; ``close()`` releases only the view.
+        """
+        call = Call()
+        out = ctypes.POINTER(b.e2b_sandbox)()
+        call.check(b.e2b_sandbox_with_deadline(self._ptr, deadline_ms(seconds), ctypes.byref(out), call.err))
+        return Sandbox(out, self._resumed)
 
     @property
     def sandbox_id(self) -> str:
