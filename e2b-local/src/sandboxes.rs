@@ -6,8 +6,9 @@
 //! - `sandboxes/<id>/fs/`: the sandbox's root folder, which envd serves.
 //!
 //! A sandbox is created under `sandboxes/.tmp-<id>` and renamed into place, and killed by a
-//! rename to `sandboxes/.trash-<id>` before its files are deleted, so a crash never leaves a
-//! half-made or half-deleted sandbox that would load on the next start.
+//! rename to `sandboxes/.trash-<id>`, whose files a thread of its own then deletes ([`Trash`]),
+//! so a crash never leaves a half-made or half-deleted sandbox that would load on the next
+//! start. Neither waits for the disk: see [`persist`] for what is durable when.
 //!
 //! What runs in a sandbox (its [`Runtime`]: processes, code contexts) lives in memory only.
 //! Pausing freezes it and resuming thaws it; killing or a timeout ends it. After a restart of
@@ -17,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -155,6 +156,8 @@ pub struct Store {
     runtimes: Mutex<HashMap<String, Arc<Runtime>>>,
     /// Wakes the timer task when a deadline may have moved earlier.
     deadline_changed: Notify,
+    /// Deletes the folders of killed sandboxes.
+    trash: Trash,
 }
 
 impl Store {
@@ -173,8 +176,11 @@ impl Store {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.starts_with(".tmp-") || name.starts_with(".trash-") {
-                fs::remove_dir_all(entry.path())?;
-                continue;
+                match fs::remove_dir_all(entry.path()) {
+                    // A server that stopped in this process may still be deleting it.
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                    _ => continue,
+                }
             }
             match load_sandbox(&entry.path()) {
                 Ok(sbx) if sbx.sandbox_id == name => {
@@ -190,6 +196,7 @@ impl Store {
             sandboxes: Mutex::new(sandboxes),
             runtimes: Mutex::default(),
             deadline_changed: Notify::new(),
+            trash: Trash::start()?,
         };
         store.expire_due();
         Ok(store)
@@ -226,7 +233,8 @@ impl Store {
                 memory_mb: 512,
                 disk_size_mb: 2048,
             };
-            persist::write_atomic(&staging.join("sandbox.json"), &state_json(&sbx)?)?;
+            // No rename of its own: the staging folder's rename below makes it appear whole.
+            persist::write_private(&staging.join("sandbox.json"), &state_json(&sbx)?)?;
             Ok::<_, io::Error>(sbx)
         })();
         let sbx = match result {
@@ -238,7 +246,6 @@ impl Store {
         };
         let mut sandboxes = self.lock();
         fs::rename(&staging, self.sandboxes_dir.join(&id))?;
-        persist::sync_dir(&self.sandboxes_dir)?;
         sandboxes.insert(id, sbx.clone());
         drop(sandboxes);
         self.deadline_changed.notify_one();
@@ -389,6 +396,11 @@ impl Store {
         crate::envd::watch::drop_sandbox(&self.sandboxes_dir.join(id).join("fs"));
     }
 
+    /// Waits until the folders of the killed sandboxes are deleted (the server is stopping).
+    pub fn finish_deletions(&self) {
+        self.trash.wait_empty();
+    }
+
     /// Ends the processes of every sandbox (the server is stopping). Blocking.
     pub fn end_all_processes(&self) {
         let runtimes: Vec<Arc<Runtime>> =
@@ -471,7 +483,8 @@ impl Store {
         Ok((next, result))
     }
 
-    /// Removes a sandbox and its files when `condition` holds; tells whether it did.
+    /// Removes a sandbox when `condition` holds, and its files soon after; tells whether it did.
+    /// The rename to the trash is what makes it gone, on disk as in memory.
     fn remove_if(&self, id: &str, condition: impl FnOnce(&Sandbox) -> bool) -> Result<bool, StoreError> {
         let mut sandboxes = self.lock();
         if !sandboxes.get(id).is_some_and(condition) {
@@ -484,9 +497,6 @@ impl Store {
             Err(e) if e.kind() == io::ErrorKind::NotFound => false,
             Err(e) => return Err(e.into()),
         };
-        if on_disk {
-            persist::sync_dir(&self.sandboxes_dir)?;
-        }
         sandboxes.remove(id);
         let runtime = self.runtimes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(id);
         drop(sandboxes);
@@ -495,9 +505,7 @@ impl Store {
             runtime.machine.end();
         }
         if on_disk {
-            if let Err(e) = fs::remove_dir_all(&trash) {
-                eprintln!("e2b-local: deleting {} failed: {e}", trash.display());
-            }
+            self.trash.throw(trash);
         }
         Ok(true)
     }
@@ -507,6 +515,53 @@ impl Store {
         let plain = !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\', '\0']);
         let dir = self.templates_dir.join(name);
         (plain && dir.is_dir()).then_some(dir)
+    }
+}
+
+/// Deletes folders (of killed sandboxes) one after another on a thread of its own, so that a kill
+/// returns once the sandbox is renamed away. What a stop leaves undone, the next start does.
+struct Trash {
+    queue: mpsc::Sender<PathBuf>,
+    /// How many folders are queued or being deleted.
+    pending: Arc<(Mutex<usize>, Condvar)>,
+}
+
+impl Trash {
+    fn start() -> io::Result<Trash> {
+        let (queue, folders) = mpsc::channel::<PathBuf>();
+        let pending = Arc::new((Mutex::new(0usize), Condvar::new()));
+        let counter = pending.clone();
+        std::thread::Builder::new().name("e2b-local-trash".into()).spawn(move || {
+            for folder in folders {
+                Trash::delete(&folder, &counter);
+            }
+        })?;
+        Ok(Trash { queue, pending })
+    }
+
+    /// Queues `folder` for deletion.
+    fn throw(&self, folder: PathBuf) {
+        *self.pending.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) += 1;
+        if let Err(mpsc::SendError(folder)) = self.queue.send(folder) {
+            // The thread is gone (it cannot be, short of a panic): delete here.
+            Trash::delete(&folder, &self.pending);
+        }
+    }
+
+    /// Deletes a queued `folder` and counts it done.
+    fn delete(folder: &Path, pending: &(Mutex<usize>, Condvar)) {
+        if let Err(e) = fs::remove_dir_all(folder) {
+            eprintln!("e2b-local: deleting {} failed: {e}", folder.display());
+        }
+        *pending.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) -= 1;
+        pending.1.notify_all();
+    }
+
+    /// Waits until every queued folder is deleted.
+    fn wait_empty(&self) {
+        let (count, emptied) = &*self.pending;
+        let count = count.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        drop(emptied.wait_while(count, |count| *count > 0).unwrap_or_else(|poisoned| poisoned.into_inner()));
     }
 }
 
