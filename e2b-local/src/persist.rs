@@ -17,7 +17,7 @@
 //!   one, then the folder, so the change itself (a pause, the key clients were given) lasts
 //!   through a machine crash as soon as it is answered.
 //! - Creating a sandbox (`sandboxes.rs`): no `fsync`. Its `sandbox.json` is written in a
-//!   staging folder that is renamed into place. After a machine crash the sandbox is there once
+//!   staging folder (made in advance for an empty template) that is renamed into place. After a machine crash the sandbox is there once
 //!   the filesystem has committed the rename (ext4: within 5 seconds), and its `sandbox.json`
 //!   once the kernel wrote the file back; a sandbox whose `sandbox.json` did not make it is
 //!   skipped at start with a message, as if the create had not happened.
