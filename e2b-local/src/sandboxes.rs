@@ -4,7 +4,6 @@
 //! - `templates/<name>/`: a template's file tree; a new sandbox's `/` starts as a copy of it.
 //! - `sandboxes/<id>/sandbox.json`: a sandbox's state, replaced atomically on every change.
 //! - `sandboxes/<id>/fs/`: the sandbox's root folder, which envd serves.
-//!
 //! - `spare/`: a few staging folders made in advance from an empty template ([`Housekeeper`]).
 //!
 //! A sandbox is created under `sandboxes/.tmp-<id>` (or `spare/`) and renamed into place, and
@@ -158,7 +157,7 @@ pub struct Store {
     runtimes: Mutex<HashMap<String, Arc<Runtime>>>,
     /// Wakes the timer task when a deadline may have moved earlier.
     deadline_changed: Notify,
-    /// Deletes the folders of killed sandboxes and keeps a spare ready.
+    /// Deletes the folders of killed sandboxes and keeps spares ready.
     housekeeper: Housekeeper,
 }
 
@@ -405,7 +404,8 @@ impl Store {
         crate::envd::watch::drop_sandbox(&self.sandboxes_dir.join(id).join("fs"));
     }
 
-    /// Waits until the folders of the killed sandboxes are deleted (the server is stopping).
+    /// Waits until the folders of the killed sandboxes are deleted and the spares made (the
+    /// server is stopping).
     pub fn finish_deletions(&self) {
         self.housekeeper.wait_idle();
     }
