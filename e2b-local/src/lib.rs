@@ -157,7 +157,11 @@ impl Instance {
             () = grace_over => Ok(()),
         };
         timers.abort();
-        let _ = tokio::task::spawn_blocking(move || store.end_all_processes()).await;
+        let _ = tokio::task::spawn_blocking(move || {
+            store.end_all_processes();
+            store.finish_deletions();
+        })
+        .await;
         result
     }
 }

@@ -1,25 +1,31 @@
 //! Small durable-file and randomness helpers shared by the state files.
 //!
-//! # Where e2b-local calls `fsync`, and why
+//! # What is durable when, and where e2b-local calls `fsync`
 //!
-//! A crash of the server process loses nothing that was written: the kernel has it. `fsync`
-//! only matters when the machine itself stops (power loss, kernel panic), so it is used only
-//! where a client was told something that must still hold then, or where a file the server
-//! must read back at start could otherwise be left empty or torn:
+//! Every change is made whole before it becomes visible: a new file is written under another
+//! name (or in a folder no one reads yet) and renamed into place, so neither a crash of the
+//! server nor one of the machine leaves a torn state file that would stop the server starting.
 //!
-//! - [`write_atomic`] (the API key, each sandbox's `sandbox.json`, the compaction of the
-//!   idempotency log): the new content is `fsync`ed before the rename, so the file is the old
-//!   or the new version and never an empty or partial one, which would stop the server from
-//!   starting; then the directory, so the change itself (a pause, a new timeout, the key clients
-//!   were given) lasts.
-//! - Creating a sandbox (`sandboxes.rs`): its `sandbox.json` and staging folder as above, then
-//!   the sandboxes folder after the staging folder is renamed into place, so that a sandbox
-//!   whose creation was answered exists after a restart.
-//! - Killing a sandbox (`sandboxes.rs`): the sandboxes folder after the rename to the trash, so
-//!   that a killed sandbox never comes back.
+//! A crash of the server process loses nothing that was written: the kernel has it, and the
+//! next start sees every create, kill and change that was answered. `fsync` only matters when
+//! the machine itself stops (power loss, kernel panic); what a sandbox runs does not survive
+//! that anyway. So:
 //!
-//! And where it is not called:
-//!
+//! - [`write_atomic`] (the API key, each sandbox's `sandbox.json` when it changes: a pause, a
+//!   resume, a new timeout; the compaction of the idempotency log): the new content is
+//!   `fsync`ed before the rename, so the file is the old or the new version and never an empty
+//!   one, then the folder, so the change itself (a pause, the key clients were given) lasts
+//!   through a machine crash as soon as it is answered.
+//! - Creating a sandbox (`sandboxes.rs`): no `fsync`. Its `sandbox.json` is written in a
+//!   staging folder (made in advance for an empty template) that is renamed into place. After a machine crash the sandbox is there once
+//!   the filesystem has committed the rename (ext4: within 5 seconds), and its `sandbox.json`
+//!   once the kernel wrote the file back; a sandbox whose `sandbox.json` did not make it is
+//!   skipped at start with a message, as if the create had not happened.
+//! - Killing a sandbox (`sandboxes.rs`): no `fsync`. The rename to `.trash-<id>` is the kill;
+//!   its files are deleted afterwards by a thread of their own, and any `.trash-` or `.tmp-`
+//!   folder left by a stop or a crash is deleted at the next start. After a machine crash
+//!   within the filesystem's commit interval a killed sandbox can come back (its timeout still
+//!   applies); after a crash or a restart of the server it never does.
 //! - Files uploaded into a sandbox (`envd/files.rs`): never, as the real envd never does; the
 //!   rename into place keeps a dropped upload from harming the old file, which is what users
 //!   rely on. This is the hot path of every `files.write`.
@@ -46,8 +52,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     sync_dir(path.parent().unwrap_or(Path::new(".")))
 }
 
+/// Writes a new file `path` (it must not exist), private to the owner, without `fsync`: for a
+/// file in a folder that is renamed into place once it is complete.
+pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?.write_all(bytes)
+}
+
 /// Makes a directory's entries (a create, rename or delete in it) durable.
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
+fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 

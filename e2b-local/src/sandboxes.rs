@@ -4,10 +4,12 @@
 //! - `templates/<name>/`: a template's file tree; a new sandbox's `/` starts as a copy of it.
 //! - `sandboxes/<id>/sandbox.json`: a sandbox's state, replaced atomically on every change.
 //! - `sandboxes/<id>/fs/`: the sandbox's root folder, which envd serves.
+//! - `spare/`: a few staging folders made in advance from an empty template ([`Housekeeper`]).
 //!
-//! A sandbox is created under `sandboxes/.tmp-<id>` and renamed into place, and killed by a
-//! rename to `sandboxes/.trash-<id>` before its files are deleted, so a crash never leaves a
-//! half-made or half-deleted sandbox that would load on the next start.
+//! A sandbox is created under `sandboxes/.tmp-<id>` (or `spare/`) and renamed into place, and
+//! killed by a rename to `sandboxes/.trash-<id>`, whose files are deleted afterwards, so a crash
+//! never leaves a half-made or half-deleted sandbox that would load on the next start. Neither
+//! waits for the disk: see [`persist`] for what is durable when.
 //!
 //! What runs in a sandbox (its [`Runtime`]: processes, code contexts) lives in memory only.
 //! Pausing freezes it and resuming thaws it; killing or a timeout ends it. After a restart of
@@ -17,7 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -155,6 +157,8 @@ pub struct Store {
     runtimes: Mutex<HashMap<String, Arc<Runtime>>>,
     /// Wakes the timer task when a deadline may have moved earlier.
     deadline_changed: Notify,
+    /// Deletes the folders of killed sandboxes and keeps spares ready.
+    housekeeper: Housekeeper,
 }
 
 impl Store {
@@ -163,7 +167,12 @@ impl Store {
     pub fn open(data_dir: &Path) -> io::Result<Store> {
         let sandboxes_dir = data_dir.join("sandboxes");
         let templates_dir = data_dir.join("templates");
+        let spare_dir = data_dir.join("spare");
         fs::create_dir_all(&sandboxes_dir)?;
+        match fs::remove_dir_all(&spare_dir) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => fs::create_dir(&spare_dir)?,
+        }
         isolation::end_leftovers(&sandboxes_dir);
         for name in BUILTIN_TEMPLATES {
             fs::create_dir_all(templates_dir.join(name))?;
@@ -173,8 +182,11 @@ impl Store {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.starts_with(".tmp-") || name.starts_with(".trash-") {
-                fs::remove_dir_all(entry.path())?;
-                continue;
+                match fs::remove_dir_all(entry.path()) {
+                    // A server that stopped in this process may still be deleting it.
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                    _ => continue,
+                }
             }
             match load_sandbox(&entry.path()) {
                 Ok(sbx) if sbx.sandbox_id == name => {
@@ -190,7 +202,9 @@ impl Store {
             sandboxes: Mutex::new(sandboxes),
             runtimes: Mutex::default(),
             deadline_changed: Notify::new(),
+            housekeeper: Housekeeper::start(spare_dir)?,
         };
+        store.housekeeper.prepare(store.templates_dir.join(BUILTIN_TEMPLATES[0]));
         store.expire_due();
         Ok(store)
     }
@@ -200,12 +214,13 @@ impl Store {
         let template_dir = self.template_dir(&new.template).ok_or(StoreError::TemplateNotFound)?;
         let id = persist::random_alphanumeric(20)?;
         let access_token = if new.secure { Some(persist::random_hex(32)?) } else { None };
-        let staging = self.sandboxes_dir.join(format!(".tmp-{id}"));
+        let spare = self.housekeeper.take_spare(&template_dir);
+        self.housekeeper.prepare(template_dir.clone());
+        let staging = spare.clone().unwrap_or_else(|| self.sandboxes_dir.join(format!(".tmp-{id}")));
         let result = (|| {
-            fs::create_dir(&staging)?;
-            let fs_dir = staging.join("fs");
-            copy_tree(&template_dir, &fs_dir)?;
-            isolation::prepare_dirs(&fs_dir)?;
+            if spare.is_none() {
+                stage(&template_dir, &staging)?;
+            }
             let now = rfc3339::now();
             let sbx = Sandbox {
                 sandbox_id: id.clone(),
@@ -226,7 +241,8 @@ impl Store {
                 memory_mb: 512,
                 disk_size_mb: 2048,
             };
-            persist::write_atomic(&staging.join("sandbox.json"), &state_json(&sbx)?)?;
+            // No rename of its own: the staging folder's rename below makes it appear whole.
+            persist::write_private(&staging.join("sandbox.json"), &state_json(&sbx)?)?;
             Ok::<_, io::Error>(sbx)
         })();
         let sbx = match result {
@@ -238,7 +254,6 @@ impl Store {
         };
         let mut sandboxes = self.lock();
         fs::rename(&staging, self.sandboxes_dir.join(&id))?;
-        persist::sync_dir(&self.sandboxes_dir)?;
         sandboxes.insert(id, sbx.clone());
         drop(sandboxes);
         self.deadline_changed.notify_one();
@@ -389,6 +404,12 @@ impl Store {
         crate::envd::watch::drop_sandbox(&self.sandboxes_dir.join(id).join("fs"));
     }
 
+    /// Waits until the folders of the killed sandboxes are deleted and the spares made (the
+    /// server is stopping).
+    pub fn finish_deletions(&self) {
+        self.housekeeper.wait_idle();
+    }
+
     /// Ends the processes of every sandbox (the server is stopping). Blocking.
     pub fn end_all_processes(&self) {
         let runtimes: Vec<Arc<Runtime>> =
@@ -449,7 +470,7 @@ impl Store {
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Sandbox>> {
-        self.sandboxes.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.sandboxes)
     }
 
     /// Changes one sandbox: `change` edits a copy, which is saved before it replaces the
@@ -471,7 +492,8 @@ impl Store {
         Ok((next, result))
     }
 
-    /// Removes a sandbox and its files when `condition` holds; tells whether it did.
+    /// Removes a sandbox when `condition` holds, and its files soon after; tells whether it did.
+    /// The rename to the trash is what makes it gone, on disk as in memory.
     fn remove_if(&self, id: &str, condition: impl FnOnce(&Sandbox) -> bool) -> Result<bool, StoreError> {
         let mut sandboxes = self.lock();
         if !sandboxes.get(id).is_some_and(condition) {
@@ -484,9 +506,6 @@ impl Store {
             Err(e) if e.kind() == io::ErrorKind::NotFound => false,
             Err(e) => return Err(e.into()),
         };
-        if on_disk {
-            persist::sync_dir(&self.sandboxes_dir)?;
-        }
         sandboxes.remove(id);
         let runtime = self.runtimes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(id);
         drop(sandboxes);
@@ -495,9 +514,7 @@ impl Store {
             runtime.machine.end();
         }
         if on_disk {
-            if let Err(e) = fs::remove_dir_all(&trash) {
-                eprintln!("e2b-local: deleting {} failed: {e}", trash.display());
-            }
+            self.housekeeper.delete(trash);
         }
         Ok(true)
     }
@@ -508,6 +525,149 @@ impl Store {
         let dir = self.templates_dir.join(name);
         (plain && dir.is_dir()).then_some(dir)
     }
+}
+
+/// Makes `staging/fs/` a copy of a template, ready to be a sandbox's root.
+fn stage(template_dir: &Path, staging: &Path) -> io::Result<()> {
+    fs::create_dir(staging)?;
+    let fs_dir = staging.join("fs");
+    copy_tree(template_dir, &fs_dir)?;
+    isolation::prepare_dirs(&fs_dir)
+}
+
+/// What a copy of an empty template depends on: its root folder's mode and owner.
+type EmptyTemplate = (u32, u32, u32);
+
+/// `Some` when `template_dir` is an empty folder, with what its copy depends on.
+fn empty_template(template_dir: &Path) -> Option<EmptyTemplate> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = fs::metadata(template_dir).ok()?;
+    fs::read_dir(template_dir).ok()?.next().is_none().then_some((meta.mode(), meta.uid(), meta.gid()))
+}
+
+/// A staging folder made in advance, and the empty template it is a copy of.
+struct Spare {
+    staging: PathBuf,
+    template: EmptyTemplate,
+}
+
+/// Does the folder work of creates and kills off their request path, one job after another on a
+/// thread of its own: it deletes the folders of killed sandboxes, and keeps [`SPARES`] spare
+/// staging folders made from an empty template (such as `base`), so that a create from an empty
+/// template only writes its `sandbox.json` and renames a spare into place. A template with files is
+/// copied by the create itself, so that it is always copied as it is at that moment. What a stop
+/// leaves undone, the next start cleans up.
+struct Housekeeper {
+    jobs: mpsc::Sender<Job>,
+    spare_dir: PathBuf,
+    spares: Arc<Mutex<Vec<Spare>>>,
+    /// How many jobs are queued or running.
+    pending: Arc<(Mutex<usize>, Condvar)>,
+}
+
+/// How many spares are kept ready: enough for a burst of creates while the first are replaced.
+const SPARES: usize = 4;
+
+enum Job {
+    Delete(PathBuf),
+    /// Makes spares from this template, up to [`SPARES`], if it is empty.
+    Prepare(PathBuf),
+}
+
+impl Housekeeper {
+    /// Starts the thread; spares are made in `spare_dir`, on the filesystem of the sandboxes.
+    fn start(spare_dir: PathBuf) -> io::Result<Housekeeper> {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let spares = Arc::new(Mutex::new(Vec::new()));
+        let pending = Arc::new((Mutex::new(0usize), Condvar::new()));
+        let (dir, slot, counter) = (spare_dir.clone(), spares.clone(), pending.clone());
+        std::thread::Builder::new().name("e2b-local-housekeeper".into()).spawn(move || {
+            for job in queue {
+                Housekeeper::run(job, &dir, &slot);
+                Housekeeper::done(&counter);
+            }
+        })?;
+        Ok(Housekeeper { jobs, spare_dir, spares, pending })
+    }
+
+    fn run(job: Job, spare_dir: &Path, spares: &Mutex<Vec<Spare>>) {
+        match job {
+            Job::Delete(folder) => {
+                if let Err(e) = fs::remove_dir_all(&folder) {
+                    eprintln!("e2b-local: deleting {} failed: {e}", folder.display());
+                }
+            }
+            Job::Prepare(template_dir) => {
+                let Some(template) = empty_template(&template_dir) else { return };
+                while lock(spares).len() < SPARES {
+                    let staging = match persist::random_hex(8) {
+                        Ok(name) => spare_dir.join(name),
+                        Err(e) => return eprintln!("e2b-local: naming a spare sandbox folder failed: {e}"),
+                    };
+                    if let Err(e) = stage(&template_dir, &staging) {
+                        eprintln!("e2b-local: making spare sandbox folder {} failed: {e}", staging.display());
+                        let _ = fs::remove_dir_all(&staging);
+                        return;
+                    }
+                    lock(spares).push(Spare { staging, template });
+                }
+            }
+        }
+    }
+
+    /// Queues `job`; runs it here if the thread is gone (it cannot be, short of a panic).
+    fn queue(&self, job: Job) {
+        *lock(&self.pending.0) += 1;
+        if let Err(mpsc::SendError(job)) = self.jobs.send(job) {
+            Housekeeper::run(job, &self.spare_dir, &self.spares);
+            Housekeeper::done(&self.pending);
+        }
+    }
+
+    fn done(pending: &(Mutex<usize>, Condvar)) {
+        *lock(&pending.0) -= 1;
+        pending.1.notify_all();
+    }
+
+    /// Deletes `folder` soon.
+    fn delete(&self, folder: PathBuf) {
+        self.queue(Job::Delete(folder));
+    }
+
+    /// Makes spares from `template_dir` soon, if the template is empty.
+    fn prepare(&self, template_dir: PathBuf) {
+        self.queue(Job::Prepare(template_dir));
+    }
+
+    /// A spare staging folder, if `template_dir` is empty now and the spare was made from a
+    /// template like it. A spare made for an empty template that changed since is deleted.
+    fn take_spare(&self, template_dir: &Path) -> Option<PathBuf> {
+        let wanted = empty_template(template_dir)?;
+        let spare = lock(&self.spares).pop()?;
+        if spare.template == wanted {
+            return Some(spare.staging);
+        }
+        self.delete(spare.staging);
+        None
+    }
+
+    /// Waits until every queued job is done.
+    fn wait_idle(&self) {
+        let (count, idle) = &*self.pending;
+        drop(idle.wait_while(lock(count), |count| *count > 0).unwrap_or_else(|poisoned| poisoned.into_inner()));
+    }
+}
+
+impl Drop for Housekeeper {
+    /// A store dropped leaves no job running on its folders (a new one may open them).
+    fn drop(&mut self) {
+        self.wait_idle();
+    }
+}
+
+/// Locks `mutex`, whose data stays whole even if a holder panicked.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn state_json(sbx: &Sandbox) -> io::Result<Vec<u8>> {
@@ -592,6 +752,33 @@ mod tests {
     }
 
     #[test]
+    fn spares_serve_only_a_template_as_it_is_now() {
+        let data = tempfile::tempdir().unwrap();
+        let store = Store::open(data.path()).unwrap();
+        let spares = || {
+            store.finish_deletions();
+            fs::read_dir(data.path().join("spare")).unwrap().count()
+        };
+        assert_eq!(spares(), SPARES, "made at start for base");
+        let fs_dir = |sbx: &Sandbox| data.path().join("sandboxes").join(&sbx.sandbox_id).join("fs");
+
+        let plain = store.create(new_sandbox("base", 100)).unwrap();
+        assert!(fs_dir(&plain).join("home/user").is_dir());
+        assert_eq!(fs::metadata(fs_dir(&plain).join("tmp")).unwrap().permissions().mode() & 0o7777, 0o1777);
+        assert_eq!(spares(), SPARES, "replaced");
+
+        // A template that changed since the spares were made is copied as it is now.
+        let base = data.path().join("templates/base");
+        fs::set_permissions(&base, fs::Permissions::from_mode(0o750)).unwrap();
+        let narrow = store.create(new_sandbox("base", 100)).unwrap();
+        assert_eq!(fs::metadata(fs_dir(&narrow)).unwrap().permissions().mode() & 0o777, 0o750);
+        fs::write(base.join("motd"), "hi").unwrap();
+        let full = store.create(new_sandbox("base", 100)).unwrap();
+        assert_eq!(fs::read_to_string(fs_dir(&full).join("motd")).unwrap(), "hi");
+        assert_eq!(fs::read_dir(data.path().join("sandboxes")).unwrap().count(), 3);
+    }
+
+    #[test]
     fn unknown_or_unsafe_templates_are_not_found() {
         let data = tempfile::tempdir().unwrap();
         let store = Store::open(data.path()).unwrap();
@@ -624,6 +811,8 @@ mod tests {
         store.kill(&id).unwrap();
         assert!(matches!(store.kill(&id), Err(StoreError::NotFound)));
         assert!(!data.path().join("sandboxes").join(&id).exists());
+        store.finish_deletions();
+        assert_eq!(fs::read_dir(data.path().join("sandboxes")).unwrap().count(), 0, "its files are deleted");
     }
 
     #[test]
