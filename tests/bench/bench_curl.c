@@ -1,6 +1,6 @@
 /*
  * The floor: the same HTTP requests as the official SDK makes (its paths,
- * bodies and headers; see /work/shared/docs/protocol.md), by hand with one
+ * bodies and headers), by hand with one
  * reused libcurl easy handle, and as little work per call as that allows.
  * Threads each get their own easy handle (one cannot be shared), so the
  * floor's throughput is that of a connection per thread.
