@@ -162,19 +162,6 @@ pub fn decode(buffer: &[u8], limit: usize) -> Result<Option<(Frame, usize)>, Dec
     }
 }
 
-/// The error of an input that ended after `buffer`, which [`decode`] found incomplete:
-/// `None` if it is empty (a clean end).
-pub fn truncation(buffer: &[u8]) -> Option<DecodeError> {
-    match buffer.first_chunk::<HEADER_LEN>() {
-        _ if buffer.is_empty() => None,
-        None => Some(DecodeError::TruncatedHeader { read: buffer.len() }),
-        Some(head) => Some(DecodeError::TruncatedMessage {
-            read: buffer.len() - HEADER_LEN,
-            len: u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as usize,
-        }),
-    }
-}
-
 fn parse_header(head: &[u8; HEADER_LEN], limit: usize) -> Result<(u8, usize), DecodeError> {
     let len = u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as usize;
     if len > limit {
@@ -269,7 +256,7 @@ mod tests {
             rest = &rest[used..];
         }
         assert_eq!(frames.len(), 3);
-        assert!(rest.is_empty() && truncation(rest).is_none());
+        assert!(rest.is_empty());
     }
 
     #[test]
@@ -296,7 +283,6 @@ mod tests {
             let bytes = &encode(0, b"{}")[..cut];
             assert!(matches!(read(&mut &bytes[..], LIMIT), Err(DecodeError::TruncatedHeader { read }) if read == cut));
             assert!(matches!(decode(bytes, LIMIT), Ok(None)));
-            assert!(matches!(truncation(bytes), Some(DecodeError::TruncatedHeader { read }) if read == cut));
         }
     }
 
@@ -309,7 +295,6 @@ mod tests {
             assert!(matches!(err, DecodeError::TruncatedMessage { read, len: 7 } if read == cut - HEADER_LEN));
             assert_eq!(err.to_string(), format!("the input ended inside a message ({} of 7 bytes)", cut - HEADER_LEN));
             assert!(matches!(decode(bytes, LIMIT), Ok(None)));
-            assert!(matches!(truncation(bytes), Some(DecodeError::TruncatedMessage { len: 7, .. })));
         }
         // A header that promises far more than arrives reserves little memory.
         let mut liar = encode(0, b"");
@@ -427,10 +412,7 @@ mod tests {
                         assert!(used >= HEADER_LEN);
                         rest = &rest[used..];
                     }
-                    Ok(None) => {
-                        let _ = truncation(rest).map(|e| e.to_string());
-                        break;
-                    }
+                    Ok(None) => break,
                     Err(err) => {
                         assert!(!err.to_string().is_empty());
                         break;
