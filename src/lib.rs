@@ -49,6 +49,8 @@
 //! # }
 //! ```
 
+#![deny(missing_docs)]
+
 mod api;
 mod cancel;
 mod client;
@@ -60,6 +62,7 @@ mod http;
 mod sandbox;
 mod util;
 
+#[doc(hidden)]
 pub mod ffi;
 
 pub use api::{ListQuery, SandboxInfo, SandboxOptions, SandboxPage, SandboxState, DEFAULT_SANDBOX_TIMEOUT};
@@ -69,7 +72,7 @@ pub use code::{
     CodeContext, Execution, ExecutionError, ExecutionEvent, ExecutionResult, OnEvent, OutputChunk, RunCodeOptions,
     DEFAULT_RUN_CODE_TIMEOUT,
 };
-pub use config::{Config, CODE_INTERPRETER_PORT, DEFAULT_DOMAIN, DEFAULT_REQUEST_TIMEOUT, ENVD_PORT};
+pub use config::{Config, ConfigBuilder, CODE_INTERPRETER_PORT, DEFAULT_DOMAIN, DEFAULT_REQUEST_TIMEOUT, ENVD_PORT};
 pub use envd::files::{FileReader, Files, Progress, WriteEntry, WriteInfo};
 pub use envd::filesystem::{EntryInfo, FileType};
 pub use envd::process::{
