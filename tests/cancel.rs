@@ -280,7 +280,11 @@ fn watching_is_cancelled_by_poll_and_by_stream() {
 #[test]
 fn a_retry_waiting_out_retry_after_is_cancelled() {
     let server = Scripted::start(vec![Some((503, "Retry-After: 30\r\n", r#"{"message":"busy"}"#))]);
-    let config = Config::builder().api_key("key").api_url(server.url.clone()).request_timeout(Some(Duration::from_secs(120))).build();
+    let config = Config::builder()
+        .api_key("key")
+        .api_url(server.url.clone())
+        .request_timeout(Some(Duration::from_secs(120)))
+        .build();
     let token = CancelToken::new();
     let client = Client::new(config).with_cancel(&token);
     assert_cancelled("get_info", &token, || client.get_info("sbx"));

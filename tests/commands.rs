@@ -60,11 +60,9 @@ fn environment_directory_and_user_apply() {
     let root = commands.run("id -u", &options().user("root"), None).unwrap();
     assert_eq!(root.stdout, b"0\n");
 
-    let err =
-        commands.run("true", &options().cwd("/no/such/dir"), None).unwrap_err();
+    let err = commands.run("true", &options().cwd("/no/such/dir"), None).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
-    let err =
-        commands.run("true", &options().user("nobody-here"), None).unwrap_err();
+    let err = commands.run("true", &options().user("nobody-here"), None).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication, "{err}");
 }
 

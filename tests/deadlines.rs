@@ -54,7 +54,8 @@ fn envelope_chunk(flags: u8, message: &str) -> Vec<u8> {
 /// A sandbox made by e2b-local whose envd and ports are the stub at `url`,
 /// with `request_timeout` as its client's request timeout and silence limit.
 fn sandbox_at(local: &Local, url: &str, request_timeout: Duration) -> Sandbox {
-    let config = common::config_for(&local.server).to_builder().sandbox_url(url).request_timeout(Some(request_timeout)).build();
+    let config =
+        common::config_for(&local.server).to_builder().sandbox_url(url).request_timeout(Some(request_timeout)).build();
     Client::new(config).create_sandbox(&SandboxOptions::default().timeout(Duration::from_secs(120))).unwrap()
 }
 

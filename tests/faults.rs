@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 use common::fault::{Fault, FaultProxy};
 use common::Local;
 use e2b::{
-    Client, ErrorKind, EventType, FilesystemEvent, ListQuery, RunCodeOptions, Sandbox, SandboxOptions,
-    SandboxState, WatchOptions, DEFAULT_SANDBOX_TIMEOUT,
+    Client, ErrorKind, EventType, FilesystemEvent, ListQuery, RunCodeOptions, Sandbox, SandboxOptions, SandboxState,
+    WatchOptions, DEFAULT_SANDBOX_TIMEOUT,
 };
 use Fault::{Drip, Reset, ResetAfter, Stall, StallAfter, Status, Truncate};
 
@@ -159,7 +159,9 @@ impl Suite {
 
     fn case(&self, name: String, fault: Fault, expect: Expect) -> Case<'_> {
         let proxy = FaultProxy::start(self.local.server.addr());
-        let client = Client::new(common::config_for(&self.local.server).to_builder().api_url(proxy.url()).sandbox_url(proxy.url()).build())
+        let client = Client::new(
+            common::config_for(&self.local.server).to_builder().api_url(proxy.url()).sandbox_url(proxy.url()).build(),
+        )
         .with_deadline(DEADLINE);
         Case { suite: self, name, fault, expect, proxy, client }
     }
@@ -628,7 +630,9 @@ fn watch_handle() {
 fn the_proxy_passes_traffic_through_and_spoils_only_the_chosen_request() {
     let local = Local::start();
     let proxy = FaultProxy::start(local.server.addr());
-    let client = Client::new(common::config_for(&local.server).to_builder().api_url(proxy.url()).sandbox_url(proxy.url()).build());
+    let client = Client::new(
+        common::config_for(&local.server).to_builder().api_url(proxy.url()).sandbox_url(proxy.url()).build(),
+    );
     let sandbox = client.create_sandbox(&SandboxOptions::default().timeout(Duration::from_secs(120))).unwrap();
     // A chunked request body, a 1 MiB response, a chunked streamed response.
     let data = content();

@@ -332,7 +332,14 @@ fn scripted_sandbox(envd: Vec<common::Reply>) -> (common::Scripted, e2b::Sandbox
         r#"{"templateID":"base","sandboxID":"abcdefghij0123456789","clientID":"c","envdVersion":"0.6.13"}"#;
     let replies = std::iter::once((201, JSON, CREATED)).chain(envd).map(Some).collect();
     let server = common::Scripted::start(replies);
-    let client = e2b::Client::new(e2b::Config::builder().api_key("e2b_00").api_url(server.url.clone()).sandbox_url(server.url.clone()).max_retries(0).build());
+    let client = e2b::Client::new(
+        e2b::Config::builder()
+            .api_key("e2b_00")
+            .api_url(server.url.clone())
+            .sandbox_url(server.url.clone())
+            .max_retries(0)
+            .build(),
+    );
     let sandbox = client.create_sandbox(&e2b::SandboxOptions::default()).unwrap();
     (server, sandbox)
 }

@@ -135,7 +135,10 @@ fn a_killed_paused_sandbox_is_gone_too() {
     let sandbox = local.sandbox();
     sandbox.pause().unwrap();
     assert!(local.client.kill(sandbox.id()).unwrap());
-    assert_eq!(local.client.resume(sandbox.id(), DEFAULT_SANDBOX_TIMEOUT).unwrap_err().kind(), ErrorKind::SandboxNotFound);
+    assert_eq!(
+        local.client.resume(sandbox.id(), DEFAULT_SANDBOX_TIMEOUT).unwrap_err().kind(),
+        ErrorKind::SandboxNotFound
+    );
 }
 
 #[test]
@@ -163,8 +166,7 @@ fn list_filters_by_state_and_metadata_and_pages() {
     let only_running = ListQuery::default().state(SandboxState::Running);
     assert_eq!(ids(&only_running), sorted(vec![running.id(), third.id()]));
 
-    let by_tag =
-ListQuery::default().metadata("tag", "a b&c=d");
+    let by_tag = ListQuery::default().metadata("tag", "a b&c=d");
     assert_eq!(ids(&by_tag), vec![running.id().to_owned()]);
 
     let mut query = ListQuery::default().limit(1);
@@ -196,7 +198,10 @@ fn the_timeout_kills_a_sandbox_when_it_passes() {
     let sandbox = local.sandbox();
     sandbox.set_timeout(Duration::from_secs(1)).unwrap();
     wait_until(Duration::from_secs(10), || !sandbox.is_running().unwrap());
-    assert_eq!(local.client.resume(sandbox.id(), DEFAULT_SANDBOX_TIMEOUT).unwrap_err().kind(), ErrorKind::SandboxNotFound);
+    assert_eq!(
+        local.client.resume(sandbox.id(), DEFAULT_SANDBOX_TIMEOUT).unwrap_err().kind(),
+        ErrorKind::SandboxNotFound
+    );
 }
 
 #[test]
@@ -259,7 +264,9 @@ fn envd_rejects_a_wrong_access_token() {
 #[test]
 fn a_silent_server_times_out_within_the_deadline() {
     let (_listener, url) = common::silent_server();
-    let client = Client::new(Config::builder().api_key("e2b_00").api_url(url).request_timeout(Some(Duration::from_millis(300))).build());
+    let client = Client::new(
+        Config::builder().api_key("e2b_00").api_url(url).request_timeout(Some(Duration::from_millis(300))).build(),
+    );
     let started = Instant::now();
     let err = client.get_info("abc").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
@@ -274,6 +281,70 @@ fn a_dropped_connection_is_a_network_error() {
     assert_eq!(err.kind(), ErrorKind::Network, "{err}");
 }
 
+/// The lower-level error behind `err`, if it is a `T`.
+fn cause<T: std::error::Error + 'static>(err: &e2b::Error) -> Option<&T> {
+    std::error::Error::source(err)?.downcast_ref::<T>()
+}
+
+#[test]
+fn errors_keep_their_cause() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let refused = Client::new(Config::builder().api_key("e2b_00").api_url(url).max_retries(0).build());
+    let err = refused.get_info("abc").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Network, "{err}");
+    let io = cause::<std::io::Error>(&err).unwrap_or_else(|| panic!("no io::Error behind {err:?}"));
+    assert_eq!(io.kind(), std::io::ErrorKind::ConnectionRefused, "{err:?}");
+
+    let (_listener, url) = common::silent_server();
+    let silent = Config::builder().api_key("e2b_00").api_url(url).request_timeout(Some(Duration::from_millis(200)));
+    let err = Client::new(silent.build()).get_info("abc").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(matches!(cause::<ureq::Error>(&err), Some(ureq::Error::Timeout(_))), "{err:?}");
+
+    const CREATED: common::Reply = (
+        201,
+        "Content-Type: application/json\r\n",
+        r#"{"templateID":"base","sandboxID":"abcdefghij0123456789","clientID":"c","envdVersion":"0.6.13"}"#,
+    );
+    const GARBLED: common::Reply = (200, "Content-Type: application/json\r\n", r#"{"sandboxID": 5}"#);
+    let server = Scripted::start(vec![Some(CREATED), Some(GARBLED)]);
+    let client = Client::new(Config::builder().api_key("e2b_00").api_url(server.url.clone()).build());
+    let sandbox = client.create_sandbox(&SandboxOptions::default()).unwrap();
+    let err = sandbox.get_info().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    assert!(cause::<serde_json::Error>(&err).is_some(), "{err:?}");
+
+    let err = sandbox.files().upload_file(std::path::Path::new("/no/such/file"), "/tmp/x", None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+    assert_eq!(cause::<std::io::Error>(&err).map(std::io::Error::kind), Some(std::io::ErrorKind::NotFound), "{err:?}");
+}
+
+#[test]
+fn debug_output_hides_the_api_key_and_the_access_token() {
+    const SECRET_KEY: &str = "e2b_secret_key_0123456789";
+    const SECRET_TOKENS: &str = r#""envdAccessToken":"secret-envd-token","trafficAccessToken":"secret-traffic-token""#;
+    let created =
+        format!(r#"{{"templateID":"base","sandboxID":"abcdefghij0123456789","envdVersion":"0.6.13",{SECRET_TOKENS}}}"#);
+    let reply: common::Reply = (201, "Content-Type: application/json\r\n", Box::leak(created.into_boxed_str()));
+    let server = Scripted::start(vec![Some(reply)]);
+    let config = Config::builder()
+        .api_key(SECRET_KEY)
+        .api_url(server.url.clone())
+        .header("Authorization", "Bearer secret-header")
+        .unwrap()
+        .build();
+    let client = Client::new(config.clone());
+    let sandbox = client.create_sandbox(&SandboxOptions::default()).unwrap();
+    assert_eq!(sandbox.access_token(), Some("secret-envd-token"));
+    let printed = format!("{config:?} {:?} {client:?} {sandbox:?} {:?}", config.to_builder(), sandbox.files());
+    for secret in [SECRET_KEY, "secret-envd-token", "secret-traffic-token", "secret-header"] {
+        assert!(!printed.contains(secret), "{secret} in {printed}");
+    }
+    assert!(printed.contains("abcdefghij0123456789"), "{printed}");
+}
+
 #[test]
 fn busy_answers_are_retried_with_the_same_idempotency_key() {
     const BUSY: common::Reply =
@@ -284,8 +355,7 @@ fn busy_answers_are_retried_with_the_same_idempotency_key() {
         r#"{"templateID":"base","sandboxID":"abcdefghij0123456789","clientID":"c","envdVersion":"0.6.13"}"#,
     );
     let server = Scripted::start(vec![Some(BUSY), Some(BUSY), Some(CREATED)]);
-    let client =
-        Client::new(Config::builder().api_key("e2b_00").api_url(server.url.clone()).build());
+    let client = Client::new(Config::builder().api_key("e2b_00").api_url(server.url.clone()).build());
     let sandbox = client.create_sandbox(&SandboxOptions::default()).unwrap();
     assert_eq!(sandbox.id(), "abcdefghij0123456789");
     let requests = server.requests.lock().unwrap();

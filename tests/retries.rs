@@ -6,9 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{proxied, Fault, Local, Scripted};
-use e2b::{
-    Client, CommandOptions, ErrorKind, ListQuery, RunCodeOptions, Sandbox, SandboxOptions, SandboxState,
-};
+use e2b::{Client, CommandOptions, ErrorKind, ListQuery, RunCodeOptions, Sandbox, SandboxOptions, SandboxState};
 
 fn options() -> SandboxOptions {
     SandboxOptions::default().timeout(Duration::from_secs(120))
