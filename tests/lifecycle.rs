@@ -281,6 +281,13 @@ fn a_dropped_connection_is_a_network_error() {
     assert_eq!(err.kind(), ErrorKind::Network, "{err}");
 }
 
+/// The control plane's answer to a create, for scripted servers.
+const CREATED: common::Reply = (
+    201,
+    "Content-Type: application/json\r\n",
+    r#"{"templateID":"base","sandboxID":"abcdefghij0123456789","clientID":"c","envdVersion":"0.6.13"}"#,
+);
+
 /// The lower-level error behind `err`, if it is a `T`.
 fn cause<T: std::error::Error + 'static>(err: &e2b::Error) -> Option<&T> {
     std::error::Error::source(err)?.downcast_ref::<T>()
@@ -303,11 +310,6 @@ fn errors_keep_their_cause() {
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
     assert!(matches!(cause::<ureq::Error>(&err), Some(ureq::Error::Timeout(_))), "{err:?}");
 
-    const CREATED: common::Reply = (
-        201,
-        "Content-Type: application/json\r\n",
-        r#"{"templateID":"base","sandboxID":"abcdefghij0123456789","clientID":"c","envdVersion":"0.6.13"}"#,
-    );
     const GARBLED: common::Reply = (200, "Content-Type: application/json\r\n", r#"{"sandboxID": 5}"#);
     let server = Scripted::start(vec![Some(CREATED), Some(GARBLED)]);
     let client = Client::new(Config::builder().api_key("e2b_00").api_url(server.url.clone()).build());
@@ -349,11 +351,6 @@ fn debug_output_hides_the_api_key_and_the_access_token() {
 fn busy_answers_are_retried_with_the_same_idempotency_key() {
     const BUSY: common::Reply =
         (503, "Content-Type: application/json\r\nRetry-After: 0\r\n", r#"{"code":503,"message":"busy now"}"#);
-    const CREATED: common::Reply = (
-        201,
-        "Content-Type: application/json\r\n",
-        r#"{"templateID":"base","sandboxID":"abcdefghij0123456789","clientID":"c","envdVersion":"0.6.13"}"#,
-    );
     let server = Scripted::start(vec![Some(BUSY), Some(BUSY), Some(CREATED)]);
     let client = Client::new(Config::builder().api_key("e2b_00").api_url(server.url.clone()).build());
     let sandbox = client.create_sandbox(&SandboxOptions::default()).unwrap();
