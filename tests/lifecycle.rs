@@ -348,6 +348,15 @@ fn debug_output_hides_the_api_key_and_the_access_token() {
 }
 
 #[test]
+fn connect_always_sends_the_lifetime_the_api_requires() {
+    let server = Scripted::start(vec![Some(CREATED)]);
+    let client = Client::new(Config::builder().api_key("e2b_00").api_url(server.url.clone()).build());
+    client.connect("abcdefghij0123456789", DEFAULT_SANDBOX_TIMEOUT).unwrap();
+    let requests = server.requests.lock().unwrap();
+    assert!(requests[0].ends_with(r#"{"timeout":300}"#), "{}", requests[0]);
+}
+
+#[test]
 fn busy_answers_are_retried_with_the_same_idempotency_key() {
     const BUSY: common::Reply =
         (503, "Content-Type: application/json\r\nRetry-After: 0\r\n", r#"{"code":503,"message":"busy now"}"#);
