@@ -19,13 +19,29 @@ use crate::util::encode_component;
 pub const DEFAULT_SANDBOX_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// How to create a sandbox. `SandboxOptions::default()` gives the `base`
-/// template for five minutes, like `Sandbox.create()` in the official SDKs.
+/// template for five minutes, like `Sandbox.create()` in the official SDKs;
+/// [`SandboxOptions::new`] names another template, and each setting has a
+/// method of its name:
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let options = e2b::SandboxOptions::new("code-interpreter-v1")
+///     .timeout(Duration::from_secs(600))
+///     .metadata("user", "ada")
+///     .env("LANG", "C.UTF-8")
+///     .auto_pause(true);
+/// assert_eq!(options.template, "code-interpreter-v1");
+/// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct SandboxOptions {
     /// Template name or id.
     pub template: String,
     /// How long the sandbox lives unless extended; at the end it is killed,
-    /// or paused when `auto_pause` is set.
+    /// or paused when `auto_pause` is set. Default: [`DEFAULT_SANDBOX_TIMEOUT`].
+    /// A sandbox always has an end, so this is a plain `Duration` (the server
+    /// refuses one longer than the account allows).
     pub timeout: Duration,
     /// Your own key-value data, shown by `list` and `get_info` and usable as a filter.
     pub metadata: BTreeMap<String, String>,
@@ -86,9 +102,35 @@ impl SandboxOptions {
         self
     }
 
+    /// Whether envd requires the access token (default `true`).
+    pub fn secure(mut self, secure: bool) -> Self {
+        self.secure = secure;
+        self
+    }
+
+    /// Whether the sandbox may reach the internet (the server's default: yes).
+    pub fn allow_internet_access(mut self, allow: bool) -> Self {
+        self.allow_internet_access = Some(allow);
+        self
+    }
+
     /// Pauses instead of killing at the timeout.
     pub fn auto_pause(mut self, auto_pause: bool) -> Self {
         self.auto_pause = auto_pause;
+        self
+    }
+
+    /// Lets traffic to the paused sandbox resume it (needs `auto_pause`).
+    pub fn auto_resume(mut self, auto_resume: bool) -> Self {
+        self.auto_resume = Some(auto_resume);
+        self
+    }
+
+    /// Sets the key that makes the create safe to retry: the server answers a
+    /// repeated key with the sandbox it made the first time (1 to 255
+    /// characters of `a-z`, `0-9` and `-`).
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
         self
     }
 }
@@ -96,6 +138,7 @@ impl SandboxOptions {
 /// Whether a sandbox runs or is paused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum SandboxState {
     /// Running.
     Running,
@@ -122,31 +165,47 @@ impl SandboxState {
 /// What the control plane knows of a sandbox (`get_info`, `list`).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SandboxInfo {
+    /// The sandbox id.
     #[serde(rename = "sandboxID")]
     pub sandbox_id: String,
+    /// The id of the template it was created from.
     #[serde(rename = "templateID")]
     pub template_id: String,
     /// The template's alias (the SDKs call it `name`).
     #[serde(default)]
     pub alias: Option<String>,
+    /// The metadata given at creation.
     #[serde(default, deserialize_with = "null_as_default")]
     pub metadata: BTreeMap<String, String>,
     /// RFC 3339 time the sandbox started.
     pub started_at: String,
     /// RFC 3339 time the sandbox will end unless extended.
     pub end_at: String,
+    /// Running or paused (or a state newer than this client).
     pub state: SandboxState,
+    /// How many virtual CPUs it has.
     pub cpu_count: u32,
+    /// Its memory, in MiB.
     #[serde(rename = "memoryMB")]
     pub memory_mb: u32,
+    /// Its disk, in MiB (0 when the server does not say).
     #[serde(rename = "diskSizeMB", default)]
     pub disk_size_mb: u32,
+    /// The version of envd, the agent inside the sandbox.
     pub envd_version: String,
 }
 
-/// Which sandboxes [`Client::list`] returns.
+/// Which sandboxes [`Client::list`] returns: `ListQuery::default()` for every
+/// running or paused sandbox, narrowed by the methods of each setting's name:
+///
+/// ```
+/// let query = e2b::ListQuery::default().state(e2b::SandboxState::Paused).metadata("user", "ada").limit(10);
+/// assert_eq!(query.limit, Some(10));
+/// ```
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct ListQuery {
     /// Only these states; empty means running and paused. ([`SandboxState::Unknown`]
     /// cannot be asked for.)
@@ -159,9 +218,38 @@ pub struct ListQuery {
     pub next_token: Option<String>,
 }
 
+impl ListQuery {
+    /// Adds a state to ask for (only [`Running`](SandboxState::Running) and
+    /// [`Paused`](SandboxState::Paused) can be).
+    pub fn state(mut self, state: SandboxState) -> Self {
+        self.states.push(state);
+        self
+    }
+
+    /// Adds one metadata pair that every sandbox listed must hold.
+    pub fn metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.metadata.insert(key.into(), value.into());
+        self
+    }
+
+    /// Sets the page size (1 to 100).
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Continues where the page that gave `next_token` ended.
+    pub fn next_token(mut self, next_token: impl Into<String>) -> Self {
+        self.next_token = Some(next_token.into());
+        self
+    }
+}
+
 /// One page of [`Client::list`].
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct SandboxPage {
+    /// The sandboxes of this page, newest first.
     pub sandboxes: Vec<SandboxInfo>,
     /// Pass this as [`ListQuery::next_token`] for the next page; `None` on the last page.
     pub next_token: Option<String>,
@@ -251,15 +339,15 @@ impl Client {
     }
 
     /// Connects to a sandbox by id, resuming it if it is paused, and keeps it
-    /// alive for at least `timeout` from now (`None`: the server's default,
-    /// five minutes). A running sandbox's timeout is only ever extended.
-    pub fn connect(&self, sandbox_id: &str, timeout: Option<Duration>) -> Result<Sandbox> {
+    /// alive for at least `timeout` from now ([`DEFAULT_SANDBOX_TIMEOUT`] is
+    /// the official SDKs' choice). A running sandbox's timeout is only ever extended.
+    pub fn connect(&self, sandbox_id: &str, timeout: Duration) -> Result<Sandbox> {
         self.connect_reporting(sandbox_id, timeout).map(|(sandbox, _)| sandbox)
     }
 
     /// Resumes a paused sandbox: the same operation as [`connect`](Client::connect),
     /// under the name E2B's documentation uses (`Sandbox.resume(id, timeout)`).
-    pub fn resume(&self, sandbox_id: &str, timeout: Option<Duration>) -> Result<Sandbox> {
+    pub fn resume(&self, sandbox_id: &str, timeout: Duration) -> Result<Sandbox> {
         self.connect(sandbox_id, timeout)
     }
 
@@ -267,13 +355,10 @@ impl Client {
     /// paused and has just been resumed (HTTP 201) rather than running (200).
     /// When the answer to a first attempt was lost and the retry finds the
     /// sandbox running, that attempt may have resumed it: this counts as resumed.
-    pub fn connect_reporting(&self, sandbox_id: &str, timeout: Option<Duration>) -> Result<(Sandbox, bool)> {
+    pub fn connect_reporting(&self, sandbox_id: &str, timeout: Duration) -> Result<(Sandbox, bool)> {
         let what = format!("connect to sandbox {sandbox_id}");
         let path = format!("/v2/sandboxes/{}/connect", encode_component(sandbox_id));
-        let body = match timeout {
-            Some(timeout) => serde_json::json!({ "timeout": whole_seconds(timeout) }),
-            None => serde_json::json!({}),
-        };
+        let body = serde_json::json!({ "timeout": whole_seconds(timeout) });
         let request = self.api_request(Method::POST, &path)?.json(&body);
         let response = self.api_fetch(request, &what, ErrorKind::SandboxNotFound)?;
         // A 200 after an attempt whose answer was lost may follow our own resume.

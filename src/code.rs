@@ -25,8 +25,18 @@ const SILENCE_LIMIT: Duration = Duration::from_secs(30);
 /// The longest line accepted (a large image is a few MB of base64).
 const MAX_LINE: u64 = 256 << 20;
 
-/// How to run code.
+/// How to run code: `RunCodeOptions::default()` runs Python in its default
+/// context for at most [`DEFAULT_RUN_CODE_TIMEOUT`]; each setting has a method
+/// of its name:
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let options = e2b::RunCodeOptions::default().language("python").env("DEBUG", "1").timeout(None);
+/// assert_eq!(options.timeout, None::<Duration>);
+/// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct RunCodeOptions {
     /// The language's default context ("python", "javascript", ...); `None`
     /// with no `context_id` means Python. Not together with `context_id`.
@@ -36,31 +46,71 @@ pub struct RunCodeOptions {
     /// Environment variables for this run only.
     pub envs: BTreeMap<String, String>,
     /// How long the call may take, the wait for a context busy with another
-    /// run included; `Duration::ZERO` means no limit. Default: 300 s.
-    pub timeout: Duration,
+    /// run included; `None` for no limit. Default: [`DEFAULT_RUN_CODE_TIMEOUT`].
+    pub timeout: Option<Duration>,
 }
 
 impl Default for RunCodeOptions {
     fn default() -> RunCodeOptions {
-        RunCodeOptions { language: None, context_id: None, envs: BTreeMap::new(), timeout: DEFAULT_RUN_CODE_TIMEOUT }
+        RunCodeOptions {
+            language: None,
+            context_id: None,
+            envs: BTreeMap::new(),
+            timeout: Some(DEFAULT_RUN_CODE_TIMEOUT),
+        }
+    }
+}
+
+impl RunCodeOptions {
+    /// Runs in the default context of `language` ("python", "javascript", ...).
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.language = Some(language.into());
+        self
+    }
+
+    /// Runs in the context `context_id` (from [`Sandbox::create_code_context`]).
+    pub fn context_id(mut self, context_id: impl Into<String>) -> Self {
+        self.context_id = Some(context_id.into());
+        self
+    }
+
+    /// Adds one environment variable for this run.
+    pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.envs.insert(name.into(), value.into());
+        self
+    }
+
+    /// Sets how long the call may take; `None` for no limit.
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
     }
 }
 
 /// One result of a run: the value of the last expression (`is_main_result`)
 /// or something displayed, in every format the interpreter produced.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
 pub struct ExecutionResult {
+    /// Plain text (`text/plain`), e.g. the `repr` of a value.
     pub text: Option<String>,
+    /// HTML (`text/html`).
     pub html: Option<String>,
+    /// Markdown (`text/markdown`).
     pub markdown: Option<String>,
+    /// An SVG image (`image/svg+xml`).
     pub svg: Option<String>,
-    /// Base64, as sent.
+    /// A PNG image (`image/png`), base64, as sent.
     pub png: Option<String>,
-    /// Base64, as sent.
+    /// A JPEG image (`image/jpeg`), base64, as sent.
     pub jpeg: Option<String>,
+    /// A PDF document (`application/pdf`), base64, as sent.
     pub pdf: Option<String>,
+    /// LaTeX (`text/latex`).
     pub latex: Option<String>,
+    /// JSON (`application/json`).
     pub json: Option<Value>,
+    /// JavaScript (`application/javascript`).
     pub javascript: Option<String>,
     /// Tabular data (`e2b/data`), e.g. a DataFrame's columns.
     pub data: Option<Value>,
@@ -69,21 +119,26 @@ pub struct ExecutionResult {
     /// Other MIME types, by type.
     #[serde(default)]
     pub extra: BTreeMap<String, Value>,
+    /// Whether this is the value of the last expression, rather than something displayed.
     #[serde(default)]
     pub is_main_result: bool,
 }
 
 /// An error raised by the code (not a failure of the call).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct ExecutionError {
     /// The exception's name, e.g. "ZeroDivisionError".
     pub name: String,
+    /// The exception's message, e.g. "division by zero".
     pub value: String,
+    /// The traceback, as the interpreter formatted it.
     pub traceback: String,
 }
 
 /// A piece of output, as the interpreter sent it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OutputChunk {
     /// The text, exactly as written (it may hold NULs).
     pub text: String,
@@ -94,6 +149,7 @@ pub struct OutputChunk {
 
 /// What a run produced.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Execution {
     /// Results (the last expression's value, things displayed) in order.
     pub results: Vec<ExecutionResult>,
@@ -126,6 +182,7 @@ impl Execution {
 
 /// Something a run produced, passed to `run_code`'s callback as it arrives.
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub enum ExecutionEvent<'e> {
     /// A chunk of stdout.
     Stdout(&'e OutputChunk),
@@ -142,9 +199,13 @@ pub type OnEvent<'f> = &'f mut dyn FnMut(ExecutionEvent<'_>) -> ControlFlow<()>;
 
 /// A code context: its own interpreter state, language and working directory.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct CodeContext {
+    /// The context's id, for [`RunCodeOptions::context_id`](RunCodeOptions#structfield.context_id).
     pub id: String,
+    /// Its language, e.g. "python".
     pub language: String,
+    /// Its working directory.
     pub cwd: String,
 }
 
@@ -220,7 +281,7 @@ impl Sandbox {
             language: options.language.as_deref(),
             env_vars: (!options.envs.is_empty()).then_some(&options.envs),
         };
-        let timeout = (!options.timeout.is_zero()).then_some(options.timeout);
+        let timeout = options.timeout;
         let mut request = self
             .port_request(
                 CODE_INTERPRETER_PORT,
@@ -571,11 +632,7 @@ mod tests {
             }
             let _ = reader.read_to_end(&mut Vec::new());
         });
-        let client = crate::Client::new(crate::Config {
-            api_key: Some("e2b_00".into()),
-            sandbox_url: Some(url),
-            ..crate::Config::default()
-        });
+        let client = crate::Client::new(crate::Config::builder().api_key("e2b_00").sandbox_url(url).build());
         let wire = serde_json::json!({"sandboxID": "i0123456789", "templateID": "code-interpreter-v1"});
         Sandbox::from_wire(client, serde_json::from_value(wire).unwrap())
     }
@@ -590,7 +647,7 @@ mod tests {
     fn a_busy_context_may_keep_the_stream_silent_before_its_first_line() {
         let sandbox =
             interpreter(vec![(SHORT_SILENCE * 4, FIRST), (Duration::ZERO, HELLO), (Duration::ZERO, END)], true);
-        let options = RunCodeOptions { timeout: Duration::ZERO, ..RunCodeOptions::default() };
+        let options = RunCodeOptions::default().timeout(None);
         let execution = sandbox.execute("print('hi')", &options, None, SHORT_SILENCE).unwrap();
         assert_eq!(execution.stdout_text(), "hi\n");
     }
@@ -598,7 +655,7 @@ mod tests {
     #[test]
     fn silence_after_the_first_line_is_a_lost_connection() {
         let sandbox = interpreter(vec![(Duration::ZERO, FIRST), (Duration::ZERO, HELLO)], false);
-        let options = RunCodeOptions { timeout: Duration::ZERO, ..RunCodeOptions::default() };
+        let options = RunCodeOptions::default().timeout(None);
         let started = std::time::Instant::now();
         let err = sandbox.execute("print('hi')", &options, None, SHORT_SILENCE).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
@@ -609,7 +666,7 @@ mod tests {
     #[test]
     fn the_callers_timeout_bounds_the_wait_for_a_busy_context() {
         let sandbox = interpreter(vec![], false);
-        let options = RunCodeOptions { timeout: Duration::from_millis(1200), ..RunCodeOptions::default() };
+        let options = RunCodeOptions::default().timeout(Some(Duration::from_millis(1200)));
         let started = std::time::Instant::now();
         let err = sandbox.execute("1", &options, None, SHORT_SILENCE).unwrap_err();
         let elapsed = started.elapsed();

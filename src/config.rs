@@ -24,39 +24,50 @@ const SHARED_HOST_DOMAINS: &[&str] =
 /// Everything a [`Client`](crate::Client) needs to reach E2B or an
 /// E2B-compatible server such as e2b-local.
 ///
-/// [`Config::from_env`] reads the same variables as the official SDKs; every
-/// field can then be changed in code.
-#[derive(Clone, Debug)]
+/// [`Config::from_env`] reads the same variables as the official SDKs;
+/// [`Config::builder`] starts from the defaults, and
+/// [`to_builder`](Config::to_builder) from an existing configuration:
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let config = e2b::Config::from_env()
+///     .to_builder()
+///     .request_timeout(Some(Duration::from_secs(10)))
+///     .max_retries(5)
+///     .build();
+/// assert_eq!(config.max_retries(), 5);
+/// ```
+///
+/// Its `Debug` output never shows the API key.
+#[derive(Clone)]
 pub struct Config {
-    /// `E2B_API_KEY`: sent as `X-API-KEY` to the control plane. Any format is accepted.
-    pub api_key: Option<String>,
-    /// `E2B_DOMAIN`: where sandboxes live (`e2b.app` by default).
-    pub domain: String,
-    /// `E2B_API_URL`: the control plane; `https://api.{domain}` when unset.
-    pub api_url: Option<String>,
-    /// `E2B_SANDBOX_URL`: one URL for every sandbox request, routed by headers.
-    pub sandbox_url: Option<String>,
-    /// `E2B_DEBUG=true`: talk to a sandbox running on this machine
-    /// (API on `localhost:3000`, sandbox ports on `localhost`).
-    pub debug: bool,
-    /// The deadline of each request, from connecting to the last byte; `None` for none.
-    pub request_timeout: Option<Duration>,
-    /// How many times a request is retried after a 429, 502, 503 or 504 or
-    /// a failed connection, within the call's deadline. Only requests that
-    /// are safe to repeat are retried: control-plane calls (a create only
-    /// with its idempotency key) and envd reads (`stat`, `list`, file
-    /// downloads until their answer begins, process and context lists);
-    /// writes, process starts and runs never are.
-    pub max_retries: u32,
-    /// Extra headers sent with every control-plane request; add them with
-    /// [`add_header`](Config::add_header), which checks them.
-    pub headers: Vec<(String, String)>,
-    /// How many idle connections are kept per host for reuse. A connection
-    /// is opened whenever more requests run at once than are idle, and closed
-    /// when it comes back to a full pool, so set this to at least the number
-    /// of threads that share the client. Idle connections close after 60 s.
-    /// Default: 128.
-    pub max_idle_connections: usize,
+    pub(crate) api_key: Option<String>,
+    pub(crate) domain: String,
+    pub(crate) api_url: Option<String>,
+    pub(crate) sandbox_url: Option<String>,
+    pub(crate) debug: bool,
+    pub(crate) request_timeout: Option<Duration>,
+    pub(crate) max_retries: u32,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) max_idle_connections: usize,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("Config")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("domain", &self.domain)
+            .field("api_url", &self.api_url)
+            .field("sandbox_url", &self.sandbox_url)
+            .field("debug", &self.debug)
+            .field("request_timeout", &self.request_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("headers", &header_names)
+            .field("max_idle_connections", &self.max_idle_connections)
+            .finish()
+    }
 }
 
 impl Default for Config {
@@ -91,11 +102,64 @@ impl Config {
         }
     }
 
-    /// Adds a header sent with every control-plane request. A name that is
-    /// not an HTTP token (empty, or holding spaces, `:` or line breaks) or a
-    /// value holding line breaks or other control characters could not be
-    /// sent, and is refused here with [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument).
-    pub fn add_header(&mut self, name: &str, value: &str) -> Result<()> {
+    /// A builder starting from the defaults, ignoring the environment.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder { config: Config::default() }
+    }
+
+    /// A builder starting from this configuration.
+    pub fn to_builder(&self) -> ConfigBuilder {
+        ConfigBuilder { config: self.clone() }
+    }
+
+    /// The API key (`E2B_API_KEY`), sent as `X-API-KEY` to the control plane.
+    pub fn api_key(&self) -> Option<&str> {
+        self.api_key.as_deref()
+    }
+
+    /// The domain sandboxes live under (`E2B_DOMAIN`, [`DEFAULT_DOMAIN`] by default).
+    pub fn domain(&self) -> &str {
+        &self.domain
+    }
+
+    /// The control plane's URL as configured (`E2B_API_URL`); see
+    /// [`resolved_api_url`](Config::resolved_api_url) for the one used.
+    pub fn api_url(&self) -> Option<&str> {
+        self.api_url.as_deref()
+    }
+
+    /// The one URL for every sandbox request, if configured (`E2B_SANDBOX_URL`).
+    pub fn sandbox_url(&self) -> Option<&str> {
+        self.sandbox_url.as_deref()
+    }
+
+    /// Whether sandboxes are reached on this machine (`E2B_DEBUG=true`).
+    pub fn debug(&self) -> bool {
+        self.debug
+    }
+
+    /// The deadline of each request; `None` for no limit.
+    pub fn request_timeout(&self) -> Option<Duration> {
+        self.request_timeout
+    }
+
+    /// How many times a request that is safe to repeat is retried.
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// The extra headers sent with every control-plane request, as (name, value) pairs.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// How many idle connections are kept per host.
+    pub fn max_idle_connections(&self) -> usize {
+        self.max_idle_connections
+    }
+
+    /// Adds a header sent with every control-plane request (see [`ConfigBuilder::header`]).
+    pub(crate) fn add_header(&mut self, name: &str, value: &str) -> Result<()> {
         if ureq::http::HeaderName::from_bytes(name.as_bytes()).is_err() {
             return Err(Error::invalid_argument(format!(
                 "invalid header name {name:?}: use a non-empty HTTP token (letters, digits, '-', ...)"
@@ -154,6 +218,91 @@ impl Config {
     }
 }
 
+/// Builds a [`Config`]: made by [`Config::builder`] or [`Config::to_builder`],
+/// each method sets one setting (named as in the official SDKs), and
+/// [`build`](ConfigBuilder::build) gives the configuration.
+#[derive(Clone, Debug)]
+pub struct ConfigBuilder {
+    config: Config,
+}
+
+impl ConfigBuilder {
+    /// The API key, sent as `X-API-KEY` to the control plane. Any format is accepted.
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.config.api_key = Some(api_key.into());
+        self
+    }
+
+    /// Where sandboxes live ([`DEFAULT_DOMAIN`] by default).
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.config.domain = domain.into();
+        self
+    }
+
+    /// The control plane's URL; `https://api.{domain}` by default.
+    pub fn api_url(mut self, api_url: impl Into<String>) -> Self {
+        self.config.api_url = Some(api_url.into());
+        self
+    }
+
+    /// One URL for every sandbox request, routed by the `E2b-Sandbox-Id` and
+    /// `E2b-Sandbox-Port` headers (as e2b-local serves them).
+    pub fn sandbox_url(mut self, sandbox_url: impl Into<String>) -> Self {
+        self.config.sandbox_url = Some(sandbox_url.into());
+        self
+    }
+
+    /// Talk to a sandbox running on this machine (API on `localhost:3000`,
+    /// sandbox ports on `localhost`).
+    pub fn debug(mut self, debug: bool) -> Self {
+        self.config.debug = debug;
+        self
+    }
+
+    /// The deadline of each request, from connecting to the last byte, and
+    /// the silence limit of file transfers; `None` for no limit. Default:
+    /// [`DEFAULT_REQUEST_TIMEOUT`].
+    pub fn request_timeout(mut self, request_timeout: Option<Duration>) -> Self {
+        self.config.request_timeout = request_timeout;
+        self
+    }
+
+    /// How many times a request is retried after a 429, 502, 503 or 504 or
+    /// a failed connection, within the call's deadline (default 3; 0 turns
+    /// retries off). Only requests that are safe to repeat are retried:
+    /// control-plane calls (a create only with its idempotency key) and envd
+    /// reads (`stat`, `list`, file downloads until their answer begins,
+    /// process and context lists); writes, process starts and runs never are.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.config.max_retries = max_retries;
+        self
+    }
+
+    /// Adds a header sent with every control-plane request. A name that is
+    /// not an HTTP token (empty, or holding spaces, `:` or line breaks) or a
+    /// value holding line breaks or other control characters could not be
+    /// sent, and is refused here with [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument).
+    pub fn header(mut self, name: &str, value: &str) -> Result<Self> {
+        self.config.add_header(name, value)?;
+        Ok(self)
+    }
+
+    /// How many idle connections are kept per host for reuse (default 128).
+    /// A connection is opened whenever more requests run at once than are
+    /// idle, and closed when it comes back to a full pool, so set this to at
+    /// least the number of threads that share the client. Idle connections
+    /// close after 60 s.
+    pub fn max_idle_connections(mut self, max_idle_connections: usize) -> Self {
+        self.config.max_idle_connections = max_idle_connections;
+        self
+    }
+
+    /// The configuration.
+    pub fn build(self) -> Config {
+        self.config
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,15 +316,11 @@ mod tests {
         assert_eq!(config.sandbox_direct_url("abc", "e2b.app"), "https://49983-abc.e2b.app");
         assert_eq!(config.sandbox_host("abc", "e2b.app", 3000), "3000-abc.e2b.app");
 
-        let local = Config {
-            api_url: Some("http://127.0.0.1:9/".into()),
-            sandbox_url: Some("http://127.0.0.1:9".into()),
-            ..Config::default()
-        };
+        let local = Config::builder().api_url("http://127.0.0.1:9/").sandbox_url("http://127.0.0.1:9").build();
         assert_eq!(local.resolved_api_url(), "http://127.0.0.1:9");
         assert_eq!(local.sandbox_port_url("abc", "e2b.app", ENVD_PORT), "http://127.0.0.1:9");
 
-        let debug = Config { debug: true, ..Config::default() };
+        let debug = Config::builder().debug(true).build();
         assert_eq!(debug.resolved_api_url(), "http://localhost:3000");
         assert_eq!(debug.sandbox_port_url("abc", "e2b.app", 49999), "http://localhost:49999");
     }

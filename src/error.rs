@@ -2,6 +2,7 @@
 //! Connect error codes map onto it.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use e2b_protocol::Code;
@@ -88,13 +89,63 @@ impl fmt::Display for ErrorKind {
 
 /// An error from any call of the client: a kind, a message that says what was
 /// being done and what the server answered, and the HTTP status when there was one.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{message}")]
+///
+/// When a lower layer failed, [`source`](std::error::Error::source) returns
+/// its error: a [`std::io::Error`] (a local file, a broken connection), a
+/// [`ureq::Error`] (connecting, TLS) or a [`serde_json::Error`] (an answer
+/// that could not be decoded).
+#[derive(Debug, Clone)]
 pub struct Error {
     kind: ErrorKind,
     message: String,
     status: Option<u16>,
     retry_after: Option<Duration>,
+    source: Option<Source>,
+}
+
+/// The lower-level error behind an [`Error`], shared so that errors stay cheap to clone.
+type Source = Arc<dyn std::error::Error + Send + Sync>;
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|source| source as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// What [`Error::decode`] is given: a text, or the decoder's own error, kept as the source.
+pub(crate) trait DecodeDetail: fmt::Display {
+    /// The error to keep as the source, if this is one.
+    fn into_source(self) -> Option<Source>;
+}
+
+impl DecodeDetail for &str {
+    fn into_source(self) -> Option<Source> {
+        None
+    }
+}
+
+impl DecodeDetail for String {
+    fn into_source(self) -> Option<Source> {
+        None
+    }
+}
+
+impl DecodeDetail for serde_json::Error {
+    fn into_source(self) -> Option<Source> {
+        Some(Arc::new(self))
+    }
+}
+
+impl DecodeDetail for std::string::FromUtf8Error {
+    fn into_source(self) -> Option<Source> {
+        Some(Arc::new(self))
+    }
 }
 
 /// The result type of the client.
@@ -103,7 +154,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// A new error of `kind` with `message`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error { kind, message: message.into(), status: None, retry_after: None }
+        Error { kind, message: message.into(), status: None, retry_after: None, source: None }
     }
 
     /// The kind, to branch on.
@@ -130,8 +181,9 @@ impl Error {
         Error::new(ErrorKind::InvalidArgument, message)
     }
 
-    pub(crate) fn decode(what: &str, detail: impl fmt::Display) -> Error {
-        Error::new(ErrorKind::Decode, format!("{what}: cannot decode the response: {detail}"))
+    pub(crate) fn decode(what: &str, detail: impl DecodeDetail) -> Error {
+        let error = Error::new(ErrorKind::Decode, format!("{what}: cannot decode the response: {detail}"));
+        Error { source: detail.into_source(), ..error }
     }
 
     /// A local I/O failure, or the client error it carries (a callback
@@ -141,7 +193,7 @@ impl Error {
             let inner = err.into_inner().expect("checked").downcast::<Error>().expect("checked");
             return inner.context(what);
         }
-        Error::new(ErrorKind::Io, format!("{what}: {err}"))
+        Error::new(ErrorKind::Io, format!("{what}: {err}")).with_source(err)
     }
 
     /// The error of a call stopped by its [`CancelToken`](crate::CancelToken).
@@ -151,6 +203,12 @@ impl Error {
 
     pub(crate) fn with_status(mut self, status: u16) -> Error {
         self.status = Some(status);
+        self
+    }
+
+    /// This error with `source` as its cause.
+    fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Error {
+        self.source = Some(Arc::new(source));
         self
     }
 
@@ -225,13 +283,16 @@ impl Error {
     /// A timeout of ureq's, saying which limit ran out.
     pub(crate) fn timeout(what: &str, reason: ureq::Timeout) -> Error {
         Error::new(ErrorKind::Timeout, format!("{what}: {}", crate::http::describe_timeout(reason)))
+            .with_source(ureq::Error::Timeout(reason))
     }
 
     /// A failure below HTTP: connecting, TLS, a timeout, a dropped connection.
     pub(crate) fn from_transport(what: &str, err: ureq::Error) -> Error {
-        let kind = match &err {
-            ureq::Error::Timeout(reason) => return Error::timeout(what, *reason),
-            ureq::Error::Io(io) => return Error::from_read(what, io),
+        let kind = match err {
+            ureq::Error::Timeout(reason) => return Error::timeout(what, reason),
+            ureq::Error::Io(io) => {
+                return Error::read_failure(what, &io).unwrap_or_else(|| Error::broken_read(what, &io).with_source(io))
+            }
             ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) | ureq::Error::TlsRequired => {
                 ErrorKind::Tls
             }
@@ -241,19 +302,37 @@ impl Error {
             ureq::Error::Decompress(..) | ureq::Error::BodyExceedsLimit(_) => ErrorKind::Decode,
             _ => ErrorKind::Network,
         };
-        Error::new(kind, format!("{what}: {err}"))
+        Error::new(kind, format!("{what}: {err}")).with_source(err)
     }
 
     /// A failure while reading a response body. ureq reports its timeouts
     /// inside `io::Error`s here, and the client its own errors (a cancelled
-    /// call's), so they are unwrapped to keep the kind right.
+    /// call's), so they are unwrapped to keep the kind right. Otherwise the
+    /// source is a copy of `err` (its OS error code, or its kind and message).
     pub(crate) fn from_read(what: &str, err: &std::io::Error) -> Error {
-        if let Some(inner) = err.get_ref().and_then(|e| e.downcast_ref::<Error>()) {
-            return inner.clone().context(what);
+        Error::read_failure(what, err).unwrap_or_else(|| {
+            let copy = match err.raw_os_error() {
+                Some(code) => std::io::Error::from_raw_os_error(code),
+                None => std::io::Error::new(err.kind(), err.to_string()),
+            };
+            Error::broken_read(what, err).with_source(copy)
+        })
+    }
+
+    /// The client's own error, or ureq's timeout, carried by `err`.
+    fn read_failure(what: &str, err: &std::io::Error) -> Option<Error> {
+        let inner = err.get_ref()?;
+        if let Some(inner) = inner.downcast_ref::<Error>() {
+            return Some(inner.clone().context(what));
         }
-        if let Some(ureq::Error::Timeout(reason)) = err.get_ref().and_then(|e| e.downcast_ref::<ureq::Error>()) {
-            return Error::timeout(what, *reason);
+        match inner.downcast_ref::<ureq::Error>()? {
+            ureq::Error::Timeout(reason) => Some(Error::timeout(what, *reason)),
+            _ => None,
         }
+    }
+
+    /// A read that failed for a reason below the client: a timeout or a broken connection.
+    fn broken_read(what: &str, err: &std::io::Error) -> Error {
         let kind = match err.kind() {
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => ErrorKind::Timeout,
             _ => ErrorKind::Network,

@@ -103,7 +103,7 @@ fn read_head(reader: &mut BufReader<TcpStream>) {
 
 /// A sandbox made by e2b-local whose envd is the stub at `url`.
 fn sandbox_at(local: &Local, url: &str) -> Sandbox {
-    let config = Config { sandbox_url: Some(url.to_owned()), ..common::config_for(&local.server) };
+    let config = common::config_for(&local.server).to_builder().sandbox_url(url).build();
     Client::new(config).create_sandbox(&SandboxOptions::default().timeout(Duration::from_secs(120))).unwrap()
 }
 
@@ -280,12 +280,11 @@ fn watching_is_cancelled_by_poll_and_by_stream() {
 #[test]
 fn a_retry_waiting_out_retry_after_is_cancelled() {
     let server = Scripted::start(vec![Some((503, "Retry-After: 30\r\n", r#"{"message":"busy"}"#))]);
-    let config = Config {
-        api_key: Some("key".to_owned()),
-        api_url: Some(server.url.clone()),
-        request_timeout: Some(Duration::from_secs(120)),
-        ..Config::default()
-    };
+    let config = Config::builder()
+        .api_key("key")
+        .api_url(server.url.clone())
+        .request_timeout(Some(Duration::from_secs(120)))
+        .build();
     let token = CancelToken::new();
     let client = Client::new(config).with_cancel(&token);
     assert_cancelled("get_info", &token, || client.get_info("sbx"));
@@ -295,7 +294,7 @@ fn a_retry_waiting_out_retry_after_is_cancelled() {
 #[test]
 fn a_create_against_a_silent_control_plane_is_cancelled_and_its_connection_closed() {
     let server = stub(|reader, _| read_head(reader));
-    let config = Config { api_key: Some("key".to_owned()), api_url: Some(server.url.clone()), ..Config::default() };
+    let config = Config::builder().api_key("key").api_url(server.url.clone()).build();
     let token = CancelToken::new();
     let client = Client::new(config).with_deadline(Duration::from_secs(60)).with_cancel(&token);
     let at = assert_cancelled("create", &token, || client.create_sandbox(&SandboxOptions::default()));
@@ -305,7 +304,7 @@ fn a_create_against_a_silent_control_plane_is_cancelled_and_its_connection_close
 #[test]
 fn a_cancelled_token_stays_cancelled_and_fails_calls_without_a_request() {
     let server = Scripted::start(vec![Some((200, "", "{}"))]);
-    let config = Config { api_key: Some("key".to_owned()), api_url: Some(server.url.clone()), ..Config::default() };
+    let config = Config::builder().api_key("key").api_url(server.url.clone()).build();
     let token = CancelToken::new();
     token.cancel();
     token.cancel();

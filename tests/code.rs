@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
@@ -51,7 +50,7 @@ fn state_persists_and_env_vars_last_one_run() {
     sandbox.run_code("x = 41", &options, None).unwrap();
     assert_eq!(sandbox.run_code("x + 1", &options, None).unwrap().text(), Some("42"));
 
-    let with_env = RunCodeOptions { envs: BTreeMap::from([("FOO".into(), "bar".into())]), ..RunCodeOptions::default() };
+    let with_env = RunCodeOptions::default().env("FOO", "bar");
     assert_eq!(sandbox.run_code("import os; os.environ['FOO']", &with_env, None).unwrap().text(), Some("bar"));
     assert_eq!(sandbox.run_code("os.environ.get('FOO')", &options, None).unwrap().text(), None);
 
@@ -72,6 +71,7 @@ fn events_arrive_while_the_code_runs_and_a_callback_can_stop_it() {
             ExecutionEvent::Stderr(chunk) => format!("err {}", chunk.text.trim()),
             ExecutionEvent::Result(result) => format!("result {}", result.text.as_deref().unwrap_or("")),
             ExecutionEvent::Error(error) => format!("error {}", error.name),
+            other => format!("other {other:?}"),
         };
         seen.push((label, started.elapsed()));
         ControlFlow::Continue(())
@@ -103,7 +103,7 @@ fn contexts_keep_separate_state() {
     assert_eq!((context.language.as_str(), context.cwd.as_str()), ("python", "/tmp"));
     assert!(sandbox.list_code_contexts().unwrap().iter().any(|c| c.id == context.id));
 
-    let in_context = RunCodeOptions { context_id: Some(context.id.clone()), ..RunCodeOptions::default() };
+    let in_context = RunCodeOptions::default().context_id(&context.id);
     sandbox.run_code("y = 'mine'", &in_context, None).unwrap();
     assert_eq!(sandbox.run_code("import os; os.getcwd()", &in_context, None).unwrap().text(), Some("/tmp"));
     let elsewhere = sandbox.run_code("y", &RunCodeOptions::default(), None).unwrap();
@@ -118,7 +118,7 @@ fn contexts_keep_separate_state() {
     assert_eq!((err.kind(), err.status()), (ErrorKind::NotFound, Some(404)), "{err}");
     assert_eq!(sandbox.remove_code_context(&context.id).unwrap_err().kind(), ErrorKind::NotFound);
 
-    let both = RunCodeOptions { language: Some("python".into()), ..in_context };
+    let both = in_context.clone().language("python");
     assert_eq!(sandbox.run_code("1", &both, None).unwrap_err().kind(), ErrorKind::InvalidArgument);
 }
 
@@ -126,7 +126,7 @@ fn contexts_keep_separate_state() {
 fn a_run_past_its_timeout_fails_as_a_timeout() {
     let local = Local::start();
     let sandbox = code_sandbox(&local);
-    let short = RunCodeOptions { timeout: Duration::from_secs(1), ..RunCodeOptions::default() };
+    let short = RunCodeOptions::default().timeout(Some(Duration::from_secs(1)));
     let started = Instant::now();
     let err = sandbox.run_code("import time; time.sleep(30)", &short, None).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");

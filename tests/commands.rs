@@ -7,7 +7,7 @@ use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use common::Local;
-use e2b::{CommandEvent, CommandOptions, ErrorKind, Stream};
+use e2b::{CommandEvent, CommandOptions, ErrorKind, Stream, DEFAULT_SANDBOX_TIMEOUT};
 
 fn options() -> CommandOptions {
     CommandOptions::default()
@@ -57,14 +57,12 @@ fn environment_directory_and_user_apply() {
 
     let home = commands.run("pwd; whoami", &options(), None).unwrap();
     assert_eq!(home.stdout, b"/home/user\nuser\n");
-    let root = commands.run("id -u", &CommandOptions { user: Some("root".into()), ..options() }, None).unwrap();
+    let root = commands.run("id -u", &options().user("root"), None).unwrap();
     assert_eq!(root.stdout, b"0\n");
 
-    let err =
-        commands.run("true", &CommandOptions { cwd: Some("/no/such/dir".into()), ..options() }, None).unwrap_err();
+    let err = commands.run("true", &options().cwd("/no/such/dir"), None).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
-    let err =
-        commands.run("true", &CommandOptions { user: Some("nobody-here".into()), ..options() }, None).unwrap_err();
+    let err = commands.run("true", &options().user("nobody-here"), None).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication, "{err}");
 }
 
@@ -98,7 +96,7 @@ fn the_timeout_kills_the_process() {
     let local = Local::start();
     let sandbox = local.sandbox();
     let started = Instant::now();
-    let short = CommandOptions { timeout: Duration::from_secs(1), ..options() };
+    let short = options().timeout(Some(Duration::from_secs(1)));
     let err = sandbox.commands().run("sleep 30", &short, None).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
     assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
@@ -112,7 +110,7 @@ fn background_commands_take_stdin_and_can_be_followed_killed_or_left() {
     let sandbox = local.sandbox();
     let commands = sandbox.commands();
 
-    let cat = commands.start("cat", &CommandOptions { stdin: true, ..options() }).unwrap();
+    let cat = commands.start("cat", &options().stdin(true)).unwrap();
     assert!(cat.pid() > 0);
     cat.send_stdin(b"line one\n").unwrap();
     match cat.next_event(Duration::from_secs(10)).unwrap() {
@@ -125,7 +123,7 @@ fn background_commands_take_stdin_and_can_be_followed_killed_or_left() {
     assert_eq!((result.exit_code, result.stdout.as_slice()), (0, &b"line one\nline two\n"[..]));
     assert!(matches!(cat.next_event(Duration::ZERO).unwrap(), Some(CommandEvent::Exit(_))), "the exit stays");
 
-    let sleeper = commands.start("sleep 600", &CommandOptions { timeout: Duration::ZERO, ..options() }).unwrap();
+    let sleeper = commands.start("sleep 600", &options().timeout(None)).unwrap();
     assert!(commands.list().unwrap().iter().any(|p| p.pid == sleeper.pid()));
     assert!(sleeper.kill().unwrap());
     let killed = sleeper.wait(None).unwrap();
@@ -152,7 +150,7 @@ fn pause_freezes_processes_and_resume_continues_them() {
     // Written aside and renamed into place, so a read never sees a half-written file.
     let counter =
         "i=0; while true; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done";
-    sandbox.commands().start(counter, &CommandOptions { timeout: Duration::ZERO, ..options() }).unwrap();
+    sandbox.commands().start(counter, &options().timeout(None)).unwrap();
     let read_count = |sandbox: &e2b::Sandbox| -> u64 {
         sandbox.files().read_to_string("/tmp/count").unwrap_or_default().trim().parse().unwrap_or(0)
     };
@@ -166,7 +164,7 @@ fn pause_freezes_processes_and_resume_continues_them() {
     sandbox.pause().unwrap();
     // Ten ticks' worth of pause: a counter that kept running would be far ahead.
     std::thread::sleep(Duration::from_millis(1000));
-    let resumed = local.client.resume(sandbox.id(), None).unwrap();
+    let resumed = local.client.resume(sandbox.id(), DEFAULT_SANDBOX_TIMEOUT).unwrap();
     let at_resume = read_count(&resumed);
     assert!(at_resume <= before + 2, "it did not run while paused: {before} before, {at_resume} after");
     std::thread::sleep(Duration::from_millis(800));

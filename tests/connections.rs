@@ -37,7 +37,7 @@ fn a_post_without_a_body_keeps_its_connection() {
     let (proxy, client) = proxied(&local);
     let sandbox = client.create_sandbox(&SandboxOptions::new("code-interpreter-v1")).unwrap();
     let context = sandbox.create_code_context(None, None).unwrap();
-    let in_context = RunCodeOptions { context_id: Some(context.id.clone()), ..RunCodeOptions::default() };
+    let in_context = RunCodeOptions::default().context_id(&context.id);
     for _ in 0..5 {
         // An empty body sent chunked arrives after the answer, and the server closes the connection.
         sandbox.restart_code_context(&context.id).unwrap();

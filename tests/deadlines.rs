@@ -54,11 +54,8 @@ fn envelope_chunk(flags: u8, message: &str) -> Vec<u8> {
 /// A sandbox made by e2b-local whose envd and ports are the stub at `url`,
 /// with `request_timeout` as its client's request timeout and silence limit.
 fn sandbox_at(local: &Local, url: &str, request_timeout: Duration) -> Sandbox {
-    let config = Config {
-        sandbox_url: Some(url.to_owned()),
-        request_timeout: Some(request_timeout),
-        ..common::config_for(&local.server)
-    };
+    let config =
+        common::config_for(&local.server).to_builder().sandbox_url(url).request_timeout(Some(request_timeout)).build();
     Client::new(config).create_sandbox(&SandboxOptions::default().timeout(Duration::from_secs(120))).unwrap()
 }
 
@@ -128,7 +125,7 @@ fn a_stalled_run_ends_at_the_deadline() {
 #[test]
 fn a_control_plane_that_never_answers_ends_at_the_deadline() {
     let url = stub(|_, stream| stall(stream));
-    let config = Config { api_key: Some("k".into()), api_url: Some(url), ..Config::default() };
+    let config = Config::builder().api_key("k").api_url(url).build();
     let client = Client::new(config).with_deadline(DEADLINE);
     assert_eq!(client.deadline(), Some(DEADLINE));
     assert_deadline("create", || client.create_sandbox(&SandboxOptions::default()));

@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 use common::fault::{Fault, FaultProxy};
 use common::Local;
 use e2b::{
-    Client, Config, ErrorKind, EventType, FilesystemEvent, ListQuery, RunCodeOptions, Sandbox, SandboxOptions,
-    SandboxState, WatchOptions,
+    Client, ErrorKind, EventType, FilesystemEvent, ListQuery, RunCodeOptions, Sandbox, SandboxOptions, SandboxState,
+    WatchOptions, DEFAULT_SANDBOX_TIMEOUT,
 };
 use Fault::{Drip, Reset, ResetAfter, Stall, StallAfter, Status, Truncate};
 
@@ -159,11 +159,9 @@ impl Suite {
 
     fn case(&self, name: String, fault: Fault, expect: Expect) -> Case<'_> {
         let proxy = FaultProxy::start(self.local.server.addr());
-        let client = Client::new(Config {
-            api_url: Some(proxy.url()),
-            sandbox_url: Some(proxy.url()),
-            ..common::config_for(&self.local.server)
-        })
+        let client = Client::new(
+            common::config_for(&self.local.server).to_builder().api_url(proxy.url()).sandbox_url(proxy.url()).build(),
+        )
         .with_deadline(DEADLINE);
         Case { suite: self, name, fault, expect, proxy, client }
     }
@@ -185,7 +183,7 @@ impl Case<'_> {
     /// The sandbox `id` as seen through this case's proxy (connected before
     /// any fault is armed), with [`DEADLINE`] as its call deadline.
     fn through_proxy(&self, id: &str) -> Sandbox {
-        self.client.connect(id, None).expect("connect through the proxy").with_deadline(DEADLINE)
+        self.client.connect(id, DEFAULT_SANDBOX_TIMEOUT).expect("connect through the proxy").with_deadline(DEADLINE)
     }
 
     /// Arms the fault for the first request of `method` under `path`, then
@@ -273,10 +271,7 @@ fn create() {
             .collect();
         assert_eq!(keys.len(), 1, "retries changed the key: {keys:?}");
         let key = keys.into_iter().next().unwrap();
-        let recovered = SandboxOptions {
-            idempotency_key: Some(key),
-            ..SandboxOptions::default().timeout(Duration::from_secs(120))
-        };
+        let recovered = SandboxOptions::default().timeout(Duration::from_secs(120)).idempotency_key(key);
         let found = case.suite.direct().create_sandbox(&recovered).expect("create again with the same key");
         if let Some(id) = created {
             assert_eq!(found.id(), id, "the same key gave another sandbox");
@@ -343,7 +338,7 @@ fn connect() {
         assert!(sandbox.pause().unwrap());
         let (client, id) = (case.client.clone(), sandbox.id().to_owned());
         let path = format!("/v2/sandboxes/{id}/connect");
-        let timeout = Some(Duration::from_secs(120));
+        let timeout = Duration::from_secs(120);
         if let Some(resumed) = case.call("POST", &path, move || client.connect(&id, timeout)) {
             assert_eq!(resumed.id(), sandbox.id());
             assert_eq!(case.suite.direct().get_info(sandbox.id()).unwrap().state, SandboxState::Running);
@@ -635,11 +630,9 @@ fn watch_handle() {
 fn the_proxy_passes_traffic_through_and_spoils_only_the_chosen_request() {
     let local = Local::start();
     let proxy = FaultProxy::start(local.server.addr());
-    let client = Client::new(Config {
-        api_url: Some(proxy.url()),
-        sandbox_url: Some(proxy.url()),
-        ..common::config_for(&local.server)
-    });
+    let client = Client::new(
+        common::config_for(&local.server).to_builder().api_url(proxy.url()).sandbox_url(proxy.url()).build(),
+    );
     let sandbox = client.create_sandbox(&SandboxOptions::default().timeout(Duration::from_secs(120))).unwrap();
     // A chunked request body, a 1 MiB response, a chunked streamed response.
     let data = content();

@@ -72,9 +72,9 @@ fn many_files_go_in_one_request_with_their_parents() {
     let sandbox = local.sandbox();
     let files = sandbox.files();
     let entries = [
-        WriteEntry { path: "/home/user/batch/one.txt", data: b"1" },
-        WriteEntry { path: "batch/deep/two.bin", data: &[0, 255, 0] },
-        WriteEntry { path: "/tmp/three \"quoted\".txt", data: b"3" },
+        WriteEntry::new("/home/user/batch/one.txt", b"1"),
+        WriteEntry::new("batch/deep/two.bin", &[0, 255, 0]),
+        WriteEntry::new("/tmp/three \"quoted\".txt", b"3"),
     ];
     let written = files.write_files(&entries).unwrap();
     assert_eq!(written.len(), 3);
@@ -220,7 +220,7 @@ fn a_polled_watch_reports_changes_in_order() {
     let sandbox = local.sandbox();
     let files = sandbox.files();
     files.make_dir("watched/sub").unwrap();
-    let watch = files.watch_dir("watched", WatchOptions { recursive: true, include_entry: true }).unwrap();
+    let watch = files.watch_dir("watched", WatchOptions::default().recursive(true).include_entry(true)).unwrap();
 
     files.write("watched/new.txt", "1").unwrap();
     files.write("watched/sub/inner.txt", "2").unwrap();
@@ -336,13 +336,14 @@ fn scripted_sandbox(envd: Vec<common::Reply>) -> (common::Scripted, e2b::Sandbox
         r#"{"templateID":"base","sandboxID":"abcdefghij0123456789","clientID":"c","envdVersion":"0.6.13"}"#;
     let replies = std::iter::once((201, JSON, CREATED)).chain(envd).map(Some).collect();
     let server = common::Scripted::start(replies);
-    let client = e2b::Client::new(e2b::Config {
-        api_key: Some("e2b_00".into()),
-        api_url: Some(server.url.clone()),
-        sandbox_url: Some(server.url.clone()),
-        max_retries: 0,
-        ..e2b::Config::default()
-    });
+    let client = e2b::Client::new(
+        e2b::Config::builder()
+            .api_key("e2b_00")
+            .api_url(server.url.clone())
+            .sandbox_url(server.url.clone())
+            .max_retries(0)
+            .build(),
+    );
     let sandbox = client.create_sandbox(&e2b::SandboxOptions::default()).unwrap();
     (server, sandbox)
 }
@@ -383,7 +384,7 @@ fn links_and_types_are_read_as_the_real_envd_sends_them() {
         ]
     );
 
-    let watch = files.watch_dir("/w", WatchOptions { recursive: false, include_entry: true }).unwrap();
+    let watch = files.watch_dir("/w", WatchOptions::default().include_entry(true)).unwrap();
     let events = watch.get_new_events().unwrap();
     let seen: Vec<_> =
         events.iter().map(|e| (e.name.as_str(), e.event_type, e.entry.as_ref().map(|e| e.file_type))).collect();

@@ -11,10 +11,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::Local;
-use e2b::{Client, CommandOptions, CommandResult, Sandbox, SandboxOptions};
+use e2b::{Client, CommandOptions, CommandResult, Sandbox, SandboxOptions, DEFAULT_SANDBOX_TIMEOUT};
 
 fn as_root() -> CommandOptions {
-    CommandOptions { user: Some("root".into()), ..CommandOptions::default() }
+    CommandOptions::default().user("root")
 }
 
 fn run(sandbox: &Sandbox, cmd: &str, options: &CommandOptions) -> CommandResult {
@@ -138,10 +138,10 @@ fn a_sandbox_without_internet_cannot_reach_the_host() {
         "if timeout 5 bash -c 'echo hi > /dev/tcp/127.0.0.1/{port}' 2>/dev/null; then echo connected; else echo refused; fi; \
          tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"
     );
-    let options = |allow| SandboxOptions {
-        allow_internet_access: allow,
-        timeout: Duration::from_secs(120),
-        ..SandboxOptions::default()
+    let options = |allow| {
+        let mut options = SandboxOptions::default().timeout(Duration::from_secs(120));
+        options.allow_internet_access = allow;
+        options
     };
 
     let offline = local.client.create_sandbox(&options(Some(false))).unwrap();
@@ -249,12 +249,7 @@ fn frozen_processes_end_with_a_killed_server() {
     let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
     let announced = lines.by_ref().map_while(Result::ok).find(|line| line.starts_with("listening ")).unwrap();
     let (url, key) = announced["listening ".len()..].split_once(' ').unwrap();
-    let config = e2b::Config {
-        api_key: Some(key.to_owned()),
-        api_url: Some(url.to_owned()),
-        sandbox_url: Some(url.to_owned()),
-        ..e2b::Config::default()
-    };
+    let config = e2b::Config::builder().api_key(key).api_url(url).sandbox_url(url).build();
     let client = Client::new(config);
     let sandbox = client.create_sandbox(&SandboxOptions::default().timeout(Duration::from_secs(120))).unwrap();
     let marker = "987.654";
@@ -275,7 +270,7 @@ fn frozen_processes_end_with_a_killed_server() {
     assert!(jails_on(&fs).is_empty(), "no jail of the old server: {:?}", jails_on(&fs));
 
     let client = Client::new(common::config_for(&server));
-    let sandbox = client.resume(sandbox.id(), None).unwrap();
+    let sandbox = client.resume(sandbox.id(), DEFAULT_SANDBOX_TIMEOUT).unwrap();
     assert_eq!(stdout(&run(&sandbox, "echo back", &CommandOptions::default())), "back\n");
     assert_eq!(jails_on(&fs).len(), 1, "one jail");
     server.stop();

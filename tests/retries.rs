@@ -6,9 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{proxied, Fault, Local, Scripted};
-use e2b::{
-    Client, CommandOptions, Config, ErrorKind, ListQuery, RunCodeOptions, Sandbox, SandboxOptions, SandboxState,
-};
+use e2b::{Client, CommandOptions, ErrorKind, ListQuery, RunCodeOptions, Sandbox, SandboxOptions, SandboxState};
 
 fn options() -> SandboxOptions {
     SandboxOptions::default().timeout(Duration::from_secs(120))
@@ -103,7 +101,7 @@ fn writes_and_process_starts_are_never_sent_twice() {
 
 /// A sandbox made by `local` whose envd is the scripted server at `url`.
 fn sandbox_at(local: &Local, url: &str) -> Sandbox {
-    let config = Config { sandbox_url: Some(url.to_owned()), ..common::config_for(&local.server) };
+    let config = common::config_for(&local.server).to_builder().sandbox_url(url).build();
     Client::new(config).create_sandbox(&options()).unwrap()
 }
 

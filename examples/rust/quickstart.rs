@@ -22,14 +22,10 @@ fn main() -> e2b::Result<()> {
     sandbox.pause()?;
     println!("paused sandbox {}", sandbox.id());
 
-    let sandbox = client.resume(sandbox.id(), Some(Duration::from_secs(60)))?;
+    let sandbox = client.resume(sandbox.id(), Duration::from_secs(60))?;
     print!("after resume: {}", sandbox.files().read_to_string("/home/user/hello.txt")?);
 
-    let query = ListQuery {
-        states: vec![SandboxState::Running],
-        metadata: [("example".to_owned(), "quickstart".to_owned())].into(),
-        ..ListQuery::default()
-    };
+    let query = ListQuery::default().state(SandboxState::Running).metadata("example", "quickstart");
     let listed = client.list_all(&query)?;
     assert!(listed.iter().any(|info| info.sandbox_id == sandbox.id()), "the sandbox is listed");
     println!("listed: {} of {} running quickstart sandbox(es)", sandbox.id(), listed.len());
@@ -37,7 +33,7 @@ fn main() -> e2b::Result<()> {
     sandbox.kill()?;
     println!("killed sandbox {}", sandbox.id());
 
-    match client.resume(sandbox.id(), None) {
+    match client.resume(sandbox.id(), Duration::from_secs(60)) {
         Err(err) if err.kind() == ErrorKind::SandboxNotFound => {
             println!("resume after kill: {} ({err})", err.kind());
             Ok(())

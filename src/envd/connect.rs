@@ -114,7 +114,7 @@ impl ServerStream {
                 return Err(Error::new(ErrorKind::Network, message));
             }
             Err(DecodeError::Io(err)) => return Err(Error::from_read(what, &err)),
-            Err(err) => return Err(Error::decode(what, err)),
+            Err(err) => return Err(Error::decode(what, err.to_string())),
         };
         let message = match frame {
             Frame::Message(message) => message,

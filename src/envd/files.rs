@@ -53,6 +53,7 @@ pub struct Files<'a> {
 
 /// What envd reports of a file it wrote.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct WriteInfo {
     /// The file's name.
     pub name: String,
@@ -60,11 +61,21 @@ pub struct WriteInfo {
     pub path: String,
 }
 
-/// One file of [`Files::write_files`].
+/// One file of [`Files::write_files`], made by [`WriteEntry::new`].
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub struct WriteEntry<'a> {
+    /// Where to write it in the sandbox.
     pub path: &'a str,
+    /// Its content.
     pub data: &'a [u8],
+}
+
+impl<'a> WriteEntry<'a> {
+    /// The file `path` with the content `data`.
+    pub fn new(path: &'a str, data: &'a [u8]) -> WriteEntry<'a> {
+        WriteEntry { path, data }
+    }
 }
 
 /// A file being read from the sandbox, as a [`Read`]er (see [`Files::open_read`]).

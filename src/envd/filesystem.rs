@@ -13,6 +13,7 @@ use crate::error::{Error, ErrorKind, Result};
 /// The kind of a filesystem entry, the entry itself (as `lstat` sees it):
 /// a symbolic link is a [`Symlink`](FileType::Symlink) whatever it points to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FileType {
     /// A regular file.
     File,
@@ -26,17 +27,23 @@ pub enum FileType {
 
 /// One file, directory or link, as envd describes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct EntryInfo {
+    /// The entry's name (the last part of its path).
     pub name: String,
+    /// File, directory, symbolic link or other.
     pub file_type: FileType,
     /// The absolute path in the sandbox.
     pub path: String,
+    /// The size in bytes.
     pub size: u64,
     /// The permission bits (e.g. `0o644`), as envd reports them.
     pub mode: u32,
     /// The mode as `ls -l` shows it, e.g. `-rw-r--r--`.
     pub permissions: String,
+    /// The owner's user name.
     pub owner: String,
+    /// The group's name.
     pub group: String,
     /// RFC 3339 time of the last change, when envd reports one.
     pub modified_time: Option<String>,

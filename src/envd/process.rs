@@ -21,16 +21,27 @@ pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Which output stream a chunk came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Stream {
+    /// Standard output.
     Stdout,
+    /// Standard error.
     Stderr,
 }
 
 /// Receives output as it arrives; `Break` kills the command.
 pub type OnOutput<'f> = &'f mut dyn FnMut(Stream, &[u8]) -> ControlFlow<()>;
 
-/// How to run a command.
+/// How to run a command: `CommandOptions::default()` runs it as the sandbox's
+/// default user in their home for at most [`DEFAULT_COMMAND_TIMEOUT`]; each
+/// setting has a method of its name:
+///
+/// ```
+/// let options = e2b::CommandOptions::default().user("root").cwd("/tmp").env("LANG", "C").timeout(None);
+/// assert_eq!(options.user.as_deref(), Some("root"));
+/// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct CommandOptions {
     /// Environment variables, on top of the sandbox's.
     pub envs: BTreeMap<String, String>,
@@ -39,21 +50,60 @@ pub struct CommandOptions {
     /// Run as this user (e.g. `"root"`); the sandbox's default user when `None`.
     pub user: Option<String>,
     /// How long the process may live; it is killed when this passes.
-    /// `Duration::ZERO` means no limit. Default: 60 seconds.
-    pub timeout: Duration,
+    /// `None` for no limit. Default: [`DEFAULT_COMMAND_TIMEOUT`].
+    pub timeout: Option<Duration>,
     /// Keep the process's stdin open for [`CommandHandle::send_stdin`].
     pub stdin: bool,
 }
 
 impl Default for CommandOptions {
     fn default() -> CommandOptions {
-        CommandOptions { envs: BTreeMap::new(), cwd: None, user: None, timeout: DEFAULT_COMMAND_TIMEOUT, stdin: false }
+        CommandOptions {
+            envs: BTreeMap::new(),
+            cwd: None,
+            user: None,
+            timeout: Some(DEFAULT_COMMAND_TIMEOUT),
+            stdin: false,
+        }
+    }
+}
+
+impl CommandOptions {
+    /// Adds one environment variable.
+    pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.envs.insert(name.into(), value.into());
+        self
+    }
+
+    /// Sets the working directory.
+    pub fn cwd(mut self, cwd: impl Into<String>) -> Self {
+        self.cwd = Some(cwd.into());
+        self
+    }
+
+    /// Runs as `user` (e.g. `"root"`).
+    pub fn user(mut self, user: impl Into<String>) -> Self {
+        self.user = Some(user.into());
+        self
+    }
+
+    /// Sets how long the process may live; `None` for no limit.
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Keeps the process's stdin open for [`CommandHandle::send_stdin`].
+    pub fn stdin(mut self, stdin: bool) -> Self {
+        self.stdin = stdin;
+        self
     }
 }
 
 /// How a command ended. A non-zero exit code is a result, not an error: see
 /// [`CommandResult::check`] for callers who want one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CommandResult {
     /// Everything written to stdout, as bytes.
     pub stdout: Vec<u8>,
@@ -83,6 +133,7 @@ impl CommandResult {
 
 /// Something that happened to a running command (see [`CommandHandle::next_event`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CommandEvent {
     /// A chunk of output.
     Output(Stream, Vec<u8>),
@@ -92,12 +143,19 @@ pub enum CommandEvent {
 
 /// A process running in the sandbox, as [`Commands::list`] reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ProcessInfo {
+    /// The process id in the sandbox.
     pub pid: u32,
+    /// The tag it was started with, if any.
     pub tag: Option<String>,
+    /// The program (`/bin/bash` for commands run by this client).
     pub cmd: String,
+    /// Its arguments (`-l`, `-c` and the command line for commands run by this client).
     pub args: Vec<String>,
+    /// The environment variables it was started with.
     pub envs: BTreeMap<String, String>,
+    /// Its working directory, if it was given one.
     pub cwd: Option<String>,
 }
 
@@ -226,7 +284,7 @@ impl<'a> Commands<'a> {
             },
             stdin: options.stdin,
         };
-        let lifetime = (!options.timeout.is_zero()).then_some(options.timeout);
+        let lifetime = options.timeout;
         let call = CallOptions { user: options.user.as_deref(), timeout: lifetime };
         // The client gives up a little after the server should have.
         let total = lifetime.map(|t| t + Duration::from_secs(10));

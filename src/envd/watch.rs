@@ -15,6 +15,7 @@ use crate::sandbox::Sandbox;
 
 /// What happened to a watched path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EventType {
     /// Created.
     Create,
@@ -32,22 +33,45 @@ pub enum EventType {
 
 /// One change in a watched directory.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FilesystemEvent {
     /// The path that changed, relative to the watched directory.
     pub name: String,
+    /// What happened to it.
     pub event_type: EventType,
     /// The entry after the change, when asked for with `include_entry`
     /// (create, write and chmod only).
     pub entry: Option<EntryInfo>,
 }
 
-/// How to watch.
+/// How to watch: `WatchOptions::default()` watches the directory alone,
+/// without entries; each setting has a method of its name:
+///
+/// ```
+/// let options = e2b::WatchOptions::default().recursive(true).include_entry(true);
+/// assert!(options.recursive && options.include_entry);
+/// ```
 #[derive(Clone, Copy, Debug, Default)]
+#[non_exhaustive]
 pub struct WatchOptions {
     /// Watch subdirectories too.
     pub recursive: bool,
     /// Attach the changed entry's info to create, write and chmod events.
     pub include_entry: bool,
+}
+
+impl WatchOptions {
+    /// Watches subdirectories too.
+    pub fn recursive(mut self, recursive: bool) -> Self {
+        self.recursive = recursive;
+        self
+    }
+
+    /// Attaches the changed entry's info to create, write and chmod events.
+    pub fn include_entry(mut self, include_entry: bool) -> Self {
+        self.include_entry = include_entry;
+        self
+    }
 }
 
 #[derive(Serialize)]

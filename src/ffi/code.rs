@@ -268,7 +268,7 @@ pub unsafe extern "C" fn e2b_run_code_options_set_timeout_ms(
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     update(options, err_out, |o| {
-        o.timeout = Duration::from_millis(timeout_ms);
+        o.timeout = (timeout_ms > 0).then(|| Duration::from_millis(timeout_ms));
         Ok(())
     })
 }

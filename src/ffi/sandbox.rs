@@ -311,7 +311,8 @@ pub unsafe extern "C" fn e2b_sandbox_connect(
         set_opt(resumed_out, false);
         let client = client_arg(client)?;
         let sandbox_id = arg_str(sandbox_id, "sandbox_id")?;
-        let (sandbox, resumed) = client.connect_reporting(sandbox_id, seconds(timeout_secs))?;
+        let (sandbox, resumed) =
+            client.connect_reporting(sandbox_id, seconds(timeout_secs).unwrap_or(crate::DEFAULT_SANDBOX_TIMEOUT))?;
         *out = e2b_sandbox::new(sandbox);
         set_opt(resumed_out, resumed);
         Ok(())

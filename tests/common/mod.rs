@@ -54,12 +54,7 @@ fn start_server(data_dir: &Path) -> e2b_local::Server {
 }
 
 pub fn config_for(server: &e2b_local::Server) -> Config {
-    Config {
-        api_key: Some(server.api_key().to_owned()),
-        api_url: Some(server.url()),
-        sandbox_url: Some(server.url()),
-        ..Config::default()
-    }
+    Config::builder().api_key(server.api_key()).api_url(server.url()).sandbox_url(server.url()).build()
 }
 
 /// A one-connection-at-a-time HTTP server that answers each request with the
@@ -298,6 +293,6 @@ fn relay(client: TcpStream, upstream: &str, state: &ProxyShared) {
 pub fn proxied(local: &Local) -> (Proxy, Client) {
     let proxy = Proxy::start(&local.server.url());
     let config =
-        Config { api_url: Some(proxy.url.clone()), sandbox_url: Some(proxy.url.clone()), ..config_for(&local.server) };
+        config_for(&local.server).to_builder().api_url(proxy.url.clone()).sandbox_url(proxy.url.clone()).build();
     (proxy, Client::new(config))
 }
