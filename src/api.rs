@@ -4,14 +4,16 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use e2b_protocol::json::null_as_default;
+use e2b_protocol::uuid4;
+use serde::{Deserialize, Serialize};
 use ureq::http::Method;
 
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http;
 use crate::sandbox::Sandbox;
-use crate::util::{encode_component, uuid4};
+use crate::util::encode_component;
 
 /// The sandbox lifetime the official SDKs use when none is given.
 pub const DEFAULT_SANDBOX_TIMEOUT: Duration = Duration::from_secs(300);
@@ -525,14 +527,6 @@ pub(crate) fn check_idempotency_key(key: &str) -> Result<&str> {
             "invalid idempotency key {key:?}: use 1 to 255 characters of a-z, 0-9 and '-'"
         )))
     }
-}
-
-fn null_as_default<'de, D, T>(deserializer: D) -> std::result::Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 #[cfg(test)]

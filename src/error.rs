@@ -5,6 +5,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use e2b_protocol::Code;
+
 /// What went wrong, in a form a caller can branch on.
 ///
 /// The kinds follow the official SDKs' exceptions where they exist
@@ -260,15 +262,15 @@ impl Error {
 
     /// A Connect error (`{"code": "not_found", "message": ...}`, §1d.1).
     pub(crate) fn from_connect(what: &str, code: &str, message: &str, status: Option<u16>) -> Error {
-        let kind = match code {
-            "invalid_argument" | "failed_precondition" | "out_of_range" => ErrorKind::InvalidArgument,
-            "unauthenticated" => ErrorKind::Authentication,
-            "permission_denied" => ErrorKind::PermissionDenied,
-            "not_found" => ErrorKind::NotFound,
-            "already_exists" | "aborted" => ErrorKind::Conflict,
-            "resource_exhausted" => ErrorKind::RateLimited,
-            "deadline_exceeded" | "canceled" => ErrorKind::Timeout,
-            "unavailable" => proxy_kind(message),
+        let kind = match Code::from_name(code) {
+            Some(Code::InvalidArgument | Code::FailedPrecondition | Code::OutOfRange) => ErrorKind::InvalidArgument,
+            Some(Code::Unauthenticated) => ErrorKind::Authentication,
+            Some(Code::PermissionDenied) => ErrorKind::PermissionDenied,
+            Some(Code::NotFound) => ErrorKind::NotFound,
+            Some(Code::AlreadyExists | Code::Aborted) => ErrorKind::Conflict,
+            Some(Code::ResourceExhausted) => ErrorKind::RateLimited,
+            Some(Code::DeadlineExceeded | Code::Canceled) => ErrorKind::Timeout,
+            Some(Code::Unavailable) => proxy_kind(message),
             _ => ErrorKind::Api,
         };
         let err = Error::new(kind, format!("{what}: {message} ({code})"));

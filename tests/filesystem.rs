@@ -190,6 +190,10 @@ fn signed_urls_work_without_credentials_until_they_expire() {
     let expiring = files.download_url("/home/user/shared.txt", Some(Duration::from_secs(60))).unwrap();
     assert!(expiring.contains("signature_expiration="), "{expiring}");
     assert_eq!(fetch(&expiring).0, 200);
+    // envd reads the expiration as an int64: one too far ahead for it is capped, not wrapped.
+    let lasting = files.download_url("/home/user/shared.txt", Some(Duration::from_secs(u64::MAX))).unwrap();
+    assert!(lasting.contains(&format!("signature_expiration={}", i64::MAX)), "{lasting}");
+    assert_eq!(fetch(&lasting).0, 200);
 
     let forged = url.replace("shared.txt", "other.txt");
     assert_eq!(fetch(&forged).0, 401);

@@ -9,6 +9,8 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use e2b_protocol::envelope::{decode, encode, encode_end_stream, DecodeError, Frame};
+use e2b_protocol::Code;
 use http_body::Body as _;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -22,7 +24,6 @@ pub const STREAM_CONTENT_TYPE: &str = "application/connect+json";
 const DEFAULT_KEEPALIVE: Duration = Duration::from_secs(90);
 /// The largest request message accepted.
 const MAX_MESSAGE: usize = 64 << 20;
-const END_STREAM: u8 = 0x02;
 
 /// A Connect error: a code from the protocol's fixed set and a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,19 +55,7 @@ impl ConnectError {
 
     /// The HTTP status of the code, by the protocol's table.
     pub fn http_status(&self) -> StatusCode {
-        let status = match self.code {
-            "canceled" => 499,
-            "invalid_argument" | "failed_precondition" | "out_of_range" => 400,
-            "deadline_exceeded" => 504,
-            "not_found" => 404,
-            "already_exists" | "aborted" => 409,
-            "permission_denied" => 403,
-            "resource_exhausted" => 429,
-            "unimplemented" => 501,
-            "unavailable" => 503,
-            "unauthenticated" => 401,
-            _ => 500,
-        };
+        let status = Code::from_name(self.code).map_or(500, Code::http_status);
         StatusCode::from_u16(status).expect("valid status")
     }
 
@@ -123,25 +112,25 @@ impl EnvelopeReader {
     /// The next message, or `None` at the end of the body or at an end-of-stream envelope.
     pub async fn next<T: DeserializeOwned>(&mut self) -> Result<Option<T>, ConnectError> {
         loop {
-            if self.buffer.len() >= 5 {
-                let len = u32::from_be_bytes([self.buffer[1], self.buffer[2], self.buffer[3], self.buffer[4]]) as usize;
-                if len > MAX_MESSAGE {
-                    return Err(ConnectError::new("resource_exhausted", format!("a {len}-byte message is too large")));
-                }
-                if self.buffer.len() >= 5 + len {
-                    let flags = self.buffer[0];
-                    let message: Vec<u8> = self.buffer.drain(..5 + len).skip(5).collect();
-                    if flags & END_STREAM != 0 {
+            match decode(&self.buffer, MAX_MESSAGE) {
+                Ok(None) => {}
+                Ok(Some((frame, used))) => {
+                    self.buffer.drain(..used);
+                    let Frame::Message(message) = frame else {
                         self.ended = true;
                         return Ok(None);
-                    }
-                    if flags & 0x01 != 0 {
-                        return Err(ConnectError::internal("compressed messages are not supported"));
-                    }
+                    };
                     return serde_json::from_slice(&message)
                         .map(Some)
                         .map_err(|e| ConnectError::invalid_argument(format!("cannot decode the message: {e}")));
                 }
+                Err(e @ DecodeError::TooLarge { .. }) => {
+                    return Err(ConnectError::new("resource_exhausted", e.to_string()))
+                }
+                Err(DecodeError::Compressed) => {
+                    return Err(ConnectError::internal("compressed messages are not supported"))
+                }
+                Err(e) => return Err(ConnectError::invalid_argument(e.to_string())),
             }
             if self.ended {
                 return match self.buffer.is_empty() {
@@ -220,11 +209,11 @@ where
             }
         }
         let end = match producer.await {
-            Ok(Ok(())) => json!({}),
-            Ok(Err(error)) => json!({ "error": error.to_json() }),
-            Err(e) => json!({ "error": ConnectError::internal(format!("the stream failed: {e}")).to_json() }),
+            Ok(Ok(())) => None,
+            Ok(Err(error)) => Some(error),
+            Err(e) => Some(ConnectError::internal(format!("the stream failed: {e}"))),
         };
-        let _ = body_tx.send(envelope(END_STREAM, end.to_string().as_bytes())).await;
+        let _ = body_tx.send(end_stream(end.as_ref())).await;
     });
     let stream = futures_stream(body_rx);
     let mut response = Response::new(Body::from_stream(stream));
@@ -235,8 +224,7 @@ where
 /// A server stream that fails before its first message: the error goes in the end-of-stream
 /// message of a 200 response, as Connect sends stream errors.
 pub fn stream_error(error: ConnectError) -> Response {
-    let end = json!({ "error": error.to_json() });
-    let mut response = Response::new(Body::from(envelope(END_STREAM, end.to_string().as_bytes())));
+    let mut response = Response::new(Body::from(end_stream(Some(&error))));
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(STREAM_CONTENT_TYPE));
     response
 }
@@ -249,7 +237,7 @@ pub fn client_stream_response(result: Result<impl Serialize, ConnectError>) -> R
         Err(error) => return stream_error(error),
     };
     let mut body = envelope(0, &message).to_vec();
-    body.extend_from_slice(&envelope(END_STREAM, b"{}"));
+    body.extend_from_slice(&end_stream(None));
     let mut response = Response::new(Body::from(body));
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(STREAM_CONTENT_TYPE));
     response
@@ -273,11 +261,12 @@ pub fn timeout(headers: &HeaderMap) -> Option<Duration> {
 }
 
 fn envelope(flags: u8, message: &[u8]) -> Bytes {
-    let mut framed = Vec::with_capacity(5 + message.len());
-    framed.push(flags);
-    framed.extend_from_slice(&(message.len() as u32).to_be_bytes());
-    framed.extend_from_slice(message);
-    Bytes::from(framed)
+    Bytes::from(encode(flags, message))
+}
+
+/// The end-of-stream envelope: `{}`, or the error.
+fn end_stream(error: Option<&ConnectError>) -> Bytes {
+    Bytes::from(encode_end_stream(error.map(|error| (error.code, error.message.as_str()))))
 }
 
 /// The receiver as a stream of body chunks.
@@ -290,6 +279,7 @@ fn futures_stream(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use e2b_protocol::envelope::END_STREAM;
 
     async fn read_all(response: Response) -> Vec<(u8, serde_json::Value)> {
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();

@@ -2,9 +2,9 @@
 //! §1d.1): unary calls, and server streams of enveloped messages that end with
 //! an end-of-stream message.
 
-use std::io::Read;
 use std::time::Duration;
 
+use e2b_protocol::envelope::{self, DecodeError, EndStream, Frame};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use ureq::http::Method;
@@ -18,10 +18,6 @@ pub(crate) const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(30);
 /// How long a stream may stay silent before the sandbox counts as unreachable:
 /// three missed keepalives.
 pub(crate) const STREAM_IDLE_LIMIT: Duration = Duration::from_secs(90);
-/// Flag of the envelope that ends a stream.
-const END_STREAM: u8 = 0x02;
-/// Flag of a compressed envelope (never asked for).
-const COMPRESSED: u8 = 0x01;
 /// The largest message accepted, so a broken stream cannot exhaust memory.
 const MAX_MESSAGE: usize = 256 << 20;
 
@@ -88,7 +84,9 @@ impl ServerStream {
             .header("Connect-Accept-Encoding", "identity")
             .header("Connect-Content-Encoding", "identity")
             .header("Keepalive-Ping-Interval", KEEPALIVE_INTERVAL.as_secs().to_string())
-            .body(Body::Bytes(envelope(0, &serde_json::to_vec(message).expect("messages always serialize")).into()));
+            .body(Body::Bytes(
+                envelope::encode(0, &serde_json::to_vec(message).expect("messages always serialize")).into(),
+            ));
         let mut response = http::send(sandbox.client().agent(), request, &what)?;
         let status = response.status().as_u16();
         if status != 200 {
@@ -109,49 +107,29 @@ impl ServerStream {
             return Ok(None);
         }
         let (what, reader) = (&self.what, &mut self.reader);
-        let mut head = [0u8; 5];
-        if let Err(err) = reader.read_exact(&mut head) {
-            return Err(match err.kind() {
-                std::io::ErrorKind::UnexpectedEof => {
-                    Error::new(ErrorKind::Network, format!("{what}: the stream ended before its end-of-stream message"))
-                }
-                _ => Error::from_read(what, &err),
-            });
-        }
-        let (flags, len) = (head[0], u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as usize);
-        if len > MAX_MESSAGE {
-            return Err(Error::decode(what, format!("a {len}-byte message is too large")));
-        }
-        let mut body = vec![0u8; len];
-        reader.read_exact(&mut body).map_err(|err| Error::from_read(what, &err))?;
-        if flags & COMPRESSED != 0 {
-            return Err(Error::decode(what, "a compressed message, though none was asked for"));
-        }
-        if flags & END_STREAM != 0 {
-            self.ended = true;
-            // What follows is the body's end: read it, so the connection can be reused.
-            http::drain(reader);
-            let end: EndStream = serde_json::from_slice(&body).map_err(|err| Error::decode(what, err))?;
-            return match end.error {
-                Some(error) => Err(Error::from_connect(what, &error.code, &error.message, None)),
-                None => Ok(None),
-            };
-        }
-        serde_json::from_slice(&body).map(Some).map_err(|err| Error::decode(what, err))
+        let frame = match envelope::read(reader, MAX_MESSAGE) {
+            Ok(Some(frame)) => frame,
+            Ok(None) | Err(DecodeError::TruncatedHeader { .. } | DecodeError::TruncatedMessage { .. }) => {
+                let message = format!("{what}: the stream ended before its end-of-stream message");
+                return Err(Error::new(ErrorKind::Network, message));
+            }
+            Err(DecodeError::Io(err)) => return Err(Error::from_read(what, &err)),
+            Err(err) => return Err(Error::decode(what, err.to_string())),
+        };
+        let message = match frame {
+            Frame::Message(message) => message,
+            Frame::EndStream(message) => {
+                self.ended = true;
+                // What follows is the body's end: read it, so the connection can be reused.
+                http::drain(reader);
+                return match EndStream::parse(&message).map_err(|err| Error::decode(what, err))?.error {
+                    Some(error) => Err(Error::from_connect(what, &error.code, &error.message, None)),
+                    None => Ok(None),
+                };
+            }
+        };
+        serde_json::from_slice(&message).map(Some).map_err(|err| Error::decode(what, err))
     }
-}
-
-#[derive(Deserialize)]
-struct EndStream {
-    #[serde(default)]
-    error: Option<ConnectError>,
-}
-
-#[derive(Deserialize)]
-struct ConnectError {
-    code: String,
-    #[serde(default)]
-    message: String,
 }
 
 /// A Connect request to envd with the headers every call carries.
@@ -173,15 +151,6 @@ pub(crate) fn basic_auth(user: &str) -> String {
     format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:")))
 }
 
-/// The 5-byte envelope header (flags, big-endian length) and the message.
-fn envelope(flags: u8, message: &[u8]) -> Vec<u8> {
-    let mut framed = Vec::with_capacity(5 + message.len());
-    framed.push(flags);
-    framed.extend_from_slice(&(message.len() as u32).to_be_bytes());
-    framed.extend_from_slice(message);
-    framed
-}
-
 /// A non-200 answer: a Connect error (`{"code": "not_found", ...}`) from
 /// envd, or a plain HTTP error (`{"code": 502, ...}`) from envd's
 /// middleware or the proxy in front of it.
@@ -201,12 +170,6 @@ fn error_response(what: &str, status: u16, body: &[u8]) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn envelopes_are_flagged_and_big_endian() {
-        assert_eq!(envelope(0, b"{}"), vec![0, 0, 0, 0, 2, b'{', b'}']);
-        assert_eq!(envelope(2, &[7; 300])[..5], [2, 0, 0, 1, 44]);
-    }
 
     #[test]
     fn basic_auth_has_an_empty_password() {

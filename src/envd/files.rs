@@ -8,6 +8,7 @@ use std::ops::ControlFlow;
 use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use e2b_protocol::{file_signature, Operation};
 use serde::Deserialize;
 use ureq::http::Method;
 
@@ -328,16 +329,16 @@ impl<'a> Files<'a> {
     /// other credentials (for secure sandboxes it is signed with the access
     /// token), valid for `expires_in` if given, else until the sandbox ends.
     pub fn download_url(&self, path: &str, expires_in: Option<Duration>) -> Result<String> {
-        self.signed_url(path, "read", expires_in)
+        self.signed_url(path, Operation::Read, expires_in)
     }
 
     /// A URL to which any program can upload a file for `path` with a
     /// multipart POST (field `file`), signed like [`download_url`](Files::download_url).
     pub fn upload_url(&self, path: &str, expires_in: Option<Duration>) -> Result<String> {
-        self.signed_url(path, "write", expires_in)
+        self.signed_url(path, Operation::Write, expires_in)
     }
 
-    fn signed_url(&self, path: &str, operation: &str, expires_in: Option<Duration>) -> Result<String> {
+    fn signed_url(&self, path: &str, operation: Operation, expires_in: Option<Duration>) -> Result<String> {
         let config = self.sandbox.client().config();
         let base = config.sandbox_direct_url(self.sandbox.id(), self.sandbox.domain());
         let mut params = vec![("path", path.to_owned())];
@@ -346,8 +347,13 @@ impl<'a> Files<'a> {
         }
         match self.sandbox.access_token() {
             Some(token) => {
-                let expiration = expires_in.map(|after| unix_now() + crate::api::whole_seconds(after));
-                params.push(("signature", signature(path, operation, self.user.unwrap_or(""), token, expiration)));
+                // envd reads the expiration as an int64: a later one is capped to it.
+                let expiration = expires_in.map(|after| {
+                    let at = unix_now().saturating_add(crate::api::whole_seconds(after));
+                    i64::try_from(at).unwrap_or(i64::MAX)
+                });
+                let signature = file_signature(path, operation, self.user.unwrap_or(""), token, expiration);
+                params.push(("signature", signature));
                 if let Some(expiration) = expiration {
                     params.push(("signature_expiration", expiration.to_string()));
                 }
@@ -628,19 +634,6 @@ fn multipart_frame(paths: &[&str]) -> Result<(String, Vec<Vec<u8>>, Vec<u8>)> {
     Ok((boundary.clone(), prefixes, format!("\r\n--{boundary}--\r\n").into_bytes()))
 }
 
-/// The signature envd checks on `/files` URLs: `v1_` and the unpadded base64
-/// of SHA-256 over `path:operation:user:token[:expiration]`.
-fn signature(path: &str, operation: &str, user: &str, token: &str, expiration: Option<u64>) -> String {
-    use base64::Engine;
-    use sha2::{Digest, Sha256};
-    let mut raw = format!("{path}:{operation}:{user}:{token}");
-    if let Some(expiration) = expiration {
-        raw.push_str(&format!(":{expiration}"));
-    }
-    let digest = Sha256::digest(raw.as_bytes());
-    format!("v1_{}", base64::engine::general_purpose::STANDARD_NO_PAD.encode(digest))
-}
-
 fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
@@ -657,19 +650,6 @@ fn with_context(err: Error, what: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn signatures_match_the_sdks() {
-        // Vectors computed with the official Python SDK's algorithm.
-        assert_eq!(
-            signature("/home/user/a.txt", "read", "", "token", None),
-            "v1_9d+9NQHwSJMj04fFBbl0/qkmU2zFSlzEB4IWXDbnuNE"
-        );
-        assert_eq!(
-            signature("/home/user/a.txt", "write", "root", "token", Some(1_700_000_000)),
-            "v1_BCKpVqGjKXyCA13dQRjw/K2OAHH/cN8sEkDC9WUpEGg"
-        );
-    }
 
     #[test]
     fn multipart_frames_escape_names() {

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use e2b_protocol::json::int64;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::connect::{unary, CallOptions};
@@ -65,7 +66,7 @@ struct EntryWire {
     file_type: EnumValue,
     #[serde(default)]
     path: String,
-    #[serde(default, deserialize_with = "int64")]
+    #[serde(default, deserialize_with = "int64::deserialize")]
     size: u64,
     #[serde(default)]
     mode: u32,
@@ -134,20 +135,6 @@ impl<'de> Deserialize<'de> for EntryInfo {
             symlink_target: wire.symlink_target,
             metadata: wire.metadata.unwrap_or_default(),
         })
-    }
-}
-
-/// An int64 in proto3 JSON: a string of digits, or a plain number.
-pub(crate) fn int64<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<u64, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Int {
-        Text(String),
-        Number(u64),
-    }
-    match Int::deserialize(deserializer)? {
-        Int::Number(n) => Ok(n),
-        Int::Text(text) => text.parse().map_err(serde::de::Error::custom),
     }
 }
 

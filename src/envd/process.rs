@@ -8,6 +8,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use e2b_protocol::json::base64_bytes;
 use serde::{Deserialize, Serialize};
 
 use super::connect::{unary, CallOptions, ServerStream};
@@ -257,25 +258,6 @@ struct EndEvent {
     error: Option<String>,
 }
 
-mod base64_bytes {
-    use base64::Engine;
-    use serde::{Deserialize, Deserializer};
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<u8>>, D::Error> {
-        match Option::<String>::deserialize(deserializer)? {
-            None => Ok(None),
-            Some(text) => {
-                base64::engine::general_purpose::STANDARD.decode(text).map(Some).map_err(serde::de::Error::custom)
-            }
-        }
-    }
-}
-
-fn encode(data: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(data)
-}
-
 impl<'a> Commands<'a> {
     pub(crate) fn new(sandbox: &'a Sandbox) -> Commands<'a> {
         Commands { sandbox }
@@ -400,7 +382,7 @@ impl<'a> Commands<'a> {
         struct Stdin {
             stdin: String,
         }
-        let request = Input { process: Pid { pid }, input: Stdin { stdin: encode(data) } };
+        let request = Input { process: Pid { pid }, input: Stdin { stdin: base64_bytes::encode(data) } };
         let what = format!("write to the stdin of process {pid}");
         let _: serde::de::IgnoredAny =
             unary(self.sandbox, "process.Process/SendInput", &request, CallOptions::default(), &what)?;

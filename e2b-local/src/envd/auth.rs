@@ -2,9 +2,8 @@
 //! every request, except `/health` and the file transfers, which also accept a signed URL.
 
 use axum::http::{HeaderMap, Method};
-use base64::engine::general_purpose::STANDARD_NO_PAD;
-use base64::Engine;
-use sha2::{Digest, Sha256};
+use e2b_protocol::file_signature as sign;
+pub use e2b_protocol::Operation;
 
 use crate::constant_time_eq;
 use crate::error::{ApiError, ApiResult};
@@ -27,21 +26,6 @@ pub fn check_access_token(token: Option<&str>, headers: &HeaderMap) -> ApiResult
         Err(ApiError::unauthorized(
             "unauthorized access, please provide a valid access token or method signing if supported",
         ))
-    }
-}
-
-#[derive(Clone, Copy, Debug)]
-pub enum Operation {
-    Read,
-    Write,
-}
-
-impl Operation {
-    fn as_str(self) -> &'static str {
-        match self {
-            Operation::Read => "read",
-            Operation::Write => "write",
-        }
     }
 }
 
@@ -77,19 +61,13 @@ pub fn check_signing(token: Option<&str>, headers: &HeaderMap, operation: Operat
     Ok(())
 }
 
-/// `v1_` + base64(sha256("{path}:{operation}:{username}:{token}[:{expiration}]")), unpadded.
-pub fn sign(path: &str, operation: Operation, username: &str, token: &str, expiration: Option<i64>) -> String {
-    let mut raw = format!("{path}:{}:{username}:{token}", operation.as_str());
-    if let Some(exp) = expiration {
-        raw.push_str(&format!(":{exp}"));
-    }
-    format!("v1_{}", STANDARD_NO_PAD.encode(Sha256::digest(raw)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+    use base64::engine::general_purpose::STANDARD_NO_PAD;
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
 
     const TOKEN: &str = "secret-token";
 

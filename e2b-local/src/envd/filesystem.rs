@@ -17,6 +17,7 @@ use axum::routing::post;
 use axum::Router;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use e2b_protocol::json::int64::serialize as int64;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -202,10 +203,6 @@ pub(super) struct EntryInfo {
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
     *value == T::default()
-}
-
-fn int64<S: serde::Serializer>(value: &u64, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(value)
 }
 
 // ---- Entries ----

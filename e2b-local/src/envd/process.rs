@@ -18,7 +18,8 @@ use axum::extract::{Extension, Path};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use serde::{Deserialize, Deserializer, Serialize};
+use e2b_protocol::json::{base64_bytes, null_as_default as nullable};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tokio::io::unix::AsyncFd;
 use tokio::io::{AsyncRead, AsyncWriteExt};
@@ -83,22 +84,6 @@ where
 
 // ---- Messages (proto3 JSON: missing and null fields are defaults) ----
 
-/// Deserializes `null` as the default value, as proto3 JSON does.
-fn nullable<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(d: D) -> Result<T, D::Error> {
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
-
-/// Bytes as base64 (standard or URL-safe, padded or not: protobuf accepts all four).
-fn base64_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
-    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-    let Some(text) = Option::<String>::deserialize(d)? else { return Ok(None) };
-    [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
-        .iter()
-        .find_map(|engine| engine.decode(&text).ok())
-        .map(Some)
-        .ok_or_else(|| serde::de::Error::custom("invalid base64"))
-}
-
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 pub struct ProcessConfig {
     #[serde(default, deserialize_with = "nullable")]
@@ -153,9 +138,9 @@ struct SelectorRequest {
 
 #[derive(Debug, Default, Deserialize)]
 struct Input {
-    #[serde(default, deserialize_with = "base64_bytes")]
+    #[serde(default, deserialize_with = "base64_bytes::deserialize")]
     stdin: Option<Vec<u8>>,
-    #[serde(default, deserialize_with = "base64_bytes")]
+    #[serde(default, deserialize_with = "base64_bytes::deserialize")]
     pty: Option<Vec<u8>>,
 }
 
@@ -877,7 +862,7 @@ async fn follow(
         };
         match next {
             Some(Event::Data(kind, chunk)) => {
-                let data = base64::engine::general_purpose::STANDARD.encode(&chunk);
+                let data = base64_bytes::encode(&chunk);
                 send(tx, event(json!({ "data": { kind: data } }))).await?;
             }
             Some(Event::End { by_deadline: true, .. }) if is_start => return Err(deadline_exceeded()),
