@@ -70,6 +70,10 @@
 #define E2B_ABI_VERSION 1
 
 
+// A duration argument meaning "no limit" where a limit can be lifted; where
+// it cannot (a sandbox's lifetime), it is rejected with E2B_ERR_INVALID_ARGUMENT.
+#define E2B_TIMEOUT_NONE UINT64_MAX
+
 // The result of every fallible function. The values are stable: they will
 // never be renumbered, and new ones are only ever added.
 enum e2b_error_code
@@ -136,12 +140,12 @@ enum e2b_execution_output
   : int32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
-  // A chunk of stdout: `e2b_execution_chunk(execution, E2B_STREAM_STDOUT, index, ...)`.
+  // A chunk of stdout: `e2b_execution_chunks_get(execution, E2B_STREAM_STDOUT, index, ...)`.
   E2B_EXECUTION_STDOUT = 1,
-  // A chunk of stderr: `e2b_execution_chunk(execution, E2B_STREAM_STDERR, index, ...)`.
+  // A chunk of stderr: `e2b_execution_chunks_get(execution, E2B_STREAM_STDERR, index, ...)`.
   E2B_EXECUTION_STDERR = 2,
   // A result (the last expression's value, or something displayed):
-  // `e2b_execution_result_at(execution, index)`.
+  // `e2b_execution_results_get(execution, index)`.
   E2B_EXECUTION_RESULT = 3,
   // The code raised an error: `e2b_execution_error_name(execution)`,
   // `_value` and `_traceback`; `index` is 0.
@@ -234,6 +238,14 @@ typedef int32_t e2b_sandbox_state;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// A cancel token: pass it to any number of blocking calls (the argument
+// before `err_out`), then `e2b_cancel_cancel` from any thread ends them
+// within 100 ms with E2B_ERR_CANCELLED, the connection under each closed.
+// Cancelling is final: every later call given the token fails at once, so
+// make a fresh token for the next operation. Thread-safe. Release with
+// `e2b_cancel_free`.
+typedef struct e2b_cancel e2b_cancel;
+
 // A client: settings plus a pool of connections. Thread-safe: any number of
 // threads may use one client at once. Sandboxes keep their client alive, so
 // it may be freed before them.
@@ -312,10 +324,10 @@ typedef struct e2b_sandbox_info e2b_sandbox_info;
 // for 300 seconds, secure, killed at the timeout.
 typedef struct e2b_sandbox_options e2b_sandbox_options;
 
-// One page of sandboxes from `e2b_sandbox_list`.
+// One page of sandboxes from `e2b_client_list_sandboxes`.
 typedef struct e2b_sandbox_page e2b_sandbox_page;
 
-// Which sandboxes `e2b_sandbox_list` returns: a builder. New, it matches
+// Which sandboxes `e2b_client_list_sandboxes` returns: a builder. New, it matches
 // every running and paused sandbox.
 typedef struct e2b_sandbox_query e2b_sandbox_query;
 
@@ -403,6 +415,20 @@ uint32_t e2b_abi_version(void);
 // NULL, or an empty value, is ignored, so disposing twice is harmless.
 void e2b_bytes_dispose(struct e2b_bytes *bytes);
 
+// A new token, not cancelled. Never NULL. Release with `e2b_cancel_free`.
+struct e2b_cancel *e2b_cancel_new(void);
+
+// Cancels every call given `cancel`, under way or to come. Any thread, any
+// number of times; returns at once. NULL is ignored.
+void e2b_cancel_cancel(const struct e2b_cancel *cancel);
+
+// Whether `cancel` was cancelled; false if it is NULL.
+bool e2b_cancel_is_cancelled(const struct e2b_cancel *cancel);
+
+// Releases `cancel`. Calls given it that still run are not affected (each
+// holds its own reference), nor can they be cancelled any more. NULL is ignored.
+void e2b_cancel_free(struct e2b_cancel *cancel);
+
 // New options holding the defaults overridden by the environment
 // (`E2B_API_KEY`, `E2B_DOMAIN`, `E2B_API_URL`, `E2B_SANDBOX_URL`, `E2B_DEBUG`).
 // Release with `e2b_client_options_free`.
@@ -447,8 +473,8 @@ e2b_error_code e2b_client_options_set_debug(struct e2b_client_options *options,
                                             bool debug,
                                             struct e2b_error **err_out);
 
-// Sets the deadline of each request in milliseconds (default 60000);
-// 0 means no deadline. Errors: NULL_ARGUMENT.
+// Sets the deadline of each request in milliseconds (0: the default,
+// 60000; E2B_TIMEOUT_NONE: no deadline). Errors: NULL_ARGUMENT.
 e2b_error_code e2b_client_options_set_request_timeout_ms(struct e2b_client_options *options,
                                                          uint64_t timeout_ms,
                                                          struct e2b_error **err_out);
@@ -470,8 +496,9 @@ e2b_error_code e2b_client_new(const struct e2b_client_options *options,
 // milliseconds of its start, retries, transfers and streams included, and
 // with them the sandboxes, commands, watches and readers the call hands out:
 // a call still running then fails with E2B_ERR_TIMEOUT ("the call's deadline
-// passed"). 0 means no call deadline (the default: calls are bounded only by
-// the request timeout and the silence limits), also when `client` has one.
+// passed"). 0 and E2B_TIMEOUT_NONE mean no call deadline (the default:
+// calls are bounded only by the request timeout and the silence limits),
+// also when `client` has one.
 // `*out` is an independent handle sharing `client`'s settings and
 // connections; release each with `e2b_client_free`, in any order.
 // Errors: NULL_ARGUMENT.
@@ -508,7 +535,8 @@ e2b_error_code e2b_run_code_options_set_env(struct e2b_run_code_options *options
                                             struct e2b_error **err_out);
 
 // Sets how long the run may take, in milliseconds, the wait for a context
-// busy with another run included (default 300000; 0: no limit).
+// busy with another run included (0: the default, 300000;
+// E2B_TIMEOUT_NONE: no limit).
 // Errors: NULL_ARGUMENT.
 e2b_error_code e2b_run_code_options_set_timeout_ms(struct e2b_run_code_options *options,
                                                    uint64_t timeout_ms,
@@ -531,6 +559,7 @@ e2b_error_code e2b_code_run(const struct e2b_sandbox *sandbox,
                             e2b_execution_cb on_output,
                             void *user_data,
                             struct e2b_execution **out,
+                            const struct e2b_cancel *cancel,
                             struct e2b_error **err_out);
 
 // Releases `execution` and its results. NULL is ignored.
@@ -543,11 +572,11 @@ const char *e2b_execution_text(const struct e2b_execution *execution);
 size_t e2b_execution_results_len(const struct e2b_execution *execution);
 
 // Result `index`, owned by the execution; NULL if out of range.
-const struct e2b_execution_result *e2b_execution_result_at(const struct e2b_execution *execution,
-                                                           size_t index);
+const struct e2b_execution_result *e2b_execution_results_get(const struct e2b_execution *execution,
+                                                             size_t index);
 
 // Everything the code wrote to stdout, joined, with any NUL shown as
-// U+FFFD (`e2b_execution_chunk` gives the exact bytes); "" if nothing, NULL
+// U+FFFD (`e2b_execution_chunks_get` gives the exact bytes); "" if nothing, NULL
 // if `execution` is NULL.
 const char *e2b_execution_stdout(const struct e2b_execution *execution);
 
@@ -563,16 +592,16 @@ size_t e2b_execution_chunks_len(const struct e2b_execution *execution,
 // the code wrote them (NULs included), with their number in `*len_out`
 // (may be NULL) and one more NUL after them, not counted. NULL (and 0) if
 // out of range, `stream` is unknown or `execution` is NULL.
-const uint8_t *e2b_execution_chunk(const struct e2b_execution *execution,
-                                   int32_t stream,
-                                   size_t index,
-                                   size_t *len_out);
+const uint8_t *e2b_execution_chunks_get(const struct e2b_execution *execution,
+                                        int32_t stream,
+                                        size_t index,
+                                        size_t *len_out);
 
 // When chunk `index` of `stream` was written: RFC 3339, as the interpreter
-// sent it. NULL if it sent none, or as `e2b_execution_chunk`.
-const char *e2b_execution_chunk_timestamp(const struct e2b_execution *execution,
-                                          int32_t stream,
-                                          size_t index);
+// sent it. NULL if it sent none, or as `e2b_execution_chunks_get`.
+const char *e2b_execution_chunks_timestamp(const struct e2b_execution *execution,
+                                           int32_t stream,
+                                           size_t index);
 
 // The name of the error the code raised (e.g. "ZeroDivisionError"); NULL if none.
 const char *e2b_execution_error_name(const struct e2b_execution *execution);
@@ -595,27 +624,27 @@ size_t e2b_execution_result_formats_len(const struct e2b_execution_result *resul
 // The name of format `index` ("text", "html", "markdown", "svg", "png",
 // "jpeg", "pdf", "latex", "json", "javascript", "data", "chart"); NULL if
 // out of range. Other MIME types are extras (`e2b_execution_result_extras_len`).
-const char *e2b_execution_result_format_name(const struct e2b_execution_result *result,
+const char *e2b_execution_result_formats_key(const struct e2b_execution_result *result,
                                              size_t index);
 
-// The result in `format` (a name as `e2b_execution_result_format_name`
+// The result in `format` (a name as `e2b_execution_result_formats_key`
 // gives), owned by the result; NULL if it lacks that format. "png", "jpeg"
 // and "pdf" are base64; "json", "data" and "chart" are JSON text.
-const char *e2b_execution_result_get(const struct e2b_execution_result *result,
-                                     const char *format);
+const char *e2b_execution_result_formats_get(const struct e2b_execution_result *result,
+                                             const char *format);
 
 // The number of extras: formats in MIME types without a name of their own
 // (e.g. "application/vnd.plotly.v1+json"); 0 if `result` is NULL.
 size_t e2b_execution_result_extras_len(const struct e2b_execution_result *result);
 
 // The MIME type of extra `index` (extras are sorted by type); NULL if out of range.
-const char *e2b_execution_result_extra_mime_type(const struct e2b_execution_result *result,
-                                                 size_t index);
+const char *e2b_execution_result_extras_key(const struct e2b_execution_result *result,
+                                            size_t index);
 
 // The value of extra `index`, owned by the result: the text itself when
 // the interpreter sent text, else its JSON text; NULL if out of range.
-const char *e2b_execution_result_extra_value(const struct e2b_execution_result *result,
-                                             size_t index);
+const char *e2b_execution_result_extras_value(const struct e2b_execution_result *result,
+                                              size_t index);
 
 // Creates a code context with its own state for `language` (NULL: Python)
 // working in `cwd` (NULL: the user's home). Release `*out` with
@@ -625,23 +654,27 @@ e2b_error_code e2b_code_create_context(const struct e2b_sandbox *sandbox,
                                        const char *language,
                                        const char *cwd,
                                        struct e2b_code_context **out,
+                                       const struct e2b_cancel *cancel,
                                        struct e2b_error **err_out);
 
 // Every code context, the default ones included. Release `*out` with
 // `e2b_code_context_list_free`. Errors: as `e2b_code_create_context`.
 e2b_error_code e2b_code_list_contexts(const struct e2b_sandbox *sandbox,
                                       struct e2b_code_context_list **out,
+                                      const struct e2b_cancel *cancel,
                                       struct e2b_error **err_out);
 
 // Restarts the context `context_id`: its state is lost.
 // Errors: NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
 e2b_error_code e2b_code_restart_context(const struct e2b_sandbox *sandbox,
                                         const char *context_id,
+                                        const struct e2b_cancel *cancel,
                                         struct e2b_error **err_out);
 
 // Removes the context `context_id`. Errors: as `e2b_code_restart_context`.
 e2b_error_code e2b_code_remove_context(const struct e2b_sandbox *sandbox,
                                        const char *context_id,
+                                       const struct e2b_cancel *cancel,
                                        struct e2b_error **err_out);
 
 // The context's id; NULL if `context` is NULL.
@@ -688,8 +721,9 @@ e2b_error_code e2b_command_options_set_user(struct e2b_command_options *options,
                                             const char *user,
                                             struct e2b_error **err_out);
 
-// Sets how long the process may live, in milliseconds (default 60000; 0:
-// no limit). It is killed when this passes. Errors: NULL_ARGUMENT.
+// Sets how long the process may live, in milliseconds (0: the default,
+// 60000; E2B_TIMEOUT_NONE: no limit). It is killed when this passes.
+// Errors: NULL_ARGUMENT.
 e2b_error_code e2b_command_options_set_timeout_ms(struct e2b_command_options *options,
                                                   uint64_t timeout_ms,
                                                   struct e2b_error **err_out);
@@ -703,33 +737,41 @@ e2b_error_code e2b_command_options_set_stdin(struct e2b_command_options *options
 // Runs `cmd` with `bash -l -c` and waits for it to end, passing output to
 // `on_output` (may be NULL) as it arrives, on the calling thread. A non-zero
 // exit code is a result, not an error (see `e2b_command_result_check`).
-// Release `*out` with `e2b_command_result_free`.
+// Release `*out` with `e2b_command_result_free`. A cancelled run kills the
+// command (best effort: one short request not tied to `cancel`).
 // Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (a missing cwd);
 // AUTHENTICATION (an unknown user); TIMEOUT (the lifetime passed; the
-// command was killed); CALLBACK_ABORTED; SANDBOX_GONE; NETWORK, TLS; API.
+// command was killed); CALLBACK_ABORTED; SANDBOX_GONE; NETWORK, TLS; API;
+// CANCELLED.
 e2b_error_code e2b_commands_run(const struct e2b_sandbox *sandbox,
                                 const char *cmd,
                                 const struct e2b_command_options *options,
                                 e2b_output_cb on_output,
                                 void *user_data,
                                 struct e2b_command_result **out,
+                                const struct e2b_cancel *cancel,
                                 struct e2b_error **err_out);
 
 // Starts `cmd` with `bash -l -c` in the background and returns at once.
 // Release `*out` with `e2b_command_free` (the command goes on running).
+// `cancel` applies to the start only; a start cancelled before the sandbox
+// said the process's id may have started it (`e2b_commands_list` finds it).
 // Errors: as `e2b_commands_run`, but for TIMEOUT and CALLBACK_ABORTED.
 e2b_error_code e2b_commands_start(const struct e2b_sandbox *sandbox,
                                   const char *cmd,
                                   const struct e2b_command_options *options,
                                   struct e2b_command **out,
+                                  const struct e2b_cancel *cancel,
                                   struct e2b_error **err_out);
 
 // Attaches to the running process `pid` to follow its output from now on.
-// Release `*out` with `e2b_command_free`. Errors: NULL_ARGUMENT; NOT_FOUND;
-// SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+// Release `*out` with `e2b_command_free`. `cancel` applies to attaching
+// only. Errors: NULL_ARGUMENT; NOT_FOUND; SANDBOX_GONE; TIMEOUT, NETWORK,
+// TLS; API; CANCELLED.
 e2b_error_code e2b_commands_connect(const struct e2b_sandbox *sandbox,
                                     uint32_t pid,
                                     struct e2b_command **out,
+                                    const struct e2b_cancel *cancel,
                                     struct e2b_error **err_out);
 
 // The processes running in the sandbox. Release `*out` with
@@ -737,6 +779,7 @@ e2b_error_code e2b_commands_connect(const struct e2b_sandbox *sandbox,
 // NETWORK, TLS; API.
 e2b_error_code e2b_commands_list(const struct e2b_sandbox *sandbox,
                                  struct e2b_process_list **out,
+                                 const struct e2b_cancel *cancel,
                                  struct e2b_error **err_out);
 
 // Kills the process `pid`. `*killed_out` (optional) is false if there was
@@ -744,6 +787,7 @@ e2b_error_code e2b_commands_list(const struct e2b_sandbox *sandbox,
 e2b_error_code e2b_commands_kill(const struct e2b_sandbox *sandbox,
                                  uint32_t pid,
                                  bool *killed_out,
+                                 const struct e2b_cancel *cancel,
                                  struct e2b_error **err_out);
 
 // Writes `len` bytes at `data` to the stdin of process `pid`.
@@ -753,38 +797,46 @@ e2b_error_code e2b_commands_send_stdin(const struct e2b_sandbox *sandbox,
                                        uint32_t pid,
                                        const uint8_t *data,
                                        size_t len,
+                                       const struct e2b_cancel *cancel,
                                        struct e2b_error **err_out);
 
 // Closes the stdin of process `pid`. Errors: as `e2b_commands_send_stdin`.
 e2b_error_code e2b_commands_close_stdin(const struct e2b_sandbox *sandbox,
                                         uint32_t pid,
+                                        const struct e2b_cancel *cancel,
                                         struct e2b_error **err_out);
 
 // The command's process id; 0 if `command` is NULL.
 uint32_t e2b_command_pid(const struct e2b_command *command);
 
 // Waits for the command to end, passing output not yet taken to `on_output`
-// (may be NULL). Release `*out` with `e2b_command_result_free`.
-// Errors: NULL_ARGUMENT; TIMEOUT; CALLBACK_ABORTED; SANDBOX_GONE; NETWORK.
+// (may be NULL). Release `*out` with `e2b_command_result_free`. A
+// cancelled wait kills the command (best effort, as `e2b_commands_run`).
+// Errors: NULL_ARGUMENT; TIMEOUT; CALLBACK_ABORTED; SANDBOX_GONE; NETWORK;
+// CANCELLED.
 e2b_error_code e2b_command_wait(const struct e2b_command *command,
                                 e2b_output_cb on_output,
                                 void *user_data,
                                 struct e2b_command_result **out,
+                                const struct e2b_cancel *cancel,
                                 struct e2b_error **err_out);
 
-// Pulls the next output chunk or the exit, waiting up to `timeout_ms`; for
-// callers where callbacks are awkward. On output, `*stream_out` is its
+// Pulls the next output chunk or the exit, waiting up to `timeout_ms` (0,
+// the default: no wait; E2B_TIMEOUT_NONE: until something comes); for
+// callers where callbacks are awkward. A cancelled pull keeps the output
+// not yet taken for the next one; the command goes on running. On output, `*stream_out` is its
 // stream and `*data_out` holds the bytes (dispose of them with
 // `e2b_bytes_dispose`); on the exit, `*result_out` receives the result
 // (release it with `e2b_command_result_free`), and every later call returns
 // it again; if nothing came in time, `*stream_out` is 0, `*data_out` empty
 // and `*result_out` NULL. Errors: NULL_ARGUMENT; TIMEOUT (the lifetime
-// passed); SANDBOX_GONE; NETWORK.
+// passed); SANDBOX_GONE; NETWORK; CANCELLED.
 e2b_error_code e2b_command_next_output(const struct e2b_command *command,
                                        uint64_t timeout_ms,
                                        int32_t *stream_out,
                                        struct e2b_bytes *data_out,
                                        struct e2b_command_result **result_out,
+                                       const struct e2b_cancel *cancel,
                                        struct e2b_error **err_out);
 
 // Writes `len` bytes at `data` to the command's stdin (started with stdin
@@ -792,17 +844,20 @@ e2b_error_code e2b_command_next_output(const struct e2b_command *command,
 e2b_error_code e2b_command_send_stdin(const struct e2b_command *command,
                                       const uint8_t *data,
                                       size_t len,
+                                      const struct e2b_cancel *cancel,
                                       struct e2b_error **err_out);
 
 // Closes the command's stdin, so it reads end-of-file.
 // Errors: as `e2b_commands_close_stdin`.
 e2b_error_code e2b_command_close_stdin(const struct e2b_command *command,
+                                       const struct e2b_cancel *cancel,
                                        struct e2b_error **err_out);
 
 // Kills the command. `*killed_out` (optional) is false if it had already
 // ended. Errors: as `e2b_commands_kill`.
 e2b_error_code e2b_command_kill(const struct e2b_command *command,
                                 bool *killed_out,
+                                const struct e2b_cancel *cancel,
                                 struct e2b_error **err_out);
 
 // Stops following the command and releases the handle; the command goes
@@ -854,8 +909,8 @@ const char *e2b_process_info_cmd(const struct e2b_process_info *info);
 size_t e2b_process_info_args_len(const struct e2b_process_info *info);
 
 // Argument `index`; NULL if out of range.
-const char *e2b_process_info_arg(const struct e2b_process_info *info,
-                                 size_t index);
+const char *e2b_process_info_args_get(const struct e2b_process_info *info,
+                                      size_t index);
 
 // The working directory; NULL when not set.
 const char *e2b_process_info_cwd(const struct e2b_process_info *info);
@@ -867,16 +922,16 @@ const char *e2b_process_info_tag(const struct e2b_process_info *info);
 size_t e2b_process_info_envs_len(const struct e2b_process_info *info);
 
 // The name of environment variable `index` (sorted by name); NULL if out of range.
-const char *e2b_process_info_env_name(const struct e2b_process_info *info,
+const char *e2b_process_info_envs_key(const struct e2b_process_info *info,
                                       size_t index);
 
 // The value of environment variable `index`; NULL if out of range.
-const char *e2b_process_info_env_value(const struct e2b_process_info *info,
-                                       size_t index);
+const char *e2b_process_info_envs_value(const struct e2b_process_info *info,
+                                        size_t index);
 
 // The value of environment variable `name` given at start; NULL if none.
-const char *e2b_process_info_env(const struct e2b_process_info *info,
-                                 const char *name);
+const char *e2b_process_info_envs_get(const struct e2b_process_info *info,
+                                      const char *name);
 
 // The name of `code` (an `e2b_error_code`), e.g. "E2B_ERR_NOT_FOUND";
 // "E2B_ERR_UNKNOWN" for a value this library does not know. Static; never NULL.
@@ -891,6 +946,14 @@ const char *e2b_error_message(const struct e2b_error *err);
 
 // The HTTP status of the response behind `err`; 0 when there was none or `err` is NULL.
 uint16_t e2b_error_http_status(const struct e2b_error *err);
+
+// When a callback stopped the call by returning non-zero (the code is then
+// E2B_ERR_CALLBACK_ABORTED), the value it returned; 0 otherwise, or if `err` is NULL.
+int32_t e2b_error_callback_value(const struct e2b_error *err);
+
+// How long the server asked to wait before trying again (its `Retry-After`),
+// in milliseconds; 0 when it did not say, or if `err` is NULL.
+uint64_t e2b_error_retry_after_ms(const struct e2b_error *err);
 
 // Releases `err`. NULL is ignored.
 void e2b_error_free(struct e2b_error *err);
@@ -923,6 +986,7 @@ e2b_error_code e2b_files_read(const struct e2b_sandbox *sandbox,
                               const char *path,
                               const struct e2b_files_options *options,
                               struct e2b_bytes *out,
+                              const struct e2b_cancel *cancel,
                               struct e2b_error **err_out);
 
 // Streams the file at `path` to `on_data` in chunks, in constant memory;
@@ -936,6 +1000,7 @@ e2b_error_code e2b_files_read_stream(const struct e2b_sandbox *sandbox,
                                      e2b_progress_cb progress,
                                      void *user_data,
                                      uint64_t *size_out,
+                                     const struct e2b_cancel *cancel,
                                      struct e2b_error **err_out);
 
 // Opens the file at `path` for reading piece by piece with
@@ -945,15 +1010,18 @@ e2b_error_code e2b_files_open_read(const struct e2b_sandbox *sandbox,
                                    const char *path,
                                    const struct e2b_files_options *options,
                                    struct e2b_file_reader **out,
+                                   const struct e2b_cancel *cancel,
                                    struct e2b_error **err_out);
 
 // Reads up to `capacity` bytes into `buffer`; `*read_out` receives how
-// many, 0 at the end of the file. Errors: NULL_ARGUMENT; TIMEOUT, NETWORK
-// (the transfer broke off; what was read is all there is).
+// many, 0 at the end of the file. A cancelled read closes the transfer:
+// later reads fail. Errors: NULL_ARGUMENT; TIMEOUT, NETWORK (the transfer
+// broke off; what was read is all there is); CANCELLED.
 e2b_error_code e2b_file_reader_read(struct e2b_file_reader *reader,
                                     uint8_t *buffer,
                                     size_t capacity,
                                     size_t *read_out,
+                                    const struct e2b_cancel *cancel,
                                     struct e2b_error **err_out);
 
 // Releases `reader`, closing its transfer. NULL is ignored.
@@ -969,6 +1037,7 @@ e2b_error_code e2b_files_write(const struct e2b_sandbox *sandbox,
                                const uint8_t *data,
                                size_t len,
                                const struct e2b_files_options *options,
+                               const struct e2b_cancel *cancel,
                                struct e2b_error **err_out);
 
 // Streams the file at `path` from `read` in constant memory, creating
@@ -985,6 +1054,7 @@ e2b_error_code e2b_files_write_stream(const struct e2b_sandbox *sandbox,
                                       e2b_read_cb read,
                                       e2b_progress_cb progress,
                                       void *user_data,
+                                      const struct e2b_cancel *cancel,
                                       struct e2b_error **err_out);
 
 // Writes `count` files in one request, creating missing parent directories.
@@ -994,6 +1064,7 @@ e2b_error_code e2b_files_write_files(const struct e2b_sandbox *sandbox,
                                      const struct e2b_write_entry *entries,
                                      size_t count,
                                      const struct e2b_files_options *options,
+                                     const struct e2b_cancel *cancel,
                                      struct e2b_error **err_out);
 
 // Uploads the local file `local_path` to `path`, streaming. `progress` may
@@ -1005,6 +1076,7 @@ e2b_error_code e2b_files_upload_file(const struct e2b_sandbox *sandbox,
                                      const struct e2b_files_options *options,
                                      e2b_progress_cb progress,
                                      void *user_data,
+                                     const struct e2b_cancel *cancel,
                                      struct e2b_error **err_out);
 
 // Downloads the file at `path` to the local file `local_path`, streaming;
@@ -1016,6 +1088,7 @@ e2b_error_code e2b_files_download_file(const struct e2b_sandbox *sandbox,
                                        const struct e2b_files_options *options,
                                        e2b_progress_cb progress,
                                        void *user_data,
+                                       const struct e2b_cancel *cancel,
                                        struct e2b_error **err_out);
 
 // Uploads the local directory tree `local_dir` to `path`: every regular
@@ -1030,6 +1103,7 @@ e2b_error_code e2b_files_upload_dir(const struct e2b_sandbox *sandbox,
                                     e2b_progress_cb progress,
                                     void *user_data,
                                     size_t *count_out,
+                                    const struct e2b_cancel *cancel,
                                     struct e2b_error **err_out);
 
 // Downloads the directory tree at `path` into the local directory
@@ -1048,18 +1122,22 @@ e2b_error_code e2b_files_download_dir(const struct e2b_sandbox *sandbox,
                                       e2b_progress_cb progress,
                                       void *user_data,
                                       size_t *count_out,
+                                      const struct e2b_cancel *cancel,
                                       struct e2b_error **err_out);
 
 // A URL from which any program can download the file at `path` (signed
-// with the sandbox's access token), valid for `expires_in_secs` (0: until
-// the sandbox ends). The URL goes to `*out` as text; dispose of it with
-// `e2b_bytes_dispose`. Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT
-// (an expiry on a sandbox without an access token).
+// with the sandbox's access token), valid for `expires_in_ms`, rounded up
+// to whole seconds (0, the default, and E2B_TIMEOUT_NONE: until the
+// sandbox ends). The URL goes to `*out` as text; dispose of it with
+// `e2b_bytes_dispose`. Made locally, without I/O: `cancel` only fails it
+// if already cancelled. Errors: NULL_ARGUMENT, INVALID_UTF8;
+// INVALID_ARGUMENT (an expiry on a sandbox without an access token); CANCELLED.
 e2b_error_code e2b_files_download_url(const struct e2b_sandbox *sandbox,
                                       const char *path,
-                                      uint64_t expires_in_secs,
+                                      uint64_t expires_in_ms,
                                       const struct e2b_files_options *options,
                                       struct e2b_bytes *out,
+                                      const struct e2b_cancel *cancel,
                                       struct e2b_error **err_out);
 
 // A URL to which any program can upload the file `path` with a multipart
@@ -1067,9 +1145,10 @@ e2b_error_code e2b_files_download_url(const struct e2b_sandbox *sandbox,
 // Errors: as `e2b_files_download_url`.
 e2b_error_code e2b_files_upload_url(const struct e2b_sandbox *sandbox,
                                     const char *path,
-                                    uint64_t expires_in_secs,
+                                    uint64_t expires_in_ms,
                                     const struct e2b_files_options *options,
                                     struct e2b_bytes *out,
+                                    const struct e2b_cancel *cancel,
                                     struct e2b_error **err_out);
 
 // The entries of the directory at `path` and its subdirectories down to
@@ -1082,6 +1161,7 @@ e2b_error_code e2b_files_list(const struct e2b_sandbox *sandbox,
                               uint32_t depth,
                               const struct e2b_files_options *options,
                               struct e2b_entry_list **out,
+                              const struct e2b_cancel *cancel,
                               struct e2b_error **err_out);
 
 // Whether anything exists at `path` (`*exists_out`).
@@ -1090,6 +1170,7 @@ e2b_error_code e2b_files_exists(const struct e2b_sandbox *sandbox,
                                 const char *path,
                                 const struct e2b_files_options *options,
                                 bool *exists_out,
+                                const struct e2b_cancel *cancel,
                                 struct e2b_error **err_out);
 
 // What is at `path` (a final symlink is not followed). Release `*out` with
@@ -1098,6 +1179,7 @@ e2b_error_code e2b_files_get_info(const struct e2b_sandbox *sandbox,
                                   const char *path,
                                   const struct e2b_files_options *options,
                                   struct e2b_entry_info **out,
+                                  const struct e2b_cancel *cancel,
                                   struct e2b_error **err_out);
 
 // Creates the directory `path` and missing parents. `*created_out`
@@ -1108,6 +1190,7 @@ e2b_error_code e2b_files_make_dir(const struct e2b_sandbox *sandbox,
                                   const char *path,
                                   const struct e2b_files_options *options,
                                   bool *created_out,
+                                  const struct e2b_cancel *cancel,
                                   struct e2b_error **err_out);
 
 // Removes the file or directory tree at `path`; nothing there is success.
@@ -1115,6 +1198,7 @@ e2b_error_code e2b_files_make_dir(const struct e2b_sandbox *sandbox,
 e2b_error_code e2b_files_remove(const struct e2b_sandbox *sandbox,
                                 const char *path,
                                 const struct e2b_files_options *options,
+                                const struct e2b_cancel *cancel,
                                 struct e2b_error **err_out);
 
 // Moves `old_path` to `new_path`, creating missing parents. `*out`
@@ -1126,6 +1210,7 @@ e2b_error_code e2b_files_rename(const struct e2b_sandbox *sandbox,
                                 const char *new_path,
                                 const struct e2b_files_options *options,
                                 struct e2b_entry_info **out,
+                                const struct e2b_cancel *cancel,
                                 struct e2b_error **err_out);
 
 // The number of entries; 0 if `list` is NULL.
@@ -1190,20 +1275,23 @@ const char *e2b_entry_info_metadata_value(const struct e2b_entry_info *entry,
 // Starts watching the directory `path` (with its subdirectories if
 // `recursive`; with each changed entry's info if `include_entry`). Poll
 // the watch with `e2b_watch_next_events`; release it with `e2b_watch_free`.
+// `cancel` applies to starting the watch only.
 // Errors: NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND; INVALID_ARGUMENT (not a
-// directory); SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+// directory); SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API; CANCELLED.
 e2b_error_code e2b_files_watch_dir(const struct e2b_sandbox *sandbox,
                                    const char *path,
                                    bool recursive,
                                    bool include_entry,
                                    const struct e2b_files_options *options,
                                    struct e2b_watch **out,
+                                   const struct e2b_cancel *cancel,
                                    struct e2b_error **err_out);
 
 // Watches the directory `path` over one stream, calling `on_event` for
 // each event as it comes, until `on_event` returns non-zero
-// (E2B_ERR_CALLBACK_ABORTED) or `timeout_ms` passes (E2B_OK; 0: no limit).
-// Errors: as `e2b_files_watch_dir`, and CALLBACK_ABORTED.
+// (E2B_ERR_CALLBACK_ABORTED, with its value in `e2b_error_callback_value`)
+// or `timeout_ms` passes (E2B_OK; 0, the default, and E2B_TIMEOUT_NONE: no
+// limit). Errors: as `e2b_files_watch_dir`, and CALLBACK_ABORTED.
 e2b_error_code e2b_files_watch_dir_stream(const struct e2b_sandbox *sandbox,
                                           const char *path,
                                           bool recursive,
@@ -1212,6 +1300,7 @@ e2b_error_code e2b_files_watch_dir_stream(const struct e2b_sandbox *sandbox,
                                           const struct e2b_files_options *options,
                                           e2b_fs_event_cb on_event,
                                           void *user_data,
+                                          const struct e2b_cancel *cancel,
                                           struct e2b_error **err_out);
 
 // The watch's id, owned by the watch. NULL if `watch` is NULL.
@@ -1220,28 +1309,36 @@ const char *e2b_watch_id(const struct e2b_watch *watch);
 // The events since the last call, oldest first (possibly none). Release
 // `*out` with `e2b_fs_event_list_free`. Errors: NULL_ARGUMENT;
 // INVALID_ARGUMENT (stopped); NOT_FOUND (the sandbox forgot the watch);
-// SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+// SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API; CANCELLED.
 e2b_error_code e2b_watch_get_new_events(const struct e2b_watch *watch,
                                         struct e2b_fs_event_list **out,
+                                        const struct e2b_cancel *cancel,
                                         struct e2b_error **err_out);
 
 // Waits up to `timeout_ms` for at least one event and returns what came
-// (possibly nothing). If another thread stops the watch meanwhile, it
-// returns E2B_OK at once with what came before (usually nothing). Release
-// `*out` with `e2b_fs_event_list_free`. Errors: as `e2b_watch_get_new_events`
-// (INVALID_ARGUMENT if the watch was stopped before the call).
+// (possibly nothing); 0 (the default) asks once without waiting,
+// E2B_TIMEOUT_NONE waits until an event comes. If another thread stops the
+// watch meanwhile, it returns E2B_OK at once with what came before
+// (usually nothing). Release `*out` with `e2b_fs_event_list_free`.
+// Errors: as `e2b_watch_get_new_events` (INVALID_ARGUMENT if the watch was
+// stopped before the call).
 e2b_error_code e2b_watch_next_events(const struct e2b_watch *watch,
                                      uint64_t timeout_ms,
                                      struct e2b_fs_event_list **out,
+                                     const struct e2b_cancel *cancel,
                                      struct e2b_error **err_out);
 
 // Stops the watch; polling it afterwards fails, and an `e2b_watch_next_events`
 // waiting in another thread returns E2B_OK promptly. Stopping twice is harmless.
-// Errors: NULL_ARGUMENT; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+// A cancelled stop leaves the watcher to end with the sandbox.
+// Errors: NULL_ARGUMENT; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API; CANCELLED.
 e2b_error_code e2b_watch_stop(const struct e2b_watch *watch,
+                              const struct e2b_cancel *cancel,
                               struct e2b_error **err_out);
 
-// Stops (if need be) and releases `watch`. NULL is ignored.
+// Releases `watch` at once, without waiting for the network: a watch not
+// yet stopped is stopped by a background thread (one request, bounded by
+// the request timeout). NULL is ignored.
 void e2b_watch_free(struct e2b_watch *watch);
 
 // The number of events; 0 if `list` is NULL.
@@ -1277,12 +1374,13 @@ e2b_error_code e2b_sandbox_options_set_template(struct e2b_sandbox_options *opti
                                                 const char *template_name,
                                                 struct e2b_error **err_out);
 
-// Sets how long the sandbox lives, in seconds (default 300). At the end it
-// is killed, or paused with `e2b_sandbox_options_set_auto_pause`.
-// Errors: NULL_ARGUMENT.
-e2b_error_code e2b_sandbox_options_set_timeout_secs(struct e2b_sandbox_options *options,
-                                                    uint64_t timeout_secs,
-                                                    struct e2b_error **err_out);
+// Sets how long the sandbox lives, in milliseconds (0: the default,
+// 300000), rounded up to whole seconds. At the end it is killed, or paused
+// with `e2b_sandbox_options_set_auto_pause`. Errors: NULL_ARGUMENT;
+// INVALID_ARGUMENT (E2B_TIMEOUT_NONE: E2B requires a limit).
+e2b_error_code e2b_sandbox_options_set_timeout_ms(struct e2b_sandbox_options *options,
+                                                  uint64_t timeout_ms,
+                                                  struct e2b_error **err_out);
 
 // Adds (or replaces) one metadata entry. Errors: NULL_ARGUMENT, INVALID_UTF8.
 e2b_error_code e2b_sandbox_options_set_metadata(struct e2b_sandbox_options *options,
@@ -1331,36 +1429,44 @@ e2b_error_code e2b_sandbox_options_set_idempotency_key(struct e2b_sandbox_option
                                                        struct e2b_error **err_out);
 
 // Creates a sandbox with `options` (NULL: the defaults). On success `*out`
-// holds the handle; release it with `e2b_sandbox_free`.
+// holds the handle; release it with `e2b_sandbox_free`. A create cancelled
+// after its request reached the server may have made the sandbox (it ends
+// at its timeout; an idempotency key finds it again).
 // Errors: NULL_ARGUMENT; AUTHENTICATION (no or wrong API key); NOT_FOUND
 // (unknown template); INVALID_ARGUMENT (bad timeout or key); RATE_LIMITED;
-// TIMEOUT, NETWORK, TLS; API.
-e2b_error_code e2b_sandbox_create(const struct e2b_client *client,
-                                  const struct e2b_sandbox_options *options,
-                                  struct e2b_sandbox **out,
-                                  struct e2b_error **err_out);
+// TIMEOUT, NETWORK, TLS; API; CANCELLED.
+e2b_error_code e2b_client_create_sandbox(const struct e2b_client *client,
+                                         const struct e2b_sandbox_options *options,
+                                         struct e2b_sandbox **out,
+                                         const struct e2b_cancel *cancel,
+                                         struct e2b_error **err_out);
 
 // Connects to the sandbox `sandbox_id`, resuming it if it is paused, and
-// keeps it alive at least `timeout_secs` from now (0: the server's default
-// of 300; a running sandbox's timeout is only ever extended). `*resumed_out`
-// (optional) tells whether it was paused. Release `*out` with `e2b_sandbox_free`.
-// Errors: NULL_ARGUMENT, INVALID_UTF8; SANDBOX_NOT_FOUND (killed, expired,
-// unknown); AUTHENTICATION; TIMEOUT, NETWORK, TLS; API.
-e2b_error_code e2b_sandbox_connect(const struct e2b_client *client,
-                                   const char *sandbox_id,
-                                   uint64_t timeout_secs,
-                                   struct e2b_sandbox **out,
-                                   bool *resumed_out,
-                                   struct e2b_error **err_out);
+// keeps it alive at least `timeout_ms` from now, rounded up to whole
+// seconds (0: the server's default of 300000; a running sandbox's timeout is
+// only ever extended). `*resumed_out` (optional) tells whether it was
+// paused. Release `*out` with `e2b_sandbox_free`.
+// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (E2B_TIMEOUT_NONE);
+// SANDBOX_NOT_FOUND (killed, expired, unknown); AUTHENTICATION; TIMEOUT,
+// NETWORK, TLS; API; CANCELLED.
+e2b_error_code e2b_client_connect_sandbox(const struct e2b_client *client,
+                                          const char *sandbox_id,
+                                          uint64_t timeout_ms,
+                                          struct e2b_sandbox **out,
+                                          bool *resumed_out,
+                                          const struct e2b_cancel *cancel,
+                                          struct e2b_error **err_out);
 
-// Resumes the paused sandbox `sandbox_id` for `timeout_secs` (0: 300): the
-// same as `e2b_sandbox_connect`, under the name E2B's documentation uses.
-// Release `*out` with `e2b_sandbox_free`. Errors: as `e2b_sandbox_connect`.
-e2b_error_code e2b_sandbox_resume(const struct e2b_client *client,
-                                  const char *sandbox_id,
-                                  uint64_t timeout_secs,
-                                  struct e2b_sandbox **out,
-                                  struct e2b_error **err_out);
+// Resumes the paused sandbox `sandbox_id` for `timeout_ms` (0: 300000):
+// the same as `e2b_client_connect_sandbox`, under the name E2B's
+// documentation uses. Release `*out` with `e2b_sandbox_free`.
+// Errors: as `e2b_client_connect_sandbox`.
+e2b_error_code e2b_client_resume_sandbox(const struct e2b_client *client,
+                                         const char *sandbox_id,
+                                         uint64_t timeout_ms,
+                                         struct e2b_sandbox **out,
+                                         const struct e2b_cancel *cancel,
+                                         struct e2b_error **err_out);
 
 // A view of `sandbox` whose every blocking call ends within `deadline_ms`
 // milliseconds of its start, transfers and streams included, and with them
@@ -1388,55 +1494,65 @@ const char *e2b_sandbox_envd_version(const struct e2b_sandbox *sandbox);
 
 // Kills the sandbox. `*killed_out` (optional) is false if it no longer
 // existed, which is not an error. Errors: NULL_ARGUMENT; AUTHENTICATION;
-// TIMEOUT, NETWORK, TLS; API.
+// TIMEOUT, NETWORK, TLS; API; CANCELLED.
 e2b_error_code e2b_sandbox_kill(const struct e2b_sandbox *sandbox,
                                 bool *killed_out,
+                                const struct e2b_cancel *cancel,
                                 struct e2b_error **err_out);
 
 // Kills the sandbox `sandbox_id` without connecting to it (which would
 // resume it). `*killed_out` (optional) is false if it no longer existed.
 // Errors: as `e2b_sandbox_kill`, and INVALID_UTF8.
-e2b_error_code e2b_sandbox_kill_by_id(const struct e2b_client *client,
-                                      const char *sandbox_id,
-                                      bool *killed_out,
-                                      struct e2b_error **err_out);
+e2b_error_code e2b_client_kill_sandbox(const struct e2b_client *client,
+                                       const char *sandbox_id,
+                                       bool *killed_out,
+                                       const struct e2b_cancel *cancel,
+                                       struct e2b_error **err_out);
 
 // Pauses the sandbox, keeping its filesystem and memory; resume it with
-// `e2b_sandbox_resume`. `*paused_out` (optional) is true if it was running
-// and is now paused, false if it was already paused (not an error).
+// `e2b_client_resume_sandbox`. `*paused_out` (optional) is true if it was
+// running and is now paused, false if it was already paused (not an error).
 // Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND; AUTHENTICATION; TIMEOUT,
-// NETWORK, TLS; API.
+// NETWORK, TLS; API; CANCELLED.
 e2b_error_code e2b_sandbox_pause(const struct e2b_sandbox *sandbox,
                                  bool *paused_out,
+                                 const struct e2b_cancel *cancel,
                                  struct e2b_error **err_out);
 
-// Sets the sandbox to end `timeout_secs` from now (this can shorten its
-// life; 0 ends it now). Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND;
-// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API.
+// Sets the sandbox to end `timeout_ms` from now, rounded up to whole
+// seconds (0: the default, 300000). This can shorten its life.
+// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (E2B_TIMEOUT_NONE: E2B requires
+// a limit); SANDBOX_NOT_FOUND; AUTHENTICATION; TIMEOUT, NETWORK, TLS; API;
+// CANCELLED.
 e2b_error_code e2b_sandbox_set_timeout(const struct e2b_sandbox *sandbox,
-                                       uint64_t timeout_secs,
+                                       uint64_t timeout_ms,
+                                       const struct e2b_cancel *cancel,
                                        struct e2b_error **err_out);
 
 // Whether the sandbox answers (`*running_out`): false when it is paused,
-// killed or expired. Errors: NULL_ARGUMENT; TIMEOUT, NETWORK, TLS; API.
+// killed or expired. Errors: NULL_ARGUMENT; TIMEOUT, NETWORK, TLS; API;
+// CANCELLED.
 e2b_error_code e2b_sandbox_is_running(const struct e2b_sandbox *sandbox,
                                       bool *running_out,
+                                      const struct e2b_cancel *cancel,
                                       struct e2b_error **err_out);
 
 // What the control plane knows of the sandbox. Release `*out` with
 // `e2b_sandbox_info_free`. Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND;
-// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE.
+// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE; CANCELLED.
 e2b_error_code e2b_sandbox_get_info(const struct e2b_sandbox *sandbox,
                                     struct e2b_sandbox_info **out,
+                                    const struct e2b_cancel *cancel,
                                     struct e2b_error **err_out);
 
 // What the control plane knows of the sandbox `sandbox_id`, without
 // connecting to it. Release `*out` with `e2b_sandbox_info_free`.
 // Errors: as `e2b_sandbox_get_info`, and INVALID_UTF8.
-e2b_error_code e2b_sandbox_get_info_by_id(const struct e2b_client *client,
-                                          const char *sandbox_id,
-                                          struct e2b_sandbox_info **out,
-                                          struct e2b_error **err_out);
+e2b_error_code e2b_client_get_sandbox_info(const struct e2b_client *client,
+                                           const char *sandbox_id,
+                                           struct e2b_sandbox_info **out,
+                                           const struct e2b_cancel *cancel,
+                                           struct e2b_error **err_out);
 
 // Releases `info`. NULL is ignored.
 void e2b_sandbox_info_free(struct e2b_sandbox_info *info);
@@ -1525,11 +1641,12 @@ e2b_error_code e2b_sandbox_query_set_next_token(struct e2b_sandbox_query *query,
 // Lists one page of the sandboxes matching `query` (NULL: all), newest
 // first. Release `*out` with `e2b_sandbox_page_free`.
 // Errors: NULL_ARGUMENT; INVALID_ARGUMENT (bad limit or token);
-// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE.
-e2b_error_code e2b_sandbox_list(const struct e2b_client *client,
-                                const struct e2b_sandbox_query *query,
-                                struct e2b_sandbox_page **out,
-                                struct e2b_error **err_out);
+// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE; CANCELLED.
+e2b_error_code e2b_client_list_sandboxes(const struct e2b_client *client,
+                                         const struct e2b_sandbox_query *query,
+                                         struct e2b_sandbox_page **out,
+                                         const struct e2b_cancel *cancel,
+                                         struct e2b_error **err_out);
 
 // The number of sandboxes on the page; 0 if `page` is NULL.
 size_t e2b_sandbox_page_len(const struct e2b_sandbox_page *page);
