@@ -1014,8 +1014,9 @@ e2b_error_code e2b_files_open_read(const struct e2b_sandbox *sandbox,
                                    struct e2b_error **err_out);
 
 // Reads up to `capacity` bytes into `buffer`; `*read_out` receives how
-// many, 0 at the end of the file. A cancelled read closes the transfer:
-// later reads fail. Errors: NULL_ARGUMENT; TIMEOUT, NETWORK (the transfer
+// many, 0 at the end of the file. A cancelled read closes the transfer's
+// connection: free the reader (later reads fail, perhaps after returning
+// data already received). Errors: NULL_ARGUMENT; TIMEOUT, NETWORK (the transfer
 // broke off; what was read is all there is); CANCELLED.
 e2b_error_code e2b_file_reader_read(struct e2b_file_reader *reader,
                                     uint8_t *buffer,

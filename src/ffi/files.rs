@@ -295,17 +295,16 @@ pub unsafe extern "C" fn e2b_files_open_read(
         let out = out_ptr(out, "out")?;
         let sandbox = sandbox_view(sandbox, cancel)?;
         let files = files(&sandbox, options);
-        let mut reader = files.open_read(arg_str(path, "path")?)?;
-        // The token was for opening; each read takes its own.
-        reader.set_cancel(None);
-        *out = boxed(e2b_file_reader { inner: reader });
+        // Each read sets its own token (see `e2b_file_reader_read`).
+        *out = boxed(e2b_file_reader { inner: files.open_read(arg_str(path, "path")?)? });
         Ok(())
     })
 }
 
 /// Reads up to `capacity` bytes into `buffer`; `*read_out` receives how
-/// many, 0 at the end of the file. A cancelled read closes the transfer:
-/// later reads fail. Errors: NULL_ARGUMENT; TIMEOUT, NETWORK (the transfer
+/// many, 0 at the end of the file. A cancelled read closes the transfer's
+/// connection: free the reader (later reads fail, perhaps after returning
+/// data already received). Errors: NULL_ARGUMENT; TIMEOUT, NETWORK (the transfer
 /// broke off; what was read is all there is); CANCELLED.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_file_reader_read(
