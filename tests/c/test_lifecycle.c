@@ -132,6 +132,8 @@ static void test_sandbox_options(void) {
     EXPECT_ERR(e2b_sandbox_options_set_template(o, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "template_name");
     EXPECT_ERR(e2b_sandbox_options_set_template(o, BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "template_name");
     EXPECT_ERR(e2b_sandbox_options_set_timeout_ms(NULL, 1000, &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_sandbox_options_set_timeout_ms(o, E2B_TIMEOUT_NONE, &err), E2B_ERR_INVALID_ARGUMENT, err,
+               "E2B_TIMEOUT_NONE");
     EXPECT_ERR(e2b_sandbox_options_set_metadata(NULL, "k", "v", &err), E2B_ERR_NULL_ARGUMENT, err, "options");
     EXPECT_ERR(e2b_sandbox_options_set_metadata(o, NULL, "v", &err), E2B_ERR_NULL_ARGUMENT, err, "key");
     EXPECT_ERR(e2b_sandbox_options_set_metadata(o, "k", NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "value");
@@ -203,6 +205,16 @@ static void test_lifecycle(void) {
 
     EXPECT_OK(e2b_sandbox_set_timeout(sandbox, 90000, NULL, NULL));
     EXPECT_ERR(e2b_sandbox_set_timeout(NULL, 90000, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    /* 0 is the default (300 s), not "now"; a sandbox cannot live without a limit. */
+    EXPECT_OK(e2b_sandbox_set_timeout(sandbox, 0, NULL, NULL));
+    EXPECT_OK(e2b_sandbox_is_running(sandbox, &running, NULL, NULL));
+    EXPECT(running);
+    EXPECT_ERR(e2b_sandbox_set_timeout(sandbox, E2B_TIMEOUT_NONE, NULL, &err), E2B_ERR_INVALID_ARGUMENT, err,
+               "E2B_TIMEOUT_NONE");
+    e2b_sandbox *again = NULL;
+    EXPECT_ERR(e2b_client_connect_sandbox(client, id, E2B_TIMEOUT_NONE, &again, NULL, NULL, &err),
+               E2B_ERR_INVALID_ARGUMENT, err, "E2B_TIMEOUT_NONE");
+    EXPECT(again == NULL);
 
     e2b_sandbox_info *info = NULL;
     EXPECT_ERR(e2b_sandbox_get_info(NULL, &info, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
