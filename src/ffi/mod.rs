@@ -19,14 +19,24 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::time::Duration;
 
-mod bytes;
-mod cancel;
-mod client;
-mod code;
-mod commands;
+// In the order of the header, the order in which a user works: version (here),
+// errors, bytes, cancel tokens, client, sandbox, files, commands, code.
+// (One per group, so that rustfmt keeps the order.)
 mod error;
-mod files;
+
+mod bytes;
+
+mod cancel;
+
+mod client;
+
 mod sandbox;
+
+mod files;
+
+mod commands;
+
+mod code;
 
 pub use bytes::*;
 pub use cancel::*;
