@@ -758,8 +758,9 @@ e2b_error_code e2b_client_resume_sandbox(const struct e2b_client *client,
 // A view of `sandbox` whose every blocking call ends within `deadline_ms`
 // milliseconds of its start, transfers and streams included, and with them
 // the commands, watches and readers the call hands out: a call still running
-// then fails with E2B_ERR_TIMEOUT ("the call's deadline passed"). 0 means no
-// call deadline (the default), also when `sandbox` has one. `*out` is an
+// then fails with E2B_ERR_TIMEOUT ("the call's deadline passed"). 0 and
+// E2B_TIMEOUT_NONE mean no call deadline (the default), also when `sandbox`
+// has one. `*out` is an
 // independent handle on the same sandbox, sharing the connections; release
 // each with `e2b_sandbox_free`, in any order. Errors: NULL_ARGUMENT.
 E2B_API

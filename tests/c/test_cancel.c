@@ -213,13 +213,24 @@ static e2b_client *new_client(const char *api_url, const char *sandbox_url, uint
     return client;
 }
 
-static e2b_sandbox *new_sandbox(e2b_client *client) {
-    e2b_sandbox_options *options = e2b_sandbox_options_new();
-    EXPECT_OK(e2b_sandbox_options_set_timeout_ms(options, 120000, NULL));
-    e2b_sandbox *sandbox = NULL;
-    EXPECT_OK(e2b_client_create_sandbox(client, options, &sandbox, NULL, NULL));
-    e2b_sandbox_options_free(options);
-    return sandbox;
+/* A sandbox made by e2b-local whose envd is a test server. */
+struct stub {
+    struct server server;
+    e2b_client *client;
+    e2b_sandbox *sandbox;
+};
+
+static void stub_start(struct stub *s, const char *const *canned) {
+    server_start(&s->server, canned);
+    s->client = new_client(NULL, s->server.url, 3);
+    s->sandbox = testing_sandbox(s->client);
+}
+
+static void stub_stop(struct stub *s) {
+    EXPECT_OK(e2b_sandbox_kill(s->sandbox, NULL, NULL, NULL));
+    e2b_sandbox_free(s->sandbox);
+    e2b_client_free(s->client);
+    server_stop(&s->server);
 }
 
 /* e2b-local's client and sandbox, for the tests against a real server. */
@@ -286,10 +297,9 @@ static void test_silent_control_plane(void) {
 
 /* Calls to a sandbox whose envd never answers. */
 static void test_silent_envd(void) {
-    struct server server;
-    server_start(&server, NULL);
-    e2b_client *client = new_client(NULL, server.url, 3);
-    e2b_sandbox *silent = new_sandbox(client);
+    struct stub stub;
+    stub_start(&stub, NULL);
+    e2b_sandbox *silent = stub.sandbox;
     e2b_error *err = NULL;
 
     e2b_bytes data = {NULL, 0};
@@ -303,11 +313,7 @@ static void test_silent_envd(void) {
     EXPECT_CANCELLED("silent envd: e2b_commands_run", cancel, err,
                      e2b_commands_run(silent, "sleep 30", NULL, NULL, NULL, &result, cancel, &err));
     EXPECT(result == NULL);
-
-    EXPECT_OK(e2b_sandbox_kill(silent, NULL, NULL, NULL));
-    e2b_sandbox_free(silent);
-    e2b_client_free(client);
-    server_stop(&server);
+    stub_stop(&stub);
 }
 
 /* A file whose transfer stops mid-stream, read piece by piece. */
@@ -316,10 +322,9 @@ static void test_stalled_reader(void) {
         "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\nhello",
         NULL,
     };
-    struct server server;
-    server_start(&server, canned);
-    e2b_client *client = new_client(NULL, server.url, 3);
-    e2b_sandbox *stalled = new_sandbox(client);
+    struct stub stub;
+    stub_start(&stub, canned);
+    e2b_sandbox *stalled = stub.sandbox;
     e2b_error *err = NULL;
 
     e2b_file_reader *reader = NULL;
@@ -333,11 +338,7 @@ static void test_stalled_reader(void) {
                      e2b_file_reader_read(reader, buffer, sizeof buffer, &n, cancel, &err));
     EXPECT(n == 0);
     e2b_file_reader_free(reader);
-
-    EXPECT_OK(e2b_sandbox_kill(stalled, NULL, NULL, NULL));
-    e2b_sandbox_free(stalled);
-    e2b_client_free(client);
-    server_stop(&server);
+    stub_stop(&stub);
 }
 
 /* A watch whose envd answers its creation, then nothing: polling it is
@@ -347,10 +348,9 @@ static void test_silent_watch(void) {
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 22\r\n\r\n{\"watcherId\":\"w-test\"}",
         NULL,
     };
-    struct server server;
-    server_start(&server, canned);
-    e2b_client *client = new_client(NULL, server.url, 3);
-    e2b_sandbox *silent = new_sandbox(client);
+    struct stub stub;
+    stub_start(&stub, canned);
+    e2b_sandbox *silent = stub.sandbox;
     e2b_error *err = NULL;
 
     e2b_watch *watch = NULL;
@@ -367,11 +367,7 @@ static void test_silent_watch(void) {
     uint64_t took = now_us() - start;
     fprintf(stderr, "     %-48s returned in %6.1f ms\n", "silent envd: e2b_watch_free", took / 1000.0);
     if (took > AT_ONCE_MS * 1000) FAIL("e2b_watch_free took %lu ms", (unsigned long)(took / 1000));
-
-    EXPECT_OK(e2b_sandbox_kill(silent, NULL, NULL, NULL));
-    e2b_sandbox_free(silent);
-    e2b_client_free(client);
-    server_stop(&server);
+    stub_stop(&stub);
 }
 
 /* A 429 with Retry-After reaches the caller. */
@@ -601,7 +597,7 @@ static void test_callback_value(void) {
 
 int main(void) {
     local = new_client(NULL, NULL, 3);
-    sandbox = new_sandbox(local);
+    sandbox = testing_sandbox(local);
     RUN(test_tokens);
     RUN(test_silent_control_plane);
     RUN(test_silent_envd);

@@ -19,15 +19,6 @@ static e2b_client *new_client(void) {
     return client;
 }
 
-static e2b_sandbox *new_sandbox(e2b_client *client) {
-    e2b_sandbox_options *options = e2b_sandbox_options_new();
-    EXPECT_OK(e2b_sandbox_options_set_timeout_ms(options, 120000, NULL));
-    e2b_sandbox *sandbox = NULL;
-    EXPECT_OK(e2b_client_create_sandbox(client, options, &sandbox, NULL, NULL));
-    e2b_sandbox_options_free(options);
-    return sandbox;
-}
-
 static void test_versions(void) {
     EXPECT(e2b_abi_version() == E2B_ABI_VERSION);
     EXPECT(e2b_version_number() == E2B_VERSION_NUMBER);
@@ -106,7 +97,7 @@ static void test_client_options(void) {
     EXPECT_ERR(e2b_client_new(options, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
     EXPECT_OK(e2b_client_new(options, &client, &err));
     e2b_client_options_free(options); /* the client keeps its own copy */
-    e2b_sandbox *sandbox = new_sandbox(client);
+    e2b_sandbox *sandbox = testing_sandbox(client);
     EXPECT(sandbox != NULL);
     EXPECT_OK(e2b_sandbox_kill(sandbox, NULL, NULL, NULL));
     e2b_sandbox_free(sandbox);
@@ -324,7 +315,7 @@ static void test_lifecycle(void) {
 static void test_files(void) {
     e2b_error *err = NULL;
     e2b_client *client = new_client();
-    e2b_sandbox *sandbox = new_sandbox(client);
+    e2b_sandbox *sandbox = testing_sandbox(client);
 
     /* Binary data with NULs round-trips; the result has a NUL after it. */
     uint8_t data[1024];
