@@ -563,7 +563,7 @@ e2b_error_code e2b_client_options_set_domain(struct e2b_client_options *options,
                                              const char *domain,
                                              struct e2b_error **err_out);
 
-// Sets the control plane's URL (default "https://api.<domain>").
+// Sets the control plane's URL (default `https://api.<domain>`).
 // Errors: NULL_ARGUMENT, INVALID_UTF8.
 E2B_API
 e2b_error_code e2b_client_options_set_api_url(struct e2b_client_options *options,

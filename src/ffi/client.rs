@@ -70,7 +70,7 @@ pub unsafe extern "C" fn e2b_client_options_set_domain(
     set_text(options, domain, "domain", err_out, |c, v| c.domain = v)
 }
 
-/// Sets the control plane's URL (default "https://api.<domain>").
+/// Sets the control plane's URL (default `https://api.<domain>`).
 /// Errors: NULL_ARGUMENT, INVALID_UTF8.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_client_options_set_api_url(
