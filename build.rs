@@ -29,8 +29,9 @@ fn main() {
     .unwrap();
 
     let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).unwrap();
+    let macros = config.after_includes.take().unwrap_or_default();
     config.after_includes = Some(format!(
-        "\n/* The version of this header (the library's: e2b_version(), e2b_version_number()). */\n\
+        "{macros}\n/* The version of this header (the library's: e2b_version(), e2b_version_number()). */\n\
          #define E2B_VERSION \"{version}\"\n\
          #define E2B_VERSION_MAJOR {major}\n\
          #define E2B_VERSION_MINOR {minor}\n\

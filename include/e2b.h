@@ -1,25 +1,69 @@
 /*
  * e2b.h: the C API of libe2b, a client for E2B cloud sandboxes.
  *
- * Conventions
- * - Names are e2b_<object>_<verb>. Handles are opaque pointers released with
- *   e2b_<object>_free; passing NULL to a _free function does nothing.
+ * The header follows the order in which a program works: versions, errors,
+ * cancel tokens, the client, sandboxes, files, commands, the code interpreter.
+ *
+ * Names and idioms
+ * - Functions are e2b_<object>_<verb>, and their first argument is the object
+ *   the name starts with: e2b_client_create_sandbox(client, ...),
+ *   e2b_sandbox_kill(sandbox, ...). e2b_files_*, e2b_commands_* and e2b_code_*
+ *   act on the e2b_sandbox given first (the SDKs' sandbox.files,
+ *   sandbox.commands and the code interpreter).
+ * - Handles are opaque pointers released with e2b_<object>_free; passing NULL
+ *   to a _free function does nothing. Each function that hands out something
+ *   says how to release it. Never call free() on anything from this library.
+ * - Options: e2b_<object>_options_new, _set_<field>, _free; NULL options mean
+ *   the defaults. Options are copied by the call that takes them.
+ * - A collection in an object: e2b_<object>_<collection>_len(obj) and
+ *   e2b_<object>_<collection>_get(obj, i); a list object is its own
+ *   collection (e2b_entry_list_len/_get, e2b_sandbox_page_len/_get). A map:
+ *   _len, _key(i), _value(i), and _get(key) where lookup by key is useful.
+ *   An index out of range gives NULL.
+ * - String getters return borrowed `const char *` (UTF-8; NULL for "absent"),
+ *   valid until their object is freed.
+ * - Strings passed in are NUL-terminated UTF-8; invalid UTF-8 is rejected with
+ *   E2B_ERR_INVALID_UTF8, a NULL where a value is required with
+ *   E2B_ERR_NULL_ARGUMENT. Contents (files, stdin) are (data, len) pairs; data
+ *   may be NULL when len is 0. Every input is copied before the call returns.
+ *
+ * Arguments, in this order: the object, inputs, options, callbacks,
+ * user_data, outputs, cancel, err_out.
  * - Every fallible function returns an e2b_error_code (E2B_OK is 0) and takes
- *   an optional last argument `e2b_error **err_out`. When it is not NULL it is
+ *   `e2b_error **err_out` last, which may be NULL. When it is not NULL it is
  *   set to NULL on entry and, on failure, to an error object the caller owns
  *   and releases with e2b_error_free. No state is kept per thread.
  * - Out-parameters for objects (`T **out`) are set to NULL on entry and
  *   receive an owned object only on success. Bytes are returned in a caller
  *   provided e2b_bytes, released with e2b_bytes_dispose.
- * - Strings are NUL-terminated UTF-8; invalid UTF-8 is rejected with
- *   E2B_ERR_INVALID_UTF8, a NULL where a value is required with
- *   E2B_ERR_NULL_ARGUMENT. Contents (files, stdin) are (data, len) pairs;
- *   data may be NULL when len is 0. Every input is copied before the call
- *   returns.
- * - Strings returned by getters are borrowed from their object and valid
- *   until it is freed. Never call free() on anything from this library.
- * - Timeouts in milliseconds or seconds use 0 for "none" or "the default",
- *   as each function says.
+ *
+ * Durations
+ * - Every duration is a uint64_t in milliseconds, named ..._ms. 0 always means
+ *   the default each function states. E2B_TIMEOUT_NONE means no limit where a
+ *   limit can be lifted (request timeouts, command and run timeouts, call
+ *   deadlines, waits), and is rejected with E2B_ERR_INVALID_ARGUMENT where it
+ *   cannot (a sandbox's lifetime: E2B requires one). Durations the server
+ *   counts in seconds are rounded up.
+ *
+ * Cancellation
+ * - Every blocking function (one that may do network I/O or wait) takes
+ *   `const e2b_cancel *cancel` just before err_out; NULL means not
+ *   cancellable. e2b_cancel_cancel, from any thread, ends every call given the
+ *   token within 100 ms with E2B_ERR_CANCELLED, closing the connection under
+ *   it. A token stays cancelled: a call given a cancelled token fails at once.
+ *   One token may serve any number of calls; make a fresh one for the next
+ *   operation.
+ * - A token given to a call that makes a handle (e2b_commands_start,
+ *   e2b_commands_connect, e2b_files_open_read, e2b_files_watch_dir) applies to
+ *   that call only; each later call on the handle takes its own token.
+ * - What a cancelled call leaves: a cancelled e2b_commands_run or
+ *   e2b_command_wait kills its process (best effort: one short request not
+ *   tied to the token); a start cancelled before the sandbox said the
+ *   process's id may have started it (e2b_commands_list finds it); an upload
+ *   leaves the old file in place (uploads are atomic); a control-plane call
+ *   that reached the server may have been done (a sandbox created or killed).
+ * - Freeing a handle never waits for the network (e2b_watch_free stops its
+ *   watcher in the background).
  *
  * Callbacks
  * - Every callback takes `void *user_data` first, passed through unchanged
@@ -28,24 +72,30 @@
  *   lock held: they may call other e2b_* functions, but must not free the
  *   handle in use. Data passed to them is borrowed for the callback only.
  * - Returning 0 continues; anything else stops the operation, which then
- *   fails with E2B_ERR_CALLBACK_ABORTED.
+ *   fails with E2B_ERR_CALLBACK_ABORTED; e2b_error_callback_value gives the
+ *   value the callback returned.
  * - Where a callback is awkward, a pull form exists: e2b_watch_next_events,
  *   e2b_command_next_output, e2b_file_reader_read.
  *
  * Thread safety
- * - e2b_client, e2b_sandbox, e2b_command and e2b_watch handles may be used
- *   from any number of threads at once; a sandbox stays valid after its
- *   client is freed. e2b_watch_stop from one thread ends an
+ * - e2b_client, e2b_sandbox, e2b_command, e2b_watch and e2b_cancel handles
+ *   may be used from any number of threads at once; a sandbox stays valid
+ *   after its client is freed. e2b_watch_stop from one thread ends an
  *   e2b_watch_next_events waiting in another.
  * - Options, queries, lists, infos, results, readers, errors and bytes belong
  *   to one thread at a time: do not share them while one thread changes them.
- * - Freeing a handle while another thread uses it is undefined behaviour.
+ * - Freeing a handle while another thread uses it is undefined behaviour; a
+ *   cancel token may be freed while calls given it still run.
  * - No global initialisation is needed.
  *
- * Versions
+ * Versions and macros
  * - E2B_VERSION_* describe this header; e2b_version_number() and
  *   e2b_abi_version() describe the library linked at run time. Refuse to run
  *   if e2b_abi_version() != E2B_ABI_VERSION.
+ * - E2B_API marks every function (default visibility with GCC and Clang;
+ *   __declspec(dllimport) on Windows when E2B_DLL is defined); define it
+ *   before including this header to override. E2B_DEPRECATED(msg) marks a
+ *   function that will go away.
  */
 
 #ifndef E2B_H
@@ -60,6 +110,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The export macro on every function (see the preamble). */
+#ifndef E2B_API
+#  if defined(_WIN32) && defined(E2B_DLL)
+#    define E2B_API __declspec(dllimport)
+#  elif defined(__GNUC__) && __GNUC__ >= 4
+#    define E2B_API __attribute__((visibility("default")))
+#  else
+#    define E2B_API
+#  endif
+#endif
+
+/* Marks a function that will go away, with a message saying what to use. */
+#ifndef E2B_DEPRECATED
+#  if defined(__GNUC__) || defined(__clang__)
+#    define E2B_DEPRECATED(msg) __attribute__((deprecated(msg)))
+#  elif defined(_MSC_VER)
+#    define E2B_DEPRECATED(msg) __declspec(deprecated(msg))
+#  else
+#    define E2B_DEPRECATED(msg)
+#  endif
+#endif
+
 /* The version of this header (the library's: e2b_version(), e2b_version_number()). */
 #define E2B_VERSION "0.1.0"
 #define E2B_VERSION_MAJOR 0
@@ -69,6 +141,10 @@
 /* The ABI this header describes; compare with e2b_abi_version(). */
 #define E2B_ABI_VERSION 1
 
+
+// A duration argument meaning "no limit" where a limit can be lifted; where
+// it cannot (a sandbox's lifetime), it is rejected with E2B_ERR_INVALID_ARGUMENT.
+#define E2B_TIMEOUT_NONE UINT64_MAX
 
 // The result of every fallible function. The values are stable: they will
 // never be renumbered, and new ones are only ever added.
@@ -130,45 +206,23 @@ typedef int32_t e2b_error_code;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// What a run produced, for `e2b_execution_cb`.
-enum e2b_execution_output
+// Whether a sandbox runs or is paused.
+enum e2b_sandbox_state
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : int32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
-  // A chunk of stdout: `e2b_execution_chunk(execution, E2B_STREAM_STDOUT, index, ...)`.
-  E2B_EXECUTION_STDOUT = 1,
-  // A chunk of stderr: `e2b_execution_chunk(execution, E2B_STREAM_STDERR, index, ...)`.
-  E2B_EXECUTION_STDERR = 2,
-  // A result (the last expression's value, or something displayed):
-  // `e2b_execution_result_at(execution, index)`.
-  E2B_EXECUTION_RESULT = 3,
-  // The code raised an error: `e2b_execution_error_name(execution)`,
-  // `_value` and `_traceback`; `index` is 0.
-  E2B_EXECUTION_ERROR = 4,
+  // A state newer than this library (such as a transition: pausing,
+  // snapshotting, ...). Only ever received, never a query's state.
+  E2B_SANDBOX_UNKNOWN = 0,
+  E2B_SANDBOX_RUNNING = 1,
+  E2B_SANDBOX_PAUSED = 2,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
-typedef enum e2b_execution_output e2b_execution_output;
+typedef enum e2b_sandbox_state e2b_sandbox_state;
 #else
-typedef int32_t e2b_execution_output;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-// Which output a chunk came from.
-enum e2b_stream
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : int32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  E2B_STREAM_STDOUT = 1,
-  E2B_STREAM_STDERR = 2,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum e2b_stream e2b_stream;
-#else
-typedef int32_t e2b_stream;
+typedef int32_t e2b_sandbox_state;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -214,25 +268,55 @@ typedef int32_t e2b_event_type;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// Whether a sandbox runs or is paused.
-enum e2b_sandbox_state
+// Which output a chunk came from.
+enum e2b_stream
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : int32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
-  // A state newer than this library (such as a transition: pausing,
-  // snapshotting, ...). Only ever received, never a query's state.
-  E2B_SANDBOX_UNKNOWN = 0,
-  E2B_SANDBOX_RUNNING = 1,
-  E2B_SANDBOX_PAUSED = 2,
+  E2B_STREAM_STDOUT = 1,
+  E2B_STREAM_STDERR = 2,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
-typedef enum e2b_sandbox_state e2b_sandbox_state;
+typedef enum e2b_stream e2b_stream;
 #else
-typedef int32_t e2b_sandbox_state;
+typedef int32_t e2b_stream;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+// What a run produced, for `e2b_execution_cb`.
+enum e2b_execution_output
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // A chunk of stdout: `e2b_execution_chunks_get(execution, E2B_STREAM_STDOUT, index, ...)`.
+  E2B_EXECUTION_STDOUT = 1,
+  // A chunk of stderr: `e2b_execution_chunks_get(execution, E2B_STREAM_STDERR, index, ...)`.
+  E2B_EXECUTION_STDERR = 2,
+  // A result (the last expression's value, or something displayed):
+  // `e2b_execution_results_get(execution, index)`.
+  E2B_EXECUTION_RESULT = 3,
+  // The code raised an error: `e2b_execution_error_name(execution)`,
+  // `_value` and `_traceback`; `index` is 0.
+  E2B_EXECUTION_ERROR = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum e2b_execution_output e2b_execution_output;
+#else
+typedef int32_t e2b_execution_output;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// A cancel token: pass it to any number of blocking calls (the argument
+// before `err_out`), then `e2b_cancel_cancel` from any thread ends them
+// within 100 ms with E2B_ERR_CANCELLED, the connection under each closed.
+// Cancelling is final: every later call given the token fails at once, so
+// make a fresh token for the next operation. Thread-safe. Release with
+// `e2b_cancel_free`.
+typedef struct e2b_cancel e2b_cancel;
 
 // A client: settings plus a pool of connections. Thread-safe: any number of
 // threads may use one client at once. Sandboxes keep their client alive, so
@@ -312,10 +396,10 @@ typedef struct e2b_sandbox_info e2b_sandbox_info;
 // for 300 seconds, secure, killed at the timeout.
 typedef struct e2b_sandbox_options e2b_sandbox_options;
 
-// One page of sandboxes from `e2b_sandbox_list`.
+// One page of sandboxes from `e2b_client_list_sandboxes`.
 typedef struct e2b_sandbox_page e2b_sandbox_page;
 
-// Which sandboxes `e2b_sandbox_list` returns: a builder. New, it matches
+// Which sandboxes `e2b_client_list_sandboxes` returns: a builder. New, it matches
 // every running and paused sandbox.
 typedef struct e2b_sandbox_query e2b_sandbox_query;
 
@@ -333,24 +417,6 @@ typedef struct e2b_bytes {
   // The number of bytes, not counting the trailing NUL.
   size_t len;
 } e2b_bytes;
-
-// Receives what a run produces as it arrives, on the calling thread.
-// `execution` is the run so far, borrowed for the call, read with the
-// `e2b_execution_*` getters (its count is -1 until the run ends); `output`
-// and `index` say what is new. Return 0 to go on; anything else interrupts
-// the run with E2B_ERR_CALLBACK_ABORTED.
-typedef int32_t (*e2b_execution_cb)(void *user_data,
-                                    e2b_execution_output output,
-                                    const struct e2b_execution *execution,
-                                    size_t index);
-
-// Receives output: `len` bytes of `stream` at `data`, borrowed for the call
-// (bytes, not necessarily whole lines or valid UTF-8). Return 0 to go on;
-// anything else kills the command and fails with E2B_ERR_CALLBACK_ABORTED.
-typedef int32_t (*e2b_output_cb)(void *user_data,
-                                 e2b_stream stream,
-                                 const uint8_t *data,
-                                 size_t len);
 
 // Receives data: `len` bytes at `data`, borrowed for the call. Return 0 to
 // go on; anything else stops the operation with E2B_ERR_CALLBACK_ABORTED.
@@ -384,51 +450,129 @@ typedef struct e2b_write_entry {
 typedef int32_t (*e2b_fs_event_cb)(void *user_data,
                                    const struct e2b_fs_event *event);
 
+// Receives output: `len` bytes of `stream` at `data`, borrowed for the call
+// (bytes, not necessarily whole lines or valid UTF-8). Return 0 to go on;
+// anything else kills the command and fails with E2B_ERR_CALLBACK_ABORTED.
+typedef int32_t (*e2b_output_cb)(void *user_data,
+                                 e2b_stream stream,
+                                 const uint8_t *data,
+                                 size_t len);
+
+// Receives what a run produces as it arrives, on the calling thread.
+// `execution` is the run so far, borrowed for the call, read with the
+// `e2b_execution_*` getters (its count is -1 until the run ends); `output`
+// and `index` say what is new. Return 0 to go on; anything else interrupts
+// the run with E2B_ERR_CALLBACK_ABORTED.
+typedef int32_t (*e2b_execution_cb)(void *user_data,
+                                    e2b_execution_output output,
+                                    const struct e2b_execution *execution,
+                                    size_t index);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
 // The library's version as text, e.g. "0.1.0". Static; never NULL.
+E2B_API
 const char *e2b_version(void);
 
 // The library's version as a number: major * 1000000 + minor * 1000 + patch.
 // Compare it with `E2B_VERSION_NUMBER` to find the header and the library out of step.
+E2B_API
 uint32_t e2b_version_number(void);
 
 // The version of the ABI the library implements. A program (or binding) built
 // against a header whose `E2B_ABI_VERSION` differs must not use the library.
+E2B_API
 uint32_t e2b_abi_version(void);
+
+// The name of `code` (an `e2b_error_code`), e.g. "E2B_ERR_NOT_FOUND";
+// "E2B_ERR_UNKNOWN" for a value this library does not know. Static; never NULL.
+E2B_API
+const char *e2b_error_code_name(int32_t code);
+
+// The code of `err`; `E2B_ERR_NULL_ARGUMENT` if `err` is NULL.
+E2B_API
+e2b_error_code e2b_error_code_of(const struct e2b_error *err);
+
+// The message of `err`: UTF-8, never NULL, valid until `e2b_error_free(err)`.
+// A NULL `err` gives a static text saying so.
+E2B_API
+const char *e2b_error_message(const struct e2b_error *err);
+
+// The HTTP status of the response behind `err`; 0 when there was none or `err` is NULL.
+E2B_API
+uint16_t e2b_error_http_status(const struct e2b_error *err);
+
+// When a callback stopped the call by returning non-zero (the code is then
+// E2B_ERR_CALLBACK_ABORTED), the value it returned; 0 otherwise, or if `err` is NULL.
+E2B_API
+int32_t e2b_error_callback_value(const struct e2b_error *err);
+
+// How long the server asked to wait before trying again (its `Retry-After`),
+// in milliseconds; 0 when it did not say, or if `err` is NULL.
+E2B_API
+uint64_t e2b_error_retry_after_ms(const struct e2b_error *err);
+
+// Releases `err`. NULL is ignored.
+E2B_API
+void e2b_error_free(struct e2b_error *err);
 
 // Releases the bytes in `bytes` and sets it to empty (`data` NULL, `len` 0).
 // NULL, or an empty value, is ignored, so disposing twice is harmless.
+E2B_API
 void e2b_bytes_dispose(struct e2b_bytes *bytes);
+
+// A new token, not cancelled. Never NULL. Release with `e2b_cancel_free`.
+E2B_API
+struct e2b_cancel *e2b_cancel_new(void);
+
+// Cancels every call given `cancel`, under way or to come. Any thread, any
+// number of times; returns at once. NULL is ignored.
+E2B_API
+void e2b_cancel_cancel(const struct e2b_cancel *cancel);
+
+// Whether `cancel` was cancelled; false if it is NULL.
+E2B_API
+bool e2b_cancel_is_cancelled(const struct e2b_cancel *cancel);
+
+// Releases `cancel`. Calls given it that still run are not affected (each
+// holds its own reference), nor can they be cancelled any more. NULL is ignored.
+E2B_API
+void e2b_cancel_free(struct e2b_cancel *cancel);
 
 // New options holding the defaults overridden by the environment
 // (`E2B_API_KEY`, `E2B_DOMAIN`, `E2B_API_URL`, `E2B_SANDBOX_URL`, `E2B_DEBUG`).
 // Release with `e2b_client_options_free`.
+E2B_API
 struct e2b_client_options *e2b_client_options_new(void);
 
 // Releases `options`. NULL is ignored.
+E2B_API
 void e2b_client_options_free(struct e2b_client_options *options);
 
 // Sets the API key (sent as `X-API-KEY`). Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
 e2b_error_code e2b_client_options_set_api_key(struct e2b_client_options *options,
                                               const char *api_key,
                                               struct e2b_error **err_out);
 
 // Sets the domain (default "e2b.app"). Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
 e2b_error_code e2b_client_options_set_domain(struct e2b_client_options *options,
                                              const char *domain,
                                              struct e2b_error **err_out);
 
-// Sets the control plane's URL (default "https://api.<domain>").
+// Sets the control plane's URL (default `https://api.<domain>`).
 // Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
 e2b_error_code e2b_client_options_set_api_url(struct e2b_client_options *options,
                                               const char *api_url,
                                               struct e2b_error **err_out);
 
 // Sets one URL through which every sandbox is reached, routed by headers
 // (as `E2B_SANDBOX_URL`). Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
 e2b_error_code e2b_client_options_set_sandbox_url(struct e2b_client_options *options,
                                                   const char *sandbox_url,
                                                   struct e2b_error **err_out);
@@ -437,24 +581,28 @@ e2b_error_code e2b_client_options_set_sandbox_url(struct e2b_client_options *opt
 // Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (an empty name, or
 // a name or value that could not be sent: line breaks, control characters,
 // a name that is not an HTTP token).
+E2B_API
 e2b_error_code e2b_client_options_add_header(struct e2b_client_options *options,
                                              const char *name,
                                              const char *value,
                                              struct e2b_error **err_out);
 
 // Turns debug mode on or off (as `E2B_DEBUG`). Errors: NULL_ARGUMENT.
+E2B_API
 e2b_error_code e2b_client_options_set_debug(struct e2b_client_options *options,
                                             bool debug,
                                             struct e2b_error **err_out);
 
-// Sets the deadline of each request in milliseconds (default 60000);
-// 0 means no deadline. Errors: NULL_ARGUMENT.
+// Sets the deadline of each request in milliseconds (0: the default,
+// 60000; E2B_TIMEOUT_NONE: no deadline). Errors: NULL_ARGUMENT.
+E2B_API
 e2b_error_code e2b_client_options_set_request_timeout_ms(struct e2b_client_options *options,
                                                          uint64_t timeout_ms,
                                                          struct e2b_error **err_out);
 
 // Sets how many times a failed control-plane request is retried when that
 // is safe (default 3; 0 turns retries off). Errors: NULL_ARGUMENT.
+E2B_API
 e2b_error_code e2b_client_options_set_max_retries(struct e2b_client_options *options,
                                                   uint32_t max_retries,
                                                   struct e2b_error **err_out);
@@ -462,6 +610,7 @@ e2b_error_code e2b_client_options_set_max_retries(struct e2b_client_options *opt
 // Creates a client from `options` (NULL: from the environment alone). The
 // options are copied, so they may be freed at once. On success `*out` holds
 // the client; release it with `e2b_client_free`. Errors: NULL_ARGUMENT (out).
+E2B_API
 e2b_error_code e2b_client_new(const struct e2b_client_options *options,
                               struct e2b_client **out,
                               struct e2b_error **err_out);
@@ -470,46 +619,1143 @@ e2b_error_code e2b_client_new(const struct e2b_client_options *options,
 // milliseconds of its start, retries, transfers and streams included, and
 // with them the sandboxes, commands, watches and readers the call hands out:
 // a call still running then fails with E2B_ERR_TIMEOUT ("the call's deadline
-// passed"). 0 means no call deadline (the default: calls are bounded only by
-// the request timeout and the silence limits), also when `client` has one.
+// passed"). 0 and E2B_TIMEOUT_NONE mean no call deadline (the default:
+// calls are bounded only by the request timeout and the silence limits),
+// also when `client` has one.
 // `*out` is an independent handle sharing `client`'s settings and
 // connections; release each with `e2b_client_free`, in any order.
 // Errors: NULL_ARGUMENT.
+E2B_API
 e2b_error_code e2b_client_with_deadline(const struct e2b_client *client,
                                         uint64_t deadline_ms,
                                         struct e2b_client **out,
                                         struct e2b_error **err_out);
 
 // Releases `client`. Sandboxes made with it stay valid. NULL is ignored.
+E2B_API
 void e2b_client_free(struct e2b_client *client);
 
+// New sandbox options with the defaults. Release with `e2b_sandbox_options_free`.
+E2B_API
+struct e2b_sandbox_options *e2b_sandbox_options_new(void);
+
+// Releases `options`. NULL is ignored.
+E2B_API
+void e2b_sandbox_options_free(struct e2b_sandbox_options *options);
+
+// Sets the template, by name or id (default "base").
+// Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_sandbox_options_set_template(struct e2b_sandbox_options *options,
+                                                const char *template_name,
+                                                struct e2b_error **err_out);
+
+// Sets how long the sandbox lives, in milliseconds (0: the default,
+// 300000), rounded up to whole seconds. At the end it is killed, or paused
+// with `e2b_sandbox_options_set_auto_pause`. Errors: NULL_ARGUMENT;
+// INVALID_ARGUMENT (E2B_TIMEOUT_NONE: E2B requires a limit).
+E2B_API
+e2b_error_code e2b_sandbox_options_set_timeout_ms(struct e2b_sandbox_options *options,
+                                                  uint64_t timeout_ms,
+                                                  struct e2b_error **err_out);
+
+// Adds (or replaces) one metadata entry. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_sandbox_options_set_metadata(struct e2b_sandbox_options *options,
+                                                const char *key,
+                                                const char *value,
+                                                struct e2b_error **err_out);
+
+// Adds (or replaces) one environment variable for everything run in the
+// sandbox. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_sandbox_options_set_env(struct e2b_sandbox_options *options,
+                                           const char *name,
+                                           const char *value,
+                                           struct e2b_error **err_out);
+
+// Whether envd requires the sandbox's access token (default true).
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_sandbox_options_set_secure(struct e2b_sandbox_options *options,
+                                              bool secure,
+                                              struct e2b_error **err_out);
+
+// Whether the sandbox may reach the internet (default: the server's, yes).
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_sandbox_options_set_allow_internet_access(struct e2b_sandbox_options *options,
+                                                             bool allow,
+                                                             struct e2b_error **err_out);
+
+// Pause instead of kill when the timeout passes (default false).
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_sandbox_options_set_auto_pause(struct e2b_sandbox_options *options,
+                                                  bool auto_pause,
+                                                  struct e2b_error **err_out);
+
+// Let traffic to the paused sandbox resume it (needs auto-pause).
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_sandbox_options_set_auto_resume(struct e2b_sandbox_options *options,
+                                                   bool auto_resume,
+                                                   struct e2b_error **err_out);
+
+// Sets the key that makes the create safe to retry: the server answers a
+// repeated key with the sandbox it made the first time (default: a random
+// key per call). 1 to 255 characters of a-z, 0-9 and '-'. Secure sandboxes
+// only: creating an insecure one with a key fails with INVALID_ARGUMENT.
+// Errors: NULL_ARGUMENT, INVALID_UTF8, INVALID_ARGUMENT.
+E2B_API
+e2b_error_code e2b_sandbox_options_set_idempotency_key(struct e2b_sandbox_options *options,
+                                                       const char *key,
+                                                       struct e2b_error **err_out);
+
+// Creates a sandbox with `options` (NULL: the defaults). On success `*out`
+// holds the handle; release it with `e2b_sandbox_free`. A create cancelled
+// after its request reached the server may have made the sandbox (it ends
+// at its timeout; an idempotency key finds it again).
+// Errors: NULL_ARGUMENT; AUTHENTICATION (no or wrong API key); NOT_FOUND
+// (unknown template); INVALID_ARGUMENT (bad timeout or key); RATE_LIMITED;
+// TIMEOUT, NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_client_create_sandbox(const struct e2b_client *client,
+                                         const struct e2b_sandbox_options *options,
+                                         struct e2b_sandbox **out,
+                                         const struct e2b_cancel *cancel,
+                                         struct e2b_error **err_out);
+
+// Connects to the sandbox `sandbox_id`, resuming it if it is paused, and
+// keeps it alive at least `timeout_ms` from now, rounded up to whole
+// seconds (0: 300000, the SDKs' default; a running sandbox's timeout is
+// only ever extended). `*resumed_out` (optional) tells whether it was
+// paused. Release `*out` with `e2b_sandbox_free`.
+// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (E2B_TIMEOUT_NONE);
+// SANDBOX_NOT_FOUND (killed, expired, unknown); AUTHENTICATION; TIMEOUT,
+// NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_client_connect_sandbox(const struct e2b_client *client,
+                                          const char *sandbox_id,
+                                          uint64_t timeout_ms,
+                                          struct e2b_sandbox **out,
+                                          bool *resumed_out,
+                                          const struct e2b_cancel *cancel,
+                                          struct e2b_error **err_out);
+
+// Resumes the paused sandbox `sandbox_id` for `timeout_ms` (0: 300000):
+// the same as `e2b_client_connect_sandbox`, under the name E2B's
+// documentation uses. Release `*out` with `e2b_sandbox_free`.
+// Errors: as `e2b_client_connect_sandbox`.
+E2B_API
+e2b_error_code e2b_client_resume_sandbox(const struct e2b_client *client,
+                                         const char *sandbox_id,
+                                         uint64_t timeout_ms,
+                                         struct e2b_sandbox **out,
+                                         const struct e2b_cancel *cancel,
+                                         struct e2b_error **err_out);
+
+// A view of `sandbox` whose every blocking call ends within `deadline_ms`
+// milliseconds of its start, transfers and streams included, and with them
+// the commands, watches and readers the call hands out: a call still running
+// then fails with E2B_ERR_TIMEOUT ("the call's deadline passed"). 0 and
+// E2B_TIMEOUT_NONE mean no call deadline (the default), also when `sandbox`
+// has one. `*out` is an
+// independent handle on the same sandbox, sharing the connections; release
+// each with `e2b_sandbox_free`, in any order. Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_sandbox_with_deadline(const struct e2b_sandbox *sandbox,
+                                         uint64_t deadline_ms,
+                                         struct e2b_sandbox **out,
+                                         struct e2b_error **err_out);
+
+// Releases the handle `sandbox` (the sandbox itself keeps running). NULL is ignored.
+E2B_API
+void e2b_sandbox_free(struct e2b_sandbox *sandbox);
+
+// The sandbox's id, owned by the handle. NULL if `sandbox` is NULL.
+E2B_API
+const char *e2b_sandbox_id(const struct e2b_sandbox *sandbox);
+
+// The id of the sandbox's template, owned by the handle. NULL if `sandbox` is NULL.
+E2B_API
+const char *e2b_sandbox_template_id(const struct e2b_sandbox *sandbox);
+
+// The version of envd in the sandbox, owned by the handle. NULL if `sandbox` is NULL.
+E2B_API
+const char *e2b_sandbox_envd_version(const struct e2b_sandbox *sandbox);
+
+// Kills the sandbox. `*killed_out` (optional) is false if it no longer
+// existed, which is not an error. Errors: NULL_ARGUMENT; AUTHENTICATION;
+// TIMEOUT, NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_sandbox_kill(const struct e2b_sandbox *sandbox,
+                                bool *killed_out,
+                                const struct e2b_cancel *cancel,
+                                struct e2b_error **err_out);
+
+// Kills the sandbox `sandbox_id` without connecting to it (which would
+// resume it). `*killed_out` (optional) is false if it no longer existed.
+// Errors: as `e2b_sandbox_kill`, and INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_client_kill_sandbox(const struct e2b_client *client,
+                                       const char *sandbox_id,
+                                       bool *killed_out,
+                                       const struct e2b_cancel *cancel,
+                                       struct e2b_error **err_out);
+
+// Pauses the sandbox, keeping its filesystem and memory; resume it with
+// `e2b_client_resume_sandbox`. `*paused_out` (optional) is true if it was
+// running and is now paused, false if it was already paused (not an error).
+// Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND; AUTHENTICATION; TIMEOUT,
+// NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_sandbox_pause(const struct e2b_sandbox *sandbox,
+                                 bool *paused_out,
+                                 const struct e2b_cancel *cancel,
+                                 struct e2b_error **err_out);
+
+// Sets the sandbox to end `timeout_ms` from now, rounded up to whole
+// seconds (0: the default, 300000). This can shorten its life.
+// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (E2B_TIMEOUT_NONE: E2B requires
+// a limit); SANDBOX_NOT_FOUND; AUTHENTICATION; TIMEOUT, NETWORK, TLS; API;
+// CANCELLED.
+E2B_API
+e2b_error_code e2b_sandbox_set_timeout(const struct e2b_sandbox *sandbox,
+                                       uint64_t timeout_ms,
+                                       const struct e2b_cancel *cancel,
+                                       struct e2b_error **err_out);
+
+// Whether the sandbox answers (`*running_out`): false when it is paused,
+// killed or expired. Errors: NULL_ARGUMENT; TIMEOUT, NETWORK, TLS; API;
+// CANCELLED.
+E2B_API
+e2b_error_code e2b_sandbox_is_running(const struct e2b_sandbox *sandbox,
+                                      bool *running_out,
+                                      const struct e2b_cancel *cancel,
+                                      struct e2b_error **err_out);
+
+// What the control plane knows of the sandbox. Release `*out` with
+// `e2b_sandbox_info_free`. Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND;
+// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE; CANCELLED.
+E2B_API
+e2b_error_code e2b_sandbox_get_info(const struct e2b_sandbox *sandbox,
+                                    struct e2b_sandbox_info **out,
+                                    const struct e2b_cancel *cancel,
+                                    struct e2b_error **err_out);
+
+// What the control plane knows of the sandbox `sandbox_id`, without
+// connecting to it. Release `*out` with `e2b_sandbox_info_free`.
+// Errors: as `e2b_sandbox_get_info`, and INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_client_get_sandbox_info(const struct e2b_client *client,
+                                           const char *sandbox_id,
+                                           struct e2b_sandbox_info **out,
+                                           const struct e2b_cancel *cancel,
+                                           struct e2b_error **err_out);
+
+// Releases `info`. NULL is ignored.
+E2B_API
+void e2b_sandbox_info_free(struct e2b_sandbox_info *info);
+
+// The sandbox's id. NULL if `info` is NULL.
+E2B_API
+const char *e2b_sandbox_info_id(const struct e2b_sandbox_info *info);
+
+// The id of the sandbox's template. NULL if `info` is NULL.
+E2B_API
+const char *e2b_sandbox_info_template_id(const struct e2b_sandbox_info *info);
+
+// The template's alias (the official SDKs call it `name`); NULL if it has none.
+E2B_API
+const char *e2b_sandbox_info_alias(const struct e2b_sandbox_info *info);
+
+// When the sandbox started, RFC 3339. NULL if `info` is NULL.
+E2B_API
+const char *e2b_sandbox_info_started_at(const struct e2b_sandbox_info *info);
+
+// When the sandbox will end unless extended, RFC 3339. NULL if `info` is NULL.
+E2B_API
+const char *e2b_sandbox_info_end_at(const struct e2b_sandbox_info *info);
+
+// The version of envd in the sandbox. NULL if `info` is NULL.
+E2B_API
+const char *e2b_sandbox_info_envd_version(const struct e2b_sandbox_info *info);
+
+// Whether the sandbox runs or is paused; `E2B_SANDBOX_UNKNOWN` for a state
+// newer than this library, or if `info` is NULL.
+E2B_API
+e2b_sandbox_state e2b_sandbox_info_state(const struct e2b_sandbox_info *info);
+
+// The number of CPUs; 0 if `info` is NULL.
+E2B_API
+uint32_t e2b_sandbox_info_cpu_count(const struct e2b_sandbox_info *info);
+
+// The memory in MiB; 0 if `info` is NULL.
+E2B_API
+uint32_t e2b_sandbox_info_memory_mb(const struct e2b_sandbox_info *info);
+
+// The disk size in MiB; 0 if `info` is NULL or the server did not say.
+E2B_API
+uint32_t e2b_sandbox_info_disk_size_mb(const struct e2b_sandbox_info *info);
+
+// The number of metadata entries; 0 if `info` is NULL.
+E2B_API
+size_t e2b_sandbox_info_metadata_len(const struct e2b_sandbox_info *info);
+
+// The key of metadata entry `index` (entries are sorted by key); NULL if
+// `index` is out of range or `info` is NULL.
+E2B_API
+const char *e2b_sandbox_info_metadata_key(const struct e2b_sandbox_info *info,
+                                          size_t index);
+
+// The value of metadata entry `index`; NULL if out of range or `info` is NULL.
+E2B_API
+const char *e2b_sandbox_info_metadata_value(const struct e2b_sandbox_info *info,
+                                            size_t index);
+
+// The metadata value for `key`; NULL if there is none, or an argument is
+// NULL or not UTF-8.
+E2B_API
+const char *e2b_sandbox_info_metadata_get(const struct e2b_sandbox_info *info,
+                                          const char *key);
+
+// A new query matching every running and paused sandbox. Release with
+// `e2b_sandbox_query_free`.
+E2B_API
+struct e2b_sandbox_query *e2b_sandbox_query_new(void);
+
+// Releases `query`. NULL is ignored.
+E2B_API
+void e2b_sandbox_query_free(struct e2b_sandbox_query *query);
+
+// Adds `state` (an `e2b_sandbox_state`) to the states to match; with none
+// added, both match. Errors: NULL_ARGUMENT; INVALID_ARGUMENT (not RUNNING
+// or PAUSED, `E2B_SANDBOX_UNKNOWN` included).
+E2B_API
+e2b_error_code e2b_sandbox_query_add_state(struct e2b_sandbox_query *query,
+                                           int32_t state,
+                                           struct e2b_error **err_out);
+
+// Matches only sandboxes whose metadata has `key` set to `value` (all such
+// pairs must match). Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_sandbox_query_add_metadata(struct e2b_sandbox_query *query,
+                                              const char *key,
+                                              const char *value,
+                                              struct e2b_error **err_out);
+
+// Sets the page size, 1 to 100 (0: the server's default, 100).
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_sandbox_query_set_limit(struct e2b_sandbox_query *query,
+                                           uint32_t limit,
+                                           struct e2b_error **err_out);
+
+// Continues listing where the page with this `e2b_sandbox_page_next_token`
+// ended; NULL starts from the beginning. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_sandbox_query_set_next_token(struct e2b_sandbox_query *query,
+                                                const char *next_token,
+                                                struct e2b_error **err_out);
+
+// Lists one page of the sandboxes matching `query` (NULL: all), newest
+// first. Release `*out` with `e2b_sandbox_page_free`.
+// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (bad limit or token);
+// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE; CANCELLED.
+E2B_API
+e2b_error_code e2b_client_list_sandboxes(const struct e2b_client *client,
+                                         const struct e2b_sandbox_query *query,
+                                         struct e2b_sandbox_page **out,
+                                         const struct e2b_cancel *cancel,
+                                         struct e2b_error **err_out);
+
+// The number of sandboxes on the page; 0 if `page` is NULL.
+E2B_API
+size_t e2b_sandbox_page_len(const struct e2b_sandbox_page *page);
+
+// Sandbox `index` of the page, owned by the page; NULL if out of range or
+// `page` is NULL.
+E2B_API
+const struct e2b_sandbox_info *e2b_sandbox_page_get(const struct e2b_sandbox_page *page,
+                                                    size_t index);
+
+// The token for the next page (see `e2b_sandbox_query_set_next_token`),
+// owned by the page; NULL on the last page.
+E2B_API
+const char *e2b_sandbox_page_next_token(const struct e2b_sandbox_page *page);
+
+// Releases `page` and the infos in it. NULL is ignored.
+E2B_API
+void e2b_sandbox_page_free(struct e2b_sandbox_page *page);
+
+// New file options with the defaults. Release with `e2b_files_options_free`.
+E2B_API
+struct e2b_files_options *e2b_files_options_new(void);
+
+// Releases `options`. NULL is ignored.
+E2B_API
+void e2b_files_options_free(struct e2b_files_options *options);
+
+// Acts as `user` (e.g. "root"): files are written with that owner and
+// relative paths start at that user's home. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_files_options_set_user(struct e2b_files_options *options,
+                                          const char *user,
+                                          struct e2b_error **err_out);
+
+// Compresses transfers with gzip on the wire (default false).
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_files_options_set_gzip(struct e2b_files_options *options,
+                                          bool gzip,
+                                          struct e2b_error **err_out);
+
+// Reads the whole file at `path` into `*out` (bytes, never transcoded).
+// Paths are absolute or relative to the user's home. `*out` is emptied on
+// entry; dispose of it with `e2b_bytes_dispose`.
+// Errors: NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND; INVALID_ARGUMENT (a
+// directory); AUTHENTICATION; SANDBOX_GONE (paused, killed or expired);
+// TIMEOUT, NETWORK, TLS; API.
+E2B_API
+e2b_error_code e2b_files_read(const struct e2b_sandbox *sandbox,
+                              const char *path,
+                              const struct e2b_files_options *options,
+                              struct e2b_bytes *out,
+                              const struct e2b_cancel *cancel,
+                              struct e2b_error **err_out);
+
+// Streams the file at `path` to `on_data` in chunks, in constant memory;
+// `*size_out` (optional) receives the number of bytes. `progress` (may be
+// NULL) is called after each chunk. Errors: as `e2b_files_read`, and
+// CALLBACK_ABORTED.
+E2B_API
+e2b_error_code e2b_files_read_stream(const struct e2b_sandbox *sandbox,
+                                     const char *path,
+                                     const struct e2b_files_options *options,
+                                     e2b_data_cb on_data,
+                                     e2b_progress_cb progress,
+                                     void *user_data,
+                                     uint64_t *size_out,
+                                     const struct e2b_cancel *cancel,
+                                     struct e2b_error **err_out);
+
+// Opens the file at `path` for reading piece by piece with
+// `e2b_file_reader_read`. Release `*out` with `e2b_file_reader_free`.
+// Errors: as `e2b_files_read`.
+E2B_API
+e2b_error_code e2b_files_open_read(const struct e2b_sandbox *sandbox,
+                                   const char *path,
+                                   const struct e2b_files_options *options,
+                                   struct e2b_file_reader **out,
+                                   const struct e2b_cancel *cancel,
+                                   struct e2b_error **err_out);
+
+// Reads up to `capacity` bytes into `buffer`; `*read_out` receives how
+// many, 0 at the end of the file. A cancelled read closes the transfer's
+// connection: free the reader (later reads fail, perhaps after returning
+// data already received). Errors: NULL_ARGUMENT; TIMEOUT, NETWORK (the transfer
+// broke off; what was read is all there is); CANCELLED.
+E2B_API
+e2b_error_code e2b_file_reader_read(struct e2b_file_reader *reader,
+                                    uint8_t *buffer,
+                                    size_t capacity,
+                                    size_t *read_out,
+                                    const struct e2b_cancel *cancel,
+                                    struct e2b_error **err_out);
+
+// Releases `reader`, closing its transfer. NULL is ignored.
+E2B_API
+void e2b_file_reader_free(struct e2b_file_reader *reader);
+
+// Writes `len` bytes at `data` to the file at `path`, replacing it if it
+// exists and creating missing parent directories. `data` may be NULL when
+// `len` is 0. Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (a
+// directory); NOT_ENOUGH_SPACE; AUTHENTICATION; SANDBOX_GONE; TIMEOUT,
+// NETWORK, TLS; API.
+E2B_API
+e2b_error_code e2b_files_write(const struct e2b_sandbox *sandbox,
+                               const char *path,
+                               const uint8_t *data,
+                               size_t len,
+                               const struct e2b_files_options *options,
+                               const struct e2b_cancel *cancel,
+                               struct e2b_error **err_out);
+
+// Streams the file at `path` from `read` in constant memory, creating
+// missing parent directories. `size` is the number of bytes `read` will
+// supply, or -1 if unknown. `progress` (may be NULL) is called as data goes
+// out. With a size, `read` is asked once more after `size` bytes and must
+// then return 0. Errors: as `e2b_files_write`; CALLBACK_ABORTED;
+// INVALID_ARGUMENT (`size` below -1); IO (`read` supplied fewer or more
+// bytes than `size`: the call fails as soon as that shows, naming both numbers).
+E2B_API
+e2b_error_code e2b_files_write_stream(const struct e2b_sandbox *sandbox,
+                                      const char *path,
+                                      int64_t size,
+                                      const struct e2b_files_options *options,
+                                      e2b_read_cb read,
+                                      e2b_progress_cb progress,
+                                      void *user_data,
+                                      const struct e2b_cancel *cancel,
+                                      struct e2b_error **err_out);
+
+// Writes `count` files in one request, creating missing parent directories.
+// Errors: NULL_ARGUMENT (entries, or a path or data in one), INVALID_UTF8;
+// as `e2b_files_write`.
+E2B_API
+e2b_error_code e2b_files_write_files(const struct e2b_sandbox *sandbox,
+                                     const struct e2b_write_entry *entries,
+                                     size_t count,
+                                     const struct e2b_files_options *options,
+                                     const struct e2b_cancel *cancel,
+                                     struct e2b_error **err_out);
+
+// Uploads the local file `local_path` to `path`, streaming. `progress` may
+// be NULL. Errors: IO (the local file, or one whose size changed while it
+// was sent, as files under /sys do); as `e2b_files_write_stream`.
+E2B_API
+e2b_error_code e2b_files_upload_file(const struct e2b_sandbox *sandbox,
+                                     const char *local_path,
+                                     const char *path,
+                                     const struct e2b_files_options *options,
+                                     e2b_progress_cb progress,
+                                     void *user_data,
+                                     const struct e2b_cancel *cancel,
+                                     struct e2b_error **err_out);
+
+// Downloads the file at `path` to the local file `local_path`, streaming;
+// the local file appears only once complete. `progress` may be NULL.
+// Errors: IO (the local file); as `e2b_files_read_stream`.
+E2B_API
+e2b_error_code e2b_files_download_file(const struct e2b_sandbox *sandbox,
+                                       const char *path,
+                                       const char *local_path,
+                                       const struct e2b_files_options *options,
+                                       e2b_progress_cb progress,
+                                       void *user_data,
+                                       const struct e2b_cancel *cancel,
+                                       struct e2b_error **err_out);
+
+// Uploads the local directory tree `local_dir` to `path`: every regular
+// file and directory. Symbolic links are skipped wherever they point, never
+// followed (so nothing outside the tree is sent). `*count_out` (optional)
+// receives the number of files. `progress` (may be NULL) counts bytes of
+// the whole tree. Errors: IO; as `e2b_files_upload_file`.
+E2B_API
+e2b_error_code e2b_files_upload_dir(const struct e2b_sandbox *sandbox,
+                                    const char *local_dir,
+                                    const char *path,
+                                    const struct e2b_files_options *options,
+                                    e2b_progress_cb progress,
+                                    void *user_data,
+                                    size_t *count_out,
+                                    const struct e2b_cancel *cancel,
+                                    struct e2b_error **err_out);
+
+// Downloads the directory tree at `path` into the local directory
+// `local_dir` (created if missing): every regular file and directory.
+// Symbolic links are skipped wherever they point, never followed, nor is
+// anything listed beneath one: the sandbox reports only where a link
+// resolves, not its own text, so it cannot be recreated faithfully, and
+// copying its target could bring in files from outside the tree. `path`
+// must be a directory, not a link to one. `*count_out` (optional) receives
+// the number of files.
+// Errors: IO; INVALID_ARGUMENT (not a directory); as `e2b_files_download_file`.
+E2B_API
+e2b_error_code e2b_files_download_dir(const struct e2b_sandbox *sandbox,
+                                      const char *path,
+                                      const char *local_dir,
+                                      const struct e2b_files_options *options,
+                                      e2b_progress_cb progress,
+                                      void *user_data,
+                                      size_t *count_out,
+                                      const struct e2b_cancel *cancel,
+                                      struct e2b_error **err_out);
+
+// A URL from which any program can download the file at `path` (signed
+// with the sandbox's access token), valid for `expires_in_ms`, rounded up
+// to whole seconds (0, the default, and E2B_TIMEOUT_NONE: until the
+// sandbox ends). The URL goes to `*out` as text; dispose of it with
+// `e2b_bytes_dispose`. Made locally, without I/O: `cancel` only fails it
+// if already cancelled. Errors: NULL_ARGUMENT, INVALID_UTF8;
+// INVALID_ARGUMENT (an expiry on a sandbox without an access token); CANCELLED.
+E2B_API
+e2b_error_code e2b_files_download_url(const struct e2b_sandbox *sandbox,
+                                      const char *path,
+                                      uint64_t expires_in_ms,
+                                      const struct e2b_files_options *options,
+                                      struct e2b_bytes *out,
+                                      const struct e2b_cancel *cancel,
+                                      struct e2b_error **err_out);
+
+// A URL to which any program can upload the file `path` with a multipart
+// POST (field "file"), signed like `e2b_files_download_url`.
+// Errors: as `e2b_files_download_url`.
+E2B_API
+e2b_error_code e2b_files_upload_url(const struct e2b_sandbox *sandbox,
+                                    const char *path,
+                                    uint64_t expires_in_ms,
+                                    const struct e2b_files_options *options,
+                                    struct e2b_bytes *out,
+                                    const struct e2b_cancel *cancel,
+                                    struct e2b_error **err_out);
+
+// The entries of the directory at `path` and its subdirectories down to
+// `depth` levels (1: the directory only). Release `*out` with
+// `e2b_entry_list_free`. Errors: NULL_ARGUMENT, INVALID_UTF8;
+// INVALID_ARGUMENT (depth 0, not a directory); NOT_FOUND; SANDBOX_GONE;
+// TIMEOUT, NETWORK, TLS; API.
+E2B_API
+e2b_error_code e2b_files_list(const struct e2b_sandbox *sandbox,
+                              const char *path,
+                              uint32_t depth,
+                              const struct e2b_files_options *options,
+                              struct e2b_entry_list **out,
+                              const struct e2b_cancel *cancel,
+                              struct e2b_error **err_out);
+
+// Whether anything exists at `path` (`*exists_out`).
+// Errors: NULL_ARGUMENT, INVALID_UTF8; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+E2B_API
+e2b_error_code e2b_files_exists(const struct e2b_sandbox *sandbox,
+                                const char *path,
+                                const struct e2b_files_options *options,
+                                bool *exists_out,
+                                const struct e2b_cancel *cancel,
+                                struct e2b_error **err_out);
+
+// What is at `path` (a final symlink is not followed). Release `*out` with
+// `e2b_entry_info_free`. Errors: as `e2b_files_list`.
+E2B_API
+e2b_error_code e2b_files_get_info(const struct e2b_sandbox *sandbox,
+                                  const char *path,
+                                  const struct e2b_files_options *options,
+                                  struct e2b_entry_info **out,
+                                  const struct e2b_cancel *cancel,
+                                  struct e2b_error **err_out);
+
+// Creates the directory `path` and missing parents. `*created_out`
+// (optional) is false if it already existed, which is not an error.
+// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (`path` is a file);
+// API (a file where a parent should be); SANDBOX_GONE; TIMEOUT, NETWORK, TLS.
+E2B_API
+e2b_error_code e2b_files_make_dir(const struct e2b_sandbox *sandbox,
+                                  const char *path,
+                                  const struct e2b_files_options *options,
+                                  bool *created_out,
+                                  const struct e2b_cancel *cancel,
+                                  struct e2b_error **err_out);
+
+// Removes the file or directory tree at `path`; nothing there is success.
+// Errors: NULL_ARGUMENT, INVALID_UTF8; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+E2B_API
+e2b_error_code e2b_files_remove(const struct e2b_sandbox *sandbox,
+                                const char *path,
+                                const struct e2b_files_options *options,
+                                const struct e2b_cancel *cancel,
+                                struct e2b_error **err_out);
+
+// Moves `old_path` to `new_path`, creating missing parents. `*out`
+// (optional) receives the moved entry; release it with `e2b_entry_info_free`.
+// Errors: NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND; SANDBOX_GONE; TIMEOUT,
+// NETWORK, TLS; API.
+E2B_API
+e2b_error_code e2b_files_rename(const struct e2b_sandbox *sandbox,
+                                const char *old_path,
+                                const char *new_path,
+                                const struct e2b_files_options *options,
+                                struct e2b_entry_info **out,
+                                const struct e2b_cancel *cancel,
+                                struct e2b_error **err_out);
+
+// The number of entries; 0 if `list` is NULL.
+E2B_API
+size_t e2b_entry_list_len(const struct e2b_entry_list *list);
+
+// Entry `index`, owned by the list; NULL if out of range or `list` is NULL.
+E2B_API
+const struct e2b_entry_info *e2b_entry_list_get(const struct e2b_entry_list *list,
+                                                size_t index);
+
+// Releases `list` and its entries. NULL is ignored.
+E2B_API
+void e2b_entry_list_free(struct e2b_entry_list *list);
+
+// Releases `entry` (one from `e2b_files_get_info` or `e2b_files_rename`,
+// not one borrowed from a list). NULL is ignored.
+E2B_API
+void e2b_entry_info_free(struct e2b_entry_info *entry);
+
+// The entry's name. NULL if `entry` is NULL.
+E2B_API
+const char *e2b_entry_info_name(const struct e2b_entry_info *entry);
+
+// The entry's absolute path. NULL if `entry` is NULL.
+E2B_API
+const char *e2b_entry_info_path(const struct e2b_entry_info *entry);
+
+// The entry's kind, the entry itself: a symbolic link is
+// `E2B_FILE_TYPE_SYMLINK` whatever it points to. `E2B_FILE_TYPE_OTHER` if
+// `entry` is NULL.
+E2B_API
+e2b_file_type e2b_entry_info_type(const struct e2b_entry_info *entry);
+
+// The size in bytes; 0 if `entry` is NULL.
+E2B_API
+uint64_t e2b_entry_info_size(const struct e2b_entry_info *entry);
+
+// The Unix mode bits; 0 if `entry` is NULL.
+E2B_API
+uint32_t e2b_entry_info_mode(const struct e2b_entry_info *entry);
+
+// The mode as `ls -l` shows it, e.g. "-rw-r--r--". NULL if `entry` is NULL.
+E2B_API
+const char *e2b_entry_info_permissions(const struct e2b_entry_info *entry);
+
+// The owner's name. NULL if `entry` is NULL.
+E2B_API
+const char *e2b_entry_info_owner(const struct e2b_entry_info *entry);
+
+// The group's name. NULL if `entry` is NULL.
+E2B_API
+const char *e2b_entry_info_group(const struct e2b_entry_info *entry);
+
+// The time of the last change, RFC 3339; NULL if unknown.
+E2B_API
+const char *e2b_entry_info_modified_time(const struct e2b_entry_info *entry);
+
+// Where a symlink (`E2B_FILE_TYPE_SYMLINK`, whatever it points to) points,
+// as the sandbox resolves it: an absolute path (a dangling link reports its
+// own path). NULL for anything else.
+E2B_API
+const char *e2b_entry_info_symlink_target(const struct e2b_entry_info *entry);
+
+// The number of metadata entries; 0 if `entry` is NULL.
+E2B_API
+size_t e2b_entry_info_metadata_len(const struct e2b_entry_info *entry);
+
+// The key of metadata entry `index` (sorted by key); NULL if out of range.
+E2B_API
+const char *e2b_entry_info_metadata_key(const struct e2b_entry_info *entry,
+                                        size_t index);
+
+// The value of metadata entry `index`; NULL if out of range.
+E2B_API
+const char *e2b_entry_info_metadata_value(const struct e2b_entry_info *entry,
+                                          size_t index);
+
+// Starts watching the directory `path` (with its subdirectories if
+// `recursive`; with each changed entry's info if `include_entry`). Poll
+// the watch with `e2b_watch_next_events`; release it with `e2b_watch_free`.
+// `cancel` applies to starting the watch only.
+// Errors: NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND; INVALID_ARGUMENT (not a
+// directory); SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_files_watch_dir(const struct e2b_sandbox *sandbox,
+                                   const char *path,
+                                   bool recursive,
+                                   bool include_entry,
+                                   const struct e2b_files_options *options,
+                                   struct e2b_watch **out,
+                                   const struct e2b_cancel *cancel,
+                                   struct e2b_error **err_out);
+
+// Watches the directory `path` over one stream, calling `on_event` for
+// each event as it comes, until `on_event` returns non-zero
+// (E2B_ERR_CALLBACK_ABORTED, with its value in `e2b_error_callback_value`)
+// or `timeout_ms` passes (E2B_OK; 0, the default, and E2B_TIMEOUT_NONE: no
+// limit). Errors: as `e2b_files_watch_dir`, and CALLBACK_ABORTED.
+E2B_API
+e2b_error_code e2b_files_watch_dir_stream(const struct e2b_sandbox *sandbox,
+                                          const char *path,
+                                          bool recursive,
+                                          bool include_entry,
+                                          uint64_t timeout_ms,
+                                          const struct e2b_files_options *options,
+                                          e2b_fs_event_cb on_event,
+                                          void *user_data,
+                                          const struct e2b_cancel *cancel,
+                                          struct e2b_error **err_out);
+
+// The watch's id, owned by the watch. NULL if `watch` is NULL.
+E2B_API
+const char *e2b_watch_id(const struct e2b_watch *watch);
+
+// The events since the last call, oldest first (possibly none). Release
+// `*out` with `e2b_fs_event_list_free`. Errors: NULL_ARGUMENT;
+// INVALID_ARGUMENT (stopped); NOT_FOUND (the sandbox forgot the watch);
+// SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_watch_get_new_events(const struct e2b_watch *watch,
+                                        struct e2b_fs_event_list **out,
+                                        const struct e2b_cancel *cancel,
+                                        struct e2b_error **err_out);
+
+// Waits up to `timeout_ms` for at least one event and returns what came
+// (possibly nothing); 0 (the default) asks once without waiting,
+// E2B_TIMEOUT_NONE waits until an event comes. If another thread stops the
+// watch meanwhile, it returns E2B_OK at once with what came before
+// (usually nothing). Release `*out` with `e2b_fs_event_list_free`.
+// Errors: as `e2b_watch_get_new_events` (INVALID_ARGUMENT if the watch was
+// stopped before the call).
+E2B_API
+e2b_error_code e2b_watch_next_events(const struct e2b_watch *watch,
+                                     uint64_t timeout_ms,
+                                     struct e2b_fs_event_list **out,
+                                     const struct e2b_cancel *cancel,
+                                     struct e2b_error **err_out);
+
+// Stops the watch; polling it afterwards fails, and an `e2b_watch_next_events`
+// waiting in another thread returns E2B_OK promptly. Stopping twice is harmless.
+// A cancelled stop leaves the watcher to end with the sandbox.
+// Errors: NULL_ARGUMENT; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_watch_stop(const struct e2b_watch *watch,
+                              const struct e2b_cancel *cancel,
+                              struct e2b_error **err_out);
+
+// Releases `watch` at once, without waiting for the network: a watch not
+// yet stopped is stopped by a background thread (one request, bounded by
+// the request timeout). NULL is ignored.
+E2B_API
+void e2b_watch_free(struct e2b_watch *watch);
+
+// The number of events; 0 if `list` is NULL.
+E2B_API
+size_t e2b_fs_event_list_len(const struct e2b_fs_event_list *list);
+
+// Event `index`, owned by the list; NULL if out of range or `list` is NULL.
+E2B_API
+const struct e2b_fs_event *e2b_fs_event_list_get(const struct e2b_fs_event_list *list,
+                                                 size_t index);
+
+// Releases `list` and its events. NULL is ignored.
+E2B_API
+void e2b_fs_event_list_free(struct e2b_fs_event_list *list);
+
+// What happened; `E2B_EVENT_OTHER` for a kind newer than this library, or
+// if `event` is NULL.
+E2B_API
+e2b_event_type e2b_fs_event_type(const struct e2b_fs_event *event);
+
+// The changed path, relative to the watched directory. NULL if `event` is NULL.
+E2B_API
+const char *e2b_fs_event_name(const struct e2b_fs_event *event);
+
+// The entry after the change, owned by the event, when the watch includes
+// entries (create, write, chmod); NULL otherwise.
+E2B_API
+const struct e2b_entry_info *e2b_fs_event_entry(const struct e2b_fs_event *event);
+
+// New command options with the defaults. Release with `e2b_command_options_free`.
+E2B_API
+struct e2b_command_options *e2b_command_options_new(void);
+
+// Releases `options`. NULL is ignored.
+E2B_API
+void e2b_command_options_free(struct e2b_command_options *options);
+
+// Adds (or replaces) an environment variable. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_command_options_set_env(struct e2b_command_options *options,
+                                           const char *name,
+                                           const char *value,
+                                           struct e2b_error **err_out);
+
+// Sets the working directory. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_command_options_set_cwd(struct e2b_command_options *options,
+                                           const char *cwd,
+                                           struct e2b_error **err_out);
+
+// Runs as `user` (e.g. "root"). Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_command_options_set_user(struct e2b_command_options *options,
+                                            const char *user,
+                                            struct e2b_error **err_out);
+
+// Sets how long the process may live, in milliseconds (0: the default,
+// 60000; E2B_TIMEOUT_NONE: no limit). It is killed when this passes.
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_command_options_set_timeout_ms(struct e2b_command_options *options,
+                                                  uint64_t timeout_ms,
+                                                  struct e2b_error **err_out);
+
+// Keeps the process's stdin open for `e2b_command_send_stdin` (default
+// false: stdin is empty). Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_command_options_set_stdin(struct e2b_command_options *options,
+                                             bool stdin,
+                                             struct e2b_error **err_out);
+
+// Runs `cmd` with `bash -l -c` and waits for it to end, passing output to
+// `on_output` (may be NULL) as it arrives, on the calling thread. A non-zero
+// exit code is a result, not an error (see `e2b_command_result_check`).
+// Release `*out` with `e2b_command_result_free`. A cancelled run kills the
+// command (best effort: one short request not tied to `cancel`).
+// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (a missing cwd);
+// AUTHENTICATION (an unknown user); TIMEOUT (the lifetime passed; the
+// command was killed); CALLBACK_ABORTED; SANDBOX_GONE; NETWORK, TLS; API;
+// CANCELLED.
+E2B_API
+e2b_error_code e2b_commands_run(const struct e2b_sandbox *sandbox,
+                                const char *cmd,
+                                const struct e2b_command_options *options,
+                                e2b_output_cb on_output,
+                                void *user_data,
+                                struct e2b_command_result **out,
+                                const struct e2b_cancel *cancel,
+                                struct e2b_error **err_out);
+
+// Starts `cmd` with `bash -l -c` in the background and returns at once.
+// Release `*out` with `e2b_command_free` (the command goes on running).
+// `cancel` applies to the start only; a start cancelled before the sandbox
+// said the process's id may have started it (`e2b_commands_list` finds it).
+// Errors: as `e2b_commands_run`, but for TIMEOUT and CALLBACK_ABORTED.
+E2B_API
+e2b_error_code e2b_commands_start(const struct e2b_sandbox *sandbox,
+                                  const char *cmd,
+                                  const struct e2b_command_options *options,
+                                  struct e2b_command **out,
+                                  const struct e2b_cancel *cancel,
+                                  struct e2b_error **err_out);
+
+// Attaches to the running process `pid` to follow its output from now on.
+// Release `*out` with `e2b_command_free`. `cancel` applies to attaching
+// only. Errors: NULL_ARGUMENT; NOT_FOUND; SANDBOX_GONE; TIMEOUT, NETWORK,
+// TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_commands_connect(const struct e2b_sandbox *sandbox,
+                                    uint32_t pid,
+                                    struct e2b_command **out,
+                                    const struct e2b_cancel *cancel,
+                                    struct e2b_error **err_out);
+
+// The processes running in the sandbox. Release `*out` with
+// `e2b_process_list_free`. Errors: NULL_ARGUMENT; SANDBOX_GONE; TIMEOUT,
+// NETWORK, TLS; API.
+E2B_API
+e2b_error_code e2b_commands_list(const struct e2b_sandbox *sandbox,
+                                 struct e2b_process_list **out,
+                                 const struct e2b_cancel *cancel,
+                                 struct e2b_error **err_out);
+
+// Kills the process `pid`. `*killed_out` (optional) is false if there was
+// no such process. Errors: NULL_ARGUMENT; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+E2B_API
+e2b_error_code e2b_commands_kill(const struct e2b_sandbox *sandbox,
+                                 uint32_t pid,
+                                 bool *killed_out,
+                                 const struct e2b_cancel *cancel,
+                                 struct e2b_error **err_out);
+
+// Writes `len` bytes at `data` to the stdin of process `pid`.
+// Errors: NULL_ARGUMENT; NOT_FOUND; API (stdin not open); SANDBOX_GONE;
+// TIMEOUT, NETWORK, TLS.
+E2B_API
+e2b_error_code e2b_commands_send_stdin(const struct e2b_sandbox *sandbox,
+                                       uint32_t pid,
+                                       const uint8_t *data,
+                                       size_t len,
+                                       const struct e2b_cancel *cancel,
+                                       struct e2b_error **err_out);
+
+// Closes the stdin of process `pid`. Errors: as `e2b_commands_send_stdin`.
+E2B_API
+e2b_error_code e2b_commands_close_stdin(const struct e2b_sandbox *sandbox,
+                                        uint32_t pid,
+                                        const struct e2b_cancel *cancel,
+                                        struct e2b_error **err_out);
+
+// The command's process id; 0 if `command` is NULL.
+E2B_API
+uint32_t e2b_command_pid(const struct e2b_command *command);
+
+// Waits for the command to end, passing output not yet taken to `on_output`
+// (may be NULL). Release `*out` with `e2b_command_result_free`. A
+// cancelled wait kills the command (best effort, as `e2b_commands_run`).
+// Errors: NULL_ARGUMENT; TIMEOUT; CALLBACK_ABORTED; SANDBOX_GONE; NETWORK;
+// CANCELLED.
+E2B_API
+e2b_error_code e2b_command_wait(const struct e2b_command *command,
+                                e2b_output_cb on_output,
+                                void *user_data,
+                                struct e2b_command_result **out,
+                                const struct e2b_cancel *cancel,
+                                struct e2b_error **err_out);
+
+// Pulls the next output chunk or the exit, waiting up to `timeout_ms` (0,
+// the default: no wait; E2B_TIMEOUT_NONE: until something comes); for
+// callers where callbacks are awkward. A cancelled pull keeps the output
+// not yet taken for the next one; the command goes on running. On output, `*stream_out` is its
+// stream and `*data_out` holds the bytes (dispose of them with
+// `e2b_bytes_dispose`); on the exit, `*result_out` receives the result
+// (release it with `e2b_command_result_free`), and every later call returns
+// it again; if nothing came in time, `*stream_out` is 0, `*data_out` empty
+// and `*result_out` NULL. Errors: NULL_ARGUMENT; TIMEOUT (the lifetime
+// passed); SANDBOX_GONE; NETWORK; CANCELLED.
+E2B_API
+e2b_error_code e2b_command_next_output(const struct e2b_command *command,
+                                       uint64_t timeout_ms,
+                                       int32_t *stream_out,
+                                       struct e2b_bytes *data_out,
+                                       struct e2b_command_result **result_out,
+                                       const struct e2b_cancel *cancel,
+                                       struct e2b_error **err_out);
+
+// Writes `len` bytes at `data` to the command's stdin (started with stdin
+// open). Errors: as `e2b_commands_send_stdin`.
+E2B_API
+e2b_error_code e2b_command_send_stdin(const struct e2b_command *command,
+                                      const uint8_t *data,
+                                      size_t len,
+                                      const struct e2b_cancel *cancel,
+                                      struct e2b_error **err_out);
+
+// Closes the command's stdin, so it reads end-of-file.
+// Errors: as `e2b_commands_close_stdin`.
+E2B_API
+e2b_error_code e2b_command_close_stdin(const struct e2b_command *command,
+                                       const struct e2b_cancel *cancel,
+                                       struct e2b_error **err_out);
+
+// Kills the command. `*killed_out` (optional) is false if it had already
+// ended. Errors: as `e2b_commands_kill`.
+E2B_API
+e2b_error_code e2b_command_kill(const struct e2b_command *command,
+                                bool *killed_out,
+                                const struct e2b_cancel *cancel,
+                                struct e2b_error **err_out);
+
+// Stops following the command and releases the handle; the command goes
+// on running (reattach with `e2b_commands_connect`). NULL is ignored.
+E2B_API
+void e2b_command_free(struct e2b_command *command);
+
+// The exit code (-1 when a signal ended the process); -1 if `result` is NULL.
+E2B_API
+int32_t e2b_command_result_exit_code(const struct e2b_command_result *result);
+
+// All of stdout, owned by the result, with its length in `*len_out`. Not
+// NUL-terminated; may hold any bytes. NULL (and 0) if `result` is NULL.
+E2B_API
+const uint8_t *e2b_command_result_stdout(const struct e2b_command_result *result,
+                                         size_t *len_out);
+
+// All of stderr, like `e2b_command_result_stdout`.
+E2B_API
+const uint8_t *e2b_command_result_stderr(const struct e2b_command_result *result,
+                                         size_t *len_out);
+
+// envd's description of an abnormal end (e.g. "exit status 1"); NULL when
+// the command succeeded.
+E2B_API
+const char *e2b_command_result_error(const struct e2b_command_result *result);
+
+// E2B_OK if the command exited with 0; else E2B_ERR_COMMAND_EXIT with the
+// exit code and the end of stderr in the message, for callers who want a
+// non-zero exit as an error. Errors: NULL_ARGUMENT; COMMAND_EXIT.
+E2B_API
+e2b_error_code e2b_command_result_check(const struct e2b_command_result *result,
+                                        struct e2b_error **err_out);
+
+// Releases `result`. NULL is ignored.
+E2B_API
+void e2b_command_result_free(struct e2b_command_result *result);
+
+// The number of processes; 0 if `list` is NULL.
+E2B_API
+size_t e2b_process_list_len(const struct e2b_process_list *list);
+
+// Process `index`, owned by the list; NULL if out of range or `list` is NULL.
+E2B_API
+const struct e2b_process_info *e2b_process_list_get(const struct e2b_process_list *list,
+                                                    size_t index);
+
+// Releases `list`. NULL is ignored.
+E2B_API
+void e2b_process_list_free(struct e2b_process_list *list);
+
+// The process id; 0 if `info` is NULL.
+E2B_API
+uint32_t e2b_process_info_pid(const struct e2b_process_info *info);
+
+// The program run, e.g. "/bin/bash"; NULL if `info` is NULL.
+E2B_API
+const char *e2b_process_info_cmd(const struct e2b_process_info *info);
+
+// The number of arguments; 0 if `info` is NULL.
+E2B_API
+size_t e2b_process_info_args_len(const struct e2b_process_info *info);
+
+// Argument `index`; NULL if out of range.
+E2B_API
+const char *e2b_process_info_args_get(const struct e2b_process_info *info,
+                                      size_t index);
+
+// The working directory; NULL when not set.
+E2B_API
+const char *e2b_process_info_cwd(const struct e2b_process_info *info);
+
+// The tag; NULL when there is none.
+E2B_API
+const char *e2b_process_info_tag(const struct e2b_process_info *info);
+
+// The number of environment variables given at start; 0 if `info` is NULL.
+E2B_API
+size_t e2b_process_info_envs_len(const struct e2b_process_info *info);
+
+// The name of environment variable `index` (sorted by name); NULL if out of range.
+E2B_API
+const char *e2b_process_info_envs_key(const struct e2b_process_info *info,
+                                      size_t index);
+
+// The value of environment variable `index`; NULL if out of range.
+E2B_API
+const char *e2b_process_info_envs_value(const struct e2b_process_info *info,
+                                        size_t index);
+
+// The value of environment variable `name` given at start; NULL if none.
+E2B_API
+const char *e2b_process_info_envs_get(const struct e2b_process_info *info,
+                                      const char *name);
+
 // New run options with the defaults. Release with `e2b_run_code_options_free`.
+E2B_API
 struct e2b_run_code_options *e2b_run_code_options_new(void);
 
 // Releases `options`. NULL is ignored.
+E2B_API
 void e2b_run_code_options_free(struct e2b_run_code_options *options);
 
 // Runs in `language`'s default context ("python", "javascript", ...).
 // Not together with a context id. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
 e2b_error_code e2b_run_code_options_set_language(struct e2b_run_code_options *options,
                                                  const char *language,
                                                  struct e2b_error **err_out);
 
 // Runs in the context `context_id` (from `e2b_code_create_context`).
 // Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
 e2b_error_code e2b_run_code_options_set_context_id(struct e2b_run_code_options *options,
                                                    const char *context_id,
                                                    struct e2b_error **err_out);
 
 // Sets an environment variable for this run only. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
 e2b_error_code e2b_run_code_options_set_env(struct e2b_run_code_options *options,
                                             const char *name,
                                             const char *value,
                                             struct e2b_error **err_out);
 
 // Sets how long the run may take, in milliseconds, the wait for a context
-// busy with another run included (default 300000; 0: no limit).
+// busy with another run included (0: the default, 300000;
+// E2B_TIMEOUT_NONE: no limit).
 // Errors: NULL_ARGUMENT.
+E2B_API
 e2b_error_code e2b_run_code_options_set_timeout_ms(struct e2b_run_code_options *options,
                                                    uint64_t timeout_ms,
                                                    struct e2b_error **err_out);
@@ -525,37 +1771,46 @@ e2b_error_code e2b_run_code_options_set_timeout_ms(struct e2b_run_code_options *
 // context); NOT_FOUND (unknown context); TIMEOUT (the message tells the
 // run's timeout from silence); CALLBACK_ABORTED;
 // SANDBOX_GONE; NETWORK (the interpreter is not running); API.
+E2B_API
 e2b_error_code e2b_code_run(const struct e2b_sandbox *sandbox,
                             const char *code,
                             const struct e2b_run_code_options *options,
                             e2b_execution_cb on_output,
                             void *user_data,
                             struct e2b_execution **out,
+                            const struct e2b_cancel *cancel,
                             struct e2b_error **err_out);
 
 // Releases `execution` and its results. NULL is ignored.
+E2B_API
 void e2b_execution_free(struct e2b_execution *execution);
 
 // The text of the main result (the last expression's value); NULL if none.
+E2B_API
 const char *e2b_execution_text(const struct e2b_execution *execution);
 
 // The number of results; 0 if `execution` is NULL.
+E2B_API
 size_t e2b_execution_results_len(const struct e2b_execution *execution);
 
 // Result `index`, owned by the execution; NULL if out of range.
-const struct e2b_execution_result *e2b_execution_result_at(const struct e2b_execution *execution,
-                                                           size_t index);
+E2B_API
+const struct e2b_execution_result *e2b_execution_results_get(const struct e2b_execution *execution,
+                                                             size_t index);
 
 // Everything the code wrote to stdout, joined, with any NUL shown as
-// U+FFFD (`e2b_execution_chunk` gives the exact bytes); "" if nothing, NULL
+// U+FFFD (`e2b_execution_chunks_get` gives the exact bytes); "" if nothing, NULL
 // if `execution` is NULL.
+E2B_API
 const char *e2b_execution_stdout(const struct e2b_execution *execution);
 
 // Everything the code wrote to stderr, like `e2b_execution_stdout`.
+E2B_API
 const char *e2b_execution_stderr(const struct e2b_execution *execution);
 
 // The number of chunks the code wrote to `stream` (an `e2b_stream`), in
 // arrival order; 0 if `execution` is NULL or `stream` is unknown.
+E2B_API
 size_t e2b_execution_chunks_len(const struct e2b_execution *execution,
                                 int32_t stream);
 
@@ -563,988 +1818,136 @@ size_t e2b_execution_chunks_len(const struct e2b_execution *execution,
 // the code wrote them (NULs included), with their number in `*len_out`
 // (may be NULL) and one more NUL after them, not counted. NULL (and 0) if
 // out of range, `stream` is unknown or `execution` is NULL.
-const uint8_t *e2b_execution_chunk(const struct e2b_execution *execution,
-                                   int32_t stream,
-                                   size_t index,
-                                   size_t *len_out);
+E2B_API
+const uint8_t *e2b_execution_chunks_get(const struct e2b_execution *execution,
+                                        int32_t stream,
+                                        size_t index,
+                                        size_t *len_out);
 
 // When chunk `index` of `stream` was written: RFC 3339, as the interpreter
-// sent it. NULL if it sent none, or as `e2b_execution_chunk`.
-const char *e2b_execution_chunk_timestamp(const struct e2b_execution *execution,
-                                          int32_t stream,
-                                          size_t index);
+// sent it. NULL if it sent none, or as `e2b_execution_chunks_get`.
+E2B_API
+const char *e2b_execution_chunks_timestamp(const struct e2b_execution *execution,
+                                           int32_t stream,
+                                           size_t index);
 
 // The name of the error the code raised (e.g. "ZeroDivisionError"); NULL if none.
+E2B_API
 const char *e2b_execution_error_name(const struct e2b_execution *execution);
 
 // The value (message) of the error the code raised; NULL if none.
+E2B_API
 const char *e2b_execution_error_value(const struct e2b_execution *execution);
 
 // The traceback of the error the code raised; NULL if none.
+E2B_API
 const char *e2b_execution_error_traceback(const struct e2b_execution *execution);
 
 // The context's execution counter for this run; -1 if unknown.
+E2B_API
 int32_t e2b_execution_count(const struct e2b_execution *execution);
 
 // Whether the result is the value of the last expression (not something displayed).
+E2B_API
 bool e2b_execution_result_is_main(const struct e2b_execution_result *result);
 
 // The number of formats the result has; 0 if `result` is NULL.
+E2B_API
 size_t e2b_execution_result_formats_len(const struct e2b_execution_result *result);
 
 // The name of format `index` ("text", "html", "markdown", "svg", "png",
 // "jpeg", "pdf", "latex", "json", "javascript", "data", "chart"); NULL if
 // out of range. Other MIME types are extras (`e2b_execution_result_extras_len`).
-const char *e2b_execution_result_format_name(const struct e2b_execution_result *result,
+E2B_API
+const char *e2b_execution_result_formats_key(const struct e2b_execution_result *result,
                                              size_t index);
 
-// The result in `format` (a name as `e2b_execution_result_format_name`
+// The result in `format` (a name as `e2b_execution_result_formats_key`
 // gives), owned by the result; NULL if it lacks that format. "png", "jpeg"
 // and "pdf" are base64; "json", "data" and "chart" are JSON text.
-const char *e2b_execution_result_get(const struct e2b_execution_result *result,
-                                     const char *format);
+E2B_API
+const char *e2b_execution_result_formats_get(const struct e2b_execution_result *result,
+                                             const char *format);
 
 // The number of extras: formats in MIME types without a name of their own
 // (e.g. "application/vnd.plotly.v1+json"); 0 if `result` is NULL.
+E2B_API
 size_t e2b_execution_result_extras_len(const struct e2b_execution_result *result);
 
 // The MIME type of extra `index` (extras are sorted by type); NULL if out of range.
-const char *e2b_execution_result_extra_mime_type(const struct e2b_execution_result *result,
-                                                 size_t index);
+E2B_API
+const char *e2b_execution_result_extras_key(const struct e2b_execution_result *result,
+                                            size_t index);
 
 // The value of extra `index`, owned by the result: the text itself when
 // the interpreter sent text, else its JSON text; NULL if out of range.
-const char *e2b_execution_result_extra_value(const struct e2b_execution_result *result,
-                                             size_t index);
+E2B_API
+const char *e2b_execution_result_extras_value(const struct e2b_execution_result *result,
+                                              size_t index);
 
 // Creates a code context with its own state for `language` (NULL: Python)
 // working in `cwd` (NULL: the user's home). Release `*out` with
 // `e2b_code_context_free`. Errors: NULL_ARGUMENT, INVALID_UTF8; API (an
 // unsupported language); SANDBOX_GONE; TIMEOUT, NETWORK, TLS.
+E2B_API
 e2b_error_code e2b_code_create_context(const struct e2b_sandbox *sandbox,
                                        const char *language,
                                        const char *cwd,
                                        struct e2b_code_context **out,
+                                       const struct e2b_cancel *cancel,
                                        struct e2b_error **err_out);
 
 // Every code context, the default ones included. Release `*out` with
 // `e2b_code_context_list_free`. Errors: as `e2b_code_create_context`.
+E2B_API
 e2b_error_code e2b_code_list_contexts(const struct e2b_sandbox *sandbox,
                                       struct e2b_code_context_list **out,
+                                      const struct e2b_cancel *cancel,
                                       struct e2b_error **err_out);
 
 // Restarts the context `context_id`: its state is lost.
 // Errors: NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+E2B_API
 e2b_error_code e2b_code_restart_context(const struct e2b_sandbox *sandbox,
                                         const char *context_id,
+                                        const struct e2b_cancel *cancel,
                                         struct e2b_error **err_out);
 
 // Removes the context `context_id`. Errors: as `e2b_code_restart_context`.
+E2B_API
 e2b_error_code e2b_code_remove_context(const struct e2b_sandbox *sandbox,
                                        const char *context_id,
+                                       const struct e2b_cancel *cancel,
                                        struct e2b_error **err_out);
 
 // The context's id; NULL if `context` is NULL.
+E2B_API
 const char *e2b_code_context_id(const struct e2b_code_context *context);
 
 // The context's language; NULL if `context` is NULL.
+E2B_API
 const char *e2b_code_context_language(const struct e2b_code_context *context);
 
 // The context's working directory; NULL if `context` is NULL.
+E2B_API
 const char *e2b_code_context_cwd(const struct e2b_code_context *context);
 
 // Releases `context` (one from `e2b_code_create_context`). NULL is ignored.
+E2B_API
 void e2b_code_context_free(struct e2b_code_context *context);
 
 // The number of contexts; 0 if `list` is NULL.
+E2B_API
 size_t e2b_code_context_list_len(const struct e2b_code_context_list *list);
 
 // Context `index`, owned by the list; NULL if out of range.
+E2B_API
 const struct e2b_code_context *e2b_code_context_list_get(const struct e2b_code_context_list *list,
                                                          size_t index);
 
 // Releases `list`. NULL is ignored.
+E2B_API
 void e2b_code_context_list_free(struct e2b_code_context_list *list);
-
-// New command options with the defaults. Release with `e2b_command_options_free`.
-struct e2b_command_options *e2b_command_options_new(void);
-
-// Releases `options`. NULL is ignored.
-void e2b_command_options_free(struct e2b_command_options *options);
-
-// Adds (or replaces) an environment variable. Errors: NULL_ARGUMENT, INVALID_UTF8.
-e2b_error_code e2b_command_options_set_env(struct e2b_command_options *options,
-                                           const char *name,
-                                           const char *value,
-                                           struct e2b_error **err_out);
-
-// Sets the working directory. Errors: NULL_ARGUMENT, INVALID_UTF8.
-e2b_error_code e2b_command_options_set_cwd(struct e2b_command_options *options,
-                                           const char *cwd,
-                                           struct e2b_error **err_out);
-
-// Runs as `user` (e.g. "root"). Errors: NULL_ARGUMENT, INVALID_UTF8.
-e2b_error_code e2b_command_options_set_user(struct e2b_command_options *options,
-                                            const char *user,
-                                            struct e2b_error **err_out);
-
-// Sets how long the process may live, in milliseconds (default 60000; 0:
-// no limit). It is killed when this passes. Errors: NULL_ARGUMENT.
-e2b_error_code e2b_command_options_set_timeout_ms(struct e2b_command_options *options,
-                                                  uint64_t timeout_ms,
-                                                  struct e2b_error **err_out);
-
-// Keeps the process's stdin open for `e2b_command_send_stdin` (default
-// false: stdin is empty). Errors: NULL_ARGUMENT.
-e2b_error_code e2b_command_options_set_stdin(struct e2b_command_options *options,
-                                             bool stdin,
-                                             struct e2b_error **err_out);
-
-// Runs `cmd` with `bash -l -c` and waits for it to end, passing output to
-// `on_output` (may be NULL) as it arrives, on the calling thread. A non-zero
-// exit code is a result, not an error (see `e2b_command_result_check`).
-// Release `*out` with `e2b_command_result_free`.
-// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (a missing cwd);
-// AUTHENTICATION (an unknown user); TIMEOUT (the lifetime passed; the
-// command was killed); CALLBACK_ABORTED; SANDBOX_GONE; NETWORK, TLS; API.
-e2b_error_code e2b_commands_run(const struct e2b_sandbox *sandbox,
-                                const char *cmd,
-                                const struct e2b_command_options *options,
-                                e2b_output_cb on_output,
-                                void *user_data,
-                                struct e2b_command_result **out,
-                                struct e2b_error **err_out);
-
-// Starts `cmd` with `bash -l -c` in the background and returns at once.
-// Release `*out` with `e2b_command_free` (the command goes on running).
-// Errors: as `e2b_commands_run`, but for TIMEOUT and CALLBACK_ABORTED.
-e2b_error_code e2b_commands_start(const struct e2b_sandbox *sandbox,
-                                  const char *cmd,
-                                  const struct e2b_command_options *options,
-                                  struct e2b_command **out,
-                                  struct e2b_error **err_out);
-
-// Attaches to the running process `pid` to follow its output from now on.
-// Release `*out` with `e2b_command_free`. Errors: NULL_ARGUMENT; NOT_FOUND;
-// SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
-e2b_error_code e2b_commands_connect(const struct e2b_sandbox *sandbox,
-                                    uint32_t pid,
-                                    struct e2b_command **out,
-                                    struct e2b_error **err_out);
-
-// The processes running in the sandbox. Release `*out` with
-// `e2b_process_list_free`. Errors: NULL_ARGUMENT; SANDBOX_GONE; TIMEOUT,
-// NETWORK, TLS; API.
-e2b_error_code e2b_commands_list(const struct e2b_sandbox *sandbox,
-                                 struct e2b_process_list **out,
-                                 struct e2b_error **err_out);
-
-// Kills the process `pid`. `*killed_out` (optional) is false if there was
-// no such process. Errors: NULL_ARGUMENT; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
-e2b_error_code e2b_commands_kill(const struct e2b_sandbox *sandbox,
-                                 uint32_t pid,
-                                 bool *killed_out,
-                                 struct e2b_error **err_out);
-
-// Writes `len` bytes at `data` to the stdin of process `pid`.
-// Errors: NULL_ARGUMENT; NOT_FOUND; API (stdin not open); SANDBOX_GONE;
-// TIMEOUT, NETWORK, TLS.
-e2b_error_code e2b_commands_send_stdin(const struct e2b_sandbox *sandbox,
-                                       uint32_t pid,
-                                       const uint8_t *data,
-                                       size_t len,
-                                       struct e2b_error **err_out);
-
-// Closes the stdin of process `pid`. Errors: as `e2b_commands_send_stdin`.
-e2b_error_code e2b_commands_close_stdin(const struct e2b_sandbox *sandbox,
-                                        uint32_t pid,
-                                        struct e2b_error **err_out);
-
-// The command's process id; 0 if `command` is NULL.
-uint32_t e2b_command_pid(const struct e2b_command *command);
-
-// Waits for the command to end, passing output not yet taken to `on_output`
-// (may be NULL). Release `*out` with `e2b_command_result_free`.
-// Errors: NULL_ARGUMENT; TIMEOUT; CALLBACK_ABORTED; SANDBOX_GONE; NETWORK.
-e2b_error_code e2b_command_wait(const struct e2b_command *command,
-                                e2b_output_cb on_output,
-                                void *user_data,
-                                struct e2b_command_result **out,
-                                struct e2b_error **err_out);
-
-// Pulls the next output chunk or the exit, waiting up to `timeout_ms`; for
-// callers where callbacks are awkward. On output, `*stream_out` is its
-// stream and `*data_out` holds the bytes (dispose of them with
-// `e2b_bytes_dispose`); on the exit, `*result_out` receives the result
-// (release it with `e2b_command_result_free`), and every later call returns
-// it again; if nothing came in time, `*stream_out` is 0, `*data_out` empty
-// and `*result_out` NULL. Errors: NULL_ARGUMENT; TIMEOUT (the lifetime
-// passed); SANDBOX_GONE; NETWORK.
-e2b_error_code e2b_command_next_output(const struct e2b_command *command,
-                                       uint64_t timeout_ms,
-                                       int32_t *stream_out,
-                                       struct e2b_bytes *data_out,
-                                       struct e2b_command_result **result_out,
-                                       struct e2b_error **err_out);
-
-// Writes `len` bytes at `data` to the command's stdin (started with stdin
-// open). Errors: as `e2b_commands_send_stdin`.
-e2b_error_code e2b_command_send_stdin(const struct e2b_command *command,
-                                      const uint8_t *data,
-                                      size_t len,
-                                      struct e2b_error **err_out);
-
-// Closes the command's stdin, so it reads end-of-file.
-// Errors: as `e2b_commands_close_stdin`.
-e2b_error_code e2b_command_close_stdin(const struct e2b_command *command,
-                                       struct e2b_error **err_out);
-
-// Kills the command. `*killed_out` (optional) is false if it had already
-// ended. Errors: as `e2b_commands_kill`.
-e2b_error_code e2b_command_kill(const struct e2b_command *command,
-                                bool *killed_out,
-                                struct e2b_error **err_out);
-
-// Stops following the command and releases the handle; the command goes
-// on running (reattach with `e2b_commands_connect`). NULL is ignored.
-void e2b_command_free(struct e2b_command *command);
-
-// The exit code (-1 when a signal ended the process); -1 if `result` is NULL.
-int32_t e2b_command_result_exit_code(const struct e2b_command_result *result);
-
-// All of stdout, owned by the result, with its length in `*len_out`. Not
-// NUL-terminated; may hold any bytes. NULL (and 0) if `result` is NULL.
-const uint8_t *e2b_command_result_stdout(const struct e2b_command_result *result,
-                                         size_t *len_out);
-
-// All of stderr, like `e2b_command_result_stdout`.
-const uint8_t *e2b_command_result_stderr(const struct e2b_command_result *result,
-                                         size_t *len_out);
-
-// envd's description of an abnormal end (e.g. "exit status 1"); NULL when
-// the command succeeded.
-const char *e2b_command_result_error(const struct e2b_command_result *result);
-
-// E2B_OK if the command exited with 0; else E2B_ERR_COMMAND_EXIT with the
-// exit code and the end of stderr in the message, for callers who want a
-// non-zero exit as an error. Errors: NULL_ARGUMENT; COMMAND_EXIT.
-e2b_error_code e2b_command_result_check(const struct e2b_command_result *result,
-                                        struct e2b_error **err_out);
-
-// Releases `result`. NULL is ignored.
-void e2b_command_result_free(struct e2b_command_result *result);
-
-// The number of processes; 0 if `list` is NULL.
-size_t e2b_process_list_len(const struct e2b_process_list *list);
-
-// Process `index`, owned by the list; NULL if out of range or `list` is NULL.
-const struct e2b_process_info *e2b_process_list_get(const struct e2b_process_list *list,
-                                                    size_t index);
-
-// Releases `list`. NULL is ignored.
-void e2b_process_list_free(struct e2b_process_list *list);
-
-// The process id; 0 if `info` is NULL.
-uint32_t e2b_process_info_pid(const struct e2b_process_info *info);
-
-// The program run, e.g. "/bin/bash"; NULL if `info` is NULL.
-const char *e2b_process_info_cmd(const struct e2b_process_info *info);
-
-// The number of arguments; 0 if `info` is NULL.
-size_t e2b_process_info_args_len(const struct e2b_process_info *info);
-
-// Argument `index`; NULL if out of range.
-const char *e2b_process_info_arg(const struct e2b_process_info *info,
-                                 size_t index);
-
-// The working directory; NULL when not set.
-const char *e2b_process_info_cwd(const struct e2b_process_info *info);
-
-// The tag; NULL when there is none.
-const char *e2b_process_info_tag(const struct e2b_process_info *info);
-
-// The number of environment variables given at start; 0 if `info` is NULL.
-size_t e2b_process_info_envs_len(const struct e2b_process_info *info);
-
-// The name of environment variable `index` (sorted by name); NULL if out of range.
-const char *e2b_process_info_env_name(const struct e2b_process_info *info,
-                                      size_t index);
-
-// The value of environment variable `index`; NULL if out of range.
-const char *e2b_process_info_env_value(const struct e2b_process_info *info,
-                                       size_t index);
-
-// The value of environment variable `name` given at start; NULL if none.
-const char *e2b_process_info_env(const struct e2b_process_info *info,
-                                 const char *name);
-
-// The name of `code` (an `e2b_error_code`), e.g. "E2B_ERR_NOT_FOUND";
-// "E2B_ERR_UNKNOWN" for a value this library does not know. Static; never NULL.
-const char *e2b_error_code_name(int32_t code);
-
-// The code of `err`; `E2B_ERR_NULL_ARGUMENT` if `err` is NULL.
-e2b_error_code e2b_error_code_of(const struct e2b_error *err);
-
-// The message of `err`: UTF-8, never NULL, valid until `e2b_error_free(err)`.
-// A NULL `err` gives a static text saying so.
-const char *e2b_error_message(const struct e2b_error *err);
-
-// The HTTP status of the response behind `err`; 0 when there was none or `err` is NULL.
-uint16_t e2b_error_http_status(const struct e2b_error *err);
-
-// Releases `err`. NULL is ignored.
-void e2b_error_free(struct e2b_error *err);
-
-// New file options with the defaults. Release with `e2b_files_options_free`.
-struct e2b_files_options *e2b_files_options_new(void);
-
-// Releases `options`. NULL is ignored.
-void e2b_files_options_free(struct e2b_files_options *options);
-
-// Acts as `user` (e.g. "root"): files are written with that owner and
-// relative paths start at that user's home. Errors: NULL_ARGUMENT, INVALID_UTF8.
-e2b_error_code e2b_files_options_set_user(struct e2b_files_options *options,
-                                          const char *user,
-                                          struct e2b_error **err_out);
-
-// Compresses transfers with gzip on the wire (default false).
-// Errors: NULL_ARGUMENT.
-e2b_error_code e2b_files_options_set_gzip(struct e2b_files_options *options,
-                                          bool gzip,
-                                          struct e2b_error **err_out);
-
-// Reads the whole file at `path` into `*out` (bytes, never transcoded).
-// Paths are absolute or relative to the user's home. `*out` is emptied on
-// entry; dispose of it with `e2b_bytes_dispose`.
-// Errors: NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND; INVALID_ARGUMENT (a
-// directory); AUTHENTICATION; SANDBOX_GONE (paused, killed or expired);
-// TIMEOUT, NETWORK, TLS; API.
-e2b_error_code e2b_files_read(const struct e2b_sandbox *sandbox,
-                              const char *path,
-                              const struct e2b_files_options *options,
-                              struct e2b_bytes *out,
-                              struct e2b_error **err_out);
-
-// Streams the file at `path` to `on_data` in chunks, in constant memory;
-// `*size_out` (optional) receives the number of bytes. `progress` (may be
-// NULL) is called after each chunk. Errors: as `e2b_files_read`, and
-// CALLBACK_ABORTED.
-e2b_error_code e2b_files_read_stream(const struct e2b_sandbox *sandbox,
-                                     const char *path,
-                                     const struct e2b_files_options *options,
-                                     e2b_data_cb on_data,
-                                     e2b_progress_cb progress,
-                                     void *user_data,
-                                     uint64_t *size_out,
-                                     struct e2b_error **err_out);
-
-// Opens the file at `path` for reading piece by piece with
-// `e2b_file_reader_read`. Release `*out` with `e2b_file_reader_free`.
-// Errors: as `e2b_files_read`.
-e2b_error_code e2b_files_open_read(const struct e2b_sandbox *sandbox,
-                                   const char *path,
-                                   const struct e2b_files_options *options,
-                                   struct e2b_file_reader **out,
-                                   struct e2b_error **err_out);
-
-// Reads up to `capacity` bytes into `buffer`; `*read_out` receives how
-// many, 0 at the end of the file. Errors: NULL_ARGUMENT; TIMEOUT, NETWORK
-// (the transfer broke off; what was read is all there is).
-e2b_error_code e2b_file_reader_read(struct e2b_file_reader *reader,
-                                    uint8_t *buffer,
-                                    size_t capacity,
-                                    size_t *read_out,
-                                    struct e2b_error **err_out);
-
-// Releases `reader`, closing its transfer. NULL is ignored.
-void e2b_file_reader_free(struct e2b_file_reader *reader);
-
-// Writes `len` bytes at `data` to the file at `path`, replacing it if it
-// exists and creating missing parent directories. `data` may be NULL when
-// `len` is 0. Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (a
-// directory); NOT_ENOUGH_SPACE; AUTHENTICATION; SANDBOX_GONE; TIMEOUT,
-// NETWORK, TLS; API.
-e2b_error_code e2b_files_write(const struct e2b_sandbox *sandbox,
-                               const char *path,
-                               const uint8_t *data,
-                               size_t len,
-                               const struct e2b_files_options *options,
-                               struct e2b_error **err_out);
-
-// Streams the file at `path` from `read` in constant memory, creating
-// missing parent directories. `size` is the number of bytes `read` will
-// supply, or -1 if unknown. `progress` (may be NULL) is called as data goes
-// out. With a size, `read` is asked once more after `size` bytes and must
-// then return 0. Errors: as `e2b_files_write`; CALLBACK_ABORTED;
-// INVALID_ARGUMENT (`size` below -1); IO (`read` supplied fewer or more
-// bytes than `size`: the call fails as soon as that shows, naming both numbers).
-e2b_error_code e2b_files_write_stream(const struct e2b_sandbox *sandbox,
-                                      const char *path,
-                                      int64_t size,
-                                      const struct e2b_files_options *options,
-                                      e2b_read_cb read,
-                                      e2b_progress_cb progress,
-                                      void *user_data,
-                                      struct e2b_error **err_out);
-
-// Writes `count` files in one request, creating missing parent directories.
-// Errors: NULL_ARGUMENT (entries, or a path or data in one), INVALID_UTF8;
-// as `e2b_files_write`.
-e2b_error_code e2b_files_write_files(const struct e2b_sandbox *sandbox,
-                                     const struct e2b_write_entry *entries,
-                                     size_t count,
-                                     const struct e2b_files_options *options,
-                                     struct e2b_error **err_out);
-
-// Uploads the local file `local_path` to `path`, streaming. `progress` may
-// be NULL. Errors: IO (the local file, or one whose size changed while it
-// was sent, as files under /sys do); as `e2b_files_write_stream`.
-e2b_error_code e2b_files_upload_file(const struct e2b_sandbox *sandbox,
-                                     const char *local_path,
-                                     const char *path,
-                                     const struct e2b_files_options *options,
-                                     e2b_progress_cb progress,
-                                     void *user_data,
-                                     struct e2b_error **err_out);
-
-// Downloads the file at `path` to the local file `local_path`, streaming;
-// the local file appears only once complete. `progress` may be NULL.
-// Errors: IO (the local file); as `e2b_files_read_stream`.
-e2b_error_code e2b_files_download_file(const struct e2b_sandbox *sandbox,
-                                       const char *path,
-                                       const char *local_path,
-                                       const struct e2b_files_options *options,
-                                       e2b_progress_cb progress,
-                                       void *user_data,
-                                       struct e2b_error **err_out);
-
-// Uploads the local directory tree `local_dir` to `path`: every regular
-// file and directory. Symbolic links are skipped wherever they point, never
-// followed (so nothing outside the tree is sent). `*count_out` (optional)
-// receives the number of files. `progress` (may be NULL) counts bytes of
-// the whole tree. Errors: IO; as `e2b_files_upload_file`.
-e2b_error_code e2b_files_upload_dir(const struct e2b_sandbox *sandbox,
-                                    const char *local_dir,
-                                    const char *path,
-                                    const struct e2b_files_options *options,
-                                    e2b_progress_cb progress,
-                                    void *user_data,
-                                    size_t *count_out,
-                                    struct e2b_error **err_out);
-
-// Downloads the directory tree at `path` into the local directory
-// `local_dir` (created if missing): every regular file and directory.
-// Symbolic links are skipped wherever they point, never followed, nor is
-// anything listed beneath one: the sandbox reports only where a link
-// resolves, not its own text, so it cannot be recreated faithfully, and
-// copying its target could bring in files from outside the tree. `path`
-// must be a directory, not a link to one. `*count_out` (optional) receives
-// the number of files.
-// Errors: IO; INVALID_ARGUMENT (not a directory); as `e2b_files_download_file`.
-e2b_error_code e2b_files_download_dir(const struct e2b_sandbox *sandbox,
-                                      const char *path,
-                                      const char *local_dir,
-                                      const struct e2b_files_options *options,
-                                      e2b_progress_cb progress,
-                                      void *user_data,
-                                      size_t *count_out,
-                                      struct e2b_error **err_out);
-
-// A URL from which any program can download the file at `path` (signed
-// with the sandbox's access token), valid for `expires_in_secs` (0: until
-// the sandbox ends). The URL goes to `*out` as text; dispose of it with
-// `e2b_bytes_dispose`. Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT
-// (an expiry on a sandbox without an access token).
-e2b_error_code e2b_files_download_url(const struct e2b_sandbox *sandbox,
-                                      const char *path,
-                                      uint64_t expires_in_secs,
-                                      const struct e2b_files_options *options,
-                                      struct e2b_bytes *out,
-                                      struct e2b_error **err_out);
-
-// A URL to which any program can upload the file `path` with a multipart
-// POST (field "file"), signed like `e2b_files_download_url`.
-// Errors: as `e2b_files_download_url`.
-e2b_error_code e2b_files_upload_url(const struct e2b_sandbox *sandbox,
-                                    const char *path,
-                                    uint64_t expires_in_secs,
-                                    const struct e2b_files_options *options,
-                                    struct e2b_bytes *out,
-                                    struct e2b_error **err_out);
-
-// The entries of the directory at `path` and its subdirectories down to
-// `depth` levels (1: the directory only). Release `*out` with
-// `e2b_entry_list_free`. Errors: NULL_ARGUMENT, INVALID_UTF8;
-// INVALID_ARGUMENT (depth 0, not a directory); NOT_FOUND; SANDBOX_GONE;
-// TIMEOUT, NETWORK, TLS; API.
-e2b_error_code e2b_files_list(const struct e2b_sandbox *sandbox,
-                              const char *path,
-                              uint32_t depth,
-                              const struct e2b_files_options *options,
-                              struct e2b_entry_list **out,
-                              struct e2b_error **err_out);
-
-// Whether anything exists at `path` (`*exists_out`).
-// Errors: NULL_ARGUMENT, INVALID_UTF8; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
-e2b_error_code e2b_files_exists(const struct e2b_sandbox *sandbox,
-                                const char *path,
-                                const struct e2b_files_options *options,
-                                bool *exists_out,
-                                struct e2b_error **err_out);
-
-// What is at `path` (a final symlink is not followed). Release `*out` with
-// `e2b_entry_info_free`. Errors: as `e2b_files_list`.
-e2b_error_code e2b_files_get_info(const struct e2b_sandbox *sandbox,
-                                  const char *path,
-                                  const struct e2b_files_options *options,
-                                  struct e2b_entry_info **out,
-                                  struct e2b_error **err_out);
-
-// Creates the directory `path` and missing parents. `*created_out`
-// (optional) is false if it already existed, which is not an error.
-// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (`path` is a file);
-// API (a file where a parent should be); SANDBOX_GONE; TIMEOUT, NETWORK, TLS.
-e2b_error_code e2b_files_make_dir(const struct e2b_sandbox *sandbox,
-                                  const char *path,
-                                  const struct e2b_files_options *options,
-                                  bool *created_out,
-                                  struct e2b_error **err_out);
-
-// Removes the file or directory tree at `path`; nothing there is success.
-// Errors: NULL_ARGUMENT, INVALID_UTF8; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
-e2b_error_code e2b_files_remove(const struct e2b_sandbox *sandbox,
-                                const char *path,
-                                const struct e2b_files_options *options,
-                                struct e2b_error **err_out);
-
-// Moves `old_path` to `new_path`, creating missing parents. `*out`
-// (optional) receives the moved entry; release it with `e2b_entry_info_free`.
-// Errors: NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND; SANDBOX_GONE; TIMEOUT,
-// NETWORK, TLS; API.
-e2b_error_code e2b_files_rename(const struct e2b_sandbox *sandbox,
-                                const char *old_path,
-                                const char *new_path,
-                                const struct e2b_files_options *options,
-                                struct e2b_entry_info **out,
-                                struct e2b_error **err_out);
-
-// The number of entries; 0 if `list` is NULL.
-size_t e2b_entry_list_len(const struct e2b_entry_list *list);
-
-// Entry `index`, owned by the list; NULL if out of range or `list` is NULL.
-const struct e2b_entry_info *e2b_entry_list_get(const struct e2b_entry_list *list,
-                                                size_t index);
-
-// Releases `list` and its entries. NULL is ignored.
-void e2b_entry_list_free(struct e2b_entry_list *list);
-
-// Releases `entry` (one from `e2b_files_get_info` or `e2b_files_rename`,
-// not one borrowed from a list). NULL is ignored.
-void e2b_entry_info_free(struct e2b_entry_info *entry);
-
-// The entry's name. NULL if `entry` is NULL.
-const char *e2b_entry_info_name(const struct e2b_entry_info *entry);
-
-// The entry's absolute path. NULL if `entry` is NULL.
-const char *e2b_entry_info_path(const struct e2b_entry_info *entry);
-
-// The entry's kind, the entry itself: a symbolic link is
-// `E2B_FILE_TYPE_SYMLINK` whatever it points to. `E2B_FILE_TYPE_OTHER` if
-// `entry` is NULL.
-e2b_file_type e2b_entry_info_type(const struct e2b_entry_info *entry);
-
-// The size in bytes; 0 if `entry` is NULL.
-uint64_t e2b_entry_info_size(const struct e2b_entry_info *entry);
-
-// The Unix mode bits; 0 if `entry` is NULL.
-uint32_t e2b_entry_info_mode(const struct e2b_entry_info *entry);
-
-// The mode as `ls -l` shows it, e.g. "-rw-r--r--". NULL if `entry` is NULL.
-const char *e2b_entry_info_permissions(const struct e2b_entry_info *entry);
-
-// The owner's name. NULL if `entry` is NULL.
-const char *e2b_entry_info_owner(const struct e2b_entry_info *entry);
-
-// The group's name. NULL if `entry` is NULL.
-const char *e2b_entry_info_group(const struct e2b_entry_info *entry);
-
-// The time of the last change, RFC 3339; NULL if unknown.
-const char *e2b_entry_info_modified_time(const struct e2b_entry_info *entry);
-
-// Where a symlink (`E2B_FILE_TYPE_SYMLINK`, whatever it points to) points,
-// as the sandbox resolves it: an absolute path (a dangling link reports its
-// own path). NULL for anything else.
-const char *e2b_entry_info_symlink_target(const struct e2b_entry_info *entry);
-
-// The number of metadata entries; 0 if `entry` is NULL.
-size_t e2b_entry_info_metadata_len(const struct e2b_entry_info *entry);
-
-// The key of metadata entry `index` (sorted by key); NULL if out of range.
-const char *e2b_entry_info_metadata_key(const struct e2b_entry_info *entry,
-                                        size_t index);
-
-// The value of metadata entry `index`; NULL if out of range.
-const char *e2b_entry_info_metadata_value(const struct e2b_entry_info *entry,
-                                          size_t index);
-
-// Starts watching the directory `path` (with its subdirectories if
-// `recursive`; with each changed entry's info if `include_entry`). Poll
-// the watch with `e2b_watch_next_events`; release it with `e2b_watch_free`.
-// Errors: NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND; INVALID_ARGUMENT (not a
-// directory); SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
-e2b_error_code e2b_files_watch_dir(const struct e2b_sandbox *sandbox,
-                                   const char *path,
-                                   bool recursive,
-                                   bool include_entry,
-                                   const struct e2b_files_options *options,
-                                   struct e2b_watch **out,
-                                   struct e2b_error **err_out);
-
-// Watches the directory `path` over one stream, calling `on_event` for
-// each event as it comes, until `on_event` returns non-zero
-// (E2B_ERR_CALLBACK_ABORTED) or `timeout_ms` passes (E2B_OK; 0: no limit).
-// Errors: as `e2b_files_watch_dir`, and CALLBACK_ABORTED.
-e2b_error_code e2b_files_watch_dir_stream(const struct e2b_sandbox *sandbox,
-                                          const char *path,
-                                          bool recursive,
-                                          bool include_entry,
-                                          uint64_t timeout_ms,
-                                          const struct e2b_files_options *options,
-                                          e2b_fs_event_cb on_event,
-                                          void *user_data,
-                                          struct e2b_error **err_out);
-
-// The watch's id, owned by the watch. NULL if `watch` is NULL.
-const char *e2b_watch_id(const struct e2b_watch *watch);
-
-// The events since the last call, oldest first (possibly none). Release
-// `*out` with `e2b_fs_event_list_free`. Errors: NULL_ARGUMENT;
-// INVALID_ARGUMENT (stopped); NOT_FOUND (the sandbox forgot the watch);
-// SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
-e2b_error_code e2b_watch_get_new_events(const struct e2b_watch *watch,
-                                        struct e2b_fs_event_list **out,
-                                        struct e2b_error **err_out);
-
-// Waits up to `timeout_ms` for at least one event and returns what came
-// (possibly nothing). If another thread stops the watch meanwhile, it
-// returns E2B_OK at once with what came before (usually nothing). Release
-// `*out` with `e2b_fs_event_list_free`. Errors: as `e2b_watch_get_new_events`
-// (INVALID_ARGUMENT if the watch was stopped before the call).
-e2b_error_code e2b_watch_next_events(const struct e2b_watch *watch,
-                                     uint64_t timeout_ms,
-                                     struct e2b_fs_event_list **out,
-                                     struct e2b_error **err_out);
-
-// Stops the watch; polling it afterwards fails, and an `e2b_watch_next_events`
-// waiting in another thread returns E2B_OK promptly. Stopping twice is harmless.
-// Errors: NULL_ARGUMENT; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
-e2b_error_code e2b_watch_stop(const struct e2b_watch *watch,
-                              struct e2b_error **err_out);
-
-// Stops (if need be) and releases `watch`. NULL is ignored.
-void e2b_watch_free(struct e2b_watch *watch);
-
-// The number of events; 0 if `list` is NULL.
-size_t e2b_fs_event_list_len(const struct e2b_fs_event_list *list);
-
-// Event `index`, owned by the list; NULL if out of range or `list` is NULL.
-const struct e2b_fs_event *e2b_fs_event_list_get(const struct e2b_fs_event_list *list,
-                                                 size_t index);
-
-// Releases `list` and its events. NULL is ignored.
-void e2b_fs_event_list_free(struct e2b_fs_event_list *list);
-
-// What happened; `E2B_EVENT_OTHER` for a kind newer than this library, or
-// if `event` is NULL.
-e2b_event_type e2b_fs_event_type(const struct e2b_fs_event *event);
-
-// The changed path, relative to the watched directory. NULL if `event` is NULL.
-const char *e2b_fs_event_name(const struct e2b_fs_event *event);
-
-// The entry after the change, owned by the event, when the watch includes
-// entries (create, write, chmod); NULL otherwise.
-const struct e2b_entry_info *e2b_fs_event_entry(const struct e2b_fs_event *event);
-
-// New sandbox options with the defaults. Release with `e2b_sandbox_options_free`.
-struct e2b_sandbox_options *e2b_sandbox_options_new(void);
-
-// Releases `options`. NULL is ignored.
-void e2b_sandbox_options_free(struct e2b_sandbox_options *options);
-
-// Sets the template, by name or id (default "base").
-// Errors: NULL_ARGUMENT, INVALID_UTF8.
-e2b_error_code e2b_sandbox_options_set_template(struct e2b_sandbox_options *options,
-                                                const char *template_name,
-                                                struct e2b_error **err_out);
-
-// Sets how long the sandbox lives, in seconds (default 300). At the end it
-// is killed, or paused with `e2b_sandbox_options_set_auto_pause`.
-// Errors: NULL_ARGUMENT.
-e2b_error_code e2b_sandbox_options_set_timeout_secs(struct e2b_sandbox_options *options,
-                                                    uint64_t timeout_secs,
-                                                    struct e2b_error **err_out);
-
-// Adds (or replaces) one metadata entry. Errors: NULL_ARGUMENT, INVALID_UTF8.
-e2b_error_code e2b_sandbox_options_set_metadata(struct e2b_sandbox_options *options,
-                                                const char *key,
-                                                const char *value,
-                                                struct e2b_error **err_out);
-
-// Adds (or replaces) one environment variable for everything run in the
-// sandbox. Errors: NULL_ARGUMENT, INVALID_UTF8.
-e2b_error_code e2b_sandbox_options_set_env(struct e2b_sandbox_options *options,
-                                           const char *name,
-                                           const char *value,
-                                           struct e2b_error **err_out);
-
-// Whether envd requires the sandbox's access token (default true).
-// Errors: NULL_ARGUMENT.
-e2b_error_code e2b_sandbox_options_set_secure(struct e2b_sandbox_options *options,
-                                              bool secure,
-                                              struct e2b_error **err_out);
-
-// Whether the sandbox may reach the internet (default: the server's, yes).
-// Errors: NULL_ARGUMENT.
-e2b_error_code e2b_sandbox_options_set_allow_internet_access(struct e2b_sandbox_options *options,
-                                                             bool allow,
-                                                             struct e2b_error **err_out);
-
-// Pause instead of kill when the timeout passes (default false).
-// Errors: NULL_ARGUMENT.
-e2b_error_code e2b_sandbox_options_set_auto_pause(struct e2b_sandbox_options *options,
-                                                  bool auto_pause,
-                                                  struct e2b_error **err_out);
-
-// Let traffic to the paused sandbox resume it (needs auto-pause).
-// Errors: NULL_ARGUMENT.
-e2b_error_code e2b_sandbox_options_set_auto_resume(struct e2b_sandbox_options *options,
-                                                   bool auto_resume,
-                                                   struct e2b_error **err_out);
-
-// Sets the key that makes the create safe to retry: the server answers a
-// repeated key with the sandbox it made the first time (default: a random
-// key per call). 1 to 255 characters of a-z, 0-9 and '-'. Secure sandboxes
-// only: creating an insecure one with a key fails with INVALID_ARGUMENT.
-// Errors: NULL_ARGUMENT, INVALID_UTF8, INVALID_ARGUMENT.
-e2b_error_code e2b_sandbox_options_set_idempotency_key(struct e2b_sandbox_options *options,
-                                                       const char *key,
-                                                       struct e2b_error **err_out);
-
-// Creates a sandbox with `options` (NULL: the defaults). On success `*out`
-// holds the handle; release it with `e2b_sandbox_free`.
-// Errors: NULL_ARGUMENT; AUTHENTICATION (no or wrong API key); NOT_FOUND
-// (unknown template); INVALID_ARGUMENT (bad timeout or key); RATE_LIMITED;
-// TIMEOUT, NETWORK, TLS; API.
-e2b_error_code e2b_sandbox_create(const struct e2b_client *client,
-                                  const struct e2b_sandbox_options *options,
-                                  struct e2b_sandbox **out,
-                                  struct e2b_error **err_out);
-
-// Connects to the sandbox `sandbox_id`, resuming it if it is paused, and
-// keeps it alive at least `timeout_secs` from now (0: the server's default
-// of 300; a running sandbox's timeout is only ever extended). `*resumed_out`
-// (optional) tells whether it was paused. Release `*out` with `e2b_sandbox_free`.
-// Errors: NULL_ARGUMENT, INVALID_UTF8; SANDBOX_NOT_FOUND (killed, expired,
-// unknown); AUTHENTICATION; TIMEOUT, NETWORK, TLS; API.
-e2b_error_code e2b_sandbox_connect(const struct e2b_client *client,
-                                   const char *sandbox_id,
-                                   uint64_t timeout_secs,
-                                   struct e2b_sandbox **out,
-                                   bool *resumed_out,
-                                   struct e2b_error **err_out);
-
-// Resumes the paused sandbox `sandbox_id` for `timeout_secs` (0: 300): the
-// same as `e2b_sandbox_connect`, under the name E2B's documentation uses.
-// Release `*out` with `e2b_sandbox_free`. Errors: as `e2b_sandbox_connect`.
-e2b_error_code e2b_sandbox_resume(const struct e2b_client *client,
-                                  const char *sandbox_id,
-                                  uint64_t timeout_secs,
-                                  struct e2b_sandbox **out,
-                                  struct e2b_error **err_out);
-
-// A view of `sandbox` whose every blocking call ends within `deadline_ms`
-// milliseconds of its start, transfers and streams included, and with them
-// the commands, watches and readers the call hands out: a call still running
-// then fails with E2B_ERR_TIMEOUT ("the call's deadline passed"). 0 means no
-// call deadline (the default), also when `sandbox` has one. `*out` is an
-// independent handle on the same sandbox, sharing the connections; release
-// each with `e2b_sandbox_free`, in any order. Errors: NULL_ARGUMENT.
-e2b_error_code e2b_sandbox_with_deadline(const struct e2b_sandbox *sandbox,
-                                         uint64_t deadline_ms,
-                                         struct e2b_sandbox **out,
-                                         struct e2b_error **err_out);
-
-// Releases the handle `sandbox` (the sandbox itself keeps running). NULL is ignored.
-void e2b_sandbox_free(struct e2b_sandbox *sandbox);
-
-// The sandbox's id, owned by the handle. NULL if `sandbox` is NULL.
-const char *e2b_sandbox_id(const struct e2b_sandbox *sandbox);
-
-// The id of the sandbox's template, owned by the handle. NULL if `sandbox` is NULL.
-const char *e2b_sandbox_template_id(const struct e2b_sandbox *sandbox);
-
-// The version of envd in the sandbox, owned by the handle. NULL if `sandbox` is NULL.
-const char *e2b_sandbox_envd_version(const struct e2b_sandbox *sandbox);
-
-// Kills the sandbox. `*killed_out` (optional) is false if it no longer
-// existed, which is not an error. Errors: NULL_ARGUMENT; AUTHENTICATION;
-// TIMEOUT, NETWORK, TLS; API.
-e2b_error_code e2b_sandbox_kill(const struct e2b_sandbox *sandbox,
-                                bool *killed_out,
-                                struct e2b_error **err_out);
-
-// Kills the sandbox `sandbox_id` without connecting to it (which would
-// resume it). `*killed_out` (optional) is false if it no longer existed.
-// Errors: as `e2b_sandbox_kill`, and INVALID_UTF8.
-e2b_error_code e2b_sandbox_kill_by_id(const struct e2b_client *client,
-                                      const char *sandbox_id,
-                                      bool *killed_out,
-                                      struct e2b_error **err_out);
-
-// Pauses the sandbox, keeping its filesystem and memory; resume it with
-// `e2b_sandbox_resume`. `*paused_out` (optional) is true if it was running
-// and is now paused, false if it was already paused (not an error).
-// Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND; AUTHENTICATION; TIMEOUT,
-// NETWORK, TLS; API.
-e2b_error_code e2b_sandbox_pause(const struct e2b_sandbox *sandbox,
-                                 bool *paused_out,
-                                 struct e2b_error **err_out);
-
-// Sets the sandbox to end `timeout_secs` from now (this can shorten its
-// life; 0 ends it now). Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND;
-// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API.
-e2b_error_code e2b_sandbox_set_timeout(const struct e2b_sandbox *sandbox,
-                                       uint64_t timeout_secs,
-                                       struct e2b_error **err_out);
-
-// Whether the sandbox answers (`*running_out`): false when it is paused,
-// killed or expired. Errors: NULL_ARGUMENT; TIMEOUT, NETWORK, TLS; API.
-e2b_error_code e2b_sandbox_is_running(const struct e2b_sandbox *sandbox,
-                                      bool *running_out,
-                                      struct e2b_error **err_out);
-
-// What the control plane knows of the sandbox. Release `*out` with
-// `e2b_sandbox_info_free`. Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND;
-// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE.
-e2b_error_code e2b_sandbox_get_info(const struct e2b_sandbox *sandbox,
-                                    struct e2b_sandbox_info **out,
-                                    struct e2b_error **err_out);
-
-// What the control plane knows of the sandbox `sandbox_id`, without
-// connecting to it. Release `*out` with `e2b_sandbox_info_free`.
-// Errors: as `e2b_sandbox_get_info`, and INVALID_UTF8.
-e2b_error_code e2b_sandbox_get_info_by_id(const struct e2b_client *client,
-                                          const char *sandbox_id,
-                                          struct e2b_sandbox_info **out,
-                                          struct e2b_error **err_out);
-
-// Releases `info`. NULL is ignored.
-void e2b_sandbox_info_free(struct e2b_sandbox_info *info);
-
-// The sandbox's id. NULL if `info` is NULL.
-const char *e2b_sandbox_info_id(const struct e2b_sandbox_info *info);
-
-// The id of the sandbox's template. NULL if `info` is NULL.
-const char *e2b_sandbox_info_template_id(const struct e2b_sandbox_info *info);
-
-// The template's alias (the official SDKs call it `name`); NULL if it has none.
-const char *e2b_sandbox_info_alias(const struct e2b_sandbox_info *info);
-
-// When the sandbox started, RFC 3339. NULL if `info` is NULL.
-const char *e2b_sandbox_info_started_at(const struct e2b_sandbox_info *info);
-
-// When the sandbox will end unless extended, RFC 3339. NULL if `info` is NULL.
-const char *e2b_sandbox_info_end_at(const struct e2b_sandbox_info *info);
-
-// The version of envd in the sandbox. NULL if `info` is NULL.
-const char *e2b_sandbox_info_envd_version(const struct e2b_sandbox_info *info);
-
-// Whether the sandbox runs or is paused; `E2B_SANDBOX_UNKNOWN` for a state
-// newer than this library, or if `info` is NULL.
-e2b_sandbox_state e2b_sandbox_info_state(const struct e2b_sandbox_info *info);
-
-// The number of CPUs; 0 if `info` is NULL.
-uint32_t e2b_sandbox_info_cpu_count(const struct e2b_sandbox_info *info);
-
-// The memory in MiB; 0 if `info` is NULL.
-uint32_t e2b_sandbox_info_memory_mb(const struct e2b_sandbox_info *info);
-
-// The disk size in MiB; 0 if `info` is NULL or the server did not say.
-uint32_t e2b_sandbox_info_disk_size_mb(const struct e2b_sandbox_info *info);
-
-// The number of metadata entries; 0 if `info` is NULL.
-size_t e2b_sandbox_info_metadata_len(const struct e2b_sandbox_info *info);
-
-// The key of metadata entry `index` (entries are sorted by key); NULL if
-// `index` is out of range or `info` is NULL.
-const char *e2b_sandbox_info_metadata_key(const struct e2b_sandbox_info *info,
-                                          size_t index);
-
-// The value of metadata entry `index`; NULL if out of range or `info` is NULL.
-const char *e2b_sandbox_info_metadata_value(const struct e2b_sandbox_info *info,
-                                            size_t index);
-
-// The metadata value for `key`; NULL if there is none, or an argument is
-// NULL or not UTF-8.
-const char *e2b_sandbox_info_metadata_get(const struct e2b_sandbox_info *info,
-                                          const char *key);
-
-// A new query matching every running and paused sandbox. Release with
-// `e2b_sandbox_query_free`.
-struct e2b_sandbox_query *e2b_sandbox_query_new(void);
-
-// Releases `query`. NULL is ignored.
-void e2b_sandbox_query_free(struct e2b_sandbox_query *query);
-
-// Adds `state` (an `e2b_sandbox_state`) to the states to match; with none
-// added, both match. Errors: NULL_ARGUMENT; INVALID_ARGUMENT (not RUNNING
-// or PAUSED, `E2B_SANDBOX_UNKNOWN` included).
-e2b_error_code e2b_sandbox_query_add_state(struct e2b_sandbox_query *query,
-                                           int32_t state,
-                                           struct e2b_error **err_out);
-
-// Matches only sandboxes whose metadata has `key` set to `value` (all such
-// pairs must match). Errors: NULL_ARGUMENT, INVALID_UTF8.
-e2b_error_code e2b_sandbox_query_add_metadata(struct e2b_sandbox_query *query,
-                                              const char *key,
-                                              const char *value,
-                                              struct e2b_error **err_out);
-
-// Sets the page size, 1 to 100 (0: the server's default, 100).
-// Errors: NULL_ARGUMENT.
-e2b_error_code e2b_sandbox_query_set_limit(struct e2b_sandbox_query *query,
-                                           uint32_t limit,
-                                           struct e2b_error **err_out);
-
-// Continues listing where the page with this `e2b_sandbox_page_next_token`
-// ended; NULL starts from the beginning. Errors: NULL_ARGUMENT, INVALID_UTF8.
-e2b_error_code e2b_sandbox_query_set_next_token(struct e2b_sandbox_query *query,
-                                                const char *next_token,
-                                                struct e2b_error **err_out);
-
-// Lists one page of the sandboxes matching `query` (NULL: all), newest
-// first. Release `*out` with `e2b_sandbox_page_free`.
-// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (bad limit or token);
-// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE.
-e2b_error_code e2b_sandbox_list(const struct e2b_client *client,
-                                const struct e2b_sandbox_query *query,
-                                struct e2b_sandbox_page **out,
-                                struct e2b_error **err_out);
-
-// The number of sandboxes on the page; 0 if `page` is NULL.
-size_t e2b_sandbox_page_len(const struct e2b_sandbox_page *page);
-
-// Sandbox `index` of the page, owned by the page; NULL if out of range or
-// `page` is NULL.
-const struct e2b_sandbox_info *e2b_sandbox_page_get(const struct e2b_sandbox_page *page,
-                                                    size_t index);
-
-// The token for the next page (see `e2b_sandbox_query_set_next_token`),
-// owned by the page; NULL on the last page.
-const char *e2b_sandbox_page_next_token(const struct e2b_sandbox_page *page);
-
-// Releases `page` and the infos in it. NULL is ignored.
-void e2b_sandbox_page_free(struct e2b_sandbox_page *page);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -109,7 +109,12 @@ impl Client {
     /// A call cancelled after its request reached the server may have been
     /// acted on: a sandbox created, a file written (see each call).
     pub fn with_cancel(&self, token: &CancelToken) -> Client {
-        Client { cancel: Some(token.clone()), ..self.clone() }
+        self.with_cancel_token(Some(token))
+    }
+
+    /// This client with `token` as its cancel token, or with none.
+    pub(crate) fn with_cancel_token(&self, token: Option<&CancelToken>) -> Client {
+        Client { cancel: token.cloned(), ..self.clone() }
     }
 
     /// The token set by [`with_cancel`](Client::with_cancel), if any.

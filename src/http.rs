@@ -444,6 +444,13 @@ pub(crate) struct BodyReader<'a> {
     cancel: Option<CancelToken>,
 }
 
+impl BodyReader<'_> {
+    /// Makes `token` (or none) the one that cancels the reads from now on.
+    pub(crate) fn set_cancel(&mut self, token: Option<CancelToken>) {
+        self.cancel = token;
+    }
+}
+
 impl Read for BodyReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let scope = Scope::enter(self.cancel.as_ref());

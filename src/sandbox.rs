@@ -149,7 +149,12 @@ impl Sandbox {
     /// cannot stop its watcher any more (the stop request is cancelled too):
     /// the watcher ends with the sandbox.
     pub fn with_cancel(&self, token: &CancelToken) -> Sandbox {
-        Sandbox { inner: self.inner.clone(), client: self.client.with_cancel(token) }
+        self.with_cancel_token(Some(token))
+    }
+
+    /// This handle with `token` as its cancel token, or with none.
+    pub(crate) fn with_cancel_token(&self, token: Option<&CancelToken>) -> Sandbox {
+        Sandbox { inner: self.inner.clone(), client: self.client.with_cancel_token(token) }
     }
 
     /// This handle for one call made of several requests (see [`Client::pinned`]).

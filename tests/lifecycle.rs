@@ -450,7 +450,9 @@ fn sandbox_states_newer_than_the_client_decode_as_unknown() {
         let mut client = std::ptr::null_mut();
         assert_eq!(e2b_client_new(options, &mut client, std::ptr::null_mut()), e2b_error_code::E2B_OK);
         let mut page = std::ptr::null_mut();
-        assert_eq!(e2b_sandbox_list(client, std::ptr::null(), &mut page, std::ptr::null_mut()), e2b_error_code::E2B_OK);
+        let listed =
+            e2b_client_list_sandboxes(client, std::ptr::null(), &mut page, std::ptr::null(), std::ptr::null_mut());
+        assert_eq!(listed, e2b_error_code::E2B_OK);
         assert_eq!(e2b_sandbox_info_state(e2b_sandbox_page_get(page, 0)), e2b_sandbox_state::E2B_SANDBOX_RUNNING);
         assert_eq!(e2b_sandbox_info_state(e2b_sandbox_page_get(page, 1)), e2b_sandbox_state::E2B_SANDBOX_UNKNOWN);
         e2b_sandbox_page_free(page);

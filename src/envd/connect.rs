@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use ureq::http::Method;
 
+use crate::cancel::CancelToken;
 use crate::error::{body_message, Error, ErrorKind, Result};
 use crate::http::{self, Body, Deadline};
 use crate::sandbox::Sandbox;
@@ -98,6 +99,11 @@ impl ServerStream {
             return Err(Error::decode(&what, format!("unexpected content type {content_type:?}")));
         }
         Ok(ServerStream { reader: http::reader(response), what, ended: false })
+    }
+
+    /// Makes `token` (or none) the one that cancels the reads from now on.
+    pub(crate) fn set_cancel(&mut self, token: Option<CancelToken>) {
+        self.reader.set_cancel(token);
     }
 
     /// The next message, or `None` once the server has ended the stream

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use ureq::http::Method;
 
 use super::filesystem::{EntryInfo, FileType};
+use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{self, Body, Deadline};
 use crate::sandbox::Sandbox;
@@ -90,6 +91,14 @@ pub struct FileReader {
 impl std::fmt::Debug for FileReader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.what)
+    }
+}
+
+impl FileReader {
+    /// Makes `token` (or none) the one that cancels this reader's reads from
+    /// now on, in place of the token of the view that opened it.
+    pub(crate) fn set_cancel(&mut self, token: Option<&CancelToken>) {
+        self.reader.set_cancel(token.cloned());
     }
 }
 

@@ -6,7 +6,7 @@ use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use e2b_protocol::json::base64_bytes;
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,8 @@ use crate::sandbox::Sandbox;
 
 /// How long a command may run unless told otherwise (the SDKs' default).
 pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+/// How often a wait for output looks at a cancel token of its own.
+const CANCEL_POLL: Duration = Duration::from_millis(10);
 
 /// Which output stream a chunk came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -274,6 +276,17 @@ impl<'a> Commands<'a> {
 
     /// Starts `cmd` with `bash -l -c` in the background and returns at once.
     pub fn start(&self, cmd: &str, options: &CommandOptions) -> Result<CommandHandle> {
+        self.start_under(cmd, options, self.sandbox.client().cancel_token())
+    }
+
+    /// [`start`](Commands::start), cancelled by `token` (or by nothing)
+    /// until the process has started; the handle then follows the view's token.
+    pub(crate) fn start_under(
+        &self,
+        cmd: &str,
+        options: &CommandOptions,
+        token: Option<&CancelToken>,
+    ) -> Result<CommandHandle> {
         let what = format!("run `{cmd}`");
         let request = StartRequest {
             process: ProcessConfig {
@@ -288,16 +301,24 @@ impl<'a> Commands<'a> {
         let call = CallOptions { user: options.user.as_deref(), timeout: lifetime };
         // The client gives up a little after the server should have.
         let total = lifetime.map(|t| t + Duration::from_secs(10));
-        let stream = ServerStream::open(self.sandbox, "process.Process/Start", &request, call, total, what)?;
+        let through = self.sandbox.with_cancel_token(token);
+        let stream = ServerStream::open(&through, "process.Process/Start", &request, call, total, what)?;
         CommandHandle::follow(self.sandbox.clone(), stream)
     }
 
     /// Attaches to the running process `pid`, to read its output from now on.
     pub fn connect(&self, pid: u32) -> Result<CommandHandle> {
+        self.connect_under(pid, self.sandbox.client().cancel_token())
+    }
+
+    /// [`connect`](Commands::connect), cancelled by `token` (or by nothing)
+    /// until attached; the handle then follows the view's token.
+    pub(crate) fn connect_under(&self, pid: u32, token: Option<&CancelToken>) -> Result<CommandHandle> {
         let what = format!("connect to process {pid}");
         let request = Selector { process: Pid { pid } };
+        let through = self.sandbox.with_cancel_token(token);
         let stream =
-            ServerStream::open(self.sandbox, "process.Process/Connect", &request, CallOptions::default(), None, what)?;
+            ServerStream::open(&through, "process.Process/Connect", &request, CallOptions::default(), None, what)?;
         CommandHandle::follow(self.sandbox.clone(), stream)
     }
 
@@ -416,6 +437,8 @@ impl CommandHandle {
                 None => return Err(Error::decode("start a command", "the stream ended before the start event")),
             }
         };
+        // From now on the stream belongs to the handle, and follows its token.
+        stream.set_cancel(sandbox.client().cancel_token().cloned());
         let (sender, receiver) = mpsc::sync_channel(64);
         let detached = Arc::new(AtomicBool::new(false));
         let stop = detached.clone();
@@ -431,6 +454,11 @@ impl CommandHandle {
         self.pid
     }
 
+    /// The sandbox handle the command was started through.
+    pub(crate) fn sandbox(&self) -> &Sandbox {
+        &self.sandbox
+    }
+
     /// The next output chunk or the exit, waiting up to `timeout`; `None` if
     /// nothing came in time. After the exit, every call returns the exit again.
     ///
@@ -439,15 +467,42 @@ impl CommandHandle {
     /// (events not yet taken are dropped), unless the command had already
     /// ended. The command goes on running in the sandbox.
     pub fn next_event(&self, timeout: Duration) -> Result<Option<CommandEvent>> {
+        self.next_event_under(timeout, self.sandbox.client().cancel_token())
+    }
+
+    /// [`next_event`](CommandHandle::next_event), ended by `token` (or by
+    /// nothing) instead of the view's token; a cancel leaves the events not
+    /// yet taken for the next call.
+    pub(crate) fn next_event_under(
+        &self,
+        timeout: Duration,
+        token: Option<&CancelToken>,
+    ) -> Result<Option<CommandEvent>> {
         if let Some(done) = self.finished.lock().expect("not poisoned").clone() {
             return done.map(|result| Some(CommandEvent::Exit(result)));
         }
+        let cancelled = || Error::cancelled(&format!("follow process {}", self.pid));
         // The reader thread reports a cancel too, but perhaps behind events waiting in the channel.
-        if self.sandbox.client().cancel_token().is_some_and(CancelToken::is_cancelled) {
-            return Err(Error::cancelled(&format!("follow process {}", self.pid)));
+        if token.is_some_and(CancelToken::is_cancelled) {
+            return Err(cancelled());
         }
         let events = self.events.lock().expect("not poisoned");
-        let event = match events.recv_timeout(timeout) {
+        let received = match token {
+            None => events.recv_timeout(timeout),
+            // The channel cannot be woken by the token: wait in short slices.
+            Some(token) => {
+                let end = Instant::now().checked_add(timeout);
+                loop {
+                    let left = end.map_or(CANCEL_POLL, |end| end.saturating_duration_since(Instant::now()));
+                    match events.recv_timeout(left.min(CANCEL_POLL)) {
+                        Err(RecvTimeoutError::Timeout) if token.is_cancelled() => return Err(cancelled()),
+                        Err(RecvTimeoutError::Timeout) if !left.is_zero() => continue,
+                        received => break received,
+                    }
+                }
+            }
+        };
+        let event = match received {
             Ok(event) => event,
             Err(RecvTimeoutError::Timeout) => return Ok(None),
             Err(RecvTimeoutError::Disconnected) => {
@@ -470,9 +525,19 @@ impl CommandHandle {
     /// Waits for the command to end, passing output not yet taken to
     /// `on_output`. Returning `Break` from it kills the command and fails with
     /// [`ErrorKind::CallbackAborted`].
-    pub fn wait(&self, mut on_output: Option<OnOutput<'_>>) -> Result<CommandResult> {
+    pub fn wait(&self, on_output: Option<OnOutput<'_>>) -> Result<CommandResult> {
+        self.wait_under(on_output, self.sandbox.client().cancel_token())
+    }
+
+    /// [`wait`](CommandHandle::wait), ended by `token` (or by nothing)
+    /// instead of the view's token.
+    pub(crate) fn wait_under(
+        &self,
+        mut on_output: Option<OnOutput<'_>>,
+        token: Option<&CancelToken>,
+    ) -> Result<CommandResult> {
         loop {
-            match self.next_event(Duration::from_secs(3600))? {
+            match self.next_event_under(Duration::from_secs(3600), token)? {
                 Some(CommandEvent::Exit(result)) => return Ok(result),
                 Some(CommandEvent::Output(stream, data)) => {
                     if let Some(on_output) = on_output.as_mut() {

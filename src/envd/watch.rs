@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::connect::{unary, CallOptions, ServerStream};
 use super::files::Files;
 use super::filesystem::{EntryInfo, EnumValue};
+use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
 use crate::sandbox::Sandbox;
 
@@ -151,8 +152,14 @@ impl WatchHandle {
     /// The events since the last call (possibly none), oldest first.
     /// An [`ErrorKind::InvalidArgument`] error once the watch is stopped.
     pub fn get_new_events(&self) -> Result<Vec<FilesystemEvent>> {
+        self.get_new_events_under(self.sandbox.client().cancel_token())
+    }
+
+    /// [`get_new_events`](WatchHandle::get_new_events), cancelled by `token`
+    /// (or by nothing) instead of the view's token.
+    pub(crate) fn get_new_events_under(&self, token: Option<&CancelToken>) -> Result<Vec<FilesystemEvent>> {
         self.check_running()?;
-        self.fetch(&self.sandbox)
+        self.fetch(&self.sandbox.with_cancel_token(token))
     }
 
     /// Waits up to `timeout` for at least one event and returns what came:
@@ -160,10 +167,20 @@ impl WatchHandle {
     /// (then promptly, whatever the timeout). An [`ErrorKind::InvalidArgument`]
     /// error if the watch was stopped before the call.
     pub fn next_events(&self, timeout: Duration) -> Result<Vec<FilesystemEvent>> {
+        self.next_events_under(timeout, self.sandbox.client().cancel_token())
+    }
+
+    /// [`next_events`](WatchHandle::next_events), cancelled by `token` (or
+    /// by nothing) instead of the view's token.
+    pub(crate) fn next_events_under(
+        &self,
+        timeout: Duration,
+        token: Option<&CancelToken>,
+    ) -> Result<Vec<FilesystemEvent>> {
         self.check_running()?;
         let started = Instant::now();
         // With a deadline, it bounds the whole wait, not each poll.
-        let sandbox = self.sandbox.pinned();
+        let sandbox = self.sandbox.with_cancel_token(token).pinned();
         loop {
             let events = match self.fetch(&sandbox) {
                 Ok(events) => events,
@@ -181,7 +198,8 @@ impl WatchHandle {
         }
     }
 
-    fn is_stopped(&self) -> bool {
+    /// Whether the watch was stopped.
+    pub(crate) fn is_stopped(&self) -> bool {
         self.stopped.load(Ordering::Acquire)
     }
 
@@ -223,6 +241,12 @@ impl WatchHandle {
     /// waiting in another thread returns promptly with what it had (usually
     /// nothing). Stopping twice is harmless.
     pub fn stop(&self) -> Result<()> {
+        self.stop_under(self.sandbox.client().cancel_token())
+    }
+
+    /// [`stop`](WatchHandle::stop), cancelled by `token` (or by nothing)
+    /// instead of the view's token.
+    pub(crate) fn stop_under(&self, token: Option<&CancelToken>) -> Result<()> {
         if self.stopped.swap(true, Ordering::AcqRel) {
             return Ok(());
         }
@@ -234,7 +258,7 @@ impl WatchHandle {
         let what = format!("stop watcher {}", self.watcher_id);
         let options = CallOptions { user: self.user.as_deref(), timeout: None };
         let _: serde::de::IgnoredAny = unary(
-            &self.sandbox,
+            &self.sandbox.with_cancel_token(token),
             "filesystem.Filesystem/RemoveWatcher",
             &Remove { watcher_id: &self.watcher_id },
             options,

@@ -3,7 +3,9 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use super::{arg_mut, arg_ref, arg_str, boxed, e2b_error, e2b_error_code, free, guard, out_ptr};
+use super::cancel::{cancel_arg, e2b_cancel};
+use super::{arg_mut, arg_ref, arg_str, boxed, e2b_error, e2b_error_code, free, guard, limit_ms, out_ptr};
+use crate::config::DEFAULT_REQUEST_TIMEOUT;
 use crate::{Client, Config};
 
 /// Connection settings for `e2b_client_new`: a builder.
@@ -68,7 +70,7 @@ pub unsafe extern "C" fn e2b_client_options_set_domain(
     set_text(options, domain, "domain", err_out, |c, v| c.domain = v)
 }
 
-/// Sets the control plane's URL (default "https://api.<domain>").
+/// Sets the control plane's URL (default `https://api.<domain>`).
 /// Errors: NULL_ARGUMENT, INVALID_UTF8.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_client_options_set_api_url(
@@ -122,8 +124,8 @@ pub unsafe extern "C" fn e2b_client_options_set_debug(
     })
 }
 
-/// Sets the deadline of each request in milliseconds (default 60000);
-/// 0 means no deadline. Errors: NULL_ARGUMENT.
+/// Sets the deadline of each request in milliseconds (0: the default,
+/// 60000; E2B_TIMEOUT_NONE: no deadline). Errors: NULL_ARGUMENT.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_client_options_set_request_timeout_ms(
     options: *mut e2b_client_options,
@@ -131,8 +133,7 @@ pub unsafe extern "C" fn e2b_client_options_set_request_timeout_ms(
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
-        arg_mut(options, "options")?.config.request_timeout =
-            (timeout_ms > 0).then(|| Duration::from_millis(timeout_ms));
+        arg_mut(options, "options")?.config.request_timeout = limit_ms(timeout_ms, Some(DEFAULT_REQUEST_TIMEOUT));
         Ok(())
     })
 }
@@ -175,8 +176,9 @@ pub unsafe extern "C" fn e2b_client_new(
 /// milliseconds of its start, retries, transfers and streams included, and
 /// with them the sandboxes, commands, watches and readers the call hands out:
 /// a call still running then fails with E2B_ERR_TIMEOUT ("the call's deadline
-/// passed"). 0 means no call deadline (the default: calls are bounded only by
-/// the request timeout and the silence limits), also when `client` has one.
+/// passed"). 0 and E2B_TIMEOUT_NONE mean no call deadline (the default:
+/// calls are bounded only by the request timeout and the silence limits),
+/// also when `client` has one.
 /// `*out` is an independent handle sharing `client`'s settings and
 /// connections; release each with `e2b_client_free`, in any order.
 /// Errors: NULL_ARGUMENT.
@@ -195,9 +197,9 @@ pub unsafe extern "C" fn e2b_client_with_deadline(
     })
 }
 
-/// A call deadline in milliseconds: 0 means none.
+/// A call deadline in milliseconds: 0 (the default) and E2B_TIMEOUT_NONE mean none.
 pub(crate) fn call_deadline(deadline_ms: u64) -> Option<Duration> {
-    (deadline_ms > 0).then(|| Duration::from_millis(deadline_ms))
+    limit_ms(deadline_ms, None)
 }
 
 /// Releases `client`. Sandboxes made with it stay valid. NULL is ignored.
@@ -208,4 +210,9 @@ pub unsafe extern "C" fn e2b_client_free(client: *mut e2b_client) {
 
 pub(crate) unsafe fn client_arg<'a>(client: *const e2b_client) -> Result<&'a Client, e2b_error> {
     arg_ref(client, "client").map(|c| &c.inner)
+}
+
+/// The client behind `client`, cancelled by `cancel` (NULL: not cancellable).
+pub(crate) unsafe fn client_view(client: *const e2b_client, cancel: *const e2b_cancel) -> Result<Client, e2b_error> {
+    Ok(client_arg(client)?.with_cancel_token(cancel_arg(cancel).as_ref()))
 }

@@ -1,17 +1,18 @@
 //! The code interpreter: run_code and code contexts.
 
 use std::ffi::{c_char, c_void, CString};
-use std::ops::ControlFlow;
 use std::ptr;
-use std::time::Duration;
 
+use super::cancel::e2b_cancel;
 use super::commands::e2b_stream;
-use super::sandbox::{e2b_sandbox, sandbox_arg};
+use super::sandbox::{e2b_sandbox, sandbox_view};
 use super::{
     arg_mut, arg_opt_str, arg_str, boxed, c_ptr, c_string, e2b_error, e2b_error_code, free, guard, guard_value,
-    out_ptr, set_opt,
+    limit_ms, out_ptr, set_opt, Stop,
 };
-use crate::{CodeContext, Execution, ExecutionEvent, ExecutionResult, OutputChunk, RunCodeOptions};
+use crate::{
+    CodeContext, Execution, ExecutionEvent, ExecutionResult, OutputChunk, RunCodeOptions, DEFAULT_RUN_CODE_TIMEOUT,
+};
 
 /// How to run code: a builder. New options mean the default Python context
 /// and a 300-second limit.
@@ -23,12 +24,12 @@ pub struct e2b_run_code_options {
 #[repr(i32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum e2b_execution_output {
-    /// A chunk of stdout: `e2b_execution_chunk(execution, E2B_STREAM_STDOUT, index, ...)`.
+    /// A chunk of stdout: `e2b_execution_chunks_get(execution, E2B_STREAM_STDOUT, index, ...)`.
     E2B_EXECUTION_STDOUT = 1,
-    /// A chunk of stderr: `e2b_execution_chunk(execution, E2B_STREAM_STDERR, index, ...)`.
+    /// A chunk of stderr: `e2b_execution_chunks_get(execution, E2B_STREAM_STDERR, index, ...)`.
     E2B_EXECUTION_STDERR = 2,
     /// A result (the last expression's value, or something displayed):
-    /// `e2b_execution_result_at(execution, index)`.
+    /// `e2b_execution_results_get(execution, index)`.
     E2B_EXECUTION_RESULT = 3,
     /// The code raised an error: `e2b_execution_error_name(execution)`,
     /// `_value` and `_traceback`; `index` is 0.
@@ -259,7 +260,8 @@ pub unsafe extern "C" fn e2b_run_code_options_set_env(
 }
 
 /// Sets how long the run may take, in milliseconds, the wait for a context
-/// busy with another run included (default 300000; 0: no limit).
+/// busy with another run included (0: the default, 300000;
+/// E2B_TIMEOUT_NONE: no limit).
 /// Errors: NULL_ARGUMENT.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_run_code_options_set_timeout_ms(
@@ -268,7 +270,7 @@ pub unsafe extern "C" fn e2b_run_code_options_set_timeout_ms(
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     update(options, err_out, |o| {
-        o.timeout = (timeout_ms > 0).then(|| Duration::from_millis(timeout_ms));
+        o.timeout = limit_ms(timeout_ms, Some(DEFAULT_RUN_CODE_TIMEOUT));
         Ok(())
     })
 }
@@ -294,26 +296,26 @@ pub unsafe extern "C" fn e2b_code_run(
     on_output: e2b_execution_cb,
     user_data: *mut c_void,
     out: *mut *mut e2b_execution,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
-        let sandbox = sandbox_arg(sandbox)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
         let code = arg_str(code, "code")?;
         let default = RunCodeOptions::default();
         let options = options.as_ref().map_or(&default, |o| &o.inner);
         let mut so_far = e2b_execution::empty();
+        let stop = Stop::default();
+        let stopper = &stop;
         let mut forward = on_output.map(|callback| {
             move |event: ExecutionEvent<'_>| {
                 let (output, index) = so_far.push(event);
                 // SAFETY: the caller vouches for the callback and its user data.
-                match unsafe { callback(user_data, output, &so_far, index) } {
-                    0 => ControlFlow::Continue(()),
-                    _ => ControlFlow::Break(()),
-                }
+                stopper.check(unsafe { callback(user_data, output, &so_far, index) })
             }
         });
-        let execution = sandbox.run_code(code, options, forward.as_mut().map(|f| f as _))?;
+        let execution = sandbox.run_code(code, options, forward.as_mut().map(|f| f as _)).map_err(|e| stop.error(e))?;
         *out = boxed(e2b_execution::new(&execution));
         Ok(())
     })
@@ -342,7 +344,7 @@ pub unsafe extern "C" fn e2b_execution_results_len(execution: *const e2b_executi
 
 /// Result `index`, owned by the execution; NULL if out of range.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_execution_result_at(
+pub unsafe extern "C" fn e2b_execution_results_get(
     execution: *const e2b_execution,
     index: usize,
 ) -> *const e2b_execution_result {
@@ -352,7 +354,7 @@ pub unsafe extern "C" fn e2b_execution_result_at(
 }
 
 /// Everything the code wrote to stdout, joined, with any NUL shown as
-/// U+FFFD (`e2b_execution_chunk` gives the exact bytes); "" if nothing, NULL
+/// U+FFFD (`e2b_execution_chunks_get` gives the exact bytes); "" if nothing, NULL
 /// if `execution` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_execution_stdout(execution: *const e2b_execution) -> *const c_char {
@@ -377,7 +379,7 @@ pub unsafe extern "C" fn e2b_execution_chunks_len(execution: *const e2b_executio
 /// (may be NULL) and one more NUL after them, not counted. NULL (and 0) if
 /// out of range, `stream` is unknown or `execution` is NULL.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_execution_chunk(
+pub unsafe extern "C" fn e2b_execution_chunks_get(
     execution: *const e2b_execution,
     stream: i32,
     index: usize,
@@ -394,9 +396,9 @@ pub unsafe extern "C" fn e2b_execution_chunk(
 }
 
 /// When chunk `index` of `stream` was written: RFC 3339, as the interpreter
-/// sent it. NULL if it sent none, or as `e2b_execution_chunk`.
+/// sent it. NULL if it sent none, or as `e2b_execution_chunks_get`.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_execution_chunk_timestamp(
+pub unsafe extern "C" fn e2b_execution_chunks_timestamp(
     execution: *const e2b_execution,
     stream: i32,
     index: usize,
@@ -447,18 +449,18 @@ pub unsafe extern "C" fn e2b_execution_result_formats_len(result: *const e2b_exe
 /// "jpeg", "pdf", "latex", "json", "javascript", "data", "chart"); NULL if
 /// out of range. Other MIME types are extras (`e2b_execution_result_extras_len`).
 #[no_mangle]
-pub unsafe extern "C" fn e2b_execution_result_format_name(
+pub unsafe extern "C" fn e2b_execution_result_formats_key(
     result: *const e2b_execution_result,
     index: usize,
 ) -> *const c_char {
     guard_value(ptr::null(), || pair_part(result.as_ref().map(|r| &r.formats[..]), index, |(name, _)| name))
 }
 
-/// The result in `format` (a name as `e2b_execution_result_format_name`
+/// The result in `format` (a name as `e2b_execution_result_formats_key`
 /// gives), owned by the result; NULL if it lacks that format. "png", "jpeg"
 /// and "pdf" are base64; "json", "data" and "chart" are JSON text.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_execution_result_get(
+pub unsafe extern "C" fn e2b_execution_result_formats_get(
     result: *const e2b_execution_result,
     format: *const c_char,
 ) -> *const c_char {
@@ -477,7 +479,7 @@ pub unsafe extern "C" fn e2b_execution_result_extras_len(result: *const e2b_exec
 
 /// The MIME type of extra `index` (extras are sorted by type); NULL if out of range.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_execution_result_extra_mime_type(
+pub unsafe extern "C" fn e2b_execution_result_extras_key(
     result: *const e2b_execution_result,
     index: usize,
 ) -> *const c_char {
@@ -487,7 +489,7 @@ pub unsafe extern "C" fn e2b_execution_result_extra_mime_type(
 /// The value of extra `index`, owned by the result: the text itself when
 /// the interpreter sent text, else its JSON text; NULL if out of range.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_execution_result_extra_value(
+pub unsafe extern "C" fn e2b_execution_result_extras_value(
     result: *const e2b_execution_result,
     index: usize,
 ) -> *const c_char {
@@ -527,11 +529,12 @@ pub unsafe extern "C" fn e2b_code_create_context(
     language: *const c_char,
     cwd: *const c_char,
     out: *mut *mut e2b_code_context,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
-        let sandbox = sandbox_arg(sandbox)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
         let language = arg_opt_str(language, "language")?;
         let cwd = arg_opt_str(cwd, "cwd")?;
         *out = boxed(context(sandbox.create_code_context(language, cwd)?));
@@ -545,11 +548,12 @@ pub unsafe extern "C" fn e2b_code_create_context(
 pub unsafe extern "C" fn e2b_code_list_contexts(
     sandbox: *const e2b_sandbox,
     out: *mut *mut e2b_code_context_list,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
-        let contexts = sandbox_arg(sandbox)?.list_code_contexts()?;
+        let contexts = sandbox_view(sandbox, cancel)?.list_code_contexts()?;
         *out = boxed(e2b_code_context_list { items: contexts.into_iter().map(context).collect() });
         Ok(())
     })
@@ -561,9 +565,10 @@ pub unsafe extern "C" fn e2b_code_list_contexts(
 pub unsafe extern "C" fn e2b_code_restart_context(
     sandbox: *const e2b_sandbox,
     context_id: *const c_char,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
-    guard(err_out, || Ok(sandbox_arg(sandbox)?.restart_code_context(arg_str(context_id, "context_id")?)?))
+    guard(err_out, || Ok(sandbox_view(sandbox, cancel)?.restart_code_context(arg_str(context_id, "context_id")?)?))
 }
 
 /// Removes the context `context_id`. Errors: as `e2b_code_restart_context`.
@@ -571,9 +576,10 @@ pub unsafe extern "C" fn e2b_code_restart_context(
 pub unsafe extern "C" fn e2b_code_remove_context(
     sandbox: *const e2b_sandbox,
     context_id: *const c_char,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
-    guard(err_out, || Ok(sandbox_arg(sandbox)?.remove_code_context(arg_str(context_id, "context_id")?)?))
+    guard(err_out, || Ok(sandbox_view(sandbox, cancel)?.remove_code_context(arg_str(context_id, "context_id")?)?))
 }
 
 /// The context's id; NULL if `context` is NULL.

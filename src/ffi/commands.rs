@@ -5,12 +5,16 @@ use std::ops::ControlFlow;
 use std::ptr;
 use std::time::Duration;
 
-use super::sandbox::{e2b_sandbox, sandbox_arg};
+use super::cancel::{cancel_arg, e2b_cancel};
+use super::sandbox::{e2b_sandbox, sandbox_arg, sandbox_view};
 use super::{
     arg_bytes, arg_mut, arg_ref, arg_str, boxed, c_ptr, c_string, e2b_bytes, e2b_error, e2b_error_code, free, guard,
-    guard_value, out_ptr, set_opt,
+    guard_value, limit_ms, out_ptr, set_opt, Stop,
 };
-use crate::{CommandEvent, CommandHandle, CommandOptions, CommandResult, ProcessInfo, Stream};
+use crate::envd::process::DEFAULT_COMMAND_TIMEOUT;
+use crate::{
+    CancelToken, CommandEvent, CommandHandle, CommandOptions, CommandResult, ErrorKind, ProcessInfo, Sandbox, Stream,
+};
 
 /// How to run a command: a builder. New options mean the user's home as the
 /// working directory, the default user, a 60-second lifetime, no stdin.
@@ -73,16 +77,38 @@ fn stream_code(stream: Stream) -> e2b_stream {
 }
 
 /// An output closure calling `callback`, if there is one.
-fn output_fn(callback: e2b_output_cb, user_data: *mut c_void) -> Option<impl FnMut(Stream, &[u8]) -> ControlFlow<()>> {
+fn output_fn(
+    callback: e2b_output_cb,
+    user_data: *mut c_void,
+    stop: &Stop,
+) -> Option<impl FnMut(Stream, &[u8]) -> ControlFlow<()> + '_> {
     callback.map(|callback| {
         move |stream: Stream, data: &[u8]| {
             // SAFETY: the caller vouches for the callback and its user data.
-            match unsafe { callback(user_data, stream_code(stream), data.as_ptr(), data.len()) } {
-                0 => ControlFlow::Continue(()),
-                _ => ControlFlow::Break(()),
-            }
+            stop.check(unsafe { callback(user_data, stream_code(stream), data.as_ptr(), data.len()) })
         }
     })
+}
+
+/// How long the kill after a cancelled wait may take.
+const KILL_AFTER_CANCEL: Duration = Duration::from_millis(500);
+
+/// Waits for `handle`'s command under `cancel`; a cancelled wait kills the
+/// command (best effort: one short request, not tied to the token).
+fn wait(
+    handle: &CommandHandle,
+    on_output: e2b_output_cb,
+    user_data: *mut c_void,
+    cancel: Option<&CancelToken>,
+) -> Result<CommandResult, e2b_error> {
+    let stop = Stop::default();
+    let mut on_output = output_fn(on_output, user_data, &stop);
+    let outcome = handle.wait_under(on_output.as_mut().map(|f| f as _), cancel);
+    if outcome.as_ref().is_err_and(|err| err.kind() == ErrorKind::Cancelled) {
+        let sandbox = handle.sandbox().with_cancel_token(None).with_call_deadline(Some(KILL_AFTER_CANCEL));
+        let _ = sandbox.commands().kill(handle.pid());
+    }
+    outcome.map_err(|err| stop.error(err))
 }
 
 // ---- options ----
@@ -149,8 +175,9 @@ pub unsafe extern "C" fn e2b_command_options_set_user(
     })
 }
 
-/// Sets how long the process may live, in milliseconds (default 60000; 0:
-/// no limit). It is killed when this passes. Errors: NULL_ARGUMENT.
+/// Sets how long the process may live, in milliseconds (0: the default,
+/// 60000; E2B_TIMEOUT_NONE: no limit). It is killed when this passes.
+/// Errors: NULL_ARGUMENT.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_command_options_set_timeout_ms(
     options: *mut e2b_command_options,
@@ -158,7 +185,7 @@ pub unsafe extern "C" fn e2b_command_options_set_timeout_ms(
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     update(options, err_out, |o| {
-        o.timeout = (timeout_ms > 0).then(|| Duration::from_millis(timeout_ms));
+        o.timeout = limit_ms(timeout_ms, Some(DEFAULT_COMMAND_TIMEOUT));
         Ok(())
     })
 }
@@ -177,6 +204,11 @@ pub unsafe extern "C" fn e2b_command_options_set_stdin(
     })
 }
 
+/// The sandbox `command` runs in, cancelled by `cancel` (NULL: not cancellable).
+unsafe fn handle_view(command: &CommandHandle, cancel: *const e2b_cancel) -> Sandbox {
+    command.sandbox().with_cancel_token(cancel_arg(cancel).as_ref())
+}
+
 fn options_or_default(options: *const e2b_command_options) -> CommandOptions {
     // SAFETY: NULL or a live options object, as documented.
     unsafe { options.as_ref() }.map_or_else(CommandOptions::default, |o| o.inner.clone())
@@ -187,10 +219,12 @@ fn options_or_default(options: *const e2b_command_options) -> CommandOptions {
 /// Runs `cmd` with `bash -l -c` and waits for it to end, passing output to
 /// `on_output` (may be NULL) as it arrives, on the calling thread. A non-zero
 /// exit code is a result, not an error (see `e2b_command_result_check`).
-/// Release `*out` with `e2b_command_result_free`.
+/// Release `*out` with `e2b_command_result_free`. A cancelled run kills the
+/// command (best effort: one short request not tied to `cancel`).
 /// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (a missing cwd);
 /// AUTHENTICATION (an unknown user); TIMEOUT (the lifetime passed; the
-/// command was killed); CALLBACK_ABORTED; SANDBOX_GONE; NETWORK, TLS; API.
+/// command was killed); CALLBACK_ABORTED; SANDBOX_GONE; NETWORK, TLS; API;
+/// CANCELLED.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_commands_run(
     sandbox: *const e2b_sandbox,
@@ -199,14 +233,17 @@ pub unsafe extern "C" fn e2b_commands_run(
     on_output: e2b_output_cb,
     user_data: *mut c_void,
     out: *mut *mut e2b_command_result,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
-        let sandbox = sandbox_arg(sandbox)?;
+        // One deadline for the start and the wait.
+        let sandbox = sandbox_arg(sandbox)?.pinned();
         let cmd = arg_str(cmd, "cmd")?;
-        let mut on_output = output_fn(on_output, user_data);
-        let result = sandbox.commands().run(cmd, &options_or_default(options), on_output.as_mut().map(|f| f as _))?;
+        let cancel = cancel_arg(cancel);
+        let handle = sandbox.commands().start_under(cmd, &options_or_default(options), cancel.as_ref())?;
+        let result = wait(&handle, on_output, user_data, cancel.as_ref())?;
         *out = boxed(e2b_command_result::new(result));
         Ok(())
     })
@@ -214,6 +251,8 @@ pub unsafe extern "C" fn e2b_commands_run(
 
 /// Starts `cmd` with `bash -l -c` in the background and returns at once.
 /// Release `*out` with `e2b_command_free` (the command goes on running).
+/// `cancel` applies to the start only; a start cancelled before the sandbox
+/// said the process's id may have started it (`e2b_commands_list` finds it).
 /// Errors: as `e2b_commands_run`, but for TIMEOUT and CALLBACK_ABORTED.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_commands_start(
@@ -221,30 +260,34 @@ pub unsafe extern "C" fn e2b_commands_start(
     cmd: *const c_char,
     options: *const e2b_command_options,
     out: *mut *mut e2b_command,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
         let sandbox = sandbox_arg(sandbox)?;
-        let handle = sandbox.commands().start(arg_str(cmd, "cmd")?, &options_or_default(options))?;
+        let cmd = arg_str(cmd, "cmd")?;
+        let handle = sandbox.commands().start_under(cmd, &options_or_default(options), cancel_arg(cancel).as_ref())?;
         *out = boxed(e2b_command { inner: handle });
         Ok(())
     })
 }
 
 /// Attaches to the running process `pid` to follow its output from now on.
-/// Release `*out` with `e2b_command_free`. Errors: NULL_ARGUMENT; NOT_FOUND;
-/// SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+/// Release `*out` with `e2b_command_free`. `cancel` applies to attaching
+/// only. Errors: NULL_ARGUMENT; NOT_FOUND; SANDBOX_GONE; TIMEOUT, NETWORK,
+/// TLS; API; CANCELLED.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_commands_connect(
     sandbox: *const e2b_sandbox,
     pid: u32,
     out: *mut *mut e2b_command,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
-        let handle = sandbox_arg(sandbox)?.commands().connect(pid)?;
+        let handle = sandbox_arg(sandbox)?.commands().connect_under(pid, cancel_arg(cancel).as_ref())?;
         *out = boxed(e2b_command { inner: handle });
         Ok(())
     })
@@ -257,11 +300,12 @@ pub unsafe extern "C" fn e2b_commands_connect(
 pub unsafe extern "C" fn e2b_commands_list(
     sandbox: *const e2b_sandbox,
     out: *mut *mut e2b_process_list,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
-        let processes = sandbox_arg(sandbox)?.commands().list()?;
+        let processes = sandbox_view(sandbox, cancel)?.commands().list()?;
         let items = processes
             .into_iter()
             .map(|p| e2b_process_info {
@@ -285,11 +329,12 @@ pub unsafe extern "C" fn e2b_commands_kill(
     sandbox: *const e2b_sandbox,
     pid: u32,
     killed_out: *mut bool,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         set_opt(killed_out, false);
-        let killed = sandbox_arg(sandbox)?.commands().kill(pid)?;
+        let killed = sandbox_view(sandbox, cancel)?.commands().kill(pid)?;
         set_opt(killed_out, killed);
         Ok(())
     })
@@ -304,9 +349,10 @@ pub unsafe extern "C" fn e2b_commands_send_stdin(
     pid: u32,
     data: *const u8,
     len: usize,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
-    guard(err_out, || Ok(sandbox_arg(sandbox)?.commands().send_stdin(pid, arg_bytes(data, len, "data")?)?))
+    guard(err_out, || Ok(sandbox_view(sandbox, cancel)?.commands().send_stdin(pid, arg_bytes(data, len, "data")?)?))
 }
 
 /// Closes the stdin of process `pid`. Errors: as `e2b_commands_send_stdin`.
@@ -314,9 +360,10 @@ pub unsafe extern "C" fn e2b_commands_send_stdin(
 pub unsafe extern "C" fn e2b_commands_close_stdin(
     sandbox: *const e2b_sandbox,
     pid: u32,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
-    guard(err_out, || Ok(sandbox_arg(sandbox)?.commands().close_stdin(pid)?))
+    guard(err_out, || Ok(sandbox_view(sandbox, cancel)?.commands().close_stdin(pid)?))
 }
 
 // ---- background commands ----
@@ -328,34 +375,38 @@ pub unsafe extern "C" fn e2b_command_pid(command: *const e2b_command) -> u32 {
 }
 
 /// Waits for the command to end, passing output not yet taken to `on_output`
-/// (may be NULL). Release `*out` with `e2b_command_result_free`.
-/// Errors: NULL_ARGUMENT; TIMEOUT; CALLBACK_ABORTED; SANDBOX_GONE; NETWORK.
+/// (may be NULL). Release `*out` with `e2b_command_result_free`. A
+/// cancelled wait kills the command (best effort, as `e2b_commands_run`).
+/// Errors: NULL_ARGUMENT; TIMEOUT; CALLBACK_ABORTED; SANDBOX_GONE; NETWORK;
+/// CANCELLED.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_command_wait(
     command: *const e2b_command,
     on_output: e2b_output_cb,
     user_data: *mut c_void,
     out: *mut *mut e2b_command_result,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
         let command = arg_ref(command, "command")?;
-        let mut on_output = output_fn(on_output, user_data);
-        let result = command.inner.wait(on_output.as_mut().map(|f| f as _))?;
+        let result = wait(&command.inner, on_output, user_data, cancel_arg(cancel).as_ref())?;
         *out = boxed(e2b_command_result::new(result));
         Ok(())
     })
 }
 
-/// Pulls the next output chunk or the exit, waiting up to `timeout_ms`; for
-/// callers where callbacks are awkward. On output, `*stream_out` is its
+/// Pulls the next output chunk or the exit, waiting up to `timeout_ms` (0,
+/// the default: no wait; E2B_TIMEOUT_NONE: until something comes); for
+/// callers where callbacks are awkward. A cancelled pull keeps the output
+/// not yet taken for the next one; the command goes on running. On output, `*stream_out` is its
 /// stream and `*data_out` holds the bytes (dispose of them with
 /// `e2b_bytes_dispose`); on the exit, `*result_out` receives the result
 /// (release it with `e2b_command_result_free`), and every later call returns
 /// it again; if nothing came in time, `*stream_out` is 0, `*data_out` empty
 /// and `*result_out` NULL. Errors: NULL_ARGUMENT; TIMEOUT (the lifetime
-/// passed); SANDBOX_GONE; NETWORK.
+/// passed); SANDBOX_GONE; NETWORK; CANCELLED.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_command_next_output(
     command: *const e2b_command,
@@ -363,6 +414,7 @@ pub unsafe extern "C" fn e2b_command_next_output(
     stream_out: *mut i32,
     data_out: *mut e2b_bytes,
     result_out: *mut *mut e2b_command_result,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
@@ -372,7 +424,8 @@ pub unsafe extern "C" fn e2b_command_next_output(
         *data_out = e2b_bytes::EMPTY;
         let result_out = out_ptr(result_out, "result_out")?;
         let command = arg_ref(command, "command")?;
-        match command.inner.next_event(Duration::from_millis(timeout_ms))? {
+        let timeout = limit_ms(timeout_ms, Some(Duration::ZERO)).unwrap_or(Duration::MAX);
+        match command.inner.next_event_under(timeout, cancel_arg(cancel).as_ref())? {
             None => {}
             Some(CommandEvent::Output(stream, data)) => {
                 *stream_out = stream_code(stream) as i32;
@@ -391,9 +444,14 @@ pub unsafe extern "C" fn e2b_command_send_stdin(
     command: *const e2b_command,
     data: *const u8,
     len: usize,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
-    guard(err_out, || Ok(arg_ref(command, "command")?.inner.send_stdin(arg_bytes(data, len, "data")?)?))
+    guard(err_out, || {
+        let command = &arg_ref(command, "command")?.inner;
+        let data = arg_bytes(data, len, "data")?;
+        Ok(handle_view(command, cancel).commands().send_stdin(command.pid(), data)?)
+    })
 }
 
 /// Closes the command's stdin, so it reads end-of-file.
@@ -401,9 +459,13 @@ pub unsafe extern "C" fn e2b_command_send_stdin(
 #[no_mangle]
 pub unsafe extern "C" fn e2b_command_close_stdin(
     command: *const e2b_command,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
-    guard(err_out, || Ok(arg_ref(command, "command")?.inner.close_stdin()?))
+    guard(err_out, || {
+        let command = &arg_ref(command, "command")?.inner;
+        Ok(handle_view(command, cancel).commands().close_stdin(command.pid())?)
+    })
 }
 
 /// Kills the command. `*killed_out` (optional) is false if it had already
@@ -412,11 +474,13 @@ pub unsafe extern "C" fn e2b_command_close_stdin(
 pub unsafe extern "C" fn e2b_command_kill(
     command: *const e2b_command,
     killed_out: *mut bool,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         set_opt(killed_out, false);
-        let killed = arg_ref(command, "command")?.inner.kill()?;
+        let command = &arg_ref(command, "command")?.inner;
+        let killed = handle_view(command, cancel).commands().kill(command.pid())?;
         set_opt(killed_out, killed);
         Ok(())
     })
@@ -535,7 +599,7 @@ pub unsafe extern "C" fn e2b_process_info_args_len(info: *const e2b_process_info
 
 /// Argument `index`; NULL if out of range.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_process_info_arg(info: *const e2b_process_info, index: usize) -> *const c_char {
+pub unsafe extern "C" fn e2b_process_info_args_get(info: *const e2b_process_info, index: usize) -> *const c_char {
     guard_value(ptr::null(), || info.as_ref().and_then(|p| p.args.get(index)).map_or(ptr::null(), |a| a.as_ptr()))
 }
 
@@ -559,19 +623,22 @@ pub unsafe extern "C" fn e2b_process_info_envs_len(info: *const e2b_process_info
 
 /// The name of environment variable `index` (sorted by name); NULL if out of range.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_process_info_env_name(info: *const e2b_process_info, index: usize) -> *const c_char {
+pub unsafe extern "C" fn e2b_process_info_envs_key(info: *const e2b_process_info, index: usize) -> *const c_char {
     guard_value(ptr::null(), || info.as_ref().and_then(|p| p.envs.get(index)).map_or(ptr::null(), |(k, _)| k.as_ptr()))
 }
 
 /// The value of environment variable `index`; NULL if out of range.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_process_info_env_value(info: *const e2b_process_info, index: usize) -> *const c_char {
+pub unsafe extern "C" fn e2b_process_info_envs_value(info: *const e2b_process_info, index: usize) -> *const c_char {
     guard_value(ptr::null(), || info.as_ref().and_then(|p| p.envs.get(index)).map_or(ptr::null(), |(_, v)| v.as_ptr()))
 }
 
 /// The value of environment variable `name` given at start; NULL if none.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_process_info_env(info: *const e2b_process_info, name: *const c_char) -> *const c_char {
+pub unsafe extern "C" fn e2b_process_info_envs_get(
+    info: *const e2b_process_info,
+    name: *const c_char,
+) -> *const c_char {
     guard_value(ptr::null(), || {
         let (Some(info), Ok(name)) = (info.as_ref(), arg_str(name, "name")) else { return ptr::null() };
         info.envs.iter().find(|(k, _)| k.to_bytes() == name.as_bytes()).map_or(ptr::null(), |(_, v)| v.as_ptr())

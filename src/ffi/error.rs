@@ -122,11 +122,14 @@ pub struct e2b_error {
     pub(crate) code: e2b_error_code,
     message: CString,
     http_status: u16,
+    /// What the callback that stopped the call returned, 0 if none did.
+    pub(crate) callback_value: i32,
+    retry_after_ms: u64,
 }
 
 impl e2b_error {
     pub(crate) fn new(code: e2b_error_code, message: impl AsRef<str>) -> e2b_error {
-        e2b_error { code, message: c_string(message.as_ref()), http_status: 0 }
+        e2b_error { code, message: c_string(message.as_ref()), http_status: 0, callback_value: 0, retry_after_ms: 0 }
     }
 
     pub(crate) fn null_argument(name: &str) -> e2b_error {
@@ -147,6 +150,7 @@ impl From<Error> for e2b_error {
     fn from(err: Error) -> e2b_error {
         let mut error = e2b_error::new(err.kind().into(), err.message());
         error.http_status = err.status().unwrap_or(0);
+        error.retry_after_ms = err.retry_after().map_or(0, |wait| wait.as_millis().try_into().unwrap_or(u64::MAX));
         error
     }
 }
@@ -171,6 +175,20 @@ pub unsafe extern "C" fn e2b_error_message(err: *const e2b_error) -> *const c_ch
 #[no_mangle]
 pub unsafe extern "C" fn e2b_error_http_status(err: *const e2b_error) -> u16 {
     guard_value(0, || err.as_ref().map_or(0, |e| e.http_status))
+}
+
+/// When a callback stopped the call by returning non-zero (the code is then
+/// E2B_ERR_CALLBACK_ABORTED), the value it returned; 0 otherwise, or if `err` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_error_callback_value(err: *const e2b_error) -> i32 {
+    guard_value(0, || err.as_ref().map_or(0, |e| e.callback_value))
+}
+
+/// How long the server asked to wait before trying again (its `Retry-After`),
+/// in milliseconds; 0 when it did not say, or if `err` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_error_retry_after_ms(err: *const e2b_error) -> u64 {
+    guard_value(0, || err.as_ref().map_or(0, |e| e.retry_after_ms))
 }
 
 /// Releases `err`. NULL is ignored.

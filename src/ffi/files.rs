@@ -7,10 +7,11 @@ use std::path::Path;
 use std::ptr;
 use std::time::Duration;
 
-use super::sandbox::{e2b_sandbox, sandbox_arg};
+use super::cancel::{cancel_arg, e2b_cancel};
+use super::sandbox::{e2b_sandbox, sandbox_arg, sandbox_view};
 use super::{
     arg_bytes, arg_mut, arg_ref, arg_str, boxed, c_ptr, c_string, e2b_bytes, e2b_error, e2b_error_code, free, guard,
-    guard_value, out_ptr, set_opt,
+    guard_value, limit_ms, out_ptr, set_opt, Stop,
 };
 use crate::{EntryInfo, EventType, FileType, Files, FilesystemEvent, Sandbox, WatchHandle, WatchOptions, WriteEntry};
 
@@ -144,9 +145,8 @@ impl e2b_fs_event {
     }
 }
 
-/// The `Files` view `options` describe, for the sandbox behind `sandbox`.
-unsafe fn files<'a>(sandbox: *const e2b_sandbox, options: *const e2b_files_options) -> Result<Files<'a>, e2b_error> {
-    let sandbox: &'a Sandbox = sandbox_arg(sandbox)?;
+/// The `Files` view `options` describe, for `sandbox`.
+unsafe fn files<'a>(sandbox: &'a Sandbox, options: *const e2b_files_options) -> Files<'a> {
     let mut view = sandbox.files();
     if let Some(options) = options.as_ref() {
         view = view.gzip(options.gzip);
@@ -154,18 +154,19 @@ unsafe fn files<'a>(sandbox: *const e2b_sandbox, options: *const e2b_files_optio
             view = view.as_user(user);
         }
     }
-    Ok(view)
+    view
 }
 
 /// A progress closure calling `callback`, if there is one.
-fn progress_fn(callback: e2b_progress_cb, user_data: *mut c_void) -> Option<impl FnMut(u64, u64) -> ControlFlow<()>> {
+fn progress_fn(
+    callback: e2b_progress_cb,
+    user_data: *mut c_void,
+    stop: &Stop,
+) -> Option<impl FnMut(u64, u64) -> ControlFlow<()> + '_> {
     callback.map(|callback| {
         move |done, total| {
             // SAFETY: the caller vouches for the callback and its user data.
-            match unsafe { callback(user_data, done, total) } {
-                0 => ControlFlow::Continue(()),
-                _ => ControlFlow::Break(()),
-            }
+            stop.check(unsafe { callback(user_data, done, total) })
         }
     })
 }
@@ -234,12 +235,14 @@ pub unsafe extern "C" fn e2b_files_read(
     path: *const c_char,
     options: *const e2b_files_options,
     out: *mut e2b_bytes,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = arg_mut(out, "out")?;
         *out = e2b_bytes::EMPTY;
-        let files = files(sandbox, options)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let files = files(&sandbox, options);
         *out = e2b_bytes::from_vec(files.read(arg_str(path, "path")?)?);
         Ok(())
     })
@@ -258,16 +261,19 @@ pub unsafe extern "C" fn e2b_files_read_stream(
     progress: e2b_progress_cb,
     user_data: *mut c_void,
     size_out: *mut u64,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         set_opt(size_out, 0);
-        let files = files(sandbox, options)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let files = files(&sandbox, options);
         let path = arg_str(path, "path")?;
         let on_data = on_data.ok_or_else(|| e2b_error::null_argument("on_data"))?;
-        let mut sink = CallbackWriter { callback: on_data, user_data };
-        let mut progress = progress_fn(progress, user_data);
-        let size = files.read_to(path, &mut sink, progress.as_mut().map(|p| p as _))?;
+        let stop = Stop::default();
+        let mut sink = CallbackWriter { callback: on_data, user_data, stop: &stop };
+        let mut progress = progress_fn(progress, user_data, &stop);
+        let size = files.read_to(path, &mut sink, progress.as_mut().map(|p| p as _)).map_err(|e| stop.error(e))?;
         set_opt(size_out, size);
         Ok(())
     })
@@ -282,25 +288,31 @@ pub unsafe extern "C" fn e2b_files_open_read(
     path: *const c_char,
     options: *const e2b_files_options,
     out: *mut *mut e2b_file_reader,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
-        let files = files(sandbox, options)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let files = files(&sandbox, options);
+        // Each read sets its own token (see `e2b_file_reader_read`).
         *out = boxed(e2b_file_reader { inner: files.open_read(arg_str(path, "path")?)? });
         Ok(())
     })
 }
 
 /// Reads up to `capacity` bytes into `buffer`; `*read_out` receives how
-/// many, 0 at the end of the file. Errors: NULL_ARGUMENT; TIMEOUT, NETWORK
-/// (the transfer broke off; what was read is all there is).
+/// many, 0 at the end of the file. A cancelled read closes the transfer's
+/// connection: free the reader (later reads fail, perhaps after returning
+/// data already received). Errors: NULL_ARGUMENT; TIMEOUT, NETWORK (the transfer
+/// broke off; what was read is all there is); CANCELLED.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_file_reader_read(
     reader: *mut e2b_file_reader,
     buffer: *mut u8,
     capacity: usize,
     read_out: *mut usize,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
@@ -314,6 +326,7 @@ pub unsafe extern "C" fn e2b_file_reader_read(
             return Err(e2b_error::null_argument("buffer"));
         }
         let buffer = std::slice::from_raw_parts_mut(buffer, capacity);
+        reader.inner.set_cancel(cancel_arg(cancel).as_ref());
         *read_out = loop {
             match reader.inner.read(buffer) {
                 Ok(n) => break n,
@@ -343,10 +356,12 @@ pub unsafe extern "C" fn e2b_files_write(
     data: *const u8,
     len: usize,
     options: *const e2b_files_options,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
-        let files = files(sandbox, options)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let files = files(&sandbox, options);
         let path = arg_str(path, "path")?;
         files.write(path, arg_bytes(data, len, "data")?)?;
         Ok(())
@@ -369,14 +384,17 @@ pub unsafe extern "C" fn e2b_files_write_stream(
     read: e2b_read_cb,
     progress: e2b_progress_cb,
     user_data: *mut c_void,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
-        let files = files(sandbox, options)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let files = files(&sandbox, options);
         let path = arg_str(path, "path")?;
         let read = read.ok_or_else(|| e2b_error::null_argument("read"))?;
-        let mut source = CallbackReader { callback: read, user_data, aborted: false };
-        let mut progress = progress_fn(progress, user_data);
+        let stop = Stop::default();
+        let mut source = CallbackReader { callback: read, user_data, stop: &stop, aborted: false };
+        let mut progress = progress_fn(progress, user_data, &stop);
         let size = match size {
             -1 => None,
             size => Some(u64::try_from(size).map_err(|_| {
@@ -388,12 +406,12 @@ pub unsafe extern "C" fn e2b_files_write_stream(
         };
         let outcome = files.write_from(path, &mut source, size, progress.as_mut().map(|p| p as _));
         if source.aborted {
-            return Err(e2b_error::new(
+            return Err(stop.error(e2b_error::new(
                 e2b_error_code::E2B_ERR_CALLBACK_ABORTED,
                 format!("write {path}: stopped by the read callback"),
-            ));
+            )));
         }
-        outcome?;
+        outcome.map_err(|e| stop.error(e))?;
         Ok(())
     })
 }
@@ -407,10 +425,12 @@ pub unsafe extern "C" fn e2b_files_write_files(
     entries: *const e2b_write_entry,
     count: usize,
     options: *const e2b_files_options,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
-        let files = files(sandbox, options)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let files = files(&sandbox, options);
         let entries: &[e2b_write_entry] = match (entries.is_null(), count) {
             (_, 0) => &[],
             (true, _) => return Err(e2b_error::null_argument("entries")),
@@ -439,14 +459,17 @@ pub unsafe extern "C" fn e2b_files_upload_file(
     options: *const e2b_files_options,
     progress: e2b_progress_cb,
     user_data: *mut c_void,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
-        let files = files(sandbox, options)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let files = files(&sandbox, options);
         let local_path = arg_str(local_path, "local_path")?;
         let path = arg_str(path, "path")?;
-        let mut progress = progress_fn(progress, user_data);
-        files.upload_file(Path::new(local_path), path, progress.as_mut().map(|p| p as _))?;
+        let stop = Stop::default();
+        let mut progress = progress_fn(progress, user_data, &stop);
+        files.upload_file(Path::new(local_path), path, progress.as_mut().map(|p| p as _)).map_err(|e| stop.error(e))?;
         Ok(())
     })
 }
@@ -462,14 +485,19 @@ pub unsafe extern "C" fn e2b_files_download_file(
     options: *const e2b_files_options,
     progress: e2b_progress_cb,
     user_data: *mut c_void,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
-        let files = files(sandbox, options)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let files = files(&sandbox, options);
         let path = arg_str(path, "path")?;
         let local_path = arg_str(local_path, "local_path")?;
-        let mut progress = progress_fn(progress, user_data);
-        files.download_file(path, Path::new(local_path), progress.as_mut().map(|p| p as _))?;
+        let stop = Stop::default();
+        let mut progress = progress_fn(progress, user_data, &stop);
+        files
+            .download_file(path, Path::new(local_path), progress.as_mut().map(|p| p as _))
+            .map_err(|e| stop.error(e))?;
         Ok(())
     })
 }
@@ -488,15 +516,20 @@ pub unsafe extern "C" fn e2b_files_upload_dir(
     progress: e2b_progress_cb,
     user_data: *mut c_void,
     count_out: *mut usize,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         set_opt(count_out, 0);
-        let files = files(sandbox, options)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let files = files(&sandbox, options);
         let local_dir = arg_str(local_dir, "local_dir")?;
         let path = arg_str(path, "path")?;
-        let mut progress = progress_fn(progress, user_data);
-        let count = files.upload_dir(Path::new(local_dir), path, progress.as_mut().map(|p| p as _))?;
+        let stop = Stop::default();
+        let mut progress = progress_fn(progress, user_data, &stop);
+        let count = files
+            .upload_dir(Path::new(local_dir), path, progress.as_mut().map(|p| p as _))
+            .map_err(|e| stop.error(e))?;
         set_opt(count_out, count);
         Ok(())
     })
@@ -520,36 +553,50 @@ pub unsafe extern "C" fn e2b_files_download_dir(
     progress: e2b_progress_cb,
     user_data: *mut c_void,
     count_out: *mut usize,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         set_opt(count_out, 0);
-        let files = files(sandbox, options)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let files = files(&sandbox, options);
         let path = arg_str(path, "path")?;
         let local_dir = arg_str(local_dir, "local_dir")?;
-        let mut progress = progress_fn(progress, user_data);
-        let count = files.download_dir(path, Path::new(local_dir), progress.as_mut().map(|p| p as _))?;
+        let stop = Stop::default();
+        let mut progress = progress_fn(progress, user_data, &stop);
+        let count = files
+            .download_dir(path, Path::new(local_dir), progress.as_mut().map(|p| p as _))
+            .map_err(|e| stop.error(e))?;
         set_opt(count_out, count);
         Ok(())
     })
 }
 
 /// A URL from which any program can download the file at `path` (signed
-/// with the sandbox's access token), valid for `expires_in_secs` (0: until
-/// the sandbox ends). The URL goes to `*out` as text; dispose of it with
-/// `e2b_bytes_dispose`. Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT
-/// (an expiry on a sandbox without an access token).
+/// with the sandbox's access token), valid for `expires_in_ms`, rounded up
+/// to whole seconds (0, the default, and E2B_TIMEOUT_NONE: until the
+/// sandbox ends). The URL goes to `*out` as text; dispose of it with
+/// `e2b_bytes_dispose`. Made locally, without I/O: `cancel` only fails it
+/// if already cancelled. Errors: NULL_ARGUMENT, INVALID_UTF8;
+/// INVALID_ARGUMENT (an expiry on a sandbox without an access token); CANCELLED.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_files_download_url(
     sandbox: *const e2b_sandbox,
     path: *const c_char,
-    expires_in_secs: u64,
+    expires_in_ms: u64,
     options: *const e2b_files_options,
     out: *mut e2b_bytes,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
-    signed_url(sandbox, path, expires_in_secs, options, out, err_out, |files, path, expiry| {
-        files.download_url(path, expiry)
+    guard(err_out, || {
+        let out = arg_mut(out, "out")?;
+        *out = e2b_bytes::EMPTY;
+        let url = signed_url(sandbox, path, expires_in_ms, options, cancel, |files, path, expiry| {
+            files.download_url(path, expiry)
+        })?;
+        *out = e2b_bytes::from_vec(url.into_bytes());
+        Ok(())
     })
 }
 
@@ -560,34 +607,38 @@ pub unsafe extern "C" fn e2b_files_download_url(
 pub unsafe extern "C" fn e2b_files_upload_url(
     sandbox: *const e2b_sandbox,
     path: *const c_char,
-    expires_in_secs: u64,
+    expires_in_ms: u64,
     options: *const e2b_files_options,
     out: *mut e2b_bytes,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
-) -> e2b_error_code {
-    signed_url(sandbox, path, expires_in_secs, options, out, err_out, |files, path, expiry| {
-        files.upload_url(path, expiry)
-    })
-}
-
-unsafe fn signed_url(
-    sandbox: *const e2b_sandbox,
-    path: *const c_char,
-    expires_in_secs: u64,
-    options: *const e2b_files_options,
-    out: *mut e2b_bytes,
-    err_out: *mut *mut e2b_error,
-    make: impl FnOnce(Files<'_>, &str, Option<Duration>) -> crate::Result<String>,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = arg_mut(out, "out")?;
         *out = e2b_bytes::EMPTY;
-        let files = files(sandbox, options)?;
-        let path = arg_str(path, "path")?;
-        let expiry = (expires_in_secs > 0).then(|| Duration::from_secs(expires_in_secs));
-        *out = e2b_bytes::from_vec(make(files, path, expiry)?.into_bytes());
+        let url = signed_url(sandbox, path, expires_in_ms, options, cancel, |files, path, expiry| {
+            files.upload_url(path, expiry)
+        })?;
+        *out = e2b_bytes::from_vec(url.into_bytes());
         Ok(())
     })
+}
+
+/// The URL `make` signs for the arguments of `e2b_files_download_url` or `e2b_files_upload_url`.
+unsafe fn signed_url(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    expires_in_ms: u64,
+    options: *const e2b_files_options,
+    cancel: *const e2b_cancel,
+    make: impl FnOnce(Files<'_>, &str, Option<Duration>) -> crate::Result<String>,
+) -> Result<String, e2b_error> {
+    let files = files(sandbox_arg(sandbox)?, options);
+    let path = arg_str(path, "path")?;
+    if cancel_arg(cancel).is_some_and(|token| token.is_cancelled()) {
+        return Err(crate::Error::cancelled(&format!("sign a URL for {path}")).into());
+    }
+    Ok(make(files, path, limit_ms(expires_in_ms, None))?)
 }
 
 // ---- the filesystem service ----
@@ -604,11 +655,13 @@ pub unsafe extern "C" fn e2b_files_list(
     depth: u32,
     options: *const e2b_files_options,
     out: *mut *mut e2b_entry_list,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
-        let files = files(sandbox, options)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let files = files(&sandbox, options);
         let entries = files.list(arg_str(path, "path")?, depth)?;
         *out = boxed(e2b_entry_list { items: entries.into_iter().map(e2b_entry_info::new).collect() });
         Ok(())
@@ -623,12 +676,14 @@ pub unsafe extern "C" fn e2b_files_exists(
     path: *const c_char,
     options: *const e2b_files_options,
     exists_out: *mut bool,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let exists_out = arg_mut(exists_out, "exists_out")?;
         *exists_out = false;
-        let files = files(sandbox, options)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let files = files(&sandbox, options);
         *exists_out = files.exists(arg_str(path, "path")?)?;
         Ok(())
     })
@@ -642,11 +697,13 @@ pub unsafe extern "C" fn e2b_files_get_info(
     path: *const c_char,
     options: *const e2b_files_options,
     out: *mut *mut e2b_entry_info,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
-        let files = files(sandbox, options)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let files = files(&sandbox, options);
         *out = boxed(e2b_entry_info::new(files.get_info(arg_str(path, "path")?)?));
         Ok(())
     })
@@ -662,11 +719,13 @@ pub unsafe extern "C" fn e2b_files_make_dir(
     path: *const c_char,
     options: *const e2b_files_options,
     created_out: *mut bool,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         set_opt(created_out, false);
-        let files = files(sandbox, options)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let files = files(&sandbox, options);
         let created = files.make_dir(arg_str(path, "path")?)?;
         set_opt(created_out, created);
         Ok(())
@@ -680,10 +739,12 @@ pub unsafe extern "C" fn e2b_files_remove(
     sandbox: *const e2b_sandbox,
     path: *const c_char,
     options: *const e2b_files_options,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
-        let files = files(sandbox, options)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let files = files(&sandbox, options);
         files.remove(arg_str(path, "path")?)?;
         Ok(())
     })
@@ -700,11 +761,13 @@ pub unsafe extern "C" fn e2b_files_rename(
     new_path: *const c_char,
     options: *const e2b_files_options,
     out: *mut *mut e2b_entry_info,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = opt_out(out);
-        let files = files(sandbox, options)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let files = files(&sandbox, options);
         let entry = files.rename(arg_str(old_path, "old_path")?, arg_str(new_path, "new_path")?)?;
         if let Some(out) = out {
             *out = boxed(e2b_entry_info::new(entry));
@@ -839,8 +902,9 @@ pub unsafe extern "C" fn e2b_entry_info_metadata_value(entry: *const e2b_entry_i
 /// Starts watching the directory `path` (with its subdirectories if
 /// `recursive`; with each changed entry's info if `include_entry`). Poll
 /// the watch with `e2b_watch_next_events`; release it with `e2b_watch_free`.
+/// `cancel` applies to starting the watch only.
 /// Errors: NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND; INVALID_ARGUMENT (not a
-/// directory); SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+/// directory); SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API; CANCELLED.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_files_watch_dir(
     sandbox: *const e2b_sandbox,
@@ -849,11 +913,13 @@ pub unsafe extern "C" fn e2b_files_watch_dir(
     include_entry: bool,
     options: *const e2b_files_options,
     out: *mut *mut e2b_watch,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
-        let files = files(sandbox, options)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let files = files(&sandbox, options);
         let handle = files.watch_dir(arg_str(path, "path")?, WatchOptions { recursive, include_entry })?;
         *out = boxed(e2b_watch { id: c_string(handle.id()), inner: handle });
         Ok(())
@@ -862,8 +928,9 @@ pub unsafe extern "C" fn e2b_files_watch_dir(
 
 /// Watches the directory `path` over one stream, calling `on_event` for
 /// each event as it comes, until `on_event` returns non-zero
-/// (E2B_ERR_CALLBACK_ABORTED) or `timeout_ms` passes (E2B_OK; 0: no limit).
-/// Errors: as `e2b_files_watch_dir`, and CALLBACK_ABORTED.
+/// (E2B_ERR_CALLBACK_ABORTED, with its value in `e2b_error_callback_value`)
+/// or `timeout_ms` passes (E2B_OK; 0, the default, and E2B_TIMEOUT_NONE: no
+/// limit). Errors: as `e2b_files_watch_dir`, and CALLBACK_ABORTED.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_files_watch_dir_stream(
     sandbox: *const e2b_sandbox,
@@ -874,32 +941,27 @@ pub unsafe extern "C" fn e2b_files_watch_dir_stream(
     options: *const e2b_files_options,
     on_event: e2b_fs_event_cb,
     user_data: *mut c_void,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
-        let files = files(sandbox, options)?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let files = files(&sandbox, options);
         let path = arg_str(path, "path")?;
         let on_event = on_event.ok_or_else(|| e2b_error::null_argument("on_event"))?;
-        let mut stopped = false;
+        let stop = Stop::default();
         let mut forward = |event: FilesystemEvent| {
             let event = e2b_fs_event::new(event);
             // SAFETY: the caller vouches for the callback and its user data.
-            match unsafe { on_event(user_data, &event) } {
-                0 => ControlFlow::Continue(()),
-                _ => {
-                    stopped = true;
-                    ControlFlow::Break(())
-                }
-            }
+            stop.check(unsafe { on_event(user_data, &event) })
         };
         let options = WatchOptions { recursive, include_entry };
-        let timeout = (timeout_ms > 0).then(|| Duration::from_millis(timeout_ms));
-        files.watch_dir_stream(path, options, timeout, &mut forward)?;
-        if stopped {
-            return Err(e2b_error::new(
+        files.watch_dir_stream(path, options, limit_ms(timeout_ms, None), &mut forward)?;
+        if stop.stopped() {
+            return Err(stop.error(e2b_error::new(
                 e2b_error_code::E2B_ERR_CALLBACK_ABORTED,
                 format!("watch {path}: stopped by the event callback"),
-            ));
+            )));
         }
         Ok(())
     })
@@ -914,32 +976,37 @@ pub unsafe extern "C" fn e2b_watch_id(watch: *const e2b_watch) -> *const c_char 
 /// The events since the last call, oldest first (possibly none). Release
 /// `*out` with `e2b_fs_event_list_free`. Errors: NULL_ARGUMENT;
 /// INVALID_ARGUMENT (stopped); NOT_FOUND (the sandbox forgot the watch);
-/// SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+/// SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API; CANCELLED.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_watch_get_new_events(
     watch: *const e2b_watch,
     out: *mut *mut e2b_fs_event_list,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
-    e2b_watch_next_events(watch, 0, out, err_out)
+    e2b_watch_next_events(watch, 0, out, cancel, err_out)
 }
 
 /// Waits up to `timeout_ms` for at least one event and returns what came
-/// (possibly nothing). If another thread stops the watch meanwhile, it
-/// returns E2B_OK at once with what came before (usually nothing). Release
-/// `*out` with `e2b_fs_event_list_free`. Errors: as `e2b_watch_get_new_events`
-/// (INVALID_ARGUMENT if the watch was stopped before the call).
+/// (possibly nothing); 0 (the default) asks once without waiting,
+/// E2B_TIMEOUT_NONE waits until an event comes. If another thread stops the
+/// watch meanwhile, it returns E2B_OK at once with what came before
+/// (usually nothing). Release `*out` with `e2b_fs_event_list_free`.
+/// Errors: as `e2b_watch_get_new_events` (INVALID_ARGUMENT if the watch was
+/// stopped before the call).
 #[no_mangle]
 pub unsafe extern "C" fn e2b_watch_next_events(
     watch: *const e2b_watch,
     timeout_ms: u64,
     out: *mut *mut e2b_fs_event_list,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
         let watch = arg_ref(watch, "watch")?;
-        let events = watch.inner.next_events(Duration::from_millis(timeout_ms))?;
+        let timeout = limit_ms(timeout_ms, Some(Duration::ZERO)).unwrap_or(Duration::MAX);
+        let events = watch.inner.next_events_under(timeout, cancel_arg(cancel).as_ref())?;
         *out = boxed(e2b_fs_event_list { items: events.into_iter().map(e2b_fs_event::new).collect() });
         Ok(())
     })
@@ -947,16 +1014,36 @@ pub unsafe extern "C" fn e2b_watch_next_events(
 
 /// Stops the watch; polling it afterwards fails, and an `e2b_watch_next_events`
 /// waiting in another thread returns E2B_OK promptly. Stopping twice is harmless.
-/// Errors: NULL_ARGUMENT; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+/// A cancelled stop leaves the watcher to end with the sandbox.
+/// Errors: NULL_ARGUMENT; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API; CANCELLED.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_watch_stop(watch: *const e2b_watch, err_out: *mut *mut e2b_error) -> e2b_error_code {
-    guard(err_out, || Ok(arg_ref(watch, "watch")?.inner.stop()?))
+pub unsafe extern "C" fn e2b_watch_stop(
+    watch: *const e2b_watch,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || Ok(arg_ref(watch, "watch")?.inner.stop_under(cancel_arg(cancel).as_ref())?))
 }
 
-/// Stops (if need be) and releases `watch`. NULL is ignored.
+/// Releases `watch` at once, without waiting for the network: a watch not
+/// yet stopped is stopped by a background thread (one request, bounded by
+/// the request timeout). NULL is ignored.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_watch_free(watch: *mut e2b_watch) {
-    free(watch)
+    guard_value((), || {
+        if watch.is_null() {
+            return;
+        }
+        // SAFETY: `watch` came from `boxed`, and the caller gives it back once.
+        let watch = Box::from_raw(watch);
+        if watch.inner.is_stopped() {
+            return;
+        }
+        // If no thread can be made, the stop happens here after all.
+        let _ = std::thread::Builder::new().name("e2b-watch-stop".into()).spawn(move || {
+            let _ = watch.inner.stop_under(None);
+        });
+    })
 }
 
 /// The number of events; 0 if `list` is NULL.
@@ -1004,17 +1091,18 @@ pub unsafe extern "C" fn e2b_fs_event_entry(event: *const e2b_fs_event) -> *cons
 // ---- callback adapters ----
 
 /// A `Write` that hands each chunk to a C callback.
-struct CallbackWriter {
+struct CallbackWriter<'s> {
     callback: unsafe extern "C" fn(*mut c_void, *const u8, usize) -> i32,
     user_data: *mut c_void,
+    stop: &'s Stop,
 }
 
-impl Write for CallbackWriter {
+impl Write for CallbackWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         // SAFETY: the caller vouches for the callback and its user data.
-        match unsafe { (self.callback)(self.user_data, buf.as_ptr(), buf.len()) } {
-            0 => Ok(buf.len()),
-            _ => Err(io::Error::other(crate::Error::new(
+        match self.stop.check(unsafe { (self.callback)(self.user_data, buf.as_ptr(), buf.len()) }) {
+            ControlFlow::Continue(()) => Ok(buf.len()),
+            ControlFlow::Break(()) => Err(io::Error::other(crate::Error::new(
                 crate::ErrorKind::CallbackAborted,
                 "stopped by the data callback",
             ))),
@@ -1027,17 +1115,19 @@ impl Write for CallbackWriter {
 }
 
 /// A `Read` that asks a C callback for data.
-struct CallbackReader {
+struct CallbackReader<'s> {
     callback: unsafe extern "C" fn(*mut c_void, *mut u8, usize) -> i64,
     user_data: *mut c_void,
+    stop: &'s Stop,
     aborted: bool,
 }
 
-impl Read for CallbackReader {
+impl Read for CallbackReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         // SAFETY: the caller vouches for the callback; `buf` is writable for its length.
         let n = unsafe { (self.callback)(self.user_data, buf.as_mut_ptr(), buf.len()) };
         if n < 0 {
+            let _ = self.stop.check(i32::try_from(n).unwrap_or(i32::MIN));
             self.aborted = true;
             return Err(io::Error::other("stopped by the read callback"));
         }

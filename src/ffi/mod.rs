@@ -12,19 +12,34 @@
 
 #![allow(non_camel_case_types, clippy::missing_safety_doc)]
 
+use std::cell::Cell;
 use std::ffi::{c_char, CStr, CString};
+use std::ops::ControlFlow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
+use std::time::Duration;
+
+// In the order of the header, the order in which a user works: version (here),
+// errors, bytes, cancel tokens, client, sandbox, files, commands, code.
+// (One per group, so that rustfmt keeps the order.)
+mod error;
 
 mod bytes;
+
+mod cancel;
+
 mod client;
-mod code;
-mod commands;
-mod error;
-mod files;
+
 mod sandbox;
 
+mod files;
+
+mod commands;
+
+mod code;
+
 pub use bytes::*;
+pub use cancel::*;
 pub use client::*;
 pub use code::*;
 pub use commands::*;
@@ -54,6 +69,61 @@ pub extern "C" fn e2b_version_number() -> u32 {
 #[no_mangle]
 pub extern "C" fn e2b_abi_version() -> u32 {
     version::ABI_VERSION
+}
+
+/// A duration argument meaning "no limit" where a limit can be lifted; where
+/// it cannot (a sandbox's lifetime), it is rejected with E2B_ERR_INVALID_ARGUMENT.
+pub const E2B_TIMEOUT_NONE: u64 = u64::MAX;
+
+/// A duration argument in milliseconds where a limit can be lifted: 0 means
+/// `default`, [`E2B_TIMEOUT_NONE`] no limit.
+pub(crate) fn limit_ms(ms: u64, default: Option<Duration>) -> Option<Duration> {
+    match ms {
+        0 => default,
+        E2B_TIMEOUT_NONE => None,
+        ms => Some(Duration::from_millis(ms)),
+    }
+}
+
+/// A duration argument in milliseconds that cannot be unlimited: 0 means
+/// `default`, [`E2B_TIMEOUT_NONE`] is an error.
+pub(crate) fn required_ms(ms: u64, default: Duration, name: &str) -> Result<Duration, e2b_error> {
+    limit_ms(ms, Some(default)).ok_or_else(|| {
+        e2b_error::new(
+            e2b_error_code::E2B_ERR_INVALID_ARGUMENT,
+            format!("{name} cannot be E2B_TIMEOUT_NONE: it needs a limit"),
+        )
+    })
+}
+
+/// What a C callback returned to stop a call, for the error the call then
+/// fails with (`e2b_error_callback_value`).
+#[derive(Default)]
+pub(crate) struct Stop(Cell<i32>);
+
+impl Stop {
+    /// Whether the callback's return `value` lets the call go on; remembers a non-zero one.
+    pub(crate) fn check(&self, value: i32) -> ControlFlow<()> {
+        if value == 0 {
+            return ControlFlow::Continue(());
+        }
+        self.0.set(value);
+        ControlFlow::Break(())
+    }
+
+    /// Whether a callback stopped the call.
+    pub(crate) fn stopped(&self) -> bool {
+        self.0.get() != 0
+    }
+
+    /// `err` as a C error, with the callback's value when a callback stopped the call.
+    pub(crate) fn error(&self, err: impl Into<e2b_error>) -> e2b_error {
+        let mut err = err.into();
+        if err.code == e2b_error_code::E2B_ERR_CALLBACK_ABORTED {
+            err.callback_value = self.0.get();
+        }
+        err
+    }
 }
 
 /// Hands an object to the caller, who releases it with the matching `_free`.

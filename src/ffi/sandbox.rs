@@ -2,13 +2,14 @@
 
 use std::ffi::{c_char, CString};
 use std::ptr;
-use std::time::Duration;
 
-use super::client::{call_deadline, client_arg, e2b_client};
+use super::cancel::{cancel_arg, e2b_cancel};
+use super::client::{call_deadline, client_view, e2b_client};
 use super::{
     arg_mut, arg_opt_str, arg_ref, arg_str, boxed, c_ptr, c_string, e2b_error, e2b_error_code, free, guard,
-    guard_value, out_ptr, set_opt,
+    guard_value, out_ptr, required_ms, set_opt,
 };
+use crate::api::DEFAULT_SANDBOX_TIMEOUT;
 use crate::{ListQuery, Sandbox, SandboxInfo, SandboxOptions, SandboxState};
 
 /// How to create a sandbox: a builder. New options mean the `base` template
@@ -61,20 +62,22 @@ pub struct e2b_sandbox_info {
     metadata: Vec<(CString, CString)>,
 }
 
-/// Which sandboxes `e2b_sandbox_list` returns: a builder. New, it matches
+/// Which sandboxes `e2b_client_list_sandboxes` returns: a builder. New, it matches
 /// every running and paused sandbox.
 pub struct e2b_sandbox_query {
     inner: ListQuery,
 }
 
-/// One page of sandboxes from `e2b_sandbox_list`.
+/// One page of sandboxes from `e2b_client_list_sandboxes`.
 pub struct e2b_sandbox_page {
     items: Vec<e2b_sandbox_info>,
     next_token: Option<CString>,
 }
 
 impl e2b_sandbox {
+    /// Hands out `sandbox`; a cancel token it was made through applies to that call only.
     pub(crate) fn new(sandbox: Sandbox) -> *mut e2b_sandbox {
+        let sandbox = sandbox.with_cancel_token(None);
         boxed(e2b_sandbox {
             id: c_string(sandbox.id()),
             template_id: c_string(sandbox.template_id()),
@@ -103,8 +106,12 @@ pub(crate) unsafe fn sandbox_arg<'a>(sandbox: *const e2b_sandbox) -> Result<&'a 
     arg_ref(sandbox, "sandbox").map(|s| &s.inner)
 }
 
-fn seconds(secs: u64) -> Option<Duration> {
-    (secs > 0).then(|| Duration::from_secs(secs))
+/// The sandbox behind `sandbox`, cancelled by `cancel` (NULL: not cancellable).
+pub(crate) unsafe fn sandbox_view(
+    sandbox: *const e2b_sandbox,
+    cancel: *const e2b_cancel,
+) -> Result<Sandbox, e2b_error> {
+    Ok(sandbox_arg(sandbox)?.with_cancel_token(cancel_arg(cancel).as_ref()))
 }
 
 // ---- options ----
@@ -144,17 +151,18 @@ pub unsafe extern "C" fn e2b_sandbox_options_set_template(
     })
 }
 
-/// Sets how long the sandbox lives, in seconds (default 300). At the end it
-/// is killed, or paused with `e2b_sandbox_options_set_auto_pause`.
-/// Errors: NULL_ARGUMENT.
+/// Sets how long the sandbox lives, in milliseconds (0: the default,
+/// 300000), rounded up to whole seconds. At the end it is killed, or paused
+/// with `e2b_sandbox_options_set_auto_pause`. Errors: NULL_ARGUMENT;
+/// INVALID_ARGUMENT (E2B_TIMEOUT_NONE: E2B requires a limit).
 #[no_mangle]
-pub unsafe extern "C" fn e2b_sandbox_options_set_timeout_secs(
+pub unsafe extern "C" fn e2b_sandbox_options_set_timeout_ms(
     options: *mut e2b_sandbox_options,
-    timeout_secs: u64,
+    timeout_ms: u64,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     update(options, err_out, |o| {
-        o.timeout = Duration::from_secs(timeout_secs);
+        o.timeout = required_ms(timeout_ms, DEFAULT_SANDBOX_TIMEOUT, "timeout_ms")?;
         Ok(())
     })
 }
@@ -270,20 +278,23 @@ pub unsafe extern "C" fn e2b_sandbox_options_set_idempotency_key(
 // ---- lifecycle ----
 
 /// Creates a sandbox with `options` (NULL: the defaults). On success `*out`
-/// holds the handle; release it with `e2b_sandbox_free`.
+/// holds the handle; release it with `e2b_sandbox_free`. A create cancelled
+/// after its request reached the server may have made the sandbox (it ends
+/// at its timeout; an idempotency key finds it again).
 /// Errors: NULL_ARGUMENT; AUTHENTICATION (no or wrong API key); NOT_FOUND
 /// (unknown template); INVALID_ARGUMENT (bad timeout or key); RATE_LIMITED;
-/// TIMEOUT, NETWORK, TLS; API.
+/// TIMEOUT, NETWORK, TLS; API; CANCELLED.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_sandbox_create(
+pub unsafe extern "C" fn e2b_client_create_sandbox(
     client: *const e2b_client,
     options: *const e2b_sandbox_options,
     out: *mut *mut e2b_sandbox,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
-        let client = client_arg(client)?;
+        let client = client_view(client, cancel)?;
         let default = SandboxOptions::default();
         let options = options.as_ref().map_or(&default, |o| &o.inner);
         *out = e2b_sandbox::new(client.create_sandbox(options)?);
@@ -292,52 +303,58 @@ pub unsafe extern "C" fn e2b_sandbox_create(
 }
 
 /// Connects to the sandbox `sandbox_id`, resuming it if it is paused, and
-/// keeps it alive at least `timeout_secs` from now (0: the server's default
-/// of 300; a running sandbox's timeout is only ever extended). `*resumed_out`
-/// (optional) tells whether it was paused. Release `*out` with `e2b_sandbox_free`.
-/// Errors: NULL_ARGUMENT, INVALID_UTF8; SANDBOX_NOT_FOUND (killed, expired,
-/// unknown); AUTHENTICATION; TIMEOUT, NETWORK, TLS; API.
+/// keeps it alive at least `timeout_ms` from now, rounded up to whole
+/// seconds (0: 300000, the SDKs' default; a running sandbox's timeout is
+/// only ever extended). `*resumed_out` (optional) tells whether it was
+/// paused. Release `*out` with `e2b_sandbox_free`.
+/// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (E2B_TIMEOUT_NONE);
+/// SANDBOX_NOT_FOUND (killed, expired, unknown); AUTHENTICATION; TIMEOUT,
+/// NETWORK, TLS; API; CANCELLED.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_sandbox_connect(
+pub unsafe extern "C" fn e2b_client_connect_sandbox(
     client: *const e2b_client,
     sandbox_id: *const c_char,
-    timeout_secs: u64,
+    timeout_ms: u64,
     out: *mut *mut e2b_sandbox,
     resumed_out: *mut bool,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
         set_opt(resumed_out, false);
-        let client = client_arg(client)?;
+        let client = client_view(client, cancel)?;
         let sandbox_id = arg_str(sandbox_id, "sandbox_id")?;
-        let (sandbox, resumed) =
-            client.connect_reporting(sandbox_id, seconds(timeout_secs).unwrap_or(crate::DEFAULT_SANDBOX_TIMEOUT))?;
+        let timeout = required_ms(timeout_ms, DEFAULT_SANDBOX_TIMEOUT, "timeout_ms")?;
+        let (sandbox, resumed) = client.connect_reporting(sandbox_id, timeout)?;
         *out = e2b_sandbox::new(sandbox);
         set_opt(resumed_out, resumed);
         Ok(())
     })
 }
 
-/// Resumes the paused sandbox `sandbox_id` for `timeout_secs` (0: 300): the
-/// same as `e2b_sandbox_connect`, under the name E2B's documentation uses.
-/// Release `*out` with `e2b_sandbox_free`. Errors: as `e2b_sandbox_connect`.
+/// Resumes the paused sandbox `sandbox_id` for `timeout_ms` (0: 300000):
+/// the same as `e2b_client_connect_sandbox`, under the name E2B's
+/// documentation uses. Release `*out` with `e2b_sandbox_free`.
+/// Errors: as `e2b_client_connect_sandbox`.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_sandbox_resume(
+pub unsafe extern "C" fn e2b_client_resume_sandbox(
     client: *const e2b_client,
     sandbox_id: *const c_char,
-    timeout_secs: u64,
+    timeout_ms: u64,
     out: *mut *mut e2b_sandbox,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
-    e2b_sandbox_connect(client, sandbox_id, timeout_secs, out, ptr::null_mut(), err_out)
+    e2b_client_connect_sandbox(client, sandbox_id, timeout_ms, out, ptr::null_mut(), cancel, err_out)
 }
 
 /// A view of `sandbox` whose every blocking call ends within `deadline_ms`
 /// milliseconds of its start, transfers and streams included, and with them
 /// the commands, watches and readers the call hands out: a call still running
-/// then fails with E2B_ERR_TIMEOUT ("the call's deadline passed"). 0 means no
-/// call deadline (the default), also when `sandbox` has one. `*out` is an
+/// then fails with E2B_ERR_TIMEOUT ("the call's deadline passed"). 0 and
+/// E2B_TIMEOUT_NONE mean no call deadline (the default), also when `sandbox`
+/// has one. `*out` is an
 /// independent handle on the same sandbox, sharing the connections; release
 /// each with `e2b_sandbox_free`, in any order. Errors: NULL_ARGUMENT.
 #[no_mangle]
@@ -381,16 +398,17 @@ pub unsafe extern "C" fn e2b_sandbox_envd_version(sandbox: *const e2b_sandbox) -
 
 /// Kills the sandbox. `*killed_out` (optional) is false if it no longer
 /// existed, which is not an error. Errors: NULL_ARGUMENT; AUTHENTICATION;
-/// TIMEOUT, NETWORK, TLS; API.
+/// TIMEOUT, NETWORK, TLS; API; CANCELLED.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_kill(
     sandbox: *const e2b_sandbox,
     killed_out: *mut bool,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         set_opt(killed_out, false);
-        let killed = sandbox_arg(sandbox)?.kill()?;
+        let killed = sandbox_view(sandbox, cancel)?.kill()?;
         set_opt(killed_out, killed);
         Ok(())
     })
@@ -400,15 +418,16 @@ pub unsafe extern "C" fn e2b_sandbox_kill(
 /// resume it). `*killed_out` (optional) is false if it no longer existed.
 /// Errors: as `e2b_sandbox_kill`, and INVALID_UTF8.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_sandbox_kill_by_id(
+pub unsafe extern "C" fn e2b_client_kill_sandbox(
     client: *const e2b_client,
     sandbox_id: *const c_char,
     killed_out: *mut bool,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         set_opt(killed_out, false);
-        let client = client_arg(client)?;
+        let client = client_view(client, cancel)?;
         let killed = client.kill(arg_str(sandbox_id, "sandbox_id")?)?;
         set_opt(killed_out, killed);
         Ok(())
@@ -416,64 +435,74 @@ pub unsafe extern "C" fn e2b_sandbox_kill_by_id(
 }
 
 /// Pauses the sandbox, keeping its filesystem and memory; resume it with
-/// `e2b_sandbox_resume`. `*paused_out` (optional) is true if it was running
-/// and is now paused, false if it was already paused (not an error).
+/// `e2b_client_resume_sandbox`. `*paused_out` (optional) is true if it was
+/// running and is now paused, false if it was already paused (not an error).
 /// Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND; AUTHENTICATION; TIMEOUT,
-/// NETWORK, TLS; API.
+/// NETWORK, TLS; API; CANCELLED.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_pause(
     sandbox: *const e2b_sandbox,
     paused_out: *mut bool,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         set_opt(paused_out, false);
-        let paused = sandbox_arg(sandbox)?.pause()?;
+        let paused = sandbox_view(sandbox, cancel)?.pause()?;
         set_opt(paused_out, paused);
         Ok(())
     })
 }
 
-/// Sets the sandbox to end `timeout_secs` from now (this can shorten its
-/// life; 0 ends it now). Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND;
-/// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API.
+/// Sets the sandbox to end `timeout_ms` from now, rounded up to whole
+/// seconds (0: the default, 300000). This can shorten its life.
+/// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (E2B_TIMEOUT_NONE: E2B requires
+/// a limit); SANDBOX_NOT_FOUND; AUTHENTICATION; TIMEOUT, NETWORK, TLS; API;
+/// CANCELLED.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_set_timeout(
     sandbox: *const e2b_sandbox,
-    timeout_secs: u64,
+    timeout_ms: u64,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
-    guard(err_out, || Ok(sandbox_arg(sandbox)?.set_timeout(Duration::from_secs(timeout_secs))?))
+    guard(err_out, || {
+        let timeout = required_ms(timeout_ms, DEFAULT_SANDBOX_TIMEOUT, "timeout_ms")?;
+        Ok(sandbox_view(sandbox, cancel)?.set_timeout(timeout)?)
+    })
 }
 
 /// Whether the sandbox answers (`*running_out`): false when it is paused,
-/// killed or expired. Errors: NULL_ARGUMENT; TIMEOUT, NETWORK, TLS; API.
+/// killed or expired. Errors: NULL_ARGUMENT; TIMEOUT, NETWORK, TLS; API;
+/// CANCELLED.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_is_running(
     sandbox: *const e2b_sandbox,
     running_out: *mut bool,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let running_out = arg_mut(running_out, "running_out")?;
         *running_out = false;
-        *running_out = sandbox_arg(sandbox)?.is_running()?;
+        *running_out = sandbox_view(sandbox, cancel)?.is_running()?;
         Ok(())
     })
 }
 
 /// What the control plane knows of the sandbox. Release `*out` with
 /// `e2b_sandbox_info_free`. Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND;
-/// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE.
+/// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE; CANCELLED.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_get_info(
     sandbox: *const e2b_sandbox,
     out: *mut *mut e2b_sandbox_info,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
-        let info = sandbox_arg(sandbox)?.get_info()?;
+        let info = sandbox_view(sandbox, cancel)?.get_info()?;
         *out = boxed(e2b_sandbox_info::new(info));
         Ok(())
     })
@@ -483,15 +512,16 @@ pub unsafe extern "C" fn e2b_sandbox_get_info(
 /// connecting to it. Release `*out` with `e2b_sandbox_info_free`.
 /// Errors: as `e2b_sandbox_get_info`, and INVALID_UTF8.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_sandbox_get_info_by_id(
+pub unsafe extern "C" fn e2b_client_get_sandbox_info(
     client: *const e2b_client,
     sandbox_id: *const c_char,
     out: *mut *mut e2b_sandbox_info,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
-        let client = client_arg(client)?;
+        let client = client_view(client, cancel)?;
         let info = client.get_info(arg_str(sandbox_id, "sandbox_id")?)?;
         *out = boxed(e2b_sandbox_info::new(info));
         Ok(())
@@ -702,17 +732,18 @@ pub unsafe extern "C" fn e2b_sandbox_query_set_next_token(
 /// Lists one page of the sandboxes matching `query` (NULL: all), newest
 /// first. Release `*out` with `e2b_sandbox_page_free`.
 /// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (bad limit or token);
-/// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE.
+/// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE; CANCELLED.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_sandbox_list(
+pub unsafe extern "C" fn e2b_client_list_sandboxes(
     client: *const e2b_client,
     query: *const e2b_sandbox_query,
     out: *mut *mut e2b_sandbox_page,
+    cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     guard(err_out, || {
         let out = out_ptr(out, "out")?;
-        let client = client_arg(client)?;
+        let client = client_view(client, cancel)?;
         let default = ListQuery::default();
         let query = query.as_ref().map_or(&default, |q| &q.inner);
         let page = client.list(query)?;

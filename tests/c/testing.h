@@ -1,5 +1,5 @@
-/* A few assertion macros for the C tests: failures are counted and printed
- * with their place; a test goes on after a failed check. */
+/* Assertion macros for the C tests (failures are counted and printed
+ * with their place; a test goes on after a failed check), and a sandbox. */
 #ifndef E2B_TESTING_H
 #define E2B_TESTING_H
 
@@ -62,6 +62,17 @@ static int testing_failures = 0;
         fprintf(stderr, "%s %s\n",             \
                 testing_failures == before_ ? "ok  " : "FAIL", #test); \
     } while (0)
+
+/* A sandbox made with `client` that lives two minutes, so a failed test
+ * leaves nothing behind for long. */
+static inline e2b_sandbox *testing_sandbox(e2b_client *client) {
+    e2b_sandbox_options *options = e2b_sandbox_options_new();
+    EXPECT_OK(e2b_sandbox_options_set_timeout_ms(options, 120000, NULL));
+    e2b_sandbox *sandbox = NULL;
+    EXPECT_OK(e2b_client_create_sandbox(client, options, &sandbox, NULL, NULL));
+    e2b_sandbox_options_free(options);
+    return sandbox;
+}
 
 static int testing_summary(void) {
     if (testing_failures) {
