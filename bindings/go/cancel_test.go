@@ -4,14 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -52,6 +55,66 @@ func silentServer(t *testing.T) string {
 		}
 	})
 	return "http://" + l.Addr().String()
+}
+
+// muteProxy forwards connections to target until mute is called; from then
+// on it forwards nothing either way, on the connections open and on new
+// ones, as a server that stopped answering. It returns its URL.
+func muteProxy(t *testing.T, target string) (proxyURL string, mute func()) {
+	t.Helper()
+	u := must(url.Parse(target))(t)
+	l := must(net.Listen("tcp", "127.0.0.1:0"))(t)
+	var muted atomic.Bool
+	var mu sync.Mutex
+	var conns []net.Conn
+	track := func(c net.Conn) {
+		mu.Lock()
+		defer mu.Unlock()
+		conns = append(conns, c)
+	}
+	pipe := func(dst, src net.Conn) {
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := src.Read(buf)
+			if n > 0 && !muted.Load() {
+				if _, werr := dst.Write(buf[:n]); werr != nil {
+					return
+				}
+			}
+			if err != nil {
+				if !muted.Load() && err == io.EOF {
+					dst.(*net.TCPConn).CloseWrite()
+				}
+				return
+			}
+		}
+	}
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			track(c)
+			up, err := net.Dial("tcp", u.Host)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			track(up)
+			go pipe(up, c)
+			go pipe(c, up)
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return "http://" + l.Addr().String(), func() { muted.Store(true) }
 }
 
 // cancelled runs call with a context that another goroutine cancels after
@@ -195,6 +258,33 @@ func TestCancelWatchDirStream(t *testing.T) {
 	cancelled(t, func(ctx context.Context) error {
 		return files.WatchDirStream(ctx, "/tmp", nil, 30*time.Second, func(e2b.FilesystemEvent) error { return nil })
 	})
+}
+
+// TestWatchCloseDoesNotWait: closing a watch whose sandbox stopped
+// answering returns at once (the watch is stopped in the background), while
+// Stop, which waits for the answer, ends with its context.
+func TestWatchCloseDoesNotWait(t *testing.T) {
+	proxied, mute := muteProxy(t, os.Getenv("E2B_SANDBOX_URL"))
+	c := must(e2b.NewClient(&e2b.ClientOptions{SandboxURL: proxied}))(t)
+	defer c.Close()
+	s := must(c.CreateSandbox(ctx, nil))(t)
+	defer s.Close()
+	defer client.Kill(ctx, s.ID())
+	files := s.Files()
+	stopped := must(files.WatchDir(ctx, "/tmp", nil))(t)
+	defer stopped.Close()
+	w := must(files.WatchDir(ctx, "/tmp", nil))(t)
+	must(w.NewEvents(ctx))(t)
+	mute()
+
+	cancelled(t, func(ctx context.Context) error { return stopped.Stop(ctx) })
+	start := time.Now()
+	ok(t, w.Close())
+	took := time.Since(start)
+	t.Logf("Close took %v", took)
+	if took > 100*time.Millisecond {
+		t.Fatalf("Close of a watch on a silent sandbox took %v", took)
+	}
 }
 
 // TestCancelFileReader: the context of Open bounds the reads.

@@ -561,7 +561,8 @@ func (w *Watch) Stop(ctx context.Context) error {
 	})
 }
 
-// Close stops the watch if need be (ignoring a failure to) and releases it.
+// Close releases the watch at once, without waiting on the network: a watch
+// not yet stopped is stopped in the background (a failure to is ignored).
 func (w *Watch) Close() error {
 	w.h.close()
 	runtime.SetFinalizer(w, nil)
