@@ -35,10 +35,10 @@ int main(void) {
 
     /* Create a sandbox from the base template, alive for five minutes. */
     e2b_sandbox_options *options = e2b_sandbox_options_new();
-    check(e2b_sandbox_options_set_timeout_secs(options, 300, &err), err, "set timeout");
+    check(e2b_sandbox_options_set_timeout_ms(options, 300000, &err), err, "set timeout");
     check(e2b_sandbox_options_set_metadata(options, "example", "quickstart", &err), err, "set metadata");
     e2b_sandbox *sandbox = NULL;
-    check(e2b_sandbox_create(client, options, &sandbox, &err), err, "e2b_sandbox_create");
+    check(e2b_client_create_sandbox(client, options, &sandbox, NULL, &err), err, "e2b_client_create_sandbox");
     e2b_sandbox_options_free(options);
     char id[64];
     snprintf(id, sizeof id, "%s", e2b_sandbox_id(sandbox));
@@ -46,22 +46,22 @@ int main(void) {
 
     /* Write a file and read it back. */
     const char *text = "Hello from C!\n";
-    check(e2b_files_write(sandbox, "/home/user/hello.txt", (const uint8_t *)text, strlen(text), NULL, &err),
+    check(e2b_files_write(sandbox, "/home/user/hello.txt", (const uint8_t *)text, strlen(text), NULL, NULL, &err),
           err, "e2b_files_write");
     e2b_bytes content = {0};
-    check(e2b_files_read(sandbox, "/home/user/hello.txt", NULL, &content, &err), err, "e2b_files_read");
+    check(e2b_files_read(sandbox, "/home/user/hello.txt", NULL, &content, NULL, &err), err, "e2b_files_read");
     printf("read back: %s", (const char *)content.data);
     e2b_bytes_dispose(&content);
 
     /* Pause it: the filesystem and memory are kept. */
     bool paused = false;
-    check(e2b_sandbox_pause(sandbox, &paused, &err), err, "e2b_sandbox_pause");
+    check(e2b_sandbox_pause(sandbox, &paused, NULL, &err), err, "e2b_sandbox_pause");
     printf("paused sandbox %s\n", id);
     e2b_sandbox_free(sandbox);
 
     /* Resume it by id, for another minute, and read the file again. */
-    check(e2b_sandbox_resume(client, id, 60, &sandbox, &err), err, "e2b_sandbox_resume");
-    check(e2b_files_read(sandbox, "/home/user/hello.txt", NULL, &content, &err), err, "e2b_files_read");
+    check(e2b_client_resume_sandbox(client, id, 60000, &sandbox, NULL, &err), err, "e2b_client_resume_sandbox");
+    check(e2b_files_read(sandbox, "/home/user/hello.txt", NULL, &content, NULL, &err), err, "e2b_files_read");
     printf("after resume: %s", (const char *)content.data);
     if (content.len != strlen(text) || memcmp(content.data, text, content.len) != 0) {
         fprintf(stderr, "the file changed across pause and resume\n");
@@ -74,7 +74,7 @@ int main(void) {
     check(e2b_sandbox_query_add_state(query, E2B_SANDBOX_RUNNING, &err), err, "add state");
     check(e2b_sandbox_query_add_metadata(query, "example", "quickstart", &err), err, "add metadata");
     e2b_sandbox_page *page = NULL;
-    check(e2b_sandbox_list(client, query, &page, &err), err, "e2b_sandbox_list");
+    check(e2b_client_list_sandboxes(client, query, &page, NULL, &err), err, "e2b_client_list_sandboxes");
     bool found = false;
     for (size_t i = 0; i < e2b_sandbox_page_len(page); i++) {
         const e2b_sandbox_info *info = e2b_sandbox_page_get(page, i);
@@ -93,12 +93,12 @@ int main(void) {
 
     /* Kill it; resuming it now fails with E2B_ERR_SANDBOX_NOT_FOUND. */
     bool killed = false;
-    check(e2b_sandbox_kill(sandbox, &killed, &err), err, "e2b_sandbox_kill");
+    check(e2b_sandbox_kill(sandbox, &killed, NULL, &err), err, "e2b_sandbox_kill");
     printf("killed sandbox %s\n", id);
     e2b_sandbox_free(sandbox);
 
     e2b_sandbox *gone = NULL;
-    e2b_error_code code = e2b_sandbox_resume(client, id, 60, &gone, &err);
+    e2b_error_code code = e2b_client_resume_sandbox(client, id, 60000, &gone, NULL, &err);
     printf("resume after kill: %s (%s)\n", e2b_error_code_name(code), e2b_error_message(err));
     e2b_error_free(err);
     e2b_client_free(client);

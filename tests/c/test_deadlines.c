@@ -53,12 +53,12 @@ static void test_sandbox_deadline_ends_a_stalled_run(void) {
     EXPECT_OK(e2b_sandbox_with_deadline(sandbox, 1500, &view, NULL));
     EXPECT_STR(e2b_sandbox_id(view), e2b_sandbox_id(sandbox));
     uint64_t start = now_ms();
-    EXPECT_ERR(e2b_commands_run(view, "sleep 30", NULL, NULL, NULL, &result, &err), E2B_ERR_TIMEOUT, err,
+    EXPECT_ERR(e2b_commands_run(view, "sleep 30", NULL, NULL, NULL, &result, NULL, &err), E2B_ERR_TIMEOUT, err,
                "deadline");
     EXPECT_WITHIN(now_ms() - start, 1500);
     EXPECT(result == NULL);
     /* Each call has its own deadline: the next one through the view succeeds. */
-    EXPECT_OK(e2b_commands_run(view, "true", NULL, NULL, NULL, &result, NULL));
+    EXPECT_OK(e2b_commands_run(view, "true", NULL, NULL, NULL, &result, NULL, NULL));
     e2b_command_result_free(result);
     e2b_sandbox_free(view);
 }
@@ -71,13 +71,13 @@ static void test_started_command_inherits_the_deadline(void) {
     e2b_command_result *result = NULL;
     EXPECT_OK(e2b_sandbox_with_deadline(sandbox, 1500, &view, NULL));
     uint64_t start = now_ms();
-    EXPECT_OK(e2b_commands_start(view, "sleep 30", NULL, &command, NULL));
+    EXPECT_OK(e2b_commands_start(view, "sleep 30", NULL, &command, NULL, NULL));
     /* The view may go first: the command keeps what it needs. */
     e2b_sandbox_free(view);
-    EXPECT_ERR(e2b_command_wait(command, NULL, NULL, &result, &err), E2B_ERR_TIMEOUT, err, "deadline");
+    EXPECT_ERR(e2b_command_wait(command, NULL, NULL, &result, NULL, &err), E2B_ERR_TIMEOUT, err, "deadline");
     EXPECT_WITHIN(now_ms() - start, 1500);
     EXPECT(result == NULL);
-    EXPECT_OK(e2b_command_kill(command, NULL, NULL));
+    EXPECT_OK(e2b_command_kill(command, NULL, NULL, NULL));
     e2b_command_free(command);
 }
 
@@ -92,10 +92,10 @@ static void test_client_deadline_reaches_its_sandboxes(void) {
     EXPECT_OK(e2b_client_new(NULL, &other, NULL));
     EXPECT_OK(e2b_client_with_deadline(other, 5000, &view, NULL));
     e2b_client_free(other);
-    EXPECT_OK(e2b_sandbox_connect(view, e2b_sandbox_id(sandbox), 0, &made, NULL, NULL));
+    EXPECT_OK(e2b_client_connect_sandbox(view, e2b_sandbox_id(sandbox), 0, &made, NULL, NULL, NULL));
     e2b_client_free(view);
     uint64_t start = now_ms();
-    EXPECT_ERR(e2b_commands_run(made, "sleep 30", NULL, NULL, NULL, &result, &err), E2B_ERR_TIMEOUT, err,
+    EXPECT_ERR(e2b_commands_run(made, "sleep 30", NULL, NULL, NULL, &result, NULL, &err), E2B_ERR_TIMEOUT, err,
                "deadline");
     EXPECT_WITHIN(now_ms() - start, 5000);
     EXPECT(now_ms() - start >= 4900);
@@ -111,7 +111,7 @@ static void test_zero_means_no_deadline(void) {
     EXPECT_OK(e2b_sandbox_with_deadline(sandbox, 300, &short_view, NULL));
     EXPECT_OK(e2b_sandbox_with_deadline(short_view, 0, &view, NULL));
     e2b_sandbox_free(short_view);
-    EXPECT_OK(e2b_commands_run(view, "sleep 1", NULL, NULL, NULL, &result, NULL));
+    EXPECT_OK(e2b_commands_run(view, "sleep 1", NULL, NULL, NULL, &result, NULL, NULL));
     EXPECT(result != NULL && e2b_command_result_exit_code(result) == 0);
     e2b_command_result_free(result);
     e2b_sandbox_free(view);
@@ -121,13 +121,13 @@ static void test_zero_means_no_deadline(void) {
 
 int main(void) {
     EXPECT_OK(e2b_client_new(NULL, &client, NULL));
-    EXPECT_OK(e2b_sandbox_create(client, NULL, &sandbox, NULL));
+    EXPECT_OK(e2b_client_create_sandbox(client, NULL, &sandbox, NULL, NULL));
     RUN(test_null_arguments);
     RUN(test_sandbox_deadline_ends_a_stalled_run);
     RUN(test_started_command_inherits_the_deadline);
     RUN(test_client_deadline_reaches_its_sandboxes);
     RUN(test_zero_means_no_deadline);
-    EXPECT_OK(e2b_sandbox_kill(sandbox, NULL, NULL));
+    EXPECT_OK(e2b_sandbox_kill(sandbox, NULL, NULL, NULL));
     e2b_sandbox_free(sandbox);
     e2b_client_free(client);
     return testing_summary();

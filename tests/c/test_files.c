@@ -24,11 +24,11 @@ static e2b_sandbox *sandbox;
 
 static void setup(void) {
     EXPECT_OK(e2b_client_new(NULL, &client, NULL));
-    EXPECT_OK(e2b_sandbox_create(client, NULL, &sandbox, NULL));
+    EXPECT_OK(e2b_client_create_sandbox(client, NULL, &sandbox, NULL, NULL));
 }
 
 static void teardown(void) {
-    EXPECT_OK(e2b_sandbox_kill(sandbox, NULL, NULL));
+    EXPECT_OK(e2b_sandbox_kill(sandbox, NULL, NULL, NULL));
     e2b_sandbox_free(sandbox);
     e2b_client_free(client);
 }
@@ -45,9 +45,9 @@ static void test_options(void) {
 
     /* With gzip on the wire, as root, content is unchanged. */
     const char *text = "compressed on the wire";
-    EXPECT_OK(e2b_files_write(sandbox, "/root/gz.txt", (const uint8_t *)text, strlen(text), o, NULL));
+    EXPECT_OK(e2b_files_write(sandbox, "/root/gz.txt", (const uint8_t *)text, strlen(text), o, NULL, NULL));
     e2b_bytes out = {0};
-    EXPECT_OK(e2b_files_read(sandbox, "/root/gz.txt", o, &out, NULL));
+    EXPECT_OK(e2b_files_read(sandbox, "/root/gz.txt", o, &out, NULL, NULL));
     EXPECT(out.len == strlen(text) && memcmp(out.data, text, out.len) == 0);
     e2b_bytes_dispose(&out);
     e2b_files_options_free(o);
@@ -118,22 +118,22 @@ static void test_stream_sizes(void) {
     deadline(60);
     double started = now_seconds();
     struct source short_source = {5, 0};
-    EXPECT_ERR(e2b_files_write_stream(sandbox, "short.bin", 10, NULL, read_source, NULL, &short_source, &err),
+    EXPECT_ERR(e2b_files_write_stream(sandbox, "short.bin", 10, NULL, read_source, NULL, &short_source, NULL, &err),
                E2B_ERR_IO, err, "5 of the 10 bytes");
     EXPECT(now_seconds() - started < 10);
     struct source long_source = {13, 0};
-    EXPECT_ERR(e2b_files_write_stream(sandbox, "long.bin", 10, NULL, read_source, NULL, &long_source, &err),
+    EXPECT_ERR(e2b_files_write_stream(sandbox, "long.bin", 10, NULL, read_source, NULL, &long_source, NULL, &err),
                E2B_ERR_IO, err, "more than the 10 bytes");
     struct source source = {10, 0};
-    EXPECT_ERR(e2b_files_write_stream(sandbox, "negative.bin", -2, NULL, read_source, NULL, &source, &err),
+    EXPECT_ERR(e2b_files_write_stream(sandbox, "negative.bin", -2, NULL, read_source, NULL, &source, NULL, &err),
                E2B_ERR_INVALID_ARGUMENT, err, "size");
     EXPECT(source.left == 10);
-    EXPECT_OK(e2b_files_write_stream(sandbox, "exact.bin", 10, NULL, read_source, NULL, &source, NULL));
+    EXPECT_OK(e2b_files_write_stream(sandbox, "exact.bin", 10, NULL, read_source, NULL, &source, NULL, NULL));
 
     /* Files under /sys report a size unrelated to their content. */
     const char *lying = "/sys/kernel/mm/transparent_hugepage/enabled";
     if (access(lying, R_OK) == 0) {
-        EXPECT_ERR(e2b_files_upload_file(sandbox, lying, "thp", NULL, NULL, NULL, &err), E2B_ERR_IO, err,
+        EXPECT_ERR(e2b_files_upload_file(sandbox, lying, "thp", NULL, NULL, NULL, NULL, &err), E2B_ERR_IO, err,
                    "of the 4096 bytes");
     }
     alarm(0);
@@ -142,62 +142,62 @@ static void test_stream_sizes(void) {
 static void test_streams(void) {
     e2b_error *err = NULL;
     struct source source = {3 << 20, 0};
-    EXPECT_OK(e2b_files_write_stream(sandbox, "stream.bin", 3 << 20, NULL, read_source, NULL, &source, NULL));
+    EXPECT_OK(e2b_files_write_stream(sandbox, "stream.bin", 3 << 20, NULL, read_source, NULL, &source, NULL, NULL));
     struct source unknown = {1000, 0};
-    EXPECT_OK(e2b_files_write_stream(sandbox, "unknown.bin", -1, NULL, read_source, NULL, &unknown, NULL));
+    EXPECT_OK(e2b_files_write_stream(sandbox, "unknown.bin", -1, NULL, read_source, NULL, &unknown, NULL, NULL));
 
     struct counter counter = {0, 0, 0};
     uint64_t size = 0;
-    EXPECT_OK(e2b_files_read_stream(sandbox, "stream.bin", NULL, on_data, NULL, &counter, &size, NULL));
+    EXPECT_OK(e2b_files_read_stream(sandbox, "stream.bin", NULL, on_data, NULL, &counter, &size, NULL, NULL));
     EXPECT(counter.bytes == (3u << 20) && size == (3u << 20));
 
     struct counter stopper = {0, 0, 1};
-    EXPECT_ERR(e2b_files_read_stream(sandbox, "stream.bin", NULL, on_data, NULL, &stopper, NULL, &err),
+    EXPECT_ERR(e2b_files_read_stream(sandbox, "stream.bin", NULL, on_data, NULL, &stopper, NULL, NULL, &err),
                E2B_ERR_CALLBACK_ABORTED, err, "callback");
     struct source failing = {10, 1};
-    EXPECT_ERR(e2b_files_write_stream(sandbox, "failing.bin", -1, NULL, read_source, NULL, &failing, &err),
+    EXPECT_ERR(e2b_files_write_stream(sandbox, "failing.bin", -1, NULL, read_source, NULL, &failing, NULL, &err),
                E2B_ERR_CALLBACK_ABORTED, err, "callback");
 
-    EXPECT_ERR(e2b_files_read_stream(NULL, "p", NULL, on_data, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
+    EXPECT_ERR(e2b_files_read_stream(NULL, "p", NULL, on_data, NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
                "sandbox");
-    EXPECT_ERR(e2b_files_read_stream(sandbox, NULL, NULL, on_data, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT,
+    EXPECT_ERR(e2b_files_read_stream(sandbox, NULL, NULL, on_data, NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT,
                err, "path");
-    EXPECT_ERR(e2b_files_read_stream(sandbox, BAD_UTF8, NULL, on_data, NULL, NULL, NULL, &err), E2B_ERR_INVALID_UTF8,
+    EXPECT_ERR(e2b_files_read_stream(sandbox, BAD_UTF8, NULL, on_data, NULL, NULL, NULL, NULL, &err), E2B_ERR_INVALID_UTF8,
                err, "path");
-    EXPECT_ERR(e2b_files_read_stream(sandbox, "p", NULL, NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
+    EXPECT_ERR(e2b_files_read_stream(sandbox, "p", NULL, NULL, NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
                "on_data");
-    EXPECT_ERR(e2b_files_write_stream(NULL, "p", 0, NULL, read_source, NULL, &source, &err), E2B_ERR_NULL_ARGUMENT,
+    EXPECT_ERR(e2b_files_write_stream(NULL, "p", 0, NULL, read_source, NULL, &source, NULL, &err), E2B_ERR_NULL_ARGUMENT,
                err, "sandbox");
-    EXPECT_ERR(e2b_files_write_stream(sandbox, NULL, 0, NULL, read_source, NULL, &source, &err),
+    EXPECT_ERR(e2b_files_write_stream(sandbox, NULL, 0, NULL, read_source, NULL, &source, NULL, &err),
                E2B_ERR_NULL_ARGUMENT, err, "path");
-    EXPECT_ERR(e2b_files_write_stream(sandbox, BAD_UTF8, 0, NULL, read_source, NULL, &source, &err),
+    EXPECT_ERR(e2b_files_write_stream(sandbox, BAD_UTF8, 0, NULL, read_source, NULL, &source, NULL, &err),
                E2B_ERR_INVALID_UTF8, err, "path");
-    EXPECT_ERR(e2b_files_write_stream(sandbox, "p", 0, NULL, NULL, NULL, &source, &err), E2B_ERR_NULL_ARGUMENT, err,
+    EXPECT_ERR(e2b_files_write_stream(sandbox, "p", 0, NULL, NULL, NULL, &source, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
                "read");
 
     /* Pull reading. */
     e2b_file_reader *reader = NULL;
-    EXPECT_OK(e2b_files_open_read(sandbox, "unknown.bin", NULL, &reader, NULL));
+    EXPECT_OK(e2b_files_open_read(sandbox, "unknown.bin", NULL, &reader, NULL, NULL));
     uint8_t buffer[300];
     size_t total = 0, n = 0;
     do {
-        EXPECT_OK(e2b_file_reader_read(reader, buffer, sizeof buffer, &n, NULL));
+        EXPECT_OK(e2b_file_reader_read(reader, buffer, sizeof buffer, &n, NULL, NULL));
         total += n;
     } while (n > 0);
     EXPECT(total == 1000);
-    EXPECT_OK(e2b_file_reader_read(reader, NULL, 0, &n, NULL));
+    EXPECT_OK(e2b_file_reader_read(reader, NULL, 0, &n, NULL, NULL));
     EXPECT(n == 0);
-    EXPECT_ERR(e2b_file_reader_read(reader, NULL, 10, &n, &err), E2B_ERR_NULL_ARGUMENT, err, "buffer");
-    EXPECT_ERR(e2b_file_reader_read(reader, buffer, 10, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "read_out");
-    EXPECT_ERR(e2b_file_reader_read(NULL, buffer, 10, &n, &err), E2B_ERR_NULL_ARGUMENT, err, "reader");
+    EXPECT_ERR(e2b_file_reader_read(reader, NULL, 10, &n, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "buffer");
+    EXPECT_ERR(e2b_file_reader_read(reader, buffer, 10, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "read_out");
+    EXPECT_ERR(e2b_file_reader_read(NULL, buffer, 10, &n, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "reader");
     e2b_file_reader_free(reader);
     e2b_file_reader_free(NULL);
-    EXPECT_ERR(e2b_files_open_read(sandbox, "missing.bin", NULL, &reader, &err), E2B_ERR_NOT_FOUND, err, "missing");
+    EXPECT_ERR(e2b_files_open_read(sandbox, "missing.bin", NULL, &reader, NULL, &err), E2B_ERR_NOT_FOUND, err, "missing");
     EXPECT(reader == NULL);
-    EXPECT_ERR(e2b_files_open_read(NULL, "p", NULL, &reader, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
-    EXPECT_ERR(e2b_files_open_read(sandbox, NULL, NULL, &reader, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
-    EXPECT_ERR(e2b_files_open_read(sandbox, BAD_UTF8, NULL, &reader, &err), E2B_ERR_INVALID_UTF8, err, "path");
-    EXPECT_ERR(e2b_files_open_read(sandbox, "p", NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    EXPECT_ERR(e2b_files_open_read(NULL, "p", NULL, &reader, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_files_open_read(sandbox, NULL, NULL, &reader, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
+    EXPECT_ERR(e2b_files_open_read(sandbox, BAD_UTF8, NULL, &reader, NULL, &err), E2B_ERR_INVALID_UTF8, err, "path");
+    EXPECT_ERR(e2b_files_open_read(sandbox, "p", NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
 }
 
 static void test_write_files(void) {
@@ -207,37 +207,37 @@ static void test_write_files(void) {
         {"many/deep/b.txt", (const uint8_t *)"bb", 2},
         {"many/empty.txt", NULL, 0},
     };
-    EXPECT_OK(e2b_files_write_files(sandbox, entries, 3, NULL, NULL));
+    EXPECT_OK(e2b_files_write_files(sandbox, entries, 3, NULL, NULL, NULL));
     e2b_bytes out = {0};
-    EXPECT_OK(e2b_files_read(sandbox, "many/deep/b.txt", NULL, &out, NULL));
+    EXPECT_OK(e2b_files_read(sandbox, "many/deep/b.txt", NULL, &out, NULL, NULL));
     EXPECT(out.len == 2 && memcmp(out.data, "bb", 2) == 0);
     e2b_bytes_dispose(&out);
-    EXPECT_OK(e2b_files_write_files(sandbox, NULL, 0, NULL, NULL));
+    EXPECT_OK(e2b_files_write_files(sandbox, NULL, 0, NULL, NULL, NULL));
 
-    EXPECT_ERR(e2b_files_write_files(NULL, entries, 3, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
-    EXPECT_ERR(e2b_files_write_files(sandbox, NULL, 3, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "entries");
+    EXPECT_ERR(e2b_files_write_files(NULL, entries, 3, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_files_write_files(sandbox, NULL, 3, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "entries");
     e2b_write_entry bad_path[] = {{NULL, (const uint8_t *)"x", 1}};
-    EXPECT_ERR(e2b_files_write_files(sandbox, bad_path, 1, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
+    EXPECT_ERR(e2b_files_write_files(sandbox, bad_path, 1, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
                "entries[0].path");
     e2b_write_entry bad_utf8[] = {{"ok", NULL, 0}, {BAD_UTF8, NULL, 0}};
-    EXPECT_ERR(e2b_files_write_files(sandbox, bad_utf8, 2, NULL, &err), E2B_ERR_INVALID_UTF8, err, "entries[1].path");
+    EXPECT_ERR(e2b_files_write_files(sandbox, bad_utf8, 2, NULL, NULL, &err), E2B_ERR_INVALID_UTF8, err, "entries[1].path");
     e2b_write_entry bad_data[] = {{"x", NULL, 5}};
-    EXPECT_ERR(e2b_files_write_files(sandbox, bad_data, 1, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
+    EXPECT_ERR(e2b_files_write_files(sandbox, bad_data, 1, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
                "entries[0].data");
 }
 
 static void test_filesystem(void) {
     e2b_error *err = NULL;
-    EXPECT_OK(e2b_files_write(sandbox, "fs/a.txt", (const uint8_t *)"hello", 5, NULL, NULL));
+    EXPECT_OK(e2b_files_write(sandbox, "fs/a.txt", (const uint8_t *)"hello", 5, NULL, NULL, NULL));
     bool flag = false;
-    EXPECT_OK(e2b_files_make_dir(sandbox, "fs/dir/sub", NULL, &flag, NULL));
+    EXPECT_OK(e2b_files_make_dir(sandbox, "fs/dir/sub", NULL, &flag, NULL, NULL));
     EXPECT(flag);
-    EXPECT_OK(e2b_files_make_dir(sandbox, "fs/dir/sub", NULL, &flag, NULL));
+    EXPECT_OK(e2b_files_make_dir(sandbox, "fs/dir/sub", NULL, &flag, NULL, NULL));
     EXPECT(!flag);
-    EXPECT_ERR(e2b_files_make_dir(sandbox, "fs/a.txt", NULL, &flag, &err), E2B_ERR_INVALID_ARGUMENT, err, "");
+    EXPECT_ERR(e2b_files_make_dir(sandbox, "fs/a.txt", NULL, &flag, NULL, &err), E2B_ERR_INVALID_ARGUMENT, err, "");
 
     e2b_entry_list *list = NULL;
-    EXPECT_OK(e2b_files_list(sandbox, "fs", 1, NULL, &list, NULL));
+    EXPECT_OK(e2b_files_list(sandbox, "fs", 1, NULL, &list, NULL, NULL));
     EXPECT(e2b_entry_list_len(list) == 2);
     for (size_t i = 0; i < e2b_entry_list_len(list); i++) {
         const e2b_entry_info *entry = e2b_entry_list_get(list, i);
@@ -260,27 +260,27 @@ static void test_filesystem(void) {
     }
     EXPECT(e2b_entry_list_get(list, 2) == NULL);
     e2b_entry_list_free(list);
-    EXPECT_OK(e2b_files_list(sandbox, "fs", 3, NULL, &list, NULL));
+    EXPECT_OK(e2b_files_list(sandbox, "fs", 3, NULL, &list, NULL, NULL));
     EXPECT(e2b_entry_list_len(list) == 3);
     e2b_entry_list_free(list);
-    EXPECT_ERR(e2b_files_list(sandbox, "fs", 0, NULL, &list, &err), E2B_ERR_INVALID_ARGUMENT, err, "depth");
-    EXPECT_ERR(e2b_files_list(sandbox, "fs/missing", 1, NULL, &list, &err), E2B_ERR_NOT_FOUND, err, "");
-    EXPECT_ERR(e2b_files_list(NULL, "fs", 1, NULL, &list, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
-    EXPECT_ERR(e2b_files_list(sandbox, NULL, 1, NULL, &list, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
-    EXPECT_ERR(e2b_files_list(sandbox, BAD_UTF8, 1, NULL, &list, &err), E2B_ERR_INVALID_UTF8, err, "path");
-    EXPECT_ERR(e2b_files_list(sandbox, "fs", 1, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    EXPECT_ERR(e2b_files_list(sandbox, "fs", 0, NULL, &list, NULL, &err), E2B_ERR_INVALID_ARGUMENT, err, "depth");
+    EXPECT_ERR(e2b_files_list(sandbox, "fs/missing", 1, NULL, &list, NULL, &err), E2B_ERR_NOT_FOUND, err, "");
+    EXPECT_ERR(e2b_files_list(NULL, "fs", 1, NULL, &list, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_files_list(sandbox, NULL, 1, NULL, &list, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
+    EXPECT_ERR(e2b_files_list(sandbox, BAD_UTF8, 1, NULL, &list, NULL, &err), E2B_ERR_INVALID_UTF8, err, "path");
+    EXPECT_ERR(e2b_files_list(sandbox, "fs", 1, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
     EXPECT(e2b_entry_list_len(NULL) == 0 && e2b_entry_list_get(NULL, 0) == NULL);
     e2b_entry_list_free(NULL);
 
     e2b_entry_info *info = NULL;
-    EXPECT_OK(e2b_files_get_info(sandbox, "fs/dir", NULL, &info, NULL));
+    EXPECT_OK(e2b_files_get_info(sandbox, "fs/dir", NULL, &info, NULL, NULL));
     EXPECT(e2b_entry_info_type(info) == E2B_FILE_TYPE_DIR);
     e2b_entry_info_free(info);
-    EXPECT_ERR(e2b_files_get_info(sandbox, "fs/none", NULL, &info, &err), E2B_ERR_NOT_FOUND, err, "");
-    EXPECT_ERR(e2b_files_get_info(NULL, "p", NULL, &info, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
-    EXPECT_ERR(e2b_files_get_info(sandbox, NULL, NULL, &info, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
-    EXPECT_ERR(e2b_files_get_info(sandbox, BAD_UTF8, NULL, &info, &err), E2B_ERR_INVALID_UTF8, err, "path");
-    EXPECT_ERR(e2b_files_get_info(sandbox, "p", NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    EXPECT_ERR(e2b_files_get_info(sandbox, "fs/none", NULL, &info, NULL, &err), E2B_ERR_NOT_FOUND, err, "");
+    EXPECT_ERR(e2b_files_get_info(NULL, "p", NULL, &info, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_files_get_info(sandbox, NULL, NULL, &info, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
+    EXPECT_ERR(e2b_files_get_info(sandbox, BAD_UTF8, NULL, &info, NULL, &err), E2B_ERR_INVALID_UTF8, err, "path");
+    EXPECT_ERR(e2b_files_get_info(sandbox, "p", NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
     /* Accessors on NULL give their defaults. */
     EXPECT(e2b_entry_info_name(NULL) == NULL && e2b_entry_info_path(NULL) == NULL);
     EXPECT(e2b_entry_info_type(NULL) == E2B_FILE_TYPE_OTHER && e2b_entry_info_size(NULL) == 0);
@@ -290,36 +290,36 @@ static void test_filesystem(void) {
     EXPECT(e2b_entry_info_metadata_len(NULL) == 0);
     e2b_entry_info_free(NULL);
 
-    EXPECT_OK(e2b_files_exists(sandbox, "fs/a.txt", NULL, &flag, NULL));
+    EXPECT_OK(e2b_files_exists(sandbox, "fs/a.txt", NULL, &flag, NULL, NULL));
     EXPECT(flag);
-    EXPECT_OK(e2b_files_exists(sandbox, "fs/none", NULL, &flag, NULL));
+    EXPECT_OK(e2b_files_exists(sandbox, "fs/none", NULL, &flag, NULL, NULL));
     EXPECT(!flag);
-    EXPECT_ERR(e2b_files_exists(NULL, "p", NULL, &flag, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
-    EXPECT_ERR(e2b_files_exists(sandbox, NULL, NULL, &flag, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
-    EXPECT_ERR(e2b_files_exists(sandbox, BAD_UTF8, NULL, &flag, &err), E2B_ERR_INVALID_UTF8, err, "path");
-    EXPECT_ERR(e2b_files_exists(sandbox, "p", NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "exists_out");
+    EXPECT_ERR(e2b_files_exists(NULL, "p", NULL, &flag, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_files_exists(sandbox, NULL, NULL, &flag, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
+    EXPECT_ERR(e2b_files_exists(sandbox, BAD_UTF8, NULL, &flag, NULL, &err), E2B_ERR_INVALID_UTF8, err, "path");
+    EXPECT_ERR(e2b_files_exists(sandbox, "p", NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "exists_out");
 
-    EXPECT_OK(e2b_files_rename(sandbox, "fs/a.txt", "fs/moved/b.txt", NULL, &info, NULL));
+    EXPECT_OK(e2b_files_rename(sandbox, "fs/a.txt", "fs/moved/b.txt", NULL, &info, NULL, NULL));
     EXPECT_STR(e2b_entry_info_path(info), "/home/user/fs/moved/b.txt");
     e2b_entry_info_free(info);
-    EXPECT_OK(e2b_files_rename(sandbox, "fs/moved/b.txt", "fs/c.txt", NULL, NULL, NULL));
-    EXPECT_ERR(e2b_files_rename(sandbox, "fs/none", "fs/x", NULL, NULL, &err), E2B_ERR_NOT_FOUND, err, "");
-    EXPECT_ERR(e2b_files_rename(NULL, "a", "b", NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
-    EXPECT_ERR(e2b_files_rename(sandbox, NULL, "b", NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "old_path");
-    EXPECT_ERR(e2b_files_rename(sandbox, "a", NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "new_path");
-    EXPECT_ERR(e2b_files_rename(sandbox, BAD_UTF8, "b", NULL, NULL, &err), E2B_ERR_INVALID_UTF8, err, "old_path");
-    EXPECT_ERR(e2b_files_rename(sandbox, "a", BAD_UTF8, NULL, NULL, &err), E2B_ERR_INVALID_UTF8, err, "new_path");
+    EXPECT_OK(e2b_files_rename(sandbox, "fs/moved/b.txt", "fs/c.txt", NULL, NULL, NULL, NULL));
+    EXPECT_ERR(e2b_files_rename(sandbox, "fs/none", "fs/x", NULL, NULL, NULL, &err), E2B_ERR_NOT_FOUND, err, "");
+    EXPECT_ERR(e2b_files_rename(NULL, "a", "b", NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_files_rename(sandbox, NULL, "b", NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "old_path");
+    EXPECT_ERR(e2b_files_rename(sandbox, "a", NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "new_path");
+    EXPECT_ERR(e2b_files_rename(sandbox, BAD_UTF8, "b", NULL, NULL, NULL, &err), E2B_ERR_INVALID_UTF8, err, "old_path");
+    EXPECT_ERR(e2b_files_rename(sandbox, "a", BAD_UTF8, NULL, NULL, NULL, &err), E2B_ERR_INVALID_UTF8, err, "new_path");
 
-    EXPECT_OK(e2b_files_remove(sandbox, "fs", NULL, NULL));
-    EXPECT_OK(e2b_files_remove(sandbox, "fs", NULL, NULL));
-    EXPECT_OK(e2b_files_exists(sandbox, "fs/c.txt", NULL, &flag, NULL));
+    EXPECT_OK(e2b_files_remove(sandbox, "fs", NULL, NULL, NULL));
+    EXPECT_OK(e2b_files_remove(sandbox, "fs", NULL, NULL, NULL));
+    EXPECT_OK(e2b_files_exists(sandbox, "fs/c.txt", NULL, &flag, NULL, NULL));
     EXPECT(!flag);
-    EXPECT_ERR(e2b_files_remove(NULL, "p", NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
-    EXPECT_ERR(e2b_files_remove(sandbox, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
-    EXPECT_ERR(e2b_files_remove(sandbox, BAD_UTF8, NULL, &err), E2B_ERR_INVALID_UTF8, err, "path");
-    EXPECT_ERR(e2b_files_make_dir(NULL, "p", NULL, &flag, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
-    EXPECT_ERR(e2b_files_make_dir(sandbox, NULL, NULL, &flag, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
-    EXPECT_ERR(e2b_files_make_dir(sandbox, BAD_UTF8, NULL, &flag, &err), E2B_ERR_INVALID_UTF8, err, "path");
+    EXPECT_ERR(e2b_files_remove(NULL, "p", NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_files_remove(sandbox, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
+    EXPECT_ERR(e2b_files_remove(sandbox, BAD_UTF8, NULL, NULL, &err), E2B_ERR_INVALID_UTF8, err, "path");
+    EXPECT_ERR(e2b_files_make_dir(NULL, "p", NULL, &flag, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_files_make_dir(sandbox, NULL, NULL, &flag, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
+    EXPECT_ERR(e2b_files_make_dir(sandbox, BAD_UTF8, NULL, &flag, NULL, &err), E2B_ERR_INVALID_UTF8, err, "path");
 }
 
 static void test_local_transfers(void) {
@@ -342,49 +342,49 @@ static void test_local_transfers(void) {
     fclose(f);
 
     struct counter progress = {0, 0, 0};
-    EXPECT_OK(e2b_files_upload_file(sandbox, path, "uploaded.bin", NULL, on_progress, &progress, NULL));
+    EXPECT_OK(e2b_files_upload_file(sandbox, path, "uploaded.bin", NULL, on_progress, &progress, NULL, NULL));
     EXPECT(progress.bytes == 100000);
     snprintf(path, sizeof path, "%s/back.bin", dir);
-    EXPECT_OK(e2b_files_download_file(sandbox, "uploaded.bin", path, NULL, NULL, NULL, NULL));
+    EXPECT_OK(e2b_files_download_file(sandbox, "uploaded.bin", path, NULL, NULL, NULL, NULL, NULL));
     struct stat st;
     EXPECT(stat(path, &st) == 0 && st.st_size == 100000);
 
     size_t count = 0;
-    EXPECT_OK(e2b_files_upload_dir(sandbox, tree, "/home/user/tree", NULL, NULL, NULL, &count, NULL));
+    EXPECT_OK(e2b_files_upload_dir(sandbox, tree, "/home/user/tree", NULL, NULL, NULL, &count, NULL, NULL));
     EXPECT(count == 1);
-    EXPECT_OK(e2b_files_download_dir(sandbox, "/home/user/tree", copy, NULL, NULL, NULL, &count, NULL));
+    EXPECT_OK(e2b_files_download_dir(sandbox, "/home/user/tree", copy, NULL, NULL, NULL, &count, NULL, NULL));
     EXPECT(count == 1);
     snprintf(path, sizeof path, "%s/inner.txt", copy);
     EXPECT(stat(path, &st) == 0 && st.st_size == 5);
 
-    EXPECT_ERR(e2b_files_upload_file(sandbox, "/no/such/local/file", "x", NULL, NULL, NULL, &err), E2B_ERR_IO, err,
+    EXPECT_ERR(e2b_files_upload_file(sandbox, "/no/such/local/file", "x", NULL, NULL, NULL, NULL, &err), E2B_ERR_IO, err,
                "/no/such/local/file");
-    EXPECT_ERR(e2b_files_download_file(sandbox, "missing", path, NULL, NULL, NULL, &err), E2B_ERR_NOT_FOUND, err, "");
-    EXPECT_ERR(e2b_files_upload_file(NULL, "a", "b", NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
-    EXPECT_ERR(e2b_files_upload_file(sandbox, NULL, "b", NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
+    EXPECT_ERR(e2b_files_download_file(sandbox, "missing", path, NULL, NULL, NULL, NULL, &err), E2B_ERR_NOT_FOUND, err, "");
+    EXPECT_ERR(e2b_files_upload_file(NULL, "a", "b", NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_files_upload_file(sandbox, NULL, "b", NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
                "local_path");
-    EXPECT_ERR(e2b_files_upload_file(sandbox, "a", NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
-    EXPECT_ERR(e2b_files_upload_file(sandbox, BAD_UTF8, "b", NULL, NULL, NULL, &err), E2B_ERR_INVALID_UTF8, err,
+    EXPECT_ERR(e2b_files_upload_file(sandbox, "a", NULL, NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
+    EXPECT_ERR(e2b_files_upload_file(sandbox, BAD_UTF8, "b", NULL, NULL, NULL, NULL, &err), E2B_ERR_INVALID_UTF8, err,
                "local_path");
-    EXPECT_ERR(e2b_files_download_file(NULL, "a", "b", NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
+    EXPECT_ERR(e2b_files_download_file(NULL, "a", "b", NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
                "sandbox");
-    EXPECT_ERR(e2b_files_download_file(sandbox, NULL, "b", NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
+    EXPECT_ERR(e2b_files_download_file(sandbox, NULL, "b", NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
                "path");
-    EXPECT_ERR(e2b_files_download_file(sandbox, "a", NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
+    EXPECT_ERR(e2b_files_download_file(sandbox, "a", NULL, NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
                "local_path");
-    EXPECT_ERR(e2b_files_download_file(sandbox, "a", BAD_UTF8, NULL, NULL, NULL, &err), E2B_ERR_INVALID_UTF8, err,
+    EXPECT_ERR(e2b_files_download_file(sandbox, "a", BAD_UTF8, NULL, NULL, NULL, NULL, &err), E2B_ERR_INVALID_UTF8, err,
                "local_path");
-    EXPECT_ERR(e2b_files_upload_dir(NULL, "a", "b", NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
+    EXPECT_ERR(e2b_files_upload_dir(NULL, "a", "b", NULL, NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
                "sandbox");
-    EXPECT_ERR(e2b_files_upload_dir(sandbox, NULL, "b", NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
+    EXPECT_ERR(e2b_files_upload_dir(sandbox, NULL, "b", NULL, NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
                "local_dir");
-    EXPECT_ERR(e2b_files_upload_dir(sandbox, "a", BAD_UTF8, NULL, NULL, NULL, NULL, &err), E2B_ERR_INVALID_UTF8, err,
+    EXPECT_ERR(e2b_files_upload_dir(sandbox, "a", BAD_UTF8, NULL, NULL, NULL, NULL, NULL, &err), E2B_ERR_INVALID_UTF8, err,
                "path");
-    EXPECT_ERR(e2b_files_download_dir(NULL, "a", "b", NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
+    EXPECT_ERR(e2b_files_download_dir(NULL, "a", "b", NULL, NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
                "sandbox");
-    EXPECT_ERR(e2b_files_download_dir(sandbox, "a", NULL, NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
+    EXPECT_ERR(e2b_files_download_dir(sandbox, "a", NULL, NULL, NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
                "local_dir");
-    EXPECT_ERR(e2b_files_download_dir(sandbox, BAD_UTF8, "b", NULL, NULL, NULL, NULL, &err), E2B_ERR_INVALID_UTF8,
+    EXPECT_ERR(e2b_files_download_dir(sandbox, BAD_UTF8, "b", NULL, NULL, NULL, NULL, NULL, &err), E2B_ERR_INVALID_UTF8,
                err, "path");
 
     char command[600];
@@ -395,22 +395,22 @@ static void test_local_transfers(void) {
 /* A symbolic link is E2B_FILE_TYPE_SYMLINK with its target, whatever it
  * points to, and download_dir skips it instead of copying what it points to. */
 static void test_symlinks(void) {
-    EXPECT_OK(e2b_files_write(sandbox, "links/real.txt", (const uint8_t *)"real", 4, NULL, NULL));
-    EXPECT_OK(e2b_files_write(sandbox, "elsewhere.txt", (const uint8_t *)"away", 4, NULL, NULL));
+    EXPECT_OK(e2b_files_write(sandbox, "links/real.txt", (const uint8_t *)"real", 4, NULL, NULL, NULL));
+    EXPECT_OK(e2b_files_write(sandbox, "elsewhere.txt", (const uint8_t *)"away", 4, NULL, NULL, NULL));
     e2b_command_result *result = NULL;
     EXPECT_OK(e2b_commands_run(sandbox,
                                "cd /home/user/links && ln -s /home/user/elsewhere.txt outside && ln -s /etc etc "
                                "&& ln -s missing dangling",
-                               NULL, NULL, NULL, &result, NULL));
+                               NULL, NULL, NULL, &result, NULL, NULL));
     e2b_command_result_free(result);
 
     e2b_entry_info *info = NULL;
-    EXPECT_OK(e2b_files_get_info(sandbox, "links/outside", NULL, &info, NULL));
+    EXPECT_OK(e2b_files_get_info(sandbox, "links/outside", NULL, &info, NULL, NULL));
     EXPECT(e2b_entry_info_type(info) == E2B_FILE_TYPE_SYMLINK);
     EXPECT_STR(e2b_entry_info_symlink_target(info), "/home/user/elsewhere.txt");
     e2b_entry_info_free(info);
     e2b_entry_list *list = NULL;
-    EXPECT_OK(e2b_files_list(sandbox, "links", 1, NULL, &list, NULL));
+    EXPECT_OK(e2b_files_list(sandbox, "links", 1, NULL, &list, NULL, NULL));
     size_t links = 0;
     for (size_t i = 0; i < e2b_entry_list_len(list); i++) {
         const e2b_entry_info *entry = e2b_entry_list_get(list, i);
@@ -427,7 +427,7 @@ static void test_symlinks(void) {
     char copy[64], path[96];
     snprintf(copy, sizeof copy, "%s/copy", dir);
     size_t count = 0;
-    EXPECT_OK(e2b_files_download_dir(sandbox, "links", copy, NULL, NULL, NULL, &count, NULL));
+    EXPECT_OK(e2b_files_download_dir(sandbox, "links", copy, NULL, NULL, NULL, &count, NULL, NULL));
     EXPECT(count == 1);
     struct stat st;
     const char *skipped[] = {"outside", "etc", "dangling"};
@@ -444,20 +444,20 @@ static void test_symlinks(void) {
 static void test_signed_urls(void) {
     e2b_error *err = NULL;
     e2b_bytes url = {0};
-    EXPECT_OK(e2b_files_download_url(sandbox, "/home/user/a.txt", 0, NULL, &url, NULL));
+    EXPECT_OK(e2b_files_download_url(sandbox, "/home/user/a.txt", 0, NULL, &url, NULL, NULL));
     EXPECT(strstr((const char *)url.data, "/files?path=%2Fhome%2Fuser%2Fa.txt") != NULL);
     EXPECT(strstr((const char *)url.data, "signature=v1_") != NULL);
     EXPECT(strstr((const char *)url.data, "signature_expiration") == NULL);
     e2b_bytes_dispose(&url);
-    EXPECT_OK(e2b_files_upload_url(sandbox, "/home/user/a.txt", 60, NULL, &url, NULL));
+    EXPECT_OK(e2b_files_upload_url(sandbox, "/home/user/a.txt", 60000, NULL, &url, NULL, NULL));
     EXPECT(strstr((const char *)url.data, "signature_expiration=") != NULL);
     e2b_bytes_dispose(&url);
-    EXPECT_ERR(e2b_files_download_url(NULL, "p", 0, NULL, &url, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
-    EXPECT_ERR(e2b_files_download_url(sandbox, NULL, 0, NULL, &url, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
-    EXPECT_ERR(e2b_files_download_url(sandbox, BAD_UTF8, 0, NULL, &url, &err), E2B_ERR_INVALID_UTF8, err, "path");
-    EXPECT_ERR(e2b_files_download_url(sandbox, "p", 0, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
-    EXPECT_ERR(e2b_files_upload_url(NULL, "p", 0, NULL, &url, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
-    EXPECT_ERR(e2b_files_upload_url(sandbox, BAD_UTF8, 0, NULL, &url, &err), E2B_ERR_INVALID_UTF8, err, "path");
+    EXPECT_ERR(e2b_files_download_url(NULL, "p", 0, NULL, &url, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_files_download_url(sandbox, NULL, 0, NULL, &url, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
+    EXPECT_ERR(e2b_files_download_url(sandbox, BAD_UTF8, 0, NULL, &url, NULL, &err), E2B_ERR_INVALID_UTF8, err, "path");
+    EXPECT_ERR(e2b_files_download_url(sandbox, "p", 0, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    EXPECT_ERR(e2b_files_upload_url(NULL, "p", 0, NULL, &url, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_files_upload_url(sandbox, BAD_UTF8, 0, NULL, &url, NULL, &err), E2B_ERR_INVALID_UTF8, err, "path");
 }
 
 /* Writes a file a moment later, from another thread (handles are thread-safe). */
@@ -465,7 +465,7 @@ static void *write_later(void *unused) {
     (void)unused;
     struct timespec pause = {0, 300 * 1000 * 1000};
     nanosleep(&pause, NULL);
-    EXPECT_OK(e2b_files_write(sandbox, "watched/later.txt", (const uint8_t *)"x", 1, NULL, NULL));
+    EXPECT_OK(e2b_files_write(sandbox, "watched/later.txt", (const uint8_t *)"x", 1, NULL, NULL, NULL));
     return NULL;
 }
 
@@ -487,7 +487,7 @@ struct waiter {
 static void *wait_for_events(void *arg) {
     struct waiter *w = arg;
     e2b_fs_event_list *events = NULL;
-    w->code = e2b_watch_next_events(w->watch, 20000, &events, NULL);
+    w->code = e2b_watch_next_events(w->watch, 20000, &events, NULL, NULL);
     w->returned = now_seconds();
     w->events = e2b_fs_event_list_len(events);
     e2b_fs_event_list_free(events);
@@ -498,17 +498,17 @@ static void *wait_for_events(void *arg) {
  * promptly with an empty batch, never an error. */
 static void test_watch_stopped_while_waiting(void) {
     bool made = false;
-    EXPECT_OK(e2b_files_make_dir(sandbox, "quiet", NULL, &made, NULL));
+    EXPECT_OK(e2b_files_make_dir(sandbox, "quiet", NULL, &made, NULL, NULL));
     deadline(60);
     for (int round = 0; round < 3; round++) {
         struct waiter w = {NULL, E2B_ERR_PANIC, 99, 0};
-        EXPECT_OK(e2b_files_watch_dir(sandbox, "quiet", false, false, NULL, &w.watch, NULL));
+        EXPECT_OK(e2b_files_watch_dir(sandbox, "quiet", false, false, NULL, &w.watch, NULL, NULL));
         pthread_t thread;
         EXPECT(pthread_create(&thread, NULL, wait_for_events, &w) == 0);
         struct timespec pause = {0, 300 * 1000 * 1000};
         nanosleep(&pause, NULL);
         double stopped = now_seconds();
-        EXPECT_OK(e2b_watch_stop(w.watch, NULL));
+        EXPECT_OK(e2b_watch_stop(w.watch, NULL, NULL));
         pthread_join(thread, NULL);
         EXPECT(w.code == E2B_OK);
         EXPECT(w.events == 0);
@@ -521,17 +521,17 @@ static void test_watch_stopped_while_waiting(void) {
 static void test_watch(void) {
     e2b_error *err = NULL;
     bool made = false;
-    EXPECT_OK(e2b_files_make_dir(sandbox, "watched", NULL, &made, NULL));
+    EXPECT_OK(e2b_files_make_dir(sandbox, "watched", NULL, &made, NULL, NULL));
     e2b_watch *watch = NULL;
-    EXPECT_OK(e2b_files_watch_dir(sandbox, "watched", true, true, NULL, &watch, NULL));
+    EXPECT_OK(e2b_files_watch_dir(sandbox, "watched", true, true, NULL, &watch, NULL, NULL));
     EXPECT(e2b_watch_id(watch) != NULL && strlen(e2b_watch_id(watch)) > 0);
-    EXPECT_OK(e2b_files_write(sandbox, "watched/new.txt", (const uint8_t *)"x", 1, NULL, NULL));
+    EXPECT_OK(e2b_files_write(sandbox, "watched/new.txt", (const uint8_t *)"x", 1, NULL, NULL, NULL));
 
     e2b_fs_event_list *events = NULL;
     size_t seen = 0;
     bool created = false;
     for (int round = 0; round < 20 && !created; round++) {
-        EXPECT_OK(e2b_watch_next_events(watch, 500, &events, NULL));
+        EXPECT_OK(e2b_watch_next_events(watch, 500, &events, NULL, NULL));
         for (size_t i = 0; i < e2b_fs_event_list_len(events); i++) {
             const e2b_fs_event *event = e2b_fs_event_list_get(events, i);
             seen++;
@@ -544,55 +544,55 @@ static void test_watch(void) {
         e2b_fs_event_list_free(events);
     }
     EXPECT(created && seen >= 1);
-    EXPECT_OK(e2b_watch_get_new_events(watch, &events, NULL));
+    EXPECT_OK(e2b_watch_get_new_events(watch, &events, NULL, NULL));
     e2b_fs_event_list_free(events);
     EXPECT(e2b_fs_event_list_len(NULL) == 0 && e2b_fs_event_list_get(NULL, 0) == NULL);
     EXPECT(e2b_fs_event_name(NULL) == NULL && e2b_fs_event_entry(NULL) == NULL);
     EXPECT(e2b_fs_event_type(NULL) == E2B_EVENT_OTHER);
     e2b_fs_event_list_free(NULL);
 
-    EXPECT_OK(e2b_watch_stop(watch, NULL));
-    EXPECT_OK(e2b_watch_stop(watch, NULL));
-    EXPECT_ERR(e2b_watch_get_new_events(watch, &events, &err), E2B_ERR_INVALID_ARGUMENT, err, "stopped");
-    EXPECT_ERR(e2b_watch_next_events(NULL, 0, &events, &err), E2B_ERR_NULL_ARGUMENT, err, "watch");
-    EXPECT_ERR(e2b_watch_next_events(watch, 0, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
-    EXPECT_ERR(e2b_watch_stop(NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "watch");
+    EXPECT_OK(e2b_watch_stop(watch, NULL, NULL));
+    EXPECT_OK(e2b_watch_stop(watch, NULL, NULL));
+    EXPECT_ERR(e2b_watch_get_new_events(watch, &events, NULL, &err), E2B_ERR_INVALID_ARGUMENT, err, "stopped");
+    EXPECT_ERR(e2b_watch_next_events(NULL, 0, &events, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "watch");
+    EXPECT_ERR(e2b_watch_next_events(watch, 0, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    EXPECT_ERR(e2b_watch_stop(NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "watch");
     EXPECT(e2b_watch_id(NULL) == NULL);
     e2b_watch_free(watch);
     e2b_watch_free(NULL);
 
     /* Freeing a watch that was never stopped stops it. */
-    EXPECT_OK(e2b_files_watch_dir(sandbox, "watched", false, false, NULL, &watch, NULL));
+    EXPECT_OK(e2b_files_watch_dir(sandbox, "watched", false, false, NULL, &watch, NULL, NULL));
     e2b_watch_free(watch);
 
-    EXPECT_ERR(e2b_files_watch_dir(sandbox, "no-such-dir", false, false, NULL, &watch, &err), E2B_ERR_NOT_FOUND, err,
+    EXPECT_ERR(e2b_files_watch_dir(sandbox, "no-such-dir", false, false, NULL, &watch, NULL, &err), E2B_ERR_NOT_FOUND, err,
                "");
-    EXPECT_ERR(e2b_files_watch_dir(NULL, "p", false, false, NULL, &watch, &err), E2B_ERR_NULL_ARGUMENT, err,
+    EXPECT_ERR(e2b_files_watch_dir(NULL, "p", false, false, NULL, &watch, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
                "sandbox");
-    EXPECT_ERR(e2b_files_watch_dir(sandbox, NULL, false, false, NULL, &watch, &err), E2B_ERR_NULL_ARGUMENT, err,
+    EXPECT_ERR(e2b_files_watch_dir(sandbox, NULL, false, false, NULL, &watch, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
                "path");
-    EXPECT_ERR(e2b_files_watch_dir(sandbox, BAD_UTF8, false, false, NULL, &watch, &err), E2B_ERR_INVALID_UTF8, err,
+    EXPECT_ERR(e2b_files_watch_dir(sandbox, BAD_UTF8, false, false, NULL, &watch, NULL, &err), E2B_ERR_INVALID_UTF8, err,
                "path");
-    EXPECT_ERR(e2b_files_watch_dir(sandbox, "p", false, false, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    EXPECT_ERR(e2b_files_watch_dir(sandbox, "p", false, false, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
 
     /* The stream form: a quiet watch ends at its deadline; a callback that
      * returns non-zero (after the create a second thread makes) stops it. */
     int creates = 0;
-    EXPECT_OK(e2b_files_watch_dir_stream(sandbox, "watched", false, false, 300, NULL, on_event, &creates, NULL));
+    EXPECT_OK(e2b_files_watch_dir_stream(sandbox, "watched", false, false, 300, NULL, on_event, &creates, NULL, NULL));
     EXPECT(creates == 0);
     pthread_t writer;
     EXPECT(pthread_create(&writer, NULL, write_later, NULL) == 0);
-    EXPECT_ERR(e2b_files_watch_dir_stream(sandbox, "watched", false, false, 20000, NULL, on_event, &creates, &err),
+    EXPECT_ERR(e2b_files_watch_dir_stream(sandbox, "watched", false, false, 20000, NULL, on_event, &creates, NULL, &err),
                E2B_ERR_CALLBACK_ABORTED, err, "callback");
     pthread_join(writer, NULL);
     EXPECT(creates == 1);
-    EXPECT_ERR(e2b_files_watch_dir_stream(NULL, "p", false, false, 10, NULL, on_event, &creates, &err),
+    EXPECT_ERR(e2b_files_watch_dir_stream(NULL, "p", false, false, 10, NULL, on_event, &creates, NULL, &err),
                E2B_ERR_NULL_ARGUMENT, err, "sandbox");
-    EXPECT_ERR(e2b_files_watch_dir_stream(sandbox, NULL, false, false, 10, NULL, on_event, &creates, &err),
+    EXPECT_ERR(e2b_files_watch_dir_stream(sandbox, NULL, false, false, 10, NULL, on_event, &creates, NULL, &err),
                E2B_ERR_NULL_ARGUMENT, err, "path");
-    EXPECT_ERR(e2b_files_watch_dir_stream(sandbox, BAD_UTF8, false, false, 10, NULL, on_event, &creates, &err),
+    EXPECT_ERR(e2b_files_watch_dir_stream(sandbox, BAD_UTF8, false, false, 10, NULL, on_event, &creates, NULL, &err),
                E2B_ERR_INVALID_UTF8, err, "path");
-    EXPECT_ERR(e2b_files_watch_dir_stream(sandbox, "watched", false, false, 10, NULL, NULL, &creates, &err),
+    EXPECT_ERR(e2b_files_watch_dir_stream(sandbox, "watched", false, false, 10, NULL, NULL, &creates, NULL, &err),
                E2B_ERR_NULL_ARGUMENT, err, "on_event");
 }
 

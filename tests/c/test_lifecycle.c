@@ -21,9 +21,9 @@ static e2b_client *new_client(void) {
 
 static e2b_sandbox *new_sandbox(e2b_client *client) {
     e2b_sandbox_options *options = e2b_sandbox_options_new();
-    EXPECT_OK(e2b_sandbox_options_set_timeout_secs(options, 120, NULL));
+    EXPECT_OK(e2b_sandbox_options_set_timeout_ms(options, 120000, NULL));
     e2b_sandbox *sandbox = NULL;
-    EXPECT_OK(e2b_sandbox_create(client, options, &sandbox, NULL));
+    EXPECT_OK(e2b_client_create_sandbox(client, options, &sandbox, NULL, NULL));
     e2b_sandbox_options_free(options);
     return sandbox;
 }
@@ -108,7 +108,7 @@ static void test_client_options(void) {
     e2b_client_options_free(options); /* the client keeps its own copy */
     e2b_sandbox *sandbox = new_sandbox(client);
     EXPECT(sandbox != NULL);
-    EXPECT_OK(e2b_sandbox_kill(sandbox, NULL, NULL));
+    EXPECT_OK(e2b_sandbox_kill(sandbox, NULL, NULL, NULL));
     e2b_sandbox_free(sandbox);
     e2b_client_free(client);
     e2b_client_options_free(NULL);
@@ -119,7 +119,7 @@ static void test_sandbox_options(void) {
     e2b_error *err = NULL;
     e2b_sandbox_options *o = e2b_sandbox_options_new();
     EXPECT_OK(e2b_sandbox_options_set_template(o, "base", NULL));
-    EXPECT_OK(e2b_sandbox_options_set_timeout_secs(o, 60, NULL));
+    EXPECT_OK(e2b_sandbox_options_set_timeout_ms(o, 60000, NULL));
     EXPECT_OK(e2b_sandbox_options_set_metadata(o, "k", "v", NULL));
     EXPECT_OK(e2b_sandbox_options_set_env(o, "A", "1", NULL));
     EXPECT_OK(e2b_sandbox_options_set_secure(o, true, NULL));
@@ -131,7 +131,7 @@ static void test_sandbox_options(void) {
     EXPECT_ERR(e2b_sandbox_options_set_template(NULL, "t", &err), E2B_ERR_NULL_ARGUMENT, err, "options");
     EXPECT_ERR(e2b_sandbox_options_set_template(o, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "template_name");
     EXPECT_ERR(e2b_sandbox_options_set_template(o, BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "template_name");
-    EXPECT_ERR(e2b_sandbox_options_set_timeout_secs(NULL, 1, &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_sandbox_options_set_timeout_ms(NULL, 1000, &err), E2B_ERR_NULL_ARGUMENT, err, "options");
     EXPECT_ERR(e2b_sandbox_options_set_metadata(NULL, "k", "v", &err), E2B_ERR_NULL_ARGUMENT, err, "options");
     EXPECT_ERR(e2b_sandbox_options_set_metadata(o, NULL, "v", &err), E2B_ERR_NULL_ARGUMENT, err, "key");
     EXPECT_ERR(e2b_sandbox_options_set_metadata(o, "k", NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "value");
@@ -154,11 +154,11 @@ static void test_sandbox_options(void) {
     /* The options reach the server: same key, same sandbox; metadata kept. */
     e2b_client *client = new_client();
     e2b_sandbox *first = NULL, *second = NULL;
-    EXPECT_OK(e2b_sandbox_create(client, o, &first, NULL));
-    EXPECT_OK(e2b_sandbox_create(client, o, &second, NULL));
+    EXPECT_OK(e2b_client_create_sandbox(client, o, &first, NULL, NULL));
+    EXPECT_OK(e2b_client_create_sandbox(client, o, &second, NULL, NULL));
     EXPECT_STR(e2b_sandbox_id(first), e2b_sandbox_id(second));
     e2b_sandbox_info *info = NULL;
-    EXPECT_OK(e2b_sandbox_get_info(first, &info, NULL));
+    EXPECT_OK(e2b_sandbox_get_info(first, &info, NULL, NULL));
     EXPECT_STR(e2b_sandbox_info_metadata_get(info, "k"), "v");
     e2b_sandbox_info_free(info);
 
@@ -167,10 +167,10 @@ static void test_sandbox_options(void) {
                "idempotency key");
     EXPECT_OK(e2b_sandbox_options_set_secure(o, false, NULL));
     e2b_sandbox *none = (e2b_sandbox *)(uintptr_t)0x1;
-    EXPECT_ERR(e2b_sandbox_create(client, o, &none, &err), E2B_ERR_INVALID_ARGUMENT, err, "secure");
+    EXPECT_ERR(e2b_client_create_sandbox(client, o, &none, NULL, &err), E2B_ERR_INVALID_ARGUMENT, err, "secure");
     EXPECT(none == NULL);
 
-    EXPECT_OK(e2b_sandbox_kill(first, NULL, NULL));
+    EXPECT_OK(e2b_sandbox_kill(first, NULL, NULL, NULL));
     e2b_sandbox_free(first);
     e2b_sandbox_free(second);
     e2b_sandbox_options_free(o);
@@ -183,9 +183,9 @@ static void test_lifecycle(void) {
     e2b_client *client = new_client();
     e2b_sandbox *sandbox = NULL;
 
-    EXPECT_ERR(e2b_sandbox_create(NULL, NULL, &sandbox, &err), E2B_ERR_NULL_ARGUMENT, err, "client");
-    EXPECT_ERR(e2b_sandbox_create(client, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
-    EXPECT_OK(e2b_sandbox_create(client, NULL, &sandbox, NULL));
+    EXPECT_ERR(e2b_client_create_sandbox(NULL, NULL, &sandbox, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "client");
+    EXPECT_ERR(e2b_client_create_sandbox(client, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    EXPECT_OK(e2b_client_create_sandbox(client, NULL, &sandbox, NULL, NULL));
     EXPECT(strlen(e2b_sandbox_id(sandbox)) == 20);
     EXPECT_STR(e2b_sandbox_template_id(sandbox), "base");
     EXPECT(strlen(e2b_sandbox_envd_version(sandbox)) > 0);
@@ -196,18 +196,18 @@ static void test_lifecycle(void) {
     snprintf(id, sizeof id, "%s", e2b_sandbox_id(sandbox));
 
     bool running = false;
-    EXPECT_OK(e2b_sandbox_is_running(sandbox, &running, NULL));
+    EXPECT_OK(e2b_sandbox_is_running(sandbox, &running, NULL, NULL));
     EXPECT(running);
-    EXPECT_ERR(e2b_sandbox_is_running(NULL, &running, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
-    EXPECT_ERR(e2b_sandbox_is_running(sandbox, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "running_out");
+    EXPECT_ERR(e2b_sandbox_is_running(NULL, &running, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_sandbox_is_running(sandbox, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "running_out");
 
-    EXPECT_OK(e2b_sandbox_set_timeout(sandbox, 90, NULL));
-    EXPECT_ERR(e2b_sandbox_set_timeout(NULL, 90, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_OK(e2b_sandbox_set_timeout(sandbox, 90000, NULL, NULL));
+    EXPECT_ERR(e2b_sandbox_set_timeout(NULL, 90000, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
 
     e2b_sandbox_info *info = NULL;
-    EXPECT_ERR(e2b_sandbox_get_info(NULL, &info, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
-    EXPECT_ERR(e2b_sandbox_get_info(sandbox, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
-    EXPECT_OK(e2b_sandbox_get_info(sandbox, &info, NULL));
+    EXPECT_ERR(e2b_sandbox_get_info(NULL, &info, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_sandbox_get_info(sandbox, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    EXPECT_OK(e2b_sandbox_get_info(sandbox, &info, NULL, NULL));
     EXPECT_STR(e2b_sandbox_info_id(info), id);
     EXPECT_STR(e2b_sandbox_info_template_id(info), "base");
     EXPECT(e2b_sandbox_info_state(info) == E2B_SANDBOX_RUNNING);
@@ -242,67 +242,67 @@ static void test_lifecycle(void) {
     e2b_sandbox_info_free(info);
     e2b_sandbox_info_free(NULL);
 
-    EXPECT_ERR(e2b_sandbox_get_info_by_id(NULL, id, &info, &err), E2B_ERR_NULL_ARGUMENT, err, "client");
-    EXPECT_ERR(e2b_sandbox_get_info_by_id(client, NULL, &info, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox_id");
-    EXPECT_ERR(e2b_sandbox_get_info_by_id(client, BAD_UTF8, &info, &err), E2B_ERR_INVALID_UTF8, err,
+    EXPECT_ERR(e2b_client_get_sandbox_info(NULL, id, &info, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "client");
+    EXPECT_ERR(e2b_client_get_sandbox_info(client, NULL, &info, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox_id");
+    EXPECT_ERR(e2b_client_get_sandbox_info(client, BAD_UTF8, &info, NULL, &err), E2B_ERR_INVALID_UTF8, err,
                "sandbox_id");
-    EXPECT_ERR(e2b_sandbox_get_info_by_id(client, id, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    EXPECT_ERR(e2b_client_get_sandbox_info(client, id, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
 
     /* Pause twice: the second reports "already paused" without an error. */
     bool paused = false;
-    EXPECT_OK(e2b_sandbox_pause(sandbox, &paused, NULL));
+    EXPECT_OK(e2b_sandbox_pause(sandbox, &paused, NULL, NULL));
     EXPECT(paused);
-    EXPECT_OK(e2b_sandbox_pause(sandbox, &paused, NULL));
+    EXPECT_OK(e2b_sandbox_pause(sandbox, &paused, NULL, NULL));
     EXPECT(!paused);
-    EXPECT_ERR(e2b_sandbox_pause(NULL, &paused, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
-    EXPECT_OK(e2b_sandbox_is_running(sandbox, &running, NULL));
+    EXPECT_ERR(e2b_sandbox_pause(NULL, &paused, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_OK(e2b_sandbox_is_running(sandbox, &running, NULL, NULL));
     EXPECT(!running);
-    EXPECT_OK(e2b_sandbox_get_info_by_id(client, id, &info, NULL));
+    EXPECT_OK(e2b_client_get_sandbox_info(client, id, &info, NULL, NULL));
     EXPECT(e2b_sandbox_info_state(info) == E2B_SANDBOX_PAUSED);
     e2b_sandbox_info_free(info);
 
     /* Resume (connect) by id; connecting again finds it running. */
     e2b_sandbox *resumed = NULL;
     bool was_paused = false;
-    EXPECT_ERR(e2b_sandbox_connect(NULL, id, 60, &resumed, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "client");
-    EXPECT_ERR(e2b_sandbox_connect(client, NULL, 60, &resumed, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
+    EXPECT_ERR(e2b_client_connect_sandbox(NULL, id, 60000, &resumed, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "client");
+    EXPECT_ERR(e2b_client_connect_sandbox(client, NULL, 60000, &resumed, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
                "sandbox_id");
-    EXPECT_ERR(e2b_sandbox_connect(client, BAD_UTF8, 60, &resumed, NULL, &err), E2B_ERR_INVALID_UTF8, err,
+    EXPECT_ERR(e2b_client_connect_sandbox(client, BAD_UTF8, 60000, &resumed, NULL, NULL, &err), E2B_ERR_INVALID_UTF8, err,
                "sandbox_id");
-    EXPECT_ERR(e2b_sandbox_connect(client, id, 60, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
-    EXPECT_OK(e2b_sandbox_connect(client, id, 60, &resumed, &was_paused, NULL));
+    EXPECT_ERR(e2b_client_connect_sandbox(client, id, 60000, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    EXPECT_OK(e2b_client_connect_sandbox(client, id, 60000, &resumed, &was_paused, NULL, NULL));
     EXPECT(was_paused);
     e2b_sandbox_free(resumed);
-    EXPECT_OK(e2b_sandbox_connect(client, id, 0, &resumed, &was_paused, NULL));
+    EXPECT_OK(e2b_client_connect_sandbox(client, id, 0, &resumed, &was_paused, NULL, NULL));
     EXPECT(!was_paused);
     e2b_sandbox_free(resumed);
-    EXPECT_ERR(e2b_sandbox_resume(NULL, id, 60, &resumed, &err), E2B_ERR_NULL_ARGUMENT, err, "client");
-    EXPECT_ERR(e2b_sandbox_resume(client, NULL, 60, &resumed, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox_id");
-    EXPECT_ERR(e2b_sandbox_resume(client, BAD_UTF8, 60, &resumed, &err), E2B_ERR_INVALID_UTF8, err,
+    EXPECT_ERR(e2b_client_resume_sandbox(NULL, id, 60000, &resumed, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "client");
+    EXPECT_ERR(e2b_client_resume_sandbox(client, NULL, 60000, &resumed, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox_id");
+    EXPECT_ERR(e2b_client_resume_sandbox(client, BAD_UTF8, 60000, &resumed, NULL, &err), E2B_ERR_INVALID_UTF8, err,
                "sandbox_id");
-    EXPECT_ERR(e2b_sandbox_resume(client, id, 60, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    EXPECT_ERR(e2b_client_resume_sandbox(client, id, 60000, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
 
     /* Kill: true, then false; everything after reports the sandbox gone. */
     bool killed = false;
-    EXPECT_ERR(e2b_sandbox_kill(NULL, &killed, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
-    EXPECT_OK(e2b_sandbox_kill(sandbox, &killed, NULL));
+    EXPECT_ERR(e2b_sandbox_kill(NULL, &killed, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_OK(e2b_sandbox_kill(sandbox, &killed, NULL, NULL));
     EXPECT(killed);
-    EXPECT_OK(e2b_sandbox_kill(sandbox, &killed, NULL));
+    EXPECT_OK(e2b_sandbox_kill(sandbox, &killed, NULL, NULL));
     EXPECT(!killed);
-    EXPECT_ERR(e2b_sandbox_kill_by_id(NULL, id, &killed, &err), E2B_ERR_NULL_ARGUMENT, err, "client");
-    EXPECT_ERR(e2b_sandbox_kill_by_id(client, NULL, &killed, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox_id");
-    EXPECT_ERR(e2b_sandbox_kill_by_id(client, BAD_UTF8, &killed, &err), E2B_ERR_INVALID_UTF8, err, "sandbox_id");
-    EXPECT_OK(e2b_sandbox_kill_by_id(client, id, &killed, NULL));
+    EXPECT_ERR(e2b_client_kill_sandbox(NULL, id, &killed, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "client");
+    EXPECT_ERR(e2b_client_kill_sandbox(client, NULL, &killed, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox_id");
+    EXPECT_ERR(e2b_client_kill_sandbox(client, BAD_UTF8, &killed, NULL, &err), E2B_ERR_INVALID_UTF8, err, "sandbox_id");
+    EXPECT_OK(e2b_client_kill_sandbox(client, id, &killed, NULL, NULL));
     EXPECT(!killed);
 
     resumed = (e2b_sandbox *)(uintptr_t)0x1;
-    EXPECT_ERR(e2b_sandbox_resume(client, id, 60, &resumed, &err), E2B_ERR_SANDBOX_NOT_FOUND, err, id);
+    EXPECT_ERR(e2b_client_resume_sandbox(client, id, 60000, &resumed, NULL, &err), E2B_ERR_SANDBOX_NOT_FOUND, err, id);
     EXPECT(resumed == NULL);
-    EXPECT_ERR(e2b_sandbox_get_info(sandbox, &info, &err), E2B_ERR_SANDBOX_NOT_FOUND, err, id);
+    EXPECT_ERR(e2b_sandbox_get_info(sandbox, &info, NULL, &err), E2B_ERR_SANDBOX_NOT_FOUND, err, id);
     EXPECT(info == NULL);
-    EXPECT_ERR(e2b_sandbox_get_info_by_id(client, id, &info, &err), E2B_ERR_SANDBOX_NOT_FOUND, err, "doesn't exist");
-    EXPECT_ERR(e2b_sandbox_pause(sandbox, &paused, &err), E2B_ERR_SANDBOX_NOT_FOUND, err, id);
-    EXPECT_ERR(e2b_sandbox_set_timeout(sandbox, 10, &err), E2B_ERR_SANDBOX_NOT_FOUND, err, id);
+    EXPECT_ERR(e2b_client_get_sandbox_info(client, id, &info, NULL, &err), E2B_ERR_SANDBOX_NOT_FOUND, err, "doesn't exist");
+    EXPECT_ERR(e2b_sandbox_pause(sandbox, &paused, NULL, &err), E2B_ERR_SANDBOX_NOT_FOUND, err, id);
+    EXPECT_ERR(e2b_sandbox_set_timeout(sandbox, 10000, NULL, &err), E2B_ERR_SANDBOX_NOT_FOUND, err, id);
 
     e2b_sandbox_free(sandbox);
     e2b_sandbox_free(NULL);
@@ -319,9 +319,9 @@ static void test_files(void) {
     for (size_t i = 0; i < sizeof data; i++) {
         data[i] = (uint8_t)(i * 7);
     }
-    EXPECT_OK(e2b_files_write(sandbox, "/home/user/data.bin", data, sizeof data, NULL, NULL));
+    EXPECT_OK(e2b_files_write(sandbox, "/home/user/data.bin", data, sizeof data, NULL, NULL, NULL));
     e2b_bytes out = {0};
-    EXPECT_OK(e2b_files_read(sandbox, "data.bin", NULL, &out, NULL));
+    EXPECT_OK(e2b_files_read(sandbox, "data.bin", NULL, &out, NULL, NULL));
     EXPECT(out.len == sizeof data && memcmp(out.data, data, sizeof data) == 0);
     EXPECT(out.data[out.len] == 0);
     e2b_bytes_dispose(&out);
@@ -330,30 +330,30 @@ static void test_files(void) {
     e2b_bytes_dispose(NULL);
 
     /* Empty writes may pass NULL data. */
-    EXPECT_OK(e2b_files_write(sandbox, "empty.txt", NULL, 0, NULL, NULL));
-    EXPECT_OK(e2b_files_read(sandbox, "empty.txt", NULL, &out, NULL));
+    EXPECT_OK(e2b_files_write(sandbox, "empty.txt", NULL, 0, NULL, NULL, NULL));
+    EXPECT_OK(e2b_files_read(sandbox, "empty.txt", NULL, &out, NULL, NULL));
     EXPECT(out.len == 0 && out.data != NULL && out.data[0] == 0);
     e2b_bytes_dispose(&out);
 
-    EXPECT_ERR(e2b_files_write(NULL, "p", data, 1, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
-    EXPECT_ERR(e2b_files_write(sandbox, NULL, data, 1, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
-    EXPECT_ERR(e2b_files_write(sandbox, BAD_UTF8, data, 1, NULL, &err), E2B_ERR_INVALID_UTF8, err, "path");
-    EXPECT_ERR(e2b_files_write(sandbox, "p", NULL, 1, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "data");
-    EXPECT_ERR(e2b_files_write(sandbox, "/home/user", data, 1, NULL, &err), E2B_ERR_INVALID_ARGUMENT, err,
+    EXPECT_ERR(e2b_files_write(NULL, "p", data, 1, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_files_write(sandbox, NULL, data, 1, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
+    EXPECT_ERR(e2b_files_write(sandbox, BAD_UTF8, data, 1, NULL, NULL, &err), E2B_ERR_INVALID_UTF8, err, "path");
+    EXPECT_ERR(e2b_files_write(sandbox, "p", NULL, 1, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "data");
+    EXPECT_ERR(e2b_files_write(sandbox, "/home/user", data, 1, NULL, NULL, &err), E2B_ERR_INVALID_ARGUMENT, err,
                "directory");
-    EXPECT_ERR(e2b_files_read(NULL, "p", NULL, &out, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
-    EXPECT_ERR(e2b_files_read(sandbox, NULL, NULL, &out, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
-    EXPECT_ERR(e2b_files_read(sandbox, BAD_UTF8, NULL, &out, &err), E2B_ERR_INVALID_UTF8, err, "path");
-    EXPECT_ERR(e2b_files_read(sandbox, "p", NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
-    EXPECT_ERR(e2b_files_read(sandbox, "/home/user/missing", NULL, &out, &err), E2B_ERR_NOT_FOUND, err, "missing");
+    EXPECT_ERR(e2b_files_read(NULL, "p", NULL, &out, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_files_read(sandbox, NULL, NULL, &out, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
+    EXPECT_ERR(e2b_files_read(sandbox, BAD_UTF8, NULL, &out, NULL, &err), E2B_ERR_INVALID_UTF8, err, "path");
+    EXPECT_ERR(e2b_files_read(sandbox, "p", NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    EXPECT_ERR(e2b_files_read(sandbox, "/home/user/missing", NULL, &out, NULL, &err), E2B_ERR_NOT_FOUND, err, "missing");
     EXPECT(e2b_error_http_status(NULL) == 0);
     EXPECT(out.data == NULL && out.len == 0);
 
     /* A paused sandbox does not answer. */
-    EXPECT_OK(e2b_sandbox_pause(sandbox, NULL, NULL));
-    EXPECT_ERR(e2b_files_read(sandbox, "data.bin", NULL, &out, &err), E2B_ERR_SANDBOX_GONE, err, "not found");
+    EXPECT_OK(e2b_sandbox_pause(sandbox, NULL, NULL, NULL));
+    EXPECT_ERR(e2b_files_read(sandbox, "data.bin", NULL, &out, NULL, &err), E2B_ERR_SANDBOX_GONE, err, "not found");
 
-    EXPECT_OK(e2b_sandbox_kill(sandbox, NULL, NULL));
+    EXPECT_OK(e2b_sandbox_kill(sandbox, NULL, NULL, NULL));
     e2b_sandbox_free(sandbox);
     e2b_client_free(client);
 }
@@ -365,10 +365,10 @@ static void test_list(void) {
     EXPECT_OK(e2b_sandbox_options_set_metadata(o, "suite", "c-list", NULL));
     EXPECT_OK(e2b_sandbox_options_set_metadata(o, "odd key", "a&b=c", NULL));
     e2b_sandbox *a = NULL, *b = NULL;
-    EXPECT_OK(e2b_sandbox_create(client, o, &a, NULL));
-    EXPECT_OK(e2b_sandbox_create(client, o, &b, NULL));
+    EXPECT_OK(e2b_client_create_sandbox(client, o, &a, NULL, NULL));
+    EXPECT_OK(e2b_client_create_sandbox(client, o, &b, NULL, NULL));
     e2b_sandbox_options_free(o);
-    EXPECT_OK(e2b_sandbox_pause(b, NULL, NULL));
+    EXPECT_OK(e2b_sandbox_pause(b, NULL, NULL, NULL));
 
     e2b_sandbox_query *q = e2b_sandbox_query_new();
     EXPECT_OK(e2b_sandbox_query_add_metadata(q, "odd key", "a&b=c", NULL));
@@ -376,7 +376,7 @@ static void test_list(void) {
     EXPECT_OK(e2b_sandbox_query_set_limit(q, 10, NULL));
     EXPECT_OK(e2b_sandbox_query_set_next_token(q, NULL, NULL));
     e2b_sandbox_page *page = NULL;
-    EXPECT_OK(e2b_sandbox_list(client, q, &page, NULL));
+    EXPECT_OK(e2b_client_list_sandboxes(client, q, &page, NULL, NULL));
     EXPECT(e2b_sandbox_page_len(page) == 1);
     EXPECT_STR(e2b_sandbox_info_id(e2b_sandbox_page_get(page, 0)), e2b_sandbox_id(b));
     EXPECT(e2b_sandbox_info_state(e2b_sandbox_page_get(page, 0)) == E2B_SANDBOX_PAUSED);
@@ -393,7 +393,7 @@ static void test_list(void) {
     EXPECT_OK(e2b_sandbox_query_set_limit(q, 1, NULL));
     size_t seen = 0;
     for (;;) {
-        EXPECT_OK(e2b_sandbox_list(client, q, &page, NULL));
+        EXPECT_OK(e2b_client_list_sandboxes(client, q, &page, NULL, NULL));
         seen += e2b_sandbox_page_len(page);
         const char *next = e2b_sandbox_page_next_token(page);
         if (next == NULL) {
@@ -417,13 +417,13 @@ static void test_list(void) {
     EXPECT_ERR(e2b_sandbox_query_set_next_token(NULL, "t", &err), E2B_ERR_NULL_ARGUMENT, err, "query");
     EXPECT_ERR(e2b_sandbox_query_set_next_token(q, BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "next_token");
     EXPECT_OK(e2b_sandbox_query_set_next_token(q, "garbage", NULL));
-    EXPECT_ERR(e2b_sandbox_list(client, q, &page, &err), E2B_ERR_INVALID_ARGUMENT, err, "");
-    EXPECT_ERR(e2b_sandbox_list(NULL, q, &page, &err), E2B_ERR_NULL_ARGUMENT, err, "client");
-    EXPECT_ERR(e2b_sandbox_list(client, q, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+    EXPECT_ERR(e2b_client_list_sandboxes(client, q, &page, NULL, &err), E2B_ERR_INVALID_ARGUMENT, err, "");
+    EXPECT_ERR(e2b_client_list_sandboxes(NULL, q, &page, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "client");
+    EXPECT_ERR(e2b_client_list_sandboxes(client, q, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
     e2b_sandbox_query_free(q);
     e2b_sandbox_query_free(NULL);
 
-    EXPECT_OK(e2b_sandbox_list(client, NULL, &page, NULL));
+    EXPECT_OK(e2b_client_list_sandboxes(client, NULL, &page, NULL, NULL));
     EXPECT(e2b_sandbox_page_len(page) >= 2);
     e2b_sandbox_page_free(page);
     EXPECT(e2b_sandbox_page_len(NULL) == 0);
@@ -431,8 +431,8 @@ static void test_list(void) {
     EXPECT(e2b_sandbox_page_next_token(NULL) == NULL);
     e2b_sandbox_page_free(NULL);
 
-    EXPECT_OK(e2b_sandbox_kill(a, NULL, NULL));
-    EXPECT_OK(e2b_sandbox_kill(b, NULL, NULL));
+    EXPECT_OK(e2b_sandbox_kill(a, NULL, NULL, NULL));
+    EXPECT_OK(e2b_sandbox_kill(b, NULL, NULL, NULL));
     e2b_sandbox_free(a);
     e2b_sandbox_free(b);
     e2b_client_free(client);
@@ -446,7 +446,7 @@ static void test_wrong_api_key(void) {
     EXPECT_OK(e2b_client_new(options, &client, NULL));
     e2b_client_options_free(options);
     e2b_sandbox *sandbox = NULL;
-    EXPECT_ERR(e2b_sandbox_create(client, NULL, &sandbox, &err), E2B_ERR_AUTHENTICATION, err, "401");
+    EXPECT_ERR(e2b_client_create_sandbox(client, NULL, &sandbox, NULL, &err), E2B_ERR_AUTHENTICATION, err, "401");
     e2b_client_free(client);
 }
 
