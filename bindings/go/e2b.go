@@ -9,11 +9,12 @@
 // ErrCancelled for which errors.Is(err, context.Canceled) (or
 // context.DeadlineExceeded) holds. Calls also carry the library's own
 // limits (ClientOptions.RequestTimeout, the Timeout of each options struct).
-// Every handle (Client, Sandbox, Command,
-// Watch, FileReader) may be used from any number of goroutines and has a
-// Close method; a finalizer closes a forgotten one, closing twice is
-// harmless, and a call after Close returns ErrClosed. Closing a Sandbox releases only the handle: the sandbox
-// lives on until Kill or its timeout.
+//
+// Every handle (Client, Sandbox, Command, Watch, FileReader) may be used from
+// any number of goroutines and has a Close method, which never waits on the
+// network; a finalizer closes a forgotten one, closing twice is harmless, and
+// a call after Close returns ErrClosed. Closing a Sandbox releases only the
+// handle: the sandbox lives on until Kill or its timeout.
 package e2b
 
 //go:generate go run gen.go
