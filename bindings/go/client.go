@@ -4,6 +4,7 @@ package e2b
 import "C"
 
 import (
+	"context"
 	"runtime"
 	"time"
 )
@@ -106,8 +107,10 @@ func newClient(p *C.e2b_client) *Client {
 func (c *Client) WithDeadline(d time.Duration) *Client {
 	var p *C.e2b_client
 	// The only possible failure is ErrClosed, which leaves p nil: a closed view.
-	_ = c.h.call(nil, func(cl *C.e2b_client, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_client_with_deadline(cl, millis(d), &p, e)
+	_ = c.h.use(nil, func(cl *C.e2b_client) error {
+		return check(nil, func(e **C.e2b_error) C.e2b_error_code {
+			return C.e2b_client_with_deadline(cl, millis(d), &p, e)
+		})
 	})
 	return newClient(p)
 }
@@ -124,7 +127,8 @@ func (c *Client) Close() error {
 type SandboxOptions struct {
 	// Template is the template's name or id (default "base").
 	Template string
-	// Timeout is how long the sandbox lives (default 5 minutes; whole seconds).
+	// Timeout is how long the sandbox lives, rounded up to whole seconds
+	// (default 5 minutes; NoTimeout is ErrInvalidArgument: E2B requires a limit).
 	Timeout time.Duration
 	// Metadata is attached to the sandbox; List can filter on it.
 	Metadata map[string]string
@@ -155,8 +159,8 @@ func (o *SandboxOptions) build(a *args) *C.e2b_sandbox_options {
 		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_sandbox_options_set_template(p, s, e) })
 	}
 	if o.Timeout != 0 {
-		secs := seconds(o.Timeout)
-		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_sandbox_options_set_timeout_secs(p, secs, e) })
+		ms := millis(o.Timeout)
+		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_sandbox_options_set_timeout_ms(p, ms, e) })
 	}
 	for key, value := range o.Metadata {
 		k, v := a.str(key), a.str(value)
@@ -188,13 +192,13 @@ func (o *SandboxOptions) build(a *args) *C.e2b_sandbox_options {
 }
 
 // CreateSandbox creates a sandbox with opts (nil: the defaults).
-func (c *Client) CreateSandbox(opts *SandboxOptions) (*Sandbox, error) {
+func (c *Client) CreateSandbox(ctx context.Context, opts *SandboxOptions) (*Sandbox, error) {
 	var a args
 	defer a.free()
 	copts := opts.build(&a)
 	var p *C.e2b_sandbox
-	err := c.h.call(&a, func(cl *C.e2b_client, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_sandbox_create(cl, copts, &p, e)
+	err := c.h.call(ctx, &a, func(cl *C.e2b_client, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_client_create_sandbox(cl, copts, &p, cancel, e)
 	})
 	if err != nil {
 		return nil, err
@@ -203,17 +207,18 @@ func (c *Client) CreateSandbox(opts *SandboxOptions) (*Sandbox, error) {
 }
 
 // Connect connects to the sandbox id, resuming it if it is paused, and keeps
-// it alive at least timeout from now (0: the server's default of 5 minutes;
-// a running sandbox's timeout is only ever extended). resumed tells whether
-// it was paused.
-func (c *Client) Connect(id string, timeout time.Duration) (sandbox *Sandbox, resumed bool, err error) {
+// it alive at least timeout from now, rounded up to whole seconds (0: the
+// server's default of 5 minutes; NoTimeout is ErrInvalidArgument; a running
+// sandbox's timeout is only ever extended). resumed tells whether it was
+// paused.
+func (c *Client) Connect(ctx context.Context, id string, timeout time.Duration) (sandbox *Sandbox, resumed bool, err error) {
 	var a args
 	defer a.free()
 	cid := a.str(id)
 	var p *C.e2b_sandbox
 	var r C.bool
-	err = c.h.call(&a, func(cl *C.e2b_client, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_sandbox_connect(cl, cid, seconds(timeout), &p, &r, e)
+	err = c.h.call(ctx, &a, func(cl *C.e2b_client, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_client_connect_sandbox(cl, cid, millis(timeout), &p, &r, cancel, e)
 	})
 	if err != nil {
 		return nil, false, err
@@ -221,15 +226,15 @@ func (c *Client) Connect(id string, timeout time.Duration) (sandbox *Sandbox, re
 	return newSandbox(p), bool(r), nil
 }
 
-// Resume resumes the paused sandbox id for timeout (0: 5 minutes). It is
-// Connect under the name E2B's documentation uses.
-func (c *Client) Resume(id string, timeout time.Duration) (*Sandbox, error) {
+// Resume resumes the paused sandbox id for timeout (0: 5 minutes), as
+// Connect does: it is Connect under the name E2B's documentation uses.
+func (c *Client) Resume(ctx context.Context, id string, timeout time.Duration) (*Sandbox, error) {
 	var a args
 	defer a.free()
 	cid := a.str(id)
 	var p *C.e2b_sandbox
-	err := c.h.call(&a, func(cl *C.e2b_client, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_sandbox_resume(cl, cid, seconds(timeout), &p, e)
+	err := c.h.call(ctx, &a, func(cl *C.e2b_client, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_client_resume_sandbox(cl, cid, millis(timeout), &p, cancel, e)
 	})
 	if err != nil {
 		return nil, err
@@ -239,25 +244,25 @@ func (c *Client) Resume(id string, timeout time.Duration) (*Sandbox, error) {
 
 // Kill kills the sandbox id without connecting to it (which would resume
 // it). killed is false if it no longer existed, which is not an error.
-func (c *Client) Kill(id string) (killed bool, err error) {
+func (c *Client) Kill(ctx context.Context, id string) (killed bool, err error) {
 	var a args
 	defer a.free()
 	cid := a.str(id)
 	var k C.bool
-	err = c.h.call(&a, func(cl *C.e2b_client, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_sandbox_kill_by_id(cl, cid, &k, e)
+	err = c.h.call(ctx, &a, func(cl *C.e2b_client, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_client_kill_sandbox(cl, cid, &k, cancel, e)
 	})
 	return bool(k), err
 }
 
 // Info is what the control plane knows of the sandbox id, without connecting to it.
-func (c *Client) Info(id string) (*SandboxInfo, error) {
+func (c *Client) Info(ctx context.Context, id string) (*SandboxInfo, error) {
 	var a args
 	defer a.free()
 	cid := a.str(id)
 	var p *C.e2b_sandbox_info
-	err := c.h.call(&a, func(cl *C.e2b_client, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_sandbox_get_info_by_id(cl, cid, &p, e)
+	err := c.h.call(ctx, &a, func(cl *C.e2b_client, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_client_get_sandbox_info(cl, cid, &p, cancel, e)
 	})
 	if err != nil {
 		return nil, err
@@ -313,13 +318,13 @@ type SandboxPage struct {
 }
 
 // List lists one page of the sandboxes matching q (nil: all), newest first.
-func (c *Client) List(q *SandboxQuery) (*SandboxPage, error) {
+func (c *Client) List(ctx context.Context, q *SandboxQuery) (*SandboxPage, error) {
 	var a args
 	defer a.free()
 	cq := q.build(&a)
 	var p *C.e2b_sandbox_page
-	err := c.h.call(&a, func(cl *C.e2b_client, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_sandbox_list(cl, cq, &p, e)
+	err := c.h.call(ctx, &a, func(cl *C.e2b_client, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_client_list_sandboxes(cl, cq, &p, cancel, e)
 	})
 	if err != nil {
 		return nil, err

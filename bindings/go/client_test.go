@@ -27,7 +27,7 @@ func TestClientOptions(t *testing.T) {
 		MaxRetries:     -1,
 	}))(t)
 	defer c.Close()
-	page := must(c.List(&e2b.SandboxQuery{Limit: 1}))(t)
+	page := must(c.List(ctx, &e2b.SandboxQuery{Limit: 1}))(t)
 	if len(page.Sandboxes) > 1 {
 		t.Fatalf("limit 1 gave %d sandboxes", len(page.Sandboxes))
 	}
@@ -42,7 +42,7 @@ func TestClientOptionErrors(t *testing.T) {
 
 	bad := must(e2b.NewClient(&e2b.ClientOptions{APIKey: "e2b_0000000000000000000000000000000000000000"}))(t)
 	defer bad.Close()
-	_, err = bad.CreateSandbox(nil)
+	_, err = bad.CreateSandbox(ctx, nil)
 	if e := wantCode(t, err, e2b.ErrAuthentication); e.HTTPStatus != 401 || e.Message == "" {
 		t.Fatalf("got %+v, want HTTP 401 with a message", e)
 	}
@@ -57,103 +57,103 @@ func TestSandboxLifecycle(t *testing.T) {
 	if s.ID() == "" || s.TemplateID() == "" || s.EnvdVersion() == "" {
 		t.Fatalf("id %q, template %q, envd %q", s.ID(), s.TemplateID(), s.EnvdVersion())
 	}
-	info := must(s.Info())(t)
+	info := must(s.Info(ctx))(t)
 	if info.ID != s.ID() || info.State != e2b.SandboxRunning || info.Metadata["test"] != "lifecycle" {
 		t.Fatalf("info %+v", info)
 	}
 	if info.StartedAt.IsZero() || !info.EndAt.After(info.StartedAt) || info.CPUCount == 0 || info.MemoryMB == 0 {
 		t.Fatalf("info %+v", info)
 	}
-	if running := must(s.IsRunning())(t); !running {
+	if running := must(s.IsRunning(ctx))(t); !running {
 		t.Fatal("a new sandbox is not running")
 	}
 
-	ok(t, s.SetTimeout(time.Minute))
-	info = must(client.Info(s.ID()))(t)
+	ok(t, s.SetTimeout(ctx, time.Minute))
+	info = must(client.Info(ctx, s.ID()))(t)
 	if left := time.Until(info.EndAt); left > 70*time.Second || left < 50*time.Second {
 		t.Fatalf("after SetTimeout(1m) it ends in %v", left)
 	}
 
-	if paused := must(s.Pause())(t); !paused {
+	if paused := must(s.Pause(ctx))(t); !paused {
 		t.Fatal("Pause of a running sandbox said it was already paused")
 	}
-	if paused := must(s.Pause())(t); paused {
+	if paused := must(s.Pause(ctx))(t); paused {
 		t.Fatal("Pause of a paused sandbox said it paused it")
 	}
-	if running := must(s.IsRunning())(t); running {
+	if running := must(s.IsRunning(ctx))(t); running {
 		t.Fatal("a paused sandbox is running")
 	}
-	if info := must(client.Info(s.ID()))(t); info.State != e2b.SandboxPaused {
+	if info := must(client.Info(ctx, s.ID()))(t); info.State != e2b.SandboxPaused {
 		t.Fatalf("state %v, want paused", info.State)
 	}
 
-	resumed := must(client.Resume(s.ID(), time.Minute))(t)
+	resumed := must(client.Resume(ctx, s.ID(), time.Minute))(t)
 	defer resumed.Close()
-	if resumed.ID() != s.ID() || !must(resumed.IsRunning())(t) {
+	if resumed.ID() != s.ID() || !must(resumed.IsRunning(ctx))(t) {
 		t.Fatal("Resume did not bring the sandbox back")
 	}
-	again, wasPaused, err := client.Connect(s.ID(), 0)
+	again, wasPaused, err := client.Connect(ctx, s.ID(), 0)
 	ok(t, err)
 	defer again.Close()
 	if wasPaused {
 		t.Fatal("Connect to a running sandbox said it resumed it")
 	}
 
-	if killed := must(s.Kill())(t); !killed {
+	if killed := must(s.Kill(ctx))(t); !killed {
 		t.Fatal("Kill of a running sandbox said it was gone")
 	}
-	if killed := must(again.Kill())(t); killed {
+	if killed := must(again.Kill(ctx))(t); killed {
 		t.Fatal("Kill of a killed sandbox said it killed it")
 	}
-	if killed := must(client.Kill(s.ID()))(t); killed {
+	if killed := must(client.Kill(ctx, s.ID()))(t); killed {
 		t.Fatal("Client.Kill of a killed sandbox said it killed it")
 	}
-	_, err = client.Resume(s.ID(), 0)
+	_, err = client.Resume(ctx, s.ID(), 0)
 	wantCode(t, err, e2b.ErrSandboxNotFound)
-	_, err = client.Info(s.ID())
+	_, err = client.Info(ctx, s.ID())
 	wantCode(t, err, e2b.ErrSandboxNotFound)
-	_, err = s.Info()
+	_, err = s.Info(ctx)
 	wantCode(t, err, e2b.ErrSandboxNotFound)
 }
 
 func TestConnectResumesAPausedSandbox(t *testing.T) {
 	s := newSandbox(t, nil)
-	ok(t, s.Files().Write("kept.txt", []byte("kept")))
-	must(s.Pause())(t)
-	_, err := s.Files().Read("kept.txt")
+	ok(t, s.Files().Write(ctx, "kept.txt", []byte("kept")))
+	must(s.Pause(ctx))(t)
+	_, err := s.Files().Read(ctx, "kept.txt")
 	wantCode(t, err, e2b.ErrSandboxGone)
 
-	again, resumed, err := client.Connect(s.ID(), time.Minute)
+	again, resumed, err := client.Connect(ctx, s.ID(), time.Minute)
 	ok(t, err)
 	defer again.Close()
 	if !resumed {
 		t.Fatal("Connect to a paused sandbox did not say it resumed it")
 	}
-	if got := must(again.Files().Read("kept.txt"))(t); string(got) != "kept" {
+	if got := must(again.Files().Read(ctx, "kept.txt"))(t); string(got) != "kept" {
 		t.Fatalf("after resume: %q", got)
 	}
 }
 
 func TestKillByID(t *testing.T) {
 	s := newSandbox(t, nil)
-	if killed := must(client.Kill(s.ID()))(t); !killed {
+	if killed := must(client.Kill(ctx, s.ID()))(t); !killed {
 		t.Fatal("Client.Kill of a running sandbox said it was gone")
 	}
-	if running, err := s.IsRunning(); err != nil || running {
+	if running, err := s.IsRunning(ctx); err != nil || running {
 		t.Fatalf("after kill: running %v, err %v", running, err)
 	}
 }
 
 func TestCreateErrors(t *testing.T) {
-	_, err := client.CreateSandbox(&e2b.SandboxOptions{Template: "no-such-template"})
+	_, err := client.CreateSandbox(ctx, &e2b.SandboxOptions{Template: "no-such-template"})
 	wantCode(t, err, e2b.ErrNotFound)
-	_, err = client.CreateSandbox(&e2b.SandboxOptions{IdempotencyKey: "Not Valid!"})
+	_, err = client.CreateSandbox(ctx, &e2b.SandboxOptions{IdempotencyKey: "Not Valid!"})
 	wantCode(t, err, e2b.ErrInvalidArgument)
-	_, err = client.CreateSandbox(&e2b.SandboxOptions{Metadata: map[string]string{"k": "\xff"}})
+	_, err = client.CreateSandbox(ctx, &e2b.SandboxOptions{Metadata: map[string]string{"k": "\xff"}})
 	wantCode(t, err, e2b.ErrInvalidUTF8)
-	_, _, err = client.Connect("abcdefghij0123456789", 0)
+	_, _, err = client.Connect(ctx, "abcdefghij0123456789", 0)
 	wantCode(t, err, e2b.ErrSandboxNotFound)
-	_, err = client.Info("\x00")
+	_, err = client.Info(ctx, "\x00")
 	wantCode(t, err, e2b.ErrInvalidArgument)
 }
 
@@ -165,7 +165,7 @@ func TestSandboxOptions(t *testing.T) {
 		AutoPause:        true,
 		AutoResume:       true,
 	})
-	ok(t, s.Files().Write("a", []byte("insecure")))
+	ok(t, s.Files().Write(ctx, "a", []byte("insecure")))
 }
 
 func TestIdempotencyKey(t *testing.T) {
@@ -175,7 +175,7 @@ func TestIdempotencyKey(t *testing.T) {
 	if twice.ID() != s.ID() {
 		t.Fatalf("the same idempotency key made two sandboxes: %s and %s", s.ID(), twice.ID())
 	}
-	_, err := client.CreateSandbox(&e2b.SandboxOptions{IdempotencyKey: opts.IdempotencyKey, Template: "code-interpreter-v1"})
+	_, err := client.CreateSandbox(ctx, &e2b.SandboxOptions{IdempotencyKey: opts.IdempotencyKey, Template: "code-interpreter-v1"})
 	wantCode(t, err, e2b.ErrConflict)
 }
 
@@ -186,7 +186,7 @@ func TestList(t *testing.T) {
 		ids = append(ids, newSandbox(t, &e2b.SandboxOptions{Metadata: tag}).ID())
 	}
 	paused := newSandbox(t, &e2b.SandboxOptions{Metadata: tag})
-	must(paused.Pause())(t)
+	must(paused.Pause(ctx))(t)
 
 	seen := map[string]bool{}
 	query := &e2b.SandboxQuery{Metadata: tag, States: []e2b.SandboxState{e2b.SandboxRunning}, Limit: 2}
@@ -194,7 +194,7 @@ func TestList(t *testing.T) {
 		if pages > 3 {
 			t.Fatal("the listing does not end")
 		}
-		page := must(client.List(query))(t)
+		page := must(client.List(ctx, query))(t)
 		for _, info := range page.Sandboxes {
 			if info.State != e2b.SandboxRunning || info.Metadata["test"] != t.Name() {
 				t.Fatalf("listed %+v", info)
@@ -215,16 +215,16 @@ func TestList(t *testing.T) {
 		t.Fatal("a paused sandbox is listed as running")
 	}
 
-	page := must(client.List(&e2b.SandboxQuery{Metadata: tag, States: []e2b.SandboxState{e2b.SandboxPaused}}))(t)
+	page := must(client.List(ctx, &e2b.SandboxQuery{Metadata: tag, States: []e2b.SandboxState{e2b.SandboxPaused}}))(t)
 	if len(page.Sandboxes) != 1 || page.Sandboxes[0].ID != paused.ID() {
 		t.Fatalf("paused sandboxes: %+v", page.Sandboxes)
 	}
-	_, err := client.List(&e2b.SandboxQuery{States: []e2b.SandboxState{7}})
+	_, err := client.List(ctx, &e2b.SandboxQuery{States: []e2b.SandboxState{7}})
 	wantCode(t, err, e2b.ErrInvalidArgument)
 }
 
 func TestErrorValues(t *testing.T) {
-	_, _, err := client.Connect("abcdefghij0123456789", 0)
+	_, _, err := client.Connect(ctx, "abcdefghij0123456789", 0)
 	var e *e2b.Error
 	if !errors.As(err, &e) || e.Code != e2b.ErrSandboxNotFound || e.HTTPStatus != 404 {
 		t.Fatalf("got %#v", err)

@@ -4,6 +4,7 @@ package e2b
 import "C"
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"time"
@@ -41,7 +42,7 @@ func (o *RunCodeOptions) forward(output C.e2b_execution_output, p *C.e2b_executi
 	case output == C.E2B_EXECUTION_STDERR && o.OnStderr != nil:
 		return o.OnStderr(outputMessage(p, C.E2B_STREAM_STDERR, index))
 	case output == C.E2B_EXECUTION_RESULT && o.OnResult != nil:
-		return o.OnResult(executionResult(C.e2b_execution_result_at(p, index)))
+		return o.OnResult(executionResult(C.e2b_execution_results_get(p, index)))
 	case output == C.E2B_EXECUTION_ERROR && o.OnError != nil:
 		if e := executionError(p); e != nil {
 			return o.OnError(*e)
@@ -77,15 +78,15 @@ func (o *RunCodeOptions) build(a *args) *C.e2b_run_code_options {
 // RunCode runs code in the sandbox's code interpreter (opts may be nil). An
 // exception in the code is part of the Execution (Execution.Error), not an
 // error of the call.
-func (s *Sandbox) RunCode(code string, opts *RunCodeOptions) (*Execution, error) {
+func (s *Sandbox) RunCode(ctx context.Context, code string, opts *RunCodeOptions) (*Execution, error) {
 	var a args
 	defer a.free()
 	ccode, copts := a.str(code), opts.build(&a)
 	cb := &callbacks{code: opts}
 	ud := cb.start()
 	var p *C.e2b_execution
-	err := cb.finish(s.h.call(&a, func(sbx *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_code_run(sbx, ccode, copts, cb.executionFn(), ud, &p, e)
+	err := cb.finish(s.h.call(ctx, &a, func(sbx *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_code_run(sbx, ccode, copts, cb.executionFn(), ud, &p, cancel, e)
 	}))
 	if err != nil {
 		return nil, err
@@ -100,7 +101,7 @@ func (s *Sandbox) RunCode(code string, opts *RunCodeOptions) (*Execution, error)
 		ExecutionCount: int(C.e2b_execution_count(p)),
 	}
 	for i := range x.Results {
-		x.Results[i] = executionResult(C.e2b_execution_result_at(p, C.size_t(i)))
+		x.Results[i] = executionResult(C.e2b_execution_results_get(p, C.size_t(i)))
 	}
 	x.Stdout, x.Stderr = joined(x.StdoutChunks), joined(x.StderrChunks)
 	return x, nil
@@ -131,10 +132,10 @@ type OutputMessage struct {
 
 func outputMessage(p *C.e2b_execution, stream C.int32_t, index C.size_t) OutputMessage {
 	var n C.size_t
-	data := C.e2b_execution_chunk(p, stream, index, &n)
+	data := C.e2b_execution_chunks_get(p, stream, index, &n)
 	return OutputMessage{
 		Text:      string(goBytes(data, n)),
-		Timestamp: C.GoString(C.e2b_execution_chunk_timestamp(p, stream, index)),
+		Timestamp: C.GoString(C.e2b_execution_chunks_timestamp(p, stream, index)),
 	}
 }
 
@@ -205,8 +206,8 @@ func executionResult(p *C.e2b_execution_result) Result {
 	}
 	raw := map[string]*json.RawMessage{"json": &r.JSON, "data": &r.Data, "chart": &r.Chart}
 	for i := range C.e2b_execution_result_formats_len(p) {
-		cname := C.e2b_execution_result_format_name(p, i)
-		name, value := C.GoString(cname), C.GoString(C.e2b_execution_result_get(p, cname))
+		cname := C.e2b_execution_result_formats_key(p, i)
+		name, value := C.GoString(cname), C.GoString(C.e2b_execution_result_formats_get(p, cname))
 		r.Formats = append(r.Formats, name)
 		if f, ok := fields[name]; ok {
 			*f = value
@@ -217,7 +218,7 @@ func executionResult(p *C.e2b_execution_result) Result {
 	if n := C.e2b_execution_result_extras_len(p); n > 0 {
 		r.Extra = make(map[string]string, n)
 		for i := range n {
-			r.Extra[C.GoString(C.e2b_execution_result_extra_mime_type(p, i))] = C.GoString(C.e2b_execution_result_extra_value(p, i))
+			r.Extra[C.GoString(C.e2b_execution_result_extras_key(p, i))] = C.GoString(C.e2b_execution_result_extras_value(p, i))
 		}
 	}
 	return r
@@ -241,27 +242,27 @@ func codeContext(p *C.e2b_code_context) CodeContext {
 
 // CreateCodeContext creates a code context for language ("": Python) working
 // in cwd ("": the user's home).
-func (s *Sandbox) CreateCodeContext(language, cwd string) (*CodeContext, error) {
+func (s *Sandbox) CreateCodeContext(ctx context.Context, language, cwd string) (*CodeContext, error) {
 	var a args
 	defer a.free()
 	clang, ccwd := a.optStr(language), a.optStr(cwd)
 	var p *C.e2b_code_context
-	err := s.h.call(&a, func(sbx *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_code_create_context(sbx, clang, ccwd, &p, e)
+	err := s.h.call(ctx, &a, func(sbx *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_code_create_context(sbx, clang, ccwd, &p, cancel, e)
 	})
 	if err != nil {
 		return nil, err
 	}
 	defer C.e2b_code_context_free(p)
-	ctx := codeContext(p)
-	return &ctx, nil
+	cc := codeContext(p)
+	return &cc, nil
 }
 
 // CodeContexts lists every code context, the default ones included.
-func (s *Sandbox) CodeContexts() ([]CodeContext, error) {
+func (s *Sandbox) CodeContexts(ctx context.Context) ([]CodeContext, error) {
 	var list *C.e2b_code_context_list
-	err := s.h.call(nil, func(sbx *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_code_list_contexts(sbx, &list, e)
+	err := s.h.call(ctx, nil, func(sbx *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_code_list_contexts(sbx, &list, cancel, e)
 	})
 	if err != nil {
 		return nil, err
@@ -275,21 +276,21 @@ func (s *Sandbox) CodeContexts() ([]CodeContext, error) {
 }
 
 // RestartCodeContext restarts the context id: its state is lost.
-func (s *Sandbox) RestartCodeContext(id string) error {
+func (s *Sandbox) RestartCodeContext(ctx context.Context, id string) error {
 	var a args
 	defer a.free()
 	cid := a.str(id)
-	return s.h.call(&a, func(sbx *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_code_restart_context(sbx, cid, e)
+	return s.h.call(ctx, &a, func(sbx *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_code_restart_context(sbx, cid, cancel, e)
 	})
 }
 
 // RemoveCodeContext removes the context id.
-func (s *Sandbox) RemoveCodeContext(id string) error {
+func (s *Sandbox) RemoveCodeContext(ctx context.Context, id string) error {
 	var a args
 	defer a.free()
 	cid := a.str(id)
-	return s.h.call(&a, func(sbx *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_code_remove_context(sbx, cid, e)
+	return s.h.call(ctx, &a, func(sbx *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_code_remove_context(sbx, cid, cancel, e)
 	})
 }

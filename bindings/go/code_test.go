@@ -15,7 +15,7 @@ import (
 
 func TestRunCode(t *testing.T) {
 	s := codeSandbox(t)
-	x := must(s.RunCode("x = 41\nx + 1", nil))(t)
+	x := must(s.RunCode(ctx, "x = 41\nx + 1", nil))(t)
 	if x.Text != "42" || len(x.Results) != 1 || !x.Results[0].IsMain || x.Results[0].Text != "42" || x.Error != nil {
 		t.Fatalf("execution %+v", x)
 	}
@@ -24,7 +24,7 @@ func TestRunCode(t *testing.T) {
 	}
 
 	var stdout, stderr []string
-	x = must(s.RunCode("import sys\nprint('out')\nprint('err', file=sys.stderr)", &e2b.RunCodeOptions{
+	x = must(s.RunCode(ctx, "import sys\nprint('out')\nprint('err', file=sys.stderr)", &e2b.RunCodeOptions{
 		Language: "python",
 		Env:      map[string]string{"ONLY_NOW": "1"},
 		Timeout:  time.Minute,
@@ -34,7 +34,7 @@ func TestRunCode(t *testing.T) {
 	if x.Stdout != "out\n" || x.Stderr != "err\n" || strings.Join(stdout, "") != "out\n" || strings.Join(stderr, "") != "err\n" {
 		t.Fatalf("execution %+v; callbacks %q %q", x, stdout, stderr)
 	}
-	if x := must(s.RunCode("import os\nos.environ.get('ONLY_NOW')", &e2b.RunCodeOptions{Timeout: e2b.NoTimeout}))(t); x.Text != "" && x.Text != "None" {
+	if x := must(s.RunCode(ctx, "import os\nos.environ.get('ONLY_NOW')", &e2b.RunCodeOptions{Timeout: e2b.NoTimeout}))(t); x.Text != "" && x.Text != "None" {
 		t.Fatalf("a run's env outlived it: %q", x.Text)
 	}
 }
@@ -42,16 +42,16 @@ func TestRunCode(t *testing.T) {
 func TestRunCodeError(t *testing.T) {
 	s := codeSandbox(t)
 	var reported e2b.ExecutionError
-	x := must(s.RunCode("1 / 0", &e2b.RunCodeOptions{OnError: func(e e2b.ExecutionError) error { reported = e; return nil }}))(t)
+	x := must(s.RunCode(ctx, "1 / 0", &e2b.RunCodeOptions{OnError: func(e e2b.ExecutionError) error { reported = e; return nil }}))(t)
 	if x.Error == nil || x.Error.Name != "ZeroDivisionError" || x.Error.Value == "" || !strings.Contains(x.Error.Traceback, "ZeroDivisionError") {
 		t.Fatalf("error %+v", x.Error)
 	}
 	if reported != *x.Error {
 		t.Fatalf("OnError got %+v, the execution has %+v", reported, *x.Error)
 	}
-	_, err := s.RunCode("1", &e2b.RunCodeOptions{Language: "python", ContextID: "some-context"})
+	_, err := s.RunCode(ctx, "1", &e2b.RunCodeOptions{Language: "python", ContextID: "some-context"})
 	wantCode(t, err, e2b.ErrInvalidArgument)
-	_, err = s.RunCode("import time\ntime.sleep(10)", &e2b.RunCodeOptions{Timeout: 500 * time.Millisecond})
+	_, err = s.RunCode(ctx, "import time\ntime.sleep(10)", &e2b.RunCodeOptions{Timeout: 500 * time.Millisecond})
 	wantCode(t, err, e2b.ErrTimeout)
 }
 
@@ -70,7 +70,7 @@ display(Rich())
 func TestRunCodeResults(t *testing.T) {
 	s := codeSandbox(t)
 	var streamed []e2b.Result
-	x := must(s.RunCode(richCode, &e2b.RunCodeOptions{
+	x := must(s.RunCode(ctx, richCode, &e2b.RunCodeOptions{
 		OnResult: func(r e2b.Result) error { streamed = append(streamed, r); return nil },
 	}))(t)
 	if len(x.Results) != 2 || len(streamed) != 2 {
@@ -103,7 +103,7 @@ func TestRunCodeKeepsChunksTimestampsNulsAndExtras(t *testing.T) {
 		"    def _repr_mimebundle_(self, include=None, exclude=None):\n" +
 		"        return {'text/plain': 'custom', 'text/x-note': 'note', 'application/vnd.x+json': {'a': 1}}\n" +
 		"display(Custom())\n"
-	x := must(s.RunCode(code, &e2b.RunCodeOptions{
+	x := must(s.RunCode(ctx, code, &e2b.RunCodeOptions{
 		OnStdout: func(m e2b.OutputMessage) error { seen = append(seen, m); return nil },
 	}))(t)
 	if len(x.StdoutChunks) != 2 || x.StdoutChunks[0].Text != "a\x00b\n" || x.StdoutChunks[1].Text != "c" || x.Stdout != "a\x00b\nc" {
@@ -124,7 +124,7 @@ func TestRunCodeKeepsChunksTimestampsNulsAndExtras(t *testing.T) {
 func TestRunCodeCallbackStops(t *testing.T) {
 	s := codeSandbox(t)
 	enough := errors.New("enough")
-	_, err := s.RunCode("import time\nfor i in range(5):\n    print(i, flush=True)\n    time.sleep(0.2)", &e2b.RunCodeOptions{
+	_, err := s.RunCode(ctx, "import time\nfor i in range(5):\n    print(i, flush=True)\n    time.sleep(0.2)", &e2b.RunCodeOptions{
 		OnStdout: func(e2b.OutputMessage) error { return enough },
 	})
 	wantCode(t, err, e2b.ErrCallbackAborted)
@@ -132,52 +132,52 @@ func TestRunCodeCallbackStops(t *testing.T) {
 		t.Fatalf("%v does not wrap the callback's error", err)
 	}
 	v := catchPanic(func() {
-		s.RunCode("42", &e2b.RunCodeOptions{OnResult: func(e2b.Result) error { panic("result panic") }})
+		s.RunCode(ctx, "42", &e2b.RunCodeOptions{OnResult: func(e2b.Result) error { panic("result panic") }})
 	})
 	if v != "result panic" {
 		t.Fatalf("panic value %v", v)
 	}
-	if x := must(s.RunCode("6 * 7", nil))(t); x.Text != "42" {
+	if x := must(s.RunCode(ctx, "6 * 7", nil))(t); x.Text != "42" {
 		t.Fatalf("after a panic: %+v", x)
 	}
 }
 
 func TestCodeContexts(t *testing.T) {
 	s := codeSandbox(t)
-	ctx := must(s.CreateCodeContext("python", "/tmp"))(t)
-	if ctx.ID == "" || ctx.Language != "python" || ctx.Cwd != "/tmp" {
-		t.Fatalf("context %+v", ctx)
+	cc := must(s.CreateCodeContext(ctx, "python", "/tmp"))(t)
+	if cc.ID == "" || cc.Language != "python" || cc.Cwd != "/tmp" {
+		t.Fatalf("context %+v", cc)
 	}
-	def := must(s.CreateCodeContext("", ""))(t)
-	if def.Language != "python" || def.ID == ctx.ID {
+	def := must(s.CreateCodeContext(ctx, "", ""))(t)
+	if def.Language != "python" || def.ID == cc.ID {
 		t.Fatalf("default context %+v", def)
 	}
-	contexts := must(s.CodeContexts())(t)
-	if !slices.ContainsFunc(contexts, func(c e2b.CodeContext) bool { return c.ID == ctx.ID }) {
-		t.Fatalf("%s is not in %+v", ctx.ID, contexts)
+	contexts := must(s.CodeContexts(ctx))(t)
+	if !slices.ContainsFunc(contexts, func(c e2b.CodeContext) bool { return c.ID == cc.ID }) {
+		t.Fatalf("%s is not in %+v", cc.ID, contexts)
 	}
 
-	in := &e2b.RunCodeOptions{ContextID: ctx.ID}
-	must(s.RunCode("y = 5", in))(t)
-	if x := must(s.RunCode("y", in))(t); x.Text != "5" {
+	in := &e2b.RunCodeOptions{ContextID: cc.ID}
+	must(s.RunCode(ctx, "y = 5", in))(t)
+	if x := must(s.RunCode(ctx, "y", in))(t); x.Text != "5" {
 		t.Fatalf("the context lost y: %+v", x)
 	}
-	if x := must(s.RunCode("import os\nos.getcwd()", in))(t); !strings.Contains(x.Text, "/tmp") {
+	if x := must(s.RunCode(ctx, "import os\nos.getcwd()", in))(t); !strings.Contains(x.Text, "/tmp") {
 		t.Fatalf("cwd %q", x.Text)
 	}
-	if x := must(s.RunCode("y", nil))(t); x.Error == nil || x.Error.Name != "NameError" {
+	if x := must(s.RunCode(ctx, "y", nil))(t); x.Error == nil || x.Error.Name != "NameError" {
 		t.Fatalf("the default context has y: %+v", x)
 	}
 
-	ok(t, s.RestartCodeContext(ctx.ID))
-	if x := must(s.RunCode("y", in))(t); x.Error == nil || x.Error.Name != "NameError" {
+	ok(t, s.RestartCodeContext(ctx, cc.ID))
+	if x := must(s.RunCode(ctx, "y", in))(t); x.Error == nil || x.Error.Name != "NameError" {
 		t.Fatalf("y survived a restart: %+v", x)
 	}
-	ok(t, s.RemoveCodeContext(ctx.ID))
-	_, err := s.RunCode("1", in)
+	ok(t, s.RemoveCodeContext(ctx, cc.ID))
+	_, err := s.RunCode(ctx, "1", in)
 	wantCode(t, err, e2b.ErrNotFound)
-	err = s.RestartCodeContext(ctx.ID)
+	err = s.RestartCodeContext(ctx, cc.ID)
 	wantCode(t, err, e2b.ErrNotFound)
-	err = s.RemoveCodeContext("\xff")
+	err = s.RemoveCodeContext(ctx, "\xff")
 	wantCode(t, err, e2b.ErrInvalidUTF8)
 }

@@ -4,29 +4,13 @@ package e2b
 import "C"
 
 import (
+	"context"
 	"runtime"
 	"time"
 )
 
 // Stream says which output a chunk came from.
 type Stream int32
-
-// The output streams of a command.
-const (
-	Stdout Stream = C.E2B_STREAM_STDOUT
-	Stderr Stream = C.E2B_STREAM_STDERR
-)
-
-// String is "stdout" or "stderr".
-func (s Stream) String() string {
-	switch s {
-	case Stdout:
-		return "stdout"
-	case Stderr:
-		return "stderr"
-	}
-	return "none"
-}
 
 // Commands runs and manages processes in a sandbox.
 type Commands struct {
@@ -84,8 +68,10 @@ func (o *CommandOptions) build(a *args) *C.e2b_command_options {
 }
 
 // Run runs cmd with bash -l -c and waits for it to end (opts may be nil). A
-// non-zero exit code is a result, not an error (see CommandResult.Err).
-func (c *Commands) Run(cmd string, opts *CommandOptions) (*CommandResult, error) {
+// non-zero exit code is a result, not an error (see CommandResult.Err). When
+// ctx ends the call, the command is killed (best effort) rather than left
+// running.
+func (c *Commands) Run(ctx context.Context, cmd string, opts *CommandOptions) (*CommandResult, error) {
 	var a args
 	defer a.free()
 	ccmd, copts := a.str(cmd), opts.build(&a)
@@ -95,8 +81,8 @@ func (c *Commands) Run(cmd string, opts *CommandOptions) (*CommandResult, error)
 	}
 	ud := cb.start()
 	var out *C.e2b_command_result
-	err := cb.finish(c.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_commands_run(s, ccmd, copts, cb.outputFn(), ud, &out, e)
+	err := cb.finish(c.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_commands_run(s, ccmd, copts, cb.outputFn(), ud, &out, cancel, e)
 	}))
 	if err != nil {
 		return nil, err
@@ -105,14 +91,15 @@ func (c *Commands) Run(cmd string, opts *CommandOptions) (*CommandResult, error)
 }
 
 // Start starts cmd with bash -l -c in the background and returns at once
-// (opts may be nil). Closing the Command leaves the process running.
-func (c *Commands) Start(cmd string, opts *CommandOptions) (*Command, error) {
+// (opts may be nil). ctx bounds the start only: each call on the Command
+// takes its own. Closing the Command leaves the process running.
+func (c *Commands) Start(ctx context.Context, cmd string, opts *CommandOptions) (*Command, error) {
 	var a args
 	defer a.free()
 	ccmd, copts := a.str(cmd), opts.build(&a)
 	var p *C.e2b_command
-	err := c.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_commands_start(s, ccmd, copts, &p, e)
+	err := c.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_commands_start(s, ccmd, copts, &p, cancel, e)
 	})
 	if err != nil {
 		return nil, err
@@ -130,11 +117,11 @@ type ConnectOptions struct {
 }
 
 // Connect attaches to the running process pid to follow its output from now
-// on (opts may be nil).
-func (c *Commands) Connect(pid uint32, opts *ConnectOptions) (*Command, error) {
+// on (opts may be nil). ctx bounds the attaching only, as in Start.
+func (c *Commands) Connect(ctx context.Context, pid uint32, opts *ConnectOptions) (*Command, error) {
 	var p *C.e2b_command
-	err := c.sbx.h.call(nil, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_commands_connect(s, C.uint32_t(pid), &p, e)
+	err := c.sbx.h.call(ctx, nil, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_commands_connect(s, C.uint32_t(pid), &p, cancel, e)
 	})
 	if err != nil {
 		return nil, err
@@ -146,10 +133,10 @@ func (c *Commands) Connect(pid uint32, opts *ConnectOptions) (*Command, error) {
 }
 
 // List lists the processes running in the sandbox.
-func (c *Commands) List() ([]ProcessInfo, error) {
+func (c *Commands) List(ctx context.Context) ([]ProcessInfo, error) {
 	var list *C.e2b_process_list
-	err := c.sbx.h.call(nil, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_commands_list(s, &list, e)
+	err := c.sbx.h.call(ctx, nil, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_commands_list(s, &list, cancel, e)
 	})
 	if err != nil {
 		return nil, err
@@ -163,25 +150,25 @@ func (c *Commands) List() ([]ProcessInfo, error) {
 }
 
 // Kill kills the process pid. killed is false if there was no such process.
-func (c *Commands) Kill(pid uint32) (killed bool, err error) {
+func (c *Commands) Kill(ctx context.Context, pid uint32) (killed bool, err error) {
 	var k C.bool
-	err = c.sbx.h.call(nil, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_commands_kill(s, C.uint32_t(pid), &k, e)
+	err = c.sbx.h.call(ctx, nil, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_commands_kill(s, C.uint32_t(pid), &k, cancel, e)
 	})
 	return bool(k), err
 }
 
 // SendStdin writes data to the stdin of process pid (started with Stdin).
-func (c *Commands) SendStdin(pid uint32, data []byte) error {
-	return c.sbx.h.call(nil, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_commands_send_stdin(s, C.uint32_t(pid), bytesPtr(data), C.size_t(len(data)), e)
+func (c *Commands) SendStdin(ctx context.Context, pid uint32, data []byte) error {
+	return c.sbx.h.call(ctx, nil, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_commands_send_stdin(s, C.uint32_t(pid), bytesPtr(data), C.size_t(len(data)), cancel, e)
 	})
 }
 
 // CloseStdin closes the stdin of process pid.
-func (c *Commands) CloseStdin(pid uint32) error {
-	return c.sbx.h.call(nil, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_commands_close_stdin(s, C.uint32_t(pid), e)
+func (c *Commands) CloseStdin(ctx context.Context, pid uint32) error {
+	return c.sbx.h.call(ctx, nil, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_commands_close_stdin(s, C.uint32_t(pid), cancel, e)
 	})
 }
 
@@ -208,13 +195,14 @@ func newCommand(p *C.e2b_command, onStdout, onStderr func([]byte) error) *Comman
 func (c *Command) Pid() uint32 { return c.pid }
 
 // Wait waits for the command to end, passing the output not yet taken to the
-// OnStdout and OnStderr it was started with.
-func (c *Command) Wait() (*CommandResult, error) {
+// OnStdout and OnStderr it was started with. When ctx ends the wait, the
+// command is killed (best effort), as with Run.
+func (c *Command) Wait(ctx context.Context) (*CommandResult, error) {
 	cb := &callbacks{onStdout: c.onStdout, onStderr: c.onStderr}
 	ud := cb.start()
 	var out *C.e2b_command_result
-	err := cb.finish(c.h.call(nil, func(p *C.e2b_command, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_command_wait(p, cb.outputFn(), ud, &out, e)
+	err := cb.finish(c.h.call(ctx, nil, func(p *C.e2b_command, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_command_wait(p, cb.outputFn(), ud, &out, cancel, e)
 	}))
 	if err != nil {
 		return nil, err
@@ -231,14 +219,16 @@ type CommandOutput struct {
 	Result *CommandResult
 }
 
-// NextOutput waits up to timeout for the next chunk of output or the end; a
-// pull form of Wait's callbacks.
-func (c *Command) NextOutput(timeout time.Duration) (CommandOutput, error) {
+// NextOutput waits up to timeout for the next chunk of output or the end (0:
+// no wait; NoTimeout: until something comes); a pull form of Wait's
+// callbacks. A cancelled NextOutput keeps the output not yet taken for the
+// next one, and the command goes on running.
+func (c *Command) NextOutput(ctx context.Context, timeout time.Duration) (CommandOutput, error) {
 	var stream C.int32_t
 	var data C.e2b_bytes
 	var result *C.e2b_command_result
-	err := c.h.call(nil, func(p *C.e2b_command, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_command_next_output(p, millis(timeout), &stream, &data, &result, e)
+	err := c.h.call(ctx, nil, func(p *C.e2b_command, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_command_next_output(p, millis(timeout), &stream, &data, &result, cancel, e)
 	})
 	if err != nil {
 		return CommandOutput{}, err
@@ -254,24 +244,24 @@ func (c *Command) NextOutput(timeout time.Duration) (CommandOutput, error) {
 }
 
 // SendStdin writes data to the command's stdin (started with Stdin).
-func (c *Command) SendStdin(data []byte) error {
-	return c.h.call(nil, func(p *C.e2b_command, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_command_send_stdin(p, bytesPtr(data), C.size_t(len(data)), e)
+func (c *Command) SendStdin(ctx context.Context, data []byte) error {
+	return c.h.call(ctx, nil, func(p *C.e2b_command, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_command_send_stdin(p, bytesPtr(data), C.size_t(len(data)), cancel, e)
 	})
 }
 
 // CloseStdin closes the command's stdin, so it reads end-of-file.
-func (c *Command) CloseStdin() error {
-	return c.h.call(nil, func(p *C.e2b_command, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_command_close_stdin(p, e)
+func (c *Command) CloseStdin(ctx context.Context) error {
+	return c.h.call(ctx, nil, func(p *C.e2b_command, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_command_close_stdin(p, cancel, e)
 	})
 }
 
 // Kill kills the command. killed is false if it had already ended.
-func (c *Command) Kill() (killed bool, err error) {
+func (c *Command) Kill(ctx context.Context) (killed bool, err error) {
 	var k C.bool
-	err = c.h.call(nil, func(p *C.e2b_command, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_command_kill(p, &k, e)
+	err = c.h.call(ctx, nil, func(p *C.e2b_command, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_command_kill(p, &k, cancel, e)
 	})
 	return bool(k), err
 }
@@ -334,11 +324,11 @@ func processInfo(p *C.e2b_process_info) ProcessInfo {
 		Tag:  C.GoString(C.e2b_process_info_tag(p)),
 	}
 	for i := range info.Args {
-		info.Args[i] = C.GoString(C.e2b_process_info_arg(p, C.size_t(i)))
+		info.Args[i] = C.GoString(C.e2b_process_info_args_get(p, C.size_t(i)))
 	}
 	info.Envs = make(map[string]string, C.e2b_process_info_envs_len(p))
 	for i := C.size_t(0); i < C.e2b_process_info_envs_len(p); i++ {
-		info.Envs[C.GoString(C.e2b_process_info_env_name(p, i))] = C.GoString(C.e2b_process_info_env_value(p, i))
+		info.Envs[C.GoString(C.e2b_process_info_envs_key(p, i))] = C.GoString(C.e2b_process_info_envs_value(p, i))
 	}
 	return info
 }

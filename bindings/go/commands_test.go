@@ -14,7 +14,7 @@ import (
 func TestRun(t *testing.T) {
 	cmds := newSandbox(t, nil).Commands()
 	var stdout, stderr bytes.Buffer
-	res := must(cmds.Run("echo hello; echo oops >&2; exit 3", &e2b.CommandOptions{
+	res := must(cmds.Run(ctx, "echo hello; echo oops >&2; exit 3", &e2b.CommandOptions{
 		OnStdout: func(b []byte) error { stdout.Write(b); return nil },
 		OnStderr: func(b []byte) error { stderr.Write(b); return nil },
 	}))(t)
@@ -30,7 +30,7 @@ func TestRun(t *testing.T) {
 		t.Fatalf("the error does not give the exit code: %v", err)
 	}
 
-	res = must(cmds.Run(`printf 'a\000b\377'`, nil))(t)
+	res = must(cmds.Run(ctx, `printf 'a\000b\377'`, nil))(t)
 	if !bytes.Equal(res.Stdout, []byte("a\x00b\xff")) || res.ExitCode != 0 || res.Err() != nil || res.Error != "" {
 		t.Fatalf("binary output %+v", res)
 	}
@@ -38,7 +38,7 @@ func TestRun(t *testing.T) {
 
 func TestRunOptions(t *testing.T) {
 	s := newSandbox(t, &e2b.SandboxOptions{Env: map[string]string{"FROM_SANDBOX": "sbx"}})
-	res := must(s.Commands().Run(`echo "$FOO $FROM_SANDBOX"; pwd; whoami`, &e2b.CommandOptions{
+	res := must(s.Commands().Run(ctx, `echo "$FOO $FROM_SANDBOX"; pwd; whoami`, &e2b.CommandOptions{
 		Env:  map[string]string{"FOO": "bar"},
 		Cwd:  "/tmp",
 		User: "root",
@@ -46,14 +46,14 @@ func TestRunOptions(t *testing.T) {
 	if got := string(res.Stdout); got != "bar sbx\n/tmp\nroot\n" {
 		t.Fatalf("stdout %q", got)
 	}
-	res = must(s.Commands().Run("sleep 0.2", &e2b.CommandOptions{Timeout: e2b.NoTimeout}))(t)
+	res = must(s.Commands().Run(ctx, "sleep 0.2", &e2b.CommandOptions{Timeout: e2b.NoTimeout}))(t)
 	ok(t, res.Err())
 
-	_, err := s.Commands().Run("sleep 10", &e2b.CommandOptions{Timeout: 500 * time.Millisecond})
+	_, err := s.Commands().Run(ctx, "sleep 10", &e2b.CommandOptions{Timeout: 500 * time.Millisecond})
 	wantCode(t, err, e2b.ErrTimeout)
-	_, err = s.Commands().Run("true", &e2b.CommandOptions{Cwd: "/no/such/dir"})
+	_, err = s.Commands().Run(ctx, "true", &e2b.CommandOptions{Cwd: "/no/such/dir"})
 	wantCode(t, err, e2b.ErrInvalidArgument)
-	_, err = s.Commands().Run("true", &e2b.CommandOptions{User: "nobody-here"})
+	_, err = s.Commands().Run(ctx, "true", &e2b.CommandOptions{User: "nobody-here"})
 	wantCode(t, err, e2b.ErrAuthentication)
 }
 
@@ -61,21 +61,23 @@ func TestRunCallbackStops(t *testing.T) {
 	s := newSandbox(t, nil)
 	enough := errors.New("enough")
 	calls := 0
-	_, err := s.Commands().Run("for i in 1 2 3 4 5; do echo $i; sleep 0.2; done", &e2b.CommandOptions{
+	_, err := s.Commands().Run(ctx, "for i in 1 2 3 4 5; do echo $i; sleep 0.2; done", &e2b.CommandOptions{
 		OnStdout: func([]byte) error { calls++; return enough },
 	})
-	wantCode(t, err, e2b.ErrCallbackAborted)
+	if e := wantCode(t, err, e2b.ErrCallbackAborted); e.CallbackValue != 1 {
+		t.Fatalf("CallbackValue %d, want the trampoline's 1", e.CallbackValue)
+	}
 	if !errors.Is(err, enough) || calls != 1 {
 		t.Fatalf("err %v after %d calls", err, calls)
 	}
 
 	v := catchPanic(func() {
-		s.Commands().Run("echo out", &e2b.CommandOptions{OnStdout: func([]byte) error { panic("output panic") }})
+		s.Commands().Run(ctx, "echo out", &e2b.CommandOptions{OnStdout: func([]byte) error { panic("output panic") }})
 	})
 	if v != "output panic" {
 		t.Fatalf("panic value %v", v)
 	}
-	res := must(s.Commands().Run("echo still here", nil))(t)
+	res := must(s.Commands().Run(ctx, "echo still here", nil))(t)
 	if string(res.Stdout) != "still here\n" {
 		t.Fatalf("after a panic: %+v", res)
 	}
@@ -84,14 +86,14 @@ func TestRunCallbackStops(t *testing.T) {
 func TestStartWait(t *testing.T) {
 	cmds := newSandbox(t, nil).Commands()
 	var out bytes.Buffer
-	cmd := must(cmds.Start("echo one; sleep 0.3; echo two", &e2b.CommandOptions{
+	cmd := must(cmds.Start(ctx, "echo one; sleep 0.3; echo two", &e2b.CommandOptions{
 		OnStdout: func(b []byte) error { out.Write(b); return nil },
 	}))(t)
 	defer cmd.Close()
 	if cmd.Pid() == 0 {
 		t.Fatal("no pid")
 	}
-	res := must(cmd.Wait())(t)
+	res := must(cmd.Wait(ctx))(t)
 	if res.ExitCode != 0 || string(res.Stdout) != "one\ntwo\n" || out.String() != "one\ntwo\n" {
 		t.Fatalf("result %+v, callback got %q", res, out.String())
 	}
@@ -99,7 +101,7 @@ func TestStartWait(t *testing.T) {
 
 func TestNextOutput(t *testing.T) {
 	cmds := newSandbox(t, nil).Commands()
-	cmd := must(cmds.Start("echo out; echo err >&2; sleep 0.2; exit 4", nil))(t)
+	cmd := must(cmds.Start(ctx, "echo out; echo err >&2; sleep 0.2; exit 4", nil))(t)
 	defer cmd.Close()
 	var stdout, stderr []byte
 	var result *e2b.CommandResult
@@ -107,7 +109,7 @@ func TestNextOutput(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatal("the command did not end")
 		}
-		o := must(cmd.NextOutput(time.Second))(t)
+		o := must(cmd.NextOutput(ctx, time.Second))(t)
 		switch o.Stream {
 		case e2b.Stdout:
 			stdout = append(stdout, o.Data...)
@@ -119,45 +121,45 @@ func TestNextOutput(t *testing.T) {
 	if string(stdout) != "out\n" || string(stderr) != "err\n" || result.ExitCode != 4 {
 		t.Fatalf("stdout %q, stderr %q, result %+v", stdout, stderr, result)
 	}
-	if again := must(cmd.NextOutput(0))(t); again.Result == nil || again.Result.ExitCode != 4 {
+	if again := must(cmd.NextOutput(ctx, 0))(t); again.Result == nil || again.Result.ExitCode != 4 {
 		t.Fatalf("after the end: %+v", again)
 	}
 }
 
 func TestStdin(t *testing.T) {
 	cmds := newSandbox(t, nil).Commands()
-	cmd := must(cmds.Start("cat", &e2b.CommandOptions{Stdin: true}))(t)
+	cmd := must(cmds.Start(ctx, "cat", &e2b.CommandOptions{Stdin: true}))(t)
 	defer cmd.Close()
-	ok(t, cmd.SendStdin([]byte("through the handle\n")))
-	ok(t, cmds.SendStdin(cmd.Pid(), []byte("by pid\x00\xff\n")))
-	ok(t, cmd.CloseStdin())
-	res := must(cmd.Wait())(t)
+	ok(t, cmd.SendStdin(ctx, []byte("through the handle\n")))
+	ok(t, cmds.SendStdin(ctx, cmd.Pid(), []byte("by pid\x00\xff\n")))
+	ok(t, cmd.CloseStdin(ctx))
+	res := must(cmd.Wait(ctx))(t)
 	if want := "through the handle\nby pid\x00\xff\n"; string(res.Stdout) != want || res.ExitCode != 0 {
 		t.Fatalf("cat gave %q, want %q", res.Stdout, want)
 	}
 
-	other := must(cmds.Start("cat", &e2b.CommandOptions{Stdin: true}))(t)
+	other := must(cmds.Start(ctx, "cat", &e2b.CommandOptions{Stdin: true}))(t)
 	defer other.Close()
-	ok(t, cmds.CloseStdin(other.Pid()))
-	if res := must(other.Wait())(t); res.ExitCode != 0 {
+	ok(t, cmds.CloseStdin(ctx, other.Pid()))
+	if res := must(other.Wait(ctx))(t); res.ExitCode != 0 {
 		t.Fatalf("cat after CloseStdin by pid: %+v", res)
 	}
 
-	closed := must(cmds.Start("sleep 5", nil))(t)
+	closed := must(cmds.Start(ctx, "sleep 5", nil))(t)
 	defer closed.Close()
-	err := closed.SendStdin([]byte("x"))
+	err := closed.SendStdin(ctx, []byte("x"))
 	wantCode(t, err, e2b.ErrAPI)
-	must(closed.Kill())(t)
-	err = cmds.SendStdin(999999, []byte("x"))
+	must(closed.Kill(ctx))(t)
+	err = cmds.SendStdin(ctx, 999999, []byte("x"))
 	wantCode(t, err, e2b.ErrNotFound)
 }
 
 func TestListKillConnect(t *testing.T) {
 	cmds := newSandbox(t, nil).Commands()
-	cmd := must(cmds.Start("sleep 30", &e2b.CommandOptions{Cwd: "/tmp"}))(t)
+	cmd := must(cmds.Start(ctx, "sleep 30", &e2b.CommandOptions{Cwd: "/tmp"}))(t)
 	defer cmd.Close()
 
-	procs := must(cmds.List())(t)
+	procs := must(cmds.List(ctx))(t)
 	i := slices.IndexFunc(procs, func(p e2b.ProcessInfo) bool { return p.Pid == cmd.Pid() })
 	if i < 0 {
 		t.Fatalf("pid %d is not in %+v", cmd.Pid(), procs)
@@ -167,7 +169,7 @@ func TestListKillConnect(t *testing.T) {
 	}
 
 	var connected bytes.Buffer
-	attached := must(cmds.Connect(cmd.Pid(), &e2b.ConnectOptions{
+	attached := must(cmds.Connect(ctx, cmd.Pid(), &e2b.ConnectOptions{
 		OnStdout: func(b []byte) error { connected.Write(b); return nil },
 	}))(t)
 	defer attached.Close()
@@ -175,28 +177,28 @@ func TestListKillConnect(t *testing.T) {
 		t.Fatalf("attached to %d, want %d", attached.Pid(), cmd.Pid())
 	}
 
-	if killed := must(cmds.Kill(cmd.Pid()))(t); !killed {
+	if killed := must(cmds.Kill(ctx, cmd.Pid()))(t); !killed {
 		t.Fatal("Kill of a running process said it was gone")
 	}
-	if res := must(attached.Wait())(t); res.ExitCode == 0 {
+	if res := must(attached.Wait(ctx))(t); res.ExitCode == 0 {
 		t.Fatalf("a killed process exited with %+v", res)
 	}
-	if killed := must(cmds.Kill(cmd.Pid()))(t); killed {
+	if killed := must(cmds.Kill(ctx, cmd.Pid()))(t); killed {
 		t.Fatal("Kill of a killed process said it killed it")
 	}
-	if killed := must(cmd.Kill())(t); killed {
+	if killed := must(cmd.Kill(ctx))(t); killed {
 		t.Fatal("Command.Kill of a killed process said it killed it")
 	}
-	_, err := cmds.Connect(999999, nil)
+	_, err := cmds.Connect(ctx, 999999, nil)
 	wantCode(t, err, e2b.ErrNotFound)
 
 	// A process goes on after its handle is closed, and can be killed through a new one.
-	bg := must(cmds.Start("sleep 30", nil))(t)
+	bg := must(cmds.Start(ctx, "sleep 30", nil))(t)
 	pid := bg.Pid()
 	ok(t, bg.Close())
-	again := must(cmds.Connect(pid, nil))(t)
+	again := must(cmds.Connect(ctx, pid, nil))(t)
 	defer again.Close()
-	if killed := must(again.Kill())(t); !killed {
+	if killed := must(again.Kill(ctx))(t); !killed {
 		t.Fatal("the process did not outlive its handle")
 	}
 }

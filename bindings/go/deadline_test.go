@@ -33,29 +33,29 @@ func TestSandboxWithDeadline(t *testing.T) {
 		t.Fatalf("the view is of %q (%q), not %q", view.ID(), view.TemplateID(), s.ID())
 	}
 	start := time.Now()
-	_, err := view.Commands().Run("sleep 30", nil)
+	_, err := view.Commands().Run(ctx, "sleep 30", nil)
 	wantDeadline(t, err, start, 1500*time.Millisecond)
 	// Each call has its own deadline, and the original has none.
-	ok(t, must(view.Commands().Run("true", nil))(t).Err())
-	ok(t, must(s.Commands().Run("sleep 2", nil))(t).Err())
+	ok(t, must(view.Commands().Run(ctx, "true", nil))(t).Err())
+	ok(t, must(s.Commands().Run(ctx, "sleep 2", nil))(t).Err())
 
 	// A command started through the view ends with the start call's deadline,
 	// even after the view is closed.
 	start = time.Now()
-	cmd := must(view.Commands().Start("sleep 30", nil))(t)
+	cmd := must(view.Commands().Start(ctx, "sleep 30", nil))(t)
 	defer cmd.Close()
 	view.Close()
-	_, err = cmd.Wait()
+	_, err = cmd.Wait(ctx)
 	wantDeadline(t, err, start, 1500*time.Millisecond)
-	must(cmd.Kill())(t)
+	must(cmd.Kill(ctx))(t)
 
 	// 0 lifts the deadline of a view; a view of a closed handle is closed.
 	short := s.WithDeadline(300 * time.Millisecond)
 	lifted := short.WithDeadline(0)
 	short.Close()
 	defer lifted.Close()
-	ok(t, must(lifted.Commands().Run("sleep 1", nil))(t).Err())
-	_, err = short.WithDeadline(time.Second).Commands().Run("true", nil)
+	ok(t, must(lifted.Commands().Run(ctx, "sleep 1", nil))(t).Err())
+	_, err = short.WithDeadline(time.Second).Commands().Run(ctx, "true", nil)
 	if !errors.Is(err, e2b.ErrClosed) {
 		t.Fatalf("a view of a closed sandbox: %v", err)
 	}
@@ -67,17 +67,17 @@ func TestClientWithDeadline(t *testing.T) {
 	view := other.WithDeadline(3 * time.Second)
 	other.Close()
 	// Sandboxes made through the view carry its deadline.
-	made, _, err := view.Connect(s.ID(), 0)
+	made, _, err := view.Connect(ctx, s.ID(), 0)
 	ok(t, err)
 	defer made.Close()
 	view.Close()
 	start := time.Now()
-	_, err = made.Commands().Run("sleep 30", nil)
+	_, err = made.Commands().Run(ctx, "sleep 30", nil)
 	wantDeadline(t, err, start, 3*time.Second)
 	if took := time.Since(start); took < 2900*time.Millisecond {
 		t.Fatalf("the call ended after %v, before its deadline", took)
 	}
-	_, err = view.WithDeadline(time.Second).List(nil)
+	_, err = view.WithDeadline(time.Second).List(ctx, nil)
 	if !errors.Is(err, e2b.ErrClosed) {
 		t.Fatalf("a view of a closed client: %v", err)
 	}

@@ -4,20 +4,27 @@
 // statically, or with the build tag e2b_dynamic the shared library that
 // pkg-config finds (see README.md).
 //
-// Every call blocks until it is done and carries its own deadline (see
-// ClientOptions.RequestTimeout and the Timeout of each options struct), so the
-// package takes no context.Context. Every handle (Client, Sandbox, Command,
-// Watch, FileReader) may be used from any number of goroutines and has a
-// Close method; a finalizer closes a forgotten one, closing twice is
-// harmless, and a call after Close returns ErrClosed. Closing a Sandbox releases only the handle: the sandbox
-// lives on until Kill or its timeout.
+// Every call that may wait takes a context.Context first and ends as soon as
+// the context is cancelled or its deadline passes, with an *Error of code
+// ErrCancelled for which errors.Is(err, context.Canceled) (or
+// context.DeadlineExceeded) holds. Calls also carry the library's own
+// limits (ClientOptions.RequestTimeout, the Timeout of each options struct).
+//
+// Every handle (Client, Sandbox, Command, Watch, FileReader) may be used from
+// any number of goroutines and has a Close method, which never waits on the
+// network; a finalizer closes a forgotten one, closing twice is harmless, and
+// a call after Close returns ErrClosed. Closing a Sandbox releases only the
+// handle: the sandbox lives on until Kill or its timeout.
 package e2b
+
+//go:generate go run gen.go
 
 // #include <stdlib.h>
 // #include "e2b.h"
 import "C"
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"strings"
@@ -38,7 +45,10 @@ func Version() string {
 	return C.GoString(C.e2b_version())
 }
 
-// NoTimeout, as a Timeout in options, lifts the limit altogether.
+// NoTimeout, as a duration argument or option, lifts the limit altogether
+// where one can be lifted (request timeouts, command and code timeouts,
+// waits, call deadlines); where one cannot (a sandbox's lifetime) it fails
+// with ErrInvalidArgument. 0 always means the documented default.
 const NoTimeout time.Duration = -1
 
 // handle guards a pointer to a C object. Calls share it; Close marks it
@@ -87,9 +97,9 @@ func (h *handle[P]) close() {
 	}
 }
 
-// call runs one C call on the object: it fails early with a bad argument in
-// a or ErrClosed, and turns a failure into an *Error.
-func (h *handle[P]) call(a *args, f func(P, **C.e2b_error) C.e2b_error_code) error {
+// use runs f on the object: it fails early with a bad argument in a or
+// ErrClosed, and keeps the object alive until f returns.
+func (h *handle[P]) use(a *args, f func(P) error) error {
 	if a != nil && a.err != nil {
 		return a.err
 	}
@@ -98,12 +108,53 @@ func (h *handle[P]) call(a *args, f func(P, **C.e2b_error) C.e2b_error_code) err
 		return err
 	}
 	defer h.release()
-	err = check(nil, func(errOut **C.e2b_error) C.e2b_error_code { return f(ptr, errOut) })
+	err = f(ptr)
 	runtime.KeepAlive(h)
 	return err
 }
 
-// check runs a C call that is not on a handle.
+// call runs one blocking C call on the object, cancelled with ctx (see
+// cancellable).
+func (h *handle[P]) call(ctx context.Context, a *args, f func(P, *C.e2b_cancel, **C.e2b_error) C.e2b_error_code) error {
+	return h.use(a, func(p P) error {
+		return cancellable(ctx, func(cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code { return f(p, cancel, e) })
+	})
+}
+
+// cancellable runs a blocking C call with a cancel token that ctx cancels
+// (none when ctx can never be done). A call the token ended fails with an
+// *Error of code ErrCancelled that wraps ctx.Err().
+func cancellable(ctx context.Context, f func(*C.e2b_cancel, **C.e2b_error) C.e2b_error_code) error {
+	if ctx == nil {
+		return &Error{Code: ErrNullArgument, Message: "a nil context.Context (use context.Background())"}
+	}
+	var cerr *C.e2b_error
+	if ctx.Done() == nil {
+		return newError(f(nil, &cerr), cerr)
+	}
+	token := C.e2b_cancel_new()
+	fired := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		C.e2b_cancel_cancel(token)
+		close(fired)
+	})
+	if ctx.Err() != nil {
+		// Done already: fail at once rather than when AfterFunc's goroutine runs.
+		C.e2b_cancel_cancel(token)
+	}
+	code := f(token, &cerr)
+	if !stop() {
+		<-fired // the AfterFunc is using the token: let it finish before the free
+	}
+	C.e2b_cancel_free(token)
+	err := newError(code, cerr)
+	if e, ok := err.(*Error); ok && e.Code == ErrCancelled {
+		e.cause = ctx.Err()
+	}
+	return err
+}
+
+// check runs a C call that neither blocks nor is on a handle.
 func check(a *args, f func(**C.e2b_error) C.e2b_error_code) error {
 	if a != nil && a.err != nil {
 		return a.err
@@ -189,24 +240,20 @@ func parseTime(s *C.char) time.Time {
 	return t
 }
 
-// seconds is d in whole seconds, rounded up; 0 for zero or less.
-func seconds(d time.Duration) C.uint64_t {
-	if d <= 0 {
-		return 0
-	}
-	return C.uint64_t((d + time.Second - 1) / time.Second)
-}
-
-// millis is d in whole milliseconds, rounded up; 0 for zero or less.
+// millis is d for a C duration argument: 0 (the default) for 0,
+// E2B_TIMEOUT_NONE for NoTimeout (any negative d), else whole milliseconds
+// rounded up.
 func millis(d time.Duration) C.uint64_t {
-	if d <= 0 {
+	switch {
+	case d == 0:
 		return 0
+	case d < 0:
+		return C.E2B_TIMEOUT_NONE
 	}
 	return C.uint64_t((d + time.Millisecond - 1) / time.Millisecond)
 }
 
-// setTimeout applies an options Timeout: 0 keeps the library's default,
-// NoTimeout (any negative value) sets 0, which the library reads as none.
+// setTimeout applies an options Timeout: 0 keeps the library's default.
 func setTimeout(a *args, d time.Duration, set func(C.uint64_t, **C.e2b_error) C.e2b_error_code) {
 	if d != 0 {
 		a.set(func(e **C.e2b_error) C.e2b_error_code { return set(millis(d), e) })

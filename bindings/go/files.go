@@ -5,6 +5,7 @@ package e2b
 import "C"
 
 import (
+	"context"
 	"errors"
 	"io"
 	"runtime"
@@ -54,13 +55,13 @@ func (f *Files) options(a *args) *C.e2b_files_options {
 }
 
 // Read reads the whole file at path.
-func (f *Files) Read(path string) ([]byte, error) {
+func (f *Files) Read(ctx context.Context, path string) ([]byte, error) {
 	var a args
 	defer a.free()
 	cpath, opts := a.str(path), f.options(&a)
 	var out C.e2b_bytes
-	err := f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_read(s, cpath, opts, &out, e)
+	err := f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_read(s, cpath, opts, &out, cancel, e)
 	})
 	if err != nil {
 		return nil, err
@@ -71,44 +72,49 @@ func (f *Files) Read(path string) ([]byte, error) {
 // ReadTo streams the file at path into w, in constant memory, and returns the
 // number of bytes. An error from w stops the transfer and is wrapped in the
 // error returned.
-func (f *Files) ReadTo(path string, w io.Writer) (int64, error) {
+func (f *Files) ReadTo(ctx context.Context, path string, w io.Writer) (int64, error) {
 	var a args
 	defer a.free()
 	cpath, opts := a.str(path), f.options(&a)
 	cb := &callbacks{onData: func(b []byte) error { _, err := w.Write(b); return err }}
 	ud := cb.start()
 	var size C.uint64_t
-	err := cb.finish(f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_read_stream(s, cpath, opts, dataFn, nil, ud, &size, e)
+	err := cb.finish(f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_read_stream(s, cpath, opts, dataFn, nil, ud, &size, cancel, e)
 	}))
 	return int64(size), err
 }
 
-// Open opens the file at path for reading as a stream.
-func (f *Files) Open(path string) (*FileReader, error) {
+// Open opens the file at path for reading as a stream. ctx bounds the open
+// and every Read of the FileReader, as a request's context bounds the reading
+// of its response body: once it is done, a Read fails with ErrCancelled.
+func (f *Files) Open(ctx context.Context, path string) (*FileReader, error) {
 	var a args
 	defer a.free()
 	cpath, opts := a.str(path), f.options(&a)
 	var p *C.e2b_file_reader
-	err := f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_open_read(s, cpath, opts, &p, e)
+	err := f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_open_read(s, cpath, opts, &p, cancel, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	r := &FileReader{h: handle[*C.e2b_file_reader]{ptr: p, free: func(p *C.e2b_file_reader) { C.e2b_file_reader_free(p) }}}
+	r := &FileReader{
+		h:   handle[*C.e2b_file_reader]{ptr: p, free: func(p *C.e2b_file_reader) { C.e2b_file_reader_free(p) }},
+		ctx: ctx,
+	}
 	runtime.SetFinalizer(r, (*FileReader).Close)
 	return r, nil
 }
 
 // Write writes data to the file at path, replacing it if it exists and
 // creating missing parent directories.
-func (f *Files) Write(path string, data []byte) error {
+func (f *Files) Write(ctx context.Context, path string, data []byte) error {
 	var a args
 	defer a.free()
 	cpath, opts := a.str(path), f.options(&a)
-	return f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_write(s, cpath, bytesPtr(data), C.size_t(len(data)), opts, e)
+	return f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_write(s, cpath, bytesPtr(data), C.size_t(len(data)), opts, cancel, e)
 	})
 }
 
@@ -117,14 +123,14 @@ func (f *Files) Write(path string, data []byte) error {
 // -1 if unknown (other negative sizes are ErrInvalidArgument); if r supplies
 // fewer or more, the call fails at once with ErrIO. An error from r stops
 // the transfer and is wrapped in the error returned.
-func (f *Files) WriteFrom(path string, r io.Reader, size int64) error {
+func (f *Files) WriteFrom(ctx context.Context, path string, r io.Reader, size int64) error {
 	var a args
 	defer a.free()
 	cpath, opts := a.str(path), f.options(&a)
 	cb := &callbacks{reader: r}
 	ud := cb.start()
-	return cb.finish(f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_write_stream(s, cpath, C.int64_t(size), opts, readFn, nil, ud, e)
+	return cb.finish(f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_write_stream(s, cpath, C.int64_t(size), opts, readFn, nil, ud, cancel, e)
 	}))
 }
 
@@ -136,7 +142,7 @@ type WriteEntry struct {
 
 // WriteFiles writes several files in one request, creating missing parent
 // directories.
-func (f *Files) WriteFiles(files []WriteEntry) error {
+func (f *Files) WriteFiles(ctx context.Context, files []WriteEntry) error {
 	var a args
 	defer a.free()
 	opts := f.options(&a)
@@ -156,49 +162,49 @@ func (f *Files) WriteFiles(files []WriteEntry) error {
 	if len(entries) > 0 {
 		first = &entries[0]
 	}
-	return f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_write_files(s, first, C.size_t(len(entries)), opts, e)
+	return f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_write_files(s, first, C.size_t(len(entries)), opts, cancel, e)
 	})
 }
 
 // UploadFile uploads the local file localPath to path, streaming; progress
 // (may be nil) is told how it goes.
-func (f *Files) UploadFile(localPath, path string, progress ProgressFunc) error {
+func (f *Files) UploadFile(ctx context.Context, localPath, path string, progress ProgressFunc) error {
 	var a args
 	defer a.free()
 	clocal, cpath, opts := a.str(localPath), a.str(path), f.options(&a)
 	cb := &callbacks{progress: progress}
 	ud := cb.start()
-	return cb.finish(f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_upload_file(s, clocal, cpath, opts, cb.progressFn(), ud, e)
+	return cb.finish(f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_upload_file(s, clocal, cpath, opts, cb.progressFn(), ud, cancel, e)
 	}))
 }
 
 // DownloadFile downloads the file at path to the local file localPath,
 // streaming; the local file appears only once complete. progress may be nil.
-func (f *Files) DownloadFile(path, localPath string, progress ProgressFunc) error {
+func (f *Files) DownloadFile(ctx context.Context, path, localPath string, progress ProgressFunc) error {
 	var a args
 	defer a.free()
 	cpath, clocal, opts := a.str(path), a.str(localPath), f.options(&a)
 	cb := &callbacks{progress: progress}
 	ud := cb.start()
-	return cb.finish(f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_download_file(s, cpath, clocal, opts, cb.progressFn(), ud, e)
+	return cb.finish(f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_download_file(s, cpath, clocal, opts, cb.progressFn(), ud, cancel, e)
 	}))
 }
 
 // UploadDir uploads the local directory tree localDir to path (regular files
 // and directories; symbolic links are skipped) and returns the number of
 // files. progress (may be nil) counts the bytes of the whole tree.
-func (f *Files) UploadDir(localDir, path string, progress ProgressFunc) (int, error) {
+func (f *Files) UploadDir(ctx context.Context, localDir, path string, progress ProgressFunc) (int, error) {
 	var a args
 	defer a.free()
 	clocal, cpath, opts := a.str(localDir), a.str(path), f.options(&a)
 	cb := &callbacks{progress: progress}
 	ud := cb.start()
 	var count C.size_t
-	err := cb.finish(f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_upload_dir(s, clocal, cpath, opts, cb.progressFn(), ud, &count, e)
+	err := cb.finish(f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_upload_dir(s, clocal, cpath, opts, cb.progressFn(), ud, &count, cancel, e)
 	}))
 	return int(count), err
 }
@@ -208,45 +214,46 @@ func (f *Files) UploadDir(localDir, path string, progress ProgressFunc) (int, er
 // links are skipped wherever they point and never followed (the sandbox
 // reports only where a link resolves, so it cannot be recreated, and its
 // target may lie outside the tree). progress may be nil.
-func (f *Files) DownloadDir(path, localDir string, progress ProgressFunc) (int, error) {
+func (f *Files) DownloadDir(ctx context.Context, path, localDir string, progress ProgressFunc) (int, error) {
 	var a args
 	defer a.free()
 	cpath, clocal, opts := a.str(path), a.str(localDir), f.options(&a)
 	cb := &callbacks{progress: progress}
 	ud := cb.start()
 	var count C.size_t
-	err := cb.finish(f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_download_dir(s, cpath, clocal, opts, cb.progressFn(), ud, &count, e)
+	err := cb.finish(f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_download_dir(s, cpath, clocal, opts, cb.progressFn(), ud, &count, cancel, e)
 	}))
 	return int(count), err
 }
 
 // DownloadURL is a URL from which any program can download the file at path,
-// signed with the sandbox's access token and valid for expires (0: until the
-// sandbox ends).
-func (f *Files) DownloadURL(path string, expires time.Duration) (string, error) {
-	return f.signedURL(path, expires, func(s *C.e2b_sandbox, p *C.char, x C.uint64_t, o *C.e2b_files_options, out *C.e2b_bytes, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_download_url(s, p, x, o, out, e)
+// signed with the sandbox's access token and valid for expires, rounded up to
+// whole seconds (0 or NoTimeout: until the sandbox ends). It is made locally,
+// without I/O: ctx only fails it if already done.
+func (f *Files) DownloadURL(ctx context.Context, path string, expires time.Duration) (string, error) {
+	return f.signedURL(ctx, path, expires, func(s *C.e2b_sandbox, p *C.char, x C.uint64_t, o *C.e2b_files_options, out *C.e2b_bytes, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_download_url(s, p, x, o, out, cancel, e)
 	})
 }
 
 // UploadURL is a URL to which any program can upload the file path with a
 // multipart POST (field "file"), signed like DownloadURL.
-func (f *Files) UploadURL(path string, expires time.Duration) (string, error) {
-	return f.signedURL(path, expires, func(s *C.e2b_sandbox, p *C.char, x C.uint64_t, o *C.e2b_files_options, out *C.e2b_bytes, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_upload_url(s, p, x, o, out, e)
+func (f *Files) UploadURL(ctx context.Context, path string, expires time.Duration) (string, error) {
+	return f.signedURL(ctx, path, expires, func(s *C.e2b_sandbox, p *C.char, x C.uint64_t, o *C.e2b_files_options, out *C.e2b_bytes, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_upload_url(s, p, x, o, out, cancel, e)
 	})
 }
 
-func (f *Files) signedURL(path string, expires time.Duration,
-	sign func(*C.e2b_sandbox, *C.char, C.uint64_t, *C.e2b_files_options, *C.e2b_bytes, **C.e2b_error) C.e2b_error_code,
+func (f *Files) signedURL(ctx context.Context, path string, expires time.Duration,
+	sign func(*C.e2b_sandbox, *C.char, C.uint64_t, *C.e2b_files_options, *C.e2b_bytes, *C.e2b_cancel, **C.e2b_error) C.e2b_error_code,
 ) (string, error) {
 	var a args
 	defer a.free()
 	cpath, opts := a.str(path), f.options(&a)
 	var out C.e2b_bytes
-	err := f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return sign(s, cpath, seconds(expires), opts, &out, e)
+	err := f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return sign(s, cpath, millis(expires), opts, &out, cancel, e)
 	})
 	if err != nil {
 		return "", err
@@ -256,13 +263,13 @@ func (f *Files) signedURL(path string, expires time.Duration,
 
 // List lists the directory at path and its subdirectories down to depth
 // levels (1: the directory only).
-func (f *Files) List(path string, depth int) ([]EntryInfo, error) {
+func (f *Files) List(ctx context.Context, path string, depth int) ([]EntryInfo, error) {
 	var a args
 	defer a.free()
 	cpath, opts := a.str(path), f.options(&a)
 	var list *C.e2b_entry_list
-	err := f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_list(s, cpath, C.uint32_t(max(depth, 0)), opts, &list, e)
+	err := f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_list(s, cpath, C.uint32_t(max(depth, 0)), opts, &list, cancel, e)
 	})
 	if err != nil {
 		return nil, err
@@ -276,25 +283,25 @@ func (f *Files) List(path string, depth int) ([]EntryInfo, error) {
 }
 
 // Exists tells whether anything exists at path.
-func (f *Files) Exists(path string) (bool, error) {
+func (f *Files) Exists(ctx context.Context, path string) (bool, error) {
 	var a args
 	defer a.free()
 	cpath, opts := a.str(path), f.options(&a)
 	var exists C.bool
-	err := f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_exists(s, cpath, opts, &exists, e)
+	err := f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_exists(s, cpath, opts, &exists, cancel, e)
 	})
 	return bool(exists), err
 }
 
 // Info describes what is at path (a final symbolic link is not followed).
-func (f *Files) Info(path string) (*EntryInfo, error) {
+func (f *Files) Info(ctx context.Context, path string) (*EntryInfo, error) {
 	var a args
 	defer a.free()
 	cpath, opts := a.str(path), f.options(&a)
 	var p *C.e2b_entry_info
-	err := f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_get_info(s, cpath, opts, &p, e)
+	err := f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_get_info(s, cpath, opts, &p, cancel, e)
 	})
 	if err != nil {
 		return nil, err
@@ -306,36 +313,36 @@ func (f *Files) Info(path string) (*EntryInfo, error) {
 
 // MakeDir creates the directory path and missing parents. created is false
 // if it already existed, which is not an error.
-func (f *Files) MakeDir(path string) (created bool, err error) {
+func (f *Files) MakeDir(ctx context.Context, path string) (created bool, err error) {
 	var a args
 	defer a.free()
 	cpath, opts := a.str(path), f.options(&a)
 	var c C.bool
-	err = f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_make_dir(s, cpath, opts, &c, e)
+	err = f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_make_dir(s, cpath, opts, &c, cancel, e)
 	})
 	return bool(c), err
 }
 
 // Remove removes the file or directory tree at path; nothing there is success.
-func (f *Files) Remove(path string) error {
+func (f *Files) Remove(ctx context.Context, path string) error {
 	var a args
 	defer a.free()
 	cpath, opts := a.str(path), f.options(&a)
-	return f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_remove(s, cpath, opts, e)
+	return f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_remove(s, cpath, opts, cancel, e)
 	})
 }
 
 // Rename moves oldPath to newPath, creating missing parents, and describes
 // the moved entry.
-func (f *Files) Rename(oldPath, newPath string) (*EntryInfo, error) {
+func (f *Files) Rename(ctx context.Context, oldPath, newPath string) (*EntryInfo, error) {
 	var a args
 	defer a.free()
 	cold, cnew, opts := a.str(oldPath), a.str(newPath), f.options(&a)
 	var p *C.e2b_entry_info
-	err := f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_rename(s, cold, cnew, opts, &p, e)
+	err := f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_rename(s, cold, cnew, opts, &p, cancel, e)
 	})
 	if err != nil {
 		return nil, err
@@ -354,8 +361,9 @@ type WatchOptions struct {
 }
 
 // WatchDir starts watching the directory path (opts may be nil); poll the
-// Watch for events.
-func (f *Files) WatchDir(path string, opts *WatchOptions) (*Watch, error) {
+// Watch for events. ctx bounds the start only: each call on the Watch takes
+// its own.
+func (f *Files) WatchDir(ctx context.Context, path string, opts *WatchOptions) (*Watch, error) {
 	if opts == nil {
 		opts = &WatchOptions{}
 	}
@@ -363,8 +371,8 @@ func (f *Files) WatchDir(path string, opts *WatchOptions) (*Watch, error) {
 	defer a.free()
 	cpath, copts := a.str(path), f.options(&a)
 	var p *C.e2b_watch
-	err := f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_watch_dir(s, cpath, C.bool(opts.Recursive), C.bool(opts.IncludeEntry), copts, &p, e)
+	err := f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_files_watch_dir(s, cpath, C.bool(opts.Recursive), C.bool(opts.IncludeEntry), copts, &p, cancel, e)
 	})
 	if err != nil {
 		return nil, err
@@ -378,10 +386,10 @@ func (f *Files) WatchDir(path string, opts *WatchOptions) (*Watch, error) {
 }
 
 // WatchDirStream watches the directory path over one stream, calling onEvent
-// for each event as it comes, until timeout passes (0: no limit) or onEvent
+// for each event as it comes, until timeout passes (0 or NoTimeout: no limit) or onEvent
 // returns an error. It returns nil at the timeout or when onEvent returns StopWatch;
 // another error from onEvent is wrapped in the error returned.
-func (f *Files) WatchDirStream(path string, opts *WatchOptions, timeout time.Duration, onEvent func(FilesystemEvent) error) error {
+func (f *Files) WatchDirStream(ctx context.Context, path string, opts *WatchOptions, timeout time.Duration, onEvent func(FilesystemEvent) error) error {
 	if opts == nil {
 		opts = &WatchOptions{}
 	}
@@ -390,9 +398,9 @@ func (f *Files) WatchDirStream(path string, opts *WatchOptions, timeout time.Dur
 	cpath, copts := a.str(path), f.options(&a)
 	cb := &callbacks{onEvent: onEvent}
 	ud := cb.start()
-	err := cb.finish(f.sbx.h.call(&a, func(s *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
+	err := cb.finish(f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
 		return C.e2b_files_watch_dir_stream(s, cpath, C.bool(opts.Recursive), C.bool(opts.IncludeEntry),
-			millis(timeout), copts, fsEventFn, ud, e)
+			millis(timeout), copts, fsEventFn, ud, cancel, e)
 	}))
 	if errors.Is(cb.err, StopWatch) {
 		return nil
@@ -407,11 +415,13 @@ var StopWatch = errors.New("e2b: stop watching")
 // A FileReader reads a file as a stream (Files.Open). It is safe for
 // concurrent use, though reads then take turns.
 type FileReader struct {
-	h  handle[*C.e2b_file_reader]
-	mu sync.Mutex // e2b_file_reader_read needs the reader to itself
+	h   handle[*C.e2b_file_reader]
+	ctx context.Context // Open's: an io.Reader's Read takes none of its own
+	mu  sync.Mutex      // e2b_file_reader_read needs the reader to itself
 }
 
-// Read reads up to len(p) bytes; io.EOF at the end of the file.
+// Read reads up to len(p) bytes; io.EOF at the end of the file. It ends as
+// soon as the context given to Open is done.
 func (r *FileReader) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
@@ -419,8 +429,8 @@ func (r *FileReader) Read(p []byte) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var n C.size_t
-	err := r.h.call(nil, func(fr *C.e2b_file_reader, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_file_reader_read(fr, (*C.uint8_t)(unsafe.Pointer(&p[0])), C.size_t(len(p)), &n, e)
+	err := r.h.call(r.ctx, nil, func(fr *C.e2b_file_reader, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_file_reader_read(fr, (*C.uint8_t)(unsafe.Pointer(&p[0])), C.size_t(len(p)), &n, cancel, e)
 	})
 	if err == nil && n == 0 {
 		return 0, io.EOF
@@ -437,28 +447,6 @@ func (r *FileReader) Close() error {
 
 // FileType is the kind of a filesystem entry.
 type FileType int32
-
-// The kinds of entries.
-const (
-	// FileTypeOther is a device, a socket, or a kind newer than this library.
-	FileTypeOther   FileType = C.E2B_FILE_TYPE_OTHER
-	FileTypeFile    FileType = C.E2B_FILE_TYPE_FILE
-	FileTypeDir     FileType = C.E2B_FILE_TYPE_DIR
-	FileTypeSymlink FileType = C.E2B_FILE_TYPE_SYMLINK
-)
-
-// String is "file", "dir", "symlink" or "other".
-func (t FileType) String() string {
-	switch t {
-	case FileTypeFile:
-		return "file"
-	case FileTypeDir:
-		return "dir"
-	case FileTypeSymlink:
-		return "symlink"
-	}
-	return "other"
-}
 
 // EntryInfo describes a file, directory or link.
 type EntryInfo struct {
@@ -501,34 +489,6 @@ func entryInfo(p *C.e2b_entry_info) EntryInfo {
 // EventType says what happened to a watched path.
 type EventType int32
 
-// The kinds of filesystem events.
-const (
-	// EventOther is a change of a kind newer than this library.
-	EventOther  EventType = C.E2B_EVENT_OTHER
-	EventCreate EventType = C.E2B_EVENT_CREATE
-	EventWrite  EventType = C.E2B_EVENT_WRITE
-	EventRemove EventType = C.E2B_EVENT_REMOVE
-	EventRename EventType = C.E2B_EVENT_RENAME
-	EventChmod  EventType = C.E2B_EVENT_CHMOD
-)
-
-// String is "create", "write", "remove", "rename", "chmod" or "other".
-func (t EventType) String() string {
-	switch t {
-	case EventCreate:
-		return "create"
-	case EventWrite:
-		return "write"
-	case EventRemove:
-		return "remove"
-	case EventRename:
-		return "rename"
-	case EventChmod:
-		return "chmod"
-	}
-	return "other"
-}
-
 // FilesystemEvent is one change in a watched directory.
 type FilesystemEvent struct {
 	Type EventType
@@ -560,24 +520,27 @@ type Watch struct {
 func (w *Watch) ID() string { return w.id }
 
 // NewEvents returns the events since the last call, oldest first (possibly none).
-func (w *Watch) NewEvents() ([]FilesystemEvent, error) {
-	return w.events(func(p *C.e2b_watch, out **C.e2b_fs_event_list, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_watch_get_new_events(p, out, e)
+func (w *Watch) NewEvents(ctx context.Context) ([]FilesystemEvent, error) {
+	return w.events(ctx, func(p *C.e2b_watch, out **C.e2b_fs_event_list, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_watch_get_new_events(p, out, cancel, e)
 	})
 }
 
 // NextEvents waits up to timeout for at least one event and returns what came
-// (possibly nothing). If another goroutine stops the watch meanwhile, it
-// returns promptly with no error.
-func (w *Watch) NextEvents(timeout time.Duration) ([]FilesystemEvent, error) {
-	return w.events(func(p *C.e2b_watch, out **C.e2b_fs_event_list, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_watch_next_events(p, millis(timeout), out, e)
+// (possibly nothing); 0 asks once without waiting, NoTimeout waits until an
+// event comes. If another goroutine stops the watch meanwhile, it returns
+// promptly with no error.
+func (w *Watch) NextEvents(ctx context.Context, timeout time.Duration) ([]FilesystemEvent, error) {
+	return w.events(ctx, func(p *C.e2b_watch, out **C.e2b_fs_event_list, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_watch_next_events(p, millis(timeout), out, cancel, e)
 	})
 }
 
-func (w *Watch) events(poll func(*C.e2b_watch, **C.e2b_fs_event_list, **C.e2b_error) C.e2b_error_code) ([]FilesystemEvent, error) {
+func (w *Watch) events(ctx context.Context, poll func(*C.e2b_watch, **C.e2b_fs_event_list, *C.e2b_cancel, **C.e2b_error) C.e2b_error_code) ([]FilesystemEvent, error) {
 	var list *C.e2b_fs_event_list
-	err := w.h.call(nil, func(p *C.e2b_watch, e **C.e2b_error) C.e2b_error_code { return poll(p, &list, e) })
+	err := w.h.call(ctx, nil, func(p *C.e2b_watch, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return poll(p, &list, cancel, e)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -592,13 +555,14 @@ func (w *Watch) events(poll func(*C.e2b_watch, **C.e2b_fs_event_list, **C.e2b_er
 // Stop stops the watch; polling it afterwards fails, and a NextEvents waiting
 // in another goroutine returns promptly with no events and no error.
 // Stopping twice is harmless.
-func (w *Watch) Stop() error {
-	return w.h.call(nil, func(p *C.e2b_watch, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_watch_stop(p, e)
+func (w *Watch) Stop(ctx context.Context) error {
+	return w.h.call(ctx, nil, func(p *C.e2b_watch, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_watch_stop(p, cancel, e)
 	})
 }
 
-// Close stops the watch if need be (ignoring a failure to) and releases it.
+// Close releases the watch at once, without waiting on the network: a watch
+// not yet stopped is stopped in the background (a failure to is ignored).
 func (w *Watch) Close() error {
 	w.h.close()
 	runtime.SetFinalizer(w, nil)

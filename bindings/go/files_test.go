@@ -34,61 +34,61 @@ func randomBytes(t *testing.T, n int) []byte {
 
 func TestReadWrite(t *testing.T) {
 	files := newSandbox(t, nil).Files()
-	ok(t, files.Write("/home/user/bin/data", binary()))
-	if got := must(files.Read("bin/data"))(t); !bytes.Equal(got, binary()) {
+	ok(t, files.Write(ctx, "/home/user/bin/data", binary()))
+	if got := must(files.Read(ctx, "bin/data"))(t); !bytes.Equal(got, binary()) {
 		t.Fatalf("read back %q", got)
 	}
-	ok(t, files.Write("empty", nil))
-	if got := must(files.Read("empty"))(t); len(got) != 0 {
+	ok(t, files.Write(ctx, "empty", nil))
+	if got := must(files.Read(ctx, "empty"))(t); len(got) != 0 {
 		t.Fatalf("empty file read as %q", got)
 	}
-	ok(t, files.Write("empty", []byte("replaced")))
-	if got := must(files.Read("empty"))(t); string(got) != "replaced" {
+	ok(t, files.Write(ctx, "empty", []byte("replaced")))
+	if got := must(files.Read(ctx, "empty"))(t); string(got) != "replaced" {
 		t.Fatalf("read %q", got)
 	}
 
 	gzip := files.WithGzip(true)
 	big := randomBytes(t, 3<<20)
-	ok(t, gzip.Write("big", big))
-	if got := must(gzip.Read("big"))(t); !bytes.Equal(got, big) {
+	ok(t, gzip.Write(ctx, "big", big))
+	if got := must(gzip.Read(ctx, "big"))(t); !bytes.Equal(got, big) {
 		t.Fatal("a gzip round trip changed the data")
 	}
-	if got := must(files.Read("big"))(t); !bytes.Equal(got, big) {
+	if got := must(files.Read(ctx, "big"))(t); !bytes.Equal(got, big) {
 		t.Fatal("the file written with gzip is not the data")
 	}
 }
 
 func TestReadErrors(t *testing.T) {
 	files := newSandbox(t, nil).Files()
-	_, err := files.Read("/no/such/file")
+	_, err := files.Read(ctx, "/no/such/file")
 	if e := wantCode(t, err, e2b.ErrNotFound); e.HTTPStatus != 404 || !strings.Contains(e.Error(), "/no/such/file") {
 		t.Fatalf("got %+v", e)
 	}
-	ok(t, files.Write("dir/file", []byte("x")))
-	_, err = files.Read("dir")
+	ok(t, files.Write(ctx, "dir/file", []byte("x")))
+	_, err = files.Read(ctx, "dir")
 	wantCode(t, err, e2b.ErrInvalidArgument)
-	_, err = files.Read("bad\xffpath")
+	_, err = files.Read(ctx, "bad\xffpath")
 	wantCode(t, err, e2b.ErrInvalidUTF8)
-	err = files.Write("nul\x00path", nil)
+	err = files.Write(ctx, "nul\x00path", nil)
 	wantCode(t, err, e2b.ErrInvalidArgument)
 }
 
 func TestReadTo(t *testing.T) {
 	files := newSandbox(t, nil).Files()
 	data := randomBytes(t, 1<<20)
-	ok(t, files.Write("data", data))
+	ok(t, files.Write(ctx, "data", data))
 	var buf bytes.Buffer
-	if n := must(files.ReadTo("data", &buf))(t); n != int64(len(data)) || !bytes.Equal(buf.Bytes(), data) {
+	if n := must(files.ReadTo(ctx, "data", &buf))(t); n != int64(len(data)) || !bytes.Equal(buf.Bytes(), data) {
 		t.Fatalf("ReadTo gave %d bytes", n)
 	}
 
 	full := errors.New("disk full")
-	_, err := files.ReadTo("data", failingWriter{full})
+	_, err := files.ReadTo(ctx, "data", failingWriter{full})
 	wantCode(t, err, e2b.ErrCallbackAborted)
 	if !errors.Is(err, full) {
 		t.Fatalf("%v does not wrap the writer's error", err)
 	}
-	_, err = files.ReadTo("missing", &buf)
+	_, err = files.ReadTo(ctx, "missing", &buf)
 	wantCode(t, err, e2b.ErrNotFound)
 }
 
@@ -102,11 +102,11 @@ func (panickingWriter) Write([]byte) (int, error) { panic("writer panic") }
 
 func TestReadToPanic(t *testing.T) {
 	s := newSandbox(t, nil)
-	ok(t, s.Files().Write("data", []byte("some data")))
-	if v := catchPanic(func() { s.Files().ReadTo("data", panickingWriter{}) }); v != "writer panic" {
+	ok(t, s.Files().Write(ctx, "data", []byte("some data")))
+	if v := catchPanic(func() { s.Files().ReadTo(ctx, "data", panickingWriter{}) }); v != "writer panic" {
 		t.Fatalf("panic value %v", v)
 	}
-	if got := must(s.Files().Read("data"))(t); string(got) != "some data" {
+	if got := must(s.Files().Read(ctx, "data"))(t); string(got) != "some data" {
 		t.Fatal("the sandbox is unusable after a panic in a callback")
 	}
 }
@@ -114,8 +114,8 @@ func TestReadToPanic(t *testing.T) {
 func TestOpen(t *testing.T) {
 	files := newSandbox(t, nil).Files()
 	data := randomBytes(t, 1<<20+17)
-	ok(t, files.Write("data", data))
-	r := must(files.Open("data"))(t)
+	ok(t, files.Write(ctx, "data", data))
+	r := must(files.Open(ctx, "data"))(t)
 	defer r.Close()
 	got := must(io.ReadAll(r))(t)
 	if !bytes.Equal(got, data) {
@@ -130,30 +130,30 @@ func TestOpen(t *testing.T) {
 		t.Fatalf("read after close: %v", err)
 	}
 
-	r2 := must(files.Open("data"))(t)
+	r2 := must(files.Open(ctx, "data"))(t)
 	defer r2.Close()
 	ok(t, iotest.TestReader(r2, data))
 
-	_, err := files.Open("missing")
+	_, err := files.Open(ctx, "missing")
 	wantCode(t, err, e2b.ErrNotFound)
 }
 
 func TestWriteFrom(t *testing.T) {
 	files := newSandbox(t, nil).Files()
 	data := randomBytes(t, 2<<20+3)
-	ok(t, files.WriteFrom("known", bytes.NewReader(data), int64(len(data))))
-	if got := must(files.Read("known"))(t); !bytes.Equal(got, data) {
+	ok(t, files.WriteFrom(ctx, "known", bytes.NewReader(data), int64(len(data))))
+	if got := must(files.Read(ctx, "known"))(t); !bytes.Equal(got, data) {
 		t.Fatal("WriteFrom with a size wrote something else")
 	}
 	// A reader that gives one byte at a time, and data with its EOF.
-	ok(t, files.WriteFrom("unknown", iotest.DataErrReader(iotest.OneByteReader(bytes.NewReader(data[:5000]))), -1))
-	if got := must(files.Read("unknown"))(t); !bytes.Equal(got, data[:5000]) {
+	ok(t, files.WriteFrom(ctx, "unknown", iotest.DataErrReader(iotest.OneByteReader(bytes.NewReader(data[:5000]))), -1))
+	if got := must(files.Read(ctx, "unknown"))(t); !bytes.Equal(got, data[:5000]) {
 		t.Fatal("WriteFrom with no size wrote something else")
 	}
-	ok(t, files.WriteFrom("empty", strings.NewReader(""), 0))
+	ok(t, files.WriteFrom(ctx, "empty", strings.NewReader(""), 0))
 
 	broken := errors.New("source broke")
-	err := files.WriteFrom("broken", io.MultiReader(bytes.NewReader(data[:1000]), iotest.ErrReader(broken)), -1)
+	err := files.WriteFrom(ctx, "broken", io.MultiReader(bytes.NewReader(data[:1000]), iotest.ErrReader(broken)), -1)
 	wantCode(t, err, e2b.ErrCallbackAborted)
 	if !errors.Is(err, broken) {
 		t.Fatalf("%v does not wrap the reader's error", err)
@@ -162,13 +162,13 @@ func TestWriteFrom(t *testing.T) {
 	// A reader that gives fewer or more bytes than the size fails at once;
 	// only -1 means an unknown size.
 	started := time.Now()
-	err = files.WriteFrom("short", bytes.NewReader(data[:5]), 10)
+	err = files.WriteFrom(ctx, "short", bytes.NewReader(data[:5]), 10)
 	wantCode(t, err, e2b.ErrIO)
 	if !strings.Contains(err.Error(), "5 of the 10 bytes") || time.Since(started) > 10*time.Second {
 		t.Fatalf("a short reader: %v after %v", err, time.Since(started))
 	}
-	wantCode(t, files.WriteFrom("long", bytes.NewReader(data[:13]), 10), e2b.ErrIO)
-	wantCode(t, files.WriteFrom("negative", bytes.NewReader(data[:5]), -2), e2b.ErrInvalidArgument)
+	wantCode(t, files.WriteFrom(ctx, "long", bytes.NewReader(data[:13]), 10), e2b.ErrIO)
+	wantCode(t, files.WriteFrom(ctx, "negative", bytes.NewReader(data[:5]), -2), e2b.ErrInvalidArgument)
 }
 
 func TestWriteFiles(t *testing.T) {
@@ -178,14 +178,14 @@ func TestWriteFiles(t *testing.T) {
 		{Path: "/home/user/many/deep/b.bin", Data: binary()},
 		{Path: "many/empty"},
 	}
-	ok(t, files.WriteFiles(entries))
+	ok(t, files.WriteFiles(ctx, entries))
 	for _, e := range entries {
-		if got := must(files.Read(e.Path))(t); !bytes.Equal(got, e.Data) {
+		if got := must(files.Read(ctx, e.Path))(t); !bytes.Equal(got, e.Data) {
 			t.Fatalf("%s: %q", e.Path, got)
 		}
 	}
-	ok(t, files.WriteFiles(nil))
-	err := files.WriteFiles([]e2b.WriteEntry{{Path: "ok"}, {Path: "bad\xff"}})
+	ok(t, files.WriteFiles(ctx, nil))
+	err := files.WriteFiles(ctx, []e2b.WriteEntry{{Path: "ok"}, {Path: "bad\xff"}})
 	wantCode(t, err, e2b.ErrInvalidUTF8)
 }
 
@@ -206,24 +206,24 @@ func TestUploadDownloadFile(t *testing.T) {
 	ok(t, os.WriteFile(local, data, 0o644))
 
 	var up progress
-	ok(t, files.UploadFile(local, "remote/up.bin", up.fn))
+	ok(t, files.UploadFile(ctx, local, "remote/up.bin", up.fn))
 	if up.calls == 0 || up.done != int64(len(data)) {
 		t.Fatalf("upload progress %+v", up)
 	}
 	var down progress
 	back := filepath.Join(dir, "down.bin")
-	ok(t, files.DownloadFile("remote/up.bin", back, down.fn))
+	ok(t, files.DownloadFile(ctx, "remote/up.bin", back, down.fn))
 	if down.calls == 0 || down.done != int64(len(data)) {
 		t.Fatalf("download progress %+v", down)
 	}
 	if got := must(os.ReadFile(back))(t); !bytes.Equal(got, data) {
 		t.Fatal("the downloaded file differs")
 	}
-	ok(t, files.UploadFile(local, "remote/no-progress.bin", nil))
+	ok(t, files.UploadFile(ctx, local, "remote/no-progress.bin", nil))
 
-	err := files.UploadFile(filepath.Join(dir, "missing"), "x", nil)
+	err := files.UploadFile(ctx, filepath.Join(dir, "missing"), "x", nil)
 	wantCode(t, err, e2b.ErrIO)
-	err = files.DownloadFile("remote/missing", filepath.Join(dir, "x"), nil)
+	err = files.DownloadFile(ctx, "remote/missing", filepath.Join(dir, "x"), nil)
 	wantCode(t, err, e2b.ErrNotFound)
 }
 
@@ -235,7 +235,7 @@ func TestProgressCallbackStops(t *testing.T) {
 
 	enough := errors.New("enough")
 	calls := 0
-	err := files.UploadFile(local, "up.bin", func(done, total int64) error {
+	err := files.UploadFile(ctx, local, "up.bin", func(done, total int64) error {
 		calls++
 		return enough
 	})
@@ -244,9 +244,9 @@ func TestProgressCallbackStops(t *testing.T) {
 		t.Fatalf("err %v after %d calls", err, calls)
 	}
 
-	ok(t, files.UploadFile(local, "up.bin", nil))
+	ok(t, files.UploadFile(ctx, local, "up.bin", nil))
 	v := catchPanic(func() {
-		files.DownloadFile("up.bin", filepath.Join(dir, "down.bin"), func(done, total int64) error { panic(done) })
+		files.DownloadFile(ctx, "up.bin", filepath.Join(dir, "down.bin"), func(done, total int64) error { panic(done) })
 	})
 	if _, isInt := v.(int64); !isInt {
 		t.Fatalf("panic value %v", v)
@@ -265,18 +265,18 @@ func TestUploadDownloadDir(t *testing.T) {
 		ok(t, os.WriteFile(filepath.Join(src, name), data, 0o644))
 	}
 	var up progress
-	if n := must(files.UploadDir(src, "tree", up.fn))(t); n != len(tree) || up.calls == 0 {
+	if n := must(files.UploadDir(ctx, src, "tree", up.fn))(t); n != len(tree) || up.calls == 0 {
 		t.Fatalf("uploaded %d files, progress %+v", n, up)
 	}
 	for name, data := range tree {
-		if got := must(files.Read("tree/" + name))(t); !bytes.Equal(got, data) {
+		if got := must(files.Read(ctx, "tree/"+name))(t); !bytes.Equal(got, data) {
 			t.Fatalf("%s differs", name)
 		}
 	}
 
 	dst := filepath.Join(t.TempDir(), "new")
 	var down progress
-	if n := must(files.DownloadDir("tree", dst, down.fn))(t); n != len(tree) || down.calls == 0 {
+	if n := must(files.DownloadDir(ctx, "tree", dst, down.fn))(t); n != len(tree) || down.calls == 0 {
 		t.Fatalf("downloaded %d files, progress %+v", n, down)
 	}
 	for name, data := range tree {
@@ -284,9 +284,9 @@ func TestUploadDownloadDir(t *testing.T) {
 			t.Fatalf("%s differs", name)
 		}
 	}
-	_, err := files.DownloadDir("tree/a.txt", dst, nil)
+	_, err := files.DownloadDir(ctx, "tree/a.txt", dst, nil)
 	wantCode(t, err, e2b.ErrInvalidArgument)
-	_, err = files.UploadDir(filepath.Join(src, "missing"), "x", nil)
+	_, err = files.UploadDir(ctx, filepath.Join(src, "missing"), "x", nil)
 	wantCode(t, err, e2b.ErrIO)
 }
 
@@ -301,9 +301,9 @@ func sandboxRequest(t *testing.T, s *e2b.Sandbox, method, url string, body io.Re
 
 func TestSignedURLs(t *testing.T) {
 	s := newSandbox(t, nil)
-	ok(t, s.Files().Write("signed.bin", binary()))
+	ok(t, s.Files().Write(ctx, "signed.bin", binary()))
 
-	down := must(s.Files().DownloadURL("signed.bin", time.Minute))(t)
+	down := must(s.Files().DownloadURL(ctx, "signed.bin", time.Minute))(t)
 	resp := must(http.DefaultClient.Do(sandboxRequest(t, s, "GET", down, nil)))(t)
 	got := must(io.ReadAll(resp.Body))(t)
 	resp.Body.Close()
@@ -311,7 +311,7 @@ func TestSignedURLs(t *testing.T) {
 		t.Fatalf("GET %s: %s %q", down, resp.Status, got)
 	}
 
-	up := must(s.Files().UploadURL("uploaded.txt", 0))(t)
+	up := must(s.Files().UploadURL(ctx, "uploaded.txt", 0))(t)
 	var body bytes.Buffer
 	form := multipart.NewWriter(&body)
 	part := must(form.CreateFormFile("file", "uploaded.txt"))(t)
@@ -324,46 +324,46 @@ func TestSignedURLs(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("POST %s: %s", up, resp.Status)
 	}
-	if got := must(s.Files().Read("uploaded.txt"))(t); string(got) != "via URL" {
+	if got := must(s.Files().Read(ctx, "uploaded.txt"))(t); string(got) != "via URL" {
 		t.Fatalf("uploaded %q", got)
 	}
 
 	insecure := newSandbox(t, &e2b.SandboxOptions{Insecure: true})
-	_, err := insecure.Files().DownloadURL("x", time.Minute)
+	_, err := insecure.Files().DownloadURL(ctx, "x", time.Minute)
 	wantCode(t, err, e2b.ErrInvalidArgument)
 }
 
 func TestAsUser(t *testing.T) {
 	files := newSandbox(t, nil).Files()
 	root := files.AsUser("root")
-	ok(t, root.Write("mine.txt", []byte("root's")))
-	if got := must(files.Read("/root/mine.txt"))(t); string(got) != "root's" {
+	ok(t, root.Write(ctx, "mine.txt", []byte("root's")))
+	if got := must(files.Read(ctx, "/root/mine.txt"))(t); string(got) != "root's" {
 		t.Fatalf("read %q", got)
 	}
-	if info := must(root.Info("mine.txt"))(t); info.Path != "/root/mine.txt" {
+	if info := must(root.Info(ctx, "mine.txt"))(t); info.Path != "/root/mine.txt" {
 		t.Fatalf("root's relative path resolved to %q", info.Path)
 	}
-	if _, err := files.Read("mine.txt"); !errors.Is(err, e2b.ErrNotFound) {
+	if _, err := files.Read(ctx, "mine.txt"); !errors.Is(err, e2b.ErrNotFound) {
 		t.Fatalf("the default user's home has root's file: %v", err)
 	}
-	_, err := files.AsUser("nobody-here").Read("x")
+	_, err := files.AsUser("nobody-here").Read(ctx, "x")
 	wantCode(t, err, e2b.ErrAuthentication)
 }
 
 func TestFilesystem(t *testing.T) {
 	files := newSandbox(t, nil).Files()
-	if created := must(files.MakeDir("fs/sub"))(t); !created {
+	if created := must(files.MakeDir(ctx, "fs/sub"))(t); !created {
 		t.Fatal("MakeDir of a new directory said it existed")
 	}
-	if created := must(files.MakeDir("fs/sub"))(t); created {
+	if created := must(files.MakeDir(ctx, "fs/sub"))(t); created {
 		t.Fatal("MakeDir of an existing directory said it created it")
 	}
-	ok(t, files.Write("fs/a.txt", []byte("hello")))
-	ok(t, files.Write("fs/sub/b.txt", []byte("b")))
-	_, err := files.MakeDir("fs/a.txt")
+	ok(t, files.Write(ctx, "fs/a.txt", []byte("hello")))
+	ok(t, files.Write(ctx, "fs/sub/b.txt", []byte("b")))
+	_, err := files.MakeDir(ctx, "fs/a.txt")
 	wantCode(t, err, e2b.ErrInvalidArgument)
 
-	entries := must(files.List("fs", 1))(t)
+	entries := must(files.List(ctx, "fs", 1))(t)
 	names := map[string]e2b.EntryInfo{}
 	for _, e := range entries {
 		names[e.Name] = e
@@ -371,61 +371,61 @@ func TestFilesystem(t *testing.T) {
 	if len(entries) != 2 || names["a.txt"].Type != e2b.FileTypeFile || names["sub"].Type != e2b.FileTypeDir {
 		t.Fatalf("List depth 1: %+v", entries)
 	}
-	if deep := must(files.List("fs", 2))(t); len(deep) != 3 {
+	if deep := must(files.List(ctx, "fs", 2))(t); len(deep) != 3 {
 		t.Fatalf("List depth 2: %+v", deep)
 	}
-	_, err = files.List("fs", 0)
+	_, err = files.List(ctx, "fs", 0)
 	wantCode(t, err, e2b.ErrInvalidArgument)
-	_, err = files.List("fs/missing", 1)
+	_, err = files.List(ctx, "fs/missing", 1)
 	wantCode(t, err, e2b.ErrNotFound)
 
-	info := must(files.Info("fs/a.txt"))(t)
+	info := must(files.Info(ctx, "fs/a.txt"))(t)
 	if info.Name != "a.txt" || info.Path != "/home/user/fs/a.txt" || info.Type != e2b.FileTypeFile || info.Size != 5 {
 		t.Fatalf("Info %+v", info)
 	}
 	if info.Mode == 0 || !strings.HasPrefix(info.Permissions, "-") || info.Owner == "" || info.Group == "" || info.ModifiedTime.IsZero() {
 		t.Fatalf("Info %+v", info)
 	}
-	_, err = files.Info("fs/missing")
+	_, err = files.Info(ctx, "fs/missing")
 	wantCode(t, err, e2b.ErrNotFound)
 
-	if !must(files.Exists("fs/a.txt"))(t) || must(files.Exists("fs/missing"))(t) {
+	if !must(files.Exists(ctx, "fs/a.txt"))(t) || must(files.Exists(ctx, "fs/missing"))(t) {
 		t.Fatal("Exists is wrong")
 	}
 
-	moved := must(files.Rename("fs/a.txt", "fs/new/place.txt"))(t)
+	moved := must(files.Rename(ctx, "fs/a.txt", "fs/new/place.txt"))(t)
 	if moved.Path != "/home/user/fs/new/place.txt" || moved.Size != 5 {
 		t.Fatalf("Rename gave %+v", moved)
 	}
-	if must(files.Exists("fs/a.txt"))(t) {
+	if must(files.Exists(ctx, "fs/a.txt"))(t) {
 		t.Fatal("the old path still exists")
 	}
-	_, err = files.Rename("fs/missing", "fs/other")
+	_, err = files.Rename(ctx, "fs/missing", "fs/other")
 	wantCode(t, err, e2b.ErrNotFound)
 
-	ok(t, files.Remove("fs"))
-	ok(t, files.Remove("fs"))
-	if must(files.Exists("fs/sub/b.txt"))(t) {
+	ok(t, files.Remove(ctx, "fs"))
+	ok(t, files.Remove(ctx, "fs"))
+	if must(files.Exists(ctx, "fs/sub/b.txt"))(t) {
 		t.Fatal("Remove left the tree")
 	}
 }
 
 func TestSymlinkInfo(t *testing.T) {
 	s := newSandbox(t, nil)
-	ok(t, s.Files().Write("target.txt", []byte("t")))
-	res := must(s.Commands().Run("ln -s /home/user/target.txt /home/user/link", nil))(t)
+	ok(t, s.Files().Write(ctx, "target.txt", []byte("t")))
+	res := must(s.Commands().Run(ctx, "ln -s /home/user/target.txt /home/user/link", nil))(t)
 	ok(t, res.Err())
-	info := must(s.Files().Info("link"))(t)
+	info := must(s.Files().Info(ctx, "link"))(t)
 	if info.Type != e2b.FileTypeSymlink || info.SymlinkTarget != "/home/user/target.txt" {
 		t.Fatalf("Info of a link: %+v", info)
 	}
 
 	// DownloadDir skips links, wherever they point, and never follows one.
-	ok(t, s.Files().Write("tree/real.txt", []byte("r")))
-	res = must(s.Commands().Run("cd /home/user/tree && ln -s /home/user/target.txt out && ln -s /etc etc", nil))(t)
+	ok(t, s.Files().Write(ctx, "tree/real.txt", []byte("r")))
+	res = must(s.Commands().Run(ctx, "cd /home/user/tree && ln -s /home/user/target.txt out && ln -s /etc etc", nil))(t)
 	ok(t, res.Err())
 	local := t.TempDir()
-	if n := must(s.Files().DownloadDir("tree", local, nil))(t); n != 1 {
+	if n := must(s.Files().DownloadDir(ctx, "tree", local, nil))(t); n != 1 {
 		t.Fatalf("DownloadDir copied %d files, want 1", n)
 	}
 	for _, name := range []string{"out", "etc"} {
@@ -449,21 +449,21 @@ func hasEvent(events []e2b.FilesystemEvent, name string, types ...e2b.EventType)
 
 func TestWatchDir(t *testing.T) {
 	files := newSandbox(t, nil).Files()
-	must(files.MakeDir("watched/sub"))(t)
-	w := must(files.WatchDir("watched", &e2b.WatchOptions{Recursive: true, IncludeEntry: true}))(t)
+	must(files.MakeDir(ctx, "watched/sub"))(t)
+	w := must(files.WatchDir(ctx, "watched", &e2b.WatchOptions{Recursive: true, IncludeEntry: true}))(t)
 	defer w.Close()
 	if w.ID() == "" {
 		t.Fatal("a watch without an id")
 	}
-	if events := must(w.NewEvents())(t); len(events) != 0 {
+	if events := must(w.NewEvents(ctx))(t); len(events) != 0 {
 		t.Fatalf("events before any change: %+v", events)
 	}
 
-	ok(t, files.Write("watched/a.txt", []byte("a")))
-	ok(t, files.Write("watched/sub/b.txt", []byte("b")))
+	ok(t, files.Write(ctx, "watched/a.txt", []byte("a")))
+	ok(t, files.Write(ctx, "watched/sub/b.txt", []byte("b")))
 	var events []e2b.FilesystemEvent
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
-		events = append(events, must(w.NextEvents(2*time.Second))(t)...)
+		events = append(events, must(w.NextEvents(ctx, 2*time.Second))(t)...)
 		if hasEvent(events, "a.txt", e2b.EventCreate, e2b.EventWrite) && hasEvent(events, "sub/b.txt", e2b.EventCreate, e2b.EventWrite) {
 			break
 		}
@@ -477,36 +477,36 @@ func TestWatchDir(t *testing.T) {
 		}
 	}
 
-	ok(t, files.Remove("watched/a.txt"))
+	ok(t, files.Remove(ctx, "watched/a.txt"))
 	events = nil
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !hasEvent(events, "a.txt", e2b.EventRemove); {
-		events = append(events, must(w.NextEvents(2*time.Second))(t)...)
+		events = append(events, must(w.NextEvents(ctx, 2*time.Second))(t)...)
 	}
 	if !hasEvent(events, "a.txt", e2b.EventRemove) {
 		t.Fatalf("no remove event in %+v", events)
 	}
 
-	ok(t, w.Stop())
-	ok(t, w.Stop())
-	_, err := w.NextEvents(0)
+	ok(t, w.Stop(ctx))
+	ok(t, w.Stop(ctx))
+	_, err := w.NextEvents(ctx, 0)
 	wantCode(t, err, e2b.ErrInvalidArgument)
 	ok(t, w.Close())
-	_, err = w.NewEvents()
+	_, err = w.NewEvents(ctx)
 	if !errors.Is(err, e2b.ErrClosed) {
 		t.Fatalf("after Close: %v", err)
 	}
 
-	_, err = files.WatchDir("missing", nil)
+	_, err = files.WatchDir(ctx, "missing", nil)
 	wantCode(t, err, e2b.ErrNotFound)
-	ok(t, files.Write("plain", nil))
-	_, err = files.WatchDir("plain", nil)
+	ok(t, files.Write(ctx, "plain", nil))
+	_, err = files.WatchDir(ctx, "plain", nil)
 	wantCode(t, err, e2b.ErrInvalidArgument)
 }
 
 func TestStopEndsAWaitInAnotherGoroutine(t *testing.T) {
 	files := newSandbox(t, nil).Files()
-	must(files.MakeDir("quiet"))(t)
-	w := must(files.WatchDir("quiet", nil))(t)
+	must(files.MakeDir(ctx, "quiet"))(t)
+	w := must(files.WatchDir(ctx, "quiet", nil))(t)
 	defer w.Close()
 	type outcome struct {
 		events []e2b.FilesystemEvent
@@ -515,12 +515,12 @@ func TestStopEndsAWaitInAnotherGoroutine(t *testing.T) {
 	}
 	done := make(chan outcome)
 	go func() {
-		events, err := w.NextEvents(20 * time.Second)
+		events, err := w.NextEvents(ctx, 20*time.Second)
 		done <- outcome{events, err, time.Now()}
 	}()
 	time.Sleep(300 * time.Millisecond)
 	stopped := time.Now()
-	ok(t, w.Stop())
+	ok(t, w.Stop(ctx))
 	got := <-done
 	if got.err != nil || len(got.events) != 0 || got.at.Sub(stopped) > time.Second {
 		t.Fatalf("a wait ended by Stop gave %+v, %v after %v", got.events, got.err, got.at.Sub(stopped))
@@ -535,20 +535,20 @@ func writeUntil(files *e2b.Files, name string, done <-chan struct{}) {
 		case <-done:
 			return
 		case <-time.After(100 * time.Millisecond):
-			files.Write(name, []byte("x"))
+			files.Write(ctx, name, []byte("x"))
 		}
 	}
 }
 
 func TestWatchDirStream(t *testing.T) {
 	files := newSandbox(t, nil).Files()
-	must(files.MakeDir("streamed"))(t)
+	must(files.MakeDir(ctx, "streamed"))(t)
 	done := make(chan struct{})
 	defer close(done)
 	go writeUntil(files, "streamed/f.txt", done)
 
 	var seen []e2b.FilesystemEvent
-	err := files.WatchDirStream("streamed", nil, 20*time.Second, func(e e2b.FilesystemEvent) error {
+	err := files.WatchDirStream(ctx, "streamed", nil, 20*time.Second, func(e e2b.FilesystemEvent) error {
 		seen = append(seen, e)
 		return e2b.StopWatch
 	})
@@ -558,28 +558,28 @@ func TestWatchDirStream(t *testing.T) {
 	}
 
 	mine := errors.New("mine")
-	err = files.WatchDirStream("streamed", nil, 20*time.Second, func(e2b.FilesystemEvent) error { return mine })
+	err = files.WatchDirStream(ctx, "streamed", nil, 20*time.Second, func(e2b.FilesystemEvent) error { return mine })
 	wantCode(t, err, e2b.ErrCallbackAborted)
 	if !errors.Is(err, mine) {
 		t.Fatalf("%v does not wrap the callback's error", err)
 	}
 
 	v := catchPanic(func() {
-		files.WatchDirStream("streamed", nil, 20*time.Second, func(e2b.FilesystemEvent) error { panic("event panic") })
+		files.WatchDirStream(ctx, "streamed", nil, 20*time.Second, func(e2b.FilesystemEvent) error { panic("event panic") })
 	})
 	if v != "event panic" {
 		t.Fatalf("panic value %v", v)
 	}
 
-	must(files.MakeDir("quiet"))(t)
+	must(files.MakeDir(ctx, "quiet"))(t)
 	start := time.Now()
-	ok(t, files.WatchDirStream("quiet", nil, 500*time.Millisecond, func(e2b.FilesystemEvent) error {
+	ok(t, files.WatchDirStream(ctx, "quiet", nil, 500*time.Millisecond, func(e2b.FilesystemEvent) error {
 		return errors.New("no event expected")
 	}))
 	if time.Since(start) > 10*time.Second {
 		t.Fatal("the stream outlived its timeout")
 	}
 
-	err = files.WatchDirStream("missing", nil, time.Second, func(e2b.FilesystemEvent) error { return nil })
+	err = files.WatchDirStream(ctx, "missing", nil, time.Second, func(e2b.FilesystemEvent) error { return nil })
 	wantCode(t, err, e2b.ErrNotFound)
 }

@@ -16,24 +16,24 @@ import (
 
 func TestClientClose(t *testing.T) {
 	c := must(e2b.NewClient(nil))(t)
-	s := must(c.CreateSandbox(nil))(t)
+	s := must(c.CreateSandbox(ctx, nil))(t)
 	defer s.Close()
-	defer client.Kill(s.ID())
+	defer client.Kill(ctx, s.ID())
 	ok(t, c.Close())
 	ok(t, c.Close())
 
 	// The sandbox outlives its client.
-	ok(t, s.Files().Write("still.txt", []byte("here")))
-	if got := must(s.Files().Read("still.txt"))(t); string(got) != "here" {
+	ok(t, s.Files().Write(ctx, "still.txt", []byte("here")))
+	if got := must(s.Files().Read(ctx, "still.txt"))(t); string(got) != "here" {
 		t.Fatalf("read %q", got)
 	}
 	for name, err := range map[string]error{
-		"CreateSandbox": second(c.CreateSandbox(nil)),
-		"Connect":       third(c.Connect(s.ID(), 0)),
-		"Resume":        second(c.Resume(s.ID(), 0)),
-		"List":          second(c.List(nil)),
-		"Kill":          second(c.Kill(s.ID())),
-		"Info":          second(c.Info(s.ID())),
+		"CreateSandbox": second(c.CreateSandbox(ctx, nil)),
+		"Connect":       third(c.Connect(ctx, s.ID(), 0)),
+		"Resume":        second(c.Resume(ctx, s.ID(), 0)),
+		"List":          second(c.List(ctx, nil)),
+		"Kill":          second(c.Kill(ctx, s.ID())),
+		"Info":          second(c.Info(ctx, s.ID())),
 	} {
 		if !errors.Is(err, e2b.ErrClosed) {
 			t.Errorf("%s after Close: %v", name, err)
@@ -55,46 +55,46 @@ func TestSandboxClose(t *testing.T) {
 	}
 	files, cmds := s.Files(), s.Commands()
 	for name, err := range map[string]error{
-		"Kill":        second(s.Kill()),
-		"Pause":       second(s.Pause()),
-		"SetTimeout":  s.SetTimeout(time.Minute),
-		"IsRunning":   second(s.IsRunning()),
-		"Info":        second(s.Info()),
-		"Read":        second(files.Read("x")),
-		"Write":       files.Write("x", nil),
-		"WatchDir":    second(files.WatchDir("/", nil)),
-		"Run":         second(cmds.Run("true", nil)),
-		"Start":       second(cmds.Start("true", nil)),
-		"RunCode":     second(s.RunCode("1", nil)),
-		"CodeContext": second(s.CodeContexts()),
+		"Kill":        second(s.Kill(ctx)),
+		"Pause":       second(s.Pause(ctx)),
+		"SetTimeout":  s.SetTimeout(ctx, time.Minute),
+		"IsRunning":   second(s.IsRunning(ctx)),
+		"Info":        second(s.Info(ctx)),
+		"Read":        second(files.Read(ctx, "x")),
+		"Write":       files.Write(ctx, "x", nil),
+		"WatchDir":    second(files.WatchDir(ctx, "/", nil)),
+		"Run":         second(cmds.Run(ctx, "true", nil)),
+		"Start":       second(cmds.Start(ctx, "true", nil)),
+		"RunCode":     second(s.RunCode(ctx, "1", nil)),
+		"CodeContext": second(s.CodeContexts(ctx)),
 	} {
 		if !errors.Is(err, e2b.ErrClosed) {
 			t.Errorf("%s after Close: %v", name, err)
 		}
 	}
 	// Closing the handle did not kill the sandbox.
-	if info := must(client.Info(id))(t); info.State != e2b.SandboxRunning {
+	if info := must(client.Info(ctx, id))(t); info.State != e2b.SandboxRunning {
 		t.Fatalf("state %v after Close", info.State)
 	}
 }
 
 func TestCommandClose(t *testing.T) {
 	cmds := newSandbox(t, nil).Commands()
-	cmd := must(cmds.Start("sleep 30", nil))(t)
+	cmd := must(cmds.Start(ctx, "sleep 30", nil))(t)
 	ok(t, cmd.Close())
 	ok(t, cmd.Close())
 	for name, err := range map[string]error{
-		"Wait":       second(cmd.Wait()),
-		"NextOutput": second(cmd.NextOutput(0)),
-		"SendStdin":  cmd.SendStdin([]byte("x")),
-		"CloseStdin": cmd.CloseStdin(),
-		"Kill":       second(cmd.Kill()),
+		"Wait":       second(cmd.Wait(ctx)),
+		"NextOutput": second(cmd.NextOutput(ctx, 0)),
+		"SendStdin":  cmd.SendStdin(ctx, []byte("x")),
+		"CloseStdin": cmd.CloseStdin(ctx),
+		"Kill":       second(cmd.Kill(ctx)),
 	} {
 		if !errors.Is(err, e2b.ErrClosed) {
 			t.Errorf("%s after Close: %v", name, err)
 		}
 	}
-	if killed := must(cmds.Kill(cmd.Pid()))(t); !killed {
+	if killed := must(cmds.Kill(ctx, cmd.Pid()))(t); !killed {
 		t.Fatal("closing the handle ended the process")
 	}
 }
@@ -103,8 +103,8 @@ func TestCommandClose(t *testing.T) {
 // each call either completes or fails with ErrClosed.
 func TestCloseWhileInUse(t *testing.T) {
 	s := newSandbox(t, nil)
-	ok(t, s.Files().Write("shared", []byte("shared")))
-	again := must(client.Resume(s.ID(), 0))(t)
+	ok(t, s.Files().Write(ctx, "shared", []byte("shared")))
+	again := must(client.Resume(ctx, s.ID(), 0))(t)
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
 	for range 16 {
@@ -112,7 +112,7 @@ func TestCloseWhileInUse(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for {
-				_, err := again.Files().Read("shared")
+				_, err := again.Files().Read(ctx, "shared")
 				if errors.Is(err, e2b.ErrClosed) {
 					return
 				}
@@ -136,11 +136,11 @@ func TestCloseWhileInUse(t *testing.T) {
 // them (GOGC=1 makes this run often), and never kill the sandbox.
 func TestFinalizers(t *testing.T) {
 	s := newSandbox(t, nil)
-	ok(t, s.Files().Write("f", bytes.Repeat([]byte("x"), 100000)))
+	ok(t, s.Files().Write(ctx, "f", bytes.Repeat([]byte("x"), 100000)))
 	for range 50 {
 		c := must(e2b.NewClient(nil))(t)
-		h := must(c.Resume(s.ID(), 0))(t)
-		r := must(h.Files().Open("f"))(t)
+		h := must(c.Resume(ctx, s.ID(), 0))(t)
+		r := must(h.Files().Open(ctx, "f"))(t)
 		buf := make([]byte, 10)
 		must(r.Read(buf))(t)
 		runtime.GC()
@@ -149,7 +149,7 @@ func TestFinalizers(t *testing.T) {
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond)
 	}
-	if running := must(s.IsRunning())(t); !running {
+	if running := must(s.IsRunning(ctx))(t); !running {
 		t.Fatal("a finalizer killed the sandbox")
 	}
 }
@@ -166,24 +166,24 @@ func TestConcurrentClient(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			errs <- func() error {
-				s, err := client.CreateSandbox(&e2b.SandboxOptions{Metadata: tag})
+				s, err := client.CreateSandbox(ctx, &e2b.SandboxOptions{Metadata: tag})
 				if err != nil {
 					return err
 				}
 				defer s.Close()
-				defer s.Kill()
+				defer s.Kill(ctx)
 				want := []byte(fmt.Sprintf("worker %d", i))
-				if err := s.Files().Write("w.txt", want); err != nil {
+				if err := s.Files().Write(ctx, "w.txt", want); err != nil {
 					return err
 				}
-				got, err := s.Files().Read("w.txt")
+				got, err := s.Files().Read(ctx, "w.txt")
 				if err != nil {
 					return err
 				}
 				if !bytes.Equal(got, want) {
 					return fmt.Errorf("worker %d read %q", i, got)
 				}
-				_, err = client.List(&e2b.SandboxQuery{Metadata: tag})
+				_, err = client.List(ctx, &e2b.SandboxQuery{Metadata: tag})
 				return err
 			}()
 		}()
@@ -213,18 +213,18 @@ func TestConcurrentSandbox(t *testing.T) {
 			errs <- func() error {
 				for j := range 5 {
 					name := fmt.Sprintf("c/%d-%d", i, j)
-					if err := s.Files().Write(name, []byte(name)); err != nil {
+					if err := s.Files().Write(ctx, name, []byte(name)); err != nil {
 						return err
 					}
 					var buf bytes.Buffer
-					if _, err := s.Files().ReadTo(name, &buf); err != nil {
+					if _, err := s.Files().ReadTo(ctx, name, &buf); err != nil {
 						return err
 					}
 					if buf.String() != name {
 						return fmt.Errorf("%s read %q", name, buf.String())
 					}
 					calls := 0
-					if err := s.Files().UploadFile(local, name+".up", func(done, total int64) error { calls++; return nil }); err != nil {
+					if err := s.Files().UploadFile(ctx, local, name+".up", func(done, total int64) error { calls++; return nil }); err != nil {
 						return err
 					}
 					if calls == 0 {

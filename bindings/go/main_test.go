@@ -1,6 +1,7 @@
 package e2b_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +12,9 @@ import (
 
 // client is shared by every test, as a program would share it.
 var client *e2b.Client
+
+// ctx is the context of the calls that are not about cancellation.
+var ctx = context.Background()
 
 func TestMain(m *testing.M) {
 	if os.Getenv("E2B_API_URL") == "" {
@@ -30,12 +34,12 @@ func TestMain(m *testing.M) {
 // newSandbox creates a sandbox that is killed when the test ends.
 func newSandbox(t *testing.T, opts *e2b.SandboxOptions) *e2b.Sandbox {
 	t.Helper()
-	s, err := client.CreateSandbox(opts)
+	s, err := client.CreateSandbox(ctx, opts)
 	if err != nil {
 		t.Fatalf("CreateSandbox: %v", err)
 	}
 	t.Cleanup(func() {
-		client.Kill(s.ID())
+		client.Kill(ctx, s.ID())
 		s.Close()
 	})
 	return s

@@ -4,6 +4,7 @@ package e2b
 import "C"
 
 import (
+	"context"
 	"runtime"
 	"time"
 )
@@ -38,8 +39,10 @@ func newSandbox(p *C.e2b_sandbox) *Sandbox {
 func (s *Sandbox) WithDeadline(d time.Duration) *Sandbox {
 	var p *C.e2b_sandbox
 	// The only possible failure is ErrClosed, which leaves p nil: a closed view.
-	_ = s.h.call(nil, func(sb *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_sandbox_with_deadline(sb, millis(d), &p, e)
+	_ = s.h.use(nil, func(sb *C.e2b_sandbox) error {
+		return check(nil, func(e **C.e2b_error) C.e2b_error_code {
+			return C.e2b_sandbox_with_deadline(sb, millis(d), &p, e)
+		})
 	})
 	view := newSandbox(p)
 	view.id, view.templateID, view.envdVersion = s.id, s.templateID, s.envdVersion
@@ -64,47 +67,48 @@ func (s *Sandbox) EnvdVersion() string { return s.envdVersion }
 
 // Kill kills the sandbox. killed is false if it no longer existed, which is
 // not an error.
-func (s *Sandbox) Kill() (killed bool, err error) {
+func (s *Sandbox) Kill(ctx context.Context) (killed bool, err error) {
 	var k C.bool
-	err = s.h.call(nil, func(p *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_sandbox_kill(p, &k, e)
+	err = s.h.call(ctx, nil, func(p *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_sandbox_kill(p, &k, cancel, e)
 	})
 	return bool(k), err
 }
 
 // Pause pauses the sandbox, keeping its filesystem and memory; resume it with
 // Client.Resume. paused is false if it was already paused (not an error).
-func (s *Sandbox) Pause() (paused bool, err error) {
+func (s *Sandbox) Pause(ctx context.Context) (paused bool, err error) {
 	var r C.bool
-	err = s.h.call(nil, func(p *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_sandbox_pause(p, &r, e)
+	err = s.h.call(ctx, nil, func(p *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_sandbox_pause(p, &r, cancel, e)
 	})
 	return bool(r), err
 }
 
-// SetTimeout makes the sandbox end timeout from now (whole seconds, rounded
-// up); this can shorten its life, and 0 ends it at once.
-func (s *Sandbox) SetTimeout(timeout time.Duration) error {
-	return s.h.call(nil, func(p *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_sandbox_set_timeout(p, seconds(timeout), e)
+// SetTimeout makes the sandbox end timeout from now, rounded up to whole
+// seconds (0: the default, 5 minutes; NoTimeout is ErrInvalidArgument: E2B
+// requires a limit); this can shorten its life.
+func (s *Sandbox) SetTimeout(ctx context.Context, timeout time.Duration) error {
+	return s.h.call(ctx, nil, func(p *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_sandbox_set_timeout(p, millis(timeout), cancel, e)
 	})
 }
 
 // IsRunning tells whether the sandbox answers: false when it is paused,
 // killed or expired.
-func (s *Sandbox) IsRunning() (bool, error) {
+func (s *Sandbox) IsRunning(ctx context.Context) (bool, error) {
 	var r C.bool
-	err := s.h.call(nil, func(p *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_sandbox_is_running(p, &r, e)
+	err := s.h.call(ctx, nil, func(p *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_sandbox_is_running(p, &r, cancel, e)
 	})
 	return bool(r), err
 }
 
 // Info is what the control plane knows of the sandbox.
-func (s *Sandbox) Info() (*SandboxInfo, error) {
+func (s *Sandbox) Info(ctx context.Context) (*SandboxInfo, error) {
 	var info *C.e2b_sandbox_info
-	err := s.h.call(nil, func(p *C.e2b_sandbox, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_sandbox_get_info(p, &info, e)
+	err := s.h.call(ctx, nil, func(p *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_sandbox_get_info(p, &info, cancel, e)
 	})
 	if err != nil {
 		return nil, err
@@ -122,26 +126,6 @@ func (s *Sandbox) Commands() *Commands { return &Commands{sbx: s} }
 
 // SandboxState says whether a sandbox runs or is paused.
 type SandboxState int32
-
-// The states of a sandbox.
-const (
-	// SandboxUnknown is a state newer than this library (such as a
-	// transition: pausing, snapshotting, ...); it cannot be asked for in a query.
-	SandboxUnknown SandboxState = C.E2B_SANDBOX_UNKNOWN
-	SandboxRunning SandboxState = C.E2B_SANDBOX_RUNNING
-	SandboxPaused  SandboxState = C.E2B_SANDBOX_PAUSED
-)
-
-// String is "running", "paused" or "unknown".
-func (s SandboxState) String() string {
-	switch s {
-	case SandboxRunning:
-		return "running"
-	case SandboxPaused:
-		return "paused"
-	}
-	return "unknown"
-}
 
 // SandboxInfo is what the control plane knows of one sandbox.
 type SandboxInfo struct {
