@@ -1,5 +1,5 @@
 //! The control plane: creating, finding, pausing, resuming and killing
-//! sandboxes (`protocol.md` §1a, `protocol-updates.md` §11).
+//! sandboxes (E2B's `spec/openapi.yml`).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -507,8 +507,8 @@ pub(crate) fn whole_seconds(duration: Duration) -> u64 {
     duration.as_secs() + u64::from(duration.subsec_nanos() > 0)
 }
 
-/// The `metadata` filter as the official SDKs encode it (`protocol.md`
-/// §1a.6): each key and value encoded twice, pairs joined by `=` and `&`;
+/// The `metadata` filter as the official SDKs encode it (`GET
+/// /v2/sandboxes`): each key and value encoded twice, pairs joined by `=` and `&`;
 /// the query string then encodes the whole once more, and the server decodes
 /// three times.
 fn metadata_filter(metadata: &BTreeMap<String, String>) -> String {

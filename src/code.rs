@@ -1,4 +1,4 @@
-//! The code interpreter (`protocol.md` §1f): `run_code` over the `/execute`
+//! The code interpreter (E2B's code-interpreter server): `run_code` over the `/execute`
 //! NDJSON stream on port 49999, and code contexts.
 
 use std::collections::BTreeMap;

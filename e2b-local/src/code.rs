@@ -1,4 +1,4 @@
-//! The code interpreter of port 49999 (`protocol.md` §1f): `/execute` streams what a
+//! The code interpreter of port 49999 (E2B's code-interpreter server): `/execute` streams what a
 //! context's kernel prints and returns, and `/contexts` manages the contexts.
 //!
 //! A context is one `kernel.py` process (embedded here) running as `user` in the sandbox's

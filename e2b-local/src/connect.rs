@@ -1,5 +1,5 @@
 //! The server side of the Connect protocol with the JSON codec, as envd speaks it
-//! (`protocol.md` §1d.1): unary calls answered with JSON, server streams of 5-byte enveloped
+//! (the Connect protocol specification): unary calls answered with JSON, server streams of 5-byte enveloped
 //! messages that always end with the end-of-stream message and carry keepalives on silence,
 //! and client streams read envelope by envelope. The filesystem and process services build on it.
 

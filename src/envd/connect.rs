@@ -1,5 +1,5 @@
-//! The Connect protocol with the JSON codec, as envd speaks it (`protocol.md`
-//! §1d.1): unary calls, and server streams of enveloped messages that end with
+//! The Connect protocol with the JSON codec, as envd speaks it (the Connect
+//! protocol specification, as envd's generated handlers apply it): unary calls, and server streams of enveloped messages that end with
 //! an end-of-stream message.
 
 use std::time::Duration;

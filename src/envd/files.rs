@@ -1,4 +1,4 @@
-//! Moving file contents through envd's `/files` endpoint (`protocol.md` §1c):
+//! Moving file contents through envd's `/files` endpoint (E2B's `spec/envd/envd.yaml`):
 //! whole files, streams, many files at once, local files and directory trees,
 //! and signed URLs for other programs.
 

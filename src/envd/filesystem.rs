@@ -1,4 +1,5 @@
-//! The filesystem service (`filesystem.Filesystem`, `protocol.md` §1d.2):
+//! The filesystem service (`filesystem.Filesystem`, E2B's
+//! `spec/envd/filesystem/filesystem.proto`):
 //! listing, stat, make_dir, remove, rename.
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! Commands (`process.Process`, `protocol.md` §1d.3): run and wait, run in
+//! Commands (`process.Process`, E2B's `spec/envd/process/process.proto`): run and wait, run in
 //! the background, stdin, signals, and reconnecting to running processes.
 
 use std::collections::BTreeMap;

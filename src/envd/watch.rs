@@ -1,4 +1,5 @@
-//! Watching a directory for changes (`protocol.md` §1d.2), in two styles
+//! Watching a directory for changes (`WatchDir` and the
+//! `CreateWatcher` family of E2B's `spec/envd/filesystem/filesystem.proto`), in two styles
 //! behind one API: a handle to poll, and a stream that calls back.
 
 use std::ops::ControlFlow;

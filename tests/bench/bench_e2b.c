@@ -32,7 +32,7 @@ bench_sandbox *contender_create(const char *template_id) {
     e2b_sandbox *sandbox = NULL;
     e2b_error_code code = e2b_sandbox_options_set_template(options, template_id, &err);
     if (code == E2B_OK) {
-        code = e2b_sandbox_create(client, options, &sandbox, &err);
+        code = e2b_client_create_sandbox(client, options, &sandbox, NULL, &err);
     }
     e2b_sandbox_options_free(options);
     return failed(code, &err, "create") ? NULL : (bench_sandbox *)sandbox;
@@ -40,20 +40,20 @@ bench_sandbox *contender_create(const char *template_id) {
 
 int contender_kill(bench_sandbox *sandbox) {
     e2b_error *err = NULL;
-    int rc = failed(e2b_sandbox_kill((e2b_sandbox *)sandbox, NULL, &err), &err, "kill");
+    int rc = failed(e2b_sandbox_kill((e2b_sandbox *)sandbox, NULL, NULL, &err), &err, "kill");
     e2b_sandbox_free((e2b_sandbox *)sandbox);
     return rc;
 }
 
 int contender_write(bench_sandbox *sandbox, const char *path, const uint8_t *data, size_t len) {
     e2b_error *err = NULL;
-    return failed(e2b_files_write((e2b_sandbox *)sandbox, path, data, len, NULL, &err), &err, "write");
+    return failed(e2b_files_write((e2b_sandbox *)sandbox, path, data, len, NULL, NULL, &err), &err, "write");
 }
 
 int contender_read(bench_sandbox *sandbox, const char *path, size_t expected) {
     e2b_error *err = NULL;
     e2b_bytes bytes = {NULL, 0};
-    if (failed(e2b_files_read((e2b_sandbox *)sandbox, path, NULL, &bytes, &err), &err, "read")) {
+    if (failed(e2b_files_read((e2b_sandbox *)sandbox, path, NULL, &bytes, NULL, &err), &err, "read")) {
         return -1;
     }
     size_t len = bytes.len;
@@ -68,7 +68,7 @@ int contender_stat(bench_sandbox *sandbox, const char *path) {
 int contender_list(bench_sandbox *sandbox, const char *path, size_t expected) {
     e2b_error *err = NULL;
     e2b_entry_list *list = NULL;
-    if (failed(e2b_files_list((e2b_sandbox *)sandbox, path, 1, NULL, &list, &err), &err, "list")) {
+    if (failed(e2b_files_list((e2b_sandbox *)sandbox, path, 1, NULL, &list, NULL, &err), &err, "list")) {
         return -1;
     }
     /* Reading each entry's name and size is what a caller of list does. */
@@ -84,7 +84,7 @@ int contender_list(bench_sandbox *sandbox, const char *path, size_t expected) {
 int contender_run(bench_sandbox *sandbox, const char *cmd) {
     e2b_error *err = NULL;
     e2b_command_result *result = NULL;
-    if (failed(e2b_commands_run((e2b_sandbox *)sandbox, cmd, NULL, NULL, NULL, &result, &err), &err, "run")) {
+    if (failed(e2b_commands_run((e2b_sandbox *)sandbox, cmd, NULL, NULL, NULL, &result, NULL, &err), &err, "run")) {
         return -1;
     }
     int exit_code = e2b_command_result_exit_code(result);
@@ -95,7 +95,7 @@ int contender_run(bench_sandbox *sandbox, const char *cmd) {
 int contender_run_code(bench_sandbox *sandbox, const char *code, const char *expected_text) {
     e2b_error *err = NULL;
     e2b_execution *execution = NULL;
-    if (failed(e2b_code_run((e2b_sandbox *)sandbox, code, NULL, NULL, NULL, &execution, &err), &err, "run_code")) {
+    if (failed(e2b_code_run((e2b_sandbox *)sandbox, code, NULL, NULL, NULL, &execution, NULL, &err), &err, "run_code")) {
         return -1;
     }
     const char *text = e2b_execution_text(execution);
@@ -128,7 +128,7 @@ int contender_upload(bench_sandbox *sandbox, const char *path, uint64_t size) {
     source.left = size;
     bench_fill(source.chunk, sizeof source.chunk);
     return failed(e2b_files_write_stream((e2b_sandbox *)sandbox, path, (int64_t)size, NULL, produce, NULL, &source,
-                                         &err),
+                                         NULL, &err),
                   &err, "upload");
 }
 
@@ -142,7 +142,7 @@ static int32_t discard(void *user_data, const uint8_t *data, size_t len) {
 int contender_download(bench_sandbox *sandbox, const char *path, uint64_t expected) {
     e2b_error *err = NULL;
     uint64_t received = 0;
-    if (failed(e2b_files_read_stream((e2b_sandbox *)sandbox, path, NULL, discard, NULL, NULL, &received, &err), &err,
+    if (failed(e2b_files_read_stream((e2b_sandbox *)sandbox, path, NULL, discard, NULL, NULL, &received, NULL, &err), &err,
                "download")) {
         return -1;
     }
@@ -155,7 +155,7 @@ bench_thread *contender_thread_new(bench_sandbox *sandbox) { return (bench_threa
 int contender_thread_stat(bench_thread *thread, const char *path) {
     e2b_error *err = NULL;
     e2b_entry_info *entry = NULL;
-    if (failed(e2b_files_get_info((e2b_sandbox *)thread, path, NULL, &entry, &err), &err, "stat")) {
+    if (failed(e2b_files_get_info((e2b_sandbox *)thread, path, NULL, &entry, NULL, &err), &err, "stat")) {
         return -1;
     }
     e2b_entry_info_free(entry);

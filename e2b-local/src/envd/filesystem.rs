@@ -1,5 +1,5 @@
 //! envd's filesystem service, `filesystem.Filesystem` over Connect with the JSON codec
-//! (`protocol.md` §1d.2): Stat, MakeDir, Move, ListDir and Remove here, the watcher RPCs in
+//! (E2B's `spec/envd/filesystem/filesystem.proto`): Stat, MakeDir, Move, ListDir and Remove here, the watcher RPCs in
 //! `watch.rs`. Codes, messages and `EntryInfo` follow envd; every path goes through the
 //! sandbox's `SandboxRoot`, so no request reaches past its sandbox.
 

@@ -1,4 +1,4 @@
-//! envd's process service, `process.Process` over Connect (`protocol.md` §1d.3): commands run
+//! envd's process service, `process.Process` over Connect (E2B's `spec/envd/process/process.proto`): commands run
 //! as real processes in the sandbox's jail ([`crate::isolation`]).
 //!
 //! Each process has a pump task that reads its output and fans it out to the streams that

@@ -8,6 +8,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -29,6 +30,9 @@ const (
 	warmup   = 3
 	minIters = 5
 )
+
+// ctx is the context of every call: the benchmark never cancels.
+var ctx = context.Background()
 
 var (
 	kib   = fill(1024)
@@ -59,19 +63,19 @@ func check(ok bool, what string) error {
 }
 
 func (b *bench) create(template string) (*e2b.Sandbox, error) {
-	return b.client.CreateSandbox(&e2b.SandboxOptions{Template: template})
+	return b.client.CreateSandbox(ctx, &e2b.SandboxOptions{Template: template})
 }
 
 func kill(s *e2b.Sandbox) error {
-	_, err := s.Kill()
+	_, err := s.Kill(ctx)
 	s.Close()
 	return err
 }
 
-func write(s *e2b.Sandbox) error { return s.Files().Write(file1K, kib) }
+func write(s *e2b.Sandbox) error { return s.Files().Write(ctx, file1K, kib) }
 
 func read(s *e2b.Sandbox) error {
-	data, err := s.Files().Read(file1K)
+	data, err := s.Files().Read(ctx, file1K)
 	if err != nil {
 		return err
 	}
@@ -79,12 +83,12 @@ func read(s *e2b.Sandbox) error {
 }
 
 func stat(s *e2b.Sandbox) error {
-	_, err := s.Files().Info(file1K)
+	_, err := s.Files().Info(ctx, file1K)
 	return err
 }
 
 func list(s *e2b.Sandbox, path string, expected int) error {
-	entries, err := s.Files().List(path, 1)
+	entries, err := s.Files().List(ctx, path, 1)
 	if err != nil {
 		return err
 	}
@@ -92,7 +96,7 @@ func list(s *e2b.Sandbox, path string, expected int) error {
 }
 
 func run(s *e2b.Sandbox, cmd string) error {
-	result, err := s.Commands().Run(cmd, nil)
+	result, err := s.Commands().Run(ctx, cmd, nil)
 	if err != nil {
 		return err
 	}
@@ -100,7 +104,7 @@ func run(s *e2b.Sandbox, cmd string) error {
 }
 
 func runCode(s *e2b.Sandbox) error {
-	execution, err := s.RunCode("1+1", nil)
+	execution, err := s.RunCode(ctx, "1+1", nil)
 	if err != nil {
 		return err
 	}
@@ -195,12 +199,12 @@ func (b *bench) transfer(op string, up bool, mib int64) error {
 	before := statusMiB("VmRSS")
 	start := time.Now()
 	if up {
-		if err := b.sandbox.Files().WriteFrom(bigFile, &source{size}, size); err != nil {
+		if err := b.sandbox.Files().WriteFrom(ctx, bigFile, &source{size}, size); err != nil {
 			return err
 		}
 	} else {
 		sink := &counter{}
-		if _, err := b.sandbox.Files().ReadTo(bigFile, sink); err != nil {
+		if _, err := b.sandbox.Files().ReadTo(ctx, bigFile, sink); err != nil {
 			return err
 		}
 		if err := check(sink.n == size, "download"); err != nil {
