@@ -206,6 +206,32 @@ typedef int32_t e2b_error_code;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// How much the library logs, from nothing to everything; each level includes
+// those before it. The levels of `E2B_LOG` are the same names in lowercase.
+enum e2b_log_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  E2B_LOG_OFF = 0,
+  // Failures the library could not hide.
+  E2B_LOG_ERROR = 1,
+  // Trouble the library worked around.
+  E2B_LOG_WARN = 2,
+  // Retries, with their reason and wait.
+  E2B_LOG_INFO = 3,
+  // One line per HTTP request: what, method, URL, status, time, bytes.
+  E2B_LOG_DEBUG = 4,
+  E2B_LOG_TRACE = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum e2b_log_level e2b_log_level;
+#else
+typedef int32_t e2b_log_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // Whether a sandbox runs or is paused.
 enum e2b_sandbox_state
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -418,6 +444,16 @@ typedef struct e2b_bytes {
   size_t len;
 } e2b_bytes;
 
+// Receives one log line: its level, the library module it comes from (such as
+// "e2b::http"), and the message (UTF-8, no trailing newline). Both strings are
+// borrowed for the call only. Called from whichever thread logs, possibly
+// several at once: the callback and its user_data must be thread-safe. It
+// must not call e2b_set_log_callback.
+typedef void (*e2b_log_cb)(void *user_data,
+                           e2b_log_level level,
+                           const char *target,
+                           const char *message);
+
 // Receives data: `len` bytes at `data`, borrowed for the call. Return 0 to
 // go on; anything else stops the operation with E2B_ERR_CALLBACK_ABORTED.
 typedef int32_t (*e2b_data_cb)(void *user_data,
@@ -540,6 +576,20 @@ bool e2b_cancel_is_cancelled(const struct e2b_cancel *cancel);
 // holds its own reference), nor can they be cancelled any more. NULL is ignored.
 E2B_API
 void e2b_cancel_free(struct e2b_cancel *cancel);
+
+// Sends the library's log lines up to `level` to `callback`, for the whole
+// process, replacing an earlier callback or the stderr output `E2B_LOG`
+// turned on. A NULL callback (or E2B_LOG_OFF) stops logging. A line never
+// holds the API key, an access token, a header's value or a signed URL's
+// signature. Not to be called while another thread may be logging with the
+// old callback's user_data about to be freed: set the callback once, early.
+// Errors: INVALID_ARGUMENT when the level is not an e2b_log_level, or when
+// the process (a Rust program linking the library) has its own logger.
+E2B_API
+e2b_error_code e2b_set_log_callback(int32_t level,
+                                    e2b_log_cb callback,
+                                    void *user_data,
+                                    struct e2b_error **err_out);
 
 // New options holding the defaults overridden by the environment
 // (`E2B_API_KEY`, `E2B_DOMAIN`, `E2B_API_URL`, `E2B_SANDBOX_URL`, `E2B_DEBUG`).

@@ -66,7 +66,12 @@ impl std::fmt::Debug for Client {
 
 impl Client {
     /// A client for `config`.
+    ///
+    /// The first client of a process turns on logging to stderr when
+    /// `E2B_LOG` names a level and no logger is installed (see the crate's
+    /// documentation on logging).
     pub fn new(config: Config) -> Client {
+        crate::logging::init_from_env();
         let agent = http::agent(config.max_idle_connections);
         Client { inner: Arc::new(Inner { config, agent }), deadline: None, end: None, cancel: None }
     }

@@ -16,6 +16,7 @@ use ureq::{Agent, SendBody};
 
 use crate::cancel::{self, CancelToken, Cancellable, Scope};
 use crate::error::{Error, Result};
+use crate::logging::{loggable_url, Millis};
 
 const USER_AGENT: &str = concat!("libe2b/", env!("CARGO_PKG_VERSION"));
 /// The longest pause between two attempts.
@@ -248,11 +249,13 @@ fn exchange<T>(
     loop {
         let limits = request.limits(started, what)?;
         let scope = Scope::enter(request.cancel.as_ref());
+        let sent = Instant::now();
         let outcome = send_once(agent, &mut request, limits).and_then(|response| {
             let (response, retry) = settle(response, attempt)?;
             Ok((finish(response)?, retry))
         });
         drop(scope);
+        log_attempt(&request, what, sent, outcome.as_ref().map(|(response, _)| response));
         let retry = match &outcome {
             Ok((_, retry)) => *retry,
             Err(err) => match failure(err) {
@@ -269,6 +272,7 @@ fn exchange<T>(
         let fits = |wait| request.limits(started, what).is_ok_and(|left| left.fit(wait));
         match retry {
             Some((wait, reached)) if attempt < request.retries && fits(wait) => {
+                log::info!("{what}: retrying in {} (attempt {} of {})", Millis(wait), attempt + 2, request.retries + 1);
                 if !cancel::sleep(request.cancel.as_ref(), wait) {
                     return Err(Error::cancelled(what));
                 }
@@ -291,6 +295,37 @@ fn exchange<T>(
                 };
             }
         }
+    }
+}
+
+/// One `debug` line per attempt: what, method, URL (see
+/// [`loggable_url`]), status or failure, time, and the bytes sent and announced back.
+fn log_attempt<T>(
+    request: &Request<'_>,
+    what: &str,
+    sent: Instant,
+    outcome: std::result::Result<&http::Response<T>, &ureq::Error>,
+) {
+    if !log::log_enabled!(log::Level::Debug) {
+        return;
+    }
+    let (method, url, took) = (&request.method, loggable_url(&request.url), Millis(sent.elapsed()));
+    let sent = match &request.body {
+        Body::Empty => String::from("0 B"),
+        Body::Bytes(bytes) => format!("{} B", bytes.len()),
+        Body::Reader(_) => String::from("a stream"),
+    };
+    match outcome {
+        Ok(response) => {
+            let status = response.status();
+            let received = match header(response, "content-length") {
+                Some(n) => format!("{n} B"),
+                None if status == http::StatusCode::NO_CONTENT => String::from("0 B"),
+                None => String::from("a stream"),
+            };
+            log::debug!("{what}: {method} {url} -> {status} in {took} (sent {sent}, received {received})");
+        }
+        Err(err) => log::debug!("{what}: {method} {url} failed after {took}: {err}"),
     }
 }
 

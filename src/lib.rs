@@ -244,6 +244,18 @@
 //! }
 //! ```
 //!
+//! # Logging
+//!
+//! The client logs through the [`log`](https://docs.rs/log) facade, with
+//! targets under `e2b::`: one `debug` line per HTTP request (what was being
+//! done, method, URL, status, time, bytes sent and received) and one `info`
+//! line per retry (its wait and attempt). A line never holds the API key, an
+//! access token, a header's value or a signed URL's signature. Install any
+//! logger (`env_logger`, ...) to see them; a program that installs none can
+//! set `E2B_LOG` to `error`, `warn`, `info`, `debug` or `trace` for lines on
+//! stderr. (`E2B_DEBUG`, as in the official SDKs, is something else: it
+//! sends every request to a server on this machine.)
+//!
 //! # Types that grow
 //!
 //! The server adds fields and values over time, and so can this crate
@@ -267,6 +279,7 @@ mod config;
 mod envd;
 mod error;
 mod http;
+mod logging;
 mod sandbox;
 mod util;
 

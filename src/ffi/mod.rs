@@ -20,13 +20,15 @@ use std::ptr;
 use std::time::Duration;
 
 // In the order of the header, the order in which a user works: version (here),
-// errors, bytes, cancel tokens, client, sandbox, files, commands, code.
+// errors, bytes, cancel tokens, logging, client, sandbox, files, commands, code.
 // (One per group, so that rustfmt keeps the order.)
 mod error;
 
 mod bytes;
 
 mod cancel;
+
+mod log;
 
 mod client;
 
@@ -45,6 +47,7 @@ pub use code::*;
 pub use commands::*;
 pub use error::*;
 pub use files::*;
+pub use log::*;
 pub use sandbox::*;
 
 mod version {
