@@ -109,7 +109,16 @@ impl Instance {
         })
         .await
         .map_err(io::Error::other)??;
-        let listener = TcpListener::bind((options.host.as_str(), options.port)).await?;
+        let listener = TcpListener::bind((options.host.as_str(), options.port)).await.map_err(|e| {
+            let place = format!("{}:{}", options.host, options.port);
+            match e.kind() {
+                io::ErrorKind::AddrInUse => io::Error::new(
+                    e.kind(),
+                    format!("{place} is in use: pick another port with --port, or --port 0 for a free one"),
+                ),
+                _ => io::Error::new(e.kind(), format!("cannot listen on {place}: {e}")),
+            }
+        })?;
         let addr = listener.local_addr()?;
         Ok(Instance { listener, addr, state: Arc::new(state) })
     }

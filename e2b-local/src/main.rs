@@ -24,15 +24,13 @@ Options:
   --data-dir DIR   templates, sandboxes and the API key
                    (default $XDG_DATA_HOME/e2b-local or ~/.local/share/e2b-local)
   --api-key KEY    the API key clients must send (default: generated once, kept in DIR/api-key)
-  -h, --help       show this help";
+  -h, --help       show this help
+  -V, --version    show the version";
 
 fn main() -> ExitCode {
     let options = match parse_args(std::env::args().skip(1)) {
         Ok(Some(options)) => options,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
+        Ok(None) => return ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("e2b-local: {message}\n\n{USAGE}");
             return ExitCode::from(2);
@@ -85,7 +83,7 @@ async fn shutdown_signal() {
     }
 }
 
-/// The options, or `None` for `--help`.
+/// The options, or `None` when the command only asks for help or the version (then printed).
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
     let mut host = "127.0.0.1".to_string();
     let mut port = 49982;
@@ -97,6 +95,11 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
             _ => (arg, None),
         };
         if flag == "-h" || flag == "--help" {
+            println!("{USAGE}");
+            return Ok(None);
+        }
+        if flag == "-V" || flag == "--version" {
+            println!("e2b-local {}", env!("CARGO_PKG_VERSION"));
             return Ok(None);
         }
         let mut value = || inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{flag} needs a value"));
