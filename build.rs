@@ -41,7 +41,7 @@ fn main() {
          #define E2B_ABI_VERSION {abi}\n"
     ));
     let header = cbindgen::Builder::new()
-        .with_crate(&crate_dir)
+        .with_src(crate_dir.join("src/lib.rs"))
         .with_config(config)
         .generate()
         .expect("cbindgen could not generate the C header");

@@ -18,6 +18,9 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo test --workspace
 
+step "Rust: the crates as crates.io would get them"
+cargo publish --dry-run --quiet -p e2b-protocol -p e2b
+
 step "C: header checks and tests under AddressSanitizer and UBSan"
 tests/c/run.sh
 
