@@ -19,7 +19,7 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo test --workspace
 
 step "Rust: the crates as crates.io would get them"
-cargo publish --dry-run --quiet -p e2b-protocol -p e2b
+cargo publish --dry-run --quiet --allow-dirty -p e2b-protocol -p e2b
 
 step "C: header checks and tests under AddressSanitizer and UBSan"
 tests/c/run.sh
