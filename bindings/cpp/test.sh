@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Tests the C++ binding: installs libe2b into target/prefix, builds the tests
-# (twice: against libe2b.so, and under AddressSanitizer and UBSan against
-# libe2b.a) and the quickstart in target/cpp, and runs them all with ctest
-# against a fresh e2b-local.
+# (twice: as C++17 against libe2b.so, and as C++20 under AddressSanitizer and
+# UBSan against libe2b.a) and the quickstart in target/cpp, and runs them all,
+# with the check that e2b.hpp's generated block is current, with ctest against
+# a fresh e2b-local.
 #
 # Needs Rust, cmake, g++ and GoogleTest (Debian: googletest or libgtest-dev).
 set -euo pipefail

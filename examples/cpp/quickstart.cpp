@@ -1,7 +1,7 @@
 // The E2B quickstart in C++: create a sandbox, write and read a file, run
-// code, watch a directory, upload and download, pause, resume by id, find it
-// in the list and connect to it, kill it, and show that a killed sandbox
-// cannot be resumed.
+// code, cancel a long command from another thread, watch a directory, upload
+// and download, pause, resume by id, find it in the list and connect to it,
+// kill it, and show that a killed sandbox cannot be resumed.
 //
 // Uses E2B_API_KEY (and E2B_API_URL / E2B_SANDBOX_URL for e2b-local) from the
 // environment. Build: see bindings/cpp/README.md.
@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <thread>
 
 #include "e2b.hpp"
 
@@ -36,6 +37,23 @@ int main() try {
     const e2b::Execution run =
         sandbox.run_code("import math\nprint('hello from Python')\nmath.factorial(10)", {}, print);
     std::cout << "result: " << run.text.value_or("(none)") << "\n";
+
+    // Cancel a long command from another thread: the call throws
+    // e2b::CancelledError at once, and the command is killed.
+    const e2b::CancelToken cancel;
+    std::thread canceller([cancel] {
+        std::this_thread::sleep_for(500ms);
+        cancel.cancel();
+    });
+    try {
+        sandbox.commands().run("sleep 60", {}, {}, cancel);
+    } catch (const e2b::CancelledError& error) {
+        std::cout << "cancelled: " << error.what() << "\n";
+    } catch (...) {
+        canceller.join();
+        throw;
+    }
+    canceller.join();
 
     // Watch a directory while a file appears in it.
     sandbox.files().make_dir("/home/user/watched");

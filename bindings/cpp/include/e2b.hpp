@@ -1,4 +1,5 @@
-// e2b.hpp: the C++17 API of libe2b, a client for E2B cloud sandboxes.
+// e2b.hpp: the C++17 API of libe2b, a client for E2B cloud sandboxes
+// (std::stop_token support with C++20).
 //
 // A header-only layer over the C API in e2b.h: the Rust library does all the
 // work, this file only converts types and owns handles.
@@ -34,14 +35,23 @@
 //   operation stops and the exception comes out of the call, unchanged. The
 //   exception is caught before it reaches the C library. (A watch callback
 //   can also return false to end the watch normally.)
-// - Timeouts are std::chrono durations; zero means "none" or "the default"
-//   as each function says; a negative one throws std::invalid_argument.
+// - Durations are std::chrono::milliseconds (seconds and minutes convert):
+//   zero always means the default each function states, e2b::timeout_none
+//   means no limit (where a limit can be lifted), and a negative one throws
+//   std::invalid_argument.
+// - Cancellation: every blocking call takes a CancelArg last, which is a
+//   CancelToken, a std::stop_token (C++20), or nothing. token.cancel() from
+//   any thread ends the call within 100 ms with e2b::CancelledError:
+//     e2b::CancelToken token;                  // copies share it
+//     std::thread([token] { wait_for_user(); token.cancel(); }).detach();
+//     sandbox.commands().run("make", {}, {}, token);   // throws e2b::CancelledError
 //
 // Thread safety
-// - Client, Sandbox, Command and Watch may be used from any number of threads
-//   at once (their methods are const; Watch::stop() from one thread ends a
-//   next_events() waiting in another). Files and Commands views may be copied
-//   to other threads.
+// - Client, Sandbox, Command, Watch and CancelToken may be used from any
+//   number of threads at once (their methods are const; Watch::stop() from
+//   one thread ends a next_events() waiting in another, and
+//   CancelToken::cancel() any call given the token). Files and Commands
+//   views may be copied to other threads.
 // - Option builders, FileReader and CommandResult belong to one thread at a
 //   time. Destroying an object while another thread uses it is
 //   undefined behaviour.
@@ -65,6 +75,16 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#if __cplusplus >= 202002L && defined(__has_include)
+#if __has_include(<stop_token>)
+#include <stop_token>
+#endif
+#endif
+#if defined(__cpp_lib_jthread) && __cpp_lib_jthread >= 201911L
+/// Defined when CancelArg takes a std::stop_token (C++20).
+#define E2B_HPP_STOP_TOKEN 1
+#endif
 
 #include "e2b.h"
 
@@ -93,60 +113,141 @@ inline void check_abi() {
 
 // ---- errors ----
 
-/// What went wrong: the C library's error codes.
-enum class ErrorCode : int32_t {
-    NullArgument = E2B_ERR_NULL_ARGUMENT,          ///< a required object was missing (e.g. a moved-from handle)
-    InvalidArgument = E2B_ERR_INVALID_ARGUMENT,    ///< rejected by the library or the server (HTTP 400)
-    InvalidUtf8 = E2B_ERR_INVALID_UTF8,            ///< a string was not valid UTF-8
-    Panic = E2B_ERR_PANIC,                         ///< a bug in the library, caught
-    CallbackAborted = E2B_ERR_CALLBACK_ABORTED,    ///< a callback stopped the operation
-    Timeout = E2B_ERR_TIMEOUT,                     ///< a deadline passed
-    Network = E2B_ERR_NETWORK,                     ///< the connection failed or dropped
-    Tls = E2B_ERR_TLS,                             ///< TLS failed
-    Authentication = E2B_ERR_AUTHENTICATION,       ///< missing or wrong API key or token (HTTP 401)
-    PermissionDenied = E2B_ERR_PERMISSION_DENIED,  ///< not allowed (HTTP 403)
-    NotFound = E2B_ERR_NOT_FOUND,                  ///< no such file, directory, process, template or context
-    SandboxNotFound = E2B_ERR_SANDBOX_NOT_FOUND,   ///< no such sandbox: killed, expired or never created
-    SandboxGone = E2B_ERR_SANDBOX_GONE,            ///< the sandbox stopped answering while in use
-    Conflict = E2B_ERR_CONFLICT,                   ///< already exists, or a conflicting state (HTTP 409)
-    RateLimited = E2B_ERR_RATE_LIMITED,            ///< too many requests (HTTP 429)
-    NotEnoughSpace = E2B_ERR_NOT_ENOUGH_SPACE,     ///< the sandbox's disk is full (HTTP 507)
-    Api = E2B_ERR_API,                             ///< another HTTP error status
-    Decode = E2B_ERR_DECODE,                       ///< the server's answer could not be understood
-    Io = E2B_ERR_IO,                               ///< a local file could not be read or written
-    CommandExit = E2B_ERR_COMMAND_EXIT,            ///< a command exited with a non-zero code
-    Cancelled = E2B_ERR_CANCELLED,                 ///< the call was cancelled through its cancel token
-};
+enum class ErrorCode : int32_t;  // What went wrong: the C library's error codes (below).
 
 /// The C name of `code`, e.g. "E2B_ERR_NOT_FOUND" ("E2B_ERR_UNKNOWN" for a code this library does not know).
 inline std::string_view error_code_name(ErrorCode code) { return e2b_error_code_name(static_cast<int32_t>(code)); }
+
+/// What an error says besides its code and message.
+struct ErrorDetails {
+    /// The HTTP status of the response behind the error; 0 when there was none.
+    uint16_t http_status = 0;
+    /// How long the server asked to wait before trying again (its
+    /// Retry-After, as on HTTP 429 or 503); zero when it did not say.
+    std::chrono::milliseconds retry_after{0};
+    /// The non-zero value a C callback returned to stop the call (the code is
+    /// then CallbackAborted); 0 otherwise.
+    int32_t callback_value = 0;
+};
 
 /// Every error the library reports. Catch a subclass (e2b::NotFound, ...)
 /// for one code, or this class for all of them.
 class Error : public std::runtime_error {
 public:
-    Error(ErrorCode code, const std::string& message, uint16_t http_status = 0)
-        : std::runtime_error(message), code_(code), http_status_(http_status) {}
+    Error(ErrorCode code, const std::string& message, const ErrorDetails& details = {})
+        : std::runtime_error(message), code_(code), details_(details) {}
 
     /// What went wrong.
     ErrorCode code() const noexcept { return code_; }
     /// What went wrong, in words (the same as what()).
     std::string message() const { return what(); }
     /// The HTTP status of the response behind the error; 0 when there was none.
-    uint16_t http_status() const noexcept { return http_status_; }
+    uint16_t http_status() const noexcept { return details_.http_status; }
+    /// How long the server asked to wait before trying again (Retry-After);
+    /// zero when it did not say. Set on e2b::RateLimited when the server said.
+    std::chrono::milliseconds retry_after() const noexcept { return details_.retry_after; }
+    /// The value a C callback returned to stop the call, for e2b::CallbackAborted
+    /// (from C calls checked with e2b::check); 0 otherwise. The callbacks of this
+    /// API stop a call by throwing, and the call rethrows that exception instead.
+    int32_t callback_value() const noexcept { return details_.callback_value; }
 
 private:
     ErrorCode code_;
-    uint16_t http_status_;
+    ErrorDetails details_;
 };
 
 /// The error for one code: `catch (const e2b::NotFound&)`.
 template <ErrorCode Code>
 class ErrorFor : public Error {
 public:
-    explicit ErrorFor(const std::string& message, uint16_t http_status = 0) : Error(Code, message, http_status) {}
+    explicit ErrorFor(const std::string& message, const ErrorDetails& details = {}) : Error(Code, message, details) {}
 };
 
+// BEGIN GENERATED by bindings/cpp/generate.py from e2b.h: do not edit by hand.
+
+/// The result of every fallible function. The values are stable: they will
+/// never be renumbered, and new ones are only ever added.
+enum class ErrorCode : int32_t {
+    /// A required pointer argument was NULL.
+    NullArgument = E2B_ERR_NULL_ARGUMENT,
+    /// An argument was rejected, by the library or by the server (HTTP 400).
+    InvalidArgument = E2B_ERR_INVALID_ARGUMENT,
+    /// A string argument was not valid UTF-8.
+    InvalidUtf8 = E2B_ERR_INVALID_UTF8,
+    /// The library hit a bug and caught it; the message says where.
+    Panic = E2B_ERR_PANIC,
+    /// A callback returned non-zero, which stopped the operation.
+    CallbackAborted = E2B_ERR_CALLBACK_ABORTED,
+    /// A deadline passed.
+    Timeout = E2B_ERR_TIMEOUT,
+    /// The connection failed or dropped.
+    Network = E2B_ERR_NETWORK,
+    /// TLS failed.
+    Tls = E2B_ERR_TLS,
+    /// Missing or wrong API key or access token (HTTP 401).
+    Authentication = E2B_ERR_AUTHENTICATION,
+    /// Not allowed (HTTP 403).
+    PermissionDenied = E2B_ERR_PERMISSION_DENIED,
+    /// A file, directory, process, template or code context does not exist.
+    NotFound = E2B_ERR_NOT_FOUND,
+    /// The sandbox does not exist: killed, expired, or never created.
+    SandboxNotFound = E2B_ERR_SANDBOX_NOT_FOUND,
+    /// The sandbox stopped answering while in use: killed, paused or expired.
+    SandboxGone = E2B_ERR_SANDBOX_GONE,
+    /// Already exists, or in a conflicting state (HTTP 409).
+    Conflict = E2B_ERR_CONFLICT,
+    /// Too many requests (HTTP 429).
+    RateLimited = E2B_ERR_RATE_LIMITED,
+    /// The sandbox's disk is full (HTTP 507).
+    NotEnoughSpace = E2B_ERR_NOT_ENOUGH_SPACE,
+    /// Another error status; see `e2b_error_http_status`.
+    Api = E2B_ERR_API,
+    /// The server's answer could not be understood.
+    Decode = E2B_ERR_DECODE,
+    /// A local file could not be read or written.
+    Io = E2B_ERR_IO,
+    /// A command exited with a non-zero code (only where asked for).
+    CommandExit = E2B_ERR_COMMAND_EXIT,
+    /// The call was cancelled through its cancel token.
+    Cancelled = E2B_ERR_CANCELLED,
+};
+
+/// Whether a sandbox runs or is paused.
+enum class SandboxState : int32_t {
+    /// A state newer than this library (such as a transition: pausing,
+    /// snapshotting, ...). Only ever received, never a query's state.
+    Unknown = E2B_SANDBOX_UNKNOWN,
+    Running = E2B_SANDBOX_RUNNING,
+    Paused = E2B_SANDBOX_PAUSED,
+};
+
+/// The kind of a filesystem entry.
+enum class FileType : int32_t {
+    /// Something else (a device, a socket, or a type newer than this library).
+    Other = E2B_FILE_TYPE_OTHER,
+    File = E2B_FILE_TYPE_FILE,
+    Dir = E2B_FILE_TYPE_DIR,
+    Symlink = E2B_FILE_TYPE_SYMLINK,
+};
+
+/// What happened to a watched path.
+enum class EventType : int32_t {
+    /// A change of a kind newer than this library.
+    Other = E2B_EVENT_OTHER,
+    Create = E2B_EVENT_CREATE,
+    Write = E2B_EVENT_WRITE,
+    Remove = E2B_EVENT_REMOVE,
+    Rename = E2B_EVENT_RENAME,
+    Chmod = E2B_EVENT_CHMOD,
+};
+
+/// Which output a chunk came from.
+enum class Stream : int32_t {
+    Stdout = E2B_STREAM_STDOUT,
+    Stderr = E2B_STREAM_STDERR,
+};
+
+// One exception class per error code: catch (const e2b::NotFound&).
 using NullArgument = ErrorFor<ErrorCode::NullArgument>;
 using InvalidArgument = ErrorFor<ErrorCode::InvalidArgument>;
 using InvalidUtf8 = ErrorFor<ErrorCode::InvalidUtf8>;
@@ -167,7 +268,41 @@ using ApiError = ErrorFor<ErrorCode::Api>;
 using DecodeError = ErrorFor<ErrorCode::Decode>;
 using IoError = ErrorFor<ErrorCode::Io>;
 using CommandExit = ErrorFor<ErrorCode::CommandExit>;
-using Cancelled = ErrorFor<ErrorCode::Cancelled>;
+using CancelledError = ErrorFor<ErrorCode::Cancelled>;
+
+namespace detail {
+
+/// Throws the exception class of `code`; e2b::Error itself for a code newer than this file.
+[[noreturn]] inline void throw_for(ErrorCode code, const std::string& message, const ErrorDetails& details) {
+    switch (code) {
+        case ErrorCode::NullArgument: throw NullArgument(message, details);
+        case ErrorCode::InvalidArgument: throw InvalidArgument(message, details);
+        case ErrorCode::InvalidUtf8: throw InvalidUtf8(message, details);
+        case ErrorCode::Panic: throw Panic(message, details);
+        case ErrorCode::CallbackAborted: throw CallbackAborted(message, details);
+        case ErrorCode::Timeout: throw Timeout(message, details);
+        case ErrorCode::Network: throw NetworkError(message, details);
+        case ErrorCode::Tls: throw TlsError(message, details);
+        case ErrorCode::Authentication: throw AuthenticationError(message, details);
+        case ErrorCode::PermissionDenied: throw PermissionDenied(message, details);
+        case ErrorCode::NotFound: throw NotFound(message, details);
+        case ErrorCode::SandboxNotFound: throw SandboxNotFound(message, details);
+        case ErrorCode::SandboxGone: throw SandboxGone(message, details);
+        case ErrorCode::Conflict: throw Conflict(message, details);
+        case ErrorCode::RateLimited: throw RateLimited(message, details);
+        case ErrorCode::NotEnoughSpace: throw NotEnoughSpace(message, details);
+        case ErrorCode::Api: throw ApiError(message, details);
+        case ErrorCode::Decode: throw DecodeError(message, details);
+        case ErrorCode::Io: throw IoError(message, details);
+        case ErrorCode::CommandExit: throw CommandExit(message, details);
+        case ErrorCode::Cancelled: throw CancelledError(message, details);
+    }
+    throw Error(code, message, details);
+}
+
+}  // namespace detail
+
+// END GENERATED
 
 // ---- arguments ----
 
@@ -214,35 +349,101 @@ private:
     size_t size_ = 0;
 };
 
+// ---- durations and cancellation ----
+
+/// A duration meaning "no limit" where a limit can be lifted: request,
+/// command and run timeouts, call deadlines, waits (E2B_TIMEOUT_NONE in C).
+/// Where it cannot (a sandbox's lifetime: E2B requires one) the call throws
+/// e2b::InvalidArgument. A zero duration always means "the default" each
+/// function states; a negative one throws std::invalid_argument.
+inline constexpr std::chrono::milliseconds timeout_none = std::chrono::milliseconds::max();
+
+/// A cancel token: give it to any number of blocking calls (their last
+/// argument, a CancelArg), then cancel() from any thread ends each of them
+/// within 100 ms: it throws e2b::CancelledError, the connection under it
+/// closed. Cancelling is final: every later call given the token throws at
+/// once, so make a fresh token for the next operation.
+///
+/// Copies share one token (copy it to the thread that will cancel); every
+/// method may be called from any thread at once. A token given to a call
+/// that hands out a handle (Commands::start and connect, Files::open_read
+/// and watch_dir) applies to that call only; later calls on the handle take
+/// their own. What a cancelled call leaves: Commands::run and Command::wait
+/// kill their process (best effort); a cancelled start may have started it
+/// (Commands::list finds it); an upload leaves the old file in place; a
+/// control-plane call that reached the server may have been done (a
+/// sandbox created or killed).
+class CancelToken {
+public:
+    /// A new token, not cancelled.
+    CancelToken() : token_(e2b_cancel_new(), e2b_cancel_free) {
+        if (!token_) {
+            throw std::bad_alloc();
+        }
+    }
+    // Copying shares the token; there are no moves (a move copies), so a
+    // token is never empty.
+    CancelToken(const CancelToken&) = default;
+    CancelToken& operator=(const CancelToken&) = default;
+
+    /// Cancels every call given the token, under way or to come. Returns at once.
+    void cancel() const noexcept { e2b_cancel_cancel(token_.get()); }
+
+    /// Whether cancel() was called.
+    bool is_cancelled() const noexcept { return e2b_cancel_is_cancelled(token_.get()); }
+
+    /// The C token, for calls to e2b.h directly; owned by the copies of this token.
+    const e2b_cancel* raw() const noexcept { return token_.get(); }
+
+private:
+    std::shared_ptr<e2b_cancel> token_;
+};
+
+/// The last parameter of every blocking call: what can cancel it. Pass a
+/// CancelToken, a std::stop_token (C++20: the call is cancelled when stop is
+/// requested, through a std::stop_callback that lives for the call), or
+/// nothing for a call that cannot be cancelled:
+///   sandbox.commands().run("make", {}, {}, token);
+///   sandbox.files().read(path, stop_token);
+/// A cancelled call throws e2b::CancelledError. Only a parameter type: it
+/// cannot be copied or moved.
+class CancelArg {
+public:
+    /// Not cancellable.
+    CancelArg() noexcept = default;
+    /// Cancelled through `token`.
+    CancelArg(const CancelToken& token) noexcept : raw_(token.raw()) {}
+    /// Cancelled through a C token (NULL: not cancellable), which must outlive the call.
+    explicit CancelArg(const e2b_cancel* token) noexcept : raw_(token) {}
+#ifdef E2B_HPP_STOP_TOKEN
+    /// Cancelled when stop is requested on `stop` (at once if it already was).
+    CancelArg(std::stop_token stop) {
+        if (stop.stop_possible()) {
+            own_.emplace();
+            raw_ = own_->raw();
+            on_stop_.emplace(std::move(stop), Canceller{raw_});
+        }
+    }
+#endif
+    CancelArg(const CancelArg&) = delete;
+    CancelArg& operator=(const CancelArg&) = delete;
+
+    /// The C token; NULL for none.
+    const e2b_cancel* raw() const noexcept { return raw_; }
+
+private:
+    const e2b_cancel* raw_ = nullptr;
+#ifdef E2B_HPP_STOP_TOKEN
+    struct Canceller {
+        const e2b_cancel* token;
+        void operator()() const noexcept { e2b_cancel_cancel(token); }
+    };
+    std::optional<CancelToken> own_;                        // destroyed after the callback
+    std::optional<std::stop_callback<Canceller>> on_stop_;  // unregistered first
+#endif
+};
+
 // ---- plain values ----
-
-/// Whether a sandbox runs or is paused.
-enum class SandboxState : int32_t {
-    Unknown = E2B_SANDBOX_UNKNOWN,  ///< a state newer than this library (a transition: pausing, ...)
-    Running = E2B_SANDBOX_RUNNING,
-    Paused = E2B_SANDBOX_PAUSED,
-};
-
-/// The kind of a filesystem entry.
-enum class FileType : int32_t {
-    Other = E2B_FILE_TYPE_OTHER,  ///< a device, a socket, or a kind newer than this library
-    File = E2B_FILE_TYPE_FILE,
-    Dir = E2B_FILE_TYPE_DIR,
-    Symlink = E2B_FILE_TYPE_SYMLINK,  ///< a symbolic link, whatever it points to (see symlink_target)
-};
-
-/// What happened to a watched path.
-enum class EventType : int32_t {
-    Other = E2B_EVENT_OTHER,  ///< a change of a kind newer than this library
-    Create = E2B_EVENT_CREATE,
-    Write = E2B_EVENT_WRITE,
-    Remove = E2B_EVENT_REMOVE,
-    Rename = E2B_EVENT_RENAME,
-    Chmod = E2B_EVENT_CHMOD,
-};
-
-/// Which output of a command a chunk came from.
-enum class Stream : int32_t { Stdout = E2B_STREAM_STDOUT, Stderr = E2B_STREAM_STDERR };
 
 /// What the control plane knows of one sandbox.
 struct SandboxInfo {
@@ -407,35 +608,15 @@ struct OwnedBytes {
 
 /// Throws the exception for `code`, with what `err` (may be NULL) says.
 [[noreturn]] inline void throw_error(e2b_error_code code, const e2b_error* err) {
+    ErrorDetails details;
     if (err) {
         code = e2b_error_code_of(err);
+        details.http_status = e2b_error_http_status(err);
+        details.retry_after = std::chrono::milliseconds(static_cast<int64_t>(
+            std::min<uint64_t>(e2b_error_retry_after_ms(err), static_cast<uint64_t>(INT64_MAX))));
+        details.callback_value = e2b_error_callback_value(err);
     }
-    const std::string message = e2b_error_message(err);
-    const uint16_t status = e2b_error_http_status(err);
-    switch (static_cast<ErrorCode>(code)) {
-        case ErrorCode::NullArgument: throw NullArgument(message, status);
-        case ErrorCode::InvalidArgument: throw InvalidArgument(message, status);
-        case ErrorCode::InvalidUtf8: throw InvalidUtf8(message, status);
-        case ErrorCode::Panic: throw Panic(message, status);
-        case ErrorCode::CallbackAborted: throw CallbackAborted(message, status);
-        case ErrorCode::Timeout: throw Timeout(message, status);
-        case ErrorCode::Network: throw NetworkError(message, status);
-        case ErrorCode::Tls: throw TlsError(message, status);
-        case ErrorCode::Authentication: throw AuthenticationError(message, status);
-        case ErrorCode::PermissionDenied: throw PermissionDenied(message, status);
-        case ErrorCode::NotFound: throw NotFound(message, status);
-        case ErrorCode::SandboxNotFound: throw SandboxNotFound(message, status);
-        case ErrorCode::SandboxGone: throw SandboxGone(message, status);
-        case ErrorCode::Conflict: throw Conflict(message, status);
-        case ErrorCode::RateLimited: throw RateLimited(message, status);
-        case ErrorCode::NotEnoughSpace: throw NotEnoughSpace(message, status);
-        case ErrorCode::Api: throw ApiError(message, status);
-        case ErrorCode::Decode: throw DecodeError(message, status);
-        case ErrorCode::Io: throw IoError(message, status);
-        case ErrorCode::CommandExit: throw CommandExit(message, status);
-        case ErrorCode::Cancelled: throw Cancelled(message, status);
-    }
-    throw Error(static_cast<ErrorCode>(code), message, status);  // a code newer than this file
+    throw_for(static_cast<ErrorCode>(code), e2b_error_message(err), details);
 }
 
 /// Calls the C function `fn` with `args` and an error out-parameter; throws on failure.
@@ -459,18 +640,17 @@ T* live(T* object) {
     return object;
 }
 
-/// The count of `duration` for the C API, which takes no negative one.
-template <typename Duration>
-uint64_t count(Duration duration) {
+/// `duration` for the C API: whole milliseconds, E2B_TIMEOUT_NONE for
+/// e2b::timeout_none. Throws std::invalid_argument for a negative one.
+inline uint64_t millis(std::chrono::milliseconds duration) {
+    if (duration == timeout_none) {
+        return E2B_TIMEOUT_NONE;
+    }
     if (duration.count() < 0) {
-        throw std::invalid_argument("e2b: a timeout must not be negative");
+        throw std::invalid_argument("e2b: a duration must not be negative");
     }
     return static_cast<uint64_t>(duration.count());
 }
-
-inline uint64_t millis(std::chrono::milliseconds duration) { return count(duration); }
-
-inline uint64_t secs(std::chrono::seconds duration) { return count(duration); }
 
 inline std::string string(const char* text) { return text ? text : ""; }
 
@@ -503,9 +683,14 @@ private:
     Owned<T, Free> object_;
 };
 
+/// What a trampoline returns to stop the C call: a C++ callback threw (the
+/// exception is rethrown), or a watch callback returned false (a normal end).
+constexpr int32_t callback_threw = 1;
+constexpr int32_t callback_stopped = 2;
+
 /// The user_data of a C call that takes callbacks: the C++ callbacks, and
 /// the first exception one of them threw. That exception stops the
-/// operation (the trampoline returns non-zero) and is rethrown by call().
+/// operation (the trampoline returns callback_threw) and is rethrown by call().
 struct Callbacks {
     const ProgressFn* progress = nullptr;
     const DataFn* on_data = nullptr;
@@ -514,7 +699,6 @@ struct Callbacks {
     const EventFn* on_event = nullptr;
     const ExecutionCallbacks* on_execution = nullptr;
     std::exception_ptr error;
-    bool stopped = false;  // a watch callback returned false
 
     /// Runs `f`; false if it threw (or an earlier callback did).
     template <typename F>
@@ -541,7 +725,8 @@ struct Callbacks {
         if (error) {
             std::rethrow_exception(error);
         }
-        if (code != E2B_OK && !(code == E2B_ERR_CALLBACK_ABORTED && stopped)) {
+        if (code != E2B_OK &&
+            !(code == E2B_ERR_CALLBACK_ABORTED && e2b_error_callback_value(err) == callback_stopped)) {
             throw_error(code, err);
         }
     }
@@ -556,13 +741,13 @@ inline e2b_progress_cb progress_cb(const ProgressFn& progress) {
     }
     return [](void* user_data, uint64_t done, uint64_t total) -> int32_t {
         auto& callbacks = Callbacks::of(user_data);
-        return callbacks.run([&] { (*callbacks.progress)(done, total); }) ? 0 : 1;
+        return callbacks.run([&] { (*callbacks.progress)(done, total); }) ? 0 : callback_threw;
     };
 }
 
 inline int32_t data_cb(void* user_data, const uint8_t* data, size_t len) {
     auto& callbacks = Callbacks::of(user_data);
-    return callbacks.run([&] { (*callbacks.on_data)(ByteView(data, len)); }) ? 0 : 1;
+    return callbacks.run([&] { (*callbacks.on_data)(ByteView(data, len)); }) ? 0 : callback_threw;
 }
 
 inline int64_t read_cb(void* user_data, uint8_t* buffer, size_t capacity) {
@@ -581,8 +766,9 @@ inline e2b_output_cb output_cb(const OutputFn& on_output) {
     }
     return [](void* user_data, e2b_stream stream, const uint8_t* data, size_t len) -> int32_t {
         auto& callbacks = Callbacks::of(user_data);
-        return callbacks.run([&] { (*callbacks.on_output)(static_cast<Stream>(stream), ByteView(data, len)); }) ? 0
-                                                                                                                : 1;
+        return callbacks.run([&] { (*callbacks.on_output)(static_cast<Stream>(stream), ByteView(data, len)); })
+                   ? 0
+                   : callback_threw;
     };
 }
 
@@ -627,10 +813,9 @@ inline int32_t fs_event_cb(void* user_data, const e2b_fs_event* event) {
     auto& callbacks = Callbacks::of(user_data);
     bool go_on = true;
     if (!callbacks.run([&] { go_on = (*callbacks.on_event)(fs_event(event)); })) {
-        return 1;
+        return callback_threw;
     }
-    callbacks.stopped = !go_on;
-    return go_on ? 0 : 1;
+    return go_on ? 0 : callback_stopped;
 }
 
 inline SandboxInfo sandbox_info(const e2b_sandbox_info* info) {
@@ -656,21 +841,21 @@ inline ExecutionResult execution_result(const e2b_execution_result* result) {
     ExecutionResult copy;
     copy.is_main = e2b_execution_result_is_main(result);
     for (size_t i = 0, n = e2b_execution_result_formats_len(result); i < n; ++i) {
-        const char* name = e2b_execution_result_format_name(result, i);
-        copy.formats.emplace(string(name), string(e2b_execution_result_get(result, name)));
+        const char* name = e2b_execution_result_formats_key(result, i);
+        copy.formats.emplace(string(name), string(e2b_execution_result_formats_get(result, name)));
     }
     for (size_t i = 0, n = e2b_execution_result_extras_len(result); i < n; ++i) {
-        copy.extra.emplace(string(e2b_execution_result_extra_mime_type(result, i)),
-                           string(e2b_execution_result_extra_value(result, i)));
+        copy.extra.emplace(string(e2b_execution_result_extras_key(result, i)),
+                           string(e2b_execution_result_extras_value(result, i)));
     }
     return copy;
 }
 
 inline OutputMessage output_message(const e2b_execution* run, e2b_stream stream, size_t index) {
     size_t len = 0;
-    const uint8_t* data = e2b_execution_chunk(run, stream, index, &len);
+    const uint8_t* data = e2b_execution_chunks_get(run, stream, index, &len);
     return {data ? std::string(reinterpret_cast<const char*>(data), len) : std::string(),
-            optional_string(e2b_execution_chunk_timestamp(run, stream, index))};
+            optional_string(e2b_execution_chunks_timestamp(run, stream, index))};
 }
 
 /// The chunks of `stream` in `chunks`, and all of them joined in `joined`.
@@ -694,7 +879,7 @@ inline Execution execution(const e2b_execution* run) {
     Execution copy;
     copy.text = optional_string(e2b_execution_text(run));
     for (size_t i = 0, n = e2b_execution_results_len(run); i < n; ++i) {
-        copy.results.push_back(execution_result(e2b_execution_result_at(run, i)));
+        copy.results.push_back(execution_result(e2b_execution_results_get(run, i)));
     }
     output_messages(run, E2B_STREAM_STDOUT, copy.stdout_chunks, copy.stdout_text);
     output_messages(run, E2B_STREAM_STDERR, copy.stderr_chunks, copy.stderr_text);
@@ -719,13 +904,13 @@ inline int32_t execution_cb(void* user_data, e2b_execution_output output, const 
                 if (on.on_stderr) on.on_stderr(output_message(run, E2B_STREAM_STDERR, index));
                 break;
             case E2B_EXECUTION_RESULT:
-                if (on.on_result) on.on_result(execution_result(e2b_execution_result_at(run, index)));
+                if (on.on_result) on.on_result(execution_result(e2b_execution_results_get(run, index)));
                 break;
             case E2B_EXECUTION_ERROR:
                 if (on.on_error) on.on_error(execution_error(run).value_or(ExecutionError{}));
                 break;
         }
-    }) ? 0 : 1;
+    }) ? 0 : callback_threw;
 }
 
 inline CodeContext code_context(const e2b_code_context* context) {
@@ -734,6 +919,17 @@ inline CodeContext code_context(const e2b_code_context* context) {
 }
 
 }  // namespace detail
+
+/// For calls to e2b.h directly (through raw()): takes `err` (may be NULL),
+/// releases it, and throws the exception for `code` unless it is E2B_OK.
+///   e2b_error* err = nullptr;
+///   e2b::check(e2b_files_remove(sandbox.raw(), "/tmp/x", nullptr, nullptr, &err), err);
+inline void check(e2b_error_code code, e2b_error* err) {
+    const detail::OwnedError owned(err);
+    if (code != E2B_OK) {
+        detail::throw_error(code, err);
+    }
+}
 
 // ---- option builders ----
 //
@@ -781,7 +977,7 @@ public:
         detail::call(e2b_client_options_set_debug, get(), on);
         return *this;
     }
-    /// The deadline of each request (default 60 s; zero: none).
+    /// The deadline of each request (zero: the default, 60 s; e2b::timeout_none: none).
     ClientOptions& request_timeout(std::chrono::milliseconds timeout) {
         detail::call(e2b_client_options_set_request_timeout_ms, get(), detail::millis(timeout));
         return *this;
@@ -803,9 +999,11 @@ public:
         detail::call(e2b_sandbox_options_set_template, get(), name.c_str());
         return *this;
     }
-    /// How long the sandbox lives (default 300 s); then it is killed, or paused with auto_pause.
-    SandboxOptions& timeout(std::chrono::seconds timeout) {
-        detail::call(e2b_sandbox_options_set_timeout_secs, get(), detail::secs(timeout));
+    /// How long the sandbox lives, rounded up to whole seconds (zero: the
+    /// default, 300 s); then it is killed, or paused with auto_pause.
+    /// Throws e2b::InvalidArgument for e2b::timeout_none (E2B requires a limit).
+    SandboxOptions& timeout(std::chrono::milliseconds timeout) {
+        detail::call(e2b_sandbox_options_set_timeout_ms, get(), detail::millis(timeout));
         return *this;
     }
     /// Adds (or replaces) one metadata entry.
@@ -907,7 +1105,8 @@ public:
         detail::call(e2b_command_options_set_user, get(), user.c_str());
         return *this;
     }
-    /// How long the process may live (default 60 s; zero: no limit); it is killed when this passes.
+    /// How long the process may live (zero: the default, 60 s; e2b::timeout_none:
+    /// no limit); it is killed when this passes.
     CommandOptions& timeout(std::chrono::milliseconds timeout) {
         detail::call(e2b_command_options_set_timeout_ms, get(), detail::millis(timeout));
         return *this;
@@ -938,7 +1137,8 @@ public:
         detail::call(e2b_run_code_options_set_env, get(), name.c_str(), value.c_str());
         return *this;
     }
-    /// How long the run may take (default 300 s; zero: no limit).
+    /// How long the run may take, the wait for a context busy with another run
+    /// included (zero: the default, 300 s; e2b::timeout_none: no limit).
     RunCodeOptions& timeout(std::chrono::milliseconds timeout) {
         detail::call(e2b_run_code_options_set_timeout_ms, get(), detail::millis(timeout));
         return *this;
@@ -951,10 +1151,12 @@ public:
 class FileReader {
 public:
     /// Reads up to `capacity` bytes into `buffer`; returns how many, 0 at the end of the file.
-    /// Throws e2b::Timeout or e2b::NetworkError if the transfer broke off.
-    size_t read(uint8_t* buffer, size_t capacity) {
+    /// Throws e2b::Timeout or e2b::NetworkError if the transfer broke off. A
+    /// cancelled read closes the transfer: later reads fail (perhaps after
+    /// returning data already received).
+    size_t read(uint8_t* buffer, size_t capacity, CancelArg cancel = {}) {
         size_t read = 0;
-        detail::call(e2b_file_reader_read, reader_.get(), buffer, capacity, &read);
+        detail::call(e2b_file_reader_read, reader_.get(), buffer, capacity, &read, cancel.raw());
         return read;
     }
 
@@ -967,7 +1169,8 @@ private:
     detail::Owned<e2b_file_reader, e2b_file_reader_free> reader_;
 };
 
-/// A directory watch kept by the sandbox, polled for events. Destroying it stops it.
+/// A directory watch kept by the sandbox, polled for events. Destroying it
+/// stops it, in the background: the destructor never waits for the network.
 class Watch {
 public:
     /// The watch's id.
@@ -975,23 +1178,25 @@ public:
 
     /// The events since the last poll, oldest first (possibly none).
     /// Throws e2b::InvalidArgument once stopped, e2b::NotFound if the sandbox forgot the watch.
-    std::vector<FsEvent> get_new_events() const {
+    std::vector<FsEvent> get_new_events(CancelArg cancel = {}) const {
         e2b_fs_event_list* list = nullptr;
-        detail::call(e2b_watch_get_new_events, watch_.get(), &list);
+        detail::call(e2b_watch_get_new_events, watch_.get(), &list, cancel.raw());
         return detail::fs_events(detail::Owned<e2b_fs_event_list, e2b_fs_event_list_free>(list).get());
     }
 
     /// Waits up to `timeout` for at least one event; returns what came (possibly
     /// nothing; nothing, promptly, if another thread stops the watch meanwhile).
-    std::vector<FsEvent> next_events(std::chrono::milliseconds timeout) const {
+    /// Zero asks once without waiting; e2b::timeout_none waits until an event comes.
+    std::vector<FsEvent> next_events(std::chrono::milliseconds timeout, CancelArg cancel = {}) const {
         e2b_fs_event_list* list = nullptr;
-        detail::call(e2b_watch_next_events, watch_.get(), detail::millis(timeout), &list);
+        detail::call(e2b_watch_next_events, watch_.get(), detail::millis(timeout), &list, cancel.raw());
         return detail::fs_events(detail::Owned<e2b_fs_event_list, e2b_fs_event_list_free>(list).get());
     }
 
     /// Stops the watch; polling it afterwards fails, and a next_events() waiting
-    /// in another thread returns promptly with no events. Stopping twice is harmless.
-    void stop() const { detail::call(e2b_watch_stop, watch_.get()); }
+    /// in another thread returns promptly with no events. Stopping twice is
+    /// harmless. A cancelled stop leaves the watcher to end with the sandbox.
+    void stop(CancelArg cancel = {}) const { detail::call(e2b_watch_stop, watch_.get(), cancel.raw()); }
 
     /// The C object, still owned by this watch.
     e2b_watch* raw() const noexcept { return watch_.get(); }
@@ -1062,21 +1267,26 @@ public:
     uint32_t pid() const { return e2b_command_pid(detail::live(command_.get())); }
 
     /// Waits for the command to end, passing output not taken yet to `on_output`.
-    /// Throws e2b::Timeout when its lifetime passed (it was killed).
-    CommandResult wait(const OutputFn& on_output = {}) const {
+    /// Throws e2b::Timeout when its lifetime passed (it was killed). A
+    /// cancelled wait kills the command (best effort).
+    CommandResult wait(const OutputFn& on_output = {}, CancelArg cancel = {}) const {
         detail::Callbacks callbacks;
         callbacks.on_output = &on_output;
         e2b_command_result* result = nullptr;
-        callbacks.call(e2b_command_wait, command_.get(), detail::output_cb(on_output), &callbacks, &result);
+        callbacks.call(e2b_command_wait, command_.get(), detail::output_cb(on_output), &callbacks, &result,
+                       cancel.raw());
         return CommandResult(result);
     }
 
-    /// Waits up to `timeout` for the next chunk of output or the exit.
-    CommandEvent next_output(std::chrono::milliseconds timeout) const {
+    /// Waits up to `timeout` for the next chunk of output or the exit (zero:
+    /// no wait; e2b::timeout_none: until something comes). A cancelled pull
+    /// keeps the output not yet taken for the next one; the command goes on.
+    CommandEvent next_output(std::chrono::milliseconds timeout, CancelArg cancel = {}) const {
         int32_t stream = 0;
         detail::OwnedBytes data;
         e2b_command_result* result = nullptr;
-        detail::call(e2b_command_next_output, command_.get(), detail::millis(timeout), &stream, &data.bytes, &result);
+        detail::call(e2b_command_next_output, command_.get(), detail::millis(timeout), &stream, &data.bytes, &result,
+                     cancel.raw());
         CommandEvent event;
         if (result) {
             event.exit = CommandResult(result);
@@ -1087,17 +1297,19 @@ public:
     }
 
     /// Writes `data` to the command's stdin (started with CommandOptions::stdin_open).
-    void send_stdin(ByteView data) const {
-        detail::call(e2b_command_send_stdin, command_.get(), data.data(), data.size());
+    void send_stdin(ByteView data, CancelArg cancel = {}) const {
+        detail::call(e2b_command_send_stdin, command_.get(), data.data(), data.size(), cancel.raw());
     }
 
     /// Closes the command's stdin, so it reads end-of-file.
-    void close_stdin() const { detail::call(e2b_command_close_stdin, command_.get()); }
+    void close_stdin(CancelArg cancel = {}) const {
+        detail::call(e2b_command_close_stdin, command_.get(), cancel.raw());
+    }
 
     /// Kills the command; false if it had already ended.
-    bool kill() const {
+    bool kill(CancelArg cancel = {}) const {
         bool killed = false;
-        detail::call(e2b_command_kill, command_.get(), &killed);
+        detail::call(e2b_command_kill, command_.get(), &killed, cancel.raw());
         return killed;
     }
 
@@ -1114,29 +1326,32 @@ private:
 /// FilesOptions it was made with), from Sandbox::files(). Paths are absolute
 /// or relative to the user's home. Every call may also throw
 /// e2b::SandboxGone (the sandbox was paused, killed or expired),
-/// e2b::Timeout, e2b::NetworkError, e2b::TlsError or e2b::ApiError.
+/// e2b::Timeout, e2b::NetworkError, e2b::TlsError, e2b::ApiError, and
+/// e2b::CancelledError when cancelled through its last argument.
 class Files {
 public:
     /// The whole file. Throws e2b::NotFound, e2b::InvalidArgument (a directory).
-    std::vector<uint8_t> read(StringArg path) const {
+    std::vector<uint8_t> read(StringArg path, CancelArg cancel = {}) const {
         detail::OwnedBytes data;
-        detail::call(e2b_files_read, sandbox_, path.c_str(), options_, &data.bytes);
+        detail::call(e2b_files_read, sandbox_, path.c_str(), options_, &data.bytes, cancel.raw());
         return data.vector();
     }
 
     /// Streams the file to `on_data` chunk by chunk, in constant memory; returns its size.
-    uint64_t read_stream(StringArg path, const DataFn& on_data, const ProgressFn& progress = {}) const {
+    uint64_t read_stream(StringArg path, const DataFn& on_data, const ProgressFn& progress = {},
+                         CancelArg cancel = {}) const {
         detail::Callbacks callbacks;
         callbacks.on_data = &on_data;
         callbacks.progress = &progress;
         uint64_t size = 0;
         callbacks.call(e2b_files_read_stream, sandbox_, path.c_str(), options_, &detail::data_cb,
-                       detail::progress_cb(progress), &callbacks, &size);
+                       detail::progress_cb(progress), &callbacks, &size, cancel.raw());
         return size;
     }
 
     /// Streams the file into `out`; returns its size. Throws std::ios_base::failure if `out` fails.
-    uint64_t read_stream(StringArg path, std::ostream& out, const ProgressFn& progress = {}) const {
+    uint64_t read_stream(StringArg path, std::ostream& out, const ProgressFn& progress = {},
+                         CancelArg cancel = {}) const {
         return read_stream(
             path.c_str(),
             [&out](ByteView chunk) {
@@ -1145,37 +1360,38 @@ public:
                     throw std::ios_base::failure("e2b: writing to the output stream failed");
                 }
             },
-            progress);
+            progress, CancelArg(cancel.raw()));
     }
 
-    /// Opens the file for reading piece by piece.
-    FileReader open_read(StringArg path) const {
+    /// Opens the file for reading piece by piece. `cancel` applies to opening
+    /// only; each FileReader::read takes its own.
+    FileReader open_read(StringArg path, CancelArg cancel = {}) const {
         e2b_file_reader* reader = nullptr;
-        detail::call(e2b_files_open_read, sandbox_, path.c_str(), options_, &reader);
+        detail::call(e2b_files_open_read, sandbox_, path.c_str(), options_, &reader, cancel.raw());
         return FileReader(reader);
     }
 
     /// Writes `data` to the file, replacing it, creating missing parent directories.
     /// Throws e2b::InvalidArgument (a directory), e2b::NotEnoughSpace.
-    void write(StringArg path, ByteView data) const {
-        detail::call(e2b_files_write, sandbox_, path.c_str(), data.data(), data.size(), options_);
+    void write(StringArg path, ByteView data, CancelArg cancel = {}) const {
+        detail::call(e2b_files_write, sandbox_, path.c_str(), data.data(), data.size(), options_, cancel.raw());
     }
 
     /// Streams the file from `read` in constant memory. `size`, if known, is
-    /// how many bytes `read` will supply.
+    /// how many bytes `read` will supply. A cancelled upload leaves the old file in place.
     void write_stream(StringArg path, const ReadFn& read, std::optional<uint64_t> size = std::nullopt,
-                      const ProgressFn& progress = {}) const {
+                      const ProgressFn& progress = {}, CancelArg cancel = {}) const {
         detail::Callbacks callbacks;
         callbacks.read = &read;
         callbacks.progress = &progress;
         const int64_t known = size ? static_cast<int64_t>(*size) : -1;
         callbacks.call(e2b_files_write_stream, sandbox_, path.c_str(), known, options_, &detail::read_cb,
-                       detail::progress_cb(progress), &callbacks);
+                       detail::progress_cb(progress), &callbacks, cancel.raw());
     }
 
     /// Streams the file from `in` to its end. Throws std::ios_base::failure if `in` fails.
     void write_stream(StringArg path, std::istream& in, std::optional<uint64_t> size = std::nullopt,
-                      const ProgressFn& progress = {}) const {
+                      const ProgressFn& progress = {}, CancelArg cancel = {}) const {
         write_stream(
             path.c_str(),
             [&in](uint8_t* buffer, size_t capacity) {
@@ -1185,44 +1401,47 @@ public:
                 }
                 return static_cast<size_t>(in.gcount());
             },
-            size, progress);
+            size, progress, CancelArg(cancel.raw()));
     }
 
     /// Writes several files in one request, creating missing parent directories.
-    void write_files(const std::vector<WriteEntry>& entries) const {
+    void write_files(const std::vector<WriteEntry>& entries, CancelArg cancel = {}) const {
         std::vector<e2b_write_entry> c_entries;
         c_entries.reserve(entries.size());
         for (const WriteEntry& entry : entries) {
             c_entries.push_back({entry.path.c_str(), entry.data.data(), entry.data.size()});
         }
-        detail::call(e2b_files_write_files, sandbox_, c_entries.data(), c_entries.size(), options_);
+        detail::call(e2b_files_write_files, sandbox_, c_entries.data(), c_entries.size(), options_, cancel.raw());
     }
 
     /// Uploads the local file `local` to `path`, streaming. Throws e2b::IoError (the local file).
-    void upload_file(const std::filesystem::path& local, StringArg path, const ProgressFn& progress = {}) const {
+    void upload_file(const std::filesystem::path& local, StringArg path, const ProgressFn& progress = {},
+                     CancelArg cancel = {}) const {
         detail::Callbacks callbacks;
         callbacks.progress = &progress;
         callbacks.call(e2b_files_upload_file, sandbox_, local.string().c_str(), path.c_str(), options_,
-                       detail::progress_cb(progress), &callbacks);
+                       detail::progress_cb(progress), &callbacks, cancel.raw());
     }
 
     /// Downloads the file at `path` to the local file `local`, which appears
     /// only once complete. Throws e2b::IoError (the local file).
-    void download_file(StringArg path, const std::filesystem::path& local, const ProgressFn& progress = {}) const {
+    void download_file(StringArg path, const std::filesystem::path& local, const ProgressFn& progress = {},
+                       CancelArg cancel = {}) const {
         detail::Callbacks callbacks;
         callbacks.progress = &progress;
         callbacks.call(e2b_files_download_file, sandbox_, path.c_str(), local.string().c_str(), options_,
-                       detail::progress_cb(progress), &callbacks);
+                       detail::progress_cb(progress), &callbacks, cancel.raw());
     }
 
     /// Uploads the local tree `local` to `path` (symbolic links are skipped);
     /// returns the number of files. `progress` counts the bytes of the whole tree.
-    size_t upload_dir(const std::filesystem::path& local, StringArg path, const ProgressFn& progress = {}) const {
+    size_t upload_dir(const std::filesystem::path& local, StringArg path, const ProgressFn& progress = {},
+                      CancelArg cancel = {}) const {
         detail::Callbacks callbacks;
         callbacks.progress = &progress;
         size_t count = 0;
         callbacks.call(e2b_files_upload_dir, sandbox_, local.string().c_str(), path.c_str(), options_,
-                       detail::progress_cb(progress), &callbacks, &count);
+                       detail::progress_cb(progress), &callbacks, &count, cancel.raw());
         return count;
     }
 
@@ -1231,37 +1450,42 @@ public:
     /// wherever they point, never followed: the sandbox reports only where a
     /// link resolves, so it cannot be recreated, and its target may lie outside.
     /// Throws e2b::InvalidArgument (not a directory), e2b::IoError.
-    size_t download_dir(StringArg path, const std::filesystem::path& local, const ProgressFn& progress = {}) const {
+    size_t download_dir(StringArg path, const std::filesystem::path& local, const ProgressFn& progress = {},
+                        CancelArg cancel = {}) const {
         detail::Callbacks callbacks;
         callbacks.progress = &progress;
         size_t count = 0;
         callbacks.call(e2b_files_download_dir, sandbox_, path.c_str(), local.string().c_str(), options_,
-                       detail::progress_cb(progress), &callbacks, &count);
+                       detail::progress_cb(progress), &callbacks, &count, cancel.raw());
         return count;
     }
 
     /// A URL from which any program can download the file, valid for
-    /// `expires` (zero: until the sandbox ends). Throws e2b::InvalidArgument
+    /// `expires`, rounded up to whole seconds (zero, the default, and
+    /// e2b::timeout_none: until the sandbox ends). Made locally, without I/O:
+    /// `cancel` only fails it if already cancelled. Throws e2b::InvalidArgument
     /// (an expiry on a sandbox without an access token).
-    std::string download_url(StringArg path, std::chrono::seconds expires = {}) const {
+    std::string download_url(StringArg path, std::chrono::milliseconds expires = {}, CancelArg cancel = {}) const {
         detail::OwnedBytes url;
-        detail::call(e2b_files_download_url, sandbox_, path.c_str(), detail::secs(expires), options_, &url.bytes);
+        detail::call(e2b_files_download_url, sandbox_, path.c_str(), detail::millis(expires), options_, &url.bytes,
+                     cancel.raw());
         return url.string();
     }
 
     /// A URL to which any program can upload the file with a multipart POST
     /// (field "file"), signed like download_url.
-    std::string upload_url(StringArg path, std::chrono::seconds expires = {}) const {
+    std::string upload_url(StringArg path, std::chrono::milliseconds expires = {}, CancelArg cancel = {}) const {
         detail::OwnedBytes url;
-        detail::call(e2b_files_upload_url, sandbox_, path.c_str(), detail::secs(expires), options_, &url.bytes);
+        detail::call(e2b_files_upload_url, sandbox_, path.c_str(), detail::millis(expires), options_, &url.bytes,
+                     cancel.raw());
         return url.string();
     }
 
     /// The entries of the directory and its subdirectories down to `depth`
     /// levels (1: the directory only). Throws e2b::NotFound, e2b::InvalidArgument.
-    std::vector<EntryInfo> list(StringArg path, uint32_t depth = 1) const {
+    std::vector<EntryInfo> list(StringArg path, uint32_t depth = 1, CancelArg cancel = {}) const {
         e2b_entry_list* list = nullptr;
-        detail::call(e2b_files_list, sandbox_, path.c_str(), depth, options_, &list);
+        detail::call(e2b_files_list, sandbox_, path.c_str(), depth, options_, &list, cancel.raw());
         const detail::Owned<e2b_entry_list, e2b_entry_list_free> owned(list);
         std::vector<EntryInfo> entries;
         for (size_t i = 0, n = e2b_entry_list_len(list); i < n; ++i) {
@@ -1271,54 +1495,58 @@ public:
     }
 
     /// Whether anything exists at `path`.
-    bool exists(StringArg path) const {
+    bool exists(StringArg path, CancelArg cancel = {}) const {
         bool exists = false;
-        detail::call(e2b_files_exists, sandbox_, path.c_str(), options_, &exists);
+        detail::call(e2b_files_exists, sandbox_, path.c_str(), options_, &exists, cancel.raw());
         return exists;
     }
 
     /// What is at `path` (a final symlink is not followed). Throws e2b::NotFound.
-    EntryInfo get_info(StringArg path) const {
+    EntryInfo get_info(StringArg path, CancelArg cancel = {}) const {
         e2b_entry_info* entry = nullptr;
-        detail::call(e2b_files_get_info, sandbox_, path.c_str(), options_, &entry);
+        detail::call(e2b_files_get_info, sandbox_, path.c_str(), options_, &entry, cancel.raw());
         return detail::entry_info(detail::Owned<e2b_entry_info, e2b_entry_info_free>(entry).get());
     }
 
     /// Creates the directory and missing parents; false if it already existed.
     /// Throws e2b::InvalidArgument (a file is in the way).
-    bool make_dir(StringArg path) const {
+    bool make_dir(StringArg path, CancelArg cancel = {}) const {
         bool created = false;
-        detail::call(e2b_files_make_dir, sandbox_, path.c_str(), options_, &created);
+        detail::call(e2b_files_make_dir, sandbox_, path.c_str(), options_, &created, cancel.raw());
         return created;
     }
 
     /// Removes the file or directory tree; nothing there is success.
-    void remove(StringArg path) const { detail::call(e2b_files_remove, sandbox_, path.c_str(), options_); }
+    void remove(StringArg path, CancelArg cancel = {}) const {
+        detail::call(e2b_files_remove, sandbox_, path.c_str(), options_, cancel.raw());
+    }
 
     /// Moves `from` to `to`, creating missing parents; returns the moved entry. Throws e2b::NotFound.
-    EntryInfo rename(StringArg from, StringArg to) const {
+    EntryInfo rename(StringArg from, StringArg to, CancelArg cancel = {}) const {
         e2b_entry_info* entry = nullptr;
-        detail::call(e2b_files_rename, sandbox_, from.c_str(), to.c_str(), options_, &entry);
+        detail::call(e2b_files_rename, sandbox_, from.c_str(), to.c_str(), options_, &entry, cancel.raw());
         return detail::entry_info(detail::Owned<e2b_entry_info, e2b_entry_info_free>(entry).get());
     }
 
-    /// Starts watching the directory; poll the Watch for events.
+    /// Starts watching the directory; poll the Watch for events. `cancel`
+    /// applies to starting the watch only.
     /// Throws e2b::NotFound, e2b::InvalidArgument (not a directory).
-    Watch watch_dir(StringArg path, WatchOptions options = {}) const {
+    Watch watch_dir(StringArg path, WatchOptions options = {}, CancelArg cancel = {}) const {
         e2b_watch* watch = nullptr;
         detail::call(e2b_files_watch_dir, sandbox_, path.c_str(), options.recursive, options.include_entry, options_,
-                     &watch);
+                     &watch, cancel.raw());
         return Watch(watch);
     }
 
     /// Watches the directory over one stream, passing each event to
-    /// `on_event`, until it returns false or `timeout` passes.
+    /// `on_event`, until it returns false or `timeout` passes (zero and
+    /// e2b::timeout_none: no limit).
     void watch_dir_stream(StringArg path, std::chrono::milliseconds timeout, const EventFn& on_event,
-                          WatchOptions options = {}) const {
+                          WatchOptions options = {}, CancelArg cancel = {}) const {
         detail::Callbacks callbacks;
         callbacks.on_event = &on_event;
         callbacks.call(e2b_files_watch_dir_stream, sandbox_, path.c_str(), options.recursive, options.include_entry,
-                       detail::millis(timeout), options_, &detail::fs_event_cb, &callbacks);
+                       detail::millis(timeout), options_, &detail::fs_event_cb, &callbacks, cancel.raw());
     }
 
 private:
@@ -1330,41 +1558,46 @@ private:
 
 /// The processes of a sandbox: a view borrowing the Sandbox, from
 /// Sandbox::commands(). Commands run with `bash -l -c`. Every call may also
-/// throw e2b::SandboxGone, e2b::Timeout, e2b::NetworkError, e2b::TlsError or
-/// e2b::ApiError.
+/// throw e2b::SandboxGone, e2b::Timeout, e2b::NetworkError, e2b::TlsError,
+/// e2b::ApiError, and e2b::CancelledError when cancelled through its last argument.
 class Commands {
 public:
     /// Runs `cmd` and waits for it to end, passing output to `on_output` as
     /// it arrives. A non-zero exit code is a result (see CommandResult::check).
+    /// A cancelled run kills the command (best effort).
     /// Throws e2b::InvalidArgument (a missing cwd), e2b::AuthenticationError
     /// (an unknown user), e2b::Timeout (the lifetime passed; it was killed).
-    CommandResult run(StringArg cmd, const CommandOptions& options = {}, const OutputFn& on_output = {}) const {
+    CommandResult run(StringArg cmd, const CommandOptions& options = {}, const OutputFn& on_output = {},
+                      CancelArg cancel = {}) const {
         detail::Callbacks callbacks;
         callbacks.on_output = &on_output;
         e2b_command_result* result = nullptr;
         callbacks.call(e2b_commands_run, sandbox_, cmd.c_str(), options.raw(), detail::output_cb(on_output),
-                       &callbacks, &result);
+                       &callbacks, &result, cancel.raw());
         return CommandResult(result);
     }
 
-    /// Starts `cmd` in the background and returns at once.
-    Command start(StringArg cmd, const CommandOptions& options = {}) const {
+    /// Starts `cmd` in the background and returns at once. `cancel` applies
+    /// to the start only; a start cancelled before the sandbox said the
+    /// process's id may have started it (list() finds it).
+    Command start(StringArg cmd, const CommandOptions& options = {}, CancelArg cancel = {}) const {
         e2b_command* command = nullptr;
-        detail::call(e2b_commands_start, sandbox_, cmd.c_str(), options.raw(), &command);
+        detail::call(e2b_commands_start, sandbox_, cmd.c_str(), options.raw(), &command, cancel.raw());
         return Command(command);
     }
 
-    /// Attaches to the running process `pid`, to follow its output from now on. Throws e2b::NotFound.
-    Command connect(uint32_t pid) const {
+    /// Attaches to the running process `pid`, to follow its output from now
+    /// on. `cancel` applies to attaching only. Throws e2b::NotFound.
+    Command connect(uint32_t pid, CancelArg cancel = {}) const {
         e2b_command* command = nullptr;
-        detail::call(e2b_commands_connect, sandbox_, pid, &command);
+        detail::call(e2b_commands_connect, sandbox_, pid, &command, cancel.raw());
         return Command(command);
     }
 
     /// The processes running in the sandbox.
-    std::vector<ProcessInfo> list() const {
+    std::vector<ProcessInfo> list(CancelArg cancel = {}) const {
         e2b_process_list* raw = nullptr;
-        detail::call(e2b_commands_list, sandbox_, &raw);
+        detail::call(e2b_commands_list, sandbox_, &raw, cancel.raw());
         const detail::Owned<e2b_process_list, e2b_process_list_free> list(raw);
         std::vector<ProcessInfo> processes;
         for (size_t i = 0, n = e2b_process_list_len(raw); i < n; ++i) {
@@ -1373,11 +1606,11 @@ public:
             process.pid = e2b_process_info_pid(info);
             process.cmd = detail::string(e2b_process_info_cmd(info));
             for (size_t j = 0, args = e2b_process_info_args_len(info); j < args; ++j) {
-                process.args.push_back(detail::string(e2b_process_info_arg(info, j)));
+                process.args.push_back(detail::string(e2b_process_info_args_get(info, j)));
             }
             for (size_t j = 0, envs = e2b_process_info_envs_len(info); j < envs; ++j) {
-                process.envs.emplace(detail::string(e2b_process_info_env_name(info, j)),
-                                     detail::string(e2b_process_info_env_value(info, j)));
+                process.envs.emplace(detail::string(e2b_process_info_envs_key(info, j)),
+                                     detail::string(e2b_process_info_envs_value(info, j)));
             }
             process.cwd = detail::optional_string(e2b_process_info_cwd(info));
             process.tag = detail::optional_string(e2b_process_info_tag(info));
@@ -1387,19 +1620,21 @@ public:
     }
 
     /// Kills the process `pid`; false if there was no such process.
-    bool kill(uint32_t pid) const {
+    bool kill(uint32_t pid, CancelArg cancel = {}) const {
         bool killed = false;
-        detail::call(e2b_commands_kill, sandbox_, pid, &killed);
+        detail::call(e2b_commands_kill, sandbox_, pid, &killed, cancel.raw());
         return killed;
     }
 
     /// Writes `data` to the stdin of process `pid`. Throws e2b::NotFound, e2b::ApiError (stdin not open).
-    void send_stdin(uint32_t pid, ByteView data) const {
-        detail::call(e2b_commands_send_stdin, sandbox_, pid, data.data(), data.size());
+    void send_stdin(uint32_t pid, ByteView data, CancelArg cancel = {}) const {
+        detail::call(e2b_commands_send_stdin, sandbox_, pid, data.data(), data.size(), cancel.raw());
     }
 
     /// Closes the stdin of process `pid`.
-    void close_stdin(uint32_t pid) const { detail::call(e2b_commands_close_stdin, sandbox_, pid); }
+    void close_stdin(uint32_t pid, CancelArg cancel = {}) const {
+        detail::call(e2b_commands_close_stdin, sandbox_, pid, cancel.raw());
+    }
 
 private:
     friend class Sandbox;
@@ -1409,6 +1644,8 @@ private:
 
 /// A sandbox handle (Client::create_sandbox, connect, resume). Destroying it
 /// releases the handle only: the sandbox runs on until kill() or its timeout.
+/// Every call may also throw e2b::CancelledError when cancelled through its
+/// last argument.
 class Sandbox {
 public:
     /// The sandbox's id.
@@ -1427,38 +1664,41 @@ public:
     /// Its processes.
     Commands commands() const { return Commands(sandbox_.get()); }
 
-    /// Kills the sandbox; false if it no longer existed.
-    bool kill() const {
+    /// Kills the sandbox; false if it no longer existed. A cancelled kill
+    /// that reached the server may have been done.
+    bool kill(CancelArg cancel = {}) const {
         bool killed = false;
-        detail::call(e2b_sandbox_kill, sandbox_.get(), &killed);
+        detail::call(e2b_sandbox_kill, sandbox_.get(), &killed, cancel.raw());
         return killed;
     }
 
     /// Pauses the sandbox, keeping its filesystem and memory (Client::resume
     /// brings it back); false if it was already paused. Throws e2b::SandboxNotFound.
-    bool pause() const {
+    bool pause(CancelArg cancel = {}) const {
         bool paused = false;
-        detail::call(e2b_sandbox_pause, sandbox_.get(), &paused);
+        detail::call(e2b_sandbox_pause, sandbox_.get(), &paused, cancel.raw());
         return paused;
     }
 
-    /// Sets the sandbox to end `timeout` from now (this can shorten its life;
-    /// zero ends it at once). Throws e2b::SandboxNotFound.
-    void set_timeout(std::chrono::seconds timeout) const {
-        detail::call(e2b_sandbox_set_timeout, sandbox_.get(), detail::secs(timeout));
+    /// Sets the sandbox to end `timeout` from now, rounded up to whole
+    /// seconds (zero: the default, 300 s). This can shorten its life.
+    /// Throws e2b::SandboxNotFound, e2b::InvalidArgument (e2b::timeout_none:
+    /// E2B requires a limit).
+    void set_timeout(std::chrono::milliseconds timeout, CancelArg cancel = {}) const {
+        detail::call(e2b_sandbox_set_timeout, sandbox_.get(), detail::millis(timeout), cancel.raw());
     }
 
     /// Whether the sandbox answers: false when it is paused, killed or expired.
-    bool is_running() const {
+    bool is_running(CancelArg cancel = {}) const {
         bool running = false;
-        detail::call(e2b_sandbox_is_running, sandbox_.get(), &running);
+        detail::call(e2b_sandbox_is_running, sandbox_.get(), &running, cancel.raw());
         return running;
     }
 
     /// What the control plane knows of the sandbox. Throws e2b::SandboxNotFound.
-    SandboxInfo get_info() const {
+    SandboxInfo get_info(CancelArg cancel = {}) const {
         e2b_sandbox_info* info = nullptr;
-        detail::call(e2b_sandbox_get_info, sandbox_.get(), &info);
+        detail::call(e2b_sandbox_get_info, sandbox_.get(), &info, cancel.raw());
         return detail::sandbox_info(detail::Owned<e2b_sandbox_info, e2b_sandbox_info_free>(info).get());
     }
 
@@ -1467,14 +1707,14 @@ public:
     /// the Execution (its `error`), not a C++ exception.
     /// Throws e2b::InvalidArgument (a language and a context), e2b::NotFound
     /// (an unknown context), e2b::Timeout, e2b::NetworkError (no interpreter running).
-    Execution run_code(StringArg code, const RunCodeOptions& options = {},
-                       const ExecutionCallbacks& callbacks = {}) const {
+    Execution run_code(StringArg code, const RunCodeOptions& options = {}, const ExecutionCallbacks& callbacks = {},
+                       CancelArg cancel = {}) const {
         const bool any = callbacks.on_stdout || callbacks.on_stderr || callbacks.on_result || callbacks.on_error;
         detail::Callbacks trampoline;
         trampoline.on_execution = &callbacks;
         e2b_execution* run = nullptr;
         trampoline.call(e2b_code_run, sandbox_.get(), code.c_str(), options.raw(),
-                        any ? &detail::execution_cb : nullptr, &trampoline, &run);
+                        any ? &detail::execution_cb : nullptr, &trampoline, &run, cancel.raw());
         return detail::execution(detail::Owned<e2b_execution, e2b_execution_free>(run).get());
     }
 
@@ -1482,17 +1722,18 @@ public:
     /// Python), working in `cwd` (default: the user's home). Throws
     /// e2b::ApiError (an unsupported language).
     CodeContext create_code_context(const std::optional<std::string>& language = std::nullopt,
-                                    const std::optional<std::string>& cwd = std::nullopt) const {
+                                    const std::optional<std::string>& cwd = std::nullopt,
+                                    CancelArg cancel = {}) const {
         e2b_code_context* context = nullptr;
         detail::call(e2b_code_create_context, sandbox_.get(), language ? language->c_str() : nullptr,
-                     cwd ? cwd->c_str() : nullptr, &context);
+                     cwd ? cwd->c_str() : nullptr, &context, cancel.raw());
         return detail::code_context(detail::Owned<e2b_code_context, e2b_code_context_free>(context).get());
     }
 
     /// Every code context, the default ones included.
-    std::vector<CodeContext> list_code_contexts() const {
+    std::vector<CodeContext> list_code_contexts(CancelArg cancel = {}) const {
         e2b_code_context_list* list = nullptr;
-        detail::call(e2b_code_list_contexts, sandbox_.get(), &list);
+        detail::call(e2b_code_list_contexts, sandbox_.get(), &list, cancel.raw());
         const detail::Owned<e2b_code_context_list, e2b_code_context_list_free> owned(list);
         std::vector<CodeContext> contexts;
         for (size_t i = 0, n = e2b_code_context_list_len(list); i < n; ++i) {
@@ -1502,22 +1743,22 @@ public:
     }
 
     /// Restarts the context `id`: its state is lost. Throws e2b::NotFound.
-    void restart_code_context(StringArg id) const {
-        detail::call(e2b_code_restart_context, sandbox_.get(), id.c_str());
+    void restart_code_context(StringArg id, CancelArg cancel = {}) const {
+        detail::call(e2b_code_restart_context, sandbox_.get(), id.c_str(), cancel.raw());
     }
 
     /// Removes the context `id`. Throws e2b::NotFound.
-    void remove_code_context(StringArg id) const {
-        detail::call(e2b_code_remove_context, sandbox_.get(), id.c_str());
+    void remove_code_context(StringArg id, CancelArg cancel = {}) const {
+        detail::call(e2b_code_remove_context, sandbox_.get(), id.c_str(), cancel.raw());
     }
 
     /// A view of this sandbox whose every call ends within `deadline` of its
     /// start, transfers and streams included, and with them the commands,
     /// watches and readers the call hands out: a call still running then
-    /// throws e2b::Timeout ("the call's deadline passed"). Zero means no call
-    /// deadline (the default), even if this handle has one. The view is an
-    /// independent handle on the same sandbox, sharing the connections.
-    /// Throws std::invalid_argument (a negative deadline).
+    /// throws e2b::Timeout ("the call's deadline passed"). Zero and
+    /// e2b::timeout_none mean no call deadline (the default), even if this
+    /// handle has one. The view is an independent handle on the same sandbox,
+    /// sharing the connections. Throws std::invalid_argument (a negative deadline).
     Sandbox with_deadline(std::chrono::milliseconds deadline) const {
         e2b_sandbox* view = nullptr;
         detail::call(e2b_sandbox_with_deadline, sandbox_.get(), detail::millis(deadline), &view);
@@ -1535,7 +1776,8 @@ private:
 
 /// A client: settings plus a pool of connections, for any number of threads.
 /// Every call may also throw e2b::AuthenticationError, e2b::Timeout,
-/// e2b::NetworkError, e2b::TlsError or e2b::ApiError.
+/// e2b::NetworkError, e2b::TlsError, e2b::ApiError, and e2b::CancelledError
+/// when cancelled through its last argument.
 class Client {
 public:
     /// A client configured from the environment (E2B_API_KEY, E2B_DOMAIN, ...).
@@ -1551,39 +1793,43 @@ public:
     }
 
     /// Creates a sandbox. Throws e2b::NotFound (an unknown template),
-    /// e2b::InvalidArgument, e2b::RateLimited.
-    Sandbox create_sandbox(const SandboxOptions& options = {}) const {
+    /// e2b::InvalidArgument, e2b::RateLimited (see Error::retry_after). A
+    /// create cancelled after its request reached the server may have made
+    /// the sandbox (it ends at its timeout; an idempotency key finds it again).
+    Sandbox create_sandbox(const SandboxOptions& options = {}, CancelArg cancel = {}) const {
         e2b_sandbox* sandbox = nullptr;
-        detail::call(e2b_sandbox_create, client_.get(), options.raw(), &sandbox);
+        detail::call(e2b_client_create_sandbox, client_.get(), options.raw(), &sandbox, cancel.raw());
         return Sandbox(sandbox);
     }
 
     /// Connects to the sandbox `id`, resuming it if it is paused, and keeps it
-    /// alive at least `timeout` from now (zero: the server's default, 300 s; a
-    /// running sandbox's timeout is only ever extended).
-    /// Throws e2b::SandboxNotFound (killed, expired or unknown).
-    Sandbox connect(StringArg id, std::chrono::seconds timeout = {}) const {
-        return connect_reporting(id.c_str(), timeout, nullptr);
+    /// alive at least `timeout` from now, rounded up to whole seconds (zero:
+    /// 300 s, the SDKs' default; a running sandbox's timeout is only ever
+    /// extended). Throws e2b::SandboxNotFound (killed, expired or unknown),
+    /// e2b::InvalidArgument (e2b::timeout_none).
+    Sandbox connect(StringArg id, std::chrono::milliseconds timeout = {}, CancelArg cancel = {}) const {
+        return connect_reporting(id.c_str(), timeout, nullptr, cancel.raw());
     }
 
-    /// Like connect(id, timeout), and sets `resumed` to whether the sandbox was paused.
-    Sandbox connect(StringArg id, std::chrono::seconds timeout, bool& resumed) const {
-        return connect_reporting(id.c_str(), timeout, &resumed);
+    /// Like connect(id, timeout, cancel), and sets `resumed` to whether the sandbox was paused.
+    Sandbox connect(StringArg id, std::chrono::milliseconds timeout, bool& resumed, CancelArg cancel = {}) const {
+        return connect_reporting(id.c_str(), timeout, &resumed, cancel.raw());
     }
 
     /// Resumes the paused sandbox `id` for `timeout` (zero: 300 s): connect()
     /// under the name E2B's documentation uses. Throws e2b::SandboxNotFound.
-    Sandbox resume(StringArg id, std::chrono::seconds timeout = {}) const {
+    Sandbox resume(StringArg id, std::chrono::milliseconds timeout = {}, CancelArg cancel = {}) const {
         e2b_sandbox* sandbox = nullptr;
-        detail::call(e2b_sandbox_resume, client_.get(), id.c_str(), detail::secs(timeout), &sandbox);
+        detail::call(e2b_client_resume_sandbox, client_.get(), id.c_str(), detail::millis(timeout), &sandbox,
+                     cancel.raw());
         return Sandbox(sandbox);
     }
 
     /// One page of the sandboxes `query` matches, newest first. To page on,
     /// pass the page's next_token to SandboxQuery::next_token.
-    SandboxPage list(const SandboxQuery& query = {}) const {
+    SandboxPage list(const SandboxQuery& query = {}, CancelArg cancel = {}) const {
         e2b_sandbox_page* raw = nullptr;
-        detail::call(e2b_sandbox_list, client_.get(), query.raw(), &raw);
+        detail::call(e2b_client_list_sandboxes, client_.get(), query.raw(), &raw, cancel.raw());
         const detail::Owned<e2b_sandbox_page, e2b_sandbox_page_free> page(raw);
         SandboxPage copy;
         for (size_t i = 0, n = e2b_sandbox_page_len(raw); i < n; ++i) {
@@ -1595,17 +1841,17 @@ public:
 
     /// Kills the sandbox `id` without connecting to it (which would resume
     /// it); false if it no longer existed.
-    bool kill(StringArg id) const {
+    bool kill(StringArg id, CancelArg cancel = {}) const {
         bool killed = false;
-        detail::call(e2b_sandbox_kill_by_id, client_.get(), id.c_str(), &killed);
+        detail::call(e2b_client_kill_sandbox, client_.get(), id.c_str(), &killed, cancel.raw());
         return killed;
     }
 
     /// What the control plane knows of the sandbox `id`, without connecting
     /// to it. Throws e2b::SandboxNotFound.
-    SandboxInfo get_info(StringArg id) const {
+    SandboxInfo get_info(StringArg id, CancelArg cancel = {}) const {
         e2b_sandbox_info* info = nullptr;
-        detail::call(e2b_sandbox_get_info_by_id, client_.get(), id.c_str(), &info);
+        detail::call(e2b_client_get_sandbox_info, client_.get(), id.c_str(), &info, cancel.raw());
         return detail::sandbox_info(detail::Owned<e2b_sandbox_info, e2b_sandbox_info_free>(info).get());
     }
 
@@ -1613,10 +1859,10 @@ public:
     /// start, retries, transfers and streams included, and with them the
     /// sandboxes, commands, watches and readers the call hands out: a call
     /// still running then throws e2b::Timeout ("the call's deadline passed").
-    /// Sandboxes made through the view carry the deadline. Zero means no call
-    /// deadline (the default), even if this client has one. The view is an
-    /// independent client sharing the settings and connections.
-    /// Throws std::invalid_argument (a negative deadline).
+    /// Sandboxes made through the view carry the deadline. Zero and
+    /// e2b::timeout_none mean no call deadline (the default), even if this
+    /// client has one. The view is an independent client sharing the settings
+    /// and connections. Throws std::invalid_argument (a negative deadline).
     Client with_deadline(std::chrono::milliseconds deadline) const {
         e2b_client* view = nullptr;
         detail::call(e2b_client_with_deadline, client_.get(), detail::millis(deadline), &view);
@@ -1630,9 +1876,11 @@ private:
     struct Adopt {};
     Client(e2b_client* client, Adopt) : client_(client) {}
 
-    Sandbox connect_reporting(const char* id, std::chrono::seconds timeout, bool* resumed) const {
+    Sandbox connect_reporting(const char* id, std::chrono::milliseconds timeout, bool* resumed,
+                              const e2b_cancel* cancel) const {
         e2b_sandbox* sandbox = nullptr;
-        detail::call(e2b_sandbox_connect, client_.get(), id, detail::secs(timeout), &sandbox, resumed);
+        detail::call(e2b_client_connect_sandbox, client_.get(), id, detail::millis(timeout), &sandbox, resumed,
+                     cancel);
         return Sandbox(sandbox);
     }
 

@@ -48,6 +48,7 @@ TEST(Errors, EveryCodeHasItsException) {
     expect_code_maps_to<e2b::DecodeError>(C::Decode, "E2B_ERR_DECODE");
     expect_code_maps_to<e2b::IoError>(C::Io, "E2B_ERR_IO");
     expect_code_maps_to<e2b::CommandExit>(C::CommandExit, "E2B_ERR_COMMAND_EXIT");
+    expect_code_maps_to<e2b::CancelledError>(C::Cancelled, "E2B_ERR_CANCELLED");
 }
 
 TEST(Errors, AnUnknownCodeIsAPlainError) {
