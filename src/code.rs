@@ -301,7 +301,8 @@ impl Sandbox {
         }
 
         let mut lines = BufReader::new(http::reader(response));
-        let execution = read_execution(&mut lines, on_event, what, Limits { timeout, silence })?;
+        let execution = read_execution(&mut lines, on_event, what, Limits { timeout, silence })
+            .map_err(|err| self.explain_broken_stream(err))?;
         // The body ends after the last line: read its end so the connection can be reused.
         http::drain(&mut lines);
         Ok(execution)

@@ -217,6 +217,13 @@ impl Error {
         self
     }
 
+    /// This error of a stream broken under a call, once the sandbox is known
+    /// to have ended (killed, or its timeout passed) while the call was in flight.
+    pub(crate) fn into_sandbox_gone(self) -> Error {
+        let message = format!("{}: the sandbox was killed or reached its end of life during the call", self.message);
+        Error { kind: ErrorKind::SandboxGone, message, ..self }
+    }
+
     /// Prefixes the message with what was being done, e.g. "read /home/user/a.txt".
     pub(crate) fn context(mut self, what: &str) -> Error {
         self.message = format!("{what}: {}", self.message);

@@ -11,7 +11,7 @@ use crate::client::Client;
 use crate::config::ENVD_PORT;
 use crate::envd::files::Files;
 use crate::envd::process::Commands;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::http::{self, Deadline};
 
 /// A sandbox: created by [`Client::create_sandbox`] or found again by
@@ -194,13 +194,32 @@ impl Sandbox {
 
     /// Whether the sandbox answers: `false` when it is paused, killed or expired.
     pub fn is_running(&self) -> Result<bool> {
+        self.answers(self.client().config().request_timeout)
+    }
+
+    /// [`is_running`](Sandbox::is_running), waiting at most `limit` for the answer.
+    fn answers(&self, limit: Option<Duration>) -> Result<bool> {
         let what = format!("check sandbox {}", self.id());
-        let deadline = Deadline::total(self.client().config().request_timeout);
+        let deadline = Deadline::total(limit);
         let response = http::fetch(self.client().agent(), self.envd_request(Method::GET, "/health", deadline), &what)?;
         match response.status().as_u16() {
             200..=299 => Ok(true),
             502 => Ok(false),
             status => Err(Error::from_envd(&what, status, response.body())),
+        }
+    }
+
+    /// `err`, a stream of this sandbox broken under a call, told apart as the
+    /// SDKs do: when the sandbox no longer answers, it ended during the call
+    /// ([`ErrorKind::SandboxGone`]); otherwise the network failure stands.
+    pub(crate) fn explain_broken_stream(&self, err: Error) -> Error {
+        /// How long the question waits for envd's answer.
+        const PROBE_LIMIT: Duration = Duration::from_secs(5);
+        match err.kind() {
+            ErrorKind::Network if self.answers(Some(PROBE_LIMIT)).is_ok_and(|answers| !answers) => {
+                err.into_sandbox_gone()
+            }
+            _ => err,
         }
     }
 

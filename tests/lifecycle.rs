@@ -465,3 +465,24 @@ fn sandbox_states_newer_than_the_client_decode_as_unknown() {
     let err = client.list(&query).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
 }
+
+#[test]
+fn a_sandbox_killed_under_a_running_call_is_reported_gone() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let command = sandbox.commands().start("sleep 60", &Default::default()).unwrap();
+    // The code interpreter's run, too: its stream breaks like a command's.
+    let running_code = {
+        let sandbox = sandbox.clone();
+        std::thread::spawn(move || sandbox.run_code("import time; time.sleep(60)", &Default::default(), None))
+    };
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(local.client.kill(sandbox.id()).unwrap());
+
+    // Not a command that exited (with -1, "signal: killed"): the sandbox ended.
+    let err = command.wait(None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::SandboxGone, "{err}");
+    assert!(err.message().contains("killed or reached its end of life"), "{err}");
+    let err = running_code.join().unwrap().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::SandboxGone, "{err}");
+}

@@ -434,7 +434,8 @@ async fn execute(Extension(target): Extension<Target>, headers: HeaderMap, body:
     let stream = futures_util::stream::poll_fn(move |cx| {
         rx.poll_recv(cx).map(|chunk| chunk.map(Ok::<_, std::convert::Infallible>))
     });
-    Response::new(Body::from_stream(stream))
+    // Broken off when the sandbox is killed, as the real interpreter's stream is.
+    Response::new(crate::stream::cut_when_gone(Body::from_stream(stream), target.runtime.gone.subscribe()))
 }
 
 /// One run: waits for the context, sends the request to its kernel and relays the lines.

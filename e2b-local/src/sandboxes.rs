@@ -140,6 +140,9 @@ pub struct Runtime {
     pub contexts: code::Contexts,
     /// The sandbox's environment variables (from its creation), which every process gets.
     pub env_vars: BTreeMap<String, String>,
+    /// Turns true when the sandbox is killed or times out: its streams then break off, as a
+    /// dead E2B sandbox's connections do, rather than end as if its processes had exited.
+    pub gone: tokio::sync::watch::Sender<bool>,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -382,6 +385,7 @@ impl Store {
                 processes: process::Table::default(),
                 contexts: code::Contexts::default(),
                 env_vars: sbx.env_vars.clone(),
+                gone: tokio::sync::watch::Sender::new(false),
             })
         });
         Some(runtime.clone())
@@ -511,6 +515,8 @@ impl Store {
         drop(sandboxes);
         self.stop_watchers(id);
         if let Some(runtime) = runtime {
+            // Before its processes die, so that no stream reports their end.
+            runtime.gone.send_replace(true);
             runtime.machine.end();
         }
         if on_disk {

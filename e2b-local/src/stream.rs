@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use axum::body::{Body, Bytes};
 use http_body::{Body as _, Frame, SizeHint};
 use tokio::runtime::Handle;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 /// The size of the pieces a transfer moves in.
 pub const CHUNK: usize = 64 * 1024;
@@ -135,5 +135,35 @@ mod tests {
             Err(io::Error::other("disk on fire"))
         });
         assert!(axum::body::to_bytes(body, usize::MAX).await.is_err());
+    }
+}
+
+/// `body`, broken off once `gone` turns true: the response then ends with an error, so the
+/// connection is dropped without the body's end, which is what a client of an E2B sandbox that
+/// dies under a stream sees.
+pub fn cut_when_gone(body: Body, mut gone: watch::Receiver<bool>) -> Body {
+    let gone = Box::pin(async move {
+        if gone.wait_for(|gone| *gone).await.is_err() {
+            // The sandbox's runtime is gone without being killed (the server stops).
+            std::future::pending::<()>().await;
+        }
+    });
+    Body::new(CutWhenGone { body, gone })
+}
+
+struct CutWhenGone {
+    body: Body,
+    gone: Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+}
+
+impl http_body::Body for CutWhenGone {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        if self.gone.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Some(Err(axum::Error::new(io::Error::other("the sandbox ended")))));
+        }
+        Pin::new(&mut self.body).poll_frame(cx)
     }
 }

@@ -62,6 +62,8 @@ const IDEMPOTENT: &[&str] = &["filesystem.Filesystem/Stat", "filesystem.Filesyst
 
 /// A server stream being read, message by message.
 pub(crate) struct ServerStream {
+    /// The sandbox, asked whether it still answers when the stream breaks.
+    sandbox: Sandbox,
     reader: http::BodyReader<'static>,
     what: String,
     ended: bool,
@@ -98,7 +100,7 @@ impl ServerStream {
         if !content_type.starts_with("application/connect+json") {
             return Err(Error::decode(&what, format!("unexpected content type {content_type:?}")));
         }
-        Ok(ServerStream { reader: http::reader(response), what, ended: false })
+        Ok(ServerStream { sandbox: sandbox.clone(), reader: http::reader(response), what, ended: false })
     }
 
     /// Makes `token` (or none) the one that cancels the reads from now on.
@@ -109,6 +111,10 @@ impl ServerStream {
     /// The next message, or `None` once the server has ended the stream
     /// without an error. A stream cut short is an error, never a quiet end.
     pub(crate) fn next<T: DeserializeOwned>(&mut self) -> Result<Option<T>> {
+        self.read().map_err(|err| self.sandbox.explain_broken_stream(err))
+    }
+
+    fn read<T: DeserializeOwned>(&mut self) -> Result<Option<T>> {
         if self.ended {
             return Ok(None);
         }

@@ -54,8 +54,8 @@ pub async fn call(
 ) -> Response {
     let runtime = sandbox.runtime;
     match method.as_str() {
-        "Start" => start(runtime, &headers, body).await,
-        "Connect" => connect(runtime, &headers, body).await,
+        "Start" => cut_when_gone(start(runtime.clone(), &headers, body).await, &runtime),
+        "Connect" => cut_when_gone(connect(runtime.clone(), &headers, body).await, &runtime),
         "List" => unary(body, |_: serde_json::Value| async move { Ok(runtime.processes.list()) }).await,
         "SendInput" => unary(body, |r: SendInputRequest| async move { send_input(&runtime, r).await }).await,
         "StreamInput" => stream_input(runtime, body).await,
@@ -64,6 +64,11 @@ pub async fn call(
         "Update" => unary(body, |r: UpdateRequest| async move { update(&runtime, r) }).await,
         _ => ApiError::not_found("Not Found").into_response(),
     }
+}
+
+/// A process stream that breaks off when the sandbox is killed (see [`Runtime::gone`]).
+fn cut_when_gone(response: Response, runtime: &Runtime) -> Response {
+    response.map(|body| crate::stream::cut_when_gone(body, runtime.gone.subscribe()))
 }
 
 async fn unary<T, F, Fut>(body: Body, handle: F) -> Response
