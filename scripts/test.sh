@@ -37,6 +37,10 @@ cc -std=c99 -Wall -Wextra -Werror -Iinclude examples/c/quickstart.c target/relea
 scripts/with-e2b-local.sh target/examples-quickstart-c
 scripts/with-e2b-local.sh target/debug/examples/quickstart
 
+step "the C/C++ release archive, installed outside the checkout"
+scripts/package.sh
+tests/package/c.sh
+
 step "the Python binding"
 bindings/python/test.sh
 
