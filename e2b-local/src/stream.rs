@@ -108,36 +108,6 @@ impl http_body::Body for ChannelBody {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test(flavor = "multi_thread")]
-    async fn a_body_round_trips_through_both_bridges() {
-        let data: Vec<u8> = (0..(3 * CHUNK + 17)).map(|i| (i % 251) as u8).collect();
-        let expected = data.clone();
-        let body = body_from_blocking(Some(data.len() as u64), move |w| w.write_all(&data));
-        let runtime = Handle::current();
-        let read = tokio::task::spawn_blocking(move || {
-            let mut out = Vec::new();
-            BodyReader::new(body, runtime).read_to_end(&mut out).map(|_| out)
-        })
-        .await
-        .unwrap()
-        .unwrap();
-        assert_eq!(read, expected);
-    }
-
-    #[tokio::test(flavor = "multi_thread")]
-    async fn a_failed_producer_breaks_the_body() {
-        let body = body_from_blocking(None, |w| {
-            w.write_all(b"partial")?;
-            Err(io::Error::other("disk on fire"))
-        });
-        assert!(axum::body::to_bytes(body, usize::MAX).await.is_err());
-    }
-}
-
 /// `body`, broken off once `gone` turns true: the response then ends with an error, so the
 /// connection is dropped without the body's end, which is what a client of an E2B sandbox that
 /// dies under a stream sees.
@@ -165,5 +135,35 @@ impl http_body::Body for CutWhenGone {
             return Poll::Ready(Some(Err(axum::Error::new(io::Error::other("the sandbox ended")))));
         }
         Pin::new(&mut self.body).poll_frame(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_body_round_trips_through_both_bridges() {
+        let data: Vec<u8> = (0..(3 * CHUNK + 17)).map(|i| (i % 251) as u8).collect();
+        let expected = data.clone();
+        let body = body_from_blocking(Some(data.len() as u64), move |w| w.write_all(&data));
+        let runtime = Handle::current();
+        let read = tokio::task::spawn_blocking(move || {
+            let mut out = Vec::new();
+            BodyReader::new(body, runtime).read_to_end(&mut out).map(|_| out)
+        })
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(read, expected);
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_failed_producer_breaks_the_body() {
+        let body = body_from_blocking(None, |w| {
+            w.write_all(b"partial")?;
+            Err(io::Error::other("disk on fire"))
+        });
+        assert!(axum::body::to_bytes(body, usize::MAX).await.is_err());
     }
 }
