@@ -177,10 +177,10 @@ fn signed_urls_work_without_credentials_until_they_expire() {
     files.write("shared.txt", "for anyone with the link").unwrap();
 
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    // e2b-local routes by headers; E2B routes the same URL by its host name.
+    // As any program fetches it: no routing headers (E2B routes the URL by its host name,
+    // e2b-local by the one sandbox whose token made the signature).
     let fetch = |url: &str| {
-        let mut response =
-            agent.get(url).header("E2b-Sandbox-Id", sandbox.id()).header("E2b-Sandbox-Port", "49983").call().unwrap();
+        let mut response = agent.get(url).call().unwrap();
         (response.status().as_u16(), response.body_mut().read_to_string().unwrap())
     };
     let url = files.download_url("/home/user/shared.txt", None).unwrap();
@@ -205,8 +205,6 @@ fn signed_urls_work_without_credentials_until_they_expire() {
     );
     let response = agent
         .post(&upload)
-        .header("E2b-Sandbox-Id", sandbox.id())
-        .header("E2b-Sandbox-Port", "49983")
         .header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
         .send(body)
         .unwrap();

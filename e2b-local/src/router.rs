@@ -41,7 +41,13 @@ enum Target {
 
 async fn dispatch(State(routes): State<Arc<Routes>>, request: Request) -> Response {
     let (id, port) = match target(request.headers()) {
-        Ok(Target::ControlPlane) => return call(routes.control.clone(), request).await,
+        Ok(Target::ControlPlane) => match envd::signature_check(request.method(), request.uri()) {
+            None => return call(routes.control.clone(), request).await,
+            Some(check) => match signer(&routes.state, check).await {
+                Some(id) => (id, ENVD_PORT),
+                None => return ApiError::unauthorized("invalid signature").into_response(),
+            },
+        },
         Ok(Target::Sandbox { id, port }) => (id, port),
         Err(e) => return e.into_response(),
     };
@@ -67,6 +73,18 @@ async fn dispatch(State(routes): State<Arc<Routes>>, request: Request) -> Respon
             "code": 502,
         })),
     }
+}
+
+/// The sandbox whose access token made a signed file URL's signature (see
+/// [`envd::signature_check`]): signed URLs are made for E2B's per-sandbox hosts, and reach
+/// e2b-local's one address without the routing headers.
+async fn signer(state: &AppState, check: impl Fn(&str) -> bool + Send + 'static) -> Option<String> {
+    let store = state.store.clone();
+    let signer = move || {
+        let signed = |sbx: &crate::sandboxes::Sandbox| sbx.access_token.as_deref().is_some_and(&check);
+        Ok(store.all().into_iter().find(signed).map(|sbx| sbx.sandbox_id))
+    };
+    blocking(signer).await.ok().flatten()
 }
 
 async fn call(router: Router, request: Request) -> Response {

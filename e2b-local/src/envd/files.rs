@@ -13,7 +13,7 @@ use std::time::SystemTime;
 
 use axum::body::Body;
 use axum::extract::Extension;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
@@ -66,6 +66,34 @@ impl FileQuery {
             expiration: self.signature_expiration,
         }
     }
+}
+
+/// A signed `/files` request (what a signed download or upload URL asks), as a test of whether
+/// an access token made its signature; `None` for any other request. A signed URL that reaches
+/// e2b-local's own address carries no sandbox id: the one sandbox whose token made the
+/// signature is where it goes.
+pub fn signature_check(method: &Method, uri: &Uri) -> Option<impl Fn(&str) -> bool> {
+    let operation = match *method {
+        Method::GET => Operation::Read,
+        Method::POST => Operation::Write,
+        _ => return None,
+    };
+    if uri.path() != "/files" {
+        return None;
+    }
+    let query = FileQuery::parse(uri).ok()?;
+    let signature = query.signature.clone()?;
+    Some(move |token: &str| {
+        let signing = query.signing();
+        let expected = e2b_protocol::file_signature(
+            signing.path,
+            operation,
+            signing.username.unwrap_or(""),
+            token,
+            signing.expiration,
+        );
+        crate::constant_time_eq(expected.as_bytes(), signature.as_bytes())
+    })
 }
 
 /// The sandbox users: `user` (the default) and `root`.

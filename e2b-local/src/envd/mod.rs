@@ -8,6 +8,8 @@ mod multipart;
 pub mod process;
 pub mod watch;
 
+pub use files::signature_check;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
