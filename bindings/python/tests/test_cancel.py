@@ -1,11 +1,14 @@
 """Cancellation: a ``CancelToken`` cancelled from another thread ends a call
-blocked on a silent server with ``CancelledException``; a token cancelled
-before a call fails it at once. Errors carry the server's Retry-After."""
+blocked on a silent server with ``CancelledException``; Ctrl-C (SIGINT) ends
+the main thread's blocking call with ``KeyboardInterrupt``, with and without
+callbacks; a token cancelled before a call fails it at once."""
 
 from __future__ import annotations
 
 import http.server
 import io
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -61,6 +64,26 @@ def expect_cancelled(call: Callable[[CancelToken], object]) -> None:
     assert raised.value.code == ErrorCode.CANCELLED and isinstance(raised.value, libe2b.SandboxException)
     assert "cancelled" in raised.value.message
     assert token.is_cancelled()
+
+
+def expect_interrupted(call: Callable[[], object]) -> None:
+    """`call`, on the main thread, blocks until SIGINT comes from another
+    thread and raises KeyboardInterrupt promptly after; the SIGINT handler
+    and the wakeup descriptor are Python's own again."""
+    assert threading.current_thread() is threading.main_thread()
+    when = cancel_later(lambda: os.kill(os.getpid(), signal.SIGINT))
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        call()
+    end = time.monotonic()
+    signalled_at = when()
+    assert end >= signalled_at > start, "the call ended before the signal"
+    assert end - signalled_at < LIMIT
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    previous = signal.set_wakeup_fd(-1)
+    signal.set_wakeup_fd(previous)
+    assert previous == -1
+
 
 
 def silent_calls(sandbox: libe2b.Sandbox, local: Path) -> dict[str, Callable[[CancelToken | None], object]]:
@@ -162,6 +185,50 @@ def test_a_token_cancels_a_running_command_and_kills_it(sandbox: libe2b.Sandbox)
             break
         time.sleep(0.05)
     assert not running("cancelled-run") and not running("cancelled-wait")
+
+
+def test_ctrl_c_interrupts_a_call_without_callbacks(silent_sandbox: libe2b.Sandbox) -> None:
+    expect_interrupted(lambda: silent_sandbox.files.read("a.txt"))
+    expect_interrupted(lambda: silent_sandbox.commands.list())
+    # The next call runs as usual (and blocks until interrupted again).
+    expect_interrupted(lambda: silent_sandbox.files.write("a.txt", "x"))
+
+
+def test_ctrl_c_interrupts_a_call_with_callbacks(sandbox: libe2b.Sandbox, silent_sandbox: libe2b.Sandbox) -> None:
+    # Callbacks that are never called (nothing comes) ...
+    expect_interrupted(lambda: silent_sandbox.commands.run("sleep 30", on_stdout=lambda d: None))
+    # ... called all the time ...
+    ticks: list[bytes] = []
+    expect_interrupted(lambda: sandbox.commands.run("while true; do echo tick; sleep 0.02; done",
+                                                    on_stdout=ticks.append))
+    assert ticks
+    # ... and one that blocks in Python: interrupted where it waits.
+    expect_interrupted(lambda: sandbox.commands.run("echo go; sleep 30", on_stdout=lambda d: time.sleep(30)))
+    assert sandbox.commands.run("echo still works").stdout == b"still works\n"
+
+
+def test_ctrl_c_interrupts_a_wait_for_a_command(sandbox: libe2b.Sandbox) -> None:
+    with sandbox.commands.start("sleep 30") as handle:
+        expect_interrupted(handle.wait)
+    with sandbox.commands.start("sleep 30") as handle:
+        expect_interrupted(lambda: handle.next_output(float("inf")))
+        handle.kill()
+
+
+def test_ctrl_c_cancels_the_token_given_to_the_call(silent_sandbox: libe2b.Sandbox) -> None:
+    token = libe2b.CancelToken()
+    expect_interrupted(lambda: silent_sandbox.files.read("a.txt", cancel=token))
+    assert token.is_cancelled()
+
+
+def test_ctrl_c_leaves_calls_on_other_threads_alone(sandbox: libe2b.Sandbox,
+                                                    silent_sandbox: libe2b.Sandbox) -> None:
+    results: list[object] = []
+    worker = threading.Thread(target=lambda: results.append(sandbox.commands.run("sleep 1").exit_code))
+    worker.start()
+    expect_interrupted(lambda: silent_sandbox.files.read("a.txt"))
+    worker.join()
+    assert results == [0]
 
 
 class RateLimited(http.server.BaseHTTPRequestHandler):

@@ -4,6 +4,7 @@ checking, and conversions between Python and C values."""
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
 import os
 from collections.abc import Callable, Iterator
@@ -11,7 +12,7 @@ from contextlib import contextmanager
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from . import _bindings as b
-from ._cancel import CancelToken, cancellable
+from ._cancel import CancelToken, cancellable, interrupted, trampoline
 from ._errors import NotFoundException, error_from
 
 T = TypeVar("T", bound=ctypes.Structure)
@@ -75,26 +76,23 @@ class Call:
 
     def callback(self, cb_type: Any, fn: Callable[..., int], aborted: int = 1) -> Any:
         """`fn` as a C callback of `cb_type` (user data dropped). When it
-        raises, the callback returns `aborted`, which stops the operation."""
-
-        def trampoline(_user_data: Any, *args: Any) -> int:
-            if self._raised is not None:
-                return aborted
-            try:
-                return fn(*args)
-            except BaseException as exc:  # re-raised by check(), even KeyboardInterrupt
-                self._raised = exc
-                return aborted
-
-        callback = cb_type(trampoline)
+        raises, or Ctrl-C interrupted the call, the callback returns
+        `aborted`, which stops the operation."""
+        callback = cb_type(functools.partial(trampoline, self, fn, aborted))
         self._callbacks.append(callback)
         return callback
 
     def blocking(self, function: Callable[..., int], *args: Any) -> int:
         """Calls the blocking C `function` with `args`, then the cancel token
-        and the error out-pointer, and returns its code."""
-        with cancellable(self._cancel) as token:
-            return function(*args, token, self.err)
+        and the error out-pointer, and returns its code. Raises
+        ``KeyboardInterrupt`` when Ctrl-C interrupted it."""
+        with cancellable(self._cancel) as (token, guarded):
+            code = function(*args, token, self.err)
+        if guarded and interrupted():
+            raised, self._raised = self._raised, None
+            self._drop_error()
+            raise raised if isinstance(raised, KeyboardInterrupt) else KeyboardInterrupt
+        return code
 
     def run(self, function: Callable[..., int], *args: Any) -> None:
         """``blocking``, then ``check``."""
