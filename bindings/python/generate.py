@@ -41,6 +41,10 @@ SCALARS = {
 }
 
 
+# The <stdint.h> limits the header's constants use, as Python literals.
+LIMITS = {"UINT64_MAX": "0xFFFFFFFFFFFFFFFF"}
+
+
 @dataclass
 class Enum:
     name: str
@@ -66,33 +70,107 @@ class Header:
     functions: list[Function]
 
 
-def preprocess(text: str) -> list[str]:
-    """The lines a C99 compiler sees: conditionals resolved, with
-    __cplusplus undefined and __STDC_VERSION__ 199901L."""
-    lines, stack = [], [True]
+# What the header is read as: a plain C99 compiler (no __cplusplus, no
+# __GNUC__, not Windows), so the export and deprecation macros are empty.
+PREDEFINED = {"__STDC_VERSION__": "199901L"}
+
+
+@dataclass
+class Macro:
+    params: list[str] | None
+    """The parameters of a function-like macro; None for an object-like one."""
+    body: str
+
+
+def evaluate(condition: str, macros: dict[str, Macro]) -> bool:
+    """The value of an #if condition: `defined`, integers, macros that expand
+    to integers (any other identifier is 0, as in C), comparisons, !, && and ||."""
+    expr = re.sub(r"defined\s*\(\s*(\w+)\s*\)|defined\s+(\w+)",
+                  lambda m: "1" if (m.group(1) or m.group(2)) in macros else "0", condition)
+
+    def value(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word[0].isdigit():
+            return word.rstrip("uUlL")
+        macro = macros.get(word)
+        body = macro.body.rstrip("uUlL") if macro and macro.params is None else ""
+        return body if body.isdigit() else "0"
+
+    expr = re.sub(r"\b\w+\b", value, expr)
+    expr = expr.replace("||", " or ").replace("&&", " and ")
+    expr = re.sub(r"!(?!=)", " not ", expr)
+    if not re.fullmatch(r"(?:[0-9<>=!() ]|\band\b|\bor\b|\bnot\b)*", expr):
+        raise ValueError(f"unsupported condition: {condition}")
+    return bool(eval(expr))  # only digits, comparisons, parentheses and and/or/not
+
+
+def preprocess(text: str) -> tuple[list[str], dict[str, Macro]]:
+    """The lines a C99 compiler sees (conditionals resolved, directives
+    dropped) and the macros defined on the way."""
+    macros = {name: Macro(None, body) for name, body in PREDEFINED.items()}
+    lines: list[str] = []
+    # Per open conditional: whether its enclosing block is live, whether this
+    # branch is, and whether some branch was taken.
+    stack: list[list[bool]] = [[True, True, True]]
     for line in text.splitlines():
-        directive = line.strip()
-        if directive.startswith("#if"):
-            keyword, _, condition = directive.partition(" ")
-            condition = condition.split("//")[0].strip()
-            if keyword == "#ifdef":
-                value = False
-            elif keyword == "#ifndef":
-                value = True
+        match = re.match(r"\s*#\s*(\w+)\s*(.*)", line)
+        if match is None:
+            if stack[-1][1]:
+                lines.append(line)
+            continue
+        keyword, rest = match.group(1), re.sub(r"/\*.*?\*/|//.*", "", match.group(2)).strip()
+        live = stack[-1][1]
+        if keyword in ("if", "ifdef", "ifndef"):
+            if keyword == "if":
+                value = live and evaluate(rest, macros)
             else:
-                expr = condition.replace("defined(__cplusplus)", "0").replace("__STDC_VERSION__", "199901")
-                expr = expr.replace("||", " or ").replace("&&", " and ").replace("L", "")
-                if not re.fullmatch(r"[0-9<>=! ()andor]*", expr):
-                    raise ValueError(f"unsupported condition: {directive}")
-                value = bool(eval(expr))  # only digits, comparisons and and/or
-            stack.append(stack[-1] and value)
-        elif directive.startswith("#else"):
-            stack[-1] = not stack[-1] and stack[-2]
-        elif directive.startswith("#endif"):
+                value = live and ((rest in macros) == (keyword == "ifdef"))
+            stack.append([live, value, value])
+        elif keyword == "elif":
+            parent, _, taken = stack[-1]
+            value = parent and not taken and evaluate(rest, macros)
+            stack[-1] = [parent, value, taken or value]
+        elif keyword == "else":
+            parent, _, taken = stack[-1]
+            stack[-1] = [parent, parent and not taken, True]
+        elif keyword == "endif":
             stack.pop()
-        elif stack[-1]:
-            lines.append(line)
-    return lines
+        elif keyword == "define" and live:
+            define = re.fullmatch(r"(\w+)(\(([^)]*)\))?\s*(.*)", rest)
+            if define is None:
+                raise ValueError(f"cannot parse: {line!r}")
+            params = None if define.group(2) is None else [p.strip() for p in define.group(3).split(",") if p.strip()]
+            macros[define.group(1)] = Macro(params, define.group(4))
+        elif keyword == "undef" and live:
+            macros.pop(rest, None)
+        elif keyword not in ("include", "define", "undef", "error", "pragma"):
+            raise ValueError(f"unsupported directive: {line!r}")
+    if len(stack) != 1:
+        raise ValueError("unbalanced #if/#endif")
+    return lines, macros
+
+
+def expand_empty(code: str, macros: dict[str, Macro]) -> str:
+    """`code` without its uses of macros that expand to nothing (the export
+    and deprecation macros), a function-like one with its arguments."""
+    for name, macro in macros.items():
+        if macro.body or not name.startswith("E2B_"):
+            continue
+        if macro.params is None:
+            code = re.sub(rf"\b{name}\b", "", code)
+            continue
+        while match := re.search(rf"\b{name}\s*\(", code):
+            depth, i = 1, match.end()
+            while depth:
+                if i >= len(code):
+                    raise ValueError(f"unterminated {name}(")
+                char = code[i]
+                if char == '"':
+                    i = re.compile(r'"(?:[^"\\]|\\.)*"').match(code, i).end() - 1  # type: ignore[union-attr]
+                depth += {"(": 1, ")": -1}.get(char, 0)
+                i += 1
+            code = code[:match.start()] + code[i:]
+    return code
 
 
 def comment_before(lines: list[str], index: int) -> str:
@@ -125,8 +203,8 @@ def normalize(ctype: str) -> str:
 
 
 def parse(text: str) -> Header:
-    lines = preprocess(text)
-    defines = dict(re.findall(r"^#define (E2B_\w+) (.+)$", "\n".join(lines), re.M))
+    lines, macros = preprocess(text)
+    defines = {name: m.body for name, m in macros.items() if name.startswith("E2B_") and m.params is None and m.body}
     enums = []
     for i, line in enumerate(lines):
         match = re.match(r"enum (\w+)$", line.strip())
@@ -138,8 +216,9 @@ def parse(text: str) -> Header:
                     members.append((member.group(1), int(member.group(2)), comment_before(lines, j)))
                 j += 1
             enums.append(Enum(match.group(1), comment_before(lines, i), members))
-    code = re.sub(r"//[^\n]*", "", "\n".join(line for line in lines if not line.startswith("#")))
+    code = re.sub(r"//[^\n]*", "", "\n".join(lines))
     code = re.sub(r"/\*.*?\*/", "", code, flags=re.S)
+    code = expand_empty(code, macros)
     code = re.sub(r"enum \w+\s*\{.*?\};", "", code, flags=re.S)
     structs = {}
     for name, body in re.findall(r"typedef struct (\w+) \{(.*?)\} \1;", code, re.S):
@@ -215,6 +294,8 @@ def generate(text: str) -> str:
         f"VERSION = {header.defines['E2B_VERSION']}",
         f"VERSION_NUMBER = {header.defines['E2B_VERSION_NUMBER']}",
         f"ABI_VERSION = {header.defines['E2B_ABI_VERSION']}",
+        f"TIMEOUT_NONE = {LIMITS[header.defines['E2B_TIMEOUT_NONE']]}",
+        '"""A duration meaning no limit, where a limit can be lifted."""',
     ]
     for enum in header.enums:
         if enum.name not in ENUMS:

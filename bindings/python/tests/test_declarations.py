@@ -104,6 +104,7 @@ def test_callbacks_structs_enums_and_constants_match() -> None:
         assert [m.value for m in getattr(b, python_name)] == [value for _, value, _ in enum.members]
     assert b.ABI_VERSION == int(header.defines["E2B_ABI_VERSION"])
     assert b.VERSION == header.defines["E2B_VERSION"].strip('"')
+    assert header.defines["E2B_TIMEOUT_NONE"] == "UINT64_MAX" and b.TIMEOUT_NONE == 2**64 - 1
 
 
 def test_the_loaded_library_implements_this_abi() -> None:

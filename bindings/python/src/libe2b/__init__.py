@@ -14,11 +14,13 @@ checkout's ``target/release``. ``library_path`` tells which.
 
 from . import _bindings
 from ._bindings import ABI_VERSION, ErrorCode, FilesystemEventType, FileType, SandboxState, Stream, library_path
+from ._cancel import CancelToken
 from ._client import Client, SandboxPaginator
 from ._code import Context, Execution, ExecutionError, Logs, OutputMessage, Result
 from ._commands import CommandHandle, CommandResult, Commands, OutputChunk, ProcessInfo
 from ._errors import (
     AuthenticationException,
+    CancelledException,
     CommandExitException,
     ConflictException,
     FileNotFoundException,
@@ -43,6 +45,8 @@ library_version: str = (_bindings.e2b_version() or b"").decode()
 __all__ = [
     "ABI_VERSION",
     "AuthenticationException",
+    "CancelToken",
+    "CancelledException",
     "Client",
     "CommandExitException",
     "CommandHandle",

@@ -12,6 +12,8 @@ from ._library import load
 VERSION = "0.1.0"
 VERSION_NUMBER = 1000
 ABI_VERSION = 1
+TIMEOUT_NONE = 0xFFFFFFFFFFFFFFFF
+"""A duration meaning no limit, where a limit can be lifted."""
 
 
 class ErrorCode(enum.IntEnum):
@@ -63,24 +65,13 @@ class ErrorCode(enum.IntEnum):
     """The call was cancelled through its cancel token."""
 
 
-class ExecutionOutput(enum.IntEnum):
-    """What a run produced, for `e2b_execution_cb`."""
+class SandboxState(enum.IntEnum):
+    """Whether a sandbox runs or is paused."""
 
-    STDOUT = 1
-    """A chunk of stdout: `e2b_execution_chunk(execution, E2B_STREAM_STDOUT, index, ...)`."""
-    STDERR = 2
-    """A chunk of stderr: `e2b_execution_chunk(execution, E2B_STREAM_STDERR, index, ...)`."""
-    RESULT = 3
-    """A result (the last expression's value, or something displayed): `e2b_execution_result_at(execution, index)`."""
-    ERROR = 4
-    """The code raised an error: `e2b_execution_error_name(execution)`, `_value` and `_traceback`; `index` is 0."""
-
-
-class Stream(enum.IntEnum):
-    """Which output a chunk came from."""
-
-    STDOUT = 1
-    STDERR = 2
+    UNKNOWN = 0
+    """A state newer than this library (such as a transition: pausing, snapshotting, ...). Only ever received, never a query's state."""
+    RUNNING = 1
+    PAUSED = 2
 
 
 class FileType(enum.IntEnum):
@@ -105,13 +96,28 @@ class FilesystemEventType(enum.IntEnum):
     CHMOD = 5
 
 
-class SandboxState(enum.IntEnum):
-    """Whether a sandbox runs or is paused."""
+class Stream(enum.IntEnum):
+    """Which output a chunk came from."""
 
-    UNKNOWN = 0
-    """A state newer than this library (such as a transition: pausing, snapshotting, ...). Only ever received, never a query's state."""
-    RUNNING = 1
-    PAUSED = 2
+    STDOUT = 1
+    STDERR = 2
+
+
+class ExecutionOutput(enum.IntEnum):
+    """What a run produced, for `e2b_execution_cb`."""
+
+    STDOUT = 1
+    """A chunk of stdout: `e2b_execution_chunks_get(execution, E2B_STREAM_STDOUT, index, ...)`."""
+    STDERR = 2
+    """A chunk of stderr: `e2b_execution_chunks_get(execution, E2B_STREAM_STDERR, index, ...)`."""
+    RESULT = 3
+    """A result (the last expression's value, or something displayed): `e2b_execution_results_get(execution, index)`."""
+    ERROR = 4
+    """The code raised an error: `e2b_execution_error_name(execution)`, `_value` and `_traceback`; `index` is 0."""
+
+
+class e2b_cancel(ctypes.Structure):
+    pass
 
 
 class e2b_client(ctypes.Structure):
@@ -229,10 +235,6 @@ class e2b_write_entry(ctypes.Structure):
     ]
 
 
-e2b_execution_cb = CFUNCTYPE(c_int32, c_void_p, c_int32, POINTER(e2b_execution), c_size_t)
-
-e2b_output_cb = CFUNCTYPE(c_int32, c_void_p, c_int32, c_void_p, c_size_t)
-
 e2b_data_cb = CFUNCTYPE(c_int32, c_void_p, c_void_p, c_size_t)
 
 e2b_progress_cb = CFUNCTYPE(c_int32, c_void_p, c_uint64, c_uint64)
@@ -240,6 +242,10 @@ e2b_progress_cb = CFUNCTYPE(c_int32, c_void_p, c_uint64, c_uint64)
 e2b_read_cb = CFUNCTYPE(c_int64, c_void_p, c_void_p, c_size_t)
 
 e2b_fs_event_cb = CFUNCTYPE(c_int32, c_void_p, POINTER(e2b_fs_event))
+
+e2b_output_cb = CFUNCTYPE(c_int32, c_void_p, c_int32, c_void_p, c_size_t)
+
+e2b_execution_cb = CFUNCTYPE(c_int32, c_void_p, c_int32, POINTER(e2b_execution), c_size_t)
 
 _lib = load(ABI_VERSION)
 library_path: str = _lib._name
@@ -258,7 +264,18 @@ def _declare(name: str, restype: Any, *argtypes: Any) -> Any:
 e2b_version: Callable[[], bytes | None] = _declare("e2b_version", c_char_p)
 e2b_version_number: Callable[[], int] = _declare("e2b_version_number", c_uint32)
 e2b_abi_version: Callable[[], int] = _declare("e2b_abi_version", c_uint32)
+e2b_error_code_name: Callable[[Any], bytes | None] = _declare("e2b_error_code_name", c_char_p, c_int32)
+e2b_error_code_of: Callable[[Any], int] = _declare("e2b_error_code_of", c_int32, POINTER(e2b_error))
+e2b_error_message: Callable[[Any], bytes | None] = _declare("e2b_error_message", c_char_p, POINTER(e2b_error))
+e2b_error_http_status: Callable[[Any], int] = _declare("e2b_error_http_status", c_uint16, POINTER(e2b_error))
+e2b_error_callback_value: Callable[[Any], int] = _declare("e2b_error_callback_value", c_int32, POINTER(e2b_error))
+e2b_error_retry_after_ms: Callable[[Any], int] = _declare("e2b_error_retry_after_ms", c_uint64, POINTER(e2b_error))
+e2b_error_free: Callable[[Any], None] = _declare("e2b_error_free", None, POINTER(e2b_error))
 e2b_bytes_dispose: Callable[[Any], None] = _declare("e2b_bytes_dispose", None, POINTER(e2b_bytes))
+e2b_cancel_new: Callable[[], ctypes._Pointer[e2b_cancel]] = _declare("e2b_cancel_new", POINTER(e2b_cancel))
+e2b_cancel_cancel: Callable[[Any], None] = _declare("e2b_cancel_cancel", None, POINTER(e2b_cancel))
+e2b_cancel_is_cancelled: Callable[[Any], bool] = _declare("e2b_cancel_is_cancelled", c_bool, POINTER(e2b_cancel))
+e2b_cancel_free: Callable[[Any], None] = _declare("e2b_cancel_free", None, POINTER(e2b_cancel))
 e2b_client_options_new: Callable[[], ctypes._Pointer[e2b_client_options]] = _declare("e2b_client_options_new", POINTER(e2b_client_options))
 e2b_client_options_free: Callable[[Any], None] = _declare("e2b_client_options_free", None, POINTER(e2b_client_options))
 e2b_client_options_set_api_key: Callable[[Any, Any, Any], int] = _declare("e2b_client_options_set_api_key", c_int32, POINTER(e2b_client_options), c_char_p, POINTER(POINTER(e2b_error)))
@@ -272,147 +289,10 @@ e2b_client_options_set_max_retries: Callable[[Any, Any, Any], int] = _declare("e
 e2b_client_new: Callable[[Any, Any, Any], int] = _declare("e2b_client_new", c_int32, POINTER(e2b_client_options), POINTER(POINTER(e2b_client)), POINTER(POINTER(e2b_error)))
 e2b_client_with_deadline: Callable[[Any, Any, Any, Any], int] = _declare("e2b_client_with_deadline", c_int32, POINTER(e2b_client), c_uint64, POINTER(POINTER(e2b_client)), POINTER(POINTER(e2b_error)))
 e2b_client_free: Callable[[Any], None] = _declare("e2b_client_free", None, POINTER(e2b_client))
-e2b_run_code_options_new: Callable[[], ctypes._Pointer[e2b_run_code_options]] = _declare("e2b_run_code_options_new", POINTER(e2b_run_code_options))
-e2b_run_code_options_free: Callable[[Any], None] = _declare("e2b_run_code_options_free", None, POINTER(e2b_run_code_options))
-e2b_run_code_options_set_language: Callable[[Any, Any, Any], int] = _declare("e2b_run_code_options_set_language", c_int32, POINTER(e2b_run_code_options), c_char_p, POINTER(POINTER(e2b_error)))
-e2b_run_code_options_set_context_id: Callable[[Any, Any, Any], int] = _declare("e2b_run_code_options_set_context_id", c_int32, POINTER(e2b_run_code_options), c_char_p, POINTER(POINTER(e2b_error)))
-e2b_run_code_options_set_env: Callable[[Any, Any, Any, Any], int] = _declare("e2b_run_code_options_set_env", c_int32, POINTER(e2b_run_code_options), c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
-e2b_run_code_options_set_timeout_ms: Callable[[Any, Any, Any], int] = _declare("e2b_run_code_options_set_timeout_ms", c_int32, POINTER(e2b_run_code_options), c_uint64, POINTER(POINTER(e2b_error)))
-e2b_code_run: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_code_run", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_run_code_options), e2b_execution_cb, c_void_p, POINTER(POINTER(e2b_execution)), POINTER(POINTER(e2b_error)))
-e2b_execution_free: Callable[[Any], None] = _declare("e2b_execution_free", None, POINTER(e2b_execution))
-e2b_execution_text: Callable[[Any], bytes | None] = _declare("e2b_execution_text", c_char_p, POINTER(e2b_execution))
-e2b_execution_results_len: Callable[[Any], int] = _declare("e2b_execution_results_len", c_size_t, POINTER(e2b_execution))
-e2b_execution_result_at: Callable[[Any, Any], ctypes._Pointer[e2b_execution_result]] = _declare("e2b_execution_result_at", POINTER(e2b_execution_result), POINTER(e2b_execution), c_size_t)
-e2b_execution_stdout: Callable[[Any], bytes | None] = _declare("e2b_execution_stdout", c_char_p, POINTER(e2b_execution))
-e2b_execution_stderr: Callable[[Any], bytes | None] = _declare("e2b_execution_stderr", c_char_p, POINTER(e2b_execution))
-e2b_execution_chunks_len: Callable[[Any, Any], int] = _declare("e2b_execution_chunks_len", c_size_t, POINTER(e2b_execution), c_int32)
-e2b_execution_chunk: Callable[[Any, Any, Any, Any], int | None] = _declare("e2b_execution_chunk", c_void_p, POINTER(e2b_execution), c_int32, c_size_t, POINTER(c_size_t))
-e2b_execution_chunk_timestamp: Callable[[Any, Any, Any], bytes | None] = _declare("e2b_execution_chunk_timestamp", c_char_p, POINTER(e2b_execution), c_int32, c_size_t)
-e2b_execution_error_name: Callable[[Any], bytes | None] = _declare("e2b_execution_error_name", c_char_p, POINTER(e2b_execution))
-e2b_execution_error_value: Callable[[Any], bytes | None] = _declare("e2b_execution_error_value", c_char_p, POINTER(e2b_execution))
-e2b_execution_error_traceback: Callable[[Any], bytes | None] = _declare("e2b_execution_error_traceback", c_char_p, POINTER(e2b_execution))
-e2b_execution_count: Callable[[Any], int] = _declare("e2b_execution_count", c_int32, POINTER(e2b_execution))
-e2b_execution_result_is_main: Callable[[Any], bool] = _declare("e2b_execution_result_is_main", c_bool, POINTER(e2b_execution_result))
-e2b_execution_result_formats_len: Callable[[Any], int] = _declare("e2b_execution_result_formats_len", c_size_t, POINTER(e2b_execution_result))
-e2b_execution_result_format_name: Callable[[Any, Any], bytes | None] = _declare("e2b_execution_result_format_name", c_char_p, POINTER(e2b_execution_result), c_size_t)
-e2b_execution_result_get: Callable[[Any, Any], bytes | None] = _declare("e2b_execution_result_get", c_char_p, POINTER(e2b_execution_result), c_char_p)
-e2b_execution_result_extras_len: Callable[[Any], int] = _declare("e2b_execution_result_extras_len", c_size_t, POINTER(e2b_execution_result))
-e2b_execution_result_extra_mime_type: Callable[[Any, Any], bytes | None] = _declare("e2b_execution_result_extra_mime_type", c_char_p, POINTER(e2b_execution_result), c_size_t)
-e2b_execution_result_extra_value: Callable[[Any, Any], bytes | None] = _declare("e2b_execution_result_extra_value", c_char_p, POINTER(e2b_execution_result), c_size_t)
-e2b_code_create_context: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_code_create_context", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(POINTER(e2b_code_context)), POINTER(POINTER(e2b_error)))
-e2b_code_list_contexts: Callable[[Any, Any, Any], int] = _declare("e2b_code_list_contexts", c_int32, POINTER(e2b_sandbox), POINTER(POINTER(e2b_code_context_list)), POINTER(POINTER(e2b_error)))
-e2b_code_restart_context: Callable[[Any, Any, Any], int] = _declare("e2b_code_restart_context", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(POINTER(e2b_error)))
-e2b_code_remove_context: Callable[[Any, Any, Any], int] = _declare("e2b_code_remove_context", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(POINTER(e2b_error)))
-e2b_code_context_id: Callable[[Any], bytes | None] = _declare("e2b_code_context_id", c_char_p, POINTER(e2b_code_context))
-e2b_code_context_language: Callable[[Any], bytes | None] = _declare("e2b_code_context_language", c_char_p, POINTER(e2b_code_context))
-e2b_code_context_cwd: Callable[[Any], bytes | None] = _declare("e2b_code_context_cwd", c_char_p, POINTER(e2b_code_context))
-e2b_code_context_free: Callable[[Any], None] = _declare("e2b_code_context_free", None, POINTER(e2b_code_context))
-e2b_code_context_list_len: Callable[[Any], int] = _declare("e2b_code_context_list_len", c_size_t, POINTER(e2b_code_context_list))
-e2b_code_context_list_get: Callable[[Any, Any], ctypes._Pointer[e2b_code_context]] = _declare("e2b_code_context_list_get", POINTER(e2b_code_context), POINTER(e2b_code_context_list), c_size_t)
-e2b_code_context_list_free: Callable[[Any], None] = _declare("e2b_code_context_list_free", None, POINTER(e2b_code_context_list))
-e2b_command_options_new: Callable[[], ctypes._Pointer[e2b_command_options]] = _declare("e2b_command_options_new", POINTER(e2b_command_options))
-e2b_command_options_free: Callable[[Any], None] = _declare("e2b_command_options_free", None, POINTER(e2b_command_options))
-e2b_command_options_set_env: Callable[[Any, Any, Any, Any], int] = _declare("e2b_command_options_set_env", c_int32, POINTER(e2b_command_options), c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
-e2b_command_options_set_cwd: Callable[[Any, Any, Any], int] = _declare("e2b_command_options_set_cwd", c_int32, POINTER(e2b_command_options), c_char_p, POINTER(POINTER(e2b_error)))
-e2b_command_options_set_user: Callable[[Any, Any, Any], int] = _declare("e2b_command_options_set_user", c_int32, POINTER(e2b_command_options), c_char_p, POINTER(POINTER(e2b_error)))
-e2b_command_options_set_timeout_ms: Callable[[Any, Any, Any], int] = _declare("e2b_command_options_set_timeout_ms", c_int32, POINTER(e2b_command_options), c_uint64, POINTER(POINTER(e2b_error)))
-e2b_command_options_set_stdin: Callable[[Any, Any, Any], int] = _declare("e2b_command_options_set_stdin", c_int32, POINTER(e2b_command_options), c_bool, POINTER(POINTER(e2b_error)))
-e2b_commands_run: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_commands_run", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_command_options), e2b_output_cb, c_void_p, POINTER(POINTER(e2b_command_result)), POINTER(POINTER(e2b_error)))
-e2b_commands_start: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_commands_start", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_command_options), POINTER(POINTER(e2b_command)), POINTER(POINTER(e2b_error)))
-e2b_commands_connect: Callable[[Any, Any, Any, Any], int] = _declare("e2b_commands_connect", c_int32, POINTER(e2b_sandbox), c_uint32, POINTER(POINTER(e2b_command)), POINTER(POINTER(e2b_error)))
-e2b_commands_list: Callable[[Any, Any, Any], int] = _declare("e2b_commands_list", c_int32, POINTER(e2b_sandbox), POINTER(POINTER(e2b_process_list)), POINTER(POINTER(e2b_error)))
-e2b_commands_kill: Callable[[Any, Any, Any, Any], int] = _declare("e2b_commands_kill", c_int32, POINTER(e2b_sandbox), c_uint32, POINTER(c_bool), POINTER(POINTER(e2b_error)))
-e2b_commands_send_stdin: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_commands_send_stdin", c_int32, POINTER(e2b_sandbox), c_uint32, c_void_p, c_size_t, POINTER(POINTER(e2b_error)))
-e2b_commands_close_stdin: Callable[[Any, Any, Any], int] = _declare("e2b_commands_close_stdin", c_int32, POINTER(e2b_sandbox), c_uint32, POINTER(POINTER(e2b_error)))
-e2b_command_pid: Callable[[Any], int] = _declare("e2b_command_pid", c_uint32, POINTER(e2b_command))
-e2b_command_wait: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_command_wait", c_int32, POINTER(e2b_command), e2b_output_cb, c_void_p, POINTER(POINTER(e2b_command_result)), POINTER(POINTER(e2b_error)))
-e2b_command_next_output: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_command_next_output", c_int32, POINTER(e2b_command), c_uint64, POINTER(c_int32), POINTER(e2b_bytes), POINTER(POINTER(e2b_command_result)), POINTER(POINTER(e2b_error)))
-e2b_command_send_stdin: Callable[[Any, Any, Any, Any], int] = _declare("e2b_command_send_stdin", c_int32, POINTER(e2b_command), c_void_p, c_size_t, POINTER(POINTER(e2b_error)))
-e2b_command_close_stdin: Callable[[Any, Any], int] = _declare("e2b_command_close_stdin", c_int32, POINTER(e2b_command), POINTER(POINTER(e2b_error)))
-e2b_command_kill: Callable[[Any, Any, Any], int] = _declare("e2b_command_kill", c_int32, POINTER(e2b_command), POINTER(c_bool), POINTER(POINTER(e2b_error)))
-e2b_command_free: Callable[[Any], None] = _declare("e2b_command_free", None, POINTER(e2b_command))
-e2b_command_result_exit_code: Callable[[Any], int] = _declare("e2b_command_result_exit_code", c_int32, POINTER(e2b_command_result))
-e2b_command_result_stdout: Callable[[Any, Any], int | None] = _declare("e2b_command_result_stdout", c_void_p, POINTER(e2b_command_result), POINTER(c_size_t))
-e2b_command_result_stderr: Callable[[Any, Any], int | None] = _declare("e2b_command_result_stderr", c_void_p, POINTER(e2b_command_result), POINTER(c_size_t))
-e2b_command_result_error: Callable[[Any], bytes | None] = _declare("e2b_command_result_error", c_char_p, POINTER(e2b_command_result))
-e2b_command_result_check: Callable[[Any, Any], int] = _declare("e2b_command_result_check", c_int32, POINTER(e2b_command_result), POINTER(POINTER(e2b_error)))
-e2b_command_result_free: Callable[[Any], None] = _declare("e2b_command_result_free", None, POINTER(e2b_command_result))
-e2b_process_list_len: Callable[[Any], int] = _declare("e2b_process_list_len", c_size_t, POINTER(e2b_process_list))
-e2b_process_list_get: Callable[[Any, Any], ctypes._Pointer[e2b_process_info]] = _declare("e2b_process_list_get", POINTER(e2b_process_info), POINTER(e2b_process_list), c_size_t)
-e2b_process_list_free: Callable[[Any], None] = _declare("e2b_process_list_free", None, POINTER(e2b_process_list))
-e2b_process_info_pid: Callable[[Any], int] = _declare("e2b_process_info_pid", c_uint32, POINTER(e2b_process_info))
-e2b_process_info_cmd: Callable[[Any], bytes | None] = _declare("e2b_process_info_cmd", c_char_p, POINTER(e2b_process_info))
-e2b_process_info_args_len: Callable[[Any], int] = _declare("e2b_process_info_args_len", c_size_t, POINTER(e2b_process_info))
-e2b_process_info_arg: Callable[[Any, Any], bytes | None] = _declare("e2b_process_info_arg", c_char_p, POINTER(e2b_process_info), c_size_t)
-e2b_process_info_cwd: Callable[[Any], bytes | None] = _declare("e2b_process_info_cwd", c_char_p, POINTER(e2b_process_info))
-e2b_process_info_tag: Callable[[Any], bytes | None] = _declare("e2b_process_info_tag", c_char_p, POINTER(e2b_process_info))
-e2b_process_info_envs_len: Callable[[Any], int] = _declare("e2b_process_info_envs_len", c_size_t, POINTER(e2b_process_info))
-e2b_process_info_env_name: Callable[[Any, Any], bytes | None] = _declare("e2b_process_info_env_name", c_char_p, POINTER(e2b_process_info), c_size_t)
-e2b_process_info_env_value: Callable[[Any, Any], bytes | None] = _declare("e2b_process_info_env_value", c_char_p, POINTER(e2b_process_info), c_size_t)
-e2b_process_info_env: Callable[[Any, Any], bytes | None] = _declare("e2b_process_info_env", c_char_p, POINTER(e2b_process_info), c_char_p)
-e2b_error_code_name: Callable[[Any], bytes | None] = _declare("e2b_error_code_name", c_char_p, c_int32)
-e2b_error_code_of: Callable[[Any], int] = _declare("e2b_error_code_of", c_int32, POINTER(e2b_error))
-e2b_error_message: Callable[[Any], bytes | None] = _declare("e2b_error_message", c_char_p, POINTER(e2b_error))
-e2b_error_http_status: Callable[[Any], int] = _declare("e2b_error_http_status", c_uint16, POINTER(e2b_error))
-e2b_error_free: Callable[[Any], None] = _declare("e2b_error_free", None, POINTER(e2b_error))
-e2b_files_options_new: Callable[[], ctypes._Pointer[e2b_files_options]] = _declare("e2b_files_options_new", POINTER(e2b_files_options))
-e2b_files_options_free: Callable[[Any], None] = _declare("e2b_files_options_free", None, POINTER(e2b_files_options))
-e2b_files_options_set_user: Callable[[Any, Any, Any], int] = _declare("e2b_files_options_set_user", c_int32, POINTER(e2b_files_options), c_char_p, POINTER(POINTER(e2b_error)))
-e2b_files_options_set_gzip: Callable[[Any, Any, Any], int] = _declare("e2b_files_options_set_gzip", c_int32, POINTER(e2b_files_options), c_bool, POINTER(POINTER(e2b_error)))
-e2b_files_read: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_files_read", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_files_options), POINTER(e2b_bytes), POINTER(POINTER(e2b_error)))
-e2b_files_read_stream: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_read_stream", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_files_options), e2b_data_cb, e2b_progress_cb, c_void_p, POINTER(c_uint64), POINTER(POINTER(e2b_error)))
-e2b_files_open_read: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_files_open_read", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_files_options), POINTER(POINTER(e2b_file_reader)), POINTER(POINTER(e2b_error)))
-e2b_file_reader_read: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_file_reader_read", c_int32, POINTER(e2b_file_reader), c_void_p, c_size_t, POINTER(c_size_t), POINTER(POINTER(e2b_error)))
-e2b_file_reader_free: Callable[[Any], None] = _declare("e2b_file_reader_free", None, POINTER(e2b_file_reader))
-e2b_files_write: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_write", c_int32, POINTER(e2b_sandbox), c_char_p, c_void_p, c_size_t, POINTER(e2b_files_options), POINTER(POINTER(e2b_error)))
-e2b_files_write_stream: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_write_stream", c_int32, POINTER(e2b_sandbox), c_char_p, c_int64, POINTER(e2b_files_options), e2b_read_cb, e2b_progress_cb, c_void_p, POINTER(POINTER(e2b_error)))
-e2b_files_write_files: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_files_write_files", c_int32, POINTER(e2b_sandbox), POINTER(e2b_write_entry), c_size_t, POINTER(e2b_files_options), POINTER(POINTER(e2b_error)))
-e2b_files_upload_file: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_upload_file", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_files_options), e2b_progress_cb, c_void_p, POINTER(POINTER(e2b_error)))
-e2b_files_download_file: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_download_file", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_files_options), e2b_progress_cb, c_void_p, POINTER(POINTER(e2b_error)))
-e2b_files_upload_dir: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_upload_dir", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_files_options), e2b_progress_cb, c_void_p, POINTER(c_size_t), POINTER(POINTER(e2b_error)))
-e2b_files_download_dir: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_download_dir", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_files_options), e2b_progress_cb, c_void_p, POINTER(c_size_t), POINTER(POINTER(e2b_error)))
-e2b_files_download_url: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_download_url", c_int32, POINTER(e2b_sandbox), c_char_p, c_uint64, POINTER(e2b_files_options), POINTER(e2b_bytes), POINTER(POINTER(e2b_error)))
-e2b_files_upload_url: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_upload_url", c_int32, POINTER(e2b_sandbox), c_char_p, c_uint64, POINTER(e2b_files_options), POINTER(e2b_bytes), POINTER(POINTER(e2b_error)))
-e2b_files_list: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_list", c_int32, POINTER(e2b_sandbox), c_char_p, c_uint32, POINTER(e2b_files_options), POINTER(POINTER(e2b_entry_list)), POINTER(POINTER(e2b_error)))
-e2b_files_exists: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_files_exists", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_files_options), POINTER(c_bool), POINTER(POINTER(e2b_error)))
-e2b_files_get_info: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_files_get_info", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_files_options), POINTER(POINTER(e2b_entry_info)), POINTER(POINTER(e2b_error)))
-e2b_files_make_dir: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_files_make_dir", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_files_options), POINTER(c_bool), POINTER(POINTER(e2b_error)))
-e2b_files_remove: Callable[[Any, Any, Any, Any], int] = _declare("e2b_files_remove", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_files_options), POINTER(POINTER(e2b_error)))
-e2b_files_rename: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_rename", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_files_options), POINTER(POINTER(e2b_entry_info)), POINTER(POINTER(e2b_error)))
-e2b_entry_list_len: Callable[[Any], int] = _declare("e2b_entry_list_len", c_size_t, POINTER(e2b_entry_list))
-e2b_entry_list_get: Callable[[Any, Any], ctypes._Pointer[e2b_entry_info]] = _declare("e2b_entry_list_get", POINTER(e2b_entry_info), POINTER(e2b_entry_list), c_size_t)
-e2b_entry_list_free: Callable[[Any], None] = _declare("e2b_entry_list_free", None, POINTER(e2b_entry_list))
-e2b_entry_info_free: Callable[[Any], None] = _declare("e2b_entry_info_free", None, POINTER(e2b_entry_info))
-e2b_entry_info_name: Callable[[Any], bytes | None] = _declare("e2b_entry_info_name", c_char_p, POINTER(e2b_entry_info))
-e2b_entry_info_path: Callable[[Any], bytes | None] = _declare("e2b_entry_info_path", c_char_p, POINTER(e2b_entry_info))
-e2b_entry_info_type: Callable[[Any], int] = _declare("e2b_entry_info_type", c_int32, POINTER(e2b_entry_info))
-e2b_entry_info_size: Callable[[Any], int] = _declare("e2b_entry_info_size", c_uint64, POINTER(e2b_entry_info))
-e2b_entry_info_mode: Callable[[Any], int] = _declare("e2b_entry_info_mode", c_uint32, POINTER(e2b_entry_info))
-e2b_entry_info_permissions: Callable[[Any], bytes | None] = _declare("e2b_entry_info_permissions", c_char_p, POINTER(e2b_entry_info))
-e2b_entry_info_owner: Callable[[Any], bytes | None] = _declare("e2b_entry_info_owner", c_char_p, POINTER(e2b_entry_info))
-e2b_entry_info_group: Callable[[Any], bytes | None] = _declare("e2b_entry_info_group", c_char_p, POINTER(e2b_entry_info))
-e2b_entry_info_modified_time: Callable[[Any], bytes | None] = _declare("e2b_entry_info_modified_time", c_char_p, POINTER(e2b_entry_info))
-e2b_entry_info_symlink_target: Callable[[Any], bytes | None] = _declare("e2b_entry_info_symlink_target", c_char_p, POINTER(e2b_entry_info))
-e2b_entry_info_metadata_len: Callable[[Any], int] = _declare("e2b_entry_info_metadata_len", c_size_t, POINTER(e2b_entry_info))
-e2b_entry_info_metadata_key: Callable[[Any, Any], bytes | None] = _declare("e2b_entry_info_metadata_key", c_char_p, POINTER(e2b_entry_info), c_size_t)
-e2b_entry_info_metadata_value: Callable[[Any, Any], bytes | None] = _declare("e2b_entry_info_metadata_value", c_char_p, POINTER(e2b_entry_info), c_size_t)
-e2b_files_watch_dir: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_watch_dir", c_int32, POINTER(e2b_sandbox), c_char_p, c_bool, c_bool, POINTER(e2b_files_options), POINTER(POINTER(e2b_watch)), POINTER(POINTER(e2b_error)))
-e2b_files_watch_dir_stream: Callable[[Any, Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_watch_dir_stream", c_int32, POINTER(e2b_sandbox), c_char_p, c_bool, c_bool, c_uint64, POINTER(e2b_files_options), e2b_fs_event_cb, c_void_p, POINTER(POINTER(e2b_error)))
-e2b_watch_id: Callable[[Any], bytes | None] = _declare("e2b_watch_id", c_char_p, POINTER(e2b_watch))
-e2b_watch_get_new_events: Callable[[Any, Any, Any], int] = _declare("e2b_watch_get_new_events", c_int32, POINTER(e2b_watch), POINTER(POINTER(e2b_fs_event_list)), POINTER(POINTER(e2b_error)))
-e2b_watch_next_events: Callable[[Any, Any, Any, Any], int] = _declare("e2b_watch_next_events", c_int32, POINTER(e2b_watch), c_uint64, POINTER(POINTER(e2b_fs_event_list)), POINTER(POINTER(e2b_error)))
-e2b_watch_stop: Callable[[Any, Any], int] = _declare("e2b_watch_stop", c_int32, POINTER(e2b_watch), POINTER(POINTER(e2b_error)))
-e2b_watch_free: Callable[[Any], None] = _declare("e2b_watch_free", None, POINTER(e2b_watch))
-e2b_fs_event_list_len: Callable[[Any], int] = _declare("e2b_fs_event_list_len", c_size_t, POINTER(e2b_fs_event_list))
-e2b_fs_event_list_get: Callable[[Any, Any], ctypes._Pointer[e2b_fs_event]] = _declare("e2b_fs_event_list_get", POINTER(e2b_fs_event), POINTER(e2b_fs_event_list), c_size_t)
-e2b_fs_event_list_free: Callable[[Any], None] = _declare("e2b_fs_event_list_free", None, POINTER(e2b_fs_event_list))
-e2b_fs_event_type: Callable[[Any], int] = _declare("e2b_fs_event_type", c_int32, POINTER(e2b_fs_event))
-e2b_fs_event_name: Callable[[Any], bytes | None] = _declare("e2b_fs_event_name", c_char_p, POINTER(e2b_fs_event))
-e2b_fs_event_entry: Callable[[Any], ctypes._Pointer[e2b_entry_info]] = _declare("e2b_fs_event_entry", POINTER(e2b_entry_info), POINTER(e2b_fs_event))
 e2b_sandbox_options_new: Callable[[], ctypes._Pointer[e2b_sandbox_options]] = _declare("e2b_sandbox_options_new", POINTER(e2b_sandbox_options))
 e2b_sandbox_options_free: Callable[[Any], None] = _declare("e2b_sandbox_options_free", None, POINTER(e2b_sandbox_options))
 e2b_sandbox_options_set_template: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_options_set_template", c_int32, POINTER(e2b_sandbox_options), c_char_p, POINTER(POINTER(e2b_error)))
-e2b_sandbox_options_set_timeout_secs: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_options_set_timeout_secs", c_int32, POINTER(e2b_sandbox_options), c_uint64, POINTER(POINTER(e2b_error)))
+e2b_sandbox_options_set_timeout_ms: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_options_set_timeout_ms", c_int32, POINTER(e2b_sandbox_options), c_uint64, POINTER(POINTER(e2b_error)))
 e2b_sandbox_options_set_metadata: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_options_set_metadata", c_int32, POINTER(e2b_sandbox_options), c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
 e2b_sandbox_options_set_env: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_options_set_env", c_int32, POINTER(e2b_sandbox_options), c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
 e2b_sandbox_options_set_secure: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_options_set_secure", c_int32, POINTER(e2b_sandbox_options), c_bool, POINTER(POINTER(e2b_error)))
@@ -420,21 +300,21 @@ e2b_sandbox_options_set_allow_internet_access: Callable[[Any, Any, Any], int] = 
 e2b_sandbox_options_set_auto_pause: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_options_set_auto_pause", c_int32, POINTER(e2b_sandbox_options), c_bool, POINTER(POINTER(e2b_error)))
 e2b_sandbox_options_set_auto_resume: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_options_set_auto_resume", c_int32, POINTER(e2b_sandbox_options), c_bool, POINTER(POINTER(e2b_error)))
 e2b_sandbox_options_set_idempotency_key: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_options_set_idempotency_key", c_int32, POINTER(e2b_sandbox_options), c_char_p, POINTER(POINTER(e2b_error)))
-e2b_sandbox_create: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_create", c_int32, POINTER(e2b_client), POINTER(e2b_sandbox_options), POINTER(POINTER(e2b_sandbox)), POINTER(POINTER(e2b_error)))
-e2b_sandbox_connect: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_sandbox_connect", c_int32, POINTER(e2b_client), c_char_p, c_uint64, POINTER(POINTER(e2b_sandbox)), POINTER(c_bool), POINTER(POINTER(e2b_error)))
-e2b_sandbox_resume: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_sandbox_resume", c_int32, POINTER(e2b_client), c_char_p, c_uint64, POINTER(POINTER(e2b_sandbox)), POINTER(POINTER(e2b_error)))
+e2b_client_create_sandbox: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_create_sandbox", c_int32, POINTER(e2b_client), POINTER(e2b_sandbox_options), POINTER(POINTER(e2b_sandbox)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_client_connect_sandbox: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_client_connect_sandbox", c_int32, POINTER(e2b_client), c_char_p, c_uint64, POINTER(POINTER(e2b_sandbox)), POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_client_resume_sandbox: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_client_resume_sandbox", c_int32, POINTER(e2b_client), c_char_p, c_uint64, POINTER(POINTER(e2b_sandbox)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_sandbox_with_deadline: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_with_deadline", c_int32, POINTER(e2b_sandbox), c_uint64, POINTER(POINTER(e2b_sandbox)), POINTER(POINTER(e2b_error)))
 e2b_sandbox_free: Callable[[Any], None] = _declare("e2b_sandbox_free", None, POINTER(e2b_sandbox))
 e2b_sandbox_id: Callable[[Any], bytes | None] = _declare("e2b_sandbox_id", c_char_p, POINTER(e2b_sandbox))
 e2b_sandbox_template_id: Callable[[Any], bytes | None] = _declare("e2b_sandbox_template_id", c_char_p, POINTER(e2b_sandbox))
 e2b_sandbox_envd_version: Callable[[Any], bytes | None] = _declare("e2b_sandbox_envd_version", c_char_p, POINTER(e2b_sandbox))
-e2b_sandbox_kill: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_kill", c_int32, POINTER(e2b_sandbox), POINTER(c_bool), POINTER(POINTER(e2b_error)))
-e2b_sandbox_kill_by_id: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_kill_by_id", c_int32, POINTER(e2b_client), c_char_p, POINTER(c_bool), POINTER(POINTER(e2b_error)))
-e2b_sandbox_pause: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_pause", c_int32, POINTER(e2b_sandbox), POINTER(c_bool), POINTER(POINTER(e2b_error)))
-e2b_sandbox_set_timeout: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_set_timeout", c_int32, POINTER(e2b_sandbox), c_uint64, POINTER(POINTER(e2b_error)))
-e2b_sandbox_is_running: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_is_running", c_int32, POINTER(e2b_sandbox), POINTER(c_bool), POINTER(POINTER(e2b_error)))
-e2b_sandbox_get_info: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_get_info", c_int32, POINTER(e2b_sandbox), POINTER(POINTER(e2b_sandbox_info)), POINTER(POINTER(e2b_error)))
-e2b_sandbox_get_info_by_id: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_get_info_by_id", c_int32, POINTER(e2b_client), c_char_p, POINTER(POINTER(e2b_sandbox_info)), POINTER(POINTER(e2b_error)))
+e2b_sandbox_kill: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_kill", c_int32, POINTER(e2b_sandbox), POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_client_kill_sandbox: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_kill_sandbox", c_int32, POINTER(e2b_client), c_char_p, POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_sandbox_pause: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_pause", c_int32, POINTER(e2b_sandbox), POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_sandbox_set_timeout: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_set_timeout", c_int32, POINTER(e2b_sandbox), c_uint64, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_sandbox_is_running: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_is_running", c_int32, POINTER(e2b_sandbox), POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_sandbox_get_info: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_get_info", c_int32, POINTER(e2b_sandbox), POINTER(POINTER(e2b_sandbox_info)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_client_get_sandbox_info: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_get_sandbox_info", c_int32, POINTER(e2b_client), c_char_p, POINTER(POINTER(e2b_sandbox_info)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_sandbox_info_free: Callable[[Any], None] = _declare("e2b_sandbox_info_free", None, POINTER(e2b_sandbox_info))
 e2b_sandbox_info_id: Callable[[Any], bytes | None] = _declare("e2b_sandbox_info_id", c_char_p, POINTER(e2b_sandbox_info))
 e2b_sandbox_info_template_id: Callable[[Any], bytes | None] = _declare("e2b_sandbox_info_template_id", c_char_p, POINTER(e2b_sandbox_info))
@@ -456,8 +336,140 @@ e2b_sandbox_query_add_state: Callable[[Any, Any, Any], int] = _declare("e2b_sand
 e2b_sandbox_query_add_metadata: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_query_add_metadata", c_int32, POINTER(e2b_sandbox_query), c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
 e2b_sandbox_query_set_limit: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_query_set_limit", c_int32, POINTER(e2b_sandbox_query), c_uint32, POINTER(POINTER(e2b_error)))
 e2b_sandbox_query_set_next_token: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_query_set_next_token", c_int32, POINTER(e2b_sandbox_query), c_char_p, POINTER(POINTER(e2b_error)))
-e2b_sandbox_list: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_list", c_int32, POINTER(e2b_client), POINTER(e2b_sandbox_query), POINTER(POINTER(e2b_sandbox_page)), POINTER(POINTER(e2b_error)))
+e2b_client_list_sandboxes: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_list_sandboxes", c_int32, POINTER(e2b_client), POINTER(e2b_sandbox_query), POINTER(POINTER(e2b_sandbox_page)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_sandbox_page_len: Callable[[Any], int] = _declare("e2b_sandbox_page_len", c_size_t, POINTER(e2b_sandbox_page))
 e2b_sandbox_page_get: Callable[[Any, Any], ctypes._Pointer[e2b_sandbox_info]] = _declare("e2b_sandbox_page_get", POINTER(e2b_sandbox_info), POINTER(e2b_sandbox_page), c_size_t)
 e2b_sandbox_page_next_token: Callable[[Any], bytes | None] = _declare("e2b_sandbox_page_next_token", c_char_p, POINTER(e2b_sandbox_page))
 e2b_sandbox_page_free: Callable[[Any], None] = _declare("e2b_sandbox_page_free", None, POINTER(e2b_sandbox_page))
+e2b_files_options_new: Callable[[], ctypes._Pointer[e2b_files_options]] = _declare("e2b_files_options_new", POINTER(e2b_files_options))
+e2b_files_options_free: Callable[[Any], None] = _declare("e2b_files_options_free", None, POINTER(e2b_files_options))
+e2b_files_options_set_user: Callable[[Any, Any, Any], int] = _declare("e2b_files_options_set_user", c_int32, POINTER(e2b_files_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_files_options_set_gzip: Callable[[Any, Any, Any], int] = _declare("e2b_files_options_set_gzip", c_int32, POINTER(e2b_files_options), c_bool, POINTER(POINTER(e2b_error)))
+e2b_files_read: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_read", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_files_options), POINTER(e2b_bytes), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_read_stream: Callable[[Any, Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_read_stream", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_files_options), e2b_data_cb, e2b_progress_cb, c_void_p, POINTER(c_uint64), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_open_read: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_open_read", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_files_options), POINTER(POINTER(e2b_file_reader)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_file_reader_read: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_file_reader_read", c_int32, POINTER(e2b_file_reader), c_void_p, c_size_t, POINTER(c_size_t), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_file_reader_free: Callable[[Any], None] = _declare("e2b_file_reader_free", None, POINTER(e2b_file_reader))
+e2b_files_write: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_write", c_int32, POINTER(e2b_sandbox), c_char_p, c_void_p, c_size_t, POINTER(e2b_files_options), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_write_stream: Callable[[Any, Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_write_stream", c_int32, POINTER(e2b_sandbox), c_char_p, c_int64, POINTER(e2b_files_options), e2b_read_cb, e2b_progress_cb, c_void_p, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_write_files: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_write_files", c_int32, POINTER(e2b_sandbox), POINTER(e2b_write_entry), c_size_t, POINTER(e2b_files_options), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_upload_file: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_upload_file", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_files_options), e2b_progress_cb, c_void_p, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_download_file: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_download_file", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_files_options), e2b_progress_cb, c_void_p, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_upload_dir: Callable[[Any, Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_upload_dir", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_files_options), e2b_progress_cb, c_void_p, POINTER(c_size_t), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_download_dir: Callable[[Any, Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_download_dir", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_files_options), e2b_progress_cb, c_void_p, POINTER(c_size_t), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_download_url: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_download_url", c_int32, POINTER(e2b_sandbox), c_char_p, c_uint64, POINTER(e2b_files_options), POINTER(e2b_bytes), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_upload_url: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_upload_url", c_int32, POINTER(e2b_sandbox), c_char_p, c_uint64, POINTER(e2b_files_options), POINTER(e2b_bytes), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_list: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_list", c_int32, POINTER(e2b_sandbox), c_char_p, c_uint32, POINTER(e2b_files_options), POINTER(POINTER(e2b_entry_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_exists: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_exists", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_files_options), POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_get_info: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_get_info", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_files_options), POINTER(POINTER(e2b_entry_info)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_make_dir: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_make_dir", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_files_options), POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_remove: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_files_remove", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_files_options), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_rename: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_rename", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_files_options), POINTER(POINTER(e2b_entry_info)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_entry_list_len: Callable[[Any], int] = _declare("e2b_entry_list_len", c_size_t, POINTER(e2b_entry_list))
+e2b_entry_list_get: Callable[[Any, Any], ctypes._Pointer[e2b_entry_info]] = _declare("e2b_entry_list_get", POINTER(e2b_entry_info), POINTER(e2b_entry_list), c_size_t)
+e2b_entry_list_free: Callable[[Any], None] = _declare("e2b_entry_list_free", None, POINTER(e2b_entry_list))
+e2b_entry_info_free: Callable[[Any], None] = _declare("e2b_entry_info_free", None, POINTER(e2b_entry_info))
+e2b_entry_info_name: Callable[[Any], bytes | None] = _declare("e2b_entry_info_name", c_char_p, POINTER(e2b_entry_info))
+e2b_entry_info_path: Callable[[Any], bytes | None] = _declare("e2b_entry_info_path", c_char_p, POINTER(e2b_entry_info))
+e2b_entry_info_type: Callable[[Any], int] = _declare("e2b_entry_info_type", c_int32, POINTER(e2b_entry_info))
+e2b_entry_info_size: Callable[[Any], int] = _declare("e2b_entry_info_size", c_uint64, POINTER(e2b_entry_info))
+e2b_entry_info_mode: Callable[[Any], int] = _declare("e2b_entry_info_mode", c_uint32, POINTER(e2b_entry_info))
+e2b_entry_info_permissions: Callable[[Any], bytes | None] = _declare("e2b_entry_info_permissions", c_char_p, POINTER(e2b_entry_info))
+e2b_entry_info_owner: Callable[[Any], bytes | None] = _declare("e2b_entry_info_owner", c_char_p, POINTER(e2b_entry_info))
+e2b_entry_info_group: Callable[[Any], bytes | None] = _declare("e2b_entry_info_group", c_char_p, POINTER(e2b_entry_info))
+e2b_entry_info_modified_time: Callable[[Any], bytes | None] = _declare("e2b_entry_info_modified_time", c_char_p, POINTER(e2b_entry_info))
+e2b_entry_info_symlink_target: Callable[[Any], bytes | None] = _declare("e2b_entry_info_symlink_target", c_char_p, POINTER(e2b_entry_info))
+e2b_entry_info_metadata_len: Callable[[Any], int] = _declare("e2b_entry_info_metadata_len", c_size_t, POINTER(e2b_entry_info))
+e2b_entry_info_metadata_key: Callable[[Any, Any], bytes | None] = _declare("e2b_entry_info_metadata_key", c_char_p, POINTER(e2b_entry_info), c_size_t)
+e2b_entry_info_metadata_value: Callable[[Any, Any], bytes | None] = _declare("e2b_entry_info_metadata_value", c_char_p, POINTER(e2b_entry_info), c_size_t)
+e2b_files_watch_dir: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_watch_dir", c_int32, POINTER(e2b_sandbox), c_char_p, c_bool, c_bool, POINTER(e2b_files_options), POINTER(POINTER(e2b_watch)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_watch_dir_stream: Callable[[Any, Any, Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_watch_dir_stream", c_int32, POINTER(e2b_sandbox), c_char_p, c_bool, c_bool, c_uint64, POINTER(e2b_files_options), e2b_fs_event_cb, c_void_p, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_watch_id: Callable[[Any], bytes | None] = _declare("e2b_watch_id", c_char_p, POINTER(e2b_watch))
+e2b_watch_get_new_events: Callable[[Any, Any, Any, Any], int] = _declare("e2b_watch_get_new_events", c_int32, POINTER(e2b_watch), POINTER(POINTER(e2b_fs_event_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_watch_next_events: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_watch_next_events", c_int32, POINTER(e2b_watch), c_uint64, POINTER(POINTER(e2b_fs_event_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_watch_stop: Callable[[Any, Any, Any], int] = _declare("e2b_watch_stop", c_int32, POINTER(e2b_watch), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_watch_free: Callable[[Any], None] = _declare("e2b_watch_free", None, POINTER(e2b_watch))
+e2b_fs_event_list_len: Callable[[Any], int] = _declare("e2b_fs_event_list_len", c_size_t, POINTER(e2b_fs_event_list))
+e2b_fs_event_list_get: Callable[[Any, Any], ctypes._Pointer[e2b_fs_event]] = _declare("e2b_fs_event_list_get", POINTER(e2b_fs_event), POINTER(e2b_fs_event_list), c_size_t)
+e2b_fs_event_list_free: Callable[[Any], None] = _declare("e2b_fs_event_list_free", None, POINTER(e2b_fs_event_list))
+e2b_fs_event_type: Callable[[Any], int] = _declare("e2b_fs_event_type", c_int32, POINTER(e2b_fs_event))
+e2b_fs_event_name: Callable[[Any], bytes | None] = _declare("e2b_fs_event_name", c_char_p, POINTER(e2b_fs_event))
+e2b_fs_event_entry: Callable[[Any], ctypes._Pointer[e2b_entry_info]] = _declare("e2b_fs_event_entry", POINTER(e2b_entry_info), POINTER(e2b_fs_event))
+e2b_command_options_new: Callable[[], ctypes._Pointer[e2b_command_options]] = _declare("e2b_command_options_new", POINTER(e2b_command_options))
+e2b_command_options_free: Callable[[Any], None] = _declare("e2b_command_options_free", None, POINTER(e2b_command_options))
+e2b_command_options_set_env: Callable[[Any, Any, Any, Any], int] = _declare("e2b_command_options_set_env", c_int32, POINTER(e2b_command_options), c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
+e2b_command_options_set_cwd: Callable[[Any, Any, Any], int] = _declare("e2b_command_options_set_cwd", c_int32, POINTER(e2b_command_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_command_options_set_user: Callable[[Any, Any, Any], int] = _declare("e2b_command_options_set_user", c_int32, POINTER(e2b_command_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_command_options_set_timeout_ms: Callable[[Any, Any, Any], int] = _declare("e2b_command_options_set_timeout_ms", c_int32, POINTER(e2b_command_options), c_uint64, POINTER(POINTER(e2b_error)))
+e2b_command_options_set_stdin: Callable[[Any, Any, Any], int] = _declare("e2b_command_options_set_stdin", c_int32, POINTER(e2b_command_options), c_bool, POINTER(POINTER(e2b_error)))
+e2b_commands_run: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_commands_run", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_command_options), e2b_output_cb, c_void_p, POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_commands_start: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_commands_start", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_command_options), POINTER(POINTER(e2b_command)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_commands_connect: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_commands_connect", c_int32, POINTER(e2b_sandbox), c_uint32, POINTER(POINTER(e2b_command)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_commands_list: Callable[[Any, Any, Any, Any], int] = _declare("e2b_commands_list", c_int32, POINTER(e2b_sandbox), POINTER(POINTER(e2b_process_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_commands_kill: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_commands_kill", c_int32, POINTER(e2b_sandbox), c_uint32, POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_commands_send_stdin: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_commands_send_stdin", c_int32, POINTER(e2b_sandbox), c_uint32, c_void_p, c_size_t, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_commands_close_stdin: Callable[[Any, Any, Any, Any], int] = _declare("e2b_commands_close_stdin", c_int32, POINTER(e2b_sandbox), c_uint32, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_command_pid: Callable[[Any], int] = _declare("e2b_command_pid", c_uint32, POINTER(e2b_command))
+e2b_command_wait: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_command_wait", c_int32, POINTER(e2b_command), e2b_output_cb, c_void_p, POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_command_next_output: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_command_next_output", c_int32, POINTER(e2b_command), c_uint64, POINTER(c_int32), POINTER(e2b_bytes), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_command_send_stdin: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_command_send_stdin", c_int32, POINTER(e2b_command), c_void_p, c_size_t, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_command_close_stdin: Callable[[Any, Any, Any], int] = _declare("e2b_command_close_stdin", c_int32, POINTER(e2b_command), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_command_kill: Callable[[Any, Any, Any, Any], int] = _declare("e2b_command_kill", c_int32, POINTER(e2b_command), POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_command_free: Callable[[Any], None] = _declare("e2b_command_free", None, POINTER(e2b_command))
+e2b_command_result_exit_code: Callable[[Any], int] = _declare("e2b_command_result_exit_code", c_int32, POINTER(e2b_command_result))
+e2b_command_result_stdout: Callable[[Any, Any], int | None] = _declare("e2b_command_result_stdout", c_void_p, POINTER(e2b_command_result), POINTER(c_size_t))
+e2b_command_result_stderr: Callable[[Any, Any], int | None] = _declare("e2b_command_result_stderr", c_void_p, POINTER(e2b_command_result), POINTER(c_size_t))
+e2b_command_result_error: Callable[[Any], bytes | None] = _declare("e2b_command_result_error", c_char_p, POINTER(e2b_command_result))
+e2b_command_result_check: Callable[[Any, Any], int] = _declare("e2b_command_result_check", c_int32, POINTER(e2b_command_result), POINTER(POINTER(e2b_error)))
+e2b_command_result_free: Callable[[Any], None] = _declare("e2b_command_result_free", None, POINTER(e2b_command_result))
+e2b_process_list_len: Callable[[Any], int] = _declare("e2b_process_list_len", c_size_t, POINTER(e2b_process_list))
+e2b_process_list_get: Callable[[Any, Any], ctypes._Pointer[e2b_process_info]] = _declare("e2b_process_list_get", POINTER(e2b_process_info), POINTER(e2b_process_list), c_size_t)
+e2b_process_list_free: Callable[[Any], None] = _declare("e2b_process_list_free", None, POINTER(e2b_process_list))
+e2b_process_info_pid: Callable[[Any], int] = _declare("e2b_process_info_pid", c_uint32, POINTER(e2b_process_info))
+e2b_process_info_cmd: Callable[[Any], bytes | None] = _declare("e2b_process_info_cmd", c_char_p, POINTER(e2b_process_info))
+e2b_process_info_args_len: Callable[[Any], int] = _declare("e2b_process_info_args_len", c_size_t, POINTER(e2b_process_info))
+e2b_process_info_args_get: Callable[[Any, Any], bytes | None] = _declare("e2b_process_info_args_get", c_char_p, POINTER(e2b_process_info), c_size_t)
+e2b_process_info_cwd: Callable[[Any], bytes | None] = _declare("e2b_process_info_cwd", c_char_p, POINTER(e2b_process_info))
+e2b_process_info_tag: Callable[[Any], bytes | None] = _declare("e2b_process_info_tag", c_char_p, POINTER(e2b_process_info))
+e2b_process_info_envs_len: Callable[[Any], int] = _declare("e2b_process_info_envs_len", c_size_t, POINTER(e2b_process_info))
+e2b_process_info_envs_key: Callable[[Any, Any], bytes | None] = _declare("e2b_process_info_envs_key", c_char_p, POINTER(e2b_process_info), c_size_t)
+e2b_process_info_envs_value: Callable[[Any, Any], bytes | None] = _declare("e2b_process_info_envs_value", c_char_p, POINTER(e2b_process_info), c_size_t)
+e2b_process_info_envs_get: Callable[[Any, Any], bytes | None] = _declare("e2b_process_info_envs_get", c_char_p, POINTER(e2b_process_info), c_char_p)
+e2b_run_code_options_new: Callable[[], ctypes._Pointer[e2b_run_code_options]] = _declare("e2b_run_code_options_new", POINTER(e2b_run_code_options))
+e2b_run_code_options_free: Callable[[Any], None] = _declare("e2b_run_code_options_free", None, POINTER(e2b_run_code_options))
+e2b_run_code_options_set_language: Callable[[Any, Any, Any], int] = _declare("e2b_run_code_options_set_language", c_int32, POINTER(e2b_run_code_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_run_code_options_set_context_id: Callable[[Any, Any, Any], int] = _declare("e2b_run_code_options_set_context_id", c_int32, POINTER(e2b_run_code_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_run_code_options_set_env: Callable[[Any, Any, Any, Any], int] = _declare("e2b_run_code_options_set_env", c_int32, POINTER(e2b_run_code_options), c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
+e2b_run_code_options_set_timeout_ms: Callable[[Any, Any, Any], int] = _declare("e2b_run_code_options_set_timeout_ms", c_int32, POINTER(e2b_run_code_options), c_uint64, POINTER(POINTER(e2b_error)))
+e2b_code_run: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_code_run", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_run_code_options), e2b_execution_cb, c_void_p, POINTER(POINTER(e2b_execution)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_execution_free: Callable[[Any], None] = _declare("e2b_execution_free", None, POINTER(e2b_execution))
+e2b_execution_text: Callable[[Any], bytes | None] = _declare("e2b_execution_text", c_char_p, POINTER(e2b_execution))
+e2b_execution_results_len: Callable[[Any], int] = _declare("e2b_execution_results_len", c_size_t, POINTER(e2b_execution))
+e2b_execution_results_get: Callable[[Any, Any], ctypes._Pointer[e2b_execution_result]] = _declare("e2b_execution_results_get", POINTER(e2b_execution_result), POINTER(e2b_execution), c_size_t)
+e2b_execution_stdout: Callable[[Any], bytes | None] = _declare("e2b_execution_stdout", c_char_p, POINTER(e2b_execution))
+e2b_execution_stderr: Callable[[Any], bytes | None] = _declare("e2b_execution_stderr", c_char_p, POINTER(e2b_execution))
+e2b_execution_chunks_len: Callable[[Any, Any], int] = _declare("e2b_execution_chunks_len", c_size_t, POINTER(e2b_execution), c_int32)
+e2b_execution_chunks_get: Callable[[Any, Any, Any, Any], int | None] = _declare("e2b_execution_chunks_get", c_void_p, POINTER(e2b_execution), c_int32, c_size_t, POINTER(c_size_t))
+e2b_execution_chunks_timestamp: Callable[[Any, Any, Any], bytes | None] = _declare("e2b_execution_chunks_timestamp", c_char_p, POINTER(e2b_execution), c_int32, c_size_t)
+e2b_execution_error_name: Callable[[Any], bytes | None] = _declare("e2b_execution_error_name", c_char_p, POINTER(e2b_execution))
+e2b_execution_error_value: Callable[[Any], bytes | None] = _declare("e2b_execution_error_value", c_char_p, POINTER(e2b_execution))
+e2b_execution_error_traceback: Callable[[Any], bytes | None] = _declare("e2b_execution_error_traceback", c_char_p, POINTER(e2b_execution))
+e2b_execution_count: Callable[[Any], int] = _declare("e2b_execution_count", c_int32, POINTER(e2b_execution))
+e2b_execution_result_is_main: Callable[[Any], bool] = _declare("e2b_execution_result_is_main", c_bool, POINTER(e2b_execution_result))
+e2b_execution_result_formats_len: Callable[[Any], int] = _declare("e2b_execution_result_formats_len", c_size_t, POINTER(e2b_execution_result))
+e2b_execution_result_formats_key: Callable[[Any, Any], bytes | None] = _declare("e2b_execution_result_formats_key", c_char_p, POINTER(e2b_execution_result), c_size_t)
+e2b_execution_result_formats_get: Callable[[Any, Any], bytes | None] = _declare("e2b_execution_result_formats_get", c_char_p, POINTER(e2b_execution_result), c_char_p)
+e2b_execution_result_extras_len: Callable[[Any], int] = _declare("e2b_execution_result_extras_len", c_size_t, POINTER(e2b_execution_result))
+e2b_execution_result_extras_key: Callable[[Any, Any], bytes | None] = _declare("e2b_execution_result_extras_key", c_char_p, POINTER(e2b_execution_result), c_size_t)
+e2b_execution_result_extras_value: Callable[[Any, Any], bytes | None] = _declare("e2b_execution_result_extras_value", c_char_p, POINTER(e2b_execution_result), c_size_t)
+e2b_code_create_context: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_code_create_context", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(POINTER(e2b_code_context)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_code_list_contexts: Callable[[Any, Any, Any, Any], int] = _declare("e2b_code_list_contexts", c_int32, POINTER(e2b_sandbox), POINTER(POINTER(e2b_code_context_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_code_restart_context: Callable[[Any, Any, Any, Any], int] = _declare("e2b_code_restart_context", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_code_remove_context: Callable[[Any, Any, Any, Any], int] = _declare("e2b_code_remove_context", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_code_context_id: Callable[[Any], bytes | None] = _declare("e2b_code_context_id", c_char_p, POINTER(e2b_code_context))
+e2b_code_context_language: Callable[[Any], bytes | None] = _declare("e2b_code_context_language", c_char_p, POINTER(e2b_code_context))
+e2b_code_context_cwd: Callable[[Any], bytes | None] = _declare("e2b_code_context_cwd", c_char_p, POINTER(e2b_code_context))
+e2b_code_context_free: Callable[[Any], None] = _declare("e2b_code_context_free", None, POINTER(e2b_code_context))
+e2b_code_context_list_len: Callable[[Any], int] = _declare("e2b_code_context_list_len", c_size_t, POINTER(e2b_code_context_list))
+e2b_code_context_list_get: Callable[[Any, Any], ctypes._Pointer[e2b_code_context]] = _declare("e2b_code_context_list_get", POINTER(e2b_code_context), POINTER(e2b_code_context_list), c_size_t)
+e2b_code_context_list_free: Callable[[Any], None] = _declare("e2b_code_context_list_free", None, POINTER(e2b_code_context_list))

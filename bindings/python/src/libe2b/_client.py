@@ -7,8 +7,9 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from . import _bindings as b
 from ._bindings import SandboxState
-from ._core import Call, Handle, encode, items, milliseconds, owned, seconds
-from ._sandbox import Sandbox, SandboxInfo, deadline_ms
+from ._cancel import CancelToken
+from ._core import NO_LIMIT, Call, Handle, encode, items, milliseconds, owned
+from ._sandbox import Sandbox, SandboxInfo
 
 
 class Client(Handle[b.e2b_client]):
@@ -18,7 +19,8 @@ class Client(Handle[b.e2b_client]):
     official SDK (``E2B_API_KEY``, ``E2B_DOMAIN``, ``E2B_API_URL``,
     ``E2B_SANDBOX_URL``, ``E2B_DEBUG``), or else the library's default.
     Thread-safe: any number of threads may use one client at once.
-    Sandboxes stay valid after their client is closed.
+    Sandboxes stay valid after their client is closed. Every blocking method
+    takes ``cancel=``, a ``CancelToken`` that cancels it.
 
     Args:
         api_key: the API key.
@@ -55,8 +57,8 @@ class Client(Handle[b.e2b_client]):
             if debug is not None:
                 call.check(b.e2b_client_options_set_debug(options, debug, call.err))
             if request_timeout is not None:
-                call.check(b.e2b_client_options_set_request_timeout_ms(options, milliseconds(request_timeout),
-                                                                       call.err))
+                call.check(b.e2b_client_options_set_request_timeout_ms(
+                    options, milliseconds(request_timeout, zero=NO_LIMIT), call.err))
             if max_retries is not None:
                 call.check(b.e2b_client_options_set_max_retries(options, max_retries, call.err))
             call.check(b.e2b_client_new(options, ctypes.byref(out), call.err))
@@ -73,7 +75,7 @@ class Client(Handle[b.e2b_client]):
         and connections and is closed on its own."""
         call = Call()
         out = ctypes.POINTER(b.e2b_client)()
-        call.check(b.e2b_client_with_deadline(self._ptr, deadline_ms(seconds), ctypes.byref(out), call.err))
+        call.check(b.e2b_client_with_deadline(self._ptr, milliseconds(seconds), ctypes.byref(out), call.err))
         view = Client.__new__(Client)
         Handle.__init__(view, out)
         return view
@@ -82,13 +84,14 @@ class Client(Handle[b.e2b_client]):
                        metadata: Mapping[str, str] | None = None, envs: Mapping[str, str] | None = None,
                        secure: bool | None = None, allow_internet_access: bool | None = None,
                        auto_pause: bool | None = None, auto_resume: bool | None = None,
-                       idempotency_key: str | None = None) -> Sandbox:
+                       idempotency_key: str | None = None, cancel: CancelToken | None = None) -> Sandbox:
         """Creates a sandbox.
 
         Args:
             template: the template's name or id (default "base").
-            timeout: how long the sandbox lives, in seconds (default 300);
-                then it is killed, or paused with `auto_pause`.
+            timeout: how long the sandbox lives, in seconds (``None`` or 0:
+                the default, 300), rounded up to whole seconds; then it is
+                killed, or paused with `auto_pause`.
             metadata: metadata to find the sandbox by.
             envs: environment variables for everything run in the sandbox.
             secure: whether envd requires the sandbox's access token (default true).
@@ -97,14 +100,16 @@ class Client(Handle[b.e2b_client]):
             auto_resume: let traffic to the paused sandbox resume it.
             idempotency_key: makes the create safe to retry: the server
                 answers a repeated key with the sandbox it made the first time.
+            cancel: cancels the call (a create cancelled after its request
+                reached the server may have made the sandbox).
         """
-        call = Call()
+        call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_sandbox)()
         with owned(b.e2b_sandbox_options_new(), b.e2b_sandbox_options_free) as options:
             if template is not None:
                 call.check(b.e2b_sandbox_options_set_template(options, encode(template), call.err))
             if timeout is not None:
-                call.check(b.e2b_sandbox_options_set_timeout_secs(options, seconds(timeout), call.err))
+                call.check(b.e2b_sandbox_options_set_timeout_ms(options, milliseconds(timeout), call.err))
             for key, value in (metadata or {}).items():
                 call.check(b.e2b_sandbox_options_set_metadata(options, encode(key), encode(value), call.err))
             for name, value in (envs or {}).items():
@@ -119,49 +124,53 @@ class Client(Handle[b.e2b_client]):
                     call.check(setter(options, flag, call.err))
             if idempotency_key is not None:
                 call.check(b.e2b_sandbox_options_set_idempotency_key(options, encode(idempotency_key), call.err))
-            call.check(b.e2b_sandbox_create(self._ptr, options, ctypes.byref(out), call.err))
+            call.run(b.e2b_client_create_sandbox, self._ptr, options, ctypes.byref(out))
         return Sandbox(out)
 
-    def connect(self, sandbox_id: str, timeout: float | None = None) -> Sandbox:
+    def connect(self, sandbox_id: str, timeout: float | None = None, *,
+                cancel: CancelToken | None = None) -> Sandbox:
         """Connects to the sandbox `sandbox_id`, resuming it if it is paused
         (see ``Sandbox.resumed``), and keeps it alive at least `timeout`
-        seconds from now (default 300; a running sandbox's timeout is only
-        ever extended)."""
-        call = Call()
+        seconds from now (``None`` or 0: the default, 300; rounded up to
+        whole seconds; a running sandbox's timeout is only ever extended)."""
+        call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_sandbox)()
         resumed = ctypes.c_bool()
-        call.check(b.e2b_sandbox_connect(self._ptr, encode(sandbox_id), seconds(timeout or 0), ctypes.byref(out),
-                                         ctypes.byref(resumed), call.err))
+        call.run(b.e2b_client_connect_sandbox, self._ptr, encode(sandbox_id), milliseconds(timeout),
+                 ctypes.byref(out), ctypes.byref(resumed))
         return Sandbox(out, resumed.value)
 
-    def resume(self, sandbox_id: str, timeout: float | None = None) -> Sandbox:
+    def resume(self, sandbox_id: str, timeout: float | None = None, *,
+               cancel: CancelToken | None = None) -> Sandbox:
         """Resumes the paused sandbox `sandbox_id` for `timeout` seconds
         (default 300): ``connect`` under the name E2B's documentation uses,
         so ``Sandbox.resumed`` tells whether it was paused."""
-        return self.connect(sandbox_id, timeout)
+        return self.connect(sandbox_id, timeout, cancel=cancel)
 
-    def kill(self, sandbox_id: str) -> bool:
+    def kill(self, sandbox_id: str, *, cancel: CancelToken | None = None) -> bool:
         """Kills the sandbox `sandbox_id` without connecting to it (which
         would resume it); ``False`` if it no longer existed."""
-        call = Call()
+        call = Call(cancel=cancel)
         killed = ctypes.c_bool()
-        call.check(b.e2b_sandbox_kill_by_id(self._ptr, encode(sandbox_id), ctypes.byref(killed), call.err))
+        call.run(b.e2b_client_kill_sandbox, self._ptr, encode(sandbox_id), ctypes.byref(killed))
         return killed.value
 
-    def get_info(self, sandbox_id: str) -> SandboxInfo:
+    def get_info(self, sandbox_id: str, *, cancel: CancelToken | None = None) -> SandboxInfo:
         """What the control plane knows of the sandbox `sandbox_id`, without connecting to it."""
-        call = Call()
+        call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_sandbox_info)()
-        call.check(b.e2b_sandbox_get_info_by_id(self._ptr, encode(sandbox_id), ctypes.byref(out), call.err))
+        call.run(b.e2b_client_get_sandbox_info, self._ptr, encode(sandbox_id), ctypes.byref(out))
         return SandboxInfo._take(out)
 
     def list_sandboxes(self, *, state: Iterable[SandboxState] | None = None,
                        metadata: Mapping[str, str] | None = None, limit: int | None = None,
-                       next_token: str | None = None) -> SandboxPaginator:
+                       next_token: str | None = None, cancel: CancelToken | None = None) -> SandboxPaginator:
         """The sandboxes in `state` (default: running and paused) whose
         metadata holds every pair of `metadata`, newest first, `limit` (1 to
-        100) to a page, from `next_token` on. Fetches nothing until used."""
-        return SandboxPaginator(self, list(state or ()), dict(metadata or {}), limit, next_token)
+        100) to a page, from `next_token` on. Fetches nothing until used;
+        `cancel` cancels each page's fetch (unless ``next_items`` is given
+        a token of its own)."""
+        return SandboxPaginator(self, list(state or ()), dict(metadata or {}), limit, next_token, cancel)
 
 
 class SandboxPaginator:
@@ -169,8 +178,9 @@ class SandboxPaginator:
     ``next_items()`` while ``has_next``, or iterate over every sandbox."""
 
     def __init__(self, client: Client, state: list[SandboxState], metadata: dict[str, str], limit: int | None,
-                 next_token: str | None) -> None:
+                 next_token: str | None, cancel: CancelToken | None = None) -> None:
         self._client = client
+        self._cancel = cancel
         self._state = state
         self._metadata = metadata
         self._limit = limit
@@ -179,11 +189,11 @@ class SandboxPaginator:
         self.has_next = True
         """Whether ``next_items`` has another page to fetch."""
 
-    def next_items(self) -> list[SandboxInfo]:
+    def next_items(self, *, cancel: CancelToken | None = None) -> list[SandboxInfo]:
         """The next page (empty once there are no more)."""
         if not self.has_next:
             return []
-        call = Call()
+        call = Call(cancel=cancel if cancel is not None else self._cancel)
         out = ctypes.POINTER(b.e2b_sandbox_page)()
         with owned(b.e2b_sandbox_query_new(), b.e2b_sandbox_query_free) as query:
             for state in self._state:
@@ -194,7 +204,7 @@ class SandboxPaginator:
                 call.check(b.e2b_sandbox_query_set_limit(query, self._limit, call.err))
             if self.next_token is not None:
                 call.check(b.e2b_sandbox_query_set_next_token(query, encode(self.next_token), call.err))
-            call.check(b.e2b_sandbox_list(self._client._ptr, query, ctypes.byref(out), call.err))
+            call.run(b.e2b_client_list_sandboxes, self._client._ptr, query, ctypes.byref(out))
         with owned(out, b.e2b_sandbox_page_free):
             token = b.e2b_sandbox_page_next_token(out)
             self.next_token = None if token is None else token.decode()

@@ -91,10 +91,10 @@ class Result:
     @classmethod
     def _read(cls, result: ctypes._Pointer[b.e2b_execution_result]) -> Result:
         names = [decode(n) or "" for n in items(result, b.e2b_execution_result_formats_len,
-                                                 b.e2b_execution_result_format_name)]
-        formats = {name: decode(b.e2b_execution_result_get(result, name.encode())) or "" for name in names}
-        extra = pairs(result, b.e2b_execution_result_extras_len, b.e2b_execution_result_extra_mime_type,
-                      b.e2b_execution_result_extra_value)
+                                                 b.e2b_execution_result_formats_key)]
+        formats = {name: decode(b.e2b_execution_result_formats_get(result, name.encode())) or "" for name in names}
+        extra = pairs(result, b.e2b_execution_result_extras_len, b.e2b_execution_result_extras_key,
+                      b.e2b_execution_result_extras_value)
         return cls(b.e2b_execution_result_is_main(result), formats, extra)
 
 
@@ -132,9 +132,9 @@ class OutputMessage:
     @classmethod
     def _read(cls, execution: ctypes._Pointer[b.e2b_execution], stream: Stream, index: int) -> OutputMessage:
         length = ctypes.c_size_t()
-        data = b.e2b_execution_chunk(execution, stream, index, ctypes.byref(length))
+        data = b.e2b_execution_chunks_get(execution, stream, index, ctypes.byref(length))
         line = ctypes.string_at(data, length.value).decode() if data else ""
-        timestamp = decode(b.e2b_execution_chunk_timestamp(execution, stream, index))
+        timestamp = decode(b.e2b_execution_chunks_timestamp(execution, stream, index))
         return cls(line, timestamp, stream == Stream.STDERR)
 
 
@@ -167,7 +167,7 @@ class Execution:
     def _read(cls, execution: ctypes._Pointer[b.e2b_execution]) -> Execution:
         count = b.e2b_execution_count(execution)
         return cls(
-            results=[Result._read(r) for r in items(execution, b.e2b_execution_results_len, b.e2b_execution_result_at)],
+            results=[Result._read(r) for r in items(execution, b.e2b_execution_results_len, b.e2b_execution_results_get)],
             logs=Logs(_chunks(execution, Stream.STDOUT), _chunks(execution, Stream.STDERR)),
             error=ExecutionError._read(execution),
             execution_count=None if count < 0 else count,
@@ -190,7 +190,7 @@ def execution_callback(call: Call, on_stdout: Callable[[OutputMessage], object] 
         elif output == ExecutionOutput.STDERR and on_stderr is not None:
             on_stderr(OutputMessage._read(execution, Stream.STDERR, index))
         elif output == ExecutionOutput.RESULT and on_result is not None:
-            on_result(Result._read(b.e2b_execution_result_at(execution, index)))
+            on_result(Result._read(b.e2b_execution_results_get(execution, index)))
         elif output == ExecutionOutput.ERROR and on_error is not None:
             error = ExecutionError._read(execution)
             if error is not None:

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import _bindings as b
 from ._bindings import Stream
+from ._cancel import CancelToken
 from ._core import (
+    NO_LIMIT,
     Call,
     Handle,
     borrowed_bytes,
@@ -127,28 +129,33 @@ class CommandHandle(Handle[b.e2b_command]):
         """The process id in the sandbox."""
         return b.e2b_command_pid(self._ptr)
 
-    def wait(self, *, on_stdout: OutputCallback | None = None,
-             on_stderr: OutputCallback | None = None) -> CommandResult:
-        """Waits for the command to end, passing output not yet taken to the callbacks."""
-        call = Call()
+    def wait(self, *, on_stdout: OutputCallback | None = None, on_stderr: OutputCallback | None = None,
+             cancel: CancelToken | None = None) -> CommandResult:
+        """Waits for the command to end, passing output not yet taken to the
+        callbacks. A cancelled (or interrupted) wait kills the command."""
+        call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_command_result)()
         callback = _output(call, on_stdout, on_stderr)
-        call.check(b.e2b_command_wait(self._ptr, callback, None, ctypes.byref(out), call.err))
+        call.run(b.e2b_command_wait, self._ptr, callback, None, ctypes.byref(out))
         return CommandResult._take(out)
 
-    def next_output(self, timeout: float) -> OutputChunk | CommandResult | None:
+    def next_output(self, timeout: float, *, cancel: CancelToken | None = None) -> OutputChunk | CommandResult | None:
         """The next output chunk, or the result once the command has exited
         (then every later call returns it again), or ``None`` if nothing came
-        within `timeout` seconds."""
-        call = Call()
+        within `timeout` seconds (0: do not wait; ``math.inf``: until
+        something comes). A cancelled pull keeps the output for the next one,
+        and the command goes on running."""
+        call = Call(cancel=cancel)
         stream = ctypes.c_int32()
         data = b.e2b_bytes()
         result = ctypes.POINTER(b.e2b_command_result)()
-        call.check(b.e2b_command_next_output(self._ptr, milliseconds(timeout), ctypes.byref(stream),
-                                             ctypes.byref(data), ctypes.byref(result), call.err))
+        try:
+            call.run(b.e2b_command_next_output, self._ptr, milliseconds(timeout), ctypes.byref(stream),
+                     ctypes.byref(data), ctypes.byref(result))
+        finally:
+            chunk = take_bytes(data)
         if result:
             return CommandResult._take(result)
-        chunk = take_bytes(data)
         return OutputChunk(Stream(stream.value), chunk) if stream.value else None
 
     def __iter__(self) -> Iterator[OutputChunk]:
@@ -156,22 +163,22 @@ class CommandHandle(Handle[b.e2b_command]):
             if output is not None:
                 yield output
 
-    def send_stdin(self, data: bytes | bytearray | memoryview | str) -> None:
+    def send_stdin(self, data: bytes | bytearray | memoryview | str, *, cancel: CancelToken | None = None) -> None:
         """Writes `data` (text as UTF-8) to the command's stdin (started with ``stdin=True``)."""
-        call = Call()
+        call = Call(cancel=cancel)
         data = content(data)
-        call.check(b.e2b_command_send_stdin(self._ptr, data, len(data), call.err))
+        call.run(b.e2b_command_send_stdin, self._ptr, data, len(data))
 
-    def close_stdin(self) -> None:
+    def close_stdin(self, *, cancel: CancelToken | None = None) -> None:
         """Closes the command's stdin, so it reads end-of-file."""
-        call = Call()
-        call.check(b.e2b_command_close_stdin(self._ptr, call.err))
+        call = Call(cancel=cancel)
+        call.run(b.e2b_command_close_stdin, self._ptr)
 
-    def kill(self) -> bool:
+    def kill(self, *, cancel: CancelToken | None = None) -> bool:
         """Kills the command; ``False`` if it had already ended."""
-        call = Call()
+        call = Call(cancel=cancel)
         killed = ctypes.c_bool()
-        call.check(b.e2b_command_kill(self._ptr, ctypes.byref(killed), call.err))
+        call.run(b.e2b_command_kill, self._ptr, ctypes.byref(killed))
         return killed.value
 
 
@@ -180,6 +187,7 @@ class Commands:
 
     ``timeout`` is the process's lifetime in seconds (60 by default, 0 for
     no limit): it is killed when it passes, and ``TimeoutException`` raised.
+    Every method takes ``cancel=``, a ``CancelToken`` that cancels the call.
     """
 
     def __init__(self, sandbox: Sandbox) -> None:
@@ -196,74 +204,79 @@ class Commands:
             if user is not None:
                 call.check(b.e2b_command_options_set_user(options, encode(user), call.err))
             if timeout is not None:
-                call.check(b.e2b_command_options_set_timeout_ms(options, milliseconds(timeout), call.err))
+                call.check(b.e2b_command_options_set_timeout_ms(options, milliseconds(timeout, zero=NO_LIMIT),
+                                                               call.err))
             if stdin:
                 call.check(b.e2b_command_options_set_stdin(options, True, call.err))
             yield options
 
     def run(self, cmd: str, *, envs: Mapping[str, str] | None = None, cwd: str | None = None,
             user: str | None = None, timeout: float | None = None, on_stdout: OutputCallback | None = None,
-            on_stderr: OutputCallback | None = None) -> CommandResult:
+            on_stderr: OutputCallback | None = None, cancel: CancelToken | None = None) -> CommandResult:
         """Runs `cmd` and waits for it to end, passing output to the
-        callbacks as it arrives. A non-zero exit code is in the result."""
-        call = Call()
+        callbacks as it arrives. A non-zero exit code is in the result. A
+        cancelled (or interrupted) run kills the command."""
+        call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_command_result)()
         with self._options(call, envs, cwd, user, timeout) as options:
             callback = _output(call, on_stdout, on_stderr)
-            call.check(b.e2b_commands_run(self._sandbox._ptr, encode(cmd), options, callback, None,
-                                          ctypes.byref(out), call.err))
+            call.run(b.e2b_commands_run, self._sandbox._ptr, encode(cmd), options, callback, None, ctypes.byref(out))
         return CommandResult._take(out)
 
     def start(self, cmd: str, *, envs: Mapping[str, str] | None = None, cwd: str | None = None,
-              user: str | None = None, timeout: float | None = None, stdin: bool = False) -> CommandHandle:
+              user: str | None = None, timeout: float | None = None, stdin: bool = False,
+              cancel: CancelToken | None = None) -> CommandHandle:
         """Starts `cmd` in the background and returns at once; with `stdin`
-        its stdin stays open for ``send_stdin``."""
-        call = Call()
+        its stdin stays open for ``send_stdin``. `cancel` applies to the
+        start only; a start cancelled before the sandbox said the process's
+        id may have started it (``list`` finds it)."""
+        call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_command)()
         with self._options(call, envs, cwd, user, timeout, stdin) as options:
-            call.check(b.e2b_commands_start(self._sandbox._ptr, encode(cmd), options, ctypes.byref(out), call.err))
+            call.run(b.e2b_commands_start, self._sandbox._ptr, encode(cmd), options, ctypes.byref(out))
         return CommandHandle(out)
 
-    def connect(self, pid: int) -> CommandHandle:
+    def connect(self, pid: int, *, cancel: CancelToken | None = None) -> CommandHandle:
         """Attaches to the running process `pid` to follow its output from now on."""
-        call = Call()
+        call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_command)()
-        call.check(b.e2b_commands_connect(self._sandbox._ptr, pid, ctypes.byref(out), call.err))
+        call.run(b.e2b_commands_connect, self._sandbox._ptr, pid, ctypes.byref(out))
         return CommandHandle(out)
 
-    def list(self) -> builtins.list[ProcessInfo]:
+    def list(self, *, cancel: CancelToken | None = None) -> builtins.list[ProcessInfo]:
         """The processes running in the sandbox."""
-        call = Call()
+        call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_process_list)()
-        call.check(b.e2b_commands_list(self._sandbox._ptr, ctypes.byref(out), call.err))
+        call.run(b.e2b_commands_list, self._sandbox._ptr, ctypes.byref(out))
         with owned(out, b.e2b_process_list_free):
             return [
                 ProcessInfo(
                     pid=b.e2b_process_info_pid(info),
                     cmd=decode(b.e2b_process_info_cmd(info)) or "",
-                    args=[decode(a) or "" for a in items(info, b.e2b_process_info_args_len, b.e2b_process_info_arg)],
+                    args=[decode(a) or "" for a in items(info, b.e2b_process_info_args_len, b.e2b_process_info_args_get)],
                     cwd=decode(b.e2b_process_info_cwd(info)),
                     tag=decode(b.e2b_process_info_tag(info)),
-                    envs=pairs(info, b.e2b_process_info_envs_len, b.e2b_process_info_env_name,
-                               b.e2b_process_info_env_value),
+                    envs=pairs(info, b.e2b_process_info_envs_len, b.e2b_process_info_envs_key,
+                               b.e2b_process_info_envs_value),
                 )
                 for info in items(out, b.e2b_process_list_len, b.e2b_process_list_get)
             ]
 
-    def kill(self, pid: int) -> bool:
+    def kill(self, pid: int, *, cancel: CancelToken | None = None) -> bool:
         """Kills the process `pid`; ``False`` if there was none."""
-        call = Call()
+        call = Call(cancel=cancel)
         killed = ctypes.c_bool()
-        call.check(b.e2b_commands_kill(self._sandbox._ptr, pid, ctypes.byref(killed), call.err))
+        call.run(b.e2b_commands_kill, self._sandbox._ptr, pid, ctypes.byref(killed))
         return killed.value
 
-    def send_stdin(self, pid: int, data: bytes | bytearray | memoryview | str) -> None:
+    def send_stdin(self, pid: int, data: bytes | bytearray | memoryview | str, *,
+                   cancel: CancelToken | None = None) -> None:
         """Writes `data` (text as UTF-8) to the stdin of process `pid`."""
-        call = Call()
+        call = Call(cancel=cancel)
         data = content(data)
-        call.check(b.e2b_commands_send_stdin(self._sandbox._ptr, pid, data, len(data), call.err))
+        call.run(b.e2b_commands_send_stdin, self._sandbox._ptr, pid, data, len(data))
 
-    def close_stdin(self, pid: int) -> None:
+    def close_stdin(self, pid: int, *, cancel: CancelToken | None = None) -> None:
         """Closes the stdin of process `pid`."""
-        call = Call()
-        call.check(b.e2b_commands_close_stdin(self._sandbox._ptr, pid, call.err))
+        call = Call(cancel=cancel)
+        call.run(b.e2b_commands_close_stdin, self._sandbox._ptr, pid)

@@ -4,13 +4,16 @@ checking, and conversions between Python and C values."""
 from __future__ import annotations
 
 import ctypes
+import functools
+import math
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from . import _bindings as b
-from ._errors import NotFoundException, take_error
+from ._cancel import CancelToken, cancellable, interrupted, trampoline
+from ._errors import NotFoundException, error_from
 
 T = TypeVar("T", bound=ctypes.Structure)
 P = TypeVar("P")
@@ -58,44 +61,64 @@ class Handle(Generic[T]):
 
 class Call:
     """One call into the library (or a few in a row): it receives the error
-    object, keeps the C callbacks made for it alive, and holds the first
-    exception a callback raised, which aborts the operation and is re-raised
-    by ``check``."""
+    object, passes the cancel token to blocking functions, keeps the C
+    callbacks made for it alive, and holds the first exception a callback
+    raised, which aborts the operation and is re-raised by ``check``."""
 
-    def __init__(self, not_found: type[NotFoundException] = NotFoundException) -> None:
+    def __init__(self, not_found: type[NotFoundException] = NotFoundException,
+                 cancel: CancelToken | None = None) -> None:
         self._err = ctypes.POINTER(b.e2b_error)()
         self.err = ctypes.byref(self._err)
         self._not_found = not_found
+        self._cancel = cancel
         self._callbacks: list[Any] = []
         self._raised: BaseException | None = None
 
     def callback(self, cb_type: Any, fn: Callable[..., int], aborted: int = 1) -> Any:
         """`fn` as a C callback of `cb_type` (user data dropped). When it
-        raises, the callback returns `aborted`, which stops the operation."""
-
-        def trampoline(_user_data: Any, *args: Any) -> int:
-            if self._raised is not None:
-                return aborted
-            try:
-                return fn(*args)
-            except BaseException as exc:  # re-raised by check(), even KeyboardInterrupt
-                self._raised = exc
-                return aborted
-
-        callback = cb_type(trampoline)
+        raises, or Ctrl-C interrupted the call, the callback returns
+        `aborted`, which stops the operation."""
+        callback = cb_type(functools.partial(trampoline, self, fn, aborted))
         self._callbacks.append(callback)
         return callback
+
+    def blocking(self, function: Callable[..., int], *args: Any) -> int:
+        """Calls the blocking C `function` with `args`, then the cancel token
+        and the error out-pointer, and returns its code. Raises
+        ``KeyboardInterrupt`` when Ctrl-C interrupted it."""
+        with cancellable(self._cancel) as (token, guarded):
+            code = function(*args, token, self.err)
+        if guarded and interrupted():
+            raised, self._raised = self._raised, None
+            self._drop_error()
+            raise raised if isinstance(raised, KeyboardInterrupt) else KeyboardInterrupt
+        return code
+
+    def run(self, function: Callable[..., int], *args: Any) -> None:
+        """``blocking``, then ``check``."""
+        self.check(self.blocking(function, *args))
 
     def check(self, code: int, ok: int = b.ErrorCode.OK) -> None:
         """Raises what a callback raised, or the error the call failed with
         unless its code is `ok` (a callback's deliberate stop)."""
         raised, self._raised = self._raised, None
-        if raised is not None or code == ok:
+        try:
+            if raised is not None:
+                raise raised
+            if code not in (b.ErrorCode.OK, ok):
+                raise error_from(self._err, self._not_found)
+        finally:
+            self._drop_error()
+
+    def _drop_error(self) -> None:
+        """Frees the error object, if there is one."""
+        if self._err:
             b.e2b_error_free(self._err)
-        if raised is not None:
-            raise raised
-        if code not in (b.ErrorCode.OK, ok):
-            raise take_error(self._err, self._not_found)
+            ctypes.memset(ctypes.addressof(self._err), 0, ctypes.sizeof(self._err))
+
+    def __del__(self) -> None:
+        if getattr(self, "_err", None):
+            self._drop_error()
 
 
 @contextmanager
@@ -129,18 +152,24 @@ def content(data: bytes | bytearray | memoryview | str) -> bytes:
     return data.encode() if isinstance(data, str) else bytes(data)
 
 
-def milliseconds(seconds: float) -> int:
-    """A duration in seconds, as the library's milliseconds."""
-    if seconds < 0:
-        raise ValueError(f"a duration cannot be negative: {seconds}")
-    return round(seconds * 1000)
+def milliseconds(seconds: float | None, *, zero: int = 0) -> int:
+    """A duration in seconds as the library's milliseconds, rounded up (so
+    that a short one never becomes 0): ``None`` gives 0 (the library's
+    default), 0 gives `zero` (``b.TIMEOUT_NONE`` where 0 means no limit), and
+    ``math.inf`` no limit. A negative duration raises ``ValueError``."""
+    if seconds is None:
+        return 0
+    if seconds < 0 or seconds != seconds:
+        raise ValueError(f"a duration cannot be negative or NaN: {seconds}")
+    if seconds == 0:
+        return zero
+    if seconds == math.inf:
+        return b.TIMEOUT_NONE
+    return min(max(math.ceil(seconds * 1000), 1), b.TIMEOUT_NONE - 1)
 
 
-def seconds(timeout: float) -> int:
-    """A duration in seconds, as the library's whole seconds (rounded up)."""
-    if timeout < 0:
-        raise ValueError(f"a duration cannot be negative: {timeout}")
-    return -int(-timeout // 1)
+NO_LIMIT = b.TIMEOUT_NONE
+"""``milliseconds(..., zero=NO_LIMIT)``: 0 means no limit."""
 
 
 def borrowed_bytes(data: int | None, length: int) -> bytes:

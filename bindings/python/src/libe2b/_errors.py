@@ -21,13 +21,23 @@ class SandboxException(Exception):
         message: the library's description.
         http_status: the HTTP status of the response behind the error, or
             ``None`` when there was none.
+        retry_after: how long the server asked to wait before trying again
+            (its ``Retry-After``), in seconds; ``None`` when it did not say.
+            Mostly on ``RateLimitException``.
+        callback_value: when a callback stopped the call
+            (``ErrorCode.CALLBACK_ABORTED``), the value it returned;
+            ``None`` otherwise. (A Python callback stops a call by raising,
+            and the call raises that exception instead.)
     """
 
-    def __init__(self, message: str, code: int = ErrorCode.API, http_status: int | None = None) -> None:
+    def __init__(self, message: str, code: int = ErrorCode.API, http_status: int | None = None, *,
+                 retry_after: float | None = None, callback_value: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
         self.http_status = http_status
+        self.retry_after = retry_after
+        self.callback_value = callback_value
 
 
 class InvalidArgumentException(SandboxException):
@@ -72,7 +82,7 @@ class ConflictException(SandboxException):
 
 
 class RateLimitException(SandboxException):
-    """Too many requests (HTTP 429)."""
+    """Too many requests (HTTP 429); ``retry_after`` says how long to wait, if the server said."""
 
 
 class NotEnoughSpaceException(SandboxException):
@@ -81,6 +91,12 @@ class NotEnoughSpaceException(SandboxException):
 
 class LocalIOException(SandboxException):
     """A local file could not be read or written (uploads and downloads)."""
+
+
+class CancelledException(SandboxException):
+    """The call was cancelled through the ``CancelToken`` given to it
+    (``ErrorCode.CANCELLED``). Ctrl-C on the main thread raises
+    ``KeyboardInterrupt`` instead."""
 
 
 class CommandExitException(SandboxException):
@@ -114,18 +130,18 @@ _CLASSES: dict[int, type[SandboxException]] = {
     ErrorCode.RATE_LIMITED: RateLimitException,
     ErrorCode.NOT_ENOUGH_SPACE: NotEnoughSpaceException,
     ErrorCode.IO: LocalIOException,
+    ErrorCode.CANCELLED: CancelledException,
 }
 
 
-def take_error(err: ctypes._Pointer[b.e2b_error], not_found: type[NotFoundException]) -> SandboxException:
-    """The exception for the error object `err`, which it frees.
+def error_from(err: ctypes._Pointer[b.e2b_error], not_found: type[NotFoundException]) -> SandboxException:
+    """The exception for the error object `err` (which the caller frees).
     `not_found` is the class for ``NOT_FOUND`` (files raise ``FileNotFoundException``)."""
-    try:
-        raw_code = b.e2b_error_code_of(err)
-        message = (b.e2b_error_message(err) or b"").decode()
-        status = b.e2b_error_http_status(err) or None
-    finally:
-        b.e2b_error_free(err)
+    raw_code = b.e2b_error_code_of(err)
+    message = (b.e2b_error_message(err) or b"").decode()
+    status = b.e2b_error_http_status(err) or None
+    retry_after_ms = b.e2b_error_retry_after_ms(err)
     code = ErrorCode(raw_code) if raw_code in ErrorCode._value2member_map_ else raw_code
     cls = not_found if code == ErrorCode.NOT_FOUND else _CLASSES.get(code, SandboxException)
-    return cls(message, code, status)
+    return cls(message, code, status, retry_after=retry_after_ms / 1000 if retry_after_ms else None,
+               callback_value=b.e2b_error_callback_value(err) if code == ErrorCode.CALLBACK_ABORTED else None)

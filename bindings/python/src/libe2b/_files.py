@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from . import _bindings as b
 from ._bindings import ErrorCode, FilesystemEventType, FileType
+from ._cancel import CancelToken
 from ._core import (
+    NO_LIMIT,
     Call,
     Handle,
     PathLike,
@@ -27,7 +29,6 @@ from ._core import (
     milliseconds,
     owned,
     pairs,
-    seconds,
     take_bytes,
 )
 from ._errors import FileNotFoundException
@@ -102,9 +103,7 @@ class FilesystemEvent:
         )
 
 
-def _events(call: Call, fetch: Callable[[Any], int]) -> builtins.list[FilesystemEvent]:
-    out = ctypes.POINTER(b.e2b_fs_event_list)()
-    call.check(fetch(ctypes.byref(out)))
+def _events(out: ctypes._Pointer[b.e2b_fs_event_list]) -> builtins.list[FilesystemEvent]:
     with owned(out, b.e2b_fs_event_list_free):
         return [FilesystemEvent._read(e) for e in items(out, b.e2b_fs_event_list_len, b.e2b_fs_event_list_get)]
 
@@ -112,7 +111,7 @@ def _events(call: Call, fetch: Callable[[Any], int]) -> builtins.list[Filesystem
 class WatchHandle(Handle[b.e2b_watch]):
     """A directory watch kept by the sandbox, polled for events
     (``Filesystem.watch_dir``). Closing it (or leaving its ``with`` block)
-    stops it."""
+    stops it, in the background: closing never waits for the network."""
 
     _free = b.e2b_watch_free
 
@@ -121,34 +120,44 @@ class WatchHandle(Handle[b.e2b_watch]):
         """The watch's id."""
         return decode(b.e2b_watch_id(self._ptr)) or ""
 
-    def get_new_events(self) -> builtins.list[FilesystemEvent]:
+    def get_new_events(self, *, cancel: CancelToken | None = None) -> builtins.list[FilesystemEvent]:
         """The events since the last call, oldest first (possibly none)."""
-        call = Call()
-        return _events(call, lambda out: b.e2b_watch_get_new_events(self._ptr, out, call.err))
+        call = Call(cancel=cancel)
+        out = ctypes.POINTER(b.e2b_fs_event_list)()
+        call.run(b.e2b_watch_get_new_events, self._ptr, ctypes.byref(out))
+        return _events(out)
 
-    def next_events(self, timeout: float) -> builtins.list[FilesystemEvent]:
-        """Waits up to `timeout` seconds for at least one event and returns
-        what came (possibly nothing; nothing, promptly, if another thread
-        stops the watch meanwhile)."""
-        call = Call()
-        return _events(call, lambda out: b.e2b_watch_next_events(self._ptr, milliseconds(timeout), out, call.err))
+    def next_events(self, timeout: float, *, cancel: CancelToken | None = None) -> builtins.list[FilesystemEvent]:
+        """Waits up to `timeout` seconds (0: not at all; ``math.inf``: until
+        an event comes) for at least one event and returns what came
+        (possibly nothing; nothing, promptly, if another thread stops the
+        watch meanwhile)."""
+        call = Call(cancel=cancel)
+        out = ctypes.POINTER(b.e2b_fs_event_list)()
+        call.run(b.e2b_watch_next_events, self._ptr, milliseconds(timeout), ctypes.byref(out))
+        return _events(out)
 
-    def stop(self) -> None:
+    def stop(self, *, cancel: CancelToken | None = None) -> None:
         """Stops the watch: polling it afterwards fails, and a ``next_events``
         waiting in another thread returns an empty list promptly. Stopping
-        twice is harmless."""
-        call = Call()
-        call.check(b.e2b_watch_stop(self._ptr, call.err))
+        twice is harmless; a cancelled stop leaves the watcher to end with
+        the sandbox."""
+        call = Call(cancel=cancel)
+        call.run(b.e2b_watch_stop, self._ptr)
 
 
 class FileReader(io.RawIOBase):
     """A file in the sandbox read as a stream (``Filesystem.open``): a
     binary, read-only raw stream, to wrap in ``io.BufferedReader`` for
-    small reads."""
+    small reads. Each read is cancelled by the token in ``cancel`` (set it
+    any time; ``None``: only Ctrl-C). A cancelled read closes the
+    transfer: later reads fail."""
 
-    def __init__(self, reader: ctypes._Pointer[b.e2b_file_reader]) -> None:
+    def __init__(self, reader: ctypes._Pointer[b.e2b_file_reader], cancel: CancelToken | None = None) -> None:
         super().__init__()
         self._reader: ctypes._Pointer[b.e2b_file_reader] | None = reader
+        self.cancel = cancel
+        """The token that cancels each read."""
 
     def readable(self) -> bool:
         return True
@@ -162,8 +171,8 @@ class FileReader(io.RawIOBase):
             return 0
         target = (ctypes.c_uint8 * view.nbytes).from_buffer(view)
         count = ctypes.c_size_t()
-        call = Call()
-        call.check(b.e2b_file_reader_read(self._reader, target, view.nbytes, ctypes.byref(count), call.err))
+        call = Call(cancel=self.cancel)
+        call.run(b.e2b_file_reader_read, self._reader, target, view.nbytes, ctypes.byref(count))
         return count.value
 
     def close(self) -> None:
@@ -178,8 +187,9 @@ class Filesystem:
 
     Paths are absolute or relative to the user's home. Every method takes
     ``user`` (the sandbox's default user if ``None``), which owns what is
-    written and whose home relative paths start at; transfers take ``gzip``
-    to compress them on the wire. A missing file raises
+    written and whose home relative paths start at, and ``cancel``, a
+    ``CancelToken`` that cancels the call; transfers take ``gzip`` to
+    compress them on the wire. A missing file raises
     ``FileNotFoundException``.
     """
 
@@ -187,9 +197,10 @@ class Filesystem:
         self._sandbox = sandbox
 
     @contextmanager
-    def _call(self, user: str | None, gzip: bool = False) -> Iterator[tuple[Call, Any]]:
+    def _call(self, user: str | None, gzip: bool = False,
+              cancel: CancelToken | None = None) -> Iterator[tuple[Call, Any]]:
         """A call and the file options for `user` and `gzip` (NULL for the defaults)."""
-        call = Call(FileNotFoundException)
+        call = Call(FileNotFoundException, cancel)
         if user is None and not gzip:
             yield call, None
             return
@@ -200,20 +211,21 @@ class Filesystem:
                 call.check(b.e2b_files_options_set_gzip(options, True, call.err))
             yield call, options
 
-    def read(self, path: str, *, user: str | None = None, gzip: bool = False) -> bytes:
+    def read(self, path: str, *, user: str | None = None, gzip: bool = False,
+             cancel: CancelToken | None = None) -> bytes:
         """The whole file at `path`, as bytes (never transcoded)."""
         out = b.e2b_bytes()
-        with self._call(user, gzip) as (call, options):
-            call.check(b.e2b_files_read(self._sandbox._ptr, encode(path), options, ctypes.byref(out), call.err))
+        with self._call(user, gzip, cancel) as (call, options):
+            call.run(b.e2b_files_read, self._sandbox._ptr, encode(path), options, ctypes.byref(out))
         return take_bytes(out)
 
     def read_text(self, path: str, *, encoding: str = "utf-8", errors: str = "strict", user: str | None = None,
-                  gzip: bool = False) -> str:
+                  gzip: bool = False, cancel: CancelToken | None = None) -> str:
         """The whole file at `path`, decoded."""
-        return self.read(path, user=user, gzip=gzip).decode(encoding, errors)
+        return self.read(path, user=user, gzip=gzip, cancel=cancel).decode(encoding, errors)
 
     def read_stream(self, path: str, file: SupportsWrite, *, on_progress: ProgressCallback | None = None,
-                    user: str | None = None, gzip: bool = False) -> int:
+                    user: str | None = None, gzip: bool = False, cancel: CancelToken | None = None) -> int:
         """Streams the file at `path` into `file` (anything with
         ``write(bytes)``) in constant memory; returns the number of bytes."""
         size = ctypes.c_uint64()
@@ -222,30 +234,34 @@ class Filesystem:
             file.write(borrowed_bytes(data, length))
             return 0
 
-        with self._call(user, gzip) as (call, options):
+        with self._call(user, gzip, cancel) as (call, options):
             on_data = call.callback(b.e2b_data_cb, forward)
-            call.check(b.e2b_files_read_stream(self._sandbox._ptr, encode(path), options, on_data,
-                                               _progress(call, on_progress), None, ctypes.byref(size), call.err))
+            call.run(b.e2b_files_read_stream, self._sandbox._ptr, encode(path), options, on_data,
+                     _progress(call, on_progress), None, ctypes.byref(size))
         return size.value
 
-    def open(self, path: str, *, user: str | None = None, gzip: bool = False) -> FileReader:
-        """Opens the file at `path` for reading as a stream (close it, or use ``with``)."""
+    def open(self, path: str, *, user: str | None = None, gzip: bool = False,
+             cancel: CancelToken | None = None) -> FileReader:
+        """Opens the file at `path` for reading as a stream (close it, or use
+        ``with``). `cancel` cancels the opening only; set the reader's
+        ``cancel`` for its reads."""
         out = ctypes.POINTER(b.e2b_file_reader)()
-        with self._call(user, gzip) as (call, options):
-            call.check(b.e2b_files_open_read(self._sandbox._ptr, encode(path), options, ctypes.byref(out), call.err))
+        with self._call(user, gzip, cancel) as (call, options):
+            call.run(b.e2b_files_open_read, self._sandbox._ptr, encode(path), options, ctypes.byref(out))
         return FileReader(out)
 
     def write(self, path: str, data: bytes | bytearray | memoryview | str, *, user: str | None = None,
-              gzip: bool = False) -> None:
+              gzip: bool = False, cancel: CancelToken | None = None) -> None:
         """Writes `data` (text as UTF-8) to the file at `path`, replacing it,
-        and creating missing parent directories."""
+        and creating missing parent directories. Uploads are atomic: a
+        cancelled one leaves the old file in place."""
         data = content(data)
-        with self._call(user, gzip) as (call, options):
-            call.check(b.e2b_files_write(self._sandbox._ptr, encode(path), data, len(data), options, call.err))
+        with self._call(user, gzip, cancel) as (call, options):
+            call.run(b.e2b_files_write, self._sandbox._ptr, encode(path), data, len(data), options)
 
     def write_stream(self, path: str, file: SupportsRead, *, size: int | None = None,
                      on_progress: ProgressCallback | None = None, user: str | None = None,
-                     gzip: bool = False) -> None:
+                     gzip: bool = False, cancel: CancelToken | None = None) -> None:
         """Streams `file` (anything with ``read(n) -> bytes``) to the file at
         `path` in constant memory. `size` is how many bytes it will give;
         when ``None`` it is found for a seekable file and unknown otherwise.
@@ -263,140 +279,147 @@ class Filesystem:
             ctypes.memmove(buffer, data, len(data))
             return len(data)
 
-        with self._call(user, gzip) as (call, options):
+        with self._call(user, gzip, cancel) as (call, options):
             read = call.callback(b.e2b_read_cb, supply, aborted=-1)
-            call.check(b.e2b_files_write_stream(self._sandbox._ptr, encode(path), -1 if size is None else size,
-                                                options, read, _progress(call, on_progress), None, call.err))
+            call.run(b.e2b_files_write_stream, self._sandbox._ptr, encode(path), -1 if size is None else size,
+                     options, read, _progress(call, on_progress), None)
 
     def write_files(self, files: Mapping[str, bytes | bytearray | memoryview | str], *, user: str | None = None,
-                    gzip: bool = False) -> None:
+                    gzip: bool = False, cancel: CancelToken | None = None) -> None:
         """Writes several files (path to contents) in one request, creating
         missing parent directories."""
         contents = [(encode(path), content(data)) for path, data in files.items()]  # alive during the call
         entries = (b.e2b_write_entry * len(contents))(*[
-            b.e2b_write_entry(path, ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p).value, len(data)) for path, data in contents
+            b.e2b_write_entry(path, ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p).value, len(data))
+            for path, data in contents
         ])
-        with self._call(user, gzip) as (call, options):
-            call.check(b.e2b_files_write_files(self._sandbox._ptr, entries, len(contents), options, call.err))
+        with self._call(user, gzip, cancel) as (call, options):
+            call.run(b.e2b_files_write_files, self._sandbox._ptr, entries, len(contents), options)
 
     def upload_file(self, local_path: PathLike, path: str, *, on_progress: ProgressCallback | None = None,
-                    user: str | None = None, gzip: bool = False) -> None:
+                    user: str | None = None, gzip: bool = False, cancel: CancelToken | None = None) -> None:
         """Uploads the local file `local_path` to `path`, streaming."""
-        with self._call(user, gzip) as (call, options):
-            call.check(b.e2b_files_upload_file(self._sandbox._ptr, encode_path(local_path), encode(path), options,
-                                               _progress(call, on_progress), None, call.err))
+        with self._call(user, gzip, cancel) as (call, options):
+            call.run(b.e2b_files_upload_file, self._sandbox._ptr, encode_path(local_path), encode(path), options,
+                     _progress(call, on_progress), None)
 
     def download_file(self, path: str, local_path: PathLike, *, on_progress: ProgressCallback | None = None,
-                      user: str | None = None, gzip: bool = False) -> None:
+                      user: str | None = None, gzip: bool = False, cancel: CancelToken | None = None) -> None:
         """Downloads the file at `path` to the local file `local_path`,
         streaming; the local file appears only once complete."""
-        with self._call(user, gzip) as (call, options):
-            call.check(b.e2b_files_download_file(self._sandbox._ptr, encode(path), encode_path(local_path), options,
-                                                 _progress(call, on_progress), None, call.err))
+        with self._call(user, gzip, cancel) as (call, options):
+            call.run(b.e2b_files_download_file, self._sandbox._ptr, encode(path), encode_path(local_path), options,
+                     _progress(call, on_progress), None)
 
     def upload_dir(self, local_dir: PathLike, path: str, *, on_progress: ProgressCallback | None = None,
-                   user: str | None = None, gzip: bool = False) -> int:
+                   user: str | None = None, gzip: bool = False, cancel: CancelToken | None = None) -> int:
         """Uploads the local directory tree `local_dir` to `path`; returns the
         number of files. Symbolic links are skipped wherever they point, never
         followed. Progress counts the bytes of the whole tree."""
         count = ctypes.c_size_t()
-        with self._call(user, gzip) as (call, options):
-            call.check(b.e2b_files_upload_dir(self._sandbox._ptr, encode_path(local_dir), encode(path), options,
-                                              _progress(call, on_progress), None, ctypes.byref(count), call.err))
+        with self._call(user, gzip, cancel) as (call, options):
+            call.run(b.e2b_files_upload_dir, self._sandbox._ptr, encode_path(local_dir), encode(path), options,
+                     _progress(call, on_progress), None, ctypes.byref(count))
         return count.value
 
     def download_dir(self, path: str, local_dir: PathLike, *, on_progress: ProgressCallback | None = None,
-                     user: str | None = None, gzip: bool = False) -> int:
+                     user: str | None = None, gzip: bool = False, cancel: CancelToken | None = None) -> int:
         """Downloads the directory tree at `path` into `local_dir` (created if
         missing); returns the number of files. Symbolic links are skipped
         wherever they point, never followed: the sandbox reports only where a
         link resolves, so it cannot be recreated, and its target may lie
         outside the tree."""
         count = ctypes.c_size_t()
-        with self._call(user, gzip) as (call, options):
-            call.check(b.e2b_files_download_dir(self._sandbox._ptr, encode(path), encode_path(local_dir), options,
-                                                _progress(call, on_progress), None, ctypes.byref(count), call.err))
+        with self._call(user, gzip, cancel) as (call, options):
+            call.run(b.e2b_files_download_dir, self._sandbox._ptr, encode(path), encode_path(local_dir), options,
+                     _progress(call, on_progress), None, ctypes.byref(count))
         return count.value
 
-    def download_url(self, path: str, *, expires_in: float | None = None, user: str | None = None) -> str:
+    def download_url(self, path: str, *, expires_in: float | None = None, user: str | None = None,
+                     cancel: CancelToken | None = None) -> str:
         """A URL from which any program can download the file at `path`,
         signed with the sandbox's access token, valid for `expires_in`
-        seconds (``None``: until the sandbox ends)."""
+        seconds, rounded up to whole seconds (``None`` or 0: until the
+        sandbox ends). Made locally, without I/O."""
         out = b.e2b_bytes()
-        with self._call(user) as (call, options):
-            call.check(b.e2b_files_download_url(self._sandbox._ptr, encode(path), seconds(expires_in or 0), options,
-                                                ctypes.byref(out), call.err))
+        with self._call(user, cancel=cancel) as (call, options):
+            call.run(b.e2b_files_download_url, self._sandbox._ptr, encode(path), milliseconds(expires_in), options,
+                     ctypes.byref(out))
         return take_bytes(out).decode()
 
-    def upload_url(self, path: str, *, expires_in: float | None = None, user: str | None = None) -> str:
+    def upload_url(self, path: str, *, expires_in: float | None = None, user: str | None = None,
+                   cancel: CancelToken | None = None) -> str:
         """A URL to which any program can upload the file `path` with a
         multipart POST (field ``file``), signed like ``download_url``."""
         out = b.e2b_bytes()
-        with self._call(user) as (call, options):
-            call.check(b.e2b_files_upload_url(self._sandbox._ptr, encode(path), seconds(expires_in or 0), options,
-                                              ctypes.byref(out), call.err))
+        with self._call(user, cancel=cancel) as (call, options):
+            call.run(b.e2b_files_upload_url, self._sandbox._ptr, encode(path), milliseconds(expires_in), options,
+                     ctypes.byref(out))
         return take_bytes(out).decode()
 
-    def list(self, path: str, *, depth: int = 1, user: str | None = None) -> builtins.list[EntryInfo]:
+    def list(self, path: str, *, depth: int = 1, user: str | None = None,
+             cancel: CancelToken | None = None) -> builtins.list[EntryInfo]:
         """The entries of the directory at `path` and of its subdirectories
         down to `depth` levels (1: the directory only)."""
         out = ctypes.POINTER(b.e2b_entry_list)()
-        with self._call(user) as (call, options):
-            call.check(b.e2b_files_list(self._sandbox._ptr, encode(path), depth, options, ctypes.byref(out), call.err))
+        with self._call(user, cancel=cancel) as (call, options):
+            call.run(b.e2b_files_list, self._sandbox._ptr, encode(path), depth, options, ctypes.byref(out))
         with owned(out, b.e2b_entry_list_free):
             return [EntryInfo._read(e) for e in items(out, b.e2b_entry_list_len, b.e2b_entry_list_get)]
 
-    def exists(self, path: str, *, user: str | None = None) -> bool:
+    def exists(self, path: str, *, user: str | None = None, cancel: CancelToken | None = None) -> bool:
         """Whether anything exists at `path`."""
         exists = ctypes.c_bool()
-        with self._call(user) as (call, options):
-            call.check(b.e2b_files_exists(self._sandbox._ptr, encode(path), options, ctypes.byref(exists), call.err))
+        with self._call(user, cancel=cancel) as (call, options):
+            call.run(b.e2b_files_exists, self._sandbox._ptr, encode(path), options, ctypes.byref(exists))
         return exists.value
 
-    def get_info(self, path: str, *, user: str | None = None) -> EntryInfo:
+    def get_info(self, path: str, *, user: str | None = None, cancel: CancelToken | None = None) -> EntryInfo:
         """What is at `path` (a final symbolic link is not followed)."""
         out = ctypes.POINTER(b.e2b_entry_info)()
-        with self._call(user) as (call, options):
-            call.check(b.e2b_files_get_info(self._sandbox._ptr, encode(path), options, ctypes.byref(out), call.err))
+        with self._call(user, cancel=cancel) as (call, options):
+            call.run(b.e2b_files_get_info, self._sandbox._ptr, encode(path), options, ctypes.byref(out))
         with owned(out, b.e2b_entry_info_free):
             return EntryInfo._read(out)
 
-    def make_dir(self, path: str, *, user: str | None = None) -> bool:
+    def make_dir(self, path: str, *, user: str | None = None, cancel: CancelToken | None = None) -> bool:
         """Creates the directory `path` and missing parents; ``False`` if it
         already existed."""
         created = ctypes.c_bool()
-        with self._call(user) as (call, options):
-            call.check(b.e2b_files_make_dir(self._sandbox._ptr, encode(path), options, ctypes.byref(created),
-                                            call.err))
+        with self._call(user, cancel=cancel) as (call, options):
+            call.run(b.e2b_files_make_dir, self._sandbox._ptr, encode(path), options, ctypes.byref(created))
         return created.value
 
-    def remove(self, path: str, *, user: str | None = None) -> None:
+    def remove(self, path: str, *, user: str | None = None, cancel: CancelToken | None = None) -> None:
         """Removes the file or directory tree at `path`; nothing there is no error."""
-        with self._call(user) as (call, options):
-            call.check(b.e2b_files_remove(self._sandbox._ptr, encode(path), options, call.err))
+        with self._call(user, cancel=cancel) as (call, options):
+            call.run(b.e2b_files_remove, self._sandbox._ptr, encode(path), options)
 
-    def rename(self, old_path: str, new_path: str, *, user: str | None = None) -> EntryInfo:
+    def rename(self, old_path: str, new_path: str, *, user: str | None = None,
+               cancel: CancelToken | None = None) -> EntryInfo:
         """Moves `old_path` to `new_path`, creating missing parents; returns the moved entry."""
         out = ctypes.POINTER(b.e2b_entry_info)()
-        with self._call(user) as (call, options):
-            call.check(b.e2b_files_rename(self._sandbox._ptr, encode(old_path), encode(new_path), options,
-                                          ctypes.byref(out), call.err))
+        with self._call(user, cancel=cancel) as (call, options):
+            call.run(b.e2b_files_rename, self._sandbox._ptr, encode(old_path), encode(new_path), options,
+                     ctypes.byref(out))
         with owned(out, b.e2b_entry_info_free):
             return EntryInfo._read(out)
 
     def watch_dir(self, path: str, *, recursive: bool = False, include_entry: bool = False,
-                  user: str | None = None) -> WatchHandle:
+                  user: str | None = None, cancel: CancelToken | None = None) -> WatchHandle:
         """Starts watching the directory `path` (and its subdirectories if
         `recursive`; with each changed entry's info if `include_entry`).
-        Poll the handle; close it (or use ``with``) to stop."""
+        Poll the handle; close it (or use ``with``) to stop. `cancel`
+        applies to starting the watch only."""
         out = ctypes.POINTER(b.e2b_watch)()
-        with self._call(user) as (call, options):
-            call.check(b.e2b_files_watch_dir(self._sandbox._ptr, encode(path), recursive, include_entry, options,
-                                             ctypes.byref(out), call.err))
+        with self._call(user, cancel=cancel) as (call, options):
+            call.run(b.e2b_files_watch_dir, self._sandbox._ptr, encode(path), recursive, include_entry, options,
+                     ctypes.byref(out))
         return WatchHandle(out)
 
     def watch_dir_stream(self, path: str, on_event: Callable[[FilesystemEvent], object], *, timeout: float = 60,
-                         recursive: bool = False, include_entry: bool = False, user: str | None = None) -> None:
+                         recursive: bool = False, include_entry: bool = False, user: str | None = None,
+                         cancel: CancelToken | None = None) -> None:
         """Watches the directory `path` over one stream, calling `on_event`
         with each event as it comes, until `on_event` returns ``False`` or
         `timeout` seconds pass (0: no limit)."""
@@ -407,10 +430,10 @@ class Filesystem:
             stopped = on_event(FilesystemEvent._read(event)) is False
             return int(stopped)
 
-        with self._call(user) as (call, options):
+        with self._call(user, cancel=cancel) as (call, options):
             callback = call.callback(b.e2b_fs_event_cb, forward)
-            code = b.e2b_files_watch_dir_stream(self._sandbox._ptr, encode(path), recursive, include_entry,
-                                                milliseconds(timeout), options, callback, None, call.err)
+            code = call.blocking(b.e2b_files_watch_dir_stream, self._sandbox._ptr, encode(path), recursive,
+                                 include_entry, milliseconds(timeout, zero=NO_LIMIT), options, callback, None)
             call.check(code, ok=ErrorCode.CALLBACK_ABORTED if stopped else ErrorCode.OK)
 
 

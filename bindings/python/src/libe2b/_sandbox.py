@@ -11,15 +11,9 @@ from . import _bindings as b
 from ._bindings import SandboxState
 from ._code import Context, Execution, ExecutionError, OutputMessage, Result, execution_callback
 from ._commands import Commands
-from ._core import Call, Handle, decode, encode, items, milliseconds, owned, pairs, seconds
+from ._cancel import CancelToken
+from ._core import NO_LIMIT, Call, Handle, decode, encode, items, milliseconds, owned, pairs
 from ._files import Filesystem
-
-
-def deadline_ms(seconds: float) -> int:
-    """A call deadline in seconds as the library's milliseconds, rounded up
-    so that a short deadline never becomes 0 (no deadline)."""
-    ms = milliseconds(seconds)
-    return max(ms, 1) if seconds > 0 else ms
 
 
 @dataclass(frozen=True)
@@ -69,7 +63,8 @@ class Sandbox(Handle[b.e2b_sandbox]):
 
     Thread-safe: any number of threads may use one handle at once. Leaving
     a ``with`` block kills the sandbox; ``close()`` releases only the local
-    handle (the sandbox lives on until ``kill()`` or its timeout).
+    handle (the sandbox lives on until ``kill()`` or its timeout). Every
+    blocking method takes ``cancel=``, a ``CancelToken`` that cancels it.
     """
 
     _free = b.e2b_sandbox_free
@@ -103,7 +98,7 @@ class Sandbox(Handle[b.e2b_sandbox]):
         """
         call = Call()
         out = ctypes.POINTER(b.e2b_sandbox)()
-        call.check(b.e2b_sandbox_with_deadline(self._ptr, deadline_ms(seconds), ctypes.byref(out), call.err))
+        call.check(b.e2b_sandbox_with_deadline(self._ptr, milliseconds(seconds), ctypes.byref(out), call.err))
         return Sandbox(out, self._resumed)
 
     @property
@@ -134,38 +129,39 @@ class Sandbox(Handle[b.e2b_sandbox]):
         """Commands in the sandbox."""
         return Commands(self)
 
-    def kill(self) -> bool:
+    def kill(self, *, cancel: CancelToken | None = None) -> bool:
         """Kills the sandbox; ``False`` if it no longer existed."""
-        call = Call()
+        call = Call(cancel=cancel)
         killed = ctypes.c_bool()
-        call.check(b.e2b_sandbox_kill(self._ptr, ctypes.byref(killed), call.err))
+        call.run(b.e2b_sandbox_kill, self._ptr, ctypes.byref(killed))
         return killed.value
 
-    def pause(self) -> bool:
+    def pause(self, *, cancel: CancelToken | None = None) -> bool:
         """Pauses the sandbox, keeping its filesystem and memory (resume it
         with ``Client.resume``); ``False`` if it was already paused."""
-        call = Call()
+        call = Call(cancel=cancel)
         paused = ctypes.c_bool()
-        call.check(b.e2b_sandbox_pause(self._ptr, ctypes.byref(paused), call.err))
+        call.run(b.e2b_sandbox_pause, self._ptr, ctypes.byref(paused))
         return paused.value
 
-    def set_timeout(self, timeout: float) -> None:
-        """Makes the sandbox end `timeout` seconds from now (this can shorten its life)."""
-        call = Call()
-        call.check(b.e2b_sandbox_set_timeout(self._ptr, seconds(timeout), call.err))
+    def set_timeout(self, timeout: float, *, cancel: CancelToken | None = None) -> None:
+        """Makes the sandbox end `timeout` seconds from now, rounded up to
+        whole seconds (this can shorten its life; 0: the default, 300)."""
+        call = Call(cancel=cancel)
+        call.run(b.e2b_sandbox_set_timeout, self._ptr, milliseconds(timeout))
 
-    def is_running(self) -> bool:
+    def is_running(self, *, cancel: CancelToken | None = None) -> bool:
         """Whether the sandbox answers: ``False`` when it is paused, killed or expired."""
-        call = Call()
+        call = Call(cancel=cancel)
         running = ctypes.c_bool()
-        call.check(b.e2b_sandbox_is_running(self._ptr, ctypes.byref(running), call.err))
+        call.run(b.e2b_sandbox_is_running, self._ptr, ctypes.byref(running))
         return running.value
 
-    def get_info(self) -> SandboxInfo:
+    def get_info(self, *, cancel: CancelToken | None = None) -> SandboxInfo:
         """What the control plane knows of the sandbox."""
-        call = Call()
+        call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_sandbox_info)()
-        call.check(b.e2b_sandbox_get_info(self._ptr, ctypes.byref(out), call.err))
+        call.run(b.e2b_sandbox_get_info, self._ptr, ctypes.byref(out))
         return SandboxInfo._take(out)
 
     def run_code(self, code: str, *, language: str | None = None, context: Context | str | None = None,
@@ -173,14 +169,15 @@ class Sandbox(Handle[b.e2b_sandbox]):
                  on_stdout: Callable[[OutputMessage], object] | None = None,
                  on_stderr: Callable[[OutputMessage], object] | None = None,
                  on_result: Callable[[Result], object] | None = None,
-                 on_error: Callable[[ExecutionError], object] | None = None) -> Execution:
+                 on_error: Callable[[ExecutionError], object] | None = None,
+                 cancel: CancelToken | None = None) -> Execution:
         """Runs `code` in the code interpreter, in `language`'s default
         context ("python" if neither is given) or in `context`, and returns
         what it produced. The callbacks receive output (with its timestamp),
         results and the error (with its traceback) as they arrive. `timeout`
         is in seconds (300 by default, 0 for no limit): it bounds the whole
         call, the wait for a context busy with another run included."""
-        call = Call()
+        call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_execution)()
         with owned(b.e2b_run_code_options_new(), b.e2b_run_code_options_free) as options:
             if language is not None:
@@ -191,38 +188,40 @@ class Sandbox(Handle[b.e2b_sandbox]):
             for name, value in (envs or {}).items():
                 call.check(b.e2b_run_code_options_set_env(options, encode(name), encode(value), call.err))
             if timeout is not None:
-                call.check(b.e2b_run_code_options_set_timeout_ms(options, milliseconds(timeout), call.err))
+                call.check(b.e2b_run_code_options_set_timeout_ms(options, milliseconds(timeout, zero=NO_LIMIT),
+                                                                   call.err))
             callback = execution_callback(call, on_stdout, on_stderr, on_result, on_error)
-            call.check(b.e2b_code_run(self._ptr, encode(code), options, callback, None, ctypes.byref(out), call.err))
+            call.run(b.e2b_code_run, self._ptr, encode(code), options, callback, None, ctypes.byref(out))
         with owned(out, b.e2b_execution_free):
             return Execution._read(out)
 
-    def create_code_context(self, language: str | None = None, cwd: str | None = None) -> Context:
+    def create_code_context(self, language: str | None = None, cwd: str | None = None, *,
+                            cancel: CancelToken | None = None) -> Context:
         """Creates a code context with its own state for `language` (Python
         if ``None``) working in `cwd` (the user's home if ``None``)."""
-        call = Call()
+        call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_code_context)()
-        call.check(b.e2b_code_create_context(self._ptr, None if language is None else encode(language),
-                                             None if cwd is None else encode(cwd), ctypes.byref(out), call.err))
+        call.run(b.e2b_code_create_context, self._ptr, None if language is None else encode(language),
+                 None if cwd is None else encode(cwd), ctypes.byref(out))
         with owned(out, b.e2b_code_context_free):
             return Context._read(out)
 
-    def list_code_contexts(self) -> list[Context]:
+    def list_code_contexts(self, *, cancel: CancelToken | None = None) -> list[Context]:
         """Every code context, the default ones included."""
-        call = Call()
+        call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_code_context_list)()
-        call.check(b.e2b_code_list_contexts(self._ptr, ctypes.byref(out), call.err))
+        call.run(b.e2b_code_list_contexts, self._ptr, ctypes.byref(out))
         with owned(out, b.e2b_code_context_list_free):
             return [Context._read(c) for c in items(out, b.e2b_code_context_list_len, b.e2b_code_context_list_get)]
 
-    def restart_code_context(self, context: Context | str) -> None:
+    def restart_code_context(self, context: Context | str, *, cancel: CancelToken | None = None) -> None:
         """Restarts a code context: its state is lost."""
-        call = Call()
+        call = Call(cancel=cancel)
         context_id = context.id if isinstance(context, Context) else context
-        call.check(b.e2b_code_restart_context(self._ptr, encode(context_id), call.err))
+        call.run(b.e2b_code_restart_context, self._ptr, encode(context_id))
 
-    def remove_code_context(self, context: Context | str) -> None:
+    def remove_code_context(self, context: Context | str, *, cancel: CancelToken | None = None) -> None:
         """Removes a code context."""
-        call = Call()
+        call = Call(cancel=cancel)
         context_id = context.id if isinstance(context, Context) else context
-        call.check(b.e2b_code_remove_context(self._ptr, encode(context_id), call.err))
+        call.run(b.e2b_code_remove_context, self._ptr, encode(context_id))
