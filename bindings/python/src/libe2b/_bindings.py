@@ -65,6 +65,21 @@ class ErrorCode(enum.IntEnum):
     """The call was cancelled through its cancel token."""
 
 
+class LogLevel(enum.IntEnum):
+    """How much the library logs, from nothing to everything; each level includes those before it. The levels of `E2B_LOG` are the same names in lowercase."""
+
+    OFF = 0
+    ERROR = 1
+    """Failures the library could not hide."""
+    WARN = 2
+    """Trouble the library worked around."""
+    INFO = 3
+    """Retries, with their reason and wait."""
+    DEBUG = 4
+    """One line per HTTP request: what, method, URL, status, time, bytes."""
+    TRACE = 5
+
+
 class SandboxState(enum.IntEnum):
     """Whether a sandbox runs or is paused."""
 
@@ -235,6 +250,8 @@ class e2b_write_entry(ctypes.Structure):
     ]
 
 
+e2b_log_cb = CFUNCTYPE(None, c_void_p, c_int32, c_char_p, c_char_p)
+
 e2b_data_cb = CFUNCTYPE(c_int32, c_void_p, c_void_p, c_size_t)
 
 e2b_progress_cb = CFUNCTYPE(c_int32, c_void_p, c_uint64, c_uint64)
@@ -276,6 +293,7 @@ e2b_cancel_new: Callable[[], ctypes._Pointer[e2b_cancel]] = _declare("e2b_cancel
 e2b_cancel_cancel: Callable[[Any], None] = _declare("e2b_cancel_cancel", None, POINTER(e2b_cancel))
 e2b_cancel_is_cancelled: Callable[[Any], bool] = _declare("e2b_cancel_is_cancelled", c_bool, POINTER(e2b_cancel))
 e2b_cancel_free: Callable[[Any], None] = _declare("e2b_cancel_free", None, POINTER(e2b_cancel))
+e2b_set_log_callback: Callable[[Any, Any, Any, Any], int] = _declare("e2b_set_log_callback", c_int32, c_int32, e2b_log_cb, c_void_p, POINTER(POINTER(e2b_error)))
 e2b_client_options_new: Callable[[], ctypes._Pointer[e2b_client_options]] = _declare("e2b_client_options_new", POINTER(e2b_client_options))
 e2b_client_options_free: Callable[[Any], None] = _declare("e2b_client_options_free", None, POINTER(e2b_client_options))
 e2b_client_options_set_api_key: Callable[[Any, Any, Any], int] = _declare("e2b_client_options_set_api_key", c_int32, POINTER(e2b_client_options), c_char_p, POINTER(POINTER(e2b_error)))

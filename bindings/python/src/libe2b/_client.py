@@ -9,6 +9,7 @@ from . import _bindings as b
 from ._bindings import SandboxState
 from ._cancel import CancelToken
 from ._core import NO_LIMIT, Call, Handle, encode, items, milliseconds, owned
+from ._logging import sync_level as sync_log_level
 from ._sandbox import Sandbox, SandboxInfo
 
 
@@ -41,6 +42,7 @@ class Client(Handle[b.e2b_client]):
                  sandbox_url: str | None = None, headers: Mapping[str, str] | None = None,
                  debug: bool | None = None, request_timeout: float | None = None,
                  max_retries: int | None = None) -> None:
+        sync_log_level()
         call = Call()
         out = ctypes.POINTER(b.e2b_client)()
         with owned(b.e2b_client_options_new(), b.e2b_client_options_free) as options:
