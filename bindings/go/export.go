@@ -7,6 +7,7 @@ package e2b
 import "C"
 
 import (
+	"context"
 	"io"
 	"unsafe"
 )
@@ -77,4 +78,11 @@ func e2bGoFsEvent(userData unsafe.Pointer, event *C.e2b_fs_event) C.int32_t {
 func e2bGoExecution(userData unsafe.Pointer, output C.e2b_execution_output, execution *C.e2b_execution, index C.size_t) C.int32_t {
 	cb := lookup(userData)
 	return cb.run(func() error { return cb.code.forward(output, execution, index) })
+}
+
+//export e2bGoLog
+func e2bGoLog(_ unsafe.Pointer, level C.e2b_log_level, target, message *C.char) {
+	if l := logger.Load(); l != nil {
+		l.Log(context.Background(), slogLevel(level), C.GoString(message), "target", C.GoString(target))
+	}
 }
