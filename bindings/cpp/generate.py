@@ -28,6 +28,7 @@ ENUMS = [
     ("e2b_file_type", "FileType", "E2B_FILE_TYPE_", None),
     ("e2b_event_type", "EventType", "E2B_EVENT_", None),
     ("e2b_stream", "Stream", "E2B_STREAM_", None),
+    ("e2b_log_level", "LogLevel", "E2B_LOG_", None),
 ]
 
 # The exception class of an error code, where it is not the enumerator's name.

@@ -52,7 +52,7 @@ impl e2b_log_level {
 /// "e2b::http"), and the message (UTF-8, no trailing newline). Both strings are
 /// borrowed for the call only. Called from whichever thread logs, possibly
 /// several at once: the callback and its user_data must be thread-safe. It
-/// must not call e2b_set_log_callback.
+/// must not call into the library.
 pub type e2b_log_cb = Option<
     unsafe extern "C" fn(user_data: *mut c_void, level: e2b_log_level, target: *const c_char, message: *const c_char),
 >;

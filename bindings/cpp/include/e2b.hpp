@@ -67,6 +67,7 @@
 #include <istream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <optional>
 #include <ostream>
@@ -245,6 +246,21 @@ enum class EventType : int32_t {
 enum class Stream : int32_t {
     Stdout = E2B_STREAM_STDOUT,
     Stderr = E2B_STREAM_STDERR,
+};
+
+/// How much the library logs, from nothing to everything; each level includes
+/// those before it. The levels of `E2B_LOG` are the same names in lowercase.
+enum class LogLevel : int32_t {
+    Off = E2B_LOG_OFF,
+    /// Failures the library could not hide.
+    Error = E2B_LOG_ERROR,
+    /// Trouble the library worked around.
+    Warn = E2B_LOG_WARN,
+    /// Retries, with their reason and wait.
+    Info = E2B_LOG_INFO,
+    /// One line per HTTP request: what, method, URL, status, time, bytes.
+    Debug = E2B_LOG_DEBUG,
+    Trace = E2B_LOG_TRACE,
 };
 
 // One exception class per error code: catch (const e2b::NotFound&).
@@ -929,6 +945,44 @@ inline void check(e2b_error_code code, e2b_error* err) {
     if (code != E2B_OK) {
         detail::throw_error(code, err);
     }
+}
+
+// ---- logging ----
+
+/// Receives one log line of the library: its level, the library module it
+/// comes from ("e2b::http") and the message.
+using LogFn = std::function<void(LogLevel level, std::string_view target, std::string_view message)>;
+
+namespace detail {
+inline void log_cb(void* user_data, e2b_log_level level, const char* target, const char* message) noexcept {
+    try {
+        (*static_cast<const LogFn*>(user_data))(static_cast<LogLevel>(level), target, message);
+    } catch (...) {
+        // A log function's exception has nowhere to go: it is dropped.
+    }
+}
+}  // namespace detail
+
+/// Sends the library's log lines up to `level` to `fn`, for the whole
+/// process: one LogLevel::Debug line per HTTP request (what, method, URL,
+/// status, time, bytes), one LogLevel::Info line per retry. An empty `fn` or
+/// LogLevel::Off stops them. `fn` runs on whichever thread logs, possibly
+/// several at once, and must not call into the library. No line holds the
+/// API key, an access token, a header value or a signed URL's signature.
+/// Without a callback, E2B_LOG=debug (or info, ...) makes the library write
+/// its lines to stderr.
+inline void set_log_callback(LogLevel level, LogFn fn) {
+    static std::mutex mutex;
+    static std::unique_ptr<const LogFn> current;
+    const std::lock_guard<std::mutex> lock(mutex);
+    auto next = fn && level != LogLevel::Off ? std::make_unique<const LogFn>(std::move(fn)) : nullptr;
+    e2b_error* err = nullptr;
+    const e2b_error_code code =
+        e2b_set_log_callback(static_cast<int32_t>(next ? level : LogLevel::Off), next ? detail::log_cb : nullptr,
+                             const_cast<LogFn*>(next.get()), &err);
+    check(code, err);
+    // The library no longer calls the old function once it holds the new one.
+    current = std::move(next);
 }
 
 // ---- option builders ----
