@@ -448,7 +448,7 @@ typedef struct e2b_bytes {
 // "e2b::http"), and the message (UTF-8, no trailing newline). Both strings are
 // borrowed for the call only. Called from whichever thread logs, possibly
 // several at once: the callback and its user_data must be thread-safe. It
-// must not call e2b_set_log_callback.
+// must not call into the library.
 typedef void (*e2b_log_cb)(void *user_data,
                            e2b_log_level level,
                            const char *target,
@@ -480,6 +480,29 @@ typedef struct e2b_write_entry {
   const uint8_t *data;
   size_t len;
 } e2b_write_entry;
+
+// Where a directory transfer stands (`e2b_files_upload_dir`,
+// `e2b_files_download_dir`), for a progress bar that names the file in
+// flight. Made by the library and borrowed by the callback for the call;
+// later versions may add fields at the end.
+typedef struct e2b_dir_progress {
+  // The file in flight: its path in the sandbox (UTF-8).
+  const char *path;
+  // Its place among the tree's files, from 0.
+  size_t index;
+  // How many files the tree has.
+  size_t count;
+  // Bytes moved so far, of the whole tree.
+  uint64_t done;
+  // Bytes of the whole tree.
+  uint64_t total;
+} e2b_dir_progress;
+
+// Reports a directory transfer's progress: called as each file starts and
+// as its bytes move. Return 0 to go on; anything else stops the transfer
+// with E2B_ERR_CALLBACK_ABORTED.
+typedef int32_t (*e2b_dir_progress_cb)(void *user_data,
+                                       const struct e2b_dir_progress *progress);
 
 // Receives one event, borrowed for the call. Return 0 to go on; anything
 // else ends the watch with E2B_ERR_CALLBACK_ABORTED.
@@ -1190,14 +1213,14 @@ e2b_error_code e2b_files_download_file(const struct e2b_sandbox *sandbox,
 // Uploads the local directory tree `local_dir` to `path`: every regular
 // file and directory. Symbolic links are skipped wherever they point, never
 // followed (so nothing outside the tree is sent). `*count_out` (optional)
-// receives the number of files. `progress` (may be NULL) counts bytes of
-// the whole tree. Errors: IO; as `e2b_files_upload_file`.
+// receives the number of files. `progress` (may be NULL) names the file in
+// flight and counts the bytes of the whole tree. Errors: IO; as `e2b_files_upload_file`.
 E2B_API
 e2b_error_code e2b_files_upload_dir(const struct e2b_sandbox *sandbox,
                                     const char *local_dir,
                                     const char *path,
                                     const struct e2b_files_options *options,
-                                    e2b_progress_cb progress,
+                                    e2b_dir_progress_cb progress,
                                     void *user_data,
                                     size_t *count_out,
                                     const struct e2b_cancel *cancel,
@@ -1210,14 +1233,15 @@ e2b_error_code e2b_files_upload_dir(const struct e2b_sandbox *sandbox,
 // resolves, not its own text, so it cannot be recreated faithfully, and
 // copying its target could bring in files from outside the tree. `path`
 // must be a directory, not a link to one. `*count_out` (optional) receives
-// the number of files.
+// the number of files. `progress` (may be NULL) names the file in flight and
+// counts the bytes of the whole tree.
 // Errors: IO; INVALID_ARGUMENT (not a directory); as `e2b_files_download_file`.
 E2B_API
 e2b_error_code e2b_files_download_dir(const struct e2b_sandbox *sandbox,
                                       const char *path,
                                       const char *local_dir,
                                       const struct e2b_files_options *options,
-                                      e2b_progress_cb progress,
+                                      e2b_dir_progress_cb progress,
                                       void *user_data,
                                       size_t *count_out,
                                       const struct e2b_cancel *cancel,

@@ -297,7 +297,7 @@ pub use code::{
     DEFAULT_RUN_CODE_TIMEOUT,
 };
 pub use config::{Config, ConfigBuilder, CODE_INTERPRETER_PORT, DEFAULT_DOMAIN, DEFAULT_REQUEST_TIMEOUT, ENVD_PORT};
-pub use envd::files::{FileReader, Files, Progress, WriteEntry, WriteInfo};
+pub use envd::files::{DirProgress, DirProgressFn, FileReader, Files, Progress, WriteEntry, WriteInfo};
 pub use envd::filesystem::{EntryInfo, FileType};
 pub use envd::process::{
     CommandEvent, CommandHandle, CommandOptions, CommandResult, Commands, OnOutput, ProcessInfo, Stream,

@@ -9,7 +9,7 @@ use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use common::Local;
-use e2b::{ErrorKind, EventType, FileType, WatchOptions, WriteEntry};
+use e2b::{DirProgress, ErrorKind, EventType, FileType, WatchOptions, WriteEntry};
 
 #[test]
 fn list_and_stat_describe_entries() {
@@ -150,18 +150,39 @@ fn local_files_and_trees_upload_and_download() {
     std::fs::write(tree.join("README"), "readme").unwrap();
     std::fs::write(tree.join("src/main.rs"), "fn main() {}").unwrap();
     std::fs::write(tree.join("src/deep/data.bin"), [1u8, 2, 3]).unwrap();
-    let mut reported = 0;
-    let mut progress = |done: u64, _: u64| {
-        reported = done;
+    // Each file is named as it starts, with its place and the tree's bytes.
+    let mut seen: Vec<(String, usize, usize, u64, u64)> = Vec::new();
+    let mut progress = |p: &DirProgress<'_>| {
+        seen.push((p.path.to_owned(), p.index, p.count, p.done, p.total));
         ControlFlow::Continue(())
     };
     assert_eq!(files.upload_dir(&tree, "/home/user/tree", Some(&mut progress)).unwrap(), 3);
-    assert_eq!(reported, 6 + 12 + 3);
+    let total = 6 + 12 + 3;
+    let names: std::collections::BTreeSet<_> = seen.iter().map(|s| (s.1, s.0.as_str())).collect();
+    assert_eq!(names.len(), 3, "{seen:?}");
+    assert!(names.iter().any(|(_, path)| *path == "/home/user/tree/src/deep/data.bin"), "{names:?}");
+    assert!(seen.iter().all(|s| s.2 == 3 && s.4 == total), "{seen:?}");
+    assert_eq!(seen.last().map(|s| s.3), Some(total));
+    assert!(seen.windows(2).all(|w| w[0].3 <= w[1].3 && w[0].1 <= w[1].1), "in order: {seen:?}");
     assert!(files.exists("tree/empty").unwrap(), "empty directories come along");
     assert_eq!(files.read_to_string("tree/src/main.rs").unwrap(), "fn main() {}");
 
     let copy = work.path().join("copy");
-    assert_eq!(files.download_dir("/home/user/tree", &copy, None).unwrap(), 3);
+    let mut downloaded = Vec::new();
+    let mut progress = |p: &DirProgress<'_>| {
+        downloaded.push((p.path.to_owned(), p.index, p.done));
+        ControlFlow::Continue(())
+    };
+    assert_eq!(files.download_dir("/home/user/tree", &copy, Some(&mut progress)).unwrap(), 3);
+    let firsts: Vec<_> = downloaded.iter().filter(|d| downloaded.iter().all(|o| o.1 != d.1 || o.2 >= d.2)).collect();
+    assert_eq!(firsts.iter().map(|d| d.1).collect::<Vec<_>>(), [0, 1, 2], "each file announced: {downloaded:?}");
+    assert_eq!(downloaded.last().map(|d| d.2), Some(total));
+
+    let mut stop_at_second =
+        |p: &DirProgress<'_>| if p.index == 1 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) };
+    let err =
+        files.download_dir("/home/user/tree", &work.path().join("stopped"), Some(&mut stop_at_second)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::CallbackAborted, "{err}");
     assert_eq!(std::fs::read(copy.join("src/deep/data.bin")).unwrap(), [1, 2, 3]);
     assert_eq!(std::fs::read_to_string(copy.join("README")).unwrap(), "readme");
     assert!(copy.join("empty").is_dir());

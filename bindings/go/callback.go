@@ -4,6 +4,7 @@ package e2b
 // int32_t e2bGoOutput(void *, e2b_stream, const uint8_t *, size_t);
 // int32_t e2bGoData(void *, const uint8_t *, size_t);
 // int32_t e2bGoProgress(void *, uint64_t, uint64_t);
+// int32_t e2bGoDirProgress(void *, const struct e2b_dir_progress *);
 // int64_t e2bGoRead(void *, uint8_t *, size_t);
 // int32_t e2bGoFsEvent(void *, const struct e2b_fs_event *);
 // int32_t e2bGoExecution(void *, e2b_execution_output, const struct e2b_execution *, size_t);
@@ -21,6 +22,21 @@ import (
 // an error that wraps it and matches ErrCallbackAborted.
 type ProgressFunc func(done, total int64) error
 
+// DirProgress is where a directory transfer (UploadDir, DownloadDir)
+// stands, for a progress bar that names the file in flight.
+type DirProgress struct {
+	Path  string // the file in flight: its path in the sandbox
+	Index int    // its place among the tree's files, from 0
+	Count int    // how many files the tree has
+	Done  int64  // bytes moved so far, of the whole tree
+	Total int64  // bytes of the whole tree
+}
+
+// DirProgressFunc is called as each file of a directory transfer starts and
+// as its bytes move. Returning an error stops the transfer; the call then
+// fails with an error that wraps it and matches ErrCallbackAborted.
+type DirProgressFunc func(DirProgress) error
+
 // callbacks carries the Go callbacks of one C call to the exported
 // trampolines, through a cgo.Handle passed as the call's user_data. A
 // callback's error or panic stops the call; finish returns the error or
@@ -34,6 +50,7 @@ type callbacks struct {
 	onStdout, onStderr func([]byte) error // command output
 	onData             func([]byte) error // a file being read
 	progress           ProgressFunc
+	dirProgress        DirProgressFunc
 	reader             io.Reader // a file being written
 	eof                bool
 	onEvent            func(FilesystemEvent) error
@@ -100,6 +117,13 @@ func (cb *callbacks) progressFn() C.e2b_progress_cb {
 		return nil
 	}
 	return C.e2b_progress_cb(C.e2bGoProgress)
+}
+
+func (cb *callbacks) dirProgressFn() C.e2b_dir_progress_cb {
+	if cb.dirProgress == nil {
+		return nil
+	}
+	return C.e2b_dir_progress_cb(C.e2bGoDirProgress)
 }
 
 func (cb *callbacks) executionFn() C.e2b_execution_cb {

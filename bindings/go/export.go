@@ -39,6 +39,20 @@ func e2bGoProgress(userData unsafe.Pointer, done, total C.uint64_t) C.int32_t {
 	return cb.run(func() error { return cb.progress(int64(done), int64(total)) })
 }
 
+//export e2bGoDirProgress
+func e2bGoDirProgress(userData unsafe.Pointer, p *C.e2b_dir_progress) C.int32_t {
+	cb := lookup(userData)
+	return cb.run(func() error {
+		return cb.dirProgress(DirProgress{
+			Path:  C.GoString(p.path),
+			Index: int(p.index),
+			Count: int(p.count),
+			Done:  int64(p.done),
+			Total: int64(p.total),
+		})
+	})
+}
+
 //export e2bGoRead
 func e2bGoRead(userData unsafe.Pointer, buffer *C.uint8_t, capacity C.size_t) C.int64_t {
 	cb := lookup(userData)

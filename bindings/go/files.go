@@ -195,16 +195,17 @@ func (f *Files) DownloadFile(ctx context.Context, path, localPath string, progre
 
 // UploadDir uploads the local directory tree localDir to path (regular files
 // and directories; symbolic links are skipped) and returns the number of
-// files. progress (may be nil) counts the bytes of the whole tree.
-func (f *Files) UploadDir(ctx context.Context, localDir, path string, progress ProgressFunc) (int, error) {
+// files. progress (may be nil) names the file in flight and counts the bytes
+// of the whole tree.
+func (f *Files) UploadDir(ctx context.Context, localDir, path string, progress DirProgressFunc) (int, error) {
 	var a args
 	defer a.free()
 	clocal, cpath, opts := a.str(localDir), a.str(path), f.options(&a)
-	cb := &callbacks{progress: progress}
+	cb := &callbacks{dirProgress: progress}
 	ud := cb.start()
 	var count C.size_t
 	err := cb.finish(f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_upload_dir(s, clocal, cpath, opts, cb.progressFn(), ud, &count, cancel, e)
+		return C.e2b_files_upload_dir(s, clocal, cpath, opts, cb.dirProgressFn(), ud, &count, cancel, e)
 	}))
 	return int(count), err
 }
@@ -213,16 +214,17 @@ func (f *Files) UploadDir(ctx context.Context, localDir, path string, progress P
 // localDir (created if missing) and returns the number of files. Symbolic
 // links are skipped wherever they point and never followed (the sandbox
 // reports only where a link resolves, so it cannot be recreated, and its
-// target may lie outside the tree). progress may be nil.
-func (f *Files) DownloadDir(ctx context.Context, path, localDir string, progress ProgressFunc) (int, error) {
+// target may lie outside the tree). progress (may be nil) names the file in
+// flight and counts the bytes of the whole tree.
+func (f *Files) DownloadDir(ctx context.Context, path, localDir string, progress DirProgressFunc) (int, error) {
 	var a args
 	defer a.free()
 	cpath, clocal, opts := a.str(path), a.str(localDir), f.options(&a)
-	cb := &callbacks{progress: progress}
+	cb := &callbacks{dirProgress: progress}
 	ud := cb.start()
 	var count C.size_t
 	err := cb.finish(f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_files_download_dir(s, cpath, clocal, opts, cb.progressFn(), ud, &count, cancel, e)
+		return C.e2b_files_download_dir(s, cpath, clocal, opts, cb.dirProgressFn(), ud, &count, cancel, e)
 	}))
 	return int(count), err
 }

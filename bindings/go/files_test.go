@@ -264,9 +264,23 @@ func TestUploadDownloadDir(t *testing.T) {
 		ok(t, os.MkdirAll(filepath.Dir(filepath.Join(src, name)), 0o755))
 		ok(t, os.WriteFile(filepath.Join(src, name), data, 0o644))
 	}
-	var up progress
-	if n := must(files.UploadDir(ctx, src, "tree", up.fn))(t); n != len(tree) || up.calls == 0 {
-		t.Fatalf("uploaded %d files, progress %+v", n, up)
+	// Every file is named, in order, with the tree's bytes.
+	var up []e2b.DirProgress
+	record := func(into *[]e2b.DirProgress) e2b.DirProgressFunc {
+		return func(p e2b.DirProgress) error { *into = append(*into, p); return nil }
+	}
+	if n := must(files.UploadDir(ctx, src, "tree", record(&up)))(t); n != len(tree) {
+		t.Fatalf("uploaded %d files", n)
+	}
+	named := map[string]int{}
+	for _, p := range up {
+		named[p.Path] = p.Index
+		if p.Count != len(tree) || p.Total != 1+int64(len(binary()))+100000 {
+			t.Fatalf("progress %+v", p)
+		}
+	}
+	if len(named) != len(tree) || named["/home/user/tree/sub/deeper/c"] > 2 || up[len(up)-1].Done != up[0].Total {
+		t.Fatalf("progress named %v, ended at %+v", named, up[len(up)-1])
 	}
 	for name, data := range tree {
 		if got := must(files.Read(ctx, "tree/"+name))(t); !bytes.Equal(got, data) {
@@ -275,16 +289,26 @@ func TestUploadDownloadDir(t *testing.T) {
 	}
 
 	dst := filepath.Join(t.TempDir(), "new")
-	var down progress
-	if n := must(files.DownloadDir(ctx, "tree", dst, down.fn))(t); n != len(tree) || down.calls == 0 {
+	var down []e2b.DirProgress
+	if n := must(files.DownloadDir(ctx, "tree", dst, record(&down)))(t); n != len(tree) || len(down) == 0 {
 		t.Fatalf("downloaded %d files, progress %+v", n, down)
+	}
+	stop := errors.New("enough")
+	_, err := files.DownloadDir(ctx, "tree", t.TempDir(), func(p e2b.DirProgress) error {
+		if p.Index == 1 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || !errors.Is(err, e2b.ErrCallbackAborted) {
+		t.Fatalf("a progress function's error: %v", err)
 	}
 	for name, data := range tree {
 		if got := must(os.ReadFile(filepath.Join(dst, name)))(t); !bytes.Equal(got, data) {
 			t.Fatalf("%s differs", name)
 		}
 	}
-	_, err := files.DownloadDir(ctx, "tree/a.txt", dst, nil)
+	_, err = files.DownloadDir(ctx, "tree/a.txt", dst, nil)
 	wantCode(t, err, e2b.ErrInvalidArgument)
 	_, err = files.UploadDir(ctx, filepath.Join(src, "missing"), "x", nil)
 	wantCode(t, err, e2b.ErrIO)

@@ -24,6 +24,29 @@ use crate::util::query;
 /// [`ErrorKind::CallbackAborted`] error.
 pub type Progress<'p> = &'p mut dyn FnMut(u64, u64) -> ControlFlow<()>;
 
+/// Where a directory transfer ([`upload_dir`](Files::upload_dir),
+/// [`download_dir`](Files::download_dir)) stands, for a progress bar that
+/// names the file in flight.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct DirProgress<'a> {
+    /// The file in flight: its path in the sandbox.
+    pub path: &'a str,
+    /// Its place among the tree's files, from 0.
+    pub index: usize,
+    /// How many files the tree has.
+    pub count: usize,
+    /// Bytes moved so far, of the whole tree.
+    pub done: u64,
+    /// Bytes of the whole tree.
+    pub total: u64,
+}
+
+/// Progress of a directory transfer: called as each file starts and as its
+/// bytes move. Returning `ControlFlow::Break` stops the transfer with an
+/// [`ErrorKind::CallbackAborted`] error.
+pub type DirProgressFn<'p> = &'p mut dyn FnMut(&DirProgress<'_>) -> ControlFlow<()>;
+
 /// A sandbox's filesystem (`sandbox.files` in the official SDKs).
 ///
 /// Paths are as envd resolves them: absolute, or relative to the user's home
@@ -252,7 +275,7 @@ impl<'a> Files<'a> {
     /// number of files uploaded. Symbolic links are skipped, wherever they
     /// point, and never followed (as in [`download_dir`](Files::download_dir)):
     /// following one could send files from outside the tree.
-    pub fn upload_dir(&self, local_dir: &Path, path: &str, mut progress: Option<Progress<'_>>) -> Result<usize> {
+    pub fn upload_dir(&self, local_dir: &Path, path: &str, mut progress: Option<DirProgressFn<'_>>) -> Result<usize> {
         // With a deadline, it bounds the whole tree, not each file.
         let pinned = self.sandbox.pinned();
         let view = Files { sandbox: &pinned, ..*self };
@@ -268,14 +291,15 @@ impl<'a> Files<'a> {
             view.make_dir(&remote(dir))?;
         }
         let mut done = 0;
-        for (relative, size) in &files {
+        for (index, (relative, size)) in files.iter().enumerate() {
             let local = local_dir.join(relative);
             let mut file = fs::File::open(&local).map_err(|err| Error::io(&what, err))?;
-            let mut report = |n: u64, _: u64| match progress.as_mut() {
-                Some(progress) => progress(done + n, total),
-                None => ControlFlow::Continue(()),
-            };
-            view.write_from(&remote(relative), &mut file, Some(*size), Some(&mut report))
+            let target = remote(relative);
+            let mut report = dir_report(&mut progress, &target, index, files.len(), done, total);
+            if report(0, 0).is_break() {
+                return Err(stopped(&what));
+            }
+            view.write_from(&target, &mut file, Some(*size), Some(&mut report))
                 .map_err(|err| with_context(err, &what))?;
             done += size;
         }
@@ -292,7 +316,7 @@ impl<'a> Files<'a> {
     /// dangling link comes back as itself), so it cannot be recreated
     /// faithfully, and copying what it points to could bring in files from
     /// outside the tree. `path` itself must be a directory, not a link to one.
-    pub fn download_dir(&self, path: &str, local_dir: &Path, mut progress: Option<Progress<'_>>) -> Result<usize> {
+    pub fn download_dir(&self, path: &str, local_dir: &Path, mut progress: Option<DirProgressFn<'_>>) -> Result<usize> {
         // With a deadline, it bounds the whole tree, not each file.
         let pinned = self.sandbox.pinned();
         let view = Files { sandbox: &pinned, ..*self };
@@ -304,6 +328,7 @@ impl<'a> Files<'a> {
         let entries = without_links(view.list(path, u32::MAX)?);
         let prefix = format!("{}/", root.path.trim_end_matches('/'));
         let total: u64 = entries.iter().filter(|e| e.file_type == FileType::File).map(|e| e.size).sum();
+        let files = entries.iter().filter(|e| e.file_type == FileType::File).count();
         fs::create_dir_all(local_dir).map_err(|err| Error::io(&what, err))?;
 
         let mut done = 0;
@@ -321,10 +346,10 @@ impl<'a> Files<'a> {
                     if let Some(parent) = local.parent() {
                         fs::create_dir_all(parent).map_err(|err| Error::io(&what, err))?;
                     }
-                    let mut report = |n: u64, _: u64| match progress.as_mut() {
-                        Some(progress) => progress(done + n, total),
-                        None => ControlFlow::Continue(()),
-                    };
+                    let mut report = dir_report(&mut progress, &entry.path, count, files, done, total);
+                    if report(0, 0).is_break() {
+                        return Err(stopped(&what));
+                    }
                     done += view.download_file(&entry.path, &local, Some(&mut report))?;
                     count += 1;
                 }
@@ -554,10 +579,7 @@ fn copy_with_progress(
         done += n as u64;
         if let Some(progress) = progress.as_mut() {
             if progress(done, total).is_break() {
-                return Err(Error::new(
-                    ErrorKind::CallbackAborted,
-                    format!("{what}: stopped by the progress callback"),
-                ));
+                return Err(stopped(what));
             }
         }
     }
@@ -577,6 +599,27 @@ fn write_atomically<T>(target: &Path, what: &str, fill: impl FnOnce(&mut fs::Fil
         let _ = fs::remove_file(&temp);
     }
     result
+}
+
+/// The error of a transfer its progress callback stopped.
+fn stopped(what: &str) -> Error {
+    Error::new(ErrorKind::CallbackAborted, format!("{what}: stopped by the progress callback"))
+}
+
+/// The byte progress of one file of a directory transfer, reported to
+/// `progress` as the tree's.
+fn dir_report<'a, 'p>(
+    progress: &'a mut Option<DirProgressFn<'p>>,
+    path: &'a str,
+    index: usize,
+    count: usize,
+    done: u64,
+    total: u64,
+) -> impl FnMut(u64, u64) -> ControlFlow<()> + use<'a, 'p> {
+    move |n, _| match progress.as_mut() {
+        Some(progress) => progress(&DirProgress { path, index, count, done: done + n, total }),
+        None => ControlFlow::Continue(()),
+    }
 }
 
 /// The directories and regular files (with sizes) under `dir`, relative to

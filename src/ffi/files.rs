@@ -13,7 +13,9 @@ use super::{
     arg_bytes, arg_mut, arg_ref, arg_str, boxed, c_ptr, c_string, e2b_bytes, e2b_error, e2b_error_code, free, guard,
     guard_value, limit_ms, out_ptr, set_opt, Stop,
 };
-use crate::{EntryInfo, EventType, FileType, Files, FilesystemEvent, Sandbox, WatchHandle, WatchOptions, WriteEntry};
+use crate::{
+    DirProgress, EntryInfo, EventType, FileType, Files, FilesystemEvent, Sandbox, WatchHandle, WatchOptions, WriteEntry,
+};
 
 /// How file calls act: a builder. New options mean the sandbox's default
 /// user and no compression. Every `e2b_files_*` function takes one (NULL
@@ -111,6 +113,30 @@ pub type e2b_read_cb = Option<unsafe extern "C" fn(user_data: *mut c_void, buffe
 /// go on; anything else stops the transfer with E2B_ERR_CALLBACK_ABORTED.
 pub type e2b_progress_cb = Option<unsafe extern "C" fn(user_data: *mut c_void, done: u64, total: u64) -> i32>;
 
+/// Where a directory transfer stands (`e2b_files_upload_dir`,
+/// `e2b_files_download_dir`), for a progress bar that names the file in
+/// flight. Made by the library and borrowed by the callback for the call;
+/// later versions may add fields at the end.
+#[repr(C)]
+pub struct e2b_dir_progress {
+    /// The file in flight: its path in the sandbox (UTF-8).
+    pub path: *const c_char,
+    /// Its place among the tree's files, from 0.
+    pub index: usize,
+    /// How many files the tree has.
+    pub count: usize,
+    /// Bytes moved so far, of the whole tree.
+    pub done: u64,
+    /// Bytes of the whole tree.
+    pub total: u64,
+}
+
+/// Reports a directory transfer's progress: called as each file starts and
+/// as its bytes move. Return 0 to go on; anything else stops the transfer
+/// with E2B_ERR_CALLBACK_ABORTED.
+pub type e2b_dir_progress_cb =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, progress: *const e2b_dir_progress) -> i32>;
+
 /// Receives one event, borrowed for the call. Return 0 to go on; anything
 /// else ends the watch with E2B_ERR_CALLBACK_ABORTED.
 pub type e2b_fs_event_cb = Option<unsafe extern "C" fn(user_data: *mut c_void, event: *const e2b_fs_event) -> i32>;
@@ -167,6 +193,32 @@ fn progress_fn(
         move |done, total| {
             // SAFETY: the caller vouches for the callback and its user data.
             stop.check(unsafe { callback(user_data, done, total) })
+        }
+    })
+}
+
+/// A directory progress closure calling `callback`, if there is one.
+fn dir_progress_fn(
+    callback: e2b_dir_progress_cb,
+    user_data: *mut c_void,
+    stop: &Stop,
+) -> Option<impl FnMut(&DirProgress<'_>) -> ControlFlow<()> + '_> {
+    callback.map(|callback| {
+        // The path of the file in flight, made once per file.
+        let mut path = (String::new(), CString::default());
+        move |progress: &DirProgress<'_>| {
+            if path.0 != progress.path {
+                path = (progress.path.to_owned(), c_string(progress.path));
+            }
+            let progress = e2b_dir_progress {
+                path: path.1.as_ptr(),
+                index: progress.index,
+                count: progress.count,
+                done: progress.done,
+                total: progress.total,
+            };
+            // SAFETY: the caller vouches for the callback and its user data.
+            stop.check(unsafe { callback(user_data, &progress) })
         }
     })
 }
@@ -505,15 +557,15 @@ pub unsafe extern "C" fn e2b_files_download_file(
 /// Uploads the local directory tree `local_dir` to `path`: every regular
 /// file and directory. Symbolic links are skipped wherever they point, never
 /// followed (so nothing outside the tree is sent). `*count_out` (optional)
-/// receives the number of files. `progress` (may be NULL) counts bytes of
-/// the whole tree. Errors: IO; as `e2b_files_upload_file`.
+/// receives the number of files. `progress` (may be NULL) names the file in
+/// flight and counts the bytes of the whole tree. Errors: IO; as `e2b_files_upload_file`.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_files_upload_dir(
     sandbox: *const e2b_sandbox,
     local_dir: *const c_char,
     path: *const c_char,
     options: *const e2b_files_options,
-    progress: e2b_progress_cb,
+    progress: e2b_dir_progress_cb,
     user_data: *mut c_void,
     count_out: *mut usize,
     cancel: *const e2b_cancel,
@@ -526,7 +578,7 @@ pub unsafe extern "C" fn e2b_files_upload_dir(
         let local_dir = arg_str(local_dir, "local_dir")?;
         let path = arg_str(path, "path")?;
         let stop = Stop::default();
-        let mut progress = progress_fn(progress, user_data, &stop);
+        let mut progress = dir_progress_fn(progress, user_data, &stop);
         let count = files
             .upload_dir(Path::new(local_dir), path, progress.as_mut().map(|p| p as _))
             .map_err(|e| stop.error(e))?;
@@ -542,7 +594,8 @@ pub unsafe extern "C" fn e2b_files_upload_dir(
 /// resolves, not its own text, so it cannot be recreated faithfully, and
 /// copying its target could bring in files from outside the tree. `path`
 /// must be a directory, not a link to one. `*count_out` (optional) receives
-/// the number of files.
+/// the number of files. `progress` (may be NULL) names the file in flight and
+/// counts the bytes of the whole tree.
 /// Errors: IO; INVALID_ARGUMENT (not a directory); as `e2b_files_download_file`.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_files_download_dir(
@@ -550,7 +603,7 @@ pub unsafe extern "C" fn e2b_files_download_dir(
     path: *const c_char,
     local_dir: *const c_char,
     options: *const e2b_files_options,
-    progress: e2b_progress_cb,
+    progress: e2b_dir_progress_cb,
     user_data: *mut c_void,
     count_out: *mut usize,
     cancel: *const e2b_cancel,
@@ -563,7 +616,7 @@ pub unsafe extern "C" fn e2b_files_download_dir(
         let path = arg_str(path, "path")?;
         let local_dir = arg_str(local_dir, "local_dir")?;
         let stop = Stop::default();
-        let mut progress = progress_fn(progress, user_data, &stop);
+        let mut progress = dir_progress_fn(progress, user_data, &stop);
         let count = files
             .download_dir(path, Path::new(local_dir), progress.as_mut().map(|p| p as _))
             .map_err(|e| stop.error(e))?;

@@ -75,6 +75,25 @@ static int32_t on_progress(void *user_data, uint64_t done, uint64_t total) {
     return 0;
 }
 
+/* What a directory transfer reported: the last file named, and the bytes. */
+struct tree_progress {
+    char path[256];
+    size_t index, count, calls;
+    uint64_t done, total;
+    int32_t stop_at_index; /* a non-zero value stops the transfer when that file starts */
+};
+
+static int32_t on_dir_progress(void *user_data, const e2b_dir_progress *progress) {
+    struct tree_progress *t = user_data;
+    snprintf(t->path, sizeof t->path, "%s", progress->path);
+    t->index = progress->index;
+    t->count = progress->count;
+    t->done = progress->done;
+    t->total = progress->total;
+    t->calls++;
+    return t->stop_at_index && (int32_t)progress->index == t->stop_at_index ? 7 : 0;
+}
+
 struct source {
     size_t left;
     int fail;
@@ -352,8 +371,19 @@ static void test_local_transfers(void) {
     size_t count = 0;
     EXPECT_OK(e2b_files_upload_dir(sandbox, tree, "/home/user/tree", NULL, NULL, NULL, &count, NULL, NULL));
     EXPECT(count == 1);
-    EXPECT_OK(e2b_files_download_dir(sandbox, "/home/user/tree", copy, NULL, NULL, NULL, &count, NULL, NULL));
+    struct tree_progress tree_progress = {{0}, 0, 0, 0, 0, 0, 0};
+    EXPECT_OK(e2b_files_download_dir(sandbox, "/home/user/tree", copy, NULL, on_dir_progress, &tree_progress, &count,
+                                     NULL, NULL));
     EXPECT(count == 1);
+    EXPECT_STR(tree_progress.path, "/home/user/tree/inner.txt");
+    EXPECT(tree_progress.index == 0 && tree_progress.count == 1 && tree_progress.calls >= 2);
+    EXPECT(tree_progress.done == 5 && tree_progress.total == 5);
+    EXPECT_OK(e2b_files_write(sandbox, "/home/user/tree/second.txt", (const uint8_t *)"2", 1, NULL, NULL, NULL));
+    struct tree_progress stopping = {{0}, 0, 0, 0, 0, 0, 1};
+    EXPECT_ERR(e2b_files_download_dir(sandbox, "/home/user/tree", copy, NULL, on_dir_progress, &stopping, &count, NULL,
+                                      &err),
+               E2B_ERR_CALLBACK_ABORTED, err, "stopped by the progress callback");
+    EXPECT(stopping.index == 1 && stopping.count == 2);
     snprintf(path, sizeof path, "%s/inner.txt", copy);
     EXPECT(stat(path, &st) == 0 && st.st_size == 5);
 

@@ -581,6 +581,16 @@ struct WriteEntry {
 
 /// Receives progress: `done` bytes of `total` (0 when unknown).
 using ProgressFn = std::function<void(uint64_t done, uint64_t total)>;
+/// Where a directory transfer stands, for a progress bar that names the file in flight.
+struct DirProgress {
+    std::string_view path;  ///< the file in flight: its path in the sandbox (valid for the call)
+    size_t index;           ///< its place among the tree's files, from 0
+    size_t count;           ///< how many files the tree has
+    uint64_t done;          ///< bytes moved so far, of the whole tree
+    uint64_t total;         ///< bytes of the whole tree
+};
+/// Receives a directory transfer's progress, as each file starts and as its bytes move.
+using DirProgressFn = std::function<void(const DirProgress& progress)>;
 /// Receives a chunk of a file, borrowed for the call.
 using DataFn = std::function<void(ByteView chunk)>;
 /// Supplies data: fills up to `capacity` bytes at `buffer` and returns how many, 0 at the end.
@@ -709,6 +719,7 @@ constexpr int32_t callback_stopped = 2;
 /// operation (the trampoline returns callback_threw) and is rethrown by call().
 struct Callbacks {
     const ProgressFn* progress = nullptr;
+    const DirProgressFn* dir_progress = nullptr;
     const DataFn* on_data = nullptr;
     const ReadFn* read = nullptr;
     const OutputFn* on_output = nullptr;
@@ -758,6 +769,21 @@ inline e2b_progress_cb progress_cb(const ProgressFn& progress) {
     return [](void* user_data, uint64_t done, uint64_t total) -> int32_t {
         auto& callbacks = Callbacks::of(user_data);
         return callbacks.run([&] { (*callbacks.progress)(done, total); }) ? 0 : callback_threw;
+    };
+}
+
+/// The C directory progress callback: a DirProgressFn, or NULL for none.
+inline e2b_dir_progress_cb dir_progress_cb(const DirProgressFn& progress) {
+    if (!progress) {
+        return nullptr;
+    }
+    return [](void* user_data, const e2b_dir_progress* p) -> int32_t {
+        auto& callbacks = Callbacks::of(user_data);
+        return callbacks.run([&] {
+            (*callbacks.dir_progress)(DirProgress{view(p->path), p->index, p->count, p->done, p->total});
+        })
+                   ? 0
+                   : callback_threw;
     };
 }
 
@@ -1489,13 +1515,13 @@ public:
 
     /// Uploads the local tree `local` to `path` (symbolic links are skipped);
     /// returns the number of files. `progress` counts the bytes of the whole tree.
-    size_t upload_dir(const std::filesystem::path& local, StringArg path, const ProgressFn& progress = {},
+    size_t upload_dir(const std::filesystem::path& local, StringArg path, const DirProgressFn& progress = {},
                       CancelArg cancel = {}) const {
         detail::Callbacks callbacks;
-        callbacks.progress = &progress;
+        callbacks.dir_progress = &progress;
         size_t count = 0;
         callbacks.call(e2b_files_upload_dir, sandbox_, local.string().c_str(), path.c_str(), options_,
-                       detail::progress_cb(progress), &callbacks, &count, cancel.raw());
+                       detail::dir_progress_cb(progress), &callbacks, &count, cancel.raw());
         return count;
     }
 
@@ -1504,13 +1530,13 @@ public:
     /// wherever they point, never followed: the sandbox reports only where a
     /// link resolves, so it cannot be recreated, and its target may lie outside.
     /// Throws e2b::InvalidArgument (not a directory), e2b::IoError.
-    size_t download_dir(StringArg path, const std::filesystem::path& local, const ProgressFn& progress = {},
+    size_t download_dir(StringArg path, const std::filesystem::path& local, const DirProgressFn& progress = {},
                         CancelArg cancel = {}) const {
         detail::Callbacks callbacks;
-        callbacks.progress = &progress;
+        callbacks.dir_progress = &progress;
         size_t count = 0;
         callbacks.call(e2b_files_download_dir, sandbox_, path.c_str(), local.string().c_str(), options_,
-                       detail::progress_cb(progress), &callbacks, &count, cancel.raw());
+                       detail::dir_progress_cb(progress), &callbacks, &count, cancel.raw());
         return count;
     }
 

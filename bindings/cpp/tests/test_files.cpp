@@ -201,10 +201,21 @@ TEST_F(Files, UploadsAndDownloadsTrees) {
     spit(local.path() / "tree/sub/b.txt", "bb");
     spit(local.path() / "tree/sub/deeper/c.bin", text(pattern(5000)));
     uint64_t uploaded = 0;
+    std::set<std::pair<size_t, std::string>> named;
     EXPECT_EQ(sandbox.files().upload_dir(local.path() / "tree", "/home/user/tree",
-                                         [&](uint64_t done, uint64_t) { uploaded = done; }),
+                                         [&](const e2b::DirProgress& p) {
+                                             uploaded = p.done;
+                                             named.emplace(p.index, std::string(p.path));
+                                             EXPECT_EQ(p.count, 3u);
+                                             EXPECT_EQ(p.total, 5003u);
+                                         }),
               3u);
     EXPECT_EQ(uploaded, 5003u);
+    EXPECT_EQ(named.size(), 3u);
+    EXPECT_EQ(named.begin()->first, 0u);
+    EXPECT_EQ(named.rbegin()->first, 2u);
+    EXPECT_TRUE(std::any_of(named.begin(), named.end(),
+                            [](const auto& n) { return n.second == "/home/user/tree/sub/deeper/c.bin"; }));
     EXPECT_EQ(text(sandbox.files().read("/home/user/tree/sub/b.txt")), "bb");
 
     EXPECT_EQ(sandbox.files().download_dir("/home/user/tree", local.path() / "back"), 3u);

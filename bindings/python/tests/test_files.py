@@ -127,11 +127,16 @@ def test_upload_and_download_files_and_trees(sandbox: libe2b.Sandbox, tmp_path: 
     (tree / "a.txt").write_text("a")
     (tree / "sub" / "b.txt").write_text("b")
     (tree / "sub" / "deeper" / "c.bin").write_bytes(BINARY)
-    totals: list[tuple[int, int]] = []
-    assert sandbox.files.upload_dir(tree, "/home/user/tree", on_progress=lambda d, t: totals.append((d, t))) == 3
-    assert totals[-1][0] == 2 + len(BINARY)
+    seen: list[libe2b.DirProgress] = []
+    assert sandbox.files.upload_dir(tree, "/home/user/tree", on_progress=seen.append) == 3
+    assert seen[-1].done == seen[-1].total == 2 + len(BINARY)
+    assert {p.path for p in seen} == {"/home/user/tree/a.txt", "/home/user/tree/sub/b.txt",
+                                      "/home/user/tree/sub/deeper/c.bin"}
+    assert {p.index for p in seen} == {0, 1, 2} and all(p.count == 3 for p in seen)
     assert sandbox.files.read("tree/sub/deeper/c.bin") == BINARY
-    assert sandbox.files.download_dir("tree", tmp_path / "copy") == 3
+    downloaded: list[libe2b.DirProgress] = []
+    assert sandbox.files.download_dir("tree", tmp_path / "copy", on_progress=downloaded.append) == 3
+    assert sorted({(p.index, p.path) for p in downloaded})[0][0] == 0 and downloaded[-1].done == 2 + len(BINARY)
     assert (tmp_path / "copy" / "sub" / "b.txt").read_text() == "b"
     assert (tmp_path / "copy" / "sub" / "deeper" / "c.bin").read_bytes() == BINARY
 

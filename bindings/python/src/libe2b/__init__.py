@@ -36,7 +36,7 @@ from ._errors import (
     SandboxNotRunningException,
     TimeoutException,
 )
-from ._files import EntryInfo, FileReader, Filesystem, FilesystemEvent, WatchHandle
+from ._files import DirProgress, EntryInfo, FileReader, Filesystem, FilesystemEvent, WatchHandle
 from ._sandbox import Sandbox, SandboxInfo
 
 library_version: str = (_bindings.e2b_version() or b"").decode()
@@ -51,6 +51,7 @@ __all__ = [
     "CommandExitException",
     "CommandHandle",
     "CommandResult",
+    "DirProgress",
     "Commands",
     "ConflictException",
     "Context",

@@ -250,6 +250,16 @@ class e2b_write_entry(ctypes.Structure):
     ]
 
 
+class e2b_dir_progress(ctypes.Structure):
+    _fields_ = [
+        ("path", c_char_p),
+        ("index", c_size_t),
+        ("count", c_size_t),
+        ("done", c_uint64),
+        ("total", c_uint64),
+    ]
+
+
 e2b_log_cb = CFUNCTYPE(None, c_void_p, c_int32, c_char_p, c_char_p)
 
 e2b_data_cb = CFUNCTYPE(c_int32, c_void_p, c_void_p, c_size_t)
@@ -257,6 +267,8 @@ e2b_data_cb = CFUNCTYPE(c_int32, c_void_p, c_void_p, c_size_t)
 e2b_progress_cb = CFUNCTYPE(c_int32, c_void_p, c_uint64, c_uint64)
 
 e2b_read_cb = CFUNCTYPE(c_int64, c_void_p, c_void_p, c_size_t)
+
+e2b_dir_progress_cb = CFUNCTYPE(c_int32, c_void_p, POINTER(e2b_dir_progress))
 
 e2b_fs_event_cb = CFUNCTYPE(c_int32, c_void_p, POINTER(e2b_fs_event))
 
@@ -373,8 +385,8 @@ e2b_files_write_stream: Callable[[Any, Any, Any, Any, Any, Any, Any, Any, Any], 
 e2b_files_write_files: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_write_files", c_int32, POINTER(e2b_sandbox), POINTER(e2b_write_entry), c_size_t, POINTER(e2b_files_options), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_files_upload_file: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_upload_file", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_files_options), e2b_progress_cb, c_void_p, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_files_download_file: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_download_file", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_files_options), e2b_progress_cb, c_void_p, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
-e2b_files_upload_dir: Callable[[Any, Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_upload_dir", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_files_options), e2b_progress_cb, c_void_p, POINTER(c_size_t), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
-e2b_files_download_dir: Callable[[Any, Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_download_dir", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_files_options), e2b_progress_cb, c_void_p, POINTER(c_size_t), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_upload_dir: Callable[[Any, Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_upload_dir", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_files_options), e2b_dir_progress_cb, c_void_p, POINTER(c_size_t), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_files_download_dir: Callable[[Any, Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_download_dir", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_files_options), e2b_dir_progress_cb, c_void_p, POINTER(c_size_t), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_files_download_url: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_download_url", c_int32, POINTER(e2b_sandbox), c_char_p, c_uint64, POINTER(e2b_files_options), POINTER(e2b_bytes), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_files_upload_url: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_upload_url", c_int32, POINTER(e2b_sandbox), c_char_p, c_uint64, POINTER(e2b_files_options), POINTER(e2b_bytes), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_files_list: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_list", c_int32, POINTER(e2b_sandbox), c_char_p, c_uint32, POINTER(e2b_files_options), POINTER(POINTER(e2b_entry_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))

@@ -40,6 +40,26 @@ ProgressCallback = Callable[[int, int], object]
 """Called with the bytes done and the total (0 when unknown) as a transfer goes."""
 
 
+@dataclass(frozen=True)
+class DirProgress:
+    """Where a directory transfer stands, for a progress bar that names the file in flight."""
+
+    path: str
+    """The file in flight: its path in the sandbox."""
+    index: int
+    """Its place among the tree's files, from 0."""
+    count: int
+    """How many files the tree has."""
+    done: int
+    """Bytes moved so far, of the whole tree."""
+    total: int
+    """Bytes of the whole tree."""
+
+
+DirProgressCallback = Callable[[DirProgress], object]
+"""Called as each file of a directory transfer starts and as its bytes move."""
+
+
 class SupportsWrite(Protocol):
     def write(self, data: bytes, /) -> object: ...
 
@@ -311,28 +331,30 @@ class Filesystem:
             call.run(b.e2b_files_download_file, self._sandbox._ptr, encode(path), encode_path(local_path), options,
                      _progress(call, on_progress), None)
 
-    def upload_dir(self, local_dir: PathLike, path: str, *, on_progress: ProgressCallback | None = None,
+    def upload_dir(self, local_dir: PathLike, path: str, *, on_progress: DirProgressCallback | None = None,
                    user: str | None = None, gzip: bool = False, cancel: CancelToken | None = None) -> int:
         """Uploads the local directory tree `local_dir` to `path`; returns the
         number of files. Symbolic links are skipped wherever they point, never
-        followed. Progress counts the bytes of the whole tree."""
+        followed. Progress names the file in flight and counts the bytes of
+        the whole tree."""
         count = ctypes.c_size_t()
         with self._call(user, gzip, cancel) as (call, options):
             call.run(b.e2b_files_upload_dir, self._sandbox._ptr, encode_path(local_dir), encode(path), options,
-                     _progress(call, on_progress), None, ctypes.byref(count))
+                     _dir_progress(call, on_progress), None, ctypes.byref(count))
         return count.value
 
-    def download_dir(self, path: str, local_dir: PathLike, *, on_progress: ProgressCallback | None = None,
+    def download_dir(self, path: str, local_dir: PathLike, *, on_progress: DirProgressCallback | None = None,
                      user: str | None = None, gzip: bool = False, cancel: CancelToken | None = None) -> int:
         """Downloads the directory tree at `path` into `local_dir` (created if
         missing); returns the number of files. Symbolic links are skipped
         wherever they point, never followed: the sandbox reports only where a
         link resolves, so it cannot be recreated, and its target may lie
-        outside the tree."""
+        outside the tree. Progress names the file in flight and counts the
+        bytes of the whole tree."""
         count = ctypes.c_size_t()
         with self._call(user, gzip, cancel) as (call, options):
             call.run(b.e2b_files_download_dir, self._sandbox._ptr, encode(path), encode_path(local_dir), options,
-                     _progress(call, on_progress), None, ctypes.byref(count))
+                     _dir_progress(call, on_progress), None, ctypes.byref(count))
         return count.value
 
     def download_url(self, path: str, *, expires_in: float | None = None, user: str | None = None,
@@ -447,3 +469,16 @@ def _progress(call: Call, on_progress: ProgressCallback | None) -> Any:
         return 0
 
     return call.callback(b.e2b_progress_cb, forward)
+
+
+def _dir_progress(call: Call, on_progress: DirProgressCallback | None) -> Any:
+    """`on_progress` as a C directory progress callback (NULL if ``None``)."""
+    if on_progress is None:
+        return b.e2b_dir_progress_cb()
+
+    def forward(progress: Any) -> int:
+        p = progress.contents
+        on_progress(DirProgress(p.path.decode("utf-8", "replace"), p.index, p.count, p.done, p.total))
+        return 0
+
+    return call.callback(b.e2b_dir_progress_cb, forward)
