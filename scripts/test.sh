@@ -32,9 +32,7 @@ target/venv/bin/python -m pytest -q e2b-local/kernel
 
 step "the quickstarts in C and Rust"
 scripts/install.sh target/prefix
-cc -std=c99 -Wall -Wextra -Werror -Iinclude examples/c/quickstart.c target/release/libe2b.a \
-  -lpthread -ldl -lm -lrt -lgcc_s -o target/examples-quickstart-c
-scripts/with-e2b-local.sh target/examples-quickstart-c
+env -u E2B_API_KEY scripts/quickstart.sh
 scripts/with-e2b-local.sh target/debug/examples/quickstart
 
 step "the C/C++ release archive, installed outside the checkout"

@@ -4,18 +4,29 @@
 # E2B_API_KEY, runs the command, then stops the server. Exits with the
 # command's status.
 #
-#   scripts/with-e2b-local.sh [--bin PATH] COMMAND [ARGS...]
+#   scripts/with-e2b-local.sh [--bin PATH] [--templates DIR] COMMAND [ARGS...]
+#
+# --templates DIR: each folder in DIR becomes a template of that name (its
+# tree is what a sandbox made from it starts with).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin="$root/target/debug/e2b-local"
-if [ "${1:-}" = "--bin" ]; then
-  bin=$2
-  shift 2
-fi
+templates=
+while :; do
+  case "${1:-}" in
+    --bin) bin=$2; shift 2 ;;
+    --templates) templates=$2; shift 2 ;;
+    *) break ;;
+  esac
+done
 [ -x "$bin" ] || { echo "e2b-local not built: $bin (run: cargo build -p e2b-local)" >&2; exit 2; }
 
 data=$(mktemp -d)
+if [ -n "$templates" ]; then
+  mkdir -p "$data/server/templates"
+  cp -a "$templates/." "$data/server/templates/"
+fi
 exports="$data/exports"
 "$bin" --port 0 --data-dir "$data/server" >"$exports" 2>"$data/server.log" &
 server=$!
