@@ -39,6 +39,9 @@ step "the C/C++ release archive, installed outside the checkout"
 scripts/package.sh
 tests/package/c.sh
 
+step "the Go module, fetched with go get outside the checkout"
+tests/package/go.sh
+
 step "the Python binding"
 bindings/python/test.sh
 
