@@ -1712,8 +1712,9 @@ void e2b_command_free(struct e2b_command *command);
 E2B_API
 int32_t e2b_command_result_exit_code(const struct e2b_command_result *result);
 
-// All of stdout, owned by the result, with its length in `*len_out`. Not
-// NUL-terminated; may hold any bytes. NULL (and 0) if `result` is NULL.
+// All of stdout, owned by the result, with its length in `*len_out` (may be
+// NULL) and a NUL after it, not counted, so that text output reads as a
+// string; it may hold any bytes, NULs too. NULL (and 0) if `result` is NULL.
 E2B_API
 const uint8_t *e2b_command_result_stdout(const struct e2b_command_result *result,
                                          size_t *len_out);

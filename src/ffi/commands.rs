@@ -64,9 +64,18 @@ pub type e2b_output_cb =
     Option<unsafe extern "C" fn(user_data: *mut c_void, stream: e2b_stream, data: *const u8, len: usize) -> i32>;
 
 impl e2b_command_result {
-    fn new(result: CommandResult) -> e2b_command_result {
+    fn new(mut result: CommandResult) -> e2b_command_result {
+        nul_after(&mut result.stdout);
+        nul_after(&mut result.stderr);
         e2b_command_result { error: result.error.as_deref().map(c_string), inner: result }
     }
+}
+
+/// Puts a NUL just past the end of `bytes`, outside its length, so that C
+/// may read them as a string; the bytes are never changed afterwards.
+fn nul_after(bytes: &mut Vec<u8>) {
+    bytes.reserve_exact(1);
+    bytes.spare_capacity_mut()[0].write(0);
 }
 
 fn stream_code(stream: Stream) -> e2b_stream {
@@ -501,8 +510,9 @@ pub unsafe extern "C" fn e2b_command_result_exit_code(result: *const e2b_command
     guard_value(-1, || result.as_ref().map_or(-1, |r| r.inner.exit_code))
 }
 
-/// All of stdout, owned by the result, with its length in `*len_out`. Not
-/// NUL-terminated; may hold any bytes. NULL (and 0) if `result` is NULL.
+/// All of stdout, owned by the result, with its length in `*len_out` (may be
+/// NULL) and a NUL after it, not counted, so that text output reads as a
+/// string; it may hold any bytes, NULs too. NULL (and 0) if `result` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_command_result_stdout(
     result: *const e2b_command_result,

@@ -70,8 +70,9 @@ static void test_run(void) {
     EXPECT_OK(e2b_commands_run(sandbox, "printf 'a\\000b'; echo err >&2; exit 7", NULL, NULL, NULL, &result, NULL, NULL));
     EXPECT(e2b_command_result_exit_code(result) == 7);
     const uint8_t *stdout_data = e2b_command_result_stdout(result, &len);
-    EXPECT(len == 3 && memcmp(stdout_data, "a\0b", 3) == 0);
+    EXPECT(len == 3 && memcmp(stdout_data, "a\0b\0", 4) == 0); /* a NUL after, not counted */
     EXPECT(memcmp(e2b_command_result_stderr(result, &len), "err\n", 4) == 0 && len == 4);
+    EXPECT_STR((const char *)e2b_command_result_stderr(result, NULL), "err\n");
     EXPECT_STR(e2b_command_result_error(result), "exit status 7");
     EXPECT_ERR(e2b_command_result_check(result, &err), E2B_ERR_COMMAND_EXIT, err, "code 7");
     e2b_command_result_free(result);
