@@ -114,12 +114,12 @@ fn check_image(image: &Path, data_dir: &Path) -> Result<(), String> {
 #[derive(Debug)]
 pub struct Rootfs {
     base: Base,
+    dirs: Dirs,
     state: Mutex<State>,
 }
 
 #[derive(Debug)]
 struct State {
-    dirs: Dirs,
     /// The overlay's root, open, while it is mounted.
     mounted: Option<OwnedFd>,
     /// Whether `root()` has prepared what every sandbox has since the last mount.
@@ -143,7 +143,8 @@ impl Rootfs {
         let dirs = Dirs { upper: dir.join("fs"), work: dir.join("work"), merged: dir.join("root") };
         Rootfs {
             base,
-            state: Mutex::new(State { dirs, mounted: None, prepared: false, fell_back: false, ended: false }),
+            dirs,
+            state: Mutex::new(State { mounted: None, prepared: false, fell_back: false, ended: false }),
         }
     }
 
@@ -158,7 +159,7 @@ impl Rootfs {
     }
 
     /// The sandbox's `/` as the host reaches it, mounted and prepared first when it is not.
-    /// Blocking.
+    /// Blocking (one caller mounts, the others wait for it).
     pub fn root(&self) -> io::Result<PathBuf> {
         let mut state = self.lock();
         if state.ended {
@@ -166,30 +167,23 @@ impl Rootfs {
         }
         let image = matches!(self.base, Base::Image(_)) && !state.fell_back;
         if image && state.mounted.is_none() {
-            drop(state);
-            let mounted = self.mount();
-            state = self.lock();
-            match mounted {
-                Ok(fd) if !state.ended && state.mounted.is_none() => {
+            match self.mount() {
+                Ok(fd) => {
                     state.mounted = Some(fd);
                     state.prepared = false;
                 }
-                Ok(fd) => unmount(&fd),
                 Err(e) => {
                     eprintln!(
                         "e2b-local: WARNING: mounting the root of {} failed ({e}); it runs over the host's \
                          system folders instead",
-                        state.dirs.merged.display()
+                        self.dirs.merged.display()
                     );
                     state.fell_back = true;
                 }
             }
-            if state.ended {
-                return Err(io::Error::other("the sandbox has ended"));
-            }
         }
         let image = state.mounted.is_some();
-        let root = if image { state.dirs.merged.clone() } else { state.dirs.upper.clone() };
+        let root = if image { self.dirs.merged.clone() } else { self.dirs.upper.clone() };
         if !state.prepared {
             if let Err(e) = isolation::prepare_root(&root, !image) {
                 eprintln!("e2b-local: preparing {}: {e}", root.display());
@@ -202,12 +196,9 @@ impl Rootfs {
     /// Mounts the overlay (not recorded: the caller does), and returns its root, open.
     fn mount(&self) -> io::Result<OwnedFd> {
         let Base::Image(image) = &self.base else { return Err(io::Error::other("no image")) };
-        let (upper, work, merged) = {
-            let state = self.lock();
-            (state.dirs.upper.clone(), state.dirs.work.clone(), state.dirs.merged.clone())
-        };
-        fs::create_dir_all(&work)?;
-        fs::create_dir_all(&merged)?;
+        let Dirs { upper, work, merged } = &self.dirs;
+        fs::create_dir_all(work)?;
+        fs::create_dir_all(merged)?;
         let layers = format!(
             "lowerdir={},upperdir={},workdir={}",
             escape(image.as_os_str().as_bytes()),
@@ -216,18 +207,18 @@ impl Rootfs {
         );
         // A directory of the image renamed in a sandbox is recorded in the upper layer
         // (without, such a rename fails with EXDEV); kernels that refuse it mount without.
-        let mut result = mount_overlay(&merged, &format!("{layers},redirect_dir=on"));
+        let mut result = mount_overlay(merged, &format!("{layers},redirect_dir=on"));
         if result.as_ref().is_err_and(|e| e.raw_os_error() == Some(libc::EINVAL)) {
-            result = mount_overlay(&merged, &layers);
+            result = mount_overlay(merged, &layers);
         }
         result?;
-        match File::open(&merged) {
-            Ok(root) if root.metadata().is_ok_and(|meta| meta.dev() != fs::metadata(&upper).map_or(0, |m| m.dev())) => {
+        match File::open(merged) {
+            Ok(root) if root.metadata().is_ok_and(|meta| meta.dev() != fs::metadata(upper).map_or(0, |m| m.dev())) => {
                 Ok(root.into())
             }
             opened => {
                 // Not the overlay's root after all: undo the mount.
-                let _ = umount_path(&merged);
+                let _ = umount_path(merged);
                 Err(opened.map_or_else(|e| e, |_| io::Error::other("the overlay did not show at its mount point")))
             }
         }
@@ -275,9 +266,14 @@ fn umount_path(path: &Path) -> io::Result<()> {
 fn mount_overlay(target: &Path, options: &str) -> io::Result<()> {
     let target = CString::new(target.as_os_str().as_bytes()).map_err(io::Error::other)?;
     let options = CString::new(options).map_err(io::Error::other)?;
+    // No device files (a sandbox cannot make any; whiteouts are no devices to open). Set-user-id
+    // programs stay allowed, for the jail's `sudo`: they belong to the sandbox's ids, which are
+    // no host user's (a set-user-id program gives a host user no more than such an id).
+    let flags = libc::MS_NODEV;
     // SAFETY: NUL-terminated strings that outlive the call.
-    let result =
-        unsafe { libc::mount(c"overlay".as_ptr(), target.as_ptr(), c"overlay".as_ptr(), 0, options.as_ptr().cast()) };
+    let result = unsafe {
+        libc::mount(c"overlay".as_ptr(), target.as_ptr(), c"overlay".as_ptr(), flags, options.as_ptr().cast())
+    };
     if result != 0 {
         return Err(io::Error::last_os_error());
     }
