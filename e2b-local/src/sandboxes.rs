@@ -166,6 +166,8 @@ pub struct Store {
     deadline_changed: Notify,
     /// Deletes the folders of killed sandboxes and keeps spares ready.
     housekeeper: Housekeeper,
+    /// Set once the server stops: no sandbox starts running (or mounts its root) again.
+    stopping: std::sync::atomic::AtomicBool,
 }
 
 impl Store {
@@ -213,6 +215,7 @@ impl Store {
             runtimes: Mutex::default(),
             deadline_changed: Notify::new(),
             housekeeper: Housekeeper::start(spare_dir)?,
+            stopping: std::sync::atomic::AtomicBool::new(false),
         };
         store.housekeeper.prepare(store.templates_dir.join(BUILTIN_TEMPLATES[0]));
         store.expire_due();
@@ -387,6 +390,9 @@ impl Store {
     fn runtime(&self, sbx: &Sandbox) -> Option<Arc<Runtime>> {
         let sandboxes = self.lock();
         sandboxes.get(&sbx.sandbox_id)?;
+        if self.stopping.load(std::sync::atomic::Ordering::SeqCst) {
+            return None;
+        }
         let mut runtimes = self.runtimes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let runtime = runtimes.entry(sbx.sandbox_id.clone()).or_insert_with(|| {
             let files = vec![(code::KERNEL_PATH, code::KERNEL_SOURCE.as_bytes())];
@@ -438,8 +444,12 @@ impl Store {
         self.housekeeper.wait_idle();
     }
 
-    /// Ends the processes of every sandbox (the server is stopping). Blocking.
+    /// Ends the processes of every sandbox and unmounts their roots (the server is stopping);
+    /// no sandbox runs again. Blocking.
     pub fn end_all_processes(&self) {
+        // Under the lock that `runtime` takes, so that no runtime is made after the drain.
+        self.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
+        drop(self.lock());
         let runtimes: Vec<Arc<Runtime>> =
             self.runtimes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).drain().map(|(_, r)| r).collect();
         for runtime in &runtimes {
