@@ -25,9 +25,20 @@ fn stdout(result: &CommandResult) -> String {
     String::from_utf8_lossy(&result.stdout).into_owned()
 }
 
-/// The folder that is the sandbox's `/` on the host.
+/// The folder that holds the sandbox's own files on the host (its `/`, or the upper layer of
+/// its root over an image).
 fn fs_dir(data_dir: &Path, sandbox: &Sandbox) -> PathBuf {
     data_dir.join("sandboxes").join(sandbox.id()).join("fs")
+}
+
+/// The folder that is the sandbox's `/` on the host: its overlay root `root/` while that is
+/// mounted, else `fs/`.
+fn root_dir(data_dir: &Path, sandbox: &Sandbox) -> PathBuf {
+    let dir = data_dir.join("sandboxes").join(sandbox.id());
+    match (std::fs::metadata(dir.join("root")), std::fs::metadata(&dir)) {
+        (Ok(root), Ok(parent)) if root.dev() != parent.dev() => dir.join("root"),
+        _ => dir.join("fs"),
+    }
 }
 
 fn is_root() -> bool {
@@ -88,8 +99,15 @@ fn host_secrets_the_data_folder_and_other_sandboxes_are_out_of_reach() {
     let other_file = fs_dir(local.data_dir.path(), &other).join("home/user/other.txt");
     assert!(other_file.is_file());
 
+    // Over an image the sandbox has an `/etc/shadow` of its own, which its root may read: never
+    // the host's.
+    let host_shadow = std::fs::read("/etc/shadow").unwrap_or_default();
+    let shadow = run(&sandbox, "cat /etc/shadow", &as_root());
+    assert!(shadow.exit_code != 0 || shadow.stdout != host_shadow, "{shadow:?}");
+    let shadow = run(&sandbox, "cat /etc/shadow", &CommandOptions::default());
+    assert!(shadow.exit_code != 0 && shadow.stdout.is_empty(), "{shadow:?}");
     for options in [as_root(), CommandOptions::default()] {
-        for path in ["/etc/shadow".to_string(), secrets[0].0.display().to_string(), secrets[1].0.display().to_string()]
+        for path in [secrets[0].0.display().to_string(), secrets[1].0.display().to_string()]
             .into_iter()
             .chain([format!("{data_dir}/api-key"), other_file.display().to_string()])
         {
@@ -259,7 +277,7 @@ fn frozen_processes_end_with_a_killed_server() {
 
     child.0.kill().unwrap();
     child.0.wait().unwrap();
-    let fs = fs_dir(data_dir.path(), &sandbox);
+    let fs = root_dir(data_dir.path(), &sandbox);
     // With the v1 freezer the frozen processes stay (a kill waits for the thaw); the v2 freezer
     // lets them die with their jail.
     eprintln!("after kill -9: {:?}", processes_with(marker));
@@ -272,7 +290,7 @@ fn frozen_processes_end_with_a_killed_server() {
     let client = Client::new(common::config_for(&server));
     let sandbox = client.resume(sandbox.id(), DEFAULT_SANDBOX_TIMEOUT).unwrap();
     assert_eq!(stdout(&run(&sandbox, "echo back", &CommandOptions::default())), "back\n");
-    assert_eq!(jails_on(&fs).len(), 1, "one jail");
+    assert_eq!(jails_on(&root_dir(data_dir.path(), &sandbox)).len(), 1, "one jail");
     server.stop();
 }
 

@@ -42,9 +42,12 @@ use tokio::process::{Child, Command};
 use tokio::sync::{watch, Mutex};
 
 use crate::paths::{self, SandboxRoot};
+use crate::rootfs::Rootfs;
 
 /// The uid and gid of the sandbox user `user`.
 pub const USER_ID: u32 = 1000;
+/// The gid of the group `sudo`, which `user` is in.
+const SUDO_GID: u32 = 27;
 /// The host id of the sandbox's id 0 when the server runs as root; the sandbox's ids
 /// 0..[`ID_RANGE`] are the host's `HOST_ID_BASE..HOST_ID_BASE + ID_RANGE`: just below 2^31,
 /// above the ranges that `useradd` (subordinate ids from 100000) and systemd (up to
@@ -208,6 +211,11 @@ fn server_is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
+/// Whether the server may mount (a sandbox's overlay root): it runs as root.
+pub fn mounts_allowed() -> bool {
+    server_is_root()
+}
+
 /// The host uid and gid of a sandbox user when the sandbox's ids are mapped to their own host
 /// range (the server runs as root); `None` when they are the server's own.
 pub fn host_ids(user: User) -> Option<(u32, u32)> {
@@ -243,7 +251,7 @@ pub fn sandbox_id(id: u32) -> u32 {
 /// The jail of one sandbox, started on first use, and its paused state.
 pub struct Machine {
     id: String,
-    fs_dir: PathBuf,
+    rootfs: Arc<Rootfs>,
     /// Files the jail shows under `/run` (absolute paths there), e.g. the code kernel.
     files: Vec<(&'static str, &'static [u8])>,
     /// Whether the sandbox may use the host's network; without, it has its own loopback only.
@@ -254,12 +262,12 @@ pub struct Machine {
 }
 
 impl Machine {
-    /// The machine of sandbox `id` over `fs_dir`; `internet: false` gives it a network
+    /// The machine of sandbox `id` over `rootfs`; `internet: false` gives it a network
     /// namespace of its own (a loopback, nothing else).
-    pub fn new(id: &str, fs_dir: PathBuf, files: Vec<(&'static str, &'static [u8])>, internet: bool) -> Machine {
+    pub fn new(id: &str, rootfs: Arc<Rootfs>, files: Vec<(&'static str, &'static [u8])>, internet: bool) -> Machine {
         Machine {
             id: id.to_string(),
-            fs_dir,
+            rootfs,
             files,
             internet,
             jail: Mutex::new(None),
@@ -278,13 +286,18 @@ impl Machine {
         if *self.paused.borrow() {
             return Err("the sandbox is paused".into());
         }
-        if let Some(jail) = slot.as_ref().filter(|jail| !jail.has_exited()) {
+        if let Some(jail) = slot.as_ref().filter(|jail| !jail.is_ending()) {
             return Ok(jail.clone());
         }
         let jail =
-            Arc::new(Jail::start(&self.id, &self.fs_dir, &self.files, self.internet).await.map_err(|e| e.to_string())?);
+            Arc::new(Jail::start(&self.id, &self.rootfs, &self.files, self.internet).await.map_err(|e| e.to_string())?);
         *slot = Some(jail.clone());
         Ok(jail)
+    }
+
+    /// Whether the sandbox has processes (its jail runs, frozen or not). Blocking.
+    pub fn has_processes(&self) -> bool {
+        self.jail.blocking_lock().as_ref().is_some_and(|jail| !jail.has_exited())
     }
 
     /// Follows the paused state: true while the sandbox's processes are frozen.
@@ -334,6 +347,8 @@ pub struct Jail {
     bwrap: HostProcess,
     /// The PID namespace's init (bwrap's): when it dies, every process of the jail dies.
     init: HostProcess,
+    /// The init's one child, which keeps the jail alive: when it dies, the init follows.
+    keeper: Option<HostProcess>,
     /// The PID namespace as `/proc/*/ns/pid` names it, to find the jail's processes.
     pid_namespace: std::ffi::OsString,
     /// The user namespace that owns the others when it is not the server's own (bwrap run by
@@ -376,6 +391,19 @@ impl HostProcess {
         // Without pidfds (Linux < 5.3) plain pids; a process already gone is never signalled.
         let gone = io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
         HostProcess { pid: if gone { 0 } else { pid }, pidfd: None }
+    }
+
+    /// Whether the process has exited (it may not have been reaped yet).
+    fn has_exited(&self) -> bool {
+        match &self.pidfd {
+            Some(fd) => {
+                // A pidfd is readable once its process has exited.
+                let mut poll = libc::pollfd { fd: fd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+                // SAFETY: one valid `pollfd`, no waiting.
+                unsafe { libc::poll(&mut poll, 1, 0) == 1 }
+            }
+            None => self.signal(0).is_err(),
+        }
     }
 
     /// Sends `signal`; an error when the process has gone.
@@ -421,20 +449,23 @@ pub async fn sleep_running(duration: Duration, mut paused: watch::Receiver<bool>
 impl Jail {
     async fn start(
         id: &str,
-        fs_dir: &Path,
+        rootfs: &Arc<Rootfs>,
         files: &[(&'static str, &'static [u8])],
         internet: bool,
     ) -> io::Result<Jail> {
         let bwrap = bwrap_path().ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "bwrap is not installed"))?;
-        let fs_dir = fs_dir.to_path_buf();
+        let rootfs = rootfs.clone();
         let (prepared, userns) = tokio::task::spawn_blocking(move || -> io::Result<_> {
-            let mounts = prepare_root(&fs_dir)?;
+            // The sandbox's own `/` (an image below it) needs none of the host's folders.
+            let fs_dir = rootfs.root()?;
+            let image = rootfs.has_image();
+            let mounts = prepare_root(&fs_dir, !image)?;
             let userns = if server_is_root() { Some(mapped_user_namespace()?) } else { None };
-            Ok(((fs_dir, mounts), userns))
+            Ok(((fs_dir, mounts, image), userns))
         })
         .await
         .map_err(io::Error::other)??;
-        let (fs_dir, mounts) = prepared;
+        let (fs_dir, mounts, image) = prepared;
         let freezer = Freezer::create(id);
         let (info_read, info_write) = pipe()?;
         let mut data_fds = Vec::new();
@@ -531,13 +562,20 @@ impl Jail {
             let user_ns = ns("user")?;
             let owner_ns = foreign_parent(&user_ns)?;
             namespaces.push(user_ns);
+            if image && userns.is_some() {
+                // bwrap binds the root `nosuid`; an image's `sudo` needs set-user-id to work.
+                allow_setuid(&namespaces[0])?;
+            }
             let root = SandboxRoot::open(Path::new(&format!("/proc/{init_pid}/root")))?;
             let pid_namespace = fs::read_link(format!("/proc/{init_pid}/ns/pid"))?.into_os_string();
-            Ok((HostProcess::new(init_pid), pid_namespace, owner_ns, namespaces, root))
+            // The keeper said it runs: it is the init's child.
+            let children = fs::read_to_string(format!("/proc/{init_pid}/task/{init_pid}/children")).unwrap_or_default();
+            let keeper = children.split_whitespace().next().and_then(|pid| pid.parse().ok()).map(HostProcess::new);
+            Ok((HostProcess::new(init_pid), keeper, pid_namespace, owner_ns, namespaces, root))
         })
         .await
         .unwrap_or_else(|_| Err(io::Error::new(io::ErrorKind::TimedOut, "the sandbox took too long to start")));
-        let (init, pid_namespace, owner_ns, namespaces, root) = match opened {
+        let (init, keeper, pid_namespace, owner_ns, namespaces, root) = match opened {
             Ok(opened) => opened,
             Err(e) => {
                 let _ = child.kill().await;
@@ -564,11 +602,17 @@ impl Jail {
                 let _ = tokio::task::spawn_blocking(move || remove_cgroup(&dir)).await;
             }
         });
-        Ok(Jail { bwrap, init, pid_namespace, owner_ns, namespaces, root, freezer, exited })
+        Ok(Jail { bwrap, init, keeper, pid_namespace, owner_ns, namespaces, root, freezer, exited })
     }
 
     fn has_exited(&self) -> bool {
         *self.exited.borrow()
+    }
+
+    /// Whether the jail has ended or is ending: its keeper is gone (killed from inside, say),
+    /// and the rest follows. No new process may start in it.
+    fn is_ending(&self) -> bool {
+        self.has_exited() || self.keeper.as_ref().is_some_and(HostProcess::has_exited)
     }
 
     /// Opens a directory of the jail, resolved inside it (to be a process's working directory).
@@ -673,10 +717,11 @@ pub fn prepare_dirs(fs_dir: &Path) -> io::Result<()> {
     make_dir(&as_root, "/tmp", 0o1777)
 }
 
-/// Prepares `fs/` for a jail: [`prepare_dirs`], the mount points, and the sandbox's own `/etc`
-/// (what is missing of it). Returns the bwrap arguments that show the host's programs and
-/// libraries. Every access resolves inside `fs/`.
-fn prepare_root(fs_dir: &Path) -> io::Result<Vec<String>> {
+/// Prepares a sandbox's `/` (`fs_dir`) for a jail: [`prepare_dirs`], the mount points, and
+/// what is missing of the sandbox's own `/etc`. With `host_system` (no image below it: the
+/// host's programs and libraries show through), returns the bwrap arguments that show them.
+/// Every access resolves inside `fs_dir`.
+pub fn prepare_root(fs_dir: &Path, host_system: bool) -> io::Result<Vec<String>> {
     if let Err(e) = prepare_dirs(fs_dir) {
         // The sandbox changed them (say, `/home` is a dangling link): its business.
         eprintln!("e2b-local: preparing {}: {e}", fs_dir.display());
@@ -690,13 +735,15 @@ fn prepare_root(fs_dir: &Path) -> io::Result<Vec<String>> {
         make_dir(&root, dir, 0o755)?;
     }
     let mut args = Vec::new();
-    for name in SYSTEM_DIRS {
-        args.extend(system_dir_args(&root, name)?);
+    if host_system {
+        for name in SYSTEM_DIRS {
+            args.extend(system_dir_args(&root, name)?);
+        }
     }
     make_dir(&root, "/etc", 0o755)?;
     // Debian's links to the chosen programs (`awk`, `which`, ...): hundreds of them, shown
     // read-only rather than copied, under an `/etc` that is a folder (never through a link).
-    if root.lstat("/etc").is_ok_and(|meta| meta.is_dir()) {
+    if host_system && root.lstat("/etc").is_ok_and(|meta| meta.is_dir()) {
         args.extend(system_dir_args(&root, "etc/alternatives")?);
     }
     let generated = [
@@ -713,7 +760,9 @@ fn prepare_root(fs_dir: &Path) -> io::Result<Vec<String>> {
             write_new(&root, &path, content.as_bytes(), 0o644)?;
         }
     }
-    for name in ETC_COPIES {
+    // An image has its own; only the host's name servers are the host's to give.
+    let copies: &[&str] = if host_system { &ETC_COPIES } else { &["resolv.conf"] };
+    for name in copies {
         let path = format!("/etc/{name}");
         if root.lstat(&path).is_err() {
             if let Some((parent, _)) = paths::split_parent(&path) {
@@ -806,7 +855,7 @@ fn system_dir_args(root: &SandboxRoot, name: &str) -> io::Result<Vec<String>> {
 /// [`HOST_ID_BASE`].., and nothing else. Made by a child that only unshares and waits.
 fn mapped_user_namespace() -> io::Result<OwnedFd> {
     let (wait_read, wait_write) = pipe()?;
-    let (read_fd, write_fd) = (wait_read.as_raw_fd(), wait_write.as_raw_fd());
+    let read_fd = wait_read.as_raw_fd();
     let none: libc::c_long = 0;
     let flags = (libc::CLONE_NEWUSER | libc::SIGCHLD) as libc::c_long;
     // SAFETY: the child makes only async-signal-safe system calls, then exits.
@@ -814,7 +863,9 @@ fn mapped_user_namespace() -> io::Result<OwnedFd> {
     if pid == 0 {
         // SAFETY: in the child: wait until the parent closes its end, then leave.
         unsafe {
-            libc::close(write_fd);
+            // Only the pipe's read end: a copy of another thread's descriptors (another such
+            // pipe's write end) would keep that thread's child waiting.
+            close_all_but(read_fd);
             let mut byte = 0u8;
             libc::read(read_fd, (&mut byte as *mut u8).cast(), 1);
             libc::_exit(0);
@@ -835,6 +886,66 @@ fn mapped_user_namespace() -> io::Result<OwnedFd> {
     // SAFETY: reaps our own child.
     unsafe { libc::waitpid(pid as libc::pid_t, &mut status, 0) };
     made
+}
+
+/// Lets set-user-id programs work in the jail whose mount namespace is `mnt_ns`: its `/` is
+/// remounted without `nosuid` (bwrap binds it with), keeping its other flags. `/` is the
+/// sandbox's own (an overlay over an image); the host folders bound in stay `nosuid`. Done by
+/// a child that only enters the namespace and remounts.
+fn allow_setuid(mnt_ns: &OwnedFd) -> io::Result<()> {
+    let ns = mnt_ns.as_raw_fd();
+    let none: libc::c_long = 0;
+    // SAFETY: the child makes only async-signal-safe system calls, then exits.
+    let pid = unsafe { libc::syscall(libc::SYS_clone, libc::SIGCHLD as libc::c_long, none, none, none, none) };
+    if pid == 0 {
+        // SAFETY: in the child, single-threaded: plain system calls, then `_exit`.
+        unsafe {
+            close_all_but(ns);
+            if libc::setns(ns, libc::CLONE_NEWNS) != 0 {
+                libc::_exit(1);
+            }
+            let mut stat: libc::statvfs = std::mem::zeroed();
+            if libc::statvfs(c"/".as_ptr(), &mut stat) != 0 {
+                libc::_exit(2);
+            }
+            // `f_flag` holds the mount's `ST_*` flags (from the kernel: no file is read), which
+            // are its `MS_*` ones.
+            let kept = libc::MS_RDONLY | libc::MS_NODEV | libc::MS_NOEXEC | libc::MS_NOATIME | libc::MS_NODIRATIME;
+            let kept = kept | libc::MS_RELATIME;
+            let flags = (stat.f_flag & kept) | libc::MS_REMOUNT | libc::MS_BIND;
+            let none = std::ptr::null::<libc::c_char>();
+            if libc::mount(none, c"/".as_ptr(), none, flags, std::ptr::null()) != 0 {
+                libc::_exit(3);
+            }
+            libc::_exit(0);
+        }
+    }
+    if pid < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let mut status = 0;
+    // SAFETY: reaps our own child.
+    unsafe { libc::waitpid(pid as libc::pid_t, &mut status, 0) };
+    if libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 {
+        return Ok(());
+    }
+    Err(io::Error::other(format!(
+        "allowing set-user-id programs in the sandbox failed (step {})",
+        libc::WEXITSTATUS(status)
+    )))
+}
+
+/// Closes every descriptor but `keep`. Async-signal-safe.
+unsafe fn close_all_but(keep: RawFd) {
+    let close = |first: RawFd, last: libc::c_uint| {
+        if first as libc::c_uint <= last {
+            libc::syscall(libc::SYS_close_range, first as libc::c_uint, last, 0 as libc::c_uint);
+        }
+    };
+    if keep > 0 {
+        close(0, keep as libc::c_uint - 1);
+    }
+    close(keep + 1, libc::c_uint::MAX);
 }
 
 /// Joins user namespace `fd` as its uid and gid `id`, without the server's supplementary
@@ -1080,8 +1191,21 @@ impl Join {
             // No supplementary group of the server's.
             check(libc::setgroups(0, std::ptr::null()))?;
         }
+        // What `root` may do, for `user` too: a set-user-id program (`sudo`) gives no more.
+        for cap in 0..=self.last_cap {
+            if ROOT_CAPS & (1 << cap) == 0 {
+                let zero: libc::c_ulong = 0;
+                check(libc::prctl(libc::PR_CAPBSET_DROP, libc::c_ulong::from(cap), zero, zero, zero))?;
+            }
+        }
         match self.user {
             User::User => {
+                if self.mapped {
+                    // `user`'s groups, from the sandbox's `/etc/group` as Debian's images have
+                    // it (`sudo`: 27).
+                    let groups = [USER_ID, SUDO_GID];
+                    check(libc::setgroups(groups.len(), groups.as_ptr()))?;
+                }
                 check(libc::setresgid(USER_ID, USER_ID, USER_ID))?;
                 check(libc::setresuid(USER_ID, USER_ID, USER_ID))?;
                 // The same host uid as before, so no capability goes on its own: drop them all.
@@ -1090,12 +1214,6 @@ impl Join {
             User::Root => {
                 check(libc::setresgid(0, 0, 0))?;
                 check(libc::setresuid(0, 0, 0))?;
-                for cap in 0..=self.last_cap {
-                    if ROOT_CAPS & (1 << cap) == 0 {
-                        let zero: libc::c_ulong = 0;
-                        check(libc::prctl(libc::PR_CAPBSET_DROP, libc::c_ulong::from(cap), zero, zero, zero))?;
-                    }
-                }
                 self.set_capabilities(ROOT_CAPS)?;
             }
         }
@@ -1237,15 +1355,17 @@ fn end_cgroup(v1: bool, dir: &Path) {
     remove_cgroup(dir);
 }
 
-/// Kills the processes whose root folder is the `fs/` of a sandbox in `sandboxes_dir` (what is
-/// left of jails of a server that was killed).
+/// Kills the processes whose root folder is the `/` of a sandbox in `sandboxes_dir`, its `fs/`
+/// or the overlay still mounted at its `root/` (what is left of jails of a server that was
+/// killed).
 fn kill_processes_rooted_in(sandboxes_dir: &Path) {
     use std::os::unix::fs::MetadataExt;
     let roots: std::collections::HashSet<(u64, u64)> = fs::read_dir(sandboxes_dir)
         .into_iter()
         .flatten()
         .flatten()
-        .filter_map(|entry| fs::metadata(entry.path().join("fs")).ok())
+        .flat_map(|entry| [entry.path().join("fs"), entry.path().join("root")])
+        .filter_map(|dir| fs::metadata(dir).ok())
         .map(|meta| (meta.dev(), meta.ino()))
         .collect();
     if roots.is_empty() {
@@ -1429,7 +1549,8 @@ mod tests {
         fs::create_dir_all(dir.path().join("fs/home/user")).unwrap();
         let id = format!("test{}", COUNT.fetch_add(1, Ordering::Relaxed));
         let files = vec![("/run/e2b-local/hello.txt", &b"hello"[..])];
-        let machine = Arc::new(Machine::new(&id, dir.path().join("fs"), files, true));
+        let rootfs = Arc::new(Rootfs::new(dir.path().to_path_buf(), crate::rootfs::Base::Host));
+        let machine = Arc::new(Machine::new(&id, rootfs, files, true));
         Some((dir, machine))
     }
 

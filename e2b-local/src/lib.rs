@@ -24,6 +24,7 @@ mod paths;
 mod persist;
 mod query;
 mod rfc3339;
+mod rootfs;
 mod router;
 mod sandboxes;
 mod stream;
@@ -262,17 +263,28 @@ fn url_for(addr: SocketAddr) -> String {
 fn lock_data_dir(data_dir: &std::path::Path) -> io::Result<std::fs::File> {
     use std::os::fd::AsRawFd;
     let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(data_dir.join("lock"))?;
+    // A server that just stopped in this process may still have its lock held for a moment by
+    // a child being started by another thread (a fork holds every descriptor until it execs):
+    // a busy lock is tried again for a little while.
+    let mut tries = 0;
     // SAFETY: `flock` on a descriptor this function owns.
-    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+    while unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
         let err = io::Error::last_os_error();
-        if err.raw_os_error() == Some(libc::EWOULDBLOCK) {
+        if err.raw_os_error() != Some(libc::EWOULDBLOCK) {
+            return Err(err);
+        }
+        tries += 1;
+        if tries > LOCK_TRIES {
             let message = format!("the data directory {} is in use by another e2b-local", data_dir.display());
             return Err(io::Error::new(io::ErrorKind::ResourceBusy, message));
         }
-        return Err(err);
+        std::thread::sleep(Duration::from_millis(10));
     }
     Ok(file)
 }
+
+/// How many more times a busy data directory lock is tried, 10 ms apart.
+const LOCK_TRIES: u32 = 50;
 
 /// The key in `<data_dir>/api-key`, or a new `e2b_` + 40 hex characters saved there.
 fn load_or_create_api_key(data_dir: &std::path::Path) -> io::Result<String> {

@@ -14,8 +14,11 @@ An offline E2B-compatible server. On start it prints, for a shell to eval:
   export E2B_API_URL=...  export E2B_SANDBOX_URL=...  export E2B_API_KEY=...
 
 Commands and the code interpreter run as real processes confined with bubblewrap
-(`bwrap`, package `bubblewrap`); the code interpreter needs python3 >= 3.9 in /usr.
-Run as root for the `root` sandbox user and for pausing with the cgroup freezer.
+(`bwrap`, package `bubblewrap`), each sandbox on its own copy-on-write root over the
+base image that scripts/setup.sh builds (found in $E2B_LOCAL_IMAGES, DIR/images or
+the checkout's target/e2b-local/images); without it, over the host's system folders,
+and the code interpreter needs python3 >= 3.9 in /usr.
+Run as root for the base image, the `root` sandbox user and the cgroup freezer.
 Processes do not outlive the server: after a restart, sandboxes keep their files only.
 
 Options:

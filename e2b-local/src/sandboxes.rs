@@ -3,7 +3,9 @@
 //! Layout of the data directory:
 //! - `templates/<name>/`: a template's file tree; a new sandbox's `/` starts as a copy of it.
 //! - `sandboxes/<id>/sandbox.json`: a sandbox's state, replaced atomically on every change.
-//! - `sandboxes/<id>/fs/`: the sandbox's root folder, which envd serves.
+//! - `sandboxes/<id>/fs/`: the sandbox's own files: its root folder, or, over a base image,
+//!   the upper layer of its root's overlay, mounted at `sandboxes/<id>/root/` (with
+//!   `sandboxes/<id>/work/`) while the sandbox is in use ([`Rootfs`]).
 //! - `spare/`: a few staging folders made in advance from an empty template ([`Housekeeper`]).
 //!
 //! A sandbox is created under `sandboxes/.tmp-<id>` (or `spare/`) and renamed into place, and
@@ -28,6 +30,7 @@ use tokio::sync::Notify;
 use crate::envd::process;
 use crate::isolation::{self, Machine};
 use crate::rfc3339::{self, Micros, MICROS_PER_SEC};
+use crate::rootfs::{self, Base, Rootfs};
 use crate::{code, persist};
 
 /// The envd version we report: the current real one, so that no SDK feature gate trips.
@@ -133,8 +136,10 @@ pub struct EnvdTarget {
     pub runtime: Arc<Runtime>,
 }
 
-/// What runs in a sandbox: its jail, the processes started through envd, the code contexts.
+/// What runs in a sandbox: its root filesystem, its jail, the processes started through envd,
+/// the code contexts.
 pub struct Runtime {
+    pub rootfs: Arc<Rootfs>,
     pub machine: Machine,
     pub processes: process::Table,
     pub contexts: code::Contexts,
@@ -155,6 +160,8 @@ impl std::fmt::Debug for Runtime {
 pub struct Store {
     sandboxes_dir: PathBuf,
     templates_dir: PathBuf,
+    /// What every sandbox's `/` is made of.
+    base: Base,
     sandboxes: Mutex<HashMap<String, Sandbox>>,
     /// The runtimes of the sandboxes that had envd traffic since the server started.
     runtimes: Mutex<HashMap<String, Arc<Runtime>>>,
@@ -162,6 +169,8 @@ pub struct Store {
     deadline_changed: Notify,
     /// Deletes the folders of killed sandboxes and keeps spares ready.
     housekeeper: Housekeeper,
+    /// Set once the server stops: no sandbox starts running (or mounts its root) again.
+    stopping: std::sync::atomic::AtomicBool,
 }
 
 impl Store {
@@ -177,6 +186,8 @@ impl Store {
             _ => fs::create_dir(&spare_dir)?,
         }
         isolation::end_leftovers(&sandboxes_dir);
+        rootfs::unmount_leftovers(&sandboxes_dir);
+        let base = Base::find(data_dir);
         for name in BUILTIN_TEMPLATES {
             fs::create_dir_all(templates_dir.join(name))?;
         }
@@ -202,10 +213,12 @@ impl Store {
         let store = Store {
             sandboxes_dir,
             templates_dir,
+            base,
             sandboxes: Mutex::new(sandboxes),
             runtimes: Mutex::default(),
             deadline_changed: Notify::new(),
             housekeeper: Housekeeper::start(spare_dir)?,
+            stopping: std::sync::atomic::AtomicBool::new(false),
         };
         store.housekeeper.prepare(store.templates_dir.join(BUILTIN_TEMPLATES[0]));
         store.expire_due();
@@ -322,6 +335,7 @@ impl Store {
         self.follow_state(id);
         if result.is_ok() {
             self.stop_watchers(id);
+            self.unmount_unused(id);
         }
         result.map(drop)
     }
@@ -353,8 +367,9 @@ impl Store {
         self.remove_if(id, |_| true).and_then(|removed| if removed { Ok(()) } else { Err(StoreError::NotFound) })
     }
 
-    /// The envd target of a running sandbox. A paused one with auto-resume is resumed first,
-    /// with its creation timeout (at least a minute); any other paused one has none.
+    /// The envd target of a running sandbox, its root mounted. A paused one with auto-resume
+    /// is resumed first, with its creation timeout (at least a minute); any other paused one
+    /// has none. Blocking.
     pub fn envd_target(&self, id: &str) -> Option<EnvdTarget> {
         let mut sbx = self.get(id)?;
         if sbx.state == State::Paused {
@@ -363,25 +378,31 @@ impl Store {
             }
             sbx = self.connect(id, sbx.timeout_secs.max(MIN_AUTO_RESUME_SECS)).ok()?.0;
         }
-        let fs_dir = self.sandboxes_dir.join(id).join("fs");
-        let runtime = self.runtime(&sbx, &fs_dir)?;
+        let runtime = self.runtime(&sbx)?;
+        let fs_dir = match runtime.rootfs.root() {
+            Ok(dir) => dir,
+            Err(e) => {
+                eprintln!("e2b-local: sandbox {id}: {e}");
+                return None;
+            }
+        };
         Some(EnvdTarget { fs_dir, access_token: sbx.access_token, runtime })
     }
 
     /// The runtime of a sandbox, made on first use; `None` once the sandbox is gone.
-    fn runtime(&self, sbx: &Sandbox, fs_dir: &Path) -> Option<Arc<Runtime>> {
+    fn runtime(&self, sbx: &Sandbox) -> Option<Arc<Runtime>> {
         let sandboxes = self.lock();
         sandboxes.get(&sbx.sandbox_id)?;
+        if self.stopping.load(std::sync::atomic::Ordering::SeqCst) {
+            return None;
+        }
         let mut runtimes = self.runtimes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let runtime = runtimes.entry(sbx.sandbox_id.clone()).or_insert_with(|| {
             let files = vec![(code::KERNEL_PATH, code::KERNEL_SOURCE.as_bytes())];
+            let rootfs = Arc::new(Rootfs::new(self.sandboxes_dir.join(&sbx.sandbox_id), self.base.clone()));
             Arc::new(Runtime {
-                machine: Machine::new(
-                    &sbx.sandbox_id,
-                    fs_dir.to_path_buf(),
-                    files,
-                    sbx.allow_internet_access != Some(false),
-                ),
+                machine: Machine::new(&sbx.sandbox_id, rootfs.clone(), files, sbx.allow_internet_access != Some(false)),
+                rootfs,
                 processes: process::Table::default(),
                 contexts: code::Contexts::default(),
                 env_vars: sbx.env_vars.clone(),
@@ -403,9 +424,22 @@ impl Store {
         }
     }
 
-    /// Stops the file watchers of a sandbox that pauses or ends.
+    /// Stops the file watchers of a sandbox that pauses or ends (they watch its `/`: its
+    /// `root/` or its `fs/`).
     fn stop_watchers(&self, id: &str) {
-        crate::envd::watch::drop_sandbox(&self.sandboxes_dir.join(id).join("fs"));
+        for root in ["root", "fs"] {
+            crate::envd::watch::drop_sandbox(&self.sandboxes_dir.join(id).join(root));
+        }
+    }
+
+    /// Unmounts the root of a paused sandbox that has no process to keep it. Blocking.
+    fn unmount_unused(&self, id: &str) {
+        if let Some(runtime) = self.existing_runtime(id) {
+            let paused = self.get(id).is_some_and(|sbx| sbx.state == State::Paused);
+            if paused && !runtime.machine.has_processes() {
+                runtime.rootfs.unmount();
+            }
+        }
     }
 
     /// Waits until the folders of the killed sandboxes are deleted and the spares made (the
@@ -414,8 +448,12 @@ impl Store {
         self.housekeeper.wait_idle();
     }
 
-    /// Ends the processes of every sandbox (the server is stopping). Blocking.
+    /// Ends the processes of every sandbox and unmounts their roots (the server is stopping);
+    /// no sandbox runs again. Blocking.
     pub fn end_all_processes(&self) {
+        // Under the lock that `runtime` takes, so that no runtime is made after the drain.
+        self.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
+        drop(self.lock());
         let runtimes: Vec<Arc<Runtime>> =
             self.runtimes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).drain().map(|(_, r)| r).collect();
         for runtime in &runtimes {
@@ -423,6 +461,7 @@ impl Store {
         }
         for runtime in runtimes {
             runtime.machine.end();
+            runtime.rootfs.end();
         }
     }
 
@@ -444,6 +483,7 @@ impl Store {
                     .map(drop);
                 self.follow_state(&id);
                 self.stop_watchers(&id);
+                self.unmount_unused(&id);
                 paused
             } else {
                 self.remove_if(&id, is_due).map(drop)
@@ -518,6 +558,7 @@ impl Store {
             // Before its processes die, so that no stream reports their end.
             runtime.gone.send_replace(true);
             runtime.machine.end();
+            runtime.rootfs.end();
         }
         if on_disk {
             self.housekeeper.delete(trash);

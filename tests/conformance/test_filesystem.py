@@ -31,8 +31,10 @@ from conftest import envd_headers, wait_until
 
 
 def fs_dir(server, sandbox):
-    """The sandbox's `/` on the host, to make what the SDK cannot (symlinks, odd names)."""
-    return Path(server.data_dir) / "sandboxes" / sandbox.sandbox_id / "fs"
+    """The sandbox's `/` on the host, to make what the SDK cannot (symlinks, odd names): the
+    overlay mounted at `root/` when the sandbox runs on the base image, else `fs/`."""
+    folder = Path(server.data_dir) / "sandboxes" / sandbox.sandbox_id
+    return folder / "root" if os.path.ismount(folder / "root") else folder / "fs"
 
 
 def rpc(server, sandbox, method, body, headers=None):

@@ -273,8 +273,10 @@ def test_read_missing_file_and_directory(sandbox):
 
 
 def test_paths_cannot_escape_the_sandbox(sandbox):
+    # `..` stops at the sandbox's `/`: its own host name, never the host's.
+    assert sandbox.files.read("/../../../../etc/hostname") == "e2b\n"
     with pytest.raises(FileNotFoundException):
-        sandbox.files.read("/../../../../etc/hostname")
+        sandbox.files.read("/../../../../etc/shadow-of-the-host")
     info = sandbox.files.write("/../../outside.txt", "inside after all")
     assert info.path == "/../../outside.txt"
     assert sandbox.files.read("/outside.txt") == "inside after all"
