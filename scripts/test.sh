@@ -41,6 +41,9 @@ step "the C/C++ release archive, installed outside the checkout"
 scripts/package.sh
 tests/package/c.sh
 
+step "the Python wheel and sdist, installed outside the checkout"
+tests/package/python.sh
+
 step "the Python binding"
 bindings/python/test.sh
 
