@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds what a release publishes for C, C++ and Go users into target/dist/:
+# Builds what a release publishes into target/dist/. For C, C++ and Go users (part c):
 #
 #   libe2b-<version>-<target>.tar.gz, one folder of that name holding
 #     include/  e2b.h, e2b.hpp
@@ -24,7 +24,10 @@
 #     include/ and target/release/ in a checkout. Publishing the module from
 #     the repository means tagging bindings/go/v<version> with these files.
 #
-#   scripts/package.sh
+# For Python users (part python), target/dist/python/: the wheel and the sdist
+# (see package_python below).
+#
+#   scripts/package.sh [PART...]     PART: c, python; every part by default
 #
 # The library's files are laid out by scripts/install.sh, the same as an
 # install. Works from a clean checkout; cargo rebuilds only what changed in
@@ -33,6 +36,14 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+
+for part in "$@"; do
+  case "$part" in c | python) ;; *) echo "unknown part $part (c, python)" >&2; exit 2 ;; esac
+done
+parts=" $* "
+wants() { [ "$parts" = "  " ] || [[ "$parts" == *" $1 "* ]]; }
+
+if wants c; then
 
 version=$(sed -n 's/^#define E2B_VERSION "\(.*\)"$/\1/p' include/e2b.h)
 target=$(rustc -vV | sed -n 's/^host: //p')
@@ -186,3 +197,48 @@ else
 fi
 echo "$modproxy/$goversion.zip: $(size "$modproxy/$goversion.zip") ($sum)"
 printf "  %s\n" "${libsizes[@]}"
+
+fi
+
+# --- Python ------------------------------------------------------------------
+# package_python makes, into target/dist/python/:
+#
+#   libe2b-<version>.tar.gz, the sdist: the package, and the Rust sources of
+#     the e2b and e2b-protocol crates from which installing it builds the
+#     library with cargo (bindings/python/setup.py);
+#   libe2b-<version>-py3-none-manylinux_<glibc>_<arch>.whl, the wheel: the
+#     package and the release libe2b.so, stripped of debugging information.
+#     ctypes needs no CPython ABI: one wheel serves every Python >= 3.9. The
+#     manylinux tag is the one auditwheel finds for the library (the newest
+#     glibc symbol version it uses, from the glibc it was built against).
+#
+# The wheel is built from the sdist with the library given (LIBE2B_PATH), by
+# `python -m build` and the tools pinned in target/python-package-venv (made
+# once, from PyPI). tests/package/python.sh installs both outside the checkout.
+package_python() {
+  local out=target/dist/python venv=target/python-package-venv tmp wheel tag file
+  cargo build --release -p e2b
+  [ -x "$venv/bin/python" ] || "${PYTHON:-python3}" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    setuptools==84.2.1 build==1.6.1 wheel==0.48.0 auditwheel==6.8.2
+  tmp=$(mktemp -d)
+  strip --strip-debug -o "$tmp/libe2b.so" "${CARGO_TARGET_DIR:-target}/release/libe2b.so"
+  rm -rf "$out"
+  LIBE2B_PATH="$tmp/libe2b.so" "$venv/bin/python" -m build --no-isolation --outdir "$out" bindings/python >"$tmp/build.log" 2>&1 ||
+    { cat "$tmp/build.log" >&2; rm -rf "$tmp"; return 1; }
+  rm -rf "$tmp"
+
+  wheel=$(ls "$out"/libe2b-*-py3-none-linux_*.whl)
+  tag=$("$venv/bin/auditwheel" show "$wheel" 2>/dev/null | tr '\n' ' ' |
+    sed -n 's/.*consistent with the following platform tag: "\(manylinux_[^"]*\)".*/\1/p')
+  [ -n "$tag" ] || { "$venv/bin/auditwheel" show "$wheel" >&2; echo "the wheel is not manylinux" >&2; return 1; }
+  "$venv/bin/python" -m wheel tags --remove --platform-tag "$tag" "$wheel" >/dev/null
+
+  for file in "$out"/*; do
+    echo "$file: $(stat -c %s "$file" | numfmt --to=iec-i --suffix=B --format=%.1f --round=nearest)"
+  done
+}
+
+if wants python; then
+  package_python
+fi

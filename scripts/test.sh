@@ -42,6 +42,9 @@ tests/package/c.sh
 step "the Go module, fetched with go get outside the checkout"
 tests/package/go.sh
 
+step "the Python wheel and sdist, installed outside the checkout"
+tests/package/python.sh
+
 step "the Python binding"
 bindings/python/test.sh
 

@@ -298,11 +298,25 @@ def generate(text: str) -> str:
         f"TIMEOUT_NONE = {LIMITS[header.defines['E2B_TIMEOUT_NONE']]}",
         '"""A duration meaning no limit, where a limit can be lifted."""',
     ]
+    out += [
+        "",
+        "",
+        "class _IntEnum(enum.IntEnum):",
+        '    """An ``IntEnum`` that prints as its name (``FileType.FILE``), on every',
+        "    Python: since 3.11, ``IntEnum`` prints as its number. Formatted with a",
+        '    spec (``f\"{code:d}\"``) it is the number."""',
+        "",
+        "    def __str__(self) -> str:",
+        '        return f"{type(self).__name__}.{self.name}"',
+        "",
+        "    def __format__(self, format_spec: str) -> str:",
+        "        return int.__format__(self, format_spec) if format_spec else str(self)",
+    ]
     for enum in header.enums:
         if enum.name not in ENUMS:
             raise ValueError(f"new enum {enum.name}: give it a Python name in ENUMS")
         name, prefix = ENUMS[enum.name]
-        out += ["", "", f"class {name}(enum.IntEnum):", f'    """{enum.doc}"""', ""]
+        out += ["", "", f"class {name}(_IntEnum):", f'    """{enum.doc}"""', ""]
         for member, value, doc in enum.members:
             out.append(f"    {member.removeprefix(prefix).removeprefix('E2B_')} = {value}")
             if doc:

@@ -16,7 +16,19 @@ TIMEOUT_NONE = 0xFFFFFFFFFFFFFFFF
 """A duration meaning no limit, where a limit can be lifted."""
 
 
-class ErrorCode(enum.IntEnum):
+class _IntEnum(enum.IntEnum):
+    """An ``IntEnum`` that prints as its name (``FileType.FILE``), on every
+    Python: since 3.11, ``IntEnum`` prints as its number. Formatted with a
+    spec (``f"{code:d}"``) it is the number."""
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__}.{self.name}"
+
+    def __format__(self, format_spec: str) -> str:
+        return int.__format__(self, format_spec) if format_spec else str(self)
+
+
+class ErrorCode(_IntEnum):
     """The result of every fallible function. The values are stable: they will never be renumbered, and new ones are only ever added."""
 
     OK = 0
@@ -65,7 +77,7 @@ class ErrorCode(enum.IntEnum):
     """The call was cancelled through its cancel token."""
 
 
-class LogLevel(enum.IntEnum):
+class LogLevel(_IntEnum):
     """How much the library logs, from nothing to everything; each level includes those before it. The levels of `E2B_LOG` are the same names in lowercase."""
 
     OFF = 0
@@ -80,7 +92,7 @@ class LogLevel(enum.IntEnum):
     TRACE = 5
 
 
-class SandboxState(enum.IntEnum):
+class SandboxState(_IntEnum):
     """Whether a sandbox runs or is paused."""
 
     UNKNOWN = 0
@@ -89,7 +101,7 @@ class SandboxState(enum.IntEnum):
     PAUSED = 2
 
 
-class FileType(enum.IntEnum):
+class FileType(_IntEnum):
     """The kind of a filesystem entry."""
 
     OTHER = 0
@@ -99,7 +111,7 @@ class FileType(enum.IntEnum):
     SYMLINK = 3
 
 
-class FilesystemEventType(enum.IntEnum):
+class FilesystemEventType(_IntEnum):
     """What happened to a watched path."""
 
     OTHER = 0
@@ -111,14 +123,14 @@ class FilesystemEventType(enum.IntEnum):
     CHMOD = 5
 
 
-class Stream(enum.IntEnum):
+class Stream(_IntEnum):
     """Which output a chunk came from."""
 
     STDOUT = 1
     STDERR = 2
 
 
-class ExecutionOutput(enum.IntEnum):
+class ExecutionOutput(_IntEnum):
     """What a run produced, for `e2b_execution_cb`."""
 
     STDOUT = 1

@@ -31,7 +31,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
+from typing import Any, Optional, Union
 
 from . import _bindings as b
 
@@ -76,7 +76,8 @@ class CancelToken:
             b.e2b_cancel_free(raw)
 
 
-Handler = Callable[[int, FrameType | None], Any] | int | None
+# Evaluated at run time: no `X | Y` before Python 3.10.
+Handler = Union[Callable[[int, Optional[FrameType]], Any], int, None]
 
 
 class _Interrupts:

@@ -7,18 +7,24 @@ import ctypes
 import functools
 import math
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, ClassVar, Generic, Self, TypeVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, Union
 
 from . import _bindings as b
 from ._cancel import CancelToken, cancellable, interrupted, trampoline
 from ._errors import NotFoundException, error_from
 
+if TYPE_CHECKING:
+    from typing import Self
+
 T = TypeVar("T", bound=ctypes.Structure)
 P = TypeVar("P")
 
-PathLike = str | os.PathLike[str]
+# Aliases are evaluated at run time: no `X | Y` in them before Python 3.10.
+PathLike = Union[str, os.PathLike[str]]
 
 
 class Handle(Generic[T]):
@@ -145,6 +151,14 @@ def encode_path(path: PathLike) -> bytes:
 def decode(text: bytes | None) -> str | None:
     """A string from the library (always UTF-8)."""
     return None if text is None else text.decode()
+
+
+def parse_time(text: str) -> datetime:
+    """A time from the library (RFC 3339), as an aware ``datetime``. Before
+    Python 3.11, ``fromisoformat`` takes neither ``Z`` nor more than six
+    digits of a second's fraction, and the library gives both."""
+    text = re.sub(r"\.(\d+)", lambda m: "." + (m.group(1) + "00000")[:6], text)
+    return datetime.fromisoformat(re.sub(r"[Zz]$", "+00:00", text))
 
 
 def content(data: bytes | bytearray | memoryview | str) -> bytes:

@@ -29,6 +29,7 @@ from ._core import (
     milliseconds,
     owned,
     pairs,
+    parse_time,
     take_bytes,
 )
 from ._errors import FileNotFoundException
@@ -96,7 +97,7 @@ class EntryInfo:
             permissions=decode(b.e2b_entry_info_permissions(entry)) or "",
             owner=decode(b.e2b_entry_info_owner(entry)) or "",
             group=decode(b.e2b_entry_info_group(entry)) or "",
-            modified_time=datetime.fromisoformat(modified) if modified else None,
+            modified_time=parse_time(modified) if modified else None,
             symlink_target=decode(b.e2b_entry_info_symlink_target(entry)),
             metadata=pairs(entry, b.e2b_entry_info_metadata_len, b.e2b_entry_info_metadata_key,
                            b.e2b_entry_info_metadata_value),

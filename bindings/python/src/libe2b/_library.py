@@ -3,8 +3,9 @@
 The first of these that exists is loaded:
 
 1. the file named by the environment variable ``LIBE2B_PATH``;
-2. the copy bundled into the package when it was installed from a checkout
-   with a built library (``libe2b/libe2b.so`` next to this file);
+2. the copy bundled into the package (``libe2b/libe2b.so`` next to this
+   file): the wheel holds one; installing the sdist builds one, and
+   installing from a checkout copies its ``target/release`` one;
 3. the checkout's ``target/release/libe2b.so``, when the package runs from
    the checkout itself (``pip install -e``, or ``src`` on ``sys.path``).
 """

@@ -12,7 +12,7 @@ from ._bindings import SandboxState
 from ._code import Context, Execution, ExecutionError, OutputMessage, Result, execution_callback
 from ._commands import Commands
 from ._cancel import CancelToken
-from ._core import NO_LIMIT, Call, Handle, decode, encode, items, milliseconds, owned, pairs
+from ._core import NO_LIMIT, Call, Handle, decode, encode, items, milliseconds, owned, pairs, parse_time
 from ._files import Filesystem
 
 
@@ -43,8 +43,8 @@ class SandboxInfo:
             name=decode(b.e2b_sandbox_info_alias(info)),
             metadata=pairs(info, b.e2b_sandbox_info_metadata_len, b.e2b_sandbox_info_metadata_key,
                            b.e2b_sandbox_info_metadata_value),
-            started_at=datetime.fromisoformat(decode(b.e2b_sandbox_info_started_at(info)) or ""),
-            end_at=datetime.fromisoformat(decode(b.e2b_sandbox_info_end_at(info)) or ""),
+            started_at=parse_time(decode(b.e2b_sandbox_info_started_at(info)) or ""),
+            end_at=parse_time(decode(b.e2b_sandbox_info_end_at(info)) or ""),
             state=SandboxState(b.e2b_sandbox_info_state(info)),
             cpu_count=b.e2b_sandbox_info_cpu_count(info),
             memory_mb=b.e2b_sandbox_info_memory_mb(info),
