@@ -41,6 +41,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/sandboxes/{id}/timeout", post(set_timeout))
         .route("/sandboxes/{id}/refreshes", post(refresh))
         .route("/sandboxes/{id}/metrics", get(metrics))
+        .route("/templates/aliases/{alias}", get(template_alias))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_api_key));
     Router::new()
         .route("/health", get(|| async { StatusCode::NO_CONTENT }))
@@ -74,6 +75,18 @@ async fn unknown_route(State(state): AppRef, headers: HeaderMap) -> ApiError {
     match check_api_key(&state, &headers) {
         Ok(()) => ApiError::not_found("Not found"),
         Err(e) => e,
+    }
+}
+
+/// `GET /templates/aliases/{alias}` (`Template.exists` in the SDKs): every folder under
+/// `templates/` is a template of this team, named by the folder.
+async fn template_alias(State(state): AppRef, Path(alias): Path<String>) -> ApiResult<Response> {
+    let store = state.store.clone();
+    let name = alias.clone();
+    if blocking(move || Ok(store.has_template(&name))).await? {
+        Ok(json_response(StatusCode::OK, &json!({ "templateID": alias, "public": false })))
+    } else {
+        Err(ApiError::not_found(format!("template '{alias}' not found")))
     }
 }
 

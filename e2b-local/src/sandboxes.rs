@@ -566,6 +566,11 @@ impl Store {
         Ok(true)
     }
 
+    /// Whether a template called `name` exists.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.template_dir(name).is_some()
+    }
+
     /// The folder of template `name`, if `name` is a plain folder name that exists.
     fn template_dir(&self, name: &str) -> Option<PathBuf> {
         let plain = !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\', '\0']);

@@ -18,6 +18,7 @@ from e2b import (
     SandboxNotFoundException,
     SandboxQuery,
     SandboxState,
+    Template,
 )
 
 from conftest import LocalServer, raw, wait_until
@@ -61,6 +62,12 @@ def test_create_in_code_interpreter_template_and_unknown_template(server):
     sbx.kill()
     with pytest.raises(SandboxException, match="404: template 'no-such-template' not found"):
         Sandbox.create(template="no-such-template")
+
+
+def test_template_exists_for_each_template_folder(server):
+    assert Template.exists("base")
+    assert Template.exists("code-interpreter-v1")
+    assert not Template.exists("no-such-template")
 
 
 def test_create_is_idempotent_with_a_key(server):
