@@ -23,7 +23,7 @@ use crate::listing::{self, ListQuery};
 use crate::query::Params;
 use crate::rfc3339::{self, MICROS_PER_SEC};
 use crate::sandboxes::{
-    self, NewSandbox, Sandbox, State as SandboxState, StoreError, CLIENT_ID, ENVD_VERSION, MAX_TIMEOUT_SECS,
+    self, NewSandbox, PauseMode, Sandbox, State as SandboxState, StoreError, CLIENT_ID, ENVD_VERSION, MAX_TIMEOUT_SECS,
 };
 use crate::{blocking, constant_time_eq, AppState};
 
@@ -41,6 +41,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/sandboxes/{id}/timeout", post(set_timeout))
         .route("/sandboxes/{id}/refreshes", post(refresh))
         .route("/sandboxes/{id}/metrics", get(metrics))
+        .route("/templates/aliases/{alias}", get(template_alias))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_api_key));
     Router::new()
         .route("/health", get(|| async { StatusCode::NO_CONTENT }))
@@ -74,6 +75,18 @@ async fn unknown_route(State(state): AppRef, headers: HeaderMap) -> ApiError {
     match check_api_key(&state, &headers) {
         Ok(()) => ApiError::not_found("Not found"),
         Err(e) => e,
+    }
+}
+
+/// `GET /templates/aliases/{alias}` (`Template.exists` in the SDKs): every folder under
+/// `templates/` is a template of this team, named by the folder.
+async fn template_alias(State(state): AppRef, Path(alias): Path<String>) -> ApiResult<Response> {
+    let store = state.store.clone();
+    let name = alias.clone();
+    if blocking(move || Ok(store.has_template(&name))).await? {
+        Ok(json_response(StatusCode::OK, &json!({ "templateID": alias, "public": false })))
+    } else {
+        Err(ApiError::not_found(format!("template '{alias}' not found")))
     }
 }
 
@@ -209,6 +222,9 @@ fn detail_json(s: &Sandbox) -> Value {
         "autoResume": s.auto_resume,
         "onTimeout": if s.auto_pause { "pause" } else { "kill" },
     });
+    if let Some(mode) = s.pause_mode {
+        v["pauseMode"] = mode.as_str().into();
+    }
     v
 }
 
@@ -227,6 +243,7 @@ struct CreateBody {
     template_id: String,
     timeout: Option<i64>,
     auto_pause: Option<bool>,
+    auto_pause_memory: Option<bool>,
     auto_resume: Option<AutoResume>,
     /// v1 only: `false` makes a sandbox without an envd access token. v2 ignores it.
     secure: Option<bool>,
@@ -279,6 +296,15 @@ async fn create_sandbox(
     if request.volume_mounts.is_some_and(|mounts| !mounts.is_empty()) {
         return Err(ApiError::bad_request("Volume mounts are not supported by e2b-local"));
     }
+    let auto_resume = request.auto_resume.is_some_and(|a| a.enabled);
+    if request.auto_pause_memory == Some(false) {
+        if request.auto_pause != Some(true) {
+            return Err(ApiError::bad_request("autoPauseMemory=false only applies when autoPause is true."));
+        }
+        if auto_resume {
+            return Err(ApiError::bad_request("autoPauseMemory=false cannot be combined with autoResume."));
+        }
+    }
     let new = NewSandbox {
         template: request.template_id,
         timeout_secs: timeout,
@@ -286,7 +312,8 @@ async fn create_sandbox(
         env_vars: request.env_vars.unwrap_or_default(),
         secure: version == Version::V2 || request.secure == Some(true),
         auto_pause: request.auto_pause.unwrap_or(false),
-        auto_resume: request.auto_resume.is_some_and(|a| a.enabled),
+        auto_pause_memory: request.auto_pause_memory.unwrap_or(true),
+        auto_resume,
         allow_internet_access: request.allow_internet_access,
         network: request.network,
     };
@@ -373,28 +400,29 @@ async fn kill(State(state): AppRef, SandboxId(id): SandboxId) -> ApiResult<Statu
 #[derive(Deserialize)]
 struct ConnectBody {
     timeout: Option<i64>,
-    /// `false` asks for a cold boot. Without processes to keep, that is a plain resume here.
-    #[serde(rename = "memory")]
-    _memory: Option<bool>,
+    /// `false` boots a sandbox paused with its memory afresh from its files.
+    memory: Option<bool>,
 }
 
 async fn connect_v1(state: AppRef, id: SandboxId, body: Body) -> ApiResult<Response> {
     let request: ConnectBody = body.required_json()?;
     let timeout =
         request.timeout.ok_or_else(|| ApiError::bad_request("Error when parsing request: timeout is required"))?;
-    connect(state, id, timeout).await
+    connect(state, id, timeout, request.memory.unwrap_or(true)).await
 }
 
 async fn connect_v2(state: AppRef, id: SandboxId, body: Body) -> ApiResult<Response> {
     let request: Option<ConnectBody> = body.json()?;
-    connect(state, id, request.and_then(|r| r.timeout).unwrap_or(300)).await
+    let memory = request.as_ref().and_then(|r| r.memory).unwrap_or(true);
+    connect(state, id, request.and_then(|r| r.timeout).unwrap_or(300), memory).await
 }
 
-/// 200 when the sandbox was running (its timeout only extended), 201 when it was resumed.
-async fn connect(State(state): AppRef, SandboxId(id): SandboxId, timeout: i64) -> ApiResult<Response> {
+/// 200 when the sandbox was running (its timeout only extended), 201 when it was resumed;
+/// `memory: false` boots a paused sandbox afresh from its files (`on_resume: reboot`).
+async fn connect(State(state): AppRef, SandboxId(id): SandboxId, timeout: i64, memory: bool) -> ApiResult<Response> {
     let timeout = check_timeout(timeout)?;
     let store = state.store.clone();
-    let (sbx, resumed) = blocking(move || store.connect(&id, timeout).map_err(|e| store_error(&id, e))).await?;
+    let (sbx, resumed) = blocking(move || store.connect(&id, timeout, memory).map_err(|e| store_error(&id, e))).await?;
     let status = if resumed { StatusCode::CREATED } else { StatusCode::OK };
     Ok(json_response(status, &sandbox_json(&sbx)))
 }
@@ -416,20 +444,21 @@ async fn resume(State(state): AppRef, SandboxId(id): SandboxId, body: Body) -> A
     Ok(json_response(StatusCode::CREATED, &sandbox_json(&sbx)))
 }
 
-/// Accepted pause options. Both kinds of snapshot keep the files, which is all there is to keep.
+/// Pause options: `memory: false` keeps the files only (the processes end). envd always answers
+/// here, so `requireHealthyGuest` never refuses a pause.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PauseBody {
-    #[serde(rename = "memory")]
-    _memory: Option<bool>,
+    memory: Option<bool>,
     #[serde(rename = "requireHealthyGuest")]
     _require_healthy_guest: Option<bool>,
 }
 
 async fn pause(State(state): AppRef, SandboxId(id): SandboxId, body: Body) -> ApiResult<StatusCode> {
-    body.json::<PauseBody>()?;
+    let keep_memory = body.json::<PauseBody>()?.and_then(|b| b.memory).unwrap_or(true);
+    let mode = if keep_memory { PauseMode::Full } else { PauseMode::Filesystem };
     let store = state.store.clone();
-    blocking(move || store.pause(&id).map_err(|e| store_error(&id, e))).await?;
+    blocking(move || store.pause(&id, mode).map_err(|e| store_error(&id, e))).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

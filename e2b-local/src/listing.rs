@@ -206,6 +206,8 @@ mod tests {
             end_at: started_at + 1,
             state,
             auto_pause: false,
+            auto_pause_memory: true,
+            pause_mode: None,
             auto_resume: false,
             timeout_secs: 300,
             access_token: None,

@@ -82,6 +82,12 @@ pub struct Sandbox {
     pub state: State,
     /// Pause instead of kill when the timeout fires.
     pub auto_pause: bool,
+    /// What that pause keeps: `false` pauses with the filesystem only (`autoPauseMemory`).
+    #[serde(default = "keeps_memory", skip_serializing_if = "Clone::clone")]
+    pub auto_pause_memory: bool,
+    /// How a paused sandbox was paused; `None` while it runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_mode: Option<PauseMode>,
     /// Resume when envd traffic reaches the paused sandbox.
     pub auto_resume: bool,
     /// The timeout given at creation, the base of the auto-resume timeout.
@@ -99,6 +105,38 @@ pub struct Sandbox {
     pub disk_size_mb: u32,
 }
 
+/// What a pause keeps, as the API names it (`pauseMode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PauseMode {
+    /// Files and memory: the processes are frozen and go on where they were.
+    Full,
+    /// Files only: the processes end, and the sandbox boots afresh on resume.
+    Filesystem,
+}
+
+impl PauseMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PauseMode::Full => "full",
+            PauseMode::Filesystem => "filesystem",
+        }
+    }
+}
+
+/// Ends a runtime taken out of the store: its streams break first (see [`Runtime::gone`]), so
+/// that none reports its processes' end, then its processes end and its root is unmounted.
+fn end_runtime(runtime: &Runtime) {
+    runtime.gone.send_replace(true);
+    runtime.machine.end();
+    runtime.rootfs.end();
+}
+
+/// The default of [`Sandbox::auto_pause_memory`] for a sandbox saved before it existed.
+fn keeps_memory() -> bool {
+    true
+}
+
 /// What a create request asks for, already validated.
 #[derive(Debug, Default)]
 pub struct NewSandbox {
@@ -108,6 +146,7 @@ pub struct NewSandbox {
     pub env_vars: BTreeMap<String, String>,
     pub secure: bool,
     pub auto_pause: bool,
+    pub auto_pause_memory: bool,
     pub auto_resume: bool,
     pub allow_internet_access: Option<bool>,
     pub network: Option<serde_json::Value>,
@@ -248,6 +287,8 @@ impl Store {
                 end_at: now + new.timeout_secs * MICROS_PER_SEC,
                 state: State::Running,
                 auto_pause: new.auto_pause,
+                auto_pause_memory: new.auto_pause_memory,
+                pause_mode: None,
                 auto_resume: new.auto_resume,
                 timeout_secs: new.timeout_secs,
                 access_token,
@@ -286,7 +327,11 @@ impl Store {
 
     /// `connect`: a running sandbox's timeout is only ever extended (answer `false`); a paused
     /// one is resumed with the new timeout (answer `true`).
-    pub fn connect(&self, id: &str, timeout_secs: i64) -> Result<(Sandbox, bool), StoreError> {
+    pub fn connect(&self, id: &str, timeout_secs: i64, memory: bool) -> Result<(Sandbox, bool), StoreError> {
+        // Without memory (`on_resume: reboot`), a sandbox paused with it boots afresh from its files.
+        if !memory && self.get(id).is_some_and(|sbx| sbx.pause_mode == Some(PauseMode::Full)) {
+            self.reboot(id);
+        }
         let result = self.update(id, |sbx, now| {
             let end = now + timeout_secs * MICROS_PER_SEC;
             match sbx.state {
@@ -297,6 +342,7 @@ impl Store {
                 State::Paused => {
                     sbx.state = State::Running;
                     sbx.end_at = end;
+                    sbx.pause_mode = None;
                     Ok(true)
                 }
             }
@@ -313,6 +359,7 @@ impl Store {
             }
             sbx.state = State::Running;
             sbx.end_at = now + timeout_secs * MICROS_PER_SEC;
+            sbx.pause_mode = None;
             if let Some(auto_pause) = auto_pause {
                 sbx.auto_pause = auto_pause;
             }
@@ -322,22 +369,34 @@ impl Store {
         result.map(|(sbx, ())| sbx)
     }
 
-    /// Pauses a running sandbox: its processes are frozen, keeping their memory.
-    pub fn pause(&self, id: &str) -> Result<(), StoreError> {
+    /// Pauses a running sandbox. [`PauseMode::Full`] freezes its processes, keeping their
+    /// memory; [`PauseMode::Filesystem`] ends them, keeping its files.
+    pub fn pause(&self, id: &str, mode: PauseMode) -> Result<(), StoreError> {
         let result = self.update(id, |sbx, now| {
             if sbx.state == State::Paused {
                 return Err(StoreError::AlreadyPaused);
             }
             sbx.state = State::Paused;
             sbx.end_at = now;
+            sbx.pause_mode = Some(mode);
             Ok(())
         });
-        self.follow_state(id);
         if result.is_ok() {
-            self.stop_watchers(id);
-            self.unmount_unused(id);
+            self.paused(id, mode);
         }
         result.map(drop)
+    }
+
+    /// Brings what runs in a sandbox just paused in `mode` in line with it.
+    fn paused(&self, id: &str, mode: PauseMode) {
+        match mode {
+            PauseMode::Full => {
+                self.follow_state(id);
+                self.stop_watchers(id);
+                self.unmount_unused(id);
+            }
+            PauseMode::Filesystem => self.reboot(id),
+        }
     }
 
     /// Sets a running sandbox's timeout to `secs` from now; it can shorten it, and 0 ends it.
@@ -373,10 +432,11 @@ impl Store {
     pub fn envd_target(&self, id: &str) -> Option<EnvdTarget> {
         let mut sbx = self.get(id)?;
         if sbx.state == State::Paused {
-            if !sbx.auto_resume {
+            // A filesystem-only pause is never resumed by traffic.
+            if !sbx.auto_resume || sbx.pause_mode == Some(PauseMode::Filesystem) {
                 return None;
             }
-            sbx = self.connect(id, sbx.timeout_secs.max(MIN_AUTO_RESUME_SECS)).ok()?.0;
+            sbx = self.connect(id, sbx.timeout_secs.max(MIN_AUTO_RESUME_SECS), true).ok()?.0;
         }
         let runtime = self.runtime(&sbx)?;
         let fs_dir = match runtime.rootfs.root() {
@@ -469,21 +529,25 @@ impl Store {
     pub fn expire_due(&self) -> Option<Micros> {
         let now = rfc3339::now();
         let is_due = |sbx: &Sandbox| sbx.state == State::Running && sbx.end_at <= now;
-        let due: Vec<(String, bool)> =
-            self.lock().values().filter(|s| is_due(s)).map(|s| (s.sandbox_id.clone(), s.auto_pause)).collect();
-        for (id, auto_pause) in due {
-            let result = if auto_pause {
+        let pause_mode = |sbx: &Sandbox| match (sbx.auto_pause, sbx.auto_pause_memory) {
+            (false, _) => None,
+            (true, true) => Some(PauseMode::Full),
+            (true, false) => Some(PauseMode::Filesystem),
+        };
+        let due: Vec<(String, Option<PauseMode>)> =
+            self.lock().values().filter(|s| is_due(s)).map(|s| (s.sandbox_id.clone(), pause_mode(s))).collect();
+        for (id, mode) in due {
+            let result = if let Some(mode) = mode {
                 let paused = self
                     .update(&id, |sbx, _| {
                         if is_due(sbx) {
                             sbx.state = State::Paused;
+                            sbx.pause_mode = Some(mode);
                         }
                         Ok(())
                     })
                     .map(drop);
-                self.follow_state(&id);
-                self.stop_watchers(&id);
-                self.unmount_unused(&id);
+                self.paused(&id, mode);
                 paused
             } else {
                 self.remove_if(&id, is_due).map(drop)
@@ -555,15 +619,27 @@ impl Store {
         drop(sandboxes);
         self.stop_watchers(id);
         if let Some(runtime) = runtime {
-            // Before its processes die, so that no stream reports their end.
-            runtime.gone.send_replace(true);
-            runtime.machine.end();
-            runtime.rootfs.end();
+            end_runtime(&runtime);
         }
         if on_disk {
             self.housekeeper.delete(trash);
         }
         Ok(true)
+    }
+
+    /// Ends what runs in a sandbox that is kept (a pause without memory, a reboot): its
+    /// processes, kernels and streams, keeping its files. The next envd request boots it afresh.
+    fn reboot(&self, id: &str) {
+        let runtime = self.runtimes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(id);
+        self.stop_watchers(id);
+        if let Some(runtime) = runtime {
+            end_runtime(&runtime);
+        }
+    }
+
+    /// Whether a template called `name` exists.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.template_dir(name).is_some()
     }
 
     /// The folder of template `name`, if `name` is a plain folder name that exists.
@@ -769,7 +845,13 @@ mod tests {
     use std::os::unix::fs::PermissionsExt;
 
     fn new_sandbox(template: &str, timeout_secs: i64) -> NewSandbox {
-        NewSandbox { template: template.into(), timeout_secs, secure: true, ..Default::default() }
+        NewSandbox {
+            template: template.into(),
+            timeout_secs,
+            secure: true,
+            auto_pause_memory: true,
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -789,7 +871,7 @@ mod tests {
         assert_eq!(fs::metadata(fs_dir.join("tmp")).unwrap().permissions().mode() & 0o7777, 0o1777);
         assert_eq!(sbx.access_token.as_ref().map(String::len), Some(64));
 
-        store.pause(&sbx.sandbox_id).unwrap();
+        store.pause(&sbx.sandbox_id, PauseMode::Full).unwrap();
         drop(store);
         let reopened = Store::open(data.path()).unwrap();
         let loaded = reopened.get(&sbx.sandbox_id).unwrap();
@@ -843,17 +925,17 @@ mod tests {
         let end = store.get(&id).unwrap().end_at;
 
         // Connect on a running sandbox only extends.
-        let (sbx, resumed) = store.connect(&id, 10).unwrap();
+        let (sbx, resumed) = store.connect(&id, 10, true).unwrap();
         assert!(!resumed);
         assert_eq!(sbx.end_at, end);
-        assert!(store.connect(&id, 1000).unwrap().0.end_at > end);
+        assert!(store.connect(&id, 1000, true).unwrap().0.end_at > end);
 
         assert!(matches!(store.resume(&id, 10, None), Err(StoreError::AlreadyRunning)));
-        store.pause(&id).unwrap();
-        assert!(matches!(store.pause(&id), Err(StoreError::AlreadyPaused)));
+        store.pause(&id, PauseMode::Full).unwrap();
+        assert!(matches!(store.pause(&id, PauseMode::Full), Err(StoreError::AlreadyPaused)));
         assert!(matches!(store.set_timeout(&id, 10), Err(StoreError::NotFound)));
         assert!(store.envd_target(&id).is_none(), "paused without auto-resume");
-        assert!(store.connect(&id, 30).unwrap().1, "resumed");
+        assert!(store.connect(&id, 30, true).unwrap().1, "resumed");
 
         store.kill(&id).unwrap();
         assert!(matches!(store.kill(&id), Err(StoreError::NotFound)));

@@ -1,5 +1,6 @@
 """The official Python SDK (e2b==2.63.0) against e2b-local: lifecycle, listing and files."""
 
+import os
 import tempfile
 import time
 import uuid
@@ -18,6 +19,7 @@ from e2b import (
     SandboxNotFoundException,
     SandboxQuery,
     SandboxState,
+    Template,
 )
 
 from conftest import LocalServer, raw, wait_until
@@ -63,6 +65,12 @@ def test_create_in_code_interpreter_template_and_unknown_template(server):
         Sandbox.create(template="no-such-template")
 
 
+def test_template_exists_for_each_template_folder(server):
+    assert Template.exists("base")
+    assert Template.exists("code-interpreter-v1")
+    assert not Template.exists("no-such-template")
+
+
 def test_create_is_idempotent_with_a_key(server):
     key = str(uuid.uuid4())
     first = Sandbox.create(idempotency_key=key, metadata={"k": "v"})
@@ -106,6 +114,59 @@ def test_pause_then_resume_by_connect_keeps_files(sandbox):
     assert resumed.get_info().state == SandboxState.RUNNING
     assert resumed.is_running()
     assert resumed.files.read("/home/user/kept.txt") == "still here"
+
+
+def sleeping(sandbox):
+    """The pids of the `sleep 600` commands running in the sandbox."""
+    return [p.pid for p in sandbox.commands.list() if "sleep 600" in " ".join([p.cmd, *p.args])]
+
+
+def test_a_process_survives_a_full_pause_but_not_a_filesystem_one(sandbox):
+    sandbox.files.write("/home/user/kept.txt", "kept")
+    sandbox.commands.run("sleep 600", background=True)
+    assert len(sleeping(sandbox)) == 1
+
+    assert sandbox.pause() is True
+    assert raw_detail(sandbox)["pauseMode"] == "full"
+    sandbox.connect()
+    assert len(sleeping(sandbox)) == 1, "frozen, then thawed where it was"
+
+    assert sandbox.pause(keep_memory=False) is True
+    assert raw_detail(sandbox)["pauseMode"] == "filesystem"
+    sandbox.connect()
+    assert sleeping(sandbox) == [], "the sandbox booted afresh"
+    assert sandbox.files.read("/home/user/kept.txt") == "kept"
+    assert "pauseMode" not in raw_detail(sandbox)
+
+
+def test_connect_with_reboot_boots_a_paused_sandbox_afresh(sandbox):
+    sandbox.commands.run("sleep 600", background=True)
+    sandbox.pause()
+    again = Sandbox.connect(sandbox.sandbox_id, on_resume="reboot")
+    assert sleeping(again) == []
+
+
+def test_auto_pause_without_memory_at_the_timeout(server):
+    sbx = Sandbox.create(timeout=3, lifecycle={"on_timeout": {"action": "pause", "mode": "filesystem"}})
+    try:
+        sbx.commands.run("sleep 600", background=True)
+        assert wait_until(lambda: sbx.get_info().state == SandboxState.PAUSED)
+        assert raw_detail(sbx)["pauseMode"] == "filesystem"
+        sbx.connect()
+        assert sleeping(sbx) == []
+    finally:
+        sbx.kill()
+    body = {"templateID": "base", "autoPauseMemory": False}
+    answer = raw(server, "POST", "/v2/sandboxes", json=body)
+    assert (answer.status_code, answer.json()["message"]) == (
+        400, "autoPauseMemory=false only applies when autoPause is true.")
+    answer = raw(server, "POST", "/v2/sandboxes", json={**body, "autoPause": True, "autoResume": {"enabled": True}})
+    assert answer.status_code == 400
+
+
+def raw_detail(sandbox):
+    return httpx.get(f"{os.environ['E2B_API_URL']}/sandboxes/{sandbox.sandbox_id}",
+                     headers={"X-API-KEY": os.environ["E2B_API_KEY"]}).json()
 
 
 def test_set_timeout_and_get_info(sandbox):
