@@ -42,6 +42,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/sandboxes/{id}/refreshes", post(refresh))
         .route("/sandboxes/{id}/metrics", get(metrics))
         .route("/templates/aliases/{alias}", get(template_alias))
+        .route("/volumes", post(volumes_disabled))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_api_key));
     Router::new()
         .route("/health", get(|| async { StatusCode::NO_CONTENT }))
@@ -88,6 +89,11 @@ async fn template_alias(State(state): AppRef, Path(alias): Path<String>) -> ApiR
     } else {
         Err(ApiError::not_found(format!("template '{alias}' not found")))
     }
+}
+
+/// `POST /volumes`: e2b-local has no volumes, and answers as E2B does for a team without them.
+async fn volumes_disabled() -> ApiError {
+    ApiError::new(StatusCode::FORBIDDEN, "use of volumes is not enabled")
 }
 
 /// The `{id}` of a route: a sandbox id, optionally with a `-<clientID>` suffix (dropped).
@@ -294,7 +300,14 @@ async fn create_sandbox(
     }
     check_max_timeout(timeout)?;
     if request.volume_mounts.is_some_and(|mounts| !mounts.is_empty()) {
-        return Err(ApiError::bad_request("Volume mounts are not supported by e2b-local"));
+        // e2b-local has no volumes: it answers as E2B does for a team without them.
+        return Err(ApiError::bad_request("Volume mounts are not enabled."));
+    }
+    if request.network.as_ref().is_some_and(|network| network.get("egressProxy").is_some()) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Egress proxy (network.egressProxy) is not enabled for this team.",
+        ));
     }
     let auto_resume = request.auto_resume.is_some_and(|a| a.enabled);
     if request.auto_pause_memory == Some(false) {
