@@ -1,108 +1,165 @@
-// The E2B quickstart in C++: create a sandbox, write and read a file, run
-// code, cancel a long command from another thread, watch a directory, upload
-// and download, pause, resume by id, find it in the list and connect to it,
-// kill it, and show that a killed sandbox cannot be resumed.
+// The E2B story in C++, top to bottom: a sandbox from a custom template, code
+// with rich results, a command, a watched directory, a folder uploaded and
+// downloaded back with a progress bar, pause, resume by id with a new
+// timeout, list and connect from a second client, kill, and the error a
+// killed sandbox's id gives.
 //
-// Uses E2B_API_KEY (and E2B_API_URL / E2B_SANDBOX_URL for e2b-local) from the
-// environment. Build: see bindings/cpp/README.md.
+//   quickstart [TEMPLATE]
+//
+// TEMPLATE (else E2B_TEMPLATE, else "code-interpreter-v1") must have the code
+// interpreter, as E2B's code-interpreter-v1 and every e2b-local template do.
+// Uses E2B_API_KEY, and E2B_API_URL / E2B_SANDBOX_URL for e2b-local, from the
+// environment. Build: see examples/cpp/CMakeLists.txt.
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <iomanip>
 #include <iostream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "e2b.hpp"
 
 using namespace std::chrono_literals;
+namespace fs = std::filesystem;
 
-int main() try {
+namespace {
+
+// Draws a progress bar naming the file in flight.
+e2b::DirProgressFn progress_bar(std::string verb) {
+    return [verb](const e2b::DirProgress& p) {
+        const uint64_t percent = p.total ? 100 * p.done / p.total : 100;
+        std::cout << "\r  " << verb << " [" << std::left << std::setw(20) << std::string(percent / 5, '#') << "] "
+                  << std::right << std::setw(3) << percent << "%  file " << p.index + 1 << " of " << p.count << ": "
+                  << std::left << std::setw(40) << p.path << std::right << std::flush;
+    };
+}
+
+// What happened to a watched path, by name.
+const char* event_name(e2b::EventType type) {
+    switch (type) {
+        case e2b::EventType::Create: return "create";
+        case e2b::EventType::Write: return "write";
+        case e2b::EventType::Remove: return "remove";
+        case e2b::EventType::Rename: return "rename";
+        case e2b::EventType::Chmod: return "chmod";
+        case e2b::EventType::Other: break;
+    }
+    return "other";
+}
+
+std::string text(const std::vector<uint8_t>& bytes) { return {bytes.begin(), bytes.end()}; }
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+    std::string template_id = argc > 1 ? argv[1] : "";
+    if (template_id.empty() && std::getenv("E2B_TEMPLATE") != nullptr) {
+        template_id = std::getenv("E2B_TEMPLATE");
+    }
+    if (template_id.empty()) {
+        template_id = "code-interpreter-v1";
+    }
+
+    // 1. A sandbox from the template, alive for five minutes, tagged so we can find it.
     const e2b::Client client;
-
-    // Create a sandbox with the code interpreter, alive for five minutes.
-    e2b::Sandbox sandbox = client.create_sandbox(e2b::SandboxOptions()
-                                                     .template_name("code-interpreter-v1")
-                                                     .timeout(300s)
-                                                     .metadata("example", "cpp-quickstart"));
+    e2b::Sandbox sandbox = client.create_sandbox(
+        e2b::SandboxOptions().template_name(template_id).timeout(5min).metadata("example", "cpp-quickstart"));
     const std::string id = sandbox.id();
-    std::cout << "created sandbox " << id << "\n";
+    std::cout << "created sandbox " << id << " from template " << template_id << "\n";
 
-    // Write a file and read it back: contents are bytes.
-    sandbox.files().write("/home/user/hello.txt", "Hello from C++!\n");
-    const std::vector<uint8_t> hello = sandbox.files().read("/home/user/hello.txt");
-    std::cout << "read back: " << std::string(hello.begin(), hello.end());
+    // What the template put in the sandbox (scripts/quickstart.sh's template has a welcome).
+    if (sandbox.files().exists("/home/user/welcome.txt")) {
+        std::cout << "the template says: " << text(sandbox.files().read("/home/user/welcome.txt"));
+    }
 
-    // Run code; output reaches the callbacks as it comes.
+    // 2. Run code: output as it comes, then the value in every format it has.
+    const char* code = R"(import math
+print(f'pi is {math.pi:.5f}')
+class Circle:
+    def __repr__(self): return 'a circle of radius 2'
+    def _repr_html_(self): return '<svg><circle r="2"/></svg>'
+Circle()
+)";
     e2b::ExecutionCallbacks print;
-    print.on_stdout = [](const e2b::OutputMessage& chunk) { std::cout << "stdout: " << chunk.text; };
-    const e2b::Execution run =
-        sandbox.run_code("import math\nprint('hello from Python')\nmath.factorial(10)", {}, print);
-    std::cout << "result: " << run.text.value_or("(none)") << "\n";
+    print.on_stdout = [](const e2b::OutputMessage& chunk) { std::cout << "  python says: " << chunk.text; };
+    for (const e2b::ExecutionResult& result : sandbox.run_code(code, {}, print).results) {
+        for (const auto& [format, value] : result.formats) {
+            std::cout << "  result as " << format << ": " << value << "\n";
+        }
+    }
 
-    // Cancel a long command from another thread: the call throws
-    // e2b::CancelledError at once, and the command is killed.
+    // 3. Run a command.
+    std::cout << "command says: " << text(sandbox.commands().run("echo \"$(whoami) in $(pwd)\"").stdout_bytes());
+
+    // A CancelToken ends a call from another thread at once, and the command
+    // with it (in C++20 a std::stop_token does the same).
     const e2b::CancelToken cancel;
-    std::thread canceller([cancel] {
+    auto canceller = std::async(std::launch::async, [cancel] {
         std::this_thread::sleep_for(500ms);
         cancel.cancel();
     });
     try {
-        sandbox.commands().run("sleep 60", {}, {}, cancel);
+        sandbox.commands().run("sleep 30", {}, {}, cancel);
     } catch (const e2b::CancelledError& error) {
         std::cout << "cancelled: " << error.what() << "\n";
-    } catch (...) {
-        canceller.join();
-        throw;
     }
-    canceller.join();
 
-    // Watch a directory while a file appears in it.
-    sandbox.files().make_dir("/home/user/watched");
-    e2b::Watch watch = sandbox.files().watch_dir("/home/user/watched");
-    sandbox.files().write("/home/user/watched/new.txt", "new");
-    for (const e2b::FsEvent& event : watch.next_events(5s)) {
-        std::cout << "watched: " << event.name << " changed\n";
+    // 4. Watch a directory while files appear in it.
+    sandbox.files().make_dir("/home/user/inbox");
+    const e2b::Watch watch = sandbox.files().watch_dir("/home/user/inbox");
+    sandbox.commands().run("echo hi > inbox/note.txt && mv inbox/note.txt inbox/kept.txt");
+    for (const e2b::FsEvent& event : watch.next_events(2s)) {
+        std::cout << "  watched: " << event_name(event.type) << " " << event.name << "\n";
     }
     watch.stop();
 
-    // Upload a local file and download it again.
-    const std::filesystem::path local = std::filesystem::temp_directory_path() / ("e2b-quickstart-" + id);
-    std::ofstream(local) << "uploaded from C++\n";
-    sandbox.files().upload_file(local, "/home/user/uploaded.txt");
-    sandbox.files().download_file("/home/user/uploaded.txt", local.string() + ".back");
-    std::cout << "downloaded: " << std::ifstream(local.string() + ".back").rdbuf();
-    std::filesystem::remove(local);
-    std::filesystem::remove(local.string() + ".back");
+    // 5. Upload a local folder, and download it back, with a progress bar.
+    const fs::path local = fs::temp_directory_path() / ("e2b-quickstart-" + id);
+    fs::create_directories(local / "project" / "src");
+    std::ofstream(local / "project" / "README.md") << "# A project\n";
+    std::ofstream(local / "project" / "src" / "main.py") << "print('hello')\n";
+    std::ofstream(local / "project" / "src" / "data.csv") << "x,y\n1,2\n3,4\n";
+    size_t count = sandbox.files().upload_dir(local / "project", "/home/user/project", progress_bar("upload"));
+    std::cout << "\nuploaded " << count << " files\n";
+    count = sandbox.files().download_dir("/home/user/project", local / "back", progress_bar("download"));
+    std::cout << "\ndownloaded " << count << " files into " << (local / "back").string() << "\n";
+    fs::remove_all(local);
 
-    // Pause it: the filesystem and memory are kept.
+    // 6. Pause: files and memory are kept; only the id is needed to come back.
     sandbox.pause();
     std::cout << "paused sandbox " << id << "\n";
 
-    // Resume it by id, for another minute, and read the file again.
-    sandbox = client.resume(id, 60s);
-    const std::vector<uint8_t> again = sandbox.files().read("/home/user/hello.txt");
-    std::cout << "after resume: " << std::string(again.begin(), again.end());
+    // 7. Resume it by id, now for ten minutes, and find the project again.
+    sandbox = client.resume(id, 10min);
+    const e2b::SandboxInfo info = sandbox.get_info();
+    const bool kept = sandbox.files().exists("/home/user/project/src/main.py");
+    std::cout << "resumed: the project is " << (kept ? "there" : "gone") << ", the sandbox ends " << info.end_at
+              << "\n";
 
-    // Find it among the running sandboxes and connect to it.
-    const e2b::SandboxPage page = client.list(
-        e2b::SandboxQuery().state(e2b::SandboxState::Running).metadata("example", "cpp-quickstart"));
-    for (const e2b::SandboxInfo& info : page.sandboxes) {
-        const e2b::Sandbox connected = client.connect(info.sandbox_id);
-        std::cout << "listed and connected: " << connected.id() << " (ends " << info.end_at << ")\n";
+    // 8. A second client (another program, say) lists it and connects to it by id.
+    const e2b::Client other;
+    const e2b::SandboxPage page = other.list(e2b::SandboxQuery().metadata("example", "cpp-quickstart"));
+    for (const e2b::SandboxInfo& listed : page.sandboxes) {
+        std::cout << "listed: " << listed.sandbox_id << " (template " << listed.template_id << ")\n";
     }
+    const e2b::Sandbox connected = other.connect(id);
+    std::cout << "connected from a second client: running " << (connected.is_running() ? "yes" : "no") << "\n";
 
-    // Kill it; resuming it now fails with e2b::SandboxNotFound.
+    // 9. Kill it; its id is then unknown.
     sandbox.kill();
     std::cout << "killed sandbox " << id << "\n";
     try {
-        client.resume(id);
+        other.resume(id);
         std::cerr << "a killed sandbox came back\n";
         return 1;
     } catch (const e2b::SandboxNotFound& error) {
-        std::cout << "resume after kill: " << error.what() << "\n";
+        std::cout << "resume after kill: " << e2b::error_code_name(error.code()) << " (" << error.what() << ")\n";
     }
     return 0;
 } catch (const e2b::Error& error) {
-    std::cerr << "failed: " << error.what() << " (" << e2b::error_code_name(error.code()) << ", HTTP "
-              << error.http_status() << ")\n";
+    std::cerr << "failed: " << error.what() << " (" << e2b::error_code_name(error.code()) << ")\n";
     return 1;
 }

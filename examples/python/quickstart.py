@@ -1,74 +1,118 @@
-"""The E2B quickstart in Python, with libe2b: create a sandbox, write and
-read files, run code, watch a directory, upload and download, pause it,
-resume it by id, find it in the list, connect to it, and kill it.
+"""The E2B story in Python, top to bottom: a sandbox from a custom template,
+code with rich results, a command, a watched directory, a folder uploaded and
+downloaded back with a progress bar, pause, resume by id with a new timeout,
+list and connect from a second client, kill, and the error a killed
+sandbox's id gives.
 
-Uses E2B_API_KEY (and E2B_API_URL / E2B_SANDBOX_URL for e2b-local) from the
+    quickstart.py [TEMPLATE]
+
+TEMPLATE (else E2B_TEMPLATE, else "code-interpreter-v1") must have the code
+interpreter, as E2B's code-interpreter-v1 and every e2b-local template do.
+Uses E2B_API_KEY, and E2B_API_URL / E2B_SANDBOX_URL for e2b-local, from the
 environment. Against a local server:
 
     scripts/with-e2b-local.sh python examples/python/quickstart.py
+
+Ctrl-C stops whichever call is running, at once, with KeyboardInterrupt.
 """
 
 import os
+import sys
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 import libe2b
 
+CODE = """\
+import math
+print(f'pi is {math.pi:.5f}')
+class Circle:
+    def __repr__(self): return 'a circle of radius 2'
+    def _repr_html_(self): return '<svg><circle r="2"/></svg>'
+Circle()
+"""
+
 
 def main() -> None:
+    template = (sys.argv[1] if len(sys.argv) > 1 else os.environ.get("E2B_TEMPLATE")) or "code-interpreter-v1"
+
+    # 1. A sandbox from the template, alive for five minutes, tagged so we can find it.
     client = libe2b.Client()
-
-    # Create a sandbox with the code interpreter, alive for five minutes.
-    sandbox = client.create_sandbox("code-interpreter-v1", timeout=300, metadata={"example": "quickstart"})
+    sandbox = client.create_sandbox(template, timeout=5 * 60, metadata={"example": "python-quickstart"})
     sandbox_id = sandbox.sandbox_id
-    print(f"created sandbox {sandbox_id} (envd {sandbox.envd_version})")
+    print(f"created sandbox {sandbox_id} from template {template}")
 
-    # Write a file and read it back: contents are bytes; str is written as UTF-8.
-    sandbox.files.write("/home/user/hello.txt", "Hello from Python!\n")
-    print("read back:", sandbox.files.read_text("/home/user/hello.txt"), end="")
+    # What the template put in the sandbox (scripts/quickstart.sh's template has a welcome).
+    if sandbox.files.exists("/home/user/welcome.txt"):
+        print("the template says:", sandbox.files.read_text("/home/user/welcome.txt"), end="")
 
-    # Run code; its output streams to the callbacks, and the result comes back.
-    execution = sandbox.run_code("import math\nprint('pi is', math.pi)\nsum(range(10))",
-                                 on_stdout=lambda message: print("code says:", message.line, end=""))
-    print("run_code result:", execution.text)
-    print("ls:", sandbox.commands.run("ls /home/user").stdout_text.split())
+    # 2. Run code: output as it comes, then the value in every format it has.
+    run = sandbox.run_code(CODE, on_stdout=lambda chunk: print("  python says:", chunk.line, end=""))
+    for result in run.results:
+        for name, value in result.formats.items():
+            print(f"  result as {name}: {value}")
 
-    # Watch a directory while something changes in it.
-    with sandbox.files.watch_dir("/home/user") as watch:
-        sandbox.files.write("/home/user/watched.txt", "changed")
-        for event in watch.next_events(timeout=5):
-            print(f"event: {event.type.name} {event.name}")
+    # 3. Run a command.
+    print("command says:", sandbox.commands.run('echo "$(whoami) in $(pwd)"').stdout_text, end="")
 
-    # Upload a local file and download it again, with progress.
-    with tempfile.TemporaryDirectory() as tmp:
-        local = Path(tmp) / "data.bin"
-        local.write_bytes(os.urandom(1024 * 1024))
-        sandbox.files.upload_file(local, "/home/user/data.bin",
-                                  on_progress=lambda done, total: done == total and print(f"uploaded {done} bytes"))
-        sandbox.files.download_file("/home/user/data.bin", Path(tmp) / "back.bin")
-        assert (Path(tmp) / "back.bin").read_bytes() == local.read_bytes()
-        print("downloaded it back intact")
+    # 4. Watch a directory while files appear in it; leaving the block stops the watch.
+    sandbox.files.make_dir("/home/user/inbox")
+    with sandbox.files.watch_dir("/home/user/inbox") as watch:
+        sandbox.commands.run("echo hi > inbox/note.txt && mv inbox/note.txt inbox/kept.txt")
+        for event in watch.next_events(timeout=2):
+            print(f"  watched: {event.type.name.lower()} {event.name}")
 
-    # Pause it: the filesystem and memory are kept. Then resume it by id.
+    # 5. Upload a local folder, and download it back, with a progress bar.
+    with tempfile.TemporaryDirectory(prefix="e2b-quickstart-") as local:
+        project = Path(local, "project")
+        (project / "src").mkdir(parents=True)
+        (project / "README.md").write_text("# A project\n")
+        (project / "src/main.py").write_text("print('hello')\n")
+        (project / "src/data.csv").write_text("x,y\n1,2\n3,4\n")
+        count = sandbox.files.upload_dir(project, "/home/user/project", on_progress=progress_bar("upload"))
+        print(f"\nuploaded {count} files")
+        back = Path(local, "back")
+        count = sandbox.files.download_dir("/home/user/project", back, on_progress=progress_bar("download"))
+        print(f"\ndownloaded {count} files into {back}")
+
+    # 6. Pause: files and memory are kept; only the id is needed to come back.
     sandbox.pause()
-    sandbox.close()
+    sandbox.close()  # releases the handle; the sandbox stays
     print(f"paused sandbox {sandbox_id}")
-    sandbox = client.resume(sandbox_id, timeout=60)
-    print("after resume:", sandbox.files.read_text("/home/user/hello.txt"), end="")
 
-    # Find it among the running sandboxes, and connect to it by id.
-    for info in client.list_sandboxes(state=[libe2b.SandboxState.RUNNING], metadata={"example": "quickstart"}):
-        print(f"listed: {info.sandbox_id} (template {info.template_id}, ends {info.end_at:%H:%M:%S})")
-    with client.connect(sandbox_id) as connected:  # leaving the block kills the sandbox
-        print("connected; running:", connected.is_running())
-    sandbox.close()
+    # 7. Resume it by id, now for ten minutes, and find the project again.
+    #    Leaving the with-block kills it (step 9), even on an error or Ctrl-C.
+    with client.resume(sandbox_id, timeout=10 * 60) as sandbox:
+        info = sandbox.get_info()
+        kept = sandbox.files.exists("/home/user/project/src/main.py")
+        print(f"resumed: the project is {'there' if kept else 'gone'}, the sandbox ends {info.end_at.isoformat()}")
 
-    # Resuming a killed sandbox fails.
+        # 8. A second client (another program, say) lists it and connects to it by id.
+        with libe2b.Client() as other:
+            for listed in other.list_sandboxes(metadata={"example": "python-quickstart"}):
+                print(f"listed: {listed.sandbox_id} (template {listed.template_id})")
+            connected = other.connect(sandbox_id)
+            print("connected from a second client: running", "yes" if connected.is_running() else "no")
+            connected.close()
+
+    # 9. Killed by the with-block; its id is then unknown.
+    print(f"killed sandbox {sandbox_id}")
     try:
         client.resume(sandbox_id)
+        sys.exit("a killed sandbox came back")
     except libe2b.SandboxNotFoundException as error:
-        print(f"killed: resume fails with {type(error).__name__}: {error.message}")
+        print(f"resume after kill: {type(error).__name__} ({error.message})")
     client.close()
+
+
+def progress_bar(verb: str) -> Callable[[libe2b.DirProgress], None]:
+    """Draws a progress bar naming the file in flight."""
+    def draw(p: libe2b.DirProgress) -> None:
+        percent = 100 * p.done // p.total if p.total else 100
+        bar = "#" * (percent // 5)
+        print(f"\r  {verb} [{bar:<20}] {percent:3}%  file {p.index + 1} of {p.count}: {p.path:<40}", end="", flush=True)
+    return draw
 
 
 if __name__ == "__main__":

@@ -1,11 +1,16 @@
-// The E2B quickstart in Go: create a sandbox, write and read files, run code,
-// pause it, resume it by id, find it in the list and connect to it, watch a
-// directory, upload and download, cancel a command with a context, and kill
-// it. Ctrl-C cancels whichever call is running.
+// The E2B story in Go, top to bottom: a sandbox from a custom template, code
+// with rich results, a command, a watched directory, a folder uploaded and
+// downloaded back with a progress bar, pause, resume by id with a new
+// timeout, list and connect from a second client, kill, and the error a
+// killed sandbox's id gives. Every call that may wait takes a context:
+// Ctrl-C ends whichever call is running.
 //
-// It uses E2B_API_KEY (and E2B_API_URL / E2B_SANDBOX_URL for e2b-local) from
-// the environment. From the repository's root, after
-// `cargo build --release -p e2b`:
+//	quickstart [TEMPLATE]
+//
+// TEMPLATE (else E2B_TEMPLATE, else "code-interpreter-v1") must have the code
+// interpreter, as E2B's code-interpreter-v1 and every e2b-local template do.
+// Uses E2B_API_KEY, and E2B_API_URL / E2B_SANDBOX_URL for e2b-local, from the
+// environment. From the repository's root, after `cargo build --release -p e2b`:
 //
 //	cd examples/go && go run ./quickstart                                  # E2B
 //	cd examples/go && ../../scripts/with-e2b-local.sh go run ./quickstart  # e2b-local
@@ -19,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"time"
 
 	e2b "github.com/libe2b/libe2b/bindings/go"
@@ -26,107 +32,175 @@ import (
 
 func main() {
 	log.SetFlags(0)
-	// Every call that may wait takes a context: here Ctrl-C, or two minutes
-	// for the whole quickstart, ends the call running.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
+	template := os.Getenv("E2B_TEMPLATE")
+	if len(os.Args) > 1 {
+		template = os.Args[1]
+	}
+	if template == "" {
+		template = "code-interpreter-v1"
+	}
 
+	// 1. A sandbox from the template, alive for five minutes, tagged so we can find it.
 	client, err := e2b.NewClient(nil)
 	check(err)
 	defer client.Close()
-
-	// A sandbox with the code interpreter, alive for five minutes.
 	sbx, err := client.CreateSandbox(ctx, &e2b.SandboxOptions{
-		Template: "code-interpreter-v1",
+		Template: template,
 		Timeout:  5 * time.Minute,
 		Metadata: map[string]string{"example": "go-quickstart"},
 	})
 	check(err)
 	id := sbx.ID()
-	fmt.Println("created sandbox", id)
+	fmt.Printf("created sandbox %s from template %s\n", id, template)
 
-	// Files are bytes.
-	check(sbx.Files().Write(ctx, "/home/user/hello.txt", []byte("Hello from Go!\n")))
-	content, err := sbx.Files().Read(ctx, "/home/user/hello.txt")
+	// What the template put in the sandbox (scripts/quickstart.sh's template has a welcome).
+	welcome, err := sbx.Files().Exists(ctx, "/home/user/welcome.txt")
 	check(err)
-	fmt.Printf("read back: %s", content)
+	if welcome {
+		text, err := sbx.Files().Read(ctx, "/home/user/welcome.txt")
+		check(err)
+		fmt.Printf("the template says: %s", text)
+	}
 
-	// Run code, printing its output as it comes.
-	execution, err := sbx.RunCode(ctx, "import platform\nprint(platform.python_version())\n6 * 7", &e2b.RunCodeOptions{
-		OnStdout: func(m e2b.OutputMessage) error { fmt.Print("python says: ", m.Text); return nil },
+	// 2. Run code: output as it comes, then the value in every format it has.
+	code := `import math
+print(f'pi is {math.pi:.5f}')
+class Circle:
+    def __repr__(self): return 'a circle of radius 2'
+    def _repr_html_(self): return '<svg><circle r="2"/></svg>'
+Circle()
+`
+	run, err := sbx.RunCode(ctx, code, &e2b.RunCodeOptions{
+		OnStdout: func(chunk e2b.OutputMessage) error { fmt.Print("  python says: ", chunk.Text); return nil },
 	})
 	check(err)
-	fmt.Println("the code's value:", execution.Text)
-
-	// Watch a directory while a file appears in it.
-	watch, err := sbx.Files().WatchDir(ctx, "/home/user", nil)
-	check(err)
-	check(sbx.Files().Write(ctx, "/home/user/watched.txt", []byte("changed")))
-	events, err := watch.NextEvents(ctx, 5*time.Second)
-	check(err)
-	for _, event := range events {
-		fmt.Printf("event: %s %s\n", event.Type, event.Name)
+	for _, result := range run.Results {
+		for _, format := range result.Formats {
+			fmt.Printf("  result as %s: %s\n", format, formatValue(result, format))
+		}
 	}
-	check(watch.Close())
 
-	// Upload a local file and download it back, with progress.
-	dir, err := os.MkdirTemp("", "e2b-quickstart")
+	// 3. Run a command.
+	ran, err := sbx.Commands().Run(ctx, `echo "$(whoami) in $(pwd)"`, nil)
 	check(err)
-	defer os.RemoveAll(dir)
-	local := filepath.Join(dir, "data.bin")
-	check(os.WriteFile(local, make([]byte, 1<<20), 0o644))
-	progress := func(done, total int64) error { fmt.Printf("\r  %d of %d bytes", done, total); return nil }
-	check(sbx.Files().UploadFile(ctx, local, "/home/user/data.bin", progress))
-	check(sbx.Files().DownloadFile(ctx, "/home/user/data.bin", filepath.Join(dir, "back.bin"), progress))
-	fmt.Println("\nuploaded and downloaded 1 MiB")
+	fmt.Printf("command says: %s", ran.Stdout)
 
-	// A context's deadline ends a call within milliseconds; the command is killed.
-	short, cancelShort := context.WithTimeout(ctx, time.Second)
+	// A context's deadline ends a call at once, and the command with it.
+	short, cancel := context.WithTimeout(ctx, time.Second)
 	_, err = sbx.Commands().Run(short, "sleep 30", nil)
-	cancelShort()
-	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, e2b.ErrCancelled) {
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) {
 		log.Fatalf("a command past its context's deadline: %v", err)
 	}
 	fmt.Println("cancelled:", err)
 
-	// Pause: the filesystem and memory are kept.
+	// 4. Watch a directory while files appear in it.
+	_, err = sbx.Files().MakeDir(ctx, "/home/user/inbox")
+	check(err)
+	watch, err := sbx.Files().WatchDir(ctx, "/home/user/inbox", nil)
+	check(err)
+	_, err = sbx.Commands().Run(ctx, "echo hi > inbox/note.txt && mv inbox/note.txt inbox/kept.txt", nil)
+	check(err)
+	events, err := watch.NextEvents(ctx, 2*time.Second)
+	check(err)
+	for _, event := range events {
+		fmt.Printf("  watched: %s %s\n", event.Type, event.Name)
+	}
+	check(watch.Close())
+
+	// 5. Upload a local folder, and download it back, with a progress bar.
+	local, err := os.MkdirTemp("", "e2b-quickstart-")
+	check(err)
+	defer os.RemoveAll(local)
+	project := filepath.Join(local, "project")
+	check(os.MkdirAll(filepath.Join(project, "src"), 0o755))
+	check(os.WriteFile(filepath.Join(project, "README.md"), []byte("# A project\n"), 0o644))
+	check(os.WriteFile(filepath.Join(project, "src", "main.py"), []byte("print('hello')\n"), 0o644))
+	check(os.WriteFile(filepath.Join(project, "src", "data.csv"), []byte("x,y\n1,2\n3,4\n"), 0o644))
+	count, err := sbx.Files().UploadDir(ctx, project, "/home/user/project", progressBar("upload"))
+	check(err)
+	fmt.Printf("\nuploaded %d files\n", count)
+	back := filepath.Join(local, "back")
+	count, err = sbx.Files().DownloadDir(ctx, "/home/user/project", back, progressBar("download"))
+	check(err)
+	fmt.Printf("\ndownloaded %d files into %s\n", count, back)
+
+	// 6. Pause: files and memory are kept; only the id is needed to come back.
 	_, err = sbx.Pause(ctx)
 	check(err)
 	check(sbx.Close())
 	fmt.Println("paused sandbox", id)
 
-	// Resume it by id and read the file again.
-	sbx, err = client.Resume(ctx, id, time.Minute)
+	// 7. Resume it by id, now for ten minutes, and find the project again.
+	sbx, err = client.Resume(ctx, id, 10*time.Minute)
 	check(err)
-	content, err = sbx.Files().Read(ctx, "/home/user/hello.txt")
+	defer sbx.Close()
+	info, err := sbx.Info(ctx)
 	check(err)
-	fmt.Printf("after resume: %s", content)
-
-	// Find it in the list, and connect to it by id.
-	page, err := client.List(ctx, &e2b.SandboxQuery{Metadata: map[string]string{"example": "go-quickstart"}})
+	kept, err := sbx.Files().Exists(ctx, "/home/user/project/src/main.py")
 	check(err)
-	for _, info := range page.Sandboxes {
-		fmt.Printf("listed: %s (%s, ends %s)\n", info.ID, info.State, info.EndAt.Format(time.RFC3339))
+	where := "gone"
+	if kept {
+		where = "there"
 	}
-	again, _, err := client.Connect(ctx, id, 0)
-	check(err)
-	defer again.Close()
-	running, err := again.IsRunning(ctx)
-	check(err)
-	fmt.Println("connected, running:", running)
+	fmt.Printf("resumed: the project is %s, the sandbox ends %s\n", where, info.EndAt.Format(time.RFC3339))
 
-	// Kill it; resuming it now fails with ErrSandboxNotFound.
+	// 8. A second client (another program, say) lists it and connects to it by id.
+	other, err := e2b.NewClient(nil)
+	check(err)
+	defer other.Close()
+	page, err := other.List(ctx, &e2b.SandboxQuery{Metadata: map[string]string{"example": "go-quickstart"}})
+	check(err)
+	for _, listed := range page.Sandboxes {
+		fmt.Printf("listed: %s (template %s)\n", listed.ID, listed.TemplateID)
+	}
+	connected, _, err := other.Connect(ctx, id, 0)
+	check(err)
+	defer connected.Close()
+	running, err := connected.IsRunning(ctx)
+	check(err)
+	fmt.Println("connected from a second client: running", running)
+
+	// 9. Kill it; its id is then unknown.
 	_, err = sbx.Kill(ctx)
 	check(err)
-	check(sbx.Close())
 	fmt.Println("killed sandbox", id)
-	_, err = client.Resume(ctx, id, time.Minute)
+	_, err = other.Resume(ctx, id, 0)
 	if !errors.Is(err, e2b.ErrSandboxNotFound) {
 		log.Fatalf("resume after kill: %v", err)
 	}
 	fmt.Println("resume after kill:", err)
+}
+
+// progressBar draws a progress bar naming the file in flight.
+func progressBar(verb string) e2b.DirProgressFunc {
+	return func(p e2b.DirProgress) error {
+		percent := int64(100)
+		if p.Total > 0 {
+			percent = 100 * p.Done / p.Total
+		}
+		fmt.Printf("\r  %s [%-20s] %3d%%  file %d of %d: %-40s", verb, strings.Repeat("#", int(percent/5)), percent,
+			p.Index+1, p.Count, p.Path)
+		return nil
+	}
+}
+
+// formatValue is the result in one of its formats (JSON ones as JSON text).
+func formatValue(r e2b.Result, format string) string {
+	switch format {
+	case "json":
+		return string(r.JSON)
+	case "data":
+		return string(r.Data)
+	case "chart":
+		return string(r.Chart)
+	}
+	return map[string]string{
+		"text": r.Text, "html": r.HTML, "markdown": r.Markdown, "svg": r.SVG, "png": r.PNG, "jpeg": r.JPEG,
+		"pdf": r.PDF, "latex": r.LaTeX, "javascript": r.JavaScript,
+	}[format]
 }
 
 func check(err error) {
