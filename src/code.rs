@@ -1,6 +1,7 @@
 //! The code interpreter (E2B's code-interpreter server): `run_code` over the `/execute`
 //! NDJSON stream on port 49999, and code contexts.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::ops::ControlFlow;
@@ -122,6 +123,38 @@ pub struct ExecutionResult {
     /// Whether this is the value of the last expression, rather than something displayed.
     #[serde(default)]
     pub is_main_result: bool,
+}
+
+impl ExecutionResult {
+    /// The formats the result has, by the SDKs' names ("text", "html",
+    /// "markdown", "svg", "png", "jpeg", "pdf", "latex", "json",
+    /// "javascript", "data", "chart"), in that order, each with its content
+    /// as text (base64 for images and PDF, JSON text for "json", "data" and
+    /// "chart"). The SDKs' `Result.formats()`, with the contents.
+    pub fn formats(&self) -> impl Iterator<Item = (&'static str, Cow<'_, str>)> {
+        fn text(value: &Option<String>) -> Option<Cow<'_, str>> {
+            value.as_deref().map(Cow::Borrowed)
+        }
+        fn json(value: &Option<Value>) -> Option<Cow<'_, str>> {
+            value.as_ref().map(|value| Cow::Owned(value.to_string()))
+        }
+        [
+            ("text", text(&self.text)),
+            ("html", text(&self.html)),
+            ("markdown", text(&self.markdown)),
+            ("svg", text(&self.svg)),
+            ("png", text(&self.png)),
+            ("jpeg", text(&self.jpeg)),
+            ("pdf", text(&self.pdf)),
+            ("latex", text(&self.latex)),
+            ("json", json(&self.json)),
+            ("javascript", text(&self.javascript)),
+            ("data", json(&self.data)),
+            ("chart", json(&self.chart)),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, value?)))
+    }
 }
 
 /// An error raised by the code (not a failure of the call).

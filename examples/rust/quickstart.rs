@@ -20,8 +20,8 @@ use std::time::Duration;
 use std::{env, fs};
 
 use e2b::{
-    Client, CommandOptions, DirProgress, ErrorKind, ExecutionEvent, ExecutionResult, ListQuery, RunCodeOptions,
-    SandboxOptions, WatchOptions, DEFAULT_SANDBOX_TIMEOUT,
+    Client, CommandOptions, DirProgress, ErrorKind, ExecutionEvent, ListQuery, RunCodeOptions, SandboxOptions,
+    WatchOptions, DEFAULT_SANDBOX_TIMEOUT,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -56,7 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let run = sandbox.run_code(code, &RunCodeOptions::default(), Some(&mut on_event))?;
     for result in &run.results {
-        for (format, value) in formats(result) {
+        for (format, value) in result.formats() {
             println!("  result as {format}: {value}");
         }
     }
@@ -74,7 +74,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         None,
     )?;
     for event in watch.next_events(Duration::from_secs(2))? {
-        println!("  watched: {} {}", format!("{:?}", event.event_type).to_lowercase(), event.name);
+        println!("  watched: {} {}", event.event_type, event.name);
     }
     watch.stop()?;
 
@@ -133,24 +133,4 @@ fn progress_bar(verb: &str, p: &DirProgress<'_>) -> ControlFlow<()> {
     print!("\r  {verb} [{bar:<20}] {percent:>3}%  file {} of {}: {:<40}", p.index + 1, p.count, p.path);
     std::io::stdout().flush().ok();
     ControlFlow::Continue(())
-}
-
-/// A result's formats, each with its value (JSON ones as JSON text).
-fn formats(result: &ExecutionResult) -> Vec<(&'static str, String)> {
-    let json = |value: &Option<serde_json::Value>| value.as_ref().map(ToString::to_string);
-    let all = [
-        ("text", result.text.clone()),
-        ("html", result.html.clone()),
-        ("markdown", result.markdown.clone()),
-        ("svg", result.svg.clone()),
-        ("png", result.png.clone()),
-        ("jpeg", result.jpeg.clone()),
-        ("pdf", result.pdf.clone()),
-        ("latex", result.latex.clone()),
-        ("json", json(&result.json)),
-        ("javascript", result.javascript.clone()),
-        ("data", json(&result.data)),
-        ("chart", json(&result.chart)),
-    ];
-    all.into_iter().filter_map(|(format, value)| Some((format, value?))).collect()
 }

@@ -33,6 +33,26 @@ pub enum EventType {
     Other,
 }
 
+impl EventType {
+    /// The kind's name in lowercase: "create", "write", "remove", "rename", "chmod", "other".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Create => "create",
+            EventType::Write => "write",
+            EventType::Remove => "remove",
+            EventType::Rename => "rename",
+            EventType::Chmod => "chmod",
+            EventType::Other => "other",
+        }
+    }
+}
+
+impl std::fmt::Display for EventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One change in a watched directory.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -92,20 +92,6 @@ pub struct e2b_code_context_list {
 impl e2b_execution_result {
     fn new(result: &ExecutionResult) -> e2b_execution_result {
         let json = |value: &serde_json::Value| value.to_string();
-        let fields: [(&str, Option<String>); 12] = [
-            ("text", result.text.clone()),
-            ("html", result.html.clone()),
-            ("markdown", result.markdown.clone()),
-            ("svg", result.svg.clone()),
-            ("png", result.png.clone()),
-            ("jpeg", result.jpeg.clone()),
-            ("pdf", result.pdf.clone()),
-            ("latex", result.latex.clone()),
-            ("json", result.json.as_ref().map(json)),
-            ("javascript", result.javascript.clone()),
-            ("data", result.data.as_ref().map(json)),
-            ("chart", result.chart.as_ref().map(json)),
-        ];
         let extra = |(mime, value): (&String, &serde_json::Value)| {
             let value = match value {
                 serde_json::Value::String(text) => c_string(text),
@@ -115,7 +101,7 @@ impl e2b_execution_result {
         };
         e2b_execution_result {
             is_main: result.is_main_result,
-            formats: fields.into_iter().filter_map(|(name, value)| Some((c_string(name), c_string(&value?)))).collect(),
+            formats: result.formats().map(|(name, value)| (c_string(name), c_string(&value))).collect(),
             extras: result.extra.iter().map(extra).collect(),
         }
     }
