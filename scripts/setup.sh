@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests and examples need beyond Rust, Go, a C/C++ toolchain
 # with CMake and GoogleTest, and Python: bubblewrap and the system python3
-# (e2b-local runs sandbox commands and code in namespaces with them), the
+# (e2b-local runs sandbox commands and code in namespaces with them),
+# slirp4netns (the user-mode network of sandboxes with internet access), the
 # official SDKs, pinned, in a virtual environment under target/, and
 # e2b-local's base template: a Debian root filesystem built once from
 # Debian's packages (see e2b-local/images/base.sh).
@@ -21,6 +22,7 @@ apt_install() {
 
 missing=()
 command -v bwrap >/dev/null || missing+=(bubblewrap)
+command -v slirp4netns >/dev/null || missing+=(slirp4netns)
 [ -x /usr/bin/python3 ] || missing+=(python3)
 if [ ${#missing[@]} -gt 0 ]; then
   apt_install "${missing[@]}"

@@ -147,15 +147,65 @@ fn host_secrets_the_data_folder_and_other_sandboxes_are_out_of_reach() {
     assert_eq!(made.owner, "user");
 }
 
+/// The host pid of the init of the jail of the sandbox whose `/` is `dir` (its pid 1).
+fn jail_init(dir: &Path) -> Option<i32> {
+    let dir = std::fs::metadata(dir).ok()?;
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|entry| {
+        let pid = entry.file_name().to_str()?.parse::<i32>().ok()?;
+        let root = std::fs::metadata(entry.path().join("root")).ok()?;
+        let status = std::fs::read_to_string(entry.path().join("status")).ok()?;
+        let ns_pid = status.lines().find_map(|line| line.strip_prefix("NSpid:"))?;
+        let is_init = ns_pid.split_whitespace().last() == Some("1");
+        ((root.dev(), root.ino()) == (dir.dev(), dir.ino()) && is_init).then_some(pid)
+    })
+}
+
+/// The slirp4netns processes that serve the network namespace of host process `pid`.
+fn slirps_of(pid: i32) -> Vec<i32> {
+    let netns = format!("/proc/{pid}/ns/net");
+    processes_with("slirp4netns")
+        .into_iter()
+        .filter(|p| {
+            let cmdline = std::fs::read(format!("/proc/{p}/cmdline")).unwrap_or_default();
+            String::from_utf8_lossy(&cmdline).split('\0').any(|arg| arg == netns)
+        })
+        .collect()
+}
+
+fn has_slirp() -> bool {
+    Command::new("slirp4netns").arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
 #[test]
-fn a_sandbox_without_internet_cannot_reach_the_host() {
+fn every_sandbox_has_its_own_network_and_internet_goes_through_slirp() {
     let local = Local::start();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let connect = format!(
-        "if timeout 5 bash -c 'echo hi > /dev/tcp/127.0.0.1/{port}' 2>/dev/null; then echo connected; else echo refused; fi; \
-         tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"
-    );
+    // The host's loopback server answers each connection with a line.
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            use std::io::Write;
+            let _ = (&stream).write_all(b"host says hi\n");
+        }
+    });
+    let connect = |host: &str, port: u16| {
+        format!(
+            "if out=$(timeout 5 bash -c 'exec 3<>/dev/tcp/{host}/{port} && head -n1 <&3' 2>/dev/null); \
+             then echo \"connected: $out\"; else echo refused; fi"
+        )
+    };
+    // Its own loopback works (a server inside answers), the host's is not reachable as 127.0.0.1.
+    let script = |host_alias: &str| {
+        format!(
+            "python3 -c 'import socket; s=socket.socket(); s.bind((\"127.0.0.1\", 8123)); s.listen(); \
+             c, _ = s.accept(); c.send(b\"inside says hi\\n\")' & sleep 0.3; \
+             {}; {}; {}; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort | tr '\\n' ' '; echo; \
+             grep nameserver /etc/resolv.conf",
+            connect("127.0.0.1", 8123),
+            connect("127.0.0.1", port),
+            connect(host_alias, port),
+        )
+    };
     let options = |allow| {
         let mut options = SandboxOptions::default().timeout(Duration::from_secs(120));
         options.allow_internet_access = allow;
@@ -163,14 +213,61 @@ fn a_sandbox_without_internet_cannot_reach_the_host() {
     };
 
     let offline = local.client.create_sandbox(&options(Some(false))).unwrap();
-    let result = run(&offline, &connect, &CommandOptions::default());
-    assert_eq!(stdout(&result), "refused\nlo\n", "{result:?}");
+    let result = run(&offline, &script("10.0.2.2"), &CommandOptions::default());
+    assert_eq!(
+        stdout(&result),
+        "connected: inside says hi\nrefused\nrefused\nlo \nnameserver 10.0.2.3\n",
+        "{result:?}"
+    );
 
+    if !has_slirp() {
+        // Loopback only, never the host's network.
+        let online = local.client.create_sandbox(&options(Some(true))).unwrap();
+        let result = run(&online, &script("10.0.2.2"), &CommandOptions::default());
+        assert!(stdout(&result).starts_with("connected: inside says hi\nrefused\nrefused\nlo \n"), "{result:?}");
+        return eprintln!("skipped the rest: slirp4netns is not installed");
+    }
     for allow in [None, Some(true)] {
         let online = local.client.create_sandbox(&options(allow)).unwrap();
-        let result = run(&online, &connect, &CommandOptions::default());
-        assert!(stdout(&result).starts_with("connected\n"), "{allow:?}: {result:?}");
+        let result = run(&online, &script("10.0.2.2"), &CommandOptions::default());
+        assert_eq!(
+            stdout(&result),
+            "connected: inside says hi\nrefused\nconnected: host says hi\nlo tap0 \nnameserver 10.0.2.3\n",
+            "{allow:?}: {result:?}"
+        );
+
+        // One slirp4netns serves the jail, and goes with it.
+        let init = jail_init(&root_dir(local.data_dir.path(), &online)).expect("the jail's init");
+        assert_eq!(slirps_of(init).len(), 1, "{:?}", processes_with("slirp4netns"));
+        if allow.is_none() {
+            online.kill().unwrap();
+        } else {
+            // A paused sandbox keeps its network.
+            online.pause().unwrap();
+            assert_eq!(slirps_of(init).len(), 1);
+            let online = local.client.resume(online.id(), DEFAULT_SANDBOX_TIMEOUT).unwrap();
+            let again = run(&online, &connect("10.0.2.2", port), &CommandOptions::default());
+            assert_eq!(stdout(&again), "connected: host says hi\n", "{again:?}");
+            online.kill().unwrap();
+        }
+        assert!(wait_until(Duration::from_secs(5), || slirps_of(init).is_empty()), "{:?}", slirps_of(init));
     }
+}
+
+#[test]
+fn a_stopped_server_leaves_no_network_behind() {
+    if !has_slirp() {
+        return eprintln!("skipped: slirp4netns is not installed");
+    }
+    let data_dir = tempfile::tempdir().unwrap();
+    let server = e2b_local::Server::start(e2b_local::Options::new(data_dir.path())).unwrap();
+    let client = Client::new(common::config_for(&server));
+    let sandbox = client.create_sandbox(&SandboxOptions::default().timeout(Duration::from_secs(120))).unwrap();
+    assert_eq!(stdout(&run(&sandbox, "echo up", &CommandOptions::default())), "up\n");
+    let init = jail_init(&root_dir(data_dir.path(), &sandbox)).expect("the jail's init");
+    assert_eq!(slirps_of(init).len(), 1);
+    server.stop();
+    assert!(wait_until(Duration::from_secs(5), || slirps_of(init).is_empty()), "{:?}", slirps_of(init));
 }
 
 #[test]
@@ -273,6 +370,8 @@ fn frozen_processes_end_with_a_killed_server() {
     let marker = "987.654";
     let _sleeping = sandbox.commands().start(&format!("sleep {marker}"), &CommandOptions::default()).unwrap();
     assert!(wait_until(Duration::from_secs(10), || !processes_with(marker).is_empty()));
+    let init = jail_init(&root_dir(data_dir.path(), &sandbox)).expect("the jail's init");
+    assert_eq!(slirps_of(init).len(), usize::from(has_slirp()));
     sandbox.pause().unwrap();
 
     child.0.kill().unwrap();
@@ -286,6 +385,7 @@ fn frozen_processes_end_with_a_killed_server() {
     let left = processes_with(marker);
     assert!(wait_until(Duration::from_secs(3), || processes_with(marker).is_empty()), "left behind: {left:?}");
     assert!(jails_on(&fs).is_empty(), "no jail of the old server: {:?}", jails_on(&fs));
+    assert!(wait_until(Duration::from_secs(3), || slirps_of(init).is_empty()), "its network is gone too");
 
     let client = Client::new(common::config_for(&server));
     let sandbox = client.resume(sandbox.id(), DEFAULT_SANDBOX_TIMEOUT).unwrap();

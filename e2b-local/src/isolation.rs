@@ -1,11 +1,10 @@
 //! Real processes for a sandbox, confined with bubblewrap.
 //!
 //! Each sandbox gets one *jail*, started on first use: a `bwrap` whose namespaces (user, mount,
-//! PID, UTS, IPC, and network for a sandbox without internet) hold every process of the
-//! sandbox, as one VM would. Its `/` is the sandbox's `fs/` folder (so a file written by a
-//! command is a file of the files API, and the reverse), with only the host's programs and
-//! libraries (`/usr`, `/bin`, `/sbin`, `/lib*`) bound over it read-only, a fresh `/proc`, `/dev`
-//! and `/run`. Its `/etc` is the sandbox's own, filled on start with what programs need
+//! PID, UTS, IPC and network) hold every process of the sandbox, as one VM would. Its `/` is
+//! the sandbox's `fs/` folder (so a file written by a command is a file of the files API, and
+//! the reverse), with only the host's programs and libraries (`/usr`, `/bin`, `/sbin`, `/lib*`)
+//! bound over it read-only, a fresh `/proc`, `/dev` and `/run`. Its `/etc` is the sandbox's own, filled on start with what programs need
 //! (`passwd` and `group` naming `root` and `user`, `hosts`, `resolv.conf`, `nsswitch.conf`, the
 //! CA certificates, ...) and never the host's secrets. Everything that touches the sandbox's
 //! folder from the host resolves paths inside it ([`SandboxRoot`]), so a symlink the sandbox
@@ -23,6 +22,12 @@
 //! Commands join the jail's namespaces rather than starting a `bwrap` each ([`Jail::spawn`]),
 //! and go straight into the jail's cgroup (`CLONE_INTO_CGROUP`) where the kernel allows it. The
 //! sandbox's `root` keeps a reduced set of capabilities: it cannot mount.
+//!
+//! Every jail has a network namespace of its own, with its own loopback. A sandbox with internet
+//! access also gets `tap0`, the user-mode network of a `slirp4netns` that the server starts for
+//! its jail (outside it) and ends with it: the sandbox is `10.0.2.100`, reaches the outside
+//! through NAT, the host's loopback as `10.0.2.2` and a DNS forwarder at `10.0.2.3` (its
+//! `/etc/resolv.conf`). Without `slirp4netns` such a sandbox has its loopback only.
 //!
 //! Pausing freezes every process with the cgroup freezer (v1 `freezer.state` or v2
 //! `cgroup.freeze`), or with `SIGSTOP` where no cgroup can be made; processes keep their memory
@@ -67,8 +72,7 @@ const HOSTNAME: &str = "e2b";
 const SYSTEM_DIRS: [&str; 7] = ["usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32"];
 /// Host files and folders under `/etc` that a sandbox gets a copy of when it has none (only
 /// what any user of the host may read is copied; symlinks stay symlinks).
-const ETC_COPIES: [&str; 15] = [
-    "resolv.conf",
+const ETC_COPIES: [&str; 14] = [
     "services",
     "protocols",
     "ld.so.cache",
@@ -108,6 +112,12 @@ fi
 const KEEPER: &str = "trap '' HUP INT TERM; echo ready; exec >/dev/null; while :; do sleep 86400; done";
 /// How long a jail may take to set up.
 const START_WAIT: Duration = Duration::from_secs(10);
+/// The sandbox's network interface with internet access, and slirp4netns's options for it: the
+/// largest MTU slirp offers (fast loopback-like transfers), the default 10.0.2.0/24 network.
+const TAP: &str = "tap0";
+const SLIRP_MTU: &str = "--mtu=65520";
+/// The sandbox's `/etc/resolv.conf` when it has none: slirp4netns's DNS forwarder.
+const RESOLV_CONF: &str = "nameserver 10.0.2.3\n";
 /// How long the cgroup freezer may take to freeze or thaw.
 const FREEZE_WAIT: Duration = Duration::from_secs(2);
 /// Capabilities `root` keeps (Docker's default set, without `MKNOD`): enough to own files,
@@ -163,27 +173,38 @@ pub fn availability() -> Result<(), String> {
     CHECKED.get_or_init(probe).clone()
 }
 
-/// Says loudly, once, when commands cannot run here.
+/// Says loudly, once, when commands cannot run here, or sandboxes cannot have internet access.
 pub fn warn_if_unavailable() {
     static WARNED: AtomicBool = AtomicBool::new(false);
-    if let Err(e) = availability() {
-        if !WARNED.swap(true, Ordering::Relaxed) {
-            eprintln!("e2b-local: WARNING: {e}");
-            eprintln!(
-                "e2b-local: WARNING: commands and the code interpreter are disabled; they answer with this error"
-            );
-        }
+    if WARNED.swap(true, Ordering::Relaxed) {
+        return;
     }
+    if let Err(e) = availability() {
+        eprintln!("e2b-local: WARNING: {e}");
+        eprintln!("e2b-local: WARNING: commands and the code interpreter are disabled; they answer with this error");
+    } else if slirp_path().is_none() {
+        eprintln!(
+            "e2b-local: WARNING: slirp4netns is not installed (Debian/Ubuntu package `slirp4netns`): sandboxes have \
+             no internet access, whatever they ask for (their own loopback only)"
+        );
+    }
+}
+
+/// The first `name` on `PATH`.
+fn find_program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file())
 }
 
 fn bwrap_path() -> Option<&'static Path> {
     static FOUND: OnceLock<Option<PathBuf>> = OnceLock::new();
-    FOUND
-        .get_or_init(|| {
-            let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
-            std::env::split_paths(&path).map(|dir| dir.join("bwrap")).find(|p| p.is_file())
-        })
-        .as_deref()
+    FOUND.get_or_init(|| find_program("bwrap")).as_deref()
+}
+
+/// `slirp4netns`, which gives a sandbox with internet access its network.
+fn slirp_path() -> Option<&'static Path> {
+    static FOUND: OnceLock<Option<PathBuf>> = OnceLock::new();
+    FOUND.get_or_init(|| find_program("slirp4netns")).as_deref()
 }
 
 fn probe() -> Result<(), String> {
@@ -254,7 +275,8 @@ pub struct Machine {
     rootfs: Arc<Rootfs>,
     /// Files the jail shows under `/run` (absolute paths there), e.g. the code kernel.
     files: Vec<(&'static str, &'static [u8])>,
-    /// Whether the sandbox may use the host's network; without, it has its own loopback only.
+    /// Whether the sandbox has internet access (through slirp4netns); without, it has its own
+    /// loopback only.
     internet: bool,
     jail: Mutex<Option<Arc<Jail>>>,
     paused: watch::Sender<bool>,
@@ -262,8 +284,8 @@ pub struct Machine {
 }
 
 impl Machine {
-    /// The machine of sandbox `id` over `rootfs`; `internet: false` gives it a network
-    /// namespace of its own (a loopback, nothing else).
+    /// The machine of sandbox `id` over `rootfs`. Its network namespace is its own; with
+    /// `internet` it reaches outside through slirp4netns, else it has a loopback, nothing else.
     pub fn new(id: &str, rootfs: Arc<Rootfs>, files: Vec<(&'static str, &'static [u8])>, internet: bool) -> Machine {
         Machine {
             id: id.to_string(),
@@ -354,13 +376,22 @@ pub struct Jail {
     /// The user namespace that owns the others when it is not the server's own (bwrap run by
     /// a user other than root makes the jail's user namespace inside one it sets up in).
     owner_ns: Option<OwnedFd>,
-    /// mnt, pid, uts, ipc, net (when the jail has its own), then user: the order a process
-    /// joins them in.
+    /// mnt, pid, uts, ipc, net, then user: the order a process joins them in.
     namespaces: Vec<OwnedFd>,
+    /// The slirp4netns that gives the jail its network (internet access), ended with the jail.
+    network: Option<Network>,
     /// The jail's `/`, to resolve paths inside it.
     root: SandboxRoot,
     freezer: Freezer,
     exited: watch::Receiver<bool>,
+}
+
+/// A jail's slirp4netns (a host process outside the jail).
+struct Network {
+    process: HostProcess,
+    /// The write end of its `--exit-fd`: it exits when this closes (the jail is dropped, or
+    /// the server dies).
+    _exit: OwnedFd,
 }
 
 /// A process started in a jail.
@@ -492,10 +523,8 @@ impl Jail {
         if userns.is_none() {
             args.extend(["--unshare-user", "--uid", "1000", "--gid", "1000"].map(String::from));
         }
-        args.extend(["--unshare-pid", "--unshare-uts", "--unshare-ipc", "--hostname", HOSTNAME].map(String::from));
-        if !internet {
-            args.push("--unshare-net".into());
-        }
+        args.extend(["--unshare-pid", "--unshare-uts", "--unshare-ipc", "--unshare-net"].map(String::from));
+        args.extend(["--hostname", HOSTNAME].map(String::from));
         if userns.is_some() {
             // bwrap runs as the namespace's root there: its keeper needs no capability.
             args.extend(["--cap-drop", "ALL"].map(String::from));
@@ -555,10 +584,7 @@ impl Jail {
                 return Err(io::Error::other("the sandbox did not start"));
             }
             let ns = |name: &str| File::open(format!("/proc/{init_pid}/ns/{name}")).map(OwnedFd::from);
-            let mut namespaces = vec![ns("mnt")?, ns("pid")?, ns("uts")?, ns("ipc")?];
-            if !internet {
-                namespaces.push(ns("net")?);
-            }
+            let mut namespaces = vec![ns("mnt")?, ns("pid")?, ns("uts")?, ns("ipc")?, ns("net")?];
             let user_ns = ns("user")?;
             let owner_ns = foreign_parent(&user_ns)?;
             namespaces.push(user_ns);
@@ -571,11 +597,21 @@ impl Jail {
             // The keeper said it runs: it is the init's child.
             let children = fs::read_to_string(format!("/proc/{init_pid}/task/{init_pid}/children")).unwrap_or_default();
             let keeper = children.split_whitespace().next().and_then(|pid| pid.parse().ok()).map(HostProcess::new);
-            Ok((HostProcess::new(init_pid), keeper, pid_namespace, owner_ns, namespaces, root))
+            let network = match slirp_path().filter(|_| internet) {
+                Some(slirp) => match start_network(slirp, init_pid).await {
+                    Ok(network) => Some(network),
+                    Err(e) => {
+                        eprintln!("e2b-local: sandbox {id}: no internet access (its loopback only): slirp4netns: {e}");
+                        None
+                    }
+                },
+                None => None,
+            };
+            Ok((HostProcess::new(init_pid), keeper, pid_namespace, owner_ns, namespaces, root, network))
         })
         .await
         .unwrap_or_else(|_| Err(io::Error::new(io::ErrorKind::TimedOut, "the sandbox took too long to start")));
-        let (init, keeper, pid_namespace, owner_ns, namespaces, root) = match opened {
+        let (init, keeper, pid_namespace, owner_ns, namespaces, root, network) = match opened {
             Ok(opened) => opened,
             Err(e) => {
                 let _ = child.kill().await;
@@ -592,17 +628,26 @@ impl Jail {
         let (exited_tx, exited) = watch::channel(false);
         let id = id.to_string();
         let cgroup_dir = freezer.dir().map(Path::to_path_buf);
+        let (network, mut slirp) = match network {
+            Some((network, slirp)) => (Some(network), Some(slirp)),
+            None => (None, None),
+        };
         tokio::spawn(async move {
             if let Some(stderr) = stderr {
                 forward_lines(stderr, format!("e2b-local: sandbox {id}: bwrap: "));
             }
             let _ = child.wait().await;
+            // The network ends with the jail.
+            if let Some(slirp) = slirp.as_mut() {
+                let _ = slirp.start_kill();
+                let _ = slirp.wait().await;
+            }
             exited_tx.send_replace(true);
             if let Some(dir) = cgroup_dir {
                 let _ = tokio::task::spawn_blocking(move || remove_cgroup(&dir)).await;
             }
         });
-        Ok(Jail { bwrap, init, keeper, pid_namespace, owner_ns, namespaces, root, freezer, exited })
+        Ok(Jail { bwrap, init, keeper, pid_namespace, owner_ns, namespaces, network, root, freezer, exited })
     }
 
     fn has_exited(&self) -> bool {
@@ -671,23 +716,92 @@ impl Jail {
         self.freezer.set_frozen(false, &self.pid_namespace)
     }
 
-    /// Kills the init (which ends the PID namespace, every process with it) and bwrap.
+    /// Kills the init (which ends the PID namespace, every process with it), bwrap and the
+    /// jail's slirp4netns.
     fn kill(&self) {
         let _ = self.init.signal(libc::SIGKILL);
         let _ = self.bwrap.signal(libc::SIGKILL);
+        if let Some(network) = &self.network {
+            let _ = network.process.signal(libc::SIGKILL);
+        }
         // Frozen processes only die once thawed (stopped ones die at once).
         if !matches!(self.freezer, Freezer::Signals) {
             let _ = self.freezer.set_frozen(false, &self.pid_namespace);
         }
     }
 
-    /// Waits (blocking) until bwrap has been reaped, at most `limit`.
+    /// Waits (blocking) until bwrap (and the jail's slirp4netns) has been reaped, at most
+    /// `limit`.
     fn wait_exited(&self, limit: Duration) {
         let start = Instant::now();
         while !self.has_exited() && start.elapsed() < limit {
             std::thread::sleep(Duration::from_millis(5));
         }
     }
+}
+
+/// Starts `slirp4netns` for the jail whose init is host process `init_pid`: it creates `tap0`
+/// in the jail's network namespace (entered through the user namespace that owns it),
+/// configures it, and forwards its traffic through the host's sockets. Returns once the
+/// interface is up, with the process (reaped by the caller).
+async fn start_network(slirp: &Path, init_pid: i32) -> io::Result<(Network, Child)> {
+    let (ready_read, ready_write) = pipe()?;
+    let (exit_read, exit_write) = pipe()?;
+    let (ready_fd, exit_fd) = (ready_write.as_raw_fd(), exit_read.as_raw_fd());
+    let mut command = Command::new(slirp);
+    command
+        .args(["--configure", SLIRP_MTU, &format!("--ready-fd={ready_fd}"), &format!("--exit-fd={exit_fd}")])
+        .arg(format!("--userns-path=/proc/{init_pid}/ns/user"))
+        .args(["--netns-type=path", &format!("/proc/{init_pid}/ns/net"), TAP])
+        .env_clear()
+        .env("PATH", DEFAULT_PATH)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(true);
+    // SAFETY: only `fcntl` on descriptors that stay open until `spawn` returns.
+    unsafe {
+        command.pre_exec(move || {
+            for fd in [ready_fd, exit_fd] {
+                if libc::fcntl(fd, libc::F_SETFD, 0) != 0 {
+                    return Err(io::Error::last_os_error());
+                }
+            }
+            Ok(())
+        });
+    }
+    let mut child = command.spawn()?;
+    drop((ready_write, exit_read));
+    let process = HostProcess::new(child.id().map_or(0, |pid| pid as i32));
+    let mut stderr = child.stderr.take().expect("piped");
+    // It writes `1` once the interface is configured, and closes the pipe when it fails.
+    let ready = tokio::task::spawn_blocking(move || {
+        let mut byte = [0u8; 1];
+        (&ready_read).read(&mut byte).map(|n| n == 1 && byte[0] == b'1')
+    })
+    .await
+    .map_err(io::Error::other)??;
+    if !ready {
+        let _ = child.start_kill();
+        let _ = child.wait().await;
+        let mut message = String::new();
+        let _ = stderr.read_to_string(&mut message).await;
+        let last = message.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or("it ended");
+        return Err(io::Error::other(format!("the network did not come up: {}", last.trim())));
+    }
+    // Past the two lines of its start (the tap device handed over), it writes to stderr only
+    // when something goes wrong.
+    let prefix = format!("e2b-local: slirp4netns {}: ", process.pid);
+    tokio::spawn(async move {
+        let mut lines = tokio::io::BufReader::new(stderr).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            if !line.starts_with("sent tapfd=") && !line.starts_with("received tapfd=") {
+                eprintln!("{prefix}{line}");
+            }
+        }
+    });
+    Ok((Network { process, _exit: exit_write }, child))
 }
 
 /// `PATH` of every sandbox process (envd's).
@@ -753,6 +867,7 @@ pub fn prepare_root(fs_dir: &Path, host_system: bool) -> io::Result<Vec<String>>
         ("hostname", "e2b\n"),
         ("nsswitch.conf", NSSWITCH),
         ("profile", PROFILE),
+        ("resolv.conf", RESOLV_CONF),
     ];
     for (name, content) in generated {
         let path = format!("/etc/{name}");
@@ -760,8 +875,8 @@ pub fn prepare_root(fs_dir: &Path, host_system: bool) -> io::Result<Vec<String>>
             write_new(&root, &path, content.as_bytes(), 0o644)?;
         }
     }
-    // An image has its own; only the host's name servers are the host's to give.
-    let copies: &[&str] = if host_system { &ETC_COPIES } else { &["resolv.conf"] };
+    // An image has its own.
+    let copies: &[&str] = if host_system { &ETC_COPIES } else { &[] };
     for name in copies {
         let path = format!("/etc/{name}");
         if root.lstat(&path).is_err() {
