@@ -67,10 +67,12 @@ fn sixty_four_threads_in_steady_state_open_no_connection() {
             }
         })
     };
-    round();
-    let warm = proxy.accepted();
-    assert!(warm <= THREADS + 1, "{warm} connections for {THREADS} threads");
-    round();
-    round();
-    assert_eq!(proxy.accepted(), warm, "steady state reuses every connection");
+    // However the threads overlap, no round needs more connections than there are threads: the
+    // pool keeps every one of them, so more rounds open none beyond that (a pool smaller than
+    // the concurrency closes and reopens connections every round).
+    for _ in 0..3 {
+        round();
+    }
+    let accepted = proxy.accepted();
+    assert!(accepted <= THREADS + 1, "{accepted} connections for {THREADS} threads in three rounds");
 }
