@@ -105,6 +105,17 @@ class _Interrupts:
         self.writer: socket.socket | None = None
         self.callbacks = 0
         """How many callbacks run on the main thread (nested calls nest them)."""
+        self.spare: CancelToken | None = None
+        """The token of the main thread's calls given none (``spare_token``)."""
+
+    def spare_token(self) -> CancelToken:
+        """A token for a main-thread call given none: one kept from call to
+        call until Ctrl-C cancels it (a new token per call would cost more
+        than a small call's other work in the binding)."""
+        token = self.spare
+        if token is None or token.is_cancelled():
+            token = self.spare = CancelToken()
+        return token
 
     def _start_watcher(self) -> socket.socket:
         reader, writer = socket.socketpair()
@@ -195,6 +206,7 @@ class _Interrupts:
         self.lock = threading.RLock()
         self.tokens = []
         self.callbacks = 0
+        self.spare = None
         self.previous_fd = None
         self.previous_handler = None
         if self.writer is not None:
@@ -216,12 +228,13 @@ def interrupted() -> bool:
 def cancellable(cancel: CancelToken | None) -> Iterator[tuple[Any, bool]]:
     """The token to give one blocking C call (NULL for none), and whether the
     call is guarded: then, once the call has returned, ``interrupted()`` tells
-    whether Ctrl-C ended it. A guarded call without a token of its own gets a
-    fresh one; Ctrl-C cancels the caller's token otherwise."""
+    whether Ctrl-C ended it. A guarded call without a token of its own gets
+    the guard's (never a cancelled one); Ctrl-C cancels the caller's token
+    otherwise."""
     if cancel is None and threading.current_thread() is not threading.main_thread():
         yield None, False
         return
-    token = cancel if cancel is not None else CancelToken()
+    token = cancel if cancel is not None else _interrupts.spare_token()
     if not _interrupts.enter(token):
         yield (None if cancel is None else cancel._raw), False
         return
