@@ -20,6 +20,16 @@
  *   collection (e2b_entry_list_len/_get, e2b_sandbox_page_len/_get). A map:
  *   _len, _key(i), _value(i), and _get(key) where lookup by key is useful.
  *   An index out of range gives NULL.
+ * - An info object also gives every field at once, as a plain struct:
+ *   e2b_<info>_fields(info); a list, every item's struct in one call:
+ *   e2b_<list>_fields(list, &len), an array of pointers (e2b_entry_list_fields,
+ *   e2b_sandbox_page_fields). One call instead of one per field and item,
+ *   for bindings whose calls into C cost. Such a struct starts with
+ *   `size_t struct_size` and only ever grows at its end: a field newer than
+ *   the oldest library a program runs with is there only if struct_size
+ *   reaches past it. (Structs rather than a serialized form such as JSON:
+ *   C, C++ and Go read them with no parser, and Python's ctypes reads a
+ *   list of them faster than its json module parses the same list.)
  * - String getters return borrowed `const char *` (UTF-8; NULL for "absent"),
  *   valid until their object is freed.
  * - Strings passed in are NUL-terminated UTF-8; invalid UTF-8 is rejected with
@@ -454,6 +464,51 @@ typedef void (*e2b_log_cb)(void *user_data,
                            const char *target,
                            const char *message);
 
+// One metadata entry of a `_fields` struct: a key and its value, UTF-8
+// owned by the object the struct comes from.
+typedef struct e2b_pair {
+  const char *key;
+  const char *value;
+} e2b_pair;
+
+// Every field of a sandbox info as plain data, in one read: what the
+// `e2b_sandbox_info_*` getters return, from `e2b_sandbox_info_fields` or,
+// for a whole page, `e2b_sandbox_page_fields`. Owned by the info (or page);
+// the strings are UTF-8, valid until it is freed.
+//
+// The struct only ever grows, at its end. `struct_size` is its size in the
+// library that filled it: a program built against a newer header reads a
+// field only if `struct_size >= offsetof(e2b_sandbox_fields, field) +
+// sizeof(field)`; one built against an older header reads what it knows.
+typedef struct e2b_sandbox_fields {
+  // The size of this struct in the library (see above).
+  size_t struct_size;
+  // As `e2b_sandbox_info_id`.
+  const char *sandbox_id;
+  // As `e2b_sandbox_info_template_id`.
+  const char *template_id;
+  // As `e2b_sandbox_info_alias` (NULL if none).
+  const char *alias;
+  // As `e2b_sandbox_info_started_at`.
+  const char *started_at;
+  // As `e2b_sandbox_info_end_at`.
+  const char *end_at;
+  // As `e2b_sandbox_info_envd_version`.
+  const char *envd_version;
+  // As `e2b_sandbox_info_state`.
+  e2b_sandbox_state state;
+  // As `e2b_sandbox_info_cpu_count`.
+  uint32_t cpu_count;
+  // As `e2b_sandbox_info_memory_mb`.
+  uint32_t memory_mb;
+  // As `e2b_sandbox_info_disk_size_mb`.
+  uint32_t disk_size_mb;
+  // The metadata entries, sorted by key; NULL when there are none.
+  const struct e2b_pair *metadata;
+  // The number of metadata entries.
+  size_t metadata_len;
+} e2b_sandbox_fields;
+
 // Receives data: `len` bytes at `data`, borrowed for the call. Return 0 to
 // go on; anything else stops the operation with E2B_ERR_CALLBACK_ABORTED.
 typedef int32_t (*e2b_data_cb)(void *user_data,
@@ -503,6 +558,44 @@ typedef struct e2b_dir_progress {
 // with E2B_ERR_CALLBACK_ABORTED.
 typedef int32_t (*e2b_dir_progress_cb)(void *user_data,
                                        const struct e2b_dir_progress *progress);
+
+// Every field of an entry as plain data, in one read: what the
+// `e2b_entry_info_*` getters return, from `e2b_entry_info_fields` or, for a
+// whole list, `e2b_entry_list_fields`. Owned by the entry (or list); the
+// strings are UTF-8, valid until it is freed.
+//
+// The struct only ever grows, at its end. `struct_size` is its size in the
+// library that filled it: a program built against a newer header reads a
+// field only if `struct_size >= offsetof(e2b_entry_fields, field) +
+// sizeof(field)`; one built against an older header reads what it knows.
+typedef struct e2b_entry_fields {
+  // The size of this struct in the library (see above).
+  size_t struct_size;
+  // As `e2b_entry_info_name`.
+  const char *name;
+  // As `e2b_entry_info_path`.
+  const char *path;
+  // As `e2b_entry_info_type`.
+  e2b_file_type file_type;
+  // As `e2b_entry_info_mode`.
+  uint32_t mode;
+  // As `e2b_entry_info_size`.
+  uint64_t size;
+  // As `e2b_entry_info_permissions`.
+  const char *permissions;
+  // As `e2b_entry_info_owner`.
+  const char *owner;
+  // As `e2b_entry_info_group`.
+  const char *group;
+  // As `e2b_entry_info_modified_time` (NULL if unknown).
+  const char *modified_time;
+  // As `e2b_entry_info_symlink_target` (NULL if not a symlink).
+  const char *symlink_target;
+  // The metadata entries, sorted by key; NULL when there are none.
+  const struct e2b_pair *metadata;
+  // The number of metadata entries.
+  size_t metadata_len;
+} e2b_entry_fields;
 
 // Receives one event, borrowed for the call. Return 0 to go on; anything
 // else ends the watch with E2B_ERR_CALLBACK_ABORTED.
@@ -931,6 +1024,12 @@ e2b_error_code e2b_client_get_sandbox_info(const struct e2b_client *client,
 E2B_API
 void e2b_sandbox_info_free(struct e2b_sandbox_info *info);
 
+// Every field of `info` as plain data, in one call (see
+// `e2b_sandbox_fields`). Owned by the info, valid until it is freed (or,
+// for an info of a page, until the page is). NULL if `info` is NULL.
+E2B_API
+const struct e2b_sandbox_fields *e2b_sandbox_info_fields(const struct e2b_sandbox_info *info);
+
 // The sandbox's id. NULL if `info` is NULL.
 E2B_API
 const char *e2b_sandbox_info_id(const struct e2b_sandbox_info *info);
@@ -1057,6 +1156,15 @@ const struct e2b_sandbox_info *e2b_sandbox_page_get(const struct e2b_sandbox_pag
 // owned by the page; NULL on the last page.
 E2B_API
 const char *e2b_sandbox_page_next_token(const struct e2b_sandbox_page *page);
+
+// Every sandbox of `page` as plain data, in one call: an array of
+// `*len_out` pointers (`len_out` may be NULL), one per sandbox in the order
+// of `e2b_sandbox_page_get`, each to the struct `e2b_sandbox_info_fields`
+// gives for that sandbox. Owned by the page, valid until it is freed. NULL
+// (and 0) if the page is empty or `page` is NULL.
+E2B_API
+const struct e2b_sandbox_fields *const *e2b_sandbox_page_fields(const struct e2b_sandbox_page *page,
+                                                                size_t *len_out);
 
 // Releases `page` and the infos in it. NULL is ignored.
 E2B_API
@@ -1352,6 +1460,15 @@ E2B_API
 const struct e2b_entry_info *e2b_entry_list_get(const struct e2b_entry_list *list,
                                                 size_t index);
 
+// Every entry of `list` as plain data, in one call: an array of
+// `*len_out` pointers (`len_out` may be NULL), one per entry in the order of
+// `e2b_entry_list_get`, each to the struct `e2b_entry_info_fields` gives for
+// that entry. Owned by the list, valid until it is freed. NULL (and 0) if
+// the list is empty or `list` is NULL.
+E2B_API
+const struct e2b_entry_fields *const *e2b_entry_list_fields(const struct e2b_entry_list *list,
+                                                            size_t *len_out);
+
 // Releases `list` and its entries. NULL is ignored.
 E2B_API
 void e2b_entry_list_free(struct e2b_entry_list *list);
@@ -1360,6 +1477,13 @@ void e2b_entry_list_free(struct e2b_entry_list *list);
 // not one borrowed from a list). NULL is ignored.
 E2B_API
 void e2b_entry_info_free(struct e2b_entry_info *entry);
+
+// Every field of `entry` as plain data, in one call (see
+// `e2b_entry_fields`). Owned by the entry, valid until it is freed (or, for
+// an entry of a list or event, until its list or event is). NULL if `entry`
+// is NULL.
+E2B_API
+const struct e2b_entry_fields *e2b_entry_info_fields(const struct e2b_entry_info *entry);
 
 // The entry's name. NULL if `entry` is NULL.
 E2B_API

@@ -7,6 +7,7 @@ import (
 	"context"
 	"runtime"
 	"time"
+	"unsafe"
 )
 
 // ClientOptions are the connection settings of a Client. The zero value of a
@@ -331,8 +332,10 @@ func (c *Client) List(ctx context.Context, q *SandboxQuery) (*SandboxPage, error
 	}
 	defer C.e2b_sandbox_page_free(p)
 	page := &SandboxPage{NextToken: C.GoString(C.e2b_sandbox_page_next_token(p))}
-	for i := range C.e2b_sandbox_page_len(p) {
-		page.Sandboxes = append(page.Sandboxes, sandboxInfo(C.e2b_sandbox_page_get(p, i)))
+	var n C.size_t
+	items := C.e2b_sandbox_page_fields(p, &n)
+	for _, fields := range unsafe.Slice(items, n) {
+		page.Sandboxes = append(page.Sandboxes, sandboxFields(fields))
 	}
 	return page, nil
 }

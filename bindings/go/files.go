@@ -277,9 +277,11 @@ func (f *Files) List(ctx context.Context, path string, depth int) ([]EntryInfo, 
 		return nil, err
 	}
 	defer C.e2b_entry_list_free(list)
-	entries := make([]EntryInfo, C.e2b_entry_list_len(list))
-	for i := range entries {
-		entries[i] = entryInfo(C.e2b_entry_list_get(list, C.size_t(i)))
+	var n C.size_t
+	items := C.e2b_entry_list_fields(list, &n)
+	entries := make([]EntryInfo, n)
+	for i, fields := range unsafe.Slice(items, len(entries)) {
+		entries[i] = entryFields(fields)
 	}
 	return entries, nil
 }
@@ -468,24 +470,33 @@ type EntryInfo struct {
 	Metadata      map[string]string
 }
 
-func entryInfo(p *C.e2b_entry_info) EntryInfo {
-	info := EntryInfo{
-		Name:          C.GoString(C.e2b_entry_info_name(p)),
-		Path:          C.GoString(C.e2b_entry_info_path(p)),
-		Type:          FileType(C.e2b_entry_info_type(p)),
-		Size:          int64(C.e2b_entry_info_size(p)),
-		Mode:          uint32(C.e2b_entry_info_mode(p)),
-		Permissions:   C.GoString(C.e2b_entry_info_permissions(p)),
-		Owner:         C.GoString(C.e2b_entry_info_owner(p)),
-		Group:         C.GoString(C.e2b_entry_info_group(p)),
-		ModifiedTime:  parseTime(C.e2b_entry_info_modified_time(p)),
-		SymlinkTarget: C.GoString(C.e2b_entry_info_symlink_target(p)),
-		Metadata:      map[string]string{},
+func entryInfo(p *C.e2b_entry_info) EntryInfo { return entryFields(C.e2b_entry_info_fields(p)) }
+
+// entryFields is the entry f describes: every field read from one struct,
+// with no call into C (a cgo call costs more than reading the struct).
+func entryFields(f *C.e2b_entry_fields) EntryInfo {
+	return EntryInfo{
+		Name:          C.GoString(f.name),
+		Path:          C.GoString(f.path),
+		Type:          FileType(f.file_type),
+		Size:          int64(f.size),
+		Mode:          uint32(f.mode),
+		Permissions:   C.GoString(f.permissions),
+		Owner:         C.GoString(f.owner),
+		Group:         C.GoString(f.group),
+		ModifiedTime:  parseTime(f.modified_time),
+		SymlinkTarget: C.GoString(f.symlink_target),
+		Metadata:      metadata(f.metadata, f.metadata_len),
 	}
-	for i := range C.e2b_entry_info_metadata_len(p) {
-		info.Metadata[C.GoString(C.e2b_entry_info_metadata_key(p, i))] = C.GoString(C.e2b_entry_info_metadata_value(p, i))
+}
+
+// metadata is the n pairs at p (a _fields struct's metadata) as a map, never nil.
+func metadata(p *C.e2b_pair, n C.size_t) map[string]string {
+	m := make(map[string]string, n)
+	for _, pair := range unsafe.Slice(p, n) {
+		m[C.GoString(pair.key)] = C.GoString(pair.value)
 	}
-	return info
+	return m
 }
 
 // EventType says what happened to a watched path.

@@ -144,21 +144,22 @@ type SandboxInfo struct {
 }
 
 func sandboxInfo(p *C.e2b_sandbox_info) SandboxInfo {
-	info := SandboxInfo{
-		ID:          C.GoString(C.e2b_sandbox_info_id(p)),
-		TemplateID:  C.GoString(C.e2b_sandbox_info_template_id(p)),
-		Alias:       C.GoString(C.e2b_sandbox_info_alias(p)),
-		StartedAt:   parseTime(C.e2b_sandbox_info_started_at(p)),
-		EndAt:       parseTime(C.e2b_sandbox_info_end_at(p)),
-		EnvdVersion: C.GoString(C.e2b_sandbox_info_envd_version(p)),
-		State:       SandboxState(C.e2b_sandbox_info_state(p)),
-		CPUCount:    int(C.e2b_sandbox_info_cpu_count(p)),
-		MemoryMB:    int(C.e2b_sandbox_info_memory_mb(p)),
-		DiskSizeMB:  int(C.e2b_sandbox_info_disk_size_mb(p)),
-		Metadata:    map[string]string{},
+	return sandboxFields(C.e2b_sandbox_info_fields(p))
+}
+
+// sandboxFields is the sandbox f describes, every field read from one struct.
+func sandboxFields(f *C.e2b_sandbox_fields) SandboxInfo {
+	return SandboxInfo{
+		ID:          C.GoString(f.sandbox_id),
+		TemplateID:  C.GoString(f.template_id),
+		Alias:       C.GoString(f.alias),
+		StartedAt:   parseTime(f.started_at),
+		EndAt:       parseTime(f.end_at),
+		EnvdVersion: C.GoString(f.envd_version),
+		State:       SandboxState(f.state),
+		CPUCount:    int(f.cpu_count),
+		MemoryMB:    int(f.memory_mb),
+		DiskSizeMB:  int(f.disk_size_mb),
+		Metadata:    metadata(f.metadata, f.metadata_len),
 	}
-	for i := range C.e2b_sandbox_info_metadata_len(p) {
-		info.Metadata[C.GoString(C.e2b_sandbox_info_metadata_key(p, i))] = C.GoString(C.e2b_sandbox_info_metadata_value(p, i))
-	}
-	return info
 }

@@ -272,7 +272,10 @@ class Types:
         if mapped == "c_void_p":
             return "int | None"
         if mapped.startswith("POINTER("):
-            return f"ctypes._Pointer[{mapped[8:-1]}]"
+            inner = mapped[8:-1]
+            while inner.startswith("POINTER("):  # a pointer to pointers
+                inner = f"ctypes._Pointer[{inner[8:-1]}]"
+            return f"ctypes._Pointer[{inner}]"
         base = self.header.typedefs.get(ctype, ctype)
         return SCALARS[base][1]
 

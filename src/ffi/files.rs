@@ -10,8 +10,8 @@ use std::time::Duration;
 use super::cancel::{cancel_arg, e2b_cancel};
 use super::sandbox::{e2b_sandbox, sandbox_arg, sandbox_view};
 use super::{
-    arg_bytes, arg_mut, arg_ref, arg_str, boxed, c_ptr, c_string, e2b_bytes, e2b_error, e2b_error_code, free, guard,
-    guard_value, limit_ms, out_ptr, set_opt, Stop,
+    arg_bytes, arg_mut, arg_ref, arg_str, boxed, c_ptr, c_string, e2b_bytes, e2b_error, e2b_error_code, e2b_pair,
+    fields_array, free, guard, guard_value, limit_ms, out_ptr, pairs, pairs_ptr, set_opt, Stop,
 };
 use crate::{
     DirProgress, EntryInfo, EventType, FileType, Files, FilesystemEvent, Sandbox, WatchHandle, WatchOptions, WriteEntry,
@@ -60,11 +60,65 @@ pub struct e2b_entry_info {
     modified_time: Option<CString>,
     symlink_target: Option<CString>,
     metadata: Vec<(CString, CString)>,
+    /// `metadata` as `fields` points to it.
+    pairs: Vec<e2b_pair>,
+    /// Every field at once, pointing into the strings above.
+    fields: e2b_entry_fields,
+}
+
+/// Every field of an entry as plain data, in one read: what the
+/// `e2b_entry_info_*` getters return, from `e2b_entry_info_fields` or, for a
+/// whole list, `e2b_entry_list_fields`. Owned by the entry (or list); the
+/// strings are UTF-8, valid until it is freed.
+///
+/// The struct only ever grows, at its end. `struct_size` is its size in the
+/// library that filled it: a program built against a newer header reads a
+/// field only if `struct_size >= offsetof(e2b_entry_fields, field) +
+/// sizeof(field)`; one built against an older header reads what it knows.
+#[repr(C)]
+pub struct e2b_entry_fields {
+    /// The size of this struct in the library (see above).
+    pub struct_size: usize,
+    /// As `e2b_entry_info_name`.
+    pub name: *const c_char,
+    /// As `e2b_entry_info_path`.
+    pub path: *const c_char,
+    /// As `e2b_entry_info_type`.
+    pub file_type: e2b_file_type,
+    /// As `e2b_entry_info_mode`.
+    pub mode: u32,
+    /// As `e2b_entry_info_size`.
+    pub size: u64,
+    /// As `e2b_entry_info_permissions`.
+    pub permissions: *const c_char,
+    /// As `e2b_entry_info_owner`.
+    pub owner: *const c_char,
+    /// As `e2b_entry_info_group`.
+    pub group: *const c_char,
+    /// As `e2b_entry_info_modified_time` (NULL if unknown).
+    pub modified_time: *const c_char,
+    /// As `e2b_entry_info_symlink_target` (NULL if not a symlink).
+    pub symlink_target: *const c_char,
+    /// The metadata entries, sorted by key; NULL when there are none.
+    pub metadata: *const e2b_pair,
+    /// The number of metadata entries.
+    pub metadata_len: usize,
 }
 
 /// The entries of `e2b_files_list`.
 pub struct e2b_entry_list {
     items: Vec<e2b_entry_info>,
+    /// Each item's `fields`, for `e2b_entry_list_fields`.
+    fields: Vec<*const e2b_entry_fields>,
+}
+
+impl e2b_entry_list {
+    fn new(entries: Vec<EntryInfo>) -> e2b_entry_list {
+        let items: Vec<e2b_entry_info> = entries.into_iter().map(e2b_entry_info::new).collect();
+        // The items stay where they are from now on: the vector is never changed.
+        let fields = items.iter().map(|item| &item.fields as *const e2b_entry_fields).collect();
+        e2b_entry_list { items, fields }
+    }
 }
 
 /// One change in a watched directory.
@@ -143,7 +197,8 @@ pub type e2b_fs_event_cb = Option<unsafe extern "C" fn(user_data: *mut c_void, e
 
 impl e2b_entry_info {
     fn new(entry: EntryInfo) -> e2b_entry_info {
-        e2b_entry_info {
+        let metadata: Vec<_> = entry.metadata.iter().map(|(k, v)| (c_string(k), c_string(v))).collect();
+        let mut info = e2b_entry_info {
             name: c_string(&entry.name),
             path: c_string(&entry.path),
             permissions: c_string(&entry.permissions),
@@ -151,9 +206,46 @@ impl e2b_entry_info {
             group: c_string(&entry.group),
             modified_time: entry.modified_time.as_deref().map(c_string),
             symlink_target: entry.symlink_target.as_deref().map(c_string),
-            metadata: entry.metadata.iter().map(|(k, v)| (c_string(k), c_string(v))).collect(),
+            pairs: pairs(&metadata),
+            metadata,
+            fields: e2b_entry_fields {
+                struct_size: size_of::<e2b_entry_fields>(),
+                name: ptr::null(),
+                path: ptr::null(),
+                file_type: file_type(entry.file_type),
+                mode: entry.mode,
+                size: entry.size,
+                permissions: ptr::null(),
+                owner: ptr::null(),
+                group: ptr::null(),
+                modified_time: ptr::null(),
+                symlink_target: ptr::null(),
+                metadata: ptr::null(),
+                metadata_len: 0,
+            },
             inner: entry,
-        }
+        };
+        // The strings' bytes and the pairs stay put when `info` moves: they
+        // are on the heap, and never changed.
+        info.fields.name = info.name.as_ptr();
+        info.fields.path = info.path.as_ptr();
+        info.fields.permissions = info.permissions.as_ptr();
+        info.fields.owner = info.owner.as_ptr();
+        info.fields.group = info.group.as_ptr();
+        info.fields.modified_time = c_ptr(info.modified_time.as_ref());
+        info.fields.symlink_target = c_ptr(info.symlink_target.as_ref());
+        info.fields.metadata = pairs_ptr(&info.pairs);
+        info.fields.metadata_len = info.pairs.len();
+        info
+    }
+}
+
+fn file_type(file_type: FileType) -> e2b_file_type {
+    match file_type {
+        FileType::File => e2b_file_type::E2B_FILE_TYPE_FILE,
+        FileType::Dir => e2b_file_type::E2B_FILE_TYPE_DIR,
+        FileType::Symlink => e2b_file_type::E2B_FILE_TYPE_SYMLINK,
+        FileType::Other => e2b_file_type::E2B_FILE_TYPE_OTHER,
     }
 }
 
@@ -716,7 +808,7 @@ pub unsafe extern "C" fn e2b_files_list(
         let sandbox = sandbox_view(sandbox, cancel)?;
         let files = files(&sandbox, options);
         let entries = files.list(arg_str(path, "path")?, depth)?;
-        *out = boxed(e2b_entry_list { items: entries.into_iter().map(e2b_entry_info::new).collect() });
+        *out = boxed(e2b_entry_list::new(entries));
         Ok(())
     })
 }
@@ -843,6 +935,19 @@ pub unsafe extern "C" fn e2b_entry_list_get(list: *const e2b_entry_list, index: 
     guard_value(ptr::null(), || list.as_ref().and_then(|l| l.items.get(index)).map_or(ptr::null(), |e| e as *const _))
 }
 
+/// Every entry of `list` as plain data, in one call: an array of
+/// `*len_out` pointers (`len_out` may be NULL), one per entry in the order of
+/// `e2b_entry_list_get`, each to the struct `e2b_entry_info_fields` gives for
+/// that entry. Owned by the list, valid until it is freed. NULL (and 0) if
+/// the list is empty or `list` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_list_fields(
+    list: *const e2b_entry_list,
+    len_out: *mut usize,
+) -> *const *const e2b_entry_fields {
+    guard_value(ptr::null(), || fields_array(list.as_ref().map(|l| l.fields.as_slice()), len_out))
+}
+
 /// Releases `list` and its entries. NULL is ignored.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_entry_list_free(list: *mut e2b_entry_list) {
@@ -863,6 +968,15 @@ unsafe fn entry_str(
     guard_value(ptr::null(), || entry.as_ref().map_or(ptr::null(), field))
 }
 
+/// Every field of `entry` as plain data, in one call (see
+/// `e2b_entry_fields`). Owned by the entry, valid until it is freed (or, for
+/// an entry of a list or event, until its list or event is). NULL if `entry`
+/// is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_entry_info_fields(entry: *const e2b_entry_info) -> *const e2b_entry_fields {
+    guard_value(ptr::null(), || entry.as_ref().map_or(ptr::null(), |e| &e.fields as *const _))
+}
+
 /// The entry's name. NULL if `entry` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_entry_info_name(entry: *const e2b_entry_info) -> *const c_char {
@@ -880,11 +994,8 @@ pub unsafe extern "C" fn e2b_entry_info_path(entry: *const e2b_entry_info) -> *c
 /// `entry` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_entry_info_type(entry: *const e2b_entry_info) -> e2b_file_type {
-    guard_value(e2b_file_type::E2B_FILE_TYPE_OTHER, || match entry.as_ref().map(|e| e.inner.file_type) {
-        Some(FileType::File) => e2b_file_type::E2B_FILE_TYPE_FILE,
-        Some(FileType::Dir) => e2b_file_type::E2B_FILE_TYPE_DIR,
-        Some(FileType::Symlink) => e2b_file_type::E2B_FILE_TYPE_SYMLINK,
-        Some(FileType::Other) | None => e2b_file_type::E2B_FILE_TYPE_OTHER,
+    guard_value(e2b_file_type::E2B_FILE_TYPE_OTHER, || {
+        entry.as_ref().map_or(e2b_file_type::E2B_FILE_TYPE_OTHER, |e| file_type(e.inner.file_type))
     })
 }
 

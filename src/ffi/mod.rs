@@ -231,3 +231,38 @@ pub(crate) fn c_string(text: &str) -> CString {
 pub(crate) fn c_ptr(text: Option<&CString>) -> *const c_char {
     text.map_or(ptr::null(), |s| s.as_ptr())
 }
+
+/// One metadata entry of a `_fields` struct: a key and its value, UTF-8
+/// owned by the object the struct comes from.
+#[repr(C)]
+pub struct e2b_pair {
+    pub key: *const c_char,
+    pub value: *const c_char,
+}
+
+/// `metadata` as the pairs of a `_fields` struct: they point into the
+/// `CString`s, whose bytes stay put for as long as `metadata` is not changed.
+pub(crate) fn pairs(metadata: &[(CString, CString)]) -> Vec<e2b_pair> {
+    metadata.iter().map(|(k, v)| e2b_pair { key: k.as_ptr(), value: v.as_ptr() }).collect()
+}
+
+/// The first of `pairs` for a `_fields` struct: NULL when there are none.
+pub(crate) fn pairs_ptr(pairs: &[e2b_pair]) -> *const e2b_pair {
+    if pairs.is_empty() {
+        ptr::null()
+    } else {
+        pairs.as_ptr()
+    }
+}
+
+/// The `_fields` array of a list: a pointer to each item's struct, NULL when
+/// the list is empty or NULL; `*len_out` (if not NULL) receives the length.
+pub(crate) unsafe fn fields_array<T>(items: Option<&[*const T]>, len_out: *mut usize) -> *const *const T {
+    let items = items.unwrap_or_default();
+    set_opt(len_out, items.len());
+    if items.is_empty() {
+        ptr::null()
+    } else {
+        items.as_ptr()
+    }
+}

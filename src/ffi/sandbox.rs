@@ -6,8 +6,8 @@ use std::ptr;
 use super::cancel::{cancel_arg, e2b_cancel};
 use super::client::{call_deadline, client_view, e2b_client};
 use super::{
-    arg_mut, arg_opt_str, arg_ref, arg_str, boxed, c_ptr, c_string, e2b_error, e2b_error_code, free, guard,
-    guard_value, out_ptr, required_ms, set_opt,
+    arg_mut, arg_opt_str, arg_ref, arg_str, boxed, c_ptr, c_string, e2b_error, e2b_error_code, e2b_pair, fields_array,
+    free, guard, guard_value, out_ptr, pairs, pairs_ptr, required_ms, set_opt,
 };
 use crate::api::DEFAULT_SANDBOX_TIMEOUT;
 use crate::{ListQuery, Sandbox, SandboxInfo, SandboxOptions, SandboxState};
@@ -60,6 +60,49 @@ pub struct e2b_sandbox_info {
     end_at: CString,
     envd_version: CString,
     metadata: Vec<(CString, CString)>,
+    /// `metadata` as `fields` points to it.
+    pairs: Vec<e2b_pair>,
+    /// Every field at once, pointing into the strings above.
+    fields: e2b_sandbox_fields,
+}
+
+/// Every field of a sandbox info as plain data, in one read: what the
+/// `e2b_sandbox_info_*` getters return, from `e2b_sandbox_info_fields` or,
+/// for a whole page, `e2b_sandbox_page_fields`. Owned by the info (or page);
+/// the strings are UTF-8, valid until it is freed.
+///
+/// The struct only ever grows, at its end. `struct_size` is its size in the
+/// library that filled it: a program built against a newer header reads a
+/// field only if `struct_size >= offsetof(e2b_sandbox_fields, field) +
+/// sizeof(field)`; one built against an older header reads what it knows.
+#[repr(C)]
+pub struct e2b_sandbox_fields {
+    /// The size of this struct in the library (see above).
+    pub struct_size: usize,
+    /// As `e2b_sandbox_info_id`.
+    pub sandbox_id: *const c_char,
+    /// As `e2b_sandbox_info_template_id`.
+    pub template_id: *const c_char,
+    /// As `e2b_sandbox_info_alias` (NULL if none).
+    pub alias: *const c_char,
+    /// As `e2b_sandbox_info_started_at`.
+    pub started_at: *const c_char,
+    /// As `e2b_sandbox_info_end_at`.
+    pub end_at: *const c_char,
+    /// As `e2b_sandbox_info_envd_version`.
+    pub envd_version: *const c_char,
+    /// As `e2b_sandbox_info_state`.
+    pub state: e2b_sandbox_state,
+    /// As `e2b_sandbox_info_cpu_count`.
+    pub cpu_count: u32,
+    /// As `e2b_sandbox_info_memory_mb`.
+    pub memory_mb: u32,
+    /// As `e2b_sandbox_info_disk_size_mb`.
+    pub disk_size_mb: u32,
+    /// The metadata entries, sorted by key; NULL when there are none.
+    pub metadata: *const e2b_pair,
+    /// The number of metadata entries.
+    pub metadata_len: usize,
 }
 
 /// Which sandboxes `e2b_client_list_sandboxes` returns: a builder. New, it matches
@@ -72,6 +115,8 @@ pub struct e2b_sandbox_query {
 pub struct e2b_sandbox_page {
     items: Vec<e2b_sandbox_info>,
     next_token: Option<CString>,
+    /// Each item's `fields`, for `e2b_sandbox_page_fields`.
+    fields: Vec<*const e2b_sandbox_fields>,
 }
 
 impl e2b_sandbox {
@@ -89,16 +134,53 @@ impl e2b_sandbox {
 
 impl e2b_sandbox_info {
     fn new(info: SandboxInfo) -> e2b_sandbox_info {
-        e2b_sandbox_info {
+        let metadata: Vec<_> = info.metadata.iter().map(|(k, v)| (c_string(k), c_string(v))).collect();
+        let mut out = e2b_sandbox_info {
             sandbox_id: c_string(&info.sandbox_id),
             template_id: c_string(&info.template_id),
             alias: info.alias.as_deref().map(c_string),
             started_at: c_string(&info.started_at),
             end_at: c_string(&info.end_at),
             envd_version: c_string(&info.envd_version),
-            metadata: info.metadata.iter().map(|(k, v)| (c_string(k), c_string(v))).collect(),
+            pairs: pairs(&metadata),
+            metadata,
+            fields: e2b_sandbox_fields {
+                struct_size: size_of::<e2b_sandbox_fields>(),
+                sandbox_id: ptr::null(),
+                template_id: ptr::null(),
+                alias: ptr::null(),
+                started_at: ptr::null(),
+                end_at: ptr::null(),
+                envd_version: ptr::null(),
+                state: info.state.into(),
+                cpu_count: info.cpu_count,
+                memory_mb: info.memory_mb,
+                disk_size_mb: info.disk_size_mb,
+                metadata: ptr::null(),
+                metadata_len: 0,
+            },
             inner: info,
-        }
+        };
+        // The strings' bytes and the pairs stay put when `out` moves: they
+        // are on the heap, and never changed.
+        out.fields.sandbox_id = out.sandbox_id.as_ptr();
+        out.fields.template_id = out.template_id.as_ptr();
+        out.fields.alias = c_ptr(out.alias.as_ref());
+        out.fields.started_at = out.started_at.as_ptr();
+        out.fields.end_at = out.end_at.as_ptr();
+        out.fields.envd_version = out.envd_version.as_ptr();
+        out.fields.metadata = pairs_ptr(&out.pairs);
+        out.fields.metadata_len = out.pairs.len();
+        out
+    }
+}
+
+impl e2b_sandbox_page {
+    fn new(sandboxes: Vec<SandboxInfo>, next_token: Option<&str>) -> e2b_sandbox_page {
+        let items: Vec<e2b_sandbox_info> = sandboxes.into_iter().map(e2b_sandbox_info::new).collect();
+        // The items stay where they are from now on: the vector is never changed.
+        let fields = items.iter().map(|item| &item.fields as *const e2b_sandbox_fields).collect();
+        e2b_sandbox_page { items, next_token: next_token.map(c_string), fields }
     }
 }
 
@@ -544,6 +626,14 @@ unsafe fn info_str(
     guard_value(ptr::null(), || info.as_ref().map_or(ptr::null(), field))
 }
 
+/// Every field of `info` as plain data, in one call (see
+/// `e2b_sandbox_fields`). Owned by the info, valid until it is freed (or,
+/// for an info of a page, until the page is). NULL if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_fields(info: *const e2b_sandbox_info) -> *const e2b_sandbox_fields {
+    guard_value(ptr::null(), || info.as_ref().map_or(ptr::null(), |i| &i.fields as *const _))
+}
+
 /// The sandbox's id. NULL if `info` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_info_id(info: *const e2b_sandbox_info) -> *const c_char {
@@ -747,10 +837,7 @@ pub unsafe extern "C" fn e2b_client_list_sandboxes(
         let default = ListQuery::default();
         let query = query.as_ref().map_or(&default, |q| &q.inner);
         let page = client.list(query)?;
-        *out = boxed(e2b_sandbox_page {
-            items: page.sandboxes.into_iter().map(e2b_sandbox_info::new).collect(),
-            next_token: page.next_token.as_deref().map(c_string),
-        });
+        *out = boxed(e2b_sandbox_page::new(page.sandboxes, page.next_token.as_deref()));
         Ok(())
     })
 }
@@ -775,6 +862,19 @@ pub unsafe extern "C" fn e2b_sandbox_page_get(page: *const e2b_sandbox_page, ind
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_page_next_token(page: *const e2b_sandbox_page) -> *const c_char {
     guard_value(ptr::null(), || page.as_ref().map_or(ptr::null(), |p| c_ptr(p.next_token.as_ref())))
+}
+
+/// Every sandbox of `page` as plain data, in one call: an array of
+/// `*len_out` pointers (`len_out` may be NULL), one per sandbox in the order
+/// of `e2b_sandbox_page_get`, each to the struct `e2b_sandbox_info_fields`
+/// gives for that sandbox. Owned by the page, valid until it is freed. NULL
+/// (and 0) if the page is empty or `page` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_page_fields(
+    page: *const e2b_sandbox_page,
+    len_out: *mut usize,
+) -> *const *const e2b_sandbox_fields {
+    guard_value(ptr::null(), || fields_array(page.as_ref().map(|p| p.fields.as_slice()), len_out))
 }
 
 /// Releases `page` and the infos in it. NULL is ignored.

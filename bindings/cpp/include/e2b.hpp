@@ -814,24 +814,26 @@ inline e2b_output_cb output_cb(const OutputFn& on_output) {
     };
 }
 
-inline EntryInfo entry_info(const e2b_entry_info* entry) {
+/// An entry from its fields, read in one call (e2b_entry_fields).
+inline EntryInfo entry_info(const e2b_entry_fields& fields) {
     EntryInfo info;
-    info.name = string(e2b_entry_info_name(entry));
-    info.path = string(e2b_entry_info_path(entry));
-    info.type = static_cast<FileType>(e2b_entry_info_type(entry));
-    info.size = e2b_entry_info_size(entry);
-    info.mode = e2b_entry_info_mode(entry);
-    info.permissions = string(e2b_entry_info_permissions(entry));
-    info.owner = string(e2b_entry_info_owner(entry));
-    info.group = string(e2b_entry_info_group(entry));
-    info.modified_time = optional_string(e2b_entry_info_modified_time(entry));
-    info.symlink_target = optional_string(e2b_entry_info_symlink_target(entry));
-    for (size_t i = 0, n = e2b_entry_info_metadata_len(entry); i < n; ++i) {
-        info.metadata.emplace(string(e2b_entry_info_metadata_key(entry, i)),
-                              string(e2b_entry_info_metadata_value(entry, i)));
+    info.name = string(fields.name);
+    info.path = string(fields.path);
+    info.type = static_cast<FileType>(fields.file_type);
+    info.size = fields.size;
+    info.mode = fields.mode;
+    info.permissions = string(fields.permissions);
+    info.owner = string(fields.owner);
+    info.group = string(fields.group);
+    info.modified_time = optional_string(fields.modified_time);
+    info.symlink_target = optional_string(fields.symlink_target);
+    for (size_t i = 0; i < fields.metadata_len; ++i) {
+        info.metadata.emplace(string(fields.metadata[i].key), string(fields.metadata[i].value));
     }
     return info;
 }
+
+inline EntryInfo entry_info(const e2b_entry_info* entry) { return entry_info(*e2b_entry_info_fields(entry)); }
 
 inline FsEvent fs_event(const e2b_fs_event* event) {
     FsEvent copy;
@@ -860,24 +862,26 @@ inline int32_t fs_event_cb(void* user_data, const e2b_fs_event* event) {
     return go_on ? 0 : callback_stopped;
 }
 
-inline SandboxInfo sandbox_info(const e2b_sandbox_info* info) {
+/// A sandbox info from its fields, read in one call (e2b_sandbox_fields).
+inline SandboxInfo sandbox_info(const e2b_sandbox_fields& fields) {
     SandboxInfo copy;
-    copy.sandbox_id = string(e2b_sandbox_info_id(info));
-    copy.template_id = string(e2b_sandbox_info_template_id(info));
-    copy.alias = optional_string(e2b_sandbox_info_alias(info));
-    copy.started_at = string(e2b_sandbox_info_started_at(info));
-    copy.end_at = string(e2b_sandbox_info_end_at(info));
-    copy.envd_version = string(e2b_sandbox_info_envd_version(info));
-    copy.state = static_cast<SandboxState>(e2b_sandbox_info_state(info));
-    copy.cpu_count = e2b_sandbox_info_cpu_count(info);
-    copy.memory_mb = e2b_sandbox_info_memory_mb(info);
-    copy.disk_size_mb = e2b_sandbox_info_disk_size_mb(info);
-    for (size_t i = 0, n = e2b_sandbox_info_metadata_len(info); i < n; ++i) {
-        copy.metadata.emplace(string(e2b_sandbox_info_metadata_key(info, i)),
-                              string(e2b_sandbox_info_metadata_value(info, i)));
+    copy.sandbox_id = string(fields.sandbox_id);
+    copy.template_id = string(fields.template_id);
+    copy.alias = optional_string(fields.alias);
+    copy.started_at = string(fields.started_at);
+    copy.end_at = string(fields.end_at);
+    copy.envd_version = string(fields.envd_version);
+    copy.state = static_cast<SandboxState>(fields.state);
+    copy.cpu_count = fields.cpu_count;
+    copy.memory_mb = fields.memory_mb;
+    copy.disk_size_mb = fields.disk_size_mb;
+    for (size_t i = 0; i < fields.metadata_len; ++i) {
+        copy.metadata.emplace(string(fields.metadata[i].key), string(fields.metadata[i].value));
     }
     return copy;
 }
+
+inline SandboxInfo sandbox_info(const e2b_sandbox_info* info) { return sandbox_info(*e2b_sandbox_info_fields(info)); }
 
 inline ExecutionResult execution_result(const e2b_execution_result* result) {
     ExecutionResult copy;
@@ -1567,9 +1571,12 @@ public:
         e2b_entry_list* list = nullptr;
         detail::call(e2b_files_list, sandbox_, path.c_str(), depth, options_, &list, cancel.raw());
         const detail::Owned<e2b_entry_list, e2b_entry_list_free> owned(list);
+        size_t n = 0;
+        const e2b_entry_fields* const* fields = e2b_entry_list_fields(list, &n);
         std::vector<EntryInfo> entries;
-        for (size_t i = 0, n = e2b_entry_list_len(list); i < n; ++i) {
-            entries.push_back(detail::entry_info(e2b_entry_list_get(list, i)));
+        entries.reserve(n);
+        for (size_t i = 0; i < n; ++i) {
+            entries.push_back(detail::entry_info(*fields[i]));
         }
         return entries;
     }
@@ -1911,9 +1918,12 @@ public:
         e2b_sandbox_page* raw = nullptr;
         detail::call(e2b_client_list_sandboxes, client_.get(), query.raw(), &raw, cancel.raw());
         const detail::Owned<e2b_sandbox_page, e2b_sandbox_page_free> page(raw);
+        size_t n = 0;
+        const e2b_sandbox_fields* const* fields = e2b_sandbox_page_fields(raw, &n);
         SandboxPage copy;
-        for (size_t i = 0, n = e2b_sandbox_page_len(raw); i < n; ++i) {
-            copy.sandboxes.push_back(detail::sandbox_info(e2b_sandbox_page_get(raw, i)));
+        copy.sandboxes.reserve(n);
+        for (size_t i = 0; i < n; ++i) {
+            copy.sandboxes.push_back(detail::sandbox_info(*fields[i]));
         }
         copy.next_token = detail::optional_string(e2b_sandbox_page_next_token(raw));
         return copy;

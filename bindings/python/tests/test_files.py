@@ -3,11 +3,13 @@ service and watches."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import threading
 import time
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -205,6 +207,23 @@ def test_list_exists_get_info_make_dir_rename_remove(sandbox: libe2b.Sandbox) ->
         files.make_dir("plain.txt")
     with pytest.raises(libe2b.InvalidArgumentException):
         files.list("plain.txt")
+
+
+def test_list_gives_each_entry_as_get_info_does(sandbox: libe2b.Sandbox) -> None:
+    files = sandbox.files
+    files.write("same/a.txt", "abc")
+    files.make_dir("same/dir")
+    sandbox.commands.run("cd /home/user/same && ln -s a.txt link && ln -s missing dangling").check()
+    listed = files.list("same")
+    assert sorted((e.name, e.type) for e in listed) == [
+        ("a.txt", FileType.FILE), ("dangling", FileType.SYMLINK), ("dir", FileType.DIR), ("link", FileType.SYMLINK)]
+    for entry in listed:
+        assert entry == files.get_info(entry.path)
+        assert isinstance(entry.modified_time, datetime) and entry.metadata == {}
+        assert (entry.symlink_target is not None) == (entry.type == FileType.SYMLINK)
+    assert repr(listed[0]).startswith("EntryInfo(name=")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        listed[0].name = "changed"  # type: ignore[misc]
 
 
 def test_user_decides_whose_home_relative_paths_start_at(sandbox: libe2b.Sandbox) -> None:

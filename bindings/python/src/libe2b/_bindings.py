@@ -254,6 +254,31 @@ class e2b_bytes(ctypes.Structure):
     ]
 
 
+class e2b_pair(ctypes.Structure):
+    _fields_ = [
+        ("key", c_char_p),
+        ("value", c_char_p),
+    ]
+
+
+class e2b_sandbox_fields(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("sandbox_id", c_char_p),
+        ("template_id", c_char_p),
+        ("alias", c_char_p),
+        ("started_at", c_char_p),
+        ("end_at", c_char_p),
+        ("envd_version", c_char_p),
+        ("state", c_int32),
+        ("cpu_count", c_uint32),
+        ("memory_mb", c_uint32),
+        ("disk_size_mb", c_uint32),
+        ("metadata", POINTER(e2b_pair)),
+        ("metadata_len", c_size_t),
+    ]
+
+
 class e2b_write_entry(ctypes.Structure):
     _fields_ = [
         ("path", c_char_p),
@@ -269,6 +294,24 @@ class e2b_dir_progress(ctypes.Structure):
         ("count", c_size_t),
         ("done", c_uint64),
         ("total", c_uint64),
+    ]
+
+
+class e2b_entry_fields(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("name", c_char_p),
+        ("path", c_char_p),
+        ("file_type", c_int32),
+        ("mode", c_uint32),
+        ("size", c_uint64),
+        ("permissions", c_char_p),
+        ("owner", c_char_p),
+        ("group", c_char_p),
+        ("modified_time", c_char_p),
+        ("symlink_target", c_char_p),
+        ("metadata", POINTER(e2b_pair)),
+        ("metadata_len", c_size_t),
     ]
 
 
@@ -358,6 +401,7 @@ e2b_sandbox_is_running: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sand
 e2b_sandbox_get_info: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_get_info", c_int32, POINTER(e2b_sandbox), POINTER(POINTER(e2b_sandbox_info)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_client_get_sandbox_info: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_get_sandbox_info", c_int32, POINTER(e2b_client), c_char_p, POINTER(POINTER(e2b_sandbox_info)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_sandbox_info_free: Callable[[Any], None] = _declare("e2b_sandbox_info_free", None, POINTER(e2b_sandbox_info))
+e2b_sandbox_info_fields: Callable[[Any], ctypes._Pointer[e2b_sandbox_fields]] = _declare("e2b_sandbox_info_fields", POINTER(e2b_sandbox_fields), POINTER(e2b_sandbox_info))
 e2b_sandbox_info_id: Callable[[Any], bytes | None] = _declare("e2b_sandbox_info_id", c_char_p, POINTER(e2b_sandbox_info))
 e2b_sandbox_info_template_id: Callable[[Any], bytes | None] = _declare("e2b_sandbox_info_template_id", c_char_p, POINTER(e2b_sandbox_info))
 e2b_sandbox_info_alias: Callable[[Any], bytes | None] = _declare("e2b_sandbox_info_alias", c_char_p, POINTER(e2b_sandbox_info))
@@ -382,6 +426,7 @@ e2b_client_list_sandboxes: Callable[[Any, Any, Any, Any, Any], int] = _declare("
 e2b_sandbox_page_len: Callable[[Any], int] = _declare("e2b_sandbox_page_len", c_size_t, POINTER(e2b_sandbox_page))
 e2b_sandbox_page_get: Callable[[Any, Any], ctypes._Pointer[e2b_sandbox_info]] = _declare("e2b_sandbox_page_get", POINTER(e2b_sandbox_info), POINTER(e2b_sandbox_page), c_size_t)
 e2b_sandbox_page_next_token: Callable[[Any], bytes | None] = _declare("e2b_sandbox_page_next_token", c_char_p, POINTER(e2b_sandbox_page))
+e2b_sandbox_page_fields: Callable[[Any, Any], ctypes._Pointer[ctypes._Pointer[e2b_sandbox_fields]]] = _declare("e2b_sandbox_page_fields", POINTER(POINTER(e2b_sandbox_fields)), POINTER(e2b_sandbox_page), POINTER(c_size_t))
 e2b_sandbox_page_free: Callable[[Any], None] = _declare("e2b_sandbox_page_free", None, POINTER(e2b_sandbox_page))
 e2b_files_options_new: Callable[[], ctypes._Pointer[e2b_files_options]] = _declare("e2b_files_options_new", POINTER(e2b_files_options))
 e2b_files_options_free: Callable[[Any], None] = _declare("e2b_files_options_free", None, POINTER(e2b_files_options))
@@ -409,8 +454,10 @@ e2b_files_remove: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_files
 e2b_files_rename: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_rename", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_files_options), POINTER(POINTER(e2b_entry_info)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_entry_list_len: Callable[[Any], int] = _declare("e2b_entry_list_len", c_size_t, POINTER(e2b_entry_list))
 e2b_entry_list_get: Callable[[Any, Any], ctypes._Pointer[e2b_entry_info]] = _declare("e2b_entry_list_get", POINTER(e2b_entry_info), POINTER(e2b_entry_list), c_size_t)
+e2b_entry_list_fields: Callable[[Any, Any], ctypes._Pointer[ctypes._Pointer[e2b_entry_fields]]] = _declare("e2b_entry_list_fields", POINTER(POINTER(e2b_entry_fields)), POINTER(e2b_entry_list), POINTER(c_size_t))
 e2b_entry_list_free: Callable[[Any], None] = _declare("e2b_entry_list_free", None, POINTER(e2b_entry_list))
 e2b_entry_info_free: Callable[[Any], None] = _declare("e2b_entry_info_free", None, POINTER(e2b_entry_info))
+e2b_entry_info_fields: Callable[[Any], ctypes._Pointer[e2b_entry_fields]] = _declare("e2b_entry_info_fields", POINTER(e2b_entry_fields), POINTER(e2b_entry_info))
 e2b_entry_info_name: Callable[[Any], bytes | None] = _declare("e2b_entry_info_name", c_char_p, POINTER(e2b_entry_info))
 e2b_entry_info_path: Callable[[Any], bytes | None] = _declare("e2b_entry_info_path", c_char_p, POINTER(e2b_entry_info))
 e2b_entry_info_type: Callable[[Any], int] = _declare("e2b_entry_info_type", c_int32, POINTER(e2b_entry_info))

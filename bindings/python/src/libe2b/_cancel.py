@@ -24,6 +24,7 @@ other threads are not interrupted: they take a ``CancelToken``.
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import socket
@@ -79,6 +80,14 @@ class CancelToken:
 # Evaluated at run time: no `X | Y` before Python 3.10.
 Handler = Union[Callable[[int, Optional[FrameType]], Any], int, None]
 
+# The C functions behind signal.signal and signal.getsignal. Their Python
+# wrappers convert numbers to enums and back by raising and catching
+# exceptions, five per guarded call: a third of the binding's own time on a
+# small call. The guard only ever handles SIGINT and handler functions, which
+# pass through the wrappers unchanged.
+_signal: Any = importlib.import_module("_signal")
+_SIGINT = int(signal.SIGINT)
+
 
 class _Interrupts:
     """The interrupt guard shared by the main thread's calls in flight."""
@@ -97,6 +106,17 @@ class _Interrupts:
         self.writer: socket.socket | None = None
         self.callbacks = 0
         """How many callbacks run on the main thread (nested calls nest them)."""
+        self.spare: CancelToken | None = None
+        """The token of the main thread's calls given none (``spare_token``)."""
+
+    def spare_token(self) -> CancelToken:
+        """A token for a main-thread call given none: one kept from call to
+        call until Ctrl-C cancels it (a new token per call would cost more
+        than a small call's other work in the binding)."""
+        token = self.spare
+        if token is None or token.is_cancelled():
+            token = self.spare = CancelToken()
+        return token
 
     def _start_watcher(self) -> socket.socket:
         reader, writer = socket.socketpair()
@@ -147,7 +167,7 @@ class _Interrupts:
         with self.lock:
             nested = bool(self.tokens)  # a call from a callback
             if not nested:
-                if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+                if _signal.getsignal(_SIGINT) is not signal.default_int_handler:
                     return False
                 self.interrupted = False
             self.tokens.append(token)
@@ -161,7 +181,7 @@ class _Interrupts:
                 self.previous_fd = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
             except ValueError:  # not the main interpreter: the handler alone
                 pass
-            self.previous_handler = signal.signal(signal.SIGINT, self._on_sigint)
+            self.previous_handler = _signal.signal(_SIGINT, self._on_sigint)
         except BaseException:
             self.leave(token)
             raise
@@ -176,7 +196,7 @@ class _Interrupts:
             handler, self.previous_handler = self.previous_handler, None
             previous_fd, self.previous_fd = self.previous_fd, None
         if handler is not None:
-            signal.signal(signal.SIGINT, handler)
+            _signal.signal(_SIGINT, handler)
         if previous_fd is not None:
             ours = signal.set_wakeup_fd(previous_fd, warn_on_full_buffer=False)
             if self.writer is not None and ours != self.writer.fileno():
@@ -187,6 +207,7 @@ class _Interrupts:
         self.lock = threading.RLock()
         self.tokens = []
         self.callbacks = 0
+        self.spare = None
         self.previous_fd = None
         self.previous_handler = None
         if self.writer is not None:
@@ -208,12 +229,13 @@ def interrupted() -> bool:
 def cancellable(cancel: CancelToken | None) -> Iterator[tuple[Any, bool]]:
     """The token to give one blocking C call (NULL for none), and whether the
     call is guarded: then, once the call has returned, ``interrupted()`` tells
-    whether Ctrl-C ended it. A guarded call without a token of its own gets a
-    fresh one; Ctrl-C cancels the caller's token otherwise."""
+    whether Ctrl-C ended it. A guarded call without a token of its own gets
+    the guard's (never a cancelled one); Ctrl-C cancels the caller's token
+    otherwise."""
     if cancel is None and threading.current_thread() is not threading.main_thread():
         yield None, False
         return
-    token = cancel if cancel is not None else CancelToken()
+    token = cancel if cancel is not None else _interrupts.spare_token()
     if not _interrupts.enter(token):
         yield (None if cancel is None else cancel._raw), False
         return

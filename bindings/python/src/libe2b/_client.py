@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from . import _bindings as b
 from ._bindings import SandboxState
 from ._cancel import CancelToken
-from ._core import NO_LIMIT, Call, Handle, encode, items, milliseconds, owned
+from ._core import NO_LIMIT, Call, Handle, encode, milliseconds, owned
 from ._logging import sync_level as sync_log_level
 from ._sandbox import Sandbox, SandboxInfo
 
@@ -211,7 +211,9 @@ class SandboxPaginator:
             token = b.e2b_sandbox_page_next_token(out)
             self.next_token = None if token is None else token.decode()
             self.has_next = self.next_token is not None
-            return [SandboxInfo._read(info) for info in items(out, b.e2b_sandbox_page_len, b.e2b_sandbox_page_get)]
+            count = ctypes.c_size_t()
+            fields = b.e2b_sandbox_page_fields(out, ctypes.byref(count))
+            return [SandboxInfo._from(fields[i].contents) for i in range(count.value)]
 
     def __iter__(self) -> Iterator[SandboxInfo]:
         while self.has_next:

@@ -28,7 +28,6 @@ from ._core import (
     items,
     milliseconds,
     owned,
-    pairs,
     parse_time,
     take_bytes,
 )
@@ -87,21 +86,34 @@ class EntryInfo:
 
     @classmethod
     def _read(cls, entry: ctypes._Pointer[b.e2b_entry_info]) -> EntryInfo:
-        modified = decode(b.e2b_entry_info_modified_time(entry))
-        return cls(
-            name=decode(b.e2b_entry_info_name(entry)) or "",
-            type=FileType(b.e2b_entry_info_type(entry)),
-            path=decode(b.e2b_entry_info_path(entry)) or "",
-            size=b.e2b_entry_info_size(entry),
-            mode=b.e2b_entry_info_mode(entry),
-            permissions=decode(b.e2b_entry_info_permissions(entry)) or "",
-            owner=decode(b.e2b_entry_info_owner(entry)) or "",
-            group=decode(b.e2b_entry_info_group(entry)) or "",
-            modified_time=parse_time(modified) if modified else None,
-            symlink_target=decode(b.e2b_entry_info_symlink_target(entry)),
-            metadata=pairs(entry, b.e2b_entry_info_metadata_len, b.e2b_entry_info_metadata_key,
-                           b.e2b_entry_info_metadata_value),
+        return cls._from(b.e2b_entry_info_fields(entry).contents)
+
+    @classmethod
+    def _from(cls, fields: b.e2b_entry_fields) -> EntryInfo:
+        """The entry the library's `fields` describe (read in one call:
+        ``e2b_entry_info_fields``, ``e2b_entry_list_fields``). Made without
+        ``__init__``, which sets a frozen dataclass's fields one
+        ``object.__setattr__`` at a time and would cost a list of 100 entries
+        more than reading them: the same attributes, set at once."""
+        modified, target, count = fields.modified_time, fields.symlink_target, fields.metadata_len
+        entry = object.__new__(cls)
+        entry.__dict__.update(
+            name=fields.name.decode(),
+            type=_FILE_TYPES.get(fields.file_type, FileType.OTHER),
+            path=fields.path.decode(),
+            size=fields.size,
+            mode=fields.mode,
+            permissions=fields.permissions.decode(),
+            owner=fields.owner.decode(),
+            group=fields.group.decode(),
+            modified_time=parse_time(modified.decode()) if modified else None,
+            symlink_target=target.decode() if target else None,
+            metadata={p.key.decode(): p.value.decode() for p in fields.metadata[:count]} if count else {},
         )
+        return entry
+
+
+_FILE_TYPES = {int(t): t for t in FileType}
 
 
 @dataclass(frozen=True)
@@ -388,7 +400,9 @@ class Filesystem:
         with self._call(user, cancel=cancel) as (call, options):
             call.run(b.e2b_files_list, self._sandbox._ptr, encode(path), depth, options, ctypes.byref(out))
         with owned(out, b.e2b_entry_list_free):
-            return [EntryInfo._read(e) for e in items(out, b.e2b_entry_list_len, b.e2b_entry_list_get)]
+            count = ctypes.c_size_t()
+            fields = b.e2b_entry_list_fields(out, ctypes.byref(count))
+            return [EntryInfo._from(fields[i].contents) for i in range(count.value)]
 
     def exists(self, path: str, *, user: str | None = None, cancel: CancelToken | None = None) -> bool:
         """Whether anything exists at `path`."""

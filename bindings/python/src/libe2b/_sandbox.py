@@ -12,7 +12,7 @@ from ._bindings import SandboxState
 from ._code import Context, Execution, ExecutionError, OutputMessage, Result, execution_callback
 from ._commands import Commands
 from ._cancel import CancelToken
-from ._core import NO_LIMIT, Call, Handle, decode, encode, items, milliseconds, owned, pairs, parse_time
+from ._core import NO_LIMIT, Call, Handle, decode, encode, items, milliseconds, owned, parse_time
 from ._files import Filesystem
 
 
@@ -36,26 +36,28 @@ class SandboxInfo:
     envd_version: str
 
     @classmethod
-    def _read(cls, info: ctypes._Pointer[b.e2b_sandbox_info]) -> SandboxInfo:
+    def _from(cls, fields: b.e2b_sandbox_fields) -> SandboxInfo:
+        """The sandbox the library's `fields` describe (read in one call:
+        ``e2b_sandbox_info_fields``, ``e2b_sandbox_page_fields``)."""
+        alias, count = fields.alias, fields.metadata_len
         return cls(
-            sandbox_id=decode(b.e2b_sandbox_info_id(info)) or "",
-            template_id=decode(b.e2b_sandbox_info_template_id(info)) or "",
-            name=decode(b.e2b_sandbox_info_alias(info)),
-            metadata=pairs(info, b.e2b_sandbox_info_metadata_len, b.e2b_sandbox_info_metadata_key,
-                           b.e2b_sandbox_info_metadata_value),
-            started_at=parse_time(decode(b.e2b_sandbox_info_started_at(info)) or ""),
-            end_at=parse_time(decode(b.e2b_sandbox_info_end_at(info)) or ""),
-            state=SandboxState(b.e2b_sandbox_info_state(info)),
-            cpu_count=b.e2b_sandbox_info_cpu_count(info),
-            memory_mb=b.e2b_sandbox_info_memory_mb(info),
-            disk_size_mb=b.e2b_sandbox_info_disk_size_mb(info),
-            envd_version=decode(b.e2b_sandbox_info_envd_version(info)) or "",
+            sandbox_id=fields.sandbox_id.decode(),
+            template_id=fields.template_id.decode(),
+            name=alias.decode() if alias else None,
+            metadata={p.key.decode(): p.value.decode() for p in fields.metadata[:count]} if count else {},
+            started_at=parse_time(fields.started_at.decode()),
+            end_at=parse_time(fields.end_at.decode()),
+            state=SandboxState(fields.state),
+            cpu_count=fields.cpu_count,
+            memory_mb=fields.memory_mb,
+            disk_size_mb=fields.disk_size_mb,
+            envd_version=fields.envd_version.decode(),
         )
 
     @classmethod
     def _take(cls, info: ctypes._Pointer[b.e2b_sandbox_info]) -> SandboxInfo:
         with owned(info, b.e2b_sandbox_info_free):
-            return cls._read(info)
+            return cls._from(b.e2b_sandbox_info_fields(info).contents)
 
 
 class Sandbox(Handle[b.e2b_sandbox]):
