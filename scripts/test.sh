@@ -20,6 +20,7 @@ cargo test --workspace
 
 step "Rust: the crates as crates.io would get them"
 cargo publish --dry-run --quiet --allow-dirty -p e2b-protocol -p e2b
+tests/package/rust.sh
 
 step "C: header checks and tests under AddressSanitizer and UBSan"
 tests/c/run.sh
