@@ -10,20 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::Local;
-use e2b::{Client, CommandOptions, CommandResult, Sandbox, SandboxOptions, DEFAULT_SANDBOX_TIMEOUT};
-
-fn as_root() -> CommandOptions {
-    CommandOptions::default().user("root")
-}
-
-fn run(sandbox: &Sandbox, cmd: &str, options: &CommandOptions) -> CommandResult {
-    sandbox.commands().run(cmd, options, None).unwrap()
-}
-
-fn stdout(result: &CommandResult) -> String {
-    String::from_utf8_lossy(&result.stdout).into_owned()
-}
+use common::{as_root, run, stdout, Local};
+use e2b::{Client, CommandOptions, Sandbox, SandboxOptions, DEFAULT_SANDBOX_TIMEOUT};
 
 /// The folder that holds the sandbox's own files on the host (its `/`, or the upper layer of
 /// its root over an image).

@@ -8,20 +8,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::Local;
-use e2b::{CommandOptions, CommandResult, ErrorKind, Sandbox, DEFAULT_SANDBOX_TIMEOUT};
-
-fn as_root() -> CommandOptions {
-    CommandOptions::default().user("root")
-}
-
-fn run(sandbox: &Sandbox, cmd: &str, options: &CommandOptions) -> CommandResult {
-    sandbox.commands().run(cmd, options, None).unwrap()
-}
-
-fn stdout(result: &CommandResult) -> String {
-    String::from_utf8_lossy(&result.stdout).into_owned()
-}
+use common::{as_root, run, stdout, Local};
+use e2b::{CommandOptions, ErrorKind, Sandbox, DEFAULT_SANDBOX_TIMEOUT};
 
 fn is_root() -> bool {
     // SAFETY: no arguments, cannot fail.

@@ -10,7 +10,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::time::Duration;
 
-use e2b::{Client, Config, Sandbox, SandboxOptions};
+use e2b::{Client, CommandOptions, CommandResult, Config, Sandbox, SandboxOptions};
 
 pub struct Local {
     pub server: e2b_local::Server,
@@ -295,4 +295,19 @@ pub fn proxied(local: &Local) -> (Proxy, Client) {
     let config =
         config_for(&local.server).to_builder().api_url(proxy.url.clone()).sandbox_url(proxy.url.clone()).build();
     (proxy, Client::new(config))
+}
+
+/// Command options that run as `root`.
+pub fn as_root() -> CommandOptions {
+    CommandOptions::default().user("root")
+}
+
+/// Runs `cmd` in `sandbox` and waits for it; panics if the call fails (not if the command does).
+pub fn run(sandbox: &Sandbox, cmd: &str, options: &CommandOptions) -> CommandResult {
+    sandbox.commands().run(cmd, options, None).unwrap()
+}
+
+/// A command's stdout as text.
+pub fn stdout(result: &CommandResult) -> String {
+    String::from_utf8_lossy(&result.stdout).into_owned()
 }
