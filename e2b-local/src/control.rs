@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -23,8 +23,10 @@ use crate::listing::{self, ListQuery};
 use crate::query::Params;
 use crate::rfc3339::{self, MICROS_PER_SEC};
 use crate::sandboxes::{
-    self, NewSandbox, PauseMode, Sandbox, State as SandboxState, StoreError, CLIENT_ID, ENVD_VERSION, MAX_TIMEOUT_SECS,
+    self, NewSandbox, PauseMode, Sandbox, State as SandboxState, StoreError, BUILTIN_TEMPLATES, CLIENT_ID,
+    ENVD_VERSION, MAX_TIMEOUT_SECS,
 };
+use crate::snapshots::{self, Name, Snapshot, TEAM_SLUG};
 use crate::{blocking, constant_time_eq, AppState};
 
 type AppRef = State<Arc<AppState>>;
@@ -41,6 +43,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/sandboxes/{id}/timeout", post(set_timeout))
         .route("/sandboxes/{id}/refreshes", post(refresh))
         .route("/sandboxes/{id}/metrics", get(metrics))
+        .route("/sandboxes/{id}/snapshots", post(create_snapshot))
+        .route("/sandboxes/{id}/fork", post(fork))
+        .route("/snapshots", get(list_snapshots))
+        .route("/templates/{template}", delete(delete_template).fallback(unknown_route))
         .route("/templates/aliases/{alias}", get(template_alias))
         .route("/volumes", post(volumes_disabled))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_api_key));
@@ -536,4 +542,174 @@ async fn metrics(State(state): AppRef, SandboxId(id): SandboxId, uri: Uri) -> Ap
         }));
     }
     Ok(json_response(StatusCode::OK, &Value::Array(samples)))
+}
+
+// ---- Snapshots and fork ----
+
+/// `SnapshotInfo`.
+fn snapshot_json(snapshot: &Snapshot) -> Value {
+    json!({ "snapshotID": snapshot.snapshot_id(), "names": snapshot.names() })
+}
+
+#[derive(Deserialize)]
+struct SnapshotBody {
+    name: Option<String>,
+    /// Whether to keep memory too: e2b-local keeps files only, whichever is asked (see
+    /// `snapshots.rs`), as a sandbox from any snapshot boots afresh.
+    #[serde(rename = "memory")]
+    _memory: Option<bool>,
+}
+
+/// `POST /sandboxes/{id}/snapshots`: 201 `SnapshotInfo`. A paused sandbox is 404, as on E2B
+/// (only running sandboxes can be snapshotted).
+async fn create_snapshot(State(state): AppRef, SandboxId(id): SandboxId, body: Body) -> ApiResult<Response> {
+    let request: SnapshotBody = body.required_json()?;
+    let name = match request.name {
+        None => None,
+        Some(raw) => {
+            let name = Name::parse(&raw).map_err(|e| ApiError::bad_request(format!("Invalid name: {e}")))?;
+            match &name.namespace {
+                Some(namespace) if namespace != TEAM_SLUG => {
+                    return Err(ApiError::bad_request(format!(
+                        "namespace '{namespace}' must match your team '{TEAM_SLUG}'"
+                    )))
+                }
+                _ => Some(name),
+            }
+        }
+    };
+    let store = state.store.clone();
+    let snapshot = blocking(move || {
+        store.snapshot(&id, name).map_err(|e| match e {
+            StoreError::NotFound => not_found(&id),
+            e => {
+                eprintln!("e2b-local: snapshot of sandbox {id} failed: {e:?}");
+                ApiError::internal("Error creating snapshot template")
+            }
+        })
+    })
+    .await?;
+    Ok(json_response(StatusCode::CREATED, &snapshot_json(&snapshot)))
+}
+
+/// `GET /snapshots?sandboxID=&name=&limit=&nextToken=`: newest first, `X-Next-Token` when
+/// another page follows.
+async fn list_snapshots(State(state): AppRef, uri: Uri) -> ApiResult<Response> {
+    let params = Params::parse(uri.query())?;
+    let limit = match params.get("limit") {
+        None => snapshots::MAX_LIMIT,
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(n) if (1..=snapshots::MAX_LIMIT as i64).contains(&n) => n as usize,
+            Ok(_) => {
+                return Err(ApiError::bad_request(format!("limit must be between 1 and {}", snapshots::MAX_LIMIT)))
+            }
+            Err(_) => return Err(ApiError::bad_request(format!("Invalid format for parameter limit: '{raw}'"))),
+        },
+    };
+    let sandbox_id = match params.get("sandboxID").filter(|v| !v.is_empty()) {
+        None => None,
+        Some(raw) => {
+            let id = raw.split('-').next().unwrap_or_default();
+            if !sandboxes::is_valid_id(id) {
+                return Err(ApiError::bad_request("Invalid sandbox ID"));
+            }
+            Some(id.to_string())
+        }
+    };
+    let name = params
+        .get("name")
+        .filter(|v| !v.is_empty())
+        .map(|raw| Name::parse(raw).map_err(|e| ApiError::bad_request(format!("Invalid name: {e}"))))
+        .transpose()?;
+    let mut query = snapshots::ListQuery::new(sandbox_id, name, limit);
+    if let Some(token) = params.get("nextToken").filter(|t| !t.is_empty()) {
+        if !query.after(token) {
+            return Err(ApiError::bad_request("Invalid next token"));
+        }
+    }
+    let (page, next) = state.store.list_snapshots(&query);
+    let mut response = json_response(StatusCode::OK, &page.iter().map(snapshot_json).collect::<Value>());
+    if let Some(token) = next.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        response.headers_mut().insert("x-next-token", token);
+    }
+    Ok(response)
+}
+
+/// `DELETE /templates/{template}` (`Sandbox.delete_snapshot`): 204 once every build of the
+/// snapshot template is gone. The templates e2b-local is installed with (its folders, `base`
+/// among them) are not the team's to delete: 403, as E2B answers for a public template.
+async fn delete_template(State(state): AppRef, Path(raw): Path<String>) -> ApiResult<StatusCode> {
+    let name = Name::parse(&raw).map_err(|e| ApiError::bad_request(format!("Invalid template ID: {e}")))?;
+    let identifier = name.identifier();
+    let store = state.store.clone();
+    let (deleted, folder) = blocking(move || {
+        let deleted = store.delete_snapshot_template(&name);
+        let folder = !deleted && name.namespace.is_none() && store.has_template(&name.alias);
+        Ok((deleted, folder))
+    })
+    .await?;
+    if deleted {
+        Ok(StatusCode::NO_CONTENT)
+    } else if folder || BUILTIN_TEMPLATES.contains(&identifier.as_str()) {
+        Err(ApiError::new(StatusCode::FORBIDDEN, format!("You don't have access to template '{identifier}'")))
+    } else {
+        Err(ApiError::not_found(format!("template '{identifier}' not found")))
+    }
+}
+
+#[derive(Deserialize)]
+struct ForkBody {
+    timeout: Option<i64>,
+    count: Option<i64>,
+}
+
+/// The most forks one request can make.
+const MAX_FORK_COUNT: i64 = 100;
+
+/// `POST /sandboxes/{id}/fork`: 201 with one `{"sandbox": Sandbox}` or `{"error": Error}` per
+/// fork. Forks get the source's files as they are now (its processes frozen meanwhile), its
+/// settings and metadata; the source keeps running, its end unchanged.
+async fn fork(State(state): AppRef, SandboxId(id): SandboxId, body: Body) -> ApiResult<Response> {
+    let request: Option<ForkBody> = body.json()?;
+    let (timeout, count) = request.map_or((None, None), |r| (r.timeout, r.count));
+    let timeout = match timeout {
+        None => 15,
+        Some(secs) if secs <= 0 => return Err(ApiError::bad_request("Timeout must be greater than 0")),
+        Some(secs) => check_max_timeout(secs)?,
+    };
+    let count = count.unwrap_or(1);
+    if count < 1 {
+        return Err(ApiError::bad_request("Count must be at least 1"));
+    }
+    if count > MAX_FORK_COUNT {
+        return Err(ApiError::bad_request(format!("Count cannot be greater than {MAX_FORK_COUNT}")));
+    }
+    let store = state.store.clone();
+    let results = blocking(move || {
+        store.fork(&id, count as usize, timeout).map_err(|e| match e {
+            StoreError::NotFound => not_found(&id),
+            StoreError::AlreadyPaused => {
+                ApiError::conflict(format!("Sandbox '{id}' is paused and cannot be forked; resume it first"))
+            }
+            e => {
+                eprintln!("e2b-local: fork of sandbox {id} failed: {e:?}");
+                ApiError::internal("Error forking sandbox")
+            }
+        })
+    })
+    .await?;
+    let body: Vec<Value> = results
+        .into_iter()
+        .map(|result| match result {
+            Ok(sbx) => json!({ "sandbox": sandbox_json(&sbx) }),
+            Err(e) => {
+                let message = match e {
+                    StoreError::Io(e) => format!("Failed to create sandbox: {e}"),
+                    other => format!("Failed to create sandbox: {other:?}"),
+                };
+                json!({ "error": { "code": 500, "message": message } })
+            }
+        })
+        .collect();
+    Ok(json_response(StatusCode::CREATED, &Value::Array(body)))
 }

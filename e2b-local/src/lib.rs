@@ -27,6 +27,7 @@ mod rfc3339;
 mod rootfs;
 mod router;
 mod sandboxes;
+mod snapshots;
 mod stream;
 
 use std::future::Future;

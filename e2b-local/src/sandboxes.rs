@@ -31,6 +31,7 @@ use crate::envd::process;
 use crate::isolation::{self, Machine};
 use crate::rfc3339::{self, Micros, MICROS_PER_SEC};
 use crate::rootfs::{self, Base, Rootfs};
+use crate::snapshots::{self, Catalog, Draft, Name, Snapshot};
 use crate::{code, persist};
 
 /// The envd version we report: the current real one, so that no SDK feature gate trips.
@@ -210,6 +211,11 @@ pub struct Store {
     housekeeper: Housekeeper,
     /// Set once the server stops: no sandbox starts running (or mounts its root) again.
     stopping: std::sync::atomic::AtomicBool,
+    /// The snapshots, under `snapshots/`.
+    snapshots: Catalog,
+    /// The sandboxes whose files are being copied (a snapshot, a fork), with how many copies:
+    /// their processes stay frozen meanwhile.
+    capturing: Mutex<HashMap<String, usize>>,
 }
 
 impl Store {
@@ -258,60 +264,69 @@ impl Store {
             deadline_changed: Notify::new(),
             housekeeper: Housekeeper::start(spare_dir)?,
             stopping: std::sync::atomic::AtomicBool::new(false),
+            snapshots: Catalog::open(data_dir)?,
+            capturing: Mutex::default(),
         };
         store.housekeeper.prepare(store.templates_dir.join(BUILTIN_TEMPLATES[0]));
         store.expire_due();
         Ok(store)
     }
 
-    /// Creates a running sandbox whose files are a copy of its template.
+    /// Creates a running sandbox whose files are a copy of its template, or of the snapshot
+    /// `new.template` names.
     pub fn create(&self, new: NewSandbox) -> Result<Sandbox, StoreError> {
+        if let Some(snapshot) = self.snapshots.find(&new.template) {
+            return self.create_from_snapshot(new, &snapshot);
+        }
         let template_dir = self.template_dir(&new.template).ok_or(StoreError::TemplateNotFound)?;
         let id = persist::random_alphanumeric(20)?;
         let access_token = if new.secure { Some(persist::random_hex(32)?) } else { None };
         let spare = self.housekeeper.take_spare(&template_dir);
         self.housekeeper.prepare(template_dir.clone());
         let staging = spare.clone().unwrap_or_else(|| self.sandboxes_dir.join(format!(".tmp-{id}")));
-        let result = (|| {
-            if spare.is_none() {
-                stage(&template_dir, &staging)?;
-            }
-            let now = rfc3339::now();
-            let sbx = Sandbox {
-                sandbox_id: id.clone(),
-                template_id: new.template.clone(),
-                alias: new.template,
-                metadata: new.metadata,
-                env_vars: new.env_vars,
-                started_at: now,
-                end_at: now + new.timeout_secs * MICROS_PER_SEC,
-                state: State::Running,
-                auto_pause: new.auto_pause,
-                auto_pause_memory: new.auto_pause_memory,
-                pause_mode: None,
-                auto_resume: new.auto_resume,
-                timeout_secs: new.timeout_secs,
-                access_token,
-                allow_internet_access: new.allow_internet_access,
-                network: new.network,
-                cpu_count: 2,
-                memory_mb: 512,
-                disk_size_mb: 2048,
-            };
-            // No rename of its own: the staging folder's rename below makes it appear whole.
-            persist::write_private(&staging.join("sandbox.json"), &state_json(&sbx)?)?;
-            Ok::<_, io::Error>(sbx)
-        })();
-        let sbx = match result {
-            Ok(sbx) => sbx,
-            Err(e) => {
+        if spare.is_none() {
+            if let Err(e) = stage(&template_dir, &staging) {
                 let _ = fs::remove_dir_all(&staging);
                 return Err(e.into());
             }
-        };
+        }
+        let template = new.template.clone();
+        self.admit(&staging, new_record(id, template.clone(), template, new, access_token))
+    }
+
+    /// Creates a running sandbox whose files are a copy of `snapshot`'s: its template is the
+    /// snapshot's, and it gets the snapshot's environment variables under the request's.
+    fn create_from_snapshot(&self, mut new: NewSandbox, snapshot: &Snapshot) -> Result<Sandbox, StoreError> {
+        let id = persist::random_alphanumeric(20)?;
+        let access_token = if new.secure { Some(persist::random_hex(32)?) } else { None };
+        let staging = self.sandboxes_dir.join(format!(".tmp-{id}"));
+        let copied = fs::create_dir(&staging).and_then(|()| self.snapshots.copy_files(snapshot, &staging.join("fs")));
+        if let Err(e) = copied {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(if e.kind() == io::ErrorKind::NotFound { StoreError::TemplateNotFound } else { e.into() });
+        }
+        let mut env_vars = snapshot.env_vars.clone();
+        env_vars.append(&mut new.env_vars);
+        new.env_vars = env_vars;
+        let alias = snapshot.alias.clone().unwrap_or_else(|| snapshot.template_id.clone());
+        self.admit(&staging, new_record(id, snapshot.template_id.clone(), alias, new, access_token))
+    }
+
+    /// Makes the sandbox `sbx`, whose files are ready in `staging`, appear: its `sandbox.json`
+    /// is written there and the folder renamed into place. On failure `staging` is deleted.
+    fn admit(&self, staging: &Path, sbx: Sandbox) -> Result<Sandbox, StoreError> {
+        // No rename of its own: the staging folder's rename below makes it appear whole.
+        if let Err(e) = state_json(&sbx).and_then(|json| persist::write_private(&staging.join("sandbox.json"), &json)) {
+            let _ = fs::remove_dir_all(staging);
+            return Err(e.into());
+        }
         let mut sandboxes = self.lock();
-        fs::rename(&staging, self.sandboxes_dir.join(&id))?;
-        sandboxes.insert(id, sbx.clone());
+        if let Err(e) = fs::rename(staging, self.sandboxes_dir.join(&sbx.sandbox_id)) {
+            drop(sandboxes);
+            let _ = fs::remove_dir_all(staging);
+            return Err(e.into());
+        }
+        sandboxes.insert(sbx.sandbox_id.clone(), sbx.clone());
         drop(sandboxes);
         self.deadline_changed.notify_one();
         Ok(sbx)
@@ -426,6 +441,132 @@ impl Store {
         self.remove_if(id, |_| true).and_then(|removed| if removed { Ok(()) } else { Err(StoreError::NotFound) })
     }
 
+    /// Takes a snapshot of a running sandbox (a paused one is `NotFound`, as on E2B): a copy of
+    /// its files, under the template `name` has or a new one. The sandbox keeps running.
+    pub fn snapshot(&self, id: &str, name: Option<Name>) -> Result<Snapshot, StoreError> {
+        let sbx = self.get(id).filter(|sbx| sbx.state == State::Running).ok_or(StoreError::NotFound)?;
+        let staging = self.snapshots.staging()?;
+        if let Err(e) = self.capture(id, &staging.join("fs")) {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+        // A sandbox made from a snapshot lies over that snapshot's base, while it lasts.
+        let base_template_id = match self.snapshots.find(&sbx.template_id) {
+            Some(from) if from.template_id == sbx.template_id => from.base_template_id,
+            _ => sbx.template_id.clone(),
+        };
+        let draft = Draft { name, source_sandbox_id: sbx.sandbox_id, base_template_id, env_vars: sbx.env_vars };
+        let (snapshot, replaced) = self.snapshots.add(&staging, draft).inspect_err(|_| {
+            let _ = fs::remove_dir_all(&staging);
+        })?;
+        for folder in replaced {
+            self.housekeeper.delete(folder);
+        }
+        Ok(snapshot)
+    }
+
+    /// Forks a running sandbox into `count` new ones, each with a copy of its files as they are
+    /// now (copied once), its settings and metadata, and a timeout of `timeout_secs`. A paused
+    /// sandbox is `AlreadyPaused`. The result holds each fork's outcome.
+    pub fn fork(
+        &self,
+        id: &str,
+        count: usize,
+        timeout_secs: i64,
+    ) -> Result<Vec<Result<Sandbox, StoreError>>, StoreError> {
+        let source = self.get(id).ok_or(StoreError::NotFound)?;
+        if source.state == State::Paused {
+            return Err(StoreError::AlreadyPaused);
+        }
+        let capture = self.sandboxes_dir.join(format!(".tmp-fork-{}", persist::random_alphanumeric(20)?));
+        fs::create_dir(&capture)?;
+        let files = capture.join("fs");
+        if let Err(e) = self.capture(id, &files) {
+            let _ = fs::remove_dir_all(&capture);
+            return Err(e);
+        }
+        let results = (0..count)
+            .map(|i| {
+                let id = persist::random_alphanumeric(20)?;
+                let staging = self.sandboxes_dir.join(format!(".tmp-{id}"));
+                fs::create_dir(&staging)?;
+                // The last fork takes the copy itself.
+                let staged = if i + 1 == count {
+                    fs::rename(&files, staging.join("fs"))
+                } else {
+                    snapshots::copy_layer(&files, &staging.join("fs"))
+                };
+                if let Err(e) = staged {
+                    let _ = fs::remove_dir_all(&staging);
+                    return Err(e.into());
+                }
+                let access_token = match source.access_token {
+                    Some(_) => Some(persist::random_hex(32)?),
+                    None => None,
+                };
+                let now = rfc3339::now();
+                let sbx = Sandbox {
+                    sandbox_id: id,
+                    started_at: now,
+                    end_at: now + timeout_secs * MICROS_PER_SEC,
+                    state: State::Running,
+                    pause_mode: None,
+                    timeout_secs,
+                    access_token,
+                    ..source.clone()
+                };
+                self.admit(&staging, sbx)
+            })
+            .collect();
+        let _ = fs::remove_dir_all(&capture);
+        Ok(results)
+    }
+
+    /// Copies a running sandbox's own files to `to` while its processes are frozen (the
+    /// freezer that a pause uses), then lets them go on. `NotFound` when the sandbox is paused,
+    /// or is killed meanwhile. Blocking.
+    fn capture(&self, id: &str, to: &Path) -> Result<(), StoreError> {
+        *lock(&self.capturing).entry(id.to_string()).or_default() += 1;
+        if let Some(runtime) = self.existing_runtime(id) {
+            runtime.machine.follow(|| true);
+        }
+        let running = self.get(id).is_some_and(|sbx| sbx.state == State::Running);
+        let copied = if running { snapshots::copy_layer(&self.sandboxes_dir.join(id).join("fs"), to) } else { Ok(()) };
+        {
+            let mut capturing = lock(&self.capturing);
+            if let Some(count) = capturing.get_mut(id) {
+                *count -= 1;
+                if *count == 0 {
+                    capturing.remove(id);
+                }
+            }
+        }
+        self.follow_state(id);
+        match copied {
+            _ if !running || self.get(id).is_none() => Err(StoreError::NotFound),
+            Ok(()) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Deletes the snapshot template `name` names, every tag of it; `false` when it names none.
+    pub fn delete_snapshot_template(&self, name: &Name) -> bool {
+        match self.snapshots.delete_template(name) {
+            Some(folders) => {
+                for folder in folders {
+                    self.housekeeper.delete(folder);
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// One page of the snapshots, and the token of the next.
+    pub fn list_snapshots(&self, query: &snapshots::ListQuery) -> (Vec<Snapshot>, Option<String>) {
+        self.snapshots.list(query)
+    }
+
     /// The envd target of a running sandbox, its root mounted. A paused one with auto-resume
     /// is resumed first, with its creation timeout (at least a minute); any other paused one
     /// has none. Blocking.
@@ -480,7 +621,9 @@ impl Store {
     /// machine's lock, so concurrent pauses and resumes end in the last state.
     fn follow_state(&self, id: &str) {
         if let Some(runtime) = self.existing_runtime(id) {
-            runtime.machine.follow(|| self.get(id).is_some_and(|sbx| sbx.state == State::Paused));
+            runtime.machine.follow(|| {
+                self.get(id).is_some_and(|sbx| sbx.state == State::Paused) || lock(&self.capturing).contains_key(id)
+            });
         }
     }
 
@@ -647,6 +790,38 @@ impl Store {
         let plain = !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\', '\0']);
         let dir = self.templates_dir.join(name);
         (plain && dir.is_dir()).then_some(dir)
+    }
+}
+
+/// The record of a sandbox created now, from template `template_id` (named `alias`).
+fn new_record(
+    id: String,
+    template_id: String,
+    alias: String,
+    new: NewSandbox,
+    access_token: Option<String>,
+) -> Sandbox {
+    let now = rfc3339::now();
+    Sandbox {
+        sandbox_id: id,
+        template_id,
+        alias,
+        metadata: new.metadata,
+        env_vars: new.env_vars,
+        started_at: now,
+        end_at: now + new.timeout_secs * MICROS_PER_SEC,
+        state: State::Running,
+        auto_pause: new.auto_pause,
+        auto_pause_memory: new.auto_pause_memory,
+        pause_mode: None,
+        auto_resume: new.auto_resume,
+        timeout_secs: new.timeout_secs,
+        access_token,
+        allow_internet_access: new.allow_internet_access,
+        network: new.network,
+        cpu_count: 2,
+        memory_mb: 512,
+        disk_size_mb: 2048,
     }
 }
 
@@ -989,6 +1164,112 @@ mod tests {
         // Were it kept, the timer would find it due again at once, for ever.
         assert_eq!(store.expire_due(), None);
         assert!(store.get(&id).is_none());
+    }
+
+    #[test]
+    fn snapshots_copy_files_and_sandboxes_start_from_them() {
+        let data = tempfile::tempdir().unwrap();
+        let store = Store::open(data.path()).unwrap();
+        let source = store
+            .create(NewSandbox {
+                env_vars: BTreeMap::from([("A".into(), "source".into()), ("B".into(), "source".into())]),
+                metadata: BTreeMap::from([("m".into(), "1".into())]),
+                ..new_sandbox("base", 100)
+            })
+            .unwrap();
+        let fs_dir = |id: &str| data.path().join("sandboxes").join(id).join("fs");
+        fs::write(fs_dir(&source.sandbox_id).join("home/user/before"), "before").unwrap();
+
+        // The copy is taken with the sandbox frozen, and it runs on after.
+        let mut frozen = store.envd_target(&source.sandbox_id).unwrap().runtime.machine.paused();
+        let snapshot = store.snapshot(&source.sandbox_id, None).unwrap();
+        assert!(frozen.has_changed().unwrap(), "frozen meanwhile");
+        assert!(!*frozen.borrow_and_update(), "thawed after");
+        assert_eq!(
+            (snapshot.base_template_id.as_str(), snapshot.source_sandbox_id.as_str()),
+            ("base", source.sandbox_id.as_str())
+        );
+        fs::write(fs_dir(&source.sandbox_id).join("home/user/after"), "after").unwrap();
+        assert_eq!(store.get(&source.sandbox_id).unwrap().state, State::Running);
+
+        let new = NewSandbox {
+            env_vars: BTreeMap::from([("B".into(), "create".into())]),
+            ..new_sandbox(&snapshot.snapshot_id(), 100)
+        };
+        let copy = store.create(new).unwrap();
+        assert_eq!(
+            (copy.template_id.as_str(), copy.alias.as_str()),
+            (snapshot.template_id.as_str(), snapshot.template_id.as_str())
+        );
+        assert_eq!(fs::read_to_string(fs_dir(&copy.sandbox_id).join("home/user/before")).unwrap(), "before");
+        assert!(!fs_dir(&copy.sandbox_id).join("home/user/after").exists());
+        assert_eq!(copy.env_vars, BTreeMap::from([("A".into(), "source".into()), ("B".into(), "create".into())]));
+        assert!(copy.metadata.is_empty());
+        assert_ne!(copy.access_token, source.access_token);
+
+        // A snapshot of a sandbox from a snapshot lies over the same base.
+        let named = store.snapshot(&copy.sandbox_id, Some(Name::parse("again").unwrap())).unwrap();
+        assert_eq!(named.base_template_id, "base");
+        assert_eq!(named.snapshot_id(), "local/again:default");
+        assert_eq!(store.create(new_sandbox("again", 10)).unwrap().alias, "again");
+
+        // Deleted: no new sandbox from it; the ones made from it stay.
+        assert!(store.delete_snapshot_template(&Name::parse(&snapshot.snapshot_id()).unwrap()));
+        assert!(!store.delete_snapshot_template(&Name::parse(&snapshot.snapshot_id()).unwrap()));
+        assert!(matches!(store.create(new_sandbox(&snapshot.snapshot_id(), 10)), Err(StoreError::TemplateNotFound)));
+        assert!(fs_dir(&copy.sandbox_id).join("home/user/before").exists());
+
+        // Only running sandboxes.
+        store.pause(&source.sandbox_id, PauseMode::Full).unwrap();
+        assert!(matches!(store.snapshot(&source.sandbox_id, None), Err(StoreError::NotFound)));
+        assert!(matches!(store.snapshot("nosuchsandbox", None), Err(StoreError::NotFound)));
+        assert!(lock(&store.capturing).is_empty());
+        store.finish_deletions();
+        let leftovers: Vec<_> = fs::read_dir(data.path().join("snapshots"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with('.'))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn forks_are_independent_copies_with_the_source_settings() {
+        let data = tempfile::tempdir().unwrap();
+        let store = Store::open(data.path()).unwrap();
+        let source = store
+            .create(NewSandbox {
+                metadata: BTreeMap::from([("m".into(), "1".into())]),
+                auto_pause: true,
+                ..new_sandbox("base", 100)
+            })
+            .unwrap();
+        let fs_dir = |id: &str| data.path().join("sandboxes").join(id).join("fs");
+        fs::write(fs_dir(&source.sandbox_id).join("home/user/shared"), "source").unwrap();
+
+        let forks: Vec<Sandbox> =
+            store.fork(&source.sandbox_id, 3, 60).unwrap().into_iter().map(Result::unwrap).collect();
+        assert_eq!(forks.len(), 3);
+        for (i, fork) in forks.iter().enumerate() {
+            assert_eq!(fs::read_to_string(fs_dir(&fork.sandbox_id).join("home/user/shared")).unwrap(), "source");
+            fs::write(fs_dir(&fork.sandbox_id).join("home/user/shared"), format!("fork {i}")).unwrap();
+            assert_eq!((&fork.metadata, fork.auto_pause, fork.timeout_secs), (&source.metadata, true, 60));
+            assert_eq!(fork.end_at - fork.started_at, 60 * MICROS_PER_SEC);
+            assert_eq!(fork.template_id, source.template_id);
+            assert!(fork.access_token.is_some() && fork.access_token != source.access_token);
+        }
+        assert_eq!(fs::read_to_string(fs_dir(&source.sandbox_id).join("home/user/shared")).unwrap(), "source");
+        assert_eq!(store.get(&source.sandbox_id).unwrap(), source, "the source is untouched");
+        let stray: Vec<_> = fs::read_dir(data.path().join("sandboxes"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with('.'))
+            .collect();
+        assert!(stray.is_empty(), "the copy is gone: {stray:?}");
+
+        store.pause(&source.sandbox_id, PauseMode::Full).unwrap();
+        assert!(matches!(store.fork(&source.sandbox_id, 1, 60), Err(StoreError::AlreadyPaused)));
+        assert!(matches!(store.fork("nosuchsandbox", 1, 60), Err(StoreError::NotFound)));
     }
 
     #[test]
