@@ -7,6 +7,7 @@
 //!   the upper layer of its root's overlay, mounted at `sandboxes/<id>/root/` (with
 //!   `sandboxes/<id>/work/`) while the sandbox is in use ([`Rootfs`]).
 //! - `spare/`: a few staging folders made in advance from an empty template ([`Housekeeper`]).
+//! - `snapshots/<build>/`: the snapshots, which new sandboxes can start from ([`Catalog`]).
 //!
 //! A sandbox is created under `sandboxes/.tmp-<id>` (or `spare/`) and renamed into place, and
 //! killed by a rename to `sandboxes/.trash-<id>`, whose files are deleted afterwards, so a crash
