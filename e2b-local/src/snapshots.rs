@@ -41,6 +41,7 @@ pub const MAX_LIMIT: usize = 100;
 /// A template reference as E2B parses one: `[namespace/]alias[:tag]`, trimmed and lower-cased.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Name {
+    /// The namespace, when one was written (`local` is this server's).
     pub namespace: Option<String>,
     /// The name, or a template id.
     pub alias: String,
@@ -110,6 +111,7 @@ pub struct Snapshot {
     /// Its name, when it was given one (without namespace or tag).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
+    /// Its tag (`default` unless the name gave one).
     pub tag: String,
     /// The sandbox it was taken from.
     pub source_sandbox_id: String,
@@ -140,17 +142,24 @@ impl Snapshot {
 /// What a new build is made of; the catalog gives it its template and place.
 #[derive(Debug)]
 pub struct Draft {
+    /// The name the request gave, if any.
     pub name: Option<Name>,
+    /// The sandbox the files come from.
     pub source_sandbox_id: String,
+    /// The folder template below those files.
     pub base_template_id: String,
+    /// The source sandbox's environment variables.
     pub env_vars: BTreeMap<String, String>,
 }
 
 /// The filters and position of one `GET /snapshots` page.
 #[derive(Debug, Default)]
 pub struct ListQuery {
+    /// Only the snapshots of this sandbox.
     pub sandbox_id: Option<String>,
+    /// Only the builds of this template: every tag, or the one the name gives.
     pub name: Option<Name>,
+    /// The most snapshots on the page.
     pub limit: usize,
     cursor: Option<(Micros, String)>,
 }
