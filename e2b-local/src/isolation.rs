@@ -665,6 +665,58 @@ impl Jail {
         self.root.open_dir(path)
     }
 
+    /// A new pseudo-terminal of the jail's own `/dev/pts` (the devpts bwrap mounted there), for
+    /// a process of `user`: the master side, non-blocking, and the terminal side, which the
+    /// jail's processes see as `/dev/pts/<n>` (`tty`, `ps` name it). The terminal belongs to
+    /// `user`, group `tty` (5), mode 0620, as a login's would; with ids that are not mapped it
+    /// is the server's own uid, which is `user` inside.
+    pub fn open_terminal(&self, user: User) -> io::Result<(OwnedFd, OwnedFd)> {
+        const DEVPTS_SUPER_MAGIC: libc::c_long = 0x1cd1;
+        const TTY_GID: u32 = 5;
+        let pts = self.root.open_dir("/dev/pts")?;
+        // SAFETY: `fstatfs` writes a `statfs` for an open descriptor.
+        let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::fstatfs(pts.as_raw_fd(), &mut fs) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        if fs.f_type as libc::c_long != DEVPTS_SUPER_MAGIC {
+            return Err(io::Error::other("the sandbox's /dev/pts is not a devpts file system"));
+        }
+        let flags = libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC | libc::O_NOFOLLOW;
+        // SAFETY: an open directory and a NUL-terminated name.
+        let fd = unsafe { libc::openat(pts.as_raw_fd(), c"ptmx".as_ptr(), flags | libc::O_NONBLOCK) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: a new descriptor this function owns.
+        let master = unsafe { OwnedFd::from_raw_fd(fd) };
+        let unlock: libc::c_int = 0;
+        // SAFETY: `TIOCSPTLCK` reads an int from a live value; `TIOCGPTPEER` opens the terminal
+        // side of this master (no path lookup) and returns a new descriptor or -1.
+        let slave = unsafe {
+            if libc::ioctl(master.as_raw_fd(), libc::TIOCSPTLCK, &unlock) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            libc::ioctl(master.as_raw_fd(), libc::TIOCGPTPEER, libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC)
+        };
+        if slave < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: a new descriptor this function owns.
+        let slave = unsafe { OwnedFd::from_raw_fd(slave) };
+        if let Some((uid, _)) = host_ids(user) {
+            // SAFETY: `fchown` and `fchmod` of a descriptor we own.
+            unsafe {
+                if libc::fchown(slave.as_raw_fd(), uid, HOST_ID_BASE + TTY_GID) != 0
+                    || libc::fchmod(slave.as_raw_fd(), 0o620) != 0
+                {
+                    return Err(io::Error::last_os_error());
+                }
+            }
+        }
+        Ok((master, slave))
+    }
+
     /// Starts `command` inside the jail, as `user`, in `cwd` (from [`Jail::open_dir`]). The
     /// process leads a new session; with `controlling_tty`, its stdin (a terminal) becomes the
     /// session's terminal.
@@ -1702,6 +1754,42 @@ mod tests {
         }
         tokio::task::spawn_blocking(move || machine.end()).await.unwrap();
         assert!(jail.has_exited());
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn terminals_are_the_jails_own() {
+        let Some((_dir, machine)) = machine().await else { return };
+        let jail = machine.jail().await.unwrap();
+        let (master, slave) = jail.open_terminal(User::User).unwrap();
+        let size = libc::winsize { ws_row: 30, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0 };
+        // SAFETY: `TIOCSWINSZ` reads a `winsize` from a live value.
+        assert_eq!(unsafe { libc::ioctl(slave.as_raw_fd(), libc::TIOCSWINSZ, &size) }, 0);
+        let cwd = jail.open_dir("/home/user").unwrap();
+        let mut command = Command::new("/bin/sh");
+        let script = "tty; stat -c '%U %a' \"$(tty)\"; stty size; : </dev/tty && echo controlling";
+        command.args(["-c", script]).env_clear().env("PATH", DEFAULT_PATH);
+        command.stdin(Stdio::from(slave.try_clone().unwrap())).stdout(Stdio::from(slave.try_clone().unwrap()));
+        command.stderr(Stdio::from(slave));
+        let spawned = jail.spawn(&mut command, User::User, &cwd, true).unwrap();
+        drop(command);
+        let output = tokio::task::spawn_blocking(move || {
+            // SAFETY: `fcntl` on a descriptor we own: blocking reads from here on.
+            assert_eq!(unsafe { libc::fcntl(master.as_raw_fd(), libc::F_SETFL, 0) }, 0);
+            let mut output = Vec::new();
+            // The terminal's end: `EIO` once no process holds it.
+            let error = File::from(master).read_to_end(&mut output).unwrap_err();
+            assert_eq!(error.raw_os_error(), Some(libc::EIO));
+            String::from_utf8(output).unwrap()
+        })
+        .await
+        .unwrap();
+        assert!(spawned.child.wait_with_output().await.unwrap().status.success(), "{output}");
+        let mut lines = output.lines();
+        assert_eq!(lines.next(), Some("/dev/pts/0"), "{output}");
+        assert_eq!(lines.next(), Some("user 620"), "{output}");
+        assert_eq!(lines.next(), Some("30 100"), "{output}");
+        assert_eq!(lines.next(), Some("controlling"), "{output}");
+        tokio::task::spawn_blocking(move || machine.end()).await.unwrap();
     }
 
     #[tokio::test(flavor = "multi_thread")]

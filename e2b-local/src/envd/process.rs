@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -505,9 +505,20 @@ async fn spawn(
     command.args(&config.args).env_clear().env("PATH", DEFAULT_PATH).env("HOME", user.home());
     command.env("USER", user.name()).env("LOGNAME", user.name());
     command.envs(&runtime.env_vars).envs(&config.envs);
+    // envd names a terminal's size in every failure to start a process on one.
+    let failed = |e: io::Error| match request.pty {
+        Some(Pty { size }) => format!(
+            "error starting pty with command '{}' in dir '{cwd}' with '{}' cols and '{}' rows: {e}",
+            command_line(&config),
+            size.cols,
+            size.rows
+        ),
+        None => format!("error starting process '{}': {e}", command_line(&config)),
+    };
     let terminal = match request.pty {
         Some(pty) => {
-            let (terminal, slave) = Terminal::open(pty.size).map_err(io_error)?;
+            let (master, slave) = jail.open_terminal(user).map_err(|e| ConnectError::invalid_argument(failed(e)))?;
+            let terminal = Terminal::new(master, &slave, pty.size).map_err(io_error)?;
             let stdio = |fd: &OwnedFd| fd.try_clone().map(std::process::Stdio::from);
             command.stdin(stdio(&slave).map_err(io_error)?);
             command.stdout(stdio(&slave).map_err(io_error)?);
@@ -522,8 +533,9 @@ async fn spawn(
         }
     };
     let mut spawned = jail.spawn(&mut command, user, &cwd_dir, terminal.is_some()).map_err(|e| {
-        let message = format!("error starting process '{}': {e}", command_line(&config));
-        match e.kind() {
+        let kind = e.kind();
+        let message = failed(e);
+        match kind {
             io::ErrorKind::PermissionDenied if user == User::Root => ConnectError::new("failed_precondition", message),
             _ => ConnectError::invalid_argument(message),
         }
@@ -673,41 +685,17 @@ struct Terminal {
 }
 
 impl Terminal {
-    /// A new pseudo-terminal of `size`: the master, and the slave for the process.
-    fn open(size: PtySize) -> io::Result<(Terminal, OwnedFd)> {
-        // SAFETY: `posix_openpt` returns a new descriptor or -1.
-        let fd = unsafe { libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC) };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: a new descriptor this function owns.
-        let master = unsafe { OwnedFd::from_raw_fd(fd) };
-        let mut name = [0 as libc::c_char; 64];
-        // SAFETY: calls on the master we own; `ptsname_r` writes a NUL-terminated name into `name`.
-        unsafe {
-            if libc::grantpt(fd) != 0 || libc::unlockpt(fd) != 0 {
-                return Err(io::Error::last_os_error());
-            }
-            let error = libc::ptsname_r(fd, name.as_mut_ptr(), name.len());
-            if error != 0 {
-                return Err(io::Error::from_raw_os_error(error));
-            }
-        }
-        // SAFETY: `name` holds a NUL-terminated path.
-        let slave_fd = unsafe { libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC) };
-        if slave_fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: a new descriptor this function owns.
-        let slave = unsafe { OwnedFd::from_raw_fd(slave_fd) };
-        set_window_size(&master, size)?;
-        // SAFETY: `fcntl` on the master we own.
-        if unsafe { libc::fcntl(fd, libc::F_SETFL, libc::O_NONBLOCK) } != 0 {
+    /// A pseudo-terminal from its two sides (see [`isolation::Jail::open_terminal`]), set to
+    /// `size`: the terminal keeps the master; the slave is for the process.
+    fn new(master: OwnedFd, slave: &OwnedFd, size: PtySize) -> io::Result<Terminal> {
+        set_window_size(slave, size)?;
+        // SAFETY: `fcntl` on a descriptor we own.
+        if unsafe { libc::fcntl(master.as_raw_fd(), libc::F_SETFL, libc::O_NONBLOCK) } != 0 {
             return Err(io::Error::last_os_error());
         }
         // SAFETY: the terminal owns `master`, which stays open for as long as it does.
         let master = unsafe { AsyncFd::register(master) }.map_err(|e| io::Error::other(e.to_string()))?;
-        Ok((Terminal { master }, slave))
+        Ok(Terminal { master })
     }
 
     fn resize(&self, size: PtySize) -> io::Result<()> {
@@ -892,27 +880,53 @@ async fn send_input(runtime: &Runtime, request: SendInputRequest) -> Result<serd
     Ok(json!({}))
 }
 
-/// `StreamInput`: `start` names the process, then each `data` is written in order.
+/// `StreamInput` (client stream): `start` selects the process, then each `data` is written to
+/// its stdin or terminal as it arrives, in order; `keepalive` is skipped. The end of the request
+/// is success (`{}`); the first failure ends the call with its error, as envd's does: an unknown
+/// process is `not_found`, a failed write `internal`, a message of no known kind `unimplemented`,
+/// and a request that cannot be read `unknown` ("error streaming input: ...").
+///
+/// An error answers at once; the rest of the request is then read and dropped in the
+/// background, as Go's server does after a handler returns, so that a client still sending can
+/// finish and read the answer, and the connection serves the next call. A client that goes on
+/// for longer than [`DRAIN_REQUEST`] loses the connection.
 async fn stream_input(runtime: Arc<Runtime>, body: Body) -> Response {
     let mut messages = EnvelopeReader::new(body);
-    let result = async {
-        let mut process = None;
-        while let Some(message) = messages.next::<StreamInputRequest>().await? {
-            if let Some(start) = message.start {
-                process = Some(runtime.processes.find(&start.process)?);
-            } else if let Some(data) = message.data {
-                let process = process
-                    .as_ref()
-                    .ok_or_else(|| ConnectError::invalid_argument("the first message must be a start event"))?;
-                process.write_input(data.input).await?;
-            } else if message.keepalive.is_none() {
-                return Err(ConnectError::new("unimplemented", "invalid event type <nil>"));
+    let mut process = None;
+    let result = loop {
+        let message = match messages.next::<StreamInputRequest>().await {
+            Ok(Some(message)) => message,
+            Ok(None) => break Ok(json!({})),
+            Err(e) => {
+                break Err(ConnectError::new("unknown", format!("error streaming input: {}: {}", e.code, e.message)))
             }
+        };
+        let handled = match message {
+            StreamInputRequest { start: Some(start), .. } => {
+                runtime.processes.find(&start.process).map(|found| process = Some(found))
+            }
+            StreamInputRequest { data: Some(data), .. } => match &process {
+                Some(process) => process.write_input(data.input).await,
+                None => Err(ConnectError::invalid_argument("no process selected: the first message must be start")),
+            },
+            StreamInputRequest { keepalive: Some(_), .. } => Ok(()),
+            _ => Err(ConnectError::new("unimplemented", "invalid event type <nil>")),
+        };
+        if let Err(e) = handled {
+            break Err(e);
         }
-        Ok(json!({}))
     };
-    connect::client_stream_response(result.await)
+    if result.is_err() {
+        tokio::spawn(async move {
+            let drained = async { while let Ok(Some(_)) = messages.next::<serde::de::IgnoredAny>().await {} };
+            let _ = tokio::time::timeout(DRAIN_REQUEST, drained).await;
+        });
+    }
+    connect::client_stream_response(result)
 }
+
+/// How long the rest of a failed `StreamInput` request is still read (see [`stream_input`]).
+const DRAIN_REQUEST: Duration = Duration::from_secs(10);
 
 fn send_signal(runtime: &Runtime, request: SendSignalRequest) -> Result<serde_json::Value, ConnectError> {
     let process = runtime.processes.find(&request.process)?;
@@ -962,6 +976,7 @@ fn update(runtime: &Runtime, request: UpdateRequest) -> Result<serde_json::Value
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::fd::FromRawFd;
     use std::os::unix::process::ExitStatusExt;
 
     #[test]
@@ -1009,12 +1024,28 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn terminals_open_with_their_size() {
-        let (terminal, slave) = Terminal::open(PtySize { cols: 100, rows: 30 }).unwrap();
-        let mut size = libc::winsize { ws_row: 0, ws_col: 0, ws_xpixel: 0, ws_ypixel: 0 };
-        // SAFETY: `TIOCGWINSZ` writes a `winsize`.
-        assert_eq!(unsafe { libc::ioctl(slave.as_raw_fd(), libc::TIOCGWINSZ, &mut size) }, 0);
-        assert_eq!((size.ws_col, size.ws_row), (100, 30));
-        drop((terminal, slave));
+    async fn terminals_take_their_size_and_resize() {
+        let (mut master, mut slave) = (-1, -1);
+        // SAFETY: `openpty` fills both descriptors on success; no name, termios or size.
+        let opened =
+            unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), std::ptr::null()) };
+        assert_eq!(opened, 0, "{}", io::Error::last_os_error());
+        // SAFETY: two new descriptors this test owns.
+        let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        let size_of = |fd: &OwnedFd| {
+            let mut size = libc::winsize { ws_row: 0, ws_col: 0, ws_xpixel: 0, ws_ypixel: 0 };
+            // SAFETY: `TIOCGWINSZ` writes a `winsize`.
+            assert_eq!(unsafe { libc::ioctl(fd.as_raw_fd(), libc::TIOCGWINSZ, &mut size) }, 0);
+            (size.ws_col, size.ws_row)
+        };
+        let terminal = Terminal::new(master, &slave, PtySize { cols: 100, rows: 30 }).unwrap();
+        assert_eq!(size_of(&slave), (100, 30));
+        terminal.resize(PtySize { cols: 132, rows: 43 }).unwrap();
+        assert_eq!(size_of(&slave), (132, 43));
+        terminal.write_all(b"typed\n").await.unwrap();
+        let mut line = [0u8; 6];
+        // SAFETY: `read(2)` into a live buffer; the line discipline has a full line for it.
+        let read = unsafe { libc::read(slave.as_raw_fd(), line.as_mut_ptr().cast(), line.len()) };
+        assert_eq!(&line[..read as usize], b"typed\n");
     }
 }
