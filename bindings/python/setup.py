@@ -104,9 +104,11 @@ class Sdist(sdist):
         if CHECKOUT:
             (rust / "Cargo.toml").write_text(manifest_for_sdist((RUST / "Cargo.toml").read_text()))
             # Cargo.lock without what only e2b-local used, so that the sdist
-            # builds --locked. Removing entries needs no network.
+            # builds --locked. Cargo reads every package of the lock file for
+            # that, those of other platforms too: on a fresh machine it
+            # downloads them from the crate registry.
             cargo = os.environ.get("CARGO") or shutil.which("cargo") or "cargo"
-            subprocess.run([cargo, "metadata", "--offline", "--format-version", "1", "--manifest-path",
+            subprocess.run([cargo, "metadata", "--format-version", "1", "--manifest-path",
                             str(rust / "Cargo.toml")], check=True, stdout=subprocess.DEVNULL)
 
 
