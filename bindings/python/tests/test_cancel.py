@@ -9,6 +9,7 @@ import http.server
 import io
 import os
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -229,6 +230,109 @@ def test_ctrl_c_leaves_calls_on_other_threads_alone(sandbox: libe2b.Sandbox,
     expect_interrupted(lambda: silent_sandbox.files.read("a.txt"))
     worker.join()
     assert results == [0]
+
+
+def test_ctrl_c_interrupts_a_call_made_inside_a_callback(sandbox: libe2b.Sandbox,
+                                                          silent_sandbox: libe2b.Sandbox) -> None:
+    # The outer call's callback blocks in a call of its own: Ctrl-C ends
+    # both, and the guard is removed once, after the outer one.
+    inner: list[BaseException] = []
+
+    def read_silently(data: bytes) -> None:
+        try:
+            silent_sandbox.files.read("a.txt")
+        except BaseException as error:
+            inner.append(error)
+            raise
+
+    expect_interrupted(lambda: sandbox.commands.run("echo go; sleep 30", on_stdout=read_silently))
+    assert len(inner) == 1 and isinstance(inner[0], KeyboardInterrupt)
+    # Later calls given no token run as usual: the token Ctrl-C cancelled is not given again.
+    assert sandbox.commands.run("echo still works").stdout == b"still works\n"
+    assert sandbox.files.exists("/home/user")
+
+
+def test_a_call_puts_back_the_wakeup_descriptor_it_found(sandbox: libe2b.Sandbox,
+                                                         silent_sandbox: libe2b.Sandbox) -> None:
+    # Someone else's wakeup descriptor (asyncio sets one) is put back after
+    # each call, and the signals that came meanwhile are passed on to it.
+    theirs, reader = socket.socketpair()
+    theirs.setblocking(False)
+    reader.settimeout(LIMIT)
+    try:
+        assert signal.set_wakeup_fd(theirs.fileno()) == -1
+        try:
+            for _ in range(3):
+                assert sandbox.files.exists("/home/user")
+                assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+                assert signal.set_wakeup_fd(theirs.fileno()) == theirs.fileno()
+            when = cancel_later(lambda: os.kill(os.getpid(), signal.SIGINT))
+            with pytest.raises(KeyboardInterrupt):
+                silent_sandbox.files.read("a.txt")
+            when()
+            assert signal.set_wakeup_fd(theirs.fileno()) == theirs.fileno()
+            assert signal.SIGINT in reader.recv(16)
+        finally:
+            signal.set_wakeup_fd(-1)
+    finally:
+        theirs.close()
+        reader.close()
+
+
+def test_ctrl_c_goes_to_a_handler_of_the_program_s_own(sandbox: libe2b.Sandbox) -> None:
+    # With a SIGINT handler other than Python's default, calls are not
+    # guarded: the call goes on to its end, then the handler runs, and it
+    # stays in place.
+    received: list[int] = []
+
+    def handler(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        when = cancel_later(lambda: os.kill(os.getpid(), signal.SIGINT))
+        assert sandbox.commands.run("sleep 1").exit_code == 0
+        when()
+        assert received == [signal.SIGINT]
+        assert signal.getsignal(signal.SIGINT) is handler
+        assert signal.set_wakeup_fd(-1) == -1
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
+def test_after_a_fork_from_another_thread_the_child_s_calls_are_guarded(sandbox: libe2b.Sandbox) -> None:
+    # In the child the thread that forked is the main one: its calls get the
+    # guard (here: the handler is ours during a callback), and put back
+    # Python's own handler after.
+    assert sandbox.files.exists("/home/user")  # the guard is set up in the parent
+    status: list[int] = []
+
+    def fork() -> None:
+        pid = os.fork()
+        if pid == 0:
+            ok = False
+            try:
+                from libe2b import _cancel
+
+                seen: list[object] = []
+
+                def function(token: object, err: object) -> int:
+                    seen.append(signal.getsignal(signal.SIGINT))
+                    return 0
+
+                ok = (_cancel._interrupts.main == threading.get_ident()
+                      and _cancel._interrupts.call(function, (), None, None) == (0, False)
+                      and seen[0] is not signal.default_int_handler
+                      and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+            finally:
+                os._exit(0 if ok else 1)
+        status.append(os.waitpid(pid, 0)[1])
+
+    thread = threading.Thread(target=fork)
+    thread.start()
+    thread.join()
+    assert status == [0]
 
 
 class RateLimited(http.server.BaseHTTPRequestHandler):

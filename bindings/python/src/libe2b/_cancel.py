@@ -29,8 +29,7 @@ import os
 import signal
 import socket
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from types import FrameType
 from typing import Any, Optional, Union
 
@@ -90,12 +89,21 @@ _SIGINT = int(signal.SIGINT)
 
 
 class _Interrupts:
-    """The interrupt guard shared by the main thread's calls in flight."""
+    """The interrupt guard shared by the main thread's calls in flight.
+
+    What a guarded call costs is the binding's largest fixed cost on a small
+    call, so the common path is kept to the least: the lock taken once, on
+    the way in; the SIGINT handler and the wakeup descriptor swapped through
+    the C functions (four system calls: what Python's API allows); the
+    watcher thread and its socket made once; one cancel token kept for the
+    calls given none; no step at all on other threads."""
 
     def __init__(self) -> None:
         # Reentrant: the Python-level handler runs on the main thread, which
         # may hold the lock at that moment.
         self.lock = threading.RLock()
+        self.main = threading.main_thread().ident
+        """The thread that Python's signal handlers run on."""
         self.tokens: list[CancelToken] = []
         self.interrupted = False
         """Whether SIGINT came since the outermost guarded call began."""
@@ -104,26 +112,20 @@ class _Interrupts:
         self.previous_handler: Handler = None
         """The SIGINT handler to put back, while ours is in place."""
         self.writer: socket.socket | None = None
+        self.writer_fd = -1
         self.callbacks = 0
         """How many callbacks run on the main thread (nested calls nest them)."""
         self.spare: CancelToken | None = None
-        """The token of the main thread's calls given none (``spare_token``)."""
+        """The token of the main thread's calls given none: kept from call to
+        call (a new one per call would cost more than a small call's other
+        work in the binding) until Ctrl-C cancels it."""
+        self.handler = self._on_sigint
 
-    def spare_token(self) -> CancelToken:
-        """A token for a main-thread call given none: one kept from call to
-        call until Ctrl-C cancels it (a new token per call would cost more
-        than a small call's other work in the binding)."""
-        token = self.spare
-        if token is None or token.is_cancelled():
-            token = self.spare = CancelToken()
-        return token
-
-    def _start_watcher(self) -> socket.socket:
+    def _start_watcher(self) -> None:
         reader, writer = socket.socketpair()
         writer.setblocking(False)
         threading.Thread(target=self._watch, args=(reader,), name="libe2b-sigint", daemon=True).start()
-        self.writer = writer
-        return writer
+        self.writer, self.writer_fd = writer, writer.fileno()
 
     def _watch(self, reader: socket.socket) -> None:
         """Reads signal numbers from the wakeup descriptor until it closes."""
@@ -135,7 +137,7 @@ class _Interrupts:
             if not data:
                 return
             with self.lock:
-                if signal.SIGINT in data:
+                if _SIGINT in data:
                     self.interrupt()
                 previous = self.previous_fd
             if previous is not None and previous != -1:
@@ -146,10 +148,13 @@ class _Interrupts:
 
     def interrupt(self) -> None:
         """Records SIGINT and cancels the calls in flight, if any (a signal
-        read after the last call left is Python's own handler's business)."""
+        read after the last call left is Python's own handler's business).
+        The kept token, if cancelled, is not given to a call again."""
         with self.lock:
             if self.tokens:
                 self.interrupted = True
+                if self.spare in self.tokens:
+                    self.spare = None
             for token in self.tokens:
                 token.cancel()
 
@@ -158,53 +163,72 @@ class _Interrupts:
         if self.callbacks and (frame is None or frame.f_code is not trampoline.__code__):
             raise KeyboardInterrupt
 
-    def enter(self, token: CancelToken) -> bool:
-        """Registers a call given `token`; installs the guard for the first.
-        False (nothing registered) where no guard applies: not the main
-        thread, or not Python's default SIGINT handler."""
-        if threading.current_thread() is not threading.main_thread():
-            return False
+    def call(self, function: Callable[..., int], args: tuple[Any, ...], cancel: CancelToken | None,
+             err: Any) -> tuple[int, bool]:
+        """Calls the blocking C `function` with `args`, a cancel token and
+        `err`; returns its code and whether Ctrl-C interrupted it (then the
+        token it was given, the caller's or the kept one, is cancelled).
+        Guarded on the main thread while Python's default SIGINT handler is
+        in place; elsewhere the call gets the caller's token or none."""
+        if threading.get_ident() != self.main:
+            return function(*args, None if cancel is None else cancel._raw, err), False
+        token = cancel or self.spare or self._new_spare()
         with self.lock:
-            nested = bool(self.tokens)  # a call from a callback
-            if not nested:
-                if _signal.getsignal(_SIGINT) is not signal.default_int_handler:
-                    return False
-                self.interrupted = False
-            self.tokens.append(token)
-            if self.interrupted:
-                token.cancel()
-        if nested:
-            return True
+            outermost = not self.tokens  # else a call from a callback, under the guard already
+            guarded = not outermost or _signal.getsignal(_SIGINT) is signal.default_int_handler
+            if guarded:
+                if outermost:
+                    self.interrupted = False
+                self.tokens.append(token)
+                if self.interrupted:
+                    self.interrupt()  # cancels `token` too
+        if not guarded:
+            return function(*args, None if cancel is None else cancel._raw, err), False
         try:
-            writer = self.writer or self._start_watcher()
-            try:
-                self.previous_fd = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
-            except ValueError:  # not the main interpreter: the handler alone
-                pass
-            self.previous_handler = _signal.signal(_SIGINT, self._on_sigint)
-        except BaseException:
-            self.leave(token)
-            raise
-        return True
-
-    def leave(self, token: CancelToken) -> None:
-        """Unregisters the call given `token`; removes the guard after the last."""
-        with self.lock:
+            if outermost:
+                self._install()
+            code = function(*args, token._raw, err)
+        finally:
+            # Without the lock: only this thread adds or removes tokens, and
+            # a watcher that still sees `token` in the list cancels a call
+            # that has ended, which does no harm (nor does a kept token it
+            # cancels: it drops it first). The next call waits for the lock.
             self.tokens.remove(token)
-            if self.tokens:
-                return
-            handler, self.previous_handler = self.previous_handler, None
-            previous_fd, self.previous_fd = self.previous_fd, None
+            if not self.tokens:
+                self._remove()
+        return code, self.interrupted
+
+    def _new_spare(self) -> CancelToken:
+        self.spare = CancelToken()
+        return self.spare
+
+    def _install(self) -> None:
+        """Puts our wakeup descriptor and SIGINT handler in place."""
+        if self.writer is None:
+            self._start_watcher()
+        try:
+            self.previous_fd = signal.set_wakeup_fd(self.writer_fd, warn_on_full_buffer=False)
+        except ValueError:  # not the main interpreter: the handler alone
+            pass
+        self.previous_handler = _signal.signal(_SIGINT, self.handler)
+
+    def _remove(self) -> None:
+        """Puts back what ``_install`` replaced (what it had replaced so far,
+        if it was interrupted)."""
+        handler, self.previous_handler = self.previous_handler, None
+        previous_fd, self.previous_fd = self.previous_fd, None
         if handler is not None:
             _signal.signal(_SIGINT, handler)
         if previous_fd is not None:
             ours = signal.set_wakeup_fd(previous_fd, warn_on_full_buffer=False)
-            if self.writer is not None and ours != self.writer.fileno():
+            if ours != self.writer_fd:
                 signal.set_wakeup_fd(ours, warn_on_full_buffer=False)  # someone else's since: keep it
 
     def reset_after_fork(self) -> None:
-        """In a forked child: no watcher thread runs there, nor any call."""
+        """In a forked child: no watcher thread runs there, nor any call; the
+        thread that forked is the main one."""
         self.lock = threading.RLock()
+        self.main = threading.main_thread().ident
         self.tokens = []
         self.callbacks = 0
         self.spare = None
@@ -212,37 +236,14 @@ class _Interrupts:
         self.previous_handler = None
         if self.writer is not None:
             self.writer.close()
-            self.writer = None
+            self.writer, self.writer_fd = None, -1
 
 
 _interrupts = _Interrupts()
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_interrupts.reset_after_fork)
 
-
-def interrupted() -> bool:
-    """Whether Ctrl-C interrupted the guarded calls in flight on this thread."""
-    return _interrupts.interrupted and threading.current_thread() is threading.main_thread()
-
-
-@contextmanager
-def cancellable(cancel: CancelToken | None) -> Iterator[tuple[Any, bool]]:
-    """The token to give one blocking C call (NULL for none), and whether the
-    call is guarded: then, once the call has returned, ``interrupted()`` tells
-    whether Ctrl-C ended it. A guarded call without a token of its own gets
-    the guard's (never a cancelled one); Ctrl-C cancels the caller's token
-    otherwise."""
-    if cancel is None and threading.current_thread() is not threading.main_thread():
-        yield None, False
-        return
-    token = cancel if cancel is not None else _interrupts.spare_token()
-    if not _interrupts.enter(token):
-        yield (None if cancel is None else cancel._raw), False
-        return
-    try:
-        yield token._raw, True
-    finally:
-        _interrupts.leave(token)
+call_blocking = _interrupts.call
 
 
 def trampoline(call: Any, fn: Callable[..., int], aborted: int, _user_data: Any, *args: Any) -> int:
@@ -263,7 +264,7 @@ def trampoline(call: Any, fn: Callable[..., int], aborted: int, _user_data: Any,
 
 
 def _run_callback(fn: Callable[..., int], args: tuple[Any, ...]) -> int:
-    if threading.current_thread() is not threading.main_thread() or not _interrupts.tokens:
+    if not _interrupts.tokens or threading.get_ident() != _interrupts.main:
         return fn(*args)
     _interrupts.callbacks += 1
     try:

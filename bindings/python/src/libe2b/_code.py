@@ -10,7 +10,7 @@ from typing import Any
 
 from . import _bindings as b
 from ._bindings import ExecutionOutput, Stream
-from ._core import Call, decode, items, pairs
+from ._core import Call, decode, pairs
 
 
 @dataclass(frozen=True)
@@ -90,11 +90,12 @@ class Result:
 
     @classmethod
     def _read(cls, result: ctypes._Pointer[b.e2b_execution_result]) -> Result:
-        names = [decode(n) or "" for n in items(result, b.e2b_execution_result_formats_len,
-                                                 b.e2b_execution_result_formats_key)]
-        formats = {name: decode(b.e2b_execution_result_formats_get(result, name.encode())) or "" for name in names}
+        formats = {}
+        for i in range(b.e2b_execution_result_formats_len(result)):
+            name = b.e2b_execution_result_formats_key(result, i) or b""
+            formats[name.decode()] = (b.e2b_execution_result_formats_get(result, name) or b"").decode()
         extra = pairs(result, b.e2b_execution_result_extras_len, b.e2b_execution_result_extras_key,
-                      b.e2b_execution_result_extras_value)
+                      b.e2b_execution_result_extras_value) if b.e2b_execution_result_extras_len(result) else {}
         return cls(b.e2b_execution_result_is_main(result), formats, extra)
 
 
@@ -110,10 +111,10 @@ class ExecutionError:
 
     @classmethod
     def _read(cls, execution: ctypes._Pointer[b.e2b_execution]) -> ExecutionError | None:
-        name = decode(b.e2b_execution_error_name(execution))
+        name = b.e2b_execution_error_name(execution)
         if name is None:
             return None
-        return cls(name, decode(b.e2b_execution_error_value(execution)) or "",
+        return cls(name.decode(), decode(b.e2b_execution_error_value(execution)) or "",
                    decode(b.e2b_execution_error_traceback(execution)) or "")
 
 
@@ -138,8 +139,20 @@ class OutputMessage:
         return cls(line, timestamp, stream == Stream.STDERR)
 
 
-def _chunks(execution: ctypes._Pointer[b.e2b_execution], stream: Stream) -> list[str]:
-    return [OutputMessage._read(execution, stream, i).line for i in range(b.e2b_execution_chunks_len(execution, stream))]
+_STDOUT, _STDERR = int(Stream.STDOUT), int(Stream.STDERR)
+
+
+def _chunks(execution: ctypes._Pointer[b.e2b_execution], stream: int) -> list[str]:
+    """The text of each chunk of `stream` (``OutputMessage.line``)."""
+    count = b.e2b_execution_chunks_len(execution, stream)
+    if not count:
+        return []
+    length = ctypes.c_size_t()
+    chunks = []
+    for i in range(count):
+        data = b.e2b_execution_chunks_get(execution, stream, i, ctypes.byref(length))
+        chunks.append(ctypes.string_at(data, length.value).decode() if data else "")
+    return chunks
 
 
 @dataclass(frozen=True)
@@ -165,13 +178,14 @@ class Execution:
 
     @classmethod
     def _read(cls, execution: ctypes._Pointer[b.e2b_execution]) -> Execution:
-        count = b.e2b_execution_count(execution)
+        count, text = b.e2b_execution_count(execution), b.e2b_execution_text(execution)
         return cls(
-            results=[Result._read(r) for r in items(execution, b.e2b_execution_results_len, b.e2b_execution_results_get)],
-            logs=Logs(_chunks(execution, Stream.STDOUT), _chunks(execution, Stream.STDERR)),
+            results=[Result._read(b.e2b_execution_results_get(execution, i))
+                     for i in range(b.e2b_execution_results_len(execution))],
+            logs=Logs(_chunks(execution, _STDOUT), _chunks(execution, _STDERR)),
             error=ExecutionError._read(execution),
             execution_count=None if count < 0 else count,
-            text=decode(b.e2b_execution_text(execution)),
+            text=None if text is None else text.decode(),
         )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import builtins
 import ctypes
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -13,6 +12,7 @@ from . import _bindings as b
 from ._bindings import Stream
 from ._cancel import CancelToken
 from ._core import (
+    DEFAULTS,
     NO_LIMIT,
     Call,
     Handle,
@@ -193,10 +193,15 @@ class Commands:
     def __init__(self, sandbox: Sandbox) -> None:
         self._sandbox = sandbox
 
-    @contextmanager
-    def _options(self, call: Call, envs: Mapping[str, str] | None, cwd: str | None, user: str | None,
-                 timeout: float | None, stdin: bool = False) -> Iterator[Any]:
-        with owned(b.e2b_command_options_new(), b.e2b_command_options_free) as options:
+    @staticmethod
+    def _options(call: Call, envs: Mapping[str, str] | None, cwd: str | None, user: str | None,
+                 timeout: float | None, stdin: bool = False) -> owned[Any]:
+        """The command options, freed when the ``with`` block ends (``DEFAULTS``
+        when none is given)."""
+        if not envs and cwd is None and user is None and timeout is None and not stdin:
+            return DEFAULTS
+        options = b.e2b_command_options_new()
+        try:
             for name, value in (envs or {}).items():
                 call.check(b.e2b_command_options_set_env(options, encode(name), encode(value), call.err))
             if cwd is not None:
@@ -208,7 +213,10 @@ class Commands:
                                                                call.err))
             if stdin:
                 call.check(b.e2b_command_options_set_stdin(options, True, call.err))
-            yield options
+        except BaseException:
+            b.e2b_command_options_free(options)
+            raise
+        return owned(options, b.e2b_command_options_free)
 
     def run(self, cmd: str, *, envs: Mapping[str, str] | None = None, cwd: str | None = None,
             user: str | None = None, timeout: float | None = None, on_stdout: OutputCallback | None = None,

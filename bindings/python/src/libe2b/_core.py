@@ -8,13 +8,12 @@ import functools
 import math
 import os
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NoReturn, TypeVar, Union
 
 from . import _bindings as b
-from ._cancel import CancelToken, cancellable, interrupted, trampoline
+from ._cancel import CancelToken, call_blocking, trampoline
 from ._errors import NotFoundException, error_from
 
 if TYPE_CHECKING:
@@ -65,15 +64,20 @@ class Handle(Generic[T]):
         self.close()
 
 
+_ErrorPointer = ctypes.POINTER(b.e2b_error)
+
+
 class Call:
     """One call into the library (or a few in a row): it receives the error
     object, passes the cancel token to blocking functions, keeps the C
     callbacks made for it alive, and holds the first exception a callback
     raised, which aborts the operation and is re-raised by ``check``."""
 
+    __slots__ = ("_err", "err", "_not_found", "_cancel", "_callbacks", "_raised")
+
     def __init__(self, not_found: type[NotFoundException] = NotFoundException,
                  cancel: CancelToken | None = None) -> None:
-        self._err = ctypes.POINTER(b.e2b_error)()
+        self._err = _ErrorPointer()
         self.err = ctypes.byref(self._err)
         self._not_found = not_found
         self._cancel = cancel
@@ -92,17 +96,26 @@ class Call:
         """Calls the blocking C `function` with `args`, then the cancel token
         and the error out-pointer, and returns its code. Raises
         ``KeyboardInterrupt`` when Ctrl-C interrupted it."""
-        with cancellable(self._cancel) as (token, guarded):
-            code = function(*args, token, self.err)
-        if guarded and interrupted():
-            raised, self._raised = self._raised, None
-            self._drop_error()
-            raise raised if isinstance(raised, KeyboardInterrupt) else KeyboardInterrupt
+        code, interrupted = call_blocking(function, args, self._cancel, self.err)
+        if interrupted:
+            self._interrupted()
         return code
 
     def run(self, function: Callable[..., int], *args: Any) -> None:
-        """``blocking``, then ``check``."""
-        self.check(self.blocking(function, *args))
+        """``blocking``, then ``check`` (written out: this is the path of
+        nearly every call, where each Python step counts)."""
+        code, interrupted = call_blocking(function, args, self._cancel, self.err)
+        if interrupted:
+            self._interrupted()
+        if code or self._raised is not None:
+            self.check(code)
+
+    def _interrupted(self) -> NoReturn:
+        """Raises ``KeyboardInterrupt`` (the one a callback raised, if it did)
+        for a call Ctrl-C interrupted."""
+        raised, self._raised = self._raised, None
+        self._drop_error()
+        raise raised if isinstance(raised, KeyboardInterrupt) else KeyboardInterrupt
 
     def check(self, code: int, ok: int = b.ErrorCode.OK) -> None:
         """Raises what a callback raised, or the error the call failed with
@@ -127,13 +140,27 @@ class Call:
             self._drop_error()
 
 
-@contextmanager
-def owned(ptr: P, free: Callable[[P], None]) -> Iterator[P]:
-    """Frees the library object `ptr` when the block ends."""
-    try:
-        yield ptr
-    finally:
-        free(ptr)
+class owned(Generic[P]):
+    """Frees the library object `ptr` (if not ``None``) when the ``with``
+    block ends (a class rather than a generator: it is on the path of
+    every call)."""
+
+    __slots__ = ("ptr", "free")
+
+    def __init__(self, ptr: P, free: Callable[[P], None]) -> None:
+        self.ptr, self.free = ptr, free
+
+    def __enter__(self) -> P:
+        return self.ptr
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.ptr is not None:
+            self.free(self.ptr)
+
+
+DEFAULTS: owned[Any] = owned(None, lambda ptr: None)
+"""The options of a call given none: NULL (the library's defaults), nothing
+to free. One shared object: the options of most calls."""
 
 
 def encode(text: str) -> bytes:
@@ -156,9 +183,17 @@ def decode(text: bytes | None) -> str | None:
 def parse_time(text: str) -> datetime:
     """A time from the library (RFC 3339), as an aware ``datetime``. Before
     Python 3.11, ``fromisoformat`` takes neither ``Z`` nor more than six
-    digits of a second's fraction, and the library gives both."""
-    text = re.sub(r"\.(\d+)", lambda m: "." + (m.group(1) + "00000")[:6], text)
-    return datetime.fromisoformat(re.sub(r"[Zz]$", "+00:00", text))
+    digits of a second's fraction, and the library gives both: they are
+    rewritten then (since 3.11 the first try parses every such time)."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        text = _FRACTION.sub(lambda m: "." + (m.group(1) + "00000")[:6], text)
+        return datetime.fromisoformat(_UTC.sub("+00:00", text))
+
+
+_FRACTION = re.compile(r"\.(\d+)")
+_UTC = re.compile(r"[Zz]$")
 
 
 def content(data: bytes | bytearray | memoryview | str) -> bytes:
@@ -194,7 +229,8 @@ def borrowed_bytes(data: int | None, length: int) -> bytes:
 def take_bytes(value: b.e2b_bytes) -> bytes:
     """The contents of an ``e2b_bytes``, which it disposes of."""
     try:
-        return borrowed_bytes(value.data, value.len)
+        data, length = value.data, value.len
+        return ctypes.string_at(data, length) if data and length else b""
     finally:
         b.e2b_bytes_dispose(ctypes.byref(value))
 

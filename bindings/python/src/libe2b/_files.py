@@ -6,8 +6,7 @@ import builtins
 import ctypes
 import io
 import os
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -16,6 +15,7 @@ from . import _bindings as b
 from ._bindings import ErrorCode, FilesystemEventType, FileType
 from ._cancel import CancelToken
 from ._core import (
+    DEFAULTS,
     NO_LIMIT,
     Call,
     Handle,
@@ -229,26 +229,29 @@ class Filesystem:
     def __init__(self, sandbox: Sandbox) -> None:
         self._sandbox = sandbox
 
-    @contextmanager
-    def _call(self, user: str | None, gzip: bool = False,
-              cancel: CancelToken | None = None) -> Iterator[tuple[Call, Any]]:
-        """A call and the file options for `user` and `gzip` (NULL for the defaults)."""
-        call = Call(FileNotFoundException, cancel)
+    @staticmethod
+    def _options(call: Call, user: str | None, gzip: bool = False) -> owned[Any]:
+        """The file options for `user` and `gzip`, freed when the ``with``
+        block ends (``DEFAULTS`` when neither is given)."""
         if user is None and not gzip:
-            yield call, None
-            return
-        with owned(b.e2b_files_options_new(), b.e2b_files_options_free) as options:
+            return DEFAULTS
+        options = b.e2b_files_options_new()
+        try:
             if user is not None:
                 call.check(b.e2b_files_options_set_user(options, encode(user), call.err))
             if gzip:
                 call.check(b.e2b_files_options_set_gzip(options, True, call.err))
-            yield call, options
+        except BaseException:
+            b.e2b_files_options_free(options)
+            raise
+        return owned(options, b.e2b_files_options_free)
 
     def read(self, path: str, *, user: str | None = None, gzip: bool = False,
              cancel: CancelToken | None = None) -> bytes:
         """The whole file at `path`, as bytes (never transcoded)."""
         out = b.e2b_bytes()
-        with self._call(user, gzip, cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user, gzip) as options:
             call.run(b.e2b_files_read, self._sandbox._ptr, encode(path), options, ctypes.byref(out))
         return take_bytes(out)
 
@@ -267,7 +270,8 @@ class Filesystem:
             file.write(borrowed_bytes(data, length))
             return 0
 
-        with self._call(user, gzip, cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user, gzip) as options:
             on_data = call.callback(b.e2b_data_cb, forward)
             call.run(b.e2b_files_read_stream, self._sandbox._ptr, encode(path), options, on_data,
                      _progress(call, on_progress), None, ctypes.byref(size))
@@ -279,7 +283,8 @@ class Filesystem:
         ``with``). `cancel` cancels the opening only; set the reader's
         ``cancel`` for its reads."""
         out = ctypes.POINTER(b.e2b_file_reader)()
-        with self._call(user, gzip, cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user, gzip) as options:
             call.run(b.e2b_files_open_read, self._sandbox._ptr, encode(path), options, ctypes.byref(out))
         return FileReader(out)
 
@@ -289,7 +294,8 @@ class Filesystem:
         and creating missing parent directories. Uploads are atomic: a
         cancelled one leaves the old file in place."""
         data = content(data)
-        with self._call(user, gzip, cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user, gzip) as options:
             call.run(b.e2b_files_write, self._sandbox._ptr, encode(path), data, len(data), options)
 
     def write_stream(self, path: str, file: SupportsRead, *, size: int | None = None,
@@ -312,7 +318,8 @@ class Filesystem:
             ctypes.memmove(buffer, data, len(data))
             return len(data)
 
-        with self._call(user, gzip, cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user, gzip) as options:
             read = call.callback(b.e2b_read_cb, supply, aborted=-1)
             call.run(b.e2b_files_write_stream, self._sandbox._ptr, encode(path), -1 if size is None else size,
                      options, read, _progress(call, on_progress), None)
@@ -326,13 +333,15 @@ class Filesystem:
             b.e2b_write_entry(path, ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p).value, len(data))
             for path, data in contents
         ])
-        with self._call(user, gzip, cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user, gzip) as options:
             call.run(b.e2b_files_write_files, self._sandbox._ptr, entries, len(contents), options)
 
     def upload_file(self, local_path: PathLike, path: str, *, on_progress: ProgressCallback | None = None,
                     user: str | None = None, gzip: bool = False, cancel: CancelToken | None = None) -> None:
         """Uploads the local file `local_path` to `path`, streaming."""
-        with self._call(user, gzip, cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user, gzip) as options:
             call.run(b.e2b_files_upload_file, self._sandbox._ptr, encode_path(local_path), encode(path), options,
                      _progress(call, on_progress), None)
 
@@ -340,7 +349,8 @@ class Filesystem:
                       user: str | None = None, gzip: bool = False, cancel: CancelToken | None = None) -> None:
         """Downloads the file at `path` to the local file `local_path`,
         streaming; the local file appears only once complete."""
-        with self._call(user, gzip, cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user, gzip) as options:
             call.run(b.e2b_files_download_file, self._sandbox._ptr, encode(path), encode_path(local_path), options,
                      _progress(call, on_progress), None)
 
@@ -351,7 +361,8 @@ class Filesystem:
         followed. Progress names the file in flight and counts the bytes of
         the whole tree."""
         count = ctypes.c_size_t()
-        with self._call(user, gzip, cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user, gzip) as options:
             call.run(b.e2b_files_upload_dir, self._sandbox._ptr, encode_path(local_dir), encode(path), options,
                      _dir_progress(call, on_progress), None, ctypes.byref(count))
         return count.value
@@ -365,7 +376,8 @@ class Filesystem:
         outside the tree. Progress names the file in flight and counts the
         bytes of the whole tree."""
         count = ctypes.c_size_t()
-        with self._call(user, gzip, cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user, gzip) as options:
             call.run(b.e2b_files_download_dir, self._sandbox._ptr, encode(path), encode_path(local_dir), options,
                      _dir_progress(call, on_progress), None, ctypes.byref(count))
         return count.value
@@ -377,7 +389,8 @@ class Filesystem:
         seconds, rounded up to whole seconds (``None`` or 0: until the
         sandbox ends). Made locally, without I/O."""
         out = b.e2b_bytes()
-        with self._call(user, cancel=cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user) as options:
             call.run(b.e2b_files_download_url, self._sandbox._ptr, encode(path), milliseconds(expires_in), options,
                      ctypes.byref(out))
         return take_bytes(out).decode()
@@ -387,7 +400,8 @@ class Filesystem:
         """A URL to which any program can upload the file `path` with a
         multipart POST (field ``file``), signed like ``download_url``."""
         out = b.e2b_bytes()
-        with self._call(user, cancel=cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user) as options:
             call.run(b.e2b_files_upload_url, self._sandbox._ptr, encode(path), milliseconds(expires_in), options,
                      ctypes.byref(out))
         return take_bytes(out).decode()
@@ -397,7 +411,8 @@ class Filesystem:
         """The entries of the directory at `path` and of its subdirectories
         down to `depth` levels (1: the directory only)."""
         out = ctypes.POINTER(b.e2b_entry_list)()
-        with self._call(user, cancel=cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user) as options:
             call.run(b.e2b_files_list, self._sandbox._ptr, encode(path), depth, options, ctypes.byref(out))
         with owned(out, b.e2b_entry_list_free):
             count = ctypes.c_size_t()
@@ -407,36 +422,43 @@ class Filesystem:
     def exists(self, path: str, *, user: str | None = None, cancel: CancelToken | None = None) -> bool:
         """Whether anything exists at `path`."""
         exists = ctypes.c_bool()
-        with self._call(user, cancel=cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user) as options:
             call.run(b.e2b_files_exists, self._sandbox._ptr, encode(path), options, ctypes.byref(exists))
         return exists.value
 
     def get_info(self, path: str, *, user: str | None = None, cancel: CancelToken | None = None) -> EntryInfo:
         """What is at `path` (a final symbolic link is not followed)."""
         out = ctypes.POINTER(b.e2b_entry_info)()
-        with self._call(user, cancel=cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user) as options:
             call.run(b.e2b_files_get_info, self._sandbox._ptr, encode(path), options, ctypes.byref(out))
-        with owned(out, b.e2b_entry_info_free):
+        try:
             return EntryInfo._read(out)
+        finally:
+            b.e2b_entry_info_free(out)
 
     def make_dir(self, path: str, *, user: str | None = None, cancel: CancelToken | None = None) -> bool:
         """Creates the directory `path` and missing parents; ``False`` if it
         already existed."""
         created = ctypes.c_bool()
-        with self._call(user, cancel=cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user) as options:
             call.run(b.e2b_files_make_dir, self._sandbox._ptr, encode(path), options, ctypes.byref(created))
         return created.value
 
     def remove(self, path: str, *, user: str | None = None, cancel: CancelToken | None = None) -> None:
         """Removes the file or directory tree at `path`; nothing there is no error."""
-        with self._call(user, cancel=cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user) as options:
             call.run(b.e2b_files_remove, self._sandbox._ptr, encode(path), options)
 
     def rename(self, old_path: str, new_path: str, *, user: str | None = None,
                cancel: CancelToken | None = None) -> EntryInfo:
         """Moves `old_path` to `new_path`, creating missing parents; returns the moved entry."""
         out = ctypes.POINTER(b.e2b_entry_info)()
-        with self._call(user, cancel=cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user) as options:
             call.run(b.e2b_files_rename, self._sandbox._ptr, encode(old_path), encode(new_path), options,
                      ctypes.byref(out))
         with owned(out, b.e2b_entry_info_free):
@@ -449,7 +471,8 @@ class Filesystem:
         Poll the handle; close it (or use ``with``) to stop. `cancel`
         applies to starting the watch only."""
         out = ctypes.POINTER(b.e2b_watch)()
-        with self._call(user, cancel=cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user) as options:
             call.run(b.e2b_files_watch_dir, self._sandbox._ptr, encode(path), recursive, include_entry, options,
                      ctypes.byref(out))
         return WatchHandle(out)
@@ -467,7 +490,8 @@ class Filesystem:
             stopped = on_event(FilesystemEvent._read(event)) is False
             return int(stopped)
 
-        with self._call(user, cancel=cancel) as (call, options):
+        call = Call(FileNotFoundException, cancel)
+        with self._options(call, user) as options:
             callback = call.callback(b.e2b_fs_event_cb, forward)
             code = call.blocking(b.e2b_files_watch_dir_stream, self._sandbox._ptr, encode(path), recursive,
                                  include_entry, milliseconds(timeout, zero=NO_LIMIT), options, callback, None)

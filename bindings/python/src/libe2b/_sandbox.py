@@ -6,13 +6,14 @@ import ctypes
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from . import _bindings as b
 from ._bindings import SandboxState
 from ._code import Context, Execution, ExecutionError, OutputMessage, Result, execution_callback
 from ._commands import Commands
 from ._cancel import CancelToken
-from ._core import NO_LIMIT, Call, Handle, decode, encode, items, milliseconds, owned, parse_time
+from ._core import DEFAULTS, NO_LIMIT, Call, Handle, decode, encode, items, milliseconds, owned, parse_time
 from ._files import Filesystem
 
 
@@ -181,17 +182,7 @@ class Sandbox(Handle[b.e2b_sandbox]):
         call, the wait for a context busy with another run included."""
         call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_execution)()
-        with owned(b.e2b_run_code_options_new(), b.e2b_run_code_options_free) as options:
-            if language is not None:
-                call.check(b.e2b_run_code_options_set_language(options, encode(language), call.err))
-            if context is not None:
-                context_id = context.id if isinstance(context, Context) else context
-                call.check(b.e2b_run_code_options_set_context_id(options, encode(context_id), call.err))
-            for name, value in (envs or {}).items():
-                call.check(b.e2b_run_code_options_set_env(options, encode(name), encode(value), call.err))
-            if timeout is not None:
-                call.check(b.e2b_run_code_options_set_timeout_ms(options, milliseconds(timeout, zero=NO_LIMIT),
-                                                                   call.err))
+        with _run_code_options(call, language, context, envs, timeout) as options:
             callback = execution_callback(call, on_stdout, on_stderr, on_result, on_error)
             call.run(b.e2b_code_run, self._ptr, encode(code), options, callback, None, ctypes.byref(out))
         with owned(out, b.e2b_execution_free):
@@ -227,3 +218,26 @@ class Sandbox(Handle[b.e2b_sandbox]):
         call = Call(cancel=cancel)
         context_id = context.id if isinstance(context, Context) else context
         call.run(b.e2b_code_remove_context, self._ptr, encode(context_id))
+
+
+def _run_code_options(call: Call, language: str | None, context: Context | str | None,
+                      envs: Mapping[str, str] | None, timeout: float | None) -> owned[Any]:
+    """The options of ``run_code``, freed when the ``with`` block ends
+    (``DEFAULTS`` when none is given)."""
+    if language is None and context is None and not envs and timeout is None:
+        return DEFAULTS
+    options = b.e2b_run_code_options_new()
+    try:
+        if language is not None:
+            call.check(b.e2b_run_code_options_set_language(options, encode(language), call.err))
+        if context is not None:
+            context_id = context.id if isinstance(context, Context) else context
+            call.check(b.e2b_run_code_options_set_context_id(options, encode(context_id), call.err))
+        for name, value in (envs or {}).items():
+            call.check(b.e2b_run_code_options_set_env(options, encode(name), encode(value), call.err))
+        if timeout is not None:
+            call.check(b.e2b_run_code_options_set_timeout_ms(options, milliseconds(timeout, zero=NO_LIMIT), call.err))
+    except BaseException:
+        b.e2b_run_code_options_free(options)
+        raise
+    return owned(options, b.e2b_run_code_options_free)
