@@ -243,28 +243,26 @@ class Interrupts:
         """Arm or disarm; returns the state for restore()."""
         saved = self._armed
         if armed:
-            self._install()
             self._pending = False  # SIGINTs from idle time don't count
         self._armed = armed
+        self._install()
         return saved
 
     def restore(self, armed):
         self._armed = armed
-        if not armed:
-            self._install()
-        elif self._pending:
+        self._install()
+        if armed and self._pending:
             self._pending = False
-            self._armed = False
             raise KeyboardInterrupt
 
     def _install(self):
         # Again at each switch: the user's code may have replaced the handler.
-        signal.signal(signal.SIGINT, self._on_sigint)
+        # Armed, Python's own handler raises KeyboardInterrupt where the code
+        # is, as in ipykernel, with no frame of the kernel's in the traceback.
+        handler = signal.default_int_handler if self._armed else self._on_sigint
+        signal.signal(signal.SIGINT, handler)
 
     def _on_sigint(self, signum, frame):
-        if self._armed:
-            self._armed = False
-            raise KeyboardInterrupt
         self._pending = True
 
 
@@ -478,6 +476,7 @@ def make_shell(kernel):
     shell = Shell.instance(config=config)
 
     def no_stdin(*args, **kwargs):
+        __tracebackhide__ = True
         raise StdinNotImplementedError(_NO_STDIN)
 
     builtins.input = no_stdin

@@ -75,6 +75,10 @@ impl Base {
                 "e2b-local: WARNING: sandboxes run over the host's system folders (read-only) instead of a Debian \
                  image of their own: no sudo, the host's programs, and the files API does not see /usr"
             );
+            eprintln!(
+                "e2b-local: WARNING: no code-interpreter image either: run_code answers 500 \"Failed to start the \
+                 kernel\" unless the host's python3 has IPython"
+            );
             Base::Host
         };
         let folders: Vec<PathBuf> = match std::env::var_os(IMAGES_VAR).filter(|v| !v.is_empty()) {
