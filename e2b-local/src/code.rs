@@ -27,7 +27,7 @@ use e2b_protocol::uuid4;
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{ChildStdin, ChildStdout, Command};
-use tokio::sync::{mpsc, OwnedMutexGuard};
+use tokio::sync::{mpsc, oneshot, OwnedMutexGuard};
 use tower::ServiceExt;
 
 use crate::envd::check_access_token;
@@ -45,6 +45,8 @@ const KEEPALIVE: Duration = Duration::from_secs(5);
 /// The longest a kernel may take to import IPython and say it is ready (a cold start on a busy
 /// machine takes seconds).
 const KERNEL_START: Duration = Duration::from_secs(120);
+/// How long `/execute` waits for a kernel that fails to start before it sends its headers.
+const START_VERDICT: Duration = Duration::from_millis(300);
 /// After a client left: SIGINT this often, and restart a kernel that ignored them this long.
 const INTERRUPT_EVERY: Duration = Duration::from_secs(1);
 const INTERRUPT_LIMIT: Duration = Duration::from_secs(10);
@@ -445,16 +447,17 @@ async fn execute(Extension(target): Extension<Target>, headers: HeaderMap, body:
     };
     let mut line = serde_json::json!({ "code": request.code, "env_vars": request.env_vars }).to_string();
     line.push('\n');
-    // Start the kernel now when the context is idle, so that a failure is a plain 500.
-    let guard = match context.kernel.clone().try_lock_owned() {
-        Ok(mut guard) => match context.ensure_kernel(&target.runtime, &mut guard).await {
-            Ok(()) => Some(guard),
-            Err(e) => return text_response(StatusCode::INTERNAL_SERVER_ERROR, e),
-        },
-        Err(_busy) => None,
-    };
+    let guard = context.kernel.clone().try_lock_owned().ok();
+    // An idle context whose kernel cannot start at all (no IPython in the sandbox) answers a
+    // plain 500, which such a kernel says within moments. The headers do not wait for a kernel
+    // that is importing IPython: the real server's kernels run before the first request.
+    let (failed_tx, failed_rx) = oneshot::channel::<String>();
+    let failed = guard.is_some().then_some(failed_tx);
     let (tx, rx) = mpsc::channel::<Bytes>(16);
-    tokio::spawn(run(context, target.runtime.clone(), guard, line, tx));
+    tokio::spawn(run(context, target.runtime.clone(), guard, line, tx, failed));
+    if let Ok(Ok(e)) = tokio::time::timeout(START_VERDICT, failed_rx).await {
+        return text_response(StatusCode::INTERNAL_SERVER_ERROR, e);
+    }
     let mut rx = rx;
     let stream = futures_util::stream::poll_fn(move |cx| {
         rx.poll_recv(cx).map(|chunk| chunk.map(Ok::<_, std::convert::Infallible>))
@@ -470,6 +473,7 @@ async fn run(
     guard: Option<OwnedMutexGuard<Option<Kernel>>>,
     request: String,
     tx: mpsc::Sender<Bytes>,
+    failed: Option<oneshot::Sender<String>>,
 ) {
     let mut slot = match guard {
         Some(guard) => guard,
@@ -479,6 +483,10 @@ async fn run(
         },
     };
     if let Err(e) = context.ensure_kernel(&runtime, &mut slot).await {
+        // Still in time for the 500, or else in the stream.
+        if failed.is_some_and(|failed| failed.send(e.clone()).is_ok()) {
+            return;
+        }
         let _ = tx.send(Bytes::from(error_line("ContextRestarting", &e))).await;
         let _ = tx.send(Bytes::from_static(END_OF_EXECUTION.as_bytes())).await;
         return;
