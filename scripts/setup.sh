@@ -4,12 +4,16 @@
 # (e2b-local runs sandbox commands and code in namespaces with them),
 # slirp4netns (the user-mode network of sandboxes with internet access), the
 # official SDKs, pinned, in a virtual environment under target/, and
-# e2b-local's base template: a Debian root filesystem built once from
-# Debian's packages (see e2b-local/images/base.sh).
+# e2b-local's images: the base template's Debian root filesystem built once
+# from Debian's packages (see e2b-local/images/base.sh), and the layer of the
+# code-interpreter-v1 template over it, IPython and the code interpreter's
+# Python stack from PyPI (see e2b-local/images/code-interpreter.sh).
 #
-# The image is cached in $E2B_LOCAL_IMAGES (default target/e2b-local/images)
-# as base-<hash of its recipe>, with `base` linking to the current one; it is
-# rebuilt only when the recipe changes. E2B_LOCAL_IMAGES=none skips it.
+# The images are cached in $E2B_LOCAL_IMAGES (default target/e2b-local/images)
+# as base-<hash of its recipe> and code-interpreter-<hash of its recipe and
+# of the base image's>, with `base` and `code-interpreter` linking to the
+# current ones; each is rebuilt only when its recipe (or the base image)
+# changes. E2B_LOCAL_IMAGES=none skips both.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -79,4 +83,31 @@ mv -T "$images/.base-new" "$images/base"
 # Images of older recipes.
 for old in "$images"/base-*; do
   [ "$old" = "$image" ] || [ ! -d "$old" ] || $sudo rm -rf "$old"
+done
+
+# The code-interpreter template's image: a layer over the base image.
+recipe=e2b-local/images/code-interpreter.sh
+ci_hash=$( { cat "$recipe"; echo "base-$hash"; } | sha256sum | cut -c1-16)
+ci=$images/code-interpreter-$ci_hash
+if [ -d "$ci" ]; then
+  echo "e2b-local code-interpreter image: $ci (cached)"
+else
+  building=$images/.building-code-interpreter-$ci_hash
+  $sudo rm -rf "$building"
+  echo "e2b-local code-interpreter image: building into $ci (a few minutes, once)"
+  start=$(date +%s)
+  if $sudo bash "$recipe" "$image" "$building" >"$images/build-code-interpreter-$ci_hash.log" 2>&1; then
+    mv -T "$building" "$ci"
+    echo "e2b-local code-interpreter image: built in $(($(date +%s) - start)) s, $(du -sh "$ci/layer" | cut -f1) over the base image"
+  else
+    warn "building the code-interpreter image failed (log: $images/build-code-interpreter-$ci_hash.log);" \
+      "code-interpreter-v1 sandboxes will have no IPython and run_code will fail"
+    $sudo rm -rf "$building" "$images/code-interpreter"
+    exit 0
+  fi
+fi
+ln -sfn "code-interpreter-$ci_hash" "$images/.code-interpreter-new"
+mv -T "$images/.code-interpreter-new" "$images/code-interpreter"
+for old in "$images"/code-interpreter-*; do
+  [ "$old" = "$ci" ] || [ ! -d "$old" ] || $sudo rm -rf "$old"
 done

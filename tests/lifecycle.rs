@@ -469,7 +469,9 @@ fn sandbox_states_newer_than_the_client_decode_as_unknown() {
 #[test]
 fn a_sandbox_killed_under_a_running_call_is_reported_gone() {
     let local = Local::start();
-    let sandbox = local.sandbox();
+    // The code interpreter runs in code-interpreter-v1 sandboxes (IPython is in their image).
+    let options = SandboxOptions::new("code-interpreter-v1").timeout(Duration::from_secs(120));
+    let sandbox = local.client.create_sandbox(&options).unwrap();
     let command = sandbox.commands().start("sleep 60", &Default::default()).unwrap();
     // The code interpreter's run, too: its stream breaks like a command's.
     let running_code = {

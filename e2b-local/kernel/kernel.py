@@ -1,54 +1,77 @@
-"""Python kernel for e2b-local: one process per code-interpreter context.
+"""The Python kernel of e2b-local's code interpreter: one process per context.
 
-e2b-local starts it as `python3 -u kernel.py` and writes one request per stdin
-line: {"code": "<python source>", "env_vars": {"K": "V"} or null}. For each
-request the kernel writes NDJSON lines to its original stdout, shaped exactly
-like the lines E2B's code-interpreter server streams from /execute:
+The code runs in IPython itself: one `InteractiveShell` in this process, so
+magics (`%pwd`, `%pip`), shell escapes (`!pwd`, `!pip install ...`),
+`display()`, IPython's formatters (`_repr_html_`, `_repr_png_`, ...,
+`_repr_mimebundle_`), matplotlib's inline backend, the display hook
+(`_`, `Out`, a trailing `;`), execution counts and IPython's own traceback
+formatting are IPython's, as in E2B's code interpreter, whose Jupyter
+server runs the same IPython inside ipykernel.
+
+Why an InteractiveShell here rather than ipykernel behind a bridge:
+ipykernel is that same shell plus a ZeroMQ transport (Jupyter's messaging,
+heartbeats, a connection file, pyzmq and tornado in the image). e2b-local
+needs none of it: it talks to one kernel per context over pipes, interrupts
+it with SIGINT and restarts it by starting a new process. What ipykernel
+adds on the kernel side and users see is done here as ipykernel does it:
+the display hook and display publisher turn into `result` lines
+(`execute_result` and `display_data`), the first traceback of a run into
+the `error` line, `input()` raises StdinNotImplementedError, matplotlib's
+backend is `module://matplotlib_inline.backend_inline`, and E2B's own
+formatters add `e2b/data` (pandas DataFrames), `e2b/chart` (matplotlib
+figures, through E2B's `e2b_charts`) and a JSON view of dicts and lists.
+
+Protocol with e2b-local (e2b-local/src/code.rs): the kernel is started as
+`python3 -u kernel.py`; it first writes one line of its own,
+`{"type": "kernel_ready"}`, or `{"type": "kernel_unavailable", "message":
+"..."}` and exits 3 when IPython cannot be imported (a sandbox without the
+code-interpreter image). Then it reads one request per stdin line,
+{"code": "<source>", "env_vars": {"K": "V"} or null}, and answers each with
+the lines E2B's code-interpreter server streams from /execute, in its JSON
+style:
 
     {"type": "number_of_executions", "execution_count": N}
-    stdout / stderr / result lines as they happen, then at most one error line
+    stdout / stderr / result lines as they happen, at most one error line
     {"type": "end_of_execution"}
 
-The user's code runs in one persistent `__main__` namespace, as in IPython.
-Whatever writes to fds 1 and 2 (print, os.system, C extensions, children) is
-captured through pipes. Results follow IPython's display protocol, and
-tracebacks are laid out the way IPython 9 lays them out.
+Whatever writes to fds 1 and 2 (print, `!cmd`, os.system, C extensions,
+children) is captured through pipes and sent as stdout/stderr lines while
+the run goes on; output from an idle kernel is dropped. SIGINT interrupts a
+run (KeyboardInterrupt, reported as IPython reports it) and is ignored while
+the kernel is idle, as ipykernel ignores it.
 
-Standard library only; Python 3.9+.
+Standard library only until IPython is imported; Python 3.11+ with the
+image's IPython 9.
 """
 
-import ast
 import base64
 import builtins
 import codecs
-import functools
-import inspect
+import datetime
 import io
-import itertools
 import json
-import linecache
+import math
+import numbers
 import os
-import re
 import selectors
 import signal
 import struct
 import sys
 import termios
-import textwrap
 import threading
-import tokenize
 import traceback
-import types
-from collections import Counter
-from contextlib import contextmanager
-from datetime import datetime, timezone
 from fcntl import ioctl
 
 _CHUNK = 1 << 16  # most a pipe holds at once on Linux
+# The backend ipykernel selects for matplotlib: figures become display_data.
+_MATPLOTLIB_BACKEND = "module://matplotlib_inline.backend_inline"
+# What ipykernel says when the code asks for input and the frontend (here, as
+# in E2B, always) does not allow it.
+_NO_STDIN = "raw_input was called, but this frontend does not support input requests."
 
 
 def _timestamp():
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="microseconds")
 
 
 # --- protocol channel -------------------------------------------------------
@@ -200,8 +223,9 @@ class Interrupts:
     """Makes SIGINT a KeyboardInterrupt only while the user's code runs.
 
     e2b-local sends SIGINT to stop a run. One that arrives while idle is
-    dropped; one that arrives while the kernel writes a line in the middle of
-    a run (display()) is raised once that line is out, so no line is cut.
+    dropped (ipykernel ignores SIGINT between requests too); one that arrives
+    while the kernel writes a line in the middle of a run is raised once that
+    line is out, so no line is cut.
     """
 
     def __init__(self):
@@ -219,38 +243,32 @@ class Interrupts:
         """Arm or disarm; returns the state for restore()."""
         saved = self._armed
         if armed:
-            self._install()
             self._pending = False  # SIGINTs from idle time don't count
         self._armed = armed
+        self._install()
         return saved
 
     def restore(self, armed):
         self._armed = armed
-        if not armed:
-            self._install()
-        elif self._pending:
+        self._install()
+        if armed and self._pending:
             self._pending = False
-            self._armed = False
             raise KeyboardInterrupt
 
     def _install(self):
         # Again at each switch: the user's code may have replaced the handler.
-        signal.signal(signal.SIGINT, self._on_sigint)
+        # Armed, Python's own handler raises KeyboardInterrupt where the code
+        # is, as in ipykernel, with no frame of the kernel's in the traceback.
+        handler = signal.default_int_handler if self._armed else self._on_sigint
+        signal.signal(signal.SIGINT, handler)
 
     def _on_sigint(self, signum, frame):
-        if self._armed:
-            self._armed = False
-            raise KeyboardInterrupt
         self._pending = True
 
 
 class _InterruptSwitch:
-    """A class, not @contextmanager: before Python 3.11 a generator-based
-    context manager adds contextlib frames to every user traceback.
-
-    Only the main thread switches; display() from other threads leaves the
-    main thread's state alone.
-    """
+    """Only the main thread switches; display() from other threads leaves the
+    main thread's state alone."""
 
     def __init__(self, interrupts, armed):
         self._interrupts = interrupts
@@ -266,7 +284,7 @@ class _InterruptSwitch:
             self._interrupts.restore(self._saved)
 
 
-# --- rich results -----------------------------------------------------------
+# --- result lines -----------------------------------------------------------
 
 # MIME type -> result field, in the wire's key order.
 _RESULT_FIELDS = (
@@ -278,62 +296,13 @@ _RESULT_FIELDS = (
 )
 _STRUCTURED_FIELDS = {"json", "data", "chart"}
 
-_REPR_METHODS = (
-    ("text/html", "_repr_html_"), ("text/markdown", "_repr_markdown_"),
-    ("image/svg+xml", "_repr_svg_"), ("image/png", "_repr_png_"),
-    ("application/pdf", "_repr_pdf_"), ("image/jpeg", "_repr_jpeg_"),
-    ("text/latex", "_repr_latex_"), ("application/json", "_repr_json_"),
-    ("application/javascript", "_repr_javascript_"),
-)
-
-
-def mime_bundle(obj):
-    """obj's representations by MIME type, as IPython's formatters find them."""
-    bundle = _formatted(_repr_method(obj, "_repr_mimebundle_"), include=None, exclude=None)
-    bundle = dict(bundle) if isinstance(bundle, dict) else {}
-    if "text/plain" not in bundle:
-        bundle["text/plain"] = _formatted(repr, obj)
-    for mime, name in _REPR_METHODS:
-        if mime not in bundle:
-            bundle[mime] = _formatted(_repr_method(obj, name))
-    # E2B's kernel adds a JSON view of dicts and lists.
-    if bundle.get("application/json") is None and isinstance(obj, (dict, list)):
-        bundle["application/json"] = obj
-    return {mime: value for mime, value in bundle.items() if value is not None}
-
-
-def _repr_method(obj, name):
-    if inspect.isclass(obj):  # a class's _repr_*_ are for its instances
-        return None
-    try:
-        method = getattr(obj, name, None)
-        # Proxies that claim to have every attribute have this one too.
-        canary = getattr(obj, "_ipython_canary_method_should_not_exist_", None)
-    except Exception:
-        return None
-    return method if callable(method) and not callable(canary) else None
-
-
-def _formatted(formatter, *args, **kwargs):
-    """Run one formatter. As in IPython, a failure costs only that format."""
-    if formatter is None:
-        return None
-    try:
-        value = formatter(*args, **kwargs)
-    except NotImplementedError:
-        return None
-    except Exception as exc:
-        sys.stderr.write(format_traceback(exc) + "\n")
-        return None
-    if isinstance(value, tuple) and len(value) == 2:  # (data, metadata)
-        value = value[0]
-    return value
-
 
 def result_line(bundle, is_main):
+    """A MIME bundle as E2B's server writes it: known types as fields, the
+    rest in `extra`, `text` with one pair of surrounding quotes stripped."""
     data = {}
     for mime, value in bundle.items():
-        value = _wire_value(value)
+        value = wire_value(value)
         if value is not None:
             data[mime] = value
     line = {"type": "result"}
@@ -348,17 +317,43 @@ def result_line(bundle, is_main):
     return line
 
 
-def _wire_value(value):
-    """value as it can travel in JSON, or None: bytes become base64, and
-    anything JSON can't hold exactly (NaN, objects) is left out."""
+def wire_value(value):
+    """value as Jupyter's messages carry it, or None when JSON cannot hold it:
+    bytes become base64, dates ISO 8601, numbers of other types (numpy's)
+    plain numbers, and NaN or infinity null."""
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(value).decode("ascii")
     if isinstance(value, str):
         return value
     try:
-        return json.loads(json.dumps(value, allow_nan=False))
+        return json.loads(json.dumps(_finite(value), default=_json_default, allow_nan=False))
     except (TypeError, ValueError, RecursionError):
         return None
+
+
+def _finite(value):
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
+
+def _json_default(obj):
+    if isinstance(obj, (datetime.datetime, datetime.date, datetime.time)):
+        return obj.isoformat()
+    if isinstance(obj, (bytes, bytearray)):
+        return base64.b64encode(obj).decode("ascii")
+    if isinstance(obj, numbers.Integral):
+        return int(obj)
+    if isinstance(obj, numbers.Real):
+        number = float(obj)
+        return number if math.isfinite(number) else None
+    if hasattr(obj, "tolist"):  # numpy arrays and scalars
+        return _finite(obj.tolist())
+    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
 
 
 def _strip_quotes(text):
@@ -366,351 +361,6 @@ def _strip_quotes(text):
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         return text[1:-1]
     return text
-
-
-# --- tracebacks -------------------------------------------------------------
-# IPython 9's plain layout (the E2B server joins its parts with no separator),
-# with stack_data's choice of source lines: whole statements around the
-# failing one, within the enclosing function or class.
-
-_RULE = "-" * 75
-_HEADER = "Traceback (most recent call last)"
-_DIRECT_CAUSE = "\nThe above exception was the direct cause of the following exception:\n"
-_DURING_HANDLING = "\nDuring handling of the above exception, another exception occurred:\n"
-_CELL_FILENAME = re.compile(r"<cell-(\d+)>\Z")
-_NUMBER_WIDTH = 7
-_MAX_PIECE_LINES = 6  # longer statements around the failing one are shortened
-
-
-def cell_filename(count):
-    return "<cell-%d>" % count
-
-
-def format_traceback(exc):
-    """exc and the exceptions chained to it, oldest first."""
-    blocks = [_exception_block(exc, context=2)]
-    seen = {id(exc)}
-    cause = _chained(exc)
-    while cause is not None and id(cause) not in seen:
-        seen.add(id(cause))
-        blocks.append(_DIRECT_CAUSE if exc.__cause__ is not None else _DURING_HANDLING)
-        blocks.append(_exception_block(cause, context=1))
-        exc, cause = cause, _chained(cause)
-    return _RULE + "".join(reversed(blocks))
-
-
-def format_compile_error(exc):
-    """A cell that doesn't compile: where, then the message (IPython's SyntaxTB)."""
-    name = type(exc).__name__
-    if not isinstance(exc, SyntaxError):
-        message = _safe_str(exc)
-        return (f"{name}: {message}\n" if message else f"{name}\n") + _notes(exc, "\n")
-    filename = exc.filename or "<string>"
-    text = (linecache.getline(filename, exc.lineno) if exc.lineno else "") or exc.text or ""
-    parts = [f"  {_location(filename, exc.lineno)}\n", f"    {text.strip()}\n"]
-    if exc.offset is not None:
-        indent = len(text) - len(text.lstrip())
-        gap = "".join(c if c.isspace() else " " for c in text[indent:exc.offset - 1])
-        parts.append(f"    {gap}^\n")
-    parts.append(f"{name}: {exc.msg}\n" if exc.msg else f"{name}\n")
-    return "".join(parts) + _notes(exc, "\n")
-
-
-def _chained(exc):
-    if exc.__cause__ is not None:
-        return exc.__cause__
-    return None if exc.__suppress_context__ else exc.__context__
-
-
-def _exception_block(exc, context):
-    name = type(exc).__name__
-    frames = _user_frames(exc.__traceback__)
-    return (name + _HEADER.rjust(75 - len(name)) + "".join(_format_frames(frames, context))
-            + f"{name}: {_safe_str(exc)}" + _notes(exc, ""))
-
-
-def _safe_str(exc):
-    try:
-        return str(exc)
-    except Exception:
-        return "<exception str() failed>"
-
-
-def _notes(exc, end):
-    notes = getattr(exc, "__notes__", None) or []
-    if not isinstance(notes, (list, tuple)):
-        notes = [repr(notes)]
-    return "".join(f"{note}{end}" for note in notes)
-
-
-def _user_frames(tb):
-    """(frame, line) pairs of tb, without the kernel's own frames."""
-    frames = []
-    for frame, lineno in traceback.walk_tb(tb):
-        if frame.f_code.co_filename != __file__:
-            frames.append((frame, lineno if lineno is not None else frame.f_lineno))
-    return frames
-
-
-def _format_frames(frames, context):
-    """Deep recursion shows as a few frames and a count, like stack_data."""
-    keys = [(frame.f_code, lineno) for frame, lineno in frames]
-    shown = _frames_to_show(keys)
-    parts = []
-    for is_shown, run in itertools.groupby(zip(frames, keys, shown), key=lambda item: item[2]):
-        run = list(run)
-        if is_shown:
-            parts += [_format_frame(frame, lineno, context) for (frame, lineno), _, _ in run]
-        else:
-            parts.append("    [... skipping similar frames: %s]\n"
-                         % _describe_repeats([key for _, key, _ in run]))
-    return parts
-
-
-def _frames_to_show(keys):
-    """Of a frame seen more than 3 times, only the first, second and last of
-    each run of such frames are shown."""
-    counts = Counter(keys)
-    shown = [counts[key] <= 3 for key in keys]
-    for common, run in itertools.groupby(range(len(keys)), key=lambda i: counts[keys[i]] > 3):
-        if common:
-            run = list(run)
-            for key in {keys[i] for i in run}:
-                places = [i for i in run if keys[i] == key]
-                for i in places[:2] + places[-1:]:
-                    shown[i] = True
-    return shown
-
-
-def _describe_repeats(keys):
-    counts = sorted(Counter(keys).items(), key=lambda item: (-item[1], item[0][0].co_name))
-    return ", ".join("%s at line %d (%d times)" % (_qualname(code), lineno, count)
-                     for (code, lineno), count in counts)
-
-
-def _qualname(code):
-    # As IPython (through `executing`) names frames: comprehensions by their
-    # bare name. co_qualname is new in 3.11.
-    if code.co_name.startswith("<") and code.co_name != "<lambda>":
-        return code.co_name
-    return getattr(code, "co_qualname", code.co_name)
-
-
-def _format_frame(frame, lineno, context):
-    code = frame.f_code
-    head = _location(code.co_filename, lineno)
-    if _qualname(code) != "<module>":
-        head += ", in " + _qualname(code) + _arguments(frame)
-    lines = linecache.getlines(code.co_filename, frame.f_globals)
-    if not lines:
-        return head + "\n"
-    return head + "\n" + _source_context(lines, lineno, context)
-
-
-def _location(filename, lineno):
-    cell = _CELL_FILENAME.match(filename)
-    if cell:
-        place = "Cell In[%s]" % cell.group(1)
-        return place if lineno is None else f"{place}, line {lineno}"
-    place = "File " + _compress_user(filename)
-    return place if lineno is None else f"{place}:{lineno}"
-
-
-def _compress_user(path):
-    home = os.path.expanduser("~")
-    return "~" + path[len(home):] if path.startswith(home) else path
-
-
-def _arguments(frame):
-    try:
-        return inspect.formatargvalues(*inspect.getargvalues(frame), formatvalue=lambda _: "")
-    except KeyError:
-        return "(***failed resolving arguments***)"
-
-
-def _source_context(lines, lineno, context):
-    numbers = _source_map("".join(lines)).window(lineno, context)
-    texts = [lines[n - 1].rstrip("\r\n") for n in numbers if n is not None]
-    if not texts:
-        return ""
-    indent = len(texts[0]) - len(textwrap.dedent("\n".join(texts)).splitlines()[0])
-    parts = []
-    for n in numbers:
-        if n is None:
-            parts.append("   (...)")  # IPython puts no newline here
-            continue
-        text = lines[n - 1].rstrip("\r\n")[indent:]
-        parts.append(f"{_line_number(n, n == lineno)} {text}\n")
-    return "".join(parts)
-
-
-def _line_number(n, current):
-    if not current:
-        return str(n).rjust(_NUMBER_WIDTH)
-    pad = _NUMBER_WIDTH - len(str(n))
-    if pad >= 2:
-        return "-" * (pad - 2) + "> " + str(n)
-    return (">" if pad == 1 else "") + str(n)
-
-
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_MATCH_CASE = getattr(ast, "match_case", ())  # Python 3.10+; () matches nothing
-_BLOCK_ITEMS = (ast.stmt, ast.ExceptHandler, _MATCH_CASE)
-
-
-@functools.lru_cache(maxsize=16)
-def _source_map(text):
-    return _SourceMap(text)
-
-
-class _SourceMap:
-    """A file split into "pieces" the way stack_data splits it: a simple
-    statement, or the header of a compound one, with blank edges trimmed."""
-
-    def __init__(self, text):
-        self._lines = text.splitlines(keepends=True)
-        try:
-            self._tree = ast.parse(text)
-        except (SyntaxError, ValueError):
-            self._tree = None
-            return
-        self._pieces = self._split()
-
-    def window(self, lineno, context):
-        """Line numbers to show around lineno, None where lines are elided."""
-        if self._tree is None:
-            return []
-        start, stop = self._scope_range(lineno)
-        pieces = [p for p in self._pieces if start <= p.start and p.stop <= stop]
-        current = next((p for p in pieces if lineno in p), None)
-        if current is None:
-            return []
-        at = pieces.index(current)
-        numbers = []
-        for piece in pieces[max(0, at - context):at + 1 + context]:
-            piece = list(piece)
-            if len(piece) > _MAX_PIECE_LINES and lineno not in piece:
-                piece = piece[:3] + [None] + piece[-2:]
-            numbers += piece
-        return numbers
-
-    def _split(self):
-        merged = []
-        for start, stop in _raw_pieces(self._tree, 1, len(self._lines) + 1):
-            if stop <= start:
-                continue
-            if merged and start < merged[-1][1]:  # "a = 1; b = 2" is one piece
-                merged[-1] = (merged[-1][0], stop)
-            else:
-                merged.append((start, stop))
-        pieces = []
-        for start, stop in merged:
-            while start < stop and self._blank(start):
-                start += 1
-            while stop > start and self._blank(stop - 1):
-                stop -= 1
-            if start < stop:
-                pieces.append(range(start, stop))
-        return pieces
-
-    def _blank(self, lineno):
-        return not self._lines[lineno - 1].strip()
-
-    def _scope_range(self, lineno):
-        """Lines of the function or class around the statement at lineno."""
-        path, node = [], self._tree
-        while True:
-            node = next((child for child in ast.iter_child_nodes(node)
-                         if _spans(child, lineno)), None)
-            if node is None:
-                break
-            path.append(node)
-        statements = [node for node in path if isinstance(node, ast.stmt)]
-        for node in reversed(statements[:-1]):  # a def line belongs to the outer scope
-            if isinstance(node, _SCOPES):
-                return _line_range(node)
-        return 1, len(self._lines) + 1
-
-
-def _raw_pieces(node, start, stop):
-    """stack_data's split: statements in each body, and the gaps between them."""
-    for _field, body in ast.iter_fields(node):
-        if not (isinstance(body, list) and body and isinstance(body[0], _BLOCK_ITEMS)):
-            continue
-        children = {}
-        for child in body:
-            children.setdefault(_line_range(child), child)
-        for (child_start, child_stop), child in sorted(children.items()):
-            for inner_start, inner_stop in _raw_pieces(child, child_start, child_stop):
-                if start < inner_start:
-                    yield start, inner_start
-                if inner_start < inner_stop:
-                    yield inner_start, inner_stop
-                start = inner_stop
-    yield start, stop
-
-
-def _line_range(node):
-    if isinstance(node, _MATCH_CASE):  # it has no position itself
-        return node.pattern.lineno, node.body[-1].end_lineno + 1
-    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-    return first, node.end_lineno + 1
-
-
-def _spans(node, lineno):
-    first = getattr(node, "lineno", None)
-    return first is not None and first <= lineno <= (node.end_lineno or first)
-
-
-# --- cells ------------------------------------------------------------------
-
-
-def clean_cell(source):
-    """IPython's cleanup: drop leading blank lines, then the first line's
-    indentation from every line that has it."""
-    lines = source.splitlines(keepends=True)
-    while lines and lines[0].isspace():
-        lines.pop(0)
-    indent = re.match(r"[ \t]*", lines[0]).group() if lines else ""
-    return "".join(line[len(indent):] if line.startswith(indent) else line for line in lines)
-
-
-def compile_cell(source, filename):
-    """(code for all but a final expression, code for that expression or None)."""
-    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
-    tree = compile(source, filename, "exec", flags | ast.PyCF_ONLY_AST, dont_inherit=True)
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-    body = compile(tree, filename, "exec", flags, dont_inherit=True)
-    if last is None:
-        return body, None
-    return body, compile(ast.Expression(last.value), filename, "eval", flags, dont_inherit=True)
-
-
-def ends_with_semicolon(source):
-    """IPython shows no result for a cell whose last token is ';'."""
-    skip = {tokenize.ENDMARKER, tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT}
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    except (tokenize.TokenError, SyntaxError):
-        return False
-    last = next((t for t in reversed(tokens) if t.type not in skip), None)
-    return last is not None and last.type == tokenize.OP and last.string == ";"
-
-
-def _cache_source(filename, source):
-    """Let linecache (tracebacks, inspect.getsource) find a cell's lines."""
-    lines = source.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    linecache.cache[filename] = (len(source), None, lines, filename)
-
-
-async def _settle(coroutine):
-    """Await a cell inside the loop, so its exception carries no asyncio frames."""
-    try:
-        return await coroutine, None
-    except BaseException as exc:
-        return None, exc
 
 
 # --- requests ---------------------------------------------------------------
@@ -737,15 +387,19 @@ def _valid_env_var(key, value):
             and "\0" not in key and "\0" not in value)
 
 
-@contextmanager
-def temporary_env(env_vars):
+class TemporaryEnv:
     """env_vars for one run; afterwards each variable is as it was before."""
-    saved = {key: os.environ.get(key) for key in env_vars}
-    os.environ.update(env_vars)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
+
+    def __init__(self, env_vars):
+        self._env_vars = env_vars
+        self._saved = {}
+
+    def __enter__(self):
+        self._saved = {key: os.environ.get(key) for key in self._env_vars}
+        os.environ.update(self._env_vars)
+
+    def __exit__(self, *exc_info):
+        for key, value in self._saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
@@ -754,6 +408,199 @@ def temporary_env(env_vars):
 
 def _error_line(name, value, traceback_text):
     return {"type": "error", "name": name, "value": value, "traceback": traceback_text}
+
+
+# --- the shell --------------------------------------------------------------
+
+
+def make_shell(kernel):
+    """The IPython shell the user's code runs in, wired to `kernel`."""
+    from IPython.core.displayhook import DisplayHook
+    from IPython.core.displaypub import DisplayPublisher
+    from IPython.core.error import StdinNotImplementedError, UsageError
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets import Type
+    from traitlets.config import Config
+
+    class WireDisplayHook(DisplayHook):
+        """The value of a cell's last expression: the run's main result
+        (ipykernel's execute_result). IPython still decides whether there is
+        one (None, a trailing `;`) and keeps `_`, `__` and `Out`."""
+
+        def write_output_prompt(self):
+            pass
+
+        def write_format_data(self, format_dict, md_dict=None):
+            kernel.show(format_dict, is_main=True)
+
+        def finish_displayhook(self):
+            pass
+
+    class WirePublisher(DisplayPublisher):
+        """display() and everything that displays (figures): results that are
+        not the main one (ipykernel's display_data). Updates of a display by
+        its id and clear_output() have no line in E2B's protocol."""
+
+        def publish(self, data, metadata=None, source=None, *, transient=None, update=False,
+                    **kwargs):
+            if not update:
+                kernel.show(data, is_main=False)
+
+        def clear_output(self, wait=False):
+            pass
+
+    class Shell(InteractiveShell):
+        displayhook_class = Type(WireDisplayHook)
+        display_pub_class = Type(WirePublisher)
+
+        def _showtraceback(self, etype, evalue, stb):
+            # What ipykernel sends as the error message; E2B's server joins
+            # the traceback's parts with nothing between them.
+            name = getattr(etype, "__name__", str(etype))
+            kernel.error(_error_line(name, _safe_str(evalue), "".join(stb)))
+
+        def enable_gui(self, gui=None):
+            # As ipykernel: no event loop to integrate for the inline backend
+            # (`%matplotlib inline` asks for none); there is no display for
+            # any other.
+            if gui not in (None, "inline"):
+                raise UsageError(f"GUI event loop {gui!r} is not available: the kernel has no display")
+
+        def init_virtualenv(self):
+            # As ipykernel: the kernel's Python is the one its packages are in.
+            pass
+
+    config = Config()
+    # As E2B's template configures its kernels: tracebacks without colours.
+    config.InteractiveShell.colors = "NoColor"
+    shell = Shell.instance(config=config)
+
+    def no_stdin(*args, **kwargs):
+        __tracebackhide__ = True
+        raise StdinNotImplementedError(_NO_STDIN)
+
+    builtins.input = no_stdin
+    import getpass
+
+    getpass.getpass = no_stdin
+    _add_e2b_formatters(shell)
+    _display_pil_images()
+    return shell
+
+
+def _add_e2b_formatters(shell):
+    """The formats E2B's kernels add to IPython's: `e2b/data` (a DataFrame's
+    columns), `e2b/chart` (what E2B's e2b_charts reads from a matplotlib
+    figure) and `application/json` for dicts and lists. Types are named, not
+    imported: pandas and matplotlib load only when the user's code uses them."""
+    from IPython.core.formatters import BaseFormatter, JSONFormatter, catch_format_error
+    from traitlets import ObjectName, Unicode
+
+    class DataFormatter(BaseFormatter):
+        format_type = Unicode("e2b/data")
+        print_method = ObjectName("_repr_e2b_data_")
+        _return_type = (dict, str)
+
+    class ChartFormatter(BaseFormatter):
+        format_type = Unicode("e2b/chart")
+        print_method = ObjectName("_repr_e2b_chart_")
+        _return_type = (dict,)
+
+        @catch_format_error
+        def __call__(self, obj):
+            # Figures are matched here, not registered by type: matplotlib's
+            # inline backend removes every formatter's entry for Figure when
+            # it selects its own figure formats.
+            figure = sys.modules.get("matplotlib.figure")
+            if self.enabled and figure is not None and isinstance(obj, figure.Figure):
+                return figure_chart(obj)
+            return super().__call__(obj)
+
+    def dataframe_columns(frame):
+        return wire_value(frame.to_dict(orient="list"))
+
+    def figure_chart(figure):
+        from e2b_charts import chart_figure_to_dict
+
+        chart = chart_figure_to_dict(figure)
+        return wire_value(chart) if chart else None
+
+    def json_view(obj):
+        value = wire_value(obj)
+        return value if isinstance(value, (dict, list)) else None
+
+    formatters = shell.display_formatter.formatters
+    data = DataFormatter(parent=shell.display_formatter)
+    data.for_type_by_name("pandas.core.frame", "DataFrame", dataframe_columns)
+    chart = ChartFormatter(parent=shell.display_formatter)
+    formatters["e2b/data"] = data
+    formatters["e2b/chart"] = chart
+    json_formatter = formatters.get("application/json")
+    if isinstance(json_formatter, JSONFormatter):
+        json_formatter.for_type(dict, json_view)
+        json_formatter.for_type(list, json_view)
+
+
+def _display_pil_images():
+    """As in E2B's template: a PIL image shown, or saved under a file name,
+    is displayed (a kernel has no screen to show it on)."""
+
+    def patch(module):
+        from IPython.display import display
+
+        image_class = module.Image
+        save = image_class.save
+
+        def show(self, title=None):
+            display(self)
+
+        def save_and_display(self, fp, format=None, **params):
+            if isinstance(fp, (str, os.PathLike)):
+                display(self)
+            return save(self, fp, format, **params)
+
+        image_class.show = show
+        image_class.save = save_and_display
+
+    _after_import("PIL.Image", patch)
+
+
+def _after_import(name, action):
+    """Runs action(module) right after the module `name` is first imported."""
+    import importlib.util
+
+    class Finder:
+        @staticmethod
+        def find_spec(fullname, path=None, target=None):
+            if fullname != name:
+                return None
+            sys.meta_path.remove(Finder)
+            spec = importlib.util.find_spec(fullname)
+            if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+                return spec
+            exec_module = spec.loader.exec_module
+
+            def exec_then_act(module):
+                exec_module(module)
+                try:
+                    action(module)
+                except Exception:
+                    traceback.print_exc()
+
+            spec.loader.exec_module = exec_then_act
+            return spec
+
+    if name in sys.modules:
+        action(sys.modules[name])
+    else:
+        sys.meta_path.insert(0, Finder)
+
+
+def _safe_str(value):
+    try:
+        return str(value)
+    except Exception:
+        return "<unprintable %s object>" % type(value).__name__
 
 
 # --- kernel -----------------------------------------------------------------
@@ -765,99 +612,63 @@ class Kernel:
         self._channel = channel
         self._pump = OutputPump(channel)
         self._interrupts = Interrupts()
-        self._count = 1
-        self._loop = None
-        self._namespace = _main_namespace()
-        builtins.display = self.display
+        self._error = None
+        self.shell = None
 
     def serve(self):
         for raw in self._requests:
             if raw.strip():
                 self._execute(raw)
 
-    def display(self, *objs, **_ipython_options):
-        """IPython's display(): each object becomes a non-main result."""
-        for obj in objs:
-            self._show(mime_bundle(obj), is_main=False)
-
-    def _execute(self, raw):
-        count = self._count
-        self._channel.send({"type": "number_of_executions", "execution_count": count})
-        self._pump.begin()
-        try:
-            code, env_vars = parse_request(raw)
-        except ValueError as exc:
-            error = _error_line("ProtocolError", str(exc), "")
-        else:
-            if code.strip():  # like IPython, an empty cell doesn't count
-                self._count += 1
-            with temporary_env(env_vars):
-                error = self._run_cell(code, count)
-        if error is not None:
-            self._pump.emit(error)
-        self._pump.end()
-        self._channel.send({"type": "end_of_execution"})
-
-    def _run_cell(self, code, count):
-        """Run one cell; returns its error line, or None."""
-        source = clean_cell(code)
-        if not source.strip():
-            return None
-        filename = cell_filename(count)
-        _cache_source(filename, source)
-        try:
-            body, last_expression = compile_cell(source, filename)
-        except (SyntaxError, ValueError, OverflowError, TypeError, MemoryError) as exc:
-            return _error_line(type(exc).__name__, _safe_str(exc), format_compile_error(exc))
-        try:
-            with self._interrupts.user_code():
-                self._run(body)
-                if last_expression is not None:
-                    value = self._run(last_expression)
-                    if value is not None and not ends_with_semicolon(source):
-                        self._namespace["_"] = value
-                        self._show(mime_bundle(value), is_main=True)
-        except BaseException as exc:  # the user's SystemExit and KeyboardInterrupt too
-            return _error_line(type(exc).__name__, _safe_str(exc), format_traceback(exc))
-        return None
-
-    def _run(self, code):
-        value = eval(code, self._namespace)
-        if not code.co_flags & inspect.CO_COROUTINE:
-            return value
-        value, exc = self._event_loop().run_until_complete(_settle(value))
-        if exc is not None:
-            raise exc
-        return value
-
-    def _event_loop(self):
-        # One loop for all cells, so tasks started by one cell live on.
-        if self._loop is None:
-            import asyncio  # only here: it is a third of the kernel's start-up time
-
-            self._loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(self._loop)
-        return self._loop
-
-    def _show(self, bundle, is_main):
+    def show(self, bundle, is_main):
+        """A result line, after the output written before it."""
         with self._interrupts.kernel_code():
             self._pump.emit(result_line(bundle, is_main))
 
+    def error(self, line):
+        """The run's error line: the first error of a run is its error."""
+        if self._error is None:
+            self._error = line
+            with self._interrupts.kernel_code():
+                self._pump.emit(line)
 
-def _main_namespace():
-    """A fresh __main__ module for the user, as IPython has (pickle looks
-    classes up in sys.modules["__main__"])."""
-    module = types.ModuleType("__main__")
-    module.__dict__["__builtins__"] = builtins
-    sys.modules["__main__"] = module
-    return module.__dict__
+    def _execute(self, raw):
+        shell = self.shell
+        self._channel.send({"type": "number_of_executions",
+                            "execution_count": shell.execution_count})
+        self._pump.begin()
+        self._error = None
+        try:
+            code, env_vars = parse_request(raw)
+        except ValueError as exc:
+            self.error(_error_line("ProtocolError", str(exc), ""))
+        else:
+            with TemporaryEnv(env_vars):
+                self._run_cell(code)
+        self._pump.end()
+        self._channel.send({"type": "end_of_execution"})
+
+    def _run_cell(self, code):
+        try:
+            with self._interrupts.user_code():
+                result = self.shell.run_cell(code, store_history=True)
+        except KeyboardInterrupt:
+            # Landed in IPython's own code between the user's statements.
+            self.shell.showtraceback()
+            return
+        error = result.error_before_exec or result.error_in_exec
+        if error is not None and self._error is None:
+            # A failure IPython reports without a traceback (a UsageError of a
+            # magic goes to stderr): ipykernel's reply still says the run
+            # failed, and E2B's server makes that the error line.
+            self.error(_error_line(type(error).__name__, _safe_str(error), ""))
 
 
 def _take_protocol_fds():
     """Move the protocol off fds 0 and 1, where the user's code can't reach it.
 
     Returns the request reader and the channel fd. fd 0 becomes an empty
-    pipe, so input() and children reading stdin see end of file.
+    pipe, so children reading stdin see end of file.
     """
     requests = os.fdopen(os.dup(0), "rb")
     channel_fd = os.dup(1)
@@ -868,15 +679,31 @@ def _take_protocol_fds():
     return requests, channel_fd
 
 
-def start():
-    """Set up the process (fds, streams, sys.path) and return the kernel."""
+def start(diagnostics):
+    """Set up the process and the shell; returns the kernel, or exits 3
+    (after saying why on the protocol) when IPython is missing."""
     requests, channel_fd = _take_protocol_fds()
-    kernel = Kernel(requests, Channel(channel_fd))
+    channel = Channel(channel_fd)
+    kernel = Kernel(requests, channel)
     sys.stdout = sys.__stdout__ = _text_stream(1)
     sys.stderr = sys.__stderr__ = _text_stream(2)
     # The user imports from the context's cwd, not from the kernel's directory.
-    kernel_dir = os.path.dirname(__file__)
+    kernel_dir = os.path.dirname(os.path.abspath(__file__))
     sys.path[:] = [os.getcwd()] + [path for path in sys.path if path != kernel_dir]
+    os.environ.setdefault("MPLBACKEND", _MATPLOTLIB_BACKEND)
+    try:
+        import IPython  # noqa: F401
+    except ImportError as exc:
+        message = (f"IPython cannot be imported by {sys.executable} in this sandbox ({exc}): "
+                   "the code interpreter runs in sandboxes of the template code-interpreter-v1 "
+                   "on e2b-local's code-interpreter image, which scripts/setup.sh builds")
+        diagnostics.write(message + "\n")
+        diagnostics.flush()
+        channel.send({"type": "kernel_unavailable", "message": message})
+        os._exit(3)
+    with kernel._interrupts.kernel_code():
+        kernel.shell = make_shell(kernel)
+    channel.send({"type": "kernel_ready"})
     return kernel
 
 
@@ -885,7 +712,7 @@ def main():
     # keep going to e2b-local.
     diagnostics = os.fdopen(os.dup(2), "w")
     try:
-        start().serve()
+        start(diagnostics).serve()
     except BaseException:
         traceback.print_exc(file=diagnostics)
         diagnostics.flush()

@@ -2,9 +2,13 @@
 //! context's kernel prints and returns, and `/contexts` manages the contexts.
 //!
 //! A context is one `kernel.py` process (embedded here) running as `user` in the sandbox's
-//! jail, in the context's cwd, so the code sees the sandbox's files. The kernel reads one
-//! JSON request per line and writes the `/execute` lines itself, in the real server's JSON
-//! style; this module relays them, one HTTP chunk per line, and adds keepalives. Runs on one
+//! jail, in the context's cwd, so the code sees the sandbox's files. The kernel runs the code
+//! in IPython, from the sandbox's own Python: `code-interpreter-v1` sandboxes have it from the
+//! code-interpreter image (see `rootfs`). It first says whether it could start (`kernel_ready`,
+//! or `kernel_unavailable` with the reason when IPython is missing, which becomes a 500 with
+//! that reason). Then it reads one JSON request per line and writes the `/execute` lines
+//! itself, in the real server's JSON style; this module relays them, one HTTP chunk per line,
+//! and adds keepalives. Runs on one
 //! context are serialised: a queued run has its headers at once and then stays silent until it
 //! starts, as the real server's does. When a client goes away mid-run the kernel is interrupted (SIGINT,
 //! repeated, then a restart if it will not stop), and the run is read to its end before the
@@ -23,7 +27,7 @@ use e2b_protocol::uuid4;
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{ChildStdin, ChildStdout, Command};
-use tokio::sync::{mpsc, OwnedMutexGuard};
+use tokio::sync::{mpsc, oneshot, OwnedMutexGuard};
 use tower::ServiceExt;
 
 use crate::envd::check_access_token;
@@ -38,6 +42,11 @@ pub const KERNEL_SOURCE: &str = include_str!("../kernel/kernel.py");
 const DEFAULT_CWD: &str = "/home/user";
 /// A keepalive line after this much silence (the real server's `KEEPALIVE_INTERVAL`).
 const KEEPALIVE: Duration = Duration::from_secs(5);
+/// The longest a kernel may take to import IPython and say it is ready (a cold start on a busy
+/// machine takes seconds).
+const KERNEL_START: Duration = Duration::from_secs(120);
+/// How long `/execute` waits for a kernel that fails to start before it sends its headers.
+const START_VERDICT: Duration = Duration::from_millis(300);
 /// After a client left: SIGINT this often, and restart a kernel that ignored them this long.
 const INTERRUPT_EVERY: Duration = Duration::from_secs(1);
 const INTERRUPT_LIMIT: Duration = Duration::from_secs(10);
@@ -164,7 +173,7 @@ impl Context {
     }
 }
 
-/// A running `kernel.py`.
+/// A running `kernel.py`, ready for requests.
 struct Kernel {
     stdin: ChildStdin,
     lines: Lines<BufReader<ChildStdout>>,
@@ -191,7 +200,25 @@ impl Kernel {
         let stdout = spawned.child.stdout.take().expect("piped");
         // The supervisor is reaped in the background; the kernel is killed through its pid.
         drop(spawned.child);
-        Ok(Kernel { stdin, lines: BufReader::new(stdout).lines(), process: Arc::new(spawned.host) })
+        let mut kernel = Kernel { stdin, lines: BufReader::new(stdout).lines(), process: Arc::new(spawned.host) };
+        // Dropping the kernel on an error kills it.
+        let first = tokio::time::timeout(KERNEL_START, kernel.lines.next_line()).await;
+        let line = match first {
+            Err(_) => {
+                return Err(format!("Failed to start the kernel: it did not start in {} s", KERNEL_START.as_secs()))
+            }
+            Ok(Err(e)) => return Err(format!("Failed to start the kernel: {e}")),
+            Ok(Ok(None)) => return Err("Failed to start the kernel: it exited while starting".into()),
+            Ok(Ok(Some(line))) => line,
+        };
+        let hello: Value = serde_json::from_str(&line).unwrap_or_default();
+        match hello["type"].as_str() {
+            Some("kernel_ready") => Ok(kernel),
+            Some("kernel_unavailable") => {
+                Err(format!("Failed to start the kernel: {}", hello["message"].as_str().unwrap_or("no reason given")))
+            }
+            _ => Err(format!("Failed to start the kernel: it said {line:?} instead of that it is ready")),
+        }
     }
 }
 
@@ -420,16 +447,17 @@ async fn execute(Extension(target): Extension<Target>, headers: HeaderMap, body:
     };
     let mut line = serde_json::json!({ "code": request.code, "env_vars": request.env_vars }).to_string();
     line.push('\n');
-    // Start the kernel now when the context is idle, so that a failure is a plain 500.
-    let guard = match context.kernel.clone().try_lock_owned() {
-        Ok(mut guard) => match context.ensure_kernel(&target.runtime, &mut guard).await {
-            Ok(()) => Some(guard),
-            Err(e) => return text_response(StatusCode::INTERNAL_SERVER_ERROR, e),
-        },
-        Err(_busy) => None,
-    };
+    let guard = context.kernel.clone().try_lock_owned().ok();
+    // An idle context whose kernel cannot start at all (no IPython in the sandbox) answers a
+    // plain 500, which such a kernel says within moments. The headers do not wait for a kernel
+    // that is importing IPython: the real server's kernels run before the first request.
+    let (failed_tx, failed_rx) = oneshot::channel::<String>();
+    let failed = guard.is_some().then_some(failed_tx);
     let (tx, rx) = mpsc::channel::<Bytes>(16);
-    tokio::spawn(run(context, target.runtime.clone(), guard, line, tx));
+    tokio::spawn(run(context, target.runtime.clone(), guard, line, tx, failed));
+    if let Ok(Ok(e)) = tokio::time::timeout(START_VERDICT, failed_rx).await {
+        return text_response(StatusCode::INTERNAL_SERVER_ERROR, e);
+    }
     let mut rx = rx;
     let stream = futures_util::stream::poll_fn(move |cx| {
         rx.poll_recv(cx).map(|chunk| chunk.map(Ok::<_, std::convert::Infallible>))
@@ -445,6 +473,7 @@ async fn run(
     guard: Option<OwnedMutexGuard<Option<Kernel>>>,
     request: String,
     tx: mpsc::Sender<Bytes>,
+    failed: Option<oneshot::Sender<String>>,
 ) {
     let mut slot = match guard {
         Some(guard) => guard,
@@ -454,6 +483,10 @@ async fn run(
         },
     };
     if let Err(e) = context.ensure_kernel(&runtime, &mut slot).await {
+        // Still in time for the 500, or else in the stream.
+        if failed.is_some_and(|failed| failed.send(e.clone()).is_ok()) {
+            return;
+        }
         let _ = tx.send(Bytes::from(error_line("ContextRestarting", &e))).await;
         let _ = tx.send(Bytes::from_static(END_OF_EXECUTION.as_bytes())).await;
         return;

@@ -16,6 +16,13 @@
 //! sandbox changed stays in `fs/` meanwhile, so a paused or persisted sandbox remounts as it
 //! was.
 //!
+//! Sandboxes of the template `code-interpreter-v1` get one more layer between: the
+//! code-interpreter image (`images/code-interpreter.sh`), the files that adds to the base image
+//! (IPython and the Python stack of E2B's code interpreter), so their overlay has two lower
+//! layers, that one above the base image. Without it (not built, or built over another base
+//! image) they run on the base image alone, where the code interpreter cannot start its kernel
+//! and says so; the server says so loudly when it starts.
+//!
 //! Without an image, when the server is not root, or when overlayfs cannot be mounted, `fs/`
 //! itself is the sandbox's `/` and the jail shows the host's system folders over it read-only
 //! (then `/usr` is the host's, and what the files API writes there is hidden from commands).
@@ -37,11 +44,21 @@ const DEFAULT_IMAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/e2b
 /// The variable that names the images folder instead (`none`: use no image).
 pub const IMAGES_VAR: &str = "E2B_LOCAL_IMAGES";
 
+/// The template whose sandboxes run on the code-interpreter image.
+pub const CODE_INTERPRETER_TEMPLATE: &str = "code-interpreter-v1";
+
 /// What a sandbox's `/` is made of.
 #[derive(Clone, Debug)]
 pub enum Base {
-    /// An overlay over this image (a root filesystem folder).
-    Image(Arc<PathBuf>),
+    /// An overlay over these read-only layers, the top one first: the base image (a root
+    /// filesystem folder), or the code-interpreter image's layer over it.
+    Image {
+        /// The lower layers of the sandbox's overlay, the top one first.
+        layers: Arc<Vec<PathBuf>>,
+        /// The layers of `code-interpreter-v1` sandboxes, when the code-interpreter image
+        /// can be used.
+        code_interpreter: Option<Arc<Vec<PathBuf>>>,
+    },
     /// The sandbox's own folder, with the host's system folders shown over it.
     Host,
 }
@@ -58,6 +75,10 @@ impl Base {
                 "e2b-local: WARNING: sandboxes run over the host's system folders (read-only) instead of a Debian \
                  image of their own: no sudo, the host's programs, and the files API does not see /usr"
             );
+            eprintln!(
+                "e2b-local: WARNING: no code-interpreter image either: run_code answers 500 \"Failed to start the \
+                 kernel\" unless the host's python3 has IPython"
+            );
             Base::Host
         };
         let folders: Vec<PathBuf> = match std::env::var_os(IMAGES_VAR).filter(|v| !v.is_empty()) {
@@ -72,36 +93,102 @@ impl Base {
                 looked.join(" or ")
             ));
         };
-        match check_image(&image, data_dir) {
+        let layers = vec![image.clone()];
+        match check_image(&layers, data_dir) {
             Ok(()) => {
                 eprintln!("e2b-local: sandboxes run on the base image {}", image.display());
-                Base::Image(Arc::new(image))
+                let folder = image.parent().unwrap_or(Path::new("/"));
+                let code_interpreter = match find_code_interpreter(folder, &image, data_dir) {
+                    Ok(layers) => {
+                        eprintln!(
+                            "e2b-local: {CODE_INTERPRETER_TEMPLATE} sandboxes run on the code-interpreter image {}",
+                            layers[0].display()
+                        );
+                        Some(Arc::new(layers))
+                    }
+                    Err(why) => {
+                        eprintln!("e2b-local: WARNING: {why}");
+                        eprintln!(
+                            "e2b-local: WARNING: {CODE_INTERPRETER_TEMPLATE} sandboxes run on the base image, without \
+                             IPython: run_code answers 500 \"Failed to start the kernel\" (scripts/setup.sh builds \
+                             the code-interpreter image)"
+                        );
+                        None
+                    }
+                };
+                Base::Image { layers: Arc::new(layers), code_interpreter }
             }
             Err(why) => warn(format!("the base image {} cannot be used: {why}", image.display())),
         }
     }
+
+    /// What the `/` of a sandbox of `template` is made of: the code-interpreter image for
+    /// `code-interpreter-v1` when there is one, else this.
+    pub fn for_template(&self, template: &str) -> Base {
+        match self {
+            Base::Image { code_interpreter: Some(layers), .. } if template == CODE_INTERPRETER_TEMPLATE => {
+                Base::Image { layers: layers.clone(), code_interpreter: None }
+            }
+            other => other.clone(),
+        }
+    }
 }
 
-/// Whether `image` can be the lower layer of sandboxes whose folders are in `data_dir`: the
-/// server is root, the image belongs to the sandboxes' root, and an overlay mounts.
-fn check_image(image: &Path, data_dir: &Path) -> Result<(), String> {
-    let meta = fs::metadata(image).map_err(|e| e.to_string())?;
-    if !meta.is_dir() || !image.join("usr/bin").is_dir() {
+/// The layers of the code-interpreter image in `folder` (`code-interpreter/layer` over the
+/// image its `code-interpreter/lower` names), when it was built over `base` and mounts.
+fn find_code_interpreter(folder: &Path, base: &Path, data_dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let link = folder.join("code-interpreter");
+    let Ok(image) = fs::canonicalize(&link) else {
+        return Err(format!("no code-interpreter image at {}", link.display()));
+    };
+    let lower = fs::canonicalize(image.join("lower"))
+        .map_err(|e| format!("the code-interpreter image {} has no base image: {e}", image.display()))?;
+    if lower != base {
+        return Err(format!(
+            "the code-interpreter image {} was built over {}, not over the base image {}",
+            image.display(),
+            lower.display(),
+            base.display()
+        ));
+    }
+    let layers = vec![image.join("layer"), lower];
+    check_image(&layers, data_dir)
+        .map_err(|why| format!("the code-interpreter image {} cannot be used: {why}", image.display()))?;
+    Ok(layers)
+}
+
+/// Whether `layers` (the top one first) can be the lower layers of sandboxes whose folders are
+/// in `data_dir`: the server is root, each layer belongs to the sandboxes' root, the bottom
+/// one is a root filesystem, and an overlay mounts.
+fn check_image(layers: &[PathBuf], data_dir: &Path) -> Result<(), String> {
+    let Some(bottom) = layers.last() else { return Err("no layers".into()) };
+    if !bottom.join("usr/bin").is_dir() {
         return Err("it is no root filesystem".into());
     }
     if !isolation::mounts_allowed() {
         return Err("mounting it needs e2b-local to run as root".into());
     }
-    let owner = isolation::sandbox_owned(0);
-    if meta.uid() != owner {
-        return Err(format!("it belongs to uid {}, not to the sandboxes' root (uid {owner}): rebuild it", meta.uid()));
+    for layer in layers {
+        let meta = fs::metadata(layer).map_err(|e| format!("{}: {e}", layer.display()))?;
+        let owner = isolation::sandbox_owned(0);
+        if !meta.is_dir() {
+            return Err(format!("{} is no folder", layer.display()));
+        }
+        if meta.uid() != owner {
+            return Err(format!(
+                "{} belongs to uid {}, not to the sandboxes' root (uid {owner}): rebuild it",
+                layer.display(),
+                meta.uid()
+            ));
+        }
     }
     // A trial mount, over an upper layer on the data folder's filesystem.
     let probe = data_dir.join(".rootfs-probe");
     let _ = fs::remove_dir_all(&probe);
     let result = (|| -> io::Result<()> {
         fs::create_dir_all(probe.join("fs"))?;
-        let rootfs = Rootfs::new(probe.clone(), Base::Image(Arc::new(image.to_path_buf())));
+        let base = Base::Image { layers: Arc::new(layers.to_vec()), code_interpreter: None };
+        let rootfs = Rootfs::new(probe.clone(), base);
         let mounted = rootfs.mount()?;
         unmount(&mounted);
         Ok(())
@@ -155,7 +242,7 @@ impl Rootfs {
     /// Whether the sandbox's `/` is an overlay over an image (else the host's folders show
     /// through).
     pub fn has_image(&self) -> bool {
-        matches!(self.base, Base::Image(_)) && !self.lock().fell_back
+        matches!(self.base, Base::Image { .. }) && !self.lock().fell_back
     }
 
     /// The sandbox's `/` as the host reaches it, mounted and prepared first when it is not.
@@ -165,7 +252,7 @@ impl Rootfs {
         if state.ended {
             return Err(io::Error::other("the sandbox has ended"));
         }
-        let image = matches!(self.base, Base::Image(_)) && !state.fell_back;
+        let image = matches!(self.base, Base::Image { .. }) && !state.fell_back;
         if image && state.mounted.is_none() {
             match self.mount() {
                 Ok(fd) => {
@@ -195,13 +282,14 @@ impl Rootfs {
 
     /// Mounts the overlay (not recorded: the caller does), and returns its root, open.
     fn mount(&self) -> io::Result<OwnedFd> {
-        let Base::Image(image) = &self.base else { return Err(io::Error::other("no image")) };
+        let Base::Image { layers: lower, .. } = &self.base else { return Err(io::Error::other("no image")) };
         let Dirs { upper, work, merged } = &self.dirs;
         fs::create_dir_all(work)?;
         fs::create_dir_all(merged)?;
+        let lower: Vec<String> = lower.iter().map(|layer| escape(layer.as_os_str().as_bytes())).collect();
         let layers = format!(
             "lowerdir={},upperdir={},workdir={}",
-            escape(image.as_os_str().as_bytes()),
+            lower.join(":"),
             escape(upper.as_os_str().as_bytes()),
             escape(work.as_os_str().as_bytes())
         );

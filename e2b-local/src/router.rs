@@ -207,8 +207,13 @@ mod tests {
 
         /// Creates a sandbox; returns its id and access token.
         async fn sandbox(&self) -> (String, String) {
+            self.sandbox_of("base").await
+        }
+
+        /// Creates a sandbox of `template`; returns its id and access token.
+        async fn sandbox_of(&self, template: &str) -> (String, String) {
             let (status, created) =
-                self.json("POST", "/v2/sandboxes", json!({"templateID": "base", "timeout": 300})).await;
+                self.json("POST", "/v2/sandboxes", json!({"templateID": template, "timeout": 300})).await;
             assert_eq!(status, StatusCode::CREATED, "{created}");
             (created["sandboxID"].as_str().unwrap().into(), created["envdAccessToken"].as_str().unwrap().into())
         }
@@ -370,7 +375,7 @@ mod tests {
             return eprintln!("skipped: {e}");
         }
         let app = TestApp::new();
-        let (id, token) = app.sandbox().await;
+        let (id, token) = app.sandbox_of("code-interpreter-v1").await;
         let host = format!("49999-{id}.e2b.app");
         let headers =
             [("host", host.as_str()), ("content-type", "application/json"), ("x-access-token", token.as_str())];
@@ -415,7 +420,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread")]
     async fn the_code_interpreter_answers_on_port_49999() {
         let app = TestApp::new();
-        let (id, token) = app.sandbox().await;
+        let (id, token) = app.sandbox_of("code-interpreter-v1").await;
         let host = format!("49999-{id}.e2b.app");
         let headers = [("host", host.as_str()), ("content-type", "application/json")];
         let health = app.call("GET", "/health", &headers, Vec::new()).await;

@@ -601,7 +601,8 @@ impl Store {
         let mut runtimes = self.runtimes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let runtime = runtimes.entry(sbx.sandbox_id.clone()).or_insert_with(|| {
             let files = vec![(code::KERNEL_PATH, code::KERNEL_SOURCE.as_bytes())];
-            let rootfs = Arc::new(Rootfs::new(self.sandboxes_dir.join(&sbx.sandbox_id), self.base.clone()));
+            let base = self.base.for_template(&sbx.template_id);
+            let rootfs = Arc::new(Rootfs::new(self.sandboxes_dir.join(&sbx.sandbox_id), base));
             Arc::new(Runtime {
                 machine: Machine::new(&sbx.sandbox_id, rootfs.clone(), files, sbx.allow_internet_access != Some(false)),
                 rootfs,

@@ -2,10 +2,13 @@
 49999: running code in Python kernels inside the sandbox, contexts, and the wire details of
 `/execute` (framing, keepalives, error statuses) checked with raw HTTP."""
 
+import base64
+import io
 import json
 import socket
 import threading
 import time
+import zipfile
 from urllib.parse import urlparse
 
 import httpx
@@ -137,6 +140,117 @@ def test_code_sees_the_sandbox_files(ci):
     ci.run_code("open('/tmp/made.txt', 'w').write('by code')")
     assert ci.files.read("/tmp/made.txt") == "by code"
     assert ci.run_code("import os; os.getcwd()").text == "/home/user"
+
+
+# ---- IPython: magics, shell escapes, display, rich output ----
+
+
+def test_shell_escapes_and_magics(ci):
+    # IPython runs `!` commands on a terminal, so their lines end with "\r\n" as in E2B.
+    assert ci.run_code("!pwd").logs.stdout == ["/home/user\r\n"]
+    assert ci.run_code("%pwd").text == "/home/user"
+    assert ci.run_code("%cd /tmp").logs.stdout == ["/tmp\n"]
+    assert ci.run_code("files = !ls /home/user/..\nfiles").text == "['user']"
+    timed = ci.run_code("%time sum(range(10))")
+    assert timed.text == "45" and "Wall time" in "".join(timed.logs.stdout)
+    failed = ci.run_code("%no_such_magic")
+    assert failed.error.name == "UsageError"
+
+
+def probe_wheel():
+    """A tiny wheel made here, so that `pip install` has something to install offline."""
+    files = {
+        "e2b_local_probe/__init__.py": "VALUE = 'installed by pip'\n",
+        "e2b_local_probe-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: e2b-local-probe\nVersion: 1.0\n",
+        "e2b_local_probe-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\n"
+        "Tag: py3-none-any\n",
+    }
+    record = "".join(f"{name},,\n" for name in files) + "e2b_local_probe-1.0.dist-info/RECORD,,\n"
+    files["e2b_local_probe-1.0.dist-info/RECORD"] = record
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as wheel:
+        for name, text in files.items():
+            wheel.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_pip_install_from_a_local_file(ci):
+    ci.files.write("/home/user/e2b_local_probe-1.0-py3-none-any.whl", probe_wheel())
+    installed = ci.run_code("!pip install --no-index e2b_local_probe-1.0-py3-none-any.whl")
+    assert installed.error is None
+    assert "Successfully installed e2b-local-probe-1.0" in "".join(installed.logs.stdout)
+    # Importable at once, in the kernel that ran pip.
+    assert ci.run_code("import e2b_local_probe; e2b_local_probe.VALUE").text == "installed by pip"
+    uninstalled = ci.run_code("%pip uninstall -y e2b-local-probe")
+    assert "Successfully uninstalled e2b-local-probe-1.0" in "".join(uninstalled.logs.stdout)
+
+
+def test_display_and_rich_reprs(ci):
+    code = """
+from IPython.display import display, HTML, Markdown, Latex, JSON, Javascript, SVG
+class Rich:
+    def _repr_html_(self): return "<b>html</b>"
+    def _repr_markdown_(self): return "**md**"
+    def _repr_latex_(self): return "$x^2$"
+    def _repr_json_(self): return {"k": [1, 2]}
+    def _repr_javascript_(self): return "console.log(1)"
+    def _repr_svg_(self): return "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    def _repr_pdf_(self): return b"%PDF-1.4"
+    def _repr_mimebundle_(self, include=None, exclude=None): return {"application/x-custom": "c"}
+    def __repr__(self): return "Rich()"
+display(Markdown("**b**"))
+display(HTML("<i>i</i>"), Latex("$y$"))
+Rich()
+"""
+    execution = ci.run_code(code)
+    assert execution.error is None
+    first, second, third, main = execution.results
+    assert (first.markdown, first.text, first.is_main_result) == ("**b**", "<IPython.core.display.Markdown object>", False)
+    assert (second.html, third.latex) == ("<i>i</i>", "$y$")
+    assert main.is_main_result and main.text == "Rich()"
+    assert (main.html, main.markdown, main.latex) == ("<b>html</b>", "**md**", "$x^2$")
+    assert (main.json, main.javascript) == ({"k": [1, 2]}, "console.log(1)")
+    assert main.svg == "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    assert base64.b64decode(main.pdf) == b"%PDF-1.4"
+    assert main.extra == {"application/x-custom": "c"}
+    assert ci.run_code("42;").results == []  # a trailing semicolon hides the result
+
+
+def test_matplotlib_chart(ci):
+    code = """
+import matplotlib.pyplot as plt
+plt.bar(["a", "b", "c"], [3, 1, 2])
+plt.title("bars")
+plt.show()
+"""
+    execution = ci.run_code(code)
+    assert execution.error is None
+    (figure,) = execution.results
+    assert not figure.is_main_result and figure.text == "<Figure size 640x480 with 1 Axes>"
+    assert base64.b64decode(figure.png).startswith(b"\x89PNG\r\n\x1a\n")
+    assert figure.chart.type.value == "bar" and figure.chart.title == "bars"
+    assert [(bar.label, bar.value) for bar in figure.chart.elements] == [("a", 3), ("b", 1), ("c", 2)]
+    # A figure left open is shown when the cell ends, as the inline backend does.
+    assert [r.png is not None for r in ci.run_code("plt.plot([1, 2]);").results] == [True]
+
+
+def test_pandas_table(ci):
+    execution = ci.run_code('import pandas as pd\npd.DataFrame({"a": [1, 2], "b": ["x", "y"]})')
+    (table,) = execution.results
+    assert table.is_main_result
+    assert table.text == "   a  b\n0  1  x\n1  2  y"
+    assert '<table border="1" class="dataframe">' in table.html
+    assert table.data == {"a": [1, 2], "b": ["x", "y"]}
+
+
+def test_ipython_tracebacks_and_interrupted_input(ci):
+    execution = ci.run_code("def f(x):\n    return 1 / x\nf(0)")
+    assert execution.error.name == "ZeroDivisionError"
+    assert "Cell In[1], line 3\n" in execution.error.traceback
+    assert "Cell In[1], line 2, in f(x)\n" in execution.error.traceback
+    assert "\x1b[" not in execution.error.traceback  # no colours
+    asked = ci.run_code("input('name? ')")
+    assert asked.error.name == "StdinNotImplementedError"
 
 
 def test_language_python_is_the_default_context(ci):
