@@ -26,7 +26,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 prefix=$(mkdir -p "${1:-/usr/local}" && cd "${1:-/usr/local}" && pwd)
 cd "$root"
 
-cargo build --release -p e2b
+cargo build --release -p libe2b
 version=$(sed -n 's/^#define E2B_VERSION "\(.*\)"$/\1/p' include/e2b.h)
 # The soname follows the ABI version, not the library's: libe2b.so.<abi>.
 abi=$(sed -n 's/^#define E2B_ABI_VERSION \([0-9]*\)$/\1/p' include/e2b.h)

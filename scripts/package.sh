@@ -217,7 +217,7 @@ fi
 # once, from PyPI). tests/package/python.sh installs both outside the checkout.
 package_python() {
   local out=target/dist/python venv=target/python-package-venv tmp wheel tag file
-  cargo build --release -p e2b
+  cargo build --release -p libe2b
   [ -x "$venv/bin/python" ] || "${PYTHON:-python3}" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
     setuptools==84.2.1 build==1.6.1 wheel==0.48.0 auditwheel==6.8.2

@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 # One package at a time: built together, cargo unifies their features and rebuilds libe2b.
-cargo build --release -p e2b
+cargo build --release -p libe2b
 cargo build --release -p e2b-local
 mkdir -p target/examples
 cc -std=c99 -Wall -Wextra -Werror -O2 -Iinclude examples/c/quickstart.c target/release/libe2b.a \

@@ -1,175 +1,216 @@
-//! The client: configuration plus one shared HTTP agent.
+//! Client options and the client handle.
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::ffi::c_char;
+use std::time::Duration;
 
-use ureq::http::Method;
+use super::cancel::{cancel_arg, e2b_cancel};
+use super::{arg_mut, arg_ref, arg_str, boxed, e2b_error, e2b_error_code, free, guard, limit_ms, out_ptr};
+use sdk::DEFAULT_REQUEST_TIMEOUT;
+use sdk::{Client, Config, ConfigBuilder};
 
-use crate::cancel::CancelToken;
-use crate::config::Config;
-use crate::error::{Error, ErrorKind, Result};
-use crate::http::{self, Deadline};
-
-/// A handle to E2B (or an E2B-compatible server such as e2b-local).
-///
-/// Cheap to clone and safe to share between threads: every clone uses the
-/// same connection pool. Sandboxes made by a client keep it alive.
-///
-/// # Time limits
-///
-/// Three limits bound a call, each reported as [`ErrorKind::Timeout`] with a
-/// message that names the one that ran out:
-///
-/// - the **request timeout** ([`Config::request_timeout`]) bounds each
-///   request of a small call (control plane, `stat`, `list`, ...) from
-///   connecting to the last byte of the answer;
-/// - **silence limits** bound transfers and streams, whose length nobody
-///   knows, only while nothing moves: [`Config::request_timeout`] for file
-///   transfers, 90 s for command and watch streams (envd sends keepalives
-///   every 30 s), 30 s for `run_code` (the interpreter sends keepalives);
-/// - the **call deadline** ([`with_deadline`](Client::with_deadline)), off
-///   unless set, bounds the whole call, retries, transfers and streams
-///   included.
-///
-/// Each call's documentation says which of its own limits apply beyond these
-/// (a command's lifetime, a run's timeout).
-///
-/// # Cancellation
-///
-/// A view made by [`with_cancel`](Client::with_cancel) ends its calls, from
-/// another thread, when its [`CancelToken`] is cancelled.
-#[derive(Clone)]
-pub struct Client {
-    inner: Arc<Inner>,
-    /// Every call ends within this long of its start.
-    deadline: Option<Duration>,
-    /// The end of the one call this clone serves (see [`Client::pinned`]).
-    end: Option<Instant>,
-    /// Cancels every call through this clone.
-    cancel: Option<CancelToken>,
-}
-
-struct Inner {
+/// Connection settings for `e2b_client_new`: a builder.
+pub struct e2b_client_options {
     config: Config,
-    agent: ureq::Agent,
 }
 
-impl std::fmt::Debug for Client {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client")
-            .field("api_url", &self.inner.config.resolved_api_url())
-            .field("deadline", &self.deadline)
-            .field("cancel", &self.cancel)
-            .finish_non_exhaustive()
-    }
+/// A client: settings plus a pool of connections. Thread-safe: any number of
+/// threads may use one client at once. Sandboxes keep their client alive, so
+/// it may be freed before them.
+pub struct e2b_client {
+    pub(crate) inner: Client,
 }
 
-impl Client {
-    /// A client for `config`.
-    ///
-    /// The first client of a process turns on logging to stderr when
-    /// `E2B_LOG` names a level and no logger is installed (see the crate's
-    /// documentation on logging).
-    pub fn new(config: Config) -> Client {
-        crate::logging::init_from_env();
-        let agent = http::agent(config.max_idle_connections);
-        Client { inner: Arc::new(Inner { config, agent }), deadline: None, end: None, cancel: None }
-    }
+/// New options holding the defaults overridden by the environment
+/// (`E2B_API_KEY`, `E2B_DOMAIN`, `E2B_API_URL`, `E2B_SANDBOX_URL`, `E2B_DEBUG`).
+/// Release with `e2b_client_options_free`.
+#[no_mangle]
+pub extern "C" fn e2b_client_options_new() -> *mut e2b_client_options {
+    super::guard_value(std::ptr::null_mut(), || boxed(e2b_client_options { config: Config::from_env() }))
+}
 
-    /// A client configured from the environment (see [`Config::from_env`]).
-    pub fn from_env() -> Client {
-        Client::new(Config::from_env())
-    }
+/// Releases `options`. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_options_free(options: *mut e2b_client_options) {
+    free(options)
+}
 
-    /// The same client (same configuration and connections) whose every call
-    /// ends within `deadline` of its start, with [`ErrorKind::Timeout`] if it
-    /// is not done by then: retries, transfers and streams included, and
-    /// the handles the call returns too (see [`Sandbox::with_deadline`](crate::Sandbox::with_deadline)).
-    /// Sandboxes made through it inherit the deadline. Cheap: a clone.
-    pub fn with_deadline(&self, deadline: Duration) -> Client {
-        self.with_call_deadline(Some(deadline))
-    }
+/// Sets one text option with a NUL-terminated UTF-8 value.
+unsafe fn set_text(
+    options: *mut e2b_client_options,
+    value: *const c_char,
+    name: &str,
+    err_out: *mut *mut e2b_error,
+    apply: impl FnOnce(ConfigBuilder, String) -> ConfigBuilder,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let value = arg_str(value, name)?;
+        update(options, |b| Ok(apply(b, value.to_owned())))
+    })
+}
 
-    /// This client with `deadline` as its call deadline, or with none.
-    pub(crate) fn with_call_deadline(&self, deadline: Option<Duration>) -> Client {
-        Client { deadline, end: None, ..self.clone() }
-    }
+/// Applies one builder step to `options`; on error they are left as they were.
+unsafe fn update(
+    options: *mut e2b_client_options,
+    step: impl FnOnce(ConfigBuilder) -> sdk::Result<ConfigBuilder>,
+) -> Result<(), e2b_error> {
+    let options = arg_mut(options, "options")?;
+    options.config = step(options.config.to_builder())?.build();
+    Ok(())
+}
 
-    /// The call deadline set by [`with_deadline`](Client::with_deadline), if any.
-    pub fn deadline(&self) -> Option<Duration> {
-        self.deadline
-    }
+/// Sets the API key (sent as `X-API-KEY`). Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_options_set_api_key(
+    options: *mut e2b_client_options,
+    api_key: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    set_text(options, api_key, "api_key", err_out, |b, v| b.api_key(v))
+}
 
-    /// The same client (same configuration, connections and deadline) whose
-    /// every call ends, from whichever thread, as soon as `token` is
-    /// [cancelled](CancelToken::cancel), with [`ErrorKind::Cancelled`]:
-    /// requests waiting for an answer, retries waiting for their turn,
-    /// transfers and streams, and the handles and streams a call returns
-    /// (see [`Sandbox::with_cancel`](crate::Sandbox::with_cancel)). The
-    /// connection under a cancelled call is closed, so the server sees the
-    /// client go. Sandboxes made through it inherit the token, as they do
-    /// the deadline. Composes with [`with_deadline`](Client::with_deadline)
-    /// either way round. Cheap: a clone.
-    ///
-    /// A call cancelled after its request reached the server may have been
-    /// acted on: a sandbox created, a file written (see each call).
-    pub fn with_cancel(&self, token: &CancelToken) -> Client {
-        self.with_cancel_token(Some(token))
-    }
+/// Sets the domain (default "e2b.app"). Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_options_set_domain(
+    options: *mut e2b_client_options,
+    domain: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    set_text(options, domain, "domain", err_out, |b, v| b.domain(v))
+}
 
-    /// This client with `token` as its cancel token, or with none.
-    pub(crate) fn with_cancel_token(&self, token: Option<&CancelToken>) -> Client {
-        Client { cancel: token.cloned(), ..self.clone() }
-    }
+/// Sets the control plane's URL (default `https://api.<domain>`).
+/// Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_options_set_api_url(
+    options: *mut e2b_client_options,
+    api_url: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    set_text(options, api_url, "api_url", err_out, |b, v| b.api_url(v))
+}
 
-    /// The token set by [`with_cancel`](Client::with_cancel), if any.
-    pub fn cancel_token(&self) -> Option<&CancelToken> {
-        self.cancel.as_ref()
-    }
+/// Sets one URL through which every sandbox is reached, routed by headers
+/// (as `E2B_SANDBOX_URL`). Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_options_set_sandbox_url(
+    options: *mut e2b_client_options,
+    sandbox_url: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    set_text(options, sandbox_url, "sandbox_url", err_out, |b, v| b.sandbox_url(v))
+}
 
-    /// The configuration this client was made with.
-    pub fn config(&self) -> &Config {
-        &self.inner.config
-    }
+/// Adds a header sent with every control-plane request.
+/// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (an empty name, or
+/// a name or value that could not be sent: line breaks, control characters,
+/// a name that is not an HTTP token).
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_options_add_header(
+    options: *mut e2b_client_options,
+    name: *const c_char,
+    value: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let name = arg_str(name, "name")?;
+        let value = arg_str(value, "value")?;
+        update(options, |b| b.header(name, value))
+    })
+}
 
-    pub(crate) fn agent(&self) -> &ureq::Agent {
-        &self.inner.agent
-    }
+/// Turns debug mode on or off (as `E2B_DEBUG`). Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_options_set_debug(
+    options: *mut e2b_client_options,
+    debug: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || update(options, |b| Ok(b.debug(debug))))
+}
 
-    /// When a call starting now must end, if the client has a deadline.
-    pub(crate) fn call_end(&self) -> Option<Instant> {
-        self.end.or_else(|| Instant::now().checked_add(self.deadline?))
-    }
+/// Sets the deadline of each request in milliseconds (0: the default,
+/// 60000; E2B_TIMEOUT_NONE: no deadline). Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_options_set_request_timeout_ms(
+    options: *mut e2b_client_options,
+    timeout_ms: u64,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || update(options, |b| Ok(b.request_timeout(limit_ms(timeout_ms, Some(DEFAULT_REQUEST_TIMEOUT))))))
+}
 
-    /// This client for one call made of several requests: all of them end by
-    /// the same instant, the call's end, instead of each counting from its own start.
-    pub(crate) fn pinned(&self) -> Client {
-        Client { end: self.call_end(), ..self.clone() }
-    }
+/// Sets how many times a failed control-plane request is retried when that
+/// is safe (default 3; 0 turns retries off). Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_options_set_max_retries(
+    options: *mut e2b_client_options,
+    max_retries: u32,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || update(options, |b| Ok(b.max_retries(max_retries))))
+}
 
-    /// A control-plane request to `path` (which starts with `/`), with the API
-    /// key, the configured headers, the request timeout and the call's
-    /// deadline. It is retried, also after a lost answer: every control-plane
-    /// request is safe to repeat except a create without an idempotency key,
-    /// which turns retries off.
-    pub(crate) fn api_request<'b>(&self, method: Method, path: &str) -> Result<http::Request<'b>> {
-        let config = self.config();
-        let api_key = config.api_key.as_deref().ok_or_else(|| {
-            Error::new(
-                ErrorKind::Authentication,
-                "API key is required: set E2B_API_KEY or pass an api_key (get one at https://e2b.dev/dashboard)",
-            )
-        })?;
-        let url = format!("{}{path}", config.resolved_api_url());
-        let mut request = http::Request::new(method, url, Deadline::total(config.request_timeout))
-            .header("X-API-KEY", api_key)
-            .retries(config.max_retries)
-            .idempotent()
-            .call_end(self.call_end())
-            .cancel(self.cancel.clone());
-        for (name, value) in &config.headers {
-            request = request.header(name, value.clone());
-        }
-        Ok(request)
-    }
+/// Creates a client from `options` (NULL: from the environment alone). The
+/// options are copied, so they may be freed at once. On success `*out` holds
+/// the client; release it with `e2b_client_free`. Errors: NULL_ARGUMENT (out).
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_new(
+    options: *const e2b_client_options,
+    out: *mut *mut e2b_client,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let config = match options.as_ref() {
+            Some(options) => options.config.clone(),
+            None => Config::from_env(),
+        };
+        *out = boxed(e2b_client { inner: Client::new(config) });
+        Ok(())
+    })
+}
+
+/// A view of `client` whose every blocking call ends within `deadline_ms`
+/// milliseconds of its start, retries, transfers and streams included, and
+/// with them the sandboxes, commands, watches and readers the call hands out:
+/// a call still running then fails with E2B_ERR_TIMEOUT ("the call's deadline
+/// passed"). 0 and E2B_TIMEOUT_NONE mean no call deadline (the default:
+/// calls are bounded only by the request timeout and the silence limits),
+/// also when `client` has one.
+/// `*out` is an independent handle sharing `client`'s settings and
+/// connections; release each with `e2b_client_free`, in any order.
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_with_deadline(
+    client: *const e2b_client,
+    deadline_ms: u64,
+    out: *mut *mut e2b_client,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let client = client_arg(client)?;
+        *out = boxed(e2b_client { inner: client.with_call_deadline(call_deadline(deadline_ms)) });
+        Ok(())
+    })
+}
+
+/// A call deadline in milliseconds: 0 (the default) and E2B_TIMEOUT_NONE mean none.
+pub(crate) fn call_deadline(deadline_ms: u64) -> Option<Duration> {
+    limit_ms(deadline_ms, None)
+}
+
+/// Releases `client`. Sandboxes made with it stay valid. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_free(client: *mut e2b_client) {
+    free(client)
+}
+
+pub(crate) unsafe fn client_arg<'a>(client: *const e2b_client) -> Result<&'a Client, e2b_error> {
+    arg_ref(client, "client").map(|c| &c.inner)
+}
+
+/// The client behind `client`, cancelled by `cancel` (NULL: not cancellable).
+pub(crate) unsafe fn client_view(client: *const e2b_client, cancel: *const e2b_cancel) -> Result<Client, e2b_error> {
+    Ok(client_arg(client)?.with_cancel_token(cancel_arg(cancel).as_ref()))
 }

@@ -1,711 +1,617 @@
-//! The code interpreter (E2B's code-interpreter server): `run_code` over the `/execute`
-//! NDJSON stream on port 49999, and code contexts.
+//! The code interpreter: run_code and code contexts.
 
-use std::borrow::Cow;
-use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
+use std::ffi::{c_char, c_void, CString};
 use std::ops::ControlFlow;
-use std::time::Duration;
+use std::ptr;
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use ureq::http::Method;
+use super::cancel::e2b_cancel;
+use super::commands::e2b_stream;
+use super::sandbox::{e2b_sandbox, sandbox_view};
+use super::{
+    arg_mut, arg_opt_str, arg_str, boxed, c_ptr, c_string, e2b_error, e2b_error_code, free, guard, guard_value,
+    limit_ms, out_ptr, set_opt, Stop,
+};
+use sdk::{
+    CodeContext, Execution, ExecutionEvent, ExecutionResult, OutputChunk, RunCodeOptions, DEFAULT_RUN_CODE_TIMEOUT,
+};
 
-use crate::config::CODE_INTERPRETER_PORT;
-use crate::error::{Error, ErrorKind, Result};
-use crate::http::{self, Body, Deadline};
-use crate::sandbox::Sandbox;
-use crate::util::encode_component;
-
-/// How long code may run unless told otherwise (the Python SDK's default).
-pub const DEFAULT_RUN_CODE_TIMEOUT: Duration = Duration::from_secs(300);
-/// Once a run has started the interpreter sends a keepalive line after 5 s of
-/// silence, so a longer silence means the connection is gone. Before the
-/// first line the run may be waiting for a busy context, which is silent.
-const SILENCE_LIMIT: Duration = Duration::from_secs(30);
-/// The longest line accepted (a large image is a few MB of base64).
-const MAX_LINE: u64 = 256 << 20;
-
-/// How to run code: `RunCodeOptions::default()` runs Python in its default
-/// context for at most [`DEFAULT_RUN_CODE_TIMEOUT`]; each setting has a method
-/// of its name:
-///
-/// ```
-/// use std::time::Duration;
-///
-/// let options = e2b::RunCodeOptions::default().language("python").env("DEBUG", "1").timeout(None);
-/// assert_eq!(options.timeout, None::<Duration>);
-/// ```
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct RunCodeOptions {
-    /// The language's default context ("python", "javascript", ...); `None`
-    /// with no `context_id` means Python. Not together with `context_id`.
-    pub language: Option<String>,
-    /// A context made by [`Sandbox::create_code_context`].
-    pub context_id: Option<String>,
-    /// Environment variables for this run only.
-    pub envs: BTreeMap<String, String>,
-    /// How long the call may take, the wait for a context busy with another
-    /// run included; `None` for no limit. Default: [`DEFAULT_RUN_CODE_TIMEOUT`].
-    pub timeout: Option<Duration>,
+/// How to run code: a builder. New options mean the default Python context
+/// and a 300-second limit.
+pub struct e2b_run_code_options {
+    inner: RunCodeOptions,
 }
 
-impl Default for RunCodeOptions {
-    fn default() -> RunCodeOptions {
-        RunCodeOptions {
-            language: None,
-            context_id: None,
-            envs: BTreeMap::new(),
-            timeout: Some(DEFAULT_RUN_CODE_TIMEOUT),
-        }
-    }
+/// What a run produced, for `e2b_execution_cb`.
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum e2b_execution_output {
+    /// A chunk of stdout: `e2b_execution_chunks_get(execution, E2B_STREAM_STDOUT, index, ...)`.
+    E2B_EXECUTION_STDOUT = 1,
+    /// A chunk of stderr: `e2b_execution_chunks_get(execution, E2B_STREAM_STDERR, index, ...)`.
+    E2B_EXECUTION_STDERR = 2,
+    /// A result (the last expression's value, or something displayed):
+    /// `e2b_execution_results_get(execution, index)`.
+    E2B_EXECUTION_RESULT = 3,
+    /// The code raised an error: `e2b_execution_error_name(execution)`,
+    /// `_value` and `_traceback`; `index` is 0.
+    E2B_EXECUTION_ERROR = 4,
 }
 
-impl RunCodeOptions {
-    /// Runs in the default context of `language` ("python", "javascript", ...).
-    pub fn language(mut self, language: impl Into<String>) -> Self {
-        self.language = Some(language.into());
-        self
-    }
+/// Receives what a run produces as it arrives, on the calling thread.
+/// `execution` is the run so far, borrowed for the call, read with the
+/// `e2b_execution_*` getters (its count is -1 until the run ends); `output`
+/// and `index` say what is new. Return 0 to go on; anything else interrupts
+/// the run with E2B_ERR_CALLBACK_ABORTED.
+pub type e2b_execution_cb = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        output: e2b_execution_output,
+        execution: *const e2b_execution,
+        index: usize,
+    ) -> i32,
+>;
 
-    /// Runs in the context `context_id` (from [`Sandbox::create_code_context`]).
-    pub fn context_id(mut self, context_id: impl Into<String>) -> Self {
-        self.context_id = Some(context_id.into());
-        self
-    }
-
-    /// Adds one environment variable for this run.
-    pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.envs.insert(name.into(), value.into());
-        self
-    }
-
-    /// Sets how long the call may take; `None` for no limit.
-    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeout = timeout;
-        self
-    }
+/// One result of a run, in every format the interpreter produced.
+pub struct e2b_execution_result {
+    is_main: bool,
+    /// (format name, value) for each format present, in a fixed order.
+    formats: Vec<(CString, CString)>,
+    /// (MIME type, value) for each format without a name of its own, sorted by type.
+    extras: Vec<(CString, CString)>,
 }
 
-/// One result of a run: the value of the last expression (`is_main_result`)
-/// or something displayed, in every format the interpreter produced.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ExecutionResult {
-    /// Plain text (`text/plain`), e.g. the `repr` of a value.
-    pub text: Option<String>,
-    /// HTML (`text/html`).
-    pub html: Option<String>,
-    /// Markdown (`text/markdown`).
-    pub markdown: Option<String>,
-    /// An SVG image (`image/svg+xml`).
-    pub svg: Option<String>,
-    /// A PNG image (`image/png`), base64, as sent.
-    pub png: Option<String>,
-    /// A JPEG image (`image/jpeg`), base64, as sent.
-    pub jpeg: Option<String>,
-    /// A PDF document (`application/pdf`), base64, as sent.
-    pub pdf: Option<String>,
-    /// LaTeX (`text/latex`).
-    pub latex: Option<String>,
-    /// JSON (`application/json`).
-    pub json: Option<Value>,
-    /// JavaScript (`application/javascript`).
-    pub javascript: Option<String>,
-    /// Tabular data (`e2b/data`), e.g. a DataFrame's columns.
-    pub data: Option<Value>,
-    /// A chart's description (`e2b/chart`).
-    pub chart: Option<Value>,
-    /// Other MIME types, by type.
-    #[serde(default)]
-    pub extra: BTreeMap<String, Value>,
-    /// Whether this is the value of the last expression, rather than something displayed.
-    #[serde(default)]
-    pub is_main_result: bool,
+/// One output stream of a run.
+struct Output {
+    /// Each chunk's bytes (followed by a NUL not counted) and its timestamp.
+    chunks: Vec<(Vec<u8>, Option<CString>)>,
+    /// Every chunk joined, NULs shown as U+FFFD, NUL-terminated.
+    joined: Vec<u8>,
 }
 
-impl ExecutionResult {
-    /// The formats the result has, by the SDKs' names ("text", "html",
-    /// "markdown", "svg", "png", "jpeg", "pdf", "latex", "json",
-    /// "javascript", "data", "chart"), in that order, each with its content
-    /// as text (base64 for images and PDF, JSON text for "json", "data" and
-    /// "chart"). The SDKs' `Result.formats()`, with the contents.
-    pub fn formats(&self) -> impl Iterator<Item = (&'static str, Cow<'_, str>)> {
-        fn text(value: &Option<String>) -> Option<Cow<'_, str>> {
-            value.as_deref().map(Cow::Borrowed)
-        }
-        fn json(value: &Option<Value>) -> Option<Cow<'_, str>> {
-            value.as_ref().map(|value| Cow::Owned(value.to_string()))
-        }
-        [
-            ("text", text(&self.text)),
-            ("html", text(&self.html)),
-            ("markdown", text(&self.markdown)),
-            ("svg", text(&self.svg)),
-            ("png", text(&self.png)),
-            ("jpeg", text(&self.jpeg)),
-            ("pdf", text(&self.pdf)),
-            ("latex", text(&self.latex)),
-            ("json", json(&self.json)),
-            ("javascript", text(&self.javascript)),
-            ("data", json(&self.data)),
-            ("chart", json(&self.chart)),
-        ]
-        .into_iter()
-        .filter_map(|(name, value)| Some((name, value?)))
-    }
+/// What a run produced: results, output, and the error the code raised.
+pub struct e2b_execution {
+    results: Vec<e2b_execution_result>,
+    main_text: Option<usize>,
+    stdout: Output,
+    stderr: Output,
+    error: Option<(CString, CString, CString)>,
+    execution_count: i32,
 }
 
-/// An error raised by the code (not a failure of the call).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[non_exhaustive]
-pub struct ExecutionError {
-    /// The exception's name, e.g. "ZeroDivisionError".
-    pub name: String,
-    /// The exception's message, e.g. "division by zero".
-    pub value: String,
-    /// The traceback, as the interpreter formatted it.
-    pub traceback: String,
+/// A code context: its own interpreter state, language and directory.
+pub struct e2b_code_context {
+    id: CString,
+    language: CString,
+    cwd: CString,
 }
 
-/// A piece of output, as the interpreter sent it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct OutputChunk {
-    /// The text, exactly as written (it may hold NULs).
-    pub text: String,
-    /// When the code wrote it: RFC 3339, as the interpreter sent it; `None`
-    /// if it sent no timestamp.
-    pub timestamp: Option<String>,
+/// The contexts of `e2b_code_list_contexts`.
+pub struct e2b_code_context_list {
+    items: Vec<e2b_code_context>,
 }
 
-/// What a run produced.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct Execution {
-    /// Results (the last expression's value, things displayed) in order.
-    pub results: Vec<ExecutionResult>,
-    /// What the code wrote to stdout, chunk by chunk in arrival order.
-    pub stdout: Vec<OutputChunk>,
-    /// What the code wrote to stderr, chunk by chunk in arrival order.
-    pub stderr: Vec<OutputChunk>,
-    /// The error the code raised, if any.
-    pub error: Option<ExecutionError>,
-    /// The context's execution counter for this run, when the interpreter said.
-    pub execution_count: Option<u32>,
-}
-
-impl Execution {
-    /// The text of the main result (the last expression's value), if any.
-    pub fn text(&self) -> Option<&str> {
-        self.results.iter().find(|r| r.is_main_result).and_then(|r| r.text.as_deref())
-    }
-
-    /// Everything the code wrote to stdout, joined.
-    pub fn stdout_text(&self) -> String {
-        self.stdout.iter().map(|chunk| chunk.text.as_str()).collect()
-    }
-
-    /// Everything the code wrote to stderr, joined.
-    pub fn stderr_text(&self) -> String {
-        self.stderr.iter().map(|chunk| chunk.text.as_str()).collect()
-    }
-}
-
-/// Something a run produced, passed to `run_code`'s callback as it arrives.
-#[derive(Clone, Copy, Debug)]
-#[non_exhaustive]
-pub enum ExecutionEvent<'e> {
-    /// A chunk of stdout.
-    Stdout(&'e OutputChunk),
-    /// A chunk of stderr.
-    Stderr(&'e OutputChunk),
-    /// A result (the last expression's value, or something displayed).
-    Result(&'e ExecutionResult),
-    /// The error the code raised, traceback included.
-    Error(&'e ExecutionError),
-}
-
-/// Receives what a run produces as it arrives; `Break` stops the run.
-pub type OnEvent<'f> = &'f mut dyn FnMut(ExecutionEvent<'_>) -> ControlFlow<()>;
-
-/// A code context: its own interpreter state, language and working directory.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[non_exhaustive]
-pub struct CodeContext {
-    /// The context's id, for [`RunCodeOptions::context_id`](RunCodeOptions#structfield.context_id).
-    pub id: String,
-    /// Its language, e.g. "python".
-    pub language: String,
-    /// Its working directory.
-    pub cwd: String,
-}
-
-#[derive(Serialize)]
-struct ExecuteRequest<'a> {
-    code: &'a str,
-    context_id: Option<&'a str>,
-    language: Option<&'a str>,
-    env_vars: Option<&'a BTreeMap<String, String>>,
-}
-
-/// One NDJSON line of `/execute`.
-#[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-enum Line {
-    NumberOfExecutions {
-        execution_count: u32,
-    },
-    Stdout {
-        text: String,
-        #[serde(default)]
-        timestamp: Option<Value>,
-    },
-    Stderr {
-        text: String,
-        #[serde(default)]
-        timestamp: Option<Value>,
-    },
-    Result(Box<ExecutionResult>),
-    Error(ExecutionError),
-    Keepalive,
-    EndOfExecution,
-    #[serde(other)]
-    Unknown,
-}
-
-impl Sandbox {
-    /// Runs `code` in the code interpreter and returns what it produced,
-    /// passing each output, result and error to `on_event` (if any) as it
-    /// arrives. An exception in the code is [`Execution::error`], not an
-    /// error of the call. Returning `Break` from `on_event` stops the run
-    /// (the interpreter interrupts it) with [`ErrorKind::CallbackAborted`].
-    ///
-    /// Limits: `options.timeout` bounds the whole run, including the wait
-    /// for a context busy with another run (during which the interpreter
-    /// sends nothing). Once the run has sent its first line, 30 s without a
-    /// line (it sends a keepalive every 5 s) means the connection is lost. A
-    /// [call deadline](Sandbox::with_deadline) bounds the call as a whole.
-    /// Each fails with [`ErrorKind::Timeout`], and the message says which.
-    /// Cancelling it ([`Sandbox::with_cancel`]) closes the connection, and
-    /// the interpreter interrupts the run, as when `on_event` stops it.
-    /// A run is never sent twice. The context calls are bounded by the
-    /// request timeout, and listing them is retried.
-    pub fn run_code(&self, code: &str, options: &RunCodeOptions, on_event: Option<OnEvent<'_>>) -> Result<Execution> {
-        self.execute(code, options, on_event, SILENCE_LIMIT)
-    }
-
-    /// [`Sandbox::run_code`] with a given limit on silence once the run started.
-    fn execute(
-        &self,
-        code: &str,
-        options: &RunCodeOptions,
-        on_event: Option<OnEvent<'_>>,
-        silence: Duration,
-    ) -> Result<Execution> {
-        let what = "run code";
-        if options.language.is_some() && options.context_id.is_some() {
-            return Err(Error::invalid_argument(format!("{what}: give a language or a context, not both")));
-        }
-        let body = ExecuteRequest {
-            code,
-            context_id: options.context_id.as_deref(),
-            language: options.language.as_deref(),
-            env_vars: (!options.envs.is_empty()).then_some(&options.envs),
+impl e2b_execution_result {
+    fn new(result: &ExecutionResult) -> e2b_execution_result {
+        let json = |value: &serde_json::Value| value.to_string();
+        let extra = |(mime, value): (&String, &serde_json::Value)| {
+            let value = match value {
+                serde_json::Value::String(text) => c_string(text),
+                other => c_string(&json(other)),
+            };
+            (c_string(mime), value)
         };
-        let timeout = options.timeout;
-        let mut request = self
-            .port_request(
-                CODE_INTERPRETER_PORT,
-                Method::POST,
-                "/execute",
-                Deadline { total: timeout, idle: Some(silence) },
-            )
-            .json(&body);
-        if let Some(token) = self.access_token() {
-            request = request.header("X-Access-Token", token);
+        e2b_execution_result {
+            is_main: result.is_main_result,
+            formats: result.formats().map(|(name, value)| (c_string(name), c_string(&value))).collect(),
+            extras: result.extra.iter().map(extra).collect(),
         }
-        let mut response = http::send(self.client().agent(), request, what)?;
-        let status = response.status().as_u16();
-        if status != 200 {
-            let body = http::read_body(&mut response, what)?;
-            return Err(Error::from_envd(what, status, &body));
-        }
-
-        let mut lines = BufReader::new(http::reader(response));
-        let execution = read_execution(&mut lines, on_event, what, Limits { timeout, silence })
-            .map_err(|err| self.explain_broken_stream(err))?;
-        // The body ends after the last line: read its end so the connection can be reused.
-        http::drain(&mut lines);
-        Ok(execution)
-    }
-
-    /// Creates a code context with its own state, for `language` (default
-    /// Python) working in `cwd` (default the user's home).
-    pub fn create_code_context(&self, language: Option<&str>, cwd: Option<&str>) -> Result<CodeContext> {
-        #[derive(Serialize)]
-        struct Create<'a> {
-            #[serde(skip_serializing_if = "Option::is_none")]
-            language: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            cwd: Option<&'a str>,
-        }
-        self.contexts_call(Method::POST, "/contexts", Some(&Create { language, cwd }), "create a code context")
-    }
-
-    /// Every code context, the default ones included.
-    pub fn list_code_contexts(&self) -> Result<Vec<CodeContext>> {
-        self.contexts_call(Method::GET, "/contexts", None::<&()>, "list code contexts")
-    }
-
-    /// Restarts the context `context_id`: its state is lost.
-    pub fn restart_code_context(&self, context_id: &str) -> Result<()> {
-        let path = format!("/contexts/{}/restart", encode_component(context_id));
-        let what = format!("restart code context {context_id}");
-        self.contexts_call::<Value>(Method::POST, &path, None::<&()>, &what).map(drop)
-    }
-
-    /// Removes the context `context_id`.
-    pub fn remove_code_context(&self, context_id: &str) -> Result<()> {
-        let path = format!("/contexts/{}", encode_component(context_id));
-        let what = format!("remove code context {context_id}");
-        self.contexts_call::<Value>(Method::DELETE, &path, None::<&()>, &what).map(drop)
-    }
-
-    fn contexts_call<T: serde::de::DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&impl Serialize>,
-        what: &str,
-    ) -> Result<T> {
-        let deadline = Deadline::total(self.client().config().request_timeout);
-        let mut request = self.port_request(CODE_INTERPRETER_PORT, method, path, deadline);
-        request = match body {
-            Some(body) => request.json(body),
-            None => request.body(Body::Empty),
-        };
-        let response = http::fetch(self.client().agent(), request, what)?;
-        if response.status() != 200 {
-            return Err(Error::from_envd(what, response.status().as_u16(), response.body()));
-        }
-        serde_json::from_slice(response.body()).map_err(|err| Error::decode(what, err))
     }
 }
 
-/// The limits a run's stream is read under, to say which one passed.
-#[derive(Clone, Copy, Debug, Default)]
-struct Limits {
-    /// The run's timeout, if any.
-    timeout: Option<Duration>,
-    /// The longest silence once the run has started.
-    silence: Duration,
+impl Output {
+    fn new() -> Output {
+        Output { chunks: Vec::new(), joined: vec![0] }
+    }
+
+    /// Adds `chunk`; returns its index.
+    fn push(&mut self, chunk: &OutputChunk) -> usize {
+        let mut data = Vec::with_capacity(chunk.text.len() + 1);
+        data.extend_from_slice(chunk.text.as_bytes());
+        data.push(0);
+        self.chunks.push((data, chunk.timestamp.as_deref().map(c_string)));
+        self.joined.pop();
+        self.joined.extend_from_slice(chunk.text.replace('\0', "\u{FFFD}").as_bytes());
+        self.joined.push(0);
+        self.chunks.len() - 1
+    }
 }
 
-/// Reads an `/execute` stream to its end, calling `on_event` for what it produces.
-fn read_execution(
-    lines: &mut dyn BufRead,
-    mut on_event: Option<OnEvent<'_>>,
-    what: &str,
-    limits: Limits,
-) -> Result<Execution> {
-    let mut execution = Execution::default();
-    let mut line = Vec::new();
-    let mut started = false;
-    loop {
-        line.clear();
-        let read = match std::io::Read::take(&mut *lines, MAX_LINE).read_until(b'\n', &mut line) {
-            Ok(read) => read,
-            Err(err) => {
-                started |= !line.is_empty();
-                match (timeout_reason(&err), limits.timeout) {
-                    // A run waiting for a busy context is silent until it starts.
-                    (Some(ureq::Timeout::PerRead), _) if !started => continue,
-                    (Some(ureq::Timeout::PerRead), _) => {
-                        let message = format!(
-                            "{what}: nothing from the code interpreter for {:?} (it sends a keepalive every 5 s): \
-                             the connection is lost",
-                            limits.silence
-                        );
-                        return Err(Error::new(ErrorKind::Timeout, message));
-                    }
-                    (Some(ureq::Timeout::PerCall), Some(timeout)) => {
-                        let message = format!("{what}: the run did not finish within its timeout of {timeout:?}");
-                        return Err(Error::new(ErrorKind::Timeout, message));
-                    }
-                    _ => return Err(Error::from_read(what, &err)),
+impl e2b_execution {
+    fn empty() -> e2b_execution {
+        e2b_execution {
+            results: Vec::new(),
+            main_text: None,
+            stdout: Output::new(),
+            stderr: Output::new(),
+            error: None,
+            execution_count: -1,
+        }
+    }
+
+    fn new(execution: &Execution) -> e2b_execution {
+        let mut converted = e2b_execution::empty();
+        let events = (execution.stdout.iter().map(ExecutionEvent::Stdout))
+            .chain(execution.stderr.iter().map(ExecutionEvent::Stderr))
+            .chain(execution.results.iter().map(ExecutionEvent::Result))
+            .chain(execution.error.iter().map(ExecutionEvent::Error));
+        for event in events {
+            converted.push(event);
+        }
+        converted.execution_count = execution.execution_count.map_or(-1, |n| n as i32);
+        converted
+    }
+
+    /// Adds what `event` carries; returns its kind and index (none for a kind of event this
+    /// library does not hand to C).
+    fn push(&mut self, event: ExecutionEvent<'_>) -> Option<(e2b_execution_output, usize)> {
+        Some(match event {
+            ExecutionEvent::Stdout(chunk) => (e2b_execution_output::E2B_EXECUTION_STDOUT, self.stdout.push(chunk)),
+            ExecutionEvent::Stderr(chunk) => (e2b_execution_output::E2B_EXECUTION_STDERR, self.stderr.push(chunk)),
+            ExecutionEvent::Result(result) => {
+                if self.main_text.is_none() && result.is_main_result && result.text.is_some() {
+                    self.main_text = Some(self.results.len());
                 }
+                self.results.push(e2b_execution_result::new(result));
+                (e2b_execution_output::E2B_EXECUTION_RESULT, self.results.len() - 1)
             }
-        };
-        started = true;
-        if read == 0 {
-            return Err(Error::new(
-                ErrorKind::Network,
-                format!("{what}: the stream ended before the end of the execution"),
-            ));
-        }
-        if line.trim_ascii().is_empty() {
-            continue;
-        }
-        let parsed: Line = serde_json::from_slice(&line).map_err(|err| Error::decode(what, err))?;
-        let event = match parsed {
-            Line::EndOfExecution => return Ok(execution),
-            Line::NumberOfExecutions { execution_count } => {
-                execution.execution_count = Some(execution_count);
-                continue;
+            ExecutionEvent::Error(e) => {
+                self.error = Some((c_string(&e.name), c_string(&e.value), c_string(&e.traceback)));
+                (e2b_execution_output::E2B_EXECUTION_ERROR, 0)
             }
-            Line::Keepalive | Line::Unknown => continue,
-            Line::Stdout { text, timestamp } => {
-                execution.stdout.push(OutputChunk { text, timestamp: timestamp_text(timestamp) });
-                ExecutionEvent::Stdout(execution.stdout.last().expect("just pushed"))
-            }
-            Line::Stderr { text, timestamp } => {
-                execution.stderr.push(OutputChunk { text, timestamp: timestamp_text(timestamp) });
-                ExecutionEvent::Stderr(execution.stderr.last().expect("just pushed"))
-            }
-            Line::Result(result) => {
-                execution.results.push(*result);
-                ExecutionEvent::Result(execution.results.last().expect("just pushed"))
-            }
-            Line::Error(error) => ExecutionEvent::Error(execution.error.insert(error)),
-        };
-        if let Some(on_event) = on_event.as_mut() {
-            if on_event(event).is_break() {
-                // Dropping the connection makes the interpreter interrupt the run.
-                return Err(Error::new(ErrorKind::CallbackAborted, format!("{what}: stopped by the callback")));
-            }
+            _ => return None,
+        })
+    }
+
+    /// The output `stream` (an `e2b_stream`) names.
+    fn output(&self, stream: i32) -> Option<&Output> {
+        match stream {
+            s if s == e2b_stream::E2B_STREAM_STDOUT as i32 => Some(&self.stdout),
+            s if s == e2b_stream::E2B_STREAM_STDERR as i32 => Some(&self.stderr),
+            _ => None,
         }
     }
 }
 
-/// Which limit passed, if `err` is a timeout of the HTTP client.
-fn timeout_reason(err: &std::io::Error) -> Option<ureq::Timeout> {
-    match err.get_ref()?.downcast_ref::<ureq::Error>()? {
-        ureq::Error::Timeout(reason) => Some(*reason),
-        _ => None,
-    }
+// ---- options ----
+
+/// New run options with the defaults. Release with `e2b_run_code_options_free`.
+#[no_mangle]
+pub extern "C" fn e2b_run_code_options_new() -> *mut e2b_run_code_options {
+    guard_value(ptr::null_mut(), || boxed(e2b_run_code_options { inner: RunCodeOptions::default() }))
 }
 
-/// A timestamp as text; one of another type (the server's is RFC 3339 text)
-/// is dropped rather than failing the run.
-fn timestamp_text(timestamp: Option<Value>) -> Option<String> {
-    match timestamp? {
-        Value::String(text) => Some(text),
-        _ => None,
-    }
+/// Releases `options`. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_run_code_options_free(options: *mut e2b_run_code_options) {
+    free(options)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+unsafe fn update(
+    options: *mut e2b_run_code_options,
+    err_out: *mut *mut e2b_error,
+    apply: impl FnOnce(&mut RunCodeOptions) -> Result<(), e2b_error>,
+) -> e2b_error_code {
+    guard(err_out, || apply(&mut arg_mut(options, "options")?.inner))
+}
 
-    #[test]
-    fn lines_parse_like_the_real_server_sends_them() {
-        let result: Line = serde_json::from_str(
-            r#"{"type": "result", "text": "2", "png": "iVBOR", "extra": {"application/x": "y"}, "is_main_result": true}"#,
-        )
-        .unwrap();
-        match result {
-            Line::Result(r) => {
-                assert_eq!((r.text.as_deref(), r.png.as_deref(), r.is_main_result), (Some("2"), Some("iVBOR"), true));
-                assert_eq!(r.extra.get("application/x"), Some(&Value::String("y".into())));
+/// Runs in `language`'s default context ("python", "javascript", ...).
+/// Not together with a context id. Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_run_code_options_set_language(
+    options: *mut e2b_run_code_options,
+    language: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.language = Some(arg_str(language, "language")?.to_owned());
+        Ok(())
+    })
+}
+
+/// Runs in the context `context_id` (from `e2b_code_create_context`).
+/// Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_run_code_options_set_context_id(
+    options: *mut e2b_run_code_options,
+    context_id: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.context_id = Some(arg_str(context_id, "context_id")?.to_owned());
+        Ok(())
+    })
+}
+
+/// Sets an environment variable for this run only. Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_run_code_options_set_env(
+    options: *mut e2b_run_code_options,
+    name: *const c_char,
+    value: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        let name = arg_str(name, "name")?;
+        let value = arg_str(value, "value")?;
+        o.envs.insert(name.to_owned(), value.to_owned());
+        Ok(())
+    })
+}
+
+/// Sets how long the run may take, in milliseconds, the wait for a context
+/// busy with another run included (0: the default, 300000;
+/// E2B_TIMEOUT_NONE: no limit).
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_run_code_options_set_timeout_ms(
+    options: *mut e2b_run_code_options,
+    timeout_ms: u64,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.timeout = limit_ms(timeout_ms, Some(DEFAULT_RUN_CODE_TIMEOUT));
+        Ok(())
+    })
+}
+
+// ---- running ----
+
+/// Runs `code` in the sandbox's code interpreter, passing output, results
+/// and errors to `on_output` (may be NULL) as they arrive. An exception in
+/// the code is part of the execution (`e2b_execution_error_name`), not an
+/// error of the call. Release `*out` with `e2b_execution_free`. The
+/// options' timeout bounds the whole call, the wait for a context busy with
+/// another run included; once the run has started, 30 s without a line from
+/// the interpreter (it sends a keepalive every 5 s) fails too.
+/// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (a language and a
+/// context); NOT_FOUND (unknown context); TIMEOUT (the message tells the
+/// run's timeout from silence); CALLBACK_ABORTED;
+/// SANDBOX_GONE; NETWORK (the interpreter is not running); API.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_code_run(
+    sandbox: *const e2b_sandbox,
+    code: *const c_char,
+    options: *const e2b_run_code_options,
+    on_output: e2b_execution_cb,
+    user_data: *mut c_void,
+    out: *mut *mut e2b_execution,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let code = arg_str(code, "code")?;
+        let default = RunCodeOptions::default();
+        let options = options.as_ref().map_or(&default, |o| &o.inner);
+        let mut so_far = e2b_execution::empty();
+        let stop = Stop::default();
+        let stopper = &stop;
+        let mut forward = on_output.map(|callback| {
+            move |event: ExecutionEvent<'_>| {
+                let Some((output, index)) = so_far.push(event) else { return ControlFlow::Continue(()) };
+                // SAFETY: the caller vouches for the callback and its user data.
+                stopper.check(unsafe { callback(user_data, output, &so_far, index) })
             }
-            _ => panic!("not a result"),
-        }
-        assert!(matches!(serde_json::from_str(r#"{"type": "keepalive"}"#).unwrap(), Line::Keepalive));
-        assert!(matches!(serde_json::from_str(r#"{"type": "something_new", "x": 1}"#).unwrap(), Line::Unknown));
-        assert!(matches!(
-            serde_json::from_str(r#"{"type": "number_of_executions", "execution_count": 3}"#).unwrap(),
-            Line::NumberOfExecutions { execution_count: 3 }
-        ));
-    }
-
-    #[test]
-    fn output_keeps_nuls_and_timestamps() {
-        // The shape of the recorded `execute_stream` lines, with a NUL and
-        // with a timestamp of a type no server sends.
-        let body =
-            b"{\"type\": \"stdout\", \"text\": \"a\\u0000b\", \"timestamp\": \"2026-11-26T12:23:57.099074+00:00\"}\n\
-                     {\"type\": \"stderr\", \"text\": \"w\", \"timestamp\": 17}\n{\"type\": \"end_of_execution\"}\n";
-        let execution = read_execution(&mut &body[..], None, "run code", Limits::default()).unwrap();
-        let stdout = OutputChunk { text: "a\0b".into(), timestamp: Some("2026-11-26T12:23:57.099074+00:00".into()) };
-        assert_eq!(execution.stdout, [stdout]);
-        assert_eq!(execution.stderr, [OutputChunk { text: "w".into(), timestamp: None }]);
-    }
-
-    /// The body of a recorded response of the real code interpreter.
-    fn fixture(name: &str) -> Vec<u8> {
-        let path = format!("{}/tests/fixtures/code-interpreter/{name}.response.txt", env!("CARGO_MANIFEST_DIR"));
-        let raw = std::fs::read(&path).unwrap_or_else(|err| panic!("{path}: {err}"));
-        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a head") + 4;
-        raw[split..].to_vec()
-    }
-
-    fn parse(name: &str) -> Result<Execution> {
-        read_execution(&mut fixture(name).as_slice(), None, "run code", Limits::default())
-    }
-
-    #[test]
-    fn recorded_streams_parse() {
-        let print = parse("execute_print").unwrap();
-        assert_eq!((print.stdout_text(), print.execution_count), ("hello\n".to_owned(), Some(1)));
-
-        assert_eq!(parse("execute_expr").unwrap().text(), Some("2"));
-        assert_eq!(parse("execute_state_1").unwrap(), Execution { execution_count: Some(3), ..Execution::default() });
-
-        let error = parse("execute_error").unwrap().error.unwrap();
-        assert_eq!((error.name.as_str(), error.value.as_str()), ("ZeroDivisionError", "division by zero"));
-        assert!(error.traceback.contains("----> 1 1/0"));
-
-        let stream = parse("execute_stream").unwrap();
-        let chunks: Vec<_> = stream.stdout.iter().map(|c| (c.text.as_str(), c.timestamp.as_deref().unwrap())).collect();
-        assert_eq!(
-            chunks,
-            [
-                ("line 0\n", "2026-11-26T12:23:57.099074+00:00"),
-                ("line 1\n", "2026-11-26T12:23:57.600016+00:00"),
-                ("line 2\n", "2026-11-26T12:23:58.101016+00:00")
-            ]
-        );
-        let stderr = parse("execute_stderr").unwrap();
-        assert_eq!(
-            (&stderr.stderr[..], stderr.text()),
-            (
-                &[OutputChunk { text: "warn\n".into(), timestamp: Some("2026-11-26T12:23:58.613264+00:00".into()) }][..],
-                Some("5")
-            )
-        );
-
-        let unicode = parse("execute_unicode").unwrap();
-        assert_eq!((unicode.stdout[0].text.as_str(), unicode.text()), ("h\u{e9}llo \u{2713}\n", Some("\u{e9}")));
-        assert_eq!(parse("execute_keepalive").unwrap().stdout_text(), "done\n");
-    }
-
-    #[test]
-    fn recorded_rich_results_keep_every_format() {
-        let html = &parse("execute_rich_html").unwrap().results[0];
-        assert!(html.html.as_deref().unwrap().contains("<table"));
-        assert_eq!(html.data.as_ref().unwrap()["b"], serde_json::json!(["x", "y", "z"]));
-
-        let png = &parse("execute_rich_png").unwrap().results[0];
-        assert!(!png.is_main_result);
-        assert!(png.png.as_deref().unwrap().starts_with("iVBORw0KGgo"));
-        assert_eq!(png.chart.as_ref().unwrap()["type"], "line");
-
-        let json = parse("execute_rich_json").unwrap();
-        assert_eq!(json.results[0].json, Some(serde_json::json!({"a": 1, "b": [1, 2]})));
-
-        let display = parse("execute_display").unwrap();
-        assert_eq!(display.results.len(), 2);
-        assert_eq!((display.results[0].markdown.as_deref(), display.results[0].is_main_result), (Some("**b**"), false));
-        assert_eq!(display.text(), Some("5"));
-    }
-
-    #[test]
-    fn a_cut_stream_is_an_error_not_a_short_result() {
-        for name in ["execute_disconnect_1_abandoned", "execute_disconnect_2_next_hangs"] {
-            let err = parse(name).unwrap_err();
-            assert_eq!(err.kind(), ErrorKind::Network, "{name}: {err}");
-        }
-    }
-
-    #[test]
-    fn events_arrive_in_order_and_a_callback_can_stop() {
-        let mut seen = Vec::new();
-        let mut on_event = |event: ExecutionEvent<'_>| {
-            seen.push(match event {
-                ExecutionEvent::Stdout(chunk) => format!("out:{}", chunk.text),
-                ExecutionEvent::Stderr(chunk) => format!("err:{}", chunk.text),
-                ExecutionEvent::Result(result) => format!("result:{}", result.text.as_deref().unwrap_or("")),
-                ExecutionEvent::Error(error) => format!("error:{}", error.name),
-            });
-            ControlFlow::Continue(())
-        };
-        read_execution(&mut fixture("execute_env_vars").as_slice(), Some(&mut on_event), "run", Limits::default())
-            .unwrap();
-        assert_eq!(seen, ["out:bar\n", "result:bar"]);
-
-        let mut stop = |_: ExecutionEvent<'_>| ControlFlow::Break(());
-        let err = read_execution(&mut fixture("execute_stream").as_slice(), Some(&mut stop), "run", Limits::default())
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::CallbackAborted);
-    }
-
-    /// A code interpreter on a local port that answers one `/execute` with
-    /// the 200 head at once, as the real one does, then each `(pause, text)`
-    /// as a chunk, then (if `end`) the last chunk; it holds the connection
-    /// open until the client lets go.
-    fn interpreter(steps: Vec<(Duration, &'static str)>, end: bool) -> Sandbox {
-        use std::io::{Read, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        std::thread::spawn(move || {
-            let (stream, _) = listener.accept().unwrap();
-            let mut reader = BufReader::new(&stream);
-            let mut length = 0;
-            loop {
-                let mut line = String::new();
-                reader.read_line(&mut line).unwrap();
-                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = value.trim().parse().unwrap();
-                }
-                if line == "\r\n" {
-                    break;
-                }
-            }
-            reader.read_exact(&mut vec![0; length]).unwrap();
-            let mut writer = &stream;
-            writer.write_all(b"HTTP/1.1 200 OK\r\nserver: uvicorn\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();
-            for (pause, text) in steps {
-                std::thread::sleep(pause);
-                let _ = write!(writer, "{:x}\r\n{text}\r\n", text.len());
-            }
-            if end {
-                let _ = writer.write_all(b"0\r\n\r\n");
-            }
-            let _ = reader.read_to_end(&mut Vec::new());
         });
-        let client = crate::Client::new(crate::Config::builder().api_key("e2b_00").sandbox_url(url).build());
-        let wire = serde_json::json!({"sandboxID": "i0123456789", "templateID": "code-interpreter-v1"});
-        Sandbox::from_wire(client, serde_json::from_value(wire).unwrap())
-    }
+        let execution = sandbox.run_code(code, options, forward.as_mut().map(|f| f as _)).map_err(|e| stop.error(e))?;
+        *out = boxed(e2b_execution::new(&execution));
+        Ok(())
+    })
+}
 
-    const SHORT_SILENCE: Duration = Duration::from_millis(300);
-    const FIRST: &str = "{\"type\": \"number_of_executions\", \"execution_count\": 1}\n";
-    const HELLO: &str =
-        "{\"type\": \"stdout\", \"text\": \"hi\\n\", \"timestamp\": \"2026-11-26T12:23:57.099074+00:00\"}\n";
-    const END: &str = "{\"type\": \"end_of_execution\"}\n";
+/// Releases `execution` and its results. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_free(execution: *mut e2b_execution) {
+    free(execution)
+}
 
-    #[test]
-    fn a_busy_context_may_keep_the_stream_silent_before_its_first_line() {
-        let sandbox =
-            interpreter(vec![(SHORT_SILENCE * 4, FIRST), (Duration::ZERO, HELLO), (Duration::ZERO, END)], true);
-        let options = RunCodeOptions::default().timeout(None);
-        let execution = sandbox.execute("print('hi')", &options, None, SHORT_SILENCE).unwrap();
-        assert_eq!(execution.stdout_text(), "hi\n");
-    }
+/// The text of the main result (the last expression's value); NULL if none.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_text(execution: *const e2b_execution) -> *const c_char {
+    guard_value(ptr::null(), || {
+        let Some(execution) = execution.as_ref() else { return ptr::null() };
+        execution.main_text.map_or(ptr::null(), |index| e2b_execution_result_get_str(&execution.results[index], "text"))
+    })
+}
 
-    #[test]
-    fn silence_after_the_first_line_is_a_lost_connection() {
-        let sandbox = interpreter(vec![(Duration::ZERO, FIRST), (Duration::ZERO, HELLO)], false);
-        let options = RunCodeOptions::default().timeout(None);
-        let started = std::time::Instant::now();
-        let err = sandbox.execute("print('hi')", &options, None, SHORT_SILENCE).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
-        assert!(err.message().contains("nothing from the code interpreter for 300ms"), "{err}");
-        assert!(started.elapsed() < SHORT_SILENCE * 5, "took {:?}", started.elapsed());
-    }
+/// The number of results; 0 if `execution` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_results_len(execution: *const e2b_execution) -> usize {
+    guard_value(0, || execution.as_ref().map_or(0, |e| e.results.len()))
+}
 
-    #[test]
-    fn the_callers_timeout_bounds_the_wait_for_a_busy_context() {
-        let sandbox = interpreter(vec![], false);
-        let options = RunCodeOptions::default().timeout(Some(Duration::from_millis(1200)));
-        let started = std::time::Instant::now();
-        let err = sandbox.execute("1", &options, None, SHORT_SILENCE).unwrap_err();
-        let elapsed = started.elapsed();
-        assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
-        assert!(err.message().contains("did not finish within its timeout of 1.2s"), "{err}");
-        assert!(elapsed >= Duration::from_millis(1200) && elapsed < Duration::from_secs(4), "took {elapsed:?}");
-    }
+/// Result `index`, owned by the execution; NULL if out of range.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_results_get(
+    execution: *const e2b_execution,
+    index: usize,
+) -> *const e2b_execution_result {
+    guard_value(ptr::null(), || {
+        execution.as_ref().and_then(|e| e.results.get(index)).map_or(ptr::null(), |r| r as *const _)
+    })
+}
+
+/// Everything the code wrote to stdout, joined, with any NUL shown as
+/// U+FFFD (`e2b_execution_chunks_get` gives the exact bytes); "" if nothing, NULL
+/// if `execution` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_stdout(execution: *const e2b_execution) -> *const c_char {
+    guard_value(ptr::null(), || execution.as_ref().map_or(ptr::null(), |e| e.stdout.joined.as_ptr().cast()))
+}
+
+/// Everything the code wrote to stderr, like `e2b_execution_stdout`.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_stderr(execution: *const e2b_execution) -> *const c_char {
+    guard_value(ptr::null(), || execution.as_ref().map_or(ptr::null(), |e| e.stderr.joined.as_ptr().cast()))
+}
+
+/// The number of chunks the code wrote to `stream` (an `e2b_stream`), in
+/// arrival order; 0 if `execution` is NULL or `stream` is unknown.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_chunks_len(execution: *const e2b_execution, stream: i32) -> usize {
+    guard_value(0, || execution.as_ref().and_then(|e| e.output(stream)).map_or(0, |o| o.chunks.len()))
+}
+
+/// Chunk `index` of `stream`, owned by the execution: the bytes exactly as
+/// the code wrote them (NULs included), with their number in `*len_out`
+/// (may be NULL) and one more NUL after them, not counted. NULL (and 0) if
+/// out of range, `stream` is unknown or `execution` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_chunks_get(
+    execution: *const e2b_execution,
+    stream: i32,
+    index: usize,
+    len_out: *mut usize,
+) -> *const u8 {
+    set_opt(len_out, 0);
+    guard_value(ptr::null(), || {
+        let Some((data, _)) = execution.as_ref().and_then(|e| e.output(stream)?.chunks.get(index)) else {
+            return ptr::null();
+        };
+        set_opt(len_out, data.len() - 1);
+        data.as_ptr()
+    })
+}
+
+/// When chunk `index` of `stream` was written: RFC 3339, as the interpreter
+/// sent it. NULL if it sent none, or as `e2b_execution_chunks_get`.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_chunks_timestamp(
+    execution: *const e2b_execution,
+    stream: i32,
+    index: usize,
+) -> *const c_char {
+    guard_value(ptr::null(), || {
+        let chunk = execution.as_ref().and_then(|e| e.output(stream)?.chunks.get(index));
+        c_ptr(chunk.and_then(|(_, timestamp)| timestamp.as_ref()))
+    })
+}
+
+/// The name of the error the code raised (e.g. "ZeroDivisionError"); NULL if none.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_error_name(execution: *const e2b_execution) -> *const c_char {
+    guard_value(ptr::null(), || execution.as_ref().and_then(|e| e.error.as_ref()).map_or(ptr::null(), |e| e.0.as_ptr()))
+}
+
+/// The value (message) of the error the code raised; NULL if none.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_error_value(execution: *const e2b_execution) -> *const c_char {
+    guard_value(ptr::null(), || execution.as_ref().and_then(|e| e.error.as_ref()).map_or(ptr::null(), |e| e.1.as_ptr()))
+}
+
+/// The traceback of the error the code raised; NULL if none.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_error_traceback(execution: *const e2b_execution) -> *const c_char {
+    guard_value(ptr::null(), || execution.as_ref().and_then(|e| e.error.as_ref()).map_or(ptr::null(), |e| e.2.as_ptr()))
+}
+
+/// The context's execution counter for this run; -1 if unknown.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_count(execution: *const e2b_execution) -> i32 {
+    guard_value(-1, || execution.as_ref().map_or(-1, |e| e.execution_count))
+}
+
+/// Whether the result is the value of the last expression (not something displayed).
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_result_is_main(result: *const e2b_execution_result) -> bool {
+    guard_value(false, || result.as_ref().is_some_and(|r| r.is_main))
+}
+
+/// The number of formats the result has; 0 if `result` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_result_formats_len(result: *const e2b_execution_result) -> usize {
+    guard_value(0, || result.as_ref().map_or(0, |r| r.formats.len()))
+}
+
+/// The name of format `index` ("text", "html", "markdown", "svg", "png",
+/// "jpeg", "pdf", "latex", "json", "javascript", "data", "chart"); NULL if
+/// out of range. Other MIME types are extras (`e2b_execution_result_extras_len`).
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_result_formats_key(
+    result: *const e2b_execution_result,
+    index: usize,
+) -> *const c_char {
+    guard_value(ptr::null(), || pair_part(result.as_ref().map(|r| &r.formats[..]), index, |(name, _)| name))
+}
+
+/// The result in `format` (a name as `e2b_execution_result_formats_key`
+/// gives), owned by the result; NULL if it lacks that format. "png", "jpeg"
+/// and "pdf" are base64; "json", "data" and "chart" are JSON text.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_result_formats_get(
+    result: *const e2b_execution_result,
+    format: *const c_char,
+) -> *const c_char {
+    guard_value(ptr::null(), || {
+        let (Some(result), Ok(format)) = (result.as_ref(), arg_str(format, "format")) else { return ptr::null() };
+        e2b_execution_result_get_str(result, format)
+    })
+}
+
+/// The number of extras: formats in MIME types without a name of their own
+/// (e.g. "application/vnd.plotly.v1+json"); 0 if `result` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_result_extras_len(result: *const e2b_execution_result) -> usize {
+    guard_value(0, || result.as_ref().map_or(0, |r| r.extras.len()))
+}
+
+/// The MIME type of extra `index` (extras are sorted by type); NULL if out of range.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_result_extras_key(
+    result: *const e2b_execution_result,
+    index: usize,
+) -> *const c_char {
+    guard_value(ptr::null(), || pair_part(result.as_ref().map(|r| &r.extras[..]), index, |(mime, _)| mime))
+}
+
+/// The value of extra `index`, owned by the result: the text itself when
+/// the interpreter sent text, else its JSON text; NULL if out of range.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_result_extras_value(
+    result: *const e2b_execution_result,
+    index: usize,
+) -> *const c_char {
+    guard_value(ptr::null(), || pair_part(result.as_ref().map(|r| &r.extras[..]), index, |(_, value)| value))
+}
+
+/// The part `pick` chooses of pair `index` of `pairs`; NULL if out of range.
+fn pair_part(
+    pairs: Option<&[(CString, CString)]>,
+    index: usize,
+    pick: fn(&(CString, CString)) -> &CString,
+) -> *const c_char {
+    pairs.and_then(|pairs| pairs.get(index)).map_or(ptr::null(), |pair| pick(pair).as_ptr())
+}
+
+fn e2b_execution_result_get_str(result: &e2b_execution_result, format: &str) -> *const c_char {
+    result
+        .formats
+        .iter()
+        .find(|(name, _)| name.to_bytes() == format.as_bytes())
+        .map_or(ptr::null(), |(_, v)| v.as_ptr())
+}
+
+// ---- contexts ----
+
+fn context(context: CodeContext) -> e2b_code_context {
+    e2b_code_context { id: c_string(&context.id), language: c_string(&context.language), cwd: c_string(&context.cwd) }
+}
+
+/// Creates a code context with its own state for `language` (NULL: Python)
+/// working in `cwd` (NULL: the user's home). Release `*out` with
+/// `e2b_code_context_free`. Errors: NULL_ARGUMENT, INVALID_UTF8; API (an
+/// unsupported language); SANDBOX_GONE; TIMEOUT, NETWORK, TLS.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_code_create_context(
+    sandbox: *const e2b_sandbox,
+    language: *const c_char,
+    cwd: *const c_char,
+    out: *mut *mut e2b_code_context,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let sandbox = sandbox_view(sandbox, cancel)?;
+        let language = arg_opt_str(language, "language")?;
+        let cwd = arg_opt_str(cwd, "cwd")?;
+        *out = boxed(context(sandbox.create_code_context(language, cwd)?));
+        Ok(())
+    })
+}
+
+/// Every code context, the default ones included. Release `*out` with
+/// `e2b_code_context_list_free`. Errors: as `e2b_code_create_context`.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_code_list_contexts(
+    sandbox: *const e2b_sandbox,
+    out: *mut *mut e2b_code_context_list,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let contexts = sandbox_view(sandbox, cancel)?.list_code_contexts()?;
+        *out = boxed(e2b_code_context_list { items: contexts.into_iter().map(context).collect() });
+        Ok(())
+    })
+}
+
+/// Restarts the context `context_id`: its state is lost.
+/// Errors: NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_code_restart_context(
+    sandbox: *const e2b_sandbox,
+    context_id: *const c_char,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || Ok(sandbox_view(sandbox, cancel)?.restart_code_context(arg_str(context_id, "context_id")?)?))
+}
+
+/// Removes the context `context_id`. Errors: as `e2b_code_restart_context`.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_code_remove_context(
+    sandbox: *const e2b_sandbox,
+    context_id: *const c_char,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || Ok(sandbox_view(sandbox, cancel)?.remove_code_context(arg_str(context_id, "context_id")?)?))
+}
+
+/// The context's id; NULL if `context` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_code_context_id(context: *const e2b_code_context) -> *const c_char {
+    guard_value(ptr::null(), || context.as_ref().map_or(ptr::null(), |c| c.id.as_ptr()))
+}
+
+/// The context's language; NULL if `context` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_code_context_language(context: *const e2b_code_context) -> *const c_char {
+    guard_value(ptr::null(), || context.as_ref().map_or(ptr::null(), |c| c.language.as_ptr()))
+}
+
+/// The context's working directory; NULL if `context` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_code_context_cwd(context: *const e2b_code_context) -> *const c_char {
+    guard_value(ptr::null(), || context.as_ref().map_or(ptr::null(), |c| c.cwd.as_ptr()))
+}
+
+/// Releases `context` (one from `e2b_code_create_context`). NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_code_context_free(context: *mut e2b_code_context) {
+    free(context)
+}
+
+/// The number of contexts; 0 if `list` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_code_context_list_len(list: *const e2b_code_context_list) -> usize {
+    guard_value(0, || list.as_ref().map_or(0, |l| l.items.len()))
+}
+
+/// Context `index`, owned by the list; NULL if out of range.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_code_context_list_get(
+    list: *const e2b_code_context_list,
+    index: usize,
+) -> *const e2b_code_context {
+    guard_value(ptr::null(), || list.as_ref().and_then(|l| l.items.get(index)).map_or(ptr::null(), |c| c as *const _))
+}
+
+/// Releases `list`. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_code_context_list_free(list: *mut e2b_code_context_list) {
+    free(list)
 }

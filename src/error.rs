@@ -1,436 +1,200 @@
-//! The one error type of the client, and how HTTP statuses, envd bodies and
-//! Connect error codes map onto it.
+//! Error codes and error objects.
 
-use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
+use std::any::Any;
+use std::ffi::{c_char, CString};
 
-use e2b_protocol::Code;
+use super::{c_string, free, guard_value};
+use sdk::{Error, ErrorKind};
 
-/// What went wrong, in a form a caller can branch on.
-///
-/// The kinds follow the official SDKs' exceptions where they exist
-/// (`NotFoundException`, `AuthenticationException`, `TimeoutException`, ...)
-/// and split out the cases users most need to tell apart, such as a sandbox
-/// that was never there ([`SandboxNotFound`](ErrorKind::SandboxNotFound)) and
-/// one that went away while in use ([`SandboxGone`](ErrorKind::SandboxGone)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorKind {
-    /// A bad argument, rejected by the client or by the server (HTTP 400).
-    InvalidArgument,
-    /// A file, directory, process, template or code context does not exist.
-    NotFound,
-    /// The control plane does not know the sandbox (killed, expired, or never existed).
-    SandboxNotFound,
-    /// The sandbox stopped answering: killed, paused or expired while in use (HTTP 502).
-    SandboxGone,
-    /// Missing or wrong API key or access token (HTTP 401).
-    Authentication,
-    /// The key or user may not do this (HTTP 403).
-    PermissionDenied,
-    /// Too many requests or sandboxes (HTTP 429); see [`Error::retry_after`].
-    RateLimited,
-    /// A deadline passed: the request timeout, a command's lifetime, or the server's own.
-    Timeout,
-    /// The sandbox's disk is full (HTTP 507).
-    NotEnoughSpace,
-    /// The target already exists or is in a conflicting state (HTTP 409).
-    Conflict,
-    /// Any other error status from the API or envd; see [`Error::status`].
-    Api,
+/// The result of every fallible function. The values are stable: they will
+/// never be renumbered, and new ones are only ever added.
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum e2b_error_code {
+    /// Success.
+    E2B_OK = 0,
+    /// A required pointer argument was NULL.
+    E2B_ERR_NULL_ARGUMENT = 1,
+    /// An argument was rejected, by the library or by the server (HTTP 400).
+    E2B_ERR_INVALID_ARGUMENT = 2,
+    /// A string argument was not valid UTF-8.
+    E2B_ERR_INVALID_UTF8 = 3,
+    /// The library hit a bug and caught it; the message says where.
+    E2B_ERR_PANIC = 4,
+    /// A callback returned non-zero, which stopped the operation.
+    E2B_ERR_CALLBACK_ABORTED = 5,
+    /// A deadline passed.
+    E2B_ERR_TIMEOUT = 6,
     /// The connection failed or dropped.
-    Network,
-    /// The TLS handshake or certificate check failed.
-    Tls,
-    /// The server sent something the client could not understand.
-    Decode,
+    E2B_ERR_NETWORK = 7,
+    /// TLS failed.
+    E2B_ERR_TLS = 8,
+    /// Missing or wrong API key or access token (HTTP 401).
+    E2B_ERR_AUTHENTICATION = 9,
+    /// Not allowed (HTTP 403).
+    E2B_ERR_PERMISSION_DENIED = 10,
+    /// A file, directory, process, template or code context does not exist.
+    E2B_ERR_NOT_FOUND = 11,
+    /// The sandbox does not exist: killed, expired, or never created.
+    E2B_ERR_SANDBOX_NOT_FOUND = 12,
+    /// The sandbox stopped answering while in use: killed, paused or expired.
+    E2B_ERR_SANDBOX_GONE = 13,
+    /// Already exists, or in a conflicting state (HTTP 409).
+    E2B_ERR_CONFLICT = 14,
+    /// Too many requests (HTTP 429).
+    E2B_ERR_RATE_LIMITED = 15,
+    /// The sandbox's disk is full (HTTP 507).
+    E2B_ERR_NOT_ENOUGH_SPACE = 16,
+    /// Another error status; see `e2b_error_http_status`.
+    E2B_ERR_API = 17,
+    /// The server's answer could not be understood.
+    E2B_ERR_DECODE = 18,
     /// A local file could not be read or written.
-    Io,
-    /// A callback asked to stop.
-    CallbackAborted,
-    /// A command exited with a non-zero code ([`CommandResult::check`](crate::CommandResult::check)).
-    CommandExit,
-    /// The call was cancelled through its [`CancelToken`](crate::CancelToken).
-    Cancelled,
+    E2B_ERR_IO = 19,
+    /// A command exited with a non-zero code (only where asked for).
+    E2B_ERR_COMMAND_EXIT = 20,
+    /// The call was cancelled through its cancel token.
+    E2B_ERR_CANCELLED = 21,
 }
 
-impl ErrorKind {
-    /// A short, stable, lowercase name for the kind.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorKind::InvalidArgument => "invalid argument",
-            ErrorKind::NotFound => "not found",
-            ErrorKind::SandboxNotFound => "sandbox not found",
-            ErrorKind::SandboxGone => "sandbox gone",
-            ErrorKind::Authentication => "authentication failed",
-            ErrorKind::PermissionDenied => "permission denied",
-            ErrorKind::RateLimited => "rate limited",
-            ErrorKind::Timeout => "timeout",
-            ErrorKind::NotEnoughSpace => "not enough space",
-            ErrorKind::Conflict => "conflict",
-            ErrorKind::Api => "API error",
-            ErrorKind::Network => "network error",
-            ErrorKind::Tls => "TLS error",
-            ErrorKind::Decode => "decode error",
-            ErrorKind::Io => "I/O error",
-            ErrorKind::CallbackAborted => "callback aborted",
-            ErrorKind::CommandExit => "command failed",
-            ErrorKind::Cancelled => "cancelled",
+impl From<ErrorKind> for e2b_error_code {
+    fn from(kind: ErrorKind) -> e2b_error_code {
+        use e2b_error_code::*;
+        match kind {
+            ErrorKind::InvalidArgument => E2B_ERR_INVALID_ARGUMENT,
+            ErrorKind::NotFound => E2B_ERR_NOT_FOUND,
+            ErrorKind::SandboxNotFound => E2B_ERR_SANDBOX_NOT_FOUND,
+            ErrorKind::SandboxGone => E2B_ERR_SANDBOX_GONE,
+            ErrorKind::Authentication => E2B_ERR_AUTHENTICATION,
+            ErrorKind::PermissionDenied => E2B_ERR_PERMISSION_DENIED,
+            ErrorKind::RateLimited => E2B_ERR_RATE_LIMITED,
+            ErrorKind::Timeout => E2B_ERR_TIMEOUT,
+            ErrorKind::NotEnoughSpace => E2B_ERR_NOT_ENOUGH_SPACE,
+            ErrorKind::Conflict => E2B_ERR_CONFLICT,
+            ErrorKind::Api => E2B_ERR_API,
+            ErrorKind::Network => E2B_ERR_NETWORK,
+            ErrorKind::Tls => E2B_ERR_TLS,
+            ErrorKind::Decode => E2B_ERR_DECODE,
+            ErrorKind::Io => E2B_ERR_IO,
+            ErrorKind::CallbackAborted => E2B_ERR_CALLBACK_ABORTED,
+            ErrorKind::CommandExit => E2B_ERR_COMMAND_EXIT,
+            ErrorKind::Cancelled => E2B_ERR_CANCELLED,
+            // A kind newer than this table (none today): the generic failure.
+            _ => E2B_ERR_API,
         }
     }
 }
 
-impl fmt::Display for ErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+/// The name of `code` (an `e2b_error_code`), e.g. "E2B_ERR_NOT_FOUND";
+/// "E2B_ERR_UNKNOWN" for a value this library does not know. Static; never NULL.
+#[no_mangle]
+pub extern "C" fn e2b_error_code_name(code: i32) -> *const c_char {
+    // A plain integer, not the enum: C may pass any value.
+    let name: &'static [u8] = match code {
+        0 => b"E2B_OK\0",
+        1 => b"E2B_ERR_NULL_ARGUMENT\0",
+        2 => b"E2B_ERR_INVALID_ARGUMENT\0",
+        3 => b"E2B_ERR_INVALID_UTF8\0",
+        4 => b"E2B_ERR_PANIC\0",
+        5 => b"E2B_ERR_CALLBACK_ABORTED\0",
+        6 => b"E2B_ERR_TIMEOUT\0",
+        7 => b"E2B_ERR_NETWORK\0",
+        8 => b"E2B_ERR_TLS\0",
+        9 => b"E2B_ERR_AUTHENTICATION\0",
+        10 => b"E2B_ERR_PERMISSION_DENIED\0",
+        11 => b"E2B_ERR_NOT_FOUND\0",
+        12 => b"E2B_ERR_SANDBOX_NOT_FOUND\0",
+        13 => b"E2B_ERR_SANDBOX_GONE\0",
+        14 => b"E2B_ERR_CONFLICT\0",
+        15 => b"E2B_ERR_RATE_LIMITED\0",
+        16 => b"E2B_ERR_NOT_ENOUGH_SPACE\0",
+        17 => b"E2B_ERR_API\0",
+        18 => b"E2B_ERR_DECODE\0",
+        19 => b"E2B_ERR_IO\0",
+        20 => b"E2B_ERR_COMMAND_EXIT\0",
+        21 => b"E2B_ERR_CANCELLED\0",
+        _ => b"E2B_ERR_UNKNOWN\0",
+    };
+    name.as_ptr().cast()
+}
+
+/// An error: its code, a message, and the HTTP status when there was one.
+/// Owned by the caller, who releases it with `e2b_error_free`.
+pub struct e2b_error {
+    pub(crate) code: e2b_error_code,
+    message: CString,
+    http_status: u16,
+    /// What the callback that stopped the call returned, 0 if none did.
+    pub(crate) callback_value: i32,
+    retry_after_ms: u64,
+}
+
+impl e2b_error {
+    pub(crate) fn new(code: e2b_error_code, message: impl AsRef<str>) -> e2b_error {
+        e2b_error { code, message: c_string(message.as_ref()), http_status: 0, callback_value: 0, retry_after_ms: 0 }
+    }
+
+    pub(crate) fn null_argument(name: &str) -> e2b_error {
+        e2b_error::new(e2b_error_code::E2B_ERR_NULL_ARGUMENT, format!("{name} must not be NULL"))
+    }
+
+    pub(crate) fn from_panic(panic: Box<dyn Any + Send>) -> e2b_error {
+        let text = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".to_owned());
+        e2b_error::new(e2b_error_code::E2B_ERR_PANIC, format!("internal error (please report it): {text}"))
     }
 }
 
-/// An error from any call of the client: a kind, a message that says what was
-/// being done and what the server answered, and the HTTP status when there was one.
-///
-/// When a lower layer failed, [`source`](std::error::Error::source) returns
-/// its error: a [`std::io::Error`] (a local file, a broken connection), a
-/// [`ureq::Error`] (connecting, TLS) or a [`serde_json::Error`] (an answer
-/// that could not be decoded).
-#[derive(Debug, Clone)]
-pub struct Error {
-    kind: ErrorKind,
-    message: String,
-    status: Option<u16>,
-    retry_after: Option<Duration>,
-    source: Option<Source>,
-}
-
-/// The lower-level error behind an [`Error`], shared so that errors stay cheap to clone.
-type Source = Arc<dyn std::error::Error + Send + Sync>;
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+impl From<Error> for e2b_error {
+    fn from(err: Error) -> e2b_error {
+        let mut error = e2b_error::new(err.kind().into(), err.message());
+        error.http_status = err.status().unwrap_or(0);
+        error.retry_after_ms = err.retry_after().map_or(0, |wait| wait.as_millis().try_into().unwrap_or(u64::MAX));
+        error
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|source| source as &(dyn std::error::Error + 'static))
-    }
+/// The code of `err`; `E2B_ERR_NULL_ARGUMENT` if `err` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_error_code_of(err: *const e2b_error) -> e2b_error_code {
+    guard_value(e2b_error_code::E2B_ERR_NULL_ARGUMENT, || {
+        err.as_ref().map_or(e2b_error_code::E2B_ERR_NULL_ARGUMENT, |e| e.code)
+    })
 }
 
-/// What [`Error::decode`] is given: a text, or the decoder's own error, kept as the source.
-pub(crate) trait DecodeDetail: fmt::Display {
-    /// The error to keep as the source, if this is one.
-    fn into_source(self) -> Option<Source>;
+/// The message of `err`: UTF-8, never NULL, valid until `e2b_error_free(err)`.
+/// A NULL `err` gives a static text saying so.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_error_message(err: *const e2b_error) -> *const c_char {
+    const NULL_ERROR: &[u8] = b"no error (the e2b_error pointer is NULL)\0";
+    guard_value(NULL_ERROR.as_ptr().cast(), || err.as_ref().map_or(NULL_ERROR.as_ptr().cast(), |e| e.message.as_ptr()))
 }
 
-impl DecodeDetail for &str {
-    fn into_source(self) -> Option<Source> {
-        None
-    }
+/// The HTTP status of the response behind `err`; 0 when there was none or `err` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_error_http_status(err: *const e2b_error) -> u16 {
+    guard_value(0, || err.as_ref().map_or(0, |e| e.http_status))
 }
 
-impl DecodeDetail for String {
-    fn into_source(self) -> Option<Source> {
-        None
-    }
+/// When a callback stopped the call by returning non-zero (the code is then
+/// E2B_ERR_CALLBACK_ABORTED), the value it returned; 0 otherwise, or if `err` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_error_callback_value(err: *const e2b_error) -> i32 {
+    guard_value(0, || err.as_ref().map_or(0, |e| e.callback_value))
 }
 
-impl DecodeDetail for serde_json::Error {
-    fn into_source(self) -> Option<Source> {
-        Some(Arc::new(self))
-    }
+/// How long the server asked to wait before trying again (its `Retry-After`),
+/// in milliseconds; 0 when it did not say, or if `err` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_error_retry_after_ms(err: *const e2b_error) -> u64 {
+    guard_value(0, || err.as_ref().map_or(0, |e| e.retry_after_ms))
 }
 
-impl DecodeDetail for std::string::FromUtf8Error {
-    fn into_source(self) -> Option<Source> {
-        Some(Arc::new(self))
-    }
-}
-
-/// The result type of the client.
-pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-impl Error {
-    /// A new error of `kind` with `message`.
-    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error { kind, message: message.into(), status: None, retry_after: None, source: None }
-    }
-
-    /// The kind, to branch on.
-    pub fn kind(&self) -> ErrorKind {
-        self.kind
-    }
-
-    /// The full message.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// The HTTP status of the response that caused it, if any.
-    pub fn status(&self) -> Option<u16> {
-        self.status
-    }
-
-    /// How long the server asked to wait before retrying (`Retry-After`), if it said.
-    pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
-    }
-
-    pub(crate) fn invalid_argument(message: impl Into<String>) -> Error {
-        Error::new(ErrorKind::InvalidArgument, message)
-    }
-
-    pub(crate) fn decode(what: &str, detail: impl DecodeDetail) -> Error {
-        let error = Error::new(ErrorKind::Decode, format!("{what}: cannot decode the response: {detail}"));
-        Error { source: detail.into_source(), ..error }
-    }
-
-    /// A local I/O failure, or the client error it carries (a callback
-    /// adapter's, say) with `what` in front.
-    pub(crate) fn io(what: &str, err: std::io::Error) -> Error {
-        if err.get_ref().is_some_and(|inner| inner.is::<Error>()) {
-            let inner = err.into_inner().expect("checked").downcast::<Error>().expect("checked");
-            return inner.context(what);
-        }
-        Error::new(ErrorKind::Io, format!("{what}: {err}")).with_source(err)
-    }
-
-    /// The error of a call stopped by its [`CancelToken`](crate::CancelToken).
-    pub(crate) fn cancelled(what: &str) -> Error {
-        Error::new(ErrorKind::Cancelled, format!("{what}: the call was cancelled"))
-    }
-
-    pub(crate) fn with_status(mut self, status: u16) -> Error {
-        self.status = Some(status);
-        self
-    }
-
-    /// This error with `source` as its cause.
-    fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Error {
-        self.source = Some(Arc::new(source));
-        self
-    }
-
-    pub(crate) fn with_retry_after(mut self, retry_after: Option<Duration>) -> Error {
-        self.retry_after = retry_after;
-        self
-    }
-
-    /// This error of a stream broken under a call, once the sandbox is known
-    /// to have ended (killed, or its timeout passed) while the call was in flight.
-    pub(crate) fn into_sandbox_gone(self) -> Error {
-        let message = format!("{}: the sandbox was killed or reached its end of life during the call", self.message);
-        Error { kind: ErrorKind::SandboxGone, message, ..self }
-    }
-
-    /// Prefixes the message with what was being done, e.g. "read /home/user/a.txt".
-    pub(crate) fn context(mut self, what: &str) -> Error {
-        self.message = format!("{what}: {}", self.message);
-        self
-    }
-
-    /// An error response of the control-plane API (§1a.3, §1a.5).
-    ///
-    /// `not_found` is the kind a 404 means for this endpoint: a sandbox for
-    /// the `/sandboxes/{id}` routes, anything else (a template) otherwise.
-    pub(crate) fn from_api(what: &str, status: u16, body: &[u8], not_found: ErrorKind) -> Error {
-        let kind = match status {
-            400 | 422 => ErrorKind::InvalidArgument,
-            401 => ErrorKind::Authentication,
-            403 => ErrorKind::PermissionDenied,
-            404 => not_found,
-            409 => ErrorKind::Conflict,
-            429 => ErrorKind::RateLimited,
-            504 => ErrorKind::Timeout,
-            507 => ErrorKind::NotEnoughSpace,
-            _ => ErrorKind::Api,
-        };
-        Error::new(kind, format!("{what}: {} (HTTP {status})", body_message(body))).with_status(status)
-    }
-
-    /// An error response of envd's HTTP API or of the sandbox proxy in front of it (§1c).
-    pub(crate) fn from_envd(what: &str, status: u16, body: &[u8]) -> Error {
-        let message = body_message(body);
-        let kind = match status {
-            400 => ErrorKind::InvalidArgument,
-            401 => ErrorKind::Authentication,
-            403 => ErrorKind::PermissionDenied,
-            404 => ErrorKind::NotFound,
-            409 => ErrorKind::Conflict,
-            429 => ErrorKind::RateLimited,
-            502 => proxy_kind(&message),
-            504 => ErrorKind::Timeout,
-            507 => ErrorKind::NotEnoughSpace,
-            _ => ErrorKind::Api,
-        };
-        Error::new(kind, format!("{what}: {message} (HTTP {status})")).with_status(status)
-    }
-
-    /// A Connect error (`{"code": "not_found", "message": ...}`, §1d.1).
-    pub(crate) fn from_connect(what: &str, code: &str, message: &str, status: Option<u16>) -> Error {
-        let kind = match Code::from_name(code) {
-            Some(Code::InvalidArgument | Code::FailedPrecondition | Code::OutOfRange) => ErrorKind::InvalidArgument,
-            Some(Code::Unauthenticated) => ErrorKind::Authentication,
-            Some(Code::PermissionDenied) => ErrorKind::PermissionDenied,
-            Some(Code::NotFound) => ErrorKind::NotFound,
-            Some(Code::AlreadyExists | Code::Aborted) => ErrorKind::Conflict,
-            Some(Code::ResourceExhausted) => ErrorKind::RateLimited,
-            Some(Code::DeadlineExceeded | Code::Canceled) => ErrorKind::Timeout,
-            Some(Code::Unavailable) => proxy_kind(message),
-            _ => ErrorKind::Api,
-        };
-        let err = Error::new(kind, format!("{what}: {message} ({code})"));
-        match status {
-            Some(status) => err.with_status(status),
-            None => err,
-        }
-    }
-
-    /// A timeout of ureq's, saying which limit ran out.
-    pub(crate) fn timeout(what: &str, reason: ureq::Timeout) -> Error {
-        Error::new(ErrorKind::Timeout, format!("{what}: {}", crate::http::describe_timeout(reason)))
-            .with_source(ureq::Error::Timeout(reason))
-    }
-
-    /// A failure below HTTP: connecting, TLS, a timeout, a dropped connection.
-    pub(crate) fn from_transport(what: &str, err: ureq::Error) -> Error {
-        let kind = match err {
-            ureq::Error::Timeout(reason) => return Error::timeout(what, reason),
-            ureq::Error::Io(io) => {
-                return Error::read_failure(what, &io).unwrap_or_else(|| Error::broken_read(what, &io).with_source(io))
-            }
-            ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) | ureq::Error::TlsRequired => {
-                ErrorKind::Tls
-            }
-            ureq::Error::BadUri(_) | ureq::Error::Http(_) | ureq::Error::RequireHttpsOnly(_) => {
-                ErrorKind::InvalidArgument
-            }
-            ureq::Error::Decompress(..) | ureq::Error::BodyExceedsLimit(_) => ErrorKind::Decode,
-            _ => ErrorKind::Network,
-        };
-        Error::new(kind, format!("{what}: {err}")).with_source(err)
-    }
-
-    /// A failure while reading a response body. ureq reports its timeouts
-    /// inside `io::Error`s here, and the client its own errors (a cancelled
-    /// call's), so they are unwrapped to keep the kind right. Otherwise the
-    /// source is a copy of `err` (its OS error code, or its kind and message).
-    pub(crate) fn from_read(what: &str, err: &std::io::Error) -> Error {
-        Error::read_failure(what, err).unwrap_or_else(|| {
-            let copy = match err.raw_os_error() {
-                Some(code) => std::io::Error::from_raw_os_error(code),
-                None => std::io::Error::new(err.kind(), err.to_string()),
-            };
-            Error::broken_read(what, err).with_source(copy)
-        })
-    }
-
-    /// The client's own error, or ureq's timeout, carried by `err`.
-    fn read_failure(what: &str, err: &std::io::Error) -> Option<Error> {
-        let inner = err.get_ref()?;
-        if let Some(inner) = inner.downcast_ref::<Error>() {
-            return Some(inner.clone().context(what));
-        }
-        match inner.downcast_ref::<ureq::Error>()? {
-            ureq::Error::Timeout(reason) => Some(Error::timeout(what, *reason)),
-            _ => None,
-        }
-    }
-
-    /// A read that failed for a reason below the client: a timeout or a broken connection.
-    fn broken_read(what: &str, err: &std::io::Error) -> Error {
-        let kind = match err.kind() {
-            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => ErrorKind::Timeout,
-            _ => ErrorKind::Network,
-        };
-        Error::new(kind, format!("{what}: {err}"))
-    }
-}
-
-/// The sandbox proxy answers 502 both for a sandbox it cannot find (killed,
-/// paused, expired) and for a port nobody listens on; only the first means the
-/// sandbox is gone.
-fn proxy_kind(message: &str) -> ErrorKind {
-    if message.contains("was not found") {
-        ErrorKind::SandboxGone
-    } else {
-        ErrorKind::Network
-    }
-}
-
-/// The `message` of a JSON error body, else the body as text (shortened).
-pub(crate) fn body_message(body: &[u8]) -> String {
-    #[derive(serde::Deserialize)]
-    struct ErrorBody {
-        message: String,
-    }
-    if let Ok(parsed) = serde_json::from_slice::<ErrorBody>(body) {
-        return parsed.message;
-    }
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    if text.is_empty() {
-        return "no message".to_owned();
-    }
-    match text.char_indices().nth(300) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn api_statuses_map_to_kinds() {
-        let body = br#"{"code":404,"message":"Sandbox \"x\" doesn't exist"}"#;
-        let err = Error::from_api("kill sandbox x", 404, body, ErrorKind::SandboxNotFound);
-        assert_eq!(err.kind(), ErrorKind::SandboxNotFound);
-        assert_eq!(err.status(), Some(404));
-        assert_eq!(err.message(), "kill sandbox x: Sandbox \"x\" doesn't exist (HTTP 404)");
-        let err = Error::from_api(
-            "create sandbox",
-            404,
-            b"{\"code\":404,\"message\":\"template 'y' not found\"}",
-            ErrorKind::NotFound,
-        );
-        assert_eq!(err.kind(), ErrorKind::NotFound);
-        assert_eq!(Error::from_api("x", 401, b"", ErrorKind::NotFound).kind(), ErrorKind::Authentication);
-        assert_eq!(Error::from_api("x", 429, b"", ErrorKind::NotFound).kind(), ErrorKind::RateLimited);
-        assert_eq!(Error::from_api("x", 409, b"", ErrorKind::NotFound).kind(), ErrorKind::Conflict);
-        assert_eq!(Error::from_api("x", 500, b"boom", ErrorKind::NotFound).message(), "x: boom (HTTP 500)");
-    }
-
-    #[test]
-    fn proxy_502_tells_gone_from_unreachable() {
-        let gone = br#"{"sandboxId":"a","message":"The sandbox was not found","code":502}"#;
-        assert_eq!(Error::from_envd("read", 502, gone).kind(), ErrorKind::SandboxGone);
-        let closed = br#"{"sandboxId":"a","message":"The sandbox is running but port is not open","code":502}"#;
-        assert_eq!(Error::from_envd("read", 502, closed).kind(), ErrorKind::Network);
-        assert_eq!(
-            Error::from_envd("write", 507, b"{\"code\":507,\"message\":\"full\"}").kind(),
-            ErrorKind::NotEnoughSpace
-        );
-    }
-
-    #[test]
-    fn connect_codes_map_to_kinds() {
-        assert_eq!(Error::from_connect("stat", "not_found", "file not found", Some(404)).kind(), ErrorKind::NotFound);
-        assert_eq!(Error::from_connect("mkdir", "already_exists", "exists", None).kind(), ErrorKind::Conflict);
-        assert_eq!(Error::from_connect("run", "deadline_exceeded", "late", None).kind(), ErrorKind::Timeout);
-        assert_eq!(
-            Error::from_connect("run", "unavailable", "The sandbox was not found", None).kind(),
-            ErrorKind::SandboxGone
-        );
-        assert_eq!(Error::from_connect("x", "weird", "m", None).kind(), ErrorKind::Api);
-    }
-
-    #[test]
-    fn long_plain_bodies_are_shortened() {
-        let body = "x".repeat(1000);
-        assert_eq!(body_message(body.as_bytes()).chars().count(), 301);
-        assert_eq!(body_message(b"  "), "no message");
-    }
+/// Releases `err`. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_error_free(err: *mut e2b_error) {
+    free(err)
 }

@@ -1,308 +1,268 @@
-//! A blocking client for [E2B](https://e2b.dev) sandboxes, with a C ABI.
+//! The C ABI. It only converts and guards: every entry point checks its
+//! pointers and UTF-8, catches panics, converts between C and Rust types, and
+//! calls the Rust client, which does the work.
 //!
-//! ```no_run
-//! use e2b::{Client, SandboxOptions};
-//!
-//! # fn main() -> e2b::Result<()> {
-//! let client = Client::from_env(); // E2B_API_KEY, E2B_DOMAIN, ...
-//! let sandbox = client.create_sandbox(&SandboxOptions::default())?;
-//! sandbox.files().write("/home/user/hello.txt", "Hello, sandbox!")?;
-//! let result = sandbox.commands().run("cat hello.txt", &Default::default(), None)?;
-//! assert_eq!(result.stdout, b"Hello, sandbox!");
-//! sandbox.kill()?;
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! Every call blocks until it is done or a limit passes, and is safe to make
-//! from many threads at once: a [`Client`] and a [`Sandbox`] are cheap to
-//! clone and share one pool of connections. The names are the official
-//! SDKs' (`create`, `connect`, `files.write`, `commands.run`, `run_code`, ...).
-//!
-//! # Configuration
-//!
-//! [`Client::from_env`] reads the variables the official SDKs read
-//! (`E2B_API_KEY`, `E2B_DOMAIN`, `E2B_API_URL`, `E2B_SANDBOX_URL`,
-//! `E2B_DEBUG`). Anything else is set through a [`ConfigBuilder`], starting
-//! from the defaults or from the environment:
-//!
-//! ```no_run
-//! use std::time::Duration;
-//! use e2b::{Client, Config};
-//!
-//! # fn main() -> e2b::Result<()> {
-//! let config = Config::from_env()
-//!     .to_builder()
-//!     .request_timeout(Some(Duration::from_secs(30)))
-//!     .max_retries(5)
-//!     .header("X-Team", "data")?
-//!     .build();
-//! let client = Client::new(config);
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! `Debug` of a [`Config`], [`Client`] or [`Sandbox`] never shows the API key,
-//! header values or the sandbox's access tokens, so they may be logged.
-//!
-//! # Sandboxes
-//!
-//! [`Client::create_sandbox`] starts one from a template
-//! ([`SandboxOptions`]); [`Client::connect`] (or [`resume`](Client::resume))
-//! finds one again by id, resuming it if it is paused; [`Client::list`] and
-//! [`list_all`](Client::list_all) find them by state and metadata
-//! ([`ListQuery`]). A [`Sandbox`] handle pauses, kills, and reaches the
-//! sandbox's [files](Sandbox::files), [commands](Sandbox::commands) and code
-//! interpreter. Dropping it never kills the sandbox.
-//!
-//! ```no_run
-//! use std::time::Duration;
-//! use e2b::{Client, ListQuery, SandboxOptions, SandboxState};
-//!
-//! # fn main() -> e2b::Result<()> {
-//! let client = Client::from_env();
-//! let options = SandboxOptions::new("base").timeout(Duration::from_secs(600)).metadata("user", "ada");
-//! let sandbox = client.create_sandbox(&options)?;
-//! sandbox.pause()?; // Ok(false) if it was already paused
-//!
-//! let paused = client.list_all(&ListQuery::default().state(SandboxState::Paused).metadata("user", "ada"))?;
-//! for info in paused {
-//!     let sandbox = client.resume(&info.sandbox_id, Duration::from_secs(300))?; // files and memory kept
-//!     sandbox.kill()?;
-//! }
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # Files
-//!
-//! [`Sandbox::files`] reads and writes bytes, never transcoded: whole files,
-//! streams in constant memory ([`Files::read_to`], [`Files::write_from`],
-//! [`Files::open_read`]), local files and directory trees with progress
-//! callbacks, and signed URLs for other programs. It also lists, stats,
-//! makes, removes and renames ([`EntryInfo`]).
-//!
-//! ```no_run
-//! use std::path::Path;
-//!
-//! # fn main() -> e2b::Result<()> {
-//! # let sandbox = e2b::Client::from_env().create_sandbox(&Default::default())?;
-//! let files = sandbox.files();
-//! files.write("/home/user/data/input.csv", b"a,b\n1,2\n")?;
-//! for entry in files.list("/home/user/data", 1)? {
-//!     println!("{} {:?} {} bytes", entry.name, entry.file_type, entry.size);
-//! }
-//! files.download_dir("/home/user/data", Path::new("./data"), None)?;
-//! files.as_user("root").write("/etc/motd", "hello")?;
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # Commands
-//!
-//! [`Commands::run`] waits for a command and returns its
-//! [`CommandResult`]: a non-zero exit code is a result, not an error
-//! ([`CommandResult::check`] makes it one). [`Commands::start`] returns a
-//! [`CommandHandle`] to read output from, write stdin to, or kill.
-//!
-//! ```no_run
-//! use std::ops::ControlFlow;
-//! use e2b::CommandOptions;
-//!
-//! # fn main() -> e2b::Result<()> {
-//! # let sandbox = e2b::Client::from_env().create_sandbox(&Default::default())?;
-//! let options = CommandOptions::default().cwd("/tmp").env("LANG", "C.UTF-8").timeout(None);
-//! let mut print = |_stream, chunk: &[u8]| {
-//!     print!("{}", String::from_utf8_lossy(chunk));
-//!     ControlFlow::Continue(())
-//! };
-//! let result = sandbox.commands().run("make test", &options, Some(&mut print))?;
-//! println!("exit code {}", result.exit_code);
-//!
-//! let server = sandbox.commands().start("python3 -m http.server 8000", &CommandOptions::default())?;
-//! println!("serving at {}", sandbox.get_host(8000));
-//! server.kill()?;
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # Code interpreter
-//!
-//! In a sandbox of the `code-interpreter-v1` template, [`Sandbox::run_code`]
-//! runs code in a stateful kernel and returns an [`Execution`]: output,
-//! results in every format the kernel made (text, HTML, PNG, charts, ...),
-//! and the error the code raised, if any.
-//!
-//! ```no_run
-//! use e2b::{Client, RunCodeOptions, SandboxOptions};
-//!
-//! # fn main() -> e2b::Result<()> {
-//! let sandbox = Client::from_env().create_sandbox(&SandboxOptions::new("code-interpreter-v1"))?;
-//! sandbox.run_code("x = 21", &RunCodeOptions::default(), None)?;
-//! let execution = sandbox.run_code("x * 2", &RunCodeOptions::default(), None)?;
-//! assert_eq!(execution.text(), Some("42"));
-//! if let Some(error) = sandbox.run_code("1 / 0", &RunCodeOptions::default(), None)?.error {
-//!     println!("{}: {}", error.name, error.value);
-//! }
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # Watching
-//!
-//! [`Files::watch_dir`] returns a [`WatchHandle`] to poll for
-//! [`FilesystemEvent`]s; [`Files::watch_dir_stream`] calls back with each
-//! event as it comes.
-//!
-//! ```no_run
-//! use std::time::Duration;
-//! use e2b::WatchOptions;
-//!
-//! # fn main() -> e2b::Result<()> {
-//! # let sandbox = e2b::Client::from_env().create_sandbox(&Default::default())?;
-//! let watch = sandbox.files().watch_dir("/home/user", WatchOptions::default().recursive(true))?;
-//! sandbox.files().write("/home/user/new.txt", "x")?;
-//! for event in watch.next_events(Duration::from_secs(5))? {
-//!     println!("{:?} {}", event.event_type, event.name);
-//! }
-//! watch.stop()?;
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # Time limits
-//!
-//! One rule for every limit a caller sets: it is an `Option<Duration>`,
-//! `None` means **no limit**, and `Default` (or [`Config::from_env`]) gives
-//! the documented default: the request timeout ([`DEFAULT_REQUEST_TIMEOUT`]),
-//! a command's lifetime ([`DEFAULT_COMMAND_TIMEOUT`]), a run's timeout
-//! ([`DEFAULT_RUN_CODE_TIMEOUT`]), a watch stream's and a signed URL's
-//! (none). A duration that cannot be unlimited is a plain `Duration`: a
-//! sandbox's lifetime, which the server always bounds
-//! ([`DEFAULT_SANDBOX_TIMEOUT`]), and how long a poll such as
-//! [`WatchHandle::next_events`] waits.
-//!
-//! Besides these, calls are bounded by silence limits on streams and
-//! transfers, and by a call deadline when one is set
-//! ([`Client::with_deadline`], [`Sandbox::with_deadline`]); [`Client`]
-//! describes all three. A limit that passes fails the call with
-//! [`ErrorKind::Timeout`], and the message names it.
-//!
-//! # Cancellation
-//!
-//! A call can be stopped from another thread: make a [`CancelToken`], make
-//! the call through a view that carries it ([`Client::with_cancel`],
-//! [`Sandbox::with_cancel`]), and [`cancel`](CancelToken::cancel) it. The
-//! call, and whatever it started (a command's handle, a file stream, a
-//! watch), fails within milliseconds with [`ErrorKind::Cancelled`], and the
-//! connection under it is closed so the server sees the client go. A token
-//! serves any number of calls; once cancelled it stays cancelled.
-//!
-//! ```no_run
-//! use std::time::Duration;
-//! use e2b::{CancelToken, Client, ErrorKind, SandboxOptions};
-//!
-//! # fn main() -> e2b::Result<()> {
-//! let sandbox = Client::from_env().create_sandbox(&SandboxOptions::default())?;
-//! let token = CancelToken::new();
-//! let stop = token.clone();
-//! std::thread::spawn(move || {
-//!     std::thread::sleep(Duration::from_secs(1));
-//!     stop.cancel(); // e.g. the user pressed Ctrl-C
-//! });
-//! let big = sandbox.with_cancel(&token).files().read("/home/user/big.bin");
-//! assert_eq!(big.unwrap_err().kind(), ErrorKind::Cancelled);
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # Errors
-//!
-//! Every call returns the one [`Error`] type. Its [`kind`](Error::kind) is
-//! an [`ErrorKind`] to branch on; its message says what was being done and
-//! what the server answered; [`status`](Error::status) and
-//! [`retry_after`](Error::retry_after) give the HTTP status and the server's
-//! `Retry-After`; [`source`](std::error::Error::source) gives the
-//! [`std::io::Error`], [`ureq::Error`] or [`serde_json::Error`] behind it,
-//! where there is one.
-//!
-//! ```no_run
-//! use e2b::{Client, ErrorKind};
-//!
-//! let client = Client::from_env();
-//! match client.connect("a-sandbox-id", e2b::DEFAULT_SANDBOX_TIMEOUT) {
-//!     Ok(sandbox) => println!("connected to {}", sandbox.id()),
-//!     Err(err) if err.kind() == ErrorKind::SandboxNotFound => println!("it is gone"),
-//!     Err(err) => {
-//!         eprintln!("{err}");
-//!         let mut cause = std::error::Error::source(&err);
-//!         while let Some(inner) = cause {
-//!             eprintln!("  caused by: {inner}");
-//!             cause = inner.source();
-//!         }
-//!     }
-//! }
-//! ```
-//!
-//! # Logging
-//!
-//! The client logs through the [`log`](https://docs.rs/log) facade, with
-//! targets under `e2b::`: one `debug` line per HTTP request (what was being
-//! done, method, URL, status, time, bytes sent and received) and one `info`
-//! line per retry (its wait and attempt). A line never holds the API key, an
-//! access token, a header's value or a signed URL's signature. Install any
-//! logger (`env_logger`, ...) to see them; a program that installs none can
-//! set `E2B_LOG` to `error`, `warn`, `info`, `debug` or `trace` for lines on
-//! stderr. (`E2B_DEBUG`, as in the official SDKs, is something else: it
-//! sends every request to a server on this machine.)
-//!
-//! # Types that grow
-//!
-//! The server adds fields and values over time, and so can this crate
-//! without breaking programs: the structs it returns or takes as options are
-//! `#[non_exhaustive]`, so they are read field by field and options are made
-//! from `Default` (or `new`) and their setters, named after their fields
-//! (`SandboxOptions::default().timeout(..)`), or by assigning to a field of a
-//! default value; [`Config`] is made by its [`ConfigBuilder`]. Enums the
-//! server may grow are `#[non_exhaustive]` too, and values newer than the
-//! client decode as their `Unknown`/`Other` variant
-//! ([`SandboxState::Unknown`], [`FileType::Other`], [`EventType::Other`])
-//! instead of failing the call.
+//! Conventions (the header's preamble says the same for C programmers):
+//! - fallible functions return an [`e2b_error_code`] and take an optional
+//!   last argument `e2b_error **err_out` that receives an owned error object;
+//! - `*out` parameters are set to NULL (or empty) on entry and receive an
+//!   owned object only on success;
+//! - strings are NUL-terminated UTF-8; bytes are `(pointer, length)`;
+//! - `_free(NULL)` and `_dispose` of an empty value do nothing.
 
-#![deny(missing_docs)]
+#![allow(non_camel_case_types, clippy::missing_safety_doc)]
 
-mod api;
-mod cancel;
-mod client;
-mod code;
-mod config;
-mod envd;
+use std::cell::Cell;
+use std::ffi::{c_char, CStr, CString};
+use std::ops::ControlFlow;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+use std::time::Duration;
+
+// In the order of the header, the order in which a user works: version (here),
+// errors, bytes, cancel tokens, logging, client, sandbox, files, commands, code.
+// (One per group, so that rustfmt keeps the order.)
 mod error;
-mod http;
+
+mod bytes;
+
+mod cancel;
+
 mod logging;
+
+mod client;
+
 mod sandbox;
-mod util;
 
-/// The C ABI. Hidden from the Rust documentation: its comments are the C
-/// header's (cbindgen copies them into `include/e2b.h`), written for C readers.
-#[doc(hidden)]
-#[allow(rustdoc::all)]
-pub mod ffi;
+mod files;
 
-pub use api::{ListQuery, SandboxInfo, SandboxOptions, SandboxPage, SandboxState, DEFAULT_SANDBOX_TIMEOUT};
-pub use cancel::CancelToken;
-pub use client::Client;
-pub use code::{
-    CodeContext, Execution, ExecutionError, ExecutionEvent, ExecutionResult, OnEvent, OutputChunk, RunCodeOptions,
-    DEFAULT_RUN_CODE_TIMEOUT,
-};
-pub use config::{Config, ConfigBuilder, CODE_INTERPRETER_PORT, DEFAULT_DOMAIN, DEFAULT_REQUEST_TIMEOUT, ENVD_PORT};
-pub use envd::files::{DirProgress, DirProgressFn, FileReader, Files, Progress, WriteEntry, WriteInfo};
-pub use envd::filesystem::{EntryInfo, FileType};
-pub use envd::process::{
-    CommandEvent, CommandHandle, CommandOptions, CommandResult, Commands, OnOutput, ProcessInfo, Stream,
-    DEFAULT_COMMAND_TIMEOUT,
-};
-pub use envd::watch::{EventType, FilesystemEvent, WatchHandle, WatchOptions};
-pub use error::{Error, ErrorKind, Result};
-pub use sandbox::Sandbox;
+mod commands;
+
+mod code;
+
+pub use bytes::*;
+pub use cancel::*;
+pub use client::*;
+pub use code::*;
+pub use commands::*;
+pub use error::*;
+pub use files::*;
+pub use logging::*;
+pub use sandbox::*;
+
+mod version {
+    include!(concat!(env!("OUT_DIR"), "/version.rs"));
+}
+
+/// The library's version as text, e.g. "0.1.0". Static; never NULL.
+#[no_mangle]
+pub extern "C" fn e2b_version() -> *const c_char {
+    version::VERSION.as_ptr().cast()
+}
+
+/// The library's version as a number: major * 1000000 + minor * 1000 + patch.
+/// Compare it with `E2B_VERSION_NUMBER` to find the header and the library out of step.
+#[no_mangle]
+pub extern "C" fn e2b_version_number() -> u32 {
+    version::VERSION_NUMBER
+}
+
+/// The version of the ABI the library implements. A program (or binding) built
+/// against a header whose `E2B_ABI_VERSION` differs must not use the library.
+#[no_mangle]
+pub extern "C" fn e2b_abi_version() -> u32 {
+    version::ABI_VERSION
+}
+
+/// A duration argument meaning "no limit" where a limit can be lifted; where
+/// it cannot (a sandbox's lifetime), it is rejected with E2B_ERR_INVALID_ARGUMENT.
+pub const E2B_TIMEOUT_NONE: u64 = u64::MAX;
+
+/// A duration argument in milliseconds where a limit can be lifted: 0 means
+/// `default`, [`E2B_TIMEOUT_NONE`] no limit.
+pub(crate) fn limit_ms(ms: u64, default: Option<Duration>) -> Option<Duration> {
+    match ms {
+        0 => default,
+        E2B_TIMEOUT_NONE => None,
+        ms => Some(Duration::from_millis(ms)),
+    }
+}
+
+/// A duration argument in milliseconds that cannot be unlimited: 0 means
+/// `default`, [`E2B_TIMEOUT_NONE`] is an error.
+pub(crate) fn required_ms(ms: u64, default: Duration, name: &str) -> Result<Duration, e2b_error> {
+    limit_ms(ms, Some(default)).ok_or_else(|| {
+        e2b_error::new(
+            e2b_error_code::E2B_ERR_INVALID_ARGUMENT,
+            format!("{name} cannot be E2B_TIMEOUT_NONE: it needs a limit"),
+        )
+    })
+}
+
+/// What a C callback returned to stop a call, for the error the call then
+/// fails with (`e2b_error_callback_value`).
+#[derive(Default)]
+pub(crate) struct Stop(Cell<i32>);
+
+impl Stop {
+    /// Whether the callback's return `value` lets the call go on; remembers a non-zero one.
+    pub(crate) fn check(&self, value: i32) -> ControlFlow<()> {
+        if value == 0 {
+            return ControlFlow::Continue(());
+        }
+        self.0.set(value);
+        ControlFlow::Break(())
+    }
+
+    /// Whether a callback stopped the call.
+    pub(crate) fn stopped(&self) -> bool {
+        self.0.get() != 0
+    }
+
+    /// `err` as a C error, with the callback's value when a callback stopped the call.
+    pub(crate) fn error(&self, err: impl Into<e2b_error>) -> e2b_error {
+        let mut err = err.into();
+        if err.code == e2b_error_code::E2B_ERR_CALLBACK_ABORTED {
+            err.callback_value = self.0.get();
+        }
+        err
+    }
+}
+
+/// Hands an object to the caller, who releases it with the matching `_free`.
+pub(crate) fn boxed<T>(value: T) -> *mut T {
+    Box::into_raw(Box::new(value))
+}
+
+/// Releases an object made by [`boxed`]; NULL is ignored.
+pub(crate) fn free<T>(object: *mut T) {
+    if !object.is_null() {
+        // SAFETY: every object handed out was made by `boxed`, and the caller
+        // gives it back once.
+        drop(unsafe { Box::from_raw(object) });
+    }
+}
+
+/// Runs the body of an entry point: clears `*err_out`, catches panics, and
+/// turns an error into its code and (if asked for) an error object.
+pub(crate) fn guard(err_out: *mut *mut e2b_error, body: impl FnOnce() -> Result<(), e2b_error>) -> e2b_error_code {
+    if !err_out.is_null() {
+        // SAFETY: the caller passes NULL or a pointer to writable storage.
+        unsafe { *err_out = ptr::null_mut() };
+    }
+    let error = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => return e2b_error_code::E2B_OK,
+        Ok(Err(error)) => error,
+        Err(panic) => e2b_error::from_panic(panic),
+    };
+    let code = error.code;
+    if !err_out.is_null() {
+        // SAFETY: as above.
+        unsafe { *err_out = boxed(error) };
+    }
+    code
+}
+
+/// Runs the body of an infallible getter, returning `default` if it panics.
+pub(crate) fn guard_value<T>(default: T, body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(default)
+}
+
+/// A required string argument.
+pub(crate) unsafe fn arg_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a str, e2b_error> {
+    if ptr.is_null() {
+        return Err(e2b_error::null_argument(name));
+    }
+    CStr::from_ptr(ptr).to_str().map_err(|err| {
+        e2b_error::new(e2b_error_code::E2B_ERR_INVALID_UTF8, format!("{name} is not valid UTF-8: {err}"))
+    })
+}
+
+/// An optional string argument: NULL means none.
+pub(crate) unsafe fn arg_opt_str<'a>(ptr: *const c_char, name: &str) -> Result<Option<&'a str>, e2b_error> {
+    if ptr.is_null() {
+        Ok(None)
+    } else {
+        arg_str(ptr, name).map(Some)
+    }
+}
+
+/// A required object argument.
+pub(crate) unsafe fn arg_ref<'a, T>(ptr: *const T, name: &str) -> Result<&'a T, e2b_error> {
+    ptr.as_ref().ok_or_else(|| e2b_error::null_argument(name))
+}
+
+/// A required object argument the call changes.
+pub(crate) unsafe fn arg_mut<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T, e2b_error> {
+    ptr.as_mut().ok_or_else(|| e2b_error::null_argument(name))
+}
+
+/// A `(data, len)` byte argument; `data` may be NULL when `len` is 0.
+pub(crate) unsafe fn arg_bytes<'a>(data: *const u8, len: usize, name: &str) -> Result<&'a [u8], e2b_error> {
+    match (data.is_null(), len) {
+        (_, 0) => Ok(&[]),
+        (true, _) => Err(e2b_error::null_argument(name)),
+        (false, _) => Ok(std::slice::from_raw_parts(data, len)),
+    }
+}
+
+/// A required out-parameter for an owned object: set to NULL at once, so it
+/// is NULL whatever happens unless the call succeeds.
+pub(crate) unsafe fn out_ptr<'a, T>(out: *mut *mut T, name: &str) -> Result<&'a mut *mut T, e2b_error> {
+    let out = out.as_mut().ok_or_else(|| e2b_error::null_argument(name))?;
+    *out = ptr::null_mut();
+    Ok(out)
+}
+
+/// An optional out-parameter for a plain value.
+pub(crate) unsafe fn set_opt<T>(out: *mut T, value: T) {
+    if let Some(out) = out.as_mut() {
+        *out = value;
+    }
+}
+
+/// Rust text as a C string. Text from the network can hold NUL, which C
+/// cannot; it is shown as U+FFFD rather than cutting the string short.
+pub(crate) fn c_string(text: &str) -> CString {
+    CString::new(text).unwrap_or_else(|_| CString::new(text.replace('\0', "\u{FFFD}")).expect("NULs were replaced"))
+}
+
+/// A borrowed C string pointer, NULL for `None`.
+pub(crate) fn c_ptr(text: Option<&CString>) -> *const c_char {
+    text.map_or(ptr::null(), |s| s.as_ptr())
+}
+
+/// One metadata entry of a `_fields` struct: a key and its value, UTF-8
+/// owned by the object the struct comes from.
+#[repr(C)]
+pub struct e2b_pair {
+    pub key: *const c_char,
+    pub value: *const c_char,
+}
+
+/// `metadata` as the pairs of a `_fields` struct: they point into the
+/// `CString`s, whose bytes stay put for as long as `metadata` is not changed.
+pub(crate) fn pairs(metadata: &[(CString, CString)]) -> Vec<e2b_pair> {
+    metadata.iter().map(|(k, v)| e2b_pair { key: k.as_ptr(), value: v.as_ptr() }).collect()
+}
+
+/// The first of `pairs` for a `_fields` struct: NULL when there are none.
+pub(crate) fn pairs_ptr(pairs: &[e2b_pair]) -> *const e2b_pair {
+    if pairs.is_empty() {
+        ptr::null()
+    } else {
+        pairs.as_ptr()
+    }
+}
+
+/// The `_fields` array of a list: a pointer to each item's struct, NULL when
+/// the list is empty or NULL; `*len_out` (if not NULL) receives the length.
+pub(crate) unsafe fn fields_array<T>(items: Option<&[*const T]>, len_out: *mut usize) -> *const *const T {
+    let items = items.unwrap_or_default();
+    set_opt(len_out, items.len());
+    if items.is_empty() {
+        ptr::null()
+    } else {
+        items.as_ptr()
+    }
+}

@@ -1,146 +1,120 @@
-//! What the client logs, through the [`log`] facade, and the two ways a
-//! program that installs no logger of its own can see it: the `E2B_LOG`
-//! environment variable (lines on stderr) and a callback (the C ABI's
-//! `e2b_set_log_callback`).
-//!
-//! Every request is one `debug` line (what was being done, method, URL,
-//! status, duration, bytes); each retry is one `info` line with its reason
-//! and wait. Lines never hold the API key, access tokens or header values
-//! (they are not logged at all) nor a signed URL's signature (replaced by
-//! `…`). Records carry targets under `e2b::`.
+//! Logging: a process-wide callback for the library's log lines.
 
-use std::borrow::Cow;
-use std::fmt;
-use std::io::Write;
-use std::sync::{Once, RwLock};
-use std::time::Duration;
+use std::ffi::{c_char, c_void, CString};
 
-use log::{Level, LevelFilter, Log, Metadata, Record};
+use log::{Level, LevelFilter};
 
-/// The environment variable that turns on logging to stderr: `error`, `warn`,
-/// `info`, `debug` or `trace` (case-insensitive), or `off`.
-pub(crate) const LOG_ENV: &str = "E2B_LOG";
+use super::e2b_error_code::E2B_ERR_INVALID_ARGUMENT;
+use super::{e2b_error, e2b_error_code, guard};
+use sdk::capi::LogCallback;
 
-/// A function given each record: its level, target and message.
-pub(crate) type LogCallback = Box<dyn Fn(Level, &str, &str) + Send + Sync>;
-
-/// Where records go when this crate's own logger is the global one.
-enum Sink {
-    /// Lines on standard error (`E2B_LOG`).
-    Stderr,
-    /// A function given each record; see [`set_callback`].
-    Callback(LogCallback),
+/// How much the library logs, from nothing to everything; each level includes
+/// those before it. The levels of `E2B_LOG` are the same names in lowercase.
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum e2b_log_level {
+    E2B_LOG_OFF = 0,
+    /// Failures the library could not hide.
+    E2B_LOG_ERROR = 1,
+    /// Trouble the library worked around.
+    E2B_LOG_WARN = 2,
+    /// Retries, with their reason and wait.
+    E2B_LOG_INFO = 3,
+    /// One line per HTTP request: what, method, URL, status, time, bytes.
+    E2B_LOG_DEBUG = 4,
+    E2B_LOG_TRACE = 5,
 }
 
-/// The crate's logger: forwards `e2b` records to the current [`Sink`].
-struct Dispatch {
-    sink: RwLock<Option<Sink>>,
-}
-
-static DISPATCH: Dispatch = Dispatch { sink: RwLock::new(None) };
-
-impl Log for Dispatch {
-    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-        metadata.level() <= log::max_level() && is_ours(metadata.target())
+impl e2b_log_level {
+    fn filter(self) -> LevelFilter {
+        match self {
+            e2b_log_level::E2B_LOG_OFF => LevelFilter::Off,
+            e2b_log_level::E2B_LOG_ERROR => LevelFilter::Error,
+            e2b_log_level::E2B_LOG_WARN => LevelFilter::Warn,
+            e2b_log_level::E2B_LOG_INFO => LevelFilter::Info,
+            e2b_log_level::E2B_LOG_DEBUG => LevelFilter::Debug,
+            e2b_log_level::E2B_LOG_TRACE => LevelFilter::Trace,
+        }
     }
 
-    fn log(&self, record: &Record<'_>) {
-        if !self.enabled(record.metadata()) {
-            return;
+    fn of(level: Level) -> e2b_log_level {
+        match level {
+            Level::Error => e2b_log_level::E2B_LOG_ERROR,
+            Level::Warn => e2b_log_level::E2B_LOG_WARN,
+            Level::Info => e2b_log_level::E2B_LOG_INFO,
+            Level::Debug => e2b_log_level::E2B_LOG_DEBUG,
+            Level::Trace => e2b_log_level::E2B_LOG_TRACE,
         }
-        let sink = self.sink.read().unwrap_or_else(|poisoned| poisoned.into_inner());
-        match &*sink {
-            Some(Sink::Stderr) => {
-                // One write per line, so that lines from several threads do not interleave.
-                let line = format!("[libe2b {:5}] {}\n", record.level(), record.args());
-                let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    }
+}
+
+/// Receives one log line: its level, the library module it comes from (such as
+/// "e2b::http"), and the message (UTF-8, no trailing newline). Both strings are
+/// borrowed for the call only. Called from whichever thread logs, possibly
+/// several at once: the callback and its user_data must be thread-safe. It
+/// must not call into the library.
+pub type e2b_log_cb = Option<
+    unsafe extern "C" fn(user_data: *mut c_void, level: e2b_log_level, target: *const c_char, message: *const c_char),
+>;
+
+/// The user_data of the log callback, shared with every logging thread as the
+/// caller of `e2b_set_log_callback` promised.
+struct SharedUserData(*mut c_void);
+
+// SAFETY: e2b_set_log_callback's caller states the callback and its user_data
+// may be used from any thread.
+unsafe impl Send for SharedUserData {}
+unsafe impl Sync for SharedUserData {}
+
+impl SharedUserData {
+    /// The pointer (a method, so that closures capture the whole wrapper).
+    fn get(&self) -> *mut c_void {
+        self.0
+    }
+}
+
+/// Sends the library's log lines up to `level` to `callback`, for the whole
+/// process, replacing an earlier callback or the stderr output `E2B_LOG`
+/// turned on. A NULL callback (or E2B_LOG_OFF) stops logging. A line never
+/// holds the API key, an access token, a header's value or a signed URL's
+/// signature. Not to be called while another thread may be logging with the
+/// old callback's user_data about to be freed: set the callback once, early.
+/// Errors: INVALID_ARGUMENT when the level is not an e2b_log_level, or when
+/// the process (a Rust program linking the library) has its own logger.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_set_log_callback(
+    level: i32,
+    callback: e2b_log_cb,
+    user_data: *mut c_void,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let level = match level {
+            0 => e2b_log_level::E2B_LOG_OFF,
+            1 => e2b_log_level::E2B_LOG_ERROR,
+            2 => e2b_log_level::E2B_LOG_WARN,
+            3 => e2b_log_level::E2B_LOG_INFO,
+            4 => e2b_log_level::E2B_LOG_DEBUG,
+            5 => e2b_log_level::E2B_LOG_TRACE,
+            other => {
+                return Err(e2b_error::new(E2B_ERR_INVALID_ARGUMENT, format!("level {other} is not an e2b_log_level")))
             }
-            Some(Sink::Callback(callback)) => callback(record.level(), record.target(), &record.args().to_string()),
-            None => {}
-        }
-    }
-
-    fn flush(&self) {}
-}
-
-/// Whether `target` is one of this crate's modules.
-fn is_ours(target: &str) -> bool {
-    target == "e2b" || target.starts_with("e2b::")
-}
-
-/// Makes [`DISPATCH`] the global logger, unless another logger already is.
-fn install() -> Result<(), log::SetLoggerError> {
-    match log::set_logger(&DISPATCH) {
-        Err(_) if std::ptr::addr_eq(log::logger(), &DISPATCH) => Ok(()),
-        result => result,
-    }
-}
-
-/// Reads [`LOG_ENV`] once per process; when it names a level and no logger is
-/// installed, sends records up to that level to stderr. A program that sets
-/// its own logger (or a callback) keeps it: the variable then does nothing.
-pub(crate) fn init_from_env() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let Some(level) = std::env::var(LOG_ENV).ok().and_then(|value| value.trim().parse::<LevelFilter>().ok()) else {
-            return;
         };
-        let mut sink = DISPATCH.sink.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if sink.is_none() && install().is_ok() {
-            *sink = Some(Sink::Stderr);
-            log::set_max_level(level);
-        }
-    });
-}
-
-/// Sends this crate's records up to `level` to `callback` (the C ABI's
-/// `e2b_set_log_callback`), replacing stderr output or an earlier callback;
-/// `None` stops logging. Fails when a logger other than this crate's is the
-/// process's global one (a Rust program with its own logger gets the records
-/// there instead).
-pub(crate) fn set_callback(level: LevelFilter, callback: Option<LogCallback>) -> Result<(), log::SetLoggerError> {
-    install()?;
-    let mut sink = DISPATCH.sink.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-    log::set_max_level(if callback.is_some() { level } else { LevelFilter::Off });
-    *sink = callback.map(Sink::Callback);
-    Ok(())
-}
-
-/// A URL as it may be logged: a signed URL's `signature` replaced by `…`.
-pub(crate) fn loggable_url(url: &str) -> Cow<'_, str> {
-    let Some((base, query)) = url.split_once('?') else { return Cow::Borrowed(url) };
-    if !query.split('&').any(|pair| pair.starts_with("signature=")) {
-        return Cow::Borrowed(url);
-    }
-    let pairs: Vec<&str> =
-        query.split('&').map(|pair| if pair.starts_with("signature=") { "signature=…" } else { pair }).collect();
-    Cow::Owned(format!("{base}?{}", pairs.join("&")))
-}
-
-/// A duration as a log line shows it: milliseconds with one decimal.
-pub(crate) struct Millis(pub(crate) Duration);
-
-impl fmt::Display for Millis {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:.1} ms", self.0.as_secs_f64() * 1000.0)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn signatures_are_not_logged() {
-        let url = "https://49983-i.e2b.app/files?path=%2Fa&username=user&signature=v1_secret&signature_expiration=9";
-        let shown = loggable_url(url);
-        assert!(!shown.contains("secret"), "{shown}");
-        assert!(shown.ends_with("username=user&signature=…&signature_expiration=9"), "{shown}");
-        assert!(matches!(loggable_url("http://h/files?path=%2Fa"), Cow::Borrowed(_)));
-    }
-
-    #[test]
-    fn durations_in_milliseconds() {
-        assert_eq!(Millis(Duration::from_micros(2345)).to_string(), "2.3 ms");
-    }
+        let callback = callback.filter(|_| level != e2b_log_level::E2B_LOG_OFF).map(|callback| {
+            let user_data = SharedUserData(user_data);
+            Box::new(move |level: Level, target: &str, message: &str| {
+                // A message with a NUL (from a server's text) is cut there rather than lost.
+                let text = |s: &str| CString::new(s.split('\0').next().unwrap_or_default()).unwrap_or_default();
+                let (target, message) = (text(target), text(message));
+                // SAFETY: as the caller of e2b_set_log_callback promised.
+                unsafe { callback(user_data.get(), e2b_log_level::of(level), target.as_ptr(), message.as_ptr()) }
+            }) as LogCallback
+        });
+        sdk::capi::set_log_callback(level.filter(), callback).map_err(|_| {
+            e2b_error::new(
+                E2B_ERR_INVALID_ARGUMENT,
+                "the program has installed its own logger; the library's lines go there",
+            )
+        })
+    })
 }

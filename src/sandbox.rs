@@ -1,302 +1,943 @@
-//! A sandbox handle: its identity, its lifecycle, and the way to its ports.
+//! Sandbox options, the sandbox handle and its lifecycle, sandbox info and listing.
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::ffi::{c_char, CString};
+use std::ptr;
 
-use ureq::http::Method;
+use super::cancel::{cancel_arg, e2b_cancel};
+use super::client::{call_deadline, client_view, e2b_client};
+use super::{
+    arg_mut, arg_opt_str, arg_ref, arg_str, boxed, c_ptr, c_string, e2b_error, e2b_error_code, e2b_pair, fields_array,
+    free, guard, guard_value, out_ptr, pairs, pairs_ptr, required_ms, set_opt,
+};
+use sdk::DEFAULT_SANDBOX_TIMEOUT;
+use sdk::{ListQuery, Sandbox, SandboxInfo, SandboxOptions, SandboxState};
 
-use crate::api::{SandboxInfo, SandboxWire};
-use crate::cancel::CancelToken;
-use crate::client::Client;
-use crate::config::ENVD_PORT;
-use crate::envd::files::Files;
-use crate::envd::process::Commands;
-use crate::error::{Error, ErrorKind, Result};
-use crate::http::{self, Deadline};
+/// How to create a sandbox: a builder. New options mean the `base` template
+/// for 300 seconds, secure, killed at the timeout.
+pub struct e2b_sandbox_options {
+    inner: SandboxOptions,
+}
 
-/// A sandbox: created by [`Client::create_sandbox`] or found again by
-/// [`Client::connect`].
+/// A sandbox handle. Thread-safe: any number of threads may use one handle
+/// at once. Freeing it releases only the handle: the sandbox lives on until
+/// `e2b_sandbox_kill` or its timeout.
+pub struct e2b_sandbox {
+    pub(crate) inner: Sandbox,
+    id: CString,
+    template_id: CString,
+    envd_version: CString,
+}
+
+/// Whether a sandbox runs or is paused.
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum e2b_sandbox_state {
+    /// A state newer than this library (such as a transition: pausing,
+    /// snapshotting, ...). Only ever received, never a query's state.
+    E2B_SANDBOX_UNKNOWN = 0,
+    E2B_SANDBOX_RUNNING = 1,
+    E2B_SANDBOX_PAUSED = 2,
+}
+
+impl From<SandboxState> for e2b_sandbox_state {
+    fn from(state: SandboxState) -> e2b_sandbox_state {
+        match state {
+            SandboxState::Running => e2b_sandbox_state::E2B_SANDBOX_RUNNING,
+            SandboxState::Paused => e2b_sandbox_state::E2B_SANDBOX_PAUSED,
+            _ => e2b_sandbox_state::E2B_SANDBOX_UNKNOWN,
+        }
+    }
+}
+
+/// What the control plane knows of one sandbox. Every string getter returns
+/// UTF-8 owned by the info, valid until it is freed.
+pub struct e2b_sandbox_info {
+    inner: SandboxInfo,
+    sandbox_id: CString,
+    template_id: CString,
+    alias: Option<CString>,
+    started_at: CString,
+    end_at: CString,
+    envd_version: CString,
+    metadata: Vec<(CString, CString)>,
+    /// `metadata` as `fields` points to it.
+    pairs: Vec<e2b_pair>,
+    /// Every field at once, pointing into the strings above.
+    fields: e2b_sandbox_fields,
+}
+
+/// Every field of a sandbox info as plain data, in one read: what the
+/// `e2b_sandbox_info_*` getters return, from `e2b_sandbox_info_fields` or,
+/// for a whole page, `e2b_sandbox_page_fields`. Owned by the info (or page);
+/// the strings are UTF-8, valid until it is freed.
 ///
-/// Cheap to clone and safe to share between threads. Dropping it only
-/// releases the handle; the sandbox itself lives on until it is killed or
-/// its timeout passes. Calls are bounded as [`Client`] describes; a clone
-/// made by [`with_deadline`](Sandbox::with_deadline) bounds each whole call,
-/// and one made by [`with_cancel`](Sandbox::with_cancel) can be stopped from
-/// another thread.
-#[derive(Clone)]
-pub struct Sandbox {
-    inner: Arc<Inner>,
-    /// The client, with the call deadline of this clone.
-    client: Client,
+/// The struct only ever grows, at its end. `struct_size` is its size in the
+/// library that filled it: a program built against a newer header reads a
+/// field only if `struct_size >= offsetof(e2b_sandbox_fields, field) +
+/// sizeof(field)`; one built against an older header reads what it knows.
+#[repr(C)]
+pub struct e2b_sandbox_fields {
+    /// The size of this struct in the library (see above).
+    pub struct_size: usize,
+    /// As `e2b_sandbox_info_id`.
+    pub sandbox_id: *const c_char,
+    /// As `e2b_sandbox_info_template_id`.
+    pub template_id: *const c_char,
+    /// As `e2b_sandbox_info_alias` (NULL if none).
+    pub alias: *const c_char,
+    /// As `e2b_sandbox_info_started_at`.
+    pub started_at: *const c_char,
+    /// As `e2b_sandbox_info_end_at`.
+    pub end_at: *const c_char,
+    /// As `e2b_sandbox_info_envd_version`.
+    pub envd_version: *const c_char,
+    /// As `e2b_sandbox_info_state`.
+    pub state: e2b_sandbox_state,
+    /// As `e2b_sandbox_info_cpu_count`.
+    pub cpu_count: u32,
+    /// As `e2b_sandbox_info_memory_mb`.
+    pub memory_mb: u32,
+    /// As `e2b_sandbox_info_disk_size_mb`.
+    pub disk_size_mb: u32,
+    /// The metadata entries, sorted by key; NULL when there are none.
+    pub metadata: *const e2b_pair,
+    /// The number of metadata entries.
+    pub metadata_len: usize,
 }
 
-struct Inner {
-    id: String,
-    template_id: String,
-    domain: String,
-    envd_version: String,
-    access_token: Option<String>,
-    traffic_access_token: Option<String>,
+/// Which sandboxes `e2b_client_list_sandboxes` returns: a builder. New, it matches
+/// every running and paused sandbox.
+pub struct e2b_sandbox_query {
+    inner: ListQuery,
 }
 
-impl std::fmt::Debug for Sandbox {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sandbox")
-            .field("id", &self.inner.id)
-            .field("template_id", &self.inner.template_id)
-            .field("envd_version", &self.inner.envd_version)
-            .finish_non_exhaustive()
+/// One page of sandboxes from `e2b_client_list_sandboxes`.
+pub struct e2b_sandbox_page {
+    items: Vec<e2b_sandbox_info>,
+    next_token: Option<CString>,
+    /// Each item's `fields`, for `e2b_sandbox_page_fields`.
+    fields: Vec<*const e2b_sandbox_fields>,
+}
+
+impl e2b_sandbox {
+    /// Hands out `sandbox`; a cancel token it was made through applies to that call only.
+    pub(crate) fn new(sandbox: Sandbox) -> *mut e2b_sandbox {
+        let sandbox = sandbox.with_cancel_token(None);
+        boxed(e2b_sandbox {
+            id: c_string(sandbox.id()),
+            template_id: c_string(sandbox.template_id()),
+            envd_version: c_string(sandbox.envd_version()),
+            inner: sandbox,
+        })
     }
 }
 
-impl Sandbox {
-    pub(crate) fn from_wire(client: Client, wire: SandboxWire) -> Sandbox {
-        let domain = wire.domain.filter(|d| !d.is_empty()).unwrap_or_else(|| client.config().domain.clone());
-        Sandbox {
-            client,
-            inner: Arc::new(Inner {
-                id: wire.sandbox_id,
-                template_id: wire.template_id,
-                domain,
-                envd_version: wire.envd_version,
-                access_token: wire.envd_access_token,
-                traffic_access_token: wire.traffic_access_token,
-            }),
-        }
+impl e2b_sandbox_info {
+    fn new(info: SandboxInfo) -> e2b_sandbox_info {
+        let metadata: Vec<_> = info.metadata.iter().map(|(k, v)| (c_string(k), c_string(v))).collect();
+        let mut out = e2b_sandbox_info {
+            sandbox_id: c_string(&info.sandbox_id),
+            template_id: c_string(&info.template_id),
+            alias: info.alias.as_deref().map(c_string),
+            started_at: c_string(&info.started_at),
+            end_at: c_string(&info.end_at),
+            envd_version: c_string(&info.envd_version),
+            pairs: pairs(&metadata),
+            metadata,
+            fields: e2b_sandbox_fields {
+                struct_size: size_of::<e2b_sandbox_fields>(),
+                sandbox_id: ptr::null(),
+                template_id: ptr::null(),
+                alias: ptr::null(),
+                started_at: ptr::null(),
+                end_at: ptr::null(),
+                envd_version: ptr::null(),
+                state: info.state.into(),
+                cpu_count: info.cpu_count,
+                memory_mb: info.memory_mb,
+                disk_size_mb: info.disk_size_mb,
+                metadata: ptr::null(),
+                metadata_len: 0,
+            },
+            inner: info,
+        };
+        // The strings' bytes and the pairs stay put when `out` moves: they
+        // are on the heap, and never changed.
+        out.fields.sandbox_id = out.sandbox_id.as_ptr();
+        out.fields.template_id = out.template_id.as_ptr();
+        out.fields.alias = c_ptr(out.alias.as_ref());
+        out.fields.started_at = out.started_at.as_ptr();
+        out.fields.end_at = out.end_at.as_ptr();
+        out.fields.envd_version = out.envd_version.as_ptr();
+        out.fields.metadata = pairs_ptr(&out.pairs);
+        out.fields.metadata_len = out.pairs.len();
+        out
     }
+}
 
-    /// The sandbox id.
-    pub fn id(&self) -> &str {
-        &self.inner.id
+impl e2b_sandbox_page {
+    fn new(sandboxes: Vec<SandboxInfo>, next_token: Option<&str>) -> e2b_sandbox_page {
+        let items: Vec<e2b_sandbox_info> = sandboxes.into_iter().map(e2b_sandbox_info::new).collect();
+        // The items stay where they are from now on: the vector is never changed.
+        let fields = items.iter().map(|item| &item.fields as *const e2b_sandbox_fields).collect();
+        e2b_sandbox_page { items, next_token: next_token.map(c_string), fields }
     }
+}
 
-    /// The id of the template it was created from.
-    pub fn template_id(&self) -> &str {
-        &self.inner.template_id
-    }
+pub(crate) unsafe fn sandbox_arg<'a>(sandbox: *const e2b_sandbox) -> Result<&'a Sandbox, e2b_error> {
+    arg_ref(sandbox, "sandbox").map(|s| &s.inner)
+}
 
-    /// The version of envd, the agent inside the sandbox.
-    pub fn envd_version(&self) -> &str {
-        &self.inner.envd_version
-    }
+/// The sandbox behind `sandbox`, cancelled by `cancel` (NULL: not cancellable).
+pub(crate) unsafe fn sandbox_view(
+    sandbox: *const e2b_sandbox,
+    cancel: *const e2b_cancel,
+) -> Result<Sandbox, e2b_error> {
+    Ok(sandbox_arg(sandbox)?.with_cancel_token(cancel_arg(cancel).as_ref()))
+}
 
-    /// The token envd requires (`X-Access-Token`), for secure sandboxes.
-    pub fn access_token(&self) -> Option<&str> {
-        self.inner.access_token.as_deref()
-    }
+// ---- options ----
 
-    /// The domain the sandbox lives under.
-    pub fn domain(&self) -> &str {
-        &self.inner.domain
-    }
+/// New sandbox options with the defaults. Release with `e2b_sandbox_options_free`.
+#[no_mangle]
+pub extern "C" fn e2b_sandbox_options_new() -> *mut e2b_sandbox_options {
+    guard_value(ptr::null_mut(), || boxed(e2b_sandbox_options { inner: SandboxOptions::default() }))
+}
 
-    /// The client this sandbox was made with (with this handle's deadline and cancel token).
-    pub fn client(&self) -> &Client {
-        &self.client
-    }
+/// Releases `options`. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_free(options: *mut e2b_sandbox_options) {
+    free(options)
+}
 
-    /// The same sandbox through a handle whose every call ends within
-    /// `deadline` of its start, with [`ErrorKind::Timeout`](crate::ErrorKind::Timeout)
-    /// (the message says that the call's deadline passed, not a silence
-    /// limit). This bounds transfers, `run_code` and command runs as a whole,
-    /// whatever their own timeouts say; it also bounds what a call starts:
-    /// the stream of a command started through it ends within `deadline` of
-    /// the start, and the waits of the handles it returns
-    /// ([`CommandHandle::wait`](crate::CommandHandle::wait),
-    /// [`WatchHandle::next_events`](crate::WatchHandle::next_events)) end
-    /// within `deadline` of their own start. Cheap: a clone.
-    pub fn with_deadline(&self, deadline: Duration) -> Sandbox {
-        self.with_call_deadline(Some(deadline))
-    }
+/// Runs `apply` on the options behind `options`.
+unsafe fn update(
+    options: *mut e2b_sandbox_options,
+    err_out: *mut *mut e2b_error,
+    apply: impl FnOnce(&mut SandboxOptions) -> Result<(), e2b_error>,
+) -> e2b_error_code {
+    guard(err_out, || apply(&mut arg_mut(options, "options")?.inner))
+}
 
-    /// This handle with `deadline` as its call deadline, or with none.
-    pub(crate) fn with_call_deadline(&self, deadline: Option<Duration>) -> Sandbox {
-        Sandbox { inner: self.inner.clone(), client: self.client.with_call_deadline(deadline) }
-    }
+/// Sets the template, by name or id (default "base").
+/// Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_template(
+    options: *mut e2b_sandbox_options,
+    template_name: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.template = arg_str(template_name, "template_name")?.to_owned();
+        Ok(())
+    })
+}
 
-    /// The same sandbox through a handle whose every call ends as soon as
-    /// `token` is [cancelled](CancelToken::cancel), from any thread, with
-    /// [`ErrorKind::Cancelled`](crate::ErrorKind::Cancelled), the connection
-    /// under it closed (see [`Client::with_cancel`]). This covers what a call
-    /// starts too: the handles it returns
-    /// ([`CommandHandle::wait`](crate::CommandHandle::wait) and
-    /// [`next_event`](crate::CommandHandle::next_event),
-    /// [`WatchHandle::next_events`](crate::WatchHandle::next_events)), a
-    /// [`FileReader`](crate::FileReader), watch streams, `run_code`, and the
-    /// pages of a listing. Composes with [`with_deadline`](Sandbox::with_deadline).
-    /// Cheap: a clone.
-    ///
-    /// What a cancelled call leaves behind:
-    /// - a command (`run`, `start`, `connect`): the process goes on running
-    ///   in the sandbox, as after [`CommandHandle::disconnect`](crate::CommandHandle::disconnect),
-    ///   until it ends or its [`timeout`](crate::CommandOptions::timeout)
-    ///   passes; a `start` cancelled before envd said the process's id may
-    ///   still have started it ([`Commands::list`](crate::Commands::list)
-    ///   finds it, and [`Commands::kill`](crate::Commands::kill) through a
-    ///   handle without the token ends it: the cancelled view's own calls,
-    ///   its command handles' `kill` included, all fail);
-    /// - `run_code`: the interpreter interrupts the run, as when the callback stops it;
-    /// - an upload: envd (and e2b-local) write to a temporary file and rename
-    ///   it into place once the whole body came, so the file keeps its old
-    ///   content (or stays absent); a multi-file upload (`upload_dir`) keeps
-    ///   the files already sent;
-    /// - a download to a local file: the file is left untouched (the
-    ///   download goes to a temporary file, removed);
-    /// - a control-plane call that reached the server may have been done
-    ///   (a sandbox created, paused or killed).
-    ///
-    /// A [`WatchHandle`](crate::WatchHandle) made through a cancelled view
-    /// cannot stop its watcher any more (the stop request is cancelled too):
-    /// the watcher ends with the sandbox.
-    pub fn with_cancel(&self, token: &CancelToken) -> Sandbox {
-        self.with_cancel_token(Some(token))
-    }
+/// Sets how long the sandbox lives, in milliseconds (0: the default,
+/// 300000), rounded up to whole seconds. At the end it is killed, or paused
+/// with `e2b_sandbox_options_set_auto_pause`. Errors: NULL_ARGUMENT;
+/// INVALID_ARGUMENT (E2B_TIMEOUT_NONE: E2B requires a limit).
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_timeout_ms(
+    options: *mut e2b_sandbox_options,
+    timeout_ms: u64,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.timeout = required_ms(timeout_ms, DEFAULT_SANDBOX_TIMEOUT, "timeout_ms")?;
+        Ok(())
+    })
+}
 
-    /// This handle with `token` as its cancel token, or with none.
-    pub(crate) fn with_cancel_token(&self, token: Option<&CancelToken>) -> Sandbox {
-        Sandbox { inner: self.inner.clone(), client: self.client.with_cancel_token(token) }
-    }
+/// Adds (or replaces) one metadata entry. Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_metadata(
+    options: *mut e2b_sandbox_options,
+    key: *const c_char,
+    value: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        let key = arg_str(key, "key")?;
+        let value = arg_str(value, "value")?;
+        o.metadata.insert(key.to_owned(), value.to_owned());
+        Ok(())
+    })
+}
 
-    /// This handle for one call made of several requests (see [`Client::pinned`]).
-    pub(crate) fn pinned(&self) -> Sandbox {
-        Sandbox { inner: self.inner.clone(), client: self.client.pinned() }
-    }
+/// Adds (or replaces) one environment variable for everything run in the
+/// sandbox. Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_env(
+    options: *mut e2b_sandbox_options,
+    name: *const c_char,
+    value: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        let name = arg_str(name, "name")?;
+        let value = arg_str(value, "value")?;
+        o.envs.insert(name.to_owned(), value.to_owned());
+        Ok(())
+    })
+}
 
-    /// When a call starting now must end, if the handle has a deadline.
-    pub(crate) fn call_end(&self) -> Option<Instant> {
-        self.client.call_end()
-    }
+/// Whether envd requires the sandbox's access token (default true).
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_secure(
+    options: *mut e2b_sandbox_options,
+    secure: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.secure = secure;
+        Ok(())
+    })
+}
 
-    /// The public host name of `port` in the sandbox, e.g. `3000-<id>.e2b.app`.
-    pub fn get_host(&self, port: u16) -> String {
-        self.client().config().sandbox_host(self.id(), self.domain(), port)
-    }
+/// Whether the sandbox may reach the internet (default: the server's, yes).
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_allow_internet_access(
+    options: *mut e2b_sandbox_options,
+    allow: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.allow_internet_access = Some(allow);
+        Ok(())
+    })
+}
 
-    /// Kills the sandbox. `Ok(false)` if it no longer existed.
-    pub fn kill(&self) -> Result<bool> {
-        self.client().kill(self.id())
-    }
+/// Pause instead of kill when the timeout passes (default false).
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_auto_pause(
+    options: *mut e2b_sandbox_options,
+    auto_pause: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.auto_pause = auto_pause;
+        Ok(())
+    })
+}
 
-    /// Pauses the sandbox. `Ok(false)` if it was already paused.
-    pub fn pause(&self) -> Result<bool> {
-        self.client().pause(self.id())
-    }
+/// Let traffic to the paused sandbox resume it (needs auto-pause).
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_auto_resume(
+    options: *mut e2b_sandbox_options,
+    auto_resume: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.auto_resume = Some(auto_resume);
+        Ok(())
+    })
+}
 
-    /// Sets the sandbox to end `timeout` from now.
-    pub fn set_timeout(&self, timeout: Duration) -> Result<()> {
-        self.client().set_timeout(self.id(), timeout)
-    }
+/// Sets the key that makes the create safe to retry: the server answers a
+/// repeated key with the sandbox it made the first time (default: a random
+/// key per call). 1 to 255 characters of a-z, 0-9 and '-'. Secure sandboxes
+/// only: creating an insecure one with a key fails with INVALID_ARGUMENT.
+/// Errors: NULL_ARGUMENT, INVALID_UTF8, INVALID_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_idempotency_key(
+    options: *mut e2b_sandbox_options,
+    key: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        let key = arg_str(key, "key")?;
+        sdk::capi::check_idempotency_key(key)?;
+        o.idempotency_key = Some(key.to_owned());
+        Ok(())
+    })
+}
 
-    /// What the control plane knows of the sandbox.
-    pub fn get_info(&self) -> Result<SandboxInfo> {
-        self.client().get_info(self.id())
-    }
+// ---- lifecycle ----
 
-    /// Whether the sandbox answers: `false` when it is paused, killed or expired.
-    pub fn is_running(&self) -> Result<bool> {
-        self.answers(self.client().config().request_timeout)
-    }
+/// Creates a sandbox with `options` (NULL: the defaults). On success `*out`
+/// holds the handle; release it with `e2b_sandbox_free`. A create cancelled
+/// after its request reached the server may have made the sandbox (it ends
+/// at its timeout; an idempotency key finds it again).
+/// Errors: NULL_ARGUMENT; AUTHENTICATION (no or wrong API key); NOT_FOUND
+/// (unknown template); INVALID_ARGUMENT (bad timeout or key); RATE_LIMITED;
+/// TIMEOUT, NETWORK, TLS; API; CANCELLED.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_create_sandbox(
+    client: *const e2b_client,
+    options: *const e2b_sandbox_options,
+    out: *mut *mut e2b_sandbox,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let client = client_view(client, cancel)?;
+        let default = SandboxOptions::default();
+        let options = options.as_ref().map_or(&default, |o| &o.inner);
+        *out = e2b_sandbox::new(client.create_sandbox(options)?);
+        Ok(())
+    })
+}
 
-    /// [`is_running`](Sandbox::is_running), waiting at most `limit` for the answer.
-    fn answers(&self, limit: Option<Duration>) -> Result<bool> {
-        let what = format!("check sandbox {}", self.id());
-        let deadline = Deadline::total(limit);
-        let response = http::fetch(self.client().agent(), self.envd_request(Method::GET, "/health", deadline), &what)?;
-        match response.status().as_u16() {
-            200..=299 => Ok(true),
-            502 => Ok(false),
-            status => Err(Error::from_envd(&what, status, response.body())),
-        }
-    }
+/// Connects to the sandbox `sandbox_id`, resuming it if it is paused, and
+/// keeps it alive at least `timeout_ms` from now, rounded up to whole
+/// seconds (0: 300000, the SDKs' default; a running sandbox's timeout is
+/// only ever extended). `*resumed_out` (optional) tells whether it was
+/// paused. Release `*out` with `e2b_sandbox_free`.
+/// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (E2B_TIMEOUT_NONE);
+/// SANDBOX_NOT_FOUND (killed, expired, unknown); AUTHENTICATION; TIMEOUT,
+/// NETWORK, TLS; API; CANCELLED.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_connect_sandbox(
+    client: *const e2b_client,
+    sandbox_id: *const c_char,
+    timeout_ms: u64,
+    out: *mut *mut e2b_sandbox,
+    resumed_out: *mut bool,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        set_opt(resumed_out, false);
+        let client = client_view(client, cancel)?;
+        let sandbox_id = arg_str(sandbox_id, "sandbox_id")?;
+        let timeout = required_ms(timeout_ms, DEFAULT_SANDBOX_TIMEOUT, "timeout_ms")?;
+        let (sandbox, resumed) = client.connect_reporting(sandbox_id, timeout)?;
+        *out = e2b_sandbox::new(sandbox);
+        set_opt(resumed_out, resumed);
+        Ok(())
+    })
+}
 
-    /// `err`, a stream of this sandbox broken under a call, told apart as the
-    /// SDKs do: when the sandbox no longer answers, it ended during the call
-    /// ([`ErrorKind::SandboxGone`]); otherwise the network failure stands.
-    pub(crate) fn explain_broken_stream(&self, err: Error) -> Error {
-        /// How long the question waits for envd's answer.
-        const PROBE_LIMIT: Duration = Duration::from_secs(5);
-        match err.kind() {
-            ErrorKind::Network if self.answers(Some(PROBE_LIMIT)).is_ok_and(|answers| !answers) => {
-                err.into_sandbox_gone()
+/// Resumes the paused sandbox `sandbox_id` for `timeout_ms` (0: 300000):
+/// the same as `e2b_client_connect_sandbox`, under the name E2B's
+/// documentation uses. Release `*out` with `e2b_sandbox_free`.
+/// Errors: as `e2b_client_connect_sandbox`.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_resume_sandbox(
+    client: *const e2b_client,
+    sandbox_id: *const c_char,
+    timeout_ms: u64,
+    out: *mut *mut e2b_sandbox,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    e2b_client_connect_sandbox(client, sandbox_id, timeout_ms, out, ptr::null_mut(), cancel, err_out)
+}
+
+/// A view of `sandbox` whose every blocking call ends within `deadline_ms`
+/// milliseconds of its start, transfers and streams included, and with them
+/// the commands, watches and readers the call hands out: a call still running
+/// then fails with E2B_ERR_TIMEOUT ("the call's deadline passed"). 0 and
+/// E2B_TIMEOUT_NONE mean no call deadline (the default), also when `sandbox`
+/// has one. `*out` is an
+/// independent handle on the same sandbox, sharing the connections; release
+/// each with `e2b_sandbox_free`, in any order. Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_with_deadline(
+    sandbox: *const e2b_sandbox,
+    deadline_ms: u64,
+    out: *mut *mut e2b_sandbox,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let sandbox = sandbox_arg(sandbox)?;
+        *out = e2b_sandbox::new(sandbox.with_call_deadline(call_deadline(deadline_ms)));
+        Ok(())
+    })
+}
+
+/// Releases the handle `sandbox` (the sandbox itself keeps running). NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_free(sandbox: *mut e2b_sandbox) {
+    free(sandbox)
+}
+
+/// The sandbox's id, owned by the handle. NULL if `sandbox` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_id(sandbox: *const e2b_sandbox) -> *const c_char {
+    guard_value(ptr::null(), || sandbox.as_ref().map_or(ptr::null(), |s| s.id.as_ptr()))
+}
+
+/// The id of the sandbox's template, owned by the handle. NULL if `sandbox` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_template_id(sandbox: *const e2b_sandbox) -> *const c_char {
+    guard_value(ptr::null(), || sandbox.as_ref().map_or(ptr::null(), |s| s.template_id.as_ptr()))
+}
+
+/// The version of envd in the sandbox, owned by the handle. NULL if `sandbox` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_envd_version(sandbox: *const e2b_sandbox) -> *const c_char {
+    guard_value(ptr::null(), || sandbox.as_ref().map_or(ptr::null(), |s| s.envd_version.as_ptr()))
+}
+
+/// Kills the sandbox. `*killed_out` (optional) is false if it no longer
+/// existed, which is not an error. Errors: NULL_ARGUMENT; AUTHENTICATION;
+/// TIMEOUT, NETWORK, TLS; API; CANCELLED.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_kill(
+    sandbox: *const e2b_sandbox,
+    killed_out: *mut bool,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        set_opt(killed_out, false);
+        let killed = sandbox_view(sandbox, cancel)?.kill()?;
+        set_opt(killed_out, killed);
+        Ok(())
+    })
+}
+
+/// Kills the sandbox `sandbox_id` without connecting to it (which would
+/// resume it). `*killed_out` (optional) is false if it no longer existed.
+/// Errors: as `e2b_sandbox_kill`, and INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_kill_sandbox(
+    client: *const e2b_client,
+    sandbox_id: *const c_char,
+    killed_out: *mut bool,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        set_opt(killed_out, false);
+        let client = client_view(client, cancel)?;
+        let killed = client.kill(arg_str(sandbox_id, "sandbox_id")?)?;
+        set_opt(killed_out, killed);
+        Ok(())
+    })
+}
+
+/// Pauses the sandbox, keeping its filesystem and memory; resume it with
+/// `e2b_client_resume_sandbox`. `*paused_out` (optional) is true if it was
+/// running and is now paused, false if it was already paused (not an error).
+/// Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND; AUTHENTICATION; TIMEOUT,
+/// NETWORK, TLS; API; CANCELLED.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_pause(
+    sandbox: *const e2b_sandbox,
+    paused_out: *mut bool,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        set_opt(paused_out, false);
+        let paused = sandbox_view(sandbox, cancel)?.pause()?;
+        set_opt(paused_out, paused);
+        Ok(())
+    })
+}
+
+/// Sets the sandbox to end `timeout_ms` from now, rounded up to whole
+/// seconds (0: the default, 300000). This can shorten its life.
+/// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (E2B_TIMEOUT_NONE: E2B requires
+/// a limit); SANDBOX_NOT_FOUND; AUTHENTICATION; TIMEOUT, NETWORK, TLS; API;
+/// CANCELLED.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_set_timeout(
+    sandbox: *const e2b_sandbox,
+    timeout_ms: u64,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let timeout = required_ms(timeout_ms, DEFAULT_SANDBOX_TIMEOUT, "timeout_ms")?;
+        Ok(sandbox_view(sandbox, cancel)?.set_timeout(timeout)?)
+    })
+}
+
+/// Whether the sandbox answers (`*running_out`): false when it is paused,
+/// killed or expired. Errors: NULL_ARGUMENT; TIMEOUT, NETWORK, TLS; API;
+/// CANCELLED.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_is_running(
+    sandbox: *const e2b_sandbox,
+    running_out: *mut bool,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let running_out = arg_mut(running_out, "running_out")?;
+        *running_out = false;
+        *running_out = sandbox_view(sandbox, cancel)?.is_running()?;
+        Ok(())
+    })
+}
+
+/// What the control plane knows of the sandbox. Release `*out` with
+/// `e2b_sandbox_info_free`. Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND;
+/// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE; CANCELLED.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_get_info(
+    sandbox: *const e2b_sandbox,
+    out: *mut *mut e2b_sandbox_info,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let info = sandbox_view(sandbox, cancel)?.get_info()?;
+        *out = boxed(e2b_sandbox_info::new(info));
+        Ok(())
+    })
+}
+
+/// What the control plane knows of the sandbox `sandbox_id`, without
+/// connecting to it. Release `*out` with `e2b_sandbox_info_free`.
+/// Errors: as `e2b_sandbox_get_info`, and INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_get_sandbox_info(
+    client: *const e2b_client,
+    sandbox_id: *const c_char,
+    out: *mut *mut e2b_sandbox_info,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let client = client_view(client, cancel)?;
+        let info = client.get_info(arg_str(sandbox_id, "sandbox_id")?)?;
+        *out = boxed(e2b_sandbox_info::new(info));
+        Ok(())
+    })
+}
+
+// ---- info ----
+
+/// Releases `info`. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_free(info: *mut e2b_sandbox_info) {
+    free(info)
+}
+
+/// Reads a string field of `info`; NULL if `info` is NULL.
+unsafe fn info_str(
+    info: *const e2b_sandbox_info,
+    field: impl FnOnce(&e2b_sandbox_info) -> *const c_char,
+) -> *const c_char {
+    guard_value(ptr::null(), || info.as_ref().map_or(ptr::null(), field))
+}
+
+/// Every field of `info` as plain data, in one call (see
+/// `e2b_sandbox_fields`). Owned by the info, valid until it is freed (or,
+/// for an info of a page, until the page is). NULL if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_fields(info: *const e2b_sandbox_info) -> *const e2b_sandbox_fields {
+    guard_value(ptr::null(), || info.as_ref().map_or(ptr::null(), |i| &i.fields as *const _))
+}
+
+/// The sandbox's id. NULL if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_id(info: *const e2b_sandbox_info) -> *const c_char {
+    info_str(info, |i| i.sandbox_id.as_ptr())
+}
+
+/// The id of the sandbox's template. NULL if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_template_id(info: *const e2b_sandbox_info) -> *const c_char {
+    info_str(info, |i| i.template_id.as_ptr())
+}
+
+/// The template's alias (the official SDKs call it `name`); NULL if it has none.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_alias(info: *const e2b_sandbox_info) -> *const c_char {
+    info_str(info, |i| c_ptr(i.alias.as_ref()))
+}
+
+/// When the sandbox started, RFC 3339. NULL if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_started_at(info: *const e2b_sandbox_info) -> *const c_char {
+    info_str(info, |i| i.started_at.as_ptr())
+}
+
+/// When the sandbox will end unless extended, RFC 3339. NULL if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_end_at(info: *const e2b_sandbox_info) -> *const c_char {
+    info_str(info, |i| i.end_at.as_ptr())
+}
+
+/// The version of envd in the sandbox. NULL if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_envd_version(info: *const e2b_sandbox_info) -> *const c_char {
+    info_str(info, |i| i.envd_version.as_ptr())
+}
+
+/// Whether the sandbox runs or is paused; `E2B_SANDBOX_UNKNOWN` for a state
+/// newer than this library, or if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_state(info: *const e2b_sandbox_info) -> e2b_sandbox_state {
+    guard_value(e2b_sandbox_state::E2B_SANDBOX_UNKNOWN, || {
+        info.as_ref().map_or(e2b_sandbox_state::E2B_SANDBOX_UNKNOWN, |i| i.inner.state.into())
+    })
+}
+
+/// The number of CPUs; 0 if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_cpu_count(info: *const e2b_sandbox_info) -> u32 {
+    guard_value(0, || info.as_ref().map_or(0, |i| i.inner.cpu_count))
+}
+
+/// The memory in MiB; 0 if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_memory_mb(info: *const e2b_sandbox_info) -> u32 {
+    guard_value(0, || info.as_ref().map_or(0, |i| i.inner.memory_mb))
+}
+
+/// The disk size in MiB; 0 if `info` is NULL or the server did not say.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_disk_size_mb(info: *const e2b_sandbox_info) -> u32 {
+    guard_value(0, || info.as_ref().map_or(0, |i| i.inner.disk_size_mb))
+}
+
+/// The number of metadata entries; 0 if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_metadata_len(info: *const e2b_sandbox_info) -> usize {
+    guard_value(0, || info.as_ref().map_or(0, |i| i.metadata.len()))
+}
+
+/// The key of metadata entry `index` (entries are sorted by key); NULL if
+/// `index` is out of range or `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_metadata_key(info: *const e2b_sandbox_info, index: usize) -> *const c_char {
+    info_str(info, |i| i.metadata.get(index).map_or(ptr::null(), |(k, _)| k.as_ptr()))
+}
+
+/// The value of metadata entry `index`; NULL if out of range or `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_metadata_value(info: *const e2b_sandbox_info, index: usize) -> *const c_char {
+    info_str(info, |i| i.metadata.get(index).map_or(ptr::null(), |(_, v)| v.as_ptr()))
+}
+
+/// The metadata value for `key`; NULL if there is none, or an argument is
+/// NULL or not UTF-8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_metadata_get(
+    info: *const e2b_sandbox_info,
+    key: *const c_char,
+) -> *const c_char {
+    info_str(info, |i| {
+        let Ok(key) = arg_str(key, "key") else { return ptr::null() };
+        i.inner.metadata.keys().position(|k| k == key).map_or(ptr::null(), |index| i.metadata[index].1.as_ptr())
+    })
+}
+
+// ---- listing ----
+
+/// A new query matching every running and paused sandbox. Release with
+/// `e2b_sandbox_query_free`.
+#[no_mangle]
+pub extern "C" fn e2b_sandbox_query_new() -> *mut e2b_sandbox_query {
+    guard_value(ptr::null_mut(), || boxed(e2b_sandbox_query { inner: ListQuery::default() }))
+}
+
+/// Releases `query`. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_query_free(query: *mut e2b_sandbox_query) {
+    free(query)
+}
+
+/// Adds `state` (an `e2b_sandbox_state`) to the states to match; with none
+/// added, both match. Errors: NULL_ARGUMENT; INVALID_ARGUMENT (not RUNNING
+/// or PAUSED, `E2B_SANDBOX_UNKNOWN` included).
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_query_add_state(
+    query: *mut e2b_sandbox_query,
+    state: i32,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let query = arg_mut(query, "query")?;
+        let state = match state {
+            1 => SandboxState::Running,
+            2 => SandboxState::Paused,
+            _ => {
+                return Err(e2b_error::new(
+                    e2b_error_code::E2B_ERR_INVALID_ARGUMENT,
+                    format!("{state} is not an e2b_sandbox_state"),
+                ))
             }
-            _ => err,
+        };
+        if !query.inner.states.contains(&state) {
+            query.inner.states.push(state);
         }
-    }
-
-    /// The sandbox's filesystem.
-    pub fn files(&self) -> Files<'_> {
-        Files::new(self)
-    }
-
-    /// The sandbox's commands.
-    pub fn commands(&self) -> Commands<'_> {
-        Commands::new(self)
-    }
-
-    /// A request to envd, with the routing headers and the access token.
-    pub(crate) fn envd_request<'b>(
-        &self,
-        method: Method,
-        path_and_query: &str,
-        deadline: Deadline,
-    ) -> http::Request<'b> {
-        let request = self.port_request(ENVD_PORT, method, path_and_query, deadline);
-        match &self.inner.access_token {
-            Some(token) => request.header("X-Access-Token", token.clone()),
-            None => request,
-        }
-    }
-
-    /// A request to `port` of the sandbox, with the routing headers, the
-    /// call's deadline and, when the sandbox has one, the traffic token the
-    /// proxy asks for. A GET is a read, so it is retried (see [`http::send`]).
-    pub(crate) fn port_request<'b>(
-        &self,
-        port: u16,
-        method: Method,
-        path_and_query: &str,
-        deadline: Deadline,
-    ) -> http::Request<'b> {
-        let base = self.client().config().sandbox_port_url(self.id(), self.domain(), port);
-        let read = method == Method::GET;
-        let mut request = http::Request::new(method, format!("{base}{path_and_query}"), deadline)
-            .header("E2b-Sandbox-Id", self.id())
-            .header("E2b-Sandbox-Port", port.to_string())
-            .call_end(self.call_end())
-            .cancel(self.client.cancel_token().cloned());
-        if read {
-            request = request.idempotent().retries(self.client().config().max_retries);
-        }
-        if port != ENVD_PORT {
-            if let Some(token) = &self.inner.traffic_access_token {
-                request = request.header("E2B-Traffic-Access-Token", token.clone());
-            }
-        }
-        request
-    }
-
-    /// Whether envd is at least `major.minor.patch`, for features older envd lacks.
-    pub(crate) fn envd_at_least(&self, min: (u32, u32, u32)) -> bool {
-        parse_version(&self.inner.envd_version).is_none_or(|v| v >= min)
-    }
+        Ok(())
+    })
 }
 
-/// `major.minor.patch` of a version string; `None` if it is not one (then
-/// every feature is assumed present, as for a development build).
-fn parse_version(version: &str) -> Option<(u32, u32, u32)> {
-    let mut parts = version.trim_start_matches('v').splitn(3, '.');
-    let mut next = || parts.next()?.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok();
-    Some((next()?, next()?, next()?))
+/// Matches only sandboxes whose metadata has `key` set to `value` (all such
+/// pairs must match). Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_query_add_metadata(
+    query: *mut e2b_sandbox_query,
+    key: *const c_char,
+    value: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let query = arg_mut(query, "query")?;
+        let key = arg_str(key, "key")?;
+        let value = arg_str(value, "value")?;
+        query.inner.metadata.insert(key.to_owned(), value.to_owned());
+        Ok(())
+    })
+}
+
+/// Sets the page size, 1 to 100 (0: the server's default, 100).
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_query_set_limit(
+    query: *mut e2b_sandbox_query,
+    limit: u32,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        arg_mut(query, "query")?.inner.limit = (limit > 0).then_some(limit);
+        Ok(())
+    })
+}
+
+/// Continues listing where the page with this `e2b_sandbox_page_next_token`
+/// ended; NULL starts from the beginning. Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_query_set_next_token(
+    query: *mut e2b_sandbox_query,
+    next_token: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let query = arg_mut(query, "query")?;
+        query.inner.next_token = arg_opt_str(next_token, "next_token")?.map(str::to_owned);
+        Ok(())
+    })
+}
+
+/// Lists one page of the sandboxes matching `query` (NULL: all), newest
+/// first. Release `*out` with `e2b_sandbox_page_free`.
+/// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (bad limit or token);
+/// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE; CANCELLED.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_list_sandboxes(
+    client: *const e2b_client,
+    query: *const e2b_sandbox_query,
+    out: *mut *mut e2b_sandbox_page,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        let client = client_view(client, cancel)?;
+        let default = ListQuery::default();
+        let query = query.as_ref().map_or(&default, |q| &q.inner);
+        let page = client.list(query)?;
+        *out = boxed(e2b_sandbox_page::new(page.sandboxes, page.next_token.as_deref()));
+        Ok(())
+    })
+}
+
+/// The number of sandboxes on the page; 0 if `page` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_page_len(page: *const e2b_sandbox_page) -> usize {
+    guard_value(0, || page.as_ref().map_or(0, |p| p.items.len()))
+}
+
+/// Sandbox `index` of the page, owned by the page; NULL if out of range or
+/// `page` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_page_get(page: *const e2b_sandbox_page, index: usize) -> *const e2b_sandbox_info {
+    guard_value(ptr::null(), || {
+        page.as_ref().and_then(|p| p.items.get(index)).map_or(ptr::null(), |info| info as *const _)
+    })
+}
+
+/// The token for the next page (see `e2b_sandbox_query_set_next_token`),
+/// owned by the page; NULL on the last page.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_page_next_token(page: *const e2b_sandbox_page) -> *const c_char {
+    guard_value(ptr::null(), || page.as_ref().map_or(ptr::null(), |p| c_ptr(p.next_token.as_ref())))
+}
+
+/// Every sandbox of `page` as plain data, in one call: an array of
+/// `*len_out` pointers (`len_out` may be NULL), one per sandbox in the order
+/// of `e2b_sandbox_page_get`, each to the struct `e2b_sandbox_info_fields`
+/// gives for that sandbox. Owned by the page, valid until it is freed. NULL
+/// (and 0) if the page is empty or `page` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_page_fields(
+    page: *const e2b_sandbox_page,
+    len_out: *mut usize,
+) -> *const *const e2b_sandbox_fields {
+    guard_value(ptr::null(), || fields_array(page.as_ref().map(|p| p.fields.as_slice()), len_out))
+}
+
+/// Releases `page` and the infos in it. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_page_free(page: *mut e2b_sandbox_page) {
+    free(page)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_version;
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+    use std::ptr::{null, null_mut};
+
+    use super::*;
+    use crate::client::e2b_client_options_set_api_url;
+    use crate::client::{e2b_client_free, e2b_client_new};
+    use crate::client::{e2b_client_options_free, e2b_client_options_new, e2b_client_options_set_api_key};
+
+    /// A server that answers one request with `body` as JSON; returns its URL.
+    fn answer_once(body: &'static str) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(&stream);
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap() > 0 && line != "\r\n" {
+                line.clear();
+            }
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            (&stream).write_all(head.as_bytes()).unwrap();
+            (&stream).write_all(body.as_bytes()).unwrap();
+        });
+        url
+    }
 
     #[test]
-    fn versions_parse() {
-        assert_eq!(parse_version("0.6.13"), Some((0, 6, 13)));
-        assert_eq!(parse_version("v1.2.3-rc1"), Some((1, 2, 3)));
-        assert_eq!(parse_version("dev"), None);
+    fn sandbox_states_newer_than_the_library_are_unknown() {
+        const LISTED: &str = r#""clientID":"c","startedAt":"2026-01-01T00:00:00Z","endAt":"2026-01-01T00:05:00Z","cpuCount":2,"memoryMB":512,"diskSizeMB":1024,"metadata":null,"envdVersion":"0.6.13""#;
+        let page = format!(
+            r#"[{{"templateID":"base","sandboxID":"a","state":"running",{LISTED}}},{{"templateID":"base","sandboxID":"b","state":"pausing",{LISTED}}}]"#
+        );
+        let url = std::ffi::CString::new(answer_once(page.leak())).unwrap();
+        unsafe {
+            let options = e2b_client_options_new();
+            assert_eq!(e2b_client_options_set_api_key(options, c"e2b_00".as_ptr(), null_mut()), e2b_error_code::E2B_OK);
+            assert_eq!(e2b_client_options_set_api_url(options, url.as_ptr(), null_mut()), e2b_error_code::E2B_OK);
+            let mut client = null_mut();
+            assert_eq!(e2b_client_new(options, &mut client, null_mut()), e2b_error_code::E2B_OK);
+            let mut page = null_mut();
+            assert_eq!(
+                e2b_client_list_sandboxes(client, null(), &mut page, null(), null_mut()),
+                e2b_error_code::E2B_OK
+            );
+            assert_eq!(e2b_sandbox_info_state(e2b_sandbox_page_get(page, 0)), e2b_sandbox_state::E2B_SANDBOX_RUNNING);
+            assert_eq!(e2b_sandbox_info_state(e2b_sandbox_page_get(page, 1)), e2b_sandbox_state::E2B_SANDBOX_UNKNOWN);
+            e2b_sandbox_page_free(page);
+            e2b_client_free(client);
+            e2b_client_options_free(options);
+        }
     }
 }

@@ -26,7 +26,7 @@ fn the_committed_header_matches_the_code() {
     }
     let line = first_difference(&committed, &generated);
     panic!(
-        "include/e2b.h differs from the header generated from src/ffi (first at line {line}):\n  \
+        "include/e2b.h differs from the header generated from src (first at line {line}):\n  \
          committed: {:?}\n  generated: {:?}\nUpdate it with: {BLESS}",
         committed.lines().nth(line - 1).unwrap_or("<end of file>"),
         generated.lines().nth(line - 1).unwrap_or("<end of file>"),

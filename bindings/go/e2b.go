@@ -1,6 +1,6 @@
 // Package e2b is a client for E2B cloud sandboxes: the Go binding of libe2b,
 // whose Rust library does all the work behind a C ABI. Build the library
-// before the package (cargo build --release -p e2b); the package links it
+// before the package (cargo build --release -p libe2b); the package links it
 // statically, or with the build tag e2b_dynamic the shared library that
 // pkg-config finds (see README.md).
 //

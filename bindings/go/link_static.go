@@ -9,7 +9,7 @@ package e2b
 //     module's own include/e2b.h and lib/<GOOS>_<GOARCH>/libe2b.a, a stripped
 //     prebuilt library per platform, as wasmtime-go ships its own;
 //   - in a checkout of the repository, include/ and target/release/ of the
-//     checkout (build the library with `cargo build --release -p e2b`).
+//     checkout (build the library with `cargo build --release -p libe2b`).
 //
 // The flags name both places and the compiler and linker take the first that
 // exists: in the checkout the package has no include/ or lib/ of its own,

@@ -2,8 +2,8 @@
 function, type and constant of include/e2b.h.
 
 Run it after the header changes: ``python bindings/python/generate.py``. The header
-is include/e2b.h, the committed copy of what build.rs generates from src/ffi; after
-changing src/ffi, update it first with ``E2B_BLESS=1 cargo test --test header``.
+is include/e2b.h, the committed copy of what build.rs generates from src; after
+changing src, update it first with ``E2B_BLESS=1 cargo test --test header``.
 The tests regenerate the module and fail when the checked-in one differs.
 """
 

@@ -5,7 +5,7 @@ The library bundled is the first of:
 1. the file ``LIBE2B_PATH`` names (a prebuilt library: scripts/package.sh
    gives its stripped release build, to make the wheel);
 2. in a checkout, ``target/release/libe2b.so`` if it is built;
-3. a library built here with ``cargo build --release -p e2b``: from the
+3. a library built here with ``cargo build --release -p libe2b``: from the
    Rust sources the sdist carries in ``rust/``, or in a checkout without a
    built library. Without cargo this fails and says what to do.
 
@@ -13,10 +13,10 @@ Editable installs bundle nothing: they use the checkout's library directly
 (see src/libe2b/_library.py).
 
 The sdist carries, besides the package, what cargo needs to build the
-library: the e2b and e2b-protocol crates (Cargo.toml, Cargo.lock, build.rs,
-cbindgen.toml, src/, include/), in ``rust/``. Their workspace manifest is
-the checkout's without e2b-local and the examples, and Cargo.lock drops
-what only e2b-local used.
+library: the libe2b, e2b and e2b-protocol crates (Cargo.toml, Cargo.lock,
+build.rs, cbindgen.toml, src/, include/, e2b/, e2b-protocol/), in ``rust/``.
+Their manifests are the checkout's without e2b-local and the example
+(MANIFEST_EDITS), and Cargo.lock drops what only e2b-local used.
 
 The wheel is ``py3-none-<platform>``: ctypes needs no CPython ABI, so one
 wheel serves every Python the package supports.
@@ -45,7 +45,8 @@ CHECKOUT = HERE.parents[1] if IN_CHECKOUT else None
 RUST = CHECKOUT or HERE / "rust"
 # What the sdist carries of the workspace: files, and folders taken whole.
 RUST_FILES = ["Cargo.toml", "Cargo.lock", "build.rs", "cbindgen.toml", "LICENSE", "include"]
-RUST_FILES += ["src", "e2b-protocol/Cargo.toml", "e2b-protocol/README.md", "e2b-protocol/src"]
+RUST_FILES += ["src", "e2b/Cargo.toml", "e2b/README.md", "e2b/src"]
+RUST_FILES += ["e2b-protocol/Cargo.toml", "e2b-protocol/README.md", "e2b-protocol/src"]
 
 
 def cargo_build() -> Path:
@@ -63,7 +64,7 @@ def cargo_build() -> Path:
     target = Path(os.environ.get("CARGO_TARGET_DIR") or RUST / "target")
     # --locked: the versions the release was tested with. Offline builds
     # (a vendored or cached registry) work with CARGO_NET_OFFLINE=true.
-    command = [cargo, "build", "--release", "--locked", "-p", "e2b", "--manifest-path", str(manifest)]
+    command = [cargo, "build", "--release", "--locked", "-p", "libe2b", "--manifest-path", str(manifest)]
     print("libe2b: building the library:", " ".join(command), file=sys.stderr, flush=True)
     subprocess.run(command, check=True, env={**os.environ, "CARGO_TARGET_DIR": str(target)})
     return target / "release" / FILE_NAME
@@ -102,7 +103,8 @@ class Sdist(sdist):
                 (rust / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, rust / name)
         if CHECKOUT:
-            (rust / "Cargo.toml").write_text(manifest_for_sdist((RUST / "Cargo.toml").read_text()))
+            for manifest in MANIFEST_EDITS:
+                (rust / manifest).write_text(manifest_for_sdist(manifest, (RUST / manifest).read_text()))
             # Cargo.lock without what only e2b-local used, so that the sdist
             # builds --locked. Cargo reads every package of the lock file for
             # that, those of other platforms too: on a fresh machine it
@@ -112,18 +114,23 @@ class Sdist(sdist):
                             str(rust / "Cargo.toml")], check=True, stdout=subprocess.DEVNULL)
 
 
-def manifest_for_sdist(text: str) -> str:
-    """The workspace manifest without what the sdist leaves out: the member
-    e2b-local (a dev-dependency) and the examples."""
-    edits = [
-        (r'\nmembers = \[([^]]*)"e2b-local", ', r'\nmembers = [\1'),
-        (r'\ne2b-local = \{ path = "e2b-local" \}\n', "\n"),
+# What the sdist leaves out of the manifests: the member e2b-local (the
+# client's dev-dependency) and the example.
+MANIFEST_EDITS = {
+    "Cargo.toml": [(r'\nmembers = \[([^]]*)"e2b-local", ', r'\nmembers = [\1')],
+    "e2b/Cargo.toml": [
+        (r'\ne2b-local = \{ path = "../e2b-local" \}\n', "\n"),
         (r'\n\[\[example\]\]\nname = "quickstart"\npath = "[^"]*"\n', "\n"),
-    ]
-    for pattern, replacement in edits:
+    ],
+}
+
+
+def manifest_for_sdist(manifest: str, text: str) -> str:
+    """The manifest `manifest` as the sdist carries it (MANIFEST_EDITS)."""
+    for pattern, replacement in MANIFEST_EDITS[manifest]:
         text, count = re.subn(pattern, replacement, text)
         if count != 1:
-            raise SetupError(f"libe2b: Cargo.toml changed: update setup.py's manifest_for_sdist ({pattern!r})")
+            raise SetupError(f"libe2b: {manifest} changed: update setup.py's MANIFEST_EDITS ({pattern!r})")
     return text
 
 

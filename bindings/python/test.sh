@@ -12,7 +12,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 
 target=${CARGO_TARGET_DIR:-$root/target}
-cargo build --quiet --release -p e2b
+cargo build --quiet --release -p libe2b
 cargo build --quiet -p e2b-local
 export LIBE2B_PATH="$target/release/libe2b.so"
 

@@ -24,7 +24,7 @@ fi
 "$out/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
   -r <(grep -E '^e2b(-code-interpreter)?==' tests/conformance/requirements.txt)
 
-cargo build --quiet --release -p e2b -p e2b-local
+cargo build --quiet --release -p libe2b -p e2b-local
 flags=(-std=c99 -O2 -Wall -Wextra -Werror -Iinclude)
 cc "${flags[@]}" -fPIC -shared tests/bench/connects.c -ldl -o "$out/connects.so"
 cc "${flags[@]}" tests/bench/harness.c tests/bench/bench_e2b.c target/release/libe2b.a \

@@ -30,6 +30,7 @@ static void test_errors(void) {
     EXPECT_STR(e2b_error_code_name(E2B_OK), "E2B_OK");
     EXPECT_STR(e2b_error_code_name(E2B_ERR_SANDBOX_NOT_FOUND), "E2B_ERR_SANDBOX_NOT_FOUND");
     EXPECT_STR(e2b_error_code_name(E2B_ERR_IO), "E2B_ERR_IO");
+    EXPECT_STR(e2b_error_code_name(E2B_ERR_CANCELLED), "E2B_ERR_CANCELLED");
     EXPECT_STR(e2b_error_code_name(-1), "E2B_ERR_UNKNOWN");
     EXPECT_STR(e2b_error_code_name(100000), "E2B_ERR_UNKNOWN");
     /* Accessors on NULL are safe and say so. */

@@ -76,6 +76,12 @@ EOF
 # The checkout's versions of every dependency, which CARGO_HOME holds.
 cp "$root/Cargo.lock" "$work/app/Cargo.lock"
 
+step "it builds no C library and no header"
+if (cd "$work/app" && cargo tree --quiet --offline --edges all --prefix none) | grep -E '^(cbindgen|libe2b) '; then
+  fail "a program that depends on e2b builds the C library or cbindgen"
+fi
+! grep -q crate-type "$work/e2b-$version/Cargo.toml" || fail "the e2b package builds more than an rlib"
+
 step "build it offline, and run it against e2b-local"
 (cd "$work/app" && CARGO_TARGET_DIR="$root/target" cargo build --quiet --offline)
 out=$("$root/scripts/with-e2b-local.sh" --bin "$server" "$root/target/debug/e2b-package-check")

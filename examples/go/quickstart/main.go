@@ -10,7 +10,7 @@
 // TEMPLATE (else E2B_TEMPLATE, else "code-interpreter-v1") must have the code
 // interpreter, as E2B's code-interpreter-v1 and every e2b-local template do.
 // Uses E2B_API_KEY, and E2B_API_URL / E2B_SANDBOX_URL for e2b-local, from the
-// environment. From the repository's root, after `cargo build --release -p e2b`:
+// environment. From the repository's root, after `cargo build --release -p libe2b`:
 //
 //	cd examples/go && go run ./quickstart                                  # E2B
 //	cd examples/go && ../../scripts/with-e2b-local.sh go run ./quickstart  # e2b-local

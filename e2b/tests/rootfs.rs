@@ -22,7 +22,7 @@ fn image_expected() -> bool {
     let images = match std::env::var_os("E2B_LOCAL_IMAGES").filter(|v| !v.is_empty()) {
         Some(v) if v == "none" => return false,
         Some(v) => PathBuf::from(v),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2b-local/images"),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2b-local/images"),
     };
     is_root() && images.join("base").is_dir()
 }

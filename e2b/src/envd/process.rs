@@ -281,7 +281,8 @@ impl<'a> Commands<'a> {
 
     /// [`start`](Commands::start), cancelled by `token` (or by nothing)
     /// until the process has started; the handle then follows the view's token.
-    pub(crate) fn start_under(
+    #[doc(hidden)] // For the C library: a token or deadline that may be absent.
+    pub fn start_under(
         &self,
         cmd: &str,
         options: &CommandOptions,
@@ -313,7 +314,8 @@ impl<'a> Commands<'a> {
 
     /// [`connect`](Commands::connect), cancelled by `token` (or by nothing)
     /// until attached; the handle then follows the view's token.
-    pub(crate) fn connect_under(&self, pid: u32, token: Option<&CancelToken>) -> Result<CommandHandle> {
+    #[doc(hidden)] // For the C library: a token or deadline that may be absent.
+    pub fn connect_under(&self, pid: u32, token: Option<&CancelToken>) -> Result<CommandHandle> {
         let what = format!("connect to process {pid}");
         let request = Selector { process: Pid { pid } };
         let through = self.sandbox.with_cancel_token(token);
@@ -455,7 +457,7 @@ impl CommandHandle {
     }
 
     /// The sandbox handle the command was started through.
-    pub(crate) fn sandbox(&self) -> &Sandbox {
+    pub fn sandbox(&self) -> &Sandbox {
         &self.sandbox
     }
 
@@ -473,11 +475,8 @@ impl CommandHandle {
     /// [`next_event`](CommandHandle::next_event), ended by `token` (or by
     /// nothing) instead of the view's token; a cancel leaves the events not
     /// yet taken for the next call.
-    pub(crate) fn next_event_under(
-        &self,
-        timeout: Duration,
-        token: Option<&CancelToken>,
-    ) -> Result<Option<CommandEvent>> {
+    #[doc(hidden)] // For the C library: a token or deadline that may be absent.
+    pub fn next_event_under(&self, timeout: Duration, token: Option<&CancelToken>) -> Result<Option<CommandEvent>> {
         if let Some(done) = self.finished.lock().expect("not poisoned").clone() {
             return done.map(|result| Some(CommandEvent::Exit(result)));
         }
@@ -531,7 +530,8 @@ impl CommandHandle {
 
     /// [`wait`](CommandHandle::wait), ended by `token` (or by nothing)
     /// instead of the view's token.
-    pub(crate) fn wait_under(
+    #[doc(hidden)] // For the C library: a token or deadline that may be absent.
+    pub fn wait_under(
         &self,
         mut on_output: Option<OnOutput<'_>>,
         token: Option<&CancelToken>,

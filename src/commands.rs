@@ -11,8 +11,8 @@ use super::{
     arg_bytes, arg_mut, arg_ref, arg_str, boxed, c_ptr, c_string, e2b_bytes, e2b_error, e2b_error_code, free, guard,
     guard_value, limit_ms, out_ptr, set_opt, Stop,
 };
-use crate::envd::process::DEFAULT_COMMAND_TIMEOUT;
-use crate::{
+use sdk::DEFAULT_COMMAND_TIMEOUT;
+use sdk::{
     CancelToken, CommandEvent, CommandHandle, CommandOptions, CommandResult, ErrorKind, ProcessInfo, Sandbox, Stream,
 };
 
@@ -82,6 +82,8 @@ fn stream_code(stream: Stream) -> e2b_stream {
     match stream {
         Stream::Stdout => e2b_stream::E2B_STREAM_STDOUT,
         Stream::Stderr => e2b_stream::E2B_STREAM_STDERR,
+        // Streams this library does not hand to C: none today.
+        _ => e2b_stream::E2B_STREAM_STDOUT,
     }
 }
 
@@ -441,6 +443,8 @@ pub unsafe extern "C" fn e2b_command_next_output(
                 *data_out = e2b_bytes::from_vec(data);
             }
             Some(CommandEvent::Exit(result)) => *result_out = boxed(e2b_command_result::new(result)),
+            // Events this library does not hand to C (none today): as if there were none yet.
+            Some(_) => {}
         }
         Ok(())
     })

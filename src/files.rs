@@ -13,7 +13,7 @@ use super::{
     arg_bytes, arg_mut, arg_ref, arg_str, boxed, c_ptr, c_string, e2b_bytes, e2b_error, e2b_error_code, e2b_pair,
     fields_array, free, guard, guard_value, limit_ms, out_ptr, pairs, pairs_ptr, set_opt, Stop,
 };
-use crate::{
+use sdk::{
     DirProgress, EntryInfo, EventType, FileType, Files, FilesystemEvent, Sandbox, WatchHandle, WatchOptions, WriteEntry,
 };
 
@@ -142,7 +142,7 @@ pub struct e2b_watch {
 
 /// A file being read as a stream (`e2b_files_open_read`).
 pub struct e2b_file_reader {
-    inner: crate::FileReader,
+    inner: sdk::FileReader,
 }
 
 /// One file for `e2b_files_write_files`: a path and `len` bytes at `data`
@@ -240,25 +240,29 @@ impl e2b_entry_info {
     }
 }
 
+fn event_type(event_type: EventType) -> e2b_event_type {
+    match event_type {
+        EventType::Create => e2b_event_type::E2B_EVENT_CREATE,
+        EventType::Write => e2b_event_type::E2B_EVENT_WRITE,
+        EventType::Remove => e2b_event_type::E2B_EVENT_REMOVE,
+        EventType::Rename => e2b_event_type::E2B_EVENT_RENAME,
+        EventType::Chmod => e2b_event_type::E2B_EVENT_CHMOD,
+        _ => e2b_event_type::E2B_EVENT_OTHER,
+    }
+}
+
 fn file_type(file_type: FileType) -> e2b_file_type {
     match file_type {
         FileType::File => e2b_file_type::E2B_FILE_TYPE_FILE,
         FileType::Dir => e2b_file_type::E2B_FILE_TYPE_DIR,
         FileType::Symlink => e2b_file_type::E2B_FILE_TYPE_SYMLINK,
-        FileType::Other => e2b_file_type::E2B_FILE_TYPE_OTHER,
+        _ => e2b_file_type::E2B_FILE_TYPE_OTHER,
     }
 }
 
 impl e2b_fs_event {
     fn new(event: FilesystemEvent) -> e2b_fs_event {
-        let event_type = match event.event_type {
-            EventType::Create => e2b_event_type::E2B_EVENT_CREATE,
-            EventType::Write => e2b_event_type::E2B_EVENT_WRITE,
-            EventType::Remove => e2b_event_type::E2B_EVENT_REMOVE,
-            EventType::Rename => e2b_event_type::E2B_EVENT_RENAME,
-            EventType::Chmod => e2b_event_type::E2B_EVENT_CHMOD,
-            EventType::Other => e2b_event_type::E2B_EVENT_OTHER,
-        };
+        let event_type = event_type(event.event_type);
         e2b_fs_event { event_type, name: c_string(&event.name), entry: event.entry.map(e2b_entry_info::new) }
     }
 }
@@ -582,10 +586,10 @@ pub unsafe extern "C" fn e2b_files_write_files(
         };
         let mut batch = Vec::with_capacity(entries.len());
         for (index, entry) in entries.iter().enumerate() {
-            batch.push(WriteEntry {
-                path: arg_str(entry.path, &format!("entries[{index}].path"))?,
-                data: arg_bytes(entry.data, entry.len, &format!("entries[{index}].data"))?,
-            });
+            batch.push(WriteEntry::new(
+                arg_str(entry.path, &format!("entries[{index}].path"))?,
+                arg_bytes(entry.data, entry.len, &format!("entries[{index}].data"))?,
+            ));
         }
         files.write_files(&batch)?;
         Ok(())
@@ -776,12 +780,12 @@ unsafe fn signed_url(
     expires_in_ms: u64,
     options: *const e2b_files_options,
     cancel: *const e2b_cancel,
-    make: impl FnOnce(Files<'_>, &str, Option<Duration>) -> crate::Result<String>,
+    make: impl FnOnce(Files<'_>, &str, Option<Duration>) -> sdk::Result<String>,
 ) -> Result<String, e2b_error> {
     let files = files(sandbox_arg(sandbox)?, options);
     let path = arg_str(path, "path")?;
     if cancel_arg(cancel).is_some_and(|token| token.is_cancelled()) {
-        return Err(crate::Error::cancelled(&format!("sign a URL for {path}")).into());
+        return Err(sdk::capi::cancelled(&format!("sign a URL for {path}")).into());
     }
     Ok(make(files, path, limit_ms(expires_in_ms, None))?)
 }
@@ -1084,7 +1088,10 @@ pub unsafe extern "C" fn e2b_files_watch_dir(
         let out = out_ptr(out, "out")?;
         let sandbox = sandbox_view(sandbox, cancel)?;
         let files = files(&sandbox, options);
-        let handle = files.watch_dir(arg_str(path, "path")?, WatchOptions { recursive, include_entry })?;
+        let handle = files.watch_dir(
+            arg_str(path, "path")?,
+            WatchOptions::default().recursive(recursive).include_entry(include_entry),
+        )?;
         *out = boxed(e2b_watch { id: c_string(handle.id()), inner: handle });
         Ok(())
     })
@@ -1119,7 +1126,7 @@ pub unsafe extern "C" fn e2b_files_watch_dir_stream(
             // SAFETY: the caller vouches for the callback and its user data.
             stop.check(unsafe { on_event(user_data, &event) })
         };
-        let options = WatchOptions { recursive, include_entry };
+        let options = WatchOptions::default().recursive(recursive).include_entry(include_entry);
         files.watch_dir_stream(path, options, limit_ms(timeout_ms, None), &mut forward)?;
         if stop.stopped() {
             return Err(stop.error(e2b_error::new(
@@ -1266,10 +1273,9 @@ impl Write for CallbackWriter<'_> {
         // SAFETY: the caller vouches for the callback and its user data.
         match self.stop.check(unsafe { (self.callback)(self.user_data, buf.as_ptr(), buf.len()) }) {
             ControlFlow::Continue(()) => Ok(buf.len()),
-            ControlFlow::Break(()) => Err(io::Error::other(crate::Error::new(
-                crate::ErrorKind::CallbackAborted,
-                "stopped by the data callback",
-            ))),
+            ControlFlow::Break(()) => {
+                Err(io::Error::other(sdk::Error::new(sdk::ErrorKind::CallbackAborted, "stopped by the data callback")))
+            }
         }
     }
 
@@ -1301,7 +1307,7 @@ impl Read for CallbackReader<'_> {
 
 /// An I/O error from a file reader, carrying the client's error if there is one.
 fn io_error(err: io::Error) -> e2b_error {
-    match err.into_inner().map(|inner| inner.downcast::<crate::Error>()) {
+    match err.into_inner().map(|inner| inner.downcast::<sdk::Error>()) {
         Some(Ok(error)) => (*error).into(),
         Some(Err(other)) => e2b_error::new(e2b_error_code::E2B_ERR_NETWORK, other.to_string()),
         None => e2b_error::new(e2b_error_code::E2B_ERR_NETWORK, "the transfer failed"),
@@ -1313,31 +1319,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn kinds_newer_than_the_library_are_other_in_c() {
-        let entry = |file_type| EntryInfo {
-            name: "x".into(),
-            file_type,
-            path: "/x".into(),
-            size: 0,
-            mode: 0,
-            permissions: String::new(),
-            owner: String::new(),
-            group: String::new(),
-            modified_time: None,
-            symlink_target: None,
-            metadata: Default::default(),
-        };
-        let event = e2b_fs_event::new(FilesystemEvent {
-            name: "x".into(),
-            event_type: EventType::Other,
-            entry: Some(entry(FileType::Other)),
-        });
+    fn kinds_the_library_cannot_name_are_other_in_c() {
+        assert_eq!(event_type(EventType::Other), e2b_event_type::E2B_EVENT_OTHER);
+        assert_eq!(event_type(EventType::Chmod), e2b_event_type::E2B_EVENT_CHMOD);
+        assert_eq!(file_type(FileType::Other), e2b_file_type::E2B_FILE_TYPE_OTHER);
+        assert_eq!(file_type(FileType::Symlink), e2b_file_type::E2B_FILE_TYPE_SYMLINK);
         unsafe {
-            assert_eq!(e2b_fs_event_type(&event), e2b_event_type::E2B_EVENT_OTHER);
-            assert_eq!(e2b_entry_info_type(e2b_fs_event_entry(&event)), e2b_file_type::E2B_FILE_TYPE_OTHER);
             assert_eq!(e2b_fs_event_type(ptr::null()), e2b_event_type::E2B_EVENT_OTHER);
-            let link = e2b_entry_info::new(entry(FileType::Symlink));
-            assert_eq!(e2b_entry_info_type(&link), e2b_file_type::E2B_FILE_TYPE_SYMLINK);
+            assert_eq!(e2b_entry_info_type(ptr::null()), e2b_file_type::E2B_FILE_TYPE_OTHER);
         }
     }
 }

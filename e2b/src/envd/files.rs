@@ -120,7 +120,7 @@ impl std::fmt::Debug for FileReader {
 impl FileReader {
     /// Makes `token` (or none) the one that cancels this reader's reads from
     /// now on, in place of the token of the view that opened it.
-    pub(crate) fn set_cancel(&mut self, token: Option<&CancelToken>) {
+    pub fn set_cancel(&mut self, token: Option<&CancelToken>) {
         self.reader.set_cancel(token.cloned());
     }
 }
@@ -153,7 +153,8 @@ impl<'a> Files<'a> {
         Files { gzip, ..self }
     }
 
-    pub(crate) fn sandbox(&self) -> &'a Sandbox {
+    /// The sandbox these files are in.
+    pub fn sandbox(&self) -> &'a Sandbox {
         self.sandbox
     }
 

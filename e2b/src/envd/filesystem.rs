@@ -237,7 +237,7 @@ pub(crate) mod tests {
     /// The bodies envd 0.6.13 answered to `method` (e.g. `Stat`), in order,
     /// from `tests/fixtures/envd/symlinks-and-watch.json`.
     pub(crate) fn recorded(method: &str) -> Vec<String> {
-        let text = include_str!("../../tests/fixtures/envd/symlinks-and-watch.json");
+        let text = include_str!("../../../tests/fixtures/envd/symlinks-and-watch.json");
         let fixture: serde_json::Value = serde_json::from_str(text).unwrap();
         let path = format!("/filesystem.Filesystem/{method}");
         let exchanges = fixture["exchanges"].as_array().unwrap().iter();

@@ -517,7 +517,7 @@ fn metadata_filter(metadata: &BTreeMap<String, String>) -> String {
 }
 
 /// `key` if it is a valid `Idempotency-Key`: 1 to 255 characters of `[a-z0-9-]`.
-pub(crate) fn check_idempotency_key(key: &str) -> Result<&str> {
+pub fn check_idempotency_key(key: &str) -> Result<&str> {
     let valid = (1..=255).contains(&key.len())
         && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if valid {

@@ -193,11 +193,8 @@ impl WatchHandle {
 
     /// [`next_events`](WatchHandle::next_events), cancelled by `token` (or
     /// by nothing) instead of the view's token.
-    pub(crate) fn next_events_under(
-        &self,
-        timeout: Duration,
-        token: Option<&CancelToken>,
-    ) -> Result<Vec<FilesystemEvent>> {
+    #[doc(hidden)] // For the C library: a token or deadline that may be absent.
+    pub fn next_events_under(&self, timeout: Duration, token: Option<&CancelToken>) -> Result<Vec<FilesystemEvent>> {
         self.check_running()?;
         let started = Instant::now();
         // With a deadline, it bounds the whole wait, not each poll.
@@ -220,7 +217,7 @@ impl WatchHandle {
     }
 
     /// Whether the watch was stopped.
-    pub(crate) fn is_stopped(&self) -> bool {
+    pub fn is_stopped(&self) -> bool {
         self.stopped.load(Ordering::Acquire)
     }
 
@@ -267,7 +264,8 @@ impl WatchHandle {
 
     /// [`stop`](WatchHandle::stop), cancelled by `token` (or by nothing)
     /// instead of the view's token.
-    pub(crate) fn stop_under(&self, token: Option<&CancelToken>) -> Result<()> {
+    #[doc(hidden)] // For the C library: a token or deadline that may be absent.
+    pub fn stop_under(&self, token: Option<&CancelToken>) -> Result<()> {
         if self.stopped.swap(true, Ordering::AcqRel) {
             return Ok(());
         }

@@ -342,7 +342,7 @@ fn stopping_a_watch_from_another_thread_ends_a_wait_with_no_events() {
 
 /// The bodies envd 0.6.13 answered to `method`, in order (tests/fixtures/envd/).
 fn recorded(method: &str) -> Vec<&'static str> {
-    let text = include_str!("fixtures/envd/symlinks-and-watch.json");
+    let text = include_str!("../../tests/fixtures/envd/symlinks-and-watch.json");
     let fixture: serde_json::Value = serde_json::from_str(text).unwrap();
     let path = format!("/filesystem.Filesystem/{method}");
     let exchanges = fixture["exchanges"].as_array().unwrap().iter();
