@@ -42,7 +42,15 @@ fn assert_cancelled<T: std::fmt::Debug>(
     token: &CancelToken,
     call: impl FnOnce() -> e2b::Result<T>,
 ) -> Instant {
-    let canceller = cancel_later(token);
+    assert_cancelled_by(name, cancel_later(token), call)
+}
+
+/// As [`assert_cancelled`], with the cancel made by `canceller`, which returns when it was.
+fn assert_cancelled_by<T: std::fmt::Debug>(
+    name: &str,
+    canceller: JoinHandle<Instant>,
+    call: impl FnOnce() -> e2b::Result<T>,
+) -> Instant {
     let err = call().expect_err(name);
     let ended = Instant::now();
     let cancelled_at = canceller.join().unwrap();
@@ -218,7 +226,21 @@ fn a_running_command_is_cancelled_and_goes_on_running() {
     let sandbox = client.create_sandbox(&SandboxOptions::default().timeout(Duration::from_secs(120))).unwrap();
     let before = proxy.client_closes().len();
     let token = CancelToken::new();
-    let at = assert_cancelled("run", &token, || {
+    // Cancelled once the command runs (on a loaded machine its start can take longer than DELAY).
+    let canceller = {
+        let (sandbox, token) = (sandbox.clone(), token.clone());
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            while !sandbox.commands().list().unwrap().iter().any(|p| p.args.iter().any(|a| a == "sleep 30")) {
+                assert!(started.elapsed() < Duration::from_secs(30), "the command never started");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let at = Instant::now();
+            token.cancel();
+            at
+        })
+    };
+    let at = assert_cancelled_by("run", canceller, || {
         sandbox.with_cancel(&token).commands().run("sleep 30", &CommandOptions::default(), None)
     });
     let closed = client_close_after(&proxy, before);
