@@ -94,7 +94,7 @@ impl ListQuery {
         let order = match params.get("order") {
             None | Some("desc") => Order::Desc,
             Some("asc") => Order::Asc,
-            Some(other) => return Err(ApiError::bad_request(format!("Invalid order '{other}': expected asc or desc"))),
+            Some(other) => return Err(ApiError::bad_request(format!("Invalid order parameter: {other}"))),
         };
         let limit = match params.get("limit") {
             None => MAX_LIMIT,
@@ -119,10 +119,16 @@ impl ListQuery {
                 ))
             })?),
         };
+        let template = params.get("template").filter(|t| !t.is_empty()).map(str::to_string);
+        if template.as_ref().is_some_and(|t| t.contains(':')) {
+            return Err(ApiError::bad_request(
+                "Invalid template: tags are not supported here because sandboxes are not tag-scoped",
+            ));
+        }
         Ok(ListQuery {
             states,
             metadata: parse_metadata(params)?,
-            template: params.get("template").filter(|t| !t.is_empty()).map(str::to_string),
+            template,
             started_after,
             order,
             limit,
@@ -300,8 +306,14 @@ mod tests {
             "nextToken=bm90IGEgY3Vyc29y",
             &format!("order=asc&nextToken={desc_token}"),
             "startedAfter=yesterday",
+            "template=base:v1",
         ] {
             assert_eq!(query(bad).unwrap_err().status, 400, "{bad}");
         }
+        assert_eq!(query("order=up").unwrap_err().message, "Invalid order parameter: up");
+        assert_eq!(
+            query("template=base:v1").unwrap_err().message,
+            "Invalid template: tags are not supported here because sandboxes are not tag-scoped"
+        );
     }
 }

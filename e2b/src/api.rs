@@ -212,10 +212,38 @@ pub struct ListQuery {
     pub states: Vec<SandboxState>,
     /// Only sandboxes whose metadata holds all of these pairs.
     pub metadata: BTreeMap<String, String>,
+    /// Only sandboxes of this template (its id or name; a `:tag` is refused by the API).
+    pub template: Option<String>,
+    /// Only sandboxes started at or after this time, in RFC 3339 (`2026-12-03T10:00:00Z`),
+    /// the form [`SandboxInfo::started_at`] has.
+    pub started_after: Option<String>,
+    /// By start time, newest first unless [`ListOrder::Asc`].
+    pub order: ListOrder,
     /// Page size (1 to 100); `None` lets the server choose (100).
     pub limit: Option<u32>,
     /// Where to continue: [`SandboxPage::next_token`] of the previous page.
     pub next_token: Option<String>,
+}
+
+/// The order of [`Client::list`]: by the time the sandboxes started, ties broken by id.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ListOrder {
+    /// Newest first (the API's default).
+    #[default]
+    Desc,
+    /// Oldest first.
+    Asc,
+}
+
+impl ListOrder {
+    /// The order's name in the API: `"desc"` or `"asc"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListOrder::Desc => "desc",
+            ListOrder::Asc => "asc",
+        }
+    }
 }
 
 impl ListQuery {
@@ -229,6 +257,24 @@ impl ListQuery {
     /// Adds one metadata pair that every sandbox listed must hold.
     pub fn metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.metadata.insert(key.into(), value.into());
+        self
+    }
+
+    /// Lists only sandboxes of `template` (its id or name).
+    pub fn template(mut self, template: impl Into<String>) -> Self {
+        self.template = Some(template.into());
+        self
+    }
+
+    /// Lists only sandboxes started at or after `time`, in RFC 3339.
+    pub fn started_after(mut self, time: impl Into<String>) -> Self {
+        self.started_after = Some(time.into());
+        self
+    }
+
+    /// Sets the order (newest first by default).
+    pub fn order(mut self, order: ListOrder) -> Self {
+        self.order = order;
         self
     }
 
@@ -249,10 +295,13 @@ impl ListQuery {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct SandboxPage {
-    /// The sandboxes of this page, newest first.
+    /// The sandboxes of this page, in the query's order.
     pub sandboxes: Vec<SandboxInfo>,
     /// Pass this as [`ListQuery::next_token`] for the next page; `None` on the last page.
     pub next_token: Option<String>,
+    /// How many running sandboxes match the query's filters, on every page together
+    /// (the API's `X-Total-Running`); `None` when the query did not ask for running ones.
+    pub total_running: Option<u64>,
 }
 
 /// The control plane's description of a created or connected sandbox.
@@ -412,7 +461,7 @@ impl Client {
         self.api_json(request, &what, ErrorKind::SandboxNotFound)
     }
 
-    /// One page of the sandboxes matching `query`, newest first.
+    /// One page of the sandboxes matching `query`, newest first unless it says otherwise.
     pub fn list(&self, query: &ListQuery) -> Result<SandboxPage> {
         let what = "list sandboxes";
         if query.states.contains(&SandboxState::Unknown) {
@@ -427,6 +476,15 @@ impl Client {
         if !query.metadata.is_empty() {
             params.push(("metadata", metadata_filter(&query.metadata)));
         }
+        if let Some(template) = &query.template {
+            params.push(("template", template.clone()));
+        }
+        if let Some(time) = &query.started_after {
+            params.push(("startedAfter", time.clone()));
+        }
+        if query.order != ListOrder::Desc {
+            params.push(("order", query.order.as_str().to_owned()));
+        }
         if let Some(limit) = query.limit {
             params.push(("limit", limit.to_string()));
         }
@@ -438,7 +496,8 @@ impl Client {
         let request = self.api_request(Method::GET, &path)?;
         let response = self.api_fetch(request, what, ErrorKind::NotFound)?;
         let next_token = http::header(&response, "x-next-token").filter(|t| !t.is_empty()).map(str::to_owned);
-        Ok(SandboxPage { sandboxes: decode(&response, what)?, next_token })
+        let total_running = http::header(&response, "x-total-running").and_then(|n| n.parse().ok());
+        Ok(SandboxPage { sandboxes: decode(&response, what)?, next_token, total_running })
     }
 
     /// Every sandbox matching `query`, following the pages to the end.

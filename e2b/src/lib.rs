@@ -296,7 +296,7 @@ pub mod capi {
     }
 }
 
-pub use api::{ListQuery, SandboxInfo, SandboxOptions, SandboxPage, SandboxState, DEFAULT_SANDBOX_TIMEOUT};
+pub use api::{ListOrder, ListQuery, SandboxInfo, SandboxOptions, SandboxPage, SandboxState, DEFAULT_SANDBOX_TIMEOUT};
 pub use cancel::CancelToken;
 pub use client::Client;
 pub use code::{
