@@ -346,6 +346,26 @@ typedef int32_t e2b_execution_output;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// The order of `e2b_client_list_sandboxes`: by the time the sandboxes
+// started, ties broken by id.
+enum e2b_list_order
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Newest first (the default).
+  E2B_LIST_ORDER_DESC = 0,
+  // Oldest first.
+  E2B_LIST_ORDER_ASC = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum e2b_list_order e2b_list_order;
+#else
+typedef int32_t e2b_list_order;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A cancel token: pass it to any number of blocking calls (the argument
 // before `err_out`), then `e2b_cancel_cancel` from any thread ends them
 // within 100 ms with E2B_ERR_CANCELLED, the connection under each closed.
@@ -1124,6 +1144,31 @@ e2b_error_code e2b_sandbox_query_set_limit(struct e2b_sandbox_query *query,
                                            uint32_t limit,
                                            struct e2b_error **err_out);
 
+// Matches only sandboxes of the template `template_name` (its id or name; a
+// `:tag` is refused by the API with INVALID_ARGUMENT); NULL matches every
+// template. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_sandbox_query_set_template(struct e2b_sandbox_query *query,
+                                              const char *template_name,
+                                              struct e2b_error **err_out);
+
+// Matches only sandboxes started at or after `time`, in RFC 3339
+// (`2026-12-03T10:00:00Z`, the form of `e2b_sandbox_info_started_at`; the
+// API refuses another form with INVALID_ARGUMENT); NULL matches any time.
+// Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_sandbox_query_set_started_after(struct e2b_sandbox_query *query,
+                                                   const char *time,
+                                                   struct e2b_error **err_out);
+
+// Sets the order (an `e2b_list_order`; newest first by default). A next
+// token continues only a listing in the order it came from.
+// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (not an `e2b_list_order`).
+E2B_API
+e2b_error_code e2b_sandbox_query_set_order(struct e2b_sandbox_query *query,
+                                           int32_t order,
+                                           struct e2b_error **err_out);
+
 // Continues listing where the page with this `e2b_sandbox_page_next_token`
 // ended; NULL starts from the beginning. Errors: NULL_ARGUMENT, INVALID_UTF8.
 E2B_API
@@ -1132,7 +1177,8 @@ e2b_error_code e2b_sandbox_query_set_next_token(struct e2b_sandbox_query *query,
                                                 struct e2b_error **err_out);
 
 // Lists one page of the sandboxes matching `query` (NULL: all), newest
-// first. Release `*out` with `e2b_sandbox_page_free`.
+// first unless it sets another order. Release `*out` with
+// `e2b_sandbox_page_free`.
 // Errors: NULL_ARGUMENT; INVALID_ARGUMENT (bad limit or token);
 // AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE; CANCELLED.
 E2B_API
@@ -1156,6 +1202,12 @@ const struct e2b_sandbox_info *e2b_sandbox_page_get(const struct e2b_sandbox_pag
 // owned by the page; NULL on the last page.
 E2B_API
 const char *e2b_sandbox_page_next_token(const struct e2b_sandbox_page *page);
+
+// How many running sandboxes match the query's filters, on every page
+// together; -1 when the query did not ask for running sandboxes (or the
+// server did not say), or `page` is NULL.
+E2B_API
+int64_t e2b_sandbox_page_total_running(const struct e2b_sandbox_page *page);
 
 // Every sandbox of `page` as plain data, in one call: an array of
 // `*len_out` pointers (`len_out` may be NULL), one per sandbox in the order

@@ -10,7 +10,7 @@ use super::{
     free, guard, guard_value, out_ptr, pairs, pairs_ptr, required_ms, set_opt,
 };
 use sdk::DEFAULT_SANDBOX_TIMEOUT;
-use sdk::{ListQuery, Sandbox, SandboxInfo, SandboxOptions, SandboxState};
+use sdk::{ListOrder, ListQuery, Sandbox, SandboxInfo, SandboxOptions, SandboxPage, SandboxState};
 
 /// How to create a sandbox: a builder. New options mean the `base` template
 /// for 300 seconds, secure, killed at the timeout.
@@ -47,6 +47,17 @@ impl From<SandboxState> for e2b_sandbox_state {
             _ => e2b_sandbox_state::E2B_SANDBOX_UNKNOWN,
         }
     }
+}
+
+/// The order of `e2b_client_list_sandboxes`: by the time the sandboxes
+/// started, ties broken by id.
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum e2b_list_order {
+    /// Newest first (the default).
+    E2B_LIST_ORDER_DESC = 0,
+    /// Oldest first.
+    E2B_LIST_ORDER_ASC = 1,
 }
 
 /// What the control plane knows of one sandbox. Every string getter returns
@@ -115,6 +126,7 @@ pub struct e2b_sandbox_query {
 pub struct e2b_sandbox_page {
     items: Vec<e2b_sandbox_info>,
     next_token: Option<CString>,
+    total_running: Option<u64>,
     /// Each item's `fields`, for `e2b_sandbox_page_fields`.
     fields: Vec<*const e2b_sandbox_fields>,
 }
@@ -176,11 +188,12 @@ impl e2b_sandbox_info {
 }
 
 impl e2b_sandbox_page {
-    fn new(sandboxes: Vec<SandboxInfo>, next_token: Option<&str>) -> e2b_sandbox_page {
-        let items: Vec<e2b_sandbox_info> = sandboxes.into_iter().map(e2b_sandbox_info::new).collect();
+    fn new(page: SandboxPage) -> e2b_sandbox_page {
+        let items: Vec<e2b_sandbox_info> = page.sandboxes.into_iter().map(e2b_sandbox_info::new).collect();
         // The items stay where they are from now on: the vector is never changed.
         let fields = items.iter().map(|item| &item.fields as *const e2b_sandbox_fields).collect();
-        e2b_sandbox_page { items, next_token: next_token.map(c_string), fields }
+        let next_token = page.next_token.as_deref().map(c_string);
+        e2b_sandbox_page { items, next_token, total_running: page.total_running, fields }
     }
 }
 
@@ -804,6 +817,64 @@ pub unsafe extern "C" fn e2b_sandbox_query_set_limit(
     })
 }
 
+/// Matches only sandboxes of the template `template_name` (its id or name; a
+/// `:tag` is refused by the API with INVALID_ARGUMENT); NULL matches every
+/// template. Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_query_set_template(
+    query: *mut e2b_sandbox_query,
+    template_name: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let query = arg_mut(query, "query")?;
+        query.inner.template = arg_opt_str(template_name, "template_name")?.map(str::to_owned);
+        Ok(())
+    })
+}
+
+/// Matches only sandboxes started at or after `time`, in RFC 3339
+/// (`2026-12-03T10:00:00Z`, the form of `e2b_sandbox_info_started_at`; the
+/// API refuses another form with INVALID_ARGUMENT); NULL matches any time.
+/// Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_query_set_started_after(
+    query: *mut e2b_sandbox_query,
+    time: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let query = arg_mut(query, "query")?;
+        query.inner.started_after = arg_opt_str(time, "time")?.map(str::to_owned);
+        Ok(())
+    })
+}
+
+/// Sets the order (an `e2b_list_order`; newest first by default). A next
+/// token continues only a listing in the order it came from.
+/// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (not an `e2b_list_order`).
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_query_set_order(
+    query: *mut e2b_sandbox_query,
+    order: i32,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let query = arg_mut(query, "query")?;
+        query.inner.order = match order {
+            0 => ListOrder::Desc,
+            1 => ListOrder::Asc,
+            _ => {
+                return Err(e2b_error::new(
+                    e2b_error_code::E2B_ERR_INVALID_ARGUMENT,
+                    format!("{order} is not an e2b_list_order"),
+                ))
+            }
+        };
+        Ok(())
+    })
+}
+
 /// Continues listing where the page with this `e2b_sandbox_page_next_token`
 /// ended; NULL starts from the beginning. Errors: NULL_ARGUMENT, INVALID_UTF8.
 #[no_mangle]
@@ -820,7 +891,8 @@ pub unsafe extern "C" fn e2b_sandbox_query_set_next_token(
 }
 
 /// Lists one page of the sandboxes matching `query` (NULL: all), newest
-/// first. Release `*out` with `e2b_sandbox_page_free`.
+/// first unless it sets another order. Release `*out` with
+/// `e2b_sandbox_page_free`.
 /// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (bad limit or token);
 /// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE; CANCELLED.
 #[no_mangle]
@@ -837,7 +909,7 @@ pub unsafe extern "C" fn e2b_client_list_sandboxes(
         let default = ListQuery::default();
         let query = query.as_ref().map_or(&default, |q| &q.inner);
         let page = client.list(query)?;
-        *out = boxed(e2b_sandbox_page::new(page.sandboxes, page.next_token.as_deref()));
+        *out = boxed(e2b_sandbox_page::new(page));
         Ok(())
     })
 }
@@ -862,6 +934,14 @@ pub unsafe extern "C" fn e2b_sandbox_page_get(page: *const e2b_sandbox_page, ind
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_page_next_token(page: *const e2b_sandbox_page) -> *const c_char {
     guard_value(ptr::null(), || page.as_ref().map_or(ptr::null(), |p| c_ptr(p.next_token.as_ref())))
+}
+
+/// How many running sandboxes match the query's filters, on every page
+/// together; -1 when the query did not ask for running sandboxes (or the
+/// server did not say), or `page` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_page_total_running(page: *const e2b_sandbox_page) -> i64 {
+    guard_value(-1, || page.as_ref().and_then(|p| p.total_running).map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX)))
 }
 
 /// Every sandbox of `page` as plain data, in one call: an array of

@@ -125,15 +125,7 @@ impl ListQuery {
                 "Invalid template: tags are not supported here because sandboxes are not tag-scoped",
             ));
         }
-        Ok(ListQuery {
-            states,
-            metadata: parse_metadata(params)?,
-            template,
-            started_after,
-            order,
-            limit,
-            cursor,
-        })
+        Ok(ListQuery { states, metadata: parse_metadata(params)?, template, started_after, order, limit, cursor })
     }
 
     /// The query of the deprecated `GET /sandboxes`: running sandboxes, newest first, no pages.

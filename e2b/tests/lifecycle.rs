@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{Local, Scripted};
-use e2b::{Client, Config, ErrorKind, ListQuery, SandboxOptions, SandboxState, DEFAULT_SANDBOX_TIMEOUT};
+use e2b::{Client, Config, ErrorKind, ListOrder, ListQuery, SandboxOptions, SandboxState, DEFAULT_SANDBOX_TIMEOUT};
 
 #[test]
 fn create_reports_a_secure_sandbox_and_its_details() {
@@ -190,6 +190,45 @@ fn list_filters_by_state_and_metadata_and_pages() {
     assert_eq!(local.client.list(&bad).unwrap_err().kind(), ErrorKind::InvalidArgument);
     let bad = ListQuery::default().next_token("not-a-token");
     assert_eq!(local.client.list(&bad).unwrap_err().kind(), ErrorKind::InvalidArgument);
+}
+
+#[test]
+fn list_orders_by_start_and_filters_by_template_and_start_time() {
+    let local = Local::start();
+    let first = local.client.create_sandbox(&SandboxOptions::default()).unwrap();
+    std::thread::sleep(Duration::from_millis(5));
+    let second = local.client.create_sandbox(&SandboxOptions::new("code-interpreter-v1")).unwrap();
+    std::thread::sleep(Duration::from_millis(5));
+    let third = local.client.create_sandbox(&SandboxOptions::default()).unwrap();
+    third.pause().unwrap();
+    let ids = |query: &ListQuery| -> Vec<String> {
+        local.client.list_all(query).unwrap().into_iter().map(|s| s.sandbox_id).collect()
+    };
+
+    let newest_first = vec![third.id().to_owned(), second.id().to_owned(), first.id().to_owned()];
+    assert_eq!(ids(&ListQuery::default()), newest_first);
+    let oldest_first: Vec<String> = newest_first.iter().rev().cloned().collect();
+    assert_eq!(ids(&ListQuery::default().order(ListOrder::Asc)), oldest_first);
+    // Pages follow the order too.
+    assert_eq!(ids(&ListQuery::default().order(ListOrder::Asc).limit(1)), oldest_first);
+
+    assert_eq!(ids(&ListQuery::default().template("code-interpreter-v1")), [second.id()]);
+    assert_eq!(ids(&ListQuery::default().template("no-such-template")), Vec::<String>::new());
+    let tagged = local.client.list(&ListQuery::default().template("base:v1")).unwrap_err();
+    assert_eq!(tagged.kind(), ErrorKind::InvalidArgument, "{tagged}");
+    assert!(tagged.message().contains("tags are not supported"), "{tagged}");
+
+    // Inclusive, as the API's: the second's own start time lists it.
+    let since = local.client.get_info(second.id()).unwrap().started_at;
+    assert_eq!(ids(&ListQuery::default().started_after(since)), [third.id(), second.id()]);
+    let bad = local.client.list(&ListQuery::default().started_after("yesterday")).unwrap_err();
+    assert_eq!(bad.kind(), ErrorKind::InvalidArgument, "{bad}");
+
+    // The running ones matching the filters, on all pages; absent when running is not asked for.
+    let page = local.client.list(&ListQuery::default().limit(1)).unwrap();
+    assert_eq!((page.sandboxes.len(), page.total_running), (1, Some(2)));
+    let page = local.client.list(&ListQuery::default().state(SandboxState::Paused)).unwrap();
+    assert_eq!((page.sandboxes.len(), page.total_running), (1, None));
 }
 
 #[test]

@@ -409,6 +409,44 @@ static void test_list(void) {
     }
     EXPECT(seen == 2);
 
+    /* Oldest first, of the template base, started at or after a's start; one running. */
+    e2b_sandbox_query_free(q);
+    q = e2b_sandbox_query_new();
+    e2b_sandbox_info *info_a = NULL;
+    EXPECT_OK(e2b_client_get_sandbox_info(client, e2b_sandbox_id(a), &info_a, NULL, NULL));
+    EXPECT_OK(e2b_sandbox_query_add_metadata(q, "suite", "c-list", NULL));
+    EXPECT_OK(e2b_sandbox_query_set_order(q, E2B_LIST_ORDER_ASC, NULL));
+    EXPECT_OK(e2b_sandbox_query_set_template(q, "base", NULL));
+    EXPECT_OK(e2b_sandbox_query_set_started_after(q, e2b_sandbox_info_started_at(info_a), NULL));
+    e2b_sandbox_info_free(info_a);
+    EXPECT_OK(e2b_client_list_sandboxes(client, q, &page, NULL, NULL));
+    EXPECT(e2b_sandbox_page_len(page) == 2);
+    EXPECT_STR(e2b_sandbox_info_id(e2b_sandbox_page_get(page, 0)), e2b_sandbox_id(a));
+    EXPECT_STR(e2b_sandbox_info_id(e2b_sandbox_page_get(page, 1)), e2b_sandbox_id(b));
+    EXPECT(e2b_sandbox_page_total_running(page) == 1);
+    e2b_sandbox_page_free(page);
+    EXPECT_OK(e2b_sandbox_query_set_order(q, E2B_LIST_ORDER_DESC, NULL));
+    EXPECT_OK(e2b_sandbox_query_add_state(q, E2B_SANDBOX_PAUSED, NULL));
+    EXPECT_OK(e2b_client_list_sandboxes(client, q, &page, NULL, NULL));
+    EXPECT(e2b_sandbox_page_len(page) == 1);
+    EXPECT(e2b_sandbox_page_total_running(page) == -1);
+    e2b_sandbox_page_free(page);
+    EXPECT_OK(e2b_sandbox_query_set_template(q, "code-interpreter-v1", NULL));
+    EXPECT_OK(e2b_client_list_sandboxes(client, q, &page, NULL, NULL));
+    EXPECT(e2b_sandbox_page_len(page) == 0);
+    e2b_sandbox_page_free(page);
+    EXPECT_OK(e2b_sandbox_query_set_template(q, "base:v1", NULL));
+    EXPECT_ERR(e2b_client_list_sandboxes(client, q, &page, NULL, &err), E2B_ERR_INVALID_ARGUMENT, err, "tag");
+    EXPECT_OK(e2b_sandbox_query_set_template(q, NULL, NULL));
+    EXPECT_OK(e2b_sandbox_query_set_started_after(q, "yesterday", NULL));
+    EXPECT_ERR(e2b_client_list_sandboxes(client, q, &page, NULL, &err), E2B_ERR_INVALID_ARGUMENT, err, "yesterday");
+    EXPECT_OK(e2b_sandbox_query_set_started_after(q, NULL, NULL));
+    EXPECT_ERR(e2b_sandbox_query_set_order(q, 2, &err), E2B_ERR_INVALID_ARGUMENT, err, "e2b_list_order");
+    EXPECT_ERR(e2b_sandbox_query_set_order(NULL, E2B_LIST_ORDER_ASC, &err), E2B_ERR_NULL_ARGUMENT, err, "query");
+    EXPECT_ERR(e2b_sandbox_query_set_template(q, BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "template_name");
+    EXPECT_ERR(e2b_sandbox_query_set_started_after(NULL, "t", &err), E2B_ERR_NULL_ARGUMENT, err, "query");
+    EXPECT(e2b_sandbox_page_total_running(NULL) == -1);
+
     EXPECT_ERR(e2b_sandbox_query_add_state(NULL, E2B_SANDBOX_RUNNING, &err), E2B_ERR_NULL_ARGUMENT, err, "query");
     EXPECT_ERR(e2b_sandbox_query_add_state(q, 42, &err), E2B_ERR_INVALID_ARGUMENT, err, "42");
     EXPECT_ERR(e2b_sandbox_query_add_state(q, E2B_SANDBOX_UNKNOWN, &err), E2B_ERR_INVALID_ARGUMENT, err, "0");
