@@ -273,6 +273,10 @@ func (c *Client) Info(ctx context.Context, id string) (*SandboxInfo, error) {
 	return &info, nil
 }
 
+// ListOrder is the order of List: by the time the sandboxes started, ties
+// broken by id.
+type ListOrder int32
+
 // SandboxQuery says which sandboxes List returns. The zero value matches
 // every running and paused sandbox.
 type SandboxQuery struct {
@@ -280,6 +284,14 @@ type SandboxQuery struct {
 	States []SandboxState
 	// Metadata must all match the sandbox's metadata.
 	Metadata map[string]string
+	// Template, an id or name, is the sandboxes' template ("": any; a
+	// ":tag" is refused by the API with ErrInvalidArgument).
+	Template string
+	// StartedAfter lists only sandboxes started at or after it (zero: any).
+	StartedAfter time.Time
+	// Order is by start time: ListOrderDesc (the zero value, newest first)
+	// or ListOrderAsc.
+	Order ListOrder
 	// Limit is the page size, 1 to 100 (0: the server's default, 100).
 	Limit int
 	// NextToken continues where the page with this SandboxPage.NextToken ended.
@@ -299,6 +311,18 @@ func (q *SandboxQuery) build(a *args) *C.e2b_sandbox_query {
 		k, v := a.str(key), a.str(value)
 		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_sandbox_query_add_metadata(p, k, v, e) })
 	}
+	if q.Template != "" {
+		s := a.str(q.Template)
+		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_sandbox_query_set_template(p, s, e) })
+	}
+	if !q.StartedAfter.IsZero() {
+		s := a.str(q.StartedAfter.Format(time.RFC3339Nano))
+		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_sandbox_query_set_started_after(p, s, e) })
+	}
+	if q.Order != ListOrderDesc {
+		order := C.int32_t(q.Order)
+		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_sandbox_query_set_order(p, order, e) })
+	}
 	if q.Limit != 0 {
 		limit := C.uint32_t(max(q.Limit, 0))
 		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_sandbox_query_set_limit(p, limit, e) })
@@ -312,13 +336,17 @@ func (q *SandboxQuery) build(a *args) *C.e2b_sandbox_query {
 
 // SandboxPage is one page of List.
 type SandboxPage struct {
-	// Sandboxes are the sandboxes on the page, newest first.
+	// Sandboxes are the sandboxes on the page, in the query's order.
 	Sandboxes []SandboxInfo
 	// NextToken continues the listing (SandboxQuery.NextToken); "" on the last page.
 	NextToken string
+	// TotalRunning is how many running sandboxes match the query's filters
+	// on every page together; -1 when the query did not ask for running ones.
+	TotalRunning int
 }
 
-// List lists one page of the sandboxes matching q (nil: all), newest first.
+// List lists one page of the sandboxes matching q (nil: all), newest first
+// unless q says otherwise.
 func (c *Client) List(ctx context.Context, q *SandboxQuery) (*SandboxPage, error) {
 	var a args
 	defer a.free()
@@ -331,7 +359,10 @@ func (c *Client) List(ctx context.Context, q *SandboxQuery) (*SandboxPage, error
 		return nil, err
 	}
 	defer C.e2b_sandbox_page_free(p)
-	page := &SandboxPage{NextToken: C.GoString(C.e2b_sandbox_page_next_token(p))}
+	page := &SandboxPage{
+		NextToken:    C.GoString(C.e2b_sandbox_page_next_token(p)),
+		TotalRunning: int(C.e2b_sandbox_page_total_running(p)),
+	}
 	var n C.size_t
 	items := C.e2b_sandbox_page_fields(p, &n)
 	for _, fields := range unsafe.Slice(items, n) {

@@ -3,6 +3,7 @@ package e2b_test
 import (
 	"errors"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -220,6 +221,43 @@ func TestList(t *testing.T) {
 		t.Fatalf("paused sandboxes: %+v", page.Sandboxes)
 	}
 	_, err := client.List(ctx, &e2b.SandboxQuery{States: []e2b.SandboxState{7}})
+	wantCode(t, err, e2b.ErrInvalidArgument)
+}
+
+func TestListOrderTemplateAndStart(t *testing.T) {
+	tag := map[string]string{"test": t.Name()}
+	first := newSandbox(t, &e2b.SandboxOptions{Metadata: tag})
+	second := newSandbox(t, &e2b.SandboxOptions{Template: "code-interpreter-v1", Metadata: tag})
+	list := func(q e2b.SandboxQuery) (ids []string, total int) {
+		t.Helper()
+		q.Metadata = tag
+		page := must(client.List(ctx, &q))(t)
+		for _, info := range page.Sandboxes {
+			ids = append(ids, info.ID)
+		}
+		return ids, page.TotalRunning
+	}
+	check := func(q e2b.SandboxQuery, want ...string) {
+		t.Helper()
+		if got, _ := list(q); !slices.Equal(got, want) {
+			t.Fatalf("%+v: listed %v, want %v", q, got, want)
+		}
+	}
+	check(e2b.SandboxQuery{}, second.ID(), first.ID())
+	check(e2b.SandboxQuery{Order: e2b.ListOrderAsc}, first.ID(), second.ID())
+	check(e2b.SandboxQuery{Template: "code-interpreter-v1"}, second.ID())
+	info := must(client.Info(ctx, second.ID()))(t)
+	check(e2b.SandboxQuery{StartedAfter: info.StartedAt}, second.ID())
+	check(e2b.SandboxQuery{StartedAfter: time.Now().Add(time.Hour)})
+	if _, total := list(e2b.SandboxQuery{Limit: 1}); total != 2 {
+		t.Fatalf("TotalRunning %d, want 2", total)
+	}
+	if _, total := list(e2b.SandboxQuery{States: []e2b.SandboxState{e2b.SandboxPaused}}); total != -1 {
+		t.Fatalf("TotalRunning of a paused-only listing %d, want -1", total)
+	}
+	_, err := client.List(ctx, &e2b.SandboxQuery{Template: "base:v1"})
+	wantCode(t, err, e2b.ErrInvalidArgument)
+	_, err = client.List(ctx, &e2b.SandboxQuery{Order: 5})
 	wantCode(t, err, e2b.ErrInvalidArgument)
 }
 

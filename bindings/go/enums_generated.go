@@ -152,3 +152,22 @@ func (v SandboxState) String() string {
 	}
 	return "unknown"
 }
+
+// The values of ListOrder (C e2b_list_order).
+const (
+	// ListOrderDesc is E2B_LIST_ORDER_DESC: newest first (the default).
+	ListOrderDesc ListOrder = 0
+	// ListOrderAsc is E2B_LIST_ORDER_ASC: oldest first.
+	ListOrderAsc ListOrder = 1
+)
+
+// String is "desc", "asc", or "unknown" for a value this package does not know.
+func (v ListOrder) String() string {
+	switch v {
+	case ListOrderDesc:
+		return "desc"
+	case ListOrderAsc:
+		return "asc"
+	}
+	return "unknown"
+}

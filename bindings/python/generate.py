@@ -26,6 +26,7 @@ ENUMS = {
     "e2b_file_type": ("FileType", "E2B_FILE_TYPE_"),
     "e2b_event_type": ("FilesystemEventType", "E2B_EVENT_"),
     "e2b_sandbox_state": ("SandboxState", "E2B_SANDBOX_"),
+    "e2b_list_order": ("ListOrder", "E2B_LIST_ORDER_"),
     "e2b_log_level": ("LogLevel", "E2B_LOG_"),
 }
 

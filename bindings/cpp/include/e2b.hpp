@@ -222,6 +222,15 @@ enum class SandboxState : int32_t {
     Paused = E2B_SANDBOX_PAUSED,
 };
 
+/// The order of `e2b_client_list_sandboxes`: by the time the sandboxes
+/// started, ties broken by id.
+enum class ListOrder : int32_t {
+    /// Newest first (the default).
+    Desc = E2B_LIST_ORDER_DESC,
+    /// Oldest first.
+    Asc = E2B_LIST_ORDER_ASC,
+};
+
 /// The kind of a filesystem entry.
 enum class FileType : int32_t {
     /// Something else (a device, a socket, or a type newer than this library).
@@ -478,8 +487,11 @@ struct SandboxInfo {
 
 /// One page of Client::list.
 struct SandboxPage {
-    std::vector<SandboxInfo> sandboxes;      ///< newest first
+    std::vector<SandboxInfo> sandboxes;      ///< in the query's order (newest first by default)
     std::optional<std::string> next_token;   ///< for SandboxQuery::next_token; none on the last page
+    /// How many running sandboxes match the query's filters on every page together;
+    /// none when the query did not ask for running ones.
+    std::optional<uint64_t> total_running;
 };
 
 /// One file, directory or link in a sandbox.
@@ -1140,6 +1152,23 @@ public:
     /// Matches only sandboxes whose metadata has `key` set to `value` (every such pair must match).
     SandboxQuery& metadata(StringArg key, StringArg value) {
         detail::call(e2b_sandbox_query_add_metadata, get(), key.c_str(), value.c_str());
+        return *this;
+    }
+    /// Matches only sandboxes of this template (an id or name; a ":tag" is
+    /// refused by the API with e2b::InvalidArgument).
+    SandboxQuery& template_name(StringArg name) {
+        detail::call(e2b_sandbox_query_set_template, get(), name.c_str());
+        return *this;
+    }
+    /// Matches only sandboxes started at or after `time`, RFC 3339 text (the
+    /// form of SandboxInfo::started_at).
+    SandboxQuery& started_after(StringArg time) {
+        detail::call(e2b_sandbox_query_set_started_after, get(), time.c_str());
+        return *this;
+    }
+    /// By start time: ListOrder::Desc (newest first, the default) or ListOrder::Asc.
+    SandboxQuery& order(ListOrder order) {
+        detail::call(e2b_sandbox_query_set_order, get(), static_cast<int32_t>(order));
         return *this;
     }
     /// The page size, 1 to 100 (0: the server's default, 100).
@@ -1912,7 +1941,8 @@ public:
         return Sandbox(sandbox);
     }
 
-    /// One page of the sandboxes `query` matches, newest first. To page on,
+    /// One page of the sandboxes `query` matches, newest first unless it says
+    /// otherwise. To page on,
     /// pass the page's next_token to SandboxQuery::next_token.
     SandboxPage list(const SandboxQuery& query = {}, CancelArg cancel = {}) const {
         e2b_sandbox_page* raw = nullptr;
@@ -1926,6 +1956,8 @@ public:
             copy.sandboxes.push_back(detail::sandbox_info(*fields[i]));
         }
         copy.next_token = detail::optional_string(e2b_sandbox_page_next_token(raw));
+        const int64_t total = e2b_sandbox_page_total_running(raw);
+        if (total >= 0) copy.total_running = static_cast<uint64_t>(total);
         return copy;
     }
 

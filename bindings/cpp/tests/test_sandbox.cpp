@@ -207,6 +207,37 @@ TEST(Sandbox, ListsByMetadataAndStateInPages) {
     }
 }
 
+TEST(Sandbox, ListsInOrderByTemplateAndStartTime) {
+    const e2b::Client client;
+    const std::string tag = unique();
+    e2b::Sandbox first = client.create_sandbox(e2b::SandboxOptions().timeout(120s).metadata("tag", tag));
+    e2b::Sandbox second =
+        client.create_sandbox(e2b::SandboxOptions().template_name("code-interpreter-v1").timeout(120s).metadata("tag", tag));
+    const auto ids = [&](e2b::SandboxQuery& query) {
+        std::vector<std::string> out;
+        for (const auto& info : client.list(query.metadata("tag", tag)).sandboxes) out.push_back(info.sandbox_id);
+        return out;
+    };
+    const std::vector<std::string> newest_first{second.id(), first.id()};
+    e2b::SandboxQuery all;
+    EXPECT_EQ(ids(all), newest_first);
+    e2b::SandboxQuery asc;
+    EXPECT_EQ(ids(asc.order(e2b::ListOrder::Asc)), (std::vector<std::string>{first.id(), second.id()}));
+    e2b::SandboxQuery by_template;
+    EXPECT_EQ(ids(by_template.template_name("code-interpreter-v1")), std::vector<std::string>{second.id()});
+    e2b::SandboxQuery since;
+    EXPECT_EQ(ids(since.started_after(client.get_info(second.id()).started_at)), std::vector<std::string>{second.id()});
+
+    e2b::SandboxPage page = client.list(e2b::SandboxQuery().metadata("tag", tag).limit(1));
+    EXPECT_EQ(page.total_running, std::optional<uint64_t>(2));
+    page = client.list(e2b::SandboxQuery().metadata("tag", tag).state(e2b::SandboxState::Paused));
+    EXPECT_FALSE(page.total_running.has_value());
+    EXPECT_THROW(client.list(e2b::SandboxQuery().template_name("base:v1")), e2b::InvalidArgument);
+    EXPECT_THROW(e2b::SandboxQuery().order(static_cast<e2b::ListOrder>(9)), e2b::InvalidArgument);
+    first.kill();
+    second.kill();
+}
+
 TEST(Sandbox, AMovedFromHandleIsSafe) {
     const e2b::Client client;
     e2b::Sandbox sandbox = client.create_sandbox();

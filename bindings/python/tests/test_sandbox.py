@@ -6,6 +6,8 @@ from __future__ import annotations
 import gc
 import os
 import time
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
@@ -129,6 +131,39 @@ def test_list_filters_and_pages(client: libe2b.Client) -> None:
         assert pages.next_items() == []
         rest = client.list_sandboxes(metadata=tag, limit=1, next_token=token)
         assert [info.sandbox_id for info in rest] == [two[0].sandbox_id]
+
+
+def test_list_orders_and_filters_by_template_and_start(client: libe2b.Client) -> None:
+    tag = {"test": f"list-order-{os.getpid()}"}
+    with client.create_sandbox(metadata=tag) as first, \
+            client.create_sandbox("code-interpreter-v1", metadata=tag) as second:
+        def ids(**filters: Any) -> list[str]:
+            return [info.sandbox_id for info in client.list_sandboxes(metadata=tag, **filters)]
+
+        assert ids() == [second.sandbox_id, first.sandbox_id]
+        assert ids(order="asc") == ids(order=libe2b.ListOrder.ASC) == [first.sandbox_id, second.sandbox_id]
+        assert ids(order="desc", limit=1) == [second.sandbox_id, first.sandbox_id]
+        assert ids(template="code-interpreter-v1") == [second.sandbox_id]
+        # Inclusive: a sandbox's own start time lists it; a datetime is sent in RFC 3339.
+        started = client.get_info(second.sandbox_id).started_at
+        assert ids(started_after=started) == [second.sandbox_id]
+        assert ids(started_after=datetime.now(timezone.utc) + timedelta(hours=1)) == []
+        assert set(ids(started_after=datetime.now() - timedelta(hours=1))) == {first.sandbox_id, second.sandbox_id}
+
+        pages = client.list_sandboxes(metadata=tag, limit=1)
+        assert pages.total_running is None
+        pages.next_items()
+        assert pages.total_running == 2
+        second.pause()
+        paused = client.list_sandboxes(metadata=tag, state=[SandboxState.PAUSED])
+        assert [info.sandbox_id for info in paused] == [second.sandbox_id] and paused.total_running is None
+
+        with pytest.raises(ValueError, match="order"):
+            client.list_sandboxes(order="up")  # type: ignore[arg-type]
+        with pytest.raises(libe2b.InvalidArgumentException, match="tags are not supported"):
+            client.list_sandboxes(template="base:v1").next_items()
+        with pytest.raises(libe2b.InvalidArgumentException, match="startedAfter"):
+            client.list_sandboxes(started_after="yesterday").next_items()
 
 
 def test_client_settings() -> None:

@@ -13,7 +13,7 @@ checkout's ``target/release``. ``library_path`` tells which.
 """
 
 from . import _bindings
-from ._bindings import ABI_VERSION, ErrorCode, FilesystemEventType, FileType, SandboxState, Stream, library_path
+from ._bindings import ABI_VERSION, ErrorCode, FilesystemEventType, FileType, ListOrder, SandboxState, Stream, library_path
 from ._cancel import CancelToken
 from ._client import Client, SandboxPaginator
 from ._code import Context, Execution, ExecutionError, Logs, OutputMessage, Result
@@ -62,6 +62,7 @@ __all__ = [
     "FileNotFoundException",
     "FileReader",
     "FileType",
+    "ListOrder",
     "Filesystem",
     "FilesystemEvent",
     "FilesystemEventType",

@@ -143,6 +143,15 @@ class ExecutionOutput(_IntEnum):
     """The code raised an error: `e2b_execution_error_name(execution)`, `_value` and `_traceback`; `index` is 0."""
 
 
+class ListOrder(_IntEnum):
+    """The order of `e2b_client_list_sandboxes`: by the time the sandboxes started, ties broken by id."""
+
+    DESC = 0
+    """Newest first (the default)."""
+    ASC = 1
+    """Oldest first."""
+
+
 class e2b_cancel(ctypes.Structure):
     pass
 
@@ -421,11 +430,15 @@ e2b_sandbox_query_free: Callable[[Any], None] = _declare("e2b_sandbox_query_free
 e2b_sandbox_query_add_state: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_query_add_state", c_int32, POINTER(e2b_sandbox_query), c_int32, POINTER(POINTER(e2b_error)))
 e2b_sandbox_query_add_metadata: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_query_add_metadata", c_int32, POINTER(e2b_sandbox_query), c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
 e2b_sandbox_query_set_limit: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_query_set_limit", c_int32, POINTER(e2b_sandbox_query), c_uint32, POINTER(POINTER(e2b_error)))
+e2b_sandbox_query_set_template: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_query_set_template", c_int32, POINTER(e2b_sandbox_query), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_sandbox_query_set_started_after: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_query_set_started_after", c_int32, POINTER(e2b_sandbox_query), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_sandbox_query_set_order: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_query_set_order", c_int32, POINTER(e2b_sandbox_query), c_int32, POINTER(POINTER(e2b_error)))
 e2b_sandbox_query_set_next_token: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_query_set_next_token", c_int32, POINTER(e2b_sandbox_query), c_char_p, POINTER(POINTER(e2b_error)))
 e2b_client_list_sandboxes: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_list_sandboxes", c_int32, POINTER(e2b_client), POINTER(e2b_sandbox_query), POINTER(POINTER(e2b_sandbox_page)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_sandbox_page_len: Callable[[Any], int] = _declare("e2b_sandbox_page_len", c_size_t, POINTER(e2b_sandbox_page))
 e2b_sandbox_page_get: Callable[[Any, Any], ctypes._Pointer[e2b_sandbox_info]] = _declare("e2b_sandbox_page_get", POINTER(e2b_sandbox_info), POINTER(e2b_sandbox_page), c_size_t)
 e2b_sandbox_page_next_token: Callable[[Any], bytes | None] = _declare("e2b_sandbox_page_next_token", c_char_p, POINTER(e2b_sandbox_page))
+e2b_sandbox_page_total_running: Callable[[Any], int] = _declare("e2b_sandbox_page_total_running", c_int64, POINTER(e2b_sandbox_page))
 e2b_sandbox_page_fields: Callable[[Any, Any], ctypes._Pointer[ctypes._Pointer[e2b_sandbox_fields]]] = _declare("e2b_sandbox_page_fields", POINTER(POINTER(e2b_sandbox_fields)), POINTER(e2b_sandbox_page), POINTER(c_size_t))
 e2b_sandbox_page_free: Callable[[Any], None] = _declare("e2b_sandbox_page_free", None, POINTER(e2b_sandbox_page))
 e2b_files_options_new: Callable[[], ctypes._Pointer[e2b_files_options]] = _declare("e2b_files_options_new", POINTER(e2b_files_options))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+from typing import Literal
 
 from . import _bindings as b
-from ._bindings import SandboxState
+from ._bindings import ListOrder, SandboxState
 from ._cancel import CancelToken
 from ._core import NO_LIMIT, Call, Handle, encode, milliseconds, owned
 from ._logging import sync_level as sync_log_level
@@ -165,31 +167,69 @@ class Client(Handle[b.e2b_client]):
         return SandboxInfo._take(out)
 
     def list_sandboxes(self, *, state: Iterable[SandboxState] | None = None,
-                       metadata: Mapping[str, str] | None = None, limit: int | None = None,
+                       metadata: Mapping[str, str] | None = None, template: str | None = None,
+                       started_after: datetime | str | None = None,
+                       order: ListOrder | Literal["asc", "desc"] | None = None, limit: int | None = None,
                        next_token: str | None = None, cancel: CancelToken | None = None) -> SandboxPaginator:
         """The sandboxes in `state` (default: running and paused) whose
-        metadata holds every pair of `metadata`, newest first, `limit` (1 to
-        100) to a page, from `next_token` on. Fetches nothing until used;
-        `cancel` cancels each page's fetch (unless ``next_items`` is given
-        a token of its own)."""
-        return SandboxPaginator(self, list(state or ()), dict(metadata or {}), limit, next_token, cancel)
+        metadata holds every pair of `metadata`, of the template `template`
+        (an id or name), started at or after `started_after` (a datetime, or
+        RFC 3339 text), newest first unless `order` is ``"asc"``, `limit` (1
+        to 100) to a page, from `next_token` on. Fetches nothing until used;
+        `cancel` cancels each page's fetch (unless ``next_items`` is given a
+        token of its own)."""
+        if isinstance(started_after, datetime):
+            started_after = started_after.astimezone().isoformat()
+        if isinstance(order, str):
+            if order not in ("asc", "desc"):
+                raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
+            order = ListOrder.ASC if order == "asc" else ListOrder.DESC
+        query = _Query(list(state or ()), dict(metadata or {}), template, started_after, order, limit)
+        return SandboxPaginator(self, query, next_token, cancel)
+
+
+class _Query:
+    """The filters of one listing, set on a C query for each page."""
+
+    __slots__ = ("state", "metadata", "template", "started_after", "order", "limit")
+
+    def __init__(self, state: list[SandboxState], metadata: dict[str, str], template: str | None,
+                 started_after: str | None, order: ListOrder | None, limit: int | None) -> None:
+        self.state, self.metadata, self.template = state, metadata, template
+        self.started_after, self.order, self.limit = started_after, order, limit
+
+    def apply(self, call: Call, query: ctypes._Pointer[b.e2b_sandbox_query]) -> None:
+        for state in self.state:
+            call.check(b.e2b_sandbox_query_add_state(query, state, call.err))
+        for key, value in self.metadata.items():
+            call.check(b.e2b_sandbox_query_add_metadata(query, encode(key), encode(value), call.err))
+        if self.template is not None:
+            call.check(b.e2b_sandbox_query_set_template(query, encode(self.template), call.err))
+        if self.started_after is not None:
+            call.check(b.e2b_sandbox_query_set_started_after(query, encode(self.started_after), call.err))
+        if self.order is not None:
+            call.check(b.e2b_sandbox_query_set_order(query, self.order, call.err))
+        if self.limit is not None:
+            call.check(b.e2b_sandbox_query_set_limit(query, self.limit, call.err))
 
 
 class SandboxPaginator:
     """Sandboxes a page at a time (``Client.list_sandboxes``): call
     ``next_items()`` while ``has_next``, or iterate over every sandbox."""
 
-    def __init__(self, client: Client, state: list[SandboxState], metadata: dict[str, str], limit: int | None,
-                 next_token: str | None, cancel: CancelToken | None = None) -> None:
+    def __init__(self, client: Client, query: _Query, next_token: str | None,
+                 cancel: CancelToken | None = None) -> None:
         self._client = client
         self._cancel = cancel
-        self._state = state
-        self._metadata = metadata
-        self._limit = limit
+        self._query = query
         self.next_token = next_token
         """The token of the next page; ``None`` before the first and after the last."""
         self.has_next = True
         """Whether ``next_items`` has another page to fetch."""
+        self.total_running: int | None = None
+        """How many running sandboxes match the filters on all pages together,
+        as of the last page fetched; ``None`` before the first page, or when
+        running sandboxes were not asked for."""
 
     def next_items(self, *, cancel: CancelToken | None = None) -> list[SandboxInfo]:
         """The next page (empty once there are no more)."""
@@ -198,12 +238,7 @@ class SandboxPaginator:
         call = Call(cancel=cancel if cancel is not None else self._cancel)
         out = ctypes.POINTER(b.e2b_sandbox_page)()
         with owned(b.e2b_sandbox_query_new(), b.e2b_sandbox_query_free) as query:
-            for state in self._state:
-                call.check(b.e2b_sandbox_query_add_state(query, state, call.err))
-            for key, value in self._metadata.items():
-                call.check(b.e2b_sandbox_query_add_metadata(query, encode(key), encode(value), call.err))
-            if self._limit is not None:
-                call.check(b.e2b_sandbox_query_set_limit(query, self._limit, call.err))
+            self._query.apply(call, query)
             if self.next_token is not None:
                 call.check(b.e2b_sandbox_query_set_next_token(query, encode(self.next_token), call.err))
             call.run(b.e2b_client_list_sandboxes, self._client._ptr, query, ctypes.byref(out))
@@ -211,6 +246,8 @@ class SandboxPaginator:
             token = b.e2b_sandbox_page_next_token(out)
             self.next_token = None if token is None else token.decode()
             self.has_next = self.next_token is not None
+            total = b.e2b_sandbox_page_total_running(out)
+            self.total_running = None if total < 0 else total
             count = ctypes.c_size_t()
             fields = b.e2b_sandbox_page_fields(out, ctypes.byref(count))
             return [SandboxInfo._from(fields[i].contents) for i in range(count.value)]
