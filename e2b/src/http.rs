@@ -134,6 +134,14 @@ impl<'a> Request<'a> {
         self
     }
 
+    /// Marks the request as unsafe to send again once the server may have
+    /// acted on it (a write that makes something and carries no key): only
+    /// failures that prove it was not acted on are retried.
+    pub(crate) fn not_idempotent(mut self) -> Self {
+        self.idempotent = false;
+        self
+    }
+
     /// Ends the request, answer included, by `end` at the latest: the end of
     /// the call it is part of.
     pub(crate) fn call_end(mut self, end: Option<Instant>) -> Self {
