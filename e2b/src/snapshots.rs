@@ -286,7 +286,7 @@ impl Client {
             name: options.name.as_deref().filter(|name| !name.is_empty()),
             memory: options.mode.map(|mode| mode == SnapshotMode::Full),
         };
-        let request = self.api_request(Method::POST, &sandbox_path(sandbox_id, "/snapshots"))?.not_idempotent();
+        let request = self.api_request(Method::POST, &sandbox_path(sandbox_id, "/snapshots"))?.once();
         self.api_json(request.json(&body), &what, ErrorKind::SandboxNotFound)
     }
 
@@ -334,7 +334,7 @@ impl Client {
             }
         }
         let body = ForkBody { timeout: options.timeout.map(whole_seconds), count: options.count };
-        let request = self.api_request(Method::POST, &sandbox_path(sandbox_id, "/fork"))?.not_idempotent();
+        let request = self.api_request(Method::POST, &sandbox_path(sandbox_id, "/fork"))?.once();
         let results: Vec<ForkResult> = self.api_json(request.json(&body), &what, ErrorKind::SandboxNotFound)?;
         Ok(results.into_iter().enumerate().map(|(i, result)| self.fork_result(&what, i, result)).collect())
     }

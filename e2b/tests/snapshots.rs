@@ -239,3 +239,22 @@ fn each_fork_fails_on_its_own_and_fork_is_sent_once() {
     assert_eq!(err.kind(), ErrorKind::Network, "{err}");
     assert_eq!(server.requests.lock().unwrap().len(), 2);
 }
+
+#[test]
+fn snapshots_and_forks_are_retried_only_when_nothing_was_done() {
+    const SNAPSHOT: common::Reply =
+        (201, "Content-Type: application/json\r\n", r#"{"snapshotID":"t:default","names":[]}"#);
+    const BUSY: common::Reply =
+        (503, "Retry-After: 0\r\nContent-Type: application/json\r\n", r#"{"code":503,"message":"busy"}"#);
+    const GATEWAY: common::Reply = (502, "Content-Type: text/plain\r\n", "bad gateway");
+    // A 503 comes instead of the work: retried. A gateway's 502 may come after it: not retried.
+    let server = Scripted::start(vec![Some(BUSY), Some(SNAPSHOT), Some(GATEWAY), Some(SNAPSHOT)]);
+    let client = Client::new(Config::builder().api_key("e2b_00").api_url(server.url.clone()).build());
+    let info = client.create_snapshot("src", &SnapshotOptions::default()).unwrap();
+    assert_eq!(info.snapshot_id, "t:default");
+    assert_eq!(server.requests.lock().unwrap().len(), 2);
+    let err = client.create_snapshot("src", &SnapshotOptions::default().name("n")).unwrap_err();
+    assert_eq!((err.kind(), err.status()), (ErrorKind::Api, Some(502)), "{err}");
+    assert_eq!(server.requests.lock().unwrap().len(), 3, "sent once");
+    assert!(server.requests.lock().unwrap()[2].ends_with(r#"{"name":"n"}"#));
+}
