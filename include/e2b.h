@@ -869,7 +869,8 @@ struct e2b_sandbox_options *e2b_sandbox_options_new(void);
 E2B_API
 void e2b_sandbox_options_free(struct e2b_sandbox_options *options);
 
-// Sets the template, by name or id (default "base").
+// Sets the template, by name or id (default "base"); a snapshot's id
+// (`e2b_snapshot_info_id`) or name starts the sandbox from that snapshot.
 // Errors: NULL_ARGUMENT, INVALID_UTF8.
 E2B_API
 e2b_error_code e2b_sandbox_options_set_template(struct e2b_sandbox_options *options,
