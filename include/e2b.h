@@ -366,6 +366,27 @@ typedef int32_t e2b_list_order;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// What a snapshot keeps (`e2b_snapshot_options_set_mode`).
+enum e2b_snapshot_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The server's default (full).
+  E2B_SNAPSHOT_MODE_DEFAULT = 0,
+  // Memory and filesystem: sandboxes from it resume where the source was.
+  E2B_SNAPSHOT_MODE_FULL = 1,
+  // The filesystem only: sandboxes from it boot afresh from the files.
+  E2B_SNAPSHOT_MODE_FILESYSTEM = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum e2b_snapshot_mode e2b_snapshot_mode;
+#else
+typedef int32_t e2b_snapshot_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A cancel token: pass it to any number of blocking calls (the argument
 // before `err_out`), then `e2b_cancel_cancel` from any thread ends them
 // within 100 ms with E2B_ERR_CANCELLED, the connection under each closed.
@@ -423,6 +444,14 @@ typedef struct e2b_file_reader e2b_file_reader;
 // means the defaults).
 typedef struct e2b_files_options e2b_files_options;
 
+// The forks of one `e2b_sandbox_fork`: one entry per fork asked for, a
+// sandbox or the error that fork met.
+typedef struct e2b_fork_list e2b_fork_list;
+
+// How to fork a sandbox: a builder. New options ask for the API's defaults:
+// one fork that lives 15 seconds.
+typedef struct e2b_fork_options e2b_fork_options;
+
 // One change in a watched directory.
 typedef struct e2b_fs_event e2b_fs_event;
 
@@ -458,6 +487,22 @@ typedef struct e2b_sandbox_page e2b_sandbox_page;
 // Which sandboxes `e2b_client_list_sandboxes` returns: a builder. New, it matches
 // every running and paused sandbox.
 typedef struct e2b_sandbox_query e2b_sandbox_query;
+
+// A snapshot: its id (what `e2b_sandbox_options_set_template` takes to start
+// a sandbox from it) and its template's names. Strings are UTF-8 owned by the
+// info, valid until it is freed.
+typedef struct e2b_snapshot_info e2b_snapshot_info;
+
+// How to take a snapshot: a builder. New options make an unnamed snapshot of
+// the server's default mode (full).
+typedef struct e2b_snapshot_options e2b_snapshot_options;
+
+// One page of snapshots from `e2b_client_list_snapshots`.
+typedef struct e2b_snapshot_page e2b_snapshot_page;
+
+// Which snapshots `e2b_client_list_snapshots` returns: a builder. New, it
+// matches all of the team's, newest first, 100 a page.
+typedef struct e2b_snapshot_query e2b_snapshot_query;
 
 // A directory watch kept by the sandbox, polled for events. Free it with
 // `e2b_watch_free`, which also stops it.
@@ -528,6 +573,21 @@ typedef struct e2b_sandbox_fields {
   // The number of metadata entries.
   size_t metadata_len;
 } e2b_sandbox_fields;
+
+// Every field of a snapshot info as plain data, in one read
+// (`e2b_snapshot_info_fields`, `e2b_snapshot_page_fields`). Owned by the info
+// (or page); the strings are UTF-8, valid until it is freed. Grows only at
+// its end (see `e2b_sandbox_fields` on `struct_size`).
+typedef struct e2b_snapshot_fields {
+  // The size of this struct in the library.
+  size_t struct_size;
+  // As `e2b_snapshot_info_id`.
+  const char *snapshot_id;
+  // The full names of the snapshot's template (`names_len` of them); NULL when it has none.
+  const char *const *names;
+  // The number of names.
+  size_t names_len;
+} e2b_snapshot_fields;
 
 // Receives data: `len` bytes at `data`, borrowed for the call. Return 0 to
 // go on; anything else stops the operation with E2B_ERR_CALLBACK_ABORTED.
@@ -829,7 +889,8 @@ struct e2b_sandbox_options *e2b_sandbox_options_new(void);
 E2B_API
 void e2b_sandbox_options_free(struct e2b_sandbox_options *options);
 
-// Sets the template, by name or id (default "base").
+// Sets the template, by name or id (default "base"); a snapshot's id
+// (`e2b_snapshot_info_id`) or name starts the sandbox from that snapshot.
 // Errors: NULL_ARGUMENT, INVALID_UTF8.
 E2B_API
 e2b_error_code e2b_sandbox_options_set_template(struct e2b_sandbox_options *options,
@@ -1221,6 +1282,255 @@ const struct e2b_sandbox_fields *const *e2b_sandbox_page_fields(const struct e2b
 // Releases `page` and the infos in it. NULL is ignored.
 E2B_API
 void e2b_sandbox_page_free(struct e2b_sandbox_page *page);
+
+// New snapshot options with the defaults. Release with `e2b_snapshot_options_free`.
+E2B_API
+struct e2b_snapshot_options *e2b_snapshot_options_new(void);
+
+// Releases `options`. NULL is ignored.
+E2B_API
+void e2b_snapshot_options_free(struct e2b_snapshot_options *options);
+
+// Names the snapshot's template, optionally with a tag (`my-env`,
+// `my-env:v2`); a name that exists gets a new build (that tag's earlier one
+// is replaced). NULL or "" makes an unnamed snapshot (the default).
+// Errors: NULL_ARGUMENT (options), INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_snapshot_options_set_name(struct e2b_snapshot_options *options,
+                                             const char *name,
+                                             struct e2b_error **err_out);
+
+// Sets what the snapshot keeps (an `e2b_snapshot_mode`; DEFAULT leaves it to
+// the server). Errors: NULL_ARGUMENT; INVALID_ARGUMENT (not an `e2b_snapshot_mode`).
+E2B_API
+e2b_error_code e2b_snapshot_options_set_mode(struct e2b_snapshot_options *options,
+                                             int32_t mode,
+                                             struct e2b_error **err_out);
+
+// Takes a snapshot of the running `sandbox` with `options` (NULL: the
+// defaults); the sandbox keeps running. Start sandboxes from it by giving
+// its id to `e2b_sandbox_options_set_template`. Release `*out` with
+// `e2b_snapshot_info_free`. The request is not repeated once the server may
+// have acted on it. Errors: NULL_ARGUMENT; SANDBOX_NOT_FOUND (unknown, or
+// paused: only running sandboxes can be snapshotted); INVALID_ARGUMENT (bad
+// name); CONFLICT; AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE; CANCELLED.
+E2B_API
+e2b_error_code e2b_sandbox_create_snapshot(const struct e2b_sandbox *sandbox,
+                                           const struct e2b_snapshot_options *options,
+                                           struct e2b_snapshot_info **out,
+                                           const struct e2b_cancel *cancel,
+                                           struct e2b_error **err_out);
+
+// `e2b_sandbox_create_snapshot` of the sandbox `sandbox_id`, without
+// connecting to it. Errors: as `e2b_sandbox_create_snapshot`, and INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_client_create_snapshot(const struct e2b_client *client,
+                                          const char *sandbox_id,
+                                          const struct e2b_snapshot_options *options,
+                                          struct e2b_snapshot_info **out,
+                                          const struct e2b_cancel *cancel,
+                                          struct e2b_error **err_out);
+
+// Deletes the snapshot `snapshot_id`: every build of its template, whatever
+// tag the id names. Sandboxes started from it run on. `*deleted_out`
+// (optional) is false if there was none, which is not an error.
+// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (not a template
+// name); PERMISSION_DENIED (a template that is not the team's, such as
+// `base`); AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_client_delete_snapshot(const struct e2b_client *client,
+                                          const char *snapshot_id,
+                                          bool *deleted_out,
+                                          const struct e2b_cancel *cancel,
+                                          struct e2b_error **err_out);
+
+// Releases `info`. NULL is ignored.
+E2B_API
+void e2b_snapshot_info_free(struct e2b_snapshot_info *info);
+
+// The snapshot's id (`<namespace>/<name>:<tag>` when named, else
+// `<template id>:<tag>`). NULL if `info` is NULL.
+E2B_API
+const char *e2b_snapshot_info_id(const struct e2b_snapshot_info *info);
+
+// The number of names of the snapshot's template (0 when unnamed, or if `info` is NULL).
+E2B_API
+size_t e2b_snapshot_info_names_len(const struct e2b_snapshot_info *info);
+
+// Name `index` of the snapshot's template, namespace included; NULL if out
+// of range or `info` is NULL.
+E2B_API
+const char *e2b_snapshot_info_names_get(const struct e2b_snapshot_info *info,
+                                        size_t index);
+
+// Every field of `info` as plain data, in one call (see
+// `e2b_snapshot_fields`). Owned by the info (or its page). NULL if `info` is NULL.
+E2B_API
+const struct e2b_snapshot_fields *e2b_snapshot_info_fields(const struct e2b_snapshot_info *info);
+
+// A new query matching all of the team's snapshots. Release with `e2b_snapshot_query_free`.
+E2B_API
+struct e2b_snapshot_query *e2b_snapshot_query_new(void);
+
+// Releases `query`. NULL is ignored.
+E2B_API
+void e2b_snapshot_query_free(struct e2b_snapshot_query *query);
+
+// Matches only the snapshots taken of the sandbox `sandbox_id`; NULL matches
+// every sandbox's. Errors: NULL_ARGUMENT (query), INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_snapshot_query_set_sandbox_id(struct e2b_snapshot_query *query,
+                                                 const char *sandbox_id,
+                                                 struct e2b_error **err_out);
+
+// Matches only the snapshots of `name` (a name or template id: bare, every
+// tag; `name:tag`, that tag); NULL matches every name.
+// Errors: NULL_ARGUMENT (query), INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_snapshot_query_set_name(struct e2b_snapshot_query *query,
+                                           const char *name,
+                                           struct e2b_error **err_out);
+
+// Sets the page size, 1 to 100 (0: the server's default, 100).
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_snapshot_query_set_limit(struct e2b_snapshot_query *query,
+                                            uint32_t limit,
+                                            struct e2b_error **err_out);
+
+// Continues listing where the page with this `e2b_snapshot_page_next_token`
+// ended; NULL starts from the beginning. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_snapshot_query_set_next_token(struct e2b_snapshot_query *query,
+                                                 const char *next_token,
+                                                 struct e2b_error **err_out);
+
+// Lists one page of the team's snapshots matching `query` (NULL: all),
+// newest first. Release `*out` with `e2b_snapshot_page_free`; list the next
+// page with its `e2b_snapshot_page_next_token` set on the query.
+// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (bad limit, token, sandbox id or
+// name); AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE; CANCELLED.
+E2B_API
+e2b_error_code e2b_client_list_snapshots(const struct e2b_client *client,
+                                         const struct e2b_snapshot_query *query,
+                                         struct e2b_snapshot_page **out,
+                                         const struct e2b_cancel *cancel,
+                                         struct e2b_error **err_out);
+
+// `e2b_client_list_snapshots` of the snapshots taken of `sandbox` (the
+// query's sandbox id is replaced by its). Errors: as `e2b_client_list_snapshots`.
+E2B_API
+e2b_error_code e2b_sandbox_list_snapshots(const struct e2b_sandbox *sandbox,
+                                          const struct e2b_snapshot_query *query,
+                                          struct e2b_snapshot_page **out,
+                                          const struct e2b_cancel *cancel,
+                                          struct e2b_error **err_out);
+
+// The number of snapshots on the page; 0 if `page` is NULL.
+E2B_API
+size_t e2b_snapshot_page_len(const struct e2b_snapshot_page *page);
+
+// Snapshot `index` of the page, owned by the page; NULL if out of range or
+// `page` is NULL.
+E2B_API
+const struct e2b_snapshot_info *e2b_snapshot_page_get(const struct e2b_snapshot_page *page,
+                                                      size_t index);
+
+// The token for the next page (see `e2b_snapshot_query_set_next_token`),
+// owned by the page; NULL on the last page.
+E2B_API
+const char *e2b_snapshot_page_next_token(const struct e2b_snapshot_page *page);
+
+// Every snapshot of `page` as plain data, in one call: an array of
+// `*len_out` pointers (`len_out` may be NULL), one per snapshot in the order
+// of `e2b_snapshot_page_get`. Owned by the page, valid until it is freed.
+// NULL (and 0) if the page is empty or `page` is NULL.
+E2B_API
+const struct e2b_snapshot_fields *const *e2b_snapshot_page_fields(const struct e2b_snapshot_page *page,
+                                                                  size_t *len_out);
+
+// Releases `page` and the infos in it. NULL is ignored.
+E2B_API
+void e2b_snapshot_page_free(struct e2b_snapshot_page *page);
+
+// New fork options with the API's defaults. Release with `e2b_fork_options_free`.
+E2B_API
+struct e2b_fork_options *e2b_fork_options_new(void);
+
+// Releases `options`. NULL is ignored.
+E2B_API
+void e2b_fork_options_free(struct e2b_fork_options *options);
+
+// Sets how many forks to make, 1 to 20 (0: the API's default, 1).
+// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (more than 20).
+E2B_API
+e2b_error_code e2b_fork_options_set_count(struct e2b_fork_options *options,
+                                          uint32_t count,
+                                          struct e2b_error **err_out);
+
+// Sets how long each fork lives, in milliseconds rounded up to whole
+// seconds (0: the API's default, 15000). Errors: NULL_ARGUMENT;
+// INVALID_ARGUMENT (E2B_TIMEOUT_NONE: a sandbox needs a limit).
+E2B_API
+e2b_error_code e2b_fork_options_set_timeout_ms(struct e2b_fork_options *options,
+                                               uint64_t timeout_ms,
+                                               struct e2b_error **err_out);
+
+// Forks the running `sandbox` with `options` (NULL: the defaults): new
+// sandboxes start from its state of now, and it runs on, its id and end
+// unchanged. Each fork succeeds or fails on its own: `*out` has one entry
+// per fork asked for (`e2b_fork_list_get`, `e2b_fork_list_error`); release
+// it with `e2b_fork_list_free`. The request is not repeated once the server
+// may have acted on it. Errors of the whole call: NULL_ARGUMENT;
+// INVALID_ARGUMENT (a timeout the server refuses); SANDBOX_NOT_FOUND;
+// CONFLICT (the sandbox is paused); AUTHENTICATION; TIMEOUT, NETWORK, TLS;
+// API; DECODE; CANCELLED.
+E2B_API
+e2b_error_code e2b_sandbox_fork(const struct e2b_sandbox *sandbox,
+                                const struct e2b_fork_options *options,
+                                struct e2b_fork_list **out,
+                                const struct e2b_cancel *cancel,
+                                struct e2b_error **err_out);
+
+// `e2b_sandbox_fork` of the sandbox `sandbox_id`, without connecting to it.
+// Errors: as `e2b_sandbox_fork`, and INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_client_fork_sandbox(const struct e2b_client *client,
+                                       const char *sandbox_id,
+                                       const struct e2b_fork_options *options,
+                                       struct e2b_fork_list **out,
+                                       const struct e2b_cancel *cancel,
+                                       struct e2b_error **err_out);
+
+// The number of forks asked for (each a sandbox or an error); 0 if `list` is NULL.
+E2B_API
+size_t e2b_fork_list_len(const struct e2b_fork_list *list);
+
+// Fork `index`'s sandbox, owned by the list (valid until it is freed); NULL
+// if that fork failed, was taken, is out of range, or `list` is NULL.
+E2B_API
+const struct e2b_sandbox *e2b_fork_list_get(const struct e2b_fork_list *list,
+                                            size_t index);
+
+// Takes fork `index`'s sandbox out of the list: the caller owns it and
+// releases it with `e2b_sandbox_free`; the list's entry becomes NULL (its
+// `e2b_fork_list_get` too). NULL if that fork failed, was taken, is out of
+// range, or `list` is NULL.
+E2B_API
+struct e2b_sandbox *e2b_fork_list_take(struct e2b_fork_list *list,
+                                       size_t index);
+
+// The error fork `index` met, owned by the list (do not free it; read it
+// with `e2b_error_code_of`, `e2b_error_message`, `e2b_error_http_status`);
+// NULL if that fork succeeded, is out of range, or `list` is NULL.
+E2B_API
+const struct e2b_error *e2b_fork_list_error(const struct e2b_fork_list *list,
+                                            size_t index);
+
+// Releases `list` and the sandbox handles still in it (the sandboxes run
+// on). NULL is ignored.
+E2B_API
+void e2b_fork_list_free(struct e2b_fork_list *list);
 
 // New file options with the defaults. Release with `e2b_files_options_free`.
 E2B_API

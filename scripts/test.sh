@@ -31,10 +31,11 @@ E2B_LOCAL_BIN="$root/target/debug/e2b-local" target/venv/bin/python -m pytest -q
 step "the code-interpreter kernel"
 target/venv/bin/python -m pytest -q e2b-local/kernel
 
-step "the quickstarts in C and Rust"
+step "the quickstarts in C and Rust, and the Rust examples"
 scripts/install.sh target/prefix
 env -u E2B_API_KEY scripts/quickstart.sh
 scripts/with-e2b-local.sh target/debug/examples/quickstart
+scripts/with-e2b-local.sh target/debug/examples/snapshots
 
 step "the C/C++ release archive, installed outside the checkout"
 scripts/package.sh

@@ -232,7 +232,8 @@ unsafe fn update(
     guard(err_out, || apply(&mut arg_mut(options, "options")?.inner))
 }
 
-/// Sets the template, by name or id (default "base").
+/// Sets the template, by name or id (default "base"); a snapshot's id
+/// (`e2b_snapshot_info_id`) or name starts the sandbox from that snapshot.
 /// Errors: NULL_ARGUMENT, INVALID_UTF8.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_options_set_template(

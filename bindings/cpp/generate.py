@@ -26,6 +26,7 @@ ENUMS = [
     ("e2b_error_code", "ErrorCode", "E2B_ERR_", "E2B_OK"),
     ("e2b_sandbox_state", "SandboxState", "E2B_SANDBOX_", None),
     ("e2b_list_order", "ListOrder", "E2B_LIST_ORDER_", None),
+    ("e2b_snapshot_mode", "SnapshotMode", "E2B_SNAPSHOT_MODE_", None),
     ("e2b_file_type", "FileType", "E2B_FILE_TYPE_", None),
     ("e2b_event_type", "EventType", "E2B_EVENT_", None),
     ("e2b_stream", "Stream", "E2B_STREAM_", None),

@@ -126,7 +126,8 @@ func (c *Client) Close() error {
 // SandboxOptions say how to create a sandbox. The zero value means the base
 // template for five minutes, secure, killed at the timeout.
 type SandboxOptions struct {
-	// Template is the template's name or id (default "base").
+	// Template is the template's name or id (default "base"), or a snapshot's
+	// id or name (SnapshotInfo.SnapshotID) to start from the snapshot.
 	Template string
 	// Timeout is how long the sandbox lives, rounded up to whole seconds
 	// (default 5 minutes; NoTimeout is ErrInvalidArgument: E2B requires a limit).

@@ -171,3 +171,13 @@ func (v ListOrder) String() string {
 	}
 	return "unknown"
 }
+
+// The values of SnapshotMode (C e2b_snapshot_mode).
+const (
+	// SnapshotModeDefault is E2B_SNAPSHOT_MODE_DEFAULT: the server's default (full).
+	SnapshotModeDefault SnapshotMode = 0
+	// SnapshotModeFull is E2B_SNAPSHOT_MODE_FULL: memory and filesystem: sandboxes from it resume where the source was.
+	SnapshotModeFull SnapshotMode = 1
+	// SnapshotModeFilesystem is E2B_SNAPSHOT_MODE_FILESYSTEM: the filesystem only: sandboxes from it boot afresh from the files.
+	SnapshotModeFilesystem SnapshotMode = 2
+)

@@ -42,6 +42,7 @@ var enums = []goEnum{
 	{"e2b_event_type", "EventType", "E2B_EVENT_", "Event", "", "other"},
 	{"e2b_sandbox_state", "SandboxState", "E2B_SANDBOX_", "Sandbox", "", "unknown"},
 	{"e2b_list_order", "ListOrder", "E2B_LIST_ORDER_", "ListOrder", "", "unknown"},
+	{"e2b_snapshot_mode", "SnapshotMode", "E2B_SNAPSHOT_MODE_", "SnapshotMode", "", ""},
 }
 
 // initialisms are the words of C names written in capitals in Go.

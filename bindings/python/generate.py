@@ -27,6 +27,7 @@ ENUMS = {
     "e2b_event_type": ("FilesystemEventType", "E2B_EVENT_"),
     "e2b_sandbox_state": ("SandboxState", "E2B_SANDBOX_"),
     "e2b_list_order": ("ListOrder", "E2B_LIST_ORDER_"),
+    "e2b_snapshot_mode": ("SnapshotMode", "E2B_SNAPSHOT_MODE_"),
     "e2b_log_level": ("LogLevel", "E2B_LOG_"),
 }
 
@@ -253,6 +254,8 @@ class Types:
         base = self.header.typedefs.get(base, base)
         if base == "char" and stars == 1:
             return "c_char_p"
+        if base == "char" and stars == 2:
+            return "POINTER(c_char_p)"  # an array of strings
         if base == "void" and stars == 1:
             return "c_void_p"
         if base == "uint8_t" and stars == 1:

@@ -36,7 +36,10 @@ pub const DEFAULT_SANDBOX_TIMEOUT: Duration = Duration::from_secs(300);
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct SandboxOptions {
-    /// Template name or id.
+    /// Template name or id, or a snapshot's id or name: a sandbox starts
+    /// from a snapshot ([`Sandbox::create_snapshot`](crate::Sandbox::create_snapshot))
+    /// by naming it here, as `Sandbox.create(snapshot_id)` does in the
+    /// official SDKs (see [`SandboxOptions::from_snapshot`]).
     pub template: String,
     /// How long the sandbox lives unless extended; at the end it is killed,
     /// or paused when `auto_pause` is set. Default: [`DEFAULT_SANDBOX_TIMEOUT`].
@@ -82,6 +85,15 @@ impl SandboxOptions {
     /// Defaults with `template`.
     pub fn new(template: impl Into<String>) -> SandboxOptions {
         SandboxOptions { template: template.into(), ..SandboxOptions::default() }
+    }
+
+    /// Defaults with the snapshot `snapshot_id` as the template: the id a
+    /// [`SnapshotInfo`](crate::SnapshotInfo) gives (`<template id>:<tag>` or
+    /// `<namespace>/<name>:<tag>`), or a snapshot's name (`my-snapshot`,
+    /// `my-snapshot:v2`). The same as [`SandboxOptions::new`]: E2B takes a
+    /// snapshot wherever it takes a template.
+    pub fn from_snapshot(snapshot_id: impl Into<String>) -> SandboxOptions {
+        SandboxOptions::new(snapshot_id)
     }
 
     /// Sets the lifetime.
@@ -517,7 +529,7 @@ impl Client {
     }
 
     /// Sends a control-plane request and returns its answer if its status is 2xx.
-    fn api_fetch(
+    pub(crate) fn api_fetch(
         &self,
         request: http::Request<'_>,
         what: &str,
@@ -527,7 +539,7 @@ impl Client {
     }
 
     /// Sends a control-plane request and decodes its JSON answer.
-    fn api_json<T: serde::de::DeserializeOwned>(
+    pub(crate) fn api_json<T: serde::de::DeserializeOwned>(
         &self,
         request: http::Request<'_>,
         what: &str,
@@ -538,7 +550,7 @@ impl Client {
 }
 
 /// `response` if its status is 2xx, else the error it describes.
-fn check(
+pub(crate) fn check(
     response: ureq::http::Response<Vec<u8>>,
     what: &str,
     not_found: ErrorKind,
@@ -552,12 +564,15 @@ fn check(
 }
 
 /// The JSON body of `response`; an empty body, as with 204, decodes as JSON `null`.
-fn decode<T: serde::de::DeserializeOwned>(response: &ureq::http::Response<Vec<u8>>, what: &str) -> Result<T> {
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+    response: &ureq::http::Response<Vec<u8>>,
+    what: &str,
+) -> Result<T> {
     let body: &[u8] = if response.body().is_empty() { b"null" } else { response.body() };
     serde_json::from_slice(body).map_err(|err| Error::decode(what, err))
 }
 
-fn sandbox_path(sandbox_id: &str, tail: &str) -> String {
+pub(crate) fn sandbox_path(sandbox_id: &str, tail: &str) -> String {
     format!("/sandboxes/{}{tail}", encode_component(sandbox_id))
 }
 

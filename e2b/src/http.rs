@@ -87,6 +87,8 @@ pub(crate) struct Request<'a> {
     cancel: Option<CancelToken>,
     retries: u32,
     idempotent: bool,
+    /// Sent at most once to the server: not even a gateway's 502 or 504 is retried.
+    once: bool,
 }
 
 impl<'a> Request<'a> {
@@ -101,6 +103,7 @@ impl<'a> Request<'a> {
             cancel: None,
             retries: 0,
             idempotent: false,
+            once: false,
         }
     }
 
@@ -131,6 +134,16 @@ impl<'a> Request<'a> {
     /// a connection lost before the whole answer came is retried too.
     pub(crate) fn idempotent(mut self) -> Self {
         self.idempotent = true;
+        self
+    }
+
+    /// Marks the request as unsafe to send again once the server may have
+    /// acted on it (a write that makes something and carries no key): only
+    /// failures that prove it was not acted on (no connection, 429, 503) are
+    /// retried; a lost answer or a gateway's 502 or 504 is not.
+    pub(crate) fn once(mut self) -> Self {
+        self.idempotent = false;
+        self.once = true;
         self
     }
 
@@ -271,7 +284,7 @@ fn exchange<T>(
         // What is left now, after the attempt: a wait past a deadline is no retry.
         let fits = |wait| request.limits(started, what).is_ok_and(|left| left.fit(wait));
         match retry {
-            Some((wait, reached)) if attempt < request.retries && fits(wait) => {
+            Some((wait, reached)) if attempt < request.retries && fits(wait) && !(reached && request.once) => {
                 log::info!("{what}: retrying in {} (attempt {} of {})", Millis(wait), attempt + 2, request.retries + 1);
                 if !cancel::sleep(request.cancel.as_ref(), wait) {
                     return Err(Error::cancelled(what));

@@ -74,6 +74,31 @@
 //! # }
 //! ```
 //!
+//! # Snapshots and fork
+//!
+//! [`Sandbox::create_snapshot`] keeps a sandbox's state as a template of the
+//! team that new sandboxes start from ([`SandboxOptions::from_snapshot`]);
+//! [`Client::list_snapshots`] pages through them ([`SnapshotPaginator`]) and
+//! [`Client::delete_snapshot`] deletes one. [`Sandbox::fork`] makes running
+//! copies of a sandbox in one call.
+//!
+//! ```no_run
+//! use e2b::{Client, ForkOptions, SandboxOptions, SnapshotOptions, SnapshotQuery};
+//!
+//! # fn main() -> e2b::Result<()> {
+//! let client = Client::from_env();
+//! let sandbox = client.create_sandbox(&SandboxOptions::default())?;
+//! let snapshot = sandbox.create_snapshot(&SnapshotOptions::default().name("my-env"))?;
+//! let copy = client.create_sandbox(&SandboxOptions::from_snapshot(&snapshot.snapshot_id))?;
+//! let all = client.list_snapshots(&SnapshotQuery::default().name("my-env")).all()?;
+//! for fork in sandbox.fork(&ForkOptions::default().count(2))? {
+//!     println!("fork {}", fork?.id());
+//! }
+//! client.delete_snapshot(&snapshot.snapshot_id)?;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Files
 //!
 //! [`Sandbox::files`] reads and writes bytes, never transcoded: whole files,
@@ -281,6 +306,7 @@ mod error;
 mod http;
 mod logging;
 mod sandbox;
+mod snapshots;
 mod util;
 
 /// What the C library (the `libe2b` package at the top of the repository) needs beyond the public
@@ -313,3 +339,6 @@ pub use envd::process::{
 pub use envd::watch::{EventType, FilesystemEvent, WatchHandle, WatchOptions};
 pub use error::{Error, ErrorKind, Result};
 pub use sandbox::Sandbox;
+pub use snapshots::{
+    ForkOptions, SnapshotInfo, SnapshotMode, SnapshotOptions, SnapshotPaginator, SnapshotQuery, MAX_FORK_COUNT,
+};

@@ -231,6 +231,16 @@ enum class ListOrder : int32_t {
     Asc = E2B_LIST_ORDER_ASC,
 };
 
+/// What a snapshot keeps (`e2b_snapshot_options_set_mode`).
+enum class SnapshotMode : int32_t {
+    /// The server's default (full).
+    Default = E2B_SNAPSHOT_MODE_DEFAULT,
+    /// Memory and filesystem: sandboxes from it resume where the source was.
+    Full = E2B_SNAPSHOT_MODE_FULL,
+    /// The filesystem only: sandboxes from it boot afresh from the files.
+    Filesystem = E2B_SNAPSHOT_MODE_FILESYSTEM,
+};
+
 /// The kind of a filesystem entry.
 enum class FileType : int32_t {
     /// Something else (a device, a socket, or a type newer than this library).
@@ -1090,7 +1100,8 @@ public:
 class SandboxOptions
     : public detail::Builder<e2b_sandbox_options, e2b_sandbox_options_new, e2b_sandbox_options_free> {
 public:
-    /// The template, by name or id (default "base").
+    /// The template, by name or id (default "base"), or a snapshot's id or
+    /// name (SnapshotInfo::snapshot_id) to start from the snapshot.
     SandboxOptions& template_name(StringArg name) {
         detail::call(e2b_sandbox_options_set_template, get(), name.c_str());
         return *this;
@@ -1182,6 +1193,85 @@ public:
         return *this;
     }
 };
+
+/// A snapshot (Sandbox::create_snapshot, Client::list_snapshots).
+struct SnapshotInfo {
+    /// What SandboxOptions::template_name takes to start a sandbox from it:
+    /// "<namespace>/<name>:<tag>" when named, else "<template id>:<tag>".
+    std::string snapshot_id;
+    /// The full names (namespace included) of its template; none when unnamed.
+    std::vector<std::string> names;
+};
+
+/// One page of Client::list_snapshots.
+struct SnapshotPage {
+    /// The snapshots on the page, newest first.
+    std::vector<SnapshotInfo> snapshots;
+    /// Pass to SnapshotQuery::next_token for the next page; empty on the last.
+    std::optional<std::string> next_token;
+};
+
+/// How to take a snapshot. New options make an unnamed snapshot of the
+/// server's default mode (full).
+class SnapshotOptions
+    : public detail::Builder<e2b_snapshot_options, e2b_snapshot_options_new, e2b_snapshot_options_free> {
+public:
+    /// Names the snapshot's template, optionally with a tag ("my-env",
+    /// "my-env:v2"); a name that exists gets a new build.
+    SnapshotOptions& name(StringArg name) {
+        detail::call(e2b_snapshot_options_set_name, get(), name.c_str());
+        return *this;
+    }
+    /// What the snapshot keeps.
+    SnapshotOptions& mode(SnapshotMode mode) {
+        detail::call(e2b_snapshot_options_set_mode, get(), static_cast<int32_t>(mode));
+        return *this;
+    }
+};
+
+/// Which snapshots Client::list_snapshots returns. New, it matches all of the team's.
+class SnapshotQuery : public detail::Builder<e2b_snapshot_query, e2b_snapshot_query_new, e2b_snapshot_query_free> {
+public:
+    /// Matches only the snapshots taken of the sandbox `id`.
+    SnapshotQuery& sandbox_id(StringArg id) {
+        detail::call(e2b_snapshot_query_set_sandbox_id, get(), id.c_str());
+        return *this;
+    }
+    /// Matches only the snapshots of `name` (bare: every tag; "name:tag": that one).
+    SnapshotQuery& name(StringArg name) {
+        detail::call(e2b_snapshot_query_set_name, get(), name.c_str());
+        return *this;
+    }
+    /// The page size, 1 to 100 (0: the server's default, 100).
+    SnapshotQuery& limit(uint32_t limit) {
+        detail::call(e2b_snapshot_query_set_limit, get(), limit);
+        return *this;
+    }
+    /// Continues where the page with this SnapshotPage::next_token ended.
+    SnapshotQuery& next_token(StringArg token) {
+        detail::call(e2b_snapshot_query_set_next_token, get(), token.c_str());
+        return *this;
+    }
+};
+
+/// How to fork a sandbox. New options ask for the API's defaults: one fork
+/// that lives 15 seconds.
+class ForkOptions : public detail::Builder<e2b_fork_options, e2b_fork_options_new, e2b_fork_options_free> {
+public:
+    /// How many forks, 1 to 20 (0: the default, 1). Throws e2b::InvalidArgument (more than 20).
+    ForkOptions& count(uint32_t count) {
+        detail::call(e2b_fork_options_set_count, get(), count);
+        return *this;
+    }
+    /// How long each fork lives, rounded up to whole seconds (zero: 15 s).
+    /// Throws e2b::InvalidArgument for e2b::timeout_none (a sandbox needs a limit).
+    ForkOptions& timeout(std::chrono::milliseconds timeout) {
+        detail::call(e2b_fork_options_set_timeout_ms, get(), detail::millis(timeout));
+        return *this;
+    }
+};
+
+struct ForkResult;
 
 /// How file calls act. New options mean the sandbox's default user and no compression.
 class FilesOptions : public detail::Builder<e2b_files_options, e2b_files_options_new, e2b_files_options_free> {
@@ -1881,12 +1971,26 @@ public:
         return Sandbox(view);
     }
 
+    /// Takes a snapshot of the sandbox, which keeps running; start sandboxes
+    /// from it with SandboxOptions().template_name(info.snapshot_id). Throws
+    /// e2b::SandboxNotFound (also for a paused sandbox: only running ones can
+    /// be snapshotted), e2b::InvalidArgument (a bad name).
+    SnapshotInfo create_snapshot(const SnapshotOptions& options = {}, CancelArg cancel = {}) const;
+    /// One page of the snapshots taken of this sandbox (the query's sandbox
+    /// id is replaced by its), newest first.
+    SnapshotPage list_snapshots(const SnapshotQuery& query = {}, CancelArg cancel = {}) const;
+    /// Forks the sandbox: new sandboxes start from its state of now, and it
+    /// runs on, its id and end unchanged. One ForkResult per fork asked for.
+    /// Throws e2b::Conflict (a paused sandbox), e2b::SandboxNotFound.
+    std::vector<ForkResult> fork(const ForkOptions& options = {}, CancelArg cancel = {}) const;
+
     /// The C object, still owned by this handle.
     e2b_sandbox* raw() const noexcept { return sandbox_.get(); }
 
 private:
     friend class Client;
     explicit Sandbox(e2b_sandbox* sandbox) : sandbox_(sandbox) {}
+    static std::vector<ForkResult> take_forks(e2b_fork_list* list);
     detail::Owned<e2b_sandbox, e2b_sandbox_free> sandbox_;
 };
 
@@ -1991,6 +2095,20 @@ public:
         return Client(view, Adopt{});
     }
 
+    /// Sandbox::create_snapshot of the sandbox `sandbox_id`, without connecting to it.
+    SnapshotInfo create_snapshot(StringArg sandbox_id, const SnapshotOptions& options = {},
+                                 CancelArg cancel = {}) const;
+    /// One page of the team's snapshots `query` matches, newest first. To
+    /// page on, pass the page's next_token to SnapshotQuery::next_token.
+    /// Throws e2b::InvalidArgument (a bad limit, token, sandbox id or name).
+    SnapshotPage list_snapshots(const SnapshotQuery& query = {}, CancelArg cancel = {}) const;
+    /// Deletes the snapshot `snapshot_id` (every build of its template);
+    /// false if there was none. Sandboxes started from it run on. Throws
+    /// e2b::PermissionDenied (a template that is not the team's, like "base").
+    bool delete_snapshot(StringArg snapshot_id, CancelArg cancel = {}) const;
+    /// Sandbox::fork of the sandbox `sandbox_id`, without connecting to it.
+    std::vector<ForkResult> fork(StringArg sandbox_id, const ForkOptions& options = {}, CancelArg cancel = {}) const;
+
     /// The C object, still owned by this client.
     e2b_client* raw() const noexcept { return client_.get(); }
 
@@ -2008,6 +2126,118 @@ private:
 
     detail::Owned<e2b_client, e2b_client_free> client_;
 };
+
+// ---- Snapshots and fork ----
+
+/// One fork of Sandbox::fork: the running sandbox, or what that fork met.
+struct ForkResult {
+    /// The fork, when it started.
+    std::optional<Sandbox> sandbox;
+    /// Otherwise the error it met (an e2b::Error: rethrow it to catch it by type).
+    std::exception_ptr error;
+
+    /// Whether the fork started.
+    bool ok() const noexcept { return sandbox.has_value(); }
+    /// The sandbox; throws the fork's error if it did not start.
+    Sandbox& value() {
+        if (!sandbox) {
+            std::rethrow_exception(error);
+        }
+        return *sandbox;
+    }
+};
+
+namespace detail {
+
+inline SnapshotInfo snapshot_info(const e2b_snapshot_fields& fields) {
+    SnapshotInfo info;
+    info.snapshot_id = string(fields.snapshot_id);
+    for (size_t i = 0; i < fields.names_len; ++i) {
+        info.names.push_back(string(fields.names[i]));
+    }
+    return info;
+}
+
+inline SnapshotInfo take_snapshot_info(e2b_snapshot_info* raw) {
+    const Owned<e2b_snapshot_info, e2b_snapshot_info_free> info(raw);
+    return snapshot_info(*e2b_snapshot_info_fields(raw));
+}
+
+inline SnapshotPage take_snapshot_page(e2b_snapshot_page* raw) {
+    const Owned<e2b_snapshot_page, e2b_snapshot_page_free> page(raw);
+    size_t n = 0;
+    const e2b_snapshot_fields* const* fields = e2b_snapshot_page_fields(raw, &n);
+    SnapshotPage copy;
+    copy.snapshots.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+        copy.snapshots.push_back(snapshot_info(*fields[i]));
+    }
+    copy.next_token = optional_string(e2b_snapshot_page_next_token(raw));
+    return copy;
+}
+
+}  // namespace detail
+
+inline std::vector<ForkResult> Sandbox::take_forks(e2b_fork_list* raw) {
+    const detail::Owned<e2b_fork_list, e2b_fork_list_free> list(raw);
+    std::vector<ForkResult> results(e2b_fork_list_len(raw));
+    for (size_t i = 0; i < results.size(); ++i) {
+        if (e2b_sandbox* sandbox = e2b_fork_list_take(raw, i)) {
+            results[i].sandbox.emplace(Sandbox(sandbox));
+            continue;
+        }
+        try {
+            detail::throw_error(E2B_ERR_DECODE, e2b_fork_list_error(raw, i));
+        } catch (...) {
+            results[i].error = std::current_exception();
+        }
+    }
+    return results;
+}
+
+inline SnapshotInfo Sandbox::create_snapshot(const SnapshotOptions& options, CancelArg cancel) const {
+    e2b_snapshot_info* info = nullptr;
+    detail::call(e2b_sandbox_create_snapshot, sandbox_.get(), options.raw(), &info, cancel.raw());
+    return detail::take_snapshot_info(info);
+}
+
+inline SnapshotPage Sandbox::list_snapshots(const SnapshotQuery& query, CancelArg cancel) const {
+    e2b_snapshot_page* page = nullptr;
+    detail::call(e2b_sandbox_list_snapshots, sandbox_.get(), query.raw(), &page, cancel.raw());
+    return detail::take_snapshot_page(page);
+}
+
+inline std::vector<ForkResult> Sandbox::fork(const ForkOptions& options, CancelArg cancel) const {
+    e2b_fork_list* list = nullptr;
+    detail::call(e2b_sandbox_fork, sandbox_.get(), options.raw(), &list, cancel.raw());
+    return take_forks(list);
+}
+
+inline SnapshotInfo Client::create_snapshot(StringArg sandbox_id, const SnapshotOptions& options,
+                                            CancelArg cancel) const {
+    e2b_snapshot_info* info = nullptr;
+    detail::call(e2b_client_create_snapshot, client_.get(), sandbox_id.c_str(), options.raw(), &info, cancel.raw());
+    return detail::take_snapshot_info(info);
+}
+
+inline SnapshotPage Client::list_snapshots(const SnapshotQuery& query, CancelArg cancel) const {
+    e2b_snapshot_page* page = nullptr;
+    detail::call(e2b_client_list_snapshots, client_.get(), query.raw(), &page, cancel.raw());
+    return detail::take_snapshot_page(page);
+}
+
+inline bool Client::delete_snapshot(StringArg snapshot_id, CancelArg cancel) const {
+    bool deleted = false;
+    detail::call(e2b_client_delete_snapshot, client_.get(), snapshot_id.c_str(), &deleted, cancel.raw());
+    return deleted;
+}
+
+inline std::vector<ForkResult> Client::fork(StringArg sandbox_id, const ForkOptions& options,
+                                            CancelArg cancel) const {
+    e2b_fork_list* list = nullptr;
+    detail::call(e2b_client_fork_sandbox, client_.get(), sandbox_id.c_str(), options.raw(), &list, cancel.raw());
+    return Sandbox::take_forks(list);
+}
 
 }  // namespace e2b
 

@@ -38,6 +38,7 @@ from ._errors import (
 )
 from ._files import DirProgress, EntryInfo, FileReader, Filesystem, FilesystemEvent, WatchHandle
 from ._sandbox import Sandbox, SandboxInfo
+from ._snapshots import MAX_FORK_COUNT, SnapshotInfo, SnapshotMode, SnapshotPaginator
 
 library_version: str = (_bindings.e2b_version() or b"").decode()
 """The version of the loaded shared library, e.g. "0.1.0"."""
@@ -68,6 +69,7 @@ __all__ = [
     "FilesystemEventType",
     "InvalidArgumentException",
     "LocalIOException",
+    "MAX_FORK_COUNT",
     "Logs",
     "OutputMessage",
     "NetworkException",
@@ -85,6 +87,9 @@ __all__ = [
     "SandboxNotRunningException",
     "SandboxPaginator",
     "SandboxState",
+    "SnapshotInfo",
+    "SnapshotMode",
+    "SnapshotPaginator",
     "Stream",
     "TimeoutException",
     "WatchHandle",

@@ -152,6 +152,17 @@ class ListOrder(_IntEnum):
     """Oldest first."""
 
 
+class SnapshotMode(_IntEnum):
+    """What a snapshot keeps (`e2b_snapshot_options_set_mode`)."""
+
+    DEFAULT = 0
+    """The server's default (full)."""
+    FULL = 1
+    """Memory and filesystem: sandboxes from it resume where the source was."""
+    FILESYSTEM = 2
+    """The filesystem only: sandboxes from it boot afresh from the files."""
+
+
 class e2b_cancel(ctypes.Structure):
     pass
 
@@ -212,6 +223,14 @@ class e2b_files_options(ctypes.Structure):
     pass
 
 
+class e2b_fork_list(ctypes.Structure):
+    pass
+
+
+class e2b_fork_options(ctypes.Structure):
+    pass
+
+
 class e2b_fs_event(ctypes.Structure):
     pass
 
@@ -252,6 +271,22 @@ class e2b_sandbox_query(ctypes.Structure):
     pass
 
 
+class e2b_snapshot_info(ctypes.Structure):
+    pass
+
+
+class e2b_snapshot_options(ctypes.Structure):
+    pass
+
+
+class e2b_snapshot_page(ctypes.Structure):
+    pass
+
+
+class e2b_snapshot_query(ctypes.Structure):
+    pass
+
+
 class e2b_watch(ctypes.Structure):
     pass
 
@@ -285,6 +320,15 @@ class e2b_sandbox_fields(ctypes.Structure):
         ("disk_size_mb", c_uint32),
         ("metadata", POINTER(e2b_pair)),
         ("metadata_len", c_size_t),
+    ]
+
+
+class e2b_snapshot_fields(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("snapshot_id", c_char_p),
+        ("names", POINTER(c_char_p)),
+        ("names_len", c_size_t),
     ]
 
 
@@ -441,6 +485,42 @@ e2b_sandbox_page_next_token: Callable[[Any], bytes | None] = _declare("e2b_sandb
 e2b_sandbox_page_total_running: Callable[[Any], int] = _declare("e2b_sandbox_page_total_running", c_int64, POINTER(e2b_sandbox_page))
 e2b_sandbox_page_fields: Callable[[Any, Any], ctypes._Pointer[ctypes._Pointer[e2b_sandbox_fields]]] = _declare("e2b_sandbox_page_fields", POINTER(POINTER(e2b_sandbox_fields)), POINTER(e2b_sandbox_page), POINTER(c_size_t))
 e2b_sandbox_page_free: Callable[[Any], None] = _declare("e2b_sandbox_page_free", None, POINTER(e2b_sandbox_page))
+e2b_snapshot_options_new: Callable[[], ctypes._Pointer[e2b_snapshot_options]] = _declare("e2b_snapshot_options_new", POINTER(e2b_snapshot_options))
+e2b_snapshot_options_free: Callable[[Any], None] = _declare("e2b_snapshot_options_free", None, POINTER(e2b_snapshot_options))
+e2b_snapshot_options_set_name: Callable[[Any, Any, Any], int] = _declare("e2b_snapshot_options_set_name", c_int32, POINTER(e2b_snapshot_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_snapshot_options_set_mode: Callable[[Any, Any, Any], int] = _declare("e2b_snapshot_options_set_mode", c_int32, POINTER(e2b_snapshot_options), c_int32, POINTER(POINTER(e2b_error)))
+e2b_sandbox_create_snapshot: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_sandbox_create_snapshot", c_int32, POINTER(e2b_sandbox), POINTER(e2b_snapshot_options), POINTER(POINTER(e2b_snapshot_info)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_client_create_snapshot: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_client_create_snapshot", c_int32, POINTER(e2b_client), c_char_p, POINTER(e2b_snapshot_options), POINTER(POINTER(e2b_snapshot_info)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_client_delete_snapshot: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_delete_snapshot", c_int32, POINTER(e2b_client), c_char_p, POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_snapshot_info_free: Callable[[Any], None] = _declare("e2b_snapshot_info_free", None, POINTER(e2b_snapshot_info))
+e2b_snapshot_info_id: Callable[[Any], bytes | None] = _declare("e2b_snapshot_info_id", c_char_p, POINTER(e2b_snapshot_info))
+e2b_snapshot_info_names_len: Callable[[Any], int] = _declare("e2b_snapshot_info_names_len", c_size_t, POINTER(e2b_snapshot_info))
+e2b_snapshot_info_names_get: Callable[[Any, Any], bytes | None] = _declare("e2b_snapshot_info_names_get", c_char_p, POINTER(e2b_snapshot_info), c_size_t)
+e2b_snapshot_info_fields: Callable[[Any], ctypes._Pointer[e2b_snapshot_fields]] = _declare("e2b_snapshot_info_fields", POINTER(e2b_snapshot_fields), POINTER(e2b_snapshot_info))
+e2b_snapshot_query_new: Callable[[], ctypes._Pointer[e2b_snapshot_query]] = _declare("e2b_snapshot_query_new", POINTER(e2b_snapshot_query))
+e2b_snapshot_query_free: Callable[[Any], None] = _declare("e2b_snapshot_query_free", None, POINTER(e2b_snapshot_query))
+e2b_snapshot_query_set_sandbox_id: Callable[[Any, Any, Any], int] = _declare("e2b_snapshot_query_set_sandbox_id", c_int32, POINTER(e2b_snapshot_query), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_snapshot_query_set_name: Callable[[Any, Any, Any], int] = _declare("e2b_snapshot_query_set_name", c_int32, POINTER(e2b_snapshot_query), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_snapshot_query_set_limit: Callable[[Any, Any, Any], int] = _declare("e2b_snapshot_query_set_limit", c_int32, POINTER(e2b_snapshot_query), c_uint32, POINTER(POINTER(e2b_error)))
+e2b_snapshot_query_set_next_token: Callable[[Any, Any, Any], int] = _declare("e2b_snapshot_query_set_next_token", c_int32, POINTER(e2b_snapshot_query), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_client_list_snapshots: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_list_snapshots", c_int32, POINTER(e2b_client), POINTER(e2b_snapshot_query), POINTER(POINTER(e2b_snapshot_page)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_sandbox_list_snapshots: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_sandbox_list_snapshots", c_int32, POINTER(e2b_sandbox), POINTER(e2b_snapshot_query), POINTER(POINTER(e2b_snapshot_page)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_snapshot_page_len: Callable[[Any], int] = _declare("e2b_snapshot_page_len", c_size_t, POINTER(e2b_snapshot_page))
+e2b_snapshot_page_get: Callable[[Any, Any], ctypes._Pointer[e2b_snapshot_info]] = _declare("e2b_snapshot_page_get", POINTER(e2b_snapshot_info), POINTER(e2b_snapshot_page), c_size_t)
+e2b_snapshot_page_next_token: Callable[[Any], bytes | None] = _declare("e2b_snapshot_page_next_token", c_char_p, POINTER(e2b_snapshot_page))
+e2b_snapshot_page_fields: Callable[[Any, Any], ctypes._Pointer[ctypes._Pointer[e2b_snapshot_fields]]] = _declare("e2b_snapshot_page_fields", POINTER(POINTER(e2b_snapshot_fields)), POINTER(e2b_snapshot_page), POINTER(c_size_t))
+e2b_snapshot_page_free: Callable[[Any], None] = _declare("e2b_snapshot_page_free", None, POINTER(e2b_snapshot_page))
+e2b_fork_options_new: Callable[[], ctypes._Pointer[e2b_fork_options]] = _declare("e2b_fork_options_new", POINTER(e2b_fork_options))
+e2b_fork_options_free: Callable[[Any], None] = _declare("e2b_fork_options_free", None, POINTER(e2b_fork_options))
+e2b_fork_options_set_count: Callable[[Any, Any, Any], int] = _declare("e2b_fork_options_set_count", c_int32, POINTER(e2b_fork_options), c_uint32, POINTER(POINTER(e2b_error)))
+e2b_fork_options_set_timeout_ms: Callable[[Any, Any, Any], int] = _declare("e2b_fork_options_set_timeout_ms", c_int32, POINTER(e2b_fork_options), c_uint64, POINTER(POINTER(e2b_error)))
+e2b_sandbox_fork: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_sandbox_fork", c_int32, POINTER(e2b_sandbox), POINTER(e2b_fork_options), POINTER(POINTER(e2b_fork_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_client_fork_sandbox: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_client_fork_sandbox", c_int32, POINTER(e2b_client), c_char_p, POINTER(e2b_fork_options), POINTER(POINTER(e2b_fork_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_fork_list_len: Callable[[Any], int] = _declare("e2b_fork_list_len", c_size_t, POINTER(e2b_fork_list))
+e2b_fork_list_get: Callable[[Any, Any], ctypes._Pointer[e2b_sandbox]] = _declare("e2b_fork_list_get", POINTER(e2b_sandbox), POINTER(e2b_fork_list), c_size_t)
+e2b_fork_list_take: Callable[[Any, Any], ctypes._Pointer[e2b_sandbox]] = _declare("e2b_fork_list_take", POINTER(e2b_sandbox), POINTER(e2b_fork_list), c_size_t)
+e2b_fork_list_error: Callable[[Any, Any], ctypes._Pointer[e2b_error]] = _declare("e2b_fork_list_error", POINTER(e2b_error), POINTER(e2b_fork_list), c_size_t)
+e2b_fork_list_free: Callable[[Any], None] = _declare("e2b_fork_list_free", None, POINTER(e2b_fork_list))
 e2b_files_options_new: Callable[[], ctypes._Pointer[e2b_files_options]] = _declare("e2b_files_options_new", POINTER(e2b_files_options))
 e2b_files_options_free: Callable[[Any], None] = _declare("e2b_files_options_free", None, POINTER(e2b_files_options))
 e2b_files_options_set_user: Callable[[Any, Any, Any], int] = _declare("e2b_files_options_set_user", c_int32, POINTER(e2b_files_options), c_char_p, POINTER(POINTER(e2b_error)))

@@ -13,6 +13,8 @@ from ._cancel import CancelToken
 from ._core import NO_LIMIT, Call, Handle, encode, milliseconds, owned
 from ._logging import sync_level as sync_log_level
 from ._sandbox import Sandbox, SandboxInfo
+from ._snapshots import SnapshotInfo, SnapshotMode, SnapshotPaginator
+from . import _snapshots
 
 
 class Client(Handle[b.e2b_client]):
@@ -92,7 +94,8 @@ class Client(Handle[b.e2b_client]):
         """Creates a sandbox.
 
         Args:
-            template: the template's name or id (default "base").
+            template: the template's name or id, or a snapshot's id or name
+                (``SnapshotInfo.snapshot_id``) to start from it (default "base").
             timeout: how long the sandbox lives, in seconds (``None`` or 0:
                 the default, 300), rounded up to whole seconds; then it is
                 killed, or paused with `auto_pause`.
@@ -212,6 +215,33 @@ class _Query:
         if self.limit is not None:
             call.check(b.e2b_sandbox_query_set_limit(query, self.limit, call.err))
 
+
+    def create_snapshot(self, sandbox_id: str, name: str | None = None, *, mode: SnapshotMode | None = None,
+                        cancel: CancelToken | None = None) -> SnapshotInfo:
+        """Takes a snapshot of the running sandbox `sandbox_id`, which keeps
+        running (``Sandbox.create_snapshot``)."""
+        return _snapshots.create_snapshot(Call(cancel=cancel), b.e2b_client_create_snapshot,
+                                          (self._ptr, encode(sandbox_id)), name, mode)
+
+    def list_snapshots(self, sandbox_id: str | None = None, limit: int | None = None,
+                       next_token: str | None = None, name: str | None = None, *,
+                       cancel: CancelToken | None = None) -> SnapshotPaginator:
+        """The team's snapshots, newest first: those of the sandbox
+        `sandbox_id`, of `name` (a bare name: every tag; ``name:tag``: that
+        one), `limit` (1 to 100) a page, from `next_token` on. Fetches
+        nothing until used."""
+        return SnapshotPaginator(self, b.e2b_client_list_snapshots, sandbox_id, name, limit, next_token, cancel)
+
+    def delete_snapshot(self, snapshot_id: str, *, cancel: CancelToken | None = None) -> bool:
+        """Deletes the snapshot `snapshot_id` (every build of its template);
+        ``False`` if there was none. Sandboxes started from it run on."""
+        return _snapshots.delete_snapshot(self, snapshot_id, cancel)
+
+    def fork(self, sandbox_id: str, timeout: float | None = None, count: int | None = None, *,
+             cancel: CancelToken | None = None) -> list[Sandbox | Exception]:
+        """Forks the running sandbox `sandbox_id` (``Sandbox.fork``)."""
+        return _snapshots.fork(Call(cancel=cancel), b.e2b_client_fork_sandbox, (self._ptr, encode(sandbox_id)),
+                               timeout, count)
 
 class SandboxPaginator:
     """Sandboxes a page at a time (``Client.list_sandboxes``): call

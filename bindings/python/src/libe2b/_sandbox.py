@@ -6,7 +6,7 @@ import ctypes
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _bindings as b
 from ._bindings import SandboxState
@@ -15,6 +15,9 @@ from ._commands import Commands
 from ._cancel import CancelToken
 from ._core import DEFAULTS, NO_LIMIT, Call, Handle, decode, encode, items, milliseconds, owned, parse_time
 from ._files import Filesystem
+
+if TYPE_CHECKING:
+    from ._snapshots import SnapshotInfo, SnapshotMode, SnapshotPaginator
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,36 @@ class Sandbox(Handle[b.e2b_sandbox]):
         out = ctypes.POINTER(b.e2b_sandbox_info)()
         call.run(b.e2b_sandbox_get_info, self._ptr, ctypes.byref(out))
         return SandboxInfo._take(out)
+
+    def create_snapshot(self, name: str | None = None, *, mode: SnapshotMode | None = None,
+                        cancel: CancelToken | None = None) -> SnapshotInfo:
+        """Takes a snapshot of the sandbox, which keeps running; start
+        sandboxes from it with ``Client.create_sandbox(info.snapshot_id)``.
+        `name` (optionally ``name:tag``) names its template: a name that
+        exists gets a new build. `mode`: ``"full"`` (memory too, the
+        default) or ``"filesystem"``. A paused sandbox raises
+        ``SandboxNotFoundException``."""
+        from . import _snapshots
+
+        return _snapshots.create_snapshot(Call(cancel=cancel), b.e2b_sandbox_create_snapshot, (self._ptr,), name, mode)
+
+    def list_snapshots(self, limit: int | None = None, next_token: str | None = None, name: str | None = None, *,
+                       cancel: CancelToken | None = None) -> SnapshotPaginator:
+        """The snapshots taken of this sandbox (see ``Client.list_snapshots``)."""
+        from ._snapshots import SnapshotPaginator
+
+        return SnapshotPaginator(self, b.e2b_sandbox_list_snapshots, None, name, limit, next_token, cancel)
+
+    def fork(self, timeout: float | None = None, count: int | None = None, *,
+             cancel: CancelToken | None = None) -> list[Sandbox | Exception]:
+        """Forks the sandbox: `count` (1 to 20; default 1) new sandboxes
+        start from its state of now, each living `timeout` seconds (default
+        15), and it runs on, its id and end unchanged. One entry per fork: a
+        running ``Sandbox`` or the exception that fork met. A paused sandbox
+        raises ``ConflictException``."""
+        from . import _snapshots
+
+        return _snapshots.fork(Call(cancel=cancel), b.e2b_sandbox_fork, (self._ptr,), timeout, count)
 
     def run_code(self, code: str, *, language: str | None = None, context: Context | str | None = None,
                  envs: Mapping[str, str] | None = None, timeout: float | None = None,
