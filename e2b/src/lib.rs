@@ -278,6 +278,7 @@ mod code;
 mod config;
 mod envd;
 mod error;
+mod git;
 mod http;
 mod logging;
 mod sandbox;
@@ -312,4 +313,8 @@ pub use envd::process::{
 };
 pub use envd::watch::{EventType, FilesystemEvent, WatchHandle, WatchOptions};
 pub use error::{Error, ErrorKind, Result};
+pub use git::{
+    AddOptions, CloneOptions, CommitOptions, ConfigScope, FileChange, Git, GitBranches, GitFileStatus, GitOptions, GitStatus,
+    InitOptions, PullOptions, PushOptions, RemoteAddOptions,
+};
 pub use sandbox::Sandbox;
