@@ -599,7 +599,13 @@ const UPSTREAM_PHRASES: &[&str] = &[
 
 /// The phrases with which git says there is no repository there.
 const NOT_FOUND_PHRASES: &[&str] =
-    &["not a git repository", "does not appear to be a git repository", "repository not found", "' not found"];
+    &["not a git repository", "does not appear to be a git repository", "repository not found"];
+
+/// Whether git said there is no repository where it looked.
+fn no_repository(lower: &str) -> bool {
+    NOT_FOUND_PHRASES.iter().any(|p| lower.contains(p))
+        || (lower.contains("repository '") && (lower.contains("' not found") || lower.contains("' does not exist")))
+}
 
 /// The typed error for a git that exited with a non-zero code.
 fn failure(action: &str, result: &CommandResult) -> Error {
@@ -614,7 +620,7 @@ fn failure(action: &str, result: &CommandResult) -> Error {
         (ErrorKind::GitAuth, "authentication failed: credentials are missing or wrong".to_owned())
     } else if UPSTREAM_PHRASES.iter().any(|p| lower.contains(p)) {
         (ErrorKind::GitUpstream, "the branch has no upstream: pass a remote and branch, or set one".to_owned())
-    } else if NOT_FOUND_PHRASES.iter().any(|p| lower.contains(p)) {
+    } else if no_repository(&lower) {
         (ErrorKind::NotFound, "no such repository".to_owned())
     } else {
         (ErrorKind::CommandExit, format!("git exited with code {}", result.exit_code))
@@ -1132,8 +1138,7 @@ fn parse_status(output: &[u8]) -> Result<GitStatus> {
                 let (index, worktree) = (letter(x), letter(y));
                 let renamed_from =
                     if kind == "2" { Some(records.next().ok_or_else(|| bad(record))?.to_owned()) } else { None };
-                let change =
-                    if kind == "u" { FileChange::Conflict } else { FileChange::from_letters(index, worktree) };
+                let change = if kind == "u" { FileChange::Conflict } else { FileChange::from_letters(index, worktree) };
                 GitFileStatus {
                     name: parts[fields].to_owned(),
                     status: change,
@@ -1227,10 +1232,18 @@ u UU N... 100644 100644 100644 100644 aaaa bbbb cccc both.txt\0\
         let result = |stderr: &str| CommandResult { stderr: stderr.into(), exit_code: 128, ..Default::default() };
         let kind = |stderr: &str| failure("x", &result(stderr)).kind();
         assert_eq!(kind("fatal: Authentication failed for 'http://h/r.git/'"), ErrorKind::GitAuth);
-        assert_eq!(kind("fatal: could not read Username for 'http://h': terminal prompts disabled"), ErrorKind::GitAuth);
+        assert_eq!(
+            kind("fatal: could not read Username for 'http://h': terminal prompts disabled"),
+            ErrorKind::GitAuth
+        );
         assert_eq!(kind("fatal: The current branch b has no upstream branch."), ErrorKind::GitUpstream);
         assert_eq!(kind("fatal: not a git repository (or any of the parent directories): .git"), ErrorKind::NotFound);
         assert_eq!(kind("fatal: repository 'http://h/nope.git/' not found"), ErrorKind::NotFound);
+        assert_eq!(kind("fatal: repository '/srv/nope.git' does not exist"), ErrorKind::NotFound);
+        assert_eq!(
+            kind("fatal: destination path 'x' already exists and is not an empty directory."),
+            ErrorKind::CommandExit
+        );
         assert_eq!(kind("error: pathspec 'x' did not match any file(s) known to git"), ErrorKind::CommandExit);
         assert!(failure("x", &result("fatal: boom")).message().ends_with("fatal: boom"));
     }

@@ -314,7 +314,7 @@ pub use envd::process::{
 pub use envd::watch::{EventType, FilesystemEvent, WatchHandle, WatchOptions};
 pub use error::{Error, ErrorKind, Result};
 pub use git::{
-    AddOptions, CloneOptions, CommitOptions, ConfigScope, FileChange, Git, GitBranches, GitFileStatus, GitOptions, GitStatus,
-    InitOptions, PullOptions, PushOptions, RemoteAddOptions,
+    AddOptions, CloneOptions, CommitOptions, ConfigScope, FileChange, Git, GitBranches, GitFileStatus, GitOptions,
+    GitStatus, InitOptions, PullOptions, PushOptions, RemoteAddOptions,
 };
 pub use sandbox::Sandbox;
