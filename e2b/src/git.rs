@@ -34,6 +34,9 @@ use crate::envd::process::{CommandOptions, CommandResult};
 use crate::error::{Error, ErrorKind, Result};
 use crate::sandbox::Sandbox;
 
+/// How long removing a call's credentials may take, after the call ended or was cancelled.
+const CLEANUP_DEADLINE: Duration = Duration::from_secs(10);
+
 /// What every git call takes, as in the SDKs' `envs`, `user`, `cwd` and
 /// `timeout`. The default runs as the sandbox's default user in their home,
 /// with **no** time limit (the SDKs' git default, unlike commands').
@@ -711,9 +714,26 @@ impl<'a> Git<'a> {
         options
     }
 
+    /// The sandbox for cleaning up after a call: not tied to its cancel token, briefly bounded.
+    fn untied(&self) -> Sandbox {
+        self.sandbox.with_cancel_token(None).with_call_deadline(Some(CLEANUP_DEADLINE))
+    }
+
+    /// Runs a shell command line and waits for it; a cancelled wait kills it
+    /// (best effort, not tied to the token).
+    fn exec(&self, line: &str) -> Result<CommandResult> {
+        let sandbox = self.sandbox.pinned();
+        let handle = sandbox.commands().start(line, &self.command_options())?;
+        let outcome = handle.wait(None);
+        if outcome.as_ref().is_err_and(|err| err.kind() == ErrorKind::Cancelled) {
+            let _ = self.untied().commands().kill(handle.pid());
+        }
+        outcome
+    }
+
     /// Runs a shell command line; a non-zero exit is a typed failure of `action`.
     fn sh(&self, action: &str, line: &str) -> Result<CommandResult> {
-        let result = self.sandbox.commands().run(line, &self.command_options(), None)?;
+        let result = self.exec(line)?;
         if result.exit_code != 0 {
             return Err(failure(action, &result));
         }
@@ -749,7 +769,8 @@ impl<'a> Git<'a> {
     /// Removes a credentials file's directory (best effort: a failure here is not the call's).
     fn forget(&self, file: &CredentialFile) {
         let line = format!("rm -rf -- {}", quote(&file.dir));
-        if let Err(err) = self.sandbox.commands().run(&line, &self.command_options(), None) {
+        let options = self.command_options().timeout(Some(CLEANUP_DEADLINE));
+        if let Err(err) = self.untied().commands().run(&line, &options, None) {
             log::warn!(target: "e2b::git", "could not remove the credentials directory {}: {err}", file.dir);
         }
     }
@@ -981,7 +1002,7 @@ impl<'a> Git<'a> {
         let creds = credentials("pull", options.username.as_deref(), options.password.as_deref())?;
         if options.remote.is_none() && options.branch.is_none() {
             let check = git_line(Some(path), &[], &["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}"]);
-            let found = self.sandbox.commands().run(&check, &self.command_options(), None)?;
+            let found = self.exec(&check)?;
             if found.exit_code != 0 {
                 let err = failure("pull", &found);
                 if err.kind() == ErrorKind::NotFound {
@@ -1033,11 +1054,7 @@ impl<'a> Git<'a> {
     pub fn get_config(&self, key: &str, scope: ConfigScope, path: Option<&str>) -> Result<Option<String>> {
         required(key, "key")?;
         let (repo, flag) = Git::config_args(scope, path)?;
-        let result = self.sandbox.commands().run(
-            &git_line(repo, &[], &["config", flag, "--get", key]),
-            &self.command_options(),
-            None,
-        )?;
+        let result = self.exec(&git_line(repo, &[], &["config", flag, "--get", key]))?;
         match result.exit_code {
             0 => Ok(Some(String::from_utf8_lossy(&result.stdout).trim_end_matches('\n').to_owned())),
             // git's code for a key that is not set.
