@@ -2,14 +2,15 @@
  * e2b.h: the C API of libe2b, a client for E2B cloud sandboxes.
  *
  * The header follows the order in which a program works: versions, errors,
- * cancel tokens, the client, sandboxes, files, commands, the code interpreter.
+ * cancel tokens, the client, sandboxes, files, commands, the code interpreter,
+ * git helpers.
  *
  * Names and idioms
  * - Functions are e2b_<object>_<verb>, and their first argument is the object
  *   the name starts with: e2b_client_create_sandbox(client, ...),
- *   e2b_sandbox_kill(sandbox, ...). e2b_files_*, e2b_commands_* and e2b_code_*
- *   act on the e2b_sandbox given first (the SDKs' sandbox.files,
- *   sandbox.commands and the code interpreter).
+ *   e2b_sandbox_kill(sandbox, ...). e2b_files_*, e2b_commands_*, e2b_code_*
+ *   and e2b_git_* act on the e2b_sandbox given first (the SDKs'
+ *   sandbox.files, sandbox.commands, the code interpreter and sandbox.git).
  * - Handles are opaque pointers released with e2b_<object>_free; passing NULL
  *   to a _free function does nothing. Each function that hands out something
  *   says how to release it. Never call free() on anything from this library.
@@ -383,6 +384,27 @@ typedef int32_t e2b_git_file_change;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// Which configuration file the configuration functions use.
+enum e2b_git_config_scope
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The user's ~/.gitconfig (`--global`, the default).
+  E2B_GIT_CONFIG_GLOBAL = 0,
+  // A repository's .git/config (`--local`); needs the repository's path.
+  E2B_GIT_CONFIG_LOCAL = 1,
+  // The system's /etc/gitconfig (`--system`).
+  E2B_GIT_CONFIG_SYSTEM = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum e2b_git_config_scope e2b_git_config_scope;
+#else
+typedef int32_t e2b_git_config_scope;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A cancel token: pass it to any number of blocking calls (the argument
 // before `err_out`), then `e2b_cancel_cancel` from any thread ends them
 // within 100 ms with E2B_ERR_CANCELLED, the connection under each closed.
@@ -446,12 +468,12 @@ typedef struct e2b_fs_event e2b_fs_event;
 // Events from `e2b_watch_get_new_events` or `e2b_watch_next_events`.
 typedef struct e2b_fs_event_list e2b_fs_event_list;
 
-// A repository's local branches from `e2b_git_branches`: a list of names
-// (`e2b_git_branches_len/_get`) and the current one.
-typedef struct e2b_git_branches e2b_git_branches;
+// A repository's local branches from `e2b_git_branch_list`: a list of names
+// (`e2b_git_branch_list_len/_get`) and the current one.
+typedef struct e2b_git_branch_list e2b_git_branch_list;
 
-// One changed file of an `e2b_git_status`.
-typedef struct e2b_git_file e2b_git_file;
+// One changed file of an `e2b_git_status_info`.
+typedef struct e2b_git_file_info e2b_git_file_info;
 
 // Options of the git functions, one builder for all of them: each function
 // reads the fields its documentation names and ignores the others. Every
@@ -461,9 +483,9 @@ typedef struct e2b_git_file e2b_git_file;
 // time limit, and each function's documented defaults.
 typedef struct e2b_git_options e2b_git_options;
 
-// A repository's state from `e2b_git_status`: branch, upstream, and
-// changed files (`e2b_git_status_files_len/_get/_fields`).
-typedef struct e2b_git_status e2b_git_status;
+// A repository's state from `e2b_git_status_info`: branch, upstream, and
+// changed files (`e2b_git_status_info_files_len/_get/_fields`).
+typedef struct e2b_git_status_info e2b_git_status_info;
 
 // One process running in a sandbox.
 typedef struct e2b_process_info e2b_process_info;
@@ -691,7 +713,7 @@ typedef struct e2b_git_status_fields {
   uint32_t behind;
   // Whether HEAD is detached.
   bool detached;
-  // The number of changed files (`e2b_git_status_files_len`).
+  // The number of changed files (`e2b_git_status_info_files_len`).
   size_t files_len;
 } e2b_git_status_fields;
 
@@ -2281,6 +2303,93 @@ e2b_error_code e2b_git_options_set_timeout_ms(struct e2b_git_options *options,
                                               uint64_t timeout_ms,
                                               struct e2b_error **err_out);
 
+// Where `e2b_git_clone` clones to; NULL: git's default (the URL's last
+// part). Errors: NULL_ARGUMENT (options), INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_git_options_set_path(struct e2b_git_options *options,
+                                        const char *value,
+                                        struct e2b_error **err_out);
+
+// The branch `e2b_git_clone` clones alone (`--branch B --single-branch`),
+// and the branch `e2b_git_push` pushes and `e2b_git_pull` merges; NULL:
+// git's choice. Errors: NULL_ARGUMENT (options), INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_git_options_set_branch(struct e2b_git_options *options,
+                                          const char *value,
+                                          struct e2b_error **err_out);
+
+// The remote `e2b_git_push` pushes to and `e2b_git_pull` pulls from;
+// NULL: the branch's upstream (with credentials: the only remote).
+// Errors: NULL_ARGUMENT (options), INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_git_options_set_remote(struct e2b_git_options *options,
+                                          const char *value,
+                                          struct e2b_error **err_out);
+
+// The first branch of `e2b_git_init` (`--initial-branch`); NULL: git's
+// default. Errors: NULL_ARGUMENT (options), INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_git_options_set_initial_branch(struct e2b_git_options *options,
+                                                  const char *value,
+                                                  struct e2b_error **err_out);
+
+// `e2b_git_clone`: keep the credentials in the new repository for its
+// later pushes and pulls (default false: they are forgotten).
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_dangerously_store_credentials(struct e2b_git_options *options,
+                                                                 bool value,
+                                                                 struct e2b_error **err_out);
+
+// `e2b_git_push`: pass `--set-upstream` when a remote is known (default true).
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_set_upstream(struct e2b_git_options *options,
+                                                bool value,
+                                                struct e2b_error **err_out);
+
+// `e2b_git_commit`: commit even when nothing changed (default false).
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_allow_empty(struct e2b_git_options *options,
+                                               bool value,
+                                               struct e2b_error **err_out);
+
+// `e2b_git_init`: make a bare repository (default false). Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_bare(struct e2b_git_options *options,
+                                        bool value,
+                                        struct e2b_error **err_out);
+
+// `e2b_git_remote_add`: fetch from the remote once added (default false).
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_fetch(struct e2b_git_options *options,
+                                         bool value,
+                                         struct e2b_error **err_out);
+
+// `e2b_git_remote_add`: change the URL of an existing remote of that
+// name instead of failing (default false). Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_overwrite(struct e2b_git_options *options,
+                                             bool value,
+                                             struct e2b_error **err_out);
+
+// `e2b_git_delete_branch`: delete even an unmerged branch (`-D`; default
+// false). Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_force(struct e2b_git_options *options,
+                                         bool value,
+                                         struct e2b_error **err_out);
+
+// `e2b_git_add` with no files: stage every change (`add -A`, the
+// default true) or only what is under the repository's directory
+// (`add .`). Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_all(struct e2b_git_options *options,
+                                       bool value,
+                                       struct e2b_error **err_out);
+
 // `e2b_git_clone` (0 for none: the whole history): clone only the last
 // `depth` commits. Errors: NULL_ARGUMENT.
 E2B_API
@@ -2380,23 +2489,23 @@ e2b_error_code e2b_git_remote_get(const struct e2b_sandbox *sandbox,
                                   struct e2b_error **err_out);
 
 // The state of the repository at `path` (`git status --porcelain=v2
-// --branch -z`, parsed). Release `*out` with `e2b_git_status_free`.
+// --branch -z`, parsed). Release `*out` with `e2b_git_status_info_free`.
 // Errors: as `e2b_git_clone`; DECODE.
 E2B_API
 e2b_error_code e2b_git_status(const struct e2b_sandbox *sandbox,
                               const char *path,
                               const struct e2b_git_options *options,
-                              struct e2b_git_status **out,
+                              struct e2b_git_status_info **out,
                               const struct e2b_cancel *cancel,
                               struct e2b_error **err_out);
 
 // The local branches of the repository at `path`. Release `*out` with
-// `e2b_git_branches_free`. Errors: as `e2b_git_clone`.
+// `e2b_git_branch_list_free`. Errors: as `e2b_git_clone`.
 E2B_API
 e2b_error_code e2b_git_branches(const struct e2b_sandbox *sandbox,
                                 const char *path,
                                 const struct e2b_git_options *options,
-                                struct e2b_git_branches **out,
+                                struct e2b_git_branch_list **out,
                                 const struct e2b_cancel *cancel,
                                 struct e2b_error **err_out);
 
@@ -2534,58 +2643,58 @@ e2b_error_code e2b_git_dangerously_authenticate(const struct e2b_sandbox *sandbo
 // Every field of `status` at once (see `e2b_git_status_fields`); NULL if
 // `status` is NULL. Borrowed from `status`.
 E2B_API
-const struct e2b_git_status_fields *e2b_git_status_fields(const struct e2b_git_status *status);
+const struct e2b_git_status_fields *e2b_git_status_info_fields(const struct e2b_git_status_info *status);
 
 // The branch checked out; NULL when HEAD is detached (or `status` is NULL). Borrowed.
 E2B_API
-const char *e2b_git_status_current_branch(const struct e2b_git_status *status);
+const char *e2b_git_status_info_current_branch(const struct e2b_git_status_info *status);
 
 // The branch's upstream (e.g. "origin/main"); NULL if it has none. Borrowed.
 E2B_API
-const char *e2b_git_status_upstream(const struct e2b_git_status *status);
+const char *e2b_git_status_info_upstream(const struct e2b_git_status_info *status);
 
 // Commits the branch has that its upstream lacks; 0 if `status` is NULL.
 E2B_API
-uint32_t e2b_git_status_ahead(const struct e2b_git_status *status);
+uint32_t e2b_git_status_info_ahead(const struct e2b_git_status_info *status);
 
 // Commits the upstream has that the branch lacks; 0 if `status` is NULL.
 E2B_API
-uint32_t e2b_git_status_behind(const struct e2b_git_status *status);
+uint32_t e2b_git_status_info_behind(const struct e2b_git_status_info *status);
 
 // Whether HEAD is detached; false if `status` is NULL.
 E2B_API
-bool e2b_git_status_detached(const struct e2b_git_status *status);
+bool e2b_git_status_info_detached(const struct e2b_git_status_info *status);
 
 // The number of changed (or untracked) files; 0 if `status` is NULL.
 E2B_API
-size_t e2b_git_status_files_len(const struct e2b_git_status *status);
+size_t e2b_git_status_info_files_len(const struct e2b_git_status_info *status);
 
 // The changed file at `index`, borrowed from `status`; NULL if out of range.
 E2B_API
-const struct e2b_git_file *e2b_git_status_files_get(const struct e2b_git_status *status,
-                                                    size_t index);
+const struct e2b_git_file_info *e2b_git_status_info_files_get(const struct e2b_git_status_info *status,
+                                                              size_t index);
 
 // Every changed file's fields in one call: an array of `*len_out`
 // pointers (NULL when there are none), borrowed from `status`.
 E2B_API
-const struct e2b_git_file_fields *const *e2b_git_status_files_fields(const struct e2b_git_status *status,
-                                                                     size_t *len_out);
+const struct e2b_git_file_fields *const *e2b_git_status_info_files_fields(const struct e2b_git_status_info *status,
+                                                                          size_t *len_out);
 
 // Releases `status` and its files. NULL is ignored.
 E2B_API
-void e2b_git_status_free(struct e2b_git_status *status);
+void e2b_git_status_info_free(struct e2b_git_status_info *status);
 
 // Every field of `file` at once; NULL if `file` is NULL. Borrowed.
 E2B_API
-const struct e2b_git_file_fields *e2b_git_file_fields(const struct e2b_git_file *file);
+const struct e2b_git_file_fields *e2b_git_file_info_fields(const struct e2b_git_file_info *file);
 
 // The file's path, relative to the repository's top; NULL if `file` is NULL. Borrowed.
 E2B_API
-const char *e2b_git_file_name(const struct e2b_git_file *file);
+const char *e2b_git_file_info_name(const struct e2b_git_file_info *file);
 
 // What kind of change it is; E2B_GIT_FILE_UNKNOWN if `file` is NULL.
 E2B_API
-e2b_git_file_change e2b_git_file_status(const struct e2b_git_file *file);
+e2b_git_file_change e2b_git_file_info_status(const struct e2b_git_file_info *file);
 
 // The SDKs' name of a change ("modified", "untracked", ...); "unknown" for
 // a value this library does not know. Static; never NULL.
@@ -2594,36 +2703,36 @@ const char *e2b_git_file_change_name(int32_t change);
 
 // The index's status letter (' ' unchanged, '?' untracked); 0 if `file` is NULL.
 E2B_API
-char e2b_git_file_index_status(const struct e2b_git_file *file);
+char e2b_git_file_info_index_status(const struct e2b_git_file_info *file);
 
 // The working tree's status letter (' ' unchanged, '?' untracked); 0 if `file` is NULL.
 E2B_API
-char e2b_git_file_working_tree_status(const struct e2b_git_file *file);
+char e2b_git_file_info_working_tree_status(const struct e2b_git_file_info *file);
 
 // Whether the change is staged; false if `file` is NULL.
 E2B_API
-bool e2b_git_file_staged(const struct e2b_git_file *file);
+bool e2b_git_file_info_staged(const struct e2b_git_file_info *file);
 
 // The path before a rename or copy; NULL otherwise. Borrowed.
 E2B_API
-const char *e2b_git_file_renamed_from(const struct e2b_git_file *file);
+const char *e2b_git_file_info_renamed_from(const struct e2b_git_file_info *file);
 
 // The number of branches; 0 if `branches` is NULL.
 E2B_API
-size_t e2b_git_branches_len(const struct e2b_git_branches *branches);
+size_t e2b_git_branch_list_len(const struct e2b_git_branch_list *branches);
 
 // The name of the branch at `index`, in git's order; NULL if out of range. Borrowed.
 E2B_API
-const char *e2b_git_branches_get(const struct e2b_git_branches *branches,
-                                 size_t index);
+const char *e2b_git_branch_list_get(const struct e2b_git_branch_list *branches,
+                                    size_t index);
 
 // The branch checked out; NULL if none is (a detached HEAD). Borrowed.
 E2B_API
-const char *e2b_git_branches_current(const struct e2b_git_branches *branches);
+const char *e2b_git_branch_list_current(const struct e2b_git_branch_list *branches);
 
 // Releases `branches`. NULL is ignored.
 E2B_API
-void e2b_git_branches_free(struct e2b_git_branches *branches);
+void e2b_git_branch_list_free(struct e2b_git_branch_list *branches);
 
 #ifdef __cplusplus
 }  // extern "C"

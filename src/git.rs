@@ -145,8 +145,8 @@ pub struct e2b_git_file_fields {
     pub renamed_from: *const c_char,
 }
 
-/// One changed file of an `e2b_git_status`.
-pub struct e2b_git_file {
+/// One changed file of an `e2b_git_status_info`.
+pub struct e2b_git_file_info {
     fields: e2b_git_file_fields,
     _name: CString,
     _renamed_from: Option<CString>,
@@ -168,29 +168,29 @@ pub struct e2b_git_status_fields {
     pub behind: u32,
     /// Whether HEAD is detached.
     pub detached: bool,
-    /// The number of changed files (`e2b_git_status_files_len`).
+    /// The number of changed files (`e2b_git_status_info_files_len`).
     pub files_len: usize,
 }
 
-/// A repository's state from `e2b_git_status`: branch, upstream, and
-/// changed files (`e2b_git_status_files_len/_get/_fields`).
-pub struct e2b_git_status {
+/// A repository's state from `e2b_git_status_info`: branch, upstream, and
+/// changed files (`e2b_git_status_info_files_len/_get/_fields`).
+pub struct e2b_git_status_info {
     fields: e2b_git_status_fields,
-    files: Vec<e2b_git_file>,
+    files: Vec<e2b_git_file_info>,
     file_fields: Vec<*const e2b_git_file_fields>,
     _current_branch: Option<CString>,
     _upstream: Option<CString>,
 }
 
-/// A repository's local branches from `e2b_git_branches`: a list of names
-/// (`e2b_git_branches_len/_get`) and the current one.
-pub struct e2b_git_branches {
+/// A repository's local branches from `e2b_git_branch_list`: a list of names
+/// (`e2b_git_branch_list_len/_get`) and the current one.
+pub struct e2b_git_branch_list {
     names: Vec<CString>,
     current: Option<CString>,
 }
 
-impl e2b_git_file {
-    fn new(file: GitFileStatus) -> e2b_git_file {
+impl e2b_git_file_info {
+    fn new(file: GitFileStatus) -> e2b_git_file_info {
         let name = c_string(&file.name);
         let renamed_from = file.renamed_from.as_deref().map(c_string);
         let letter = |c: char| if c.is_ascii() { c as u8 as c_char } else { b'?' as c_char };
@@ -203,15 +203,15 @@ impl e2b_git_file {
             staged: file.staged,
             renamed_from: c_ptr(renamed_from.as_ref()),
         };
-        e2b_git_file { fields, _name: name, _renamed_from: renamed_from }
+        e2b_git_file_info { fields, _name: name, _renamed_from: renamed_from }
     }
 }
 
-impl e2b_git_status {
-    fn new(status: GitStatus) -> e2b_git_status {
+impl e2b_git_status_info {
+    fn new(status: GitStatus) -> e2b_git_status_info {
         let current_branch = status.current_branch.as_deref().map(c_string);
         let upstream = status.upstream.as_deref().map(c_string);
-        let files: Vec<e2b_git_file> = status.file_status.into_iter().map(e2b_git_file::new).collect();
+        let files: Vec<e2b_git_file_info> = status.file_status.into_iter().map(e2b_git_file_info::new).collect();
         // The items stay where they are from now on: the vector is never changed.
         let file_fields = files.iter().map(|f| &f.fields as *const e2b_git_file_fields).collect();
         let fields = e2b_git_status_fields {
@@ -223,13 +223,13 @@ impl e2b_git_status {
             detached: status.detached,
             files_len: files.len(),
         };
-        e2b_git_status { fields, files, file_fields, _current_branch: current_branch, _upstream: upstream }
+        e2b_git_status_info { fields, files, file_fields, _current_branch: current_branch, _upstream: upstream }
     }
 }
 
-impl e2b_git_branches {
-    fn new(branches: GitBranches) -> e2b_git_branches {
-        e2b_git_branches {
+impl e2b_git_branch_list {
+    fn new(branches: GitBranches) -> e2b_git_branch_list {
+        e2b_git_branch_list {
             names: branches.branches.iter().map(|b| c_string(b)).collect(),
             current: branches.current_branch.as_deref().map(c_string),
         }
@@ -256,42 +256,6 @@ unsafe fn update(
     apply: impl FnOnce(&mut e2b_git_options) -> Result<(), e2b_error>,
 ) -> e2b_error_code {
     guard(err_out, || apply(arg_mut(options, "options")?))
-}
-
-/// Defines a setter of an optional text field.
-macro_rules! text_setter {
-    ($(#[$doc:meta])* $name:ident, $field:ident) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(
-            options: *mut e2b_git_options,
-            value: *const c_char,
-            err_out: *mut *mut e2b_error,
-        ) -> e2b_error_code {
-            update(options, err_out, |o| {
-                o.$field = arg_opt_str(value, stringify!($field))?.map(str::to_owned);
-                Ok(())
-            })
-        }
-    };
-}
-
-/// Defines a setter of a flag.
-macro_rules! flag_setter {
-    ($(#[$doc:meta])* $name:ident, $field:ident) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(
-            options: *mut e2b_git_options,
-            value: bool,
-            err_out: *mut *mut e2b_error,
-        ) -> e2b_error_code {
-            update(options, err_out, |o| {
-                o.$field = value;
-                Ok(())
-            })
-        }
-    };
 }
 
 /// Adds (or replaces) an environment variable for git (every function).
@@ -354,81 +318,165 @@ pub unsafe extern "C" fn e2b_git_options_set_timeout_ms(
     })
 }
 
-text_setter!(
-    /// Where `e2b_git_clone` clones to; NULL: git's default (the URL's last
-    /// part). Errors: NULL_ARGUMENT (options), INVALID_UTF8.
-    e2b_git_options_set_path,
-    path
-);
-text_setter!(
-    /// The branch `e2b_git_clone` clones alone (`--branch B --single-branch`),
-    /// and the branch `e2b_git_push` pushes and `e2b_git_pull` merges; NULL:
-    /// git's choice. Errors: NULL_ARGUMENT (options), INVALID_UTF8.
-    e2b_git_options_set_branch,
-    branch
-);
-text_setter!(
-    /// The remote `e2b_git_push` pushes to and `e2b_git_pull` pulls from;
-    /// NULL: the branch's upstream (with credentials: the only remote).
-    /// Errors: NULL_ARGUMENT (options), INVALID_UTF8.
-    e2b_git_options_set_remote,
-    remote
-);
-text_setter!(
-    /// The first branch of `e2b_git_init` (`--initial-branch`); NULL: git's
-    /// default. Errors: NULL_ARGUMENT (options), INVALID_UTF8.
-    e2b_git_options_set_initial_branch,
-    initial_branch
-);
-flag_setter!(
-    /// `e2b_git_clone`: keep the credentials in the new repository for its
-    /// later pushes and pulls (default false: they are forgotten).
-    /// Errors: NULL_ARGUMENT.
-    e2b_git_options_set_dangerously_store_credentials,
-    store_credentials
-);
-flag_setter!(
-    /// `e2b_git_push`: pass `--set-upstream` when a remote is known (default true).
-    /// Errors: NULL_ARGUMENT.
-    e2b_git_options_set_set_upstream,
-    set_upstream
-);
-flag_setter!(
-    /// `e2b_git_commit`: commit even when nothing changed (default false).
-    /// Errors: NULL_ARGUMENT.
-    e2b_git_options_set_allow_empty,
-    allow_empty
-);
-flag_setter!(
-    /// `e2b_git_init`: make a bare repository (default false). Errors: NULL_ARGUMENT.
-    e2b_git_options_set_bare,
-    bare
-);
-flag_setter!(
-    /// `e2b_git_remote_add`: fetch from the remote once added (default false).
-    /// Errors: NULL_ARGUMENT.
-    e2b_git_options_set_fetch,
-    fetch
-);
-flag_setter!(
-    /// `e2b_git_remote_add`: change the URL of an existing remote of that
-    /// name instead of failing (default false). Errors: NULL_ARGUMENT.
-    e2b_git_options_set_overwrite,
-    overwrite
-);
-flag_setter!(
-    /// `e2b_git_delete_branch`: delete even an unmerged branch (`-D`; default
-    /// false). Errors: NULL_ARGUMENT.
-    e2b_git_options_set_force,
-    force
-);
-flag_setter!(
-    /// `e2b_git_add` with no files: stage every change (`add -A`, the
-    /// default true) or only what is under the repository's directory
-    /// (`add .`). Errors: NULL_ARGUMENT.
-    e2b_git_options_set_all,
-    all
-);
+/// Where `e2b_git_clone` clones to; NULL: git's default (the URL's last
+/// part). Errors: NULL_ARGUMENT (options), INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_options_set_path(
+    options: *mut e2b_git_options,
+    value: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.path = arg_opt_str(value, "path")?.map(str::to_owned);
+        Ok(())
+    })
+}
+/// The branch `e2b_git_clone` clones alone (`--branch B --single-branch`),
+/// and the branch `e2b_git_push` pushes and `e2b_git_pull` merges; NULL:
+/// git's choice. Errors: NULL_ARGUMENT (options), INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_options_set_branch(
+    options: *mut e2b_git_options,
+    value: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.branch = arg_opt_str(value, "branch")?.map(str::to_owned);
+        Ok(())
+    })
+}
+/// The remote `e2b_git_push` pushes to and `e2b_git_pull` pulls from;
+/// NULL: the branch's upstream (with credentials: the only remote).
+/// Errors: NULL_ARGUMENT (options), INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_options_set_remote(
+    options: *mut e2b_git_options,
+    value: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.remote = arg_opt_str(value, "remote")?.map(str::to_owned);
+        Ok(())
+    })
+}
+/// The first branch of `e2b_git_init` (`--initial-branch`); NULL: git's
+/// default. Errors: NULL_ARGUMENT (options), INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_options_set_initial_branch(
+    options: *mut e2b_git_options,
+    value: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.initial_branch = arg_opt_str(value, "initial_branch")?.map(str::to_owned);
+        Ok(())
+    })
+}
+/// `e2b_git_clone`: keep the credentials in the new repository for its
+/// later pushes and pulls (default false: they are forgotten).
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_options_set_dangerously_store_credentials(
+    options: *mut e2b_git_options,
+    value: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.store_credentials = value;
+        Ok(())
+    })
+}
+/// `e2b_git_push`: pass `--set-upstream` when a remote is known (default true).
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_options_set_set_upstream(
+    options: *mut e2b_git_options,
+    value: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.set_upstream = value;
+        Ok(())
+    })
+}
+/// `e2b_git_commit`: commit even when nothing changed (default false).
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_options_set_allow_empty(
+    options: *mut e2b_git_options,
+    value: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.allow_empty = value;
+        Ok(())
+    })
+}
+/// `e2b_git_init`: make a bare repository (default false). Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_options_set_bare(
+    options: *mut e2b_git_options,
+    value: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.bare = value;
+        Ok(())
+    })
+}
+/// `e2b_git_remote_add`: fetch from the remote once added (default false).
+/// Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_options_set_fetch(
+    options: *mut e2b_git_options,
+    value: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.fetch = value;
+        Ok(())
+    })
+}
+/// `e2b_git_remote_add`: change the URL of an existing remote of that
+/// name instead of failing (default false). Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_options_set_overwrite(
+    options: *mut e2b_git_options,
+    value: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.overwrite = value;
+        Ok(())
+    })
+}
+/// `e2b_git_delete_branch`: delete even an unmerged branch (`-D`; default
+/// false). Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_options_set_force(
+    options: *mut e2b_git_options,
+    value: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.force = value;
+        Ok(())
+    })
+}
+/// `e2b_git_add` with no files: stage every change (`add -A`, the
+/// default true) or only what is under the repository's directory
+/// (`add .`). Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_options_set_all(
+    options: *mut e2b_git_options,
+    value: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.all = value;
+        Ok(())
+    })
+}
 
 /// `e2b_git_clone` (0 for none: the whole history): clone only the last
 /// `depth` commits. Errors: NULL_ARGUMENT.
@@ -685,14 +733,14 @@ pub unsafe extern "C" fn e2b_git_remote_get(
 }
 
 /// The state of the repository at `path` (`git status --porcelain=v2
-/// --branch -z`, parsed). Release `*out` with `e2b_git_status_free`.
+/// --branch -z`, parsed). Release `*out` with `e2b_git_status_info_free`.
 /// Errors: as `e2b_git_clone`; DECODE.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_git_status(
     sandbox: *const e2b_sandbox,
     path: *const c_char,
     options: *const e2b_git_options,
-    out: *mut *mut e2b_git_status,
+    out: *mut *mut e2b_git_status_info,
     cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
@@ -700,19 +748,19 @@ pub unsafe extern "C" fn e2b_git_status(
         let out = out_ptr(out, "out")?;
         let path = arg_str(path, "path")?;
         let status = with_git(sandbox, options, cancel, |git, _| Ok(git.status(path)?))?;
-        *out = boxed(e2b_git_status::new(status));
+        *out = boxed(e2b_git_status_info::new(status));
         Ok(())
     })
 }
 
 /// The local branches of the repository at `path`. Release `*out` with
-/// `e2b_git_branches_free`. Errors: as `e2b_git_clone`.
+/// `e2b_git_branch_list_free`. Errors: as `e2b_git_clone`.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_git_branches(
     sandbox: *const e2b_sandbox,
     path: *const c_char,
     options: *const e2b_git_options,
-    out: *mut *mut e2b_git_branches,
+    out: *mut *mut e2b_git_branch_list,
     cancel: *const e2b_cancel,
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
@@ -720,7 +768,7 @@ pub unsafe extern "C" fn e2b_git_branches(
         let out = out_ptr(out, "out")?;
         let path = arg_str(path, "path")?;
         let branches = with_git(sandbox, options, cancel, |git, _| Ok(git.branches(path)?))?;
-        *out = boxed(e2b_git_branches::new(branches));
+        *out = boxed(e2b_git_branch_list::new(branches));
         Ok(())
     })
 }
@@ -1014,59 +1062,62 @@ pub unsafe extern "C" fn e2b_git_dangerously_authenticate(
 /// Every field of `status` at once (see `e2b_git_status_fields`); NULL if
 /// `status` is NULL. Borrowed from `status`.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_status_fields(status: *const e2b_git_status) -> *const e2b_git_status_fields {
+pub unsafe extern "C" fn e2b_git_status_info_fields(
+    status: *const e2b_git_status_info,
+) -> *const e2b_git_status_fields {
     guard_value(ptr::null(), || status.as_ref().map_or(ptr::null(), |s| &s.fields as *const _))
 }
 
 /// The branch checked out; NULL when HEAD is detached (or `status` is NULL). Borrowed.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_status_current_branch(status: *const e2b_git_status) -> *const c_char {
+pub unsafe extern "C" fn e2b_git_status_info_current_branch(status: *const e2b_git_status_info) -> *const c_char {
     guard_value(ptr::null(), || status.as_ref().map_or(ptr::null(), |s| s.fields.current_branch))
 }
 
 /// The branch's upstream (e.g. "origin/main"); NULL if it has none. Borrowed.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_status_upstream(status: *const e2b_git_status) -> *const c_char {
+pub unsafe extern "C" fn e2b_git_status_info_upstream(status: *const e2b_git_status_info) -> *const c_char {
     guard_value(ptr::null(), || status.as_ref().map_or(ptr::null(), |s| s.fields.upstream))
 }
 
 /// Commits the branch has that its upstream lacks; 0 if `status` is NULL.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_status_ahead(status: *const e2b_git_status) -> u32 {
+pub unsafe extern "C" fn e2b_git_status_info_ahead(status: *const e2b_git_status_info) -> u32 {
     guard_value(0, || status.as_ref().map_or(0, |s| s.fields.ahead))
 }
 
 /// Commits the upstream has that the branch lacks; 0 if `status` is NULL.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_status_behind(status: *const e2b_git_status) -> u32 {
+pub unsafe extern "C" fn e2b_git_status_info_behind(status: *const e2b_git_status_info) -> u32 {
     guard_value(0, || status.as_ref().map_or(0, |s| s.fields.behind))
 }
 
 /// Whether HEAD is detached; false if `status` is NULL.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_status_detached(status: *const e2b_git_status) -> bool {
+pub unsafe extern "C" fn e2b_git_status_info_detached(status: *const e2b_git_status_info) -> bool {
     guard_value(false, || status.as_ref().is_some_and(|s| s.fields.detached))
 }
 
 /// The number of changed (or untracked) files; 0 if `status` is NULL.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_status_files_len(status: *const e2b_git_status) -> usize {
+pub unsafe extern "C" fn e2b_git_status_info_files_len(status: *const e2b_git_status_info) -> usize {
     guard_value(0, || status.as_ref().map_or(0, |s| s.files.len()))
 }
 
 /// The changed file at `index`, borrowed from `status`; NULL if out of range.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_status_files_get(status: *const e2b_git_status, index: usize) -> *const e2b_git_file {
-    guard_value(ptr::null(), || {
-        status.as_ref().and_then(|s| s.files.get(index)).map_or(ptr::null(), |f| f as *const _)
-    })
+pub unsafe extern "C" fn e2b_git_status_info_files_get(
+    status: *const e2b_git_status_info,
+    index: usize,
+) -> *const e2b_git_file_info {
+    guard_value(ptr::null(), || status.as_ref().and_then(|s| s.files.get(index)).map_or(ptr::null(), |f| f as *const _))
 }
 
 /// Every changed file's fields in one call: an array of `*len_out`
 /// pointers (NULL when there are none), borrowed from `status`.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_status_files_fields(
-    status: *const e2b_git_status,
+pub unsafe extern "C" fn e2b_git_status_info_files_fields(
+    status: *const e2b_git_status_info,
     len_out: *mut usize,
 ) -> *const *const e2b_git_file_fields {
     guard_value(ptr::null(), || fields_array(status.as_ref().map(|s| s.file_fields.as_slice()), len_out))
@@ -1074,25 +1125,25 @@ pub unsafe extern "C" fn e2b_git_status_files_fields(
 
 /// Releases `status` and its files. NULL is ignored.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_status_free(status: *mut e2b_git_status) {
+pub unsafe extern "C" fn e2b_git_status_info_free(status: *mut e2b_git_status_info) {
     free(status)
 }
 
 /// Every field of `file` at once; NULL if `file` is NULL. Borrowed.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_file_fields(file: *const e2b_git_file) -> *const e2b_git_file_fields {
+pub unsafe extern "C" fn e2b_git_file_info_fields(file: *const e2b_git_file_info) -> *const e2b_git_file_fields {
     guard_value(ptr::null(), || file.as_ref().map_or(ptr::null(), |f| &f.fields as *const _))
 }
 
 /// The file's path, relative to the repository's top; NULL if `file` is NULL. Borrowed.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_file_name(file: *const e2b_git_file) -> *const c_char {
+pub unsafe extern "C" fn e2b_git_file_info_name(file: *const e2b_git_file_info) -> *const c_char {
     guard_value(ptr::null(), || file.as_ref().map_or(ptr::null(), |f| f.fields.name))
 }
 
 /// What kind of change it is; E2B_GIT_FILE_UNKNOWN if `file` is NULL.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_file_status(file: *const e2b_git_file) -> e2b_git_file_change {
+pub unsafe extern "C" fn e2b_git_file_info_status(file: *const e2b_git_file_info) -> e2b_git_file_change {
     guard_value(e2b_git_file_change::E2B_GIT_FILE_UNKNOWN, || {
         file.as_ref().map_or(e2b_git_file_change::E2B_GIT_FILE_UNKNOWN, |f| f.fields.status)
     })
@@ -1118,25 +1169,25 @@ pub extern "C" fn e2b_git_file_change_name(change: i32) -> *const c_char {
 
 /// The index's status letter (' ' unchanged, '?' untracked); 0 if `file` is NULL.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_file_index_status(file: *const e2b_git_file) -> c_char {
+pub unsafe extern "C" fn e2b_git_file_info_index_status(file: *const e2b_git_file_info) -> c_char {
     guard_value(0, || file.as_ref().map_or(0, |f| f.fields.index_status))
 }
 
 /// The working tree's status letter (' ' unchanged, '?' untracked); 0 if `file` is NULL.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_file_working_tree_status(file: *const e2b_git_file) -> c_char {
+pub unsafe extern "C" fn e2b_git_file_info_working_tree_status(file: *const e2b_git_file_info) -> c_char {
     guard_value(0, || file.as_ref().map_or(0, |f| f.fields.working_tree_status))
 }
 
 /// Whether the change is staged; false if `file` is NULL.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_file_staged(file: *const e2b_git_file) -> bool {
+pub unsafe extern "C" fn e2b_git_file_info_staged(file: *const e2b_git_file_info) -> bool {
     guard_value(false, || file.as_ref().is_some_and(|f| f.fields.staged))
 }
 
 /// The path before a rename or copy; NULL otherwise. Borrowed.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_file_renamed_from(file: *const e2b_git_file) -> *const c_char {
+pub unsafe extern "C" fn e2b_git_file_info_renamed_from(file: *const e2b_git_file_info) -> *const c_char {
     guard_value(ptr::null(), || file.as_ref().map_or(ptr::null(), |f| f.fields.renamed_from))
 }
 
@@ -1144,27 +1195,25 @@ pub unsafe extern "C" fn e2b_git_file_renamed_from(file: *const e2b_git_file) ->
 
 /// The number of branches; 0 if `branches` is NULL.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_branches_len(branches: *const e2b_git_branches) -> usize {
+pub unsafe extern "C" fn e2b_git_branch_list_len(branches: *const e2b_git_branch_list) -> usize {
     guard_value(0, || branches.as_ref().map_or(0, |b| b.names.len()))
 }
 
 /// The name of the branch at `index`, in git's order; NULL if out of range. Borrowed.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_branches_get(branches: *const e2b_git_branches, index: usize) -> *const c_char {
-    guard_value(ptr::null(), || {
-        branches.as_ref().and_then(|b| b.names.get(index)).map_or(ptr::null(), |n| n.as_ptr())
-    })
+pub unsafe extern "C" fn e2b_git_branch_list_get(branches: *const e2b_git_branch_list, index: usize) -> *const c_char {
+    guard_value(ptr::null(), || branches.as_ref().and_then(|b| b.names.get(index)).map_or(ptr::null(), |n| n.as_ptr()))
 }
 
 /// The branch checked out; NULL if none is (a detached HEAD). Borrowed.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_branches_current(branches: *const e2b_git_branches) -> *const c_char {
+pub unsafe extern "C" fn e2b_git_branch_list_current(branches: *const e2b_git_branch_list) -> *const c_char {
     guard_value(ptr::null(), || branches.as_ref().map_or(ptr::null(), |b| c_ptr(b.current.as_ref())))
 }
 
 /// Releases `branches`. NULL is ignored.
 #[no_mangle]
-pub unsafe extern "C" fn e2b_git_branches_free(branches: *mut e2b_git_branches) {
+pub unsafe extern "C" fn e2b_git_branch_list_free(branches: *mut e2b_git_branch_list) {
     free(branches)
 }
 
@@ -1185,8 +1234,8 @@ mod tests {
             let code = e2b_git_options_set_credentials(options, c"u".as_ptr(), ptr::null(), ptr::null_mut());
             assert_eq!(code, e2b_error_code::E2B_ERR_INVALID_ARGUMENT);
             e2b_git_options_free(options);
-            assert!(e2b_git_status_files_get(ptr::null(), 0).is_null());
-            assert_eq!(e2b_git_branches_len(ptr::null()), 0);
+            assert!(e2b_git_status_info_files_get(ptr::null(), 0).is_null());
+            assert_eq!(e2b_git_branch_list_len(ptr::null()), 0);
         }
     }
 }
