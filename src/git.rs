@@ -781,6 +781,7 @@ enum BranchVerb {
     Delete,
 }
 
+#[allow(clippy::too_many_arguments)] // The C functions' arguments, passed through.
 unsafe fn branch_call(
     verb: BranchVerb,
     sandbox: *const e2b_sandbox,
