@@ -2,30 +2,7 @@
 //! [`Commands::run`](crate::Commands::run) that build `git` command lines with
 //! the SDKs' names and options, parse what git prints into typed results
 //! ([`GitStatus`], [`GitBranches`]) and turn git's failures into typed errors
-//! ([`ErrorKind::GitAuth`], [`ErrorKind::GitUpstream`], ...).
-//!
-//! # Credentials
-//!
-//! The official SDKs put a username and password into the remote's URL
-//! (`https://user:token@host/...`) on the command line of `git clone`, `git
-//! push` or `git remote set-url`, where any process in the sandbox can read
-//! them with `ps` for as long as the command runs. This module never puts a
-//! secret on a command line or in an environment variable. For a call given
-//! a username and password it makes a private directory (`mktemp -d`, mode
-//! 0700, owned by the user the command runs as), writes the credentials into
-//! a file there through the files API, and runs git with a one-call
-//! credential helper that prints that file (`-c credential.helper=` clears
-//! the configured helpers first, so none of them sees or stores the secret).
-//! The directory is removed when the call ends, whatever the outcome. The
-//! remote's URL is never changed.
-//!
-//! `dangerously_store_credentials` on a clone keeps the file in the new
-//! repository's git directory (mode 0600) with a repository-local
-//! `credential.helper` reading it, so later pushes and pulls of that
-//! repository need no credentials (the SDKs leave them in the remote's URL
-//! instead); [`Git::dangerously_authenticate`] stores them in the user's
-//! `~/.git-credentials` through `git credential approve`, reading them from
-//! such a file rather than from its command line.
+//! ([`ErrorKind::GitAuth`], [`ErrorKind::GitUpstream`], ...). See [`Git`].
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -101,7 +78,7 @@ pub struct CloneOptions {
     /// Password or token for HTTP(S) authentication.
     pub password: Option<String>,
     /// Keep the credentials for the new repository's later pushes and pulls
-    /// (see the module's documentation); by default they are forgotten.
+    /// (see [`Git`] on credentials); by default they are forgotten.
     pub dangerously_store_credentials: bool,
 }
 
@@ -131,7 +108,7 @@ impl CloneOptions {
         self
     }
 
-    /// Keeps the credentials in the new repository (see the module's documentation).
+    /// Keeps the credentials in the new repository (see [`Git`] on credentials).
     pub fn dangerously_store_credentials(mut self, store: bool) -> Self {
         self.dangerously_store_credentials = store;
         self
@@ -518,7 +495,7 @@ pub struct GitBranches {
 }
 
 /// A sandbox's git helpers (`sandbox.git` in the official SDKs): see
-/// [`Sandbox::git`] and the [module's documentation](self) on credentials.
+/// [`Sandbox::git`], and below on credentials.
 ///
 /// Every method runs `git` (`git -C <path> ...` for a repository's) through
 /// the sandbox's commands, with `GIT_TERMINAL_PROMPT=0` so that git never
@@ -530,6 +507,32 @@ pub struct GitBranches {
 /// repository or the remote has no such repository, and
 /// [`ErrorKind::CommandExit`] otherwise; the message ends with git's own
 /// words. Methods that do something return git's [`CommandResult`].
+///
+/// Cancelling a call ([`Sandbox::with_cancel`]) kills the git it runs (best
+/// effort) and removes the credentials it was given.
+///
+/// # Credentials
+///
+/// The official SDKs put a username and password into the remote's URL
+/// (`https://user:token@host/...`) on the command line of `git clone`, `git
+/// push` or `git remote set-url`, where any process in the sandbox can read
+/// them with `ps` for as long as the command runs. These helpers never put a
+/// secret on a command line or in an environment variable. For a call given
+/// a username and password it makes a private directory (`mktemp -d`, mode
+/// 0700, owned by the user the command runs as), writes the credentials into
+/// a file there through the files API, and runs git with a one-call
+/// credential helper that prints that file (`-c credential.helper=` clears
+/// the configured helpers first, so none of them sees or stores the secret).
+/// The directory is removed when the call ends, whatever the outcome. The
+/// remote's URL is never changed.
+///
+/// `dangerously_store_credentials` on a clone keeps the file in the new
+/// repository's git directory (mode 0600) with a repository-local
+/// `credential.helper` reading it, so later pushes and pulls of that
+/// repository need no credentials (the SDKs leave them in the remote's URL
+/// instead); [`Git::dangerously_authenticate`] stores them in the user's
+/// `~/.git-credentials` through `git credential approve`, reading them from
+/// such a file rather than from its command line.
 #[derive(Clone, Debug)]
 pub struct Git<'a> {
     sandbox: &'a Sandbox,
@@ -792,8 +795,8 @@ impl<'a> Git<'a> {
     /// Clones `url` (`git clone`), into `options.path` or the directory named after the URL.
     ///
     /// With a username and password the credentials reach git through a
-    /// private file, never the command line (see the module's
-    /// documentation), and the remote keeps the URL as given. Errors:
+    /// private file, never the command line (see [`Git`] on
+    /// credentials), and the remote keeps the URL as given. Errors:
     /// [`ErrorKind::InvalidArgument`] for a password without username (or
     /// the reverse), [`ErrorKind::GitAuth`], [`ErrorKind::NotFound`] for a
     /// repository the server does not have, [`ErrorKind::CommandExit`].

@@ -148,6 +148,27 @@
 //! # }
 //! ```
 //!
+//! # Git
+//!
+//! [`Sandbox::git`] runs git with the official SDKs' methods and parses
+//! what it prints ([`GitStatus`], [`GitBranches`]); credentials reach git
+//! through a private file, never a command line ([`Git`]).
+//!
+//! ```no_run
+//! use e2b::{CloneOptions, PushOptions};
+//!
+//! # fn main() -> e2b::Result<()> {
+//! # let sandbox = e2b::Client::from_env().create_sandbox(&Default::default())?;
+//! let git = sandbox.git();
+//! git.clone("https://example.com/team/repo.git", &CloneOptions::default().path("repo").credentials("ada", "token"))?;
+//! for file in git.status("repo")?.file_status {
+//!     println!("{} {}", file.name, file.status.as_str());
+//! }
+//! git.push("repo", &PushOptions::default().credentials("ada", "token"))?;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Watching
 //!
 //! [`Files::watch_dir`] returns a [`WatchHandle`] to poll for

@@ -129,60 +129,7 @@ fn a_local_repository_from_init_to_push_and_pull() {
 /// The Python server: `git http-backend` for every request with the right
 /// Basic credentials, 401 otherwise. The token comes from a file, so that it
 /// is on no command line in the sandbox.
-const SERVER: &str = r#"
-import base64, os, subprocess, sys
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-root, port, user = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-token = open(sys.argv[4]).read().strip()
-expected = "Basic " + base64.b64encode(f"{user}:{token}".encode()).decode()
-
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        self.serve()
-
-    def do_POST(self):
-        self.serve()
-
-    def serve(self):
-        if self.headers.get("Authorization") != expected:
-            self.send_response(401)
-            self.send_header("WWW-Authenticate", 'Basic realm="git"')
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        path, _, query = self.path.partition("?")
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        env = dict(os.environ, GIT_PROJECT_ROOT=root, GIT_HTTP_EXPORT_ALL="1", PATH_INFO=path,
-                   QUERY_STRING=query, REQUEST_METHOD=self.command, REMOTE_USER=user, REMOTE_ADDR="127.0.0.1",
-                   CONTENT_TYPE=self.headers.get("Content-Type", ""), CONTENT_LENGTH=str(len(body)))
-        if self.headers.get("Content-Encoding"):
-            env["HTTP_CONTENT_ENCODING"] = self.headers["Content-Encoding"]
-        if self.headers.get("Git-Protocol"):
-            env["GIT_PROTOCOL"] = self.headers["Git-Protocol"]
-        out = subprocess.run(["git", "http-backend"], input=body, env=env, capture_output=True).stdout
-        sep = b"\r\n\r\n" if b"\r\n\r\n" in out else b"\n\n"
-        head, _, rest = out.partition(sep)
-        status, headers = 200, []
-        for line in head.decode().splitlines():
-            name, _, value = line.partition(":")
-            if name.lower() == "status":
-                status = int(value.split()[0])
-            elif name:
-                headers.append((name, value.strip()))
-        self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(rest)))
-        self.end_headers()
-        self.wfile.write(rest)
-
-ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
-"#;
+const SERVER: &str = include_str!("../../tests/fixtures/git/http_server.py");
 
 const TOKEN: &str = "tok-3f9c2a7b1d";
 const URL: &str = "http://127.0.0.1:8418/project.git";
