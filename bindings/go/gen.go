@@ -41,6 +41,8 @@ var enums = []goEnum{
 	{"e2b_file_type", "FileType", "E2B_FILE_TYPE_", "FileType", "", "other"},
 	{"e2b_event_type", "EventType", "E2B_EVENT_", "Event", "", "other"},
 	{"e2b_sandbox_state", "SandboxState", "E2B_SANDBOX_", "Sandbox", "", "unknown"},
+	{"e2b_git_file_change", "GitFileChange", "E2B_GIT_FILE_", "GitFile", "", "unknown"},
+	{"e2b_git_config_scope", "GitConfigScope", "E2B_GIT_CONFIG_", "GitConfig", "", ""},
 }
 
 // initialisms are the words of C names written in capitals in Go.
