@@ -187,10 +187,13 @@ fn credentials_reach_git_but_never_a_command_line() {
         .start("while :; do ps axeww -o pid,args; done > /tmp/ps.log 2>&1", &CommandOptions::default().user("root"))
         .unwrap();
     std::thread::sleep(Duration::from_millis(300));
+    // A control: a secret on a command line is what the sampler catches.
+    sandbox.commands().run("sleep 0.3; true control-9d1f", &CommandOptions::default(), None).unwrap();
     git.clone(URL, &CloneOptions::default().path("/home/user/project").credentials("ada", TOKEN)).unwrap();
     std::thread::sleep(Duration::from_millis(100));
     sampler.kill().unwrap();
     let seen = sandbox.files().read_to_string("/tmp/ps.log").unwrap();
+    assert!(seen.contains("control-9d1f"), "the sampler sees command lines");
     assert!(seen.contains("git -c credential.helper= -c credential.helper=!f()"), "the sampler saw the clone");
     assert!(seen.contains("git-remote-http"), "the sampler saw git talk to the server");
     assert!(!seen.contains(TOKEN), "the token was on a command line or in an environment");
