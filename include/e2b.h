@@ -2,14 +2,15 @@
  * e2b.h: the C API of libe2b, a client for E2B cloud sandboxes.
  *
  * The header follows the order in which a program works: versions, errors,
- * cancel tokens, the client, sandboxes, files, commands, the code interpreter.
+ * cancel tokens, the client, sandboxes, files, commands, the code interpreter,
+ * git helpers.
  *
  * Names and idioms
  * - Functions are e2b_<object>_<verb>, and their first argument is the object
  *   the name starts with: e2b_client_create_sandbox(client, ...),
- *   e2b_sandbox_kill(sandbox, ...). e2b_files_*, e2b_commands_* and e2b_code_*
- *   act on the e2b_sandbox given first (the SDKs' sandbox.files,
- *   sandbox.commands and the code interpreter).
+ *   e2b_sandbox_kill(sandbox, ...). e2b_files_*, e2b_commands_*, e2b_code_*
+ *   and e2b_git_* act on the e2b_sandbox given first (the SDKs'
+ *   sandbox.files, sandbox.commands, the code interpreter and sandbox.git).
  * - Handles are opaque pointers released with e2b_<object>_free; passing NULL
  *   to a _free function does nothing. Each function that hands out something
  *   says how to release it. Never call free() on anything from this library.
@@ -207,6 +208,10 @@ enum e2b_error_code
   E2B_ERR_COMMAND_EXIT = 20,
   // The call was cancelled through its cancel token.
   E2B_ERR_CANCELLED = 21,
+  // git said its credentials were missing or wrong (the e2b_git_* functions).
+  E2B_ERR_GIT_AUTH = 22,
+  // git found no upstream branch to push to or pull from (the e2b_git_* functions).
+  E2B_ERR_GIT_UPSTREAM = 23,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -346,6 +351,39 @@ typedef int32_t e2b_execution_output;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// The kind of change of a file in a status (the SDKs' names in the comments).
+enum e2b_git_file_change
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Anything else git reports ("unknown").
+  E2B_GIT_FILE_UNKNOWN = 0,
+  // Changed ("modified").
+  E2B_GIT_FILE_MODIFIED = 1,
+  // New in the index ("added").
+  E2B_GIT_FILE_ADDED = 2,
+  // Removed ("deleted").
+  E2B_GIT_FILE_DELETED = 3,
+  // Renamed ("renamed"); see renamed_from.
+  E2B_GIT_FILE_RENAMED = 4,
+  // Copied ("copied").
+  E2B_GIT_FILE_COPIED = 5,
+  // Its type changed ("typechange").
+  E2B_GIT_FILE_TYPECHANGE = 6,
+  // Not tracked ("untracked").
+  E2B_GIT_FILE_UNTRACKED = 7,
+  // Unmerged after a merge ("conflict").
+  E2B_GIT_FILE_CONFLICT = 8,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum e2b_git_file_change e2b_git_file_change;
+#else
+typedef int32_t e2b_git_file_change;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // The order of `e2b_client_list_sandboxes`: by the time the sandboxes
 // started, ties broken by id.
 enum e2b_list_order
@@ -384,6 +422,27 @@ enum e2b_snapshot_mode
 typedef enum e2b_snapshot_mode e2b_snapshot_mode;
 #else
 typedef int32_t e2b_snapshot_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Which configuration file the configuration functions use.
+enum e2b_git_config_scope
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The user's ~/.gitconfig (`--global`, the default).
+  E2B_GIT_CONFIG_GLOBAL = 0,
+  // A repository's .git/config (`--local`); needs the repository's path.
+  E2B_GIT_CONFIG_LOCAL = 1,
+  // The system's /etc/gitconfig (`--system`).
+  E2B_GIT_CONFIG_SYSTEM = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum e2b_git_config_scope e2b_git_config_scope;
+#else
+typedef int32_t e2b_git_config_scope;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -457,6 +516,25 @@ typedef struct e2b_fs_event e2b_fs_event;
 
 // Events from `e2b_watch_get_new_events` or `e2b_watch_next_events`.
 typedef struct e2b_fs_event_list e2b_fs_event_list;
+
+// A repository's local branches from `e2b_git_branch_list`: a list of names
+// (`e2b_git_branch_list_len/_get`) and the current one.
+typedef struct e2b_git_branch_list e2b_git_branch_list;
+
+// One changed file of an `e2b_git_status_info`.
+typedef struct e2b_git_file_info e2b_git_file_info;
+
+// Options of the git functions, one builder for all of them: each function
+// reads the fields its documentation names and ignores the others. Every
+// function reads the common ones: environment variables, working
+// directory, user and time limit (`_set_env`, `_set_cwd`, `_set_user`,
+// `_set_timeout_ms`). New options mean the default user in their home, no
+// time limit, and each function's documented defaults.
+typedef struct e2b_git_options e2b_git_options;
+
+// A repository's state from `e2b_git_status_info`: branch, upstream, and
+// changed files (`e2b_git_status_info_files_len/_get/_fields`).
+typedef struct e2b_git_status_info e2b_git_status_info;
 
 // One process running in a sandbox.
 typedef struct e2b_process_info e2b_process_info;
@@ -699,6 +777,45 @@ typedef int32_t (*e2b_execution_cb)(void *user_data,
                                     e2b_execution_output output,
                                     const struct e2b_execution *execution,
                                     size_t index);
+
+// Every field of a status at once (see the preamble on `_fields` structs).
+// Owned by the status; strings valid until it is freed.
+typedef struct e2b_git_status_fields {
+  // The size of this struct in the library.
+  size_t struct_size;
+  // The branch checked out; NULL when HEAD is detached.
+  const char *current_branch;
+  // The branch's upstream (e.g. "origin/main"); NULL if it has none.
+  const char *upstream;
+  // Commits the branch has that its upstream lacks.
+  uint32_t ahead;
+  // Commits the upstream has that the branch lacks.
+  uint32_t behind;
+  // Whether HEAD is detached.
+  bool detached;
+  // The number of changed files (`e2b_git_status_info_files_len`).
+  size_t files_len;
+} e2b_git_status_fields;
+
+// Every field of a changed file at once (see the preamble on `_fields`
+// structs: it only ever grows at its end). Owned by its status; the strings
+// are UTF-8, valid until the status is freed.
+typedef struct e2b_git_file_fields {
+  // The size of this struct in the library.
+  size_t struct_size;
+  // The path, relative to the repository's top.
+  const char *name;
+  // What kind of change it is.
+  e2b_git_file_change status;
+  // The index's status letter as `git status --porcelain` shows it (' ' unchanged, '?' untracked).
+  char index_status;
+  // The working tree's status letter (' ' unchanged, '?' untracked).
+  char working_tree_status;
+  // Whether the change is staged.
+  bool staged;
+  // The path before a rename or copy; NULL otherwise.
+  const char *renamed_from;
+} e2b_git_file_fields;
 
 #ifdef __cplusplus
 extern "C" {
@@ -2509,6 +2626,475 @@ const struct e2b_code_context *e2b_code_context_list_get(const struct e2b_code_c
 // Releases `list`. NULL is ignored.
 E2B_API
 void e2b_code_context_list_free(struct e2b_code_context_list *list);
+
+// New git options with the defaults. Release with `e2b_git_options_free`.
+E2B_API
+struct e2b_git_options *e2b_git_options_new(void);
+
+// Releases `options`. NULL is ignored.
+E2B_API
+void e2b_git_options_free(struct e2b_git_options *options);
+
+// Adds (or replaces) an environment variable for git (every function).
+// Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_git_options_set_env(struct e2b_git_options *options,
+                                       const char *name,
+                                       const char *value,
+                                       struct e2b_error **err_out);
+
+// Sets the working directory git runs in (every function); relative
+// repository paths start there. NULL: the user's home. Errors: INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_git_options_set_cwd(struct e2b_git_options *options,
+                                       const char *cwd,
+                                       struct e2b_error **err_out);
+
+// Runs git as `user` (every function); NULL: the sandbox's default user.
+// Errors: INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_git_options_set_user(struct e2b_git_options *options,
+                                        const char *user,
+                                        struct e2b_error **err_out);
+
+// Sets how long each git process may live, in milliseconds (every
+// function); 0, the default, and E2B_TIMEOUT_NONE: no limit, as in the
+// SDKs' git helpers. Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_timeout_ms(struct e2b_git_options *options,
+                                              uint64_t timeout_ms,
+                                              struct e2b_error **err_out);
+
+// Where `e2b_git_clone` clones to; NULL: git's default (the URL's last
+// part). Errors: NULL_ARGUMENT (options), INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_git_options_set_path(struct e2b_git_options *options,
+                                        const char *value,
+                                        struct e2b_error **err_out);
+
+// The branch `e2b_git_clone` clones alone (`--branch B --single-branch`),
+// and the branch `e2b_git_push` pushes and `e2b_git_pull` merges; NULL:
+// git's choice. Errors: NULL_ARGUMENT (options), INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_git_options_set_branch(struct e2b_git_options *options,
+                                          const char *value,
+                                          struct e2b_error **err_out);
+
+// The remote `e2b_git_push` pushes to and `e2b_git_pull` pulls from;
+// NULL: the branch's upstream (with credentials: the only remote).
+// Errors: NULL_ARGUMENT (options), INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_git_options_set_remote(struct e2b_git_options *options,
+                                          const char *value,
+                                          struct e2b_error **err_out);
+
+// The first branch of `e2b_git_init` (`--initial-branch`); NULL: git's
+// default. Errors: NULL_ARGUMENT (options), INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_git_options_set_initial_branch(struct e2b_git_options *options,
+                                                  const char *value,
+                                                  struct e2b_error **err_out);
+
+// `e2b_git_clone`: keep the credentials in the new repository for its
+// later pushes and pulls (default false: they are forgotten).
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_dangerously_store_credentials(struct e2b_git_options *options,
+                                                                 bool value,
+                                                                 struct e2b_error **err_out);
+
+// `e2b_git_push`: pass `--set-upstream` when a remote is known (default true).
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_set_upstream(struct e2b_git_options *options,
+                                                bool value,
+                                                struct e2b_error **err_out);
+
+// `e2b_git_commit`: commit even when nothing changed (default false).
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_allow_empty(struct e2b_git_options *options,
+                                               bool value,
+                                               struct e2b_error **err_out);
+
+// `e2b_git_init`: make a bare repository (default false). Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_bare(struct e2b_git_options *options,
+                                        bool value,
+                                        struct e2b_error **err_out);
+
+// `e2b_git_remote_add`: fetch from the remote once added (default false).
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_fetch(struct e2b_git_options *options,
+                                         bool value,
+                                         struct e2b_error **err_out);
+
+// `e2b_git_remote_add`: change the URL of an existing remote of that
+// name instead of failing (default false). Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_overwrite(struct e2b_git_options *options,
+                                             bool value,
+                                             struct e2b_error **err_out);
+
+// `e2b_git_delete_branch`: delete even an unmerged branch (`-D`; default
+// false). Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_force(struct e2b_git_options *options,
+                                         bool value,
+                                         struct e2b_error **err_out);
+
+// `e2b_git_add` with no files: stage every change (`add -A`, the
+// default true) or only what is under the repository's directory
+// (`add .`). Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_all(struct e2b_git_options *options,
+                                       bool value,
+                                       struct e2b_error **err_out);
+
+// `e2b_git_clone` (0 for none: the whole history): clone only the last
+// `depth` commits. Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_depth(struct e2b_git_options *options,
+                                         uint32_t depth,
+                                         struct e2b_error **err_out);
+
+// The username and password (or token) for HTTP(S) authentication of
+// `e2b_git_clone`, `e2b_git_push` and `e2b_git_pull`; both or neither
+// (NULL, NULL clears them). They reach git through a private file in the
+// sandbox, removed after the call, never through a command line or an
+// environment variable. Errors: NULL_ARGUMENT (options), INVALID_UTF8;
+// INVALID_ARGUMENT (one without the other).
+E2B_API
+e2b_error_code e2b_git_options_set_credentials(struct e2b_git_options *options,
+                                               const char *username,
+                                               const char *password,
+                                               struct e2b_error **err_out);
+
+// The author of `e2b_git_commit`'s commit (`-c user.name=... -c
+// user.email=...`); NULL for either: the configured one. Errors:
+// NULL_ARGUMENT (options), INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_git_options_set_author(struct e2b_git_options *options,
+                                          const char *name,
+                                          const char *email,
+                                          struct e2b_error **err_out);
+
+// Adds a path for `e2b_git_add` to stage (`add -- f...`); with none it
+// stages everything. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_git_options_add_file(struct e2b_git_options *options,
+                                        const char *file,
+                                        struct e2b_error **err_out);
+
+// The configuration file of `e2b_git_set_config`, `e2b_git_get_config` and
+// `e2b_git_configure_user` (default E2B_GIT_CONFIG_GLOBAL). Errors:
+// NULL_ARGUMENT; INVALID_ARGUMENT (a value not in the enum).
+E2B_API
+e2b_error_code e2b_git_options_set_scope(struct e2b_git_options *options,
+                                         int32_t scope,
+                                         struct e2b_error **err_out);
+
+// Clones `url` (`git clone`). Options: path, branch, depth, credentials,
+// dangerously_store_credentials. `out` (may be NULL) receives git's result;
+// release it with `e2b_command_result_free`.
+//
+// The git functions run `git` in the sandbox with GIT_TERMINAL_PROMPT=0;
+// a git that fails gives GIT_AUTH (credentials missing or wrong),
+// GIT_UPSTREAM (no upstream to push to or pull from), NOT_FOUND (no
+// repository at the path or URL) or COMMAND_EXIT, with git's words at the
+// end of the message. A cancelled call kills its git (best effort) and
+// removes the credentials it was given. Errors: NULL_ARGUMENT,
+// INVALID_UTF8, INVALID_ARGUMENT; GIT_AUTH; NOT_FOUND; COMMAND_EXIT;
+// TIMEOUT; SANDBOX_GONE; NETWORK; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_git_clone(const struct e2b_sandbox *sandbox,
+                             const char *url,
+                             const struct e2b_git_options *options,
+                             struct e2b_command_result **out,
+                             const struct e2b_cancel *cancel,
+                             struct e2b_error **err_out);
+
+// Makes a repository at `path` (`git init`). Options: bare, initial_branch.
+// `out` as for `e2b_git_clone`. Errors: as `e2b_git_clone`.
+E2B_API
+e2b_error_code e2b_git_init(const struct e2b_sandbox *sandbox,
+                            const char *path,
+                            const struct e2b_git_options *options,
+                            struct e2b_command_result **out,
+                            const struct e2b_cancel *cancel,
+                            struct e2b_error **err_out);
+
+// Adds the remote `name` at `url` to the repository at `path` (`git remote
+// add`). Options: fetch, overwrite. `out` as for `e2b_git_clone`. Errors:
+// as `e2b_git_clone`.
+E2B_API
+e2b_error_code e2b_git_remote_add(const struct e2b_sandbox *sandbox,
+                                  const char *path,
+                                  const char *name,
+                                  const char *url,
+                                  const struct e2b_git_options *options,
+                                  struct e2b_command_result **out,
+                                  const struct e2b_cancel *cancel,
+                                  struct e2b_error **err_out);
+
+// The URL of the remote `name` of the repository at `path`, as text in
+// `*out` (dispose of it with `e2b_bytes_dispose`); `out->data` is NULL if
+// there is no such remote. Errors: as `e2b_git_clone`.
+E2B_API
+e2b_error_code e2b_git_remote_get(const struct e2b_sandbox *sandbox,
+                                  const char *path,
+                                  const char *name,
+                                  const struct e2b_git_options *options,
+                                  struct e2b_bytes *out,
+                                  const struct e2b_cancel *cancel,
+                                  struct e2b_error **err_out);
+
+// The state of the repository at `path` (`git status --porcelain=v2
+// --branch -z`, parsed). Release `*out` with `e2b_git_status_info_free`.
+// Errors: as `e2b_git_clone`; DECODE.
+E2B_API
+e2b_error_code e2b_git_status(const struct e2b_sandbox *sandbox,
+                              const char *path,
+                              const struct e2b_git_options *options,
+                              struct e2b_git_status_info **out,
+                              const struct e2b_cancel *cancel,
+                              struct e2b_error **err_out);
+
+// The local branches of the repository at `path`. Release `*out` with
+// `e2b_git_branch_list_free`. Errors: as `e2b_git_clone`.
+E2B_API
+e2b_error_code e2b_git_branches(const struct e2b_sandbox *sandbox,
+                                const char *path,
+                                const struct e2b_git_options *options,
+                                struct e2b_git_branch_list **out,
+                                const struct e2b_cancel *cancel,
+                                struct e2b_error **err_out);
+
+// Makes the branch `branch` in the repository at `path` and checks it out
+// (`git checkout -b`). `out` as for `e2b_git_clone`. Errors: as `e2b_git_clone`.
+E2B_API
+e2b_error_code e2b_git_create_branch(const struct e2b_sandbox *sandbox,
+                                     const char *path,
+                                     const char *branch,
+                                     const struct e2b_git_options *options,
+                                     struct e2b_command_result **out,
+                                     const struct e2b_cancel *cancel,
+                                     struct e2b_error **err_out);
+
+// Checks out the branch `branch` (`git checkout`). `out` as for
+// `e2b_git_clone`. Errors: as `e2b_git_clone`.
+E2B_API
+e2b_error_code e2b_git_checkout_branch(const struct e2b_sandbox *sandbox,
+                                       const char *path,
+                                       const char *branch,
+                                       const struct e2b_git_options *options,
+                                       struct e2b_command_result **out,
+                                       const struct e2b_cancel *cancel,
+                                       struct e2b_error **err_out);
+
+// Deletes the branch `branch` (`git branch -d`). Options: force (`-D`).
+// `out` as for `e2b_git_clone`. Errors: as `e2b_git_clone`.
+E2B_API
+e2b_error_code e2b_git_delete_branch(const struct e2b_sandbox *sandbox,
+                                     const char *path,
+                                     const char *branch,
+                                     const struct e2b_git_options *options,
+                                     struct e2b_command_result **out,
+                                     const struct e2b_cancel *cancel,
+                                     struct e2b_error **err_out);
+
+// Stages changes in the repository at `path` (`git add`). Options: files
+// (`e2b_git_options_add_file`), all. `out` as for `e2b_git_clone`.
+// Errors: as `e2b_git_clone`.
+E2B_API
+e2b_error_code e2b_git_add(const struct e2b_sandbox *sandbox,
+                           const char *path,
+                           const struct e2b_git_options *options,
+                           struct e2b_command_result **out,
+                           const struct e2b_cancel *cancel,
+                           struct e2b_error **err_out);
+
+// Commits what is staged in the repository at `path` with `message`
+// (`git commit -m`). Options: author, allow_empty. `out` as for
+// `e2b_git_clone`. Errors: as `e2b_git_clone` (COMMAND_EXIT when there is
+// nothing to commit).
+E2B_API
+e2b_error_code e2b_git_commit(const struct e2b_sandbox *sandbox,
+                              const char *path,
+                              const char *message,
+                              const struct e2b_git_options *options,
+                              struct e2b_command_result **out,
+                              const struct e2b_cancel *cancel,
+                              struct e2b_error **err_out);
+
+// Pushes the repository at `path` (`git push`). Options: remote, branch,
+// set_upstream, credentials. `out` as for `e2b_git_clone`. Errors: as
+// `e2b_git_clone`; GIT_UPSTREAM (no remote given and no upstream).
+E2B_API
+e2b_error_code e2b_git_push(const struct e2b_sandbox *sandbox,
+                            const char *path,
+                            const struct e2b_git_options *options,
+                            struct e2b_command_result **out,
+                            const struct e2b_cancel *cancel,
+                            struct e2b_error **err_out);
+
+// Pulls into the repository at `path` (`git pull`). Options: remote,
+// branch, credentials; with neither remote nor branch the branch needs an
+// upstream, else GIT_UPSTREAM before anything is fetched. `out` as for
+// `e2b_git_clone`. Errors: as `e2b_git_clone`; GIT_UPSTREAM.
+E2B_API
+e2b_error_code e2b_git_pull(const struct e2b_sandbox *sandbox,
+                            const char *path,
+                            const struct e2b_git_options *options,
+                            struct e2b_command_result **out,
+                            const struct e2b_cancel *cancel,
+                            struct e2b_error **err_out);
+
+// Sets `key` to `value` (`git config --<scope>`). Options: scope; `path`
+// is the repository (NULL for none; required by E2B_GIT_CONFIG_LOCAL).
+// Errors: as `e2b_git_clone`.
+E2B_API
+e2b_error_code e2b_git_set_config(const struct e2b_sandbox *sandbox,
+                                  const char *key,
+                                  const char *value,
+                                  const char *path,
+                                  const struct e2b_git_options *options,
+                                  const struct e2b_cancel *cancel,
+                                  struct e2b_error **err_out);
+
+// The value of `key` (`git config --<scope> --get`), as text in `*out`
+// (dispose of it with `e2b_bytes_dispose`); `out->data` is NULL if the key
+// is not set. Options: scope; `path` as for `e2b_git_set_config`.
+// Errors: as `e2b_git_clone`.
+E2B_API
+e2b_error_code e2b_git_get_config(const struct e2b_sandbox *sandbox,
+                                  const char *key,
+                                  const char *path,
+                                  const struct e2b_git_options *options,
+                                  struct e2b_bytes *out,
+                                  const struct e2b_cancel *cancel,
+                                  struct e2b_error **err_out);
+
+// Sets `user.name` and `user.email`. Options: scope; `path` as for
+// `e2b_git_set_config`. Errors: as `e2b_git_clone`.
+E2B_API
+e2b_error_code e2b_git_configure_user(const struct e2b_sandbox *sandbox,
+                                      const char *name,
+                                      const char *email,
+                                      const char *path,
+                                      const struct e2b_git_options *options,
+                                      const struct e2b_cancel *cancel,
+                                      struct e2b_error **err_out);
+
+// Stores `username` and `password` for every repository at `host` (e.g.
+// "github.com") over `protocol` ("https" or "http") in the user's
+// ~/.git-credentials (`credential.helper=store`, global). The secret
+// reaches git through a private file, never a command line, but then
+// stays on the sandbox's disk. Errors: as `e2b_git_clone`.
+E2B_API
+e2b_error_code e2b_git_dangerously_authenticate(const struct e2b_sandbox *sandbox,
+                                                const char *username,
+                                                const char *password,
+                                                const char *host,
+                                                const char *protocol,
+                                                const struct e2b_git_options *options,
+                                                const struct e2b_cancel *cancel,
+                                                struct e2b_error **err_out);
+
+// Every field of `status` at once (see `e2b_git_status_fields`); NULL if
+// `status` is NULL. Borrowed from `status`.
+E2B_API
+const struct e2b_git_status_fields *e2b_git_status_info_fields(const struct e2b_git_status_info *status);
+
+// The branch checked out; NULL when HEAD is detached (or `status` is NULL). Borrowed.
+E2B_API
+const char *e2b_git_status_info_current_branch(const struct e2b_git_status_info *status);
+
+// The branch's upstream (e.g. "origin/main"); NULL if it has none. Borrowed.
+E2B_API
+const char *e2b_git_status_info_upstream(const struct e2b_git_status_info *status);
+
+// Commits the branch has that its upstream lacks; 0 if `status` is NULL.
+E2B_API
+uint32_t e2b_git_status_info_ahead(const struct e2b_git_status_info *status);
+
+// Commits the upstream has that the branch lacks; 0 if `status` is NULL.
+E2B_API
+uint32_t e2b_git_status_info_behind(const struct e2b_git_status_info *status);
+
+// Whether HEAD is detached; false if `status` is NULL.
+E2B_API
+bool e2b_git_status_info_detached(const struct e2b_git_status_info *status);
+
+// The number of changed (or untracked) files; 0 if `status` is NULL.
+E2B_API
+size_t e2b_git_status_info_files_len(const struct e2b_git_status_info *status);
+
+// The changed file at `index`, borrowed from `status`; NULL if out of range.
+E2B_API
+const struct e2b_git_file_info *e2b_git_status_info_files_get(const struct e2b_git_status_info *status,
+                                                              size_t index);
+
+// Every changed file's fields in one call: an array of `*len_out`
+// pointers (NULL when there are none), borrowed from `status`.
+E2B_API
+const struct e2b_git_file_fields *const *e2b_git_status_info_files_fields(const struct e2b_git_status_info *status,
+                                                                          size_t *len_out);
+
+// Releases `status` and its files. NULL is ignored.
+E2B_API
+void e2b_git_status_info_free(struct e2b_git_status_info *status);
+
+// Every field of `file` at once; NULL if `file` is NULL. Borrowed.
+E2B_API
+const struct e2b_git_file_fields *e2b_git_file_info_fields(const struct e2b_git_file_info *file);
+
+// The file's path, relative to the repository's top; NULL if `file` is NULL. Borrowed.
+E2B_API
+const char *e2b_git_file_info_name(const struct e2b_git_file_info *file);
+
+// What kind of change it is; E2B_GIT_FILE_UNKNOWN if `file` is NULL.
+E2B_API
+e2b_git_file_change e2b_git_file_info_status(const struct e2b_git_file_info *file);
+
+// The SDKs' name of a change ("modified", "untracked", ...); "unknown" for
+// a value this library does not know. Static; never NULL.
+E2B_API
+const char *e2b_git_file_change_name(int32_t change);
+
+// The index's status letter (' ' unchanged, '?' untracked); 0 if `file` is NULL.
+E2B_API
+char e2b_git_file_info_index_status(const struct e2b_git_file_info *file);
+
+// The working tree's status letter (' ' unchanged, '?' untracked); 0 if `file` is NULL.
+E2B_API
+char e2b_git_file_info_working_tree_status(const struct e2b_git_file_info *file);
+
+// Whether the change is staged; false if `file` is NULL.
+E2B_API
+bool e2b_git_file_info_staged(const struct e2b_git_file_info *file);
+
+// The path before a rename or copy; NULL otherwise. Borrowed.
+E2B_API
+const char *e2b_git_file_info_renamed_from(const struct e2b_git_file_info *file);
+
+// The number of branches; 0 if `branches` is NULL.
+E2B_API
+size_t e2b_git_branch_list_len(const struct e2b_git_branch_list *branches);
+
+// The name of the branch at `index`, in git's order; NULL if out of range. Borrowed.
+E2B_API
+const char *e2b_git_branch_list_get(const struct e2b_git_branch_list *branches,
+                                    size_t index);
+
+// The branch checked out; NULL if none is (a detached HEAD). Borrowed.
+E2B_API
+const char *e2b_git_branch_list_current(const struct e2b_git_branch_list *branches);
+
+// Releases `branches`. NULL is ignored.
+E2B_API
+void e2b_git_branch_list_free(struct e2b_git_branch_list *branches);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -64,7 +64,7 @@ pub type e2b_output_cb =
     Option<unsafe extern "C" fn(user_data: *mut c_void, stream: e2b_stream, data: *const u8, len: usize) -> i32>;
 
 impl e2b_command_result {
-    fn new(mut result: CommandResult) -> e2b_command_result {
+    pub(crate) fn new(mut result: CommandResult) -> e2b_command_result {
         nul_after(&mut result.stdout);
         nul_after(&mut result.stderr);
         e2b_command_result { error: result.error.as_deref().map(c_string), inner: result }

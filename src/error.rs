@@ -55,6 +55,10 @@ pub enum e2b_error_code {
     E2B_ERR_COMMAND_EXIT = 20,
     /// The call was cancelled through its cancel token.
     E2B_ERR_CANCELLED = 21,
+    /// git said its credentials were missing or wrong (the e2b_git_* functions).
+    E2B_ERR_GIT_AUTH = 22,
+    /// git found no upstream branch to push to or pull from (the e2b_git_* functions).
+    E2B_ERR_GIT_UPSTREAM = 23,
 }
 
 impl From<ErrorKind> for e2b_error_code {
@@ -79,6 +83,8 @@ impl From<ErrorKind> for e2b_error_code {
             ErrorKind::CallbackAborted => E2B_ERR_CALLBACK_ABORTED,
             ErrorKind::CommandExit => E2B_ERR_COMMAND_EXIT,
             ErrorKind::Cancelled => E2B_ERR_CANCELLED,
+            ErrorKind::GitAuth => E2B_ERR_GIT_AUTH,
+            ErrorKind::GitUpstream => E2B_ERR_GIT_UPSTREAM,
             // A kind newer than this table (none today): the generic failure.
             _ => E2B_ERR_API,
         }
@@ -113,6 +119,8 @@ pub extern "C" fn e2b_error_code_name(code: i32) -> *const c_char {
         19 => b"E2B_ERR_IO\0",
         20 => b"E2B_ERR_COMMAND_EXIT\0",
         21 => b"E2B_ERR_CANCELLED\0",
+        22 => b"E2B_ERR_GIT_AUTH\0",
+        23 => b"E2B_ERR_GIT_UPSTREAM\0",
         _ => b"E2B_ERR_UNKNOWN\0",
     };
     name.as_ptr().cast()

@@ -20,7 +20,7 @@ use std::ptr;
 use std::time::Duration;
 
 // In the order of the header, the order in which a user works: version (here),
-// errors, bytes, cancel tokens, logging, client, sandbox, snapshots, files, commands, code.
+// errors, bytes, cancel tokens, logging, client, sandbox, snapshots, files, commands, code, git.
 // (One per group, so that rustfmt keeps the order.)
 mod error;
 
@@ -42,6 +42,8 @@ mod commands;
 
 mod code;
 
+mod git;
+
 pub use bytes::*;
 pub use cancel::*;
 pub use client::*;
@@ -49,6 +51,7 @@ pub use code::*;
 pub use commands::*;
 pub use error::*;
 pub use files::*;
+pub use git::*;
 pub use logging::*;
 pub use sandbox::*;
 pub use snapshots::*;

@@ -31,6 +31,8 @@ ENUMS = [
     ("e2b_event_type", "EventType", "E2B_EVENT_", None),
     ("e2b_stream", "Stream", "E2B_STREAM_", None),
     ("e2b_log_level", "LogLevel", "E2B_LOG_", None),
+    ("e2b_git_file_change", "GitFileChange", "E2B_GIT_FILE_", None),
+    ("e2b_git_config_scope", "GitConfigScope", "E2B_GIT_CONFIG_", None),
 ]
 
 # The exception class of an error code, where it is not the enumerator's name.
@@ -42,6 +44,8 @@ EXCEPTIONS = {
     "Decode": "DecodeError",
     "Io": "IoError",
     "Cancelled": "CancelledError",
+    "GitAuth": "GitAuthError",
+    "GitUpstream": "GitUpstreamError",
 }
 
 MEMBER = re.compile(r"^\s*(E2B_\w+)\s*=\s*(-?\d+),\s*$")

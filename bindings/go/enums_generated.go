@@ -46,6 +46,10 @@ const (
 	ErrCommandExit ErrorCode = 20
 	// ErrCancelled is E2B_ERR_CANCELLED: the call was cancelled through its cancel token.
 	ErrCancelled ErrorCode = 21
+	// ErrGitAuth is E2B_ERR_GIT_AUTH: git said its credentials were missing or wrong (the e2b_git_* functions).
+	ErrGitAuth ErrorCode = 22
+	// ErrGitUpstream is E2B_ERR_GIT_UPSTREAM: git found no upstream branch to push to or pull from (the e2b_git_* functions).
+	ErrGitUpstream ErrorCode = 23
 )
 
 // The values of Stream (C e2b_stream).
@@ -180,4 +184,61 @@ const (
 	SnapshotModeFull SnapshotMode = 1
 	// SnapshotModeFilesystem is E2B_SNAPSHOT_MODE_FILESYSTEM: the filesystem only: sandboxes from it boot afresh from the files.
 	SnapshotModeFilesystem SnapshotMode = 2
+)
+
+// The values of GitFileChange (C e2b_git_file_change).
+const (
+	// GitFileUnknown is E2B_GIT_FILE_UNKNOWN: anything else git reports ("unknown").
+	GitFileUnknown GitFileChange = 0
+	// GitFileModified is E2B_GIT_FILE_MODIFIED: changed ("modified").
+	GitFileModified GitFileChange = 1
+	// GitFileAdded is E2B_GIT_FILE_ADDED: new in the index ("added").
+	GitFileAdded GitFileChange = 2
+	// GitFileDeleted is E2B_GIT_FILE_DELETED: removed ("deleted").
+	GitFileDeleted GitFileChange = 3
+	// GitFileRenamed is E2B_GIT_FILE_RENAMED: renamed ("renamed"); see renamed_from.
+	GitFileRenamed GitFileChange = 4
+	// GitFileCopied is E2B_GIT_FILE_COPIED: copied ("copied").
+	GitFileCopied GitFileChange = 5
+	// GitFileTypechange is E2B_GIT_FILE_TYPECHANGE: its type changed ("typechange").
+	GitFileTypechange GitFileChange = 6
+	// GitFileUntracked is E2B_GIT_FILE_UNTRACKED: not tracked ("untracked").
+	GitFileUntracked GitFileChange = 7
+	// GitFileConflict is E2B_GIT_FILE_CONFLICT: unmerged after a merge ("conflict").
+	GitFileConflict GitFileChange = 8
+)
+
+// String is "unknown", "modified", "added", "deleted", "renamed", "copied", "typechange", "untracked", "conflict", or "unknown" for a value this package does not know.
+func (v GitFileChange) String() string {
+	switch v {
+	case GitFileUnknown:
+		return "unknown"
+	case GitFileModified:
+		return "modified"
+	case GitFileAdded:
+		return "added"
+	case GitFileDeleted:
+		return "deleted"
+	case GitFileRenamed:
+		return "renamed"
+	case GitFileCopied:
+		return "copied"
+	case GitFileTypechange:
+		return "typechange"
+	case GitFileUntracked:
+		return "untracked"
+	case GitFileConflict:
+		return "conflict"
+	}
+	return "unknown"
+}
+
+// The values of GitConfigScope (C e2b_git_config_scope).
+const (
+	// GitConfigGlobal is E2B_GIT_CONFIG_GLOBAL: the user's ~/.gitconfig (`--global`, the default).
+	GitConfigGlobal GitConfigScope = 0
+	// GitConfigLocal is E2B_GIT_CONFIG_LOCAL: a repository's .git/config (`--local`); needs the repository's path.
+	GitConfigLocal GitConfigScope = 1
+	// GitConfigSystem is E2B_GIT_CONFIG_SYSTEM: the system's /etc/gitconfig (`--system`).
+	GitConfigSystem GitConfigScope = 2
 )

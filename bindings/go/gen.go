@@ -43,6 +43,8 @@ var enums = []goEnum{
 	{"e2b_sandbox_state", "SandboxState", "E2B_SANDBOX_", "Sandbox", "", "unknown"},
 	{"e2b_list_order", "ListOrder", "E2B_LIST_ORDER_", "ListOrder", "", "unknown"},
 	{"e2b_snapshot_mode", "SnapshotMode", "E2B_SNAPSHOT_MODE_", "SnapshotMode", "", ""},
+	{"e2b_git_file_change", "GitFileChange", "E2B_GIT_FILE_", "GitFile", "", "unknown"},
+	{"e2b_git_config_scope", "GitConfigScope", "E2B_GIT_CONFIG_", "GitConfig", "", ""},
 }
 
 // initialisms are the words of C names written in capitals in Go.

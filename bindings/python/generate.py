@@ -29,12 +29,15 @@ ENUMS = {
     "e2b_list_order": ("ListOrder", "E2B_LIST_ORDER_"),
     "e2b_snapshot_mode": ("SnapshotMode", "E2B_SNAPSHOT_MODE_"),
     "e2b_log_level": ("LogLevel", "E2B_LOG_"),
+    "e2b_git_file_change": ("GitFileChange", "E2B_GIT_FILE_"),
+    "e2b_git_config_scope": ("GitConfigScope", "E2B_GIT_CONFIG_"),
 }
 
 # C scalar types, as ctypes types and the Python type a call returns.
 SCALARS = {
     "void": ("None", "None"),
     "bool": ("c_bool", "bool"),
+    "char": ("c_char", "bytes"),
     "int32_t": ("c_int32", "int"),
     "int64_t": ("c_int64", "int"),
     "uint16_t": ("c_uint16", "int"),
@@ -294,7 +297,7 @@ def generate(text: str) -> str:
         "",
         "import ctypes",
         "import enum",
-        "from ctypes import CFUNCTYPE, POINTER, c_bool, c_char_p, c_int32, c_int64, c_size_t, c_uint16, c_uint32, c_uint64, c_void_p",
+        "from ctypes import CFUNCTYPE, POINTER, c_bool, c_char, c_char_p, c_int32, c_int64, c_size_t, c_uint16, c_uint32, c_uint64, c_void_p",
         "from typing import Any, Callable",
         "",
         "from ._library import load",

@@ -53,6 +53,10 @@ pub enum ErrorKind {
     CommandExit,
     /// The call was cancelled through its [`CancelToken`](crate::CancelToken).
     Cancelled,
+    /// git said the credentials were missing or wrong ([`Git`](crate::Git); the SDKs' `GitAuthException`).
+    GitAuth,
+    /// git found no upstream branch to push to or pull from ([`Git`](crate::Git); the SDKs' `GitUpstreamException`).
+    GitUpstream,
 }
 
 impl ErrorKind {
@@ -77,6 +81,8 @@ impl ErrorKind {
             ErrorKind::CallbackAborted => "callback aborted",
             ErrorKind::CommandExit => "command failed",
             ErrorKind::Cancelled => "cancelled",
+            ErrorKind::GitAuth => "git authentication failed",
+            ErrorKind::GitUpstream => "git upstream missing",
         }
     }
 }

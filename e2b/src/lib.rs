@@ -173,6 +173,27 @@
 //! # }
 //! ```
 //!
+//! # Git
+//!
+//! [`Sandbox::git`] runs git with the official SDKs' methods and parses
+//! what it prints ([`GitStatus`], [`GitBranches`]); credentials reach git
+//! through a private file, never a command line ([`Git`]).
+//!
+//! ```no_run
+//! use e2b::{CloneOptions, PushOptions};
+//!
+//! # fn main() -> e2b::Result<()> {
+//! # let sandbox = e2b::Client::from_env().create_sandbox(&Default::default())?;
+//! let git = sandbox.git();
+//! git.clone("https://example.com/team/repo.git", &CloneOptions::default().path("repo").credentials("ada", "token"))?;
+//! for file in git.status("repo")?.file_status {
+//!     println!("{} {}", file.name, file.status.as_str());
+//! }
+//! git.push("repo", &PushOptions::default().credentials("ada", "token"))?;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Watching
 //!
 //! [`Files::watch_dir`] returns a [`WatchHandle`] to poll for
@@ -303,6 +324,7 @@ mod code;
 mod config;
 mod envd;
 mod error;
+mod git;
 mod http;
 mod logging;
 mod sandbox;
@@ -338,6 +360,10 @@ pub use envd::process::{
 };
 pub use envd::watch::{EventType, FilesystemEvent, WatchHandle, WatchOptions};
 pub use error::{Error, ErrorKind, Result};
+pub use git::{
+    AddOptions, CloneOptions, CommitOptions, ConfigScope, FileChange, Git, GitBranches, GitFileStatus, GitOptions,
+    GitStatus, InitOptions, PullOptions, PushOptions, RemoteAddOptions,
+};
 pub use sandbox::Sandbox;
 pub use snapshots::{
     ForkOptions, SnapshotInfo, SnapshotMode, SnapshotOptions, SnapshotPaginator, SnapshotQuery, MAX_FORK_COUNT,

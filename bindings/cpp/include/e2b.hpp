@@ -211,6 +211,10 @@ enum class ErrorCode : int32_t {
     CommandExit = E2B_ERR_COMMAND_EXIT,
     /// The call was cancelled through its cancel token.
     Cancelled = E2B_ERR_CANCELLED,
+    /// git said its credentials were missing or wrong (the e2b_git_* functions).
+    GitAuth = E2B_ERR_GIT_AUTH,
+    /// git found no upstream branch to push to or pull from (the e2b_git_* functions).
+    GitUpstream = E2B_ERR_GIT_UPSTREAM,
 };
 
 /// Whether a sandbox runs or is paused.
@@ -282,6 +286,38 @@ enum class LogLevel : int32_t {
     Trace = E2B_LOG_TRACE,
 };
 
+/// The kind of change of a file in a status (the SDKs' names in the comments).
+enum class GitFileChange : int32_t {
+    /// Anything else git reports ("unknown").
+    Unknown = E2B_GIT_FILE_UNKNOWN,
+    /// Changed ("modified").
+    Modified = E2B_GIT_FILE_MODIFIED,
+    /// New in the index ("added").
+    Added = E2B_GIT_FILE_ADDED,
+    /// Removed ("deleted").
+    Deleted = E2B_GIT_FILE_DELETED,
+    /// Renamed ("renamed"); see renamed_from.
+    Renamed = E2B_GIT_FILE_RENAMED,
+    /// Copied ("copied").
+    Copied = E2B_GIT_FILE_COPIED,
+    /// Its type changed ("typechange").
+    Typechange = E2B_GIT_FILE_TYPECHANGE,
+    /// Not tracked ("untracked").
+    Untracked = E2B_GIT_FILE_UNTRACKED,
+    /// Unmerged after a merge ("conflict").
+    Conflict = E2B_GIT_FILE_CONFLICT,
+};
+
+/// Which configuration file the configuration functions use.
+enum class GitConfigScope : int32_t {
+    /// The user's ~/.gitconfig (`--global`, the default).
+    Global = E2B_GIT_CONFIG_GLOBAL,
+    /// A repository's .git/config (`--local`); needs the repository's path.
+    Local = E2B_GIT_CONFIG_LOCAL,
+    /// The system's /etc/gitconfig (`--system`).
+    System = E2B_GIT_CONFIG_SYSTEM,
+};
+
 // One exception class per error code: catch (const e2b::NotFound&).
 using NullArgument = ErrorFor<ErrorCode::NullArgument>;
 using InvalidArgument = ErrorFor<ErrorCode::InvalidArgument>;
@@ -304,6 +340,8 @@ using DecodeError = ErrorFor<ErrorCode::Decode>;
 using IoError = ErrorFor<ErrorCode::Io>;
 using CommandExit = ErrorFor<ErrorCode::CommandExit>;
 using CancelledError = ErrorFor<ErrorCode::Cancelled>;
+using GitAuthError = ErrorFor<ErrorCode::GitAuth>;
+using GitUpstreamError = ErrorFor<ErrorCode::GitUpstream>;
 
 namespace detail {
 
@@ -331,6 +369,8 @@ namespace detail {
         case ErrorCode::Io: throw IoError(message, details);
         case ErrorCode::CommandExit: throw CommandExit(message, details);
         case ErrorCode::Cancelled: throw CancelledError(message, details);
+        case ErrorCode::GitAuth: throw GitAuthError(message, details);
+        case ErrorCode::GitUpstream: throw GitUpstreamError(message, details);
     }
     throw Error(code, message, details);
 }
@@ -1445,6 +1485,7 @@ public:
 private:
     friend class Command;
     friend class Commands;
+    friend class Git;
     explicit CommandResult(e2b_command_result* result) : result_(result) {}
     detail::Owned<e2b_command_result, e2b_command_result_free> result_;
 };
@@ -1848,6 +1889,335 @@ private:
     const e2b_sandbox* sandbox_;
 };
 
+// ---- git ----
+
+/// Options of the Git calls, one builder for all of them: each call reads
+/// the settings its documentation names, and every call reads env, cwd,
+/// user and timeout. New options mean the default user in their home, no
+/// time limit, and each call's defaults.
+class GitOptions : public detail::Builder<e2b_git_options, e2b_git_options_new, e2b_git_options_free> {
+public:
+    /// Adds (or replaces) an environment variable for git.
+    GitOptions& env(StringArg name, StringArg value) {
+        detail::call(e2b_git_options_set_env, get(), name.c_str(), value.c_str());
+        return *this;
+    }
+    /// The directory git runs in; relative paths start there.
+    GitOptions& cwd(StringArg cwd) {
+        detail::call(e2b_git_options_set_cwd, get(), cwd.c_str());
+        return *this;
+    }
+    /// Run git as `user` (e.g. "root").
+    GitOptions& user(StringArg user) {
+        detail::call(e2b_git_options_set_user, get(), user.c_str());
+        return *this;
+    }
+    /// How long each git process may live (zero, the default, and e2b::timeout_none: no limit).
+    GitOptions& timeout(std::chrono::milliseconds timeout) {
+        detail::call(e2b_git_options_set_timeout_ms, get(), detail::millis(timeout));
+        return *this;
+    }
+    /// clone: where to clone to (default: git's choice).
+    GitOptions& path(StringArg path) {
+        detail::call(e2b_git_options_set_path, get(), path.c_str());
+        return *this;
+    }
+    /// clone: the only branch to clone; push: the branch to push; pull: the branch to merge.
+    GitOptions& branch(StringArg branch) {
+        detail::call(e2b_git_options_set_branch, get(), branch.c_str());
+        return *this;
+    }
+    /// clone: only the last `depth` commits (0: all).
+    GitOptions& depth(uint32_t depth) {
+        detail::call(e2b_git_options_set_depth, get(), depth);
+        return *this;
+    }
+    /// clone, push, pull: the username and password (or token) for HTTP(S).
+    /// They reach git through a private file, never a command line.
+    GitOptions& credentials(StringArg username, StringArg password) {
+        detail::call(e2b_git_options_set_credentials, get(), username.c_str(), password.c_str());
+        return *this;
+    }
+    /// clone: keep the credentials in the new repository for later pushes and pulls.
+    GitOptions& dangerously_store_credentials(bool store) {
+        detail::call(e2b_git_options_set_dangerously_store_credentials, get(), store);
+        return *this;
+    }
+    /// push, pull: the remote (default: the upstream's; with credentials, the only one).
+    GitOptions& remote(StringArg remote) {
+        detail::call(e2b_git_options_set_remote, get(), remote.c_str());
+        return *this;
+    }
+    /// push: pass --set-upstream when a remote is known (default true).
+    GitOptions& set_upstream(bool set) {
+        detail::call(e2b_git_options_set_set_upstream, get(), set);
+        return *this;
+    }
+    /// commit: the author of this commit.
+    GitOptions& author(StringArg name, StringArg email) {
+        detail::call(e2b_git_options_set_author, get(), name.c_str(), email.c_str());
+        return *this;
+    }
+    /// commit: record a commit with no changes (default false).
+    GitOptions& allow_empty(bool allow) {
+        detail::call(e2b_git_options_set_allow_empty, get(), allow);
+        return *this;
+    }
+    /// init: make a bare repository (default false).
+    GitOptions& bare(bool bare) {
+        detail::call(e2b_git_options_set_bare, get(), bare);
+        return *this;
+    }
+    /// init: the first branch's name.
+    GitOptions& initial_branch(StringArg branch) {
+        detail::call(e2b_git_options_set_initial_branch, get(), branch.c_str());
+        return *this;
+    }
+    /// remote_add: fetch from the new remote (default false).
+    GitOptions& fetch(bool fetch) {
+        detail::call(e2b_git_options_set_fetch, get(), fetch);
+        return *this;
+    }
+    /// remote_add: change an existing remote's URL instead of failing (default false).
+    GitOptions& overwrite(bool overwrite) {
+        detail::call(e2b_git_options_set_overwrite, get(), overwrite);
+        return *this;
+    }
+    /// delete_branch: delete an unmerged branch too (-D; default false).
+    GitOptions& force(bool force) {
+        detail::call(e2b_git_options_set_force, get(), force);
+        return *this;
+    }
+    /// add: stage this path (with none, everything).
+    GitOptions& file(StringArg file) {
+        detail::call(e2b_git_options_add_file, get(), file.c_str());
+        return *this;
+    }
+    /// add with no files: every change (-A, the default true) or only the repository directory's (.).
+    GitOptions& all(bool all) {
+        detail::call(e2b_git_options_set_all, get(), all);
+        return *this;
+    }
+    /// set_config, get_config, configure_user: the configuration file (default Global).
+    GitOptions& scope(GitConfigScope scope) {
+        detail::call(e2b_git_options_set_scope, get(), static_cast<int32_t>(scope));
+        return *this;
+    }
+};
+
+/// One changed file of a GitStatus.
+struct GitFileStatus {
+    std::string name;  ///< relative to the repository's top
+    GitFileChange status = GitFileChange::Unknown;
+    char index_status = ' ';         ///< as git status --porcelain shows it (' ' unchanged, '?' untracked)
+    char working_tree_status = ' ';  ///< likewise
+    bool staged = false;
+    std::optional<std::string> renamed_from;  ///< the path before a rename or copy
+
+    /// The SDKs' name of the change ("modified", "untracked", ...).
+    std::string status_name() const { return e2b_git_file_change_name(static_cast<int32_t>(status)); }
+};
+
+/// A repository's state: the branch, its upstream, the changed files.
+struct GitStatus {
+    std::optional<std::string> current_branch;  ///< empty when HEAD is detached
+    std::optional<std::string> upstream;        ///< e.g. "origin/main"
+    uint32_t ahead = 0;
+    uint32_t behind = 0;
+    bool detached = false;
+    std::vector<GitFileStatus> file_status;
+
+    bool is_clean() const { return file_status.empty(); }
+    bool has_changes() const { return !file_status.empty(); }
+    bool has_staged() const { return staged_count() > 0; }
+    bool has_untracked() const { return count(GitFileChange::Untracked) > 0; }
+    bool has_conflicts() const { return count(GitFileChange::Conflict) > 0; }
+    size_t total_count() const { return file_status.size(); }
+    size_t staged_count() const {
+        size_t n = 0;
+        for (const auto& f : file_status) n += f.staged ? 1 : 0;
+        return n;
+    }
+    /// Files with no staged change, untracked ones included (as in the SDKs).
+    size_t unstaged_count() const { return file_status.size() - staged_count(); }
+    size_t untracked_count() const { return count(GitFileChange::Untracked); }
+    size_t conflict_count() const { return count(GitFileChange::Conflict); }
+
+private:
+    size_t count(GitFileChange change) const {
+        size_t n = 0;
+        for (const auto& f : file_status) n += f.status == change ? 1 : 0;
+        return n;
+    }
+};
+
+/// A repository's local branches.
+struct GitBranches {
+    std::vector<std::string> branches;  ///< in git's order
+    std::optional<std::string> current_branch;
+};
+
+/// git in a sandbox (sandbox.git in the official SDKs), from Sandbox::git().
+/// A git that fails throws e2b::GitAuthError (credentials missing or
+/// wrong), e2b::GitUpstreamError (no upstream to push to or pull from),
+/// e2b::NotFound (no repository at the path or URL) or e2b::CommandExit,
+/// with git's words at the end of the message; calls also throw what
+/// Commands::run throws. Calls that do something return git's result.
+class Git {
+public:
+    /// Clones `url`. Options: path, branch, depth, credentials, dangerously_store_credentials.
+    CommandResult clone(StringArg url, const GitOptions& options = {}, CancelArg cancel = {}) const {
+        return result(e2b_git_clone, url.c_str(), options.raw(), cancel);
+    }
+    /// Makes a repository at `path`. Options: bare, initial_branch.
+    CommandResult init(StringArg path, const GitOptions& options = {}, CancelArg cancel = {}) const {
+        return result(e2b_git_init, path.c_str(), options.raw(), cancel);
+    }
+    /// Adds the remote `name` at `url`. Options: fetch, overwrite.
+    CommandResult remote_add(StringArg path, StringArg name, StringArg url, const GitOptions& options = {},
+                             CancelArg cancel = {}) const {
+        e2b_command_result* out = nullptr;
+        detail::call(e2b_git_remote_add, sandbox_, path.c_str(), name.c_str(), url.c_str(), options.raw(), &out,
+                     cancel.raw());
+        return CommandResult(out);
+    }
+    /// The URL of the remote `name`; empty if there is none.
+    std::optional<std::string> remote_get(StringArg path, StringArg name, const GitOptions& options = {},
+                                          CancelArg cancel = {}) const {
+        detail::OwnedBytes out;
+        detail::call(e2b_git_remote_get, sandbox_, path.c_str(), name.c_str(), options.raw(), &out.bytes,
+                     cancel.raw());
+        return text(out);
+    }
+    /// The repository's branch, upstream and changed files.
+    GitStatus status(StringArg path, const GitOptions& options = {}, CancelArg cancel = {}) const {
+        e2b_git_status_info* raw = nullptr;
+        detail::call(e2b_git_status, sandbox_, path.c_str(), options.raw(), &raw, cancel.raw());
+        const detail::Owned<e2b_git_status_info, e2b_git_status_info_free> owned(raw);
+        const e2b_git_status_fields& fields = *e2b_git_status_info_fields(raw);
+        GitStatus status;
+        status.current_branch = detail::optional_string(fields.current_branch);
+        status.upstream = detail::optional_string(fields.upstream);
+        status.ahead = fields.ahead;
+        status.behind = fields.behind;
+        status.detached = fields.detached;
+        size_t n = 0;
+        const e2b_git_file_fields* const* files = e2b_git_status_info_files_fields(raw, &n);
+        for (size_t i = 0; i < n; ++i) {
+            GitFileStatus file;
+            file.name = detail::string(files[i]->name);
+            file.status = static_cast<GitFileChange>(files[i]->status);
+            file.index_status = files[i]->index_status;
+            file.working_tree_status = files[i]->working_tree_status;
+            file.staged = files[i]->staged;
+            file.renamed_from = detail::optional_string(files[i]->renamed_from);
+            status.file_status.push_back(std::move(file));
+        }
+        return status;
+    }
+    /// The repository's local branches.
+    GitBranches branches(StringArg path, const GitOptions& options = {}, CancelArg cancel = {}) const {
+        e2b_git_branch_list* raw = nullptr;
+        detail::call(e2b_git_branches, sandbox_, path.c_str(), options.raw(), &raw, cancel.raw());
+        const detail::Owned<e2b_git_branch_list, e2b_git_branch_list_free> owned(raw);
+        GitBranches branches;
+        for (size_t i = 0, n = e2b_git_branch_list_len(raw); i < n; ++i) {
+            branches.branches.push_back(detail::string(e2b_git_branch_list_get(raw, i)));
+        }
+        branches.current_branch = detail::optional_string(e2b_git_branch_list_current(raw));
+        return branches;
+    }
+    /// Makes `branch` and checks it out (git checkout -b).
+    CommandResult create_branch(StringArg path, StringArg branch, const GitOptions& options = {},
+                                CancelArg cancel = {}) const {
+        return branch_call(e2b_git_create_branch, path, branch, options, cancel);
+    }
+    /// Checks out `branch`.
+    CommandResult checkout_branch(StringArg path, StringArg branch, const GitOptions& options = {},
+                                  CancelArg cancel = {}) const {
+        return branch_call(e2b_git_checkout_branch, path, branch, options, cancel);
+    }
+    /// Deletes `branch`. Options: force.
+    CommandResult delete_branch(StringArg path, StringArg branch, const GitOptions& options = {},
+                                CancelArg cancel = {}) const {
+        return branch_call(e2b_git_delete_branch, path, branch, options, cancel);
+    }
+    /// Stages changes. Options: file (repeatable), all.
+    CommandResult add(StringArg path, const GitOptions& options = {}, CancelArg cancel = {}) const {
+        return result(e2b_git_add, path.c_str(), options.raw(), cancel);
+    }
+    /// Commits what is staged. Options: author, allow_empty.
+    CommandResult commit(StringArg path, StringArg message, const GitOptions& options = {},
+                         CancelArg cancel = {}) const {
+        return branch_call(e2b_git_commit, path, message, options, cancel);
+    }
+    /// Pushes. Options: remote, branch, set_upstream, credentials.
+    CommandResult push(StringArg path, const GitOptions& options = {}, CancelArg cancel = {}) const {
+        return result(e2b_git_push, path.c_str(), options.raw(), cancel);
+    }
+    /// Pulls. Options: remote, branch, credentials; with neither remote nor
+    /// branch the branch needs an upstream (else e2b::GitUpstreamError).
+    CommandResult pull(StringArg path, const GitOptions& options = {}, CancelArg cancel = {}) const {
+        return result(e2b_git_pull, path.c_str(), options.raw(), cancel);
+    }
+    /// Sets `key` to `value`. Options: scope; `repo_path` is the repository (needed for Local).
+    void set_config(StringArg key, StringArg value, StringArg repo_path = nullptr, const GitOptions& options = {},
+                    CancelArg cancel = {}) const {
+        detail::call(e2b_git_set_config, sandbox_, key.c_str(), value.c_str(), repo_path.c_str(), options.raw(),
+                     cancel.raw());
+    }
+    /// The value of `key`; empty if it is not set. Options: scope.
+    std::optional<std::string> get_config(StringArg key, StringArg repo_path = nullptr,
+                                          const GitOptions& options = {}, CancelArg cancel = {}) const {
+        detail::OwnedBytes out;
+        detail::call(e2b_git_get_config, sandbox_, key.c_str(), repo_path.c_str(), options.raw(), &out.bytes,
+                     cancel.raw());
+        return text(out);
+    }
+    /// Sets user.name and user.email. Options: scope.
+    void configure_user(StringArg name, StringArg email, StringArg repo_path = nullptr,
+                        const GitOptions& options = {}, CancelArg cancel = {}) const {
+        detail::call(e2b_git_configure_user, sandbox_, name.c_str(), email.c_str(), repo_path.c_str(),
+                     options.raw(), cancel.raw());
+    }
+    /// Stores the credentials for every repository at `host` over
+    /// `protocol` in the user's ~/.git-credentials: never on a command
+    /// line, but on the sandbox's disk.
+    void dangerously_authenticate(StringArg username, StringArg password, StringArg host = "github.com",
+                                  StringArg protocol = "https", const GitOptions& options = {},
+                                  CancelArg cancel = {}) const {
+        detail::call(e2b_git_dangerously_authenticate, sandbox_, username.c_str(), password.c_str(), host.c_str(),
+                     protocol.c_str(), options.raw(), cancel.raw());
+    }
+
+private:
+    friend class Sandbox;
+    explicit Git(const e2b_sandbox* sandbox) : sandbox_(sandbox) {}
+
+    using OneArg = e2b_error_code (*)(const e2b_sandbox*, const char*, const e2b_git_options*, e2b_command_result**,
+                                      const e2b_cancel*, e2b_error**);
+    using TwoArgs = e2b_error_code (*)(const e2b_sandbox*, const char*, const char*, const e2b_git_options*,
+                                       e2b_command_result**, const e2b_cancel*, e2b_error**);
+
+    CommandResult result(OneArg function, const char* arg, const e2b_git_options* options, CancelArg& cancel) const {
+        e2b_command_result* out = nullptr;
+        detail::call(function, sandbox_, arg, options, &out, cancel.raw());
+        return CommandResult(out);
+    }
+    CommandResult branch_call(TwoArgs function, StringArg& first, StringArg& second, const GitOptions& options,
+                              CancelArg& cancel) const {
+        e2b_command_result* out = nullptr;
+        detail::call(function, sandbox_, first.c_str(), second.c_str(), options.raw(), &out, cancel.raw());
+        return CommandResult(out);
+    }
+    static std::optional<std::string> text(const detail::OwnedBytes& out) {
+        if (!out.bytes.data) return std::nullopt;
+        return out.string();
+    }
+
+    const e2b_sandbox* sandbox_;
+};
+
 /// A sandbox handle (Client::create_sandbox, connect, resume). Destroying it
 /// releases the handle only: the sandbox runs on until kill() or its timeout.
 /// Every call may also throw e2b::CancelledError when cancelled through its
@@ -1869,6 +2239,8 @@ public:
     Files files(const FilesOptions& options) const { return Files(sandbox_.get(), options.raw()); }
     /// Its processes.
     Commands commands() const { return Commands(sandbox_.get()); }
+    /// git in it.
+    Git git() const { return Git(sandbox_.get()); }
 
     /// Kills the sandbox; false if it no longer existed. A cancelled kill
     /// that reached the server may have been done.

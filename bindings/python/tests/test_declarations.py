@@ -29,6 +29,7 @@ HEADER = HERE.parents[2] / "include" / "e2b.h"
 SCALARS: dict[str, Any] = {
     "void": None,
     "bool": ctypes.c_bool,
+    "char": ctypes.c_char,
     "int32_t": ctypes.c_int32,
     "int64_t": ctypes.c_int64,
     "uint16_t": ctypes.c_uint16,

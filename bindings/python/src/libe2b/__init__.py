@@ -24,6 +24,8 @@ from ._errors import (
     CommandExitException,
     ConflictException,
     FileNotFoundException,
+    GitAuthException,
+    GitUpstreamException,
     InvalidArgumentException,
     LocalIOException,
     NetworkException,
@@ -37,6 +39,7 @@ from ._errors import (
     TimeoutException,
 )
 from ._files import DirProgress, EntryInfo, FileReader, Filesystem, FilesystemEvent, WatchHandle
+from ._git import ConfigScope, Git, GitBranches, GitFileChange, GitFileStatus, GitStatus
 from ._sandbox import Sandbox, SandboxInfo
 from ._snapshots import MAX_FORK_COUNT, SnapshotInfo, SnapshotMode, SnapshotPaginator
 
@@ -67,6 +70,14 @@ __all__ = [
     "Filesystem",
     "FilesystemEvent",
     "FilesystemEventType",
+    "Git",
+    "GitAuthException",
+    "GitBranches",
+    "GitFileChange",
+    "GitFileStatus",
+    "GitStatus",
+    "GitUpstreamException",
+    "ConfigScope",
     "InvalidArgumentException",
     "LocalIOException",
     "MAX_FORK_COUNT",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import enum
-from ctypes import CFUNCTYPE, POINTER, c_bool, c_char_p, c_int32, c_int64, c_size_t, c_uint16, c_uint32, c_uint64, c_void_p
+from ctypes import CFUNCTYPE, POINTER, c_bool, c_char, c_char_p, c_int32, c_int64, c_size_t, c_uint16, c_uint32, c_uint64, c_void_p
 from typing import Any, Callable
 
 from ._library import load
@@ -75,6 +75,10 @@ class ErrorCode(_IntEnum):
     """A command exited with a non-zero code (only where asked for)."""
     CANCELLED = 21
     """The call was cancelled through its cancel token."""
+    GIT_AUTH = 22
+    """git said its credentials were missing or wrong (the e2b_git_* functions)."""
+    GIT_UPSTREAM = 23
+    """git found no upstream branch to push to or pull from (the e2b_git_* functions)."""
 
 
 class LogLevel(_IntEnum):
@@ -143,6 +147,29 @@ class ExecutionOutput(_IntEnum):
     """The code raised an error: `e2b_execution_error_name(execution)`, `_value` and `_traceback`; `index` is 0."""
 
 
+class GitFileChange(_IntEnum):
+    """The kind of change of a file in a status (the SDKs' names in the comments)."""
+
+    UNKNOWN = 0
+    """Anything else git reports ("unknown")."""
+    MODIFIED = 1
+    """Changed ("modified")."""
+    ADDED = 2
+    """New in the index ("added")."""
+    DELETED = 3
+    """Removed ("deleted")."""
+    RENAMED = 4
+    """Renamed ("renamed"); see renamed_from."""
+    COPIED = 5
+    """Copied ("copied")."""
+    TYPECHANGE = 6
+    """Its type changed ("typechange")."""
+    UNTRACKED = 7
+    """Not tracked ("untracked")."""
+    CONFLICT = 8
+    """Unmerged after a merge ("conflict")."""
+
+
 class ListOrder(_IntEnum):
     """The order of `e2b_client_list_sandboxes`: by the time the sandboxes started, ties broken by id."""
 
@@ -161,6 +188,17 @@ class SnapshotMode(_IntEnum):
     """Memory and filesystem: sandboxes from it resume where the source was."""
     FILESYSTEM = 2
     """The filesystem only: sandboxes from it boot afresh from the files."""
+
+
+class GitConfigScope(_IntEnum):
+    """Which configuration file the configuration functions use."""
+
+    GLOBAL = 0
+    """The user's ~/.gitconfig (`--global`, the default)."""
+    LOCAL = 1
+    """A repository's .git/config (`--local`); needs the repository's path."""
+    SYSTEM = 2
+    """The system's /etc/gitconfig (`--system`)."""
 
 
 class e2b_cancel(ctypes.Structure):
@@ -236,6 +274,22 @@ class e2b_fs_event(ctypes.Structure):
 
 
 class e2b_fs_event_list(ctypes.Structure):
+    pass
+
+
+class e2b_git_branch_list(ctypes.Structure):
+    pass
+
+
+class e2b_git_file_info(ctypes.Structure):
+    pass
+
+
+class e2b_git_options(ctypes.Structure):
+    pass
+
+
+class e2b_git_status_info(ctypes.Structure):
     pass
 
 
@@ -365,6 +419,30 @@ class e2b_entry_fields(ctypes.Structure):
         ("symlink_target", c_char_p),
         ("metadata", POINTER(e2b_pair)),
         ("metadata_len", c_size_t),
+    ]
+
+
+class e2b_git_status_fields(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("current_branch", c_char_p),
+        ("upstream", c_char_p),
+        ("ahead", c_uint32),
+        ("behind", c_uint32),
+        ("detached", c_bool),
+        ("files_len", c_size_t),
+    ]
+
+
+class e2b_git_file_fields(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("name", c_char_p),
+        ("status", c_int32),
+        ("index_status", c_char),
+        ("working_tree_status", c_char),
+        ("staged", c_bool),
+        ("renamed_from", c_char_p),
     ]
 
 
@@ -655,3 +733,65 @@ e2b_code_context_free: Callable[[Any], None] = _declare("e2b_code_context_free",
 e2b_code_context_list_len: Callable[[Any], int] = _declare("e2b_code_context_list_len", c_size_t, POINTER(e2b_code_context_list))
 e2b_code_context_list_get: Callable[[Any, Any], ctypes._Pointer[e2b_code_context]] = _declare("e2b_code_context_list_get", POINTER(e2b_code_context), POINTER(e2b_code_context_list), c_size_t)
 e2b_code_context_list_free: Callable[[Any], None] = _declare("e2b_code_context_list_free", None, POINTER(e2b_code_context_list))
+e2b_git_options_new: Callable[[], ctypes._Pointer[e2b_git_options]] = _declare("e2b_git_options_new", POINTER(e2b_git_options))
+e2b_git_options_free: Callable[[Any], None] = _declare("e2b_git_options_free", None, POINTER(e2b_git_options))
+e2b_git_options_set_env: Callable[[Any, Any, Any, Any], int] = _declare("e2b_git_options_set_env", c_int32, POINTER(e2b_git_options), c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_cwd: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_cwd", c_int32, POINTER(e2b_git_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_user: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_user", c_int32, POINTER(e2b_git_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_timeout_ms: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_timeout_ms", c_int32, POINTER(e2b_git_options), c_uint64, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_path: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_path", c_int32, POINTER(e2b_git_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_branch: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_branch", c_int32, POINTER(e2b_git_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_remote: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_remote", c_int32, POINTER(e2b_git_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_initial_branch: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_initial_branch", c_int32, POINTER(e2b_git_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_dangerously_store_credentials: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_dangerously_store_credentials", c_int32, POINTER(e2b_git_options), c_bool, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_set_upstream: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_set_upstream", c_int32, POINTER(e2b_git_options), c_bool, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_allow_empty: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_allow_empty", c_int32, POINTER(e2b_git_options), c_bool, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_bare: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_bare", c_int32, POINTER(e2b_git_options), c_bool, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_fetch: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_fetch", c_int32, POINTER(e2b_git_options), c_bool, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_overwrite: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_overwrite", c_int32, POINTER(e2b_git_options), c_bool, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_force: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_force", c_int32, POINTER(e2b_git_options), c_bool, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_all: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_all", c_int32, POINTER(e2b_git_options), c_bool, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_depth: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_depth", c_int32, POINTER(e2b_git_options), c_uint32, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_credentials: Callable[[Any, Any, Any, Any], int] = _declare("e2b_git_options_set_credentials", c_int32, POINTER(e2b_git_options), c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_author: Callable[[Any, Any, Any, Any], int] = _declare("e2b_git_options_set_author", c_int32, POINTER(e2b_git_options), c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
+e2b_git_options_add_file: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_add_file", c_int32, POINTER(e2b_git_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_scope: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_scope", c_int32, POINTER(e2b_git_options), c_int32, POINTER(POINTER(e2b_error)))
+e2b_git_clone: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_clone", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_init: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_init", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_remote_add: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_remote_add", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_remote_get: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_remote_get", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_git_options), POINTER(e2b_bytes), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_status: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_status", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_git_status_info)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_branches: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_branches", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_git_branch_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_create_branch: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_create_branch", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_checkout_branch: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_checkout_branch", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_delete_branch: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_delete_branch", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_add: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_add", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_commit: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_commit", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_push: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_push", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_pull: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_pull", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_set_config: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_set_config", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, c_char_p, POINTER(e2b_git_options), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_get_config: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_get_config", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_git_options), POINTER(e2b_bytes), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_configure_user: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_configure_user", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, c_char_p, POINTER(e2b_git_options), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_dangerously_authenticate: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_dangerously_authenticate", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, c_char_p, c_char_p, POINTER(e2b_git_options), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_status_info_fields: Callable[[Any], ctypes._Pointer[e2b_git_status_fields]] = _declare("e2b_git_status_info_fields", POINTER(e2b_git_status_fields), POINTER(e2b_git_status_info))
+e2b_git_status_info_current_branch: Callable[[Any], bytes | None] = _declare("e2b_git_status_info_current_branch", c_char_p, POINTER(e2b_git_status_info))
+e2b_git_status_info_upstream: Callable[[Any], bytes | None] = _declare("e2b_git_status_info_upstream", c_char_p, POINTER(e2b_git_status_info))
+e2b_git_status_info_ahead: Callable[[Any], int] = _declare("e2b_git_status_info_ahead", c_uint32, POINTER(e2b_git_status_info))
+e2b_git_status_info_behind: Callable[[Any], int] = _declare("e2b_git_status_info_behind", c_uint32, POINTER(e2b_git_status_info))
+e2b_git_status_info_detached: Callable[[Any], bool] = _declare("e2b_git_status_info_detached", c_bool, POINTER(e2b_git_status_info))
+e2b_git_status_info_files_len: Callable[[Any], int] = _declare("e2b_git_status_info_files_len", c_size_t, POINTER(e2b_git_status_info))
+e2b_git_status_info_files_get: Callable[[Any, Any], ctypes._Pointer[e2b_git_file_info]] = _declare("e2b_git_status_info_files_get", POINTER(e2b_git_file_info), POINTER(e2b_git_status_info), c_size_t)
+e2b_git_status_info_files_fields: Callable[[Any, Any], ctypes._Pointer[ctypes._Pointer[e2b_git_file_fields]]] = _declare("e2b_git_status_info_files_fields", POINTER(POINTER(e2b_git_file_fields)), POINTER(e2b_git_status_info), POINTER(c_size_t))
+e2b_git_status_info_free: Callable[[Any], None] = _declare("e2b_git_status_info_free", None, POINTER(e2b_git_status_info))
+e2b_git_file_info_fields: Callable[[Any], ctypes._Pointer[e2b_git_file_fields]] = _declare("e2b_git_file_info_fields", POINTER(e2b_git_file_fields), POINTER(e2b_git_file_info))
+e2b_git_file_info_name: Callable[[Any], bytes | None] = _declare("e2b_git_file_info_name", c_char_p, POINTER(e2b_git_file_info))
+e2b_git_file_info_status: Callable[[Any], int] = _declare("e2b_git_file_info_status", c_int32, POINTER(e2b_git_file_info))
+e2b_git_file_change_name: Callable[[Any], bytes | None] = _declare("e2b_git_file_change_name", c_char_p, c_int32)
+e2b_git_file_info_index_status: Callable[[Any], bytes] = _declare("e2b_git_file_info_index_status", c_char, POINTER(e2b_git_file_info))
+e2b_git_file_info_working_tree_status: Callable[[Any], bytes] = _declare("e2b_git_file_info_working_tree_status", c_char, POINTER(e2b_git_file_info))
+e2b_git_file_info_staged: Callable[[Any], bool] = _declare("e2b_git_file_info_staged", c_bool, POINTER(e2b_git_file_info))
+e2b_git_file_info_renamed_from: Callable[[Any], bytes | None] = _declare("e2b_git_file_info_renamed_from", c_char_p, POINTER(e2b_git_file_info))
+e2b_git_branch_list_len: Callable[[Any], int] = _declare("e2b_git_branch_list_len", c_size_t, POINTER(e2b_git_branch_list))
+e2b_git_branch_list_get: Callable[[Any, Any], bytes | None] = _declare("e2b_git_branch_list_get", c_char_p, POINTER(e2b_git_branch_list), c_size_t)
+e2b_git_branch_list_current: Callable[[Any], bytes | None] = _declare("e2b_git_branch_list_current", c_char_p, POINTER(e2b_git_branch_list))
+e2b_git_branch_list_free: Callable[[Any], None] = _declare("e2b_git_branch_list_free", None, POINTER(e2b_git_branch_list))

@@ -99,6 +99,14 @@ class CancelledException(SandboxException):
     ``KeyboardInterrupt`` instead."""
 
 
+class GitAuthException(AuthenticationException):
+    """git said its credentials were missing or wrong (``sandbox.git``)."""
+
+
+class GitUpstreamException(SandboxException):
+    """git found no upstream branch to push to or pull from (``sandbox.git``)."""
+
+
 class CommandExitException(SandboxException):
     """A command exited with a non-zero code; raised by ``CommandResult.check()``.
 
@@ -131,6 +139,8 @@ _CLASSES: dict[int, type[SandboxException]] = {
     ErrorCode.NOT_ENOUGH_SPACE: NotEnoughSpaceException,
     ErrorCode.IO: LocalIOException,
     ErrorCode.CANCELLED: CancelledException,
+    ErrorCode.GIT_AUTH: GitAuthException,
+    ErrorCode.GIT_UPSTREAM: GitUpstreamException,
 }
 
 

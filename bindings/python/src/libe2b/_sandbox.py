@@ -12,6 +12,7 @@ from . import _bindings as b
 from ._bindings import SandboxState
 from ._code import Context, Execution, ExecutionError, OutputMessage, Result, execution_callback
 from ._commands import Commands
+from ._git import Git
 from ._cancel import CancelToken
 from ._core import DEFAULTS, NO_LIMIT, Call, Handle, decode, encode, items, milliseconds, owned, parse_time
 from ._files import Filesystem
@@ -134,6 +135,11 @@ class Sandbox(Handle[b.e2b_sandbox]):
     def commands(self) -> Commands:
         """Commands in the sandbox."""
         return Commands(self)
+
+    @property
+    def git(self) -> Git:
+        """git in the sandbox."""
+        return Git(self)
 
     def kill(self, *, cancel: CancelToken | None = None) -> bool:
         """Kills the sandbox; ``False`` if it no longer existed."""
