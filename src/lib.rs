@@ -38,6 +38,8 @@ mod files;
 
 mod commands;
 
+mod pty;
+
 mod code;
 
 pub use bytes::*;
@@ -48,6 +50,7 @@ pub use commands::*;
 pub use error::*;
 pub use files::*;
 pub use logging::*;
+pub use pty::*;
 pub use sandbox::*;
 
 mod version {

@@ -11,6 +11,7 @@ use e2b_protocol::envelope;
 
 use super::connect::{client_stream, CallOptions, Support, STREAM_IDLE_LIMIT};
 use super::process::{Commands, InputKind};
+use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Body, Deadline};
 use crate::sandbox::Sandbox;
@@ -25,6 +26,8 @@ pub const DEFAULT_KEEPALIVE_INTERVAL: Duration = Duration::from_secs(50);
 const GRACE: Duration = Duration::from_secs(10);
 /// Writes waiting to go out before `write` blocks.
 const QUEUE: usize = 16;
+/// How often a cancellable close looks at its token.
+const CANCEL_POLL: Duration = Duration::from_millis(10);
 const METHOD: &str = "process.Process/StreamInput";
 
 /// How to open an input stream ([`Commands::open_input`], [`Pty::open_input`](crate::Pty::open_input)).
@@ -114,12 +117,15 @@ impl InputStream {
         pid: u32,
         kind: InputKind,
         options: &StreamInputOptions,
+        token: Option<&CancelToken>,
     ) -> Result<InputStream> {
         let what = format!("open an input stream to process {pid}");
         let probe = envelope::encode(0, start_message(pid).as_bytes());
         let timeout = sandbox.client().config().request_timeout;
         let call = CallOptions { user: None, timeout };
-        let support = client_stream(sandbox, METHOD, Body::Bytes(probe.into()), call, Deadline::total(timeout), &what)?;
+        let probing = sandbox.with_cancel_token(token);
+        let support =
+            client_stream(&probing, METHOD, Body::Bytes(probe.into()), call, Deadline::total(timeout), &what)?;
         let sandbox = sandbox.clone();
         if support == Support::Unimplemented {
             log::debug!("{what}: the server has no StreamInput; each write is a SendInput");
@@ -156,11 +162,20 @@ impl InputStream {
     /// queued for the stream's thread, which sends it at once; a write fails
     /// once the stream has ended, with the stream's error.
     pub fn write(&mut self, data: &[u8]) -> Result<()> {
+        let token = self.sandbox.client().cancel_token().cloned();
+        self.write_under(data, token.as_ref())
+    }
+
+    /// [`write`](InputStream::write), its `SendInput` (without
+    /// `StreamInput`) cancelled by `token` (or by nothing) instead of the
+    /// view's token.
+    #[doc(hidden)] // For the C library: a token that may be absent.
+    pub fn write_under(&mut self, data: &[u8], token: Option<&CancelToken>) -> Result<()> {
         if data.is_empty() {
             return Ok(());
         }
         match &mut self.mode {
-            Mode::Unary => Commands::new(&self.sandbox).send_input(self.pid, self.kind, data),
+            Mode::Unary => Commands::new(&self.sandbox.with_cancel_token(token)).send_input(self.pid, self.kind, data),
             Mode::Streaming { sender, thread } => {
                 let Some(queue) = sender.as_ref() else { return Err(self.closed()) };
                 if queue.send(data.to_vec()).is_ok() {
@@ -176,11 +191,27 @@ impl InputStream {
 
     /// Ends the stream and waits for envd's answer: `Ok` once envd has
     /// written everything. The process's stdin stays open.
-    pub fn close(mut self) -> Result<()> {
+    pub fn close(self) -> Result<()> {
+        let token = self.sandbox.client().cancel_token().cloned();
+        self.close_under(token.as_ref())
+    }
+
+    /// [`close`](InputStream::close), whose wait for envd's answer ends
+    /// with [`ErrorKind::Cancelled`] when `token` (if any) is cancelled.
+    #[doc(hidden)] // For the C library: a token that may be absent.
+    pub fn close_under(mut self, token: Option<&CancelToken>) -> Result<()> {
         match &mut self.mode {
             Mode::Unary => Ok(()),
             Mode::Streaming { sender, thread } => {
                 *sender = None;
+                if let (Some(token), Some(running)) = (token, thread.as_ref()) {
+                    while !running.is_finished() {
+                        if token.is_cancelled() {
+                            return Err(Error::cancelled(&format!("close the input stream to process {}", self.pid)));
+                        }
+                        std::thread::sleep(CANCEL_POLL);
+                    }
+                }
                 finish(thread.take(), self.pid)
             }
         }

@@ -569,7 +569,19 @@ impl<'a> Commands<'a> {
     /// Opens an input stream to the stdin of process `pid`: write to it as
     /// the data comes, then [`close`](InputStream::close) it.
     pub fn open_input(&self, pid: u32, options: &StreamInputOptions) -> Result<InputStream> {
-        InputStream::open(self.sandbox, pid, InputKind::Stdin, options)
+        self.open_input_under(pid, options, self.sandbox.client().cancel_token())
+    }
+
+    /// [`open_input`](Commands::open_input), cancelled by `token` (or by
+    /// nothing) until open; the stream then follows the view's token.
+    #[doc(hidden)] // For the C library: a token that may be absent.
+    pub fn open_input_under(
+        &self,
+        pid: u32,
+        options: &StreamInputOptions,
+        token: Option<&CancelToken>,
+    ) -> Result<InputStream> {
+        InputStream::open(self.sandbox, pid, InputKind::Stdin, options, token)
     }
 
     /// Closes the stdin of process `pid`, so it reads end-of-file.
@@ -724,7 +736,7 @@ impl CommandHandle {
     /// Opens an input stream to the command's stdin (its terminal for a
     /// PTY); see [`InputStream`].
     pub fn open_input(&self, options: &StreamInputOptions) -> Result<InputStream> {
-        InputStream::open(&self.sandbox, self.pid, self.input, options)
+        InputStream::open(&self.sandbox, self.pid, self.input, options, self.sandbox.client().cancel_token())
     }
 
     /// Whether the command runs in a PTY ([`Pty::create`](crate::Pty::create), [`Pty::connect`](crate::Pty::connect)).

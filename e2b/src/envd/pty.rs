@@ -210,7 +210,19 @@ impl<'a> Pty<'a> {
 
     /// Opens an input stream to the terminal of process `pid` (see [`InputStream`]).
     pub fn open_input(&self, pid: u32, options: &StreamInputOptions) -> Result<InputStream> {
-        InputStream::open(self.sandbox, pid, InputKind::Pty, options)
+        self.open_input_under(pid, options, self.sandbox.client().cancel_token())
+    }
+
+    /// [`open_input`](Pty::open_input), cancelled by `token` (or by nothing)
+    /// until open; the stream then follows the view's token.
+    #[doc(hidden)] // For the C library: a token that may be absent.
+    pub fn open_input_under(
+        &self,
+        pid: u32,
+        options: &StreamInputOptions,
+        token: Option<&CancelToken>,
+    ) -> Result<InputStream> {
+        InputStream::open(self.sandbox, pid, InputKind::Pty, options, token)
     }
 
     /// Resizes the terminal of process `pid`; its programs get `SIGWINCH`.
