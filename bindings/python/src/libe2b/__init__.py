@@ -36,6 +36,7 @@ from ._errors import (
     SandboxNotRunningException,
     TimeoutException,
 )
+from ._pty import InputStream, Pty, PtySize
 from ._files import DirProgress, EntryInfo, FileReader, Filesystem, FilesystemEvent, WatchHandle
 from ._sandbox import Sandbox, SandboxInfo
 
@@ -65,6 +66,7 @@ __all__ = [
     "Filesystem",
     "FilesystemEvent",
     "FilesystemEventType",
+    "InputStream",
     "InvalidArgumentException",
     "LocalIOException",
     "Logs",
@@ -75,6 +77,8 @@ __all__ = [
     "OutputChunk",
     "PermissionDeniedException",
     "ProcessInfo",
+    "Pty",
+    "PtySize",
     "RateLimitException",
     "Result",
     "Sandbox",
