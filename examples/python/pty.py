@@ -30,12 +30,14 @@ class Screen:
     def __init__(self, shell: libe2b.CommandHandle) -> None:
         self.shell = shell
         self.text = b""
+        self.cursor = 0  # where the next search starts: just past the last match
 
     def wait_for(self, pattern: bytes, seconds: float = 30) -> bytes:
-        """Reads output until `pattern` is in what came since the last call; returns that."""
-        start = len(self.text)
+        """Reads output until `pattern` comes after the last match; returns
+        what the screen showed from there to the end of `pattern`."""
+        start = self.cursor
         deadline = time.monotonic() + seconds
-        while pattern not in self.text[start:]:
+        while (found := self.text.find(pattern, start)) < 0:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError(f"no {pattern!r} on the screen: {self.text[start:]!r}")
@@ -44,7 +46,8 @@ class Screen:
                 raise RuntimeError(f"the shell ended early ({chunk.exit_code}): {self.text[start:]!r}")
             if chunk is not None:
                 self.text += chunk.data
-        return self.text[start:]
+        self.cursor = found + len(pattern)
+        return self.text[start:self.cursor]
 
 
 def line_with(screen: bytes, word: str) -> str:
@@ -72,7 +75,7 @@ def main() -> int:
         # The REPL may redraw its prompt on the resize (SIGWINCH): wait for the answer itself.
         shell.send_stdin("import shutil; shutil.get_terminal_size()\n")
         size = screen.wait_for(b"lines=")
-        screen.wait_for(b">>> ")
+        size += screen.wait_for(b">>> ")
         print("after the resize:", line_with(size, "columns="))
 
         shell.send_stdin("\x04")  # Ctrl-D leaves the REPL, back to bash's prompt
