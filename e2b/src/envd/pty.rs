@@ -157,17 +157,8 @@ impl<'a> Pty<'a> {
     ) -> Result<CommandHandle> {
         let what = "start a terminal".to_owned();
         let size = size.check(&what)?;
-        let mut envs: BTreeMap<String, String> =
-            [("TERM", "xterm-256color"), ("LANG", "C.UTF-8"), ("LC_ALL", "C.UTF-8")]
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect();
-        envs.extend(options.envs.iter().map(|(k, v)| (k.clone(), v.clone())));
-        let request = StartRequest {
-            process: ProcessConfig { cmd: "/bin/bash", args: &["-i", "-l"], envs: &envs, cwd: options.cwd.as_deref() },
-            pty: Some(PtyConfig { size }),
-            stdin: None,
-        };
+        let envs = terminal_envs(options);
+        let request = start_request(size, options, &envs);
         let start = Start { user: options.user.as_deref(), timeout: options.timeout, retain: false };
         Commands::new(self.sandbox).start_process(&request, start, InputKind::Pty, token, what)
     }
@@ -246,6 +237,25 @@ impl<'a> Pty<'a> {
     }
 }
 
+/// The terminal's environment: the SDKs' defaults, then the caller's.
+fn terminal_envs(options: &PtyOptions) -> BTreeMap<String, String> {
+    let mut envs: BTreeMap<String, String> = [("TERM", "xterm-256color"), ("LANG", "C.UTF-8"), ("LC_ALL", "C.UTF-8")]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    envs.extend(options.envs.iter().map(|(k, v)| (k.clone(), v.clone())));
+    envs
+}
+
+/// `Process.Start` of `bash -i -l` in a terminal, as the SDKs send it: no `stdin` key.
+fn start_request<'a>(size: PtySize, options: &'a PtyOptions, envs: &'a BTreeMap<String, String>) -> StartRequest<'a> {
+    StartRequest {
+        process: ProcessConfig { cmd: "/bin/bash", args: &["-i", "-l"], envs, cwd: options.cwd.as_deref() },
+        pty: Some(PtyConfig { size }),
+        stdin: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,5 +265,22 @@ mod tests {
         let json = serde_json::to_value(PtyConfig { size: PtySize::new(24, 80) }).unwrap();
         assert_eq!(json, serde_json::json!({"size": {"rows": 24, "cols": 80}}));
         assert_eq!(PtySize::new(0, 80).check("x").unwrap_err().kind(), ErrorKind::InvalidArgument);
+    }
+
+    #[test]
+    fn start_asks_for_an_interactive_login_shell_in_a_terminal() {
+        let options = PtyOptions::default().env("LANG", "C").cwd("/tmp");
+        let envs = terminal_envs(&options);
+        let json = serde_json::to_value(start_request(PtySize::new(24, 80), &options, &envs)).unwrap();
+        let expected = serde_json::json!({
+            "process": {
+                "cmd": "/bin/bash",
+                "args": ["-i", "-l"],
+                "envs": {"TERM": "xterm-256color", "LANG": "C", "LC_ALL": "C.UTF-8"},
+                "cwd": "/tmp"
+            },
+            "pty": {"size": {"rows": 24, "cols": 80}}
+        });
+        assert_eq!(json, expected);
     }
 }
