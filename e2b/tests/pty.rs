@@ -187,14 +187,14 @@ fn stdin_streams_with_keepalives_and_stays_open_after_the_stream() {
     let result = cat.wait(None).unwrap();
     assert_eq!(String::from_utf8_lossy(&result.stdout), "one two\nthree four\nfive\n");
 
-    // A stream to a process whose stdin is closed fails, at the latest when it is closed.
-    let cat = commands.start("cat", &CommandOptions::default().stdin(true)).unwrap();
+    // A stream to a process whose stdin is closed (it lives on without) fails, at the latest when closed.
+    let cat = commands.start("cat; sleep 30", &CommandOptions::default().stdin(true)).unwrap();
     let mut input = cat.open_input(&StreamInputOptions::default()).unwrap();
     cat.close_stdin().unwrap();
     let err = input.write(b"late\n").and_then(|()| input.close()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Api, "{err}");
     assert!(err.message().contains("stdin"), "{err}");
-    cat.wait(None).unwrap();
+    assert!(cat.kill().unwrap());
 }
 
 /// A client whose envd traffic goes through a fault proxy.

@@ -111,14 +111,14 @@ def test_stdin_streams_and_retain_output(sandbox: libe2b.Sandbox) -> None:
     cat.close_stdin()
     assert cat.wait().stdout == b"one two\nthree\n"
 
-    # The sandbox's error comes when the stream is closed.
-    cat = sandbox.commands.start("cat", stdin=True)
+    # The sandbox's error comes when the stream is closed (the process lives on without its stdin).
+    cat = sandbox.commands.start("cat; sleep 30", stdin=True)
     stream = sandbox.commands.open_input(cat.pid)
     cat.close_stdin()
     with pytest.raises(libe2b.SandboxException, match="stdin"):
         stream.write("late\n")
         stream.close()
-    cat.wait()
+    assert cat.kill()
 
     seen: list[bytes] = []
     result = sandbox.commands.run("echo kept-out", retain_output=False, on_stdout=seen.append)
