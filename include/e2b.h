@@ -8,9 +8,10 @@
  * Names and idioms
  * - Functions are e2b_<object>_<verb>, and their first argument is the object
  *   the name starts with: e2b_client_create_sandbox(client, ...),
- *   e2b_sandbox_kill(sandbox, ...). e2b_files_*, e2b_commands_*, e2b_code_*
- *   and e2b_git_* act on the e2b_sandbox given first (the SDKs'
- *   sandbox.files, sandbox.commands, the code interpreter and sandbox.git).
+ *   e2b_sandbox_kill(sandbox, ...). e2b_files_*, e2b_commands_*, e2b_pty_*,
+ *   e2b_code_* and e2b_git_* act on the e2b_sandbox given first (the SDKs'
+ *   sandbox.files, sandbox.commands, sandbox.pty, the code interpreter and
+ *   sandbox.git).
  * - Handles are opaque pointers released with e2b_<object>_free; passing NULL
  *   to a _free function does nothing. Each function that hands out something
  *   says how to release it. Never call free() on anything from this library.
@@ -65,7 +66,8 @@
  *   One token may serve any number of calls; make a fresh one for the next
  *   operation.
  * - A token given to a call that makes a handle (e2b_commands_start,
- *   e2b_commands_connect, e2b_files_open_read, e2b_files_watch_dir) applies to
+ *   e2b_commands_connect, e2b_pty_create, e2b_commands_open_input,
+ *   e2b_files_open_read, e2b_files_watch_dir) applies to
  *   that call only; each later call on the handle takes its own token.
  * - What a cancelled call leaves: a cancelled e2b_commands_run or
  *   e2b_command_wait kills its process (best effort: one short request not
@@ -317,6 +319,8 @@ enum e2b_stream
  {
   E2B_STREAM_STDOUT = 1,
   E2B_STREAM_STDERR = 2,
+  // The terminal of a PTY (`e2b_pty_create`): what it shows, stdout and stderr together.
+  E2B_STREAM_PTY = 3,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -479,6 +483,11 @@ typedef struct e2b_command_options e2b_command_options;
 // How a command ended: its exit code and all its output, as bytes.
 typedef struct e2b_command_result e2b_command_result;
 
+// How to attach to a running process (`e2b_commands_connect_with`,
+// `e2b_pty_connect`): a builder. New options mean no time limit and the
+// output kept.
+typedef struct e2b_connect_options e2b_connect_options;
+
 // One file, directory or link. String getters return UTF-8 owned by the entry.
 typedef struct e2b_entry_info e2b_entry_info;
 
@@ -536,11 +545,24 @@ typedef struct e2b_git_options e2b_git_options;
 // changed files (`e2b_git_status_info_files_len/_get/_fields`).
 typedef struct e2b_git_status_info e2b_git_status_info;
 
+// How to open an input stream: a builder. New options mean a 60-second
+// stream with a keepalive after 50 seconds of quiet.
+typedef struct e2b_input_options e2b_input_options;
+
+// An input stream to a process's stdin or terminal (see
+// `e2b_commands_open_input`). One thread at a time; freeing it ends the
+// stream without waiting for the sandbox's answer.
+typedef struct e2b_input_stream e2b_input_stream;
+
 // One process running in a sandbox.
 typedef struct e2b_process_info e2b_process_info;
 
 // The processes of `e2b_commands_list`.
 typedef struct e2b_process_list e2b_process_list;
+
+// How to start a terminal: a builder. New options mean the user's home as
+// the working directory, the default user, a 60-second lifetime.
+typedef struct e2b_pty_options e2b_pty_options;
 
 // How to run code: a builder. New options mean the default Python context
 // and a 300-second limit.
@@ -2160,6 +2182,14 @@ e2b_error_code e2b_command_options_set_timeout_ms(struct e2b_command_options *op
                                                   uint64_t timeout_ms,
                                                   struct e2b_error **err_out);
 
+// Whether to keep the output in the result (default true); false passes it
+// to the callback and `e2b_command_next_output` only, so a chatty command
+// does not grow memory (the SDKs' `retain_output`). Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_command_options_set_retain_output(struct e2b_command_options *options,
+                                                     bool retain_output,
+                                                     struct e2b_error **err_out);
+
 // Keeps the process's stdin open for `e2b_command_send_stdin` (default
 // false: stdin is empty). Errors: NULL_ARGUMENT.
 E2B_API
@@ -2283,7 +2313,7 @@ e2b_error_code e2b_command_next_output(const struct e2b_command *command,
                                        struct e2b_error **err_out);
 
 // Writes `len` bytes at `data` to the command's stdin (started with stdin
-// open). Errors: as `e2b_commands_send_stdin`.
+// open), or to its terminal for a PTY. Errors: as `e2b_commands_send_stdin`.
 E2B_API
 e2b_error_code e2b_command_send_stdin(const struct e2b_command *command,
                                       const uint8_t *data,
@@ -2399,6 +2429,227 @@ const char *e2b_process_info_envs_value(const struct e2b_process_info *info,
 E2B_API
 const char *e2b_process_info_envs_get(const struct e2b_process_info *info,
                                       const char *name);
+
+// New terminal options with the defaults. Release with `e2b_pty_options_free`.
+E2B_API
+struct e2b_pty_options *e2b_pty_options_new(void);
+
+// Releases `options`. NULL is ignored.
+E2B_API
+void e2b_pty_options_free(struct e2b_pty_options *options);
+
+// Adds (or replaces) an environment variable; it overrides the terminal's
+// defaults (TERM=xterm-256color, LANG and LC_ALL C.UTF-8).
+// Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_pty_options_set_env(struct e2b_pty_options *options,
+                                       const char *name,
+                                       const char *value,
+                                       struct e2b_error **err_out);
+
+// Sets the working directory. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_pty_options_set_cwd(struct e2b_pty_options *options,
+                                       const char *cwd,
+                                       struct e2b_error **err_out);
+
+// Runs the shell as `user` (e.g. "root"). Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_pty_options_set_user(struct e2b_pty_options *options,
+                                        const char *user,
+                                        struct e2b_error **err_out);
+
+// Sets how long the shell may live, in milliseconds (0: the default, 60000;
+// E2B_TIMEOUT_NONE: no limit). Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_pty_options_set_timeout_ms(struct e2b_pty_options *options,
+                                              uint64_t timeout_ms,
+                                              struct e2b_error **err_out);
+
+// New attach options with the defaults. Release with `e2b_connect_options_free`.
+E2B_API
+struct e2b_connect_options *e2b_connect_options_new(void);
+
+// Releases `options`. NULL is ignored.
+E2B_API
+void e2b_connect_options_free(struct e2b_connect_options *options);
+
+// Sets how long to follow the process, in milliseconds (0, the default, and
+// E2B_TIMEOUT_NONE: no limit; the official SDKs use 60000). When it passes,
+// waiting fails with E2B_ERR_TIMEOUT; the process goes on running.
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_connect_options_set_timeout_ms(struct e2b_connect_options *options,
+                                                  uint64_t timeout_ms,
+                                                  struct e2b_error **err_out);
+
+// Whether to keep the output in the result (default true).
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_connect_options_set_retain_output(struct e2b_connect_options *options,
+                                                     bool retain_output,
+                                                     struct e2b_error **err_out);
+
+// New input stream options with the defaults. Release with `e2b_input_options_free`.
+E2B_API
+struct e2b_input_options *e2b_input_options_new(void);
+
+// Releases `options`. NULL is ignored.
+E2B_API
+void e2b_input_options_free(struct e2b_input_options *options);
+
+// Sets how long the stream may last, in milliseconds (0: the default,
+// 60000; E2B_TIMEOUT_NONE: no limit). Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_input_options_set_timeout_ms(struct e2b_input_options *options,
+                                                uint64_t timeout_ms,
+                                                struct e2b_error **err_out);
+
+// Sets how long the stream may be quiet before a keepalive message goes
+// out, in milliseconds (0: the default, 50000). E2B_TIMEOUT_NONE is
+// rejected with INVALID_ARGUMENT. Errors: NULL_ARGUMENT, INVALID_ARGUMENT.
+E2B_API
+e2b_error_code e2b_input_options_set_keepalive_interval_ms(struct e2b_input_options *options,
+                                                           uint64_t interval_ms,
+                                                           struct e2b_error **err_out);
+
+// Starts `bash -i -l` in a new terminal of `rows` x `cols` and returns at
+// once. The handle is an `e2b_command`: its output comes as
+// E2B_STREAM_PTY chunks to `e2b_command_wait`'s callback or from
+// `e2b_command_next_output`; `e2b_command_send_stdin` sends keystrokes;
+// the result keeps no output. Release `*out` with `e2b_command_free` (the
+// shell goes on running). `cancel` applies to the start only.
+// Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (a zero size, a
+// missing cwd); AUTHENTICATION (an unknown user); SANDBOX_GONE; TIMEOUT,
+// NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_pty_create(const struct e2b_sandbox *sandbox,
+                              uint16_t rows,
+                              uint16_t cols,
+                              const struct e2b_pty_options *options,
+                              struct e2b_command **out,
+                              const struct e2b_cancel *cancel,
+                              struct e2b_error **err_out);
+
+// Attaches to the terminal of the running process `pid`, to follow its
+// output from now on; `options` may be NULL. Release `*out` with
+// `e2b_command_free`. `cancel` applies to attaching only.
+// Errors: NULL_ARGUMENT; NOT_FOUND; SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_pty_connect(const struct e2b_sandbox *sandbox,
+                               uint32_t pid,
+                               const struct e2b_connect_options *options,
+                               struct e2b_command **out,
+                               const struct e2b_cancel *cancel,
+                               struct e2b_error **err_out);
+
+// Writes `len` bytes at `data` (keystrokes) to the terminal of process `pid`.
+// Errors: NULL_ARGUMENT; NOT_FOUND; API (no terminal); SANDBOX_GONE;
+// TIMEOUT, NETWORK, TLS; CANCELLED.
+E2B_API
+e2b_error_code e2b_pty_send_stdin(const struct e2b_sandbox *sandbox,
+                                  uint32_t pid,
+                                  const uint8_t *data,
+                                  size_t len,
+                                  const struct e2b_cancel *cancel,
+                                  struct e2b_error **err_out);
+
+// Resizes the terminal of process `pid` to `rows` x `cols`; its programs
+// get SIGWINCH. Errors: NULL_ARGUMENT; INVALID_ARGUMENT (a zero size);
+// NOT_FOUND; API (no terminal); SANDBOX_GONE; TIMEOUT, NETWORK, TLS; CANCELLED.
+E2B_API
+e2b_error_code e2b_pty_resize(const struct e2b_sandbox *sandbox,
+                              uint32_t pid,
+                              uint16_t rows,
+                              uint16_t cols,
+                              const struct e2b_cancel *cancel,
+                              struct e2b_error **err_out);
+
+// Kills the terminal's process `pid`. `*killed_out` (optional) is false if
+// there was no such process. Errors: NULL_ARGUMENT; SANDBOX_GONE; TIMEOUT,
+// NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_pty_kill(const struct e2b_sandbox *sandbox,
+                            uint32_t pid,
+                            bool *killed_out,
+                            const struct e2b_cancel *cancel,
+                            struct e2b_error **err_out);
+
+// Whether `command` runs in a terminal (`e2b_pty_create`, `e2b_pty_connect`);
+// false if it is NULL.
+E2B_API
+bool e2b_command_is_pty(const struct e2b_command *command);
+
+// `e2b_commands_connect` with options (may be NULL): a time limit on
+// following the process, or its output not kept. Errors: as `e2b_commands_connect`.
+E2B_API
+e2b_error_code e2b_commands_connect_with(const struct e2b_sandbox *sandbox,
+                                         uint32_t pid,
+                                         const struct e2b_connect_options *options,
+                                         struct e2b_command **out,
+                                         const struct e2b_cancel *cancel,
+                                         struct e2b_error **err_out);
+
+// Opens an input stream to the stdin of process `pid` (started with stdin
+// open); `options` may be NULL. Write with `e2b_input_stream_write`, end
+// with `e2b_input_stream_close`, release with `e2b_input_stream_free`.
+// Opening asks the sandbox whether it has the client-streaming StreamInput
+// RPC: if so, writes go out at once on one stream, with keepalives while
+// quiet; if not, each write is one SendInput request
+// (`e2b_input_stream_is_streaming` tells which). `cancel` applies to
+// opening only. Errors: NULL_ARGUMENT; NOT_FOUND; SANDBOX_GONE; TIMEOUT,
+// NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_commands_open_input(const struct e2b_sandbox *sandbox,
+                                       uint32_t pid,
+                                       const struct e2b_input_options *options,
+                                       struct e2b_input_stream **out,
+                                       const struct e2b_cancel *cancel,
+                                       struct e2b_error **err_out);
+
+// `e2b_commands_open_input` for the terminal of process `pid`.
+// Errors: as `e2b_commands_open_input`.
+E2B_API
+e2b_error_code e2b_pty_open_input(const struct e2b_sandbox *sandbox,
+                                  uint32_t pid,
+                                  const struct e2b_input_options *options,
+                                  struct e2b_input_stream **out,
+                                  const struct e2b_cancel *cancel,
+                                  struct e2b_error **err_out);
+
+// true if the stream uses StreamInput, false if one SendInput per write;
+// false if `stream` is NULL or closed.
+E2B_API
+bool e2b_input_stream_is_streaming(const struct e2b_input_stream *stream);
+
+// Sends `len` bytes at `data` (nothing when `len` is 0). Over StreamInput
+// the bytes are queued and go out at once, and the sandbox's errors come
+// from `e2b_input_stream_close` (or from a later write once the stream has
+// failed); `cancel` applies to a SendInput. Errors: NULL_ARGUMENT;
+// INVALID_ARGUMENT (the stream is closed); NOT_FOUND; API; SANDBOX_GONE;
+// TIMEOUT, NETWORK, TLS; CANCELLED.
+E2B_API
+e2b_error_code e2b_input_stream_write(struct e2b_input_stream *stream,
+                                      const uint8_t *data,
+                                      size_t len,
+                                      const struct e2b_cancel *cancel,
+                                      struct e2b_error **err_out);
+
+// Ends the stream and waits for the sandbox's answer: E2B_OK once
+// everything was written. The process's stdin stays open
+// (`e2b_commands_close_stdin` closes it). The stream can then only be
+// freed. A cancelled close stops waiting; the stream still ends.
+// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (already closed); NOT_FOUND;
+// API (e.g. the process's stdin was closed); SANDBOX_GONE; TIMEOUT,
+// NETWORK, TLS; CANCELLED.
+E2B_API
+e2b_error_code e2b_input_stream_close(struct e2b_input_stream *stream,
+                                      const struct e2b_cancel *cancel,
+                                      struct e2b_error **err_out);
+
+// Releases `stream`, ending it without waiting for the answer. NULL is ignored.
+E2B_API
+void e2b_input_stream_free(struct e2b_input_stream *stream);
 
 // New run options with the defaults. Release with `e2b_run_code_options_free`.
 E2B_API

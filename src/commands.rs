@@ -28,6 +28,8 @@ pub struct e2b_command_options {
 pub enum e2b_stream {
     E2B_STREAM_STDOUT = 1,
     E2B_STREAM_STDERR = 2,
+    /// The terminal of a PTY (`e2b_pty_create`): what it shows, stdout and stderr together.
+    E2B_STREAM_PTY = 3,
 }
 
 /// How a command ended: its exit code and all its output, as bytes.
@@ -39,7 +41,7 @@ pub struct e2b_command_result {
 /// A running command. Any thread may use it; freeing it stops following the
 /// command, which goes on running (kill it first to end it).
 pub struct e2b_command {
-    inner: CommandHandle,
+    pub(crate) inner: CommandHandle,
 }
 
 /// One process running in a sandbox.
@@ -82,6 +84,7 @@ fn stream_code(stream: Stream) -> e2b_stream {
     match stream {
         Stream::Stdout => e2b_stream::E2B_STREAM_STDOUT,
         Stream::Stderr => e2b_stream::E2B_STREAM_STDERR,
+        Stream::Pty => e2b_stream::E2B_STREAM_PTY,
         // Streams this library does not hand to C: none today.
         _ => e2b_stream::E2B_STREAM_STDOUT,
     }
@@ -106,7 +109,7 @@ const KILL_AFTER_CANCEL: Duration = Duration::from_millis(500);
 
 /// Waits for `handle`'s command under `cancel`; a cancelled wait kills the
 /// command (best effort: one short request, not tied to the token).
-fn wait(
+pub(crate) fn wait(
     handle: &CommandHandle,
     on_output: e2b_output_cb,
     user_data: *mut c_void,
@@ -197,6 +200,21 @@ pub unsafe extern "C" fn e2b_command_options_set_timeout_ms(
 ) -> e2b_error_code {
     update(options, err_out, |o| {
         o.timeout = limit_ms(timeout_ms, Some(DEFAULT_COMMAND_TIMEOUT));
+        Ok(())
+    })
+}
+
+/// Whether to keep the output in the result (default true); false passes it
+/// to the callback and `e2b_command_next_output` only, so a chatty command
+/// does not grow memory (the SDKs' `retain_output`). Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_command_options_set_retain_output(
+    options: *mut e2b_command_options,
+    retain_output: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.retain_output = retain_output;
         Ok(())
     })
 }
@@ -451,7 +469,7 @@ pub unsafe extern "C" fn e2b_command_next_output(
 }
 
 /// Writes `len` bytes at `data` to the command's stdin (started with stdin
-/// open). Errors: as `e2b_commands_send_stdin`.
+/// open), or to its terminal for a PTY. Errors: as `e2b_commands_send_stdin`.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_command_send_stdin(
     command: *const e2b_command,
@@ -463,7 +481,11 @@ pub unsafe extern "C" fn e2b_command_send_stdin(
     guard(err_out, || {
         let command = &arg_ref(command, "command")?.inner;
         let data = arg_bytes(data, len, "data")?;
-        Ok(handle_view(command, cancel).commands().send_stdin(command.pid(), data)?)
+        let view = handle_view(command, cancel);
+        match command.is_pty() {
+            true => Ok(view.pty().send_stdin(command.pid(), data)?),
+            false => Ok(view.commands().send_stdin(command.pid(), data)?),
+        }
     })
 }
 

@@ -40,6 +40,8 @@ mod files;
 
 mod commands;
 
+mod pty;
+
 mod code;
 
 mod git;
@@ -53,6 +55,7 @@ pub use error::*;
 pub use files::*;
 pub use git::*;
 pub use logging::*;
+pub use pty::*;
 pub use sandbox::*;
 pub use snapshots::*;
 

@@ -48,6 +48,7 @@ type callbacks struct {
 	panicVal any
 
 	onStdout, onStderr func([]byte) error // command output
+	onPty              func([]byte) error // a terminal's output
 	onData             func([]byte) error // a file being read
 	progress           ProgressFunc
 	dirProgress        DirProgressFunc
@@ -106,7 +107,7 @@ func lookup(userData unsafe.Pointer) *callbacks {
 // The C function pointers of the trampolines, or NULL when there is no callback.
 
 func (cb *callbacks) outputFn() C.e2b_output_cb {
-	if cb.onStdout == nil && cb.onStderr == nil {
+	if cb.onStdout == nil && cb.onStderr == nil && cb.onPty == nil {
 		return nil
 	}
 	return C.e2b_output_cb(C.e2bGoOutput)

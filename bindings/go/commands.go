@@ -32,6 +32,9 @@ type CommandOptions struct {
 	Timeout time.Duration
 	// Stdin keeps the process's stdin open for SendStdin.
 	Stdin bool
+	// DiscardOutput leaves the output out of the CommandResult (the SDKs'
+	// retain_output=False): it goes to the callbacks and NextOutput only.
+	DiscardOutput bool
 	// OnStdout and OnStderr receive output as it arrives, as bytes (not
 	// necessarily whole lines or valid UTF-8), during Run, or during Wait
 	// for a started command. An error they return kills the command; the
@@ -63,6 +66,9 @@ func (o *CommandOptions) build(a *args) *C.e2b_command_options {
 	})
 	if o.Stdin {
 		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_command_options_set_stdin(p, true, e) })
+	}
+	if o.DiscardOutput {
+		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_command_options_set_retain_output(p, false, e) })
 	}
 	return p
 }
@@ -112,24 +118,35 @@ func (c *Commands) Start(ctx context.Context, cmd string, opts *CommandOptions) 
 
 // ConnectOptions say how to follow a process attached with Connect.
 type ConnectOptions struct {
+	// Timeout is how long to follow the process (0: no limit; the SDKs use
+	// 60 seconds). When it passes, Wait fails with ErrTimeout; the process
+	// goes on running.
+	Timeout time.Duration
+	// DiscardOutput leaves the output out of the CommandResult.
+	DiscardOutput bool
 	// OnStdout and OnStderr receive output during Wait, as in CommandOptions.
 	OnStdout, OnStderr func(data []byte) error
+	// OnPty receives a terminal's output during Wait (Terminals.Connect).
+	OnPty func(data []byte) error
 }
 
 // Connect attaches to the running process pid to follow its output from now
 // on (opts may be nil). ctx bounds the attaching only, as in Start.
 func (c *Commands) Connect(ctx context.Context, pid uint32, opts *ConnectOptions) (*Command, error) {
+	var a args
+	defer a.free()
+	copts := opts.build(&a)
 	var p *C.e2b_command
-	err := c.sbx.h.call(ctx, nil, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
-		return C.e2b_commands_connect(s, C.uint32_t(pid), &p, cancel, e)
+	err := c.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		if copts == nil {
+			return C.e2b_commands_connect(s, C.uint32_t(pid), &p, cancel, e)
+		}
+		return C.e2b_commands_connect_with(s, C.uint32_t(pid), copts, &p, cancel, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	if opts == nil {
-		return newCommand(p, nil, nil), nil
-	}
-	return newCommand(p, opts.OnStdout, opts.OnStderr), nil
+	return opts.command(p), nil
 }
 
 // List lists the processes running in the sandbox.
@@ -178,6 +195,7 @@ type Command struct {
 	h                  handle[*C.e2b_command]
 	pid                uint32
 	onStdout, onStderr func([]byte) error
+	onPty              func([]byte) error
 }
 
 func newCommand(p *C.e2b_command, onStdout, onStderr func([]byte) error) *Command {
@@ -198,7 +216,7 @@ func (c *Command) Pid() uint32 { return c.pid }
 // OnStdout and OnStderr it was started with. When ctx ends the wait, the
 // command is killed (best effort), as with Run.
 func (c *Command) Wait(ctx context.Context) (*CommandResult, error) {
-	cb := &callbacks{onStdout: c.onStdout, onStderr: c.onStderr}
+	cb := &callbacks{onStdout: c.onStdout, onStderr: c.onStderr, onPty: c.onPty}
 	ud := cb.start()
 	var out *C.e2b_command_result
 	err := cb.finish(c.h.call(ctx, nil, func(p *C.e2b_command, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
@@ -243,7 +261,8 @@ func (c *Command) NextOutput(ctx context.Context, timeout time.Duration) (Comman
 	return out, nil
 }
 
-// SendStdin writes data to the command's stdin (started with Stdin).
+// SendStdin writes data to the command's stdin (started with Stdin), or to
+// its terminal (Terminals.Create).
 func (c *Command) SendStdin(ctx context.Context, data []byte) error {
 	return c.h.call(ctx, nil, func(p *C.e2b_command, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
 		return C.e2b_command_send_stdin(p, bytesPtr(data), C.size_t(len(data)), cancel, e)

@@ -58,15 +58,19 @@ const (
 	Stdout Stream = 1
 	// Stderr is E2B_STREAM_STDERR.
 	Stderr Stream = 2
+	// Pty is E2B_STREAM_PTY: the terminal of a PTY (`e2b_pty_create`): what it shows, stdout and stderr together.
+	Pty Stream = 3
 )
 
-// String is "stdout", "stderr", or "none" for a value this package does not know.
+// String is "stdout", "stderr", "pty", or "none" for a value this package does not know.
 func (v Stream) String() string {
 	switch v {
 	case Stdout:
 		return "stdout"
 	case Stderr:
 		return "stderr"
+	case Pty:
+		return "pty"
 	}
 	return "none"
 }

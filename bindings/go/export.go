@@ -17,8 +17,11 @@ func e2bGoOutput(userData unsafe.Pointer, stream C.e2b_stream, data *C.uint8_t, 
 	cb := lookup(userData)
 	return cb.run(func() error {
 		f := cb.onStdout
-		if Stream(stream) == Stderr {
+		switch Stream(stream) {
+		case Stderr:
 			f = cb.onStderr
+		case Pty:
+			f = cb.onPty
 		}
 		if f == nil {
 			return nil

@@ -354,10 +354,12 @@ pub use code::{
 pub use config::{Config, ConfigBuilder, CODE_INTERPRETER_PORT, DEFAULT_DOMAIN, DEFAULT_REQUEST_TIMEOUT, ENVD_PORT};
 pub use envd::files::{DirProgress, DirProgressFn, FileReader, Files, Progress, WriteEntry, WriteInfo};
 pub use envd::filesystem::{EntryInfo, FileType};
+pub use envd::input::{InputStream, StreamInputOptions, DEFAULT_KEEPALIVE_INTERVAL, DEFAULT_STREAM_INPUT_TIMEOUT};
 pub use envd::process::{
-    CommandEvent, CommandHandle, CommandOptions, CommandResult, Commands, OnOutput, ProcessInfo, Stream,
-    DEFAULT_COMMAND_TIMEOUT,
+    CommandEvent, CommandHandle, CommandOptions, CommandResult, Commands, ConnectOptions, OnOutput, ProcessInfo,
+    Stream, DEFAULT_COMMAND_TIMEOUT,
 };
+pub use envd::pty::{Pty, PtyOptions, PtySize, DEFAULT_PTY_TIMEOUT};
 pub use envd::watch::{EventType, FilesystemEvent, WatchHandle, WatchOptions};
 pub use error::{Error, ErrorKind, Result};
 pub use git::{

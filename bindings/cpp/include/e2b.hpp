@@ -269,6 +269,8 @@ enum class EventType : int32_t {
 enum class Stream : int32_t {
     Stdout = E2B_STREAM_STDOUT,
     Stderr = E2B_STREAM_STDERR,
+    /// The terminal of a PTY (`e2b_pty_create`): what it shows, stdout and stderr together.
+    Pty = E2B_STREAM_PTY,
 };
 
 /// How much the library logs, from nothing to everything; each level includes
@@ -1359,6 +1361,79 @@ public:
         detail::call(e2b_command_options_set_stdin, get(), open);
         return *this;
     }
+    /// Keep the output in the CommandResult (default true); false passes it
+    /// to the callback and next_output only (the SDKs' retain_output).
+    CommandOptions& retain_output(bool retain) {
+        detail::call(e2b_command_options_set_retain_output, get(), retain);
+        return *this;
+    }
+};
+
+/// A terminal's size in character cells.
+struct PtySize {
+    uint16_t rows = 24;
+    uint16_t cols = 80;
+};
+
+/// How to start a terminal (Pty::create). New options mean the user's home,
+/// the default user and a 60-second lifetime.
+class PtyOptions : public detail::Builder<e2b_pty_options, e2b_pty_options_new, e2b_pty_options_free> {
+public:
+    /// Adds (or replaces) an environment variable; it overrides the terminal's
+    /// defaults (TERM=xterm-256color, LANG and LC_ALL C.UTF-8).
+    PtyOptions& env(StringArg name, StringArg value) {
+        detail::call(e2b_pty_options_set_env, get(), name.c_str(), value.c_str());
+        return *this;
+    }
+    /// The working directory.
+    PtyOptions& cwd(StringArg cwd) {
+        detail::call(e2b_pty_options_set_cwd, get(), cwd.c_str());
+        return *this;
+    }
+    /// Run the shell as `user` (e.g. "root").
+    PtyOptions& user(StringArg user) {
+        detail::call(e2b_pty_options_set_user, get(), user.c_str());
+        return *this;
+    }
+    /// How long the shell may live (zero: the default, 60 s; e2b::timeout_none: no limit).
+    PtyOptions& timeout(std::chrono::milliseconds timeout) {
+        detail::call(e2b_pty_options_set_timeout_ms, get(), detail::millis(timeout));
+        return *this;
+    }
+};
+
+/// How to attach to a running process (Commands::connect, Pty::connect).
+/// New options mean no time limit and the output kept.
+class ConnectOptions
+    : public detail::Builder<e2b_connect_options, e2b_connect_options_new, e2b_connect_options_free> {
+public:
+    /// How long to follow the process (zero and e2b::timeout_none: no limit;
+    /// the SDKs use 60 s); then waiting throws e2b::Timeout and the process goes on.
+    ConnectOptions& timeout(std::chrono::milliseconds timeout) {
+        detail::call(e2b_connect_options_set_timeout_ms, get(), detail::millis(timeout));
+        return *this;
+    }
+    /// Keep the output in the CommandResult (default true).
+    ConnectOptions& retain_output(bool retain) {
+        detail::call(e2b_connect_options_set_retain_output, get(), retain);
+        return *this;
+    }
+};
+
+/// How to open an input stream. New options mean a 60-second stream with a
+/// keepalive after 50 seconds of quiet.
+class InputOptions : public detail::Builder<e2b_input_options, e2b_input_options_new, e2b_input_options_free> {
+public:
+    /// How long the stream may last (zero: the default, 60 s; e2b::timeout_none: no limit).
+    InputOptions& timeout(std::chrono::milliseconds timeout) {
+        detail::call(e2b_input_options_set_timeout_ms, get(), detail::millis(timeout));
+        return *this;
+    }
+    /// How long the stream may be quiet before a keepalive goes out (zero: the default, 50 s).
+    InputOptions& keepalive_interval(std::chrono::milliseconds interval) {
+        detail::call(e2b_input_options_set_keepalive_interval_ms, get(), detail::millis(interval));
+        return *this;
+    }
 };
 
 /// How to run code. New options mean the default Python context and a 300-second limit.
@@ -1540,7 +1615,11 @@ public:
         return event;
     }
 
-    /// Writes `data` to the command's stdin (started with CommandOptions::stdin_open).
+    /// Whether the command runs in a terminal (Pty::create, Pty::connect).
+    bool is_pty() const { return e2b_command_is_pty(detail::live(command_.get())); }
+
+    /// Writes `data` to the command's stdin (started with
+    /// CommandOptions::stdin_open), or to its terminal.
     void send_stdin(ByteView data, CancelArg cancel = {}) const {
         detail::call(e2b_command_send_stdin, command_.get(), data.data(), data.size(), cancel.raw());
     }
@@ -1562,8 +1641,47 @@ public:
 
 private:
     friend class Commands;
+    friend class Pty;
     explicit Command(e2b_command* command) : command_(command) {}
     detail::Owned<e2b_command, e2b_command_free> command_;
+};
+
+/// Input to a process's stdin or terminal, sent as it is written
+/// (Commands::open_input, Pty::open_input). close() ends the stream and
+/// waits for the sandbox's answer; destroying it ends it without waiting.
+/// The process's stdin stays open either way.
+///
+/// Opening asks the sandbox whether it has the client-streaming StreamInput
+/// RPC: if so, each write goes out at once on one stream, with keepalives
+/// while quiet, and the sandbox's errors (its stdin closed, the process
+/// gone) come from close(), or from a later write once the stream failed;
+/// if not, each write is one SendInput request. streaming() tells which.
+class InputStream {
+public:
+    /// Whether the input goes through one StreamInput call (false: one
+    /// SendInput per write; false after close()).
+    bool streaming() const { return e2b_input_stream_is_streaming(stream_.get()); }
+
+    /// Sends `data`. Throws e2b::InvalidArgument once closed.
+    void write(ByteView data, CancelArg cancel = {}) const {
+        detail::call(e2b_input_stream_write, stream_.get(), data.data(), data.size(), cancel.raw());
+    }
+
+    /// Ends the stream and waits until the sandbox has written everything.
+    /// Throws e2b::InvalidArgument if already closed, e2b::ApiError (e.g. the
+    /// process's stdin was closed), e2b::NotFound (the process is gone).
+    void close(CancelArg cancel = {}) const {
+        detail::call(e2b_input_stream_close, stream_.get(), cancel.raw());
+    }
+
+    /// The C object, still owned by this stream.
+    e2b_input_stream* raw() const noexcept { return stream_.get(); }
+
+private:
+    friend class Commands;
+    friend class Pty;
+    explicit InputStream(e2b_input_stream* stream) : stream_(stream) {}
+    detail::Owned<e2b_input_stream, e2b_input_stream_free> stream_;
 };
 
 /// The files of a sandbox: a view borrowing the Sandbox (and the
@@ -1839,6 +1957,35 @@ public:
         e2b_command* command = nullptr;
         detail::call(e2b_commands_connect, sandbox_, pid, &command, cancel.raw());
         return Command(command);
+    }
+
+    /// connect() with a time limit on following the process, or its output not kept.
+    Command connect(uint32_t pid, const ConnectOptions& options, CancelArg cancel = {}) const {
+        e2b_command* command = nullptr;
+        detail::call(e2b_commands_connect_with, sandbox_, pid, options.raw(), &command, cancel.raw());
+        return Command(command);
+    }
+
+    /// Opens an input stream to the stdin of process `pid` (see InputStream).
+    /// `cancel` applies to opening only. Throws e2b::NotFound.
+    InputStream open_input(uint32_t pid, const InputOptions& options = {}, CancelArg cancel = {}) const {
+        e2b_input_stream* stream = nullptr;
+        detail::call(e2b_commands_open_input, sandbox_, pid, options.raw(), &stream, cancel.raw());
+        return InputStream(stream);
+    }
+
+    /// Sends every chunk of `chunks` (anything a ByteView is made from) to
+    /// the stdin of process `pid` through one input stream, and returns once
+    /// the sandbox has written them all (the SDKs' stream_input).
+    template <class Chunks>
+    void stream_input(uint32_t pid, const Chunks& chunks, const InputOptions& options = {},
+                      CancelArg cancel = {}) const {
+        const e2b_cancel* token = cancel.raw();
+        const InputStream stream = open_input(pid, options, CancelArg(token));
+        for (const auto& chunk : chunks) {
+            stream.write(ByteView(chunk), CancelArg(token));
+        }
+        stream.close(CancelArg(token));
     }
 
     /// The processes running in the sandbox.
@@ -2218,6 +2365,72 @@ private:
     const e2b_sandbox* sandbox_;
 };
 
+/// The terminals of a sandbox (the SDKs' sandbox.pty): a view borrowing the
+/// Sandbox, from Sandbox::pty(). create() starts `bash -i -l` in a
+/// pseudo-terminal; the Command's output is what the terminal shows, escape
+/// sequences included, as Stream::Pty chunks (to Command::wait's callback,
+/// or from Command::next_output). A terminal has no stdin to close: send
+/// Ctrl-D ("\x04"). Every call may also throw what Commands' calls throw.
+class Pty {
+public:
+    /// Starts a shell in a new terminal of `size` and returns at once.
+    /// Throws e2b::InvalidArgument (a zero size, a missing cwd).
+    Command create(PtySize size, const PtyOptions& options = {}, CancelArg cancel = {}) const {
+        e2b_command* command = nullptr;
+        detail::call(e2b_pty_create, sandbox_, size.rows, size.cols, options.raw(), &command, cancel.raw());
+        return Command(command);
+    }
+
+    /// Attaches to the terminal of the running process `pid`. Throws e2b::NotFound.
+    Command connect(uint32_t pid, const ConnectOptions& options = {}, CancelArg cancel = {}) const {
+        e2b_command* command = nullptr;
+        detail::call(e2b_pty_connect, sandbox_, pid, options.raw(), &command, cancel.raw());
+        return Command(command);
+    }
+
+    /// Writes `data` (keystrokes) to the terminal of `pid`. Throws e2b::NotFound.
+    void send_stdin(uint32_t pid, ByteView data, CancelArg cancel = {}) const {
+        detail::call(e2b_pty_send_stdin, sandbox_, pid, data.data(), data.size(), cancel.raw());
+    }
+
+    /// Resizes the terminal of `pid`; its programs get SIGWINCH.
+    /// Throws e2b::InvalidArgument (a zero size), e2b::NotFound.
+    void resize(uint32_t pid, PtySize size, CancelArg cancel = {}) const {
+        detail::call(e2b_pty_resize, sandbox_, pid, size.rows, size.cols, cancel.raw());
+    }
+
+    /// Kills the terminal's process `pid`; false if there was none.
+    bool kill(uint32_t pid, CancelArg cancel = {}) const {
+        bool killed = false;
+        detail::call(e2b_pty_kill, sandbox_, pid, &killed, cancel.raw());
+        return killed;
+    }
+
+    /// Opens an input stream to the terminal of `pid` (see InputStream).
+    InputStream open_input(uint32_t pid, const InputOptions& options = {}, CancelArg cancel = {}) const {
+        e2b_input_stream* stream = nullptr;
+        detail::call(e2b_pty_open_input, sandbox_, pid, options.raw(), &stream, cancel.raw());
+        return InputStream(stream);
+    }
+
+    /// Commands::stream_input for the terminal of `pid`.
+    template <class Chunks>
+    void stream_input(uint32_t pid, const Chunks& chunks, const InputOptions& options = {},
+                      CancelArg cancel = {}) const {
+        const e2b_cancel* token = cancel.raw();
+        const InputStream stream = open_input(pid, options, CancelArg(token));
+        for (const auto& chunk : chunks) {
+            stream.write(ByteView(chunk), CancelArg(token));
+        }
+        stream.close(CancelArg(token));
+    }
+
+private:
+    friend class Sandbox;
+    explicit Pty(const e2b_sandbox* sandbox) : sandbox_(sandbox) {}
+    const e2b_sandbox* sandbox_;
+};
+
 /// A sandbox handle (Client::create_sandbox, connect, resume). Destroying it
 /// releases the handle only: the sandbox runs on until kill() or its timeout.
 /// Every call may also throw e2b::CancelledError when cancelled through its
@@ -2241,6 +2454,8 @@ public:
     Commands commands() const { return Commands(sandbox_.get()); }
     /// git in it.
     Git git() const { return Git(sandbox_.get()); }
+    /// Its terminals.
+    Pty pty() const { return Pty(sandbox_.get()); }
 
     /// Kills the sandbox; false if it no longer existed. A cancelled kill
     /// that reached the server may have been done.

@@ -144,6 +144,67 @@ impl ServerStream {
     }
 }
 
+/// How the server took a client-streaming call.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Support {
+    /// It read the request to its end and answered success.
+    Done,
+    /// It does not have the method: a Connect `unimplemented`, or a 404 that
+    /// is no Connect error (a server whose routes do not know the path).
+    Unimplemented,
+}
+
+/// Makes a client-streaming call of `method` whose request body, a sequence
+/// of envelopes, is `body`, and reads the streaming answer: success, the
+/// method missing, or the error the server ended the call with.
+pub(crate) fn client_stream(
+    sandbox: &Sandbox,
+    method: &str,
+    body: Body<'_>,
+    options: CallOptions<'_>,
+    deadline: Deadline,
+    what: &str,
+) -> Result<Support> {
+    let request = request(sandbox, method, options, deadline)
+        .header("Content-Type", "application/connect+json")
+        .header("Connect-Accept-Encoding", "identity")
+        .header("Connect-Content-Encoding", "identity")
+        .body(body);
+    let mut response = http::send(sandbox.client().agent(), request, what)?;
+    let status = response.status().as_u16();
+    if status != 200 {
+        let body = http::read_body(&mut response, what)?;
+        let code = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v.get("code").and_then(|c| c.as_str().map(str::to_owned)));
+        return match code.as_deref() {
+            Some("unimplemented") => Ok(Support::Unimplemented),
+            None if status == 404 => Ok(Support::Unimplemented),
+            _ => Err(error_response(what, status, &body)),
+        };
+    }
+    let mut reader = http::reader(response);
+    loop {
+        match envelope::read(&mut reader, MAX_MESSAGE) {
+            Ok(Some(Frame::Message(_))) => continue,
+            Ok(Some(Frame::EndStream(message))) => {
+                http::drain(&mut reader);
+                return match EndStream::parse(&message).map_err(|err| Error::decode(what, err))?.error {
+                    Some(error) if error.code == "unimplemented" => Ok(Support::Unimplemented),
+                    Some(error) => Err(Error::from_connect(what, &error.code, &error.message, None)),
+                    None => Ok(Support::Done),
+                };
+            }
+            Ok(None) | Err(DecodeError::TruncatedHeader { .. } | DecodeError::TruncatedMessage { .. }) => {
+                let message = format!("{what}: the answer ended before its end-of-stream message");
+                return Err(Error::new(ErrorKind::Network, message));
+            }
+            Err(DecodeError::Io(err)) => return Err(Error::from_read(what, &err)),
+            Err(err) => return Err(Error::decode(what, err.to_string())),
+        }
+    }
+}
+
 /// A Connect request to envd with the headers every call carries.
 fn request<'b>(sandbox: &Sandbox, method: &str, options: CallOptions<'_>, deadline: Deadline) -> http::Request<'b> {
     let mut request =

@@ -4,5 +4,7 @@
 pub(crate) mod connect;
 pub mod files;
 pub mod filesystem;
+pub mod input;
 pub mod process;
+pub mod pty;
 pub mod watch;

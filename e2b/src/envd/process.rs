@@ -12,12 +12,25 @@ use e2b_protocol::json::base64_bytes;
 use serde::{Deserialize, Serialize};
 
 use super::connect::{unary, CallOptions, ServerStream};
+use super::input::{InputStream, StreamInputOptions};
+use super::pty::PtySize;
 use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
 use crate::sandbox::Sandbox;
 
 /// How long a command may run unless told otherwise (the SDKs' default).
 pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long after a stream's server-side limit the client gives up.
+const STREAM_GRACE: Duration = Duration::from_secs(10);
+
+/// What [`Commands::start_process`] needs beyond the request.
+#[derive(Clone, Copy)]
+pub(crate) struct Start<'a> {
+    pub user: Option<&'a str>,
+    pub timeout: Option<Duration>,
+    pub retain: bool,
+}
+
 /// How often a wait for output looks at a cancel token of its own.
 const CANCEL_POLL: Duration = Duration::from_millis(10);
 
@@ -29,6 +42,9 @@ pub enum Stream {
     Stdout,
     /// Standard error.
     Stderr,
+    /// The terminal of a process started with a PTY ([`Pty`](crate::Pty)):
+    /// stdout and stderr together, as the terminal shows them.
+    Pty,
 }
 
 /// Receives output as it arrives; `Break` kills the command.
@@ -56,6 +72,11 @@ pub struct CommandOptions {
     pub timeout: Option<Duration>,
     /// Keep the process's stdin open for [`CommandHandle::send_stdin`].
     pub stdin: bool,
+    /// Keep the output in the [`CommandResult`] (default `true`); `false`
+    /// passes it to callbacks and [`CommandHandle::next_event`] only, so a
+    /// long, chatty command does not grow the client's memory (the SDKs'
+    /// `retain_output`).
+    pub retain_output: bool,
 }
 
 impl Default for CommandOptions {
@@ -66,6 +87,7 @@ impl Default for CommandOptions {
             user: None,
             timeout: Some(DEFAULT_COMMAND_TIMEOUT),
             stdin: false,
+            retain_output: true,
         }
     }
 }
@@ -100,6 +122,45 @@ impl CommandOptions {
         self.stdin = stdin;
         self
     }
+
+    /// Whether to keep the output in the [`CommandResult`].
+    pub fn retain_output(mut self, retain_output: bool) -> Self {
+        self.retain_output = retain_output;
+        self
+    }
+}
+
+/// How to attach to a running process ([`Commands::connect_with`],
+/// [`Pty::connect`](crate::Pty::connect)). The default has no time limit
+/// and keeps the output; the official SDKs default to 60 s.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ConnectOptions {
+    /// How long to follow the process (`Connect-Timeout-Ms`: envd ends the
+    /// stream when it passes; the process goes on running). `None`: no limit.
+    pub timeout: Option<Duration>,
+    /// Keep the output in the [`CommandResult`] (default `true`).
+    pub retain_output: bool,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> ConnectOptions {
+        ConnectOptions { timeout: None, retain_output: true }
+    }
+}
+
+impl ConnectOptions {
+    /// Sets how long to follow the process; `None` for no limit.
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Whether to keep the output in the [`CommandResult`].
+    pub fn retain_output(mut self, retain_output: bool) -> Self {
+        self.retain_output = retain_output;
+        self
+    }
 }
 
 /// How a command ended. A non-zero exit code is a result, not an error: see
@@ -107,9 +168,10 @@ impl CommandOptions {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CommandResult {
-    /// Everything written to stdout, as bytes.
+    /// Everything written to stdout, as bytes (empty when the output was not
+    /// [retained](CommandOptions::retain_output), and for a PTY).
     pub stdout: Vec<u8>,
-    /// Everything written to stderr, as bytes.
+    /// Everything written to stderr, as bytes (as `stdout`).
     pub stderr: Vec<u8>,
     /// The exit code; -1 when a signal ended the process.
     pub exit_code: i32,
@@ -190,34 +252,62 @@ pub struct Commands<'a> {
 pub struct CommandHandle {
     sandbox: Sandbox,
     pid: u32,
+    input: InputKind,
     events: Mutex<Receiver<Result<CommandEvent>>>,
     finished: Mutex<Option<Result<CommandResult>>>,
     detached: Arc<AtomicBool>,
 }
 
 #[derive(Serialize)]
-struct ProcessConfig<'a> {
-    cmd: &'a str,
-    args: [&'a str; 3],
-    envs: &'a BTreeMap<String, String>,
+pub(crate) struct ProcessConfig<'a> {
+    pub cmd: &'a str,
+    pub args: &'a [&'a str],
+    pub envs: &'a BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    cwd: Option<&'a str>,
+    pub cwd: Option<&'a str>,
 }
 
 #[derive(Serialize)]
-struct StartRequest<'a> {
-    process: ProcessConfig<'a>,
-    stdin: bool,
+pub(crate) struct StartRequest<'a> {
+    pub process: ProcessConfig<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pty: Option<PtyConfig>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stdin: Option<bool>,
+}
+
+/// `{"size": {"cols": C, "rows": R}}`
+#[derive(Serialize)]
+pub(crate) struct PtyConfig {
+    pub size: PtySize,
 }
 
 #[derive(Serialize)]
-struct Selector {
-    process: Pid,
+pub(crate) struct Selector {
+    pub process: Pid,
 }
 
 #[derive(Serialize)]
-struct Pid {
-    pid: u32,
+pub(crate) struct Pid {
+    pub pid: u32,
+}
+
+/// How a process takes input: `ProcessInput`'s `stdin` or `pty` field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum InputKind {
+    Stdin,
+    Pty,
+}
+
+impl InputKind {
+    /// The `ProcessInput` message carrying `data`.
+    pub(crate) fn message(self, data: &[u8]) -> serde_json::Value {
+        let field = match self {
+            InputKind::Stdin => "stdin",
+            InputKind::Pty => "pty",
+        };
+        serde_json::json!({ field: base64_bytes::encode(data) })
+    }
 }
 
 /// `StartResponse` and `ConnectResponse`: `{"event": ProcessEvent}`.
@@ -249,6 +339,8 @@ struct DataEvent {
     stdout: Option<Vec<u8>>,
     #[serde(default, with = "base64_bytes")]
     stderr: Option<Vec<u8>>,
+    #[serde(default, with = "base64_bytes")]
+    pty: Option<Vec<u8>>,
 }
 
 #[derive(Deserialize)]
@@ -288,23 +380,35 @@ impl<'a> Commands<'a> {
         options: &CommandOptions,
         token: Option<&CancelToken>,
     ) -> Result<CommandHandle> {
-        let what = format!("run `{cmd}`");
         let request = StartRequest {
             process: ProcessConfig {
                 cmd: "/bin/bash",
-                args: ["-l", "-c", cmd],
+                args: &["-l", "-c", cmd],
                 envs: &options.envs,
                 cwd: options.cwd.as_deref(),
             },
-            stdin: options.stdin,
+            pty: None,
+            stdin: Some(options.stdin),
         };
-        let lifetime = options.timeout;
-        let call = CallOptions { user: options.user.as_deref(), timeout: lifetime };
+        let start = Start { user: options.user.as_deref(), timeout: options.timeout, retain: options.retain_output };
+        self.start_process(&request, start, InputKind::Stdin, token, format!("run `{cmd}`"))
+    }
+
+    /// Starts a process as `request` describes (a command or a PTY).
+    pub(crate) fn start_process(
+        &self,
+        request: &StartRequest<'_>,
+        start: Start<'_>,
+        input: InputKind,
+        token: Option<&CancelToken>,
+        what: String,
+    ) -> Result<CommandHandle> {
+        let call = CallOptions { user: start.user, timeout: start.timeout };
         // The client gives up a little after the server should have.
-        let total = lifetime.map(|t| t + Duration::from_secs(10));
+        let total = start.timeout.map(|t| t + STREAM_GRACE);
         let through = self.sandbox.with_cancel_token(token);
-        let stream = ServerStream::open(&through, "process.Process/Start", &request, call, total, what)?;
-        CommandHandle::follow(self.sandbox.clone(), stream)
+        let stream = ServerStream::open(&through, "process.Process/Start", request, call, total, what)?;
+        CommandHandle::follow(self.sandbox.clone(), stream, input, start.retain)
     }
 
     /// Attaches to the running process `pid`, to read its output from now on.
@@ -316,12 +420,43 @@ impl<'a> Commands<'a> {
     /// until attached; the handle then follows the view's token.
     #[doc(hidden)] // For the C library: a token or deadline that may be absent.
     pub fn connect_under(&self, pid: u32, token: Option<&CancelToken>) -> Result<CommandHandle> {
+        self.connect_with_under(pid, &ConnectOptions::default(), token)
+    }
+
+    /// [`connect`](Commands::connect) with a time limit on following the
+    /// process, or without keeping its output (the SDKs' `connect(pid,
+    /// timeout)`).
+    pub fn connect_with(&self, pid: u32, options: &ConnectOptions) -> Result<CommandHandle> {
+        self.connect_with_under(pid, options, self.sandbox.client().cancel_token())
+    }
+
+    /// [`connect_with`](Commands::connect_with), cancelled by `token` (or by
+    /// nothing) until attached.
+    #[doc(hidden)] // For the C library: a token or deadline that may be absent.
+    pub fn connect_with_under(
+        &self,
+        pid: u32,
+        options: &ConnectOptions,
+        token: Option<&CancelToken>,
+    ) -> Result<CommandHandle> {
+        self.attach(pid, options, InputKind::Stdin, token)
+    }
+
+    /// Attaches to `pid`, whose input is of kind `input`.
+    pub(crate) fn attach(
+        &self,
+        pid: u32,
+        options: &ConnectOptions,
+        input: InputKind,
+        token: Option<&CancelToken>,
+    ) -> Result<CommandHandle> {
         let what = format!("connect to process {pid}");
         let request = Selector { process: Pid { pid } };
         let through = self.sandbox.with_cancel_token(token);
-        let stream =
-            ServerStream::open(&through, "process.Process/Connect", &request, CallOptions::default(), None, what)?;
-        CommandHandle::follow(self.sandbox.clone(), stream)
+        let call = CallOptions { user: None, timeout: options.timeout };
+        let total = options.timeout.map(|t| t + STREAM_GRACE);
+        let stream = ServerStream::open(&through, "process.Process/Connect", &request, call, total, what)?;
+        CommandHandle::follow(self.sandbox.clone(), stream, input, options.retain_output)
     }
 
     /// The processes running in the sandbox.
@@ -396,20 +531,57 @@ impl<'a> Commands<'a> {
 
     /// Writes `data` to the stdin of process `pid` (started with `stdin: true`).
     pub fn send_stdin(&self, pid: u32, data: &[u8]) -> Result<()> {
-        #[derive(Serialize)]
-        struct Input {
-            process: Pid,
-            input: Stdin,
-        }
-        #[derive(Serialize)]
-        struct Stdin {
-            stdin: String,
-        }
-        let request = Input { process: Pid { pid }, input: Stdin { stdin: base64_bytes::encode(data) } };
-        let what = format!("write to the stdin of process {pid}");
+        self.send_input(pid, InputKind::Stdin, data)
+    }
+
+    /// `SendInput` of `data` as `kind` to `pid`.
+    pub(crate) fn send_input(&self, pid: u32, kind: InputKind, data: &[u8]) -> Result<()> {
+        let request = serde_json::json!({ "process": { "pid": pid }, "input": kind.message(data) });
+        let what = match kind {
+            InputKind::Stdin => format!("write to the stdin of process {pid}"),
+            InputKind::Pty => format!("write to the terminal of process {pid}"),
+        };
         let _: serde::de::IgnoredAny =
             unary(self.sandbox, "process.Process/SendInput", &request, CallOptions::default(), &what)?;
         Ok(())
+    }
+
+    /// Sends `data`, chunk by chunk as the iterator yields them, to the stdin
+    /// of process `pid` through one input stream, and returns once all of it
+    /// is written (the SDKs' `stream_input`). `timeout` bounds the whole
+    /// stream (`None`: no limit; the SDKs use 60 s,
+    /// [`DEFAULT_STREAM_INPUT_TIMEOUT`](crate::DEFAULT_STREAM_INPUT_TIMEOUT)).
+    /// Keepalives go out while the iterator blocks. See [`InputStream`] for
+    /// the RPC used and the fallback on servers without it.
+    pub fn stream_input<I>(&self, pid: u32, data: I, timeout: Option<Duration>) -> Result<()>
+    where
+        I: IntoIterator,
+        I::Item: AsRef<[u8]>,
+    {
+        let options = StreamInputOptions::default().timeout(timeout);
+        let mut stream = self.open_input(pid, &options)?;
+        for chunk in data {
+            stream.write(chunk.as_ref())?;
+        }
+        stream.close()
+    }
+
+    /// Opens an input stream to the stdin of process `pid`: write to it as
+    /// the data comes, then [`close`](InputStream::close) it.
+    pub fn open_input(&self, pid: u32, options: &StreamInputOptions) -> Result<InputStream> {
+        self.open_input_under(pid, options, self.sandbox.client().cancel_token())
+    }
+
+    /// [`open_input`](Commands::open_input), cancelled by `token` (or by
+    /// nothing) until open; the stream then follows the view's token.
+    #[doc(hidden)] // For the C library: a token that may be absent.
+    pub fn open_input_under(
+        &self,
+        pid: u32,
+        options: &StreamInputOptions,
+        token: Option<&CancelToken>,
+    ) -> Result<InputStream> {
+        InputStream::open(self.sandbox, pid, InputKind::Stdin, options, token)
     }
 
     /// Closes the stdin of process `pid`, so it reads end-of-file.
@@ -430,7 +602,7 @@ impl std::fmt::Debug for CommandHandle {
 
 impl CommandHandle {
     /// Reads the `start` event, then hands the rest of the stream to a reader thread.
-    fn follow(sandbox: Sandbox, mut stream: ServerStream) -> Result<CommandHandle> {
+    fn follow(sandbox: Sandbox, mut stream: ServerStream, input: InputKind, retain: bool) -> Result<CommandHandle> {
         let pid = loop {
             match stream.next::<EventMessage>()? {
                 Some(EventMessage { event: ProcessEvent { start: Some(start), .. } }) => break start.pid,
@@ -446,9 +618,9 @@ impl CommandHandle {
         let stop = detached.clone();
         std::thread::Builder::new()
             .name(format!("e2b-process-{pid}"))
-            .spawn(move || read_events(stream, sender, stop))
+            .spawn(move || read_events(stream, sender, stop, retain))
             .map_err(|err| Error::io("start a command", err))?;
-        Ok(CommandHandle { sandbox, pid, events: Mutex::new(receiver), finished: Mutex::new(None), detached })
+        Ok(CommandHandle { sandbox, pid, input, events: Mutex::new(receiver), finished: Mutex::new(None), detached })
     }
 
     /// The process id in the sandbox.
@@ -555,9 +727,21 @@ impl CommandHandle {
         }
     }
 
-    /// Writes `data` to the command's stdin (it must have been started with `stdin: true`).
+    /// Writes `data` to the command's stdin (it must have been started with
+    /// `stdin: true`), or to its terminal for a PTY.
     pub fn send_stdin(&self, data: &[u8]) -> Result<()> {
-        Commands::new(&self.sandbox).send_stdin(self.pid, data)
+        Commands::new(&self.sandbox).send_input(self.pid, self.input, data)
+    }
+
+    /// Opens an input stream to the command's stdin (its terminal for a
+    /// PTY); see [`InputStream`].
+    pub fn open_input(&self, options: &StreamInputOptions) -> Result<InputStream> {
+        InputStream::open(&self.sandbox, self.pid, self.input, options, self.sandbox.client().cancel_token())
+    }
+
+    /// Whether the command runs in a PTY ([`Pty::create`](crate::Pty::create), [`Pty::connect`](crate::Pty::connect)).
+    pub fn is_pty(&self) -> bool {
+        self.input == InputKind::Pty
     }
 
     /// Closes the command's stdin.
@@ -585,7 +769,12 @@ impl Drop for CommandHandle {
 
 /// The reader thread: turns stream messages into events until the end, an
 /// error, or the handle letting go.
-fn read_events(mut stream: ServerStream, sender: SyncSender<Result<CommandEvent>>, detached: Arc<AtomicBool>) {
+fn read_events(
+    mut stream: ServerStream,
+    sender: SyncSender<Result<CommandEvent>>,
+    detached: Arc<AtomicBool>,
+    retain: bool,
+) {
     let mut result = CommandResult::default();
     loop {
         if detached.load(Ordering::Relaxed) {
@@ -604,11 +793,13 @@ fn read_events(mut stream: ServerStream, sender: SyncSender<Result<CommandEvent>
             }
         };
         if let Some(data) = event.data {
-            for (stream_kind, chunk) in [(Stream::Stdout, data.stdout), (Stream::Stderr, data.stderr)] {
+            let chunks = [(Stream::Stdout, data.stdout), (Stream::Stderr, data.stderr), (Stream::Pty, data.pty)];
+            for (stream_kind, chunk) in chunks {
                 let Some(chunk) = chunk.filter(|c| !c.is_empty()) else { continue };
                 match stream_kind {
-                    Stream::Stdout => result.stdout.extend_from_slice(&chunk),
-                    Stream::Stderr => result.stderr.extend_from_slice(&chunk),
+                    Stream::Stdout if retain => result.stdout.extend_from_slice(&chunk),
+                    Stream::Stderr if retain => result.stderr.extend_from_slice(&chunk),
+                    _ => {}
                 }
                 if sender.send(Ok(CommandEvent::Output(stream_kind, chunk))).is_err() {
                     return;

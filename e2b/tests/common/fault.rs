@@ -42,6 +42,10 @@ pub enum Fault {
     /// The response head at once, then the body `bytes` at a time, one piece
     /// every `every`.
     Drip { bytes: usize, every: Duration },
+    /// The proxy answers as a Connect server without the (streaming) method
+    /// does: 200 with an end-of-stream `unimplemented` error. The request
+    /// never reaches the server.
+    Unimplemented,
 }
 
 /// A request the proxy saw.
@@ -233,13 +237,18 @@ fn forward_requests(
         let method = words.next().unwrap_or("").to_owned();
         let path = words.next().unwrap_or("").to_owned();
         let fault = shared.fault_for(&method, &path);
-        let seen = Seen { method, path, head: head.clone(), connection: number, fault };
+        let seen = Seen { method, path: path.clone(), head: head.clone(), connection: number, fault };
         shared.seen.lock().unwrap().push(seen);
         match fault {
             Some(Fault::Status(status)) => {
                 copy_body(&mut reader, &head, &mut io::sink())?;
                 let mut client = client;
                 client.write_all(&canned(status, header_value(&head, "e2b-sandbox-id")))?;
+            }
+            Some(Fault::Unimplemented) => {
+                copy_body(&mut reader, &head, &mut io::sink())?;
+                let mut client = client;
+                client.write_all(&unimplemented(&path))?;
             }
             Some(fault) => {
                 *armed.lock().unwrap() = Some(fault);
@@ -298,7 +307,7 @@ fn spoil(fault: Fault, mut start: Vec<u8>, upstream: &mut TcpStream, client: &mu
             }
             let _ = client.shutdown(Shutdown::Write);
         }
-        Fault::Status(_) => unreachable!("answered without asking upstream"),
+        Fault::Status(_) | Fault::Unimplemented => unreachable!("answered without asking upstream"),
     }
 }
 
@@ -464,4 +473,18 @@ fn canned(status: u16, sandbox_id: Option<&str>) -> Vec<u8> {
         body.len()
     )
     .into_bytes()
+}
+
+/// A Connect streaming answer ending in `unimplemented` for `path`.
+fn unimplemented(path: &str) -> Vec<u8> {
+    let end = serde_json::json!({"error": {"code": "unimplemented", "message": format!("{} is not implemented", path.trim_start_matches('/'))}});
+    let end = end.to_string();
+    let mut body = vec![2u8];
+    body.extend_from_slice(&(end.len() as u32).to_be_bytes());
+    body.extend_from_slice(end.as_bytes());
+    let mut answer =
+        format!("HTTP/1.1 200 OK\r\nContent-Type: application/connect+json\r\nContent-Length: {}\r\n\r\n", body.len())
+            .into_bytes();
+    answer.extend_from_slice(&body);
+    answer
 }

@@ -38,6 +38,7 @@ from ._errors import (
     SandboxNotRunningException,
     TimeoutException,
 )
+from ._pty import InputStream, Pty, PtySize
 from ._files import DirProgress, EntryInfo, FileReader, Filesystem, FilesystemEvent, WatchHandle
 from ._git import ConfigScope, Git, GitBranches, GitFileChange, GitFileStatus, GitStatus
 from ._sandbox import Sandbox, SandboxInfo
@@ -78,6 +79,7 @@ __all__ = [
     "GitStatus",
     "GitUpstreamException",
     "ConfigScope",
+    "InputStream",
     "InvalidArgumentException",
     "LocalIOException",
     "MAX_FORK_COUNT",
@@ -89,6 +91,8 @@ __all__ = [
     "OutputChunk",
     "PermissionDeniedException",
     "ProcessInfo",
+    "Pty",
+    "PtySize",
     "RateLimitException",
     "Result",
     "Sandbox",

@@ -132,6 +132,8 @@ class Stream(_IntEnum):
 
     STDOUT = 1
     STDERR = 2
+    PTY = 3
+    """The terminal of a PTY (`e2b_pty_create`): what it shows, stdout and stderr together."""
 
 
 class ExecutionOutput(_IntEnum):
@@ -233,6 +235,10 @@ class e2b_command_result(ctypes.Structure):
     pass
 
 
+class e2b_connect_options(ctypes.Structure):
+    pass
+
+
 class e2b_entry_info(ctypes.Structure):
     pass
 
@@ -293,11 +299,23 @@ class e2b_git_status_info(ctypes.Structure):
     pass
 
 
+class e2b_input_options(ctypes.Structure):
+    pass
+
+
+class e2b_input_stream(ctypes.Structure):
+    pass
+
+
 class e2b_process_info(ctypes.Structure):
     pass
 
 
 class e2b_process_list(ctypes.Structure):
+    pass
+
+
+class e2b_pty_options(ctypes.Structure):
     pass
 
 
@@ -661,6 +679,7 @@ e2b_command_options_set_env: Callable[[Any, Any, Any, Any], int] = _declare("e2b
 e2b_command_options_set_cwd: Callable[[Any, Any, Any], int] = _declare("e2b_command_options_set_cwd", c_int32, POINTER(e2b_command_options), c_char_p, POINTER(POINTER(e2b_error)))
 e2b_command_options_set_user: Callable[[Any, Any, Any], int] = _declare("e2b_command_options_set_user", c_int32, POINTER(e2b_command_options), c_char_p, POINTER(POINTER(e2b_error)))
 e2b_command_options_set_timeout_ms: Callable[[Any, Any, Any], int] = _declare("e2b_command_options_set_timeout_ms", c_int32, POINTER(e2b_command_options), c_uint64, POINTER(POINTER(e2b_error)))
+e2b_command_options_set_retain_output: Callable[[Any, Any, Any], int] = _declare("e2b_command_options_set_retain_output", c_int32, POINTER(e2b_command_options), c_bool, POINTER(POINTER(e2b_error)))
 e2b_command_options_set_stdin: Callable[[Any, Any, Any], int] = _declare("e2b_command_options_set_stdin", c_int32, POINTER(e2b_command_options), c_bool, POINTER(POINTER(e2b_error)))
 e2b_commands_run: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_commands_run", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_command_options), e2b_output_cb, c_void_p, POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_commands_start: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_commands_start", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_command_options), POINTER(POINTER(e2b_command)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
@@ -695,6 +714,33 @@ e2b_process_info_envs_len: Callable[[Any], int] = _declare("e2b_process_info_env
 e2b_process_info_envs_key: Callable[[Any, Any], bytes | None] = _declare("e2b_process_info_envs_key", c_char_p, POINTER(e2b_process_info), c_size_t)
 e2b_process_info_envs_value: Callable[[Any, Any], bytes | None] = _declare("e2b_process_info_envs_value", c_char_p, POINTER(e2b_process_info), c_size_t)
 e2b_process_info_envs_get: Callable[[Any, Any], bytes | None] = _declare("e2b_process_info_envs_get", c_char_p, POINTER(e2b_process_info), c_char_p)
+e2b_pty_options_new: Callable[[], ctypes._Pointer[e2b_pty_options]] = _declare("e2b_pty_options_new", POINTER(e2b_pty_options))
+e2b_pty_options_free: Callable[[Any], None] = _declare("e2b_pty_options_free", None, POINTER(e2b_pty_options))
+e2b_pty_options_set_env: Callable[[Any, Any, Any, Any], int] = _declare("e2b_pty_options_set_env", c_int32, POINTER(e2b_pty_options), c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
+e2b_pty_options_set_cwd: Callable[[Any, Any, Any], int] = _declare("e2b_pty_options_set_cwd", c_int32, POINTER(e2b_pty_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_pty_options_set_user: Callable[[Any, Any, Any], int] = _declare("e2b_pty_options_set_user", c_int32, POINTER(e2b_pty_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_pty_options_set_timeout_ms: Callable[[Any, Any, Any], int] = _declare("e2b_pty_options_set_timeout_ms", c_int32, POINTER(e2b_pty_options), c_uint64, POINTER(POINTER(e2b_error)))
+e2b_connect_options_new: Callable[[], ctypes._Pointer[e2b_connect_options]] = _declare("e2b_connect_options_new", POINTER(e2b_connect_options))
+e2b_connect_options_free: Callable[[Any], None] = _declare("e2b_connect_options_free", None, POINTER(e2b_connect_options))
+e2b_connect_options_set_timeout_ms: Callable[[Any, Any, Any], int] = _declare("e2b_connect_options_set_timeout_ms", c_int32, POINTER(e2b_connect_options), c_uint64, POINTER(POINTER(e2b_error)))
+e2b_connect_options_set_retain_output: Callable[[Any, Any, Any], int] = _declare("e2b_connect_options_set_retain_output", c_int32, POINTER(e2b_connect_options), c_bool, POINTER(POINTER(e2b_error)))
+e2b_input_options_new: Callable[[], ctypes._Pointer[e2b_input_options]] = _declare("e2b_input_options_new", POINTER(e2b_input_options))
+e2b_input_options_free: Callable[[Any], None] = _declare("e2b_input_options_free", None, POINTER(e2b_input_options))
+e2b_input_options_set_timeout_ms: Callable[[Any, Any, Any], int] = _declare("e2b_input_options_set_timeout_ms", c_int32, POINTER(e2b_input_options), c_uint64, POINTER(POINTER(e2b_error)))
+e2b_input_options_set_keepalive_interval_ms: Callable[[Any, Any, Any], int] = _declare("e2b_input_options_set_keepalive_interval_ms", c_int32, POINTER(e2b_input_options), c_uint64, POINTER(POINTER(e2b_error)))
+e2b_pty_create: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_pty_create", c_int32, POINTER(e2b_sandbox), c_uint16, c_uint16, POINTER(e2b_pty_options), POINTER(POINTER(e2b_command)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_pty_connect: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_pty_connect", c_int32, POINTER(e2b_sandbox), c_uint32, POINTER(e2b_connect_options), POINTER(POINTER(e2b_command)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_pty_send_stdin: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_pty_send_stdin", c_int32, POINTER(e2b_sandbox), c_uint32, c_void_p, c_size_t, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_pty_resize: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_pty_resize", c_int32, POINTER(e2b_sandbox), c_uint32, c_uint16, c_uint16, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_pty_kill: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_pty_kill", c_int32, POINTER(e2b_sandbox), c_uint32, POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_command_is_pty: Callable[[Any], bool] = _declare("e2b_command_is_pty", c_bool, POINTER(e2b_command))
+e2b_commands_connect_with: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_commands_connect_with", c_int32, POINTER(e2b_sandbox), c_uint32, POINTER(e2b_connect_options), POINTER(POINTER(e2b_command)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_commands_open_input: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_commands_open_input", c_int32, POINTER(e2b_sandbox), c_uint32, POINTER(e2b_input_options), POINTER(POINTER(e2b_input_stream)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_pty_open_input: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_pty_open_input", c_int32, POINTER(e2b_sandbox), c_uint32, POINTER(e2b_input_options), POINTER(POINTER(e2b_input_stream)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_input_stream_is_streaming: Callable[[Any], bool] = _declare("e2b_input_stream_is_streaming", c_bool, POINTER(e2b_input_stream))
+e2b_input_stream_write: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_input_stream_write", c_int32, POINTER(e2b_input_stream), c_void_p, c_size_t, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_input_stream_close: Callable[[Any, Any, Any], int] = _declare("e2b_input_stream_close", c_int32, POINTER(e2b_input_stream), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_input_stream_free: Callable[[Any], None] = _declare("e2b_input_stream_free", None, POINTER(e2b_input_stream))
 e2b_run_code_options_new: Callable[[], ctypes._Pointer[e2b_run_code_options]] = _declare("e2b_run_code_options_new", POINTER(e2b_run_code_options))
 e2b_run_code_options_free: Callable[[Any], None] = _declare("e2b_run_code_options_free", None, POINTER(e2b_run_code_options))
 e2b_run_code_options_set_language: Callable[[Any, Any, Any], int] = _declare("e2b_run_code_options_set_language", c_int32, POINTER(e2b_run_code_options), c_char_p, POINTER(POINTER(e2b_error)))

@@ -6,6 +6,7 @@ import builtins
 import ctypes
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import _bindings as b
@@ -29,7 +30,11 @@ from ._core import (
 from ._errors import CommandExitException
 
 if TYPE_CHECKING:
+    from ._pty import InputStream
     from ._sandbox import Sandbox
+
+StdinData = bytes | bytearray | memoryview | str
+"""Input for a stdin or a terminal: bytes as they are, text as UTF-8."""
 
 OutputCallback = Callable[[bytes], object]
 """Receives a chunk of output: bytes, not necessarily whole lines or valid UTF-8."""
@@ -102,13 +107,14 @@ class ProcessInfo:
     """The environment variables given at start."""
 
 
-def _output(call: Call, on_stdout: OutputCallback | None, on_stderr: OutputCallback | None) -> Any:
-    """The output callbacks as one C callback (NULL if both are ``None``)."""
-    if on_stdout is None and on_stderr is None:
+def _output(call: Call, on_stdout: OutputCallback | None, on_stderr: OutputCallback | None,
+            on_pty: OutputCallback | None = None) -> Any:
+    """The output callbacks as one C callback (NULL if all are ``None``)."""
+    if on_stdout is None and on_stderr is None and on_pty is None:
         return b.e2b_output_cb()
 
     def forward(stream: int, data: int | None, length: int) -> int:
-        receiver = on_stdout if stream == Stream.STDOUT else on_stderr
+        receiver = on_stdout if stream == Stream.STDOUT else on_stderr if stream == Stream.STDERR else on_pty
         if receiver is not None:
             receiver(borrowed_bytes(data, length))
         return 0
@@ -123,6 +129,8 @@ class CommandHandle(Handle[b.e2b_command]):
     ends it. Iterating the handle yields its output until it exits."""
 
     _free = b.e2b_command_free
+    _on_pty: OutputCallback | None = None
+    """The ``on_data`` given to ``sandbox.pty.create``/``connect``."""
 
     @property
     def pid(self) -> int:
@@ -130,12 +138,13 @@ class CommandHandle(Handle[b.e2b_command]):
         return b.e2b_command_pid(self._ptr)
 
     def wait(self, *, on_stdout: OutputCallback | None = None, on_stderr: OutputCallback | None = None,
-             cancel: CancelToken | None = None) -> CommandResult:
+             on_pty: OutputCallback | None = None, cancel: CancelToken | None = None) -> CommandResult:
         """Waits for the command to end, passing output not yet taken to the
-        callbacks. A cancelled (or interrupted) wait kills the command."""
+        callbacks (a terminal's to `on_pty`, else to the ``on_data`` given
+        at ``pty.create``). A cancelled (or interrupted) wait kills the command."""
         call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_command_result)()
-        callback = _output(call, on_stdout, on_stderr)
+        callback = _output(call, on_stdout, on_stderr, on_pty or self._on_pty)
         call.run(b.e2b_command_wait, self._ptr, callback, None, ctypes.byref(out))
         return CommandResult._take(out)
 
@@ -163,8 +172,14 @@ class CommandHandle(Handle[b.e2b_command]):
             if output is not None:
                 yield output
 
+    @property
+    def is_pty(self) -> bool:
+        """Whether the command runs in a terminal (``sandbox.pty``)."""
+        return b.e2b_command_is_pty(self._ptr)
+
     def send_stdin(self, data: bytes | bytearray | memoryview | str, *, cancel: CancelToken | None = None) -> None:
-        """Writes `data` (text as UTF-8) to the command's stdin (started with ``stdin=True``)."""
+        """Writes `data` (text as UTF-8) to the command's stdin (started with
+        ``stdin=True``), or to its terminal."""
         call = Call(cancel=cancel)
         data = content(data)
         call.run(b.e2b_command_send_stdin, self._ptr, data, len(data))
@@ -195,10 +210,10 @@ class Commands:
 
     @staticmethod
     def _options(call: Call, envs: Mapping[str, str] | None, cwd: str | None, user: str | None,
-                 timeout: float | None, stdin: bool = False) -> owned[Any]:
+                 timeout: float | None, stdin: bool = False, retain_output: bool = True) -> owned[Any]:
         """The command options, freed when the ``with`` block ends (``DEFAULTS``
         when none is given)."""
-        if not envs and cwd is None and user is None and timeout is None and not stdin:
+        if not envs and cwd is None and user is None and timeout is None and not stdin and retain_output:
             return DEFAULTS
         options = b.e2b_command_options_new()
         try:
@@ -213,6 +228,8 @@ class Commands:
                                                                call.err))
             if stdin:
                 call.check(b.e2b_command_options_set_stdin(options, True, call.err))
+            if not retain_output:
+                call.check(b.e2b_command_options_set_retain_output(options, False, call.err))
         except BaseException:
             b.e2b_command_options_free(options)
             raise
@@ -220,35 +237,46 @@ class Commands:
 
     def run(self, cmd: str, *, envs: Mapping[str, str] | None = None, cwd: str | None = None,
             user: str | None = None, timeout: float | None = None, on_stdout: OutputCallback | None = None,
-            on_stderr: OutputCallback | None = None, cancel: CancelToken | None = None) -> CommandResult:
+            on_stderr: OutputCallback | None = None, retain_output: bool = True,
+            cancel: CancelToken | None = None) -> CommandResult:
         """Runs `cmd` and waits for it to end, passing output to the
-        callbacks as it arrives. A non-zero exit code is in the result. A
-        cancelled (or interrupted) run kills the command."""
+        callbacks as it arrives. A non-zero exit code is in the result;
+        without `retain_output` the result's stdout and stderr stay empty.
+        A cancelled (or interrupted) run kills the command."""
         call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_command_result)()
-        with self._options(call, envs, cwd, user, timeout) as options:
+        with self._options(call, envs, cwd, user, timeout, retain_output=retain_output) as options:
             callback = _output(call, on_stdout, on_stderr)
             call.run(b.e2b_commands_run, self._sandbox._ptr, encode(cmd), options, callback, None, ctypes.byref(out))
         return CommandResult._take(out)
 
     def start(self, cmd: str, *, envs: Mapping[str, str] | None = None, cwd: str | None = None,
               user: str | None = None, timeout: float | None = None, stdin: bool = False,
-              cancel: CancelToken | None = None) -> CommandHandle:
+              retain_output: bool = True, cancel: CancelToken | None = None) -> CommandHandle:
         """Starts `cmd` in the background and returns at once; with `stdin`
         its stdin stays open for ``send_stdin``. `cancel` applies to the
         start only; a start cancelled before the sandbox said the process's
         id may have started it (``list`` finds it)."""
         call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_command)()
-        with self._options(call, envs, cwd, user, timeout, stdin) as options:
+        with self._options(call, envs, cwd, user, timeout, stdin, retain_output) as options:
             call.run(b.e2b_commands_start, self._sandbox._ptr, encode(cmd), options, ctypes.byref(out))
         return CommandHandle(out)
 
-    def connect(self, pid: int, *, cancel: CancelToken | None = None) -> CommandHandle:
-        """Attaches to the running process `pid` to follow its output from now on."""
+    def connect(self, pid: int, *, timeout: float | None = None, retain_output: bool = True,
+                cancel: CancelToken | None = None) -> CommandHandle:
+        """Attaches to the running process `pid` to follow its output from
+        now on, for at most `timeout` seconds (``None`` or 0: no limit; the
+        process goes on running when it passes)."""
+        from ._pty import connect_options
+
         call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_command)()
-        call.run(b.e2b_commands_connect, self._sandbox._ptr, pid, ctypes.byref(out))
+        if timeout is None and retain_output:
+            call.run(b.e2b_commands_connect, self._sandbox._ptr, pid, ctypes.byref(out))
+        else:
+            with connect_options(call, timeout, retain_output) as options:
+                call.run(b.e2b_commands_connect_with, self._sandbox._ptr, pid, options, ctypes.byref(out))
         return CommandHandle(out)
 
     def list(self, *, cancel: CancelToken | None = None) -> builtins.list[ProcessInfo]:
@@ -288,3 +316,25 @@ class Commands:
         """Closes the stdin of process `pid`."""
         call = Call(cancel=cancel)
         call.run(b.e2b_commands_close_stdin, self._sandbox._ptr, pid)
+
+    def stream_input(self, pid: int, data: Iterable[StdinData], *, timeout: float | None = 60,
+                     cancel: CancelToken | None = None) -> None:
+        """Sends the chunks of `data`, as the iterable yields them, to the
+        stdin of process `pid` through one input stream (see ``open_input``),
+        and returns once the sandbox has written them all. `timeout` bounds
+        the stream in seconds (``None`` or 0: no limit)."""
+        from ._pty import stream_all
+
+        stream_all(lambda: self.open_input(pid, timeout=timeout, cancel=cancel), data, cancel)
+
+    def open_input(self, pid: int, *, timeout: float | None = 60, keepalive_interval: float | None = None,
+                   cancel: CancelToken | None = None) -> InputStream:
+        """Opens an input stream to the stdin of process `pid`: ``write``
+        to it, then ``close`` it (or use it in a ``with`` block). Over the
+        client-streaming StreamInput RPC where the sandbox has it, with a
+        keepalive after `keepalive_interval` seconds of quiet (default 50);
+        else one SendInput per write (``InputStream.streaming`` tells which).
+        `cancel` applies to opening only."""
+        from ._pty import open_input
+
+        return open_input(b.e2b_commands_open_input, self._sandbox, pid, timeout, keepalive_interval, cancel)

@@ -13,6 +13,7 @@ from ._bindings import SandboxState
 from ._code import Context, Execution, ExecutionError, OutputMessage, Result, execution_callback
 from ._commands import Commands
 from ._git import Git
+from ._pty import Pty
 from ._cancel import CancelToken
 from ._core import DEFAULTS, NO_LIMIT, Call, Handle, decode, encode, items, milliseconds, owned, parse_time
 from ._files import Filesystem
@@ -140,6 +141,11 @@ class Sandbox(Handle[b.e2b_sandbox]):
     def git(self) -> Git:
         """git in the sandbox."""
         return Git(self)
+
+    @property
+    def pty(self) -> Pty:
+        """Terminals in the sandbox."""
+        return Pty(self)
 
     def kill(self, *, cancel: CancelToken | None = None) -> bool:
         """Kills the sandbox; ``False`` if it no longer existed."""
