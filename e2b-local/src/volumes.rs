@@ -420,4 +420,67 @@ mod tests {
         let expired = format!("{signed}.{}", hex(&hmac_sha256(&volumes.token_key, signed.as_bytes())));
         assert!(!volumes.check_token(&id, &expired));
     }
+
+    /// A volume bound into a sandbox's root shows in its jail at the mount path, both ways, and
+    /// a symlink the sandbox planted on the way cannot move the mount out of the root.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_volume_shows_in_the_jail_at_its_path() {
+        use crate::isolation::{Machine, DEFAULT_PATH};
+        use crate::rootfs::{Base, Rootfs};
+        use std::sync::Arc;
+        if !mounts_available() || isolation::availability().is_err() {
+            return eprintln!("skipped: needs root and bubblewrap");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let volumes = Volumes::open(dir.path()).unwrap();
+        let volume = volumes.create("shared").unwrap();
+        let content = volumes.content_dir(&volume.volume_id);
+        fs::write(content.join("from-host.txt"), "hello volume").unwrap();
+        let sandbox = dir.path().join("sandbox");
+        fs::create_dir_all(sandbox.join("fs/home/user")).unwrap();
+        // `/link` leads to a host folder by an absolute path: inside the root it is the root's own.
+        let host_target = dir.path().join("host-target");
+        fs::create_dir(&host_target).unwrap();
+        std::os::unix::fs::symlink(&host_target, sandbox.join("fs/link")).unwrap();
+        fs::create_dir_all(sandbox.join("fs").join(host_target.strip_prefix("/").unwrap())).unwrap();
+        let sources = vec![
+            Source { dir: content.clone(), path: "/mnt/data".into() },
+            Source { dir: content.clone(), path: "/link/data".into() },
+        ];
+        let rootfs = Arc::new(Rootfs::new(sandbox.clone(), Base::Host).with_volumes(sources));
+        let root = rootfs.root().unwrap();
+        assert_eq!(fs::read_to_string(root.join("mnt/data/from-host.txt")).unwrap(), "hello volume");
+        assert!(fs::read_dir(&host_target).unwrap().next().is_none(), "nothing was mounted outside the root");
+        let inside = root.join(host_target.strip_prefix("/").unwrap()).join("data/from-host.txt");
+        assert_eq!(fs::read_to_string(inside).unwrap(), "hello volume");
+
+        let machine = Machine::new("voltest", rootfs.clone(), Vec::new(), false);
+        let jail = machine.jail().await.unwrap();
+        let cwd = jail.open_dir("/home/user").unwrap();
+        let mut command = tokio::process::Command::new("/bin/sh");
+        command
+            .args(["-c", "cat /mnt/data/from-host.txt && echo written > /mnt/data/from-jail.txt"])
+            .env_clear()
+            .env("PATH", DEFAULT_PATH)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let spawned = jail.spawn(&mut command, User::User, &cwd, false).unwrap();
+        let output = spawned.child.wait_with_output().await.unwrap();
+        assert!(output.status.success(), "{output:?}");
+        assert_eq!(String::from_utf8_lossy(&output.stdout), "hello volume");
+        assert_eq!(fs::read_to_string(content.join("from-jail.txt")).unwrap(), "written\n");
+        use std::os::unix::fs::MetadataExt;
+        let owner = fs::metadata(content.join("from-jail.txt")).unwrap().uid();
+        assert_eq!(isolation::sandbox_id(owner), isolation::USER_ID, "written by the sandbox's user");
+
+        tokio::task::spawn_blocking(move || {
+            machine.end();
+            rootfs.end();
+        })
+        .await
+        .unwrap();
+        assert!(!sandbox.join("fs/mnt/data/from-host.txt").exists(), "unmounted with the root");
+        assert!(content.join("from-host.txt").exists(), "the volume keeps its files");
+    }
 }
