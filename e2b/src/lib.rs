@@ -282,6 +282,7 @@ mod http;
 mod logging;
 mod sandbox;
 mod util;
+mod volume;
 
 /// What the C library (the `libe2b` package at the top of the repository) needs beyond the public
 /// API. Hidden and outside the semver promise: Rust programs have no use for it.
@@ -296,7 +297,9 @@ pub mod capi {
     }
 }
 
-pub use api::{ListQuery, SandboxInfo, SandboxOptions, SandboxPage, SandboxState, DEFAULT_SANDBOX_TIMEOUT};
+pub use api::{
+    ListQuery, SandboxInfo, SandboxOptions, SandboxPage, SandboxState, VolumeMount, DEFAULT_SANDBOX_TIMEOUT,
+};
 pub use cancel::CancelToken;
 pub use client::Client;
 pub use code::{
@@ -313,3 +316,6 @@ pub use envd::process::{
 pub use envd::watch::{EventType, FilesystemEvent, WatchHandle, WatchOptions};
 pub use error::{Error, ErrorKind, Result};
 pub use sandbox::Sandbox;
+pub use volume::{
+    Volume, VolumeAndToken, VolumeEntryStat, VolumeFileType, VolumeInfo, VolumeWriteOptions, VOLUME_API_URL_VAR,
+};
