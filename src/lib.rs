@@ -40,6 +40,8 @@ mod commands;
 
 mod code;
 
+mod volume;
+
 pub use bytes::*;
 pub use cancel::*;
 pub use client::*;
@@ -49,6 +51,7 @@ pub use error::*;
 pub use files::*;
 pub use logging::*;
 pub use sandbox::*;
+pub use volume::*;
 
 mod version {
     include!(concat!(env!("OUT_DIR"), "/version.rs"));

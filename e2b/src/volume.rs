@@ -230,6 +230,11 @@ impl Volume {
         &self.name
     }
 
+    /// The client the volume's calls are made with.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// The content API's bearer token.
     pub fn token(&self) -> &str {
         &self.token
