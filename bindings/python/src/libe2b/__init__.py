@@ -38,6 +38,14 @@ from ._errors import (
 )
 from ._files import DirProgress, EntryInfo, FileReader, Filesystem, FilesystemEvent, WatchHandle
 from ._sandbox import Sandbox, SandboxInfo
+from ._volume import (
+    Volume,
+    VolumeAndToken,
+    VolumeEntryStat,
+    VolumeInfo,
+    VolumeNotFoundException,
+    VolumePathNotFoundException,
+)
 
 library_version: str = (_bindings.e2b_version() or b"").decode()
 """The version of the loaded shared library, e.g. "0.1.0"."""
@@ -89,4 +97,10 @@ __all__ = [
     "WatchHandle",
     "library_path",
     "library_version",
+    "Volume",
+    "VolumeAndToken",
+    "VolumeEntryStat",
+    "VolumeInfo",
+    "VolumeNotFoundException",
+    "VolumePathNotFoundException",
 ]
