@@ -604,6 +604,29 @@ typedef struct e2b_snapshot_page e2b_snapshot_page;
 // matches all of the team's, newest first, 100 a page.
 typedef struct e2b_snapshot_query e2b_snapshot_query;
 
+// A volume, connected: its id, name and content token. Thread-safe: any
+// number of threads may use one handle at once. Freeing it releases only the
+// handle; the volume stays until `e2b_client_destroy_volume`.
+typedef struct e2b_volume e2b_volume;
+
+// One entry of a volume (a file, folder or symlink).
+typedef struct e2b_volume_entry e2b_volume_entry;
+
+// The entries of `e2b_volume_list_dir`.
+typedef struct e2b_volume_entry_list e2b_volume_entry_list;
+
+// A volume as the control plane describes it: id and name, and the token
+// and domain where the call gives them (`e2b_client_get_volume_info`).
+typedef struct e2b_volume_info e2b_volume_info;
+
+// The volumes of `e2b_client_list_volumes`.
+typedef struct e2b_volume_list e2b_volume_list;
+
+// Owner, group, mode and `force` for `e2b_volume_write_file`,
+// `e2b_volume_make_dir` and `e2b_volume_update_metadata`: a builder. New,
+// it leaves everything to the server.
+typedef struct e2b_volume_write_options e2b_volume_write_options;
+
 // A directory watch kept by the sandbox, polled for events. Free it with
 // `e2b_watch_free`, which also stops it.
 typedef struct e2b_watch e2b_watch;
@@ -3346,6 +3369,321 @@ const char *e2b_git_branch_list_current(const struct e2b_git_branch_list *branch
 // Releases `branches`. NULL is ignored.
 E2B_API
 void e2b_git_branch_list_free(struct e2b_git_branch_list *branches);
+
+// Creates an empty volume named `name` (letters, digits, `_` and `-`; unique
+// in the team). Release `*out` with `e2b_volume_free`. Errors:
+// NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (a bad or taken name: HTTP
+// 400); PERMISSION_DENIED (volumes not enabled); AUTHENTICATION; TIMEOUT,
+// NETWORK, TLS; API; DECODE; CANCELLED.
+E2B_API
+e2b_error_code e2b_client_create_volume(const struct e2b_client *client,
+                                        const char *name,
+                                        struct e2b_volume **out,
+                                        const struct e2b_cancel *cancel,
+                                        struct e2b_error **err_out);
+
+// Connects to the volume `volume_id` (its name and a fresh token). Release
+// `*out` with `e2b_volume_free`. Errors: as `e2b_client_create_volume`, and
+// NOT_FOUND when there is no such volume.
+E2B_API
+e2b_error_code e2b_client_connect_volume(const struct e2b_client *client,
+                                         const char *volume_id,
+                                         struct e2b_volume **out,
+                                         const struct e2b_cancel *cancel,
+                                         struct e2b_error **err_out);
+
+// The volume `volume_id`, with a fresh content token. Release `*out` with
+// `e2b_volume_info_free`. Errors: as `e2b_client_connect_volume`.
+E2B_API
+e2b_error_code e2b_client_get_volume_info(const struct e2b_client *client,
+                                          const char *volume_id,
+                                          struct e2b_volume_info **out,
+                                          const struct e2b_cancel *cancel,
+                                          struct e2b_error **err_out);
+
+// Every volume of the team (ids and names, no tokens). Release `*out` with
+// `e2b_volume_list_free`. Errors: NULL_ARGUMENT; AUTHENTICATION; TIMEOUT,
+// NETWORK, TLS; API; DECODE; CANCELLED.
+E2B_API
+e2b_error_code e2b_client_list_volumes(const struct e2b_client *client,
+                                       struct e2b_volume_list **out,
+                                       const struct e2b_cancel *cancel,
+                                       struct e2b_error **err_out);
+
+// Destroys the volume `volume_id` and its files. `*destroyed_out` (may be
+// NULL) receives false when there was no such volume. Errors: NULL_ARGUMENT,
+// INVALID_UTF8; AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_client_destroy_volume(const struct e2b_client *client,
+                                         const char *volume_id,
+                                         bool *destroyed_out,
+                                         const struct e2b_cancel *cancel,
+                                         struct e2b_error **err_out);
+
+// Releases `volume` (the volume itself stays). NULL is ignored.
+E2B_API
+void e2b_volume_free(struct e2b_volume *volume);
+
+// The volume's id, owned by the handle. NULL if `volume` is NULL.
+E2B_API
+const char *e2b_volume_id(const struct e2b_volume *volume);
+
+// The volume's name (what `e2b_sandbox_options_set_volume_mount` takes),
+// owned by the handle. NULL if `volume` is NULL.
+E2B_API
+const char *e2b_volume_name(const struct e2b_volume *volume);
+
+// The content API's bearer token, owned by the handle. NULL if `volume` is NULL.
+E2B_API
+const char *e2b_volume_token(const struct e2b_volume *volume);
+
+// The entries under the folder `path`, `depth` levels deep (0: the server's
+// default, 1). Release `*out` with `e2b_volume_entry_list_free`. Errors:
+// NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND; INVALID_ARGUMENT (not a folder, a
+// `..` in the path); AUTHENTICATION (a bad token); TIMEOUT, NETWORK, TLS;
+// API; DECODE; CANCELLED.
+E2B_API
+e2b_error_code e2b_volume_list_dir(const struct e2b_volume *volume,
+                                   const char *path,
+                                   uint32_t depth,
+                                   struct e2b_volume_entry_list **out,
+                                   const struct e2b_cancel *cancel,
+                                   struct e2b_error **err_out);
+
+// Creates the folder `path`; with `force` (options), its missing parents
+// too. `options` may be NULL. `*out` (may be NULL) receives the new folder;
+// release it with `e2b_volume_entry_free`. Errors: as `e2b_volume_list_dir`,
+// and CONFLICT (the path exists).
+E2B_API
+e2b_error_code e2b_volume_make_dir(const struct e2b_volume *volume,
+                                   const char *path,
+                                   const struct e2b_volume_write_options *options,
+                                   struct e2b_volume_entry **out,
+                                   const struct e2b_cancel *cancel,
+                                   struct e2b_error **err_out);
+
+// Whether `path` exists in the volume. Errors: as `e2b_volume_list_dir`
+// (but a missing path is `*exists_out` false, not NOT_FOUND).
+E2B_API
+e2b_error_code e2b_volume_exists(const struct e2b_volume *volume,
+                                 const char *path,
+                                 bool *exists_out,
+                                 const struct e2b_cancel *cancel,
+                                 struct e2b_error **err_out);
+
+// What `path` is (a symlink itself, not its target): the SDKs'
+// `volume.get_info(path)`. Release `*out` with `e2b_volume_entry_free`.
+// Errors: as `e2b_volume_list_dir`.
+E2B_API
+e2b_error_code e2b_volume_get_entry_info(const struct e2b_volume *volume,
+                                         const char *path,
+                                         struct e2b_volume_entry **out,
+                                         const struct e2b_cancel *cancel,
+                                         struct e2b_error **err_out);
+
+// Sets the owner, group or mode of `path` to those set in `options` (the
+// others are kept; `force` is not used). `*out` (may be NULL) receives the
+// entry after the change; release it with `e2b_volume_entry_free`. Errors:
+// as `e2b_volume_list_dir`.
+E2B_API
+e2b_error_code e2b_volume_update_metadata(const struct e2b_volume *volume,
+                                          const char *path,
+                                          const struct e2b_volume_write_options *options,
+                                          struct e2b_volume_entry **out,
+                                          const struct e2b_cancel *cancel,
+                                          struct e2b_error **err_out);
+
+// The content of the file `path`, into `*out` (release with
+// `e2b_bytes_dispose`). Errors: as `e2b_volume_list_dir`.
+E2B_API
+e2b_error_code e2b_volume_read_file(const struct e2b_volume *volume,
+                                    const char *path,
+                                    struct e2b_bytes *out,
+                                    const struct e2b_cancel *cancel,
+                                    struct e2b_error **err_out);
+
+// Writes `len` bytes at `data` to the file `path`, creating it or replacing
+// its content (its folder must exist). `options` may be NULL. `*out` (may be
+// NULL) receives the file's entry; release it with `e2b_volume_entry_free`.
+// Errors: as `e2b_volume_list_dir`.
+E2B_API
+e2b_error_code e2b_volume_write_file(const struct e2b_volume *volume,
+                                     const char *path,
+                                     const uint8_t *data,
+                                     size_t len,
+                                     const struct e2b_volume_write_options *options,
+                                     struct e2b_volume_entry **out,
+                                     const struct e2b_cancel *cancel,
+                                     struct e2b_error **err_out);
+
+// Removes the file or folder `path` (a folder with everything in it).
+// Errors: as `e2b_volume_list_dir`.
+E2B_API
+e2b_error_code e2b_volume_remove(const struct e2b_volume *volume,
+                                 const char *path,
+                                 const struct e2b_cancel *cancel,
+                                 struct e2b_error **err_out);
+
+// New write options, everything left to the server. Release with
+// `e2b_volume_write_options_free`.
+E2B_API
+struct e2b_volume_write_options *e2b_volume_write_options_new(void);
+
+// Releases `options`. NULL is ignored.
+E2B_API
+void e2b_volume_write_options_free(struct e2b_volume_write_options *options);
+
+// Sets the owner (a uid as sandboxes see it: 1000 is `user`).
+// Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_volume_write_options_set_uid(struct e2b_volume_write_options *options,
+                                                uint32_t uid,
+                                                struct e2b_error **err_out);
+
+// Sets the group. Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_volume_write_options_set_gid(struct e2b_volume_write_options *options,
+                                                uint32_t gid,
+                                                struct e2b_error **err_out);
+
+// Sets the permission bits (e.g. 0644). Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_volume_write_options_set_mode(struct e2b_volume_write_options *options,
+                                                 uint32_t mode,
+                                                 struct e2b_error **err_out);
+
+// `e2b_volume_make_dir`: make missing parents too; `e2b_volume_write_file`:
+// overwrite an existing file. Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_volume_write_options_set_force(struct e2b_volume_write_options *options,
+                                                  bool force,
+                                                  struct e2b_error **err_out);
+
+// Releases `info`. NULL is ignored.
+E2B_API
+void e2b_volume_info_free(struct e2b_volume_info *info);
+
+// The volume's id, owned by the info. NULL if `info` is NULL.
+E2B_API
+const char *e2b_volume_info_id(const struct e2b_volume_info *info);
+
+// The volume's name, owned by the info. NULL if `info` is NULL.
+E2B_API
+const char *e2b_volume_info_name(const struct e2b_volume_info *info);
+
+// The content token (from `e2b_client_get_volume_info`; NULL in a list).
+E2B_API
+const char *e2b_volume_info_token(const struct e2b_volume_info *info);
+
+// The domain of the content host for a team on its own cluster; NULL otherwise.
+E2B_API
+const char *e2b_volume_info_domain(const struct e2b_volume_info *info);
+
+// Releases `list` and its items. NULL is ignored.
+E2B_API
+void e2b_volume_list_free(struct e2b_volume_list *list);
+
+// The number of volumes; 0 if `list` is NULL.
+E2B_API
+size_t e2b_volume_list_len(const struct e2b_volume_list *list);
+
+// Volume `index`, owned by the list; NULL if out of range or `list` is NULL.
+E2B_API
+const struct e2b_volume_info *e2b_volume_list_get(const struct e2b_volume_list *list,
+                                                  size_t index);
+
+// Releases `entry`. NULL is ignored.
+E2B_API
+void e2b_volume_entry_free(struct e2b_volume_entry *entry);
+
+// The entry's name (the last component of its path), owned by the entry.
+E2B_API
+const char *e2b_volume_entry_name(const struct e2b_volume_entry *entry);
+
+// The entry's absolute path in the volume, owned by the entry.
+E2B_API
+const char *e2b_volume_entry_path(const struct e2b_volume_entry *entry);
+
+// File, folder or symlink (a symlink whatever it points to);
+// `E2B_FILE_TYPE_OTHER` for anything else or if `entry` is NULL.
+E2B_API
+e2b_file_type e2b_volume_entry_type(const struct e2b_volume_entry *entry);
+
+// The size in bytes; 0 if `entry` is NULL.
+E2B_API
+int64_t e2b_volume_entry_size(const struct e2b_volume_entry *entry);
+
+// The permission bits; 0 if `entry` is NULL.
+E2B_API
+uint32_t e2b_volume_entry_mode(const struct e2b_volume_entry *entry);
+
+// The owner as sandboxes see it; 0 if `entry` is NULL.
+E2B_API
+uint32_t e2b_volume_entry_uid(const struct e2b_volume_entry *entry);
+
+// The group as sandboxes see it; 0 if `entry` is NULL.
+E2B_API
+uint32_t e2b_volume_entry_gid(const struct e2b_volume_entry *entry);
+
+// The last access, RFC 3339, owned by the entry.
+E2B_API
+const char *e2b_volume_entry_atime(const struct e2b_volume_entry *entry);
+
+// The last modification, RFC 3339, owned by the entry.
+E2B_API
+const char *e2b_volume_entry_mtime(const struct e2b_volume_entry *entry);
+
+// The last status change, RFC 3339, owned by the entry.
+E2B_API
+const char *e2b_volume_entry_ctime(const struct e2b_volume_entry *entry);
+
+// Where a symlink points, owned by the entry; NULL for anything else.
+E2B_API
+const char *e2b_volume_entry_target(const struct e2b_volume_entry *entry);
+
+// Releases `list` and its entries. NULL is ignored.
+E2B_API
+void e2b_volume_entry_list_free(struct e2b_volume_entry_list *list);
+
+// The number of entries; 0 if `list` is NULL.
+E2B_API
+size_t e2b_volume_entry_list_len(const struct e2b_volume_entry_list *list);
+
+// Entry `index`, owned by the list; NULL if out of range or `list` is NULL.
+E2B_API
+const struct e2b_volume_entry *e2b_volume_entry_list_get(const struct e2b_volume_entry_list *list,
+                                                         size_t index);
+
+// Mounts the volume named `volume_name` (see `e2b_volume_name`) at the
+// absolute path `path` in the sandbox; a second call for the same path
+// replaces the first. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_sandbox_options_set_volume_mount(struct e2b_sandbox_options *options,
+                                                    const char *path,
+                                                    const char *volume_name,
+                                                    struct e2b_error **err_out);
+
+// The number of volumes mounted in the sandbox; 0 if `info` is NULL.
+E2B_API
+size_t e2b_sandbox_info_volume_mounts_len(const struct e2b_sandbox_info *info);
+
+// The mount path of volume mount `index` (mounts are sorted by path), owned
+// by the info; NULL if `index` is out of range or `info` is NULL.
+E2B_API
+const char *e2b_sandbox_info_volume_mounts_key(const struct e2b_sandbox_info *info,
+                                               size_t index);
+
+// The volume name of volume mount `index`, owned by the info; NULL if out of
+// range or `info` is NULL.
+E2B_API
+const char *e2b_sandbox_info_volume_mounts_value(const struct e2b_sandbox_info *info,
+                                                 size_t index);
+
+// The name of the volume mounted at `path`; NULL if none is, or an argument
+// is NULL or not UTF-8.
+E2B_API
+const char *e2b_sandbox_info_volume_mounts_get(const struct e2b_sandbox_info *info,
+                                               const char *path);
 
 #ifdef __cplusplus
 }  // extern "C"

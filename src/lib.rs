@@ -45,6 +45,7 @@ mod pty;
 mod code;
 
 mod git;
+mod volume;
 
 pub use bytes::*;
 pub use cancel::*;
@@ -58,6 +59,7 @@ pub use logging::*;
 pub use pty::*;
 pub use sandbox::*;
 pub use snapshots::*;
+pub use volume::*;
 
 mod version {
     include!(concat!(env!("OUT_DIR"), "/version.rs"));

@@ -15,7 +15,7 @@ use sdk::{ListOrder, ListQuery, Sandbox, SandboxInfo, SandboxOptions, SandboxPag
 /// How to create a sandbox: a builder. New options mean the `base` template
 /// for 300 seconds, secure, killed at the timeout.
 pub struct e2b_sandbox_options {
-    inner: SandboxOptions,
+    pub(crate) inner: SandboxOptions,
 }
 
 /// A sandbox handle. Thread-safe: any number of threads may use one handle
@@ -71,6 +71,8 @@ pub struct e2b_sandbox_info {
     end_at: CString,
     envd_version: CString,
     metadata: Vec<(CString, CString)>,
+    /// The volume mounts, (path, volume name), sorted by path.
+    pub(crate) volume_mounts: Vec<(CString, CString)>,
     /// `metadata` as `fields` points to it.
     pairs: Vec<e2b_pair>,
     /// Every field at once, pointing into the strings above.
@@ -156,6 +158,7 @@ impl e2b_sandbox_info {
             envd_version: c_string(&info.envd_version),
             pairs: pairs(&metadata),
             metadata,
+            volume_mounts: super::volume::mounts_of(&info),
             fields: e2b_sandbox_fields {
                 struct_size: size_of::<e2b_sandbox_fields>(),
                 sandbox_id: ptr::null(),

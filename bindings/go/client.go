@@ -148,6 +148,9 @@ type SandboxOptions struct {
 	// repeated key with the sandbox it made the first time (default: a
 	// random key per call). 1 to 255 characters of a-z, 0-9 and '-'.
 	IdempotencyKey string
+	// VolumeMounts mounts volumes: path in the sandbox to a volume's name
+	// (Volume.Name).
+	VolumeMounts map[string]string
 }
 
 func (o *SandboxOptions) build(a *args) *C.e2b_sandbox_options {
@@ -190,6 +193,7 @@ func (o *SandboxOptions) build(a *args) *C.e2b_sandbox_options {
 		s := a.str(o.IdempotencyKey)
 		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_sandbox_options_set_idempotency_key(p, s, e) })
 	}
+	setVolumeMounts(a, p, o.VolumeMounts)
 	return p
 }
 
@@ -366,8 +370,10 @@ func (c *Client) List(ctx context.Context, q *SandboxQuery) (*SandboxPage, error
 	}
 	var n C.size_t
 	items := C.e2b_sandbox_page_fields(p, &n)
-	for _, fields := range unsafe.Slice(items, n) {
-		page.Sandboxes = append(page.Sandboxes, sandboxFields(fields))
+	for i, fields := range unsafe.Slice(items, n) {
+		info := sandboxFields(fields)
+		info.VolumeMounts = volumeMounts(C.e2b_sandbox_page_get(p, C.size_t(i)))
+		page.Sandboxes = append(page.Sandboxes, info)
 	}
 	return page, nil
 }

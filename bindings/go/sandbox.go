@@ -141,10 +141,14 @@ type SandboxInfo struct {
 	MemoryMB    int
 	DiskSizeMB  int // 0 when the server did not say
 	Metadata    map[string]string
+	// VolumeMounts are the volumes mounted in the sandbox: path to volume name.
+	VolumeMounts map[string]string
 }
 
 func sandboxInfo(p *C.e2b_sandbox_info) SandboxInfo {
-	return sandboxFields(C.e2b_sandbox_info_fields(p))
+	info := sandboxFields(C.e2b_sandbox_info_fields(p))
+	info.VolumeMounts = volumeMounts(p)
+	return info
 }
 
 // sandboxFields is the sandbox f describes, every field read from one struct.

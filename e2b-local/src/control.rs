@@ -48,11 +48,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/snapshots", get(list_snapshots))
         .route("/templates/{template}", delete(delete_template).fallback(unknown_route))
         .route("/templates/aliases/{alias}", get(template_alias))
-        .route("/volumes", post(volumes_disabled))
+        .merge(crate::volume_api::control_routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), require_api_key));
     Router::new()
         .route("/health", get(|| async { StatusCode::NO_CONTENT }))
         .merge(authenticated)
+        .merge(crate::volume_api::content_routes())
         .fallback(unknown_route)
         .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed") })
         .with_state(state)
@@ -95,11 +96,6 @@ async fn template_alias(State(state): AppRef, Path(alias): Path<String>) -> ApiR
     } else {
         Err(ApiError::not_found(format!("template '{alias}' not found")))
     }
-}
-
-/// `POST /volumes`: e2b-local has no volumes, and answers as E2B does for a team without them.
-async fn volumes_disabled() -> ApiError {
-    ApiError::new(StatusCode::FORBIDDEN, "use of volumes is not enabled")
 }
 
 /// The `{id}` of a route: a sandbox id, optionally with a `-<clientID>` suffix (dropped).
@@ -217,7 +213,7 @@ fn listed_json(s: &Sandbox) -> Value {
         "metadata": s.metadata,
         "state": s.state.as_str(),
         "envdVersion": ENVD_VERSION,
-        "volumeMounts": [],
+        "volumeMounts": s.volume_mounts.iter().map(|m| json!({ "name": m.name, "path": m.path })).collect::<Value>(),
     })
 }
 
@@ -264,7 +260,7 @@ struct CreateBody {
     network: Option<Value>,
     metadata: Option<BTreeMap<String, String>>,
     env_vars: Option<BTreeMap<String, String>>,
-    volume_mounts: Option<Vec<Value>>,
+    volume_mounts: Option<Vec<crate::volume_api::MountRequest>>,
 }
 
 #[derive(Deserialize)]
@@ -305,10 +301,7 @@ async fn create_sandbox(
         return Err(ApiError::bad_request("Timeout must be greater than 0"));
     }
     check_max_timeout(timeout)?;
-    if request.volume_mounts.is_some_and(|mounts| !mounts.is_empty()) {
-        // e2b-local has no volumes: it answers as E2B does for a team without them.
-        return Err(ApiError::bad_request("Volume mounts are not enabled."));
-    }
+    let volume_mounts = crate::volume_api::check_mounts(&state, request.volume_mounts.unwrap_or_default())?;
     if request.network.as_ref().is_some_and(|network| network.get("egressProxy").is_some()) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -335,6 +328,7 @@ async fn create_sandbox(
         auto_resume,
         allow_internet_access: request.allow_internet_access,
         network: request.network,
+        volume_mounts,
     };
 
     let Some(key) = key else {

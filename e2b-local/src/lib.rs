@@ -29,6 +29,8 @@ mod router;
 mod sandboxes;
 mod snapshots;
 mod stream;
+mod volume_api;
+mod volumes;
 
 use std::future::Future;
 use std::io;
@@ -77,6 +79,7 @@ struct AppState {
     api_key: String,
     store: Arc<Store>,
     idempotency: Idempotency,
+    volumes: Arc<volumes::Volumes>,
     /// Held while serving: one data directory, one server.
     _data_dir_lock: std::fs::File,
 }
@@ -102,9 +105,11 @@ impl Instance {
                 Some(key) => key,
                 None => load_or_create_api_key(&data_dir)?,
             };
+            let volumes = Arc::new(volumes::Volumes::open(&data_dir)?);
             Ok(AppState {
                 api_key,
                 store: Arc::new(Store::open(&data_dir)?),
+                volumes,
                 idempotency: Idempotency::open(&data_dir)?,
                 _data_dir_lock: data_dir_lock,
             })

@@ -214,6 +214,7 @@ mod tests {
             cpu_count: 2,
             memory_mb: 512,
             disk_size_mb: 2048,
+            volume_mounts: Vec::new(),
         }
     }
 

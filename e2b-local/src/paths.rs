@@ -211,6 +211,11 @@ impl SandboxRoot {
         File::from(self.open_at(path, libc::O_PATH, 0)?).metadata()
     }
 
+    /// The target of the symlink `path` (its last component is not followed).
+    pub fn read_link(&self, path: &str) -> io::Result<OsString> {
+        read_link_at(self.open_at(path, libc::O_PATH | libc::O_NOFOLLOW, 0)?.as_fd())
+    }
+
     /// Go's `filepath.EvalSymlinks`, inside the sandbox: `path` with every symlink replaced by
     /// its target, as a clean absolute path. Fails when a component is missing (`ENOENT`) or
     /// after 255 links (`ELOOP`).

@@ -37,7 +37,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::isolation;
+use crate::{isolation, volumes};
 
 /// Where `scripts/setup.sh` caches images by default (this checkout's `target/`).
 const DEFAULT_IMAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/e2b-local/images");
@@ -202,6 +202,8 @@ fn check_image(layers: &[PathBuf], data_dir: &Path) -> Result<(), String> {
 pub struct Rootfs {
     base: Base,
     dirs: Dirs,
+    /// The volumes bound into the root once it is ready ([`volumes::bind_all`]).
+    volumes: Vec<volumes::Source>,
     state: Mutex<State>,
 }
 
@@ -214,6 +216,9 @@ struct State {
     /// The mount failed once: this sandbox uses the host's folders from then on.
     fell_back: bool,
     ended: bool,
+    /// Whether the volumes are bound since the last unmount, and their mounts.
+    volumes_bound: bool,
+    volume_mounts: Vec<OwnedFd>,
 }
 
 #[derive(Debug)]
@@ -231,8 +236,22 @@ impl Rootfs {
         Rootfs {
             base,
             dirs,
-            state: Mutex::new(State { mounted: None, prepared: false, fell_back: false, ended: false }),
+            volumes: Vec::new(),
+            state: Mutex::new(State {
+                mounted: None,
+                prepared: false,
+                fell_back: false,
+                ended: false,
+                volumes_bound: false,
+                volume_mounts: Vec::new(),
+            }),
         }
+    }
+
+    /// The same root with `volumes` mounted in it, each at its path.
+    pub fn with_volumes(mut self, volumes: Vec<volumes::Source>) -> Rootfs {
+        self.volumes = volumes;
+        self
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -277,6 +296,10 @@ impl Rootfs {
             }
             state.prepared = true;
         }
+        if !state.volumes_bound {
+            state.volume_mounts = volumes::bind_all(&root, &self.volumes);
+            state.volumes_bound = true;
+        }
         Ok(root)
     }
 
@@ -315,7 +338,14 @@ impl Rootfs {
     /// Removes the mount (processes that still use it keep it until they end); the
     /// sandbox's files stay in `fs/`. The next `root()` mounts again. Blocking.
     pub fn unmount(&self) {
-        let mounted = self.lock().mounted.take();
+        let (mounted, volume_mounts) = {
+            let mut state = self.lock();
+            state.volumes_bound = false;
+            (state.mounted.take(), std::mem::take(&mut state.volume_mounts))
+        };
+        for volume in volume_mounts.iter().rev() {
+            volumes::unbind(volume);
+        }
         if let Some(fd) = mounted {
             unmount(&fd);
         }

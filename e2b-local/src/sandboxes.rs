@@ -33,7 +33,7 @@ use crate::isolation::{self, Machine};
 use crate::rfc3339::{self, Micros, MICROS_PER_SEC};
 use crate::rootfs::{self, Base, Rootfs};
 use crate::snapshots::{self, Catalog, Draft, Name, Snapshot};
-use crate::{code, persist};
+use crate::{code, persist, volumes};
 
 /// The envd version we report: the current real one, so that no SDK feature gate trips.
 pub const ENVD_VERSION: &str = "0.6.13";
@@ -105,6 +105,9 @@ pub struct Sandbox {
     pub cpu_count: u32,
     pub memory_mb: u32,
     pub disk_size_mb: u32,
+    /// The volumes mounted in the sandbox (`volumeMounts` at creation).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub volume_mounts: Vec<volumes::Mount>,
 }
 
 /// What a pause keeps, as the API names it (`pauseMode`).
@@ -152,6 +155,8 @@ pub struct NewSandbox {
     pub auto_resume: bool,
     pub allow_internet_access: Option<bool>,
     pub network: Option<serde_json::Value>,
+    /// The volumes to mount, already checked.
+    pub volume_mounts: Vec<volumes::Mount>,
 }
 
 #[derive(Debug)]
@@ -200,6 +205,8 @@ impl std::fmt::Debug for Runtime {
 /// All sandboxes of one server, in memory and on disk.
 pub struct Store {
     sandboxes_dir: PathBuf,
+    /// Where the volumes mounted in sandboxes are.
+    volumes_dir: PathBuf,
     templates_dir: PathBuf,
     /// What every sandbox's `/` is made of.
     base: Base,
@@ -258,6 +265,7 @@ impl Store {
         }
         let store = Store {
             sandboxes_dir,
+            volumes_dir: volumes::volumes_dir(data_dir),
             templates_dir,
             base,
             sandboxes: Mutex::new(sandboxes),
@@ -602,7 +610,15 @@ impl Store {
         let runtime = runtimes.entry(sbx.sandbox_id.clone()).or_insert_with(|| {
             let files = vec![(code::KERNEL_PATH, code::KERNEL_SOURCE.as_bytes())];
             let base = self.base.for_template(&sbx.template_id);
-            let rootfs = Arc::new(Rootfs::new(self.sandboxes_dir.join(&sbx.sandbox_id), base));
+            let mounts = sbx
+                .volume_mounts
+                .iter()
+                .map(|m| volumes::Source {
+                    dir: volumes::content_dir(&self.volumes_dir, &m.volume_id),
+                    path: m.path.clone(),
+                })
+                .collect();
+            let rootfs = Arc::new(Rootfs::new(self.sandboxes_dir.join(&sbx.sandbox_id), base).with_volumes(mounts));
             Arc::new(Runtime {
                 machine: Machine::new(&sbx.sandbox_id, rootfs.clone(), files, sbx.allow_internet_access != Some(false)),
                 rootfs,
@@ -824,6 +840,7 @@ fn new_record(
         cpu_count: 2,
         memory_mb: 512,
         disk_size_mb: 2048,
+        volume_mounts: new.volume_mounts,
     }
 }
 

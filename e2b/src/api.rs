@@ -63,6 +63,8 @@ pub struct SandboxOptions {
     /// Makes the create safe to retry: the server answers a repeated key with
     /// the sandbox it made the first time. A random one is used when `None`.
     pub idempotency_key: Option<String>,
+    /// Volumes to mount: mount path to volume name (`volume_mounts` in the SDKs).
+    pub volume_mounts: BTreeMap<String, String>,
 }
 
 impl Default for SandboxOptions {
@@ -77,6 +79,7 @@ impl Default for SandboxOptions {
             auto_pause: false,
             auto_resume: None,
             idempotency_key: None,
+            volume_mounts: BTreeMap::new(),
         }
     }
 }
@@ -145,6 +148,13 @@ impl SandboxOptions {
         self.idempotency_key = Some(key.into());
         self
     }
+
+    /// Mounts the volume named `volume` (see [`Volume::name`](crate::Volume::name)) at the
+    /// absolute path `path` in the sandbox.
+    pub fn volume_mount(mut self, path: impl Into<String>, volume: impl Into<String>) -> Self {
+        self.volume_mounts.insert(path.into(), volume.into());
+        self
+    }
 }
 
 /// Whether a sandbox runs or is paused.
@@ -207,6 +217,19 @@ pub struct SandboxInfo {
     pub disk_size_mb: u32,
     /// The version of envd, the agent inside the sandbox.
     pub envd_version: String,
+    /// The volumes mounted in the sandbox.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub volume_mounts: Vec<VolumeMount>,
+}
+
+/// A volume mounted in a sandbox ([`SandboxInfo::volume_mounts`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VolumeMount {
+    /// The volume's name.
+    pub name: String,
+    /// Where it is mounted in the sandbox.
+    pub path: String,
 }
 
 /// Which sandboxes [`Client::list`] returns: `ListQuery::default()` for every
@@ -352,6 +375,8 @@ struct NewSandbox<'a> {
     metadata: &'a BTreeMap<String, String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     env_vars: &'a BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    volume_mounts: Vec<VolumeMount>,
 }
 
 #[derive(Serialize)]
@@ -378,6 +403,11 @@ impl Client {
             allow_internet_access: options.allow_internet_access,
             metadata: &options.metadata,
             env_vars: &options.envs,
+            volume_mounts: options
+                .volume_mounts
+                .iter()
+                .map(|(path, name)| VolumeMount { name: name.clone(), path: path.clone() })
+                .collect(),
         };
         let request = if options.secure {
             // The key makes the create safe to send again, even after an answer
@@ -626,6 +656,7 @@ mod tests {
             allow_internet_access: None,
             metadata: &options.metadata,
             env_vars: &options.envs,
+            volume_mounts: Vec::new(),
         };
         assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"templateID":"base","timeout":300}"#);
     }

@@ -330,6 +330,7 @@ mod logging;
 mod sandbox;
 mod snapshots;
 mod util;
+mod volume;
 
 /// What the C library (the `libe2b` package at the top of the repository) needs beyond the public
 /// API. Hidden and outside the semver promise: Rust programs have no use for it.
@@ -344,7 +345,9 @@ pub mod capi {
     }
 }
 
-pub use api::{ListOrder, ListQuery, SandboxInfo, SandboxOptions, SandboxPage, SandboxState, DEFAULT_SANDBOX_TIMEOUT};
+pub use api::{
+    ListOrder, ListQuery, SandboxInfo, SandboxOptions, SandboxPage, SandboxState, VolumeMount, DEFAULT_SANDBOX_TIMEOUT,
+};
 pub use cancel::CancelToken;
 pub use client::Client;
 pub use code::{
@@ -369,4 +372,7 @@ pub use git::{
 pub use sandbox::Sandbox;
 pub use snapshots::{
     ForkOptions, SnapshotInfo, SnapshotMode, SnapshotOptions, SnapshotPaginator, SnapshotQuery, MAX_FORK_COUNT,
+};
+pub use volume::{
+    Volume, VolumeAndToken, VolumeEntryStat, VolumeFileType, VolumeInfo, VolumeWriteOptions, VOLUME_API_URL_VAR,
 };

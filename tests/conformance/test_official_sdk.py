@@ -20,7 +20,6 @@ from e2b import (
     SandboxQuery,
     SandboxState,
     Template,
-    Volume,
 )
 
 from conftest import LocalServer, raw, wait_until
@@ -73,14 +72,7 @@ def test_template_exists_for_each_template_folder(server):
 
 
 def test_features_e2b_local_lacks_answer_as_a_team_without_them(server):
-    # Volumes: the SDK gets the real API's answer for a team without them, not a 404.
-    with pytest.raises(Exception, match="use of volumes is not enabled"):
-        Volume.create("data")
-    answer = raw(server, "POST", "/volumes", json={"name": "data"})
-    assert (answer.status_code, answer.json()["message"]) == (403, "use of volumes is not enabled")
-    body = {"templateID": "base", "volumeMounts": [{"name": "data", "path": "/data"}]}
-    answer = raw(server, "POST", "/v2/sandboxes", json=body)
-    assert (answer.status_code, answer.json()["message"]) == (400, "Volume mounts are not enabled.")
+    # (Volumes, once answered this way, are emulated: see test_volumes.py.)
     body = {"templateID": "base", "network": {"egressProxy": {"address": "127.0.0.1:1080"}}}
     answer = raw(server, "POST", "/v2/sandboxes", json=body)
     assert (answer.status_code, answer.json()["message"]) == (

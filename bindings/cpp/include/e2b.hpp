@@ -535,6 +535,7 @@ struct SandboxInfo {
     uint32_t memory_mb = 0;
     uint32_t disk_size_mb = 0;  ///< 0 when the server did not say
     std::map<std::string, std::string> metadata;
+    std::map<std::string, std::string> volume_mounts;  ///< mount path -> volume name
 };
 
 /// One page of Client::list.
@@ -945,7 +946,19 @@ inline SandboxInfo sandbox_info(const e2b_sandbox_fields& fields) {
     return copy;
 }
 
-inline SandboxInfo sandbox_info(const e2b_sandbox_info* info) { return sandbox_info(*e2b_sandbox_info_fields(info)); }
+/// `fields` (from one call) with the volume mounts of `info`, which they describe.
+inline SandboxInfo sandbox_info(const e2b_sandbox_fields& fields, const e2b_sandbox_info* info) {
+    SandboxInfo copy = sandbox_info(fields);
+    for (size_t i = 0, n = e2b_sandbox_info_volume_mounts_len(info); i < n; ++i) {
+        copy.volume_mounts.emplace(string(e2b_sandbox_info_volume_mounts_key(info, i)),
+                                   string(e2b_sandbox_info_volume_mounts_value(info, i)));
+    }
+    return copy;
+}
+
+inline SandboxInfo sandbox_info(const e2b_sandbox_info* info) {
+    return sandbox_info(*e2b_sandbox_info_fields(info), info);
+}
 
 inline ExecutionResult execution_result(const e2b_execution_result* result) {
     ExecutionResult copy;
@@ -1190,6 +1203,11 @@ public:
     /// made the first time.
     SandboxOptions& idempotency_key(StringArg key) {
         detail::call(e2b_sandbox_options_set_idempotency_key, get(), key.c_str());
+        return *this;
+    }
+    /// Mounts the volume named `volume_name` (Volume::name) at the absolute `path`.
+    SandboxOptions& volume_mount(StringArg path, StringArg volume_name) {
+        detail::call(e2b_sandbox_options_set_volume_mount, get(), path.c_str(), volume_name.c_str());
         return *this;
     }
 };
@@ -2644,7 +2662,7 @@ public:
         SandboxPage copy;
         copy.sandboxes.reserve(n);
         for (size_t i = 0; i < n; ++i) {
-            copy.sandboxes.push_back(detail::sandbox_info(*fields[i]));
+            copy.sandboxes.push_back(detail::sandbox_info(*fields[i], e2b_sandbox_page_get(raw, i)));
         }
         copy.next_token = detail::optional_string(e2b_sandbox_page_next_token(raw));
         const int64_t total = e2b_sandbox_page_total_running(raw);
@@ -2825,6 +2843,201 @@ inline std::vector<ForkResult> Client::fork(StringArg sandbox_id, const ForkOpti
     detail::call(e2b_client_fork_sandbox, client_.get(), sandbox_id.c_str(), options.raw(), &list, cancel.raw());
     return Sandbox::take_forks(list);
 }
+
+// ---- volumes ----
+
+/// One entry of a volume (the SDKs' VolumeEntryStat).
+struct VolumeEntry {
+    std::string name;
+    std::string path;  ///< absolute, in the volume
+    FileType type = FileType::Other;
+    int64_t size = 0;
+    uint32_t mode = 0;  ///< permission bits
+    uint32_t uid = 0;   ///< as sandboxes see it (1000 is `user`)
+    uint32_t gid = 0;
+    std::string atime, mtime, ctime;    ///< RFC 3339
+    std::optional<std::string> target;  ///< where a symlink points
+};
+
+/// A volume as Volume::list reports it, and Volume::get_info with a token.
+struct VolumeInfo {
+    std::string volume_id;
+    std::string name;
+    std::optional<std::string> token;   ///< Volume::get_info only
+    std::optional<std::string> domain;  ///< a team's own cluster only
+};
+
+/// Owner, group, mode and force for Volume::write_file, make_dir and
+/// update_metadata. New, it leaves everything to the server.
+class VolumeWriteOptions : public detail::Builder<e2b_volume_write_options, e2b_volume_write_options_new,
+                                                  e2b_volume_write_options_free> {
+public:
+    VolumeWriteOptions& uid(uint32_t uid) {
+        detail::call(e2b_volume_write_options_set_uid, get(), uid);
+        return *this;
+    }
+    VolumeWriteOptions& gid(uint32_t gid) {
+        detail::call(e2b_volume_write_options_set_gid, get(), gid);
+        return *this;
+    }
+    VolumeWriteOptions& mode(uint32_t mode) {
+        detail::call(e2b_volume_write_options_set_mode, get(), mode);
+        return *this;
+    }
+    /// make_dir: create missing parents; write_file: overwrite an existing file.
+    VolumeWriteOptions& force(bool force) {
+        detail::call(e2b_volume_write_options_set_force, get(), force);
+        return *this;
+    }
+};
+
+namespace detail {
+inline VolumeEntry volume_entry(const e2b_volume_entry* entry) {
+    VolumeEntry copy;
+    copy.name = string(e2b_volume_entry_name(entry));
+    copy.path = string(e2b_volume_entry_path(entry));
+    copy.type = static_cast<FileType>(e2b_volume_entry_type(entry));
+    copy.size = e2b_volume_entry_size(entry);
+    copy.mode = e2b_volume_entry_mode(entry);
+    copy.uid = e2b_volume_entry_uid(entry);
+    copy.gid = e2b_volume_entry_gid(entry);
+    copy.atime = string(e2b_volume_entry_atime(entry));
+    copy.mtime = string(e2b_volume_entry_mtime(entry));
+    copy.ctime = string(e2b_volume_entry_ctime(entry));
+    copy.target = optional_string(e2b_volume_entry_target(entry));
+    return copy;
+}
+
+inline VolumeEntry take_volume_entry(e2b_volume_entry* raw) {
+    const Owned<e2b_volume_entry, e2b_volume_entry_free> entry(raw);
+    return volume_entry(raw);
+}
+
+inline VolumeInfo volume_info(const e2b_volume_info* info) {
+    return {string(e2b_volume_info_id(info)), string(e2b_volume_info_name(info)),
+            optional_string(e2b_volume_info_token(info)), optional_string(e2b_volume_info_domain(info))};
+}
+}  // namespace detail
+
+/// A persistent folder that outlives sandboxes (the official SDKs' Volume):
+/// the control plane as static functions taking the client, a volume's files
+/// through the handle (the volume content API, with the volume's own token,
+/// reached at $E2B_VOLUME_API_URL, else at the client's API URL). Mount it
+/// into a sandbox with SandboxOptions::volume_mount. Move-only; destroying
+/// the handle leaves the volume. Thread-safe.
+class Volume {
+public:
+    /// Creates an empty volume named `name` (letters, digits, '_' and '-';
+    /// unique in the team); a bad or taken name throws e2b::InvalidArgument.
+    static Volume create(const Client& client, StringArg name, CancelArg cancel = {}) {
+        e2b_volume* volume = nullptr;
+        detail::call(e2b_client_create_volume, client.raw(), name.c_str(), &volume, cancel.raw());
+        return Volume(volume);
+    }
+    /// Connects to the volume `volume_id` (e2b::NotFound when there is none).
+    static Volume connect(const Client& client, StringArg volume_id, CancelArg cancel = {}) {
+        e2b_volume* volume = nullptr;
+        detail::call(e2b_client_connect_volume, client.raw(), volume_id.c_str(), &volume, cancel.raw());
+        return Volume(volume);
+    }
+    /// The volume `volume_id` with a fresh content token.
+    static VolumeInfo get_info(const Client& client, StringArg volume_id, CancelArg cancel = {}) {
+        e2b_volume_info* raw = nullptr;
+        detail::call(e2b_client_get_volume_info, client.raw(), volume_id.c_str(), &raw, cancel.raw());
+        const detail::Owned<e2b_volume_info, e2b_volume_info_free> info(raw);
+        return detail::volume_info(raw);
+    }
+    /// Every volume of the team.
+    static std::vector<VolumeInfo> list(const Client& client, CancelArg cancel = {}) {
+        e2b_volume_list* raw = nullptr;
+        detail::call(e2b_client_list_volumes, client.raw(), &raw, cancel.raw());
+        const detail::Owned<e2b_volume_list, e2b_volume_list_free> list(raw);
+        std::vector<VolumeInfo> copy;
+        for (size_t i = 0, n = e2b_volume_list_len(raw); i < n; ++i) {
+            copy.push_back(detail::volume_info(e2b_volume_list_get(raw, i)));
+        }
+        return copy;
+    }
+    /// Destroys the volume `volume_id` and its files; false when there was none.
+    static bool destroy(const Client& client, StringArg volume_id, CancelArg cancel = {}) {
+        bool destroyed = false;
+        detail::call(e2b_client_destroy_volume, client.raw(), volume_id.c_str(), &destroyed, cancel.raw());
+        return destroyed;
+    }
+
+    std::string volume_id() const { return detail::string(e2b_volume_id(detail::live(volume_.get()))); }
+    /// The name SandboxOptions::volume_mount takes.
+    std::string name() const { return detail::string(e2b_volume_name(detail::live(volume_.get()))); }
+    /// The content API's bearer token.
+    std::string token() const { return detail::string(e2b_volume_token(detail::live(volume_.get()))); }
+
+    /// The entries under the folder `path`, `depth` levels deep (0: the server's default, 1).
+    std::vector<VolumeEntry> list_dir(StringArg path, uint32_t depth = 0, CancelArg cancel = {}) const {
+        e2b_volume_entry_list* raw = nullptr;
+        detail::call(e2b_volume_list_dir, volume_.get(), path.c_str(), depth, &raw, cancel.raw());
+        const detail::Owned<e2b_volume_entry_list, e2b_volume_entry_list_free> list(raw);
+        std::vector<VolumeEntry> copy;
+        for (size_t i = 0, n = e2b_volume_entry_list_len(raw); i < n; ++i) {
+            copy.push_back(detail::volume_entry(e2b_volume_entry_list_get(raw, i)));
+        }
+        return copy;
+    }
+    /// Creates the folder `path` (options.force(true): with its missing parents).
+    VolumeEntry make_dir(StringArg path, const VolumeWriteOptions& options = {}, CancelArg cancel = {}) const {
+        e2b_volume_entry* entry = nullptr;
+        detail::call(e2b_volume_make_dir, volume_.get(), path.c_str(), options.raw(), &entry, cancel.raw());
+        return detail::take_volume_entry(entry);
+    }
+    /// Whether `path` exists in the volume.
+    bool exists(StringArg path, CancelArg cancel = {}) const {
+        bool exists = false;
+        detail::call(e2b_volume_exists, volume_.get(), path.c_str(), &exists, cancel.raw());
+        return exists;
+    }
+    /// What `path` is, a symlink itself (the SDKs' volume.get_info(path)).
+    VolumeEntry get_entry_info(StringArg path, CancelArg cancel = {}) const {
+        e2b_volume_entry* entry = nullptr;
+        detail::call(e2b_volume_get_entry_info, volume_.get(), path.c_str(), &entry, cancel.raw());
+        return detail::take_volume_entry(entry);
+    }
+    /// Sets the owner, group or mode of `path` to those set in `options`.
+    VolumeEntry update_metadata(StringArg path, const VolumeWriteOptions& options, CancelArg cancel = {}) const {
+        e2b_volume_entry* entry = nullptr;
+        detail::call(e2b_volume_update_metadata, volume_.get(), path.c_str(), options.raw(), &entry, cancel.raw());
+        return detail::take_volume_entry(entry);
+    }
+    /// The file `path` as text.
+    std::string read_file(StringArg path, CancelArg cancel = {}) const {
+        detail::OwnedBytes out;
+        detail::call(e2b_volume_read_file, volume_.get(), path.c_str(), &out.bytes, cancel.raw());
+        return out.string();
+    }
+    /// The file `path` as bytes.
+    std::vector<uint8_t> read_bytes(StringArg path, CancelArg cancel = {}) const {
+        detail::OwnedBytes out;
+        detail::call(e2b_volume_read_file, volume_.get(), path.c_str(), &out.bytes, cancel.raw());
+        return out.vector();
+    }
+    /// Writes `data` to the file `path`, creating it or replacing its content (its folder must exist).
+    VolumeEntry write_file(StringArg path, ByteView data, const VolumeWriteOptions& options = {},
+                           CancelArg cancel = {}) const {
+        e2b_volume_entry* entry = nullptr;
+        detail::call(e2b_volume_write_file, volume_.get(), path.c_str(), data.data(), data.size(), options.raw(),
+                     &entry, cancel.raw());
+        return detail::take_volume_entry(entry);
+    }
+    /// Removes the file or folder `path` (a folder with everything in it).
+    void remove(StringArg path, CancelArg cancel = {}) const {
+        detail::call(e2b_volume_remove, volume_.get(), path.c_str(), cancel.raw());
+    }
+
+    /// The C object, still owned by this handle.
+    e2b_volume* raw() const noexcept { return volume_.get(); }
+
+private:
+    explicit Volume(e2b_volume* volume) : volume_(volume) {}
+    detail::Owned<e2b_volume, e2b_volume_free> volume_;
+};
 
 }  // namespace e2b
 

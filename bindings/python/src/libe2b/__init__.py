@@ -43,6 +43,14 @@ from ._files import DirProgress, EntryInfo, FileReader, Filesystem, FilesystemEv
 from ._git import ConfigScope, Git, GitBranches, GitFileChange, GitFileStatus, GitStatus
 from ._sandbox import Sandbox, SandboxInfo
 from ._snapshots import MAX_FORK_COUNT, SnapshotInfo, SnapshotMode, SnapshotPaginator
+from ._volume import (
+    Volume,
+    VolumeAndToken,
+    VolumeEntryStat,
+    VolumeInfo,
+    VolumeNotFoundException,
+    VolumePathNotFoundException,
+)
 
 library_version: str = (_bindings.e2b_version() or b"").decode()
 """The version of the loaded shared library, e.g. "0.1.0"."""
@@ -110,4 +118,10 @@ __all__ = [
     "WatchHandle",
     "library_path",
     "library_version",
+    "Volume",
+    "VolumeAndToken",
+    "VolumeEntryStat",
+    "VolumeInfo",
+    "VolumeNotFoundException",
+    "VolumePathNotFoundException",
 ]

@@ -359,6 +359,30 @@ class e2b_snapshot_query(ctypes.Structure):
     pass
 
 
+class e2b_volume(ctypes.Structure):
+    pass
+
+
+class e2b_volume_entry(ctypes.Structure):
+    pass
+
+
+class e2b_volume_entry_list(ctypes.Structure):
+    pass
+
+
+class e2b_volume_info(ctypes.Structure):
+    pass
+
+
+class e2b_volume_list(ctypes.Structure):
+    pass
+
+
+class e2b_volume_write_options(ctypes.Structure):
+    pass
+
+
 class e2b_watch(ctypes.Structure):
     pass
 
@@ -841,3 +865,54 @@ e2b_git_branch_list_len: Callable[[Any], int] = _declare("e2b_git_branch_list_le
 e2b_git_branch_list_get: Callable[[Any, Any], bytes | None] = _declare("e2b_git_branch_list_get", c_char_p, POINTER(e2b_git_branch_list), c_size_t)
 e2b_git_branch_list_current: Callable[[Any], bytes | None] = _declare("e2b_git_branch_list_current", c_char_p, POINTER(e2b_git_branch_list))
 e2b_git_branch_list_free: Callable[[Any], None] = _declare("e2b_git_branch_list_free", None, POINTER(e2b_git_branch_list))
+e2b_client_create_volume: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_create_volume", c_int32, POINTER(e2b_client), c_char_p, POINTER(POINTER(e2b_volume)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_client_connect_volume: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_connect_volume", c_int32, POINTER(e2b_client), c_char_p, POINTER(POINTER(e2b_volume)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_client_get_volume_info: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_get_volume_info", c_int32, POINTER(e2b_client), c_char_p, POINTER(POINTER(e2b_volume_info)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_client_list_volumes: Callable[[Any, Any, Any, Any], int] = _declare("e2b_client_list_volumes", c_int32, POINTER(e2b_client), POINTER(POINTER(e2b_volume_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_client_destroy_volume: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_destroy_volume", c_int32, POINTER(e2b_client), c_char_p, POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_volume_free: Callable[[Any], None] = _declare("e2b_volume_free", None, POINTER(e2b_volume))
+e2b_volume_id: Callable[[Any], bytes | None] = _declare("e2b_volume_id", c_char_p, POINTER(e2b_volume))
+e2b_volume_name: Callable[[Any], bytes | None] = _declare("e2b_volume_name", c_char_p, POINTER(e2b_volume))
+e2b_volume_token: Callable[[Any], bytes | None] = _declare("e2b_volume_token", c_char_p, POINTER(e2b_volume))
+e2b_volume_list_dir: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_volume_list_dir", c_int32, POINTER(e2b_volume), c_char_p, c_uint32, POINTER(POINTER(e2b_volume_entry_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_volume_make_dir: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_volume_make_dir", c_int32, POINTER(e2b_volume), c_char_p, POINTER(e2b_volume_write_options), POINTER(POINTER(e2b_volume_entry)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_volume_exists: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_volume_exists", c_int32, POINTER(e2b_volume), c_char_p, POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_volume_get_entry_info: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_volume_get_entry_info", c_int32, POINTER(e2b_volume), c_char_p, POINTER(POINTER(e2b_volume_entry)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_volume_update_metadata: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_volume_update_metadata", c_int32, POINTER(e2b_volume), c_char_p, POINTER(e2b_volume_write_options), POINTER(POINTER(e2b_volume_entry)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_volume_read_file: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_volume_read_file", c_int32, POINTER(e2b_volume), c_char_p, POINTER(e2b_bytes), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_volume_write_file: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_volume_write_file", c_int32, POINTER(e2b_volume), c_char_p, c_void_p, c_size_t, POINTER(e2b_volume_write_options), POINTER(POINTER(e2b_volume_entry)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_volume_remove: Callable[[Any, Any, Any, Any], int] = _declare("e2b_volume_remove", c_int32, POINTER(e2b_volume), c_char_p, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_volume_write_options_new: Callable[[], ctypes._Pointer[e2b_volume_write_options]] = _declare("e2b_volume_write_options_new", POINTER(e2b_volume_write_options))
+e2b_volume_write_options_free: Callable[[Any], None] = _declare("e2b_volume_write_options_free", None, POINTER(e2b_volume_write_options))
+e2b_volume_write_options_set_uid: Callable[[Any, Any, Any], int] = _declare("e2b_volume_write_options_set_uid", c_int32, POINTER(e2b_volume_write_options), c_uint32, POINTER(POINTER(e2b_error)))
+e2b_volume_write_options_set_gid: Callable[[Any, Any, Any], int] = _declare("e2b_volume_write_options_set_gid", c_int32, POINTER(e2b_volume_write_options), c_uint32, POINTER(POINTER(e2b_error)))
+e2b_volume_write_options_set_mode: Callable[[Any, Any, Any], int] = _declare("e2b_volume_write_options_set_mode", c_int32, POINTER(e2b_volume_write_options), c_uint32, POINTER(POINTER(e2b_error)))
+e2b_volume_write_options_set_force: Callable[[Any, Any, Any], int] = _declare("e2b_volume_write_options_set_force", c_int32, POINTER(e2b_volume_write_options), c_bool, POINTER(POINTER(e2b_error)))
+e2b_volume_info_free: Callable[[Any], None] = _declare("e2b_volume_info_free", None, POINTER(e2b_volume_info))
+e2b_volume_info_id: Callable[[Any], bytes | None] = _declare("e2b_volume_info_id", c_char_p, POINTER(e2b_volume_info))
+e2b_volume_info_name: Callable[[Any], bytes | None] = _declare("e2b_volume_info_name", c_char_p, POINTER(e2b_volume_info))
+e2b_volume_info_token: Callable[[Any], bytes | None] = _declare("e2b_volume_info_token", c_char_p, POINTER(e2b_volume_info))
+e2b_volume_info_domain: Callable[[Any], bytes | None] = _declare("e2b_volume_info_domain", c_char_p, POINTER(e2b_volume_info))
+e2b_volume_list_free: Callable[[Any], None] = _declare("e2b_volume_list_free", None, POINTER(e2b_volume_list))
+e2b_volume_list_len: Callable[[Any], int] = _declare("e2b_volume_list_len", c_size_t, POINTER(e2b_volume_list))
+e2b_volume_list_get: Callable[[Any, Any], ctypes._Pointer[e2b_volume_info]] = _declare("e2b_volume_list_get", POINTER(e2b_volume_info), POINTER(e2b_volume_list), c_size_t)
+e2b_volume_entry_free: Callable[[Any], None] = _declare("e2b_volume_entry_free", None, POINTER(e2b_volume_entry))
+e2b_volume_entry_name: Callable[[Any], bytes | None] = _declare("e2b_volume_entry_name", c_char_p, POINTER(e2b_volume_entry))
+e2b_volume_entry_path: Callable[[Any], bytes | None] = _declare("e2b_volume_entry_path", c_char_p, POINTER(e2b_volume_entry))
+e2b_volume_entry_type: Callable[[Any], int] = _declare("e2b_volume_entry_type", c_int32, POINTER(e2b_volume_entry))
+e2b_volume_entry_size: Callable[[Any], int] = _declare("e2b_volume_entry_size", c_int64, POINTER(e2b_volume_entry))
+e2b_volume_entry_mode: Callable[[Any], int] = _declare("e2b_volume_entry_mode", c_uint32, POINTER(e2b_volume_entry))
+e2b_volume_entry_uid: Callable[[Any], int] = _declare("e2b_volume_entry_uid", c_uint32, POINTER(e2b_volume_entry))
+e2b_volume_entry_gid: Callable[[Any], int] = _declare("e2b_volume_entry_gid", c_uint32, POINTER(e2b_volume_entry))
+e2b_volume_entry_atime: Callable[[Any], bytes | None] = _declare("e2b_volume_entry_atime", c_char_p, POINTER(e2b_volume_entry))
+e2b_volume_entry_mtime: Callable[[Any], bytes | None] = _declare("e2b_volume_entry_mtime", c_char_p, POINTER(e2b_volume_entry))
+e2b_volume_entry_ctime: Callable[[Any], bytes | None] = _declare("e2b_volume_entry_ctime", c_char_p, POINTER(e2b_volume_entry))
+e2b_volume_entry_target: Callable[[Any], bytes | None] = _declare("e2b_volume_entry_target", c_char_p, POINTER(e2b_volume_entry))
+e2b_volume_entry_list_free: Callable[[Any], None] = _declare("e2b_volume_entry_list_free", None, POINTER(e2b_volume_entry_list))
+e2b_volume_entry_list_len: Callable[[Any], int] = _declare("e2b_volume_entry_list_len", c_size_t, POINTER(e2b_volume_entry_list))
+e2b_volume_entry_list_get: Callable[[Any, Any], ctypes._Pointer[e2b_volume_entry]] = _declare("e2b_volume_entry_list_get", POINTER(e2b_volume_entry), POINTER(e2b_volume_entry_list), c_size_t)
+e2b_sandbox_options_set_volume_mount: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_options_set_volume_mount", c_int32, POINTER(e2b_sandbox_options), c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
+e2b_sandbox_info_volume_mounts_len: Callable[[Any], int] = _declare("e2b_sandbox_info_volume_mounts_len", c_size_t, POINTER(e2b_sandbox_info))
+e2b_sandbox_info_volume_mounts_key: Callable[[Any, Any], bytes | None] = _declare("e2b_sandbox_info_volume_mounts_key", c_char_p, POINTER(e2b_sandbox_info), c_size_t)
+e2b_sandbox_info_volume_mounts_value: Callable[[Any, Any], bytes | None] = _declare("e2b_sandbox_info_volume_mounts_value", c_char_p, POINTER(e2b_sandbox_info), c_size_t)
+e2b_sandbox_info_volume_mounts_get: Callable[[Any, Any], bytes | None] = _declare("e2b_sandbox_info_volume_mounts_get", c_char_p, POINTER(e2b_sandbox_info), c_char_p)

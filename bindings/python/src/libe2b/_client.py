@@ -15,6 +15,17 @@ from ._logging import sync_level as sync_log_level
 from ._sandbox import Sandbox, SandboxInfo
 from ._snapshots import SnapshotInfo, SnapshotMode, SnapshotPaginator
 from . import _snapshots
+from ._volume import (
+    Volume,
+    VolumeAndToken,
+    VolumeInfo,
+    connect_volume,
+    create_volume,
+    destroy_volume,
+    get_volume_info,
+    list_volumes,
+    set_mounts,
+)
 
 
 class Client(Handle[b.e2b_client]):
@@ -90,7 +101,9 @@ class Client(Handle[b.e2b_client]):
                        metadata: Mapping[str, str] | None = None, envs: Mapping[str, str] | None = None,
                        secure: bool | None = None, allow_internet_access: bool | None = None,
                        auto_pause: bool | None = None, auto_resume: bool | None = None,
-                       idempotency_key: str | None = None, cancel: CancelToken | None = None) -> Sandbox:
+                       idempotency_key: str | None = None,
+                       volume_mounts: Mapping[str, Volume | str] | None = None,
+                       cancel: CancelToken | None = None) -> Sandbox:
         """Creates a sandbox.
 
         Args:
@@ -107,6 +120,8 @@ class Client(Handle[b.e2b_client]):
             auto_resume: let traffic to the paused sandbox resume it.
             idempotency_key: makes the create safe to retry: the server
                 answers a repeated key with the sandbox it made the first time.
+            volume_mounts: volumes to mount: path in the sandbox to a
+                ``Volume`` or a volume's name.
             cancel: cancels the call (a create cancelled after its request
                 reached the server may have made the sandbox).
         """
@@ -131,6 +146,7 @@ class Client(Handle[b.e2b_client]):
                     call.check(setter(options, flag, call.err))
             if idempotency_key is not None:
                 call.check(b.e2b_sandbox_options_set_idempotency_key(options, encode(idempotency_key), call.err))
+            set_mounts(call, options, volume_mounts or {})
             call.run(b.e2b_client_create_sandbox, self._ptr, options, ctypes.byref(out))
         return Sandbox(out)
 
@@ -189,6 +205,29 @@ class Client(Handle[b.e2b_client]):
             order = ListOrder.ASC if order == "asc" else ListOrder.DESC
         query = _Query(list(state or ()), dict(metadata or {}), template, started_after, order, limit)
         return SandboxPaginator(self, query, next_token, cancel)
+
+    def create_volume(self, name: str, *, cancel: CancelToken | None = None) -> Volume:
+        """Creates an empty volume named `name` (letters, digits, ``_`` and
+        ``-``; unique in the team): the SDK's ``Volume.create``."""
+        return create_volume(self, name, cancel)
+
+    def connect_volume(self, volume_id: str, *, cancel: CancelToken | None = None) -> Volume:
+        """The volume `volume_id` (``VolumeNotFoundException`` when there is
+        none): the SDK's ``Volume.connect``."""
+        return connect_volume(self, volume_id, cancel)
+
+    def get_volume_info(self, volume_id: str, *, cancel: CancelToken | None = None) -> VolumeAndToken:
+        """The volume `volume_id` with a fresh content token: the SDK's ``Volume.get_info``."""
+        return get_volume_info(self, volume_id, cancel)
+
+    def list_volumes(self, *, cancel: CancelToken | None = None) -> list[VolumeInfo]:
+        """Every volume of the team: the SDK's ``Volume.list``."""
+        return list_volumes(self, cancel)
+
+    def destroy_volume(self, volume_id: str, *, cancel: CancelToken | None = None) -> bool:
+        """Destroys the volume `volume_id` and its files; ``False`` when there
+        was none: the SDK's ``Volume.destroy``."""
+        return destroy_volume(self, volume_id, cancel)
 
 
 class _Query:
@@ -280,7 +319,7 @@ class SandboxPaginator:
             self.total_running = None if total < 0 else total
             count = ctypes.c_size_t()
             fields = b.e2b_sandbox_page_fields(out, ctypes.byref(count))
-            return [SandboxInfo._from(fields[i].contents) for i in range(count.value)]
+            return [SandboxInfo._from(fields[i].contents, b.e2b_sandbox_page_get(out, i)) for i in range(count.value)]
 
     def __iter__(self) -> Iterator[SandboxInfo]:
         while self.has_next:

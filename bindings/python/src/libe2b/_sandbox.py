@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +17,7 @@ from ._pty import Pty
 from ._cancel import CancelToken
 from ._core import DEFAULTS, NO_LIMIT, Call, Handle, decode, encode, items, milliseconds, owned, parse_time
 from ._files import Filesystem
+from ._volume import mounts_of
 
 if TYPE_CHECKING:
     from ._snapshots import SnapshotInfo, SnapshotMode, SnapshotPaginator
@@ -40,9 +41,12 @@ class SandboxInfo:
     disk_size_mb: int
     """0 when the server did not say."""
     envd_version: str
+    volume_mounts: list[dict[str, str]] = field(default_factory=list)
+    """The volumes mounted in the sandbox, as the SDK gives them: ``{"name", "path"}`` each."""
 
     @classmethod
-    def _from(cls, fields: b.e2b_sandbox_fields) -> SandboxInfo:
+    def _from(cls, fields: b.e2b_sandbox_fields,
+              info: ctypes._Pointer[b.e2b_sandbox_info] | None = None) -> SandboxInfo:
         """The sandbox the library's `fields` describe (read in one call:
         ``e2b_sandbox_info_fields``, ``e2b_sandbox_page_fields``)."""
         alias, count = fields.alias, fields.metadata_len
@@ -58,12 +62,13 @@ class SandboxInfo:
             memory_mb=fields.memory_mb,
             disk_size_mb=fields.disk_size_mb,
             envd_version=fields.envd_version.decode(),
+            volume_mounts=[{"name": n, "path": p} for p, n in mounts_of(info).items()] if info else [],
         )
 
     @classmethod
     def _take(cls, info: ctypes._Pointer[b.e2b_sandbox_info]) -> SandboxInfo:
         with owned(info, b.e2b_sandbox_info_free):
-            return cls._from(b.e2b_sandbox_info_fields(info).contents)
+            return cls._from(b.e2b_sandbox_info_fields(info).contents, info)
 
 
 class Sandbox(Handle[b.e2b_sandbox]):
