@@ -20,6 +20,8 @@ mod error;
 mod idempotency;
 mod isolation;
 mod listing;
+mod logs;
+mod metrics;
 mod paths;
 mod persist;
 mod query;
@@ -77,6 +79,8 @@ struct AppState {
     api_key: String,
     store: Arc<Store>,
     idempotency: Idempotency,
+    /// The metrics samples of every sandbox.
+    metrics: Arc<metrics::Recorder>,
     /// Held while serving: one data directory, one server.
     _data_dir_lock: std::fs::File,
 }
@@ -106,6 +110,7 @@ impl Instance {
                 api_key,
                 store: Arc::new(Store::open(&data_dir)?),
                 idempotency: Idempotency::open(&data_dir)?,
+                metrics: Arc::default(),
                 _data_dir_lock: data_dir_lock,
             })
         })
@@ -142,6 +147,7 @@ impl Instance {
     /// seconds at most).
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
         let timers = tokio::spawn(self.state.store.clone().run_timers());
+        let sampler = tokio::spawn(metrics::run(self.state.store.clone(), self.state.metrics.clone()));
         let (store, ending) = (self.state.store.clone(), self.state.store.clone());
         let (stopping_tx, stopping_rx) = watch::channel(false);
         let app = router::app(self.state);
@@ -168,6 +174,7 @@ impl Instance {
             () = grace_over => Ok(()),
         };
         timers.abort();
+        sampler.abort();
         let _ = tokio::task::spawn_blocking(move || {
             store.end_all_processes();
             store.finish_deletions();

@@ -185,6 +185,7 @@ mod tests {
                 api_key: "e2b_test".into(),
                 store: Arc::new(crate::sandboxes::Store::open(dir.path()).unwrap()),
                 idempotency: crate::idempotency::Idempotency::open(dir.path()).unwrap(),
+                metrics: Arc::default(),
                 _data_dir_lock: std::fs::File::create(dir.path().join("lock")).unwrap(),
             };
             TestApp { dir, app: app(Arc::new(state)) }
