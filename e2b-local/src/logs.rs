@@ -352,4 +352,95 @@ mod tests {
         let parsed: Value = serde_json::from_str(line["line"].as_str().unwrap()).unwrap();
         assert_eq!((parsed["level"].as_str(), parsed["msg"].as_str()), (Some("warn"), Some("hi")));
     }
+
+    /// Calls `uri` on a server of its own with the API key; (status, JSON body).
+    async fn get(app: &axum::Router, uri: &str) -> (StatusCode, Value) {
+        use tower::ServiceExt;
+        let request = axum::http::Request::builder()
+            .method(if uri.starts_with("POST ") { "POST" } else { "GET" })
+            .uri(uri.trim_start_matches("POST "))
+            .header("x-api-key", "e2b_test")
+            .body(axum::body::Body::from(if uri.starts_with("POST ") { r#"{"templateID":"base"}"# } else { "" }))
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap_or_default())
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn logs_and_metrics_routes_answer_as_the_api() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = Arc::new(AppState {
+            api_key: "e2b_test".into(),
+            store: Arc::new(crate::sandboxes::Store::open(dir.path()).unwrap()),
+            idempotency: crate::idempotency::Idempotency::open(dir.path()).unwrap(),
+            metrics: Arc::default(),
+            _data_dir_lock: std::fs::File::create(dir.path().join("lock")).unwrap(),
+        });
+        let app = crate::router::app(state.clone());
+        let (status, created) = get(&app, "POST /v2/sandboxes").await;
+        assert_eq!(status, StatusCode::CREATED);
+        let id = created["sandboxID"].as_str().unwrap().to_string();
+
+        // Metrics: none before the first sample; then every key of `SandboxMetric`.
+        assert_eq!(get(&app, &format!("/sandboxes/{id}/metrics")).await, (StatusCode::OK, json!([])));
+        let (store, metrics) = (state.store.clone(), state.metrics.clone());
+        tokio::task::spawn_blocking(move || {
+            crate::metrics::sample_all(&store, &metrics, 1000);
+            crate::metrics::sample_all(&store, &metrics, 1005);
+        })
+        .await
+        .unwrap();
+        let (status, samples) = get(&app, &format!("/sandboxes/{id}/metrics")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(samples.as_array().unwrap().len(), 2);
+        let keys: Vec<&String> = samples[0].as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), 9, "{keys:?}");
+        assert_eq!(samples[1]["timestamp"], "1970-01-01T00:16:45Z");
+        assert_eq!(samples[1]["timestampUnix"], 1005);
+        let (_, later) = get(&app, &format!("/sandboxes/{id}/metrics?start=1001&end=2000")).await;
+        assert_eq!(later.as_array().unwrap().len(), 1);
+        assert_eq!(get(&app, &format!("/sandboxes/{id}/metrics?start=1006")).await.1, json!([]));
+        for bad in ["start=x", "end=-1", "start=10&end=5"] {
+            assert_eq!(get(&app, &format!("/sandboxes/{id}/metrics?{bad}")).await.0, StatusCode::BAD_REQUEST, "{bad}");
+        }
+        assert_eq!(get(&app, "/sandboxes/nosuchsandbox/metrics").await.0, StatusCode::NOT_FOUND);
+        assert_eq!(get(&app, "/sandboxes/Bad_Id/metrics").await.0, StatusCode::BAD_REQUEST);
+
+        // The batch form: the newest sample of each sandbox that has one.
+        let (status, batch) = get(&app, &format!("/sandboxes/metrics?sandbox_ids={id},nosuchsandbox")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(batch["sandboxes"].as_object().unwrap().len(), 1);
+        assert_eq!(batch["sandboxes"][&id]["timestampUnix"], 1005);
+        assert_eq!(get(&app, "/sandboxes/metrics").await.0, StatusCode::BAD_REQUEST);
+        let many = vec!["a"; 101].join(",");
+        assert_eq!(get(&app, &format!("/sandboxes/metrics?sandbox_ids={many}")).await.0, StatusCode::BAD_REQUEST);
+
+        // Logs: the server's lines about the sandbox, still there after it is killed.
+        assert_eq!(get(&app, &format!("POST /sandboxes/{id}/pause")).await.0, StatusCode::NO_CONTENT);
+        let (status, logs) = get(&app, &format!("/v2/sandboxes/{id}/logs")).await;
+        assert_eq!(status, StatusCode::OK);
+        let messages: Vec<&str> = logs["logs"].as_array().unwrap().iter().map(|l| l["message"].as_str().unwrap()).collect();
+        assert_eq!(messages, ["Sandbox created from template 'base'", "Sandbox paused"]);
+        assert_eq!(logs["logs"][1]["fields"]["pauseMode"], "full");
+        assert_eq!(logs["logs"][1]["level"], "info");
+        let (_, newest) = get(&app, &format!("/v2/sandboxes/{id}/logs?direction=backward&limit=1")).await;
+        assert_eq!(newest["logs"][0]["message"], "Sandbox paused");
+        let request = axum::http::Request::builder()
+            .method("DELETE")
+            .uri(format!("/sandboxes/{id}"))
+            .header("x-api-key", "e2b_test")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        assert_eq!(tower::ServiceExt::oneshot(app.clone(), request).await.unwrap().status(), StatusCode::NO_CONTENT);
+        let (status, old) = get(&app, &format!("/sandboxes/{id}/logs?start=0&limit=10")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(old["logs"].as_array().unwrap().len(), 3);
+        assert_eq!(old["logEntries"][2]["message"], "Sandbox killed");
+        assert!(old["logs"][2]["line"].as_str().unwrap().contains("Sandbox killed"));
+        assert_eq!(get(&app, "/v2/sandboxes/nosuchsandbox/logs").await.0, StatusCode::NOT_FOUND);
+        assert_eq!(get(&app, &format!("/v2/sandboxes/{id}/logs?limit=5000")).await.0, StatusCode::BAD_REQUEST);
+        assert_eq!(get(&app, &format!("/sandboxes/{id}/metrics")).await.0, StatusCode::NOT_FOUND);
+    }
 }
