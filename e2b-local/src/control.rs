@@ -23,8 +23,7 @@ use crate::listing::{self, ListQuery};
 use crate::query::Params;
 use crate::rfc3339;
 use crate::sandboxes::{
-    self, NewSandbox, PauseMode, Sandbox, StoreError, BUILTIN_TEMPLATES, CLIENT_ID,
-    ENVD_VERSION, MAX_TIMEOUT_SECS,
+    self, NewSandbox, PauseMode, Sandbox, StoreError, BUILTIN_TEMPLATES, CLIENT_ID, ENVD_VERSION, MAX_TIMEOUT_SECS,
 };
 use crate::snapshots::{self, Name, Snapshot, TEAM_SLUG};
 use crate::{blocking, constant_time_eq, logs, metrics, AppState};

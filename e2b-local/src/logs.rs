@@ -182,13 +182,7 @@ impl Query {
         if search.as_ref().is_some_and(|s| s.chars().count() > MAX_SEARCH) {
             return Err(ApiError::bad_request(format!("search must be at most {MAX_SEARCH} characters")));
         }
-        Ok(Query {
-            cursor_ms: non_negative(params, "cursor")?,
-            limit: limit(params)?,
-            direction,
-            level,
-            search,
-        })
+        Ok(Query { cursor_ms: non_negative(params, "cursor")?, limit: limit(params)?, direction, level, search })
     }
 
     /// The parameters of the deprecated `GET /sandboxes/{id}/logs`: from `start` on.
@@ -204,9 +198,8 @@ impl Query {
 
     /// The lines of `entries` (oldest first) this query selects, in its direction's order.
     pub fn select<'a>(&self, entries: &'a [Entry]) -> Vec<&'a Entry> {
-        let matches = |e: &&Entry| {
-            e.level >= self.level && self.search.as_ref().is_none_or(|s| e.message.contains(s.as_str()))
-        };
+        let matches =
+            |e: &&Entry| e.level >= self.level && self.search.as_ref().is_none_or(|s| e.message.contains(s.as_str()));
         let at_ms = |e: &Entry| e.at.div_euclid(1000);
         match self.direction {
             Direction::Forward => entries
@@ -421,7 +414,8 @@ mod tests {
         assert_eq!(get(&app, &format!("POST /sandboxes/{id}/pause")).await.0, StatusCode::NO_CONTENT);
         let (status, logs) = get(&app, &format!("/v2/sandboxes/{id}/logs")).await;
         assert_eq!(status, StatusCode::OK);
-        let messages: Vec<&str> = logs["logs"].as_array().unwrap().iter().map(|l| l["message"].as_str().unwrap()).collect();
+        let messages: Vec<&str> =
+            logs["logs"].as_array().unwrap().iter().map(|l| l["message"].as_str().unwrap()).collect();
         assert_eq!(messages, ["Sandbox created from template 'base'", "Sandbox paused"]);
         assert_eq!(logs["logs"][1]["fields"]["pauseMode"], "full");
         assert_eq!(logs["logs"][1]["level"], "info");

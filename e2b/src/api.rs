@@ -468,7 +468,7 @@ impl Client {
     }
 
     /// Sends a control-plane request and decodes its JSON answer.
-    fn api_json<T: serde::de::DeserializeOwned>(
+    pub(crate) fn api_json<T: serde::de::DeserializeOwned>(
         &self,
         request: http::Request<'_>,
         what: &str,

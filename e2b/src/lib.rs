@@ -280,6 +280,7 @@ mod envd;
 mod error;
 mod http;
 mod logging;
+mod metrics;
 mod sandbox;
 mod util;
 
@@ -312,4 +313,5 @@ pub use envd::process::{
 };
 pub use envd::watch::{EventType, FilesystemEvent, WatchHandle, WatchOptions};
 pub use error::{Error, ErrorKind, Result};
+pub use metrics::SandboxMetrics;
 pub use sandbox::Sandbox;
