@@ -20,7 +20,7 @@ use std::ptr;
 use std::time::Duration;
 
 // In the order of the header, the order in which a user works: version (here),
-// errors, bytes, cancel tokens, logging, client, sandbox, files, commands, code.
+// errors, bytes, cancel tokens, logging, client, sandbox, metrics, files, commands, code.
 // (One per group, so that rustfmt keeps the order.)
 mod error;
 
@@ -33,6 +33,8 @@ mod logging;
 mod client;
 
 mod sandbox;
+
+mod metrics;
 
 mod files;
 
@@ -48,6 +50,7 @@ pub use commands::*;
 pub use error::*;
 pub use files::*;
 pub use logging::*;
+pub use metrics::*;
 pub use sandbox::*;
 
 mod version {
