@@ -80,7 +80,10 @@ static void test_busy_sandbox(void) {
                                           &range, NULL, NULL));
         EXPECT(e2b_metrics_list_len(range) == 1);
         if (e2b_metrics_list_len(range) == 1) {
-            EXPECT(memcmp(e2b_metrics_list_get(range, 0), first, sizeof *first) == 0);
+            const e2b_metrics_fields *got = e2b_metrics_list_get(range, 0);
+            EXPECT(got->timestamp_unix_ms == first->timestamp_unix_ms && got->cpu_count == first->cpu_count);
+            EXPECT(got->cpu_used_pct == first->cpu_used_pct && got->mem_used == first->mem_used);
+            EXPECT(got->mem_cache == first->mem_cache && got->disk_used == first->disk_used);
         }
         e2b_metrics_list_free(range);
         range = NULL;
