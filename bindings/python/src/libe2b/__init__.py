@@ -37,6 +37,7 @@ from ._errors import (
     TimeoutException,
 )
 from ._files import DirProgress, EntryInfo, FileReader, Filesystem, FilesystemEvent, WatchHandle
+from ._metrics import SandboxMetrics
 from ._sandbox import Sandbox, SandboxInfo
 
 library_version: str = (_bindings.e2b_version() or b"").decode()
@@ -80,6 +81,7 @@ __all__ = [
     "Sandbox",
     "SandboxException",
     "SandboxInfo",
+    "SandboxMetrics",
     "SandboxNotFoundException",
     "SandboxNotRunningException",
     "SandboxPaginator",

@@ -15,6 +15,7 @@ from ._commands import Commands
 from ._cancel import CancelToken
 from ._core import DEFAULTS, NO_LIMIT, Call, Handle, decode, encode, items, milliseconds, owned, parse_time
 from ._files import Filesystem
+from ._metrics import SandboxMetrics, read_list as read_metrics, unix_ms
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,16 @@ class Sandbox(Handle[b.e2b_sandbox]):
         out = ctypes.POINTER(b.e2b_sandbox_info)()
         call.run(b.e2b_sandbox_get_info, self._ptr, ctypes.byref(out))
         return SandboxInfo._take(out)
+
+    def get_metrics(self, start: datetime | None = None, end: datetime | None = None, *,
+                    cancel: CancelToken | None = None) -> list[SandboxMetrics]:
+        """The sandbox's metrics samples taken from `start` to `end` (both
+        included, whole seconds; ``None``: unbounded), oldest first; empty
+        before the first sample (E2B samples every 5 seconds)."""
+        call = Call(cancel=cancel)
+        out = ctypes.POINTER(b.e2b_metrics_list)()
+        call.run(b.e2b_sandbox_get_metrics, self._ptr, unix_ms(start), unix_ms(end), ctypes.byref(out))
+        return read_metrics(out)
 
     def run_code(self, code: str, *, language: str | None = None, context: Context | str | None = None,
                  envs: Mapping[str, str] | None = None, timeout: float | None = None,
