@@ -61,5 +61,5 @@ TEST_F(Metrics, Errors) {
     EXPECT_THROW(sandbox.get_metrics(Clock::time_point(2000s), Clock::time_point(1000s)), e2b::InvalidArgument);
     const e2b::CancelToken token;
     token.cancel();
-    EXPECT_THROW(sandbox.get_metrics(std::nullopt, std::nullopt, token), e2b::Cancelled);
+    EXPECT_THROW(sandbox.get_metrics(std::nullopt, std::nullopt, token), e2b::CancelledError);
 }
