@@ -61,7 +61,7 @@ pub struct Sample {
 
 impl Sample {
     /// `SandboxMetric`: all nine keys, which the SDKs require.
-    pub fn to_json(&self) -> Value {
+    pub fn to_json(self) -> Value {
         json!({
             "timestamp": rfc3339::format(self.at_secs * MICROS_PER_SEC),
             "timestampUnix": self.at_secs,
@@ -385,7 +385,7 @@ pub async fn sandbox_metrics(State(state): AppRef, SandboxId(id): SandboxId, uri
         }
     }
     state.store.get(&id).ok_or_else(|| not_found(&id))?;
-    let samples: Vec<Value> = state.metrics.select(&id, start, end).iter().map(Sample::to_json).collect();
+    let samples: Vec<Value> = state.metrics.select(&id, start, end).into_iter().map(Sample::to_json).collect();
     Ok(json_response(StatusCode::OK, &Value::Array(samples)))
 }
 

@@ -56,7 +56,7 @@ fn metrics_show_a_sandbox_that_burns_cpu_and_holds_memory() {
     let from_second = sandbox.get_metrics(Some(second.timestamp), None).unwrap();
     assert_eq!(from_second.first(), Some(second));
     let only_first = sandbox.get_metrics(Some(first.timestamp), Some(first.timestamp)).unwrap();
-    assert_eq!(only_first, [first.clone()]);
+    assert_eq!(only_first, std::slice::from_ref(first));
     let future = SystemTime::now() + Duration::from_secs(3600);
     assert!(sandbox.get_metrics(Some(future), None).unwrap().is_empty());
     // The client form, by id.
