@@ -39,7 +39,9 @@ TEST_F(Metrics, ShowABusySandbox) {
     EXPECT_LT(last.disk_used, last.disk_total);
     for (size_t i = 0; i < samples.size(); ++i) {
         EXPECT_EQ(unix_seconds(samples[i].timestamp) % 5, 0);
-        if (i > 0) EXPECT_LT(samples[i - 1].timestamp, samples[i].timestamp);
+        if (i > 0) {
+            EXPECT_LT(samples[i - 1].timestamp, samples[i].timestamp);
+        }
     }
 
     const e2b::SandboxMetrics& first = samples[0];
