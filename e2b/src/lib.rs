@@ -53,7 +53,8 @@
 //! [`list_all`](Client::list_all) find them by state and metadata
 //! ([`ListQuery`]). A [`Sandbox`] handle pauses, kills, and reaches the
 //! sandbox's [files](Sandbox::files), [commands](Sandbox::commands) and code
-//! interpreter. Dropping it never kills the sandbox.
+//! interpreter; [`Sandbox::get_metrics`] gives its CPU, memory and disk
+//! samples ([`SandboxMetrics`]) over a time range. Dropping it never kills the sandbox.
 //!
 //! ```no_run
 //! use std::time::Duration;
