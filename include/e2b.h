@@ -554,6 +554,10 @@ typedef struct e2b_input_options e2b_input_options;
 // stream without waiting for the sandbox's answer.
 typedef struct e2b_input_stream e2b_input_stream;
 
+// The metrics samples of a sandbox, oldest first, from
+// `e2b_sandbox_get_metrics` or `e2b_client_get_sandbox_metrics`.
+typedef struct e2b_metrics_list e2b_metrics_list;
+
 // One process running in a sandbox.
 typedef struct e2b_process_info e2b_process_info;
 
@@ -711,6 +715,35 @@ typedef struct e2b_snapshot_fields {
   // The number of names.
   size_t names_len;
 } e2b_snapshot_fields;
+
+// One metrics sample of a sandbox, as plain data (the SDKs' `SandboxMetrics`).
+// Owned by its list, valid until the list is freed.
+//
+// The struct only ever grows, at its end. `struct_size` is its size in the
+// library that filled it: a program built against a newer header reads a
+// field only if `struct_size >= offsetof(e2b_metrics_fields, field) +
+// sizeof(field)`.
+typedef struct e2b_metrics_fields {
+  // The size of this struct in the library (see above).
+  size_t struct_size;
+  // When the sample was taken: milliseconds since the Unix epoch (E2B
+  // samples fall on whole seconds).
+  int64_t timestamp_unix_ms;
+  // How many CPUs the sandbox has.
+  uint32_t cpu_count;
+  // How much of those CPUs it used, in percent (0 to 100).
+  double cpu_used_pct;
+  // Memory in use, in bytes.
+  uint64_t mem_used;
+  // The sandbox's memory, in bytes.
+  uint64_t mem_total;
+  // Memory holding cached file data, in bytes (0 when the server does not say).
+  uint64_t mem_cache;
+  // Disk in use, in bytes.
+  uint64_t disk_used;
+  // The sandbox's disk, in bytes.
+  uint64_t disk_total;
+} e2b_metrics_fields;
 
 // Receives data: `len` bytes at `data`, borrowed for the call. Return 0 to
 // go on; anything else stops the operation with E2B_ERR_CALLBACK_ABORTED.
@@ -1693,6 +1726,56 @@ const struct e2b_error *e2b_fork_list_error(const struct e2b_fork_list *list,
 // on). NULL is ignored.
 E2B_API
 void e2b_fork_list_free(struct e2b_fork_list *list);
+
+// The sandbox's metrics samples taken from `start_unix_ms` to `end_unix_ms`
+// (milliseconds since the Unix epoch, both included, rounded down to whole
+// seconds as the API counts them; 0: unbounded), oldest first. E2B samples
+// every 5 seconds while the sandbox runs; the list is empty before the
+// first sample. Release `*out` with `e2b_metrics_list_free`.
+// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (a negative time, or start after
+// end); SANDBOX_NOT_FOUND; AUTHENTICATION; TIMEOUT, NETWORK, TLS; API;
+// DECODE; CANCELLED.
+E2B_API
+e2b_error_code e2b_sandbox_get_metrics(const struct e2b_sandbox *sandbox,
+                                       int64_t start_unix_ms,
+                                       int64_t end_unix_ms,
+                                       struct e2b_metrics_list **out,
+                                       const struct e2b_cancel *cancel,
+                                       struct e2b_error **err_out);
+
+// As `e2b_sandbox_get_metrics`, for the sandbox `sandbox_id`, without
+// connecting to it (the SDKs' `Sandbox.get_metrics(sandbox_id, ...)`).
+// Errors: as `e2b_sandbox_get_metrics`, and INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_client_get_sandbox_metrics(const struct e2b_client *client,
+                                              const char *sandbox_id,
+                                              int64_t start_unix_ms,
+                                              int64_t end_unix_ms,
+                                              struct e2b_metrics_list **out,
+                                              const struct e2b_cancel *cancel,
+                                              struct e2b_error **err_out);
+
+// The number of samples in `list`; 0 if `list` is NULL.
+E2B_API
+size_t e2b_metrics_list_len(const struct e2b_metrics_list *list);
+
+// Sample `index` of the list, owned by the list; NULL if out of range or
+// `list` is NULL.
+E2B_API
+const struct e2b_metrics_fields *e2b_metrics_list_get(const struct e2b_metrics_list *list,
+                                                      size_t index);
+
+// Every sample of `list` in one call: an array of `*len_out` pointers
+// (`len_out` may be NULL), in the order of `e2b_metrics_list_get`. Owned by
+// the list, valid until it is freed. NULL (and 0) if the list is empty or
+// `list` is NULL.
+E2B_API
+const struct e2b_metrics_fields *const *e2b_metrics_list_fields(const struct e2b_metrics_list *list,
+                                                                size_t *len_out);
+
+// Releases `list` and its samples. NULL is ignored.
+E2B_API
+void e2b_metrics_list_free(struct e2b_metrics_list *list);
 
 // New file options with the defaults. Release with `e2b_files_options_free`.
 E2B_API

@@ -20,7 +20,7 @@ use std::ptr;
 use std::time::Duration;
 
 // In the order of the header, the order in which a user works: version (here),
-// errors, bytes, cancel tokens, logging, client, sandbox, snapshots, files, commands, code, git.
+// errors, bytes, cancel tokens, logging, client, sandbox, snapshots, metrics, files, commands, code, git.
 // (One per group, so that rustfmt keeps the order.)
 mod error;
 
@@ -34,6 +34,7 @@ mod client;
 
 mod sandbox;
 
+mod metrics;
 mod snapshots;
 
 mod files;
@@ -56,6 +57,7 @@ pub use error::*;
 pub use files::*;
 pub use git::*;
 pub use logging::*;
+pub use metrics::*;
 pub use pty::*;
 pub use sandbox::*;
 pub use snapshots::*;

@@ -44,6 +44,7 @@ SCALARS = {
     "uint32_t": ("c_uint32", "int"),
     "uint64_t": ("c_uint64", "int"),
     "size_t": ("c_size_t", "int"),
+    "double": ("c_double", "float"),
 }
 
 
@@ -297,7 +298,7 @@ def generate(text: str) -> str:
         "",
         "import ctypes",
         "import enum",
-        "from ctypes import CFUNCTYPE, POINTER, c_bool, c_char, c_char_p, c_int32, c_int64, c_size_t, c_uint16, c_uint32, c_uint64, c_void_p",
+        "from ctypes import CFUNCTYPE, POINTER, c_bool, c_char, c_char_p, c_double, c_int32, c_int64, c_size_t, c_uint16, c_uint32, c_uint64, c_void_p",
         "from typing import Any, Callable",
         "",
         "from ._library import load",

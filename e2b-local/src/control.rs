@@ -21,13 +21,12 @@ use crate::error::{json_response, ApiError, ApiResult};
 use crate::idempotency::{self, Begin};
 use crate::listing::{self, ListQuery};
 use crate::query::Params;
-use crate::rfc3339::{self, MICROS_PER_SEC};
+use crate::rfc3339;
 use crate::sandboxes::{
-    self, NewSandbox, PauseMode, Sandbox, State as SandboxState, StoreError, BUILTIN_TEMPLATES, CLIENT_ID,
-    ENVD_VERSION, MAX_TIMEOUT_SECS,
+    self, NewSandbox, PauseMode, Sandbox, StoreError, BUILTIN_TEMPLATES, CLIENT_ID, ENVD_VERSION, MAX_TIMEOUT_SECS,
 };
 use crate::snapshots::{self, Name, Snapshot, TEAM_SLUG};
-use crate::{blocking, constant_time_eq, AppState};
+use crate::{blocking, constant_time_eq, logs, metrics, AppState};
 
 type AppRef = State<Arc<AppState>>;
 
@@ -42,7 +41,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/sandboxes/{id}/pause", post(pause))
         .route("/sandboxes/{id}/timeout", post(set_timeout))
         .route("/sandboxes/{id}/refreshes", post(refresh))
-        .route("/sandboxes/{id}/metrics", get(metrics))
+        .route("/sandboxes/{id}/metrics", get(metrics::sandbox_metrics))
+        .route("/sandboxes/metrics", get(metrics::batch_metrics))
+        .route("/sandboxes/{id}/logs", get(logs::logs_v1))
+        .route("/v2/sandboxes/{id}/logs", get(logs::logs_v2))
         .route("/sandboxes/{id}/snapshots", post(create_snapshot))
         .route("/sandboxes/{id}/fork", post(fork))
         .route("/snapshots", get(list_snapshots))
@@ -99,7 +101,7 @@ async fn template_alias(State(state): AppRef, Path(alias): Path<String>) -> ApiR
 }
 
 /// The `{id}` of a route: a sandbox id, optionally with a `-<clientID>` suffix (dropped).
-struct SandboxId(String);
+pub(crate) struct SandboxId(pub(crate) String);
 
 impl<S: Send + Sync> FromRequestParts<S> for SandboxId {
     type Rejection = ApiError;
@@ -148,7 +150,7 @@ fn parse_error(e: serde_json::Error) -> ApiError {
     ApiError::bad_request(format!("Error when parsing request: {e}"))
 }
 
-fn not_found(id: &str) -> ApiError {
+pub(crate) fn not_found(id: &str) -> ApiError {
     ApiError::not_found(format!("Sandbox \"{id}\" doesn't exist or you don't have access to it"))
 }
 
@@ -502,40 +504,6 @@ async fn refresh(State(state): AppRef, SandboxId(id): SandboxId, body: Body) -> 
     let store = state.store.clone();
     blocking(move || store.refresh(&id, duration.max(15)).map_err(|e| store_error(&id, e))).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// One current sample for a running sandbox: the sizes it reports, and no measured load.
-async fn metrics(State(state): AppRef, SandboxId(id): SandboxId, uri: Uri) -> ApiResult<Response> {
-    let params = Params::parse(uri.query())?;
-    let bound = |name: &str| -> ApiResult<Option<i64>> {
-        params
-            .get(name)
-            .map(|raw| {
-                raw.parse::<i64>()
-                    .map_err(|_| ApiError::bad_request(format!("Invalid format for parameter {name}: '{raw}'")))
-            })
-            .transpose()
-    };
-    let (start, end) = (bound("start")?, bound("end")?);
-    let sbx = state.store.get(&id).ok_or_else(|| not_found(&id))?;
-    let now = rfc3339::now();
-    let now_secs = now / MICROS_PER_SEC;
-    let in_window = start.is_none_or(|s| s <= now_secs) && end.is_none_or(|e| e >= now_secs);
-    let mut samples = Vec::new();
-    if sbx.state == SandboxState::Running && in_window {
-        samples.push(json!({
-            "timestamp": rfc3339::format(now),
-            "timestampUnix": now_secs,
-            "cpuCount": sbx.cpu_count,
-            "cpuUsedPct": 0.0,
-            "memUsed": 0,
-            "memTotal": u64::from(sbx.memory_mb) << 20,
-            "memCache": 0,
-            "diskUsed": 0,
-            "diskTotal": u64::from(sbx.disk_size_mb) << 20,
-        }));
-    }
-    Ok(json_response(StatusCode::OK, &Value::Array(samples)))
 }
 
 // ---- Snapshots and fork ----

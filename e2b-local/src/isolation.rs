@@ -344,6 +344,18 @@ impl Machine {
         self.paused.send_replace(paused);
     }
 
+    /// Where the figures of the sandbox's processes can be read, while its jail runs (frozen or
+    /// not): its cgroup, else its PID namespace. `None` without a jail. Blocking.
+    pub fn probe(&self) -> Option<Probe> {
+        let jail = self.jail.blocking_lock().as_ref().filter(|jail| !jail.has_exited())?.clone();
+        let (cgroup, cgroup_v2) = match &jail.freezer {
+            Freezer::V2(cgroup) => (Some(cgroup.dir.clone()), true),
+            Freezer::V1(cgroup) => (Some(cgroup.dir.clone()), false),
+            Freezer::Signals => (None, false),
+        };
+        Some(Probe { cgroup, cgroup_v2, pid_namespace: jail.pid_namespace.clone() })
+    }
+
     /// Kills every process of the sandbox for good, without waiting. Blocking.
     pub fn kill(&self) {
         self.ended.store(true, Ordering::SeqCst);
@@ -362,6 +374,17 @@ impl Machine {
             jail.wait_exited(Duration::from_secs(5));
         }
     }
+}
+
+/// Where a running jail's figures are (see [`Machine::probe`]).
+#[derive(Clone, Debug)]
+pub struct Probe {
+    /// The jail's cgroup folder, which holds every process of the jail; `None` without one.
+    pub cgroup: Option<PathBuf>,
+    /// Whether that cgroup is in the v2 hierarchy (whose `cpu.stat` counts CPU time).
+    pub cgroup_v2: bool,
+    /// The jail's PID namespace as `/proc/*/ns/pid` names it.
+    pub pid_namespace: std::ffi::OsString,
 }
 
 /// A running jail: its bwrap and init, and descriptors of its namespaces.

@@ -20,6 +20,8 @@ mod error;
 mod idempotency;
 mod isolation;
 mod listing;
+mod logs;
+mod metrics;
 mod paths;
 mod persist;
 mod query;
@@ -80,8 +82,25 @@ struct AppState {
     store: Arc<Store>,
     idempotency: Idempotency,
     volumes: Arc<volumes::Volumes>,
+    /// The metrics samples of every sandbox.
+    metrics: Arc<metrics::Recorder>,
     /// Held while serving: one data directory, one server.
     _data_dir_lock: std::fs::File,
+}
+
+#[cfg(test)]
+impl AppState {
+    /// The state of a server on the data directory `dir`, for tests that call the router.
+    fn for_test(dir: &std::path::Path) -> AppState {
+        AppState {
+            api_key: "e2b_test".into(),
+            store: Arc::new(Store::open(dir).unwrap()),
+            idempotency: Idempotency::open(dir).unwrap(),
+            volumes: Arc::new(volumes::Volumes::open(dir).unwrap()),
+            metrics: Arc::default(),
+            _data_dir_lock: std::fs::File::create(dir.join("lock")).unwrap(),
+        }
+    }
 }
 
 /// A server bound to its port and loaded from its data directory, ready to serve.
@@ -111,6 +130,7 @@ impl Instance {
                 store: Arc::new(Store::open(&data_dir)?),
                 volumes,
                 idempotency: Idempotency::open(&data_dir)?,
+                metrics: Arc::default(),
                 _data_dir_lock: data_dir_lock,
             })
         })
@@ -147,6 +167,7 @@ impl Instance {
     /// seconds at most).
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
         let timers = tokio::spawn(self.state.store.clone().run_timers());
+        let sampler = tokio::spawn(metrics::run(self.state.store.clone(), self.state.metrics.clone()));
         let (store, ending) = (self.state.store.clone(), self.state.store.clone());
         let (stopping_tx, stopping_rx) = watch::channel(false);
         let app = router::app(self.state);
@@ -173,6 +194,7 @@ impl Instance {
             () = grace_over => Ok(()),
         };
         timers.abort();
+        sampler.abort();
         let _ = tokio::task::spawn_blocking(move || {
             store.end_all_processes();
             store.finish_deletions();

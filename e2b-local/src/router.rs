@@ -181,13 +181,7 @@ mod tests {
     impl TestApp {
         fn new() -> TestApp {
             let dir = tempfile::tempdir().unwrap();
-            let state = AppState {
-                api_key: "e2b_test".into(),
-                store: Arc::new(crate::sandboxes::Store::open(dir.path()).unwrap()),
-                idempotency: crate::idempotency::Idempotency::open(dir.path()).unwrap(),
-                volumes: Arc::new(crate::volumes::Volumes::open(dir.path()).unwrap()),
-                _data_dir_lock: std::fs::File::create(dir.path().join("lock")).unwrap(),
-            };
+            let state = AppState::for_test(dir.path());
             TestApp { dir, app: app(Arc::new(state)) }
         }
 

@@ -29,7 +29,8 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 
 use crate::envd::process;
-use crate::isolation::{self, Machine};
+use crate::isolation::{self, Machine, Probe};
+use crate::logs::{Journal, Level};
 use crate::rfc3339::{self, Micros, MICROS_PER_SEC};
 use crate::rootfs::{self, Base, Rootfs};
 use crate::snapshots::{self, Catalog, Draft, Name, Snapshot};
@@ -224,6 +225,17 @@ pub struct Store {
     /// The sandboxes whose files are being copied (a snapshot, a fork), with how many copies:
     /// their processes stay frozen meanwhile.
     capturing: Mutex<HashMap<String, usize>>,
+    /// The server's lines about each sandbox (its logs).
+    journal: Journal,
+}
+
+/// What the metrics sampler reads of one sandbox ([`Store::metered`]).
+pub struct Metered {
+    pub sandbox: Sandbox,
+    /// Where its processes' figures are, while it has processes.
+    pub probe: Option<Probe>,
+    /// Its own files: the writable layer of its root, or its whole copy.
+    pub files: PathBuf,
 }
 
 impl Store {
@@ -275,6 +287,7 @@ impl Store {
             stopping: std::sync::atomic::AtomicBool::new(false),
             snapshots: Catalog::open(data_dir)?,
             capturing: Mutex::default(),
+            journal: Journal::default(),
         };
         store.housekeeper.prepare(store.templates_dir.join(BUILTIN_TEMPLATES[0]));
         store.expire_due();
@@ -338,6 +351,13 @@ impl Store {
         sandboxes.insert(sbx.sandbox_id.clone(), sbx.clone());
         drop(sandboxes);
         self.deadline_changed.notify_one();
+        let timeout = sbx.timeout_secs.to_string();
+        self.journal.record(
+            &sbx.sandbox_id,
+            Level::Info,
+            format!("Sandbox created from template '{}'", sbx.alias),
+            &[("templateID", &sbx.template_id), ("timeout", &timeout)],
+        );
         Ok(sbx)
     }
 
@@ -372,6 +392,10 @@ impl Store {
             }
         });
         self.follow_state(id);
+        if let Ok((_, true)) = result {
+            let how = if memory { "Sandbox resumed" } else { "Sandbox resumed: booted afresh from its files" };
+            self.journal.record(id, Level::Info, how, &[]);
+        }
         result
     }
 
@@ -390,6 +414,9 @@ impl Store {
             Ok(())
         });
         self.follow_state(id);
+        if result.is_ok() {
+            self.journal.record(id, Level::Info, "Sandbox resumed", &[]);
+        }
         result.map(|(sbx, ())| sbx)
     }
 
@@ -407,6 +434,7 @@ impl Store {
         });
         if result.is_ok() {
             self.paused(id, mode);
+            self.journal.record(id, Level::Info, "Sandbox paused", &[("pauseMode", mode.as_str())]);
         }
         result.map(drop)
     }
@@ -434,20 +462,28 @@ impl Store {
     }
 
     fn keep_alive(&self, id: &str, secs: i64, allow_shorter: bool) -> Result<(), StoreError> {
-        self.update(id, |sbx, now| {
+        let (sbx, ()) = self.update(id, |sbx, now| {
             if sbx.state != State::Running {
                 return Err(StoreError::NotFound);
             }
             let end = now + secs * MICROS_PER_SEC;
             sbx.end_at = if allow_shorter { end } else { sbx.end_at.max(end) };
             Ok(())
-        })
-        .map(drop)
+        })?;
+        let end = rfc3339::format(sbx.end_at);
+        self.journal.record(id, Level::Debug, format!("Sandbox timeout set to end at {end}"), &[("endAt", &end)]);
+        Ok(())
     }
 
     /// Kills a sandbox, running or paused: ends its processes and deletes its files.
     pub fn kill(&self, id: &str) -> Result<(), StoreError> {
-        self.remove_if(id, |_| true).and_then(|removed| if removed { Ok(()) } else { Err(StoreError::NotFound) })
+        let removed = self.remove_if(id, |_| true)?;
+        if !removed {
+            return Err(StoreError::NotFound);
+        }
+        self.journal.record(id, Level::Info, "Sandbox killed", &[]);
+        self.journal.ended(id);
+        Ok(())
     }
 
     /// Takes a snapshot of a running sandbox (a paused one is `NotFound`, as on E2B): a copy of
@@ -471,6 +507,8 @@ impl Store {
         for folder in replaced {
             self.housekeeper.delete(folder);
         }
+        let snapshot_id = snapshot.snapshot_id();
+        self.journal.record(id, Level::Info, format!("Snapshot {snapshot_id} taken"), &[("snapshotID", &snapshot_id)]);
         Ok(snapshot)
     }
 
@@ -494,7 +532,7 @@ impl Store {
             let _ = fs::remove_dir_all(&capture);
             return Err(e);
         }
-        let results = (0..count)
+        let results: Vec<Result<Sandbox, StoreError>> = (0..count)
             .map(|i| {
                 let id = persist::random_alphanumeric(20)?;
                 let staging = self.sandboxes_dir.join(format!(".tmp-{id}"));
@@ -528,6 +566,11 @@ impl Store {
             })
             .collect();
         let _ = fs::remove_dir_all(&capture);
+        let made: Vec<&str> = results.iter().flatten().map(|sbx| sbx.sandbox_id.as_str()).collect();
+        for fork in &made {
+            self.journal.record(fork, Level::Info, format!("Sandbox forked from sandbox {id}"), &[("sourceID", id)]);
+        }
+        self.journal.record(id, Level::Info, format!("Sandbox forked into {} sandboxes", made.len()), &[]);
         Ok(results)
     }
 
@@ -709,11 +752,20 @@ impl Store {
                     })
                     .map(drop);
                 self.paused(&id, mode);
+                if paused.is_ok() {
+                    self.journal.record(&id, Level::Info, "Sandbox timed out: paused", &[("pauseMode", mode.as_str())]);
+                }
                 paused
             } else {
-                self.remove_if(&id, is_due).map(drop)
+                self.remove_if(&id, is_due).map(|removed| {
+                    if removed {
+                        self.journal.record(&id, Level::Info, "Sandbox timed out: killed", &[]);
+                        self.journal.ended(&id);
+                    }
+                })
             };
             if let Err(e) = result {
+                self.journal.record(&id, Level::Error, format!("Sandbox timeout failed: {e:?}"), &[]);
                 eprintln!("e2b-local: timeout of sandbox {id} failed: {e:?}");
             }
         }
@@ -796,6 +848,23 @@ impl Store {
         if let Some(runtime) = runtime {
             end_runtime(&runtime);
         }
+    }
+
+    /// The server's lines about each sandbox.
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// Every sandbox, with where its figures are (see [`crate::metrics`]). Blocking.
+    pub fn metered(&self) -> Vec<Metered> {
+        self.all()
+            .into_iter()
+            .map(|sandbox| {
+                let probe = self.existing_runtime(&sandbox.sandbox_id).and_then(|runtime| runtime.machine.probe());
+                let files = self.sandboxes_dir.join(&sandbox.sandbox_id).join("fs");
+                Metered { sandbox, probe, files }
+            })
+            .collect()
     }
 
     /// Whether a template called `name` exists.

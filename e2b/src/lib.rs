@@ -53,7 +53,8 @@
 //! [`list_all`](Client::list_all) find them by state and metadata
 //! ([`ListQuery`]). A [`Sandbox`] handle pauses, kills, and reaches the
 //! sandbox's [files](Sandbox::files), [commands](Sandbox::commands) and code
-//! interpreter. Dropping it never kills the sandbox.
+//! interpreter; [`Sandbox::get_metrics`] gives its CPU, memory and disk
+//! samples ([`SandboxMetrics`]) over a time range. Dropping it never kills the sandbox.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -327,6 +328,7 @@ mod error;
 mod git;
 mod http;
 mod logging;
+mod metrics;
 mod sandbox;
 mod snapshots;
 mod util;
@@ -369,6 +371,7 @@ pub use git::{
     AddOptions, CloneOptions, CommitOptions, ConfigScope, FileChange, Git, GitBranches, GitFileStatus, GitOptions,
     GitStatus, InitOptions, PullOptions, PushOptions, RemoteAddOptions,
 };
+pub use metrics::SandboxMetrics;
 pub use sandbox::Sandbox;
 pub use snapshots::{
     ForkOptions, SnapshotInfo, SnapshotMode, SnapshotOptions, SnapshotPaginator, SnapshotQuery, MAX_FORK_COUNT,

@@ -538,6 +538,22 @@ struct SandboxInfo {
     std::map<std::string, std::string> volume_mounts;  ///< mount path -> volume name
 };
 
+/// One sample of a sandbox's use of its resources (the official SDKs'
+/// SandboxMetrics). E2B takes one every 5 seconds while the sandbox runs.
+struct SandboxMetrics {
+    std::chrono::system_clock::time_point timestamp;  ///< when it was taken (whole seconds)
+    uint32_t cpu_count = 0;
+    double cpu_used_pct = 0;  ///< percent of the sandbox's CPUs used, 0 to 100
+    uint64_t mem_used = 0;    ///< bytes
+    uint64_t mem_total = 0;   ///< bytes
+    uint64_t mem_cache = 0;   ///< bytes of memory holding cached file data
+    uint64_t disk_used = 0;   ///< bytes
+    uint64_t disk_total = 0;  ///< bytes
+};
+
+/// A time for get_metrics: none means unbounded.
+using TimeBound = std::optional<std::chrono::system_clock::time_point>;
+
 /// One page of Client::list.
 struct SandboxPage {
     std::vector<SandboxInfo> sandboxes;      ///< in the query's order (newest first by default)
@@ -958,6 +974,36 @@ inline SandboxInfo sandbox_info(const e2b_sandbox_fields& fields, const e2b_sand
 
 inline SandboxInfo sandbox_info(const e2b_sandbox_info* info) {
     return sandbox_info(*e2b_sandbox_info_fields(info), info);
+}
+
+/// A get_metrics bound as the C API takes it: milliseconds since the epoch, 0 for none.
+inline int64_t unix_millis(const TimeBound& time) {
+    if (!time) return 0;
+    return std::chrono::duration_cast<std::chrono::milliseconds>(time->time_since_epoch()).count();
+}
+
+/// Every sample of a metrics list, read in one call; frees the list.
+inline std::vector<SandboxMetrics> metrics_list(e2b_metrics_list* raw) {
+    const Owned<e2b_metrics_list, e2b_metrics_list_free> list(raw);
+    size_t n = 0;
+    const e2b_metrics_fields* const* fields = e2b_metrics_list_fields(raw, &n);
+    std::vector<SandboxMetrics> samples;
+    samples.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+        SandboxMetrics sample;
+        sample.timestamp = std::chrono::system_clock::time_point(
+            std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                std::chrono::milliseconds(fields[i]->timestamp_unix_ms)));
+        sample.cpu_count = fields[i]->cpu_count;
+        sample.cpu_used_pct = fields[i]->cpu_used_pct;
+        sample.mem_used = fields[i]->mem_used;
+        sample.mem_total = fields[i]->mem_total;
+        sample.mem_cache = fields[i]->mem_cache;
+        sample.disk_used = fields[i]->disk_used;
+        sample.disk_total = fields[i]->disk_total;
+        samples.push_back(sample);
+    }
+    return samples;
 }
 
 inline ExecutionResult execution_result(const e2b_execution_result* result) {
@@ -2513,6 +2559,18 @@ public:
         return detail::sandbox_info(detail::Owned<e2b_sandbox_info, e2b_sandbox_info_free>(info).get());
     }
 
+    /// The sandbox's metrics samples taken from `start` to `end` (both
+    /// included, rounded down to whole seconds; none: unbounded), oldest
+    /// first; empty before the first sample. Throws e2b::SandboxNotFound,
+    /// e2b::InvalidArgument (a time before 1970, or start after end).
+    std::vector<SandboxMetrics> get_metrics(const TimeBound& start = std::nullopt, const TimeBound& end = std::nullopt,
+                                            CancelArg cancel = {}) const {
+        e2b_metrics_list* list = nullptr;
+        detail::call(e2b_sandbox_get_metrics, sandbox_.get(), detail::unix_millis(start), detail::unix_millis(end),
+                     &list, cancel.raw());
+        return detail::metrics_list(list);
+    }
+
     /// Runs `code` in the sandbox's code interpreter, passing output to
     /// `callbacks` as it arrives. An exception raised by the code is part of
     /// the Execution (its `error`), not a C++ exception.
@@ -2684,6 +2742,16 @@ public:
         e2b_sandbox_info* info = nullptr;
         detail::call(e2b_client_get_sandbox_info, client_.get(), id.c_str(), &info, cancel.raw());
         return detail::sandbox_info(detail::Owned<e2b_sandbox_info, e2b_sandbox_info_free>(info).get());
+    }
+
+    /// The metrics samples of the sandbox `id` (see Sandbox::get_metrics),
+    /// without connecting to it.
+    std::vector<SandboxMetrics> get_metrics(StringArg id, const TimeBound& start = std::nullopt,
+                                            const TimeBound& end = std::nullopt, CancelArg cancel = {}) const {
+        e2b_metrics_list* list = nullptr;
+        detail::call(e2b_client_get_sandbox_metrics, client_.get(), id.c_str(), detail::unix_millis(start),
+                     detail::unix_millis(end), &list, cancel.raw());
+        return detail::metrics_list(list);
     }
 
     /// A view of this client whose every call ends within `deadline` of its

@@ -36,6 +36,7 @@ SCALARS: dict[str, Any] = {
     "uint32_t": ctypes.c_uint32,
     "uint64_t": ctypes.c_uint64,
     "size_t": ctypes.c_size_t,
+    "double": ctypes.c_double,
     "char*": ctypes.c_char_p,
     "char**": ctypes.POINTER(ctypes.c_char_p),
     "uint8_t*": ctypes.c_void_p,

@@ -41,6 +41,7 @@ from ._errors import (
 from ._pty import InputStream, Pty, PtySize
 from ._files import DirProgress, EntryInfo, FileReader, Filesystem, FilesystemEvent, WatchHandle
 from ._git import ConfigScope, Git, GitBranches, GitFileChange, GitFileStatus, GitStatus
+from ._metrics import SandboxMetrics
 from ._sandbox import Sandbox, SandboxInfo
 from ._snapshots import MAX_FORK_COUNT, SnapshotInfo, SnapshotMode, SnapshotPaginator
 from ._volume import (
@@ -106,6 +107,7 @@ __all__ = [
     "Sandbox",
     "SandboxException",
     "SandboxInfo",
+    "SandboxMetrics",
     "SandboxNotFoundException",
     "SandboxNotRunningException",
     "SandboxPaginator",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import enum
-from ctypes import CFUNCTYPE, POINTER, c_bool, c_char, c_char_p, c_int32, c_int64, c_size_t, c_uint16, c_uint32, c_uint64, c_void_p
+from ctypes import CFUNCTYPE, POINTER, c_bool, c_char, c_char_p, c_double, c_int32, c_int64, c_size_t, c_uint16, c_uint32, c_uint64, c_void_p
 from typing import Any, Callable
 
 from ._library import load
@@ -307,6 +307,10 @@ class e2b_input_stream(ctypes.Structure):
     pass
 
 
+class e2b_metrics_list(ctypes.Structure):
+    pass
+
+
 class e2b_process_info(ctypes.Structure):
     pass
 
@@ -425,6 +429,20 @@ class e2b_snapshot_fields(ctypes.Structure):
         ("snapshot_id", c_char_p),
         ("names", POINTER(c_char_p)),
         ("names_len", c_size_t),
+    ]
+
+
+class e2b_metrics_fields(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("timestamp_unix_ms", c_int64),
+        ("cpu_count", c_uint32),
+        ("cpu_used_pct", c_double),
+        ("mem_used", c_uint64),
+        ("mem_total", c_uint64),
+        ("mem_cache", c_uint64),
+        ("disk_used", c_uint64),
+        ("disk_total", c_uint64),
     ]
 
 
@@ -641,6 +659,12 @@ e2b_fork_list_get: Callable[[Any, Any], ctypes._Pointer[e2b_sandbox]] = _declare
 e2b_fork_list_take: Callable[[Any, Any], ctypes._Pointer[e2b_sandbox]] = _declare("e2b_fork_list_take", POINTER(e2b_sandbox), POINTER(e2b_fork_list), c_size_t)
 e2b_fork_list_error: Callable[[Any, Any], ctypes._Pointer[e2b_error]] = _declare("e2b_fork_list_error", POINTER(e2b_error), POINTER(e2b_fork_list), c_size_t)
 e2b_fork_list_free: Callable[[Any], None] = _declare("e2b_fork_list_free", None, POINTER(e2b_fork_list))
+e2b_sandbox_get_metrics: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_sandbox_get_metrics", c_int32, POINTER(e2b_sandbox), c_int64, c_int64, POINTER(POINTER(e2b_metrics_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_client_get_sandbox_metrics: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_client_get_sandbox_metrics", c_int32, POINTER(e2b_client), c_char_p, c_int64, c_int64, POINTER(POINTER(e2b_metrics_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_metrics_list_len: Callable[[Any], int] = _declare("e2b_metrics_list_len", c_size_t, POINTER(e2b_metrics_list))
+e2b_metrics_list_get: Callable[[Any, Any], ctypes._Pointer[e2b_metrics_fields]] = _declare("e2b_metrics_list_get", POINTER(e2b_metrics_fields), POINTER(e2b_metrics_list), c_size_t)
+e2b_metrics_list_fields: Callable[[Any, Any], ctypes._Pointer[ctypes._Pointer[e2b_metrics_fields]]] = _declare("e2b_metrics_list_fields", POINTER(POINTER(e2b_metrics_fields)), POINTER(e2b_metrics_list), POINTER(c_size_t))
+e2b_metrics_list_free: Callable[[Any], None] = _declare("e2b_metrics_list_free", None, POINTER(e2b_metrics_list))
 e2b_files_options_new: Callable[[], ctypes._Pointer[e2b_files_options]] = _declare("e2b_files_options_new", POINTER(e2b_files_options))
 e2b_files_options_free: Callable[[Any], None] = _declare("e2b_files_options_free", None, POINTER(e2b_files_options))
 e2b_files_options_set_user: Callable[[Any, Any, Any], int] = _declare("e2b_files_options_set_user", c_int32, POINTER(e2b_files_options), c_char_p, POINTER(POINTER(e2b_error)))

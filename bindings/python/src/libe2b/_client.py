@@ -12,6 +12,7 @@ from ._bindings import ListOrder, SandboxState
 from ._cancel import CancelToken
 from ._core import NO_LIMIT, Call, Handle, encode, milliseconds, owned
 from ._logging import sync_level as sync_log_level
+from ._metrics import SandboxMetrics, read_list as read_metrics, unix_ms
 from ._sandbox import Sandbox, SandboxInfo
 from ._snapshots import SnapshotInfo, SnapshotMode, SnapshotPaginator
 from . import _snapshots
@@ -184,6 +185,16 @@ class Client(Handle[b.e2b_client]):
         out = ctypes.POINTER(b.e2b_sandbox_info)()
         call.run(b.e2b_client_get_sandbox_info, self._ptr, encode(sandbox_id), ctypes.byref(out))
         return SandboxInfo._take(out)
+
+    def get_metrics(self, sandbox_id: str, start: datetime | None = None, end: datetime | None = None, *,
+                    cancel: CancelToken | None = None) -> list[SandboxMetrics]:
+        """The metrics samples of the sandbox `sandbox_id` (see
+        ``Sandbox.get_metrics``), without connecting to it."""
+        call = Call(cancel=cancel)
+        out = ctypes.POINTER(b.e2b_metrics_list)()
+        call.run(b.e2b_client_get_sandbox_metrics, self._ptr, encode(sandbox_id), unix_ms(start), unix_ms(end),
+                 ctypes.byref(out))
+        return read_metrics(out)
 
     def list_sandboxes(self, *, state: Iterable[SandboxState] | None = None,
                        metadata: Mapping[str, str] | None = None, template: str | None = None,

@@ -21,6 +21,7 @@ from ._volume import mounts_of
 
 if TYPE_CHECKING:
     from ._snapshots import SnapshotInfo, SnapshotMode, SnapshotPaginator
+from ._metrics import SandboxMetrics, read_list as read_metrics, unix_ms
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,16 @@ class Sandbox(Handle[b.e2b_sandbox]):
         from . import _snapshots
 
         return _snapshots.fork(Call(cancel=cancel), b.e2b_sandbox_fork, (self._ptr,), timeout, count)
+
+    def get_metrics(self, start: datetime | None = None, end: datetime | None = None, *,
+                    cancel: CancelToken | None = None) -> list[SandboxMetrics]:
+        """The sandbox's metrics samples taken from `start` to `end` (both
+        included, whole seconds; ``None``: unbounded), oldest first; empty
+        before the first sample (E2B samples every 5 seconds)."""
+        call = Call(cancel=cancel)
+        out = ctypes.POINTER(b.e2b_metrics_list)()
+        call.run(b.e2b_sandbox_get_metrics, self._ptr, unix_ms(start), unix_ms(end), ctypes.byref(out))
+        return read_metrics(out)
 
     def run_code(self, code: str, *, language: str | None = None, context: Context | str | None = None,
                  envs: Mapping[str, str] | None = None, timeout: float | None = None,
