@@ -197,6 +197,7 @@ mod tests {
         Sandbox {
             sandbox_id: id.into(),
             template_id: "base".into(),
+            base_template_id: None,
             alias: "base".into(),
             metadata: metadata.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             env_vars: BTreeMap::new(),

@@ -74,6 +74,10 @@ impl State {
 pub struct Sandbox {
     pub sandbox_id: String,
     pub template_id: String,
+    /// The template whose image the sandbox's own files lie over, when it is not
+    /// `template_id`: a sandbox made from a snapshot lies over its source's image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_template_id: Option<String>,
     pub alias: String,
     pub metadata: BTreeMap<String, String>,
     pub env_vars: BTreeMap<String, String>,
@@ -109,6 +113,13 @@ pub struct Sandbox {
     /// The volumes mounted in the sandbox (`volumeMounts` at creation).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub volume_mounts: Vec<volumes::Mount>,
+}
+
+impl Sandbox {
+    /// The template whose image is under the sandbox's own files.
+    pub fn image_template(&self) -> &str {
+        self.base_template_id.as_deref().unwrap_or(&self.template_id)
+    }
 }
 
 /// What a pause keeps, as the API names it (`pauseMode`).
@@ -331,7 +342,9 @@ impl Store {
         env_vars.append(&mut new.env_vars);
         new.env_vars = env_vars;
         let alias = snapshot.alias.clone().unwrap_or_else(|| snapshot.template_id.clone());
-        self.admit(&staging, new_record(id, snapshot.template_id.clone(), alias, new, access_token))
+        let mut sbx = new_record(id, snapshot.template_id.clone(), alias, new, access_token);
+        sbx.base_template_id = Some(snapshot.base_template_id.clone());
+        self.admit(&staging, sbx)
     }
 
     /// Makes the sandbox `sbx`, whose files are ready in `staging`, appear: its `sandbox.json`
@@ -495,11 +508,7 @@ impl Store {
             let _ = fs::remove_dir_all(&staging);
             return Err(e);
         }
-        // A sandbox made from a snapshot lies over that snapshot's base, while it lasts.
-        let base_template_id = match self.snapshots.find(&sbx.template_id) {
-            Some(from) if from.template_id == sbx.template_id => from.base_template_id,
-            _ => sbx.template_id.clone(),
-        };
+        let base_template_id = sbx.image_template().to_string();
         let draft = Draft { name, source_sandbox_id: sbx.sandbox_id, base_template_id, env_vars: sbx.env_vars };
         let (snapshot, replaced) = self.snapshots.add(&staging, draft).inspect_err(|_| {
             let _ = fs::remove_dir_all(&staging);
@@ -652,7 +661,7 @@ impl Store {
         let mut runtimes = self.runtimes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let runtime = runtimes.entry(sbx.sandbox_id.clone()).or_insert_with(|| {
             let files = vec![(code::KERNEL_PATH, code::KERNEL_SOURCE.as_bytes())];
-            let base = self.base.for_template(&sbx.template_id);
+            let base = self.base.for_template(sbx.image_template());
             let mounts = sbx
                 .volume_mounts
                 .iter()
@@ -892,6 +901,7 @@ fn new_record(
     Sandbox {
         sandbox_id: id,
         template_id,
+        base_template_id: None,
         alias,
         metadata: new.metadata,
         env_vars: new.env_vars,

@@ -279,3 +279,27 @@ def test_snapshots_survive_a_restart():
                 sbx.kill()
         finally:
             second.stop()
+
+
+def test_a_snapshot_of_a_code_interpreter_sandbox_keeps_its_image(server):
+    """A snapshot is the sandbox's own files over its template's image: a sandbox made from a
+    snapshot of a code-interpreter-v1 sandbox lies over the code-interpreter image, IPython
+    included, as does a snapshot of that one."""
+    source = Sandbox.create("code-interpreter-v1")
+    try:
+        source.files.write("/home/user/mine.txt", "kept")
+        first = source.create_snapshot()
+    finally:
+        source.kill()
+    copy = Sandbox.create(first.snapshot_id)
+    try:
+        run = copy.commands.run("python3 -c 'import IPython; print(IPython.__version__)' && cat mine.txt")
+        assert run.stdout.splitlines()[-1] == "kept"
+        second = copy.create_snapshot()
+    finally:
+        copy.kill()
+    again = Sandbox.create(second.snapshot_id)
+    try:
+        assert again.commands.run("python3 -c 'import IPython'").exit_code == 0
+    finally:
+        again.kill()
