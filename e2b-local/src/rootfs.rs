@@ -46,6 +46,8 @@ pub const IMAGES_VAR: &str = "E2B_LOCAL_IMAGES";
 
 /// The template whose sandboxes run on the code-interpreter image.
 pub const CODE_INTERPRETER_TEMPLATE: &str = "code-interpreter-v1";
+/// The template whose sandboxes lie over the base image itself.
+pub const BASE_TEMPLATE: &str = "base";
 
 /// What a sandbox's `/` is made of.
 #[derive(Clone, Debug)]
@@ -122,11 +124,13 @@ impl Base {
         }
     }
 
-    /// What the `/` of a sandbox of `template` is made of: the code-interpreter image for
-    /// `code-interpreter-v1` when there is one, else this.
+    /// What the `/` of a sandbox of `template` is made of: the base image for `base`; for
+    /// `code-interpreter-v1` and the folder templates, the code-interpreter image when there is
+    /// one (a folder template is the files a custom template adds, and E2B's custom templates
+    /// that run code are built from the code interpreter's), else this.
     pub fn for_template(&self, template: &str) -> Base {
         match self {
-            Base::Image { code_interpreter: Some(layers), .. } if template == CODE_INTERPRETER_TEMPLATE => {
+            Base::Image { code_interpreter: Some(layers), .. } if template != BASE_TEMPLATE => {
                 Base::Image { layers: layers.clone(), code_interpreter: None }
             }
             other => other.clone(),
@@ -457,6 +461,23 @@ fn mount_points(mountinfo: &str) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_base_lies_over_the_base_image_itself() {
+        let base = vec![PathBuf::from("/images/base")];
+        let ci = vec![PathBuf::from("/images/ci/layer"), PathBuf::from("/images/base")];
+        let image = Base::Image { layers: Arc::new(base.clone()), code_interpreter: Some(Arc::new(ci.clone())) };
+        let layers = |template| match image.for_template(template) {
+            Base::Image { layers, .. } => layers.to_vec(),
+            other => panic!("{template}: {other:?}"),
+        };
+        assert_eq!(layers("base"), base);
+        assert_eq!(layers("code-interpreter-v1"), ci);
+        assert_eq!(layers("quickstart"), ci);
+        // Without a code-interpreter image, every template lies over the base image.
+        let plain = Base::Image { layers: Arc::new(base.clone()), code_interpreter: None };
+        assert!(matches!(plain.for_template("quickstart"), Base::Image { layers, .. } if *layers == base));
+    }
 
     #[test]
     fn escapes_option_values() {
