@@ -90,6 +90,21 @@ def unchecked(function: Any) -> Any:
     return raw
 
 
+class _Unchecked:
+    """``unchecked`` twins of ``_bindings``' functions, by the same names,
+    each made on first use (then an attribute like any other)."""
+
+    def __getattr__(self, name: str) -> Any:
+        function = unchecked(getattr(b, name))
+        setattr(self, name, function)
+        return function
+
+
+u: Any = _Unchecked()
+"""``u.e2b_x(...)``: ``b.e2b_x(...)`` without ctypes' argument checks, for
+the calls made most often (see ``unchecked`` for what the caller passes)."""
+
+
 class Call:
     """One call into the library (or a few in a row): it receives the error
     object, passes the cancel token to blocking functions, keeps the C
