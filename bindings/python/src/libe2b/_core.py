@@ -168,14 +168,12 @@ class Call:
             self._drop_error()
 
     def _drop_error(self) -> None:
-        """Frees the error object, if there is one."""
+        """Frees the error object, if there is one. (Every way out of a
+        failed call comes through here: ``run`` and ``check`` right after
+        the call; no ``__del__``, which would run on every call.)"""
         if self._err:
             b.e2b_error_free(self._err)
             ctypes.memset(ctypes.addressof(self._err), 0, ctypes.sizeof(self._err))
-
-    def __del__(self) -> None:
-        if getattr(self, "_err", None):
-            self._drop_error()
 
 
 class owned(Generic[P]):
