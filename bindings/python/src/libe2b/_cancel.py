@@ -265,8 +265,8 @@ class _Interrupts:
             _signal.signal(_SIGINT, handler)
         if previous_fd is None:
             return
-        if previous_fd == -1 and _swap_wakeup_fd is not None:
-            ours = _swap_wakeup_fd(-1)
+        if previous_fd == -1:
+            ours = signal.set_wakeup_fd(-1)  # no system call for -1, and cheaper than a ctypes call
         else:  # someone else's: put back with the flag it is given here (below too)
             ours = signal.set_wakeup_fd(previous_fd, warn_on_full_buffer=False)
         if ours != self.writer_fd:
