@@ -368,3 +368,25 @@ def test_a_rate_limit_error_says_when_to_retry(rate_limited: str) -> None:
     error = raised.value
     assert (error.code, error.http_status, error.retry_after) == (ErrorCode.RATE_LIMITED, 429, 7.0)
     assert error.callback_value is None
+
+
+def test_the_guard_s_wakeup_descriptor_is_in_place_during_a_call_only(sandbox: libe2b.Sandbox) -> None:
+    # The guard checks its descriptor once through signal.set_wakeup_fd,
+    # then swaps it in and out through the C API: it is ours while a call
+    # runs (seen from a callback) and Python's own (none) before and after,
+    # call after call.
+    from libe2b import _cancel
+
+    seen: list[int] = []
+
+    def look(data: bytes) -> None:
+        ours = signal.set_wakeup_fd(-1)
+        signal.set_wakeup_fd(ours, warn_on_full_buffer=False)
+        seen.append(ours)
+
+    for _ in range(3):
+        assert sandbox.commands.run("echo hi", on_stdout=look).exit_code == 0
+        assert signal.set_wakeup_fd(-1) == -1
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert _cancel._interrupts.checked
+    assert len(seen) == 3 and all(fd == _cancel._interrupts.writer_fd != -1 for fd in seen)

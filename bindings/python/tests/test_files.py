@@ -348,3 +348,52 @@ def test_an_exception_in_a_watch_callback_is_raised_after_the_call(sandbox: libe
     with pytest.raises(Boom, match="x.txt"):
         sandbox.files.watch_dir_stream("failing", on_event, timeout=20)
     writer.join()
+
+
+def test_the_calls_without_ctypes_checks_still_check_their_arguments(sandbox: libe2b.Sandbox) -> None:
+    # read, write, exists and get_info call the library without ctypes'
+    # argument checks (libe2b._core.unchecked): the binding's own checks
+    # still give the same typed errors, and every length passes whole.
+    files = sandbox.files
+    for call in (lambda p: files.read(p), lambda p: files.write(p, "x"), lambda p: files.exists(p),
+                 lambda p: files.get_info(p)):
+        with pytest.raises(ValueError, match="NUL"):
+            call("bad\0name")
+        with pytest.raises(UnicodeEncodeError):
+            call("bad\udc80name")
+        with pytest.raises(TypeError):
+            call(b"bytes/path")
+    big = BINARY * 100  # 102,700 bytes, NULs included
+    files.write("unchecked/big.bin", big)
+    assert files.read("unchecked/big.bin") == big
+    assert files.get_info("unchecked/big.bin").size == len(big)
+    files.write("unchecked/empty.bin", b"")
+    assert files.read("unchecked/empty.bin") == b"" and files.exists("unchecked/empty.bin")
+    with pytest.raises(libe2b.FileNotFoundException):
+        files.read("unchecked/none.bin")
+    with pytest.raises(libe2b.FileNotFoundException):
+        files.get_info("unchecked/none.bin")
+
+    view = sandbox.with_deadline(60)
+    view.close()
+    for closed in (lambda: view.files.read("unchecked/big.bin"), lambda: view.files.write("x", "x"),
+                   lambda: view.files.exists("x"), lambda: view.files.get_info("x"),
+                   lambda: view.commands.run("true"), lambda: view.run_code("1"), lambda: view.kill()):
+        with pytest.raises(ValueError, match="closed"):
+            closed()
+
+
+def test_an_unchecked_entry_point_is_the_declared_function() -> None:
+    from libe2b import _bindings as b
+    from libe2b._core import u, unchecked
+
+    token = libe2b.CancelToken()
+    for function in (b.e2b_cancel_is_cancelled, u.e2b_cancel_is_cancelled, unchecked(b.e2b_cancel_is_cancelled)):
+        assert function(token._raw) is False
+    token.cancel()
+    assert u.e2b_cancel_is_cancelled(token._raw) is True
+    assert u.e2b_cancel_is_cancelled is u.e2b_cancel_is_cancelled  # made once
+    assert u.e2b_files_read.restype is getattr(b.e2b_files_read, "restype") and u.e2b_files_read.argtypes is None
+    assert u.e2b_error_code_name(int(ErrorCode.NOT_FOUND)) == b.e2b_error_code_name(ErrorCode.NOT_FOUND)
+    with pytest.raises(AttributeError):
+        u.e2b_no_such_function

@@ -24,6 +24,7 @@ other threads are not interrupted: they take a ``CancelToken``.
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import os
 import signal
@@ -86,17 +87,40 @@ Handler = Union[Callable[[int, Optional[FrameType]], Any], int, None]
 # pass through the wrappers unchanged.
 _signal: Any = importlib.import_module("_signal")
 _SIGINT = int(signal.SIGINT)
+_default_int_handler = signal.default_int_handler
+
+
+def _c_set_wakeup_fd() -> Callable[[int], int] | None:
+    """``PySignal_SetWakeupFd``, the C API behind ``signal.set_wakeup_fd``
+    (``None`` where there is none: not CPython). The Python function checks
+    the descriptor on every call (two system calls: ``fstat``, ``fcntl``),
+    and a guarded call sets it twice: the guard checks its own descriptor
+    once, through the Python function, and then swaps it in and out through
+    this one, which does nothing but the swap (and leaves the "warn on a full
+    buffer" flag set, which it is for Python's own default)."""
+    try:
+        function = ctypes.pythonapi.PySignal_SetWakeupFd
+    except (AttributeError, OSError):
+        return None
+    function.restype = ctypes.c_int  # no argtypes: an int passes as a C int, without a check's cost
+    return function
+
+
+_swap_wakeup_fd = _c_set_wakeup_fd()
 
 
 class _Interrupts:
     """The interrupt guard shared by the main thread's calls in flight.
 
     What a guarded call costs is the binding's largest fixed cost on a small
-    call, so the common path is kept to the least: the lock taken once, on
-    the way in; the SIGINT handler and the wakeup descriptor swapped through
-    the C functions (four system calls: what Python's API allows); the
-    watcher thread and its socket made once; one cancel token kept for the
-    calls given none; no step at all on other threads."""
+    call, so the common path (the outermost call) is kept to the least: no
+    lock (only the main thread adds tokens, and it resets ``interrupted``
+    before it adds one); the wakeup descriptor swapped in and out through
+    the C API once ours has been checked (no system call); the SIGINT
+    handler swapped through the C function (two ``rt_sigaction``: what
+    Python's API allows); the watcher thread and its socket made once; one
+    cancel token kept for the calls given none; no step at all on other
+    threads."""
 
     def __init__(self) -> None:
         # Reentrant: the Python-level handler runs on the main thread, which
@@ -113,6 +137,9 @@ class _Interrupts:
         """The SIGINT handler to put back, while ours is in place."""
         self.writer: socket.socket | None = None
         self.writer_fd = -1
+        self.checked = False
+        """Whether ``signal.set_wakeup_fd`` took our descriptor (it checks it,
+        and that this is the main interpreter): then the C API swaps it."""
         self.callbacks = 0
         """How many callbacks run on the main thread (nested calls nest them)."""
         self.spare: CancelToken | None = None
@@ -172,57 +199,78 @@ class _Interrupts:
         in place; elsewhere the call gets the caller's token or none."""
         if threading.get_ident() != self.main:
             return function(*args, None if cancel is None else cancel._raw, err), False
-        token = cancel or self.spare or self._new_spare()
-        with self.lock:
-            outermost = not self.tokens  # else a call from a callback, under the guard already
-            guarded = not outermost or _signal.getsignal(_SIGINT) is signal.default_int_handler
-            if guarded:
-                if outermost:
-                    self.interrupted = False
-                self.tokens.append(token)
-                if self.interrupted:
-                    self.interrupt()  # cancels `token` too
-        if not guarded:
+        tokens = self.tokens
+        if tokens:  # a call from a callback, under the guard already
+            return self._nested(function, args, cancel, err)
+        if _signal.getsignal(_SIGINT) is not _default_int_handler:
             return function(*args, None if cancel is None else cancel._raw, err), False
+        token = cancel or self.spare or self._new_spare()
+        # No lock: the watcher only sets `interrupted` while `tokens` holds a
+        # token, and only this thread adds one, after this reset.
+        self.interrupted = False
+        tokens.append(token)
         try:
-            if outermost:
-                self._install()
+            if self.checked and _swap_wakeup_fd is not None:
+                self.previous_fd = _swap_wakeup_fd(self.writer_fd)
+            else:
+                self._install_wakeup_fd()
+            self.previous_handler = _signal.signal(_SIGINT, self.handler)
             code = function(*args, token._raw, err)
         finally:
-            # Without the lock: only this thread adds or removes tokens, and
-            # a watcher that still sees `token` in the list cancels a call
-            # that has ended, which does no harm (nor does a kept token it
-            # cancels: it drops it first). The next call waits for the lock.
-            self.tokens.remove(token)
-            if not self.tokens:
+            # Without the lock: a watcher that still sees `token` in the list
+            # cancels a call that has ended, which does no harm (nor does a
+            # kept token it cancels: it drops it first).
+            tokens.remove(token)
+            if not tokens:
                 self._remove()
+        return code, self.interrupted
+
+    def _nested(self, function: Callable[..., int], args: tuple[Any, ...], cancel: CancelToken | None,
+                err: Any) -> tuple[int, bool]:
+        """A guarded call made while another one is in flight (from one of
+        its callbacks): the guard is in place; an interrupt that came
+        already cancels this call too."""
+        token = cancel or self.spare or self._new_spare()
+        with self.lock:
+            self.tokens.append(token)
+            if self.interrupted:
+                self.interrupt()  # cancels `token` too
+        try:
+            code = function(*args, token._raw, err)
+        finally:
+            self.tokens.remove(token)
         return code, self.interrupted
 
     def _new_spare(self) -> CancelToken:
         self.spare = CancelToken()
         return self.spare
 
-    def _install(self) -> None:
-        """Puts our wakeup descriptor and SIGINT handler in place."""
+    def _install_wakeup_fd(self) -> None:
+        """Puts our wakeup descriptor in place through
+        ``signal.set_wakeup_fd``, which checks it (the first time)."""
         if self.writer is None:
             self._start_watcher()
         try:
             self.previous_fd = signal.set_wakeup_fd(self.writer_fd, warn_on_full_buffer=False)
         except ValueError:  # not the main interpreter: the handler alone
-            pass
-        self.previous_handler = _signal.signal(_SIGINT, self.handler)
+            return
+        self.checked = True
 
     def _remove(self) -> None:
-        """Puts back what ``_install`` replaced (what it had replaced so far,
-        if it was interrupted)."""
+        """Puts back what the outermost call replaced (what it had replaced
+        so far, if it was interrupted)."""
         handler, self.previous_handler = self.previous_handler, None
         previous_fd, self.previous_fd = self.previous_fd, None
         if handler is not None:
             _signal.signal(_SIGINT, handler)
-        if previous_fd is not None:
+        if previous_fd is None:
+            return
+        if previous_fd == -1:
+            ours = signal.set_wakeup_fd(-1)  # no system call for -1, and cheaper than a ctypes call
+        else:  # someone else's: put back with the flag it is given here (below too)
             ours = signal.set_wakeup_fd(previous_fd, warn_on_full_buffer=False)
-            if ours != self.writer_fd:
-                signal.set_wakeup_fd(ours, warn_on_full_buffer=False)  # someone else's since: keep it
+        if ours != self.writer_fd:
+            signal.set_wakeup_fd(ours, warn_on_full_buffer=False)  # someone else's since: keep it
 
     def reset_after_fork(self) -> None:
         """In a forked child: no watcher thread runs there, nor any call; the
@@ -234,6 +282,7 @@ class _Interrupts:
         self.spare = None
         self.previous_fd = None
         self.previous_handler = None
+        self.checked = False
         if self.writer is not None:
             self.writer.close()
             self.writer, self.writer_fd = None, -1

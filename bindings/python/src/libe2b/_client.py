@@ -10,7 +10,7 @@ from typing import Literal
 from . import _bindings as b
 from ._bindings import ListOrder, SandboxState
 from ._cancel import CancelToken
-from ._core import NO_LIMIT, Call, Handle, encode, milliseconds, owned
+from ._core import NO_LIMIT, Call, Handle, encode, milliseconds, owned, u
 from ._logging import sync_level as sync_log_level
 from ._metrics import SandboxMetrics, read_list as read_metrics, unix_ms
 from ._sandbox import Sandbox, SandboxInfo
@@ -128,9 +128,9 @@ class Client(Handle[b.e2b_client]):
         """
         call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_sandbox)()
-        with owned(b.e2b_sandbox_options_new(), b.e2b_sandbox_options_free) as options:
+        with owned(u.e2b_sandbox_options_new(), u.e2b_sandbox_options_free) as options:
             if template is not None:
-                call.check(b.e2b_sandbox_options_set_template(options, encode(template), call.err))
+                call.check(u.e2b_sandbox_options_set_template(options, encode(template), call.err))
             if timeout is not None:
                 call.check(b.e2b_sandbox_options_set_timeout_ms(options, milliseconds(timeout), call.err))
             for key, value in (metadata or {}).items():
@@ -148,7 +148,7 @@ class Client(Handle[b.e2b_client]):
             if idempotency_key is not None:
                 call.check(b.e2b_sandbox_options_set_idempotency_key(options, encode(idempotency_key), call.err))
             set_mounts(call, options, volume_mounts or {})
-            call.run(b.e2b_client_create_sandbox, self._ptr, options, ctypes.byref(out))
+            call.run(u.e2b_client_create_sandbox, self._ptr, options, ctypes.byref(out))
         return Sandbox(out)
 
     def connect(self, sandbox_id: str, timeout: float | None = None, *,

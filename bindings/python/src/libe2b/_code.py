@@ -10,7 +10,9 @@ from typing import Any
 
 from . import _bindings as b
 from ._bindings import ExecutionOutput, Stream
-from ._core import Call, decode, pairs
+from ._core import Call, decode, pairs, u
+
+_size_t = ctypes.c_size_t
 
 
 @dataclass(frozen=True)
@@ -91,12 +93,12 @@ class Result:
     @classmethod
     def _read(cls, result: ctypes._Pointer[b.e2b_execution_result]) -> Result:
         formats = {}
-        for i in range(b.e2b_execution_result_formats_len(result)):
-            name = b.e2b_execution_result_formats_key(result, i) or b""
-            formats[name.decode()] = (b.e2b_execution_result_formats_get(result, name) or b"").decode()
+        for i in range(u.e2b_execution_result_formats_len(result)):
+            name = u.e2b_execution_result_formats_key(result, _size_t(i)) or b""
+            formats[name.decode()] = (u.e2b_execution_result_formats_get(result, name) or b"").decode()
         extra = pairs(result, b.e2b_execution_result_extras_len, b.e2b_execution_result_extras_key,
-                      b.e2b_execution_result_extras_value) if b.e2b_execution_result_extras_len(result) else {}
-        return cls(b.e2b_execution_result_is_main(result), formats, extra)
+                      b.e2b_execution_result_extras_value) if u.e2b_execution_result_extras_len(result) else {}
+        return cls(u.e2b_execution_result_is_main(result), formats, extra)
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ class ExecutionError:
 
     @classmethod
     def _read(cls, execution: ctypes._Pointer[b.e2b_execution]) -> ExecutionError | None:
-        name = b.e2b_execution_error_name(execution)
+        name = u.e2b_execution_error_name(execution)
         if name is None:
             return None
         return cls(name.decode(), decode(b.e2b_execution_error_value(execution)) or "",
@@ -144,13 +146,13 @@ _STDOUT, _STDERR = int(Stream.STDOUT), int(Stream.STDERR)
 
 def _chunks(execution: ctypes._Pointer[b.e2b_execution], stream: int) -> list[str]:
     """The text of each chunk of `stream` (``OutputMessage.line``)."""
-    count = b.e2b_execution_chunks_len(execution, stream)
+    count = u.e2b_execution_chunks_len(execution, stream)
     if not count:
         return []
     length = ctypes.c_size_t()
     chunks = []
     for i in range(count):
-        data = b.e2b_execution_chunks_get(execution, stream, i, ctypes.byref(length))
+        data = u.e2b_execution_chunks_get(execution, stream, _size_t(i), ctypes.byref(length))
         chunks.append(ctypes.string_at(data, length.value).decode() if data else "")
     return chunks
 
@@ -178,10 +180,10 @@ class Execution:
 
     @classmethod
     def _read(cls, execution: ctypes._Pointer[b.e2b_execution]) -> Execution:
-        count, text = b.e2b_execution_count(execution), b.e2b_execution_text(execution)
+        count, text = u.e2b_execution_count(execution), u.e2b_execution_text(execution)
         return cls(
-            results=[Result._read(b.e2b_execution_results_get(execution, i))
-                     for i in range(b.e2b_execution_results_len(execution))],
+            results=[Result._read(u.e2b_execution_results_get(execution, _size_t(i)))
+                     for i in range(u.e2b_execution_results_len(execution))],
             logs=Logs(_chunks(execution, _STDOUT), _chunks(execution, _STDERR)),
             error=ExecutionError._read(execution),
             execution_count=None if count < 0 else count,

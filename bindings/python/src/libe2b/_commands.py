@@ -26,6 +26,7 @@ from ._core import (
     owned,
     pairs,
     take_bytes,
+    u,
 )
 from ._errors import CommandExitException
 
@@ -73,18 +74,21 @@ class CommandResult:
     @classmethod
     def _take(cls, result: ctypes._Pointer[b.e2b_command_result]) -> CommandResult:
         """The result, converted; frees it."""
-        with owned(result, b.e2b_command_result_free):
+        try:
             stdout_len, stderr_len = ctypes.c_size_t(), ctypes.c_size_t()
-            stdout = borrowed_bytes(b.e2b_command_result_stdout(result, ctypes.byref(stdout_len)), stdout_len.value)
-            stderr = borrowed_bytes(b.e2b_command_result_stderr(result, ctypes.byref(stderr_len)), stderr_len.value)
+            stdout = borrowed_bytes(u.e2b_command_result_stdout(result, ctypes.byref(stdout_len)), stdout_len.value)
+            stderr = borrowed_bytes(u.e2b_command_result_stderr(result, ctypes.byref(stderr_len)), stderr_len.value)
             err = ctypes.POINTER(b.e2b_error)()
-            failed = b.e2b_command_result_check(result, ctypes.byref(err)) != b.ErrorCode.OK
+            failed = u.e2b_command_result_check(result, ctypes.byref(err)) != 0
             try:
                 failure = (b.e2b_error_message(err) or b"").decode() if failed else None
             finally:
-                b.e2b_error_free(err)
-            return cls(b.e2b_command_result_exit_code(result), stdout, stderr,
-                       decode(b.e2b_command_result_error(result)), failure)
+                if err:
+                    b.e2b_error_free(err)
+            return cls(u.e2b_command_result_exit_code(result), stdout, stderr,
+                       decode(u.e2b_command_result_error(result)), failure)
+        finally:
+            u.e2b_command_result_free(result)
 
 
 class OutputChunk(NamedTuple):
@@ -247,7 +251,7 @@ class Commands:
         out = ctypes.POINTER(b.e2b_command_result)()
         with self._options(call, envs, cwd, user, timeout, retain_output=retain_output) as options:
             callback = _output(call, on_stdout, on_stderr)
-            call.run(b.e2b_commands_run, self._sandbox._ptr, encode(cmd), options, callback, None, ctypes.byref(out))
+            call.run(u.e2b_commands_run, self._sandbox._ptr, encode(cmd), options, callback, None, ctypes.byref(out))
         return CommandResult._take(out)
 
     def start(self, cmd: str, *, envs: Mapping[str, str] | None = None, cwd: str | None = None,

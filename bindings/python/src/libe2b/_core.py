@@ -67,6 +67,44 @@ class Handle(Generic[T]):
 _ErrorPointer = ctypes.POINTER(b.e2b_error)
 
 
+def unchecked(function: Any) -> Any:
+    """A second entry point to the library function `function` (one of
+    ``_bindings``' declarations) that skips ctypes' check of each argument
+    against the declared types.
+
+    That check costs more than anything else ctypes does in a call: each
+    pointer argument that is not an instance of the pointed-to type (a
+    handle, a ``byref``, a cancel token) goes through two to three
+    ``isinstance`` checks, one of them a failing one that looks the object's
+    ``__class__`` up, about 1,300 instructions per argument. Without the
+    declared types ctypes passes each argument by what it is: a ctypes
+    pointer or ``byref`` as its address, ``bytes`` as a pointer to its
+    contents, ``None`` as NULL, a ctypes number (``c_size_t``, ``c_uint64``,
+    ``c_bool``) as that number, and a Python ``int`` as a C ``int``. So the
+    caller passes exactly those, as the declaration says: a handle's ``_ptr``
+    (closed handles still raise), ``encode``'s bytes (NUL and type still
+    checked), and a ctypes number for every integer wider than ``int32_t``.
+    The result's type is the declared one."""
+    raw = b._lib[function.__name__]
+    raw.restype = function.restype
+    return raw
+
+
+class _Unchecked:
+    """``unchecked`` twins of ``_bindings``' functions, by the same names,
+    each made on first use (then an attribute like any other)."""
+
+    def __getattr__(self, name: str) -> Any:
+        function = unchecked(getattr(b, name))
+        setattr(self, name, function)
+        return function
+
+
+u: Any = _Unchecked()
+"""``u.e2b_x(...)``: ``b.e2b_x(...)`` without ctypes' argument checks, for
+the calls made most often (see ``unchecked`` for what the caller passes)."""
+
+
 class Call:
     """One call into the library (or a few in a row): it receives the error
     object, passes the cancel token to blocking functions, keeps the C
@@ -130,14 +168,12 @@ class Call:
             self._drop_error()
 
     def _drop_error(self) -> None:
-        """Frees the error object, if there is one."""
+        """Frees the error object, if there is one. (Every way out of a
+        failed call comes through here: ``run`` and ``check`` right after
+        the call; no ``__del__``, which would run on every call.)"""
         if self._err:
             b.e2b_error_free(self._err)
             ctypes.memset(ctypes.addressof(self._err), 0, ctypes.sizeof(self._err))
-
-    def __del__(self) -> None:
-        if getattr(self, "_err", None):
-            self._drop_error()
 
 
 class owned(Generic[P]):
@@ -230,9 +266,13 @@ def take_bytes(value: b.e2b_bytes) -> bytes:
     """The contents of an ``e2b_bytes``, which it disposes of."""
     try:
         data, length = value.data, value.len
-        return ctypes.string_at(data, length) if data and length else b""
+        return _string_at(data, length) if data and length else b""
     finally:
-        b.e2b_bytes_dispose(ctypes.byref(value))
+        _bytes_dispose(ctypes.byref(value))
+
+
+_string_at = ctypes.string_at
+_bytes_dispose = unchecked(b.e2b_bytes_dispose)
 
 
 def items(ptr: Any, length: Callable[[Any], int], get: Callable[[Any, int], P]) -> list[P]:

@@ -30,6 +30,7 @@ from ._core import (
     owned,
     parse_time,
     take_bytes,
+    unchecked,
 )
 from ._errors import FileNotFoundException
 
@@ -96,24 +97,46 @@ class EntryInfo:
         ``object.__setattr__`` at a time and would cost a list of 100 entries
         more than reading them: the same attributes, set at once."""
         modified, target, count = fields.modified_time, fields.symlink_target, fields.metadata_len
-        entry = object.__new__(cls)
-        entry.__dict__.update(
-            name=fields.name.decode(),
-            type=_FILE_TYPES.get(fields.file_type, FileType.OTHER),
-            path=fields.path.decode(),
-            size=fields.size,
-            mode=fields.mode,
-            permissions=fields.permissions.decode(),
-            owner=fields.owner.decode(),
-            group=fields.group.decode(),
-            modified_time=parse_time(modified.decode()) if modified else None,
-            symlink_target=target.decode() if target else None,
-            metadata={p.key.decode(): p.value.decode() for p in fields.metadata[:count]} if count else {},
-        )
+        if modified:
+            try:  # what parse_time does, one call fewer: since Python 3.11 this parses every time
+                modified_time: datetime | None = _fromisoformat(modified.decode())
+            except ValueError:
+                modified_time = parse_time(modified.decode())
+        else:
+            modified_time = None
+        entry = _new(cls)
+        entry.__dict__.update({
+            "name": fields.name.decode(),
+            "type": _FILE_TYPES.get(fields.file_type, _OTHER),
+            "path": fields.path.decode(),
+            "size": fields.size,
+            "mode": fields.mode,
+            "permissions": fields.permissions.decode(),
+            "owner": fields.owner.decode(),
+            "group": fields.group.decode(),
+            "modified_time": modified_time,
+            "symlink_target": target.decode() if target else None,
+            "metadata": {p.key.decode(): p.value.decode() for p in fields.metadata[:count]} if count else {},
+        })
         return entry
 
 
 _FILE_TYPES = {int(t): t for t in FileType}
+_OTHER = FileType.OTHER
+_new = object.__new__
+_fromisoformat = datetime.fromisoformat
+_EntryInfoPointer = ctypes.POINTER(b.e2b_entry_info)
+_byref = ctypes.byref
+_size_t = ctypes.c_size_t
+
+# The calls made most often, without ctypes' argument checks (``unchecked``:
+# their callers pass exactly the declared types).
+_files_read = unchecked(b.e2b_files_read)
+_files_write = unchecked(b.e2b_files_write)
+_files_exists = unchecked(b.e2b_files_exists)
+_files_get_info = unchecked(b.e2b_files_get_info)
+_entry_info_fields = unchecked(b.e2b_entry_info_fields)
+_entry_info_free = unchecked(b.e2b_entry_info_free)
 
 
 @dataclass(frozen=True)
@@ -235,6 +258,13 @@ class Filesystem:
         block ends (``DEFAULTS`` when neither is given)."""
         if user is None and not gzip:
             return DEFAULTS
+        return owned(Filesystem._new_options(call, user, gzip), b.e2b_files_options_free)
+
+    @staticmethod
+    def _new_options(call: Call, user: str | None, gzip: bool = False) -> Any:
+        """New file options for `user` and `gzip`, for the caller to free
+        (the calls made most often skip ``_options`` when given none: its
+        ``with`` block costs them more than the rest of their Python)."""
         options = b.e2b_files_options_new()
         try:
             if user is not None:
@@ -244,15 +274,19 @@ class Filesystem:
         except BaseException:
             b.e2b_files_options_free(options)
             raise
-        return owned(options, b.e2b_files_options_free)
+        return options
 
     def read(self, path: str, *, user: str | None = None, gzip: bool = False,
              cancel: CancelToken | None = None) -> bytes:
         """The whole file at `path`, as bytes (never transcoded)."""
         out = b.e2b_bytes()
         call = Call(FileNotFoundException, cancel)
-        with self._options(call, user, gzip) as options:
-            call.run(b.e2b_files_read, self._sandbox._ptr, encode(path), options, ctypes.byref(out))
+        options = None if user is None and not gzip else self._new_options(call, user, gzip)
+        try:
+            call.run(_files_read, self._sandbox._ptr, encode(path), options, _byref(out))
+        finally:
+            if options is not None:
+                b.e2b_files_options_free(options)
         return take_bytes(out)
 
     def read_text(self, path: str, *, encoding: str = "utf-8", errors: str = "strict", user: str | None = None,
@@ -295,8 +329,12 @@ class Filesystem:
         cancelled one leaves the old file in place."""
         data = content(data)
         call = Call(FileNotFoundException, cancel)
-        with self._options(call, user, gzip) as options:
-            call.run(b.e2b_files_write, self._sandbox._ptr, encode(path), data, len(data), options)
+        options = None if user is None and not gzip else self._new_options(call, user, gzip)
+        try:
+            call.run(_files_write, self._sandbox._ptr, encode(path), data, _size_t(len(data)), options)
+        finally:
+            if options is not None:
+                b.e2b_files_options_free(options)
 
     def write_stream(self, path: str, file: SupportsRead, *, size: int | None = None,
                      on_progress: ProgressCallback | None = None, user: str | None = None,
@@ -412,31 +450,46 @@ class Filesystem:
         down to `depth` levels (1: the directory only)."""
         out = ctypes.POINTER(b.e2b_entry_list)()
         call = Call(FileNotFoundException, cancel)
-        with self._options(call, user) as options:
-            call.run(b.e2b_files_list, self._sandbox._ptr, encode(path), depth, options, ctypes.byref(out))
-        with owned(out, b.e2b_entry_list_free):
+        options = None if user is None else self._new_options(call, user)
+        try:
+            call.run(b.e2b_files_list, self._sandbox._ptr, encode(path), depth, options, _byref(out))
+        finally:
+            if options is not None:
+                b.e2b_files_options_free(options)
+        try:
             count = ctypes.c_size_t()
-            fields = b.e2b_entry_list_fields(out, ctypes.byref(count))
-            return [EntryInfo._from(fields[i].contents) for i in range(count.value)]
+            fields = b.e2b_entry_list_fields(out, _byref(count))
+            entry = EntryInfo._from
+            return [entry(fields[i].contents) for i in range(count.value)]
+        finally:
+            b.e2b_entry_list_free(out)
 
     def exists(self, path: str, *, user: str | None = None, cancel: CancelToken | None = None) -> bool:
         """Whether anything exists at `path`."""
         exists = ctypes.c_bool()
         call = Call(FileNotFoundException, cancel)
-        with self._options(call, user) as options:
-            call.run(b.e2b_files_exists, self._sandbox._ptr, encode(path), options, ctypes.byref(exists))
+        options = None if user is None else self._new_options(call, user)
+        try:
+            call.run(_files_exists, self._sandbox._ptr, encode(path), options, _byref(exists))
+        finally:
+            if options is not None:
+                b.e2b_files_options_free(options)
         return exists.value
 
     def get_info(self, path: str, *, user: str | None = None, cancel: CancelToken | None = None) -> EntryInfo:
         """What is at `path` (a final symbolic link is not followed)."""
-        out = ctypes.POINTER(b.e2b_entry_info)()
+        out = _EntryInfoPointer()
         call = Call(FileNotFoundException, cancel)
-        with self._options(call, user) as options:
-            call.run(b.e2b_files_get_info, self._sandbox._ptr, encode(path), options, ctypes.byref(out))
+        options = None if user is None else self._new_options(call, user)
         try:
-            return EntryInfo._read(out)
+            call.run(_files_get_info, self._sandbox._ptr, encode(path), options, _byref(out))
         finally:
-            b.e2b_entry_info_free(out)
+            if options is not None:
+                b.e2b_files_options_free(options)
+        try:
+            return EntryInfo._from(_entry_info_fields(out).contents)
+        finally:
+            _entry_info_free(out)
 
     def make_dir(self, path: str, *, user: str | None = None, cancel: CancelToken | None = None) -> bool:
         """Creates the directory `path` and missing parents; ``False`` if it

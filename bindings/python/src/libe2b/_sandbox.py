@@ -15,7 +15,7 @@ from ._commands import Commands
 from ._git import Git
 from ._pty import Pty
 from ._cancel import CancelToken
-from ._core import DEFAULTS, NO_LIMIT, Call, Handle, decode, encode, items, milliseconds, owned, parse_time
+from ._core import DEFAULTS, NO_LIMIT, Call, Handle, decode, encode, items, milliseconds, owned, parse_time, u
 from ._files import Filesystem
 from ._volume import mounts_of
 
@@ -157,7 +157,7 @@ class Sandbox(Handle[b.e2b_sandbox]):
         """Kills the sandbox; ``False`` if it no longer existed."""
         call = Call(cancel=cancel)
         killed = ctypes.c_bool()
-        call.run(b.e2b_sandbox_kill, self._ptr, ctypes.byref(killed))
+        call.run(u.e2b_sandbox_kill, self._ptr, ctypes.byref(killed))
         return killed.value
 
     def pause(self, *, cancel: CancelToken | None = None) -> bool:
@@ -245,9 +245,11 @@ class Sandbox(Handle[b.e2b_sandbox]):
         out = ctypes.POINTER(b.e2b_execution)()
         with _run_code_options(call, language, context, envs, timeout) as options:
             callback = execution_callback(call, on_stdout, on_stderr, on_result, on_error)
-            call.run(b.e2b_code_run, self._ptr, encode(code), options, callback, None, ctypes.byref(out))
-        with owned(out, b.e2b_execution_free):
+            call.run(u.e2b_code_run, self._ptr, encode(code), options, callback, None, ctypes.byref(out))
+        try:
             return Execution._read(out)
+        finally:
+            u.e2b_execution_free(out)
 
     def create_code_context(self, language: str | None = None, cwd: str | None = None, *,
                             cancel: CancelToken | None = None) -> Context:
