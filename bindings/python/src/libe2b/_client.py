@@ -240,32 +240,6 @@ class Client(Handle[b.e2b_client]):
         was none: the SDK's ``Volume.destroy``."""
         return destroy_volume(self, volume_id, cancel)
 
-
-class _Query:
-    """The filters of one listing, set on a C query for each page."""
-
-    __slots__ = ("state", "metadata", "template", "started_after", "order", "limit")
-
-    def __init__(self, state: list[SandboxState], metadata: dict[str, str], template: str | None,
-                 started_after: str | None, order: ListOrder | None, limit: int | None) -> None:
-        self.state, self.metadata, self.template = state, metadata, template
-        self.started_after, self.order, self.limit = started_after, order, limit
-
-    def apply(self, call: Call, query: ctypes._Pointer[b.e2b_sandbox_query]) -> None:
-        for state in self.state:
-            call.check(b.e2b_sandbox_query_add_state(query, state, call.err))
-        for key, value in self.metadata.items():
-            call.check(b.e2b_sandbox_query_add_metadata(query, encode(key), encode(value), call.err))
-        if self.template is not None:
-            call.check(b.e2b_sandbox_query_set_template(query, encode(self.template), call.err))
-        if self.started_after is not None:
-            call.check(b.e2b_sandbox_query_set_started_after(query, encode(self.started_after), call.err))
-        if self.order is not None:
-            call.check(b.e2b_sandbox_query_set_order(query, self.order, call.err))
-        if self.limit is not None:
-            call.check(b.e2b_sandbox_query_set_limit(query, self.limit, call.err))
-
-
     def create_snapshot(self, sandbox_id: str, name: str | None = None, *, mode: SnapshotMode | None = None,
                         cancel: CancelToken | None = None) -> SnapshotInfo:
         """Takes a snapshot of the running sandbox `sandbox_id`, which keeps
@@ -292,6 +266,32 @@ class _Query:
         """Forks the running sandbox `sandbox_id` (``Sandbox.fork``)."""
         return _snapshots.fork(Call(cancel=cancel), b.e2b_client_fork_sandbox, (self._ptr, encode(sandbox_id)),
                                timeout, count)
+
+
+class _Query:
+    """The filters of one listing, set on a C query for each page."""
+
+    __slots__ = ("state", "metadata", "template", "started_after", "order", "limit")
+
+    def __init__(self, state: list[SandboxState], metadata: dict[str, str], template: str | None,
+                 started_after: str | None, order: ListOrder | None, limit: int | None) -> None:
+        self.state, self.metadata, self.template = state, metadata, template
+        self.started_after, self.order, self.limit = started_after, order, limit
+
+    def apply(self, call: Call, query: ctypes._Pointer[b.e2b_sandbox_query]) -> None:
+        for state in self.state:
+            call.check(b.e2b_sandbox_query_add_state(query, state, call.err))
+        for key, value in self.metadata.items():
+            call.check(b.e2b_sandbox_query_add_metadata(query, encode(key), encode(value), call.err))
+        if self.template is not None:
+            call.check(b.e2b_sandbox_query_set_template(query, encode(self.template), call.err))
+        if self.started_after is not None:
+            call.check(b.e2b_sandbox_query_set_started_after(query, encode(self.started_after), call.err))
+        if self.order is not None:
+            call.check(b.e2b_sandbox_query_set_order(query, self.order, call.err))
+        if self.limit is not None:
+            call.check(b.e2b_sandbox_query_set_limit(query, self.limit, call.err))
+
 
 class SandboxPaginator:
     """Sandboxes a page at a time (``Client.list_sandboxes``): call
