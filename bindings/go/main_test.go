@@ -2,6 +2,8 @@ package e2b_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -84,4 +86,11 @@ func catchPanic(f func()) (value any) {
 	defer func() { value = recover() }()
 	f()
 	return nil
+}
+
+// uniqueName is prefix with a random suffix, for names that must not clash between runs.
+func uniqueName(prefix string) string {
+	b := make([]byte, 5)
+	_, _ = rand.Read(b)
+	return prefix + "-" + hex.EncodeToString(b)
 }

@@ -13,10 +13,6 @@ import (
 )
 
 // uniqueName is a snapshot name no other test uses (they share one server).
-func uniqueName(prefix string) string {
-	return fmt.Sprintf("%s-%d", prefix, time.Now().UnixNano())
-}
-
 func readText(t *testing.T, s *e2b.Sandbox, path string) string {
 	t.Helper()
 	return string(must(s.Files().Read(ctx, path))(t))

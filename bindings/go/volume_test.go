@@ -3,8 +3,6 @@ package e2b_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"os"
 	"reflect"
 	"strings"
@@ -12,13 +10,6 @@ import (
 
 	e2b "github.com/libe2b/libe2b/bindings/go"
 )
-
-// uniqueName is a volume name no other test run uses.
-func uniqueName(prefix string) string {
-	b := make([]byte, 5)
-	_, _ = rand.Read(b)
-	return prefix + "-" + hex.EncodeToString(b)
-}
 
 // newVolume creates a volume that is destroyed when the test ends.
 func newVolume(t *testing.T, prefix string) *e2b.Volume {
