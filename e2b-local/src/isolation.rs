@@ -1868,7 +1868,7 @@ mod tests {
         }
     }
 
-    #[tokio::test(flavor = "multi_thread")]
+    #[tokio::test(start_paused = true)]
     async fn paused_time_does_not_count() {
         let (paused_tx, paused) = watch::channel(false);
         let start = tokio::time::Instant::now();
