@@ -508,8 +508,9 @@ typedef struct e2b_execution_result e2b_execution_result;
 typedef struct e2b_file_reader e2b_file_reader;
 
 // How file calls act: a builder. New options mean the sandbox's default
-// user and no compression. Every `e2b_files_*` function takes one (NULL
-// means the defaults).
+// user, no compression, no metadata on written files and no watching of
+// network mounts. Every `e2b_files_*` function takes one (NULL means the
+// defaults).
 typedef struct e2b_files_options e2b_files_options;
 
 // The forks of one `e2b_sandbox_fork`: one entry per fork asked for, a
@@ -701,21 +702,6 @@ typedef struct e2b_sandbox_fields {
   size_t metadata_len;
 } e2b_sandbox_fields;
 
-// Every field of a snapshot info as plain data, in one read
-// (`e2b_snapshot_info_fields`, `e2b_snapshot_page_fields`). Owned by the info
-// (or page); the strings are UTF-8, valid until it is freed. Grows only at
-// its end (see `e2b_sandbox_fields` on `struct_size`).
-typedef struct e2b_snapshot_fields {
-  // The size of this struct in the library.
-  size_t struct_size;
-  // As `e2b_snapshot_info_id`.
-  const char *snapshot_id;
-  // The full names of the snapshot's template (`names_len` of them); NULL when it has none.
-  const char *const *names;
-  // The number of names.
-  size_t names_len;
-} e2b_snapshot_fields;
-
 // One metrics sample of a sandbox, as plain data (the SDKs' `SandboxMetrics`).
 // Owned by its list, valid until the list is freed.
 //
@@ -744,6 +730,21 @@ typedef struct e2b_metrics_fields {
   // The sandbox's disk, in bytes.
   uint64_t disk_total;
 } e2b_metrics_fields;
+
+// Every field of a snapshot info as plain data, in one read
+// (`e2b_snapshot_info_fields`, `e2b_snapshot_page_fields`). Owned by the info
+// (or page); the strings are UTF-8, valid until it is freed. Grows only at
+// its end (see `e2b_sandbox_fields` on `struct_size`).
+typedef struct e2b_snapshot_fields {
+  // The size of this struct in the library.
+  size_t struct_size;
+  // As `e2b_snapshot_info_id`.
+  const char *snapshot_id;
+  // The full names of the snapshot's template (`names_len` of them); NULL when it has none.
+  const char *const *names;
+  // The number of names.
+  size_t names_len;
+} e2b_snapshot_fields;
 
 // Receives data: `len` bytes at `data`, borrowed for the call. Return 0 to
 // go on; anything else stops the operation with E2B_ERR_CALLBACK_ABORTED.
@@ -1478,6 +1479,56 @@ const struct e2b_sandbox_fields *const *e2b_sandbox_page_fields(const struct e2b
 E2B_API
 void e2b_sandbox_page_free(struct e2b_sandbox_page *page);
 
+// The sandbox's metrics samples taken from `start_unix_ms` to `end_unix_ms`
+// (milliseconds since the Unix epoch, both included, rounded down to whole
+// seconds as the API counts them; 0: unbounded), oldest first. E2B samples
+// every 5 seconds while the sandbox runs; the list is empty before the
+// first sample. Release `*out` with `e2b_metrics_list_free`.
+// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (a negative time, or start after
+// end); SANDBOX_NOT_FOUND; AUTHENTICATION; TIMEOUT, NETWORK, TLS; API;
+// DECODE; CANCELLED.
+E2B_API
+e2b_error_code e2b_sandbox_get_metrics(const struct e2b_sandbox *sandbox,
+                                       int64_t start_unix_ms,
+                                       int64_t end_unix_ms,
+                                       struct e2b_metrics_list **out,
+                                       const struct e2b_cancel *cancel,
+                                       struct e2b_error **err_out);
+
+// As `e2b_sandbox_get_metrics`, for the sandbox `sandbox_id`, without
+// connecting to it (the SDKs' `Sandbox.get_metrics(sandbox_id, ...)`).
+// Errors: as `e2b_sandbox_get_metrics`, and INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_client_get_sandbox_metrics(const struct e2b_client *client,
+                                              const char *sandbox_id,
+                                              int64_t start_unix_ms,
+                                              int64_t end_unix_ms,
+                                              struct e2b_metrics_list **out,
+                                              const struct e2b_cancel *cancel,
+                                              struct e2b_error **err_out);
+
+// The number of samples in `list`; 0 if `list` is NULL.
+E2B_API
+size_t e2b_metrics_list_len(const struct e2b_metrics_list *list);
+
+// Sample `index` of the list, owned by the list; NULL if out of range or
+// `list` is NULL.
+E2B_API
+const struct e2b_metrics_fields *e2b_metrics_list_get(const struct e2b_metrics_list *list,
+                                                      size_t index);
+
+// Every sample of `list` in one call: an array of `*len_out` pointers
+// (`len_out` may be NULL), in the order of `e2b_metrics_list_get`. Owned by
+// the list, valid until it is freed. NULL (and 0) if the list is empty or
+// `list` is NULL.
+E2B_API
+const struct e2b_metrics_fields *const *e2b_metrics_list_fields(const struct e2b_metrics_list *list,
+                                                                size_t *len_out);
+
+// Releases `list` and its samples. NULL is ignored.
+E2B_API
+void e2b_metrics_list_free(struct e2b_metrics_list *list);
+
 // New snapshot options with the defaults. Release with `e2b_snapshot_options_free`.
 E2B_API
 struct e2b_snapshot_options *e2b_snapshot_options_new(void);
@@ -1727,56 +1778,6 @@ const struct e2b_error *e2b_fork_list_error(const struct e2b_fork_list *list,
 E2B_API
 void e2b_fork_list_free(struct e2b_fork_list *list);
 
-// The sandbox's metrics samples taken from `start_unix_ms` to `end_unix_ms`
-// (milliseconds since the Unix epoch, both included, rounded down to whole
-// seconds as the API counts them; 0: unbounded), oldest first. E2B samples
-// every 5 seconds while the sandbox runs; the list is empty before the
-// first sample. Release `*out` with `e2b_metrics_list_free`.
-// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (a negative time, or start after
-// end); SANDBOX_NOT_FOUND; AUTHENTICATION; TIMEOUT, NETWORK, TLS; API;
-// DECODE; CANCELLED.
-E2B_API
-e2b_error_code e2b_sandbox_get_metrics(const struct e2b_sandbox *sandbox,
-                                       int64_t start_unix_ms,
-                                       int64_t end_unix_ms,
-                                       struct e2b_metrics_list **out,
-                                       const struct e2b_cancel *cancel,
-                                       struct e2b_error **err_out);
-
-// As `e2b_sandbox_get_metrics`, for the sandbox `sandbox_id`, without
-// connecting to it (the SDKs' `Sandbox.get_metrics(sandbox_id, ...)`).
-// Errors: as `e2b_sandbox_get_metrics`, and INVALID_UTF8.
-E2B_API
-e2b_error_code e2b_client_get_sandbox_metrics(const struct e2b_client *client,
-                                              const char *sandbox_id,
-                                              int64_t start_unix_ms,
-                                              int64_t end_unix_ms,
-                                              struct e2b_metrics_list **out,
-                                              const struct e2b_cancel *cancel,
-                                              struct e2b_error **err_out);
-
-// The number of samples in `list`; 0 if `list` is NULL.
-E2B_API
-size_t e2b_metrics_list_len(const struct e2b_metrics_list *list);
-
-// Sample `index` of the list, owned by the list; NULL if out of range or
-// `list` is NULL.
-E2B_API
-const struct e2b_metrics_fields *e2b_metrics_list_get(const struct e2b_metrics_list *list,
-                                                      size_t index);
-
-// Every sample of `list` in one call: an array of `*len_out` pointers
-// (`len_out` may be NULL), in the order of `e2b_metrics_list_get`. Owned by
-// the list, valid until it is freed. NULL (and 0) if the list is empty or
-// `list` is NULL.
-E2B_API
-const struct e2b_metrics_fields *const *e2b_metrics_list_fields(const struct e2b_metrics_list *list,
-                                                                size_t *len_out);
-
-// Releases `list` and its samples. NULL is ignored.
-E2B_API
-void e2b_metrics_list_free(struct e2b_metrics_list *list);
-
 // New file options with the defaults. Release with `e2b_files_options_free`.
 E2B_API
 struct e2b_files_options *e2b_files_options_new(void);
@@ -1798,6 +1799,28 @@ E2B_API
 e2b_error_code e2b_files_options_set_gzip(struct e2b_files_options *options,
                                           bool gzip,
                                           struct e2b_error **err_out);
+
+// Adds (or replaces) one entry of the user metadata that writes with these
+// options give the files they create or replace (`e2b_files_write*`,
+// `e2b_files_upload_*`): envd keeps it as extended attributes and reports
+// it, with the key lowercased, in the entry info (`e2b_entry_info_metadata_*`).
+// Each write replaces all of a file's metadata; a write without any clears
+// it. Checked by the writes, before sending: the key must be an HTTP token
+// (letters, digits and !#$%&'*+-.^_`|~), the value printable ASCII, else
+// INVALID_ARGUMENT. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_files_options_set_metadata(struct e2b_files_options *options,
+                                              const char *key,
+                                              const char *value,
+                                              struct e2b_error **err_out);
+
+// Lets watches with these options watch a directory on a network or FUSE
+// mount, whose changes may go unreported (default false: envd refuses one
+// with INVALID_ARGUMENT). Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_files_options_set_allow_network_mounts(struct e2b_files_options *options,
+                                                          bool allow,
+                                                          struct e2b_error **err_out);
 
 // Reads the whole file at `path` into `*out` (bytes, never transcoded).
 // Paths are absolute or relative to the user's home. `*out` is emptied on
@@ -1859,7 +1882,8 @@ void e2b_file_reader_free(struct e2b_file_reader *reader);
 // Writes `len` bytes at `data` to the file at `path`, replacing it if it
 // exists and creating missing parent directories. `data` may be NULL when
 // `len` is 0. Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (a
-// directory); NOT_ENOUGH_SPACE; AUTHENTICATION; SANDBOX_GONE; TIMEOUT,
+// directory, or metadata that is not a token or not printable ASCII, a key
+// over 246 bytes or over 4096 bytes in all); NOT_ENOUGH_SPACE; AUTHENTICATION; SANDBOX_GONE; TIMEOUT,
 // NETWORK, TLS; API.
 E2B_API
 e2b_error_code e2b_files_write(const struct e2b_sandbox *sandbox,
@@ -2155,7 +2179,8 @@ const char *e2b_entry_info_metadata_value(const struct e2b_entry_info *entry,
 // the watch with `e2b_watch_next_events`; release it with `e2b_watch_free`.
 // `cancel` applies to starting the watch only.
 // Errors: NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND; INVALID_ARGUMENT (not a
-// directory); SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API; CANCELLED.
+// directory, or on a network mount without
+// `e2b_files_options_set_allow_network_mounts`); SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API; CANCELLED.
 E2B_API
 e2b_error_code e2b_files_watch_dir(const struct e2b_sandbox *sandbox,
                                    const char *path,
