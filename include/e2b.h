@@ -508,8 +508,9 @@ typedef struct e2b_execution_result e2b_execution_result;
 typedef struct e2b_file_reader e2b_file_reader;
 
 // How file calls act: a builder. New options mean the sandbox's default
-// user and no compression. Every `e2b_files_*` function takes one (NULL
-// means the defaults).
+// user, no compression, no metadata on written files and no watching of
+// network mounts. Every `e2b_files_*` function takes one (NULL means the
+// defaults).
 typedef struct e2b_files_options e2b_files_options;
 
 // The forks of one `e2b_sandbox_fork`: one entry per fork asked for, a
@@ -1799,6 +1800,28 @@ e2b_error_code e2b_files_options_set_gzip(struct e2b_files_options *options,
                                           bool gzip,
                                           struct e2b_error **err_out);
 
+// Adds (or replaces) one entry of the user metadata that writes with these
+// options give the files they create or replace (`e2b_files_write*`,
+// `e2b_files_upload_*`): envd keeps it as extended attributes and reports
+// it, with the key lowercased, in the entry info (`e2b_entry_info_metadata_*`).
+// Each write replaces all of a file's metadata; a write without any clears
+// it. Checked by the writes, before sending: the key must be an HTTP token
+// (letters, digits and !#$%&'*+-.^_`|~), the value printable ASCII, else
+// INVALID_ARGUMENT. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_files_options_set_metadata(struct e2b_files_options *options,
+                                              const char *key,
+                                              const char *value,
+                                              struct e2b_error **err_out);
+
+// Lets watches with these options watch a directory on a network or FUSE
+// mount, whose changes may go unreported (default false: envd refuses one
+// with INVALID_ARGUMENT). Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_files_options_set_allow_network_mounts(struct e2b_files_options *options,
+                                                          bool allow,
+                                                          struct e2b_error **err_out);
+
 // Reads the whole file at `path` into `*out` (bytes, never transcoded).
 // Paths are absolute or relative to the user's home. `*out` is emptied on
 // entry; dispose of it with `e2b_bytes_dispose`.
@@ -1859,7 +1882,8 @@ void e2b_file_reader_free(struct e2b_file_reader *reader);
 // Writes `len` bytes at `data` to the file at `path`, replacing it if it
 // exists and creating missing parent directories. `data` may be NULL when
 // `len` is 0. Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (a
-// directory); NOT_ENOUGH_SPACE; AUTHENTICATION; SANDBOX_GONE; TIMEOUT,
+// directory, or metadata that is not a token or not printable ASCII, a key
+// over 246 bytes or over 4096 bytes in all); NOT_ENOUGH_SPACE; AUTHENTICATION; SANDBOX_GONE; TIMEOUT,
 // NETWORK, TLS; API.
 E2B_API
 e2b_error_code e2b_files_write(const struct e2b_sandbox *sandbox,
@@ -2155,7 +2179,8 @@ const char *e2b_entry_info_metadata_value(const struct e2b_entry_info *entry,
 // the watch with `e2b_watch_next_events`; release it with `e2b_watch_free`.
 // `cancel` applies to starting the watch only.
 // Errors: NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND; INVALID_ARGUMENT (not a
-// directory); SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API; CANCELLED.
+// directory, or on a network mount without
+// `e2b_files_options_set_allow_network_mounts`); SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API; CANCELLED.
 E2B_API
 e2b_error_code e2b_files_watch_dir(const struct e2b_sandbox *sandbox,
                                    const char *path,

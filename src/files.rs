@@ -1,5 +1,6 @@
 //! Files: transfers, the filesystem service, signed URLs and watching.
 
+use std::collections::BTreeMap;
 use std::ffi::{c_char, c_void, CString};
 use std::io::{self, Read, Write};
 use std::ops::ControlFlow;
@@ -18,11 +19,14 @@ use sdk::{
 };
 
 /// How file calls act: a builder. New options mean the sandbox's default
-/// user and no compression. Every `e2b_files_*` function takes one (NULL
-/// means the defaults).
+/// user, no compression, no metadata on written files and no watching of
+/// network mounts. Every `e2b_files_*` function takes one (NULL means the
+/// defaults).
 pub struct e2b_files_options {
     user: Option<String>,
     gzip: bool,
+    metadata: BTreeMap<String, String>,
+    allow_network_mounts: bool,
 }
 
 /// The kind of a filesystem entry.
@@ -271,12 +275,18 @@ impl e2b_fs_event {
 unsafe fn files<'a>(sandbox: &'a Sandbox, options: *const e2b_files_options) -> Files<'a> {
     let mut view = sandbox.files();
     if let Some(options) = options.as_ref() {
-        view = view.gzip(options.gzip);
+        view = view.gzip(options.gzip).with_metadata(&options.metadata);
         if let Some(user) = &options.user {
             view = view.as_user(user);
         }
     }
     view
+}
+
+/// The watch settings of the arguments and `options`.
+unsafe fn watch_options(recursive: bool, include_entry: bool, options: *const e2b_files_options) -> WatchOptions {
+    let allow_network_mounts = options.as_ref().is_some_and(|o| o.allow_network_mounts);
+    WatchOptions::default().recursive(recursive).include_entry(include_entry).allow_network_mounts(allow_network_mounts)
 }
 
 /// A progress closure calling `callback`, if there is one.
@@ -331,7 +341,9 @@ unsafe fn opt_out<'a, T>(out: *mut *mut T) -> Option<&'a mut *mut T> {
 /// New file options with the defaults. Release with `e2b_files_options_free`.
 #[no_mangle]
 pub extern "C" fn e2b_files_options_new() -> *mut e2b_files_options {
-    guard_value(ptr::null_mut(), || boxed(e2b_files_options { user: None, gzip: false }))
+    guard_value(ptr::null_mut(), || {
+        boxed(e2b_files_options { user: None, gzip: false, metadata: BTreeMap::new(), allow_network_mounts: false })
+    })
 }
 
 /// Releases `options`. NULL is ignored.
@@ -365,6 +377,44 @@ pub unsafe extern "C" fn e2b_files_options_set_gzip(
 ) -> e2b_error_code {
     guard(err_out, || {
         arg_mut(options, "options")?.gzip = gzip;
+        Ok(())
+    })
+}
+
+/// Adds (or replaces) one entry of the user metadata that writes with these
+/// options give the files they create or replace (`e2b_files_write*`,
+/// `e2b_files_upload_*`): envd keeps it as extended attributes and reports
+/// it, with the key lowercased, in the entry info (`e2b_entry_info_metadata_*`).
+/// Each write replaces all of a file's metadata; a write without any clears
+/// it. Checked by the writes, before sending: the key must be an HTTP token
+/// (letters, digits and !#$%&'*+-.^_`|~), the value printable ASCII, else
+/// INVALID_ARGUMENT. Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_options_set_metadata(
+    options: *mut e2b_files_options,
+    key: *const c_char,
+    value: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let options = arg_mut(options, "options")?;
+        let (key, value) = (arg_str(key, "key")?, arg_str(value, "value")?);
+        options.metadata.insert(key.to_owned(), value.to_owned());
+        Ok(())
+    })
+}
+
+/// Lets watches with these options watch a directory on a network or FUSE
+/// mount, whose changes may go unreported (default false: envd refuses one
+/// with INVALID_ARGUMENT). Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_files_options_set_allow_network_mounts(
+    options: *mut e2b_files_options,
+    allow: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        arg_mut(options, "options")?.allow_network_mounts = allow;
         Ok(())
     })
 }
@@ -495,7 +545,8 @@ pub unsafe extern "C" fn e2b_file_reader_free(reader: *mut e2b_file_reader) {
 /// Writes `len` bytes at `data` to the file at `path`, replacing it if it
 /// exists and creating missing parent directories. `data` may be NULL when
 /// `len` is 0. Errors: NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (a
-/// directory); NOT_ENOUGH_SPACE; AUTHENTICATION; SANDBOX_GONE; TIMEOUT,
+/// directory, or metadata that is not a token or not printable ASCII, a key
+/// over 246 bytes or over 4096 bytes in all); NOT_ENOUGH_SPACE; AUTHENTICATION; SANDBOX_GONE; TIMEOUT,
 /// NETWORK, TLS; API.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_files_write(
@@ -1072,7 +1123,8 @@ pub unsafe extern "C" fn e2b_entry_info_metadata_value(entry: *const e2b_entry_i
 /// the watch with `e2b_watch_next_events`; release it with `e2b_watch_free`.
 /// `cancel` applies to starting the watch only.
 /// Errors: NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND; INVALID_ARGUMENT (not a
-/// directory); SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API; CANCELLED.
+/// directory, or on a network mount without
+/// `e2b_files_options_set_allow_network_mounts`); SANDBOX_GONE; TIMEOUT, NETWORK, TLS; API; CANCELLED.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_files_watch_dir(
     sandbox: *const e2b_sandbox,
@@ -1088,10 +1140,7 @@ pub unsafe extern "C" fn e2b_files_watch_dir(
         let out = out_ptr(out, "out")?;
         let sandbox = sandbox_view(sandbox, cancel)?;
         let files = files(&sandbox, options);
-        let handle = files.watch_dir(
-            arg_str(path, "path")?,
-            WatchOptions::default().recursive(recursive).include_entry(include_entry),
-        )?;
+        let handle = files.watch_dir(arg_str(path, "path")?, watch_options(recursive, include_entry, options))?;
         *out = boxed(e2b_watch { id: c_string(handle.id()), inner: handle });
         Ok(())
     })
@@ -1126,7 +1175,7 @@ pub unsafe extern "C" fn e2b_files_watch_dir_stream(
             // SAFETY: the caller vouches for the callback and its user data.
             stop.check(unsafe { on_event(user_data, &event) })
         };
-        let options = WatchOptions::default().recursive(recursive).include_entry(include_entry);
+        let options = watch_options(recursive, include_entry, options);
         files.watch_dir_stream(path, options, limit_ms(timeout_ms, None), &mut forward)?;
         if stop.stopped() {
             return Err(stop.error(e2b_error::new(

@@ -17,9 +17,10 @@ import (
 // Files is a sandbox's filesystem. Paths are absolute or relative to the
 // user's home. File contents are bytes, never transcoded.
 type Files struct {
-	sbx  *Sandbox
-	user string
-	gzip bool
+	sbx      *Sandbox
+	user     string
+	gzip     bool
+	metadata map[string]string
 }
 
 // AsUser is f acting as user (e.g. "root"): files are written with that owner
@@ -37,9 +38,31 @@ func (f *Files) WithGzip(gzip bool) *Files {
 	return &g
 }
 
+// WithMetadata is f giving the files it writes (Write, WriteFrom,
+// WriteFiles, UploadFile, UploadDir) the user metadata metadata, which envd
+// keeps as extended attributes and reports, keys lowercased, in
+// EntryInfo.Metadata. Each write replaces all of a file's metadata; a write
+// without any clears it. Keys must be HTTP tokens and values printable
+// ASCII, else the writes fail with ErrInvalidArgument before sending
+// anything. The map is copied.
+func (f *Files) WithMetadata(metadata map[string]string) *Files {
+	g := *f
+	g.metadata = make(map[string]string, len(metadata))
+	for k, v := range metadata {
+		g.metadata[k] = v
+	}
+	return &g
+}
+
 // options are f's options for one call; NULL for the defaults.
 func (f *Files) options(a *args) *C.e2b_files_options {
-	if f.user == "" && !f.gzip {
+	return f.watchOptions(a, false)
+}
+
+// watchOptions are f's options for one call, allowing network mounts to be
+// watched if allowNetworkMounts; NULL for the defaults.
+func (f *Files) watchOptions(a *args, allowNetworkMounts bool) *C.e2b_files_options {
+	if f.user == "" && !f.gzip && len(f.metadata) == 0 && !allowNetworkMounts {
 		return nil
 	}
 	p := C.e2b_files_options_new()
@@ -50,6 +73,15 @@ func (f *Files) options(a *args) *C.e2b_files_options {
 	}
 	if f.gzip {
 		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_files_options_set_gzip(p, true, e) })
+	}
+	for key, value := range f.metadata {
+		k, v := a.str(key), a.str(value)
+		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_files_options_set_metadata(p, k, v, e) })
+	}
+	if allowNetworkMounts {
+		a.set(func(e **C.e2b_error) C.e2b_error_code {
+			return C.e2b_files_options_set_allow_network_mounts(p, true, e)
+		})
 	}
 	return p
 }
@@ -362,6 +394,10 @@ type WatchOptions struct {
 	Recursive bool
 	// IncludeEntry adds each changed entry's info to create, write and chmod events.
 	IncludeEntry bool
+	// AllowNetworkMounts lets a directory on a network or FUSE mount, whose
+	// changes may go unreported, be watched; without it envd refuses one
+	// with ErrInvalidArgument.
+	AllowNetworkMounts bool
 }
 
 // WatchDir starts watching the directory path (opts may be nil); poll the
@@ -373,7 +409,7 @@ func (f *Files) WatchDir(ctx context.Context, path string, opts *WatchOptions) (
 	}
 	var a args
 	defer a.free()
-	cpath, copts := a.str(path), f.options(&a)
+	cpath, copts := a.str(path), f.watchOptions(&a, opts.AllowNetworkMounts)
 	var p *C.e2b_watch
 	err := f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
 		return C.e2b_files_watch_dir(s, cpath, C.bool(opts.Recursive), C.bool(opts.IncludeEntry), copts, &p, cancel, e)
@@ -399,7 +435,7 @@ func (f *Files) WatchDirStream(ctx context.Context, path string, opts *WatchOpti
 	}
 	var a args
 	defer a.free()
-	cpath, copts := a.str(path), f.options(&a)
+	cpath, copts := a.str(path), f.watchOptions(&a, opts.AllowNetworkMounts)
 	cb := &callbacks{onEvent: onEvent}
 	ud := cb.start()
 	err := cb.finish(f.sbx.h.call(ctx, &a, func(s *C.e2b_sandbox, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {

@@ -607,3 +607,46 @@ func TestWatchDirStream(t *testing.T) {
 	err = files.WatchDirStream(ctx, "missing", nil, time.Second, func(e2b.FilesystemEvent) error { return nil })
 	wantCode(t, err, e2b.ErrNotFound)
 }
+
+func TestWriteMetadata(t *testing.T) {
+	files := newSandbox(t, nil).Files()
+	tagged := files.WithMetadata(map[string]string{"Author": "Ada L.", "rev": "1"})
+	ok(t, tagged.Write(ctx, "meta/a.txt", []byte("a")))
+	ok(t, tagged.WriteFiles(ctx, []e2b.WriteEntry{{Path: "meta/b.txt", Data: []byte("b")}}))
+	for _, e := range must(files.List(ctx, "meta", 1))(t) {
+		if len(e.Metadata) != 2 || e.Metadata["author"] != "Ada L." || e.Metadata["rev"] != "1" {
+			t.Fatalf("%s has metadata %v", e.Name, e.Metadata)
+		}
+	}
+	ok(t, files.WithMetadata(map[string]string{"rev": "2"}).Write(ctx, "meta/a.txt", []byte("a2")))
+	if m := must(files.Info(ctx, "meta/a.txt"))(t).Metadata; len(m) != 1 || m["rev"] != "2" {
+		t.Fatalf("a write replaces all metadata: %v", m)
+	}
+	ok(t, files.Write(ctx, "meta/a.txt", []byte("a3")))
+	if m := must(files.Info(ctx, "meta/a.txt"))(t).Metadata; len(m) != 0 {
+		t.Fatalf("a write without metadata clears it: %v", m)
+	}
+	for _, bad := range []map[string]string{{"a b": "v"}, {"k": "caf\u00e9"}, {"k": "a\nb"}} {
+		wantCode(t, files.WithMetadata(bad).Write(ctx, "meta/bad.txt", []byte("x")), e2b.ErrInvalidArgument)
+	}
+	if must(files.Exists(ctx, "meta/bad.txt"))(t) {
+		t.Fatal("a write with bad metadata wrote")
+	}
+}
+
+func TestWatchAllowNetworkMounts(t *testing.T) {
+	files := newSandbox(t, nil).Files()
+	must(files.MakeDir(ctx, "local"))(t)
+	w := must(files.WatchDir(ctx, "local", &e2b.WatchOptions{AllowNetworkMounts: true}))(t)
+	defer w.Close()
+	ok(t, files.Write(ctx, "local/x.txt", []byte("x")))
+	var events []e2b.FilesystemEvent
+	for deadline := time.Now().Add(10 * time.Second); len(events) == 0 && time.Now().Before(deadline); {
+		events = append(events, must(w.NextEvents(ctx, 2*time.Second))(t)...)
+	}
+	if !hasEvent(events, "x.txt", e2b.EventCreate, e2b.EventWrite) {
+		t.Fatalf("events %+v", events)
+	}
+	ok(t, files.WatchDirStream(ctx, "local", &e2b.WatchOptions{AllowNetworkMounts: true}, 300*time.Millisecond,
+		func(e2b.FilesystemEvent) error { return nil }))
+}

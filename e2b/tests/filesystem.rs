@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
@@ -498,4 +499,85 @@ fn download_dir_skips_links_in_the_real_envd_s_shape() {
     let requests = server.requests.lock().unwrap();
     assert_eq!(requests.len(), 4, "{requests:#?}");
     assert!(requests[3].starts_with("GET /files?path=%2Fhome%2Fuser%2Fenvdtest%2Ffx%2Ffile.txt"), "{}", requests[3]);
+}
+
+#[test]
+fn writes_carry_metadata_that_entries_report_and_each_write_replaces() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let map = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    };
+    let tagged = map(&[("Author", "Ada L."), ("rev", "2")]);
+    let files = sandbox.files().with_metadata(&tagged);
+
+    let written = files.write("meta/a.txt", "a").unwrap();
+    let lowered = map(&[("author", "Ada L."), ("rev", "2")]);
+    assert_eq!(written.metadata, lowered, "envd lowercases the keys");
+    assert_eq!(files.get_info("meta/a.txt").unwrap().metadata, lowered);
+    let written =
+        files.write_files(&[WriteEntry::new("meta/b.txt", b"b"), WriteEntry::new("meta/c.txt", b"c")]).unwrap();
+    assert!(written.iter().all(|w| w.metadata == lowered), "{written:?}");
+    let listed = sandbox.files().list("meta", 1).unwrap();
+    assert_eq!(listed.len(), 3);
+    assert!(listed.iter().all(|e| e.metadata == lowered), "{listed:?}");
+
+    let other = map(&[("rev", "3")]);
+    sandbox.files().with_metadata(&other).write("meta/a.txt", "a2").unwrap();
+    assert_eq!(sandbox.files().get_info("meta/a.txt").unwrap().metadata, other, "a write replaces all metadata");
+    let plain = sandbox.files().write("meta/a.txt", "a3").unwrap();
+    assert!(plain.metadata.is_empty(), "{plain:?}");
+    assert!(sandbox.files().get_info("meta/a.txt").unwrap().metadata.is_empty(), "a write without metadata clears it");
+
+    // Checked before sending: nothing is written.
+    for bad in [map(&[("a b", "v")]), map(&[("k", "caf\u{e9}")]), map(&[("k", "line\nbreak")])] {
+        let err = sandbox.files().with_metadata(&bad).write("meta/bad.txt", "x").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
+    }
+    assert!(!sandbox.files().exists("meta/bad.txt").unwrap());
+    // Refused by envd: a key too long for an xattr name, too much in all.
+    for bad in [map(&[(&"k".repeat(247), "v")]), map(&[("a", &"v".repeat(3000)), ("b", &"v".repeat(3000))])] {
+        let err = sandbox.files().with_metadata(&bad).write("meta/bad.txt", "x").unwrap_err();
+        assert_eq!((err.kind(), err.status()), (ErrorKind::InvalidArgument, Some(400)), "{err}");
+    }
+    assert!(!sandbox.files().exists("meta/bad.txt").unwrap());
+}
+
+#[test]
+fn watches_send_allow_network_mounts_only_when_set() {
+    let watcher = r#"{"watcherId":"w1"}"#;
+    let (server, sandbox) =
+        scripted_sandbox(vec![(200, JSON, watcher), (200, JSON, "{}"), (200, JSON, watcher), (200, JSON, "{}")]);
+    let files = sandbox.files();
+    files.watch_dir("/mnt/nfs", WatchOptions::default().allow_network_mounts(true)).unwrap().stop().unwrap();
+    files.watch_dir("/home/user", WatchOptions::default()).unwrap().stop().unwrap();
+    let requests = server.requests.lock().unwrap();
+    assert!(
+        requests[1]
+            .ends_with(r#"{"path":"/mnt/nfs","recursive":false,"includeEntry":false,"allowNetworkMounts":true}"#),
+        "{}",
+        requests[1]
+    );
+    assert!(
+        requests[3].ends_with(r#"{"path":"/home/user","recursive":false,"includeEntry":false}"#),
+        "{}",
+        requests[3]
+    );
+}
+
+#[test]
+fn a_local_directory_is_watched_with_or_without_allow_network_mounts() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let files = sandbox.files();
+    files.make_dir("plain").unwrap();
+    let watch = files.watch_dir("plain", WatchOptions::default().allow_network_mounts(true)).unwrap();
+    files.write("plain/x", "1").unwrap();
+    let started = Instant::now();
+    let mut events = Vec::new();
+    while events.is_empty() && started.elapsed() < Duration::from_secs(10) {
+        events.extend(watch.next_events(Duration::from_secs(2)).unwrap());
+    }
+    assert!(events.iter().any(|e| e.name == "x"), "{events:?}");
+    watch.stop().unwrap();
 }

@@ -54,6 +54,55 @@ static void test_options(void) {
     e2b_files_options_free(NULL);
 }
 
+/* Writes with metadata: stored by envd with lowercased keys, read back in the
+ * entry info, replaced by each write; bad metadata fails before sending. */
+static void test_metadata(void) {
+    e2b_error *err = NULL;
+    e2b_files_options *o = e2b_files_options_new();
+    EXPECT_OK(e2b_files_options_set_metadata(o, "Author", "someone", NULL));
+    EXPECT_OK(e2b_files_options_set_metadata(o, "rev", "1", NULL));
+    EXPECT_OK(e2b_files_options_set_metadata(o, "rev", "2", NULL));
+    EXPECT_ERR(e2b_files_options_set_metadata(NULL, "k", "v", &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_files_options_set_metadata(o, NULL, "v", &err), E2B_ERR_NULL_ARGUMENT, err, "key");
+    EXPECT_ERR(e2b_files_options_set_metadata(o, "k", NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "value");
+    EXPECT_ERR(e2b_files_options_set_metadata(o, "k", BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "value");
+    EXPECT_OK(e2b_files_write(sandbox, "meta/a.txt", (const uint8_t *)"a", 1, o, NULL, NULL));
+
+    e2b_entry_info *info = NULL;
+    EXPECT_OK(e2b_files_get_info(sandbox, "meta/a.txt", NULL, &info, NULL, NULL));
+    EXPECT(e2b_entry_info_metadata_len(info) == 2);
+    EXPECT_STR(e2b_entry_info_metadata_key(info, 0), "author");
+    EXPECT_STR(e2b_entry_info_metadata_value(info, 0), "someone");
+    EXPECT_STR(e2b_entry_info_metadata_key(info, 1), "rev");
+    EXPECT_STR(e2b_entry_info_metadata_value(info, 1), "2");
+    EXPECT(e2b_entry_info_metadata_key(info, 2) == NULL);
+    const e2b_entry_fields *fields = e2b_entry_info_fields(info);
+    EXPECT(fields->metadata_len == 2);
+    EXPECT_STR(fields->metadata[1].key, "rev");
+    e2b_entry_info_free(info);
+
+    /* A write without metadata clears it. */
+    EXPECT_OK(e2b_files_write(sandbox, "meta/a.txt", (const uint8_t *)"b", 1, NULL, NULL, NULL));
+    EXPECT_OK(e2b_files_get_info(sandbox, "meta/a.txt", NULL, &info, NULL, NULL));
+    EXPECT(e2b_entry_info_metadata_len(info) == 0);
+    e2b_entry_info_free(info);
+
+    e2b_files_options *bad = e2b_files_options_new();
+    EXPECT_OK(e2b_files_options_set_metadata(bad, "not a token", "v", NULL));
+    EXPECT_ERR(e2b_files_write(sandbox, "meta/bad.txt", (const uint8_t *)"x", 1, bad, NULL, &err), E2B_ERR_INVALID_ARGUMENT,
+               err, "metadata key");
+    e2b_files_options_free(bad);
+    bad = e2b_files_options_new();
+    EXPECT_OK(e2b_files_options_set_metadata(bad, "k", "tab\there", NULL));
+    EXPECT_ERR(e2b_files_write(sandbox, "meta/bad.txt", (const uint8_t *)"x", 1, bad, NULL, &err), E2B_ERR_INVALID_ARGUMENT,
+               err, "printable ASCII");
+    e2b_files_options_free(bad);
+    bool exists = true;
+    EXPECT_OK(e2b_files_exists(sandbox, "meta/bad.txt", NULL, &exists, NULL, NULL));
+    EXPECT(!exists);
+    e2b_files_options_free(o);
+}
+
 struct counter {
     size_t bytes;
     int calls;
@@ -591,9 +640,14 @@ static void test_watch(void) {
     e2b_watch_free(watch);
     e2b_watch_free(NULL);
 
-    /* Freeing a watch that was never stopped stops it. */
-    EXPECT_OK(e2b_files_watch_dir(sandbox, "watched", false, false, NULL, &watch, NULL, NULL));
+    /* Freeing a watch that was never stopped stops it; allowing network
+     * mounts changes nothing for a local directory. */
+    e2b_files_options *o = e2b_files_options_new();
+    EXPECT_OK(e2b_files_options_set_allow_network_mounts(o, true, NULL));
+    EXPECT_ERR(e2b_files_options_set_allow_network_mounts(NULL, true, &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_OK(e2b_files_watch_dir(sandbox, "watched", false, false, o, &watch, NULL, NULL));
     e2b_watch_free(watch);
+    e2b_files_options_free(o);
 
     EXPECT_ERR(e2b_files_watch_dir(sandbox, "no-such-dir", false, false, NULL, &watch, NULL, &err), E2B_ERR_NOT_FOUND, err,
                "");
@@ -629,6 +683,7 @@ static void test_watch(void) {
 int main(void) {
     setup();
     RUN(test_options);
+    RUN(test_metadata);
     RUN(test_streams);
     RUN(test_stream_sizes);
     RUN(test_write_files);

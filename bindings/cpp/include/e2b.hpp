@@ -646,7 +646,9 @@ struct Execution {
     std::optional<int32_t> execution_count;
 };
 
-/// How Files::watch_dir and Files::watch_dir_stream watch.
+/// How Files::watch_dir and Files::watch_dir_stream watch. Watching a
+/// network or FUSE mount is allowed through the Files view's options
+/// (FilesOptions::allow_network_mounts).
 struct WatchOptions {
     bool recursive = false;      ///< subdirectories too
     bool include_entry = false;  ///< each event carries the changed entry's info
@@ -1379,7 +1381,8 @@ public:
 
 struct ForkResult;
 
-/// How file calls act. New options mean the sandbox's default user and no compression.
+/// How file calls act. New options mean the sandbox's default user, no
+/// compression, no metadata on written files and no watching of network mounts.
 class FilesOptions : public detail::Builder<e2b_files_options, e2b_files_options_new, e2b_files_options_free> {
 public:
     /// Act as `user` (e.g. "root"): files get that owner, relative paths start at that user's home.
@@ -1390,6 +1393,22 @@ public:
     /// Compress transfers with gzip on the wire (default false).
     FilesOptions& gzip(bool on) {
         detail::call(e2b_files_options_set_gzip, get(), on);
+        return *this;
+    }
+    /// Add (or replace) one entry of the user metadata the writes give the
+    /// files they write, kept by envd as extended attributes and read back,
+    /// keys lowercased, in EntryInfo::metadata. Each write replaces all of a
+    /// file's metadata; a write without any clears it. Keys must be HTTP
+    /// tokens and values printable ASCII, or the writes throw
+    /// e2b::InvalidArgument before sending anything.
+    FilesOptions& metadata(StringArg key, StringArg value) {
+        detail::call(e2b_files_options_set_metadata, get(), key.c_str(), value.c_str());
+        return *this;
+    }
+    /// Let watches watch a directory on a network or FUSE mount, whose
+    /// changes may go unreported (default false: e2b::InvalidArgument).
+    FilesOptions& allow_network_mounts(bool on) {
+        detail::call(e2b_files_options_set_allow_network_mounts, get(), on);
         return *this;
     }
 };

@@ -283,6 +283,41 @@ TEST_F(Files, OptionsChooseTheUserAndCompression) {
     EXPECT_EQ(sandbox.files(root).get_info("relative.txt").path, "/root/relative.txt");
 }
 
+TEST_F(Files, WritesCarryMetadataThatEachWriteReplaces) {
+    e2b::FilesOptions tagged;
+    tagged.metadata("Author", "Ada L.").metadata("rev", "1").metadata("rev", "2");
+    sandbox.files(tagged).write("meta/a.txt", "a");
+    const std::map<std::string, std::string> expected{{"author", "Ada L."}, {"rev", "2"}};
+    EXPECT_EQ(sandbox.files().get_info("meta/a.txt").metadata, expected);
+    sandbox.files().write("meta/a.txt", "b");
+    EXPECT_TRUE(sandbox.files().get_info("meta/a.txt").metadata.empty());
+
+    e2b::FilesOptions bad;
+    bad.metadata("not a token", "v");
+    EXPECT_THROW(sandbox.files(bad).write("meta/bad.txt", "x"), e2b::InvalidArgument);
+    e2b::FilesOptions bad_value;
+    bad_value.metadata("k", "line\nbreak");
+    EXPECT_THROW(sandbox.files(bad_value).write("meta/bad.txt", "x"), e2b::InvalidArgument);
+    EXPECT_FALSE(sandbox.files().exists("meta/bad.txt"));
+}
+
+TEST_F(Files, WatchesAcceptAllowNetworkMounts) {
+    sandbox.files().make_dir("/home/user/local");
+    e2b::FilesOptions network;
+    network.allow_network_mounts(true);
+    e2b::Watch watch = sandbox.files(network).watch_dir("/home/user/local");
+    sandbox.files().write("/home/user/local/x.txt", "x");
+    std::vector<e2b::FsEvent> events;
+    for (int i = 0; i < 10 && events.empty(); ++i) {
+        events = watch.next_events(1s);
+    }
+    ASSERT_FALSE(events.empty());
+    EXPECT_EQ(events.front().name, "x.txt");
+    int seen = 0;
+    sandbox.files(network).watch_dir_stream("/home/user/local", 300ms, [&](const e2b::FsEvent&) { return ++seen > 0; });
+    EXPECT_EQ(seen, 0);
+}
+
 TEST_F(Files, MakesListsAndDescribesDirectories) {
     EXPECT_TRUE(sandbox.files().make_dir("/home/user/d/sub"));
     EXPECT_FALSE(sandbox.files().make_dir("/home/user/d/sub"));

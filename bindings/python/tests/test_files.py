@@ -397,3 +397,42 @@ def test_an_unchecked_entry_point_is_the_declared_function() -> None:
     assert u.e2b_error_code_name(int(ErrorCode.NOT_FOUND)) == b.e2b_error_code_name(ErrorCode.NOT_FOUND)
     with pytest.raises(AttributeError):
         u.e2b_no_such_function
+
+
+def test_write_metadata_is_read_back_and_replaced_by_each_write(sandbox: libe2b.Sandbox, tmp_path: Path) -> None:
+    files = sandbox.files
+    files.write("meta/a.txt", "a", metadata={"Author": "Ada L.", "rev": "1"})
+    assert files.get_info("meta/a.txt").metadata == {"author": "Ada L.", "rev": "1"}
+    files.write_files({"meta/b.txt": "b", "meta/c.txt": "c"}, metadata={"k": "v"})
+    files.write_stream("meta/d.txt", io.BytesIO(b"d"), metadata={"k": "v"})
+    local = tmp_path / "e.txt"
+    local.write_text("e")
+    files.upload_file(local, "meta/e.txt", metadata={"k": "v"})
+    listed = {e.name: e.metadata for e in files.list("meta")}
+    assert listed == {"a.txt": {"author": "Ada L.", "rev": "1"}, "b.txt": {"k": "v"}, "c.txt": {"k": "v"},
+                      "d.txt": {"k": "v"}, "e.txt": {"k": "v"}}
+    files.write("meta/a.txt", "a2", metadata={"rev": "2"})
+    assert files.get_info("meta/a.txt").metadata == {"rev": "2"}
+    files.write("meta/a.txt", "a3")
+    assert files.get_info("meta/a.txt").metadata == {}
+
+    for bad in ({"a b": "v"}, {"k": "café"}, {"k": "line\nbreak"}, {"": "v"}):
+        with pytest.raises(libe2b.InvalidArgumentException, match="metadata"):
+            files.write("meta/bad.txt", "x", metadata=bad)
+    with pytest.raises(libe2b.InvalidArgumentException):  # refused by envd: over 4096 bytes in all
+        files.write("meta/bad.txt", "x", metadata={"a": "v" * 3000, "b": "v" * 3000})
+    assert not files.exists("meta/bad.txt")
+
+
+def test_watch_dir_accepts_allow_network_mounts(sandbox: libe2b.Sandbox) -> None:
+    sandbox.files.make_dir("local-dir")
+    with sandbox.files.watch_dir("local-dir", allow_network_mounts=True) as watch:
+        sandbox.files.write("local-dir/x.txt", "x")
+        events: list[libe2b.FilesystemEvent] = []
+        deadline = time.monotonic() + 10
+        while not events and time.monotonic() < deadline:
+            events += watch.next_events(1)
+        assert any(e.name == "x.txt" for e in events)
+    seen: list[libe2b.FilesystemEvent] = []
+    sandbox.files.watch_dir_stream("local-dir", seen.append, timeout=0.3, allow_network_mounts=True)
+    assert seen == []

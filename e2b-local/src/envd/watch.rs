@@ -737,6 +737,20 @@ mod tests {
     }
 
     #[test]
+    fn requests_read_allow_network_mounts_in_either_spelling() {
+        let parse = |json: &str| serde_json::from_str::<WatchRequest>(json).unwrap();
+        assert!(!parse(r#"{"path":"/d"}"#).allow_network_mounts);
+        assert!(parse(r#"{"path":"/d","allowNetworkMounts":true}"#).allow_network_mounts);
+        assert!(parse(r#"{"path":"/d","allow_network_mounts":true}"#).allow_network_mounts);
+    }
+
+    #[test]
+    fn a_local_directory_is_no_network_mount() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!is_network_mount(&File::open(dir.path()).unwrap()).unwrap());
+    }
+
+    #[test]
     fn names_are_relative_to_the_watched_directory() {
         assert_eq!(relative_name(b"", b"a.txt"), b"a.txt");
         assert_eq!(relative_name(b"sub/deeper", b"a.txt"), b"sub/deeper/a.txt");

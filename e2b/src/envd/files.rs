@@ -2,6 +2,7 @@
 //! whole files, streams, many files at once, local files and directory trees,
 //! and signed URLs for other programs.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::ops::ControlFlow;
@@ -73,6 +74,7 @@ pub struct Files<'a> {
     sandbox: &'a Sandbox,
     user: Option<&'a str>,
     gzip: bool,
+    metadata: Option<&'a BTreeMap<String, String>>,
 }
 
 /// What envd reports of a file it wrote.
@@ -83,6 +85,10 @@ pub struct WriteInfo {
     pub name: String,
     /// The file's absolute path in the sandbox.
     pub path: String,
+    /// The user metadata the file now has (see [`Files::with_metadata`]),
+    /// as envd reports it: keys lowercased; empty when it has none.
+    #[serde(default)]
+    pub metadata: BTreeMap<String, String>,
 }
 
 /// One file of [`Files::write_files`], made by [`WriteEntry::new`].
@@ -137,7 +143,7 @@ const CHUNK: usize = 256 * 1024;
 
 impl<'a> Files<'a> {
     pub(crate) fn new(sandbox: &'a Sandbox) -> Files<'a> {
-        Files { sandbox, user: None, gzip: false }
+        Files { sandbox, user: None, gzip: false, metadata: None }
     }
 
     /// The same view, acting as `user` (e.g. `"root"`) instead of the
@@ -151,6 +157,22 @@ impl<'a> Files<'a> {
     /// for large text, wasted on already compressed data.
     pub fn gzip(self, gzip: bool) -> Files<'a> {
         Files { gzip, ..self }
+    }
+
+    /// The same view, giving the files it writes (`write*`, `upload_file`,
+    /// `upload_dir`) the user metadata `metadata` (the SDKs' `metadata`
+    /// argument of `files.write`), which envd keeps as extended attributes
+    /// `user.e2b.<key>` and reports in [`EntryInfo::metadata`](crate::EntryInfo)
+    /// with the key lowercased. Each write replaces all of a file's metadata:
+    /// a write through a view without metadata clears it.
+    ///
+    /// Keys must be HTTP header tokens (letters, digits and
+    /// ``!#$%&'*+-.^_`|~``) and values printable ASCII, or writes fail with
+    /// [`ErrorKind::InvalidArgument`] before sending anything; envd also
+    /// refuses a key over 246 bytes or more than 4096 bytes in all (HTTP 400,
+    /// [`ErrorKind::InvalidArgument`]).
+    pub fn with_metadata(self, metadata: &'a BTreeMap<String, String>) -> Files<'a> {
+        Files { metadata: Some(metadata), ..self }
     }
 
     /// The sandbox these files are in.
@@ -431,7 +453,8 @@ impl<'a> Files<'a> {
 
     /// Uploads a raw body (envd ≥ 0.5.7), gzip-compressed on the fly if asked.
     fn upload_octets(&self, path: &str, body: &mut dyn Read, size: Option<u64>, what: &str) -> Result<Vec<WriteInfo>> {
-        let request = self.request(Method::POST, path).header("Content-Type", "application/octet-stream");
+        let request = self.with_metadata_headers(self.request(Method::POST, path))?;
+        let request = request.header("Content-Type", "application/octet-stream");
         if self.gzip {
             let mut compressed = flate2::read::GzEncoder::new(body, flate2::Compression::fast());
             let request = request.header("Content-Encoding", "gzip").body(Body::Reader(&mut compressed));
@@ -453,15 +476,27 @@ impl<'a> Files<'a> {
         length: Option<u64>,
         what: &str,
     ) -> Result<Vec<WriteInfo>> {
-        let mut request = match path {
+        let request = match path {
             Some(path) => self.request(Method::POST, path),
             None => self.request_without_path(Method::POST),
-        }
-        .header("Content-Type", format!("multipart/form-data; boundary={boundary}"));
+        };
+        let mut request = self
+            .with_metadata_headers(request)?
+            .header("Content-Type", format!("multipart/form-data; boundary={boundary}"));
         if let Some(length) = length {
             request = request.header("Content-Length", length.to_string());
         }
         self.expect_written(request.body(Body::Reader(body)), what)
+    }
+
+    /// `request` with the view's metadata as `X-Metadata-<key>` headers,
+    /// once checked as the SDKs check it.
+    fn with_metadata_headers<'b>(&self, mut request: http::Request<'b>) -> Result<http::Request<'b>> {
+        for (key, value) in self.metadata.into_iter().flatten() {
+            check_metadata(key, value)?;
+            request = request.header(&format!("X-Metadata-{key}"), value.as_str());
+        }
+        Ok(request)
     }
 
     fn expect_written(&self, request: http::Request<'_>, what: &str) -> Result<Vec<WriteInfo>> {
@@ -687,6 +722,23 @@ fn multipart_frame(paths: &[&str]) -> Result<(String, Vec<Vec<u8>>, Vec<u8>)> {
     Ok((boundary.clone(), prefixes, format!("\r\n--{boundary}--\r\n").into_bytes()))
 }
 
+/// A metadata entry fits an HTTP header: the key is a token, the value printable ASCII.
+fn check_metadata(key: &str, value: &str) -> Result<()> {
+    const TOKEN_MARKS: &[u8] = b"!#$%&'*+-.^_`|~";
+    let token = |b: &u8| b.is_ascii_alphanumeric() || TOKEN_MARKS.contains(b);
+    if key.is_empty() || !key.bytes().all(|b| token(&b)) {
+        return Err(Error::invalid_argument(format!(
+            "invalid metadata key {key:?}: it must be a non-empty HTTP token (letters, digits and !#$%&'*+-.^_`|~)"
+        )));
+    }
+    if !value.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
+        return Err(Error::invalid_argument(format!(
+            "invalid metadata value for key {key:?}: it must be printable ASCII"
+        )));
+    }
+    Ok(())
+}
+
 fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
@@ -730,6 +782,19 @@ mod tests {
         assert_eq!(short.message(), "write f: the source ended after 3 of the 5 bytes promised");
         let long = outcome(b"123456", Some(5)).unwrap_err();
         assert_eq!(long.message(), "write f: the source gave more than the 5 bytes promised");
+    }
+
+    #[test]
+    fn metadata_is_checked_like_the_sdks() {
+        for (key, value) in [("author", "me"), ("A-b_c.d~!#$%&'*+^`|", " ~printable~ "), ("k", "")] {
+            assert!(check_metadata(key, value).is_ok(), "{key:?} = {value:?}");
+        }
+        for (key, value) in
+            [("", "v"), ("a b", "v"), ("a:b", "v"), ("clé", "v"), ("k", "caf\u{e9}"), ("k", "a\nb"), ("k", "\x7f")]
+        {
+            let err = check_metadata(key, value).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{key:?} = {value:?}");
+        }
     }
 
     #[test]

@@ -80,6 +80,10 @@ pub struct WatchOptions {
     pub recursive: bool,
     /// Attach the changed entry's info to create, write and chmod events.
     pub include_entry: bool,
+    /// Watch a directory on a network or FUSE mount, whose changes may go
+    /// unreported; without it envd refuses one with
+    /// [`ErrorKind::InvalidArgument`].
+    pub allow_network_mounts: bool,
 }
 
 impl WatchOptions {
@@ -94,6 +98,12 @@ impl WatchOptions {
         self.include_entry = include_entry;
         self
     }
+
+    /// Allows watching a directory on a network or FUSE mount.
+    pub fn allow_network_mounts(mut self, allow_network_mounts: bool) -> Self {
+        self.allow_network_mounts = allow_network_mounts;
+        self
+    }
 }
 
 #[derive(Serialize)]
@@ -102,6 +112,16 @@ struct WatchRequest<'a> {
     path: &'a str,
     recursive: bool,
     include_entry: bool,
+    // Sent only when set: false is the default, and envd before 0.6.4 lacks the field.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    allow_network_mounts: bool,
+}
+
+impl<'a> WatchRequest<'a> {
+    fn new(path: &'a str, options: WatchOptions) -> WatchRequest<'a> {
+        let WatchOptions { recursive, include_entry, allow_network_mounts } = options;
+        WatchRequest { path, recursive, include_entry, allow_network_mounts }
+    }
 }
 
 #[derive(Deserialize)]
@@ -302,7 +322,7 @@ impl Files<'_> {
             watcher_id: String,
         }
         let what = format!("watch {path}");
-        let request = WatchRequest { path, recursive: options.recursive, include_entry: options.include_entry };
+        let request = WatchRequest::new(path, options);
         let call = CallOptions { user: self.user(), timeout: None };
         let created: Created = unary(self.sandbox(), "filesystem.Filesystem/CreateWatcher", &request, call, &what)?;
         Ok(WatchHandle {
@@ -331,7 +351,7 @@ impl Files<'_> {
             filesystem: Option<EventWire>,
         }
         let what = format!("watch {path}");
-        let request = WatchRequest { path, recursive: options.recursive, include_entry: options.include_entry };
+        let request = WatchRequest::new(path, options);
         let call = CallOptions { user: self.user(), timeout };
         let started = Instant::now();
         let mut stream =

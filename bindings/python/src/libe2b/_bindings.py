@@ -423,15 +423,6 @@ class e2b_sandbox_fields(ctypes.Structure):
     ]
 
 
-class e2b_snapshot_fields(ctypes.Structure):
-    _fields_ = [
-        ("struct_size", c_size_t),
-        ("snapshot_id", c_char_p),
-        ("names", POINTER(c_char_p)),
-        ("names_len", c_size_t),
-    ]
-
-
 class e2b_metrics_fields(ctypes.Structure):
     _fields_ = [
         ("struct_size", c_size_t),
@@ -443,6 +434,15 @@ class e2b_metrics_fields(ctypes.Structure):
         ("mem_cache", c_uint64),
         ("disk_used", c_uint64),
         ("disk_total", c_uint64),
+    ]
+
+
+class e2b_snapshot_fields(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("snapshot_id", c_char_p),
+        ("names", POINTER(c_char_p)),
+        ("names_len", c_size_t),
     ]
 
 
@@ -623,6 +623,12 @@ e2b_sandbox_page_next_token: Callable[[Any], bytes | None] = _declare("e2b_sandb
 e2b_sandbox_page_total_running: Callable[[Any], int] = _declare("e2b_sandbox_page_total_running", c_int64, POINTER(e2b_sandbox_page))
 e2b_sandbox_page_fields: Callable[[Any, Any], ctypes._Pointer[ctypes._Pointer[e2b_sandbox_fields]]] = _declare("e2b_sandbox_page_fields", POINTER(POINTER(e2b_sandbox_fields)), POINTER(e2b_sandbox_page), POINTER(c_size_t))
 e2b_sandbox_page_free: Callable[[Any], None] = _declare("e2b_sandbox_page_free", None, POINTER(e2b_sandbox_page))
+e2b_sandbox_get_metrics: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_sandbox_get_metrics", c_int32, POINTER(e2b_sandbox), c_int64, c_int64, POINTER(POINTER(e2b_metrics_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_client_get_sandbox_metrics: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_client_get_sandbox_metrics", c_int32, POINTER(e2b_client), c_char_p, c_int64, c_int64, POINTER(POINTER(e2b_metrics_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_metrics_list_len: Callable[[Any], int] = _declare("e2b_metrics_list_len", c_size_t, POINTER(e2b_metrics_list))
+e2b_metrics_list_get: Callable[[Any, Any], ctypes._Pointer[e2b_metrics_fields]] = _declare("e2b_metrics_list_get", POINTER(e2b_metrics_fields), POINTER(e2b_metrics_list), c_size_t)
+e2b_metrics_list_fields: Callable[[Any, Any], ctypes._Pointer[ctypes._Pointer[e2b_metrics_fields]]] = _declare("e2b_metrics_list_fields", POINTER(POINTER(e2b_metrics_fields)), POINTER(e2b_metrics_list), POINTER(c_size_t))
+e2b_metrics_list_free: Callable[[Any], None] = _declare("e2b_metrics_list_free", None, POINTER(e2b_metrics_list))
 e2b_snapshot_options_new: Callable[[], ctypes._Pointer[e2b_snapshot_options]] = _declare("e2b_snapshot_options_new", POINTER(e2b_snapshot_options))
 e2b_snapshot_options_free: Callable[[Any], None] = _declare("e2b_snapshot_options_free", None, POINTER(e2b_snapshot_options))
 e2b_snapshot_options_set_name: Callable[[Any, Any, Any], int] = _declare("e2b_snapshot_options_set_name", c_int32, POINTER(e2b_snapshot_options), c_char_p, POINTER(POINTER(e2b_error)))
@@ -659,16 +665,12 @@ e2b_fork_list_get: Callable[[Any, Any], ctypes._Pointer[e2b_sandbox]] = _declare
 e2b_fork_list_take: Callable[[Any, Any], ctypes._Pointer[e2b_sandbox]] = _declare("e2b_fork_list_take", POINTER(e2b_sandbox), POINTER(e2b_fork_list), c_size_t)
 e2b_fork_list_error: Callable[[Any, Any], ctypes._Pointer[e2b_error]] = _declare("e2b_fork_list_error", POINTER(e2b_error), POINTER(e2b_fork_list), c_size_t)
 e2b_fork_list_free: Callable[[Any], None] = _declare("e2b_fork_list_free", None, POINTER(e2b_fork_list))
-e2b_sandbox_get_metrics: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_sandbox_get_metrics", c_int32, POINTER(e2b_sandbox), c_int64, c_int64, POINTER(POINTER(e2b_metrics_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
-e2b_client_get_sandbox_metrics: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_client_get_sandbox_metrics", c_int32, POINTER(e2b_client), c_char_p, c_int64, c_int64, POINTER(POINTER(e2b_metrics_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
-e2b_metrics_list_len: Callable[[Any], int] = _declare("e2b_metrics_list_len", c_size_t, POINTER(e2b_metrics_list))
-e2b_metrics_list_get: Callable[[Any, Any], ctypes._Pointer[e2b_metrics_fields]] = _declare("e2b_metrics_list_get", POINTER(e2b_metrics_fields), POINTER(e2b_metrics_list), c_size_t)
-e2b_metrics_list_fields: Callable[[Any, Any], ctypes._Pointer[ctypes._Pointer[e2b_metrics_fields]]] = _declare("e2b_metrics_list_fields", POINTER(POINTER(e2b_metrics_fields)), POINTER(e2b_metrics_list), POINTER(c_size_t))
-e2b_metrics_list_free: Callable[[Any], None] = _declare("e2b_metrics_list_free", None, POINTER(e2b_metrics_list))
 e2b_files_options_new: Callable[[], ctypes._Pointer[e2b_files_options]] = _declare("e2b_files_options_new", POINTER(e2b_files_options))
 e2b_files_options_free: Callable[[Any], None] = _declare("e2b_files_options_free", None, POINTER(e2b_files_options))
 e2b_files_options_set_user: Callable[[Any, Any, Any], int] = _declare("e2b_files_options_set_user", c_int32, POINTER(e2b_files_options), c_char_p, POINTER(POINTER(e2b_error)))
 e2b_files_options_set_gzip: Callable[[Any, Any, Any], int] = _declare("e2b_files_options_set_gzip", c_int32, POINTER(e2b_files_options), c_bool, POINTER(POINTER(e2b_error)))
+e2b_files_options_set_metadata: Callable[[Any, Any, Any, Any], int] = _declare("e2b_files_options_set_metadata", c_int32, POINTER(e2b_files_options), c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
+e2b_files_options_set_allow_network_mounts: Callable[[Any, Any, Any], int] = _declare("e2b_files_options_set_allow_network_mounts", c_int32, POINTER(e2b_files_options), c_bool, POINTER(POINTER(e2b_error)))
 e2b_files_read: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_read", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_files_options), POINTER(e2b_bytes), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_files_read_stream: Callable[[Any, Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_read_stream", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_files_options), e2b_data_cb, e2b_progress_cb, c_void_p, POINTER(c_uint64), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_files_open_read: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_files_open_read", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_files_options), POINTER(POINTER(e2b_file_reader)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))

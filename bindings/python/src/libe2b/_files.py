@@ -253,16 +253,20 @@ class Filesystem:
         self._sandbox = sandbox
 
     @staticmethod
-    def _options(call: Call, user: str | None, gzip: bool = False) -> owned[Any]:
-        """The file options for `user` and `gzip`, freed when the ``with``
-        block ends (``DEFAULTS`` when neither is given)."""
-        if user is None and not gzip:
+    def _options(call: Call, user: str | None, gzip: bool = False, metadata: Mapping[str, str] | None = None,
+                 allow_network_mounts: bool = False) -> owned[Any]:
+        """The file options for `user`, `gzip`, `metadata` and
+        `allow_network_mounts`, freed when the ``with`` block ends
+        (``DEFAULTS`` when none is given)."""
+        if user is None and not gzip and not metadata and not allow_network_mounts:
             return DEFAULTS
-        return owned(Filesystem._new_options(call, user, gzip), b.e2b_files_options_free)
+        return owned(Filesystem._new_options(call, user, gzip, metadata, allow_network_mounts),
+                     b.e2b_files_options_free)
 
     @staticmethod
-    def _new_options(call: Call, user: str | None, gzip: bool = False) -> Any:
-        """New file options for `user` and `gzip`, for the caller to free
+    def _new_options(call: Call, user: str | None, gzip: bool = False, metadata: Mapping[str, str] | None = None,
+                     allow_network_mounts: bool = False) -> Any:
+        """New file options, as ``_options`` makes them, for the caller to free
         (the calls made most often skip ``_options`` when given none: its
         ``with`` block costs them more than the rest of their Python)."""
         options = b.e2b_files_options_new()
@@ -271,6 +275,10 @@ class Filesystem:
                 call.check(b.e2b_files_options_set_user(options, encode(user), call.err))
             if gzip:
                 call.check(b.e2b_files_options_set_gzip(options, True, call.err))
+            for key, value in (metadata or {}).items():
+                call.check(b.e2b_files_options_set_metadata(options, encode(key), encode(value), call.err))
+            if allow_network_mounts:
+                call.check(b.e2b_files_options_set_allow_network_mounts(options, True, call.err))
         except BaseException:
             b.e2b_files_options_free(options)
             raise
@@ -323,13 +331,21 @@ class Filesystem:
         return FileReader(out)
 
     def write(self, path: str, data: bytes | bytearray | memoryview | str, *, user: str | None = None,
-              gzip: bool = False, cancel: CancelToken | None = None) -> None:
+              gzip: bool = False, metadata: Mapping[str, str] | None = None,
+              cancel: CancelToken | None = None) -> None:
         """Writes `data` (text as UTF-8) to the file at `path`, replacing it,
         and creating missing parent directories. Uploads are atomic: a
-        cancelled one leaves the old file in place."""
+        cancelled one leaves the old file in place.
+
+        `metadata` becomes the file's user metadata (extended attributes,
+        read back, keys lowercased, in ``EntryInfo.metadata``); each write
+        replaces all of it, and a write without it clears it. Keys must be
+        HTTP tokens and values printable ASCII, else
+        ``InvalidArgumentException`` before anything is sent."""
         data = content(data)
         call = Call(FileNotFoundException, cancel)
-        options = None if user is None and not gzip else self._new_options(call, user, gzip)
+        plain = user is None and not gzip and not metadata
+        options = None if plain else self._new_options(call, user, gzip, metadata)
         try:
             call.run(_files_write, self._sandbox._ptr, encode(path), data, _size_t(len(data)), options)
         finally:
@@ -338,12 +354,13 @@ class Filesystem:
 
     def write_stream(self, path: str, file: SupportsRead, *, size: int | None = None,
                      on_progress: ProgressCallback | None = None, user: str | None = None,
-                     gzip: bool = False, cancel: CancelToken | None = None) -> None:
+                     gzip: bool = False, metadata: Mapping[str, str] | None = None,
+                     cancel: CancelToken | None = None) -> None:
         """Streams `file` (anything with ``read(n) -> bytes``) to the file at
         `path` in constant memory. `size` is how many bytes it will give;
         when ``None`` it is found for a seekable file and unknown otherwise.
         A file that gives fewer or more bytes than `size` fails the call at
-        once with ``LocalIOException``."""
+        once with ``LocalIOException``. `metadata` as for ``write``."""
         if size is None and isinstance(file, io.IOBase) and file.seekable():
             position = file.tell()
             size = file.seek(0, os.SEEK_END) - position
@@ -357,29 +374,32 @@ class Filesystem:
             return len(data)
 
         call = Call(FileNotFoundException, cancel)
-        with self._options(call, user, gzip) as options:
+        with self._options(call, user, gzip, metadata) as options:
             read = call.callback(b.e2b_read_cb, supply, aborted=-1)
             call.run(b.e2b_files_write_stream, self._sandbox._ptr, encode(path), -1 if size is None else size,
                      options, read, _progress(call, on_progress), None)
 
     def write_files(self, files: Mapping[str, bytes | bytearray | memoryview | str], *, user: str | None = None,
-                    gzip: bool = False, cancel: CancelToken | None = None) -> None:
+                    gzip: bool = False, metadata: Mapping[str, str] | None = None,
+                    cancel: CancelToken | None = None) -> None:
         """Writes several files (path to contents) in one request, creating
-        missing parent directories."""
+        missing parent directories; each gets `metadata` (as for ``write``)."""
         contents = [(encode(path), content(data)) for path, data in files.items()]  # alive during the call
         entries = (b.e2b_write_entry * len(contents))(*[
             b.e2b_write_entry(path, ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p).value, len(data))
             for path, data in contents
         ])
         call = Call(FileNotFoundException, cancel)
-        with self._options(call, user, gzip) as options:
+        with self._options(call, user, gzip, metadata) as options:
             call.run(b.e2b_files_write_files, self._sandbox._ptr, entries, len(contents), options)
 
     def upload_file(self, local_path: PathLike, path: str, *, on_progress: ProgressCallback | None = None,
-                    user: str | None = None, gzip: bool = False, cancel: CancelToken | None = None) -> None:
-        """Uploads the local file `local_path` to `path`, streaming."""
+                    user: str | None = None, gzip: bool = False, metadata: Mapping[str, str] | None = None,
+                    cancel: CancelToken | None = None) -> None:
+        """Uploads the local file `local_path` to `path`, streaming, with
+        `metadata` (as for ``write``)."""
         call = Call(FileNotFoundException, cancel)
-        with self._options(call, user, gzip) as options:
+        with self._options(call, user, gzip, metadata) as options:
             call.run(b.e2b_files_upload_file, self._sandbox._ptr, encode_path(local_path), encode(path), options,
                      _progress(call, on_progress), None)
 
@@ -518,24 +538,29 @@ class Filesystem:
             return EntryInfo._read(out)
 
     def watch_dir(self, path: str, *, recursive: bool = False, include_entry: bool = False,
-                  user: str | None = None, cancel: CancelToken | None = None) -> WatchHandle:
+                  allow_network_mounts: bool = False, user: str | None = None,
+                  cancel: CancelToken | None = None) -> WatchHandle:
         """Starts watching the directory `path` (and its subdirectories if
         `recursive`; with each changed entry's info if `include_entry`).
-        Poll the handle; close it (or use ``with``) to stop. `cancel`
-        applies to starting the watch only."""
+        A directory on a network or FUSE mount, whose changes may go
+        unreported, raises ``InvalidArgumentException`` unless
+        `allow_network_mounts`. Poll the handle; close it (or use ``with``)
+        to stop. `cancel` applies to starting the watch only."""
         out = ctypes.POINTER(b.e2b_watch)()
         call = Call(FileNotFoundException, cancel)
-        with self._options(call, user) as options:
+        with self._options(call, user, allow_network_mounts=allow_network_mounts) as options:
             call.run(b.e2b_files_watch_dir, self._sandbox._ptr, encode(path), recursive, include_entry, options,
                      ctypes.byref(out))
         return WatchHandle(out)
 
     def watch_dir_stream(self, path: str, on_event: Callable[[FilesystemEvent], object], *, timeout: float = 60,
-                         recursive: bool = False, include_entry: bool = False, user: str | None = None,
+                         recursive: bool = False, include_entry: bool = False,
+                         allow_network_mounts: bool = False, user: str | None = None,
                          cancel: CancelToken | None = None) -> None:
         """Watches the directory `path` over one stream, calling `on_event`
         with each event as it comes, until `on_event` returns ``False`` or
-        `timeout` seconds pass (0: no limit)."""
+        `timeout` seconds pass (0: no limit). `allow_network_mounts` as for
+        ``watch_dir``."""
         stopped = False
 
         def forward(event: ctypes._Pointer[b.e2b_fs_event]) -> int:
@@ -544,7 +569,7 @@ class Filesystem:
             return int(stopped)
 
         call = Call(FileNotFoundException, cancel)
-        with self._options(call, user) as options:
+        with self._options(call, user, allow_network_mounts=allow_network_mounts) as options:
             callback = call.callback(b.e2b_fs_event_cb, forward)
             code = call.blocking(b.e2b_files_watch_dir_stream, self._sandbox._ptr, encode(path), recursive,
                                  include_entry, milliseconds(timeout, zero=NO_LIMIT), options, callback, None)
