@@ -7,7 +7,7 @@ import ctypes
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 from . import _bindings as b
 from ._bindings import Stream
@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from ._pty import InputStream
     from ._sandbox import Sandbox
 
-StdinData = bytes | bytearray | memoryview | str
+# Union, not `|`: the alias is evaluated at import, and Python 3.9 has no `|` of types.
+StdinData = Union[bytes, bytearray, memoryview, str]
 """Input for a stdin or a terminal: bytes as they are, text as UTF-8."""
 
 OutputCallback = Callable[[bytes], object]
