@@ -16,6 +16,7 @@ step "Rust: build, format, clippy, unit and integration tests"
 cargo build --workspace --all-targets
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 cargo test --workspace
 
 step "Rust: the crates as crates.io would get them"
