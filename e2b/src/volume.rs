@@ -17,10 +17,13 @@
 //! # Ok::<(), e2b::Error>(())
 //! ```
 
+use std::io::{Read, Write};
+
 use serde::Deserialize;
 use ureq::http::Method;
 
 use crate::client::Client;
+use crate::envd::files::{copy_with_progress, Counted};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{self, Body, Deadline};
 use crate::util::{encode_component, query};
@@ -363,7 +366,8 @@ impl Volume {
         self.content_json(request.json(&body), &what)
     }
 
-    /// The content of the file `path`.
+    /// The content of the file `path`, all in memory (see [`Volume::read_to`]
+    /// for a stream).
     pub fn read_file(&self, path: &str) -> Result<Vec<u8>> {
         let what = format!("read '{path}' from volume {}", self.volume_id);
         let params = [("path", path.to_owned())];
@@ -378,18 +382,65 @@ impl Volume {
         String::from_utf8(bytes).map_err(|err| Error::decode(&format!("read '{path}' as text"), err))
     }
 
+    /// Streams the file `path` into `writer` in constant memory and returns
+    /// the number of bytes written. A transfer that breaks off midway fails
+    /// with the error that broke it (nothing is retried once bytes have
+    /// reached `writer`).
+    pub fn read_to(&self, path: &str, writer: &mut dyn Write) -> Result<u64> {
+        let what = format!("read '{path}' from volume {}", self.volume_id);
+        let params = [("path", path.to_owned())];
+        let request = self.content_request(Method::GET, "file", &params, self.transfer_deadline()).idempotent();
+        let mut response = http::send(self.client.agent(), request, &what)?;
+        if !response.status().is_success() {
+            let body = http::read_body(&mut response, &what)?;
+            return Err(failure(&response, &body, &what));
+        }
+        copy_with_progress(&mut http::reader(response), writer, 0, None, &what)
+    }
+
     /// Writes `data` to the file `path`, creating it or replacing its content.
     pub fn write_file(&self, path: &str, data: &[u8], options: &VolumeWriteOptions) -> Result<VolumeEntryStat> {
+        // The whole body goes again: a replay writes the same file.
+        self.write(path, Body::Bytes(data.into()), Some(data.len() as u64), options, true)
+    }
+
+    /// Streams `reader` into the file `path` in constant memory, creating it
+    /// or replacing its content. `size`, when known, is announced to the
+    /// server (`Content-Length`), and `reader` must then supply exactly that
+    /// many bytes: fewer or more fail the call at once with an
+    /// [`ErrorKind::Io`] error naming both numbers. A stream is read once, so
+    /// this call is never retried.
+    pub fn write_from(
+        &self,
+        path: &str,
+        reader: &mut dyn Read,
+        size: Option<u64>,
+        options: &VolumeWriteOptions,
+    ) -> Result<VolumeEntryStat> {
+        let mut counted = Counted::new(reader, size, None);
+        let written = self.write(path, Body::Reader(&mut counted), size, options, false);
+        counted.check(written, &format!("write '{path}' to volume {}", self.volume_id))
+    }
+
+    fn write(
+        &self,
+        path: &str,
+        body: Body<'_>,
+        size: Option<u64>,
+        options: &VolumeWriteOptions,
+        idempotent: bool,
+    ) -> Result<VolumeEntryStat> {
         let what = format!("write '{path}' to volume {}", self.volume_id);
         let mut params = vec![("path", path.to_owned())];
         params.extend(options.params());
-        let request = self
+        let mut request = self
             .content_request(Method::PUT, "file", &params, self.transfer_deadline())
-            .header("Content-Type", "application/octet-stream")
-            .body(Body::Bytes(data.to_vec().into()))
-            // The whole body goes again: a replay writes the same file.
-            .idempotent();
-        self.content_json(request, &what)
+            .header("Content-Type", "application/octet-stream");
+        if let Some(size) = size {
+            request = request.header("Content-Length", size.to_string());
+        }
+        let request = request.body(body);
+        self.content_json(if idempotent { request.idempotent() } else { request }, &what)
     }
 
     /// Removes the file or folder `path` (a folder with everything in it).
@@ -415,9 +466,13 @@ fn check(response: ureq::http::Response<Vec<u8>>, what: &str) -> Result<ureq::ht
     if response.status().is_success() {
         return Ok(response);
     }
-    let retry_after = http::header(&response, "retry-after").and_then(http::parse_retry_after);
-    let status = response.status().as_u16();
-    Err(Error::from_api(what, status, response.body(), ErrorKind::NotFound).with_retry_after(retry_after))
+    Err(failure(&response, response.body(), what))
+}
+
+/// The error a failed `response` with `body` describes (404: [`ErrorKind::NotFound`]).
+fn failure<T>(response: &ureq::http::Response<T>, body: &[u8], what: &str) -> Error {
+    let retry_after = http::header(response, "retry-after").and_then(http::parse_retry_after);
+    Error::from_api(what, response.status().as_u16(), body, ErrorKind::NotFound).with_retry_after(retry_after)
 }
 
 fn decode<T: serde::de::DeserializeOwned>(response: &ureq::http::Response<Vec<u8>>, what: &str) -> Result<T> {

@@ -93,6 +93,77 @@ fn the_content_api_reads_and_writes_without_a_sandbox() {
     assert_eq!(forged.read_file("/x").unwrap_err().kind(), ErrorKind::NotFound);
 }
 
+/// Large files go through in constant memory both ways: a reader that makes
+/// its bytes as it goes, a writer that only checks them.
+#[test]
+fn files_stream_in_and_out() {
+    const SIZE: u64 = 24 << 20;
+    let local = Local::start();
+    let volume = Volume::create(&local.client, "stream").unwrap();
+    let pattern = |i: u64| (i * 7 % 251) as u8;
+    let mut source = std::io::Read::take(Pattern { next: 0, byte: pattern }, SIZE);
+    let stat = volume.write_from("/big.bin", &mut source, Some(SIZE), &VolumeWriteOptions::default()).unwrap();
+    assert_eq!(stat.size, SIZE as i64);
+
+    let mut check = Checker { at: 0, byte: pattern };
+    assert_eq!(volume.read_to("/big.bin", &mut check).unwrap(), SIZE);
+    assert_eq!(check.at, SIZE);
+
+    // Unknown size: sent chunked.
+    let mut text: &[u8] = b"no length given";
+    volume.write_from("/chunked.txt", &mut text, None, &VolumeWriteOptions::default()).unwrap();
+    assert_eq!(volume.read_text("/chunked.txt").unwrap(), "no length given");
+
+    // Errors come typed, and nothing reaches the writer.
+    let mut sink = Vec::new();
+    let err = volume.read_to("/missing.bin", &mut sink).unwrap_err();
+    assert_eq!((err.kind(), sink.len()), (ErrorKind::NotFound, 0), "{err}");
+    // A broken stream replaces nothing: the file keeps its old content.
+    volume.write_file("/short.bin", b"old", &VolumeWriteOptions::default()).unwrap();
+    let mut short: &[u8] = b"short";
+    let err = volume.write_from("/short.bin", &mut short, Some(10), &VolumeWriteOptions::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+    assert!(err.to_string().contains("after 5 of the 10 bytes"), "{err}");
+    let mut long: &[u8] = b"longer than promised";
+    let err = volume.write_from("/long.bin", &mut long, Some(4), &VolumeWriteOptions::default()).unwrap_err();
+    assert!(err.kind() == ErrorKind::Io && err.to_string().contains("more than the 4 bytes"), "{err}");
+    assert_eq!(volume.read_file("/short.bin").unwrap(), b"old");
+}
+
+struct Pattern {
+    next: u64,
+    byte: fn(u64) -> u8,
+}
+
+impl std::io::Read for Pattern {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        for b in buf.iter_mut() {
+            *b = (self.byte)(self.next);
+            self.next += 1;
+        }
+        Ok(buf.len())
+    }
+}
+
+struct Checker {
+    at: u64,
+    byte: fn(u64) -> u8,
+}
+
+impl std::io::Write for Checker {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &b in buf {
+            assert_eq!(b, (self.byte)(self.at), "byte {}", self.at);
+            self.at += 1;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// The feature's point: a file one sandbox writes through a volume, another reads, and so do
 /// the content API and, after a restart of the server, a sandbox that had it mounted.
 #[test]

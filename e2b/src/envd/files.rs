@@ -538,7 +538,7 @@ impl<'a> Files<'a> {
 /// must be exactly N bytes, or the request could never end. Whatever stops
 /// the transfer (a callback, a wrong size) becomes an I/O error that fails
 /// it, and [`check`](Counted::check) tells the caller why.
-struct Counted<'r, 'p> {
+pub(crate) struct Counted<'r, 'p> {
     inner: &'r mut dyn Read,
     done: u64,
     size: Option<u64>,
@@ -547,12 +547,12 @@ struct Counted<'r, 'p> {
 }
 
 impl<'r, 'p> Counted<'r, 'p> {
-    fn new(inner: &'r mut dyn Read, size: Option<u64>, progress: Option<Progress<'p>>) -> Self {
+    pub(crate) fn new(inner: &'r mut dyn Read, size: Option<u64>, progress: Option<Progress<'p>>) -> Self {
         Counted { inner, done: 0, size, progress, failure: None }
     }
 
     /// The outcome of the transfer, as the reason this reader stopped it if it did.
-    fn check<T>(self, outcome: Result<T>, what: &str) -> Result<T> {
+    pub(crate) fn check<T>(self, outcome: Result<T>, what: &str) -> Result<T> {
         match (outcome, self.failure) {
             (Err(_), Some(failure)) => Err(failure.context(what)),
             (outcome, _) => outcome,
@@ -595,7 +595,7 @@ impl Read for Counted<'_, '_> {
 }
 
 /// Copies `reader` to `writer` in chunks, reporting progress.
-fn copy_with_progress(
+pub(crate) fn copy_with_progress(
     reader: &mut dyn Read,
     writer: &mut dyn Write,
     total: u64,
