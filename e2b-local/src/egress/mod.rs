@@ -1,0 +1,365 @@
+//! Network rules of a sandbox (`network.allowOut`/`denyOut`/`dnsServers`, `allow_internet_access`),
+//! enforced from outside the sandbox.
+//!
+//! Each jail has a network namespace of its own, in one of three states:
+//! - **open** (no rule): `tap0` of a slirp4netns, as before ([`crate::isolation`]);
+//! - **closed** (rules that allow nothing): its loopback only;
+//! - **filtered** (any other rules): a veth pair whose two ends are both inside (`eth0`, with the
+//!   sandbox's address `10.0.2.100/24` and the default route, and `void0`, which leads nowhere), and
+//!   an nftables table `ip e2b` that e2b-local loads from outside (it joins the namespace; the
+//!   sandbox's root has no `CAP_NET_ADMIN` there). The table redirects every outbound TCP
+//!   connection to a socket e2b-local opened inside the namespace (a socket stays in the
+//!   namespace it was made in), UDP to port 53 of each allowed nameserver to a forwarding socket
+//!   of its own, and rejects whatever else would leave through `eth0`. e2b-local's proxy reads
+//!   each connection's original destination (`SO_ORIGINAL_DST`), applies the [`Policy`] (by
+//!   address; by TLS server name or HTTP `Host` when only a domain can allow it) and splices it to
+//!   the destination from e2b-local's own namespace. Without the table, packets go to `void0`
+//!   and are lost: the sandbox fails closed.
+//!
+//! A live update ([`JailNet::apply`]) swaps the policy the proxy reads (one pointer: new
+//! connections see the old or the new policy, whole), reloads the table in one nftables
+//! transaction when the nameservers change, and moves the namespace between the three states.
+//! Connections already spliced are left to end.
+
+pub mod policy;
+mod proxy;
+mod sniff;
+
+use std::io;
+use std::net::Ipv4Addr;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::sync::{Arc, OnceLock, RwLock};
+
+use tokio::io::AsyncWriteExt;
+use tokio::sync::Mutex;
+use tokio::task::AbortHandle;
+
+use crate::isolation::{self, Network};
+pub use policy::{Mode, Policy};
+
+/// The sandbox's interface on the filtered path, its peer, and the addresses (those slirp4netns
+/// gives `tap0`, so that the sandbox sees the same network in both states).
+const IFACE: &str = "eth0";
+const VOID: &str = "void0";
+const ADDRESS: &str = "10.0.2.100/24";
+const GATEWAY: &str = "10.0.2.2";
+/// The nftables table e2b-local owns in a filtered namespace.
+const TABLE: &str = "e2b";
+
+/// `nft`, found once.
+fn nft_path() -> Option<&'static std::path::Path> {
+    static FOUND: OnceLock<Option<std::path::PathBuf>> = OnceLock::new();
+    FOUND.get_or_init(|| find_program("nft")).as_deref()
+}
+
+/// `ip` (iproute2), found once.
+fn ip_path() -> Option<&'static std::path::Path> {
+    static FOUND: OnceLock<Option<std::path::PathBuf>> = OnceLock::new();
+    FOUND.get_or_init(|| find_program("ip")).as_deref()
+}
+
+fn find_program(name: &str) -> Option<std::path::PathBuf> {
+    ["/usr/sbin", "/usr/bin", "/sbin", "/bin"].iter().map(|dir| std::path::Path::new(dir).join(name)).find(|p| p.is_file())
+}
+
+/// Why filtered networks cannot be made here, if they cannot: sandboxes with rules then have
+/// their loopback only (closed, never open).
+pub fn filtering_unavailable() -> Option<String> {
+    if !isolation::server_is_root() {
+        return Some("e2b-local does not run as root".into());
+    }
+    if nft_path().is_none() {
+        return Some("nft is not installed (Debian/Ubuntu package `nftables`)".into());
+    }
+    if ip_path().is_none() {
+        return Some("ip is not installed (Debian/Ubuntu package `iproute2`)".into());
+    }
+    None
+}
+
+/// The network of one running jail.
+pub struct JailNet {
+    id: String,
+    /// The jail's init on the host (for slirp4netns, which joins through its user namespace).
+    init_pid: i32,
+    /// The jail's network namespace.
+    netns: OwnedFd,
+    state: Mutex<State>,
+}
+
+enum State {
+    Closed,
+    Open(Network),
+    Filtered(Filter),
+}
+
+/// A filtered namespace's moving parts on e2b-local's side.
+struct Filter {
+    policy: Arc<RwLock<Arc<Policy>>>,
+    /// The proxy's port on the namespace's loopback.
+    proxy_port: u16,
+    /// Each allowed nameserver and the port of its forwarder on the namespace's loopback.
+    dns: Vec<(Ipv4Addr, u16)>,
+    tasks: Vec<AbortHandle>,
+}
+
+impl Drop for Filter {
+    fn drop(&mut self) {
+        // The listening sockets close with their tasks.
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+impl JailNet {
+    /// The network of the jail whose init is host process `init_pid`, whose network namespace
+    /// is `netns`: closed until [`JailNet::apply`].
+    pub fn new(id: &str, init_pid: i32, netns: OwnedFd) -> JailNet {
+        JailNet { id: id.to_string(), init_pid, netns, state: Mutex::new(State::Closed) }
+    }
+
+    /// Moves the namespace to `mode`. What cannot be made is logged, and leaves the sandbox
+    /// closed (never more open than asked).
+    pub async fn apply(&self, mode: &Mode) {
+        let mut state = self.state.lock().await;
+        let result = self.apply_locked(&mut state, mode).await;
+        if let Err(e) = result {
+            eprintln!("e2b-local: sandbox {}: network: {e}; the sandbox has its loopback only", self.id);
+            if let Err(e) = self.close(&mut state).await {
+                eprintln!("e2b-local: sandbox {}: network: closing failed: {e}", self.id);
+            }
+        }
+    }
+
+    async fn apply_locked(&self, state: &mut State, mode: &Mode) -> io::Result<()> {
+        match mode {
+            Mode::Open => {
+                if matches!(state, State::Open(_)) {
+                    return Ok(());
+                }
+                self.close(state).await?;
+                match isolation::slirp_path() {
+                    Some(slirp) => {
+                        let network = isolation::start_network(slirp, self.init_pid).await.map_err(|e| {
+                            io::Error::other(format!("no internet access: slirp4netns: {e}"))
+                        })?;
+                        *state = State::Open(network);
+                    }
+                    None => eprintln!("e2b-local: sandbox {}: no internet access: slirp4netns is missing", self.id),
+                }
+                Ok(())
+            }
+            Mode::Filtered(policy) if policy.blocks_everything() => self.close(state).await,
+            Mode::Filtered(policy) => {
+                if let Some(why) = filtering_unavailable() {
+                    return Err(io::Error::other(format!("network rules cannot be enforced: {why}")));
+                }
+                let policy = Arc::new(policy.clone());
+                if let State::Filtered(filter) = state {
+                    self.update_filter(filter, policy).await?;
+                    return Ok(());
+                }
+                self.close(state).await?;
+                *state = State::Filtered(self.make_filter(policy).await?);
+                Ok(())
+            }
+        }
+    }
+
+    /// Leaves the namespace with its loopback only.
+    async fn close(&self, state: &mut State) -> io::Result<()> {
+        match std::mem::replace(state, State::Closed) {
+            State::Closed => Ok(()),
+            State::Open(network) => {
+                network.stop().await;
+                Ok(())
+            }
+            State::Filtered(filter) => {
+                // Interfaces first: with the table gone and `eth0` still there, packets would
+                // only reach `void0`, but there is no need for even that moment.
+                let result = self.ip(&format!("link del {IFACE}\n")).await;
+                let table = self.nft(&format!("delete table ip {TABLE}\n")).await;
+                drop(filter);
+                result.and(table)
+            }
+        }
+    }
+
+    /// Sets up the filtered path in a namespace that has its loopback only.
+    async fn make_filter(&self, policy: Arc<Policy>) -> io::Result<Filter> {
+        let setup = format!(
+            "link add {IFACE} type veth peer name {VOID}\naddr add {ADDRESS} dev {IFACE}\nlink set {IFACE} up\n\
+             link set {VOID} up\nroute replace default via {GATEWAY} dev {IFACE}\n"
+        );
+        // The table first: `eth0` never carries a packet without it.
+        let mut filter = Filter {
+            policy: Arc::new(RwLock::new(policy.clone())),
+            proxy_port: 0,
+            dns: Vec::new(),
+            tasks: Vec::new(),
+        };
+        let listener = self.in_netns(|| {
+            let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+            listener.set_nonblocking(true)?;
+            Ok(listener)
+        })?;
+        filter.proxy_port = listener.local_addr()?.port();
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        filter.tasks.push(tokio::spawn(proxy::serve(listener, filter.policy.clone(), self.id.clone())).abort_handle());
+        self.open_dns(&mut filter, &policy)?;
+        self.nft(&ruleset(&filter)).await?;
+        if let Err(e) = self.ip(&setup).await {
+            let _ = self.ip(&format!("link del {IFACE}\n")).await;
+            let _ = self.nft(&format!("delete table ip {TABLE}\n")).await;
+            return Err(e);
+        }
+        Ok(filter)
+    }
+
+    /// Swaps the policy of a filtered namespace; reloads its table when the nameservers change.
+    async fn update_filter(&self, filter: &mut Filter, policy: Arc<Policy>) -> io::Result<()> {
+        let servers: Vec<Ipv4Addr> = filter.dns.iter().map(|(ip, _)| *ip).collect();
+        if servers != policy.dns_servers() {
+            // New forwarders (the old ones end once the table no longer leads to them).
+            let old_tasks = std::mem::take(&mut filter.tasks);
+            let proxy_task = old_tasks.first().cloned();
+            filter.dns.clear();
+            filter.tasks.extend(proxy_task);
+            self.open_dns(filter, &policy)?;
+            *filter.policy.write().unwrap_or_else(|p| p.into_inner()) = policy;
+            self.nft(&ruleset(filter)).await?;
+            for task in old_tasks.iter().skip(1) {
+                task.abort();
+            }
+        } else {
+            *filter.policy.write().unwrap_or_else(|p| p.into_inner()) = policy;
+        }
+        Ok(())
+    }
+
+    /// Opens one forwarder per allowed nameserver, inside the namespace.
+    fn open_dns(&self, filter: &mut Filter, policy: &Policy) -> io::Result<()> {
+        for &server in policy.dns_servers() {
+            let socket = self.in_netns(|| {
+                let socket = std::net::UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?;
+                socket.set_nonblocking(true)?;
+                Ok(socket)
+            })?;
+            let port = socket.local_addr()?.port();
+            let socket = tokio::net::UdpSocket::from_std(socket)?;
+            filter.tasks.push(tokio::spawn(proxy::forward_dns(socket, server, self.id.clone())).abort_handle());
+            filter.dns.push((server, port));
+        }
+        Ok(())
+    }
+
+    /// Ends the network with the jail.
+    pub async fn shutdown(&self) {
+        let mut state = self.state.lock().await;
+        // The namespace is going away: only e2b-local's side needs ending.
+        if let State::Open(network) = std::mem::replace(&mut *state, State::Closed) {
+            network.stop().await;
+        }
+    }
+
+    /// Ends slirp4netns and the proxy at once, if no change is under way (blocking callers).
+    pub fn kill(&self) {
+        if let Ok(mut state) = self.state.try_lock() {
+            *state = State::Closed;
+        }
+    }
+
+    /// What the namespace is now: `"open"`, `"closed"` or `"filtered"`.
+    #[cfg(test)]
+    pub async fn describe(&self) -> &'static str {
+        match &*self.state.lock().await {
+            State::Closed => "closed",
+            State::Open(_) => "open",
+            State::Filtered(_) => "filtered",
+        }
+    }
+
+    /// Runs `work` on a thread of its own inside the namespace (sockets made there stay there).
+    fn in_netns<T: Send>(&self, work: impl FnOnce() -> io::Result<T> + Send) -> io::Result<T> {
+        let fd = self.netns.as_raw_fd();
+        std::thread::scope(|scope| {
+            scope
+                .spawn(move || {
+                    // SAFETY: `setns` on an open namespace descriptor; the thread ends after `work`.
+                    if unsafe { libc::setns(fd, libc::CLONE_NEWNET) } != 0 {
+                        return Err(io::Error::last_os_error());
+                    }
+                    work()
+                })
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("a thread in the sandbox's network panicked")))
+        })
+    }
+
+    async fn ip(&self, batch: &str) -> io::Result<()> {
+        let ip = ip_path().ok_or_else(|| io::Error::other("ip is not installed"))?;
+        run_in(self.netns.as_raw_fd(), ip, &["-batch", "-"], batch).await
+    }
+
+    async fn nft(&self, script: &str) -> io::Result<()> {
+        let nft = nft_path().ok_or_else(|| io::Error::other("nft is not installed"))?;
+        run_in(self.netns.as_raw_fd(), nft, &["-f", "-"], script).await
+    }
+}
+
+/// The table of a filtered namespace, replaced whole in one transaction.
+fn ruleset(filter: &Filter) -> String {
+    let mut nat = String::new();
+    for (server, port) in &filter.dns {
+        nat += &format!("    ip daddr {server} udp dport 53 redirect to :{port}\n");
+    }
+    format!(
+        "table ip {TABLE} {{}}\ndelete table ip {TABLE}\ntable ip {TABLE} {{\n\
+         \x20 chain nat_out {{\n    type nat hook output priority -100; policy accept;\n\
+         \x20   ip daddr 127.0.0.0/8 return\n{nat}    ip protocol tcp redirect to :{port}\n  }}\n\
+         \x20 chain filter_out {{\n    type filter hook output priority 0; policy accept;\n\
+         \x20   oifname \"lo\" accept\n    ip protocol tcp reject with tcp reset\n    reject\n  }}\n}}\n",
+        port = filter.proxy_port
+    )
+}
+
+/// Runs `program args` inside network namespace `netns`, `input` on its stdin.
+async fn run_in(netns: RawFd, program: &std::path::Path, args: &[&str], input: &str) -> io::Result<()> {
+    let mut command = tokio::process::Command::new(program);
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", isolation::DEFAULT_PATH)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    // SAFETY: `setns` is async-signal-safe; the descriptor stays open until `spawn` returns.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::setns(netns, libc::CLONE_NEWNET) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = command.spawn()?;
+    let mut stdin = child.stdin.take().expect("piped");
+    // A few hundred bytes: the pipe takes them whole.
+    stdin.write_all(input.as_bytes()).await?;
+    drop(stdin);
+    let output = child.wait_with_output().await?;
+    if !output.status.success() {
+        let message = String::from_utf8_lossy(&output.stderr);
+        return Err(io::Error::other(format!("{}: {}", program.display(), message.trim())));
+    }
+    Ok(())
+}
+
+
+impl crate::sandboxes::Sandbox {
+    /// How the sandbox reaches the network, from its stored settings.
+    pub fn network_mode(&self) -> Mode {
+        Mode::of(self.allow_internet_access, self.network.as_ref())
+    }
+}
