@@ -317,9 +317,9 @@ fn ruleset(filter: &Filter) -> String {
     format!(
         "table ip {TABLE} {{}}\ndelete table ip {TABLE}\ntable ip {TABLE} {{\n\
          \x20 chain nat_out {{\n    type nat hook output priority -100; policy accept;\n\
-         \x20   ip daddr 127.0.0.0/8 return\n{nat}    ip protocol tcp redirect to :{port}\n  }}\n\
+         \x20   fib daddr type local return\n{nat}    ip protocol tcp redirect to :{port}\n  }}\n\
          \x20 chain filter_out {{\n    type filter hook output priority 0; policy accept;\n\
-         \x20   oifname \"lo\" accept\n    ip protocol tcp reject with tcp reset\n    reject\n  }}\n}}\n",
+         \x20   fib daddr type local accept\n    ip protocol tcp reject with tcp reset\n    reject\n  }}\n}}\n",
         port = filter.proxy_port
     )
 }
