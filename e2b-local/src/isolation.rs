@@ -189,6 +189,14 @@ pub fn warn_if_unavailable() {
              no internet access, whatever they ask for (their own loopback only)"
         );
     }
+    if availability().is_ok() {
+        if let Some(why) = crate::egress::filtering_unavailable() {
+            eprintln!(
+                "e2b-local: WARNING: network rules cannot be enforced ({why}): a sandbox with rules (allowOut, \
+                 denyOut, allow_internet_access=false) has its own loopback only"
+            );
+        }
+    }
 }
 
 /// The first `name` on `PATH`.
@@ -320,9 +328,11 @@ impl Machine {
     }
 
     /// Changes how the sandbox reaches the network: at once when its jail runs (frozen or
-    /// not), else when it starts.
-    pub async fn set_network(&self, network: Mode) {
+    /// not), else when it starts. `network` is read under the machine's lock, so that the
+    /// last of concurrent changes applies the latest settings.
+    pub async fn set_network(&self, network: impl FnOnce() -> Option<Mode>) {
         let slot = self.jail.lock().await;
+        let Some(network) = network() else { return };
         *self.network.lock().unwrap_or_else(|p| p.into_inner()) = network.clone();
         if let Some(jail) = slot.as_ref().filter(|jail| !jail.has_exited()) {
             jail.net.apply(&network).await;
@@ -682,6 +692,12 @@ impl Jail {
 
     fn has_exited(&self) -> bool {
         *self.exited.borrow()
+    }
+
+    /// The jail's network.
+    #[cfg(test)]
+    pub fn net(&self) -> &JailNet {
+        &self.net
     }
 
     /// Whether the jail has ended or is ending: its keeper is gone (killed from inside, say),

@@ -13,7 +13,7 @@ use crate::control::{not_found, Body, SandboxId};
 use crate::egress::policy;
 use crate::error::{ApiError, ApiResult};
 use crate::sandboxes::StoreError;
-use crate::{persist, AppState};
+use crate::{blocking, persist, AppState};
 
 /// The API's answer to an egress proxy: the feature is not enabled for this team.
 const EGRESS_PROXY_OFF: &str = "Egress proxy (network.egressProxy) is not enabled for this team.";
@@ -56,7 +56,9 @@ async fn update(State(state): State<Arc<AppState>>, SandboxId(id): SandboxId, bo
     let allow_internet_access = match fields.remove("allow_internet_access") {
         None | Some(Value::Null) => None,
         Some(Value::Bool(allow)) => Some(allow),
-        Some(_) => return Err(ApiError::bad_request("Error when parsing request: allow_internet_access: expected a boolean")),
+        Some(_) => {
+            return Err(ApiError::bad_request("Error when parsing request: allow_internet_access: expected a boolean"))
+        }
     };
     // Only the egress keys are part of an update.
     fields.retain(|key, _| matches!(key.as_str(), "allowOut" | "denyOut" | "dnsServers" | "egressProxy" | "rules"));
@@ -76,9 +78,15 @@ async fn update(State(state): State<Arc<AppState>>, SandboxId(id): SandboxId, bo
             }
         }
     }
-    match state.store.set_network(&id, allow_internet_access, network).await {
-        Ok(()) => Ok(StatusCode::NO_CONTENT),
-        Err(StoreError::NotFound) => Err(not_found(&id)),
-        Err(e) => Err(ApiError::internal(format!("Error when updating the network of sandbox \"{id}\": {e:?}"))),
-    }
+    let store = state.store.clone();
+    let sandbox = id.clone();
+    blocking(move || {
+        store.set_network(&sandbox, allow_internet_access, network).map_err(|e| match e {
+            StoreError::NotFound => not_found(&sandbox),
+            e => ApiError::internal(format!("Error when updating the network of sandbox \"{sandbox}\": {e:?}")),
+        })
+    })
+    .await?;
+    state.store.apply_network(&id).await;
+    Ok(StatusCode::NO_CONTENT)
 }

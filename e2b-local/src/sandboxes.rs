@@ -807,23 +807,27 @@ impl Store {
         lock(&self.sandboxes)
     }
 
-    /// Replaces the egress settings of a sandbox (a network update), and applies them to its
-    /// processes when it has a runtime. `NotFound` when it does not exist.
-    pub async fn set_network(
+    /// Replaces the egress settings of a sandbox (a network update); [`Store::apply_network`]
+    /// applies them. `NotFound` when it does not exist. Blocking.
+    pub fn set_network(
         &self,
         id: &str,
         allow_internet_access: Option<bool>,
         network: serde_json::Value,
     ) -> Result<(), StoreError> {
-        let (sbx, ()) = self.update(id, |sbx, _| {
+        self.update(id, |sbx, _| {
             sbx.allow_internet_access = allow_internet_access;
             sbx.network = Some(network);
             Ok(())
         })?;
-        if let Some(runtime) = self.existing_runtime(id) {
-            runtime.machine.set_network(sbx.network_mode()).await;
-        }
         Ok(())
+    }
+
+    /// Applies a sandbox's stored network settings to its processes, when it has a runtime.
+    pub async fn apply_network(&self, id: &str) {
+        if let Some(runtime) = self.existing_runtime(id) {
+            runtime.machine.set_network(|| self.get(id).map(|sbx| sbx.network_mode())).await;
+        }
     }
 
     /// Changes one sandbox: `change` edits a copy, which is saved before it replaces the

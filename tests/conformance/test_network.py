@@ -188,6 +188,8 @@ def test_allowed_domains_pass_by_host_and_server_name_only(server, peer):
         assert reach(sbx, f"https://{peer.ip}/") is None
         # The nameserver is reachable on port 53 (UDP), another address is not.
         assert udp(sbx, peer.ip) == "dns q"
+        # The resolver of the sandbox's /etc/resolv.conf leads to the first nameserver.
+        assert udp(sbx, "10.0.2.3") == "dns q"
         assert udp(sbx, peer.ip2).startswith("failed")
         assert udp(sbx, peer.ip, 54).startswith("failed")
     finally:

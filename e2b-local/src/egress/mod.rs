@@ -43,6 +43,9 @@ const IFACE: &str = "eth0";
 const VOID: &str = "void0";
 const ADDRESS: &str = "10.0.2.100/24";
 const GATEWAY: &str = "10.0.2.2";
+/// The nameserver of the sandbox's `/etc/resolv.conf` (slirp4netns's forwarder when open). When
+/// filtered it leads to the first allowed nameserver, if any.
+const RESOLVER: Ipv4Addr = Ipv4Addr::new(10, 0, 2, 3);
 /// The nftables table e2b-local owns in a filtered namespace.
 const TABLE: &str = "e2b";
 
@@ -59,7 +62,10 @@ fn ip_path() -> Option<&'static std::path::Path> {
 }
 
 fn find_program(name: &str) -> Option<std::path::PathBuf> {
-    ["/usr/sbin", "/usr/bin", "/sbin", "/bin"].iter().map(|dir| std::path::Path::new(dir).join(name)).find(|p| p.is_file())
+    ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+        .iter()
+        .map(|dir| std::path::Path::new(dir).join(name))
+        .find(|p| p.is_file())
 }
 
 /// Why filtered networks cannot be made here, if they cannot: sandboxes with rules then have
@@ -141,9 +147,9 @@ impl JailNet {
                 self.close(state).await?;
                 match isolation::slirp_path() {
                     Some(slirp) => {
-                        let network = isolation::start_network(slirp, self.init_pid).await.map_err(|e| {
-                            io::Error::other(format!("no internet access: slirp4netns: {e}"))
-                        })?;
+                        let network = isolation::start_network(slirp, self.init_pid)
+                            .await
+                            .map_err(|e| io::Error::other(format!("no internet access: slirp4netns: {e}")))?;
                         *state = State::Open(network);
                     }
                     None => eprintln!("e2b-local: sandbox {}: no internet access: slirp4netns is missing", self.id),
@@ -193,12 +199,8 @@ impl JailNet {
              link set {VOID} up\nroute replace default via {GATEWAY} dev {IFACE}\n"
         );
         // The table first: `eth0` never carries a packet without it.
-        let mut filter = Filter {
-            policy: Arc::new(RwLock::new(policy.clone())),
-            proxy_port: 0,
-            dns: Vec::new(),
-            tasks: Vec::new(),
-        };
+        let mut filter =
+            Filter { policy: Arc::new(RwLock::new(policy.clone())), proxy_port: 0, dns: Vec::new(), tasks: Vec::new() };
         let listener = self.in_netns(|| {
             let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
             listener.set_nonblocking(true)?;
@@ -314,6 +316,9 @@ fn ruleset(filter: &Filter) -> String {
     for (server, port) in &filter.dns {
         nat += &format!("    ip daddr {server} udp dport 53 redirect to :{port}\n");
     }
+    if let Some((_, port)) = filter.dns.first() {
+        nat += &format!("    ip daddr {RESOLVER} udp dport 53 redirect to :{port}\n");
+    }
     format!(
         "table ip {TABLE} {{}}\ndelete table ip {TABLE}\ntable ip {TABLE} {{\n\
          \x20 chain nat_out {{\n    type nat hook output priority -100; policy accept;\n\
@@ -356,10 +361,182 @@ async fn run_in(netns: RawFd, program: &std::path::Path, args: &[&str], input: &
     Ok(())
 }
 
-
 impl crate::sandboxes::Sandbox {
     /// How the sandbox reaches the network, from its stored settings.
     pub fn network_mode(&self) -> Mode {
         Mode::of(self.allow_internet_access, self.network.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::process::Stdio;
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use serde_json::json;
+    use tokio::process::Command;
+
+    use super::*;
+    use crate::isolation::{Jail, Machine, User, DEFAULT_PATH};
+    use crate::rootfs::{Base, Rootfs};
+
+    /// The test's network peer (tests/conformance/network_peer.py): a namespace of its own with
+    /// HTTP servers on two addresses, removed when this is dropped (its stdin closes).
+    struct Peer {
+        ip: String,
+        ip2: String,
+        _holder: std::process::Child,
+    }
+
+    fn peer() -> Option<Peer> {
+        if filtering_unavailable().is_some() || isolation::availability().is_err() {
+            eprintln!("skipped: network rules cannot be enforced here");
+            return None;
+        }
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/conformance");
+        let script = format!(
+            "import sys; sys.path.insert(0, {dir:?}); from network_peer import Peer\n\
+             p = Peer()\nprint(p.ip, p.ip2, flush=True)\ntry:\n    sys.stdin.read()\nfinally:\n    p.close()\n"
+        );
+        let mut holder = std::process::Command::new("/usr/bin/python3")
+            .args(["-c", &script])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(holder.stdout.take().unwrap()), &mut line).unwrap();
+        let mut ips = line.split_whitespace().map(str::to_string);
+        let (ip, ip2) = (ips.next().expect("the peer started"), ips.next().unwrap());
+        Some(Peer { ip, ip2, _holder: holder })
+    }
+
+    fn mode(network: serde_json::Value) -> Mode {
+        Mode::of(None, Some(&network))
+    }
+
+    async fn machine(network: Mode) -> (tempfile::TempDir, Arc<Machine>) {
+        static COUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("fs/home/user")).unwrap();
+        let id = format!("net{}", COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let rootfs = Arc::new(Rootfs::new(dir.path().to_path_buf(), Base::Host));
+        (dir, Arc::new(Machine::new(&id, rootfs, Vec::new(), network)))
+    }
+
+    async fn end(machine: Arc<Machine>) {
+        tokio::task::spawn_blocking(move || machine.end()).await.unwrap();
+    }
+
+    async fn sh(jail: &Jail, user: User, script: &str) -> (bool, String) {
+        let cwd = jail.open_dir("/home/user").unwrap();
+        let mut command = Command::new("/bin/sh");
+        command.args(["-c", script]).env_clear().env("PATH", DEFAULT_PATH);
+        command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let output = jail.spawn(&mut command, user, &cwd, false).unwrap().child.wait_with_output().await.unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
+        (output.status.success(), text)
+    }
+
+    /// Whether `http://{ip}/` answers from inside the jail.
+    async fn reaches(jail: &Jail, ip: &str) -> bool {
+        let (ok, text) = sh(jail, User::User, &format!("curl -sS --max-time 5 http://{ip}/")).await;
+        assert!(!ok || text == format!("peer {ip}"), "{text}");
+        ok
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_filtered_sandbox_cannot_lift_its_rules_and_fails_closed() {
+        let Some(peer) = peer() else { return };
+        let (_dir, machine) = machine(mode(json!({"allowOut": [peer.ip], "denyOut": ["0.0.0.0/0"]}))).await;
+        let jail = machine.jail().await.unwrap();
+        assert_eq!(jail.net().describe().await, "filtered");
+        assert!(reaches(&jail, &peer.ip).await);
+        assert!(!reaches(&jail, &peer.ip2).await);
+        // The sandbox's root has no CAP_NET_ADMIN in its network namespace.
+        for script in ["nft flush ruleset", "ip link del eth0", "ip route replace default dev void0"] {
+            let (ok, text) = sh(&jail, User::Root, script).await;
+            assert!(!ok && text.contains("Operation not permitted"), "{script}: {text}");
+        }
+        assert!(!reaches(&jail, &peer.ip2).await);
+        // Were the table gone (it is e2b-local's alone), nothing would leave at all.
+        jail.net().nft(&format!("delete table ip {TABLE}\n")).await.unwrap();
+        assert!(!reaches(&jail, &peer.ip).await);
+        assert!(!reaches(&jail, &peer.ip2).await);
+        end(machine).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn live_changes_move_a_sandbox_between_its_networks() {
+        let Some(peer) = peer() else { return };
+        let (_dir, machine) = machine(Mode::Open).await;
+        let jail = machine.jail().await.unwrap();
+        let open = isolation::slirp_path().is_some();
+        if open {
+            assert_eq!(jail.net().describe().await, "open");
+            assert!(reaches(&jail, &peer.ip2).await);
+        }
+        machine.set_network(|| Some(mode(json!({"denyOut": [peer.ip2]})))).await;
+        assert_eq!(jail.net().describe().await, "filtered");
+        assert!(!reaches(&jail, &peer.ip2).await);
+        assert!(reaches(&jail, &peer.ip).await);
+        // Filtered to filtered: a new policy, the same namespace.
+        machine.set_network(|| Some(mode(json!({"allowOut": [peer.ip2], "denyOut": ["0.0.0.0/0"]})))).await;
+        assert!(reaches(&jail, &peer.ip2).await);
+        assert!(!reaches(&jail, &peer.ip).await);
+        machine.set_network(|| Some(Mode::of(Some(false), None))).await;
+        assert_eq!(jail.net().describe().await, "closed");
+        assert!(!reaches(&jail, &peer.ip).await);
+        if open {
+            machine.set_network(|| Some(Mode::Open)).await;
+            assert_eq!(jail.net().describe().await, "open");
+            assert!(reaches(&jail, &peer.ip).await);
+            assert!(reaches(&jail, &peer.ip2).await);
+        }
+        end(machine).await;
+    }
+
+    /// Figures for the README: jail start by network state, and the time of a new HTTP connection
+    /// open versus filtered. `cargo test -p e2b-local egress::tests::measure -- --ignored --nocapture`
+    #[tokio::test(flavor = "multi_thread")]
+    #[ignore]
+    async fn measure() {
+        let Some(peer) = peer() else { return };
+        let rounds = 20;
+        let closed = Mode::of(Some(false), None);
+        let filtered =
+            mode(json!({"allowOut": [peer.ip, "a.test"], "denyOut": ["0.0.0.0/0"], "dnsServers": [peer.ip]}));
+        for (name, network) in [("open", Mode::Open), ("closed", closed), ("filtered", filtered.clone())] {
+            let mut total = Duration::ZERO;
+            for _ in 0..rounds {
+                let (_dir, machine) = machine(network.clone()).await;
+                let start = Instant::now();
+                machine.jail().await.unwrap();
+                total += start.elapsed();
+                end(machine).await;
+            }
+            println!("jail start, {name}: {:.1} ms", total.as_secs_f64() * 1000.0 / f64::from(rounds));
+        }
+        let script = format!(
+            "import socket, time\nn = 500\nstart = time.perf_counter()\nfor _ in range(n):\n    \
+             s = socket.create_connection(({:?}, 80))\n    s.sendall(b'GET / HTTP/1.1\\r\\nHost: a.test\\r\\nConnection: close\\r\\n\\r\\n')\n    \
+             while s.recv(65536): pass\n    s.close()\nprint('%.3f' % ((time.perf_counter() - start) / n * 1000))\n",
+            peer.ip
+        );
+        let host = std::process::Command::new("/usr/bin/python3").args(["-c", &script]).output().unwrap();
+        println!(
+            "HTTP request on a new connection, from the host: {} ms",
+            String::from_utf8_lossy(&host.stdout).trim()
+        );
+        for (name, network) in [("open", Mode::Open), ("filtered", filtered)] {
+            let (dir, machine) = machine(network).await;
+            std::fs::write(dir.path().join("fs/home/user/bench.py"), &script).unwrap();
+            let jail = machine.jail().await.unwrap();
+            let (ok, text) = sh(&jail, User::User, "/usr/bin/python3 bench.py").await;
+            assert!(ok, "{text}");
+            println!("HTTP request on a new connection, {name}: {} ms", text.trim());
+            end(machine).await;
+        }
     }
 }

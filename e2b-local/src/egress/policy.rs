@@ -302,7 +302,10 @@ mod tests {
         ok(json!({"maskRequestHost": "localhost:${PORT}"}));
         ok(json!({"maskRequestHost": "example.com"}));
         bad(json!({"maskRequestHost": "a:b:c"}), "mask request host is not valid: a:b:c");
-        bad(json!({"maskRequestHost": "exämple.com"}), "mask request host 'exämple.com' is not ASCII. Please use ASCII characters only.");
+        bad(
+            json!({"maskRequestHost": "exämple.com"}),
+            "mask request host 'exämple.com' is not ASCII. Please use ASCII characters only.",
+        );
     }
 
     #[test]
@@ -334,7 +337,8 @@ mod tests {
         assert!(closed.blocks_everything());
         assert_eq!(closed.verdict(ip("1.1.1.1"), 80), Verdict::Deny);
         // allow_internet_access=false replaces denyOut and keeps allowOut.
-        let Mode::Filtered(p) = Mode::of(Some(false), Some(&json!({"allowOut": ["10.1.0.0/16"], "denyOut": ["1.1.1.1"]})))
+        let Mode::Filtered(p) =
+            Mode::of(Some(false), Some(&json!({"allowOut": ["10.1.0.0/16"], "denyOut": ["1.1.1.1"]})))
         else {
             panic!()
         };

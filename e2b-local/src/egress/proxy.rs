@@ -45,7 +45,14 @@ pub async fn serve(listener: TcpListener, policy: Arc<RwLock<Arc<Policy>>>, id: 
 /// Splices one connection to its destination if the policy allows it; gives it back to be
 /// refused otherwise.
 async fn handle(mut connection: TcpStream, policy: &Policy) -> Result<(), TcpStream> {
-    let Ok(destination) = original_destination(&connection) else { return Err(connection) };
+    let Ok(mut destination) = original_destination(&connection) else { return Err(connection) };
+    if *destination.ip() == super::RESOLVER && destination.port() == 53 {
+        // The sandbox's resolver: the first allowed nameserver.
+        match policy.dns_servers().first() {
+            Some(server) => destination = SocketAddrV4::new(*server, 53),
+            None => return Err(connection),
+        }
+    }
     let ip = IpAddr::V4(*destination.ip());
     // Never e2b-local's own host through its loopback (the sandbox's loopback stays inside).
     if destination.ip().is_loopback() || destination.ip().is_unspecified() {
