@@ -339,13 +339,6 @@ impl Machine {
         }
     }
 
-    /// What the running jail's network is (`open`, `closed`, `filtered`), `None` without a jail.
-    #[cfg(test)]
-    pub async fn network_state(&self) -> Option<&'static str> {
-        let jail = self.jail.lock().await.clone()?;
-        Some(jail.net.describe().await)
-    }
-
     /// Whether the sandbox has processes (its jail runs, frozen or not). Blocking.
     pub fn has_processes(&self) -> bool {
         self.jail.blocking_lock().as_ref().is_some_and(|jail| !jail.has_exited())

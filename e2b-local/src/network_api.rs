@@ -90,3 +90,107 @@ async fn update(State(state): State<Arc<AppState>>, SandboxId(id): SandboxId, bo
     state.store.apply_network(&id).await;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::Request;
+    use serde_json::json;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    /// The app over a fresh data folder, and a call with the API key: status and JSON body.
+    struct TestApp {
+        _dir: tempfile::TempDir,
+        app: Router,
+    }
+
+    impl TestApp {
+        fn new() -> TestApp {
+            let dir = tempfile::tempdir().unwrap();
+            let state = AppState::for_test(dir.path());
+            TestApp { _dir: dir, app: crate::router::app(Arc::new(state)) }
+        }
+
+        async fn api(&self, method: &str, uri: &str, body: Value) -> (StatusCode, Value) {
+            let body = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
+            let request = Request::builder().method(method).uri(uri).header("x-api-key", "e2b_test");
+            let response = self.app.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
+            let status = response.status();
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+            (status, serde_json::from_slice(&bytes).unwrap_or_default())
+        }
+
+        async fn create(&self, body: Value) -> (StatusCode, Value) {
+            let mut request = json!({"templateID": "base", "timeout": 60});
+            request.as_object_mut().unwrap().extend(body.as_object().unwrap().clone());
+            self.api("POST", "/v2/sandboxes", request).await
+        }
+    }
+
+    #[tokio::test]
+    async fn create_answers_as_the_api() {
+        let app = TestApp::new();
+        let cases = [
+            (json!({"denyOut": ["example.com"]}), 400, "invalid denied CIDR example.com"),
+            (json!({"allowOut": ["0.0.0.0"]}), 400, "invalid allowed address 0.0.0.0"),
+            (json!({"allowOut": ["example.com"]}), 400, policy::DOMAINS_REQUIRE_BLOCK_ALL),
+            (json!({"maskRequestHost": "a:b:c"}), 400, "mask request host is not valid: a:b:c"),
+            (json!({"egressProxy": {"address": "p:1"}}), 403, EGRESS_PROXY_OFF),
+        ];
+        for (network, code, message) in cases {
+            let (status, body) = app.create(json!({ "network": network })).await;
+            assert_eq!((status.as_u16(), body), (code, json!({"code": code, "message": message})), "{network}");
+        }
+        let (status, body) = app.create(json!({"network": {"allowOut": 1}})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(body["message"].as_str().unwrap().starts_with("Error when parsing request: "), "{body}");
+        let v1 = json!({"templateID": "base", "secure": false, "network": {"allowPublicTraffic": false}});
+        let (status, body) = app.api("POST", "/sandboxes", v1).await;
+        assert_eq!((status, body["message"].as_str().unwrap()), (StatusCode::BAD_REQUEST, PUBLIC_NEEDS_SECURE));
+    }
+
+    #[tokio::test]
+    async fn info_echoes_the_config_and_updates_replace_it() {
+        let app = TestApp::new();
+        let network = json!({"allowOut": ["1.2.3.4", "a.example.com"], "denyOut": ["0.0.0.0/0"],
+            "dnsServers": ["1.1.1.1"], "allowPublicTraffic": false, "maskRequestHost": "x:${PORT}",
+            "rules": {"a.example.com": [{"transform": {"headers": {"X-A": "b"}}}]}});
+        let (status, created) = app.create(json!({"network": network, "allow_internet_access": true})).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let token = created["trafficAccessToken"].as_str().unwrap();
+        assert_eq!(token.len(), 64);
+        let id = created["sandboxID"].as_str().unwrap();
+        let (_, info) = app.api("GET", &format!("/sandboxes/{id}"), Value::Null).await;
+        assert_eq!(info["network"], network);
+        assert_eq!(info["allowInternetAccess"], true);
+
+        let uri = format!("/sandboxes/{id}/network");
+        let (status, _) =
+            app.api("PUT", &uri, json!({"denyOut": ["10.0.0.0/8"], "allow_internet_access": false})).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (_, info) = app.api("GET", &format!("/sandboxes/{id}"), Value::Null).await;
+        assert_eq!(
+            info["network"],
+            json!({"denyOut": ["10.0.0.0/8"], "allowPublicTraffic": false, "maskRequestHost": "x:${PORT}"})
+        );
+        assert_eq!(info["allowInternetAccess"], false);
+        // Ingress keys are not part of an update; an omitted key is cleared.
+        app.api("PUT", &uri, json!({"allowPublicTraffic": true, "egressProxy": null})).await;
+        let (_, info) = app.api("GET", &format!("/sandboxes/{id}"), Value::Null).await;
+        assert_eq!(info["network"], json!({"allowPublicTraffic": false, "maskRequestHost": "x:${PORT}"}));
+        assert_eq!(info["allowInternetAccess"], Value::Null);
+
+        let (status, body) = app.api("PUT", &uri, json!({"denyOut": ["nope"]})).await;
+        assert_eq!((status, body["message"].clone()), (StatusCode::BAD_REQUEST, json!("invalid denied CIDR nope")));
+        let (status, body) = app.api("PUT", &uri, json!({"egressProxy": {"address": "p:1"}})).await;
+        assert_eq!((status, body["message"].clone()), (StatusCode::FORBIDDEN, json!(EGRESS_PROXY_OFF)));
+        let (status, _) = app.api("PUT", &uri, Value::Null).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let (status, body) = app.api("PUT", "/sandboxes/aaaaaaaaaaaaaaaaaaaa/network", json!({})).await;
+        assert_eq!((status, body["code"].clone()), (StatusCode::NOT_FOUND, json!(404)));
+        let (status, _) = app.api("PUT", "/sandboxes/bad!id/network", json!({})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+    }
+}

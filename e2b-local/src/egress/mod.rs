@@ -259,7 +259,8 @@ impl JailNet {
     /// Ends the network with the jail.
     pub async fn shutdown(&self) {
         let mut state = self.state.lock().await;
-        // The namespace is going away: only e2b-local's side needs ending.
+        // The namespace is going away: only e2b-local's side needs ending (slirp4netns, or the
+        // proxy's sockets, which would keep the namespace alive).
         if let State::Open(network) = std::mem::replace(&mut *state, State::Closed) {
             network.stop().await;
         }
