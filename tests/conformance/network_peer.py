@@ -3,7 +3,7 @@ host's by a veth pair, with servers that sandboxes try to reach. Traffic never l
 
 As a program (run inside the peer's namespace by `Peer`): serves, on every address of the
 namespace, HTTP on port 80 and TLS (a self-signed certificate) on port 443, both answering
-`peer <local address>`, and a UDP echo on port 53 answering `dns <query>`.
+`peer <local address>` (and `/bytes/<n>` with n bytes), and a UDP echo on port 53 answering `dns <query>`.
 
 As a module: `Peer()` makes the namespace `e2bt-<pid>-<n>` with the addresses
 `10.231.<k>.2` and `10.231.<k>.3` (host side `10.231.<k>.1`), starts the servers, and removes
@@ -26,6 +26,16 @@ from socketserver import ThreadingMixIn, TCPServer
 def serve():
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
+            if self.path.startswith("/bytes/"):  # /bytes/<n>: n zero bytes, for throughput figures
+                n = int(self.path[len("/bytes/"):])
+                self.send_response(200)
+                self.send_header("Content-Length", str(n))
+                self.end_headers()
+                chunk = bytes(1 << 20)
+                while n > 0:
+                    self.wfile.write(chunk[: min(n, len(chunk))])
+                    n -= len(chunk)
+                return
             body = f"peer {self.connection.getsockname()[0]}".encode()
             self.send_response(200)
             self.send_header("Content-Length", str(len(body)))

@@ -530,6 +530,13 @@ mod tests {
             "HTTP request on a new connection, from the host: {} ms",
             String::from_utf8_lossy(&host.stdout).trim()
         );
+        let fetch = format!("http://{}/bytes/500000000", peer.ip);
+        let host = std::process::Command::new("curl")
+            .args(["-sS", "-o", "/dev/null", "-w", "%{speed_download}", &fetch])
+            .output()
+            .unwrap();
+        let speed: f64 = String::from_utf8_lossy(&host.stdout).trim().parse().unwrap();
+        println!("download of 500 MB, from the host: {:.0} MB/s", speed / 1e6);
         for (name, network) in [("open", Mode::Open), ("filtered", filtered)] {
             let (dir, machine) = machine(network).await;
             std::fs::write(dir.path().join("fs/home/user/bench.py"), &script).unwrap();
@@ -537,6 +544,10 @@ mod tests {
             let (ok, text) = sh(&jail, User::User, "/usr/bin/python3 bench.py").await;
             assert!(ok, "{text}");
             println!("HTTP request on a new connection, {name}: {} ms", text.trim());
+            let fetch = format!("curl -sS -o /dev/null -w '%{{speed_download}}' http://{}/bytes/500000000", peer.ip);
+            let (ok, text) = sh(&jail, User::User, &fetch).await;
+            assert!(ok, "{text}");
+            println!("download of 500 MB, {name}: {:.0} MB/s", text.trim().parse::<f64>().unwrap() / 1e6);
             end(machine).await;
         }
     }
