@@ -3,7 +3,7 @@ host's by a veth pair, with servers that sandboxes try to reach. Traffic never l
 
 As a program (run inside the peer's namespace by `Peer`): serves, on every address of the
 namespace, HTTP on port 80 and TLS (a self-signed certificate) on port 443, both answering
-`peer <local address>` (and `/bytes/<n>` with n bytes), and a UDP echo on port 53 answering `dns <query>`.
+`peer <local address>` (and `/bytes/<n>` with n bytes), and a UDP echo on port 53 of each address given as an argument, answering `dns <query>`.
 
 As a module: `Peer()` makes the namespace `e2bt-<pid>-<n>` with the addresses
 `10.231.<k>.2` and `10.231.<k>.3` (host side `10.231.<k>.1`), starts the servers, and removes
@@ -12,6 +12,7 @@ everything on `close()` (also when the servers failed to start). Needs root and 
 
 import os
 import random
+import shutil
 import socket
 import ssl
 import subprocess
@@ -61,16 +62,20 @@ def serve():
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     tls.socket = context.wrap_socket(tls.socket, server_side=True)
-    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    udp.bind(("0.0.0.0", 53))
+    shutil.rmtree(directory)
 
-    def echo():
+    def echo(udp):
         while True:
             data, client = udp.recvfrom(65536)
             udp.sendto(b"dns " + data, client)
 
-    for target in (http.serve_forever, tls.serve_forever, echo):
+    for target in (http.serve_forever, tls.serve_forever):
         threading.Thread(target=target, daemon=True).start()
+    for address in sys.argv[1:]:
+        # One socket per address, so that an answer comes from the address the query went to.
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        udp.bind((address, 53))
+        threading.Thread(target=echo, args=(udp,), daemon=True).start()
     print("ready", flush=True)
     sys.stdin.read()  # until the test closes our stdin
 
@@ -102,7 +107,7 @@ class Peer:
             run("ip", "-n", self.name, "link", "set", "peer0", "up")
             run("ip", "-n", self.name, "link", "set", "lo", "up")
             self.process = subprocess.Popen(
-                ["ip", "netns", "exec", self.name, sys.executable, os.path.abspath(__file__)],
+                ["ip", "netns", "exec", self.name, sys.executable, os.path.abspath(__file__), self.ip, self.ip2],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
             )
             if self.process.stdout.readline().strip() != "ready":

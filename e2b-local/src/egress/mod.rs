@@ -222,22 +222,25 @@ impl JailNet {
     /// Swaps the policy of a filtered namespace; reloads its table when the nameservers change.
     async fn update_filter(&self, filter: &mut Filter, policy: Arc<Policy>) -> io::Result<()> {
         let servers: Vec<Ipv4Addr> = filter.dns.iter().map(|(ip, _)| *ip).collect();
-        if servers != policy.dns_servers() {
-            // New forwarders (the old ones end once the table no longer leads to them).
-            let old_tasks = std::mem::take(&mut filter.tasks);
-            let proxy_task = old_tasks.first().cloned();
-            filter.dns.clear();
-            filter.tasks.extend(proxy_task);
-            self.open_dns(filter, &policy)?;
+        if servers == policy.dns_servers() {
             *filter.policy.write().unwrap_or_else(|p| p.into_inner()) = policy;
-            self.nft(&ruleset(filter)).await?;
-            for task in old_tasks.iter().skip(1) {
-                task.abort();
-            }
-        } else {
-            *filter.policy.write().unwrap_or_else(|p| p.into_inner()) = policy;
+            return Ok(());
         }
-        Ok(())
+        // New forwarders; the old ones end once the table no longer leads to them (or when
+        // anything fails: the caller then closes the namespace). The proxy is the first task.
+        let old_forwarders: Vec<AbortHandle> = filter.tasks.drain(1..).collect();
+        filter.dns.clear();
+        let result = match self.open_dns(filter, &policy) {
+            Ok(()) => {
+                *filter.policy.write().unwrap_or_else(|p| p.into_inner()) = policy;
+                self.nft(&ruleset(filter)).await
+            }
+            Err(e) => Err(e),
+        };
+        for task in old_forwarders {
+            task.abort();
+        }
+        result
     }
 
     /// Opens one forwarder per allowed nameserver, inside the namespace.
@@ -447,6 +450,15 @@ mod tests {
         ok
     }
 
+    /// The answer of a UDP query to `{ip}:53` from inside the jail, or `failed`.
+    async fn udp(jail: &Jail, ip: &str) -> String {
+        let script = format!(
+            "/usr/bin/python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); \
+             s.settimeout(2); s.sendto(b\"q\", (\"{ip}\", 53)); print(s.recv(100).decode())' 2>/dev/null || echo failed"
+        );
+        sh(jail, User::User, &script).await.1.trim().to_string()
+    }
+
     #[tokio::test(flavor = "multi_thread")]
     async fn a_filtered_sandbox_cannot_lift_its_rules_and_fails_closed() {
         let Some(peer) = peer() else { return };
@@ -486,6 +498,15 @@ mod tests {
         machine.set_network(|| Some(mode(json!({"allowOut": [peer.ip2], "denyOut": ["0.0.0.0/0"]})))).await;
         assert!(reaches(&jail, &peer.ip2).await);
         assert!(!reaches(&jail, &peer.ip).await);
+        // New nameservers: the table is reloaded, with new forwarders.
+        let dns =
+            |server: &str| mode(json!({"allowOut": ["a.test"], "denyOut": ["0.0.0.0/0"], "dnsServers": [server]}));
+        machine.set_network(|| Some(dns(&peer.ip))).await;
+        assert_eq!(udp(&jail, &peer.ip).await, "dns q");
+        assert_eq!(udp(&jail, "10.0.2.3").await, "dns q");
+        machine.set_network(|| Some(dns(&peer.ip2))).await;
+        assert_eq!(udp(&jail, &peer.ip).await, "failed");
+        assert_eq!(udp(&jail, &peer.ip2).await, "dns q");
         machine.set_network(|| Some(Mode::of(Some(false), None))).await;
         assert_eq!(jail.net().describe().await, "closed");
         assert!(!reaches(&jail, &peer.ip).await);
