@@ -27,7 +27,9 @@
 //! access also gets `tap0`, the user-mode network of a `slirp4netns` that the server starts for
 //! its jail (outside it) and ends with it: the sandbox is `10.0.2.100`, reaches the outside
 //! through NAT, the host's loopback as `10.0.2.2` and a DNS forwarder at `10.0.2.3` (its
-//! `/etc/resolv.conf`). Without `slirp4netns` such a sandbox has its loopback only.
+//! `/etc/resolv.conf`). Without `slirp4netns` such a sandbox has its loopback only. A sandbox
+//! with network rules gets e2b-local's filtered network instead ([`crate::egress`]), and one
+//! whose rules allow nothing its loopback only; the jail's network follows live updates.
 //!
 //! Pausing freezes every process with the cgroup freezer (v1 `freezer.state` or v2
 //! `cgroup.freeze`), or with `SIGSTOP` where no cgroup can be made; processes keep their memory
