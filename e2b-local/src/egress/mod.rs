@@ -44,7 +44,8 @@ const VOID: &str = "void0";
 const ADDRESS: &str = "10.0.2.100/24";
 const GATEWAY: &str = "10.0.2.2";
 /// The nameserver of the sandbox's `/etc/resolv.conf` (slirp4netns's forwarder when open). When
-/// filtered it leads to the first allowed nameserver, if any.
+/// filtered it leads to the first allowed nameserver when a domain is allowed, else to the
+/// host's nameserver when the rules allow its address ([`Policy::resolver`]).
 const RESOLVER: Ipv4Addr = Ipv4Addr::new(10, 0, 2, 3);
 /// The nftables table e2b-local owns in a filtered namespace.
 const TABLE: &str = "e2b";
@@ -104,8 +105,9 @@ struct Filter {
     policy: Arc<RwLock<Arc<Policy>>>,
     /// The proxy's port on the namespace's loopback.
     proxy_port: u16,
-    /// Each allowed nameserver and the port of its forwarder on the namespace's loopback.
-    dns: Vec<(Ipv4Addr, u16)>,
+    /// Each forwarder of nameserver queries: the address the sandbox sends to, the nameserver
+    /// it forwards to, and its port on the namespace's loopback.
+    dns: Vec<(Ipv4Addr, Ipv4Addr, u16)>,
     tasks: Vec<AbortHandle>,
 }
 
@@ -221,8 +223,8 @@ impl JailNet {
 
     /// Swaps the policy of a filtered namespace; reloads its table when the nameservers change.
     async fn update_filter(&self, filter: &mut Filter, policy: Arc<Policy>) -> io::Result<()> {
-        let servers: Vec<Ipv4Addr> = filter.dns.iter().map(|(ip, _)| *ip).collect();
-        if servers == policy.dns_servers() {
+        let servers: Vec<(Ipv4Addr, Ipv4Addr)> = filter.dns.iter().map(|&(to, via, _)| (to, via)).collect();
+        if servers == forwards(&policy) {
             *filter.policy.write().unwrap_or_else(|p| p.into_inner()) = policy;
             return Ok(());
         }
@@ -243,9 +245,9 @@ impl JailNet {
         result
     }
 
-    /// Opens one forwarder per allowed nameserver, inside the namespace.
+    /// Opens one forwarder per allowed nameserver (and the sandbox's resolver), inside the namespace.
     fn open_dns(&self, filter: &mut Filter, policy: &Policy) -> io::Result<()> {
-        for &server in policy.dns_servers() {
+        for (to, server) in forwards(policy) {
             let socket = self.in_netns(|| {
                 let socket = std::net::UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?;
                 socket.set_nonblocking(true)?;
@@ -254,7 +256,7 @@ impl JailNet {
             let port = socket.local_addr()?.port();
             let socket = tokio::net::UdpSocket::from_std(socket)?;
             filter.tasks.push(tokio::spawn(proxy::forward_dns(socket, server, self.id.clone())).abort_handle());
-            filter.dns.push((server, port));
+            filter.dns.push((to, server, port));
         }
         Ok(())
     }
@@ -314,14 +316,29 @@ impl JailNet {
     }
 }
 
+/// The nameserver queries a policy lets through: (the address the sandbox sends to, the
+/// nameserver e2b-local forwards to).
+fn forwards(policy: &Policy) -> Vec<(Ipv4Addr, Ipv4Addr)> {
+    let mut forwards: Vec<_> = policy.dns_servers().iter().map(|&server| (server, server)).collect();
+    forwards.extend(policy.resolver(host_nameserver()).map(|server| (RESOLVER, server)));
+    forwards
+}
+
+/// The first IPv4 nameserver of the host's `/etc/resolv.conf` (where slirp4netns's resolver
+/// leads too), read once.
+pub fn host_nameserver() -> Option<Ipv4Addr> {
+    static FOUND: OnceLock<Option<Ipv4Addr>> = OnceLock::new();
+    *FOUND.get_or_init(|| {
+        let conf = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
+        conf.lines().find_map(|line| line.strip_prefix("nameserver")?.trim().parse().ok())
+    })
+}
+
 /// The table of a filtered namespace, replaced whole in one transaction.
 fn ruleset(filter: &Filter) -> String {
     let mut nat = String::new();
-    for (server, port) in &filter.dns {
-        nat += &format!("    ip daddr {server} udp dport 53 redirect to :{port}\n");
-    }
-    if let Some((_, port)) = filter.dns.first() {
-        nat += &format!("    ip daddr {RESOLVER} udp dport 53 redirect to :{port}\n");
+    for (to, _, port) in &filter.dns {
+        nat += &format!("    ip daddr {to} udp dport 53 redirect to :{port}\n");
     }
     format!(
         "table ip {TABLE} {{}}\ndelete table ip {TABLE}\ntable ip {TABLE} {{\n\

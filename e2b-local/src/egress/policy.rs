@@ -247,6 +247,15 @@ impl Policy {
         &self.dns
     }
 
+    /// Where the sandbox's own resolver (`10.0.2.3`) leads: the first allowed nameserver when a
+    /// domain is allowed, else the host's nameserver `host` if the rules allow its address.
+    pub fn resolver(&self, host: Option<Ipv4Addr>) -> Option<Ipv4Addr> {
+        if !self.domains.is_empty() {
+            return self.dns.first().copied();
+        }
+        host.filter(|ip| self.verdict(IpAddr::V4(*ip), 53) == Verdict::Allow)
+    }
+
     /// The verdict on a TCP connection to `ip:port`: allow beats deny; a destination no deny
     /// entry covers is allowed.
     pub fn verdict(&self, ip: IpAddr, port: u16) -> Verdict {
@@ -377,5 +386,11 @@ mod tests {
         let none = json!({"allowOut": ["a.b"], "denyOut": [ALL_TRAFFIC], "dnsServers": []});
         let Mode::Filtered(p) = Mode::of(None, Some(&none)) else { panic!() };
         assert!(p.dns_servers().is_empty());
+        assert_eq!(p.resolver(Some(DEFAULT_DNS)), None);
+        let Mode::Filtered(p) = Mode::of(None, Some(&json!({"denyOut": ["10.0.0.0/8"]}))) else { panic!() };
+        assert_eq!(p.resolver(Some(DEFAULT_DNS)), Some(DEFAULT_DNS));
+        assert_eq!(p.resolver(Some(Ipv4Addr::new(10, 1, 1, 1))), None);
+        let Mode::Filtered(p) = Mode::of(None, Some(&network)) else { panic!() };
+        assert_eq!(p.resolver(Some(DEFAULT_DNS)), Some(Ipv4Addr::new(10, 231, 0, 53)));
     }
 }

@@ -46,16 +46,18 @@ pub async fn serve(listener: TcpListener, policy: Arc<RwLock<Arc<Policy>>>, id: 
 /// refused otherwise.
 async fn handle(mut connection: TcpStream, policy: &Policy) -> Result<(), TcpStream> {
     let Ok(mut destination) = original_destination(&connection) else { return Err(connection) };
-    if *destination.ip() == super::RESOLVER && destination.port() == 53 {
-        // The sandbox's resolver: the first allowed nameserver.
-        match policy.dns_servers().first() {
-            Some(server) => destination = SocketAddrV4::new(*server, 53),
+    let resolver = *destination.ip() == super::RESOLVER && destination.port() == 53;
+    if resolver {
+        // The sandbox's resolver.
+        match policy.resolver(super::host_nameserver()) {
+            Some(server) => destination = SocketAddrV4::new(server, 53),
             None => return Err(connection),
         }
     }
     let ip = IpAddr::V4(*destination.ip());
-    // Never e2b-local's own host through its loopback (the sandbox's loopback stays inside).
-    if destination.ip().is_loopback() || destination.ip().is_unspecified() {
+    // Never e2b-local's own host through its loopback (the sandbox's loopback stays inside),
+    // but for the host's nameserver as the sandbox's resolver (as with slirp4netns).
+    if !resolver && (destination.ip().is_loopback() || destination.ip().is_unspecified()) {
         return Err(connection);
     }
     let mut first = Vec::new();
