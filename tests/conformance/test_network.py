@@ -267,3 +267,17 @@ def test_flushing_the_rules_from_inside_opens_nothing(server, peer):
         assert reach(sbx, f"http://{peer.ip}/") == f"peer {peer.ip}"
     finally:
         sbx.kill()
+
+
+@enforced
+def test_a_paused_sandbox_takes_an_update_and_resumes_with_it(server, peer):
+    sbx = Sandbox.create(network={"deny_out": [peer.ip2]})
+    try:
+        assert reach(sbx, f"http://{peer.ip2}/") is None
+        sbx.pause()
+        Sandbox.update_network(sbx.sandbox_id, {"deny_out": [peer.ip]})
+        sbx = Sandbox.connect(sbx.sandbox_id)
+        assert reach(sbx, f"http://{peer.ip2}/") == f"peer {peer.ip2}"
+        assert reach(sbx, f"http://{peer.ip}/") is None
+    finally:
+        sbx.kill()
