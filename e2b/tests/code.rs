@@ -230,3 +230,43 @@ fn charts_come_back_typed() {
     let format = run.results[0].formats().find(|(name, _)| *name == "chart").unwrap().1;
     assert_eq!(serde_json::from_str::<serde_json::Value>(&format).unwrap(), *line.raw());
 }
+
+#[test]
+fn bash_runs_in_a_persistent_shell_and_other_languages_fail_as_on_e2b() {
+    let local = Local::start();
+    let sandbox = code_sandbox(&local);
+    let bash = RunCodeOptions::default().language("bash");
+    let first = sandbox.run_code("x=5; cd /tmp; echo hello; echo oops >&2", &bash, None).unwrap();
+    // Through bash_kernel's terminal, stderr comes as stdout, a line at a time.
+    let chunks: Vec<_> = first.stdout.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(chunks, ["hello\n", "oops\n"]);
+    assert!(first.error.is_none() && first.results.is_empty());
+
+    let second = sandbox.run_code("echo $x $(pwd) $FOO", &bash.clone().env("FOO", "bar"), None).unwrap();
+    assert_eq!(second.stdout_text(), "5 /tmp bar\n");
+    assert_eq!(sandbox.run_code("echo ${FOO-unset}", &bash, None).unwrap().stdout_text(), "unset\n");
+
+    // A failing cell: bash_kernel's error, the exit status as its value.
+    let failed = sandbox.run_code("echo before; (exit 3)", &bash, None).unwrap();
+    let error = failed.error.clone().expect("a non-zero exit status is an error");
+    assert_eq!((error.name.as_str(), error.value.as_str(), error.traceback.as_str()), ("", "3", ""));
+    assert_eq!(failed.stdout_text(), "before\n");
+
+    // The Python context is another kernel; a bash context of its own keeps its own state.
+    assert_eq!(sandbox.run_code("'x' in globals()", &RunCodeOptions::default(), None).unwrap().text(), Some("False"));
+    let context = sandbox.create_code_context(Some("bash"), Some("/home/user")).unwrap();
+    assert_eq!(context.language, "bash");
+    let own = RunCodeOptions::default().context_id(&context.id);
+    assert_eq!(sandbox.run_code("echo ${x-none} $(pwd)", &own, None).unwrap().stdout_text(), "none /home/user\n");
+    let languages: Vec<_> = sandbox.list_code_contexts().unwrap().into_iter().map(|c| c.language).collect();
+    assert_eq!(languages.iter().filter(|l| *l == "bash").count(), 2, "{languages:?}");
+
+    // `exit` ends the shell: it starts again, as bash_kernel restarts it.
+    let exited = sandbox.run_code("exit 1", &bash, None).unwrap();
+    assert_eq!(exited.stdout_text(), "Restarting Bash");
+    assert_eq!(sandbox.run_code("echo ${x-gone}", &bash, None).unwrap().stdout_text(), "gone\n");
+
+    let err = sandbox.run_code("1", &RunCodeOptions::default().language("r"), None).unwrap_err();
+    assert_eq!((err.kind(), err.status()), (ErrorKind::Api, Some(500)), "{err}");
+    assert!(err.message().contains("No such kernel named r"), "{err}");
+}
