@@ -6,7 +6,9 @@
 //! in IPython, from the sandbox's own Python: `code-interpreter-v1` sandboxes have it from the
 //! code-interpreter image (see `rootfs`). A `bash` context's kernel (`kernel.py --language
 //! bash`) runs a persistent bash on a terminal instead, as Jupyter's bash_kernel does for
-//! E2B; any other language answers the real server's "No such kernel named ..." error. Each
+//! E2B, and a `javascript` context's is `kernel.js` on the base image's Node.js (a persistent
+//! `vm` context, as E2B's ijavascript kernel keeps one); any other language answers the real
+//! server's "No such kernel named ..." error. Each
 //! language has a default context, made on its first run. It first says whether it could start (`kernel_ready`,
 //! or `kernel_unavailable` with the reason when IPython is missing, which becomes a 500 with
 //! that reason). Then it reads one JSON request per line and writes the `/execute` lines
@@ -41,6 +43,9 @@ use crate::sandboxes::Runtime;
 /// Where the kernel is in every jail, and its source.
 pub const KERNEL_PATH: &str = "/run/e2b-local/kernel.py";
 pub const KERNEL_SOURCE: &str = include_str!("../kernel/kernel.py");
+/// Where the JavaScript kernel is in every jail, and its source.
+pub const JS_KERNEL_PATH: &str = "/run/e2b-local/kernel.js";
+pub const JS_KERNEL_SOURCE: &str = include_str!("../kernel/kernel.js");
 /// The working directory of a context unless given.
 const DEFAULT_CWD: &str = "/home/user";
 /// A keepalive line after this much silence (the real server's `KEEPALIVE_INTERVAL`).
@@ -194,11 +199,23 @@ impl Kernel {
         let jail = runtime.machine.jail().await?;
         let failed = || "Failed to set working directory".to_string();
         let dir = jail.open_dir(&paths::expand(cwd, user.home()).map_err(|_| failed())?).map_err(|_| failed())?;
-        let mut command = Command::new("python3");
-        command.args(["-u", KERNEL_PATH]);
-        if language != "python" {
-            command.args(["--language", language]);
-        }
+        let mut command = match language {
+            // Node's protocol is fd 3; what the code's children write to fds 1 and 2 goes to
+            // e2b-local's log.
+            "javascript" => {
+                let mut node = Command::new("sh");
+                node.args(["-c", &format!("exec node {JS_KERNEL_PATH} 3>&1 1>&2")]);
+                node
+            }
+            _ => {
+                let mut python = Command::new("python3");
+                python.args(["-u", KERNEL_PATH]);
+                if language != "python" {
+                    python.args(["--language", language]);
+                }
+                python
+            }
+        };
         command.env_clear().env("PATH", DEFAULT_PATH).env("HOME", user.home());
         command.env("USER", user.name()).env("LOGNAME", user.name()).envs(&runtime.env_vars);
         command.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped());
@@ -376,8 +393,9 @@ fn normalize_language(language: Option<&str>) -> String {
     }
 }
 
-/// The languages e2b-local has kernels for (`kernel.py` runs each).
-const KERNELS: &[&str] = &["python", "bash"];
+/// The languages e2b-local has kernels for (`kernel.py` runs Python and bash, `kernel.js`
+/// JavaScript).
+const KERNELS: &[&str] = &["python", "bash", "javascript"];
 
 /// What Jupyter answers when a kernel for `language` does not exist (any but [`KERNELS`]).
 fn no_kernel(language: &str) -> Response {

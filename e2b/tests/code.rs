@@ -270,3 +270,35 @@ fn bash_runs_in_a_persistent_shell_and_other_languages_fail_as_on_e2b() {
     assert_eq!((err.kind(), err.status()), (ErrorKind::Api, Some(500)), "{err}");
     assert!(err.message().contains("No such kernel named r"), "{err}");
 }
+
+#[test]
+fn javascript_keeps_its_state_in_one_context() {
+    let local = Local::start();
+    let sandbox = code_sandbox(&local);
+    let js = RunCodeOptions::default().language("javascript");
+    let first = sandbox.run_code("let x = 40; console.log('hi'); console.error('warn'); x + 2", &js, None).unwrap();
+    assert_eq!(
+        (first.stdout_text().as_str(), first.stderr_text().as_str(), first.text()),
+        ("hi\n", "warn\n", Some("42"))
+    );
+    let second = sandbox.run_code("x + Number(process.env.N)", &js.clone().env("N", "1"), None).unwrap();
+    assert_eq!(second.text(), Some("41"));
+    assert_eq!(sandbox.run_code("process.env.N", &js, None).unwrap().text(), None);
+    assert_eq!(sandbox.run_code("Promise.resolve('done')", &js, None).unwrap().text(), Some("'done'"));
+
+    let failed = sandbox.run_code("y.z", &js, None).unwrap();
+    let error = failed.error.expect("the exception is the run's error");
+    assert_eq!((error.name.as_str(), error.value.as_str()), ("ReferenceError", "y is not defined"));
+    assert!(error.traceback.contains("ReferenceError: y is not defined"), "{}", error.traceback);
+
+    let context = sandbox.create_code_context(Some("js"), None).unwrap();
+    assert_eq!(context.language, "javascript");
+    let own = RunCodeOptions::default().context_id(&context.id);
+    assert_eq!(sandbox.run_code("typeof x", &own, None).unwrap().text(), Some("'undefined'"));
+    assert_eq!(sandbox.run_code("process.cwd()", &own, None).unwrap().text(), Some("'/home/user'"));
+
+    // A run past its timeout is interrupted; the context keeps its state.
+    let short = js.clone().timeout(Some(Duration::from_secs(1)));
+    assert_eq!(sandbox.run_code("while (true) {}", &short, None).unwrap_err().kind(), ErrorKind::Timeout);
+    assert_eq!(sandbox.run_code("x", &js, None).unwrap().text(), Some("40"));
+}
