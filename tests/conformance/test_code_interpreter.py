@@ -279,6 +279,17 @@ def test_bash_kernel(ci):
     assert ci.run_code("echo ${x-gone}", language="bash").logs.stdout == ["gone\n"]
 
 
+def test_javascript_kernel(ci):
+    first = ci.run_code("let x = 40; console.log('hi'); console.error('warn'); x + 2", language="javascript")
+    assert (first.logs.stdout, first.logs.stderr, first.text) == (["hi\n"], ["warn\n"], "42")
+    assert ci.run_code("x + Number(process.env.N)", language="js", envs={"N": "1"}).text == "41"
+    failed = ci.run_code("y.z", language="javascript")
+    assert (failed.error.name, failed.error.value) == ("ReferenceError", "y is not defined")
+    context = ci.create_code_context(language="javascript")
+    assert context.language == "javascript"
+    assert ci.run_code("typeof x", context=context).text == "'undefined'"
+
+
 def test_a_language_without_a_kernel(ci):
     with pytest.raises(SandboxException, match='500 Internal Server Error: Failed to create context: .*No such kernel named r'):
         ci.run_code("1", language="r")
