@@ -276,6 +276,15 @@ impl ChartElements {
 /// axes' labels and units belong to 2D charts (line, scatter, bar, box and
 /// whisker; the SDKs' `Chart2D`), ticks and scales to point charts (line
 /// and scatter; `PointChart`).
+///
+/// The SDKs have a class per kind of chart (`LineChart`, `BarChart`, ...);
+/// here one `Chart` holds what every kind has, and its [`elements`](Chart::elements)
+/// are a [`ChartElements`] of the kind's element type. Parsing is lenient,
+/// as the SDKs' is: a chart of a type this crate does not know
+/// ([`ChartType::Unknown`]), or whose elements do not have its type's
+/// shape, keeps its elements as sent ([`ChartElements::Other`]); a chart
+/// never fails the result it belongs to. [`Chart::raw`] is the JSON as the
+/// interpreter sent it.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Chart {
@@ -311,7 +320,8 @@ pub struct Chart {
 impl Chart {
     /// The chart `value` (the `e2b/chart` JSON) describes; `None` if it is
     /// empty or not an object (as the SDKs, which skip such a chart). Never
-    /// fails otherwise: see the [module documentation](self).
+    /// fails otherwise: see [`Chart`] on what a chart of an unknown type or
+    /// with odd elements becomes.
     pub fn from_value(value: Value) -> Option<Chart> {
         let object = match &value {
             Value::Object(object) if !object.is_empty() => object,
