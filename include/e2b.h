@@ -355,6 +355,72 @@ typedef int32_t e2b_execution_output;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// The kind of a chart (the SDKs' `ChartType`), in `e2b_chart_fields`.
+enum e2b_chart_type
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // A type this library does not know: the elements are in `elements_json`.
+  E2B_CHART_UNKNOWN = 0,
+  // A line chart: `points`.
+  E2B_CHART_LINE = 1,
+  // A scatter plot: `points`.
+  E2B_CHART_SCATTER = 2,
+  // A bar chart: `bars`.
+  E2B_CHART_BAR = 3,
+  // A pie chart: `pie`.
+  E2B_CHART_PIE = 4,
+  // A box-and-whisker plot: `box_and_whisker`.
+  E2B_CHART_BOX_AND_WHISKER = 5,
+  // A figure of several charts (e.g. subplots): `charts`.
+  E2B_CHART_SUPERCHART = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum e2b_chart_type e2b_chart_type;
+#else
+typedef int32_t e2b_chart_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// The scale of a point chart's axis (the SDKs' `ScaleType`), in `e2b_chart_fields`.
+enum e2b_scale_type
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Not a point chart (only line and scatter charts have scales).
+  E2B_SCALE_NONE = 0,
+  // A scale this library does not know, or none given.
+  E2B_SCALE_UNKNOWN = 1,
+  // "linear".
+  E2B_SCALE_LINEAR = 2,
+  // "datetime": ticks and points are dates, as text.
+  E2B_SCALE_DATETIME = 3,
+  // "categorical": ticks and points are categories, as text.
+  E2B_SCALE_CATEGORICAL = 4,
+  // "log".
+  E2B_SCALE_LOG = 5,
+  // "symlog".
+  E2B_SCALE_SYMLOG = 6,
+  // "logit".
+  E2B_SCALE_LOGIT = 7,
+  // "function".
+  E2B_SCALE_FUNCTION = 8,
+  // "functionlog".
+  E2B_SCALE_FUNCTIONLOG = 9,
+  // "asinh".
+  E2B_SCALE_ASINH = 10,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum e2b_scale_type e2b_scale_type;
+#else
+typedef int32_t e2b_scale_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // The kind of change of a file in a status (the SDKs' names in the comments).
 enum e2b_git_file_change
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -883,6 +949,141 @@ typedef int32_t (*e2b_execution_cb)(void *user_data,
                                     e2b_execution_output output,
                                     const struct e2b_execution *execution,
                                     size_t index);
+
+// A coordinate or tick of a point chart: text (dates, categories) when
+// `text` is not NULL, else the number `number` (NaN where the data had a
+// NaN). Fixed layout: it never changes.
+typedef struct e2b_chart_value {
+  // The text; NULL when the value is a number.
+  const char *text;
+  // The number; NaN when the value is text.
+  double number;
+} e2b_chart_value;
+
+// One point of a series. Fixed layout: it never changes.
+typedef struct e2b_chart_point {
+  // The x coordinate.
+  struct e2b_chart_value x;
+  // The y coordinate.
+  struct e2b_chart_value y;
+} e2b_chart_point;
+
+// One series of a line or scatter chart (the SDKs' `PointData`). Fixed
+// layout: it never changes.
+typedef struct e2b_point_data {
+  // The series' label.
+  const char *label;
+  // The points, `points_len` of them; NULL when there are none.
+  const struct e2b_chart_point *points;
+  // The number of points.
+  size_t points_len;
+} e2b_point_data;
+
+// One bar of a bar chart (the SDKs' `BarData`). Fixed layout: it never changes.
+typedef struct e2b_bar_data {
+  // The bar's label (its category).
+  const char *label;
+  // The group (series) it belongs to.
+  const char *group;
+  // Its height.
+  double value;
+} e2b_bar_data;
+
+// One slice of a pie chart (the SDKs' `PieData`). Fixed layout: it never changes.
+typedef struct e2b_pie_data {
+  // The slice's label.
+  const char *label;
+  // Its angle, in degrees.
+  double angle;
+  // Its radius.
+  double radius;
+} e2b_pie_data;
+
+// One box of a box-and-whisker plot (the SDKs' `BoxAndWhiskerData`).
+// Fixed layout: it never changes.
+typedef struct e2b_box_and_whisker_data {
+  // The box's label.
+  const char *label;
+  // The lower whisker.
+  double min;
+  // The lower edge of the box.
+  double first_quartile;
+  // The median.
+  double median;
+  // The upper edge of the box.
+  double third_quartile;
+  // The upper whisker.
+  double max;
+  // The points beyond the whiskers, `outliers_len` of them; NULL when none.
+  const double *outliers;
+  // The number of outliers.
+  size_t outliers_len;
+} e2b_box_and_whisker_data;
+
+// A chart the code drew (the SDKs' `Chart` and its kinds), every field at
+// once (see the preamble on `_fields` structs: it only ever grows at its
+// end; the element structs it points to never change). Owned by its
+// result; strings are UTF-8 and everything is valid until the execution is
+// freed. Fields a kind lacks are NULL, 0 or E2B_SCALE_NONE: labels and
+// units belong to 2D charts (line, scatter, bar, box and whisker), ticks
+// and scales to point charts (line, scatter). Exactly one of `points`,
+// `bars`, `pie`, `box_and_whisker`, `charts` and `elements_json` holds the
+// elements (or none, when there are none), by `chart_type`.
+typedef struct e2b_chart_fields {
+  // The size of this struct in the library.
+  size_t struct_size;
+  // The kind of chart.
+  e2b_chart_type chart_type;
+  // The title; NULL if none.
+  const char *title;
+  // The x axis' label; NULL if none.
+  const char *x_label;
+  // The y axis' label; NULL if none.
+  const char *y_label;
+  // The x axis' unit; NULL if none.
+  const char *x_unit;
+  // The y axis' unit; NULL if none.
+  const char *y_unit;
+  // The x axis' scale.
+  e2b_scale_type x_scale;
+  // The y axis' scale.
+  e2b_scale_type y_scale;
+  // The x axis' ticks, `x_ticks_len` of them; NULL when none.
+  const struct e2b_chart_value *x_ticks;
+  // The number of x ticks.
+  size_t x_ticks_len;
+  // The x axis' tick labels as shown, `x_tick_labels_len` of them; NULL when none.
+  const char *const *x_tick_labels;
+  // The number of x tick labels.
+  size_t x_tick_labels_len;
+  // The y axis' ticks, `y_ticks_len` of them; NULL when none.
+  const struct e2b_chart_value *y_ticks;
+  // The number of y ticks.
+  size_t y_ticks_len;
+  // The y axis' tick labels as shown, `y_tick_labels_len` of them; NULL when none.
+  const char *const *y_tick_labels;
+  // The number of y tick labels.
+  size_t y_tick_labels_len;
+  // The number of elements, in whichever array holds them.
+  size_t elements_len;
+  // The series of a line or scatter chart; NULL otherwise.
+  const struct e2b_point_data *points;
+  // The bars of a bar chart; NULL otherwise.
+  const struct e2b_bar_data *bars;
+  // The slices of a pie chart; NULL otherwise.
+  const struct e2b_pie_data *pie;
+  // The boxes of a box-and-whisker plot; NULL otherwise.
+  const struct e2b_box_and_whisker_data *box_and_whisker;
+  // The charts of a super chart, each with its fields; NULL otherwise.
+  const struct e2b_chart_fields *const *charts;
+  // The elements as JSON text (an array) when they have none of the
+  // shapes above (a type this library does not know, or elements that do
+  // not fit their type); NULL otherwise.
+  const char *elements_json;
+  // The whole chart as the interpreter sent it, JSON text (the "chart"
+  // format of the result).
+  const char *json;
+} e2b_chart_fields;
 
 // Every field of a status at once (see the preamble on `_fields` structs).
 // Owned by the status; strings valid until it is freed.
@@ -2955,6 +3156,15 @@ const char *e2b_execution_result_formats_key(const struct e2b_execution_result *
 E2B_API
 const char *e2b_execution_result_formats_get(const struct e2b_execution_result *result,
                                              const char *format);
+
+// The chart the code drew (the "chart" format, typed), with every field,
+// its elements and, for a super chart, its charts, in one call (see
+// `e2b_chart_fields`); NULL if the result has no chart (or `result` is
+// NULL). Owned by the result, valid until the execution is freed. A chart
+// of a type this library does not know comes as E2B_CHART_UNKNOWN with its
+// elements as JSON text.
+E2B_API
+const struct e2b_chart_fields *e2b_execution_result_chart(const struct e2b_execution_result *result);
 
 // The number of extras: formats in MIME types without a name of their own
 // (e.g. "application/vnd.plotly.v1+json"); 0 if `result` is NULL.

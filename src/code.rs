@@ -1,4 +1,6 @@
-//! The code interpreter: run_code and code contexts.
+//! The code interpreter: run_code, typed charts and code contexts.
+
+pub mod chart;
 
 use std::ffi::{c_char, c_void, CString};
 use std::ops::ControlFlow;
@@ -11,6 +13,7 @@ use super::{
     arg_mut, arg_opt_str, arg_str, boxed, c_ptr, c_string, e2b_error, e2b_error_code, free, guard, guard_value,
     limit_ms, out_ptr, set_opt, Stop,
 };
+use chart::{e2b_chart_fields, ChartData};
 use sdk::{
     CodeContext, Execution, ExecutionEvent, ExecutionResult, OutputChunk, RunCodeOptions, DEFAULT_RUN_CODE_TIMEOUT,
 };
@@ -58,6 +61,8 @@ pub struct e2b_execution_result {
     formats: Vec<(CString, CString)>,
     /// (MIME type, value) for each format without a name of its own, sorted by type.
     extras: Vec<(CString, CString)>,
+    /// The chart, typed.
+    chart: Option<ChartData>,
 }
 
 /// One output stream of a run.
@@ -104,6 +109,7 @@ impl e2b_execution_result {
             is_main: result.is_main_result,
             formats: result.formats().map(|(name, value)| (c_string(name), c_string(&value))).collect(),
             extras: result.extra.iter().map(extra).collect(),
+            chart: result.chart.as_ref().map(ChartData::new),
         }
     }
 }
@@ -457,6 +463,17 @@ pub unsafe extern "C" fn e2b_execution_result_formats_get(
         let (Some(result), Ok(format)) = (result.as_ref(), arg_str(format, "format")) else { return ptr::null() };
         e2b_execution_result_get_str(result, format)
     })
+}
+
+/// The chart the code drew (the "chart" format, typed), with every field,
+/// its elements and, for a super chart, its charts, in one call (see
+/// `e2b_chart_fields`); NULL if the result has no chart (or `result` is
+/// NULL). Owned by the result, valid until the execution is freed. A chart
+/// of a type this library does not know comes as E2B_CHART_UNKNOWN with its
+/// elements as JSON text.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_execution_result_chart(result: *const e2b_execution_result) -> *const e2b_chart_fields {
+    guard_value(ptr::null(), || result.as_ref().and_then(|r| r.chart.as_ref()).map_or(ptr::null(), ChartData::fields))
 }
 
 /// The number of extras: formats in MIME types without a name of their own

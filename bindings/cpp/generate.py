@@ -34,6 +34,8 @@ ENUMS = [
     ("e2b_git_file_change", "GitFileChange", "E2B_GIT_FILE_", None),
     ("e2b_git_config_scope", "GitConfigScope", "E2B_GIT_CONFIG_", None),
     ("e2b_git_reset_mode", "GitResetMode", "E2B_GIT_RESET_", None),
+    ("e2b_chart_type", "ChartType", "E2B_CHART_", None),
+    ("e2b_scale_type", "ScaleType", "E2B_SCALE_", None),
 ]
 
 # The exception class of an error code, where it is not the enumerator's name.

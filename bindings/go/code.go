@@ -190,7 +190,9 @@ type Result struct {
 	JSON       json.RawMessage
 	JavaScript string
 	Data       json.RawMessage
-	Chart      json.RawMessage
+	// Chart is the chart the code drew, typed; nil if none. Its Raw is the
+	// "chart" format as sent.
+	Chart *Chart
 	// Extra maps every other MIME type to its content: the text itself when
 	// the interpreter sent text, else JSON text.
 	Extra map[string]string
@@ -204,7 +206,7 @@ func executionResult(p *C.e2b_execution_result) Result {
 		"text": &r.Text, "html": &r.HTML, "markdown": &r.Markdown, "svg": &r.SVG, "png": &r.PNG,
 		"jpeg": &r.JPEG, "pdf": &r.PDF, "latex": &r.LaTeX, "javascript": &r.JavaScript,
 	}
-	raw := map[string]*json.RawMessage{"json": &r.JSON, "data": &r.Data, "chart": &r.Chart}
+	raw := map[string]*json.RawMessage{"json": &r.JSON, "data": &r.Data}
 	for i := range C.e2b_execution_result_formats_len(p) {
 		cname := C.e2b_execution_result_formats_key(p, i)
 		name, value := C.GoString(cname), C.GoString(C.e2b_execution_result_formats_get(p, cname))
@@ -214,6 +216,10 @@ func executionResult(p *C.e2b_execution_result) Result {
 		} else if f, ok := raw[name]; ok {
 			*f = json.RawMessage(value)
 		}
+	}
+	if f := C.e2b_execution_result_chart(p); f != nil {
+		c := chart(f)
+		r.Chart = &c
 	}
 	if n := C.e2b_execution_result_extras_len(p); n > 0 {
 		r.Extra = make(map[string]string, n)

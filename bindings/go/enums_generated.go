@@ -262,3 +262,76 @@ const (
 	// GitResetKeep is E2B_GIT_RESET_KEEP: like hard, refusing to lose local changes (`--keep`).
 	GitResetKeep GitResetMode = 5
 )
+
+// The values of ChartType (C e2b_chart_type).
+const (
+	// ChartUnknown is E2B_CHART_UNKNOWN: a type this library does not know: the elements are in `elements_json`.
+	ChartUnknown ChartType = 0
+	// ChartLine is E2B_CHART_LINE: a line chart: `points`.
+	ChartLine ChartType = 1
+	// ChartScatter is E2B_CHART_SCATTER: a scatter plot: `points`.
+	ChartScatter ChartType = 2
+	// ChartBar is E2B_CHART_BAR: a bar chart: `bars`.
+	ChartBar ChartType = 3
+	// ChartPie is E2B_CHART_PIE: a pie chart: `pie`.
+	ChartPie ChartType = 4
+	// ChartBoxAndWhisker is E2B_CHART_BOX_AND_WHISKER: a box-and-whisker plot: `box_and_whisker`.
+	ChartBoxAndWhisker ChartType = 5
+	// ChartSuperchart is E2B_CHART_SUPERCHART: a figure of several charts (e.g. subplots): `charts`.
+	ChartSuperchart ChartType = 6
+)
+
+// The values of ScaleType (C e2b_scale_type).
+const (
+	// ScaleNone is E2B_SCALE_NONE: not a point chart (only line and scatter charts have scales).
+	ScaleNone ScaleType = 0
+	// ScaleUnknown is E2B_SCALE_UNKNOWN: a scale this library does not know, or none given.
+	ScaleUnknown ScaleType = 1
+	// ScaleLinear is E2B_SCALE_LINEAR: "linear".
+	ScaleLinear ScaleType = 2
+	// ScaleDatetime is E2B_SCALE_DATETIME: "datetime": ticks and points are dates, as text.
+	ScaleDatetime ScaleType = 3
+	// ScaleCategorical is E2B_SCALE_CATEGORICAL: "categorical": ticks and points are categories, as text.
+	ScaleCategorical ScaleType = 4
+	// ScaleLog is E2B_SCALE_LOG: "log".
+	ScaleLog ScaleType = 5
+	// ScaleSymlog is E2B_SCALE_SYMLOG: "symlog".
+	ScaleSymlog ScaleType = 6
+	// ScaleLogit is E2B_SCALE_LOGIT: "logit".
+	ScaleLogit ScaleType = 7
+	// ScaleFunction is E2B_SCALE_FUNCTION: "function".
+	ScaleFunction ScaleType = 8
+	// ScaleFunctionlog is E2B_SCALE_FUNCTIONLOG: "functionlog".
+	ScaleFunctionlog ScaleType = 9
+	// ScaleAsinh is E2B_SCALE_ASINH: "asinh".
+	ScaleAsinh ScaleType = 10
+)
+
+// String is "none", "unknown", "linear", "datetime", "categorical", "log", "symlog", "logit", "function", "functionlog", "asinh", or "unknown" for a value this package does not know.
+func (v ScaleType) String() string {
+	switch v {
+	case ScaleNone:
+		return "none"
+	case ScaleUnknown:
+		return "unknown"
+	case ScaleLinear:
+		return "linear"
+	case ScaleDatetime:
+		return "datetime"
+	case ScaleCategorical:
+		return "categorical"
+	case ScaleLog:
+		return "log"
+	case ScaleSymlog:
+		return "symlog"
+	case ScaleLogit:
+		return "logit"
+	case ScaleFunction:
+		return "function"
+	case ScaleFunctionlog:
+		return "functionlog"
+	case ScaleAsinh:
+		return "asinh"
+	}
+	return "unknown"
+}

@@ -46,6 +46,8 @@ var enums = []goEnum{
 	{"e2b_git_file_change", "GitFileChange", "E2B_GIT_FILE_", "GitFile", "", "unknown"},
 	{"e2b_git_config_scope", "GitConfigScope", "E2B_GIT_CONFIG_", "GitConfig", "", ""},
 	{"e2b_git_reset_mode", "GitResetMode", "E2B_GIT_RESET_", "GitReset", "", ""},
+	{"e2b_chart_type", "ChartType", "E2B_CHART_", "Chart", "", ""},
+	{"e2b_scale_type", "ScaleType", "E2B_SCALE_", "Scale", "", "unknown"},
 }
 
 // initialisms are the words of C names written in capitals in Go.

@@ -32,6 +32,8 @@ ENUMS = {
     "e2b_git_file_change": ("GitFileChange", "E2B_GIT_FILE_"),
     "e2b_git_config_scope": ("GitConfigScope", "E2B_GIT_CONFIG_"),
     "e2b_git_reset_mode": ("GitResetMode", "E2B_GIT_RESET_"),
+    "e2b_chart_type": ("ChartTypeCode", "E2B_CHART_"),
+    "e2b_scale_type": ("ScaleTypeCode", "E2B_SCALE_"),
 }
 
 # C scalar types, as ctypes types and the Python type a call returns.
@@ -336,9 +338,14 @@ def generate(text: str) -> str:
     for name in header.opaque:
         out += ["", "", f"class {name}(ctypes.Structure):", "    pass"]
     for name, fields in header.structs.items():
-        out += ["", "", f"class {name}(ctypes.Structure):", "    _fields_ = ["]
-        out += [f'        ("{field}", {types.ctype(ctype)}),' for ctype, field in fields]
-        out += ["    ]"]
+        declared = [f'("{field}", {types.ctype(ctype)}),' for ctype, field in fields]
+        if any(re.search(rf"\b{name}\b", line) for line in declared):
+            # A struct that points to its own type: its fields can name it only once it exists.
+            out += ["", "", f"class {name}(ctypes.Structure):", "    pass", "", "", f"{name}._fields_ = ["]
+            out += [f"    {line}" for line in declared] + ["]"]
+        else:
+            out += ["", "", f"class {name}(ctypes.Structure):", "    _fields_ = ["]
+            out += [f"        {line}" for line in declared] + ["    ]"]
     out.append("")
     for name, (result, params) in header.callbacks.items():
         args = ", ".join([types.ctype(result)] + [types.ctype(p) for p, _ in params])

@@ -42,6 +42,11 @@ the kernel is idle, as ipykernel ignores it.
 
 Standard library only until IPython is imported; Python 3.11+ with the
 image's IPython 9.
+
+Started as `kernel.py --language bash`, it is a bash context's kernel
+instead (BashKernel, standard library only): the same protocol, with the
+cells run by one persistent bash on a terminal, as Jupyter's bash_kernel
+(which E2B's code interpreter runs for bash) runs them.
 """
 
 import base64
@@ -53,6 +58,7 @@ import json
 import math
 import numbers
 import os
+import re
 import selectors
 import signal
 import struct
@@ -707,12 +713,202 @@ def start(diagnostics):
     return kernel
 
 
+# --- bash -------------------------------------------------------------------
+
+# The loop a bash context's shell runs: each cell comes on fd 3 as three
+# NUL-terminated strings (set the run's env_vars, the code, restore them);
+# the code runs with eval in the shell itself, so variables, functions,
+# `cd` and `export` last. After each cell a marker with its exit status
+# goes through the terminal after the cell's own output. SIGINT stops the
+# cell's foreground command, not the shell.
+_BASH_LOOP = r"""
+exec 3<&"$__E2B_FD"; eval "exec $__E2B_FD<&-"; unset __E2B_FD
+trap ':' INT
+export PAGER=cat
+while IFS= read -r -d '' __e2b_before <&3 && IFS= read -r -d '' __e2b_code <&3 \
+      && IFS= read -r -d '' __e2b_after <&3; do
+  eval "$__e2b_before" 3<&-
+  eval "$__e2b_code" 3<&-
+  __e2b_status=$?
+  eval "$__e2b_after" 3<&-
+  printf '\036E2B-%s-%d\036' "$__E2B_TOKEN" "$__e2b_status"
+done
+"""
+
+
+def _bash_quote(text):
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def bash_env_code(env_vars):
+    """(set, restore): bash code that exports `env_vars` for one run and
+    then puts each variable back as it was."""
+    before, after = [], []
+    for i, (key, value) in enumerate(env_vars.items()):
+        if not key.replace("_", "a").isalnum() or key[0].isdigit():
+            continue  # not a name bash can export
+        before.append(f"__e2b_set_{i}=${{{key}+x}}; __e2b_old_{i}=${{{key}-}}; export {key}={_bash_quote(value)}")
+        after.append(f'if [ -n "$__e2b_set_{i}" ]; then export {key}="$__e2b_old_{i}"; else unset {key}; fi; '
+                     f"unset __e2b_set_{i} __e2b_old_{i}")
+    return "\n".join(before), "\n".join(after)
+
+
+class BashKernel:
+    """A bash context: one persistent bash on a terminal, as Jupyter's
+    bash_kernel (which E2B's code interpreter runs) drives it. Everything
+    the cell writes, stdout and stderr alike, comes through the terminal
+    and is sent as stdout, a line at a time (with "\\r\\n" as "\\n"). A cell
+    whose exit status is not 0 ends with the error bash_kernel reports:
+    name "", value the status, no traceback. A cell that ends the shell
+    (`exit`) gets "Restarting Bash" and a new shell."""
+
+    def __init__(self, requests, channel):
+        self._requests = requests
+        self._channel = channel
+        self._count = 0
+        self._token = base64.b32encode(os.urandom(10)).decode()
+        self._marker = re.compile(rb"\x1eE2B-" + self._token.encode() + rb"-(\d+)\x1e")
+        self._start_bash()
+        signal.signal(signal.SIGINT, self._on_sigint)
+
+    def _start_bash(self):
+        import pty
+        import subprocess
+        master, slave = pty.openpty()
+        attributes = termios.tcgetattr(slave)
+        attributes[3] &= ~termios.ECHO
+        termios.tcsetattr(slave, termios.TCSANOW, attributes)
+        commands_read, commands_write = os.pipe()
+        env = dict(os.environ, __E2B_TOKEN=self._token, __E2B_FD=str(commands_read),
+                   TERM=os.environ.get("TERM", "xterm"))
+
+        def child_setup():
+            os.setsid()
+            ioctl(0, termios.TIOCSCTTY, 0)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+        self._bash = subprocess.Popen(
+            ["bash", "--noprofile", "--norc", "-c", _BASH_LOOP],
+            stdin=slave, stdout=slave, stderr=slave, pass_fds=(commands_read,), env=env,
+            preexec_fn=child_setup, close_fds=True)
+        os.close(slave)
+        os.close(commands_read)
+        os.set_inheritable(commands_write, False)
+        self._commands = commands_write
+        self._master = master
+        self._buffer = b""
+
+    def _on_sigint(self, signum, frame):
+        try:
+            os.killpg(self._bash.pid, signal.SIGINT)
+        except OSError:
+            pass
+
+    def serve(self):
+        for raw in self._requests:
+            if raw.strip():
+                self._execute(raw)
+
+    def _execute(self, raw):
+        self._count += 1
+        self._channel.send({"type": "number_of_executions", "execution_count": self._count})
+        try:
+            code, env_vars = parse_request(raw)
+        except ValueError as exc:
+            self._channel.send(_error_line("ProtocolError", str(exc), ""))
+        else:
+            if code.strip():
+                self._run(code, env_vars)
+        self._channel.send({"type": "end_of_execution"})
+
+    def _run(self, code, env_vars):
+        before, after = bash_env_code(env_vars)
+        cell = "\0".join(part.replace("\0", "") for part in (before, code.rstrip(), after)) + "\0"
+        try:
+            data = memoryview(cell.encode())
+            while data:
+                data = data[os.write(self._commands, data):]
+        except OSError:
+            pass  # the shell is gone: reading says so
+        status = self._relay()
+        if status is None:
+            self._send_output("Restarting Bash")
+            self._restart()
+        elif status:
+            self._channel.send(_error_line("", str(status), ""))
+
+    def _send_output(self, text):
+        if text:
+            self._channel.send({"type": "stdout", "text": text, "timestamp": _timestamp()})
+
+    def _relay(self):
+        """Sends the cell's output a line at a time until its marker; its
+        exit status, or None if the shell ended."""
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        pending = ""
+        while True:
+            match = self._marker.search(self._buffer)
+            if match:
+                text = pending + decoder.decode(self._buffer[:match.start()], final=True)
+                self._buffer = self._buffer[match.end():]
+                self._send_lines(text, final=True)
+                return int(match.group(1))
+            # Keep what may be the start of a marker.
+            cut = self._buffer.rfind(b"\x1e")
+            keep = self._buffer[cut:] if cut >= 0 else b""
+            ready = self._buffer[:cut] if cut >= 0 else self._buffer
+            pending = self._send_lines(pending + decoder.decode(ready), final=False)
+            self._buffer = keep
+            try:
+                chunk = os.read(self._master, _CHUNK)
+            except InterruptedError:
+                continue
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self._send_lines(pending + decoder.decode(self._buffer, final=True), final=True)
+                self._buffer = b""
+                return None
+            self._buffer += chunk
+
+    def _send_lines(self, text, final):
+        """Sends each whole line of `text` (all of it if `final`); returns the rest."""
+        text = text.replace("\r\n", "\n")
+        lines = text.split("\n")
+        rest = "" if final else lines.pop()
+        for i, line in enumerate(lines):
+            last = i == len(lines) - 1
+            self._send_output(line if (final and last) else line + "\n")
+        return rest
+
+    def _restart(self):
+        for fd in (self._master, self._commands):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            self._bash.wait(timeout=5)
+        except Exception:
+            pass
+        self._start_bash()
+
+
+def start_bash():
+    requests, channel_fd = _take_protocol_fds()
+    channel = Channel(channel_fd)
+    kernel = BashKernel(requests, channel)
+    channel.send({"type": "kernel_ready"})
+    return kernel
+
+
 def main():
     # fd 2 is about to carry the user's stderr; the kernel's own failures
     # keep going to e2b-local.
     diagnostics = os.fdopen(os.dup(2), "w")
     try:
-        start(diagnostics).serve()
+        kernel = start_bash() if sys.argv[1:] == ["--language", "bash"] else start(diagnostics)
+        kernel.serve()
     except BaseException:
         traceback.print_exc(file=diagnostics)
         diagnostics.flush()

@@ -4,7 +4,12 @@
 //! A context is one `kernel.py` process (embedded here) running as `user` in the sandbox's
 //! jail, in the context's cwd, so the code sees the sandbox's files. The kernel runs the code
 //! in IPython, from the sandbox's own Python: `code-interpreter-v1` sandboxes have it from the
-//! code-interpreter image (see `rootfs`). It first says whether it could start (`kernel_ready`,
+//! code-interpreter image (see `rootfs`). A `bash` context's kernel (`kernel.py --language
+//! bash`) runs a persistent bash on a terminal instead, as Jupyter's bash_kernel does for
+//! E2B, and a `javascript` context's is `kernel.js` on the base image's Node.js (a persistent
+//! `vm` context, as E2B's ijavascript kernel keeps one); any other language answers the real
+//! server's "No such kernel named ..." error. Each
+//! language has a default context, made on its first run. It first says whether it could start (`kernel_ready`,
 //! or `kernel_unavailable` with the reason when IPython is missing, which becomes a 500 with
 //! that reason). Then it reads one JSON request per line and writes the `/execute` lines
 //! itself, in the real server's JSON style; this module relays them, one HTTP chunk per line,
@@ -38,6 +43,9 @@ use crate::sandboxes::Runtime;
 /// Where the kernel is in every jail, and its source.
 pub const KERNEL_PATH: &str = "/run/e2b-local/kernel.py";
 pub const KERNEL_SOURCE: &str = include_str!("../kernel/kernel.py");
+/// Where the JavaScript kernel is in every jail, and its source.
+pub const JS_KERNEL_PATH: &str = "/run/e2b-local/kernel.js";
+pub const JS_KERNEL_SOURCE: &str = include_str!("../kernel/kernel.js");
 /// The working directory of a context unless given.
 const DEFAULT_CWD: &str = "/home/user";
 /// A keepalive line after this much silence (the real server's `KEEPALIVE_INTERVAL`).
@@ -107,14 +115,19 @@ impl Contexts {
         self.list().iter().find(|c| c.id == id).cloned()
     }
 
-    /// The default Python context (made again if it was removed).
-    fn default_python(&self) -> Arc<Context> {
+    /// The default context of `language` (made on first use, or again if it was removed), as
+    /// the real server keeps one per language.
+    fn default_for(&self, language: &str) -> Arc<Context> {
         let mut list = self.list();
-        if let Some(context) = list.iter().find(|c| c.is_default) {
+        if let Some(context) = list.iter().find(|c| c.is_default && c.language == language) {
             return context.clone();
         }
-        let context = Arc::new(Context::new("python", DEFAULT_CWD, true));
-        list.insert(0, context.clone());
+        let context = Arc::new(Context::new(language, DEFAULT_CWD, true));
+        if language == "python" {
+            list.insert(0, context.clone());
+        } else {
+            list.push(context.clone());
+        }
         context
     }
 }
@@ -165,7 +178,7 @@ impl Context {
     /// Starts a kernel in `slot` unless one runs there.
     async fn ensure_kernel(&self, runtime: &Runtime, slot: &mut Option<Kernel>) -> Result<(), String> {
         if slot.is_none() {
-            let kernel = Kernel::start(runtime, &self.cwd).await?;
+            let kernel = Kernel::start(runtime, &self.language, &self.cwd).await?;
             *self.process() = Some(kernel.process.clone());
             *slot = Some(kernel);
         }
@@ -181,13 +194,29 @@ struct Kernel {
 }
 
 impl Kernel {
-    async fn start(runtime: &Runtime, cwd: &str) -> Result<Kernel, String> {
+    async fn start(runtime: &Runtime, language: &str, cwd: &str) -> Result<Kernel, String> {
         let user = User::User;
         let jail = runtime.machine.jail().await?;
         let failed = || "Failed to set working directory".to_string();
         let dir = jail.open_dir(&paths::expand(cwd, user.home()).map_err(|_| failed())?).map_err(|_| failed())?;
-        let mut command = Command::new("python3");
-        command.args(["-u", KERNEL_PATH]).env_clear().env("PATH", DEFAULT_PATH).env("HOME", user.home());
+        let mut command = match language {
+            // Node's protocol is fd 3; what the code's children write to fds 1 and 2 goes to
+            // e2b-local's log.
+            "javascript" => {
+                let mut node = Command::new("sh");
+                node.args(["-c", &format!("exec node {JS_KERNEL_PATH} 3>&1 1>&2")]);
+                node
+            }
+            _ => {
+                let mut python = Command::new("python3");
+                python.args(["-u", KERNEL_PATH]);
+                if language != "python" {
+                    python.args(["--language", language]);
+                }
+                python
+            }
+        };
+        command.env_clear().env("PATH", DEFAULT_PATH).env("HOME", user.home());
         command.env("USER", user.name()).env("LOGNAME", user.name()).envs(&runtime.env_vars);
         command.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped());
         command.stderr(std::process::Stdio::piped());
@@ -364,7 +393,11 @@ fn normalize_language(language: Option<&str>) -> String {
     }
 }
 
-/// What Jupyter answers when a kernel for `language` does not exist (only Python here).
+/// The languages e2b-local has kernels for (`kernel.py` runs Python and bash, `kernel.js`
+/// JavaScript).
+const KERNELS: &[&str] = &["python", "bash", "javascript"];
+
+/// What Jupyter answers when a kernel for `language` does not exist (any but [`KERNELS`]).
 fn no_kernel(language: &str) -> Response {
     let reason =
         format!("{{\"message\": {}, \"reason\": null}}", py_json_string(&format!("No such kernel named {language}")));
@@ -441,7 +474,7 @@ async fn execute(Extension(target): Extension<Target>, headers: HeaderMap, body:
             None => return context_not_found(id),
         },
         (None, language) => match normalize_language(language.as_deref()).as_str() {
-            "python" => contexts.default_python(),
+            known if KERNELS.contains(&known) => contexts.default_for(known),
             other => return no_kernel(other),
         },
     };
@@ -581,7 +614,7 @@ async fn create_context(Extension(target): Extension<Target>, body: Bytes) -> Re
     };
     let text = |name: &str| object.get(name).and_then(Value::as_str).filter(|s| !s.is_empty());
     let language = normalize_language(text("language"));
-    if language != "python" {
+    if !KERNELS.contains(&language.as_str()) {
         return no_kernel(&language);
     }
     let context = Arc::new(Context::new(&language, text("cwd").unwrap_or(DEFAULT_CWD), false));

@@ -664,7 +664,10 @@ impl Store {
         }
         let mut runtimes = self.runtimes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let runtime = runtimes.entry(sbx.sandbox_id.clone()).or_insert_with(|| {
-            let files = vec![(code::KERNEL_PATH, code::KERNEL_SOURCE.as_bytes())];
+            let files = vec![
+                (code::KERNEL_PATH, code::KERNEL_SOURCE.as_bytes()),
+                (code::JS_KERNEL_PATH, code::JS_KERNEL_SOURCE.as_bytes()),
+            ];
             let base = self.base.for_template(sbx.image_template());
             let mounts = sbx
                 .volume_mounts

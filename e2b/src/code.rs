@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ureq::http::Method;
 
+use crate::chart::Chart;
 use crate::config::CODE_INTERPRETER_PORT;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{self, Body, Deadline};
@@ -115,8 +116,10 @@ pub struct ExecutionResult {
     pub javascript: Option<String>,
     /// Tabular data (`e2b/data`), e.g. a DataFrame's columns.
     pub data: Option<Value>,
-    /// A chart's description (`e2b/chart`).
-    pub chart: Option<Value>,
+    /// The chart the code drew (`e2b/chart`), typed; [`Chart::raw`] is its
+    /// JSON as sent. A chart never fails its result: see [`Chart`].
+    #[serde(default, deserialize_with = "crate::chart::lenient")]
+    pub chart: Option<Chart>,
     /// Other MIME types, by type.
     #[serde(default)]
     pub extra: BTreeMap<String, Value>,
@@ -150,7 +153,7 @@ impl ExecutionResult {
             ("json", json(&self.json)),
             ("javascript", text(&self.javascript)),
             ("data", json(&self.data)),
-            ("chart", json(&self.chart)),
+            ("chart", self.chart.as_ref().map(|chart| Cow::Owned(chart.raw().to_string()))),
         ]
         .into_iter()
         .filter_map(|(name, value)| Some((name, value?)))
@@ -591,7 +594,15 @@ mod tests {
         let png = &parse("execute_rich_png").unwrap().results[0];
         assert!(!png.is_main_result);
         assert!(png.png.as_deref().unwrap().starts_with("iVBORw0KGgo"));
-        assert_eq!(png.chart.as_ref().unwrap()["type"], "line");
+        let chart = png.chart.as_ref().unwrap();
+        assert_eq!((chart.chart_type, chart.title.as_deref()), (crate::ChartType::Line, Some("squares")));
+        assert_eq!(chart.raw()["type"], "line");
+        let crate::ChartElements::Points(series) = &chart.elements else { panic!("{chart:?}") };
+        assert_eq!(series[0].points.len(), 3);
+        let formats: Vec<_> = png.formats().map(|(name, _)| name).collect();
+        assert_eq!(formats, ["text", "png", "chart"]);
+        let text = png.formats().find(|(name, _)| *name == "chart").unwrap().1;
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), *chart.raw());
 
         let json = parse("execute_rich_json").unwrap();
         assert_eq!(json.results[0].json, Some(serde_json::json!({"a": 1, "b": [1, 2]})));

@@ -320,6 +320,7 @@
 
 mod api;
 mod cancel;
+mod chart;
 mod client;
 mod code;
 mod config;
@@ -351,6 +352,9 @@ pub use api::{
     ListOrder, ListQuery, SandboxInfo, SandboxOptions, SandboxPage, SandboxState, VolumeMount, DEFAULT_SANDBOX_TIMEOUT,
 };
 pub use cancel::CancelToken;
+pub use chart::{
+    BarData, BoxAndWhiskerData, Chart, ChartElements, ChartType, ChartValue, PieData, PointData, ScaleType,
+};
 pub use client::Client;
 pub use code::{
     CodeContext, Execution, ExecutionError, ExecutionEvent, ExecutionResult, OnEvent, OutputChunk, RunCodeOptions,

@@ -258,6 +258,38 @@ def test_language_python_is_the_default_context(ci):
     assert ci.run_code("shared", language=" Python ").text == "1"
 
 
+def test_bash_kernel(ci):
+    out = []
+    first = ci.run_code("x=5; cd /tmp; echo hello; echo oops >&2", language="bash", on_stdout=out.append)
+    # bash_kernel runs bash on a terminal: stderr comes as stdout, a line at a time.
+    assert first.logs.stdout == ["hello\n", "oops\n"] and first.logs.stderr == []
+    assert [m.line for m in out] == ["hello\n", "oops\n"]
+    assert first.error is None and first.results == []
+    assert ci.run_code("echo $x $(pwd) $FOO", language="bash", envs={"FOO": "bar"}).logs.stdout == ["5 /tmp bar\n"]
+    assert ci.run_code("echo ${FOO-unset}", language="bash").logs.stdout == ["unset\n"]
+    failed = ci.run_code("echo before; false", language="bash")
+    assert (failed.error.name, failed.error.value, failed.error.traceback) == ("", "1", "")
+    assert failed.logs.stdout == ["before\n"]
+
+    context = ci.create_code_context(language="bash", cwd="/home/user")
+    assert context.language == "bash"
+    assert ci.run_code("echo ${x-none} $(pwd)", context=context).logs.stdout == ["none /home/user\n"]
+    assert [c.language for c in ci.list_code_contexts()].count("bash") == 2
+    assert ci.run_code("exit", language="bash").logs.stdout == ["Restarting Bash"]
+    assert ci.run_code("echo ${x-gone}", language="bash").logs.stdout == ["gone\n"]
+
+
+def test_javascript_kernel(ci):
+    first = ci.run_code("let x = 40; console.log('hi'); console.error('warn'); x + 2", language="javascript")
+    assert (first.logs.stdout, first.logs.stderr, first.text) == (["hi\n"], ["warn\n"], "42")
+    assert ci.run_code("x + Number(process.env.N)", language="js", envs={"N": "1"}).text == "41"
+    failed = ci.run_code("y.z", language="javascript")
+    assert (failed.error.name, failed.error.value) == ("ReferenceError", "y is not defined")
+    context = ci.create_code_context(language="javascript")
+    assert context.language == "javascript"
+    assert ci.run_code("typeof x", context=context).text == "'undefined'"
+
+
 def test_a_language_without_a_kernel(ci):
     with pytest.raises(SandboxException, match='500 Internal Server Error: Failed to create context: .*No such kernel named r'):
         ci.run_code("1", language="r")

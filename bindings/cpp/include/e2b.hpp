@@ -336,6 +336,50 @@ enum class GitResetMode : int32_t {
     Keep = E2B_GIT_RESET_KEEP,
 };
 
+/// The kind of a chart (the SDKs' `ChartType`), in `e2b_chart_fields`.
+enum class ChartType : int32_t {
+    /// A type this library does not know: the elements are in `elements_json`.
+    Unknown = E2B_CHART_UNKNOWN,
+    /// A line chart: `points`.
+    Line = E2B_CHART_LINE,
+    /// A scatter plot: `points`.
+    Scatter = E2B_CHART_SCATTER,
+    /// A bar chart: `bars`.
+    Bar = E2B_CHART_BAR,
+    /// A pie chart: `pie`.
+    Pie = E2B_CHART_PIE,
+    /// A box-and-whisker plot: `box_and_whisker`.
+    BoxAndWhisker = E2B_CHART_BOX_AND_WHISKER,
+    /// A figure of several charts (e.g. subplots): `charts`.
+    Superchart = E2B_CHART_SUPERCHART,
+};
+
+/// The scale of a point chart's axis (the SDKs' `ScaleType`), in `e2b_chart_fields`.
+enum class ScaleType : int32_t {
+    /// Not a point chart (only line and scatter charts have scales).
+    None = E2B_SCALE_NONE,
+    /// A scale this library does not know, or none given.
+    Unknown = E2B_SCALE_UNKNOWN,
+    /// "linear".
+    Linear = E2B_SCALE_LINEAR,
+    /// "datetime": ticks and points are dates, as text.
+    Datetime = E2B_SCALE_DATETIME,
+    /// "categorical": ticks and points are categories, as text.
+    Categorical = E2B_SCALE_CATEGORICAL,
+    /// "log".
+    Log = E2B_SCALE_LOG,
+    /// "symlog".
+    Symlog = E2B_SCALE_SYMLOG,
+    /// "logit".
+    Logit = E2B_SCALE_LOGIT,
+    /// "function".
+    Function = E2B_SCALE_FUNCTION,
+    /// "functionlog".
+    Functionlog = E2B_SCALE_FUNCTIONLOG,
+    /// "asinh".
+    Asinh = E2B_SCALE_ASINH,
+};
+
 // One exception class per error code: catch (const e2b::NotFound&).
 using NullArgument = ErrorFor<ErrorCode::NullArgument>;
 using InvalidArgument = ErrorFor<ErrorCode::InvalidArgument>;
@@ -619,6 +663,81 @@ struct CodeContext {
     std::string cwd;
 };
 
+/// The SDKs' name of a chart type: "line", "scatter", "bar", "pie",
+/// "box_and_whisker", "superchart" or "unknown".
+inline const char* chart_type_name(ChartType type) {
+    switch (type) {
+        case ChartType::Line: return "line";
+        case ChartType::Scatter: return "scatter";
+        case ChartType::Bar: return "bar";
+        case ChartType::Pie: return "pie";
+        case ChartType::BoxAndWhisker: return "box_and_whisker";
+        case ChartType::Superchart: return "superchart";
+        default: return "unknown";
+    }
+}
+
+/// A coordinate or tick of a point chart: `text` for dates and categories,
+/// else `number` (NaN where the data had a NaN).
+struct ChartValue {
+    std::optional<std::string> text;
+    double number = 0;
+};
+
+/// One series of a line or scatter chart.
+struct PointData {
+    std::string label;
+    std::vector<std::pair<ChartValue, ChartValue>> points;  ///< (x, y)
+};
+
+/// One bar of a bar chart.
+struct BarData {
+    std::string label;
+    std::string group;
+    double value = 0;
+};
+
+/// One slice of a pie chart.
+struct PieData {
+    std::string label;
+    double angle = 0;  ///< degrees
+    double radius = 0;
+};
+
+/// One box of a box-and-whisker plot.
+struct BoxAndWhiskerData {
+    std::string label;
+    double min = 0;
+    double first_quartile = 0;
+    double median = 0;
+    double third_quartile = 0;
+    double max = 0;
+    std::vector<double> outliers;
+};
+
+/// A chart the code drew (the SDKs' Chart and its kinds). Labels and units
+/// belong to 2D charts (line, scatter, bar, box and whisker), ticks and
+/// scales to point charts (line, scatter); the elements are in the member
+/// of the chart's kind: `points` (line, scatter), `bars`, `pie`,
+/// `box_and_whisker` or `charts` (a super chart). A chart of a type the
+/// library does not know, or whose elements do not fit its type, has them
+/// in `elements_json` as sent.
+struct Chart {
+    ChartType type = ChartType::Unknown;
+    std::optional<std::string> title;
+    std::optional<std::string> x_label, y_label, x_unit, y_unit;
+    std::vector<ChartValue> x_ticks, y_ticks;
+    std::vector<std::string> x_tick_labels, y_tick_labels;
+    ScaleType x_scale = ScaleType::None, y_scale = ScaleType::None;
+    std::vector<PointData> points;
+    std::vector<BarData> bars;
+    std::vector<PieData> pie;
+    std::vector<BoxAndWhiskerData> box_and_whisker;
+    std::vector<Chart> charts;
+    std::optional<std::string> elements_json;
+    std::string json;  ///< the chart as the interpreter sent it (the "chart" format)
+};
+
 /// One result of a run, in every format the interpreter produced.
 struct ExecutionResult {
     bool is_main = false;  ///< the value of the last expression, not something displayed
@@ -629,6 +748,8 @@ struct ExecutionResult {
     /// Every other MIME type -> value: the text itself when the interpreter
     /// sent text, else JSON text.
     std::map<std::string, std::string> extra;
+    /// The chart the code drew, typed; empty if none.
+    std::optional<Chart> chart;
 
     /// The result in `format`, if it has that format.
     std::optional<std::string> get(const std::string& format) const {
@@ -1024,6 +1145,57 @@ inline std::vector<SandboxMetrics> metrics_list(e2b_metrics_list* raw) {
     return samples;
 }
 
+inline ChartValue chart_value(const e2b_chart_value& value) {
+    return {optional_string(value.text), value.number};
+}
+
+inline Chart chart(const e2b_chart_fields& f) {
+    Chart c;
+    c.type = static_cast<ChartType>(f.chart_type);
+    c.title = optional_string(f.title);
+    c.x_label = optional_string(f.x_label);
+    c.y_label = optional_string(f.y_label);
+    c.x_unit = optional_string(f.x_unit);
+    c.y_unit = optional_string(f.y_unit);
+    for (size_t i = 0; i < f.x_ticks_len; ++i) c.x_ticks.push_back(chart_value(f.x_ticks[i]));
+    for (size_t i = 0; i < f.y_ticks_len; ++i) c.y_ticks.push_back(chart_value(f.y_ticks[i]));
+    for (size_t i = 0; i < f.x_tick_labels_len; ++i) c.x_tick_labels.push_back(string(f.x_tick_labels[i]));
+    for (size_t i = 0; i < f.y_tick_labels_len; ++i) c.y_tick_labels.push_back(string(f.y_tick_labels[i]));
+    c.x_scale = static_cast<ScaleType>(f.x_scale);
+    c.y_scale = static_cast<ScaleType>(f.y_scale);
+    size_t n = f.elements_len;
+    if (f.points) {
+        for (size_t i = 0; i < n; ++i) {
+            PointData data{string(f.points[i].label), {}};
+            for (size_t j = 0; j < f.points[i].points_len; ++j) {
+                const e2b_chart_point& point = f.points[i].points[j];
+                data.points.emplace_back(chart_value(point.x), chart_value(point.y));
+            }
+            c.points.push_back(std::move(data));
+        }
+    }
+    if (f.bars) {
+        for (size_t i = 0; i < n; ++i) c.bars.push_back({string(f.bars[i].label), string(f.bars[i].group), f.bars[i].value});
+    }
+    if (f.pie) {
+        for (size_t i = 0; i < n; ++i) c.pie.push_back({string(f.pie[i].label), f.pie[i].angle, f.pie[i].radius});
+    }
+    if (f.box_and_whisker) {
+        for (size_t i = 0; i < n; ++i) {
+            const e2b_box_and_whisker_data& b = f.box_and_whisker[i];
+            BoxAndWhiskerData data{string(b.label), b.min, b.first_quartile, b.median, b.third_quartile, b.max, {}};
+            if (b.outliers) data.outliers.assign(b.outliers, b.outliers + b.outliers_len);
+            c.box_and_whisker.push_back(std::move(data));
+        }
+    }
+    if (f.charts) {
+        for (size_t i = 0; i < n; ++i) c.charts.push_back(chart(*f.charts[i]));
+    }
+    c.elements_json = optional_string(f.elements_json);
+    c.json = string(f.json);
+    return c;
+}
+
 inline ExecutionResult execution_result(const e2b_execution_result* result) {
     ExecutionResult copy;
     copy.is_main = e2b_execution_result_is_main(result);
@@ -1035,6 +1207,7 @@ inline ExecutionResult execution_result(const e2b_execution_result* result) {
         copy.extra.emplace(string(e2b_execution_result_extras_key(result, i)),
                            string(e2b_execution_result_extras_value(result, i)));
     }
+    if (const e2b_chart_fields* fields = e2b_execution_result_chart(result)) copy.chart = chart(*fields);
     return copy;
 }
 

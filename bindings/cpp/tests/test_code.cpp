@@ -167,3 +167,61 @@ TEST_F(Code, ADefaultContextIsPython) {
     EXPECT_FALSE(context.cwd.empty());
     sandbox.remove_code_context(context.id);
 }
+
+TEST_F(Code, ChartsAreTyped) {
+    const char* code =
+        "import matplotlib.pyplot as plt\n"
+        "plt.plot([1, 2, 3], [1, 4, 9], label='squares'); plt.title('line'); plt.xlabel('x'); plt.show()\n"
+        "plt.bar(['a', 'b', 'c'], [3, 5, 1]); plt.title('bar'); plt.show()\n"
+        "plt.pie([1, 2, 1], labels=['p', 'q', 'r']); plt.title('pie'); plt.show()\n"
+        "plt.boxplot([[1, 2, 3, 4, 5, 30], [2, 3, 4]], labels=['A', 'B'], patch_artist=True); plt.show()\n"
+        "fig, (l, r) = plt.subplots(1, 2); l.scatter([1, 2], [2, 1]); r.bar(['u'], [1]); fig.suptitle('both')\n"
+        "plt.show()\n"
+        "'no chart'";
+    const e2b::Execution run = sandbox.run_code(code);
+    ASSERT_FALSE(run.error.has_value());
+    ASSERT_EQ(run.results.size(), 6u);
+    const std::vector<e2b::ChartType> want = {e2b::ChartType::Line, e2b::ChartType::Bar, e2b::ChartType::Pie,
+                                              e2b::ChartType::BoxAndWhisker, e2b::ChartType::Superchart};
+    for (size_t i = 0; i < want.size(); ++i) {
+        ASSERT_TRUE(run.results[i].chart.has_value()) << i;
+        EXPECT_EQ(run.results[i].chart->type, want[i]) << i;
+    }
+    EXPECT_FALSE(run.results[5].chart.has_value());
+
+    const e2b::Chart& line = *run.results[0].chart;
+    EXPECT_STREQ(e2b::chart_type_name(line.type), "line");
+    EXPECT_EQ(line.title, "line");
+    EXPECT_EQ(line.x_label, "x");
+    EXPECT_EQ(line.x_scale, e2b::ScaleType::Linear);
+    EXPECT_EQ(line.x_ticks.size(), line.x_tick_labels.size());
+    ASSERT_EQ(line.points.size(), 1u);
+    EXPECT_EQ(line.points[0].label, "squares");
+    ASSERT_EQ(line.points[0].points.size(), 3u);
+    EXPECT_EQ(line.points[0].points[2].first.number, 3.0);
+    EXPECT_EQ(line.points[0].points[2].second.number, 9.0);
+    EXPECT_FALSE(line.points[0].points[2].second.text.has_value());
+    EXPECT_EQ(line.json, run.results[0].get("chart"));
+
+    const e2b::Chart& bar = *run.results[1].chart;
+    ASSERT_EQ(bar.bars.size(), 3u);
+    EXPECT_EQ(bar.bars[1].label, "b");
+    EXPECT_EQ(bar.bars[1].value, 5.0);
+    EXPECT_EQ(bar.x_scale, e2b::ScaleType::None);
+
+    const e2b::Chart& pie = *run.results[2].chart;
+    ASSERT_EQ(pie.pie.size(), 3u);
+    EXPECT_EQ(pie.pie[2].label, "r");
+
+    const e2b::Chart& box = *run.results[3].chart;
+    ASSERT_EQ(box.box_and_whisker.size(), 2u);
+    EXPECT_EQ(box.box_and_whisker[0].median, 3.5);
+    EXPECT_EQ(box.box_and_whisker[0].outliers, std::vector<double>{30.0});
+
+    const e2b::Chart& both = *run.results[4].chart;
+    EXPECT_EQ(both.title, "both");
+    ASSERT_EQ(both.charts.size(), 2u);
+    EXPECT_EQ(both.charts[0].type, e2b::ChartType::Scatter);
+    EXPECT_EQ(both.charts[1].type, e2b::ChartType::Bar);
+    EXPECT_EQ(both.charts[1].bars.size(), 1u);
+}

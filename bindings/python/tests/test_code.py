@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 
@@ -123,3 +124,56 @@ def test_code_contexts(code_sandbox: libe2b.Sandbox) -> None:
         code_sandbox.restart_code_context(context)
     with pytest.raises(libe2b.InvalidArgumentException):
         code_sandbox.run_code("1", language="python", context=code_sandbox.create_code_context())
+
+
+CHARTS_CODE = """\
+import matplotlib.pyplot as plt
+plt.plot([1, 2, 3], [1, 4, 9], label='squares'); plt.title('line'); plt.xlabel('x'); plt.ylabel('y'); plt.legend(); plt.show()
+plt.scatter([1, 2, 3], [3, 1, 2]); plt.title('scatter'); plt.show()
+plt.bar(['a', 'b', 'c'], [3, 5, 1]); plt.title('bar'); plt.xlabel('letter'); plt.ylabel('count'); plt.show()
+plt.pie([1, 2, 1], labels=['p', 'q', 'r']); plt.title('pie'); plt.show()
+plt.boxplot([[1, 2, 3, 4, 5, 30], [2, 3, 4]], labels=['A', 'B'], patch_artist=True); plt.title('box'); plt.show()
+fig, (left, right) = plt.subplots(1, 2); left.plot([1, 2], [2, 1]); left.set_title('left'); right.bar(['u'], [1])
+right.set_title('right'); fig.suptitle('both'); plt.show()
+"""
+
+
+def test_charts_are_typed_as_in_the_sdk(code_sandbox: libe2b.Sandbox) -> None:
+    run = code_sandbox.run_code(CHARTS_CODE)
+    assert run.error is None
+    charts = [r.chart for r in run.results]
+    assert [type(c) for c in charts] == [libe2b.LineChart, libe2b.ScatterChart, libe2b.BarChart, libe2b.PieChart,
+                                         libe2b.BoxAndWhiskerChart, libe2b.SuperChart]
+    assert [c.type for c in charts if c] == ["line", "scatter", "bar", "pie", "box_and_whisker", "superchart"]
+    assert [c.title for c in charts if c] == ["line", "scatter", "bar", "pie", "box", "both"]
+
+    line = charts[0]
+    assert isinstance(line, libe2b.LineChart)
+    assert (line.x_label, line.y_label, line.x_unit, line.x_scale) == ("x", "y", None, libe2b.ScaleType.LINEAR)
+    assert line.elements == [libe2b.PointData("squares", [(1.0, 1.0), (2.0, 4.0), (3.0, 9.0)])]
+    assert len(line.x_ticks) == len(line.x_tick_labels) > 0
+    assert line.to_dict()["type"] == "line" and line.to_dict() == json.loads(run.results[0].formats["chart"])
+
+    bar = charts[2]
+    assert isinstance(bar, libe2b.BarChart)
+    assert [(d.label, d.value) for d in bar.elements] == [("a", 3.0), ("b", 5.0), ("c", 1.0)]
+    pie = charts[3]
+    assert isinstance(pie, libe2b.PieChart)
+    assert [d.label for d in pie.elements] == ["p", "q", "r"] and abs(sum(d.angle for d in pie.elements) - 360) < 1e-6
+    box = charts[4]
+    assert isinstance(box, libe2b.BoxAndWhiskerChart)
+    assert (box.elements[0].label, box.elements[0].median, box.elements[0].outliers) == ("A", 3.5, [30.0])
+    both = charts[5]
+    assert isinstance(both, libe2b.SuperChart)
+    assert [(type(c), c.title) for c in both.elements] == [(libe2b.LineChart, "left"), (libe2b.BarChart, "right")]
+
+
+def test_dates_are_text_and_results_without_charts_have_none(code_sandbox: libe2b.Sandbox) -> None:
+    code = ("import matplotlib.pyplot as plt, datetime\n"
+            "plt.plot([datetime.date(2024, 1, d) for d in (1, 2)], [1, 2]); plt.show()\n'value'")
+    run = code_sandbox.run_code(code)
+    chart = run.results[0].chart
+    assert isinstance(chart, libe2b.LineChart) and chart.x_scale == libe2b.ScaleType.DATETIME
+    x, y = chart.elements[0].points[0]
+    assert isinstance(x, str) and x.startswith("2024-01-01") and y == 1.0
+    assert run.results[1].chart is None and run.text == "value"

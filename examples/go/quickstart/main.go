@@ -195,7 +195,10 @@ func formatValue(r e2b.Result, format string) string {
 	case "data":
 		return string(r.Data)
 	case "chart":
-		return string(r.Chart)
+		if r.Chart == nil {
+			return ""
+		}
+		return string(r.Chart.Raw)
 	}
 	return map[string]string{
 		"text": r.Text, "html": r.HTML, "markdown": r.Markdown, "svg": r.SVG, "png": r.PNG, "jpeg": r.JPEG,

@@ -149,6 +149,52 @@ class ExecutionOutput(_IntEnum):
     """The code raised an error: `e2b_execution_error_name(execution)`, `_value` and `_traceback`; `index` is 0."""
 
 
+class ChartTypeCode(_IntEnum):
+    """The kind of a chart (the SDKs' `ChartType`), in `e2b_chart_fields`."""
+
+    UNKNOWN = 0
+    """A type this library does not know: the elements are in `elements_json`."""
+    LINE = 1
+    """A line chart: `points`."""
+    SCATTER = 2
+    """A scatter plot: `points`."""
+    BAR = 3
+    """A bar chart: `bars`."""
+    PIE = 4
+    """A pie chart: `pie`."""
+    BOX_AND_WHISKER = 5
+    """A box-and-whisker plot: `box_and_whisker`."""
+    SUPERCHART = 6
+    """A figure of several charts (e.g. subplots): `charts`."""
+
+
+class ScaleTypeCode(_IntEnum):
+    """The scale of a point chart's axis (the SDKs' `ScaleType`), in `e2b_chart_fields`."""
+
+    NONE = 0
+    """Not a point chart (only line and scatter charts have scales)."""
+    UNKNOWN = 1
+    """A scale this library does not know, or none given."""
+    LINEAR = 2
+    """"linear"."""
+    DATETIME = 3
+    """"datetime": ticks and points are dates, as text."""
+    CATEGORICAL = 4
+    """"categorical": ticks and points are categories, as text."""
+    LOG = 5
+    """"log"."""
+    SYMLOG = 6
+    """"symlog"."""
+    LOGIT = 7
+    """"logit"."""
+    FUNCTION = 8
+    """"function"."""
+    FUNCTIONLOG = 9
+    """"functionlog"."""
+    ASINH = 10
+    """"asinh"."""
+
+
 class GitFileChange(_IntEnum):
     """The kind of change of a file in a status (the SDKs' names in the comments)."""
 
@@ -499,6 +545,90 @@ class e2b_entry_fields(ctypes.Structure):
     ]
 
 
+class e2b_chart_value(ctypes.Structure):
+    _fields_ = [
+        ("text", c_char_p),
+        ("number", c_double),
+    ]
+
+
+class e2b_chart_point(ctypes.Structure):
+    _fields_ = [
+        ("x", e2b_chart_value),
+        ("y", e2b_chart_value),
+    ]
+
+
+class e2b_point_data(ctypes.Structure):
+    _fields_ = [
+        ("label", c_char_p),
+        ("points", POINTER(e2b_chart_point)),
+        ("points_len", c_size_t),
+    ]
+
+
+class e2b_bar_data(ctypes.Structure):
+    _fields_ = [
+        ("label", c_char_p),
+        ("group", c_char_p),
+        ("value", c_double),
+    ]
+
+
+class e2b_pie_data(ctypes.Structure):
+    _fields_ = [
+        ("label", c_char_p),
+        ("angle", c_double),
+        ("radius", c_double),
+    ]
+
+
+class e2b_box_and_whisker_data(ctypes.Structure):
+    _fields_ = [
+        ("label", c_char_p),
+        ("min", c_double),
+        ("first_quartile", c_double),
+        ("median", c_double),
+        ("third_quartile", c_double),
+        ("max", c_double),
+        ("outliers", POINTER(c_double)),
+        ("outliers_len", c_size_t),
+    ]
+
+
+class e2b_chart_fields(ctypes.Structure):
+    pass
+
+
+e2b_chart_fields._fields_ = [
+    ("struct_size", c_size_t),
+    ("chart_type", c_int32),
+    ("title", c_char_p),
+    ("x_label", c_char_p),
+    ("y_label", c_char_p),
+    ("x_unit", c_char_p),
+    ("y_unit", c_char_p),
+    ("x_scale", c_int32),
+    ("y_scale", c_int32),
+    ("x_ticks", POINTER(e2b_chart_value)),
+    ("x_ticks_len", c_size_t),
+    ("x_tick_labels", POINTER(c_char_p)),
+    ("x_tick_labels_len", c_size_t),
+    ("y_ticks", POINTER(e2b_chart_value)),
+    ("y_ticks_len", c_size_t),
+    ("y_tick_labels", POINTER(c_char_p)),
+    ("y_tick_labels_len", c_size_t),
+    ("elements_len", c_size_t),
+    ("points", POINTER(e2b_point_data)),
+    ("bars", POINTER(e2b_bar_data)),
+    ("pie", POINTER(e2b_pie_data)),
+    ("box_and_whisker", POINTER(e2b_box_and_whisker_data)),
+    ("charts", POINTER(POINTER(e2b_chart_fields))),
+    ("elements_json", c_char_p),
+    ("json", c_char_p),
+]
+
+
 class e2b_git_status_fields(ctypes.Structure):
     _fields_ = [
         ("struct_size", c_size_t),
@@ -832,6 +962,7 @@ e2b_execution_result_is_main: Callable[[Any], bool] = _declare("e2b_execution_re
 e2b_execution_result_formats_len: Callable[[Any], int] = _declare("e2b_execution_result_formats_len", c_size_t, POINTER(e2b_execution_result))
 e2b_execution_result_formats_key: Callable[[Any, Any], bytes | None] = _declare("e2b_execution_result_formats_key", c_char_p, POINTER(e2b_execution_result), c_size_t)
 e2b_execution_result_formats_get: Callable[[Any, Any], bytes | None] = _declare("e2b_execution_result_formats_get", c_char_p, POINTER(e2b_execution_result), c_char_p)
+e2b_execution_result_chart: Callable[[Any], ctypes._Pointer[e2b_chart_fields]] = _declare("e2b_execution_result_chart", POINTER(e2b_chart_fields), POINTER(e2b_execution_result))
 e2b_execution_result_extras_len: Callable[[Any], int] = _declare("e2b_execution_result_extras_len", c_size_t, POINTER(e2b_execution_result))
 e2b_execution_result_extras_key: Callable[[Any, Any], bytes | None] = _declare("e2b_execution_result_extras_key", c_char_p, POINTER(e2b_execution_result), c_size_t)
 e2b_execution_result_extras_value: Callable[[Any, Any], bytes | None] = _declare("e2b_execution_result_extras_value", c_char_p, POINTER(e2b_execution_result), c_size_t)

@@ -10,6 +10,7 @@ from typing import Any
 
 from . import _bindings as b
 from ._bindings import ExecutionOutput, Stream
+from ._charts import ChartTypes, read_chart
 from ._core import Call, decode, pairs, u
 
 _size_t = ctypes.c_size_t
@@ -25,12 +26,15 @@ class Result:
     its content as the library gives it: images and PDF in base64, the JSON
     formats as JSON text (the properties parse them). ``extra`` maps every
     other MIME type to its content: the text itself when the interpreter sent
-    text, else JSON text.
+    text, else JSON text. ``chart`` is the chart the code drew, typed (a
+    ``LineChart``, ``BarChart``, ... as in the official SDK; its
+    ``to_dict()`` is the JSON as sent, also in ``formats["chart"]``).
     """
 
     is_main_result: bool
     formats: dict[str, str]
     extra: dict[str, str]
+    chart: ChartTypes | None = None
 
     @property
     def text(self) -> str | None:
@@ -81,10 +85,6 @@ class Result:
         """The data (e.g. of a DataFrame), parsed."""
         return self._parsed("data")
 
-    @property
-    def chart(self) -> Any:
-        """The chart's description, parsed."""
-        return self._parsed("chart")
 
     def _parsed(self, name: str) -> Any:
         text = self.formats.get(name)
@@ -98,7 +98,8 @@ class Result:
             formats[name.decode()] = (u.e2b_execution_result_formats_get(result, name) or b"").decode()
         extra = pairs(result, b.e2b_execution_result_extras_len, b.e2b_execution_result_extras_key,
                       b.e2b_execution_result_extras_value) if u.e2b_execution_result_extras_len(result) else {}
-        return cls(u.e2b_execution_result_is_main(result), formats, extra)
+        chart = b.e2b_execution_result_chart(result) if "chart" in formats else None
+        return cls(u.e2b_execution_result_is_main(result), formats, extra, read_chart(chart.contents) if chart else None)
 
 
 @dataclass(frozen=True)
