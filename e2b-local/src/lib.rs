@@ -31,6 +31,7 @@ mod router;
 mod sandboxes;
 mod snapshots;
 mod stream;
+mod templates;
 mod volume_api;
 mod volumes;
 
@@ -84,6 +85,8 @@ struct AppState {
     volumes: Arc<volumes::Volumes>,
     /// The metrics samples of every sandbox.
     metrics: Arc<metrics::Recorder>,
+    /// The template builds run since the server started, and the uploaded build files.
+    builds: templates::Builds,
     /// Held while serving: one data directory, one server.
     _data_dir_lock: std::fs::File,
 }
@@ -98,6 +101,7 @@ impl AppState {
             idempotency: Idempotency::open(dir).unwrap(),
             volumes: Arc::new(volumes::Volumes::open(dir).unwrap()),
             metrics: Arc::default(),
+            builds: templates::Builds::open(dir).unwrap(),
             _data_dir_lock: std::fs::File::create(dir.join("lock")).unwrap(),
         }
     }
@@ -131,6 +135,7 @@ impl Instance {
                 volumes,
                 idempotency: Idempotency::open(&data_dir)?,
                 metrics: Arc::default(),
+                builds: templates::Builds::open(&data_dir)?,
                 _data_dir_lock: data_dir_lock,
             })
         })
