@@ -659,7 +659,7 @@ impl Store {
 
     /// A new staging folder for a built template's files (under `snapshots/`).
     pub fn build_staging(&self) -> io::Result<PathBuf> {
-        Ok(self.snapshots.staging()?)
+        self.snapshots.staging()
     }
 
     /// Copies the files of the template `from` (a built template or snapshot, or a folder

@@ -746,7 +746,7 @@ fn matched_files(context: &Path, src: &str) -> Result<Vec<String>> {
     // The SDKs sort absolute paths: with one prefix, that is the order of the relative ones,
     // except that the context itself (".") comes first.
     let mut sorted: Vec<String> = files.into_iter().collect();
-    sorted.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    sorted.sort_by(|a, b| sort_key(a).cmp(sort_key(b)));
     Ok(sorted)
 }
 
