@@ -20,10 +20,12 @@ from ._code import Context, Execution, ExecutionError, Logs, OutputMessage, Resu
 from ._commands import CommandHandle, CommandResult, Commands, OutputChunk, ProcessInfo
 from ._errors import (
     AuthenticationException,
+    BuildException,
     CancelledException,
     CommandExitException,
     ConflictException,
     FileNotFoundException,
+    FileUploadException,
     GitAuthException,
     GitUpstreamException,
     InvalidArgumentException,
@@ -43,6 +45,7 @@ from ._files import DirProgress, EntryInfo, FileReader, Filesystem, FilesystemEv
 from ._git import ConfigScope, Git, GitBranches, GitFileChange, GitFileStatus, GitStatus
 from ._metrics import SandboxMetrics
 from ._sandbox import Sandbox, SandboxInfo
+from ._template import BuildInfo, BuildStatusReason, LogEntry, Template, TemplateBuildStatusResponse, TemplateTag
 from ._snapshots import MAX_FORK_COUNT, SnapshotInfo, SnapshotMode, SnapshotPaginator
 from ._volume import (
     Volume,
@@ -59,6 +62,9 @@ library_version: str = (_bindings.e2b_version() or b"").decode()
 __all__ = [
     "ABI_VERSION",
     "AuthenticationException",
+    "BuildException",
+    "BuildInfo",
+    "BuildStatusReason",
     "CancelToken",
     "CancelledException",
     "Client",
@@ -77,6 +83,7 @@ __all__ = [
     "FileNotFoundException",
     "FileReader",
     "FileType",
+    "FileUploadException",
     "Filesystem",
     "FilesystemEvent",
     "FilesystemEventType",
@@ -91,6 +98,7 @@ __all__ = [
     "InvalidArgumentException",
     "ListOrder",
     "LocalIOException",
+    "LogEntry",
     "Logs",
     "MAX_FORK_COUNT",
     "NetworkException",
@@ -116,6 +124,9 @@ __all__ = [
     "SnapshotMode",
     "SnapshotPaginator",
     "Stream",
+    "Template",
+    "TemplateBuildStatusResponse",
+    "TemplateTag",
     "TimeoutException",
     "Volume",
     "VolumeAndToken",
