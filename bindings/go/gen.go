@@ -45,6 +45,7 @@ var enums = []goEnum{
 	{"e2b_snapshot_mode", "SnapshotMode", "E2B_SNAPSHOT_MODE_", "SnapshotMode", "", ""},
 	{"e2b_git_file_change", "GitFileChange", "E2B_GIT_FILE_", "GitFile", "", "unknown"},
 	{"e2b_git_config_scope", "GitConfigScope", "E2B_GIT_CONFIG_", "GitConfig", "", ""},
+	{"e2b_build_status", "BuildStatus", "E2B_BUILD_", "Build", "", "unknown"},
 }
 
 // initialisms are the words of C names written in capitals in Go.

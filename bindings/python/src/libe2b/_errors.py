@@ -111,7 +111,7 @@ class BuildException(SandboxException):
     """A template build failed (``Template.build``); the message is the server's reason."""
 
 
-class FileUploadException(SandboxException):
+class FileUploadException(BuildException):
     """A template build's files could not be uploaded."""
 
 
