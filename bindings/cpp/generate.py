@@ -33,6 +33,7 @@ ENUMS = [
     ("e2b_log_level", "LogLevel", "E2B_LOG_", None),
     ("e2b_git_file_change", "GitFileChange", "E2B_GIT_FILE_", None),
     ("e2b_git_config_scope", "GitConfigScope", "E2B_GIT_CONFIG_", None),
+    ("e2b_build_status", "BuildStatus", "E2B_BUILD_", None),
 ]
 
 # The exception class of an error code, where it is not the enumerator's name.
@@ -46,6 +47,8 @@ EXCEPTIONS = {
     "Cancelled": "CancelledError",
     "GitAuth": "GitAuthError",
     "GitUpstream": "GitUpstreamError",
+    "Build": "BuildError",
+    "FileUpload": "FileUploadError",
 }
 
 MEMBER = re.compile(r"^\s*(E2B_\w+)\s*=\s*(-?\d+),\s*$")
