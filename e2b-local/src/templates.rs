@@ -257,7 +257,9 @@ async fn file_upload_link(
     let path = state.builds.upload_path(&hash)?;
     let present = path.is_file();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
-    let url = format!("http://{host}/_uploads/{}/{}", percent_encode(&template), hash.to_ascii_lowercase());
+    let hash = hash.to_ascii_lowercase();
+    let token = upload_token(&state, &template, &hash);
+    let url = format!("http://{host}/_uploads/{}/{hash}?token={token}", percent_encode(&template));
     Ok(json_response(StatusCode::CREATED, &json!({ "present": present, "url": url, "headers": {} })))
 }
 
@@ -271,12 +273,34 @@ fn percent_encode(segment: &str) -> String {
         .collect()
 }
 
-/// `PUT /_uploads/{id}/{hash}`: stores a build's files archive (tar, or tar.gz).
+/// The token that signs the upload URL of `hash` for `template` (as a presigned URL is signed):
+/// SHA-256 over the server's API key, the template and the hash.
+fn upload_token(state: &AppState, template: &str, hash: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{}\n{template}\n{hash}", state.api_key));
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[derive(Deserialize)]
+struct UploadQuery {
+    token: Option<String>,
+}
+
+/// `PUT /_uploads/{id}/{hash}?token=`: stores a build's files archive (tar, or tar.gz). The
+/// token is the one the upload link gave (403 without it, as a presigned URL whose signature
+/// does not match).
 async fn upload(
     State(state): AppRef,
-    Path((_template, hash)): Path<(String, String)>,
+    Path((template, hash)): Path<(String, String)>,
+    Query(query): Query<UploadQuery>,
     body: Bytes,
 ) -> ApiResult<StatusCode> {
+    let hash = hash.to_ascii_lowercase();
+    let expected = upload_token(&state, &template, &hash);
+    let given = query.token.unwrap_or_default();
+    if !crate::constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "The upload URL's signature does not match"));
+    }
     let path = state.builds.upload_path(&hash)?;
     blocking(move || {
         let tmp = path.with_extension(format!("tmp-{}", persist::random_alphanumeric(8)?));

@@ -166,6 +166,9 @@ def test_upload_link_says_present_after_upload(server):
     assert link.json()["present"] is False and link.json()["headers"] == {}
     import httpx
 
-    assert httpx.put(link.json()["url"], content=b"not a tar").status_code == 200
+    url = link.json()["url"]
+    assert httpx.put(url.split("?")[0], content=b"x").status_code == 403
+    assert httpx.put(url + "0", content=b"x").status_code == 403
+    assert httpx.put(url, content=b"not a tar").status_code == 200
     assert raw(server, "GET", f"/templates/{info['templateID']}/files/{digest}").json()["present"] is True
     assert raw(server, "GET", f"/templates/{info['templateID']}/files/nothex").status_code == 400
