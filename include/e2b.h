@@ -214,6 +214,10 @@ enum e2b_error_code
   E2B_ERR_GIT_AUTH = 22,
   // git found no upstream branch to push to or pull from (the e2b_git_* functions).
   E2B_ERR_GIT_UPSTREAM = 23,
+  // A template build failed (the e2b_template_build* functions; the message is the server's reason).
+  E2B_ERR_BUILD = 24,
+  // A template build's files could not be uploaded.
+  E2B_ERR_FILE_UPLOAD = 25,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -454,6 +458,29 @@ typedef int32_t e2b_git_file_change;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// The state of a template build (`e2b_build_status_info_status`).
+enum e2b_build_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Requested, not started.
+  E2B_BUILD_WAITING = 0,
+  // Running.
+  E2B_BUILD_BUILDING = 1,
+  // Done: sandboxes can start from the template.
+  E2B_BUILD_READY = 2,
+  // Failed: see `e2b_build_status_info_reason`.
+  E2B_BUILD_ERROR = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum e2b_build_status e2b_build_status;
+#else
+typedef int32_t e2b_build_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // The order of `e2b_client_list_sandboxes`: by the time the sandboxes
 // started, ties broken by id.
 enum e2b_list_order
@@ -542,6 +569,16 @@ typedef enum e2b_git_reset_mode e2b_git_reset_mode;
 typedef int32_t e2b_git_reset_mode;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+// A build, as `e2b_template_build` and `e2b_template_build_in_background` return it. Strings
+// are UTF-8 owned by the info.
+typedef struct e2b_build_info e2b_build_info;
+
+// One build log entry, owned by its status info (or lent to the log callback for the call).
+typedef struct e2b_build_log_entry e2b_build_log_entry;
+
+// A build's status and the log entries asked for (`e2b_template_get_build_status`).
+typedef struct e2b_build_status_info e2b_build_status_info;
 
 // A cancel token: pass it to any number of blocking calls (the argument
 // before `err_out`), then `e2b_cancel_cancel` from any thread ends them
@@ -701,6 +738,13 @@ typedef struct e2b_snapshot_page e2b_snapshot_page;
 // Which snapshots `e2b_client_list_snapshots` returns: a builder. New, it
 // matches all of the team's, newest first, 100 a page.
 typedef struct e2b_snapshot_query e2b_snapshot_query;
+
+// A template definition: a base (an image or a template) and build steps. New, it starts
+// from E2B's base image, and `copy` sources are relative to the current directory.
+typedef struct e2b_template e2b_template;
+
+// The tags of a template (`e2b_template_get_tags`).
+typedef struct e2b_template_tag_list e2b_template_tag_list;
 
 // A volume, connected: its id, name and content token. Thread-safe: any
 // number of threads may use one handle at once. Freeing it releases only the
@@ -1123,6 +1167,12 @@ typedef struct e2b_git_file_fields {
   // The path before a rename or copy; NULL otherwise.
   const char *renamed_from;
 } e2b_git_file_fields;
+
+// Called with each build log entry of `e2b_template_build`, in order; the entry is valid
+// during the call. Return 0 to go on; any other value stops waiting (the build itself goes on
+// on the server) and the call fails with CALLBACK_ABORTED.
+typedef int32_t (*e2b_build_log_cb)(void *user_data,
+                                    const struct e2b_build_log_entry *entry);
 
 #ifdef __cplusplus
 extern "C" {
@@ -3778,6 +3828,288 @@ const char *e2b_git_branch_list_current(const struct e2b_git_branch_list *branch
 // Releases `branches`. NULL is ignored.
 E2B_API
 void e2b_git_branch_list_free(struct e2b_git_branch_list *branches);
+
+// A new template that starts from E2B's base image. Release with `e2b_template_free`.
+E2B_API
+struct e2b_template *e2b_template_new(void);
+
+// Releases `template`. NULL is ignored.
+E2B_API
+void e2b_template_free(struct e2b_template *template_);
+
+// Sets the folder `copy` sources are relative to. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_template_set_file_context_path(struct e2b_template *template_,
+                                                  const char *path,
+                                                  struct e2b_error **err_out);
+
+// Starts from the image `image` (e2b-local has `e2bdev/base`, `debian:*`,
+// `e2bdev/code-interpreter`). Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_template_from_image(struct e2b_template *template_,
+                                       const char *image,
+                                       struct e2b_error **err_out);
+
+// Starts from E2B's base image (the default). Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_template_from_base_image(struct e2b_template *template_,
+                                            struct e2b_error **err_out);
+
+// Starts from the template `name` (its files, environment, user, workdir and start command).
+// Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_template_from_template(struct e2b_template *template_,
+                                          const char *name,
+                                          struct e2b_error **err_out);
+
+// Copies `src` (a file, folder or glob relative to the context folder) to `dest` in the
+// template, owned by `user` (NULL: the current user), with `mode` (negative: the files'
+// own). `force_upload` uploads even when the server has the files; `resolve_symlinks` copies
+// what links point to. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_template_copy(struct e2b_template *template_,
+                                 const char *src,
+                                 const char *dest,
+                                 const char *user,
+                                 int32_t mode,
+                                 bool force_upload,
+                                 bool resolve_symlinks,
+                                 struct e2b_error **err_out);
+
+// Runs `command` in the build as `user` (NULL: the current user).
+// Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_template_run_cmd(struct e2b_template *template_,
+                                    const char *command,
+                                    const char *user,
+                                    struct e2b_error **err_out);
+
+// Sets the environment variables `keys[i]=values[i]` (`len` of them) for the following steps
+// and the template's sandboxes. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_template_set_envs(struct e2b_template *template_,
+                                     const char *const *keys,
+                                     const char *const *values,
+                                     size_t len,
+                                     struct e2b_error **err_out);
+
+// Sets the working directory of the following steps and of the template's sandboxes.
+// Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_template_set_workdir(struct e2b_template *template_,
+                                        const char *workdir,
+                                        struct e2b_error **err_out);
+
+// Sets the user of the following steps and of the template's sandboxes.
+// Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_template_set_user(struct e2b_template *template_,
+                                     const char *user,
+                                     struct e2b_error **err_out);
+
+// Sets the command started when a sandbox of the template starts, and the command run until
+// it exits with 0 before the sandbox is ready. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_template_set_start_cmd(struct e2b_template *template_,
+                                          const char *start_cmd,
+                                          const char *ready_cmd,
+                                          struct e2b_error **err_out);
+
+// Sets the ready command alone. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_template_set_ready_cmd(struct e2b_template *template_,
+                                          const char *ready_cmd,
+                                          struct e2b_error **err_out);
+
+// Rebuilds the following steps rather than using the server's cache. Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_template_skip_cache(struct e2b_template *template_,
+                                       struct e2b_error **err_out);
+
+// Rebuilds every step (the SDKs' `build(skip_cache=True)`). Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_template_set_force(struct e2b_template *template_,
+                                      bool force,
+                                      struct e2b_error **err_out);
+
+// Builds `template` on the server under `name` (`name` or `name:tag`) with the extra tags
+// `tags` (`tags_len` of them, NULL when 0) and waits until it is ready, polling every 0.2 s and
+// giving each log entry to `on_log` (NULL: none). Release `*out` (optional) with
+// `e2b_build_info_free`. Errors: NULL_ARGUMENT, INVALID_UTF8; BUILD (the build failed: the
+// message is the server's reason); FILE_UPLOAD; INVALID_ARGUMENT (a copy source matches
+// nothing); CALLBACK_ABORTED; AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE; CANCELLED.
+E2B_API
+e2b_error_code e2b_template_build(const struct e2b_client *client,
+                                  const struct e2b_template *template_,
+                                  const char *name,
+                                  const char *const *tags,
+                                  size_t tags_len,
+                                  e2b_build_log_cb on_log,
+                                  void *user_data,
+                                  struct e2b_build_info **out,
+                                  const struct e2b_cancel *cancel,
+                                  struct e2b_error **err_out);
+
+// Starts building `template` (requests the build, uploads the files, starts it) and returns
+// without waiting; follow it with `e2b_template_get_build_status`. Release `*out` with
+// `e2b_build_info_free`. Errors: as `e2b_template_build`, without CALLBACK_ABORTED.
+E2B_API
+e2b_error_code e2b_template_build_in_background(const struct e2b_client *client,
+                                                const struct e2b_template *template_,
+                                                const char *name,
+                                                const char *const *tags,
+                                                size_t tags_len,
+                                                struct e2b_build_info **out,
+                                                const struct e2b_cancel *cancel,
+                                                struct e2b_error **err_out);
+
+// One look at the build `info`'s status, with its log entries from `logs_offset`. Release
+// `*out` with `e2b_build_status_info_free`. Errors: NULL_ARGUMENT; BUILD (unknown build);
+// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE; CANCELLED.
+E2B_API
+e2b_error_code e2b_template_get_build_status(const struct e2b_client *client,
+                                             const struct e2b_build_info *info,
+                                             size_t logs_offset,
+                                             struct e2b_build_status_info **out,
+                                             const struct e2b_cancel *cancel,
+                                             struct e2b_error **err_out);
+
+// Whether a template called `name` exists (`*exists_out`). Errors: NULL_ARGUMENT,
+// INVALID_UTF8; AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_template_exists(const struct e2b_client *client,
+                                   const char *name,
+                                   bool *exists_out,
+                                   const struct e2b_cancel *cancel,
+                                   struct e2b_error **err_out);
+
+// Gives the build `target` (`name:tag`) the tags `tags` too. Errors: NULL_ARGUMENT,
+// INVALID_UTF8; NOT_FOUND; INVALID_ARGUMENT; AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_template_assign_tags(const struct e2b_client *client,
+                                        const char *target,
+                                        const char *const *tags,
+                                        size_t tags_len,
+                                        const struct e2b_cancel *cancel,
+                                        struct e2b_error **err_out);
+
+// Removes the tags `tags` of the template `name`. Errors: as `e2b_template_assign_tags`.
+E2B_API
+e2b_error_code e2b_template_remove_tags(const struct e2b_client *client,
+                                        const char *name,
+                                        const char *const *tags,
+                                        size_t tags_len,
+                                        const struct e2b_cancel *cancel,
+                                        struct e2b_error **err_out);
+
+// The tags of the template `template` (an id or a name). Release `*out` with
+// `e2b_template_tag_list_free`. Errors: NULL_ARGUMENT, INVALID_UTF8; NOT_FOUND;
+// AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; DECODE; CANCELLED.
+E2B_API
+e2b_error_code e2b_template_get_tags(const struct e2b_client *client,
+                                     const char *template_,
+                                     struct e2b_template_tag_list **out,
+                                     const struct e2b_cancel *cancel,
+                                     struct e2b_error **err_out);
+
+// Deletes the template `template` (every tag). `*deleted_out` (optional) is false if there
+// was none, which is not an error. Errors: NULL_ARGUMENT, INVALID_UTF8; PERMISSION_DENIED (a
+// template that is not the team's); AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_template_delete(const struct e2b_client *client,
+                                   const char *template_,
+                                   bool *deleted_out,
+                                   const struct e2b_cancel *cancel,
+                                   struct e2b_error **err_out);
+
+// Releases `info`. NULL is ignored.
+E2B_API
+void e2b_build_info_free(struct e2b_build_info *info);
+
+// The built template's id. NULL if `info` is NULL.
+E2B_API
+const char *e2b_build_info_template_id(const struct e2b_build_info *info);
+
+// The build's id. NULL if `info` is NULL.
+E2B_API
+const char *e2b_build_info_build_id(const struct e2b_build_info *info);
+
+// The name the build was asked under. NULL if `info` is NULL.
+E2B_API
+const char *e2b_build_info_name(const struct e2b_build_info *info);
+
+// The number of tags the build got (0 if `info` is NULL).
+E2B_API
+size_t e2b_build_info_tags_len(const struct e2b_build_info *info);
+
+// Tag `index` of the build; NULL if out of range or `info` is NULL.
+E2B_API
+const char *e2b_build_info_tags_get(const struct e2b_build_info *info,
+                                    size_t index);
+
+// Releases `info`. NULL is ignored.
+E2B_API
+void e2b_build_status_info_free(struct e2b_build_status_info *info);
+
+// The build's state, an `e2b_build_status` (ERROR if `info` is NULL).
+E2B_API
+e2b_build_status e2b_build_status_info_status(const struct e2b_build_status_info *info);
+
+// Why the build failed; NULL unless it failed (or if `info` is NULL).
+E2B_API
+const char *e2b_build_status_info_reason(const struct e2b_build_status_info *info);
+
+// The step that failed (`base`, a step's 1-based index, `finalize`); NULL when none is known.
+E2B_API
+const char *e2b_build_status_info_reason_step(const struct e2b_build_status_info *info);
+
+// The number of log entries in `info` (0 if NULL).
+E2B_API
+size_t e2b_build_status_info_logs_len(const struct e2b_build_status_info *info);
+
+// Log entry `index` of `info`, owned by it; NULL if out of range or `info` is NULL.
+E2B_API
+const struct e2b_build_log_entry *e2b_build_status_info_logs_get(const struct e2b_build_status_info *info,
+                                                                 size_t index);
+
+// The entry's text. NULL if `entry` is NULL.
+E2B_API
+const char *e2b_build_log_entry_message(const struct e2b_build_log_entry *entry);
+
+// The entry's level (`debug`, `info`, `warn`, `error`). NULL if `entry` is NULL.
+E2B_API
+const char *e2b_build_log_entry_level(const struct e2b_build_log_entry *entry);
+
+// When the entry was written (RFC 3339). NULL if `entry` is NULL.
+E2B_API
+const char *e2b_build_log_entry_timestamp(const struct e2b_build_log_entry *entry);
+
+// The entry's step (`base`, a step's 1-based index, `finalize`); NULL when it has none.
+E2B_API
+const char *e2b_build_log_entry_step(const struct e2b_build_log_entry *entry);
+
+// Releases `list`. NULL is ignored.
+E2B_API
+void e2b_template_tag_list_free(struct e2b_template_tag_list *list);
+
+// The number of tags in `list` (0 if NULL).
+E2B_API
+size_t e2b_template_tag_list_len(const struct e2b_template_tag_list *list);
+
+// Tag `index` of `list`; NULL if out of range or `list` is NULL.
+E2B_API
+const char *e2b_template_tag_list_tag(const struct e2b_template_tag_list *list,
+                                      size_t index);
+
+// The build tag `index` points to; NULL if out of range or `list` is NULL.
+E2B_API
+const char *e2b_template_tag_list_build_id(const struct e2b_template_tag_list *list,
+                                           size_t index);
+
+// When tag `index` was made (RFC 3339); NULL if out of range or `list` is NULL.
+E2B_API
+const char *e2b_template_tag_list_created_at(const struct e2b_template_tag_list *list,
+                                             size_t index);
 
 // Creates an empty volume named `name` (letters, digits, `_` and `-`; unique
 // in the team). Release `*out` with `e2b_volume_free`. Errors:

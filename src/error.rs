@@ -59,6 +59,10 @@ pub enum e2b_error_code {
     E2B_ERR_GIT_AUTH = 22,
     /// git found no upstream branch to push to or pull from (the e2b_git_* functions).
     E2B_ERR_GIT_UPSTREAM = 23,
+    /// A template build failed (the e2b_template_build* functions; the message is the server's reason).
+    E2B_ERR_BUILD = 24,
+    /// A template build's files could not be uploaded.
+    E2B_ERR_FILE_UPLOAD = 25,
 }
 
 impl From<ErrorKind> for e2b_error_code {
@@ -85,6 +89,8 @@ impl From<ErrorKind> for e2b_error_code {
             ErrorKind::Cancelled => E2B_ERR_CANCELLED,
             ErrorKind::GitAuth => E2B_ERR_GIT_AUTH,
             ErrorKind::GitUpstream => E2B_ERR_GIT_UPSTREAM,
+            ErrorKind::Build => E2B_ERR_BUILD,
+            ErrorKind::FileUpload => E2B_ERR_FILE_UPLOAD,
             // A kind newer than this table (none today): the generic failure.
             _ => E2B_ERR_API,
         }
@@ -121,6 +127,8 @@ pub extern "C" fn e2b_error_code_name(code: i32) -> *const c_char {
         21 => b"E2B_ERR_CANCELLED\0",
         22 => b"E2B_ERR_GIT_AUTH\0",
         23 => b"E2B_ERR_GIT_UPSTREAM\0",
+        24 => b"E2B_ERR_BUILD\0",
+        25 => b"E2B_ERR_FILE_UPLOAD\0",
         _ => b"E2B_ERR_UNKNOWN\0",
     };
     name.as_ptr().cast()

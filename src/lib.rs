@@ -20,7 +20,7 @@ use std::ptr;
 use std::time::Duration;
 
 // In the order of the header, the order in which a user works: version (here),
-// errors, bytes, cancel tokens, logging, client, sandbox, snapshots, metrics, files, commands, code, git.
+// errors, bytes, cancel tokens, logging, client, sandbox, snapshots, metrics, files, commands, code, git, templates.
 // (One per group, so that rustfmt keeps the order.)
 mod error;
 
@@ -46,6 +46,7 @@ mod pty;
 mod code;
 
 mod git;
+mod template;
 mod volume;
 
 pub use bytes::*;

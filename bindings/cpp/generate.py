@@ -36,6 +36,7 @@ ENUMS = [
     ("e2b_git_reset_mode", "GitResetMode", "E2B_GIT_RESET_", None),
     ("e2b_chart_type", "ChartType", "E2B_CHART_", None),
     ("e2b_scale_type", "ScaleType", "E2B_SCALE_", None),
+    ("e2b_build_status", "BuildStatus", "E2B_BUILD_", None),
 ]
 
 # The exception class of an error code, where it is not the enumerator's name.
@@ -49,6 +50,8 @@ EXCEPTIONS = {
     "Cancelled": "CancelledError",
     "GitAuth": "GitAuthError",
     "GitUpstream": "GitUpstreamError",
+    "Build": "BuildError",
+    "FileUpload": "FileUploadError",
 }
 
 MEMBER = re.compile(r"^\s*(E2B_\w+)\s*=\s*(-?\d+),\s*$")

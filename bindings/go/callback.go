@@ -8,6 +8,7 @@ package e2b
 // int64_t e2bGoRead(void *, uint8_t *, size_t);
 // int32_t e2bGoFsEvent(void *, const struct e2b_fs_event *);
 // int32_t e2bGoExecution(void *, e2b_execution_output, const struct e2b_execution *, size_t);
+// int32_t e2bGoBuildLog(void *, const struct e2b_build_log_entry *);
 import "C"
 
 import (
@@ -56,6 +57,7 @@ type callbacks struct {
 	eof                bool
 	onEvent            func(FilesystemEvent) error
 	code               *RunCodeOptions
+	onBuildLog         func(BuildLogEntry) error // a template build's log
 }
 
 // start registers cb and returns the user_data for the C call.

@@ -50,6 +50,10 @@ const (
 	ErrGitAuth ErrorCode = 22
 	// ErrGitUpstream is E2B_ERR_GIT_UPSTREAM: git found no upstream branch to push to or pull from (the e2b_git_* functions).
 	ErrGitUpstream ErrorCode = 23
+	// ErrBuild is E2B_ERR_BUILD: a template build failed (the e2b_template_build* functions; the message is the server's reason).
+	ErrBuild ErrorCode = 24
+	// ErrFileUpload is E2B_ERR_FILE_UPLOAD: a template build's files could not be uploaded.
+	ErrFileUpload ErrorCode = 25
 )
 
 // The values of Stream (C e2b_stream).
@@ -332,6 +336,33 @@ func (v ScaleType) String() string {
 		return "functionlog"
 	case ScaleAsinh:
 		return "asinh"
+	}
+	return "unknown"
+}
+
+// The values of BuildStatus (C e2b_build_status).
+const (
+	// BuildWaiting is E2B_BUILD_WAITING: requested, not started.
+	BuildWaiting BuildStatus = 0
+	// BuildBuilding is E2B_BUILD_BUILDING: running.
+	BuildBuilding BuildStatus = 1
+	// BuildReady is E2B_BUILD_READY: done: sandboxes can start from the template.
+	BuildReady BuildStatus = 2
+	// BuildError is E2B_BUILD_ERROR: failed: see `e2b_build_status_info_reason`.
+	BuildError BuildStatus = 3
+)
+
+// String is "waiting", "building", "ready", "error", or "unknown" for a value this package does not know.
+func (v BuildStatus) String() string {
+	switch v {
+	case BuildWaiting:
+		return "waiting"
+	case BuildBuilding:
+		return "building"
+	case BuildReady:
+		return "ready"
+	case BuildError:
+		return "error"
 	}
 	return "unknown"
 }

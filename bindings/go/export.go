@@ -30,6 +30,12 @@ func e2bGoOutput(userData unsafe.Pointer, stream C.e2b_stream, data *C.uint8_t, 
 	})
 }
 
+//export e2bGoBuildLog
+func e2bGoBuildLog(userData unsafe.Pointer, entry *C.e2b_build_log_entry) C.int32_t {
+	cb := lookup(userData)
+	return cb.run(func() error { return cb.onBuildLog(buildLogEntry(entry)) })
+}
+
 //export e2bGoData
 func e2bGoData(userData unsafe.Pointer, data *C.uint8_t, n C.size_t) C.int32_t {
 	cb := lookup(userData)

@@ -48,6 +48,7 @@ var enums = []goEnum{
 	{"e2b_git_reset_mode", "GitResetMode", "E2B_GIT_RESET_", "GitReset", "", ""},
 	{"e2b_chart_type", "ChartType", "E2B_CHART_", "Chart", "", ""},
 	{"e2b_scale_type", "ScaleType", "E2B_SCALE_", "Scale", "", "unknown"},
+	{"e2b_build_status", "BuildStatus", "E2B_BUILD_", "Build", "", "unknown"},
 }
 
 // initialisms are the words of C names written in capitals in Go.

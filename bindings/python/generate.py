@@ -34,6 +34,7 @@ ENUMS = {
     "e2b_git_reset_mode": ("GitResetMode", "E2B_GIT_RESET_"),
     "e2b_chart_type": ("ChartTypeCode", "E2B_CHART_"),
     "e2b_scale_type": ("ScaleTypeCode", "E2B_SCALE_"),
+    "e2b_build_status": ("BuildStatus", "E2B_BUILD_"),
 }
 
 # C scalar types, as ctypes types and the Python type a call returns.

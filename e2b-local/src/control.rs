@@ -52,11 +52,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/templates/aliases/{alias}", get(template_alias))
         .merge(crate::volume_api::control_routes())
         .merge(crate::network_api::control_routes())
+        .merge(crate::templates::control_routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), require_api_key));
     Router::new()
         .route("/health", get(|| async { StatusCode::NO_CONTENT }))
         .merge(authenticated)
         .merge(crate::volume_api::content_routes())
+        .merge(crate::templates::upload_routes())
         .fallback(unknown_route)
         .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed") })
         .with_state(state)
@@ -90,12 +92,21 @@ async fn unknown_route(State(state): AppRef, headers: HeaderMap) -> ApiError {
 }
 
 /// `GET /templates/aliases/{alias}` (`Template.exists` in the SDKs): every folder under
-/// `templates/` is a template of this team, named by the folder.
+/// `templates/` is a template of this team, named by the folder; so is every built template (or
+/// one whose first build runs) and every named snapshot.
 async fn template_alias(State(state): AppRef, Path(alias): Path<String>) -> ApiResult<Response> {
     let store = state.store.clone();
     let name = alias.clone();
-    if blocking(move || Ok(store.has_template(&name))).await? {
-        Ok(json_response(StatusCode::OK, &json!({ "templateID": alias, "public": false })))
+    let found = blocking(move || {
+        if store.has_template(&name) {
+            return Ok(Some(name));
+        }
+        let parsed = Name::parse(&name).ok().filter(|n| n.tag.is_none());
+        Ok(parsed.and_then(|n| store.builds_of(&n).first().map(|b| b.template_id.clone())))
+    })
+    .await?;
+    if let Some(id) = found.or_else(|| crate::templates::is_pending(&state, &alias)) {
+        Ok(json_response(StatusCode::OK, &json!({ "templateID": id, "public": false })))
     } else {
         Err(ApiError::not_found(format!("template '{alias}' not found")))
     }
@@ -371,7 +382,40 @@ async fn create_in_store(state: &Arc<AppState>, new: NewSandbox) -> ApiResult<Va
         })
     })
     .await?;
+    if let Some(config) = sbx.start_config.clone() {
+        start_template_command(state, &sbx, config).await;
+    }
     Ok(sandbox_json(&sbx))
+}
+
+/// Starts the start command of a sandbox of a built template and waits for its ready command
+/// (a failure is written to the sandbox's logs; the sandbox is created all the same).
+async fn start_template_command(state: &Arc<AppState>, sbx: &Sandbox, config: snapshots::StartConfig) {
+    let Some(start) = config.start_cmd.filter(|c| !c.is_empty()) else { return };
+    let store = state.store.clone();
+    let id = sbx.sandbox_id.clone();
+    let Ok(Some(target)) = blocking(move || Ok(store.envd_target(&id))).await else { return };
+    let runtime = target.runtime;
+    let user = runtime.default_user;
+    let workdir = runtime.default_workdir.clone().unwrap_or_else(|| user.home().to_string());
+    let result = match runtime.machine.jail().await {
+        Ok(jail) => {
+            crate::templates::start_and_wait(
+                &jail,
+                &start,
+                config.ready_cmd.as_deref(),
+                user,
+                &workdir,
+                &runtime.env_vars,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    if let Err(e) = result {
+        let message = format!("The start command of the template failed: {e}");
+        state.store.journal().record(&sbx.sandbox_id, crate::logs::Level::Error, message, &[]);
+    }
 }
 
 // ---- Lists ----

@@ -33,6 +33,7 @@ mod router;
 mod sandboxes;
 mod snapshots;
 mod stream;
+mod templates;
 mod volume_api;
 mod volumes;
 
@@ -86,6 +87,8 @@ struct AppState {
     volumes: Arc<volumes::Volumes>,
     /// The metrics samples of every sandbox.
     metrics: Arc<metrics::Recorder>,
+    /// The template builds run since the server started, and the uploaded build files.
+    builds: templates::Builds,
     /// Held while serving: one data directory, one server.
     _data_dir_lock: std::fs::File,
 }
@@ -100,6 +103,7 @@ impl AppState {
             idempotency: Idempotency::open(dir).unwrap(),
             volumes: Arc::new(volumes::Volumes::open(dir).unwrap()),
             metrics: Arc::default(),
+            builds: templates::Builds::open(dir).unwrap(),
             _data_dir_lock: std::fs::File::create(dir.join("lock")).unwrap(),
         }
     }
@@ -133,6 +137,7 @@ impl Instance {
                 volumes,
                 idempotency: Idempotency::open(&data_dir)?,
                 metrics: Arc::default(),
+                builds: templates::Builds::open(&data_dir)?,
                 _data_dir_lock: data_dir_lock,
             })
         })

@@ -217,6 +217,7 @@ mod tests {
             memory_mb: 512,
             disk_size_mb: 2048,
             volume_mounts: Vec::new(),
+            start_config: None,
         }
     }
 

@@ -33,7 +33,7 @@ use crate::isolation::{self, Machine, Probe};
 use crate::logs::{Journal, Level};
 use crate::rfc3339::{self, Micros, MICROS_PER_SEC};
 use crate::rootfs::{self, Base, Rootfs};
-use crate::snapshots::{self, Catalog, Draft, Name, Snapshot};
+use crate::snapshots::{self, Catalog, Draft, Name, Snapshot, StartConfig};
 use crate::{code, persist, volumes};
 
 /// The envd version we report: the current real one, so that no SDK feature gate trips.
@@ -116,6 +116,10 @@ pub struct Sandbox {
     /// The volumes mounted in the sandbox (`volumeMounts` at creation).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub volume_mounts: Vec<volumes::Mount>,
+    /// What a sandbox of a built template starts with (its default user and workdir, its
+    /// start and ready commands).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_config: Option<StartConfig>,
 }
 
 impl Sandbox {
@@ -207,6 +211,11 @@ pub struct Runtime {
     pub contexts: code::Contexts,
     /// The sandbox's environment variables (from its creation), which every process gets.
     pub env_vars: BTreeMap<String, String>,
+    /// The user of a process started without one (`user`, or a built template's `USER`).
+    pub default_user: isolation::User,
+    /// The working directory of a process started without one (the user's home, or a built
+    /// template's `WORKDIR`).
+    pub default_workdir: Option<String>,
     /// Turns true when the sandbox is killed or times out: its streams then break off, as a
     /// dead E2B sandbox's connections do, rather than end as if its processes had exited.
     pub gone: tokio::sync::watch::Sender<bool>,
@@ -216,6 +225,17 @@ impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Runtime").finish_non_exhaustive()
     }
+}
+
+/// What a template build starts from (see [`Store::stage_parent`]).
+#[derive(Debug)]
+pub struct Parent {
+    /// The template whose image lies below the files.
+    pub base_template_id: String,
+    /// The parent's environment variables.
+    pub env_vars: BTreeMap<String, String>,
+    /// The parent's start configuration.
+    pub config: StartConfig,
 }
 
 /// All sandboxes of one server, in memory and on disk.
@@ -348,6 +368,7 @@ impl Store {
         let alias = snapshot.alias.clone().unwrap_or_else(|| snapshot.template_id.clone());
         let mut sbx = new_record(id, snapshot.template_id.clone(), alias, new, access_token);
         sbx.base_template_id = Some(snapshot.base_template_id.clone());
+        sbx.start_config = snapshot.config.clone();
         self.admit(&staging, sbx)
     }
 
@@ -513,7 +534,15 @@ impl Store {
             return Err(e);
         }
         let base_template_id = sbx.image_template().to_string();
-        let draft = Draft { name, source_sandbox_id: sbx.sandbox_id, base_template_id, env_vars: sbx.env_vars };
+        let draft = Draft {
+            name,
+            source_sandbox_id: sbx.sandbox_id,
+            base_template_id,
+            env_vars: sbx.env_vars,
+            template_id: None,
+            config: sbx.start_config,
+            build_uuid: None,
+        };
         let (snapshot, replaced) = self.snapshots.add(&staging, draft).inspect_err(|_| {
             let _ = fs::remove_dir_all(&staging);
         })?;
@@ -627,6 +656,90 @@ impl Store {
         }
     }
 
+    /// What every sandbox's `/` is made of (a template build's root is made the same way).
+    pub fn base(&self) -> &Base {
+        &self.base
+    }
+
+    /// A new staging folder for a built template's files (under `snapshots/`).
+    pub fn build_staging(&self) -> io::Result<PathBuf> {
+        self.snapshots.staging()
+    }
+
+    /// Copies the files of the template `from` (a built template or snapshot, or a folder
+    /// template) to `to` (which must not exist); returns what a build over it starts from: the
+    /// template whose image is below, its environment variables and start configuration.
+    pub fn stage_parent(&self, from: &str, to: &Path) -> Result<Parent, StoreError> {
+        if let Some(snapshot) = self.snapshots.find(from) {
+            self.snapshots.copy_files(&snapshot, to).map_err(|e| {
+                if e.kind() == io::ErrorKind::NotFound {
+                    StoreError::TemplateNotFound
+                } else {
+                    e.into()
+                }
+            })?;
+            return Ok(Parent {
+                base_template_id: snapshot.base_template_id,
+                env_vars: snapshot.env_vars,
+                config: snapshot.config.unwrap_or_default(),
+            });
+        }
+        let dir = self.template_dir(from).ok_or(StoreError::TemplateNotFound)?;
+        copy_tree(&dir, to)?;
+        isolation::prepare_dirs(to)?;
+        Ok(Parent { base_template_id: from.to_string(), env_vars: BTreeMap::new(), config: StartConfig::default() })
+    }
+
+    /// Adds a built template whose files are in `staging`; the build it replaced is deleted.
+    pub fn add_build(&self, staging: &Path, draft: Draft) -> Result<Snapshot, StoreError> {
+        let (snapshot, replaced) = self.snapshots.add(staging, draft).inspect_err(|_| {
+            let _ = fs::remove_dir_all(staging);
+        })?;
+        for folder in replaced {
+            self.housekeeper.delete(folder);
+        }
+        Ok(snapshot)
+    }
+
+    /// Every build (tag) of the template `name` names.
+    pub fn builds_of(&self, name: &Name) -> Vec<Snapshot> {
+        self.snapshots.builds_of(name)
+    }
+
+    /// Gives the build `target` names the tags `tags` too (each a copy of its files).
+    pub fn assign_tags(&self, target: &Name, tags: &[String]) -> Result<Snapshot, StoreError> {
+        let build = self.snapshots.find_name(target).ok_or(StoreError::TemplateNotFound)?;
+        for tag in tags {
+            if *tag == build.tag {
+                continue;
+            }
+            let staging = self.snapshots.staging()?;
+            if let Err(e) = self.snapshots.copy_files(&build, &staging.join("fs")) {
+                let _ = fs::remove_dir_all(&staging);
+                return Err(e.into());
+            }
+            let name = Name { namespace: None, alias: build.alias.clone().unwrap_or_default(), tag: Some(tag.clone()) };
+            let draft = Draft {
+                name: build.alias.is_some().then_some(name),
+                source_sandbox_id: build.source_sandbox_id.clone(),
+                base_template_id: build.base_template_id.clone(),
+                env_vars: build.env_vars.clone(),
+                template_id: Some(build.template_id.clone()),
+                config: build.config.clone(),
+                build_uuid: build.build_uuid.clone(),
+            };
+            self.add_build(&staging, draft)?;
+        }
+        Ok(build)
+    }
+
+    /// Removes the tags `tags` of the template `name` names.
+    pub fn remove_tags(&self, name: &Name, tags: &[String]) {
+        for folder in self.snapshots.remove_tags(name, tags) {
+            self.housekeeper.delete(folder);
+        }
+    }
+
     /// One page of the snapshots, and the token of the next.
     pub fn list_snapshots(&self, query: &snapshots::ListQuery) -> (Vec<Snapshot>, Option<String>) {
         self.snapshots.list(query)
@@ -678,12 +791,18 @@ impl Store {
                 })
                 .collect();
             let rootfs = Arc::new(Rootfs::new(self.sandboxes_dir.join(&sbx.sandbox_id), base).with_volumes(mounts));
+            let config = sbx.start_config.as_ref();
             Arc::new(Runtime {
                 machine: Machine::new(&sbx.sandbox_id, rootfs.clone(), files, sbx.network_mode()),
                 rootfs,
                 processes: process::Table::default(),
                 contexts: code::Contexts::default(),
                 env_vars: sbx.env_vars.clone(),
+                default_user: config
+                    .and_then(|c| c.user.as_deref())
+                    .and_then(isolation::User::from_name)
+                    .unwrap_or(isolation::User::User),
+                default_workdir: config.and_then(|c| c.workdir.clone()),
                 gone: tokio::sync::watch::Sender::new(false),
             })
         });
@@ -951,6 +1070,7 @@ fn new_record(
         memory_mb: 512,
         disk_size_mb: 2048,
         volume_mounts: new.volume_mounts,
+        start_config: None,
     }
 }
 

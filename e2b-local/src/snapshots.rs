@@ -122,9 +122,43 @@ pub struct Snapshot {
     /// The source sandbox's environment variables, which sandboxes started from it get.
     #[serde(default)]
     pub env_vars: BTreeMap<String, String>,
+    /// What the sandboxes started from it start with: a built template's configuration (a
+    /// build of `POST /v2/templates/{id}/builds/{buildID}` is kept here as a snapshot is, with
+    /// no source sandbox, and `GET /snapshots` does not list it), or the one of the template
+    /// its source sandbox was made from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<StartConfig>,
+    /// The id of the template build this is (a UUID, as the API's build ids are), when it is
+    /// one; the tags of one build share it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_uuid: Option<String>,
+}
+
+/// What the sandboxes of a built template start with: the build's last `USER` and `WORKDIR`
+/// (their commands' defaults) and its start and ready commands.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartConfig {
+    /// The default user of the sandbox's commands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// The default working directory of the sandbox's commands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workdir: Option<String>,
+    /// Started when a sandbox is created, and left running.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_cmd: Option<String>,
+    /// Run until it succeeds before a create answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready_cmd: Option<String>,
 }
 
 impl Snapshot {
+    /// The id the API reports for this build: its template build's, else its folder's.
+    pub fn api_build_id(&self) -> &str {
+        self.build_uuid.as_deref().unwrap_or(&self.build_id)
+    }
+
     /// `snapshotID`: `local/<name>:<tag>` when named, else `<templateID>:<tag>`.
     pub fn snapshot_id(&self) -> String {
         match &self.alias {
@@ -150,6 +184,13 @@ pub struct Draft {
     pub base_template_id: String,
     /// The source sandbox's environment variables.
     pub env_vars: BTreeMap<String, String>,
+    /// The template id the build belongs to, when the caller chose it already (a template
+    /// build); else the name's template, or a new one.
+    pub template_id: Option<String>,
+    /// A built template's start configuration.
+    pub config: Option<StartConfig>,
+    /// The template build's id.
+    pub build_uuid: Option<String>,
 }
 
 /// The filters and position of one `GET /snapshots` page.
@@ -182,7 +223,8 @@ impl ListQuery {
     }
 
     fn matches(&self, snapshot: &Snapshot) -> bool {
-        self.sandbox_id.as_ref().is_none_or(|id| *id == snapshot.source_sandbox_id)
+        !snapshot.source_sandbox_id.is_empty()
+            && self.sandbox_id.as_ref().is_none_or(|id| *id == snapshot.source_sandbox_id)
             && self.name.as_ref().is_none_or(|name| {
                 name.names_template(snapshot) && name.tag.as_ref().is_none_or(|tag| *tag == snapshot.tag)
             })
@@ -263,9 +305,9 @@ impl Catalog {
         let existing = alias
             .as_ref()
             .and_then(|alias| builds.iter().find(|b| b.alias.as_ref() == Some(alias)).map(|b| b.template_id.clone()));
-        let template_id = match existing {
-            Some(id) => id,
-            None => persist::random_alphanumeric(20)?,
+        let template_id = match (draft.template_id, existing) {
+            (Some(id), _) | (None, Some(id)) => id,
+            (None, None) => persist::random_alphanumeric(20)?,
         };
         let tag = draft.name.as_ref().map_or(DEFAULT_TAG, Name::tag_or_default).to_string();
         let snapshot = Snapshot {
@@ -278,6 +320,8 @@ impl Catalog {
             created_at: rfc3339::now().max(builds.iter().map(|b| b.created_at + 1).max().unwrap_or(0)),
             base_template_id: draft.base_template_id,
             env_vars: draft.env_vars,
+            config: draft.config,
+            build_uuid: draft.build_uuid,
         };
         let json = serde_json::to_vec_pretty(&snapshot).map_err(io::Error::other)?;
         persist::write_private(&staging.join("snapshot.json"), &json)?;
@@ -311,6 +355,11 @@ impl Catalog {
     /// `<name>[:tag]` or `<templateID>[:tag]`, tag `default` when none is written.
     pub fn find(&self, reference: &str) -> Option<Snapshot> {
         let name = Name::parse(reference).ok()?;
+        self.find_name(&name)
+    }
+
+    /// The build `name` names (tag `default` when it has none).
+    pub fn find_name(&self, name: &Name) -> Option<Snapshot> {
         let tag = name.tag_or_default();
         self.lock().iter().find(|b| name.names_template(b) && b.tag == tag).cloned()
     }
@@ -334,6 +383,32 @@ impl Catalog {
         let doomed: Vec<String> =
             builds.iter().filter(|b| b.template_id == template_id).map(|b| b.build_id.clone()).collect();
         Some(self.take_out(&mut builds, &doomed))
+    }
+
+    /// Every build (every tag) of the template `name` names, oldest first.
+    pub fn builds_of(&self, name: &Name) -> Vec<Snapshot> {
+        let builds = self.lock();
+        let Some(template_id) = builds.iter().find(|b| name.names_template(b)).map(|b| b.template_id.clone()) else {
+            return Vec::new();
+        };
+        let mut found: Vec<Snapshot> = builds.iter().filter(|b| b.template_id == template_id).cloned().collect();
+        found.sort_by(|a, b| position(a).cmp(&position(b)));
+        found
+    }
+
+    /// Removes the tags `tags` of the template `name` names; the folders to delete.
+    pub fn remove_tags(&self, name: &Name, tags: &[String]) -> Vec<PathBuf> {
+        let _moving = self.files.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut builds = self.lock();
+        let Some(template_id) = builds.iter().find(|b| name.names_template(b)).map(|b| b.template_id.clone()) else {
+            return Vec::new();
+        };
+        let doomed: Vec<String> = builds
+            .iter()
+            .filter(|b| b.template_id == template_id && tags.contains(&b.tag))
+            .map(|b| b.build_id.clone())
+            .collect();
+        self.take_out(&mut builds, &doomed)
     }
 
     /// One page of the snapshots `query` matches, newest first, and the token of the next page
@@ -525,6 +600,9 @@ mod tests {
             source_sandbox_id: source.into(),
             base_template_id: "base".into(),
             env_vars: BTreeMap::from([("A".into(), "1".into())]),
+            template_id: None,
+            config: None,
+            build_uuid: None,
         }
     }
 

@@ -57,6 +57,10 @@ pub enum ErrorKind {
     GitAuth,
     /// git found no upstream branch to push to or pull from ([`Git`](crate::Git); the SDKs' `GitUpstreamException`).
     GitUpstream,
+    /// A template build failed ([`Template::build`](crate::Template::build); the SDKs' `BuildException`).
+    Build,
+    /// A template build's files could not be uploaded (the SDKs' `FileUploadException`).
+    FileUpload,
 }
 
 impl ErrorKind {
@@ -83,6 +87,8 @@ impl ErrorKind {
             ErrorKind::Cancelled => "cancelled",
             ErrorKind::GitAuth => "git authentication failed",
             ErrorKind::GitUpstream => "git upstream missing",
+            ErrorKind::Build => "build failed",
+            ErrorKind::FileUpload => "file upload failed",
         }
     }
 }

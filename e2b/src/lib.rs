@@ -332,6 +332,7 @@ mod logging;
 mod metrics;
 mod sandbox;
 mod snapshots;
+mod template;
 mod util;
 mod volume;
 
@@ -379,6 +380,10 @@ pub use metrics::SandboxMetrics;
 pub use sandbox::Sandbox;
 pub use snapshots::{
     ForkOptions, SnapshotInfo, SnapshotMode, SnapshotOptions, SnapshotPaginator, SnapshotQuery, MAX_FORK_COUNT,
+};
+pub use template::{
+    files_hash, BuildFailure, BuildInfo, BuildLogEntry, BuildOptions, BuildStatus, BuildStatusInfo, CopyOptions,
+    TagInfo, Template, TemplateTag, BUILD_POLL_INTERVAL, DEFAULT_BASE_IMAGE,
 };
 pub use volume::{
     Volume, VolumeAndToken, VolumeEntryStat, VolumeFileType, VolumeInfo, VolumeWriteOptions, VOLUME_API_URL_VAR,

@@ -1,5 +1,6 @@
 /*
- * The E2B story in C, top to bottom: a sandbox from a custom template, code
+ * The E2B story in C, top to bottom: a custom template built with the
+ * template builder, a sandbox from it, code
  * with rich results, a command, a watched directory, a folder uploaded and
  * downloaded back with a progress bar, pause, resume by id with a new
  * timeout, list and connect from a second client, kill, and the error a
@@ -7,9 +8,10 @@
  *
  *   quickstart [TEMPLATE]
  *
- * TEMPLATE (else E2B_TEMPLATE, else "code-interpreter-v1") must have the
- * code interpreter, as E2B's code-interpreter-v1 and every e2b-local
- * template do. Uses E2B_API_KEY, and E2B_API_URL / E2B_SANDBOX_URL for
+ * TEMPLATE (else E2B_TEMPLATE) must have the code interpreter, as E2B's
+ * code-interpreter-v1 and every e2b-local template do; without either, the
+ * quickstart builds its own template "quickstart" from code-interpreter-v1
+ * (a welcome file, an environment variable) and starts from it. Uses E2B_API_KEY, and E2B_API_URL / E2B_SANDBOX_URL for
  * e2b-local, from the environment. scripts/quickstart.sh builds and runs it,
  * against an e2b-local with a template of its own when E2B_API_KEY is unset.
  */
@@ -61,6 +63,13 @@ static void local_file(const char *dir, const char *name, const char *text) {
     }
 }
 
+/* Prints a template build's log as it comes. */
+static int print_build_log(void *user_data, const e2b_build_log_entry *entry) {
+    (void)user_data;
+    printf("  build: %s\n", e2b_build_log_entry_message(entry));
+    return 0;
+}
+
 int main(int argc, char **argv) {
     e2b_error *err = NULL;
     if (e2b_abi_version() != E2B_ABI_VERSION) {
@@ -68,13 +77,31 @@ int main(int argc, char **argv) {
         return 1;
     }
     const char *template_id = argc > 1 ? argv[1] : getenv("E2B_TEMPLATE");
+    e2b_client *client = NULL;
+    check(e2b_client_new(NULL, &client, &err), err, "e2b_client_new");
+
+    /* 0. Without a template named, build one: the code interpreter's, with a welcome. */
     if (template_id == NULL || *template_id == '\0') {
-        template_id = "code-interpreter-v1";
+        template_id = "quickstart";
+        e2b_template *template = e2b_template_new();
+        check(e2b_template_from_template(template, "code-interpreter-v1", &err), err, "from template");
+        check(e2b_template_run_cmd(template,
+                                   "echo 'Welcome to a sandbox made from the template the quickstart built.' "
+                                   "> /home/user/welcome.txt && echo wrote the welcome",
+                                   NULL, &err),
+              err, "run_cmd");
+        const char *keys[] = {"QUICKSTART"};
+        const char *values[] = {"1"};
+        check(e2b_template_set_envs(template, keys, values, 1, &err), err, "set envs");
+        /* (The call first: an argument's order of evaluation is the compiler's choice.) */
+        e2b_error_code built =
+            e2b_template_build(client, template, template_id, NULL, 0, print_build_log, NULL, NULL, NULL, &err);
+        check(built, err, "e2b_template_build");
+        e2b_template_free(template);
+        printf("built template %s\n", template_id);
     }
 
     /* 1. A sandbox from the template, alive for five minutes, tagged so we can find it. */
-    e2b_client *client = NULL;
-    check(e2b_client_new(NULL, &client, &err), err, "e2b_client_new");
     e2b_sandbox_options *options = e2b_sandbox_options_new();
     check(e2b_sandbox_options_set_template(options, template_id, &err), err, "set template");
     check(e2b_sandbox_options_set_timeout_ms(options, 5 * 60 * 1000, &err), err, "set timeout");
@@ -86,7 +113,7 @@ int main(int argc, char **argv) {
     snprintf(id, sizeof id, "%s", e2b_sandbox_id(sandbox));
     printf("created sandbox %s from template %s\n", id, template_id);
 
-    /* What the template put in the sandbox (scripts/quickstart.sh's template has a welcome). */
+    /* What the template put in the sandbox (the quickstart's own template has a welcome). */
     bool welcome = false;
     check(e2b_files_exists(sandbox, "/home/user/welcome.txt", NULL, &welcome, NULL, &err), err, "e2b_files_exists");
     if (welcome) {

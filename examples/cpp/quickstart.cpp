@@ -1,13 +1,15 @@
-// The E2B story in C++, top to bottom: a sandbox from a custom template, code
-// with rich results, a command, a watched directory, a folder uploaded and
+// The E2B story in C++, top to bottom: a custom template built with the
+// template builder, a sandbox from it, code with rich results, a command, a watched directory, a folder uploaded and
 // downloaded back with a progress bar, pause, resume by id with a new
 // timeout, list and connect from a second client, kill, and the error a
 // killed sandbox's id gives.
 //
 //   quickstart [TEMPLATE]
 //
-// TEMPLATE (else E2B_TEMPLATE, else "code-interpreter-v1") must have the code
-// interpreter, as E2B's code-interpreter-v1 and every e2b-local template do.
+// TEMPLATE (else E2B_TEMPLATE) must have the code interpreter, as E2B's
+// code-interpreter-v1 and every e2b-local template do; without either, the
+// quickstart builds its own template "quickstart" from code-interpreter-v1 (a
+// welcome file, an environment variable) and starts from it.
 // Uses E2B_API_KEY, and E2B_API_URL / E2B_SANDBOX_URL for e2b-local, from the
 // environment. Build: see examples/cpp/CMakeLists.txt.
 #include <cstdlib>
@@ -59,18 +61,27 @@ int main(int argc, char** argv) try {
     if (template_id.empty() && std::getenv("E2B_TEMPLATE") != nullptr) {
         template_id = std::getenv("E2B_TEMPLATE");
     }
+    const e2b::Client client;
+
+    // 0. Without a template named, build one: the code interpreter's, with a welcome.
     if (template_id.empty()) {
-        template_id = "code-interpreter-v1";
+        template_id = "quickstart";
+        e2b::Template builder;
+        builder.from_template("code-interpreter-v1")
+            .run_cmd("echo 'Welcome to a sandbox made from the template the quickstart built.' > /home/user/welcome.txt")
+            .set_envs({{"QUICKSTART", "1"}});
+        builder.build(client, template_id, {},
+                      [](const e2b::BuildLogEntry& entry) { std::cout << "  build: " << entry.message << "\n"; });
+        std::cout << "built template " << template_id << "\n";
     }
 
     // 1. A sandbox from the template, alive for five minutes, tagged so we can find it.
-    const e2b::Client client;
     e2b::Sandbox sandbox = client.create_sandbox(
         e2b::SandboxOptions().template_name(template_id).timeout(5min).metadata("example", "cpp-quickstart"));
     const std::string id = sandbox.id();
     std::cout << "created sandbox " << id << " from template " << template_id << "\n";
 
-    // What the template put in the sandbox (scripts/quickstart.sh's template has a welcome).
+    // What the template put in the sandbox (the quickstart's own template has a welcome).
     if (sandbox.files().exists("/home/user/welcome.txt")) {
         std::cout << "the template says: " << text(sandbox.files().read("/home/user/welcome.txt"));
     }

@@ -1,4 +1,5 @@
-"""The E2B story in Python, top to bottom: a sandbox from a custom template,
+"""The E2B story in Python, top to bottom: a custom template built with the
+template builder, a sandbox from it,
 code with rich results, a command, a watched directory, a folder uploaded and
 downloaded back with a progress bar, pause, resume by id with a new timeout,
 list and connect from a second client, kill, and the error a killed
@@ -6,8 +7,10 @@ sandbox's id gives.
 
     quickstart.py [TEMPLATE]
 
-TEMPLATE (else E2B_TEMPLATE, else "code-interpreter-v1") must have the code
-interpreter, as E2B's code-interpreter-v1 and every e2b-local template do.
+TEMPLATE (else E2B_TEMPLATE) must have the code interpreter, as E2B's
+code-interpreter-v1 and every e2b-local template do; without either, the
+quickstart builds its own template "quickstart" from code-interpreter-v1 (a
+welcome file, an environment variable) and starts from it.
 Uses E2B_API_KEY, and E2B_API_URL / E2B_SANDBOX_URL for e2b-local, from the
 environment. Against a local server:
 
@@ -35,15 +38,28 @@ Circle()
 
 
 def main() -> None:
-    template = (sys.argv[1] if len(sys.argv) > 1 else os.environ.get("E2B_TEMPLATE")) or "code-interpreter-v1"
+    template = (sys.argv[1] if len(sys.argv) > 1 else os.environ.get("E2B_TEMPLATE")) or ""
+    client = libe2b.Client()
+
+    # 0. Without a template named, build one: the code interpreter's, with a welcome.
+    if not template:
+        template = "quickstart"
+        builder = (
+            libe2b.Template()
+            .from_template("code-interpreter-v1")
+            .run_cmd("echo 'Welcome to a sandbox made from the template the quickstart built.' > /home/user/welcome.txt")
+            .set_envs({"QUICKSTART": "1"})
+        )
+        libe2b.Template.build(builder, template, on_build_logs=lambda entry: print("  build:", entry.message),
+                              client=client)
+        print(f"built template {template}")
 
     # 1. A sandbox from the template, alive for five minutes, tagged so we can find it.
-    client = libe2b.Client()
     sandbox = client.create_sandbox(template, timeout=5 * 60, metadata={"example": "python-quickstart"})
     sandbox_id = sandbox.sandbox_id
     print(f"created sandbox {sandbox_id} from template {template}")
 
-    # What the template put in the sandbox (scripts/quickstart.sh's template has a welcome).
+    # What the template put in the sandbox (the quickstart's own template has a welcome).
     if sandbox.files.exists("/home/user/welcome.txt"):
         print("the template says:", sandbox.files.read_text("/home/user/welcome.txt"), end="")
 

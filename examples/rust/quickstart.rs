@@ -1,5 +1,5 @@
-//! The E2B story in Rust, top to bottom: a sandbox from a custom template,
-//! code with rich results, a command, a watched directory, a folder uploaded
+//! The E2B story in Rust, top to bottom: a custom template built with the
+//! template builder, a sandbox from it, code with rich results, a command, a watched directory, a folder uploaded
 //! and downloaded back with a progress bar, pause, resume by id with a new
 //! timeout, list and connect from a second client, kill, and the error a
 //! killed sandbox's id gives.
@@ -8,9 +8,10 @@
 //! quickstart [TEMPLATE]
 //! ```
 //!
-//! TEMPLATE (else E2B_TEMPLATE, else "code-interpreter-v1") must have the
-//! code interpreter, as E2B's code-interpreter-v1 and every e2b-local
-//! template do. Uses E2B_API_KEY, and E2B_API_URL / E2B_SANDBOX_URL for
+//! TEMPLATE (else E2B_TEMPLATE) must have the code interpreter, as E2B's
+//! code-interpreter-v1 and every e2b-local template do; without either, the
+//! quickstart builds its own template "quickstart" from code-interpreter-v1
+//! (a welcome file, an environment variable) and starts from it. Uses E2B_API_KEY, and E2B_API_URL / E2B_SANDBOX_URL for
 //! e2b-local, from the environment:
 //! `scripts/with-e2b-local.sh cargo run --example quickstart`.
 
@@ -26,17 +27,34 @@ use e2b::{
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let template = env::args().nth(1).or_else(|| env::var("E2B_TEMPLATE").ok()).filter(|t| !t.is_empty());
-    let template = template.as_deref().unwrap_or("code-interpreter-v1");
+    let client = Client::from_env();
+
+    // 0. Without a template named, build one: the code interpreter's, with a welcome.
+    let template = match template {
+        Some(template) => template,
+        None => {
+            let builder = e2b::Template::new()
+                .from_template("code-interpreter-v1")
+                .run_cmd(
+                    "echo 'Welcome to a sandbox made from the template the quickstart built.' > /home/user/welcome.txt",
+                )
+                .set_envs([("QUICKSTART", "1")]);
+            let mut on_log = |entry: &e2b::BuildLogEntry| println!("  build: {}", entry.message);
+            builder.build(&client, &e2b::BuildOptions::new("quickstart"), Some(&mut on_log))?;
+            println!("built template quickstart");
+            "quickstart".to_string()
+        }
+    };
+    let template = template.as_str();
 
     // 1. A sandbox from the template, alive for five minutes, tagged so we can find it.
-    let client = Client::from_env();
     let options =
         SandboxOptions::new(template).timeout(Duration::from_secs(5 * 60)).metadata("example", "rust-quickstart");
     let sandbox = client.create_sandbox(&options)?;
     let id = sandbox.id().to_owned();
     println!("created sandbox {id} from template {template}");
 
-    // What the template put in the sandbox (scripts/quickstart.sh's template has a welcome).
+    // What the template put in the sandbox (the quickstart's own template has a welcome).
     if sandbox.files().exists("/home/user/welcome.txt")? {
         print!("the template says: {}", sandbox.files().read_to_string("/home/user/welcome.txt")?);
     }

@@ -215,6 +215,10 @@ enum class ErrorCode : int32_t {
     GitAuth = E2B_ERR_GIT_AUTH,
     /// git found no upstream branch to push to or pull from (the e2b_git_* functions).
     GitUpstream = E2B_ERR_GIT_UPSTREAM,
+    /// A template build failed (the e2b_template_build* functions; the message is the server's reason).
+    Build = E2B_ERR_BUILD,
+    /// A template build's files could not be uploaded.
+    FileUpload = E2B_ERR_FILE_UPLOAD,
 };
 
 /// Whether a sandbox runs or is paused.
@@ -380,6 +384,18 @@ enum class ScaleType : int32_t {
     Asinh = E2B_SCALE_ASINH,
 };
 
+/// The state of a template build (`e2b_build_status_info_status`).
+enum class BuildStatus : int32_t {
+    /// Requested, not started.
+    Waiting = E2B_BUILD_WAITING,
+    /// Running.
+    Building = E2B_BUILD_BUILDING,
+    /// Done: sandboxes can start from the template.
+    Ready = E2B_BUILD_READY,
+    /// Failed: see `e2b_build_status_info_reason`.
+    Error = E2B_BUILD_ERROR,
+};
+
 // One exception class per error code: catch (const e2b::NotFound&).
 using NullArgument = ErrorFor<ErrorCode::NullArgument>;
 using InvalidArgument = ErrorFor<ErrorCode::InvalidArgument>;
@@ -404,6 +420,8 @@ using CommandExit = ErrorFor<ErrorCode::CommandExit>;
 using CancelledError = ErrorFor<ErrorCode::Cancelled>;
 using GitAuthError = ErrorFor<ErrorCode::GitAuth>;
 using GitUpstreamError = ErrorFor<ErrorCode::GitUpstream>;
+using BuildError = ErrorFor<ErrorCode::Build>;
+using FileUploadError = ErrorFor<ErrorCode::FileUpload>;
 
 namespace detail {
 
@@ -433,6 +451,8 @@ namespace detail {
         case ErrorCode::Cancelled: throw CancelledError(message, details);
         case ErrorCode::GitAuth: throw GitAuthError(message, details);
         case ErrorCode::GitUpstream: throw GitUpstreamError(message, details);
+        case ErrorCode::Build: throw BuildError(message, details);
+        case ErrorCode::FileUpload: throw FileUploadError(message, details);
     }
     throw Error(code, message, details);
 }
@@ -3350,6 +3370,252 @@ public:
 private:
     explicit Volume(e2b_volume* volume) : volume_(volume) {}
     detail::Owned<e2b_volume, e2b_volume_free> volume_;
+};
+
+// ---- template builds ----
+
+/// One line of a template build's log.
+struct BuildLogEntry {
+    std::string timestamp;
+    /// "debug", "info", "warn" or "error".
+    std::string level;
+    std::string message;
+    /// "base", a step's 1-based index, "finalize", or empty.
+    std::string step;
+};
+
+/// A build (Template::build, Template::build_in_background). Template::get_build_status takes it.
+struct BuildInfo {
+    std::string template_id;
+    std::string build_id;
+    /// The name the build was asked under.
+    std::string name;
+    std::vector<std::string> tags;
+    /// The C object (shared by copies).
+    std::shared_ptr<e2b_build_info> raw;
+};
+
+/// A build's status and the log entries asked for.
+struct BuildStatusInfo {
+    BuildStatus status = BuildStatus::Error;
+    std::vector<BuildLogEntry> log_entries;
+    /// Why it failed; empty unless it did.
+    std::string reason;
+    /// The failing step, when known.
+    std::string reason_step;
+};
+
+/// One tag of a template.
+struct TemplateTag {
+    std::string tag;
+    std::string build_id;
+    std::string created_at;
+};
+
+/// Receives each log entry of Template::build; what it throws stops the wait and is rethrown.
+using BuildLogFn = std::function<void(const BuildLogEntry&)>;
+
+namespace detail {
+inline BuildLogEntry build_log_entry(const e2b_build_log_entry* entry) {
+    return BuildLogEntry{string(e2b_build_log_entry_timestamp(entry)), string(e2b_build_log_entry_level(entry)),
+                         string(e2b_build_log_entry_message(entry)), string(e2b_build_log_entry_step(entry))};
+}
+
+inline BuildInfo take_build_info(e2b_build_info* raw) {
+    BuildInfo info;
+    info.raw = std::shared_ptr<e2b_build_info>(raw, e2b_build_info_free);
+    info.template_id = string(e2b_build_info_template_id(raw));
+    info.build_id = string(e2b_build_info_build_id(raw));
+    info.name = string(e2b_build_info_name(raw));
+    for (size_t i = 0; i < e2b_build_info_tags_len(raw); i++) {
+        info.tags.push_back(string(e2b_build_info_tags_get(raw, i)));
+    }
+    return info;
+}
+
+inline std::vector<const char*> c_strings(const std::vector<std::string>& items) {
+    std::vector<const char*> out;
+    for (const auto& item : items) {
+        out.push_back(item.c_str());
+    }
+    return out;
+}
+}  // namespace detail
+
+/// A template definition, as the official SDKs' builder: a base (an image or
+/// a template) and build steps, built on the server by Template::build. New,
+/// it starts from E2B's base image; copy sources are relative to
+/// file_context_path (default: the current directory). Methods return the
+/// template, so calls chain.
+class Template : public detail::Builder<e2b_template, e2b_template_new, e2b_template_free> {
+public:
+    /// The folder copy sources are relative to.
+    Template& file_context_path(StringArg path) {
+        detail::call(e2b_template_set_file_context_path, get(), path.c_str());
+        return *this;
+    }
+    /// Starts from the image (e2b-local has e2bdev/base, debian:*, e2bdev/code-interpreter).
+    Template& from_image(StringArg image) {
+        detail::call(e2b_template_from_image, get(), image.c_str());
+        return *this;
+    }
+    /// Starts from E2B's base image.
+    Template& from_base_image() {
+        detail::call(e2b_template_from_base_image, get());
+        return *this;
+    }
+    /// Starts from the template `name` (its files, environment, user, workdir, start command).
+    Template& from_template(StringArg name) {
+        detail::call(e2b_template_from_template, get(), name.c_str());
+        return *this;
+    }
+    /// Copies `src` (a file, folder or glob in the context folder) to `dest`,
+    /// owned by `user` (empty: the current user), with `mode` (negative: the files' own).
+    Template& copy(StringArg src, StringArg dest, const std::string& user = "", int32_t mode = -1,
+                   bool force_upload = false, bool resolve_symlinks = false) {
+        detail::call(e2b_template_copy, get(), src.c_str(), dest.c_str(), user.empty() ? nullptr : user.c_str(), mode,
+                     force_upload, resolve_symlinks);
+        return *this;
+    }
+    /// Runs `command` as `user` (empty: the current user).
+    Template& run_cmd(StringArg command, const std::string& user = "") {
+        detail::call(e2b_template_run_cmd, get(), command.c_str(), user.empty() ? nullptr : user.c_str());
+        return *this;
+    }
+    /// Sets environment variables (in the map's order) for the following steps and the sandboxes.
+    Template& set_envs(const std::map<std::string, std::string>& envs) {
+        std::vector<const char*> keys, values;
+        for (const auto& [key, value] : envs) {
+            keys.push_back(key.c_str());
+            values.push_back(value.c_str());
+        }
+        detail::call(e2b_template_set_envs, get(), keys.data(), values.data(), keys.size());
+        return *this;
+    }
+    /// Sets the working directory of the following steps and the sandboxes.
+    Template& set_workdir(StringArg dir) {
+        detail::call(e2b_template_set_workdir, get(), dir.c_str());
+        return *this;
+    }
+    /// Sets the user of the following steps and the sandboxes.
+    Template& set_user(StringArg user) {
+        detail::call(e2b_template_set_user, get(), user.c_str());
+        return *this;
+    }
+    /// Sets the command started with each sandbox, and the one run until it succeeds before it is ready.
+    Template& set_start_cmd(StringArg start, StringArg ready) {
+        detail::call(e2b_template_set_start_cmd, get(), start.c_str(), ready.c_str());
+        return *this;
+    }
+    /// Sets the ready command alone.
+    Template& set_ready_cmd(StringArg ready) {
+        detail::call(e2b_template_set_ready_cmd, get(), ready.c_str());
+        return *this;
+    }
+    /// Rebuilds the following steps rather than using the server's cache.
+    Template& skip_cache() {
+        detail::call(e2b_template_skip_cache, get());
+        return *this;
+    }
+
+    /// Builds the template under `name` ("name" or "name:tag") with the extra
+    /// `tags`, and waits until it is ready, giving each log entry to `on_log`.
+    /// Throws e2b::BuildError (the server's reason), e2b::FileUploadError,
+    /// e2b::InvalidArgument (a copy source that matches nothing).
+    BuildInfo build(const Client& client, StringArg name, const std::vector<std::string>& tags = {},
+                    const BuildLogFn& on_log = nullptr, CancelArg cancel = {}) {
+        struct State {
+            const BuildLogFn* fn;
+            std::exception_ptr error;
+        } state{&on_log, nullptr};
+        e2b_build_log_cb cb = nullptr;
+        if (on_log) {
+            cb = [](void* user_data, const e2b_build_log_entry* entry) -> int32_t {
+                auto& s = *static_cast<State*>(user_data);
+                try {
+                    (*s.fn)(detail::build_log_entry(entry));
+                    return 0;
+                } catch (...) {
+                    s.error = std::current_exception();
+                    return 1;
+                }
+            };
+        }
+        const auto ctags = detail::c_strings(tags);
+        e2b_build_info* out = nullptr;
+        e2b_error* err = nullptr;
+        const e2b_error_code code = e2b_template_build(client.raw(), get(), name.c_str(), ctags.data(), ctags.size(),
+                                                       cb, &state, &out, cancel.raw(), &err);
+        const detail::OwnedError owned(err);
+        if (state.error) {
+            std::rethrow_exception(state.error);
+        }
+        if (code != E2B_OK) {
+            detail::throw_error(code, err);
+        }
+        return detail::take_build_info(out);
+    }
+    /// Starts the build and returns without waiting (follow it with get_build_status).
+    BuildInfo build_in_background(const Client& client, StringArg name, const std::vector<std::string>& tags = {},
+                                  CancelArg cancel = {}) {
+        const auto ctags = detail::c_strings(tags);
+        e2b_build_info* out = nullptr;
+        detail::call(e2b_template_build_in_background, client.raw(), get(), name.c_str(), ctags.data(), ctags.size(),
+                     &out, cancel.raw());
+        return detail::take_build_info(out);
+    }
+    /// One look at the build's status, with its log entries from `logs_offset`.
+    static BuildStatusInfo get_build_status(const Client& client, const BuildInfo& info, size_t logs_offset = 0,
+                                            CancelArg cancel = {}) {
+        e2b_build_status_info* out = nullptr;
+        detail::call(e2b_template_get_build_status, client.raw(), info.raw.get(), logs_offset, &out, cancel.raw());
+        const detail::Owned<e2b_build_status_info, e2b_build_status_info_free> owned(out);
+        BuildStatusInfo status;
+        status.status = static_cast<BuildStatus>(e2b_build_status_info_status(out));
+        status.reason = detail::string(e2b_build_status_info_reason(out));
+        status.reason_step = detail::string(e2b_build_status_info_reason_step(out));
+        for (size_t i = 0; i < e2b_build_status_info_logs_len(out); i++) {
+            status.log_entries.push_back(detail::build_log_entry(e2b_build_status_info_logs_get(out, i)));
+        }
+        return status;
+    }
+    /// Whether a template called `name` exists.
+    static bool exists(const Client& client, StringArg name, CancelArg cancel = {}) {
+        bool found = false;
+        detail::call(e2b_template_exists, client.raw(), name.c_str(), &found, cancel.raw());
+        return found;
+    }
+    /// Gives the build `target` ("name:tag") the tags too.
+    static void assign_tags(const Client& client, StringArg target, const std::vector<std::string>& tags,
+                            CancelArg cancel = {}) {
+        const auto ctags = detail::c_strings(tags);
+        detail::call(e2b_template_assign_tags, client.raw(), target.c_str(), ctags.data(), ctags.size(), cancel.raw());
+    }
+    /// Removes the tags of the template `name`.
+    static void remove_tags(const Client& client, StringArg name, const std::vector<std::string>& tags,
+                            CancelArg cancel = {}) {
+        const auto ctags = detail::c_strings(tags);
+        detail::call(e2b_template_remove_tags, client.raw(), name.c_str(), ctags.data(), ctags.size(), cancel.raw());
+    }
+    /// The tags of the template (an id or a name).
+    static std::vector<TemplateTag> get_tags(const Client& client, StringArg template_id, CancelArg cancel = {}) {
+        e2b_template_tag_list* out = nullptr;
+        detail::call(e2b_template_get_tags, client.raw(), template_id.c_str(), &out, cancel.raw());
+        const detail::Owned<e2b_template_tag_list, e2b_template_tag_list_free> owned(out);
+        std::vector<TemplateTag> tags;
+        for (size_t i = 0; i < e2b_template_tag_list_len(out); i++) {
+            tags.push_back(TemplateTag{detail::string(e2b_template_tag_list_tag(out, i)),
+                                       detail::string(e2b_template_tag_list_build_id(out, i)),
+                                       detail::string(e2b_template_tag_list_created_at(out, i))});
+        }
+        return tags;
+    }
+    /// Deletes the template (every tag); false when there was none.
+    static bool delete_template(const Client& client, StringArg template_id, CancelArg cancel = {}) {
+        bool deleted = false;
+        detail::call(e2b_template_delete, client.raw(), template_id.c_str(), &deleted, cancel.raw());
+        return deleted;
+    }
 };
 
 }  // namespace e2b

@@ -16,7 +16,9 @@ def test_the_hierarchy_mirrors_the_official_sdk() -> None:
     assert issubclass(libe2b.VolumeNotFoundException, libe2b.NotFoundException)
     assert not issubclass(libe2b.GitUpstreamException, libe2b.AuthenticationException)
     exceptions = [getattr(libe2b, name) for name in libe2b.__all__ if name.endswith("Exception")]
-    assert len(exceptions) == 20
+    assert issubclass(libe2b.BuildException, libe2b.SandboxException)
+    assert issubclass(libe2b.FileUploadException, libe2b.BuildException)
+    assert len(exceptions) == 22
     assert all(issubclass(cls, libe2b.SandboxException) for cls in exceptions)
     assert issubclass(libe2b.SandboxException, Exception)
 

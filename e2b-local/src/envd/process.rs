@@ -460,9 +460,10 @@ fn not_found(selector: &Selector) -> ConnectError {
     }
 }
 
-/// The user a request acts as: `Authorization: Basic base64("<user>:")`, else `user`.
-fn request_user(headers: &HeaderMap) -> Result<User, ConnectError> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(User::User) };
+/// The user a request acts as: `Authorization: Basic base64("<user>:")`, else `default` (the
+/// sandbox's default user).
+fn request_user(headers: &HeaderMap, default: User) -> Result<User, ConnectError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(default) };
     let name = value
         .to_str()
         .ok()
@@ -472,7 +473,7 @@ fn request_user(headers: &HeaderMap) -> Result<User, ConnectError> {
         .map(|pair| pair.split(':').next().unwrap_or_default().to_string())
         .ok_or_else(|| ConnectError::new("unauthenticated", "invalid authorization header"))?;
     if name.is_empty() {
-        return Ok(User::User);
+        return Ok(default);
     }
     User::from_name(&name).ok_or_else(|| ConnectError::new("unauthenticated", format!("invalid username: '{name}'")))
 }
@@ -490,8 +491,9 @@ async fn spawn(
     lifetime: Option<Duration>,
 ) -> Result<(u32, mpsc::Receiver<Event>), ConnectError> {
     let config = request.process;
-    let cwd =
-        paths::expand(config.cwd.as_deref().unwrap_or(""), user.home()).map_err(ConnectError::invalid_argument)?;
+    let default_cwd = runtime.default_workdir.as_deref().unwrap_or("");
+    let cwd = paths::expand(config.cwd.as_deref().unwrap_or(default_cwd), user.home())
+        .map_err(ConnectError::invalid_argument)?;
     let jail = runtime.machine.jail().await.map_err(|e| ConnectError::new("failed_precondition", e))?;
     let cwd_dir = jail.open_dir(&cwd).map_err(|e| match e.raw_os_error() {
         Some(libc::ENOENT) => ConnectError::invalid_argument(format!("cwd '{cwd}' does not exist")),
@@ -779,7 +781,7 @@ async fn start(runtime: Arc<Runtime>, headers: &HeaderMap, body: Body) -> Respon
     let keepalive = connect::keepalive_interval(headers);
     let lifetime = connect::timeout(headers);
     let started = async {
-        let user = request_user(headers)?;
+        let user = request_user(headers, runtime.default_user)?;
         let request: StartRequest = stream_request(body).await?;
         spawn(&runtime, user, request, lifetime).await
     };
@@ -1015,11 +1017,11 @@ mod tests {
     #[test]
     fn users_come_from_basic_auth() {
         let mut headers = HeaderMap::new();
-        assert_eq!(request_user(&headers).unwrap(), User::User);
+        assert_eq!(request_user(&headers, User::User).unwrap(), User::User);
         headers.insert(header::AUTHORIZATION, "Basic cm9vdDo=".parse().unwrap());
-        assert_eq!(request_user(&headers).unwrap(), User::Root);
+        assert_eq!(request_user(&headers, User::User).unwrap(), User::Root);
         headers.insert(header::AUTHORIZATION, "Basic Ym9iOg==".parse().unwrap());
-        let e = request_user(&headers).unwrap_err();
+        let e = request_user(&headers, User::User).unwrap_err();
         assert_eq!((e.code, e.message.as_str()), ("unauthenticated", "invalid username: 'bob'"));
     }
 

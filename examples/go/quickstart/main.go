@@ -1,5 +1,5 @@
-// The E2B story in Go, top to bottom: a sandbox from a custom template, code
-// with rich results, a command, a watched directory, a folder uploaded and
+// The E2B story in Go, top to bottom: a custom template built with the
+// template builder, a sandbox from it, code with rich results, a command, a watched directory, a folder uploaded and
 // downloaded back with a progress bar, pause, resume by id with a new
 // timeout, list and connect from a second client, kill, and the error a
 // killed sandbox's id gives. Every call that may wait takes a context:
@@ -7,8 +7,10 @@
 //
 //	quickstart [TEMPLATE]
 //
-// TEMPLATE (else E2B_TEMPLATE, else "code-interpreter-v1") must have the code
-// interpreter, as E2B's code-interpreter-v1 and every e2b-local template do.
+// TEMPLATE (else E2B_TEMPLATE) must have the code interpreter, as E2B's
+// code-interpreter-v1 and every e2b-local template do; without either, the
+// quickstart builds its own template "quickstart" from code-interpreter-v1 (a
+// welcome file, an environment variable) and starts from it.
 // Uses E2B_API_KEY, and E2B_API_URL / E2B_SANDBOX_URL for e2b-local, from the
 // environment. From the repository's root, after `cargo build --release -p libe2b`:
 //
@@ -38,14 +40,26 @@ func main() {
 	if len(os.Args) > 1 {
 		template = os.Args[1]
 	}
-	if template == "" {
-		template = "code-interpreter-v1"
-	}
-
-	// 1. A sandbox from the template, alive for five minutes, tagged so we can find it.
 	client, err := e2b.NewClient(nil)
 	check(err)
 	defer client.Close()
+
+	// 0. Without a template named, build one: the code interpreter's, with a welcome.
+	if template == "" {
+		template = "quickstart"
+		builder := e2b.NewTemplate().
+			FromTemplate("code-interpreter-v1").
+			RunCmd("echo 'Welcome to a sandbox made from the template the quickstart built.' > /home/user/welcome.txt", "").
+			SetEnvs(map[string]string{"QUICKSTART": "1"})
+		_, err := client.BuildTemplate(ctx, builder, template, &e2b.BuildOptions{OnLog: func(e e2b.BuildLogEntry) error {
+			fmt.Println("  build:", e.Message)
+			return nil
+		}})
+		check(err)
+		fmt.Println("built template", template)
+	}
+
+	// 1. A sandbox from the template, alive for five minutes, tagged so we can find it.
 	sbx, err := client.CreateSandbox(ctx, &e2b.SandboxOptions{
 		Template: template,
 		Timeout:  5 * time.Minute,
@@ -55,7 +69,7 @@ func main() {
 	id := sbx.ID()
 	fmt.Printf("created sandbox %s from template %s\n", id, template)
 
-	// What the template put in the sandbox (scripts/quickstart.sh's template has a welcome).
+	// What the template put in the sandbox (the quickstart's own template has a welcome).
 	welcome, err := sbx.Files().Exists(ctx, "/home/user/welcome.txt")
 	check(err)
 	if welcome {

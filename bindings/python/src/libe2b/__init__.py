@@ -38,10 +38,12 @@ from ._code import Context, Execution, ExecutionError, Logs, OutputMessage, Resu
 from ._commands import CommandHandle, CommandResult, Commands, OutputChunk, ProcessInfo
 from ._errors import (
     AuthenticationException,
+    BuildException,
     CancelledException,
     CommandExitException,
     ConflictException,
     FileNotFoundException,
+    FileUploadException,
     GitAuthException,
     GitUpstreamException,
     InvalidArgumentException,
@@ -61,6 +63,7 @@ from ._files import DirProgress, EntryInfo, FileReader, Filesystem, FilesystemEv
 from ._git import ConfigScope, Git, GitBranches, GitFileChange, GitFileStatus, GitStatus, ResetMode
 from ._metrics import SandboxMetrics
 from ._sandbox import Sandbox, SandboxInfo
+from ._template import BuildInfo, BuildStatusReason, LogEntry, Template, TemplateBuildStatusResponse, TemplateTag
 from ._snapshots import MAX_FORK_COUNT, SnapshotInfo, SnapshotMode, SnapshotPaginator
 from ._volume import (
     Volume,
@@ -81,6 +84,9 @@ __all__ = [
     "BarData",
     "BoxAndWhiskerChart",
     "BoxAndWhiskerData",
+    "BuildException",
+    "BuildInfo",
+    "BuildStatusReason",
     "CancelToken",
     "CancelledException",
     "Chart",
@@ -103,6 +109,7 @@ __all__ = [
     "FileNotFoundException",
     "FileReader",
     "FileType",
+    "FileUploadException",
     "Filesystem",
     "FilesystemEvent",
     "FilesystemEventType",
@@ -118,6 +125,7 @@ __all__ = [
     "LineChart",
     "ListOrder",
     "LocalIOException",
+    "LogEntry",
     "Logs",
     "MAX_FORK_COUNT",
     "NetworkException",
@@ -151,6 +159,9 @@ __all__ = [
     "SnapshotPaginator",
     "Stream",
     "SuperChart",
+    "Template",
+    "TemplateBuildStatusResponse",
+    "TemplateTag",
     "TimeoutException",
     "Volume",
     "VolumeAndToken",

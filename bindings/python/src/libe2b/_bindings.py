@@ -79,6 +79,10 @@ class ErrorCode(_IntEnum):
     """git said its credentials were missing or wrong (the e2b_git_* functions)."""
     GIT_UPSTREAM = 23
     """git found no upstream branch to push to or pull from (the e2b_git_* functions)."""
+    BUILD = 24
+    """A template build failed (the e2b_template_build* functions; the message is the server's reason)."""
+    FILE_UPLOAD = 25
+    """A template build's files could not be uploaded."""
 
 
 class LogLevel(_IntEnum):
@@ -218,6 +222,19 @@ class GitFileChange(_IntEnum):
     """Unmerged after a merge ("conflict")."""
 
 
+class BuildStatus(_IntEnum):
+    """The state of a template build (`e2b_build_status_info_status`)."""
+
+    WAITING = 0
+    """Requested, not started."""
+    BUILDING = 1
+    """Running."""
+    READY = 2
+    """Done: sandboxes can start from the template."""
+    ERROR = 3
+    """Failed: see `e2b_build_status_info_reason`."""
+
+
 class ListOrder(_IntEnum):
     """The order of `e2b_client_list_sandboxes`: by the time the sandboxes started, ties broken by id."""
 
@@ -264,6 +281,18 @@ class GitResetMode(_IntEnum):
     """Like hard, keeping changes not staged (`--merge`)."""
     KEEP = 5
     """Like hard, refusing to lose local changes (`--keep`)."""
+
+
+class e2b_build_info(ctypes.Structure):
+    pass
+
+
+class e2b_build_log_entry(ctypes.Structure):
+    pass
+
+
+class e2b_build_status_info(ctypes.Structure):
+    pass
 
 
 class e2b_cancel(ctypes.Structure):
@@ -423,6 +452,14 @@ class e2b_snapshot_page(ctypes.Structure):
 
 
 class e2b_snapshot_query(ctypes.Structure):
+    pass
+
+
+class e2b_template(ctypes.Structure):
+    pass
+
+
+class e2b_template_tag_list(ctypes.Structure):
     pass
 
 
@@ -668,6 +705,8 @@ e2b_fs_event_cb = CFUNCTYPE(c_int32, c_void_p, POINTER(e2b_fs_event))
 e2b_output_cb = CFUNCTYPE(c_int32, c_void_p, c_int32, c_void_p, c_size_t)
 
 e2b_execution_cb = CFUNCTYPE(c_int32, c_void_p, c_int32, POINTER(e2b_execution), c_size_t)
+
+e2b_build_log_cb = CFUNCTYPE(c_int32, c_void_p, POINTER(e2b_build_log_entry))
 
 _lib = load(ABI_VERSION)
 library_path: str = _lib._name
@@ -1046,6 +1085,50 @@ e2b_git_branch_list_len: Callable[[Any], int] = _declare("e2b_git_branch_list_le
 e2b_git_branch_list_get: Callable[[Any, Any], bytes | None] = _declare("e2b_git_branch_list_get", c_char_p, POINTER(e2b_git_branch_list), c_size_t)
 e2b_git_branch_list_current: Callable[[Any], bytes | None] = _declare("e2b_git_branch_list_current", c_char_p, POINTER(e2b_git_branch_list))
 e2b_git_branch_list_free: Callable[[Any], None] = _declare("e2b_git_branch_list_free", None, POINTER(e2b_git_branch_list))
+e2b_template_new: Callable[[], ctypes._Pointer[e2b_template]] = _declare("e2b_template_new", POINTER(e2b_template))
+e2b_template_free: Callable[[Any], None] = _declare("e2b_template_free", None, POINTER(e2b_template))
+e2b_template_set_file_context_path: Callable[[Any, Any, Any], int] = _declare("e2b_template_set_file_context_path", c_int32, POINTER(e2b_template), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_template_from_image: Callable[[Any, Any, Any], int] = _declare("e2b_template_from_image", c_int32, POINTER(e2b_template), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_template_from_base_image: Callable[[Any, Any], int] = _declare("e2b_template_from_base_image", c_int32, POINTER(e2b_template), POINTER(POINTER(e2b_error)))
+e2b_template_from_template: Callable[[Any, Any, Any], int] = _declare("e2b_template_from_template", c_int32, POINTER(e2b_template), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_template_copy: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_template_copy", c_int32, POINTER(e2b_template), c_char_p, c_char_p, c_char_p, c_int32, c_bool, c_bool, POINTER(POINTER(e2b_error)))
+e2b_template_run_cmd: Callable[[Any, Any, Any, Any], int] = _declare("e2b_template_run_cmd", c_int32, POINTER(e2b_template), c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
+e2b_template_set_envs: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_template_set_envs", c_int32, POINTER(e2b_template), POINTER(c_char_p), POINTER(c_char_p), c_size_t, POINTER(POINTER(e2b_error)))
+e2b_template_set_workdir: Callable[[Any, Any, Any], int] = _declare("e2b_template_set_workdir", c_int32, POINTER(e2b_template), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_template_set_user: Callable[[Any, Any, Any], int] = _declare("e2b_template_set_user", c_int32, POINTER(e2b_template), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_template_set_start_cmd: Callable[[Any, Any, Any, Any], int] = _declare("e2b_template_set_start_cmd", c_int32, POINTER(e2b_template), c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
+e2b_template_set_ready_cmd: Callable[[Any, Any, Any], int] = _declare("e2b_template_set_ready_cmd", c_int32, POINTER(e2b_template), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_template_skip_cache: Callable[[Any, Any], int] = _declare("e2b_template_skip_cache", c_int32, POINTER(e2b_template), POINTER(POINTER(e2b_error)))
+e2b_template_set_force: Callable[[Any, Any, Any], int] = _declare("e2b_template_set_force", c_int32, POINTER(e2b_template), c_bool, POINTER(POINTER(e2b_error)))
+e2b_template_build: Callable[[Any, Any, Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_template_build", c_int32, POINTER(e2b_client), POINTER(e2b_template), c_char_p, POINTER(c_char_p), c_size_t, e2b_build_log_cb, c_void_p, POINTER(POINTER(e2b_build_info)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_template_build_in_background: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_template_build_in_background", c_int32, POINTER(e2b_client), POINTER(e2b_template), c_char_p, POINTER(c_char_p), c_size_t, POINTER(POINTER(e2b_build_info)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_template_get_build_status: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_template_get_build_status", c_int32, POINTER(e2b_client), POINTER(e2b_build_info), c_size_t, POINTER(POINTER(e2b_build_status_info)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_template_exists: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_template_exists", c_int32, POINTER(e2b_client), c_char_p, POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_template_assign_tags: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_template_assign_tags", c_int32, POINTER(e2b_client), c_char_p, POINTER(c_char_p), c_size_t, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_template_remove_tags: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_template_remove_tags", c_int32, POINTER(e2b_client), c_char_p, POINTER(c_char_p), c_size_t, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_template_get_tags: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_template_get_tags", c_int32, POINTER(e2b_client), c_char_p, POINTER(POINTER(e2b_template_tag_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_template_delete: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_template_delete", c_int32, POINTER(e2b_client), c_char_p, POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_build_info_free: Callable[[Any], None] = _declare("e2b_build_info_free", None, POINTER(e2b_build_info))
+e2b_build_info_template_id: Callable[[Any], bytes | None] = _declare("e2b_build_info_template_id", c_char_p, POINTER(e2b_build_info))
+e2b_build_info_build_id: Callable[[Any], bytes | None] = _declare("e2b_build_info_build_id", c_char_p, POINTER(e2b_build_info))
+e2b_build_info_name: Callable[[Any], bytes | None] = _declare("e2b_build_info_name", c_char_p, POINTER(e2b_build_info))
+e2b_build_info_tags_len: Callable[[Any], int] = _declare("e2b_build_info_tags_len", c_size_t, POINTER(e2b_build_info))
+e2b_build_info_tags_get: Callable[[Any, Any], bytes | None] = _declare("e2b_build_info_tags_get", c_char_p, POINTER(e2b_build_info), c_size_t)
+e2b_build_status_info_free: Callable[[Any], None] = _declare("e2b_build_status_info_free", None, POINTER(e2b_build_status_info))
+e2b_build_status_info_status: Callable[[Any], int] = _declare("e2b_build_status_info_status", c_int32, POINTER(e2b_build_status_info))
+e2b_build_status_info_reason: Callable[[Any], bytes | None] = _declare("e2b_build_status_info_reason", c_char_p, POINTER(e2b_build_status_info))
+e2b_build_status_info_reason_step: Callable[[Any], bytes | None] = _declare("e2b_build_status_info_reason_step", c_char_p, POINTER(e2b_build_status_info))
+e2b_build_status_info_logs_len: Callable[[Any], int] = _declare("e2b_build_status_info_logs_len", c_size_t, POINTER(e2b_build_status_info))
+e2b_build_status_info_logs_get: Callable[[Any, Any], ctypes._Pointer[e2b_build_log_entry]] = _declare("e2b_build_status_info_logs_get", POINTER(e2b_build_log_entry), POINTER(e2b_build_status_info), c_size_t)
+e2b_build_log_entry_message: Callable[[Any], bytes | None] = _declare("e2b_build_log_entry_message", c_char_p, POINTER(e2b_build_log_entry))
+e2b_build_log_entry_level: Callable[[Any], bytes | None] = _declare("e2b_build_log_entry_level", c_char_p, POINTER(e2b_build_log_entry))
+e2b_build_log_entry_timestamp: Callable[[Any], bytes | None] = _declare("e2b_build_log_entry_timestamp", c_char_p, POINTER(e2b_build_log_entry))
+e2b_build_log_entry_step: Callable[[Any], bytes | None] = _declare("e2b_build_log_entry_step", c_char_p, POINTER(e2b_build_log_entry))
+e2b_template_tag_list_free: Callable[[Any], None] = _declare("e2b_template_tag_list_free", None, POINTER(e2b_template_tag_list))
+e2b_template_tag_list_len: Callable[[Any], int] = _declare("e2b_template_tag_list_len", c_size_t, POINTER(e2b_template_tag_list))
+e2b_template_tag_list_tag: Callable[[Any, Any], bytes | None] = _declare("e2b_template_tag_list_tag", c_char_p, POINTER(e2b_template_tag_list), c_size_t)
+e2b_template_tag_list_build_id: Callable[[Any, Any], bytes | None] = _declare("e2b_template_tag_list_build_id", c_char_p, POINTER(e2b_template_tag_list), c_size_t)
+e2b_template_tag_list_created_at: Callable[[Any, Any], bytes | None] = _declare("e2b_template_tag_list_created_at", c_char_p, POINTER(e2b_template_tag_list), c_size_t)
 e2b_client_create_volume: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_create_volume", c_int32, POINTER(e2b_client), c_char_p, POINTER(POINTER(e2b_volume)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_client_connect_volume: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_connect_volume", c_int32, POINTER(e2b_client), c_char_p, POINTER(POINTER(e2b_volume)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_client_get_volume_info: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_get_volume_info", c_int32, POINTER(e2b_client), c_char_p, POINTER(POINTER(e2b_volume_info)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))

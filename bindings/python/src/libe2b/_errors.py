@@ -107,6 +107,14 @@ class GitUpstreamException(SandboxException):
     """git found no upstream branch to push to or pull from (``sandbox.git``)."""
 
 
+class BuildException(SandboxException):
+    """A template build failed (``Template.build``); the message is the server's reason."""
+
+
+class FileUploadException(BuildException):
+    """A template build's files could not be uploaded."""
+
+
 class CommandExitException(SandboxException):
     """A command exited with a non-zero code; raised by ``CommandResult.check()``.
 
@@ -141,6 +149,8 @@ _CLASSES: dict[int, type[SandboxException]] = {
     ErrorCode.CANCELLED: CancelledException,
     ErrorCode.GIT_AUTH: GitAuthException,
     ErrorCode.GIT_UPSTREAM: GitUpstreamException,
+    ErrorCode.BUILD: BuildException,
+    ErrorCode.FILE_UPLOAD: FileUploadException,
 }
 
 
