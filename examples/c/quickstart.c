@@ -24,12 +24,15 @@
 #include "e2b.h"
 
 /* Prints the error of a failed call and leaves. */
-static void check(e2b_error_code code, e2b_error *err, const char *what) {
+/* `err` is passed by address, read only after the call: C leaves the order in
+ * which a call's arguments are evaluated open, so `check(f(&err), &err, ...)`
+ * could read `err` before `f` has set it. */
+static void check(e2b_error_code code, e2b_error **err, const char *what) {
     if (code == E2B_OK) {
         return;
     }
-    fprintf(stderr, "%s failed: %s (%s)\n", what, e2b_error_message(err), e2b_error_code_name(code));
-    e2b_error_free(err);
+    fprintf(stderr, "%s failed: %s (%s)\n", what, e2b_error_message(*err), e2b_error_code_name(code));
+    e2b_error_free(*err);
     exit(1);
 }
 
@@ -78,36 +81,36 @@ int main(int argc, char **argv) {
     }
     const char *template_id = argc > 1 ? argv[1] : getenv("E2B_TEMPLATE");
     e2b_client *client = NULL;
-    check(e2b_client_new(NULL, &client, &err), err, "e2b_client_new");
+    check(e2b_client_new(NULL, &client, &err), &err, "e2b_client_new");
 
     /* 0. Without a template named, build one: the code interpreter's, with a welcome. */
     if (template_id == NULL || *template_id == '\0') {
         template_id = "quickstart";
         e2b_template *template = e2b_template_new();
-        check(e2b_template_from_template(template, "code-interpreter-v1", &err), err, "from template");
+        check(e2b_template_from_template(template, "code-interpreter-v1", &err), &err, "from template");
         check(e2b_template_run_cmd(template,
                                    "echo 'Welcome to a sandbox made from the template the quickstart built.' "
                                    "> /home/user/welcome.txt && echo wrote the welcome",
                                    NULL, &err),
-              err, "run_cmd");
+              &err, "run_cmd");
         const char *keys[] = {"QUICKSTART"};
         const char *values[] = {"1"};
-        check(e2b_template_set_envs(template, keys, values, 1, &err), err, "set envs");
+        check(e2b_template_set_envs(template, keys, values, 1, &err), &err, "set envs");
         /* (The call first: an argument's order of evaluation is the compiler's choice.) */
         e2b_error_code built =
             e2b_template_build(client, template, template_id, NULL, 0, print_build_log, NULL, NULL, NULL, &err);
-        check(built, err, "e2b_template_build");
+        check(built, &err, "e2b_template_build");
         e2b_template_free(template);
         printf("built template %s\n", template_id);
     }
 
     /* 1. A sandbox from the template, alive for five minutes, tagged so we can find it. */
     e2b_sandbox_options *options = e2b_sandbox_options_new();
-    check(e2b_sandbox_options_set_template(options, template_id, &err), err, "set template");
-    check(e2b_sandbox_options_set_timeout_ms(options, 5 * 60 * 1000, &err), err, "set timeout");
-    check(e2b_sandbox_options_set_metadata(options, "example", "c-quickstart", &err), err, "set metadata");
+    check(e2b_sandbox_options_set_template(options, template_id, &err), &err, "set template");
+    check(e2b_sandbox_options_set_timeout_ms(options, 5 * 60 * 1000, &err), &err, "set timeout");
+    check(e2b_sandbox_options_set_metadata(options, "example", "c-quickstart", &err), &err, "set metadata");
     e2b_sandbox *sandbox = NULL;
-    check(e2b_client_create_sandbox(client, options, &sandbox, NULL, &err), err, "e2b_client_create_sandbox");
+    check(e2b_client_create_sandbox(client, options, &sandbox, NULL, &err), &err, "e2b_client_create_sandbox");
     e2b_sandbox_options_free(options);
     char id[64];
     snprintf(id, sizeof id, "%s", e2b_sandbox_id(sandbox));
@@ -115,10 +118,10 @@ int main(int argc, char **argv) {
 
     /* What the template put in the sandbox (the quickstart's own template has a welcome). */
     bool welcome = false;
-    check(e2b_files_exists(sandbox, "/home/user/welcome.txt", NULL, &welcome, NULL, &err), err, "e2b_files_exists");
+    check(e2b_files_exists(sandbox, "/home/user/welcome.txt", NULL, &welcome, NULL, &err), &err, "e2b_files_exists");
     if (welcome) {
         e2b_bytes text = {0};
-        check(e2b_files_read(sandbox, "/home/user/welcome.txt", NULL, &text, NULL, &err), err, "e2b_files_read");
+        check(e2b_files_read(sandbox, "/home/user/welcome.txt", NULL, &text, NULL, &err), &err, "e2b_files_read");
         printf("the template says: %s", (const char *)text.data);
         e2b_bytes_dispose(&text);
     }
@@ -131,7 +134,7 @@ int main(int argc, char **argv) {
                        "    def _repr_html_(self): return '<svg><circle r=\"2\"/></svg>'\n"
                        "Circle()\n";
     e2b_execution *run = NULL;
-    check(e2b_code_run(sandbox, code, NULL, on_output, NULL, &run, NULL, &err), err, "e2b_code_run");
+    check(e2b_code_run(sandbox, code, NULL, on_output, NULL, &run, NULL, &err), &err, "e2b_code_run");
     for (size_t i = 0; i < e2b_execution_results_len(run); i++) {
         const e2b_execution_result *result = e2b_execution_results_get(run, i);
         for (size_t f = 0; f < e2b_execution_result_formats_len(result); f++) {
@@ -143,22 +146,22 @@ int main(int argc, char **argv) {
 
     /* 3. Run a command. */
     e2b_command_result *ran = NULL;
-    check(e2b_commands_run(sandbox, "echo \"$(whoami) in $(pwd)\"", NULL, NULL, NULL, &ran, NULL, &err), err,
+    check(e2b_commands_run(sandbox, "echo \"$(whoami) in $(pwd)\"", NULL, NULL, NULL, &ran, NULL, &err), &err,
           "e2b_commands_run");
     printf("command says: %s", (const char *)e2b_command_result_stdout(ran, NULL));
     e2b_command_result_free(ran);
 
     /* 4. Watch a directory while files appear in it. */
-    check(e2b_files_make_dir(sandbox, "/home/user/inbox", NULL, NULL, NULL, &err), err, "e2b_files_make_dir");
+    check(e2b_files_make_dir(sandbox, "/home/user/inbox", NULL, NULL, NULL, &err), &err, "e2b_files_make_dir");
     e2b_watch *watch = NULL;
-    check(e2b_files_watch_dir(sandbox, "/home/user/inbox", false, false, NULL, &watch, NULL, &err), err,
+    check(e2b_files_watch_dir(sandbox, "/home/user/inbox", false, false, NULL, &watch, NULL, &err), &err,
           "e2b_files_watch_dir");
     check(e2b_commands_run(sandbox, "echo hi > inbox/note.txt && mv inbox/note.txt inbox/kept.txt", NULL, NULL, NULL,
                            &ran, NULL, &err),
-          err, "e2b_commands_run");
+          &err, "e2b_commands_run");
     e2b_command_result_free(ran);
     e2b_fs_event_list *events = NULL;
-    check(e2b_watch_next_events(watch, 2000, &events, NULL, &err), err, "e2b_watch_next_events");
+    check(e2b_watch_next_events(watch, 2000, &events, NULL, &err), &err, "e2b_watch_next_events");
     for (size_t i = 0; i < e2b_fs_event_list_len(events); i++) {
         const e2b_fs_event *event = e2b_fs_event_list_get(events, i);
         static const char *names[] = {"other", "create", "write", "remove", "rename", "chmod"};
@@ -185,37 +188,37 @@ int main(int argc, char **argv) {
     size_t count = 0;
     snprintf(path, sizeof path, "%s/project", local);
     check(e2b_files_upload_dir(sandbox, path, "/home/user/project", NULL, on_progress, "upload", &count, NULL, &err),
-          err, "e2b_files_upload_dir");
+          &err, "e2b_files_upload_dir");
     printf("\nuploaded %zu files\n", count);
     snprintf(path, sizeof path, "%s/back", local);
     check(e2b_files_download_dir(sandbox, "/home/user/project", path, NULL, on_progress, "download", &count, NULL,
                                  &err),
-          err, "e2b_files_download_dir");
+          &err, "e2b_files_download_dir");
     printf("\ndownloaded %zu files into %s\n", count, path);
 
     /* 6. Pause: files and memory are kept; only the id is needed to come back. */
-    check(e2b_sandbox_pause(sandbox, NULL, NULL, &err), err, "e2b_sandbox_pause");
+    check(e2b_sandbox_pause(sandbox, NULL, NULL, &err), &err, "e2b_sandbox_pause");
     e2b_sandbox_free(sandbox);
     printf("paused sandbox %s\n", id);
 
     /* 7. Resume it by id, now for ten minutes, and find the project again. */
-    check(e2b_client_resume_sandbox(client, id, 10 * 60 * 1000, &sandbox, NULL, &err), err,
+    check(e2b_client_resume_sandbox(client, id, 10 * 60 * 1000, &sandbox, NULL, &err), &err,
           "e2b_client_resume_sandbox");
     e2b_sandbox_info *info = NULL;
-    check(e2b_sandbox_get_info(sandbox, &info, NULL, &err), err, "e2b_sandbox_get_info");
+    check(e2b_sandbox_get_info(sandbox, &info, NULL, &err), &err, "e2b_sandbox_get_info");
     bool kept = false;
-    check(e2b_files_exists(sandbox, "/home/user/project/src/main.py", NULL, &kept, NULL, &err), err,
+    check(e2b_files_exists(sandbox, "/home/user/project/src/main.py", NULL, &kept, NULL, &err), &err,
           "e2b_files_exists");
     printf("resumed: the project is %s, the sandbox ends %s\n", kept ? "there" : "gone", e2b_sandbox_info_end_at(info));
     e2b_sandbox_info_free(info);
 
     /* 8. A second client (another program, say) lists it and connects to it by id. */
     e2b_client *other = NULL;
-    check(e2b_client_new(NULL, &other, &err), err, "e2b_client_new");
+    check(e2b_client_new(NULL, &other, &err), &err, "e2b_client_new");
     e2b_sandbox_query *query = e2b_sandbox_query_new();
-    check(e2b_sandbox_query_add_metadata(query, "example", "c-quickstart", &err), err, "add metadata");
+    check(e2b_sandbox_query_add_metadata(query, "example", "c-quickstart", &err), &err, "add metadata");
     e2b_sandbox_page *page = NULL;
-    check(e2b_client_list_sandboxes(other, query, &page, NULL, &err), err, "e2b_client_list_sandboxes");
+    check(e2b_client_list_sandboxes(other, query, &page, NULL, &err), &err, "e2b_client_list_sandboxes");
     for (size_t i = 0; i < e2b_sandbox_page_len(page); i++) {
         const e2b_sandbox_info *listed = e2b_sandbox_page_get(page, i);
         printf("listed: %s (template %s)\n", e2b_sandbox_info_id(listed), e2b_sandbox_info_template_id(listed));
@@ -223,14 +226,14 @@ int main(int argc, char **argv) {
     e2b_sandbox_page_free(page);
     e2b_sandbox_query_free(query);
     e2b_sandbox *connected = NULL;
-    check(e2b_client_connect_sandbox(other, id, 0, &connected, NULL, NULL, &err), err, "e2b_client_connect_sandbox");
+    check(e2b_client_connect_sandbox(other, id, 0, &connected, NULL, NULL, &err), &err, "e2b_client_connect_sandbox");
     bool running = false;
-    check(e2b_sandbox_is_running(connected, &running, NULL, &err), err, "e2b_sandbox_is_running");
+    check(e2b_sandbox_is_running(connected, &running, NULL, &err), &err, "e2b_sandbox_is_running");
     printf("connected from a second client: running %s\n", running ? "yes" : "no");
     e2b_sandbox_free(connected);
 
     /* 9. Kill it; its id is then unknown. */
-    check(e2b_sandbox_kill(sandbox, NULL, NULL, &err), err, "e2b_sandbox_kill");
+    check(e2b_sandbox_kill(sandbox, NULL, NULL, &err), &err, "e2b_sandbox_kill");
     e2b_sandbox_free(sandbox);
     printf("killed sandbox %s\n", id);
     e2b_error_code code2 = e2b_client_resume_sandbox(other, id, 0, &sandbox, NULL, &err);
