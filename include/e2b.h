@@ -1530,12 +1530,20 @@ e2b_error_code e2b_network_options_set_dns_servers(struct e2b_network_options *o
                                                    size_t count,
                                                    struct e2b_error **err_out);
 
-// Adds a rule for outbound HTTPS requests to `host` (an exact DNS name or a
-// "*."-prefixed wildcard) that sets the header `name` to `value`; a second
-// header for the same host goes into the same rule. Values may hold the
-// placeholders `${e2b.secrets.<name>}` and `${e2b.identity.tokens.<name>}`.
-// A rule does not open egress to the host: the allow list does.
-// Errors: NULL_ARGUMENT, INVALID_UTF8.
+// Adds a new, empty rule for outbound HTTPS requests to `host` (an exact
+// DNS name or a "*."-prefixed wildcard), for `e2b_network_options_add_rule_header`
+// to fill. Needed only for a second rule of one host. A rule does not open
+// egress to the host: the allow list does. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_network_options_add_rule(struct e2b_network_options *options,
+                                            const char *host,
+                                            struct e2b_error **err_out);
+
+// Sets the header `name` to `value` in the requests the last rule of `host`
+// (an exact DNS name or a "*."-prefixed wildcard) matches, making the rule
+// if `host` has none (a header of the same name is replaced). Values may
+// hold the placeholders `${e2b.secrets.<name>}` and
+// `${e2b.identity.tokens.<name>}`. Errors: NULL_ARGUMENT, INVALID_UTF8.
 E2B_API
 e2b_error_code e2b_network_options_add_rule_header(struct e2b_network_options *options,
                                                    const char *host,

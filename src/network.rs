@@ -110,12 +110,33 @@ pub unsafe extern "C" fn e2b_network_options_set_dns_servers(
     })
 }
 
-/// Adds a rule for outbound HTTPS requests to `host` (an exact DNS name or a
-/// "*."-prefixed wildcard) that sets the header `name` to `value`; a second
-/// header for the same host goes into the same rule. Values may hold the
-/// placeholders `${e2b.secrets.<name>}` and `${e2b.identity.tokens.<name>}`.
-/// A rule does not open egress to the host: the allow list does.
-/// Errors: NULL_ARGUMENT, INVALID_UTF8.
+/// Adds a new, empty rule for outbound HTTPS requests to `host` (an exact
+/// DNS name or a "*."-prefixed wildcard), for `e2b_network_options_add_rule_header`
+/// to fill. Needed only for a second rule of one host. A rule does not open
+/// egress to the host: the allow list does. Errors: NULL_ARGUMENT, INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_network_options_add_rule(
+    options: *mut e2b_network_options,
+    host: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        let host = arg_str(host, "host")?;
+        o.inner
+            .rules
+            .get_or_insert_with(Default::default)
+            .entry(host.to_owned())
+            .or_default()
+            .push(NetworkRule::default());
+        Ok(())
+    })
+}
+
+/// Sets the header `name` to `value` in the requests the last rule of `host`
+/// (an exact DNS name or a "*."-prefixed wildcard) matches, making the rule
+/// if `host` has none (a header of the same name is replaced). Values may
+/// hold the placeholders `${e2b.secrets.<name>}` and
+/// `${e2b.identity.tokens.<name>}`. Errors: NULL_ARGUMENT, INVALID_UTF8.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_network_options_add_rule_header(
     options: *mut e2b_network_options,
@@ -127,7 +148,7 @@ pub unsafe extern "C" fn e2b_network_options_add_rule_header(
     update(options, err_out, |o| {
         let (host, name, value) = (arg_str(host, "host")?, arg_str(name, "name")?, arg_str(value, "value")?);
         let rules = o.inner.rules.get_or_insert_with(Default::default).entry(host.to_owned()).or_default();
-        match rules.first_mut() {
+        match rules.last_mut() {
             Some(rule) => *rule = rule.clone().with_header(name, value),
             None => rules.push(NetworkRule::header(name, value)),
         }

@@ -54,6 +54,9 @@ static void test_create_with_network(void) {
     EXPECT_OK(e2b_network_options_set_dns_servers(network, servers, 2, NULL));
     EXPECT_OK(e2b_network_options_add_rule_header(network, "example.com", "X-Team", "data", NULL));
     EXPECT_OK(e2b_network_options_add_rule_header(network, "example.com", "X-Other", "${e2b.secrets.x}", NULL));
+    EXPECT_OK(e2b_network_options_add_rule(network, "*.example.com", NULL)); /* a rule without headers */
+    EXPECT_OK(e2b_network_options_add_rule(network, "example.com", NULL));  /* a second rule of a host */
+    EXPECT_OK(e2b_network_options_add_rule_header(network, "example.com", "X-Second", "2", NULL));
     EXPECT_OK(e2b_network_options_set_mask_request_host(network, "localhost:${PORT}", NULL));
     EXPECT_OK(e2b_network_options_add_https_port(network, 8443, NULL));
     EXPECT_OK(e2b_network_options_set_allow_internet_access(network, true, NULL));
@@ -121,6 +124,9 @@ static void test_bad_arguments(void) {
                "servers[1]");
     EXPECT_ERR(e2b_network_options_set_dns_servers(network, bad_servers, 1, &err), E2B_ERR_INVALID_UTF8, err,
                "servers[0]");
+    EXPECT_ERR(e2b_network_options_add_rule(NULL, "h", &err), E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_network_options_add_rule(network, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "host");
+    EXPECT_ERR(e2b_network_options_add_rule(network, BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "host");
     EXPECT_ERR(e2b_network_options_add_rule_header(NULL, "h", "n", "v", &err), E2B_ERR_NULL_ARGUMENT, err, "options");
     EXPECT_ERR(e2b_network_options_add_rule_header(network, NULL, "n", "v", &err), E2B_ERR_NULL_ARGUMENT, err, "host");
     EXPECT_ERR(e2b_network_options_add_rule_header(network, "h", NULL, "v", &err), E2B_ERR_NULL_ARGUMENT, err, "name");
