@@ -42,6 +42,17 @@ from ._pty import InputStream, Pty, PtySize
 from ._files import DirProgress, EntryInfo, FileReader, Filesystem, FilesystemEvent, WatchHandle
 from ._git import ConfigScope, Git, GitBranches, GitFileChange, GitFileStatus, GitStatus
 from ._metrics import SandboxMetrics
+from ._network import (
+    ALL_TRAFFIC,
+    SandboxEgressProxyOpts,
+    SandboxEgressProxyTLSOpts,
+    SandboxNetworkOpts,
+    SandboxNetworkRule,
+    SandboxNetworkSelectorContext,
+    SandboxNetworkTransform,
+    SandboxNetworkTransformContext,
+    SandboxNetworkUpdate,
+)
 from ._sandbox import Sandbox, SandboxInfo
 from ._snapshots import MAX_FORK_COUNT, SnapshotInfo, SnapshotMode, SnapshotPaginator
 from ._volume import (
@@ -58,6 +69,7 @@ library_version: str = (_bindings.e2b_version() or b"").decode()
 
 __all__ = [
     "ABI_VERSION",
+    "ALL_TRAFFIC",
     "AuthenticationException",
     "CancelToken",
     "CancelledException",
@@ -107,7 +119,15 @@ __all__ = [
     "Sandbox",
     "SandboxException",
     "SandboxInfo",
+    "SandboxEgressProxyOpts",
+    "SandboxEgressProxyTLSOpts",
     "SandboxMetrics",
+    "SandboxNetworkOpts",
+    "SandboxNetworkRule",
+    "SandboxNetworkSelectorContext",
+    "SandboxNetworkTransform",
+    "SandboxNetworkTransformContext",
+    "SandboxNetworkUpdate",
     "SandboxNotFoundException",
     "SandboxNotRunningException",
     "SandboxPaginator",

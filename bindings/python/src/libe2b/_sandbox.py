@@ -20,6 +20,7 @@ from ._files import Filesystem
 from ._volume import mounts_of
 
 if TYPE_CHECKING:
+    from ._network import SandboxNetworkUpdate
     from ._snapshots import SnapshotInfo, SnapshotMode, SnapshotPaginator
 from ._metrics import SandboxMetrics, read_list as read_metrics, unix_ms
 
@@ -180,6 +181,21 @@ class Sandbox(Handle[b.e2b_sandbox]):
         running = ctypes.c_bool()
         call.run(b.e2b_sandbox_is_running, self._ptr, ctypes.byref(running))
         return running.value
+
+    def update_network(self, network: SandboxNetworkUpdate, *, cancel: CancelToken | None = None) -> None:
+        """Replaces the sandbox's egress configuration (``PUT
+        /sandboxes/{id}/network``), as the SDK's ``update_network``: a
+        ``SandboxNetworkUpdate`` dict (``allow_out``, ``deny_out``,
+        ``dns_servers``, ``rules``, ``egress_proxy``,
+        ``allow_internet_access``). Replace semantics: a key left out is
+        cleared. Raises ``SandboxNotFoundException``,
+        ``InvalidArgumentException`` (entries the server refuses),
+        ``PermissionDeniedException`` (egress proxies not enabled)."""
+        from ._network import network_options
+
+        call = Call(cancel=cancel)
+        with owned(network_options(call, network, update=True), b.e2b_network_options_free) as net:
+            call.run(b.e2b_sandbox_update_network, self._ptr, net)
 
     def get_info(self, *, cancel: CancelToken | None = None) -> SandboxInfo:
         """What the control plane knows of the sandbox."""
