@@ -3,7 +3,6 @@ package e2b_test
 import (
 	"bytes"
 	"encoding/json"
-
 	"net/http"
 	"os"
 	"reflect"
