@@ -2,7 +2,8 @@
 # Installs what the tests and examples need beyond Rust, Go, a C/C++ toolchain
 # with CMake and GoogleTest, and Python: bubblewrap and the system python3
 # (e2b-local runs sandbox commands and code in namespaces with them),
-# slirp4netns (the user-mode network of sandboxes with internet access), the
+# slirp4netns (the user-mode network of sandboxes with internet access),
+# nftables and iproute2 (the filtered network of sandboxes with network rules), the
 # official SDKs, pinned, in a virtual environment under target/, and
 # e2b-local's images: the base template's Debian root filesystem built once
 # from Debian's packages (see e2b-local/images/base.sh), and the layer of the
@@ -27,6 +28,8 @@ apt_install() {
 missing=()
 command -v bwrap >/dev/null || missing+=(bubblewrap)
 command -v slirp4netns >/dev/null || missing+=(slirp4netns)
+[ -x /usr/sbin/nft ] || missing+=(nftables)
+[ -x /usr/sbin/ip ] || [ -x /usr/bin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
 [ -x /usr/bin/python3 ] || missing+=(python3)
 if [ ${#missing[@]} -gt 0 ]; then
   apt_install "${missing[@]}"

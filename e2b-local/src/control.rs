@@ -51,6 +51,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/templates/{template}", delete(delete_template).fallback(unknown_route))
         .route("/templates/aliases/{alias}", get(template_alias))
         .merge(crate::volume_api::control_routes())
+        .merge(crate::network_api::control_routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), require_api_key));
     Router::new()
         .route("/health", get(|| async { StatusCode::NO_CONTENT }))
@@ -118,7 +119,7 @@ impl<S: Send + Sync> FromRequestParts<S> for SandboxId {
 }
 
 /// A request body, with the framework's rejections (too large, ...) as JSON errors.
-struct Body(Bytes);
+pub(crate) struct Body(Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = ApiError;
@@ -141,7 +142,7 @@ impl Body {
     }
 
     /// The JSON body of a route that requires one.
-    fn required_json<T: DeserializeOwned>(&self) -> ApiResult<T> {
+    pub(crate) fn required_json<T: DeserializeOwned>(&self) -> ApiResult<T> {
         self.json()?.ok_or_else(|| ApiError::bad_request("Error when parsing request: the request body is empty"))
     }
 }
@@ -191,7 +192,7 @@ fn sandbox_json(s: &Sandbox) -> Value {
         "alias": s.alias,
         "clientID": CLIENT_ID,
         "envdVersion": ENVD_VERSION,
-        "trafficAccessToken": null,
+        "trafficAccessToken": s.traffic_access_token,
         "domain": null,
     });
     if let Some(token) = &s.access_token {
@@ -227,7 +228,7 @@ fn detail_json(s: &Sandbox) -> Value {
     }
     v["allowInternetAccess"] = s.allow_internet_access.into();
     v["domain"] = Value::Null;
-    v["network"] = s.network.clone().unwrap_or_else(|| json!({}));
+    v["network"] = crate::egress::policy::echo(s.network.as_ref());
     v["lifecycle"] = json!({
         "autoResume": s.auto_resume,
         "onTimeout": if s.auto_pause { "pause" } else { "kill" },
@@ -304,12 +305,8 @@ async fn create_sandbox(
     }
     check_max_timeout(timeout)?;
     let volume_mounts = crate::volume_api::check_mounts(&state, request.volume_mounts.unwrap_or_default())?;
-    if request.network.as_ref().is_some_and(|network| network.get("egressProxy").is_some()) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "Egress proxy (network.egressProxy) is not enabled for this team.",
-        ));
-    }
+    let secure = version == Version::V2 || request.secure == Some(true);
+    let traffic_access_token = crate::network_api::check_create(request.network.as_ref(), secure)?;
     let auto_resume = request.auto_resume.is_some_and(|a| a.enabled);
     if request.auto_pause_memory == Some(false) {
         if request.auto_pause != Some(true) {
@@ -324,12 +321,13 @@ async fn create_sandbox(
         timeout_secs: timeout,
         metadata: request.metadata.unwrap_or_default(),
         env_vars: request.env_vars.unwrap_or_default(),
-        secure: version == Version::V2 || request.secure == Some(true),
+        secure,
         auto_pause: request.auto_pause.unwrap_or(false),
         auto_pause_memory: request.auto_pause_memory.unwrap_or(true),
         auto_resume,
         allow_internet_access: request.allow_internet_access,
-        network: request.network,
+        network: request.network.filter(|n| !n.is_null()),
+        traffic_access_token,
         volume_mounts,
     };
 

@@ -27,7 +27,9 @@
 //! access also gets `tap0`, the user-mode network of a `slirp4netns` that the server starts for
 //! its jail (outside it) and ends with it: the sandbox is `10.0.2.100`, reaches the outside
 //! through NAT, the host's loopback as `10.0.2.2` and a DNS forwarder at `10.0.2.3` (its
-//! `/etc/resolv.conf`). Without `slirp4netns` such a sandbox has its loopback only.
+//! `/etc/resolv.conf`). Without `slirp4netns` such a sandbox has its loopback only. A sandbox
+//! with network rules gets e2b-local's filtered network instead ([`crate::egress`]), and one
+//! whose rules allow nothing its loopback only; the jail's network follows live updates.
 //!
 //! Pausing freezes every process with the cgroup freezer (v1 `freezer.state` or v2
 //! `cgroup.freeze`), or with `SIGSTOP` where no cgroup can be made; processes keep their memory
@@ -46,6 +48,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt};
 use tokio::process::{Child, Command};
 use tokio::sync::{watch, Mutex};
 
+use crate::egress::{JailNet, Mode};
 use crate::paths::{self, SandboxRoot};
 use crate::rootfs::Rootfs;
 
@@ -188,6 +191,14 @@ pub fn warn_if_unavailable() {
              no internet access, whatever they ask for (their own loopback only)"
         );
     }
+    if availability().is_ok() {
+        if let Some(why) = crate::egress::filtering_unavailable() {
+            eprintln!(
+                "e2b-local: WARNING: network rules cannot be enforced ({why}): a sandbox with rules (allowOut, \
+                 denyOut, allow_internet_access=false) has its own loopback only"
+            );
+        }
+    }
 }
 
 /// The first `name` on `PATH`.
@@ -202,7 +213,7 @@ fn bwrap_path() -> Option<&'static Path> {
 }
 
 /// `slirp4netns`, which gives a sandbox with internet access its network.
-fn slirp_path() -> Option<&'static Path> {
+pub(crate) fn slirp_path() -> Option<&'static Path> {
     static FOUND: OnceLock<Option<PathBuf>> = OnceLock::new();
     FOUND.get_or_init(|| find_program("slirp4netns")).as_deref()
 }
@@ -227,7 +238,7 @@ fn probe() -> Result<(), String> {
     ))
 }
 
-fn server_is_root() -> bool {
+pub(crate) fn server_is_root() -> bool {
     // SAFETY: `geteuid` has no preconditions.
     unsafe { libc::geteuid() == 0 }
 }
@@ -275,23 +286,23 @@ pub struct Machine {
     rootfs: Arc<Rootfs>,
     /// Files the jail shows under `/run` (absolute paths there), e.g. the code kernel.
     files: Vec<(&'static str, &'static [u8])>,
-    /// Whether the sandbox has internet access (through slirp4netns); without, it has its own
-    /// loopback only.
-    internet: bool,
+    /// How the sandbox reaches the network (see [`crate::egress`]), applied when its jail
+    /// starts and when it changes.
+    network: std::sync::Mutex<Mode>,
     jail: Mutex<Option<Arc<Jail>>>,
     paused: watch::Sender<bool>,
     ended: AtomicBool,
 }
 
 impl Machine {
-    /// The machine of sandbox `id` over `rootfs`. Its network namespace is its own; with
-    /// `internet` it reaches outside through slirp4netns, else it has a loopback, nothing else.
-    pub fn new(id: &str, rootfs: Arc<Rootfs>, files: Vec<(&'static str, &'static [u8])>, internet: bool) -> Machine {
+    /// The machine of sandbox `id` over `rootfs`. Its network namespace is its own, reaching
+    /// outside as `network` says.
+    pub fn new(id: &str, rootfs: Arc<Rootfs>, files: Vec<(&'static str, &'static [u8])>, network: Mode) -> Machine {
         Machine {
             id: id.to_string(),
             rootfs,
             files,
-            internet,
+            network: std::sync::Mutex::new(network),
             jail: Mutex::new(None),
             paused: watch::Sender::new(false),
             ended: AtomicBool::new(false),
@@ -311,10 +322,23 @@ impl Machine {
         if let Some(jail) = slot.as_ref().filter(|jail| !jail.is_ending()) {
             return Ok(jail.clone());
         }
+        let network = self.network.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let jail =
-            Arc::new(Jail::start(&self.id, &self.rootfs, &self.files, self.internet).await.map_err(|e| e.to_string())?);
+            Arc::new(Jail::start(&self.id, &self.rootfs, &self.files, &network).await.map_err(|e| e.to_string())?);
         *slot = Some(jail.clone());
         Ok(jail)
+    }
+
+    /// Changes how the sandbox reaches the network: at once when its jail runs (frozen or
+    /// not), else when it starts. `network` is read under the machine's lock, so that the
+    /// last of concurrent changes applies the latest settings.
+    pub async fn set_network(&self, network: impl FnOnce() -> Option<Mode>) {
+        let slot = self.jail.lock().await;
+        let Some(network) = network() else { return };
+        *self.network.lock().unwrap_or_else(|p| p.into_inner()) = network.clone();
+        if let Some(jail) = slot.as_ref().filter(|jail| !jail.has_exited()) {
+            jail.net.apply(&network).await;
+        }
     }
 
     /// Whether the sandbox has processes (its jail runs, frozen or not). Blocking.
@@ -401,8 +425,8 @@ pub struct Jail {
     owner_ns: Option<OwnedFd>,
     /// mnt, pid, uts, ipc, net, then user: the order a process joins them in.
     namespaces: Vec<OwnedFd>,
-    /// The slirp4netns that gives the jail its network (internet access), ended with the jail.
-    network: Option<Network>,
+    /// The jail's network (slirp4netns, or e2b-local's egress proxy), ended with the jail.
+    net: Arc<JailNet>,
     /// The jail's `/`, to resolve paths inside it.
     root: SandboxRoot,
     freezer: Freezer,
@@ -410,11 +434,13 @@ pub struct Jail {
 }
 
 /// A jail's slirp4netns (a host process outside the jail).
-struct Network {
+pub(crate) struct Network {
     process: HostProcess,
     /// The write end of its `--exit-fd`: it exits when this closes (the jail is dropped, or
     /// the server dies).
     _exit: OwnedFd,
+    /// Whether it has been reaped.
+    exited: watch::Receiver<bool>,
 }
 
 /// A process started in a jail.
@@ -505,7 +531,7 @@ impl Jail {
         id: &str,
         rootfs: &Arc<Rootfs>,
         files: &[(&'static str, &'static [u8])],
-        internet: bool,
+        network: &Mode,
     ) -> io::Result<Jail> {
         let bwrap = bwrap_path().ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "bwrap is not installed"))?;
         let rootfs = rootfs.clone();
@@ -620,21 +646,13 @@ impl Jail {
             // The keeper said it runs: it is the init's child.
             let children = fs::read_to_string(format!("/proc/{init_pid}/task/{init_pid}/children")).unwrap_or_default();
             let keeper = children.split_whitespace().next().and_then(|pid| pid.parse().ok()).map(HostProcess::new);
-            let network = match slirp_path().filter(|_| internet) {
-                Some(slirp) => match start_network(slirp, init_pid).await {
-                    Ok(network) => Some(network),
-                    Err(e) => {
-                        eprintln!("e2b-local: sandbox {id}: no internet access (its loopback only): slirp4netns: {e}");
-                        None
-                    }
-                },
-                None => None,
-            };
-            Ok((HostProcess::new(init_pid), keeper, pid_namespace, owner_ns, namespaces, root, network))
+            let net = Arc::new(JailNet::new(id, init_pid, ns("net")?));
+            net.apply(network).await;
+            Ok((HostProcess::new(init_pid), keeper, pid_namespace, owner_ns, namespaces, root, net))
         })
         .await
         .unwrap_or_else(|_| Err(io::Error::new(io::ErrorKind::TimedOut, "the sandbox took too long to start")));
-        let (init, keeper, pid_namespace, owner_ns, namespaces, root, network) = match opened {
+        let (init, keeper, pid_namespace, owner_ns, namespaces, root, net) = match opened {
             Ok(opened) => opened,
             Err(e) => {
                 let _ = child.kill().await;
@@ -651,30 +669,30 @@ impl Jail {
         let (exited_tx, exited) = watch::channel(false);
         let id = id.to_string();
         let cgroup_dir = freezer.dir().map(Path::to_path_buf);
-        let (network, mut slirp) = match network {
-            Some((network, slirp)) => (Some(network), Some(slirp)),
-            None => (None, None),
-        };
+        let jail_net = net.clone();
         tokio::spawn(async move {
             if let Some(stderr) = stderr {
                 forward_lines(stderr, format!("e2b-local: sandbox {id}: bwrap: "));
             }
             let _ = child.wait().await;
             // The network ends with the jail.
-            if let Some(slirp) = slirp.as_mut() {
-                let _ = slirp.start_kill();
-                let _ = slirp.wait().await;
-            }
+            jail_net.shutdown().await;
             exited_tx.send_replace(true);
             if let Some(dir) = cgroup_dir {
                 let _ = tokio::task::spawn_blocking(move || remove_cgroup(&dir)).await;
             }
         });
-        Ok(Jail { bwrap, init, keeper, pid_namespace, owner_ns, namespaces, network, root, freezer, exited })
+        Ok(Jail { bwrap, init, keeper, pid_namespace, owner_ns, namespaces, net, root, freezer, exited })
     }
 
     fn has_exited(&self) -> bool {
         *self.exited.borrow()
+    }
+
+    /// The jail's network.
+    #[cfg(test)]
+    pub fn net(&self) -> &JailNet {
+        &self.net
     }
 
     /// Whether the jail has ended or is ending: its keeper is gone (killed from inside, say),
@@ -796,9 +814,7 @@ impl Jail {
     fn kill(&self) {
         let _ = self.init.signal(libc::SIGKILL);
         let _ = self.bwrap.signal(libc::SIGKILL);
-        if let Some(network) = &self.network {
-            let _ = network.process.signal(libc::SIGKILL);
-        }
+        self.net.kill();
         // Frozen processes only die once thawed (stopped ones die at once).
         if !matches!(self.freezer, Freezer::Signals) {
             let _ = self.freezer.set_frozen(false, &self.pid_namespace);
@@ -819,7 +835,7 @@ impl Jail {
 /// in the jail's network namespace (entered through the user namespace that owns it),
 /// configures it, and forwards its traffic through the host's sockets. Returns once the
 /// interface is up, with the process (reaped by the caller).
-async fn start_network(slirp: &Path, init_pid: i32) -> io::Result<(Network, Child)> {
+pub(crate) async fn start_network(slirp: &Path, init_pid: i32) -> io::Result<Network> {
     let (ready_read, ready_write) = pipe()?;
     let (exit_read, exit_write) = pipe()?;
     let (ready_fd, exit_fd) = (ready_write.as_raw_fd(), exit_read.as_raw_fd());
@@ -876,7 +892,26 @@ async fn start_network(slirp: &Path, init_pid: i32) -> io::Result<(Network, Chil
             }
         }
     });
-    Ok((Network { process, _exit: exit_write }, child))
+    let (exited_tx, exited) = watch::channel(false);
+    tokio::spawn(async move {
+        let _ = child.wait().await;
+        exited_tx.send_replace(true);
+    });
+    Ok(Network { process, _exit: exit_write, exited })
+}
+
+impl Network {
+    /// Ends slirp4netns (which takes `tap0` with it) and waits until it has been reaped.
+    pub(crate) async fn stop(mut self) {
+        let _ = self.process.signal(libc::SIGKILL);
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.exited.wait_for(|exited| *exited)).await;
+    }
+}
+
+impl Drop for Network {
+    fn drop(&mut self) {
+        let _ = self.process.signal(libc::SIGKILL);
+    }
 }
 
 /// `PATH` of every sandbox process (envd's).
@@ -1740,7 +1775,7 @@ mod tests {
         let id = format!("test{}", COUNT.fetch_add(1, Ordering::Relaxed));
         let files = vec![("/run/e2b-local/hello.txt", &b"hello"[..])];
         let rootfs = Arc::new(Rootfs::new(dir.path().to_path_buf(), crate::rootfs::Base::Host));
-        let machine = Arc::new(Machine::new(&id, rootfs, files, true));
+        let machine = Arc::new(Machine::new(&id, rootfs, files, Mode::Open));
         Some((dir, machine))
     }
 

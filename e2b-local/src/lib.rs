@@ -15,6 +15,7 @@
 mod code;
 mod connect;
 mod control;
+mod egress;
 mod envd;
 mod error;
 mod idempotency;
@@ -22,6 +23,7 @@ mod isolation;
 mod listing;
 mod logs;
 mod metrics;
+mod network_api;
 mod paths;
 mod persist;
 mod query;

@@ -212,6 +212,7 @@ mod tests {
             access_token: None,
             allow_internet_access: None,
             network: None,
+            traffic_access_token: None,
             cpu_count: 2,
             memory_mb: 512,
             disk_size_mb: 2048,

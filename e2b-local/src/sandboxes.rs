@@ -104,9 +104,12 @@ pub struct Sandbox {
     pub access_token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_internet_access: Option<bool>,
-    /// The `network` object given at creation, reported back as it was given.
+    /// The `network` object given at creation (or by the last network update), as it was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<serde_json::Value>,
+    /// The `e2b-traffic-access-token` of a sandbox created with `network.allowPublicTraffic: false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic_access_token: Option<String>,
     pub cpu_count: u32,
     pub memory_mb: u32,
     pub disk_size_mb: u32,
@@ -167,6 +170,7 @@ pub struct NewSandbox {
     pub auto_resume: bool,
     pub allow_internet_access: Option<bool>,
     pub network: Option<serde_json::Value>,
+    pub traffic_access_token: Option<String>,
     /// The volumes to mount, already checked.
     pub volume_mounts: Vec<volumes::Mount>,
 }
@@ -672,7 +676,7 @@ impl Store {
                 .collect();
             let rootfs = Arc::new(Rootfs::new(self.sandboxes_dir.join(&sbx.sandbox_id), base).with_volumes(mounts));
             Arc::new(Runtime {
-                machine: Machine::new(&sbx.sandbox_id, rootfs.clone(), files, sbx.allow_internet_access != Some(false)),
+                machine: Machine::new(&sbx.sandbox_id, rootfs.clone(), files, sbx.network_mode()),
                 rootfs,
                 processes: process::Table::default(),
                 contexts: code::Contexts::default(),
@@ -803,6 +807,29 @@ impl Store {
         lock(&self.sandboxes)
     }
 
+    /// Replaces the egress settings of a sandbox (a network update); [`Store::apply_network`]
+    /// applies them. `NotFound` when it does not exist. Blocking.
+    pub fn set_network(
+        &self,
+        id: &str,
+        allow_internet_access: Option<bool>,
+        network: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        self.update(id, |sbx, _| {
+            sbx.allow_internet_access = allow_internet_access;
+            sbx.network = Some(network);
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// Applies a sandbox's stored network settings to its processes, when it has a runtime.
+    pub async fn apply_network(&self, id: &str) {
+        if let Some(runtime) = self.existing_runtime(id) {
+            runtime.machine.set_network(|| self.get(id).map(|sbx| sbx.network_mode())).await;
+        }
+    }
+
     /// Changes one sandbox: `change` edits a copy, which is saved before it replaces the
     /// sandbox in memory, so memory never runs ahead of the disk.
     fn update<R>(
@@ -916,6 +943,7 @@ fn new_record(
         access_token,
         allow_internet_access: new.allow_internet_access,
         network: new.network,
+        traffic_access_token: new.traffic_access_token,
         cpu_count: 2,
         memory_mb: 512,
         disk_size_mb: 2048,

@@ -454,7 +454,7 @@ mod tests {
         let inside = root.join(host_target.strip_prefix("/").unwrap()).join("data/from-host.txt");
         assert_eq!(fs::read_to_string(inside).unwrap(), "hello volume");
 
-        let machine = Machine::new("voltest", rootfs.clone(), Vec::new(), false);
+        let machine = Machine::new("voltest", rootfs.clone(), Vec::new(), crate::egress::Mode::of(Some(false), None));
         let jail = machine.jail().await.unwrap();
         let cwd = jail.open_dir("/home/user").unwrap();
         let mut command = tokio::process::Command::new("/bin/sh");
