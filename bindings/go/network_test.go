@@ -119,7 +119,7 @@ func TestUpdateNetwork(t *testing.T) {
 		t.Fatalf("dnsServers kept: %v", stored)
 	}
 
-	err := client.UpdateNetwork(ctx, "no-such-sandbox", nil)
+	err := client.UpdateNetwork(ctx, "aaaaaaaaaaaaaaaaaaaa", nil)
 	wantStatus(t, err, e2b.ErrSandboxNotFound, 404)
 	err = s.UpdateNetwork(ctx, &e2b.NetworkUpdate{DenyOut: []string{"example.com"}})
 	wantStatus(t, err, e2b.ErrInvalidArgument, 400)

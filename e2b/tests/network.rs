@@ -106,8 +106,10 @@ fn update_network_errors_are_typed() {
     if !has_update_endpoint(&local, sandbox.id()) {
         return;
     }
-    let err = local.client.update_network("no-such-sandbox", &NetworkUpdate::default()).unwrap_err();
+    let err = local.client.update_network("aaaaaaaaaaaaaaaaaaaa", &NetworkUpdate::default()).unwrap_err();
     assert_eq!((err.kind(), err.status()), (ErrorKind::SandboxNotFound, Some(404)), "{err}");
+    let err = local.client.update_network("bad!id", &NetworkUpdate::default()).unwrap_err();
+    assert_eq!((err.kind(), err.status()), (ErrorKind::InvalidArgument, Some(400)), "{err}");
 
     let err = sandbox.update_network(&NetworkUpdate::default().deny_out("example.com")).unwrap_err();
     assert_eq!((err.kind(), err.status()), (ErrorKind::InvalidArgument, Some(400)), "{err}");

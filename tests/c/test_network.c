@@ -97,8 +97,8 @@ static void test_update_network(void) {
     EXPECT_OK(e2b_network_options_add_deny_out(bad, "example.com", NULL));
     EXPECT_ERR(e2b_sandbox_update_network(sandbox, bad, NULL, &err), E2B_ERR_INVALID_ARGUMENT, err, "example.com");
     e2b_network_options_free(bad);
-    EXPECT_ERR(e2b_client_update_network(client, "no-such-sandbox", update, NULL, &err), E2B_ERR_SANDBOX_NOT_FOUND,
-               err, "no-such-sandbox");
+    EXPECT_ERR(e2b_client_update_network(client, "aaaaaaaaaaaaaaaaaaaa", update, NULL, &err), E2B_ERR_SANDBOX_NOT_FOUND,
+               err, "aaaaaaaaaaaaaaaaaaaa");
 
     e2b_network_options_free(update);
     e2b_sandbox_kill(sandbox, NULL, NULL, NULL);

@@ -56,7 +56,7 @@ TEST(Network, UpdateReplacesTheEgressRules) {
     }
     sandbox.update_network(e2b::NetworkOptions().deny_out(e2b::all_traffic).allow_out("127.0.0.1").dns_servers({}));
     client.update_network(sandbox.id(), e2b::NetworkOptions().deny_out("10.1.0.0/16"));
-    EXPECT_THROW(client.update_network("no-such-sandbox", e2b::NetworkOptions()), e2b::SandboxNotFound);
+    EXPECT_THROW(client.update_network("aaaaaaaaaaaaaaaaaaaa", e2b::NetworkOptions()), e2b::SandboxNotFound);
     EXPECT_THROW(sandbox.update_network(e2b::NetworkOptions().deny_out("example.com")), e2b::InvalidArgument);
     EXPECT_THROW(sandbox.update_network(e2b::NetworkOptions().egress_proxy("127.0.0.1:1080")),
                  e2b::PermissionDenied);

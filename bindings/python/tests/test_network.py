@@ -111,7 +111,7 @@ def test_update_network_replaces_the_egress_rules(client: libe2b.Client, sandbox
 def test_update_network_errors(client: libe2b.Client, sandbox: libe2b.Sandbox) -> None:
     require_update_endpoint(sandbox)
     with pytest.raises(libe2b.SandboxNotFoundException):
-        client.update_network("no-such-sandbox", {})
+        client.update_network("aaaaaaaaaaaaaaaaaaaa", {})
     with pytest.raises(libe2b.InvalidArgumentException) as raised:
         sandbox.update_network({"deny_out": ["example.com"]})
     assert raised.value.http_status == 400
