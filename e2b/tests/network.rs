@@ -50,6 +50,18 @@ fn the_create_time_network_reaches_the_server_key_for_key() {
 }
 
 #[test]
+fn public_traffic_off_gives_a_traffic_access_token() {
+    let local = Local::start();
+    let sandbox = local.client.create_sandbox(&options(NetworkOptions::default().allow_public_traffic(false))).unwrap();
+    let token = sandbox.traffic_access_token().expect("a traffic access token");
+    assert!(!token.is_empty());
+    assert_eq!(detail(&local, sandbox.id())["network"]["allowPublicTraffic"], false);
+    let open = local.client.create_sandbox(&options(NetworkOptions::default().allow_public_traffic(true))).unwrap();
+    assert_eq!(open.traffic_access_token(), None);
+    assert_eq!(local.sandbox().traffic_access_token(), None);
+}
+
+#[test]
 fn an_egress_proxy_the_team_does_not_have_is_permission_denied() {
     let local = Local::start();
     let proxy = EgressProxy::new("127.0.0.1:1080").credentials("u", "p").tls(EgressProxyTls::On);
