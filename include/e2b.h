@@ -1244,6 +1244,13 @@ const char *e2b_sandbox_template_id(const struct e2b_sandbox *sandbox);
 E2B_API
 const char *e2b_sandbox_envd_version(const struct e2b_sandbox *sandbox);
 
+// The token the sandbox's ports (all but envd's) require in the header
+// `e2b-traffic-access-token`, owned by the handle: a sandbox created with
+// public traffic off (`e2b_network_options_set_allow_public_traffic`) has
+// one. NULL when it has none, or if `sandbox` is NULL.
+E2B_API
+const char *e2b_sandbox_traffic_access_token(const struct e2b_sandbox *sandbox);
+
 // Kills the sandbox. `*killed_out` (optional) is false if it no longer
 // existed, which is not an error. Errors: NULL_ARGUMENT; AUTHENTICATION;
 // TIMEOUT, NETWORK, TLS; API; CANCELLED.

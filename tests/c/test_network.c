@@ -63,6 +63,22 @@ static void test_create_with_network(void) {
     e2b_sandbox *sandbox = create_with(client, network, NULL);
     EXPECT(sandbox != NULL);
 
+    EXPECT(sandbox == NULL || e2b_sandbox_traffic_access_token(sandbox) == NULL);
+
+    /* Public traffic off: the sandbox has a traffic access token. */
+    e2b_network_options *closed = e2b_network_options_new();
+    EXPECT_OK(e2b_network_options_set_allow_public_traffic(closed, false, NULL));
+    e2b_sandbox *secured = create_with(client, closed, NULL);
+    EXPECT(secured != NULL);
+    if (secured) {
+        const char *token = e2b_sandbox_traffic_access_token(secured);
+        EXPECT(token != NULL && strlen(token) > 0);
+        e2b_sandbox_kill(secured, NULL, NULL, NULL);
+    }
+    e2b_sandbox_free(secured);
+    e2b_network_options_free(closed);
+    EXPECT(e2b_sandbox_traffic_access_token(NULL) == NULL);
+
     /* An egress proxy the team does not have: 403, PERMISSION_DENIED. */
     EXPECT_OK(e2b_network_options_set_egress_proxy(network, "127.0.0.1:1080", "u", "p", true, "proxy", NULL, NULL));
     e2b_error *err = NULL;
