@@ -84,6 +84,18 @@ func TestNetworkReachesTheServerKeyForKey(t *testing.T) {
 	}
 }
 
+func TestPublicTrafficOffGivesATrafficAccessToken(t *testing.T) {
+	s := newSandbox(t, &e2b.SandboxOptions{Timeout: time.Minute, Network: &e2b.NetworkOptions{
+		AllowPublicTraffic: e2b.Bool(false),
+	}})
+	if s.TrafficAccessToken() == "" || s.WithDeadline(time.Minute).TrafficAccessToken() != s.TrafficAccessToken() {
+		t.Fatalf("traffic access token %q", s.TrafficAccessToken())
+	}
+	if open := newSandbox(t, &e2b.SandboxOptions{Timeout: time.Minute}); open.TrafficAccessToken() != "" {
+		t.Fatal("a sandbox with public traffic has a traffic access token")
+	}
+}
+
 func TestEgressProxyIsPermissionDenied(t *testing.T) {
 	_, err := client.CreateSandbox(ctx, &e2b.SandboxOptions{Timeout: time.Minute, Network: &e2b.NetworkOptions{
 		EgressProxy: &e2b.EgressProxy{Address: "127.0.0.1:1080", Username: "u", Password: "p", TLS: true},

@@ -2616,6 +2616,13 @@ public:
         return detail::string(e2b_sandbox_envd_version(detail::live(sandbox_.get())));
     }
 
+    /// The token the sandbox's ports (all but envd's) require in the header
+    /// e2b-traffic-access-token: a sandbox created with
+    /// NetworkOptions::allow_public_traffic(false) has one; empty when it has none.
+    std::string traffic_access_token() const {
+        return detail::string(e2b_sandbox_traffic_access_token(detail::live(sandbox_.get())));
+    }
+
     /// Its files, with the default user.
     Files files() const { return Files(sandbox_.get(), nullptr); }
     /// Its files, acting as `options` say. The view borrows `options` too.

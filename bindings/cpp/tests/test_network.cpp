@@ -32,7 +32,12 @@ TEST(Network, CreateWithRulesAndAnEgressProxyTheTeamLacks) {
         .mask_request_host("localhost:${PORT}")
         .https_port(8443);
     e2b::Sandbox sandbox = client.create_sandbox(e2b::SandboxOptions().timeout(60s).network(network));
+    EXPECT_TRUE(sandbox.traffic_access_token().empty());
     sandbox.kill();
+    e2b::Sandbox secured = client.create_sandbox(
+        e2b::SandboxOptions().timeout(60s).network(e2b::NetworkOptions().allow_public_traffic(false)));
+    EXPECT_FALSE(secured.traffic_access_token().empty());
+    secured.kill();
 
     network.egress_proxy("127.0.0.1:1080", "u", "p", true, "proxy");
     try {

@@ -70,6 +70,13 @@ def test_the_network_dict_reaches_the_server_key_for_key(client: libe2b.Client) 
         sandbox.kill()
 
 
+def test_public_traffic_off_gives_a_traffic_access_token(client: libe2b.Client, sandbox: libe2b.Sandbox) -> None:
+    with client.create_sandbox(timeout=60, network={"allow_public_traffic": False}) as secured:
+        assert secured.traffic_access_token
+        secured.kill()
+    assert sandbox.traffic_access_token is None
+
+
 def test_an_egress_proxy_the_team_does_not_have_is_permission_denied(client: libe2b.Client) -> None:
     proxy: libe2b.SandboxEgressProxyOpts = {"address": "127.0.0.1:1080", "username": "u", "password": "p",
                                             "tls": {"server_name": "proxy"}}

@@ -130,6 +130,13 @@ class Sandbox(Handle[b.e2b_sandbox]):
         return decode(b.e2b_sandbox_envd_version(self._ptr)) or ""
 
     @property
+    def traffic_access_token(self) -> str | None:
+        """The token the sandbox's ports (all but envd's) require in the
+        header ``e2b-traffic-access-token``: a sandbox created with
+        ``network={"allow_public_traffic": False}`` has one; else ``None``."""
+        return decode(b.e2b_sandbox_traffic_access_token(self._ptr))
+
+    @property
     def resumed(self) -> bool:
         """Whether ``Client.connect`` found the sandbox paused and resumed it."""
         return self._resumed
