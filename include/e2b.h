@@ -145,6 +145,10 @@
 #  endif
 #endif
 
+/* Every IPv4 address, the SDKs' ALL_TRAFFIC: deny it with e2b_network_options_add_deny_out
+ * to block all egress but the allow list. */
+#define E2B_ALL_TRAFFIC "0.0.0.0/0"
+
 /* The version of this header (the library's: e2b_version(), e2b_version_number()). */
 #define E2B_VERSION "0.1.0"
 #define E2B_VERSION_MAJOR 0
@@ -688,6 +692,18 @@ typedef struct e2b_input_stream e2b_input_stream;
 // The metrics samples of a sandbox, oldest first, from
 // `e2b_sandbox_get_metrics` or `e2b_client_get_sandbox_metrics`.
 typedef struct e2b_metrics_list e2b_metrics_list;
+
+// A sandbox's network, as the official SDKs' `network` option: egress allow
+// and deny lists, DNS servers, an egress proxy, per-host rules, and the
+// ingress settings (public traffic, masked host, HTTPS ports). A builder;
+// new, it sets nothing (an empty `network` object, which changes nothing).
+//
+// The same options serve `e2b_sandbox_update_network`, which takes the
+// egress settings only (and allow-internet-access) and fails with
+// INVALID_ARGUMENT when an ingress setting is set. Setting nothing leaves a
+// setting out of the request: at create the server's default applies, on
+// update it is cleared (replace semantics).
+typedef struct e2b_network_options e2b_network_options;
 
 // One process running in a sandbox.
 typedef struct e2b_process_info e2b_process_info;
@@ -1506,6 +1522,13 @@ const char *e2b_sandbox_template_id(const struct e2b_sandbox *sandbox);
 E2B_API
 const char *e2b_sandbox_envd_version(const struct e2b_sandbox *sandbox);
 
+// The token the sandbox's ports (all but envd's) require in the header
+// `e2b-traffic-access-token`, owned by the handle: a sandbox created with
+// public traffic off (`e2b_network_options_set_allow_public_traffic`) has
+// one. NULL when it has none, or if `sandbox` is NULL.
+E2B_API
+const char *e2b_sandbox_traffic_access_token(const struct e2b_sandbox *sandbox);
+
 // Kills the sandbox. `*killed_out` (optional) is false if it no longer
 // existed, which is not an error. Errors: NULL_ARGUMENT; AUTHENTICATION;
 // TIMEOUT, NETWORK, TLS; API; CANCELLED.
@@ -1756,6 +1779,140 @@ const struct e2b_sandbox_fields *const *e2b_sandbox_page_fields(const struct e2b
 // Releases `page` and the infos in it. NULL is ignored.
 E2B_API
 void e2b_sandbox_page_free(struct e2b_sandbox_page *page);
+
+// New, empty network options. Release with `e2b_network_options_free`.
+E2B_API
+struct e2b_network_options *e2b_network_options_new(void);
+
+// Releases `options`. NULL is ignored.
+E2B_API
+void e2b_network_options_free(struct e2b_network_options *options);
+
+// Adds an entry to the egress allow list: a CIDR ("10.0.0.0/8"), an IP, or
+// a domain ("example.com", "*.example.com"). Allow entries beat deny
+// entries; a domain needs E2B_ALL_TRAFFIC denied (the server refuses it
+// otherwise). Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_network_options_add_allow_out(struct e2b_network_options *options,
+                                                 const char *entry,
+                                                 struct e2b_error **err_out);
+
+// Adds an entry to the egress deny list: a CIDR or an IP (no domains);
+// "0.0.0.0/0" (E2B_ALL_TRAFFIC) for everything. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_network_options_add_deny_out(struct e2b_network_options *options,
+                                                const char *entry,
+                                                struct e2b_error **err_out);
+
+// Sets the IPv4 nameservers reachable when the allow list holds a domain:
+// `count` strings from `servers`. `count` 0 (`servers` may then be NULL)
+// sets the explicit empty list: no nameserver. Never called: the server's
+// default (8.8.8.8). Replaces an earlier list. Errors: NULL_ARGUMENT (a NULL
+// array or entry), INVALID_UTF8; the options are unchanged on error.
+E2B_API
+e2b_error_code e2b_network_options_set_dns_servers(struct e2b_network_options *options,
+                                                   const char *const *servers,
+                                                   size_t count,
+                                                   struct e2b_error **err_out);
+
+// Adds a new, empty rule for outbound HTTPS requests to `host` (an exact
+// DNS name or a "*."-prefixed wildcard), for `e2b_network_options_add_rule_header`
+// to fill. Needed only for a second rule of one host. A rule does not open
+// egress to the host: the allow list does. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_network_options_add_rule(struct e2b_network_options *options,
+                                            const char *host,
+                                            struct e2b_error **err_out);
+
+// Sets the header `name` to `value` in the requests the last rule of `host`
+// (an exact DNS name or a "*."-prefixed wildcard) matches, making the rule
+// if `host` has none (a header of the same name is replaced). Values may
+// hold the placeholders `${e2b.secrets.<name>}` and
+// `${e2b.identity.tokens.<name>}`. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_network_options_add_rule_header(struct e2b_network_options *options,
+                                                   const char *host,
+                                                   const char *name,
+                                                   const char *value,
+                                                   struct e2b_error **err_out);
+
+// Sends outbound TCP through the SOCKS5 proxy at `address` ("host:port"),
+// after the allow and deny lists. `username` and `password` may be NULL
+// (left out). With `tls` the connection to the proxy uses TLS; `server_name`
+// (the name to check its certificate against) and `ca_cert` (a PEM CA to
+// trust instead of the system's) may then be given, else NULL. Errors:
+// NULL_ARGUMENT, INVALID_UTF8; INVALID_ARGUMENT (`server_name` or `ca_cert`
+// without `tls`). Teams without the feature get PERMISSION_DENIED from the
+// create or update.
+E2B_API
+e2b_error_code e2b_network_options_set_egress_proxy(struct e2b_network_options *options,
+                                                    const char *address,
+                                                    const char *username,
+                                                    const char *password,
+                                                    bool tls,
+                                                    const char *server_name,
+                                                    const char *ca_cert,
+                                                    struct e2b_error **err_out);
+
+// Whether the sandbox's ports (all but envd's) answer without its traffic
+// access token; false makes the server issue one. Never called: the
+// project's default (true). Create only. Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_network_options_set_allow_public_traffic(struct e2b_network_options *options,
+                                                            bool allow,
+                                                            struct e2b_error **err_out);
+
+// Sets the `Host` header of proxied requests to the sandbox's ports (not
+// envd's); "${PORT}" becomes the port. Create only. Errors: NULL_ARGUMENT, INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_network_options_set_mask_request_host(struct e2b_network_options *options,
+                                                         const char *host,
+                                                         struct e2b_error **err_out);
+
+// Adds a port whose service in the sandbox speaks TLS (1 to 65535, not
+// 49983: the server checks). Create only. Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_network_options_add_https_port(struct e2b_network_options *options,
+                                                  uint16_t port,
+                                                  struct e2b_error **err_out);
+
+// false denies all egress but the allow list (the deny list becomes exactly
+// E2B_ALL_TRAFFIC). For `e2b_sandbox_update_network`; given to
+// `e2b_sandbox_options_set_network` it sets the sandbox options' own
+// (`e2b_sandbox_options_set_allow_internet_access`). Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_network_options_set_allow_internet_access(struct e2b_network_options *options,
+                                                             bool allow,
+                                                             struct e2b_error **err_out);
+
+// Creates the sandbox with `network` (copied; NULL: no network settings, as
+// new options have). Errors: NULL_ARGUMENT (options).
+E2B_API
+e2b_error_code e2b_sandbox_options_set_network(struct e2b_sandbox_options *options,
+                                               const struct e2b_network_options *network,
+                                               struct e2b_error **err_out);
+
+// Replaces the running sandbox's egress configuration with `network`
+// (`PUT /sandboxes/{id}/network`, `update_network` in the official SDKs):
+// what `network` leaves unset is cleared (the DNS servers go back to
+// 8.8.8.8, the proxy is removed). Errors: NULL_ARGUMENT; INVALID_ARGUMENT
+// (an ingress setting in `network`, or entries the server refuses: HTTP
+// 400); PERMISSION_DENIED (egress proxies not enabled); SANDBOX_NOT_FOUND;
+// CONFLICT; AUTHENTICATION; RATE_LIMITED; TIMEOUT, NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_sandbox_update_network(const struct e2b_sandbox *sandbox,
+                                          const struct e2b_network_options *network,
+                                          const struct e2b_cancel *cancel,
+                                          struct e2b_error **err_out);
+
+// `e2b_sandbox_update_network` for the sandbox `sandbox_id`, without
+// connecting to it. Errors: as `e2b_sandbox_update_network`, and INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_client_update_network(const struct e2b_client *client,
+                                         const char *sandbox_id,
+                                         const struct e2b_network_options *network,
+                                         const struct e2b_cancel *cancel,
+                                         struct e2b_error **err_out);
 
 // The sandbox's metrics samples taken from `start_unix_ms` to `end_unix_ms`
 // (milliseconds since the Unix epoch, both included, rounded down to whole

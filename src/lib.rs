@@ -20,7 +20,8 @@ use std::ptr;
 use std::time::Duration;
 
 // In the order of the header, the order in which a user works: version (here),
-// errors, bytes, cancel tokens, logging, client, sandbox, snapshots, metrics, files, commands, code, git, templates.
+// errors, bytes, cancel tokens, logging, client, sandbox, network, snapshots, metrics, files, commands, code, git,
+// templates.
 // (One per group, so that rustfmt keeps the order.)
 mod error;
 
@@ -33,6 +34,8 @@ mod logging;
 mod client;
 
 mod sandbox;
+
+mod network;
 
 mod metrics;
 mod snapshots;
@@ -59,6 +62,7 @@ pub use files::*;
 pub use git::*;
 pub use logging::*;
 pub use metrics::*;
+pub use network::*;
 pub use pty::*;
 pub use sandbox::*;
 pub use snapshots::*;

@@ -26,6 +26,7 @@ pub struct e2b_sandbox {
     id: CString,
     template_id: CString,
     envd_version: CString,
+    traffic_access_token: Option<CString>,
 }
 
 /// Whether a sandbox runs or is paused.
@@ -141,6 +142,7 @@ impl e2b_sandbox {
             id: c_string(sandbox.id()),
             template_id: c_string(sandbox.template_id()),
             envd_version: c_string(sandbox.envd_version()),
+            traffic_access_token: sandbox.traffic_access_token().map(c_string),
             inner: sandbox,
         })
     }
@@ -493,6 +495,15 @@ pub unsafe extern "C" fn e2b_sandbox_template_id(sandbox: *const e2b_sandbox) ->
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_envd_version(sandbox: *const e2b_sandbox) -> *const c_char {
     guard_value(ptr::null(), || sandbox.as_ref().map_or(ptr::null(), |s| s.envd_version.as_ptr()))
+}
+
+/// The token the sandbox's ports (all but envd's) require in the header
+/// `e2b-traffic-access-token`, owned by the handle: a sandbox created with
+/// public traffic off (`e2b_network_options_set_allow_public_traffic`) has
+/// one. NULL when it has none, or if `sandbox` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_traffic_access_token(sandbox: *const e2b_sandbox) -> *const c_char {
+    guard_value(ptr::null(), || sandbox.as_ref().map_or(ptr::null(), |s| c_ptr(s.traffic_access_token.as_ref())))
 }
 
 /// Kills the sandbox. `*killed_out` (optional) is false if it no longer

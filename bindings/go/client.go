@@ -151,6 +151,9 @@ type SandboxOptions struct {
 	// VolumeMounts mounts volumes: path in the sandbox to a volume's name
 	// (Volume.Name).
 	VolumeMounts map[string]string
+	// Network says what the sandbox may reach and how its ports are reached
+	// (nil: no network settings).
+	Network *NetworkOptions
 }
 
 func (o *SandboxOptions) build(a *args) *C.e2b_sandbox_options {
@@ -194,6 +197,7 @@ func (o *SandboxOptions) build(a *args) *C.e2b_sandbox_options {
 		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_sandbox_options_set_idempotency_key(p, s, e) })
 	}
 	setVolumeMounts(a, p, o.VolumeMounts)
+	setNetwork(a, p, o.Network)
 	return p
 }
 

@@ -16,6 +16,7 @@ type Sandbox struct {
 	id          string
 	templateID  string
 	envdVersion string
+	trafficTok  string
 }
 
 func newSandbox(p *C.e2b_sandbox) *Sandbox {
@@ -24,6 +25,7 @@ func newSandbox(p *C.e2b_sandbox) *Sandbox {
 		id:          C.GoString(C.e2b_sandbox_id(p)),
 		templateID:  C.GoString(C.e2b_sandbox_template_id(p)),
 		envdVersion: C.GoString(C.e2b_sandbox_envd_version(p)),
+		trafficTok:  C.GoString(C.e2b_sandbox_traffic_access_token(p)),
 	}
 	runtime.SetFinalizer(s, (*Sandbox).Close)
 	return s
@@ -45,7 +47,7 @@ func (s *Sandbox) WithDeadline(d time.Duration) *Sandbox {
 		})
 	})
 	view := newSandbox(p)
-	view.id, view.templateID, view.envdVersion = s.id, s.templateID, s.envdVersion
+	view.id, view.templateID, view.envdVersion, view.trafficTok = s.id, s.templateID, s.envdVersion, s.trafficTok
 	return view
 }
 
@@ -64,6 +66,11 @@ func (s *Sandbox) TemplateID() string { return s.templateID }
 
 // EnvdVersion is the version of envd, the agent in the sandbox.
 func (s *Sandbox) EnvdVersion() string { return s.envdVersion }
+
+// TrafficAccessToken is the token the sandbox's ports (all but envd's)
+// require in the header e2b-traffic-access-token: a sandbox created with
+// NetworkOptions.AllowPublicTraffic false has one; "" when it has none.
+func (s *Sandbox) TrafficAccessToken() string { return s.trafficTok }
 
 // Kill kills the sandbox. killed is false if it no longer existed, which is
 // not an error.

@@ -12,6 +12,7 @@ use ureq::http::Method;
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http;
+use crate::network::NetworkOptions;
 use crate::sandbox::Sandbox;
 use crate::util::encode_component;
 
@@ -65,6 +66,9 @@ pub struct SandboxOptions {
     pub idempotency_key: Option<String>,
     /// Volumes to mount: mount path to volume name (`volume_mounts` in the SDKs).
     pub volume_mounts: BTreeMap<String, String>,
+    /// The sandbox's network: egress lists, DNS, proxy, per-host rules and
+    /// ingress settings (`network` in the SDKs); `None` sends none.
+    pub network: Option<NetworkOptions>,
 }
 
 impl Default for SandboxOptions {
@@ -80,6 +84,7 @@ impl Default for SandboxOptions {
             auto_resume: None,
             idempotency_key: None,
             volume_mounts: BTreeMap::new(),
+            network: None,
         }
     }
 }
@@ -153,6 +158,12 @@ impl SandboxOptions {
     /// absolute path `path` in the sandbox.
     pub fn volume_mount(mut self, path: impl Into<String>, volume: impl Into<String>) -> Self {
         self.volume_mounts.insert(path.into(), volume.into());
+        self
+    }
+
+    /// Sets the sandbox's network (see [`NetworkOptions`]).
+    pub fn network(mut self, network: NetworkOptions) -> Self {
+        self.network = Some(network);
         self
     }
 }
@@ -377,6 +388,8 @@ struct NewSandbox<'a> {
     env_vars: &'a BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     volume_mounts: Vec<VolumeMount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    network: Option<&'a NetworkOptions>,
 }
 
 #[derive(Serialize)]
@@ -408,6 +421,7 @@ impl Client {
                 .iter()
                 .map(|(path, name)| VolumeMount { name: name.clone(), path: path.clone() })
                 .collect(),
+            network: options.network.as_ref(),
         };
         let request = if options.secure {
             // The key makes the create safe to send again, even after an answer
@@ -657,8 +671,15 @@ mod tests {
             metadata: &options.metadata,
             env_vars: &options.envs,
             volume_mounts: Vec::new(),
+            network: None,
         };
         assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"templateID":"base","timeout":300}"#);
+        let network = crate::NetworkOptions::default().deny_out(crate::ALL_TRAFFIC);
+        let body = NewSandbox { network: Some(&network), ..body };
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"templateID":"base","timeout":300,"network":{"denyOut":["0.0.0.0/0"]}}"#
+        );
     }
 
     #[test]

@@ -55,6 +55,10 @@
 //! sandbox's [files](Sandbox::files), [commands](Sandbox::commands) and code
 //! interpreter; [`Sandbox::get_metrics`] gives its CPU, memory and disk
 //! samples ([`SandboxMetrics`]) over a time range. Dropping it never kills the sandbox.
+//! What a sandbox may reach is set at create ([`SandboxOptions::network`],
+//! [`NetworkOptions`]: allow and deny lists, DNS servers, an egress proxy,
+//! per-host rules, public traffic) and replaced while it runs
+//! ([`Sandbox::update_network`], [`NetworkUpdate`]).
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -330,6 +334,7 @@ mod git;
 mod http;
 mod logging;
 mod metrics;
+mod network;
 mod sandbox;
 mod snapshots;
 mod template;
@@ -377,6 +382,9 @@ pub use git::{
     GitStatus, InitOptions, PullOptions, PushOptions, RemoteAddOptions, ResetMode, ResetOptions, RestoreOptions,
 };
 pub use metrics::SandboxMetrics;
+pub use network::{
+    EgressProxy, EgressProxyTls, NetworkOptions, NetworkRule, NetworkTransform, NetworkUpdate, ALL_TRAFFIC,
+};
 pub use sandbox::Sandbox;
 pub use snapshots::{
     ForkOptions, SnapshotInfo, SnapshotMode, SnapshotOptions, SnapshotPaginator, SnapshotQuery, MAX_FORK_COUNT,

@@ -85,6 +85,15 @@ impl Sandbox {
         self.inner.access_token.as_deref()
     }
 
+    /// The token the sandbox's ports (all but envd's) require in the header
+    /// `e2b-traffic-access-token`, when it was created with public traffic
+    /// off ([`NetworkOptions::allow_public_traffic`](crate::NetworkOptions::allow_public_traffic));
+    /// `None` otherwise. The client sends it on its own requests to the
+    /// sandbox's ports; other programs reaching [`get_host`](Sandbox::get_host) need it.
+    pub fn traffic_access_token(&self) -> Option<&str> {
+        self.inner.traffic_access_token.as_deref()
+    }
+
     /// The domain the sandbox lives under.
     pub fn domain(&self) -> &str {
         &self.inner.domain

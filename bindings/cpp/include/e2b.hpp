@@ -1407,6 +1407,88 @@ public:
     }
 };
 
+/// Every IPv4 address, the SDKs' ALL_TRAFFIC: deny it (NetworkOptions::deny_out)
+/// to block all egress but the allow list.
+inline constexpr const char* all_traffic = E2B_ALL_TRAFFIC;
+
+/// What a sandbox may reach and how its ports are reached (the SDKs'
+/// `network`): for SandboxOptions::network at create, and for
+/// Sandbox::update_network, which takes the egress settings only (and
+/// allow_internet_access; an ingress setting throws e2b::InvalidArgument).
+/// A setting never made is not sent: at create the server's default
+/// applies, on update it is cleared (replace semantics).
+class NetworkOptions
+    : public detail::Builder<e2b_network_options, e2b_network_options_new, e2b_network_options_free> {
+public:
+    /// Adds a CIDR, IP or domain ("*.example.com") the sandbox may reach;
+    /// allow entries beat deny entries. A domain needs all_traffic denied.
+    NetworkOptions& allow_out(StringArg entry) {
+        detail::call(e2b_network_options_add_allow_out, get(), entry.c_str());
+        return *this;
+    }
+    /// Adds a CIDR or IP (no domains) the sandbox may not reach; all_traffic for everything.
+    NetworkOptions& deny_out(StringArg entry) {
+        detail::call(e2b_network_options_add_deny_out, get(), entry.c_str());
+        return *this;
+    }
+    /// The IPv4 nameservers reachable when a domain is allowed; an empty
+    /// list allows none (never called: the server's default, 8.8.8.8).
+    NetworkOptions& dns_servers(const std::vector<std::string>& servers) {
+        std::vector<const char*> list;
+        list.reserve(servers.size());
+        for (const auto& server : servers) {
+            list.push_back(server.c_str());
+        }
+        detail::call(e2b_network_options_set_dns_servers, get(), list.empty() ? nullptr : list.data(), list.size());
+        return *this;
+    }
+    /// Starts a new, empty rule for `host` (needed only for a host's second rule).
+    NetworkOptions& rule(StringArg host) {
+        detail::call(e2b_network_options_add_rule, get(), host.c_str());
+        return *this;
+    }
+    /// Sets the header `name` to `value` in the requests to `host` (an exact
+    /// name or a "*." wildcard), in its last rule (made if it has none).
+    /// Values may hold ${e2b.secrets.<name>} placeholders. A rule does not open egress.
+    NetworkOptions& rule_header(StringArg host, StringArg name, StringArg value) {
+        detail::call(e2b_network_options_add_rule_header, get(), host.c_str(), name.c_str(), value.c_str());
+        return *this;
+    }
+    /// Sends outbound TCP through the SOCKS5 proxy at `address` ("host:port");
+    /// empty username/password are left out; with `tls`, a non-empty
+    /// `server_name` and `ca_cert` (PEM) may be given. Throws
+    /// e2b::InvalidArgument (server_name or ca_cert without tls).
+    NetworkOptions& egress_proxy(StringArg address, const std::string& username = {},
+                                 const std::string& password = {}, bool tls = false,
+                                 const std::string& server_name = {}, const std::string& ca_cert = {}) {
+        auto opt = [](const std::string& text) { return text.empty() ? nullptr : text.c_str(); };
+        detail::call(e2b_network_options_set_egress_proxy, get(), address.c_str(), opt(username), opt(password), tls,
+                     opt(server_name), opt(ca_cert));
+        return *this;
+    }
+    /// false makes the sandbox's ports (not envd's) require its traffic access token. Create only.
+    NetworkOptions& allow_public_traffic(bool allow) {
+        detail::call(e2b_network_options_set_allow_public_traffic, get(), allow);
+        return *this;
+    }
+    /// The Host header of proxied requests to the sandbox's ports ("${PORT}": the port). Create only.
+    NetworkOptions& mask_request_host(StringArg host) {
+        detail::call(e2b_network_options_set_mask_request_host, get(), host.c_str());
+        return *this;
+    }
+    /// Adds a port whose service in the sandbox speaks TLS. Create only.
+    NetworkOptions& https_port(uint16_t port) {
+        detail::call(e2b_network_options_add_https_port, get(), port);
+        return *this;
+    }
+    /// false denies all egress but the allow list (at create: the sandbox
+    /// options' allow_internet_access).
+    NetworkOptions& allow_internet_access(bool allow) {
+        detail::call(e2b_network_options_set_allow_internet_access, get(), allow);
+        return *this;
+    }
+};
+
 /// How to create a sandbox. New options mean the "base" template for 300
 /// seconds, secure, killed at the timeout.
 class SandboxOptions
@@ -1465,6 +1547,11 @@ public:
     /// Mounts the volume named `volume_name` (Volume::name) at the absolute `path`.
     SandboxOptions& volume_mount(StringArg path, StringArg volume_name) {
         detail::call(e2b_sandbox_options_set_volume_mount, get(), path.c_str(), volume_name.c_str());
+        return *this;
+    }
+    /// The sandbox's network (copied; see NetworkOptions).
+    SandboxOptions& network(const NetworkOptions& network) {
+        detail::call(e2b_sandbox_options_set_network, get(), network.raw());
         return *this;
     }
 };
@@ -2775,6 +2862,13 @@ public:
         return detail::string(e2b_sandbox_envd_version(detail::live(sandbox_.get())));
     }
 
+    /// The token the sandbox's ports (all but envd's) require in the header
+    /// e2b-traffic-access-token: a sandbox created with
+    /// NetworkOptions::allow_public_traffic(false) has one; empty when it has none.
+    std::string traffic_access_token() const {
+        return detail::string(e2b_sandbox_traffic_access_token(detail::live(sandbox_.get())));
+    }
+
     /// Its files, with the default user.
     Files files() const { return Files(sandbox_.get(), nullptr); }
     /// Its files, acting as `options` say. The view borrows `options` too.
@@ -2815,6 +2909,17 @@ public:
         bool running = false;
         detail::call(e2b_sandbox_is_running, sandbox_.get(), &running, cancel.raw());
         return running;
+    }
+
+    /// Replaces the sandbox's egress configuration with `network` (the SDKs'
+    /// update_network): what it leaves unset is cleared. Throws
+    /// e2b::SandboxNotFound, e2b::InvalidArgument (an ingress setting, or
+    /// entries the server refuses), e2b::PermissionDenied (egress proxies not enabled).
+    void update_network(const NetworkOptions& network, CancelArg cancel = {}) const {
+        detail::Owned<e2b_network_options, e2b_network_options_free> empty(
+            network.raw() ? nullptr : e2b_network_options_new());
+        detail::call(e2b_sandbox_update_network, sandbox_.get(), network.raw() ? network.raw() : empty.get(),
+                     cancel.raw());
     }
 
     /// What the control plane knows of the sandbox. Throws e2b::SandboxNotFound.
@@ -2999,6 +3104,15 @@ public:
         bool killed = false;
         detail::call(e2b_client_kill_sandbox, client_.get(), id.c_str(), &killed, cancel.raw());
         return killed;
+    }
+
+    /// Replaces the egress configuration of the sandbox `id` without
+    /// connecting to it (see Sandbox::update_network).
+    void update_network(StringArg id, const NetworkOptions& network, CancelArg cancel = {}) const {
+        detail::Owned<e2b_network_options, e2b_network_options_free> empty(
+            network.raw() ? nullptr : e2b_network_options_new());
+        detail::call(e2b_client_update_network, client_.get(), id.c_str(), network.raw() ? network.raw() : empty.get(),
+                     cancel.raw());
     }
 
     /// What the control plane knows of the sandbox `id`, without connecting

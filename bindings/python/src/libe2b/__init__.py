@@ -62,6 +62,17 @@ from ._pty import InputStream, Pty, PtySize
 from ._files import DirProgress, EntryInfo, FileReader, Filesystem, FilesystemEvent, WatchHandle
 from ._git import ConfigScope, Git, GitBranches, GitFileChange, GitFileStatus, GitStatus, ResetMode
 from ._metrics import SandboxMetrics
+from ._network import (
+    ALL_TRAFFIC,
+    SandboxEgressProxyOpts,
+    SandboxEgressProxyTLSOpts,
+    SandboxNetworkOpts,
+    SandboxNetworkRule,
+    SandboxNetworkSelectorContext,
+    SandboxNetworkTransform,
+    SandboxNetworkTransformContext,
+    SandboxNetworkUpdate,
+)
 from ._sandbox import Sandbox, SandboxInfo
 from ._template import BuildInfo, BuildStatusReason, LogEntry, Template, TemplateBuildStatusResponse, TemplateTag
 from ._snapshots import MAX_FORK_COUNT, SnapshotInfo, SnapshotMode, SnapshotPaginator
@@ -79,6 +90,7 @@ library_version: str = (_bindings.e2b_version() or b"").decode()
 
 __all__ = [
     "ABI_VERSION",
+    "ALL_TRAFFIC",
     "AuthenticationException",
     "BarChart",
     "BarData",
@@ -147,7 +159,15 @@ __all__ = [
     "Sandbox",
     "SandboxException",
     "SandboxInfo",
+    "SandboxEgressProxyOpts",
+    "SandboxEgressProxyTLSOpts",
     "SandboxMetrics",
+    "SandboxNetworkOpts",
+    "SandboxNetworkRule",
+    "SandboxNetworkSelectorContext",
+    "SandboxNetworkTransform",
+    "SandboxNetworkTransformContext",
+    "SandboxNetworkUpdate",
     "SandboxNotFoundException",
     "SandboxNotRunningException",
     "SandboxPaginator",

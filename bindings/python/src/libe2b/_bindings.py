@@ -403,6 +403,10 @@ class e2b_metrics_list(ctypes.Structure):
     pass
 
 
+class e2b_network_options(ctypes.Structure):
+    pass
+
+
 class e2b_process_info(ctypes.Structure):
     pass
 
@@ -770,6 +774,7 @@ e2b_sandbox_free: Callable[[Any], None] = _declare("e2b_sandbox_free", None, POI
 e2b_sandbox_id: Callable[[Any], bytes | None] = _declare("e2b_sandbox_id", c_char_p, POINTER(e2b_sandbox))
 e2b_sandbox_template_id: Callable[[Any], bytes | None] = _declare("e2b_sandbox_template_id", c_char_p, POINTER(e2b_sandbox))
 e2b_sandbox_envd_version: Callable[[Any], bytes | None] = _declare("e2b_sandbox_envd_version", c_char_p, POINTER(e2b_sandbox))
+e2b_sandbox_traffic_access_token: Callable[[Any], bytes | None] = _declare("e2b_sandbox_traffic_access_token", c_char_p, POINTER(e2b_sandbox))
 e2b_sandbox_kill: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_kill", c_int32, POINTER(e2b_sandbox), POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_client_kill_sandbox: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_kill_sandbox", c_int32, POINTER(e2b_client), c_char_p, POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_sandbox_pause: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_pause", c_int32, POINTER(e2b_sandbox), POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
@@ -809,6 +814,21 @@ e2b_sandbox_page_next_token: Callable[[Any], bytes | None] = _declare("e2b_sandb
 e2b_sandbox_page_total_running: Callable[[Any], int] = _declare("e2b_sandbox_page_total_running", c_int64, POINTER(e2b_sandbox_page))
 e2b_sandbox_page_fields: Callable[[Any, Any], ctypes._Pointer[ctypes._Pointer[e2b_sandbox_fields]]] = _declare("e2b_sandbox_page_fields", POINTER(POINTER(e2b_sandbox_fields)), POINTER(e2b_sandbox_page), POINTER(c_size_t))
 e2b_sandbox_page_free: Callable[[Any], None] = _declare("e2b_sandbox_page_free", None, POINTER(e2b_sandbox_page))
+e2b_network_options_new: Callable[[], ctypes._Pointer[e2b_network_options]] = _declare("e2b_network_options_new", POINTER(e2b_network_options))
+e2b_network_options_free: Callable[[Any], None] = _declare("e2b_network_options_free", None, POINTER(e2b_network_options))
+e2b_network_options_add_allow_out: Callable[[Any, Any, Any], int] = _declare("e2b_network_options_add_allow_out", c_int32, POINTER(e2b_network_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_network_options_add_deny_out: Callable[[Any, Any, Any], int] = _declare("e2b_network_options_add_deny_out", c_int32, POINTER(e2b_network_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_network_options_set_dns_servers: Callable[[Any, Any, Any, Any], int] = _declare("e2b_network_options_set_dns_servers", c_int32, POINTER(e2b_network_options), POINTER(c_char_p), c_size_t, POINTER(POINTER(e2b_error)))
+e2b_network_options_add_rule: Callable[[Any, Any, Any], int] = _declare("e2b_network_options_add_rule", c_int32, POINTER(e2b_network_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_network_options_add_rule_header: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_network_options_add_rule_header", c_int32, POINTER(e2b_network_options), c_char_p, c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
+e2b_network_options_set_egress_proxy: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_network_options_set_egress_proxy", c_int32, POINTER(e2b_network_options), c_char_p, c_char_p, c_char_p, c_bool, c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
+e2b_network_options_set_allow_public_traffic: Callable[[Any, Any, Any], int] = _declare("e2b_network_options_set_allow_public_traffic", c_int32, POINTER(e2b_network_options), c_bool, POINTER(POINTER(e2b_error)))
+e2b_network_options_set_mask_request_host: Callable[[Any, Any, Any], int] = _declare("e2b_network_options_set_mask_request_host", c_int32, POINTER(e2b_network_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_network_options_add_https_port: Callable[[Any, Any, Any], int] = _declare("e2b_network_options_add_https_port", c_int32, POINTER(e2b_network_options), c_uint16, POINTER(POINTER(e2b_error)))
+e2b_network_options_set_allow_internet_access: Callable[[Any, Any, Any], int] = _declare("e2b_network_options_set_allow_internet_access", c_int32, POINTER(e2b_network_options), c_bool, POINTER(POINTER(e2b_error)))
+e2b_sandbox_options_set_network: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_options_set_network", c_int32, POINTER(e2b_sandbox_options), POINTER(e2b_network_options), POINTER(POINTER(e2b_error)))
+e2b_sandbox_update_network: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_update_network", c_int32, POINTER(e2b_sandbox), POINTER(e2b_network_options), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_client_update_network: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_update_network", c_int32, POINTER(e2b_client), c_char_p, POINTER(e2b_network_options), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_sandbox_get_metrics: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_sandbox_get_metrics", c_int32, POINTER(e2b_sandbox), c_int64, c_int64, POINTER(POINTER(e2b_metrics_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_client_get_sandbox_metrics: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_client_get_sandbox_metrics", c_int32, POINTER(e2b_client), c_char_p, c_int64, c_int64, POINTER(POINTER(e2b_metrics_list)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_metrics_list_len: Callable[[Any], int] = _declare("e2b_metrics_list_len", c_size_t, POINTER(e2b_metrics_list))

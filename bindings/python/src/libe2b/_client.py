@@ -12,6 +12,7 @@ from ._bindings import ListOrder, SandboxState
 from ._cancel import CancelToken
 from ._core import NO_LIMIT, Call, Handle, encode, milliseconds, owned, u
 from ._logging import sync_level as sync_log_level
+from ._network import SandboxNetworkOpts, SandboxNetworkUpdate, network_options
 from ._metrics import SandboxMetrics, read_list as read_metrics, unix_ms
 from ._sandbox import Sandbox, SandboxInfo
 from ._snapshots import SnapshotInfo, SnapshotMode, SnapshotPaginator
@@ -104,6 +105,7 @@ class Client(Handle[b.e2b_client]):
                        auto_pause: bool | None = None, auto_resume: bool | None = None,
                        idempotency_key: str | None = None,
                        volume_mounts: Mapping[str, Volume | str] | None = None,
+                       network: SandboxNetworkOpts | None = None,
                        cancel: CancelToken | None = None) -> Sandbox:
         """Creates a sandbox.
 
@@ -123,6 +125,9 @@ class Client(Handle[b.e2b_client]):
                 answers a repeated key with the sandbox it made the first time.
             volume_mounts: volumes to mount: path in the sandbox to a
                 ``Volume`` or a volume's name.
+            network: what the sandbox may reach and how its ports are
+                reached, as the SDK's ``SandboxNetworkOpts`` dict
+                (``{"deny_out": [ALL_TRAFFIC], "allow_out": ["10.0.0.1"]}``).
             cancel: cancels the call (a create cancelled after its request
                 reached the server may have made the sandbox).
         """
@@ -148,6 +153,9 @@ class Client(Handle[b.e2b_client]):
             if idempotency_key is not None:
                 call.check(b.e2b_sandbox_options_set_idempotency_key(options, encode(idempotency_key), call.err))
             set_mounts(call, options, volume_mounts or {})
+            if network is not None:
+                with owned(network_options(call, network, update=False), b.e2b_network_options_free) as net:
+                    call.check(b.e2b_sandbox_options_set_network(options, net, call.err))
             call.run(u.e2b_client_create_sandbox, self._ptr, options, ctypes.byref(out))
         return Sandbox(out)
 
@@ -170,6 +178,14 @@ class Client(Handle[b.e2b_client]):
         (default 300): ``connect`` under the name E2B's documentation uses,
         so ``Sandbox.resumed`` tells whether it was paused."""
         return self.connect(sandbox_id, timeout, cancel=cancel)
+
+    def update_network(self, sandbox_id: str, network: SandboxNetworkUpdate, *,
+                       cancel: CancelToken | None = None) -> None:
+        """Replaces the egress configuration of the running sandbox
+        `sandbox_id` (see ``Sandbox.update_network``)."""
+        call = Call(cancel=cancel)
+        with owned(network_options(call, network, update=True), b.e2b_network_options_free) as net:
+            call.run(b.e2b_client_update_network, self._ptr, encode(sandbox_id), net)
 
     def kill(self, sandbox_id: str, *, cancel: CancelToken | None = None) -> bool:
         """Kills the sandbox `sandbox_id` without connecting to it (which

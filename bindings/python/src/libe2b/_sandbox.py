@@ -20,6 +20,7 @@ from ._files import Filesystem
 from ._volume import mounts_of
 
 if TYPE_CHECKING:
+    from ._network import SandboxNetworkUpdate
     from ._snapshots import SnapshotInfo, SnapshotMode, SnapshotPaginator
 from ._metrics import SandboxMetrics, read_list as read_metrics, unix_ms
 
@@ -129,6 +130,13 @@ class Sandbox(Handle[b.e2b_sandbox]):
         return decode(b.e2b_sandbox_envd_version(self._ptr)) or ""
 
     @property
+    def traffic_access_token(self) -> str | None:
+        """The token the sandbox's ports (all but envd's) require in the
+        header ``e2b-traffic-access-token``: a sandbox created with
+        ``network={"allow_public_traffic": False}`` has one; else ``None``."""
+        return decode(b.e2b_sandbox_traffic_access_token(self._ptr))
+
+    @property
     def resumed(self) -> bool:
         """Whether ``Client.connect`` found the sandbox paused and resumed it."""
         return self._resumed
@@ -180,6 +188,21 @@ class Sandbox(Handle[b.e2b_sandbox]):
         running = ctypes.c_bool()
         call.run(b.e2b_sandbox_is_running, self._ptr, ctypes.byref(running))
         return running.value
+
+    def update_network(self, network: SandboxNetworkUpdate, *, cancel: CancelToken | None = None) -> None:
+        """Replaces the sandbox's egress configuration (``PUT
+        /sandboxes/{id}/network``), as the SDK's ``update_network``: a
+        ``SandboxNetworkUpdate`` dict (``allow_out``, ``deny_out``,
+        ``dns_servers``, ``rules``, ``egress_proxy``,
+        ``allow_internet_access``). Replace semantics: a key left out is
+        cleared. Raises ``SandboxNotFoundException``,
+        ``InvalidArgumentException`` (entries the server refuses),
+        ``PermissionDeniedException`` (egress proxies not enabled)."""
+        from ._network import network_options
+
+        call = Call(cancel=cancel)
+        with owned(network_options(call, network, update=True), b.e2b_network_options_free) as net:
+            call.run(b.e2b_sandbox_update_network, self._ptr, net)
 
     def get_info(self, *, cancel: CancelToken | None = None) -> SandboxInfo:
         """What the control plane knows of the sandbox."""
