@@ -327,6 +327,7 @@ mod envd;
 mod error;
 mod git;
 mod http;
+mod lifecycle;
 mod logging;
 mod metrics;
 mod sandbox;
@@ -370,6 +371,9 @@ pub use error::{Error, ErrorKind, Result};
 pub use git::{
     AddOptions, CloneOptions, CommitOptions, ConfigScope, FileChange, Git, GitBranches, GitFileStatus, GitOptions,
     GitStatus, InitOptions, PullOptions, PushOptions, RemoteAddOptions,
+};
+pub use lifecycle::{
+    EgressProxyInfo, Lifecycle, OnResume, OnTimeout, PauseMode, PauseOptions, SandboxLifecycle, SandboxNetworkInfo,
 };
 pub use metrics::SandboxMetrics;
 pub use sandbox::Sandbox;
