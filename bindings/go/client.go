@@ -151,6 +151,10 @@ type SandboxOptions struct {
 	// VolumeMounts mounts volumes: path in the sandbox to a volume's name
 	// (Volume.Name).
 	VolumeMounts map[string]string
+	// Lifecycle, when set, says what happens at the timeout and whether
+	// traffic resumes the paused sandbox (the SDKs' lifecycle); it replaces
+	// AutoPause and AutoResume, its shorthands.
+	Lifecycle *Lifecycle
 }
 
 func (o *SandboxOptions) build(a *args) *C.e2b_sandbox_options {
@@ -194,6 +198,9 @@ func (o *SandboxOptions) build(a *args) *C.e2b_sandbox_options {
 		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_sandbox_options_set_idempotency_key(p, s, e) })
 	}
 	setVolumeMounts(a, p, o.VolumeMounts)
+	if o.Lifecycle != nil {
+		o.Lifecycle.build(a, p)
+	}
 	return p
 }
 

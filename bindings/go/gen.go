@@ -43,6 +43,9 @@ var enums = []goEnum{
 	{"e2b_sandbox_state", "SandboxState", "E2B_SANDBOX_", "Sandbox", "", "unknown"},
 	{"e2b_list_order", "ListOrder", "E2B_LIST_ORDER_", "ListOrder", "", "unknown"},
 	{"e2b_snapshot_mode", "SnapshotMode", "E2B_SNAPSHOT_MODE_", "SnapshotMode", "", ""},
+	{"e2b_on_timeout", "OnTimeout", "E2B_ON_TIMEOUT_", "OnTimeout", "", ""},
+	{"e2b_pause_mode", "PauseMode", "E2B_PAUSE_MODE_", "PauseMode", "", ""},
+	{"e2b_on_resume", "OnResume", "E2B_ON_RESUME_", "OnResume", "", ""},
 	{"e2b_git_file_change", "GitFileChange", "E2B_GIT_FILE_", "GitFile", "", "unknown"},
 	{"e2b_git_config_scope", "GitConfigScope", "E2B_GIT_CONFIG_", "GitConfig", "", ""},
 }
