@@ -56,6 +56,12 @@
 //! interpreter; [`Sandbox::get_metrics`] gives its CPU, memory and disk
 //! samples ([`SandboxMetrics`]) over a time range. Dropping it never kills the sandbox.
 //!
+//! What happens at the timeout is a [`Lifecycle`] ([`SandboxOptions::lifecycle`]:
+//! kill, or pause with its files and memory or its files only, and whether
+//! traffic resumes it); [`Sandbox::pause_with`] pauses with a [`PauseMode`] and
+//! `strict` ([`PauseOptions`]), and [`Client::connect_with`] brings a paused
+//! sandbox back from its memory or, with [`OnResume::Reboot`], afresh from its files.
+//!
 //! ```no_run
 //! use std::time::Duration;
 //! use e2b::{Client, ListQuery, SandboxOptions, SandboxState};

@@ -55,10 +55,8 @@ pub enum OnTimeout {
 /// ```
 /// use e2b::{Lifecycle, OnTimeout, PauseMode, SandboxOptions};
 ///
-/// let options = SandboxOptions::default().lifecycle(Lifecycle {
-///     on_timeout: Some(OnTimeout::Pause { mode: Some(PauseMode::Full) }),
-///     auto_resume: Some(true),
-/// });
+/// let lifecycle = Lifecycle::new(OnTimeout::Pause { mode: Some(PauseMode::Full) }).auto_resume(true);
+/// let options = SandboxOptions::default().lifecycle(lifecycle);
 /// # let _ = options;
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
