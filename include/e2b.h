@@ -494,6 +494,33 @@ typedef int32_t e2b_git_config_scope;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// How far `e2b_git_reset` goes (`git reset --<mode>`).
+enum e2b_git_reset_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // git's own default: mixed (no flag).
+  E2B_GIT_RESET_DEFAULT = 0,
+  // Moves HEAD only (`--soft`).
+  E2B_GIT_RESET_SOFT = 1,
+  // Moves HEAD and resets the index (`--mixed`).
+  E2B_GIT_RESET_MIXED = 2,
+  // Moves HEAD and resets the index and the working tree (`--hard`).
+  E2B_GIT_RESET_HARD = 3,
+  // Like hard, keeping changes not staged (`--merge`).
+  E2B_GIT_RESET_MERGE = 4,
+  // Like hard, refusing to lose local changes (`--keep`).
+  E2B_GIT_RESET_KEEP = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum e2b_git_reset_mode e2b_git_reset_mode;
+#else
+typedef int32_t e2b_git_reset_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // How a paused sandbox comes back on connect (the SDKs' `on_resume`;
 // `e2b_client_connect_sandbox_with`, `e2b_sandbox_connect`).
 enum e2b_on_resume
@@ -3395,8 +3422,10 @@ e2b_error_code e2b_git_options_set_author(struct e2b_git_options *options,
                                           const char *email,
                                           struct e2b_error **err_out);
 
-// Adds a path for `e2b_git_add` to stage (`add -- f...`); with none it
-// stages everything. Errors: NULL_ARGUMENT, INVALID_UTF8.
+// Adds a path for `e2b_git_add` to stage (`add -- f...`; with none it
+// stages everything), for `e2b_git_reset` to reset (`reset -- f...`) or
+// for `e2b_git_restore` to restore (at least one; "." for all). Errors:
+// NULL_ARGUMENT, INVALID_UTF8.
 E2B_API
 e2b_error_code e2b_git_options_add_file(struct e2b_git_options *options,
                                         const char *file,
@@ -3409,6 +3438,44 @@ E2B_API
 e2b_error_code e2b_git_options_set_scope(struct e2b_git_options *options,
                                          int32_t scope,
                                          struct e2b_error **err_out);
+
+// `e2b_git_reset`'s mode (an `e2b_git_reset_mode`; default
+// E2B_GIT_RESET_DEFAULT, git's mixed). Errors: NULL_ARGUMENT;
+// INVALID_ARGUMENT (a value not in the enum).
+E2B_API
+e2b_error_code e2b_git_options_set_reset_mode(struct e2b_git_options *options,
+                                              int32_t mode,
+                                              struct e2b_error **err_out);
+
+// The commit, branch or ref `e2b_git_reset` resets to; NULL: HEAD.
+// Errors: NULL_ARGUMENT (options), INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_git_options_set_target(struct e2b_git_options *options,
+                                          const char *target,
+                                          struct e2b_error **err_out);
+
+// `e2b_git_restore`: restore the index, i.e. unstage (`--staged`). Not set:
+// only when worktree is not set either is it decided for you (no), as in
+// the SDKs. Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_staged(struct e2b_git_options *options,
+                                          bool value,
+                                          struct e2b_error **err_out);
+
+// `e2b_git_restore`: restore the working tree (`--worktree`). Not set: yes
+// unless staged is set to true. Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_git_options_set_worktree(struct e2b_git_options *options,
+                                            bool value,
+                                            struct e2b_error **err_out);
+
+// `e2b_git_restore`: restore from this commit, branch or ref (`--source`);
+// NULL: the index (or HEAD for the index). Errors: NULL_ARGUMENT (options),
+// INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_git_options_set_source(struct e2b_git_options *options,
+                                          const char *source,
+                                          struct e2b_error **err_out);
 
 // Clones `url` (`git clone`). Options: path, branch, depth, credentials,
 // dangerously_store_credentials. `out` (may be NULL) receives git's result;
@@ -3529,6 +3596,30 @@ e2b_error_code e2b_git_add(const struct e2b_sandbox *sandbox,
                            struct e2b_command_result **out,
                            const struct e2b_cancel *cancel,
                            struct e2b_error **err_out);
+
+// Moves HEAD of the repository at `path`, and with it the index and
+// working tree as the mode says (`git reset`). Options: reset_mode,
+// target, files (paths). `out` as for `e2b_git_clone`. Errors: as
+// `e2b_git_clone` (COMMAND_EXIT for an unknown target).
+E2B_API
+e2b_error_code e2b_git_reset(const struct e2b_sandbox *sandbox,
+                             const char *path,
+                             const struct e2b_git_options *options,
+                             struct e2b_command_result **out,
+                             const struct e2b_cancel *cancel,
+                             struct e2b_error **err_out);
+
+// Restores files of the working tree or the index of the repository at
+// `path` (`git restore`). Options: files (at least one), staged, worktree,
+// source. `out` as for `e2b_git_clone`. Errors: as `e2b_git_clone`;
+// INVALID_ARGUMENT without a file, or with staged and worktree both false.
+E2B_API
+e2b_error_code e2b_git_restore(const struct e2b_sandbox *sandbox,
+                               const char *path,
+                               const struct e2b_git_options *options,
+                               struct e2b_command_result **out,
+                               const struct e2b_cancel *cancel,
+                               struct e2b_error **err_out);
 
 // Commits what is staged in the repository at `path` with `message`
 // (`git commit -m`). Options: author, allow_empty. `out` as for

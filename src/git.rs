@@ -1,5 +1,5 @@
-//! Git helpers: clone, init, status, branches, checkout, add, commit, push,
-//! pull, configuration and remotes, run as `git` commands in the sandbox.
+//! Git helpers: clone, init, status, branches, checkout, add, commit, reset,
+//! restore, push, pull, configuration and remotes, run as `git` commands in the sandbox.
 
 use std::ffi::{c_char, CString};
 use std::ptr;
@@ -13,7 +13,8 @@ use super::{
 };
 use sdk::{
     AddOptions, CloneOptions, CommandResult, CommitOptions, ConfigScope, FileChange, Git, GitBranches, GitFileStatus,
-    GitOptions, GitStatus, InitOptions, PullOptions, PushOptions, RemoteAddOptions, Sandbox,
+    GitOptions, GitStatus, InitOptions, PullOptions, PushOptions, RemoteAddOptions, ResetMode, ResetOptions,
+    RestoreOptions, Sandbox,
 };
 
 /// Options of the git functions, one builder for all of them: each function
@@ -44,6 +45,11 @@ pub struct e2b_git_options {
     files: Vec<String>,
     all: bool,
     scope: e2b_git_config_scope,
+    reset_mode: Option<ResetMode>,
+    target: Option<String>,
+    staged: Option<bool>,
+    worktree: Option<bool>,
+    source: Option<String>,
 }
 
 impl Default for e2b_git_options {
@@ -69,6 +75,11 @@ impl Default for e2b_git_options {
             files: Vec::new(),
             all: true,
             scope: e2b_git_config_scope::E2B_GIT_CONFIG_GLOBAL,
+            reset_mode: None,
+            target: None,
+            staged: None,
+            worktree: None,
+            source: None,
         }
     }
 }
@@ -83,6 +94,24 @@ pub enum e2b_git_config_scope {
     E2B_GIT_CONFIG_LOCAL = 1,
     /// The system's /etc/gitconfig (`--system`).
     E2B_GIT_CONFIG_SYSTEM = 2,
+}
+
+/// How far `e2b_git_reset` goes (`git reset --<mode>`).
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum e2b_git_reset_mode {
+    /// git's own default: mixed (no flag).
+    E2B_GIT_RESET_DEFAULT = 0,
+    /// Moves HEAD only (`--soft`).
+    E2B_GIT_RESET_SOFT = 1,
+    /// Moves HEAD and resets the index (`--mixed`).
+    E2B_GIT_RESET_MIXED = 2,
+    /// Moves HEAD and resets the index and the working tree (`--hard`).
+    E2B_GIT_RESET_HARD = 3,
+    /// Like hard, keeping changes not staged (`--merge`).
+    E2B_GIT_RESET_MERGE = 4,
+    /// Like hard, refusing to lose local changes (`--keep`).
+    E2B_GIT_RESET_KEEP = 5,
 }
 
 /// The kind of change of a file in a status (the SDKs' names in the comments).
@@ -537,8 +566,10 @@ pub unsafe extern "C" fn e2b_git_options_set_author(
     })
 }
 
-/// Adds a path for `e2b_git_add` to stage (`add -- f...`); with none it
-/// stages everything. Errors: NULL_ARGUMENT, INVALID_UTF8.
+/// Adds a path for `e2b_git_add` to stage (`add -- f...`; with none it
+/// stages everything), for `e2b_git_reset` to reset (`reset -- f...`) or
+/// for `e2b_git_restore` to restore (at least one; "." for all). Errors:
+/// NULL_ARGUMENT, INVALID_UTF8.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_git_options_add_file(
     options: *mut e2b_git_options,
@@ -572,6 +603,92 @@ pub unsafe extern "C" fn e2b_git_options_set_scope(
                 ))
             }
         };
+        Ok(())
+    })
+}
+
+/// `e2b_git_reset`'s mode (an `e2b_git_reset_mode`; default
+/// E2B_GIT_RESET_DEFAULT, git's mixed). Errors: NULL_ARGUMENT;
+/// INVALID_ARGUMENT (a value not in the enum).
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_options_set_reset_mode(
+    options: *mut e2b_git_options,
+    mode: i32,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.reset_mode = match mode {
+            0 => None,
+            1 => Some(ResetMode::Soft),
+            2 => Some(ResetMode::Mixed),
+            3 => Some(ResetMode::Hard),
+            4 => Some(ResetMode::Merge),
+            5 => Some(ResetMode::Keep),
+            other => {
+                return Err(e2b_error::new(
+                    e2b_error_code::E2B_ERR_INVALID_ARGUMENT,
+                    format!("mode {other} is not an e2b_git_reset_mode"),
+                ))
+            }
+        };
+        Ok(())
+    })
+}
+
+/// The commit, branch or ref `e2b_git_reset` resets to; NULL: HEAD.
+/// Errors: NULL_ARGUMENT (options), INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_options_set_target(
+    options: *mut e2b_git_options,
+    target: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.target = arg_opt_str(target, "target")?.map(str::to_owned);
+        Ok(())
+    })
+}
+
+/// `e2b_git_restore`: restore the index, i.e. unstage (`--staged`). Not set:
+/// only when worktree is not set either is it decided for you (no), as in
+/// the SDKs. Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_options_set_staged(
+    options: *mut e2b_git_options,
+    value: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.staged = Some(value);
+        Ok(())
+    })
+}
+
+/// `e2b_git_restore`: restore the working tree (`--worktree`). Not set: yes
+/// unless staged is set to true. Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_options_set_worktree(
+    options: *mut e2b_git_options,
+    value: bool,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.worktree = Some(value);
+        Ok(())
+    })
+}
+
+/// `e2b_git_restore`: restore from this commit, branch or ref (`--source`);
+/// NULL: the index (or HEAD for the index). Errors: NULL_ARGUMENT (options),
+/// INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_options_set_source(
+    options: *mut e2b_git_options,
+    source: *const c_char,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        o.source = arg_opt_str(source, "source")?.map(str::to_owned);
         Ok(())
     })
 }
@@ -872,6 +989,63 @@ pub unsafe extern "C" fn e2b_git_add(
             let mut add = AddOptions::default().all(o.all);
             add.files = o.files.clone();
             Ok(git.add(path, &add)?)
+        })?;
+        give_result(out, result);
+        Ok(())
+    })
+}
+
+/// Moves HEAD of the repository at `path`, and with it the index and
+/// working tree as the mode says (`git reset`). Options: reset_mode,
+/// target, files (paths). `out` as for `e2b_git_clone`. Errors: as
+/// `e2b_git_clone` (COMMAND_EXIT for an unknown target).
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_reset(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    options: *const e2b_git_options,
+    out: *mut *mut e2b_command_result,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        clear(out);
+        let path = arg_str(path, "path")?;
+        let result = with_git(sandbox, options, cancel, |git, o| {
+            let mut reset = ResetOptions::default();
+            reset.mode = o.reset_mode;
+            reset.target = o.target.clone();
+            reset.paths = o.files.clone();
+            Ok(git.reset(path, &reset)?)
+        })?;
+        give_result(out, result);
+        Ok(())
+    })
+}
+
+/// Restores files of the working tree or the index of the repository at
+/// `path` (`git restore`). Options: files (at least one), staged, worktree,
+/// source. `out` as for `e2b_git_clone`. Errors: as `e2b_git_clone`;
+/// INVALID_ARGUMENT without a file, or with staged and worktree both false.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_git_restore(
+    sandbox: *const e2b_sandbox,
+    path: *const c_char,
+    options: *const e2b_git_options,
+    out: *mut *mut e2b_command_result,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        clear(out);
+        let path = arg_str(path, "path")?;
+        let result = with_git(sandbox, options, cancel, |git, o| {
+            let mut restore = RestoreOptions::default();
+            restore.paths = o.files.clone();
+            restore.staged = o.staged;
+            restore.worktree = o.worktree;
+            restore.source = o.source.clone();
+            Ok(git.restore(path, &restore)?)
         })?;
         give_result(out, result);
         Ok(())

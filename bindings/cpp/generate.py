@@ -36,6 +36,7 @@ ENUMS = [
     ("e2b_log_level", "LogLevel", "E2B_LOG_", None),
     ("e2b_git_file_change", "GitFileChange", "E2B_GIT_FILE_", None),
     ("e2b_git_config_scope", "GitConfigScope", "E2B_GIT_CONFIG_", None),
+    ("e2b_git_reset_mode", "GitResetMode", "E2B_GIT_RESET_", None),
 ]
 
 # The exception class of an error code, where it is not the enumerator's name.

@@ -275,3 +275,19 @@ const (
 	// GitConfigSystem is E2B_GIT_CONFIG_SYSTEM: the system's /etc/gitconfig (`--system`).
 	GitConfigSystem GitConfigScope = 2
 )
+
+// The values of GitResetMode (C e2b_git_reset_mode).
+const (
+	// GitResetDefault is E2B_GIT_RESET_DEFAULT: git's own default: mixed (no flag).
+	GitResetDefault GitResetMode = 0
+	// GitResetSoft is E2B_GIT_RESET_SOFT: moves HEAD only (`--soft`).
+	GitResetSoft GitResetMode = 1
+	// GitResetMixed is E2B_GIT_RESET_MIXED: moves HEAD and resets the index (`--mixed`).
+	GitResetMixed GitResetMode = 2
+	// GitResetHard is E2B_GIT_RESET_HARD: moves HEAD and resets the index and the working tree (`--hard`).
+	GitResetHard GitResetMode = 3
+	// GitResetMerge is E2B_GIT_RESET_MERGE: like hard, keeping changes not staged (`--merge`).
+	GitResetMerge GitResetMode = 4
+	// GitResetKeep is E2B_GIT_RESET_KEEP: like hard, refusing to lose local changes (`--keep`).
+	GitResetKeep GitResetMode = 5
+)

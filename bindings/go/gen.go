@@ -48,6 +48,7 @@ var enums = []goEnum{
 	{"e2b_on_resume", "OnResume", "E2B_ON_RESUME_", "OnResume", "", ""},
 	{"e2b_git_file_change", "GitFileChange", "E2B_GIT_FILE_", "GitFile", "", "unknown"},
 	{"e2b_git_config_scope", "GitConfigScope", "E2B_GIT_CONFIG_", "GitConfig", "", ""},
+	{"e2b_git_reset_mode", "GitResetMode", "E2B_GIT_RESET_", "GitReset", "", ""},
 }
 
 // initialisms are the words of C names written in capitals in Go.

@@ -16,6 +16,9 @@ type GitFileChange int32
 // GitConfigScope says which configuration file the config methods use.
 type GitConfigScope int32
 
+// GitResetMode says how far Reset goes (git reset --soft, --mixed, ...).
+type GitResetMode int32
+
 // Git runs git in a sandbox (sandbox.git in the official SDKs): clone,
 // init, status, branches, checkout, add, commit, push, pull, configuration
 // and remotes, with typed results and errors. A git that fails gives an
@@ -80,13 +83,27 @@ type GitOptions struct {
 	Overwrite bool
 	// Force makes DeleteBranch delete an unmerged branch (-D).
 	Force bool
-	// Files are what Add stages; with none, everything (add -A).
+	// Files are what Add stages (with none, everything: add -A), what Reset
+	// resets in the index, and what Restore restores (at least one; "." for all).
 	Files []string
 	// NoAll makes Add with no Files stage only the repository directory's
 	// changes (add .) instead of every change (add -A).
 	NoAll bool
 	// Scope is the configuration file of the config methods (default GitConfigGlobal).
 	Scope GitConfigScope
+	// ResetMode is how far Reset goes (default GitResetDefault: git's mixed).
+	ResetMode GitResetMode
+	// Target is the commit, branch or ref Reset resets to ("" for HEAD).
+	Target string
+	// Staged makes Restore restore the index (unstage); nil: only when
+	// Worktree is nil too is it decided (no), as in the SDKs.
+	Staged *bool
+	// Worktree makes Restore restore the working tree; nil: yes unless
+	// Staged is true.
+	Worktree *bool
+	// Source is what Restore restores from (a commit, branch or ref; "" for
+	// the index).
+	Source string
 }
 
 func (o *GitOptions) build(a *args) *C.e2b_git_options {
@@ -172,6 +189,27 @@ func (o *GitOptions) build(a *args) *C.e2b_git_options {
 	})
 	if o.Scope != GitConfigGlobal {
 		a.set(func(e **C.e2b_error) C.e2b_error_code { return C.e2b_git_options_set_scope(p, C.int32_t(o.Scope), e) })
+	}
+	if o.ResetMode != GitResetDefault {
+		a.set(func(e **C.e2b_error) C.e2b_error_code {
+			return C.e2b_git_options_set_reset_mode(p, C.int32_t(o.ResetMode), e)
+		})
+	}
+	setStr(o.Target, func(p *C.e2b_git_options, s *C.char, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_git_options_set_target(p, s, e)
+	})
+	setStr(o.Source, func(p *C.e2b_git_options, s *C.char, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_git_options_set_source(p, s, e)
+	})
+	if o.Staged != nil {
+		setFlag(*o.Staged, func(p *C.e2b_git_options, v C.bool, e **C.e2b_error) C.e2b_error_code {
+			return C.e2b_git_options_set_staged(p, v, e)
+		})
+	}
+	if o.Worktree != nil {
+		setFlag(*o.Worktree, func(p *C.e2b_git_options, v C.bool, e **C.e2b_error) C.e2b_error_code {
+			return C.e2b_git_options_set_worktree(p, v, e)
+		})
 	}
 	return p
 }
@@ -437,6 +475,30 @@ func (g *Git) Commit(ctx context.Context, path, message string, opts *GitOptions
 	cpath, cmsg, copts := a.str(path), a.str(message), opts.build(&a)
 	return g.run(ctx, &a, func(s *C.e2b_sandbox, out **C.e2b_command_result, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
 		return C.e2b_git_commit(s, cpath, cmsg, copts, out, cancel, e)
+	})
+}
+
+// Reset moves HEAD of the repository at path, and with it the index and
+// working tree as the mode says (git reset). Options: ResetMode, Target,
+// Files (reset only those paths in the index).
+func (g *Git) Reset(ctx context.Context, path string, opts *GitOptions) (*CommandResult, error) {
+	var a args
+	defer a.free()
+	cpath, copts := a.str(path), opts.build(&a)
+	return g.run(ctx, &a, func(s *C.e2b_sandbox, out **C.e2b_command_result, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_git_reset(s, cpath, copts, out, cancel, e)
+	})
+}
+
+// Restore restores files of the repository at path in the working tree
+// (the default) or the index (git restore). Options: Files (at least one),
+// Staged, Worktree, Source.
+func (g *Git) Restore(ctx context.Context, path string, opts *GitOptions) (*CommandResult, error) {
+	var a args
+	defer a.free()
+	cpath, copts := a.str(path), opts.build(&a)
+	return g.run(ctx, &a, func(s *C.e2b_sandbox, out **C.e2b_command_result, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_git_restore(s, cpath, copts, out, cancel, e)
 	})
 }
 

@@ -145,3 +145,51 @@ func TestGitCredentials(t *testing.T) {
 	}
 	must(srv.Kill(ctx))(t)
 }
+
+func TestGitResetAndRestore(t *testing.T) {
+	s := newSandbox(t, nil)
+	git := s.Git()
+	const repo = "/home/user/undo"
+	read := func() string { return string(must(s.Files().Read(ctx, repo+"/f.txt"))(t)) }
+	staged := func() int { return must(git.Status(ctx, repo, nil))(t).StagedCount() }
+	must(git.Init(ctx, repo, &e2b.GitOptions{InitialBranch: "main"}))(t)
+	for _, text := range []string{"one\n", "two\n"} {
+		ok(t, s.Files().Write(ctx, repo+"/f.txt", []byte(text)))
+		must(git.Add(ctx, repo, nil))(t)
+		must(git.Commit(ctx, repo, strings.TrimSpace(text), &e2b.GitOptions{AuthorName: "Ada", AuthorEmail: "ada@example.com"}))(t)
+	}
+
+	// Restore: the working tree by default, the index with Staged.
+	ok(t, s.Files().Write(ctx, repo+"/f.txt", []byte("edited\n")))
+	must(git.Restore(ctx, repo, &e2b.GitOptions{Files: []string{"f.txt"}}))(t)
+	if got := read(); got != "two\n" {
+		t.Fatalf("restored %q", got)
+	}
+	ok(t, s.Files().Write(ctx, repo+"/f.txt", []byte("staged\n")))
+	must(git.Add(ctx, repo, nil))(t)
+	yes, no := true, false
+	must(git.Restore(ctx, repo, &e2b.GitOptions{Files: []string{"."}, Staged: &yes}))(t)
+	if n, got := staged(), read(); n != 0 || got != "staged\n" {
+		t.Fatalf("unstaged: %d staged, %q", n, got)
+	}
+	must(git.Restore(ctx, repo, &e2b.GitOptions{Files: []string{"f.txt"}, Source: "HEAD~1"}))(t)
+	if got := read(); got != "one\n" {
+		t.Fatalf("restored from HEAD~1: %q", got)
+	}
+
+	// Reset: hard drops the change; soft to HEAD~1 keeps it staged.
+	must(git.Reset(ctx, repo, &e2b.GitOptions{ResetMode: e2b.GitResetHard}))(t)
+	must(git.Reset(ctx, repo, &e2b.GitOptions{ResetMode: e2b.GitResetSoft, Target: "HEAD~1"}))(t)
+	if n, got := staged(), read(); n != 1 || got != "two\n" {
+		t.Fatalf("soft reset: %d staged, %q", n, got)
+	}
+
+	_, err := git.Restore(ctx, repo, nil)
+	wantCode(t, err, e2b.ErrInvalidArgument)
+	_, err = git.Restore(ctx, repo, &e2b.GitOptions{Files: []string{"."}, Staged: &no, Worktree: &no})
+	wantCode(t, err, e2b.ErrInvalidArgument)
+	_, err = git.Reset(ctx, repo, &e2b.GitOptions{Target: "no-such-ref"})
+	wantCode(t, err, e2b.ErrCommandExit)
+	_, err = git.Reset(ctx, repo, &e2b.GitOptions{ResetMode: e2b.GitResetMode(42)})
+	wantCode(t, err, e2b.ErrInvalidArgument)
+}

@@ -34,6 +34,7 @@ ENUMS = {
     "e2b_log_level": ("LogLevel", "E2B_LOG_"),
     "e2b_git_file_change": ("GitFileChange", "E2B_GIT_FILE_"),
     "e2b_git_config_scope": ("GitConfigScope", "E2B_GIT_CONFIG_"),
+    "e2b_git_reset_mode": ("GitResetMode", "E2B_GIT_RESET_"),
 }
 
 # C scalar types, as ctypes types and the Python type a call returns.

@@ -306,6 +306,119 @@ impl PullOptions {
     }
 }
 
+/// How far [`Git::reset`] goes (`git reset --<mode>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResetMode {
+    /// Moves HEAD only (`--soft`).
+    Soft,
+    /// Moves HEAD and resets the index (`--mixed`, git's default).
+    Mixed,
+    /// Moves HEAD and resets the index and the working tree (`--hard`).
+    Hard,
+    /// Like `Hard`, keeping changes not staged (`--merge`).
+    Merge,
+    /// Like `Hard`, refusing to lose local changes (`--keep`).
+    Keep,
+}
+
+impl ResetMode {
+    /// The SDKs' name of the mode: `"soft"`, `"mixed"`, `"hard"`, `"merge"` or `"keep"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResetMode::Soft => "soft",
+            ResetMode::Mixed => "mixed",
+            ResetMode::Hard => "hard",
+            ResetMode::Merge => "merge",
+            ResetMode::Keep => "keep",
+        }
+    }
+
+    fn flag(self) -> &'static str {
+        match self {
+            ResetMode::Soft => "--soft",
+            ResetMode::Mixed => "--mixed",
+            ResetMode::Hard => "--hard",
+            ResetMode::Merge => "--merge",
+            ResetMode::Keep => "--keep",
+        }
+    }
+}
+
+/// What [`Git::reset`] does: by default `git reset` (HEAD, mixed).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResetOptions {
+    /// The mode; git's own default (mixed) when `None`.
+    pub mode: Option<ResetMode>,
+    /// The commit, branch or ref to reset to; HEAD when `None`.
+    pub target: Option<String>,
+    /// Reset only these paths in the index (`reset [target] -- paths…`).
+    pub paths: Vec<String>,
+}
+
+impl ResetOptions {
+    /// Sets the mode.
+    pub fn mode(mut self, mode: ResetMode) -> Self {
+        self.mode = Some(mode);
+        self
+    }
+
+    /// Sets the commit, branch or ref to reset to.
+    pub fn target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+
+    /// Adds one path to reset.
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.paths.push(path.into());
+        self
+    }
+}
+
+/// What [`Git::restore`] restores: at least one path; by default the working
+/// tree's copy from the index, as `git restore` does.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RestoreOptions {
+    /// The paths to restore (`["."]` for all); at least one.
+    pub paths: Vec<String>,
+    /// Restore the index (unstage). `None`: only when `worktree` is also `None`
+    /// is it decided for you (no), as in the SDKs.
+    pub staged: Option<bool>,
+    /// Restore the working tree. `None`: yes unless `staged` is `Some(true)`.
+    pub worktree: Option<bool>,
+    /// Restore from this commit, branch or ref (`--source`) instead of the index (or HEAD).
+    pub source: Option<String>,
+}
+
+impl RestoreOptions {
+    /// Adds one path to restore.
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.paths.push(path.into());
+        self
+    }
+
+    /// Sets `staged` (see the field).
+    pub fn staged(mut self, staged: bool) -> Self {
+        self.staged = Some(staged);
+        self
+    }
+
+    /// Sets `worktree` (see the field).
+    pub fn worktree(mut self, worktree: bool) -> Self {
+        self.worktree = Some(worktree);
+        self
+    }
+
+    /// Sets the source (`--source`).
+    pub fn source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+}
+
 /// Which configuration file [`Git::set_config`] and [`Git::get_config`] use.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -635,6 +748,48 @@ fn failure(action: &str, result: &CommandResult) -> Error {
 }
 
 /// Rejects an empty required argument.
+/// `git reset`'s arguments, as the SDKs build them.
+fn reset_args(options: &ResetOptions) -> Vec<&str> {
+    let mut args = vec!["reset"];
+    args.extend(options.mode.map(ResetMode::flag));
+    args.extend(options.target.as_deref());
+    if !options.paths.is_empty() {
+        args.push("--");
+        args.extend(options.paths.iter().map(String::as_str));
+    }
+    args
+}
+
+/// `git restore`'s arguments, as the SDKs build them: with neither `staged`
+/// nor `worktree` given, the working tree; with only `staged: true`, the index.
+fn restore_args(options: &RestoreOptions) -> Result<Vec<&str>> {
+    if options.paths.is_empty() {
+        return Err(Error::invalid_argument("git restore: at least one path is required"));
+    }
+    let (staged, worktree) = match (options.staged, options.worktree) {
+        (None, None) => (false, true),
+        (Some(staged), None) => (staged, !staged),
+        (None, Some(worktree)) => (false, worktree),
+        (Some(staged), Some(worktree)) => (staged, worktree),
+    };
+    if !staged && !worktree {
+        return Err(Error::invalid_argument("git restore: at least one of staged or worktree must be true"));
+    }
+    let mut args = vec!["restore"];
+    if worktree {
+        args.push("--worktree");
+    }
+    if staged {
+        args.push("--staged");
+    }
+    if let Some(source) = options.source.as_deref() {
+        args.extend(["--source", source]);
+    }
+    args.push("--");
+    args.extend(options.paths.iter().map(String::as_str));
+    Ok(args)
+}
+
 fn required(value: &str, name: &str) -> Result<()> {
     if value.is_empty() {
         return Err(Error::invalid_argument(format!("{name} must not be empty")));
@@ -957,6 +1112,20 @@ impl<'a> Git<'a> {
         self.run("commit", Some(path), &config, &args)
     }
 
+    /// Moves HEAD, and with it the index and working tree as the mode says
+    /// (`git reset`); see [`ResetOptions`].
+    pub fn reset(&self, path: &str, options: &ResetOptions) -> Result<CommandResult> {
+        self.run("reset", Some(path), &[], &reset_args(options))
+    }
+
+    /// Restores files of the working tree or the index (`git restore`); see
+    /// [`RestoreOptions`]. [`ErrorKind::InvalidArgument`] without a path, or
+    /// with both `staged` and `worktree` false.
+    pub fn restore(&self, path: &str, options: &RestoreOptions) -> Result<CommandResult> {
+        let args = restore_args(options)?;
+        self.run("restore", Some(path), &[], &args)
+    }
+
     /// The only remote of the repository, for a call with credentials and no remote.
     fn sole_remote(&self, action: &str, path: &str) -> Result<String> {
         let listed = self.run(action, Some(path), &[], &["remote"])?;
@@ -1275,6 +1444,26 @@ u UU N... 100644 100644 100644 100644 aaaa bbbb cccc both.txt\0\
         assert_eq!(credentials("x", None, Some("p")).unwrap_err().kind(), ErrorKind::InvalidArgument);
         assert_eq!(credentials("x", Some("u"), None).unwrap_err().kind(), ErrorKind::InvalidArgument);
         assert_eq!(credentials("x", Some("u"), Some("p\nq")).unwrap_err().kind(), ErrorKind::InvalidArgument);
+    }
+
+    #[test]
+    fn reset_and_restore_arguments_are_the_sdks() {
+        assert_eq!(reset_args(&ResetOptions::default()), ["reset"]);
+        let hard = ResetOptions::default().mode(ResetMode::Hard).target("HEAD~1").path("a").path("b");
+        assert_eq!(reset_args(&hard), ["reset", "--hard", "HEAD~1", "--", "a", "b"]);
+        let restore = |o: RestoreOptions| {
+            let o = o.path(".");
+            restore_args(&o).map(|args| args.join(" ")).map_err(|e| e.kind())
+        };
+        assert_eq!(restore(RestoreOptions::default()).unwrap(), "restore --worktree -- .");
+        assert_eq!(restore(RestoreOptions::default().staged(true)).unwrap(), "restore --staged -- .");
+        assert_eq!(
+            restore(RestoreOptions::default().staged(true).worktree(true).source("main")).unwrap(),
+            "restore --worktree --staged --source main -- ."
+        );
+        assert_eq!(restore(RestoreOptions::default().worktree(false)), Err(ErrorKind::InvalidArgument));
+        assert_eq!(restore(RestoreOptions::default().staged(false)).unwrap(), "restore --worktree -- .");
+        assert_eq!(restore_args(&RestoreOptions::default()).unwrap_err().kind(), ErrorKind::InvalidArgument);
     }
 
     #[test]

@@ -376,7 +376,7 @@ pub use envd::watch::{EventType, FilesystemEvent, WatchHandle, WatchOptions};
 pub use error::{Error, ErrorKind, Result};
 pub use git::{
     AddOptions, CloneOptions, CommitOptions, ConfigScope, FileChange, Git, GitBranches, GitFileStatus, GitOptions,
-    GitStatus, InitOptions, PullOptions, PushOptions, RemoteAddOptions,
+    GitStatus, InitOptions, PullOptions, PushOptions, RemoteAddOptions, ResetMode, ResetOptions, RestoreOptions,
 };
 pub use lifecycle::{
     EgressProxyInfo, Lifecycle, OnResume, OnTimeout, PauseMode, PauseOptions, SandboxLifecycle, SandboxNetworkInfo,

@@ -11,7 +11,7 @@ use std::time::Duration;
 use common::Local;
 use e2b::{
     AddOptions, CloneOptions, CommandOptions, CommitOptions, ConfigScope, ErrorKind, FileChange, GitOptions,
-    InitOptions, PullOptions, PushOptions, RemoteAddOptions, Sandbox,
+    InitOptions, PullOptions, PushOptions, RemoteAddOptions, ResetMode, ResetOptions, RestoreOptions, Sandbox,
 };
 
 fn sh(sandbox: &Sandbox, line: &str) -> String {
@@ -133,6 +133,56 @@ const SERVER: &str = include_str!("../../tests/fixtures/git/http_server.py");
 
 const TOKEN: &str = "tok-3f9c2a7b1d";
 const URL: &str = "http://127.0.0.1:8418/project.git";
+
+#[test]
+fn reset_and_restore_undo_changes() {
+    let local = Local::start();
+    let sandbox = local.sandbox();
+    let git = sandbox.git();
+    let repo = "/home/user/undo";
+    let read = |name: &str| sandbox.files().read_to_string(&format!("{repo}/{name}")).unwrap();
+    git.init(repo, &InitOptions::default().initial_branch("main")).unwrap();
+    git.configure_user("Ada", "ada@example.com", ConfigScope::Local, Some(repo)).unwrap();
+    sandbox.files().write(&format!("{repo}/f.txt"), "one\n").unwrap();
+    git.add(repo, &AddOptions::default()).unwrap();
+    git.commit(repo, "one", &CommitOptions::default()).unwrap();
+    sandbox.files().write(&format!("{repo}/f.txt"), "two\n").unwrap();
+    git.add(repo, &AddOptions::default()).unwrap();
+    git.commit(repo, "two", &CommitOptions::default()).unwrap();
+
+    // restore: the working tree by default, the index with `staged`, from a source.
+    sandbox.files().write(&format!("{repo}/f.txt"), "edited\n").unwrap();
+    git.restore(repo, &RestoreOptions::default().path("f.txt")).unwrap();
+    assert_eq!(read("f.txt"), "two\n");
+    sandbox.files().write(&format!("{repo}/f.txt"), "staged\n").unwrap();
+    git.add(repo, &AddOptions::default()).unwrap();
+    git.restore(repo, &RestoreOptions::default().path(".").staged(true)).unwrap();
+    let unstaged = git.status(repo).unwrap();
+    assert!(!unstaged.has_staged() && unstaged.has_changes(), "{unstaged:?}");
+    assert_eq!(read("f.txt"), "staged\n", "the working tree is kept");
+    git.restore(repo, &RestoreOptions::default().path("f.txt").source("HEAD~1")).unwrap();
+    assert_eq!(read("f.txt"), "one\n");
+
+    // reset: hard to the first commit, soft keeps the change staged.
+    git.reset(repo, &ResetOptions::default().mode(ResetMode::Hard)).unwrap();
+    assert!(git.status(repo).unwrap().is_clean());
+    git.reset(repo, &ResetOptions::default().mode(ResetMode::Soft).target("HEAD~1")).unwrap();
+    assert_eq!(sh(&sandbox, "git -C /home/user/undo log --format=%s"), "one\n");
+    let soft = git.status(repo).unwrap();
+    assert_eq!((soft.staged_count(), read("f.txt").as_str()), (1, "two\n"), "{soft:?}");
+    git.reset(repo, &ResetOptions::default().path("f.txt")).unwrap();
+    assert_eq!(git.status(repo).unwrap().staged_count(), 0);
+    git.reset(repo, &ResetOptions::default().mode(ResetMode::Hard).target("HEAD")).unwrap();
+    assert_eq!(read("f.txt"), "one\n");
+
+    // Errors: no path, nothing to restore, a target that does not exist.
+    let err = git.restore(repo, &RestoreOptions::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
+    let err = git.restore(repo, &RestoreOptions::default().path(".").staged(false).worktree(false)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
+    let err = git.reset(repo, &ResetOptions::default().target("no-such-ref")).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::CommandExit, "{err}");
+}
 
 /// Serves a bare repository with one commit at [`URL`], for `ada` with [`TOKEN`].
 fn serve(sandbox: &Sandbox) -> e2b::CommandHandle {

@@ -56,6 +56,15 @@ static void test_options(void) {
     EXPECT_OK(e2b_git_options_add_file(o, "f", NULL));
     EXPECT_OK(e2b_git_options_set_scope(o, E2B_GIT_CONFIG_LOCAL, NULL));
     EXPECT_ERR(e2b_git_options_set_scope(o, 9, &err), E2B_ERR_INVALID_ARGUMENT, err, "scope 9");
+    EXPECT_OK(e2b_git_options_set_reset_mode(o, E2B_GIT_RESET_KEEP, NULL));
+    EXPECT_ERR(e2b_git_options_set_reset_mode(o, 6, &err), E2B_ERR_INVALID_ARGUMENT, err, "mode 6");
+    EXPECT_OK(e2b_git_options_set_target(o, "HEAD~1", NULL));
+    EXPECT_OK(e2b_git_options_set_target(o, NULL, NULL));
+    EXPECT_ERR(e2b_git_options_set_target(o, BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "target");
+    EXPECT_OK(e2b_git_options_set_staged(o, true, NULL));
+    EXPECT_OK(e2b_git_options_set_worktree(o, false, NULL));
+    EXPECT_OK(e2b_git_options_set_source(o, "main", NULL));
+    EXPECT_ERR(e2b_git_options_set_source(NULL, "main", &err), E2B_ERR_NULL_ARGUMENT, err, "options");
     EXPECT_ERR(e2b_git_options_set_credentials(o, "u", NULL, &err), E2B_ERR_INVALID_ARGUMENT, err, "password");
     EXPECT_ERR(e2b_git_options_set_credentials(o, "u", BAD_UTF8, &err), E2B_ERR_INVALID_UTF8, err, "password");
     EXPECT_ERR(e2b_git_options_set_env(NULL, "a", "b", &err), E2B_ERR_NULL_ARGUMENT, err, "options");
@@ -215,6 +224,78 @@ static void test_repository(void) {
                "nope");
 }
 
+static void expect_file(const char *path, const char *text) {
+    e2b_bytes data = {NULL, 0};
+    EXPECT_OK(e2b_files_read(sandbox, path, NULL, &data, NULL, NULL));
+    EXPECT(data.len == strlen(text) && memcmp(data.data, text, data.len) == 0);
+    e2b_bytes_dispose(&data);
+}
+
+static size_t staged_count(const char *repo) {
+    e2b_git_status_info *status = NULL;
+    EXPECT_OK(e2b_git_status(sandbox, repo, NULL, &status, NULL, NULL));
+    size_t len = 0, staged = 0;
+    const e2b_git_file_fields *const *files = e2b_git_status_info_files_fields(status, &len);
+    for (size_t i = 0; i < len; i++) staged += files[i]->staged;
+    e2b_git_status_info_free(status);
+    return staged;
+}
+
+static void test_reset_and_restore(void) {
+    const char *repo = "/home/user/undo";
+    e2b_error *err = NULL;
+    e2b_git_options *o = e2b_git_options_new();
+    EXPECT_OK(e2b_git_options_set_initial_branch(o, "main", NULL));
+    EXPECT_OK(e2b_git_init(sandbox, repo, o, NULL, NULL, NULL));
+    e2b_git_options_free(o);
+    o = e2b_git_options_new();
+    EXPECT_OK(e2b_git_options_set_author(o, "Ada", "ada@example.com", NULL));
+    write_file("/home/user/undo/f.txt", "one\n");
+    EXPECT_OK(e2b_git_add(sandbox, repo, NULL, NULL, NULL, NULL));
+    EXPECT_OK(e2b_git_commit(sandbox, repo, "one", o, NULL, NULL, NULL));
+    write_file("/home/user/undo/f.txt", "two\n");
+    EXPECT_OK(e2b_git_add(sandbox, repo, NULL, NULL, NULL, NULL));
+    EXPECT_OK(e2b_git_commit(sandbox, repo, "two", o, NULL, NULL, NULL));
+    e2b_git_options_free(o);
+
+    /* restore: the working tree by default; the index with staged. */
+    write_file("/home/user/undo/f.txt", "edited\n");
+    o = e2b_git_options_new();
+    EXPECT_OK(e2b_git_options_add_file(o, "f.txt", NULL));
+    EXPECT_OK(e2b_git_restore(sandbox, repo, o, NULL, NULL, NULL));
+    expect_file("/home/user/undo/f.txt", "two\n");
+    write_file("/home/user/undo/f.txt", "staged\n");
+    EXPECT_OK(e2b_git_add(sandbox, repo, NULL, NULL, NULL, NULL));
+    EXPECT(staged_count(repo) == 1);
+    EXPECT_OK(e2b_git_options_set_staged(o, true, NULL));
+    EXPECT_OK(e2b_git_restore(sandbox, repo, o, NULL, NULL, NULL));
+    EXPECT(staged_count(repo) == 0);
+    expect_file("/home/user/undo/f.txt", "staged\n");
+    EXPECT_OK(e2b_git_options_set_worktree(o, false, NULL));
+    EXPECT_OK(e2b_git_options_set_staged(o, false, NULL));
+    EXPECT_ERR(e2b_git_restore(sandbox, repo, o, NULL, NULL, &err), E2B_ERR_INVALID_ARGUMENT, err, "staged or worktree");
+    e2b_git_options_free(o);
+    EXPECT_ERR(e2b_git_restore(sandbox, repo, NULL, NULL, NULL, &err), E2B_ERR_INVALID_ARGUMENT, err, "path");
+
+    /* reset: hard to HEAD drops the edit; soft to HEAD~1 keeps it staged. */
+    o = e2b_git_options_new();
+    EXPECT_OK(e2b_git_options_set_reset_mode(o, E2B_GIT_RESET_HARD, NULL));
+    EXPECT_OK(e2b_git_reset(sandbox, repo, o, NULL, NULL, NULL));
+    expect_file("/home/user/undo/f.txt", "two\n");
+    EXPECT_OK(e2b_git_options_set_reset_mode(o, E2B_GIT_RESET_SOFT, NULL));
+    EXPECT_OK(e2b_git_options_set_target(o, "HEAD~1", NULL));
+    e2b_command_result *result = NULL;
+    EXPECT_OK(e2b_git_reset(sandbox, repo, o, &result, NULL, NULL));
+    EXPECT(result != NULL && e2b_command_result_exit_code(result) == 0);
+    e2b_command_result_free(result);
+    EXPECT(staged_count(repo) == 1);
+    EXPECT_OK(e2b_git_options_set_target(o, "no-such-ref", NULL));
+    EXPECT_ERR(e2b_git_reset(sandbox, repo, o, NULL, NULL, &err), E2B_ERR_COMMAND_EXIT, err, "no-such-ref");
+    e2b_git_options_free(o);
+    EXPECT_ERR(e2b_git_reset(sandbox, NULL, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "path");
+    EXPECT_ERR(e2b_git_restore(NULL, repo, NULL, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+}
+
 static void test_bad_arguments(void) {
     e2b_error *err = NULL;
     e2b_git_status_info *status = NULL;
@@ -258,6 +339,7 @@ int main(void) {
     sandbox = testing_sandbox(client);
     RUN(test_options);
     RUN(test_repository);
+    RUN(test_reset_and_restore);
     RUN(test_bad_arguments);
     EXPECT_OK(e2b_sandbox_kill(sandbox, NULL, NULL, NULL));
     e2b_sandbox_free(sandbox);

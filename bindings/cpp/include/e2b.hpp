@@ -352,6 +352,22 @@ enum class GitConfigScope : int32_t {
     System = E2B_GIT_CONFIG_SYSTEM,
 };
 
+/// How far `e2b_git_reset` goes (`git reset --<mode>`).
+enum class GitResetMode : int32_t {
+    /// git's own default: mixed (no flag).
+    Default = E2B_GIT_RESET_DEFAULT,
+    /// Moves HEAD only (`--soft`).
+    Soft = E2B_GIT_RESET_SOFT,
+    /// Moves HEAD and resets the index (`--mixed`).
+    Mixed = E2B_GIT_RESET_MIXED,
+    /// Moves HEAD and resets the index and the working tree (`--hard`).
+    Hard = E2B_GIT_RESET_HARD,
+    /// Like hard, keeping changes not staged (`--merge`).
+    Merge = E2B_GIT_RESET_MERGE,
+    /// Like hard, refusing to lose local changes (`--keep`).
+    Keep = E2B_GIT_RESET_KEEP,
+};
+
 // One exception class per error code: catch (const e2b::NotFound&).
 using NullArgument = ErrorFor<ErrorCode::NullArgument>;
 using InvalidArgument = ErrorFor<ErrorCode::InvalidArgument>;
@@ -2333,7 +2349,8 @@ public:
         detail::call(e2b_git_options_set_force, get(), force);
         return *this;
     }
-    /// add: stage this path (with none, everything).
+    /// add: stage this path (with none, everything); reset: reset this path
+    /// in the index; restore: restore this path (at least one; "." for all).
     GitOptions& file(StringArg file) {
         detail::call(e2b_git_options_add_file, get(), file.c_str());
         return *this;
@@ -2346,6 +2363,32 @@ public:
     /// set_config, get_config, configure_user: the configuration file (default Global).
     GitOptions& scope(GitConfigScope scope) {
         detail::call(e2b_git_options_set_scope, get(), static_cast<int32_t>(scope));
+        return *this;
+    }
+    /// reset: how far it goes (default Default: git's mixed).
+    GitOptions& reset_mode(GitResetMode mode) {
+        detail::call(e2b_git_options_set_reset_mode, get(), static_cast<int32_t>(mode));
+        return *this;
+    }
+    /// reset: the commit, branch or ref to reset to (default HEAD).
+    GitOptions& target(StringArg target) {
+        detail::call(e2b_git_options_set_target, get(), target.c_str());
+        return *this;
+    }
+    /// restore: restore the index, i.e. unstage. Unset: only when worktree is
+    /// unset too is it decided (no), as in the SDKs.
+    GitOptions& staged(bool staged) {
+        detail::call(e2b_git_options_set_staged, get(), staged);
+        return *this;
+    }
+    /// restore: restore the working tree. Unset: yes unless staged(true).
+    GitOptions& worktree(bool worktree) {
+        detail::call(e2b_git_options_set_worktree, get(), worktree);
+        return *this;
+    }
+    /// restore: restore from this commit, branch or ref (default the index).
+    GitOptions& source(StringArg source) {
+        detail::call(e2b_git_options_set_source, get(), source.c_str());
         return *this;
     }
 };
@@ -2495,6 +2538,16 @@ public:
     CommandResult commit(StringArg path, StringArg message, const GitOptions& options = {},
                          CancelArg cancel = {}) const {
         return branch_call(e2b_git_commit, path, message, options, cancel);
+    }
+    /// Moves HEAD, and with it the index and working tree as the mode says
+    /// (git reset). Options: reset_mode, target, file (paths).
+    CommandResult reset(StringArg path, const GitOptions& options = {}, CancelArg cancel = {}) const {
+        return result(e2b_git_reset, path.c_str(), options.raw(), cancel);
+    }
+    /// Restores files in the working tree (the default) or the index (git
+    /// restore). Options: file (at least one), staged, worktree, source.
+    CommandResult restore(StringArg path, const GitOptions& options = {}, CancelArg cancel = {}) const {
+        return result(e2b_git_restore, path.c_str(), options.raw(), cancel);
     }
     /// Pushes. Options: remote, branch, set_upstream, credentials.
     CommandResult push(StringArg path, const GitOptions& options = {}, CancelArg cancel = {}) const {

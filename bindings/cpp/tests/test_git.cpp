@@ -98,3 +98,39 @@ TEST_F(Git, TypedErrors) {
     token.cancel();
     EXPECT_THROW(git.status("/tmp", {}, token), e2b::CancelledError);
 }
+
+TEST_F(Git, ResetAndRestore) {
+    const e2b::Git git = sandbox.git();
+    const char* const undo = "/home/user/undo";
+    const std::string file = "/home/user/undo/f.txt";
+    auto read = [&] { return text(sandbox.files().read(file)); };
+    git.init(undo, e2b::GitOptions().initial_branch("main"));
+    for (const char* content : {"one\n", "two\n"}) {
+        sandbox.files().write(file, content);
+        git.add(undo);
+        git.commit(undo, content, e2b::GitOptions().author("Ada", "ada@example.com"));
+    }
+
+    sandbox.files().write(file, "edited\n");
+    git.restore(undo, e2b::GitOptions().file("f.txt"));
+    EXPECT_EQ(read(), "two\n");
+    sandbox.files().write(file, "staged\n");
+    git.add(undo);
+    EXPECT_EQ(git.status(undo).staged_count(), 1u);
+    git.restore(undo, e2b::GitOptions().file(".").staged(true));
+    EXPECT_EQ(git.status(undo).staged_count(), 0u);
+    EXPECT_EQ(read(), "staged\n");
+    git.restore(undo, e2b::GitOptions().file("f.txt").source("HEAD~1"));
+    EXPECT_EQ(read(), "one\n");
+
+    git.reset(undo, e2b::GitOptions().reset_mode(e2b::GitResetMode::Hard));
+    EXPECT_TRUE(git.status(undo).is_clean());
+    git.reset(undo, e2b::GitOptions().reset_mode(e2b::GitResetMode::Soft).target("HEAD~1"));
+    EXPECT_EQ(git.status(undo).staged_count(), 1u);
+    EXPECT_EQ(read(), "two\n");
+
+    EXPECT_THROW(git.restore(undo), e2b::InvalidArgument);
+    EXPECT_THROW(git.restore(undo, e2b::GitOptions().file(".").staged(false).worktree(false)), e2b::InvalidArgument);
+    EXPECT_THROW(git.reset(undo, e2b::GitOptions().target("no-such-ref")), e2b::CommandExit);
+    EXPECT_THROW(e2b::GitOptions().reset_mode(static_cast<e2b::GitResetMode>(42)), e2b::InvalidArgument);
+}

@@ -126,3 +126,42 @@ def test_credentials(sandbox: libe2b.Sandbox) -> None:
     finally:
         server.kill()
         server.close()
+
+
+def test_reset_and_restore(sandbox: libe2b.Sandbox) -> None:
+    git, repo = sandbox.git, "/home/user/undo"
+    git.init(repo, initial_branch="main")
+    for text in ("one\n", "two\n"):
+        sandbox.files.write(f"{repo}/f.txt", text)
+        git.add(repo)
+        git.commit(repo, text.strip(), author_name="Ada", author_email="ada@example.com")
+
+    sandbox.files.write(f"{repo}/f.txt", "edited\n")
+    git.restore(repo, ["f.txt"])
+    assert sandbox.files.read_text(f"{repo}/f.txt") == "two\n"
+    sandbox.files.write(f"{repo}/f.txt", "staged\n")
+    git.add(repo)
+    assert git.status(repo).staged_count == 1
+    git.restore(repo, ["."], staged=True)
+    assert git.status(repo).staged_count == 0
+    assert sandbox.files.read_text(f"{repo}/f.txt") == "staged\n"
+    git.restore(repo, ["f.txt"], source="HEAD~1")
+    assert sandbox.files.read_text(f"{repo}/f.txt") == "one\n"
+
+    git.reset(repo, mode="hard")
+    assert git.status(repo).is_clean
+    git.reset(repo, mode="soft", target="HEAD~1")
+    assert sh(sandbox, f"git -C {repo} log --format=%s") == "one\n"
+    assert git.status(repo).staged_count == 1
+    git.reset(repo, paths=["f.txt"])
+    assert git.status(repo).staged_count == 0
+
+    with pytest.raises(libe2b.InvalidArgumentException, match="at least one path"):
+        git.restore(repo, [])
+    with pytest.raises(libe2b.InvalidArgumentException, match="staged or worktree"):
+        git.restore(repo, ["."], staged=False, worktree=False)
+    with pytest.raises(ValueError, match="reset mode"):
+        git.reset(repo, mode="sideways")  # type: ignore[arg-type]
+    with pytest.raises(libe2b.SandboxException) as raised:
+        git.reset(repo, target="no-such-ref")
+    assert raised.value.code == ErrorCode.COMMAND_EXIT and "no-such-ref" in raised.value.message

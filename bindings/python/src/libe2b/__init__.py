@@ -40,7 +40,7 @@ from ._errors import (
 )
 from ._pty import InputStream, Pty, PtySize
 from ._files import DirProgress, EntryInfo, FileReader, Filesystem, FilesystemEvent, WatchHandle
-from ._git import ConfigScope, Git, GitBranches, GitFileChange, GitFileStatus, GitStatus
+from ._git import ConfigScope, Git, GitBranches, GitFileChange, GitFileStatus, GitStatus, ResetMode
 from ._metrics import SandboxMetrics
 from ._sandbox import Sandbox, SandboxInfo
 from ._snapshots import MAX_FORK_COUNT, SnapshotInfo, SnapshotMode, SnapshotPaginator
@@ -103,6 +103,7 @@ __all__ = [
     "Pty",
     "PtySize",
     "RateLimitException",
+    "ResetMode",
     "Result",
     "Sandbox",
     "SandboxException",

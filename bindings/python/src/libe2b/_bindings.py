@@ -225,6 +225,23 @@ class GitConfigScope(_IntEnum):
     """The system's /etc/gitconfig (`--system`)."""
 
 
+class GitResetMode(_IntEnum):
+    """How far `e2b_git_reset` goes (`git reset --<mode>`)."""
+
+    DEFAULT = 0
+    """git's own default: mixed (no flag)."""
+    SOFT = 1
+    """Moves HEAD only (`--soft`)."""
+    MIXED = 2
+    """Moves HEAD and resets the index (`--mixed`)."""
+    HARD = 3
+    """Moves HEAD and resets the index and the working tree (`--hard`)."""
+    MERGE = 4
+    """Like hard, keeping changes not staged (`--merge`)."""
+    KEEP = 5
+    """Like hard, refusing to lose local changes (`--keep`)."""
+
+
 class OnResume(_IntEnum):
     """How a paused sandbox comes back on connect (the SDKs' `on_resume`; `e2b_client_connect_sandbox_with`, `e2b_sandbox_connect`)."""
 
@@ -924,6 +941,11 @@ e2b_git_options_set_credentials: Callable[[Any, Any, Any, Any], int] = _declare(
 e2b_git_options_set_author: Callable[[Any, Any, Any, Any], int] = _declare("e2b_git_options_set_author", c_int32, POINTER(e2b_git_options), c_char_p, c_char_p, POINTER(POINTER(e2b_error)))
 e2b_git_options_add_file: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_add_file", c_int32, POINTER(e2b_git_options), c_char_p, POINTER(POINTER(e2b_error)))
 e2b_git_options_set_scope: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_scope", c_int32, POINTER(e2b_git_options), c_int32, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_reset_mode: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_reset_mode", c_int32, POINTER(e2b_git_options), c_int32, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_target: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_target", c_int32, POINTER(e2b_git_options), c_char_p, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_staged: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_staged", c_int32, POINTER(e2b_git_options), c_bool, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_worktree: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_worktree", c_int32, POINTER(e2b_git_options), c_bool, POINTER(POINTER(e2b_error)))
+e2b_git_options_set_source: Callable[[Any, Any, Any], int] = _declare("e2b_git_options_set_source", c_int32, POINTER(e2b_git_options), c_char_p, POINTER(POINTER(e2b_error)))
 e2b_git_clone: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_clone", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_git_init: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_init", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_git_remote_add: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_remote_add", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
@@ -934,6 +956,8 @@ e2b_git_create_branch: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _dec
 e2b_git_checkout_branch: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_checkout_branch", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_git_delete_branch: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_delete_branch", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_git_add: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_add", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_reset: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_reset", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_git_restore: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_restore", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_git_commit: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_commit", c_int32, POINTER(e2b_sandbox), c_char_p, c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_git_push: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_push", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_git_pull: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_git_pull", c_int32, POINTER(e2b_sandbox), c_char_p, POINTER(e2b_git_options), POINTER(POINTER(e2b_command_result)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import _bindings as b
-from ._bindings import GitConfigScope, GitFileChange
+from ._bindings import GitConfigScope, GitFileChange, GitResetMode
 from ._cancel import CancelToken
 from ._commands import CommandResult
 from ._core import NO_LIMIT, Call, decode, encode, milliseconds, owned, take_bytes
@@ -19,6 +19,19 @@ if TYPE_CHECKING:
 ConfigScope = Literal["global", "local", "system"]
 """Which configuration file: the user's (``--global``), a repository's
 (``--local``, needs its path) or the system's (``--system``)."""
+
+ResetMode = Literal["soft", "mixed", "hard", "merge", "keep"]
+"""How far ``reset`` goes: HEAD only (soft), also the index (mixed, git's
+default), also the working tree (hard), like hard keeping unstaged changes
+(merge), like hard refusing to lose local changes (keep)."""
+
+_RESET_MODES: dict[str, GitResetMode] = {
+    "soft": GitResetMode.SOFT,
+    "mixed": GitResetMode.MIXED,
+    "hard": GitResetMode.HARD,
+    "merge": GitResetMode.MERGE,
+    "keep": GitResetMode.KEEP,
+}
 
 _SCOPES: dict[str, GitConfigScope] = {
     "global": GitConfigScope.GLOBAL,
@@ -171,6 +184,8 @@ class Git:
                         call.check(b.e2b_git_options_add_file(options, encode(file), call.err))
                 elif name == "scope":
                     call.check(b.e2b_git_options_set_scope(options, value, call.err))
+                elif name == "reset_mode":
+                    call.check(b.e2b_git_options_set_reset_mode(options, value, call.err))
                 elif name == "depth":
                     if not 0 <= value < 2**32:
                         raise ValueError(f"depth must be between 0 and 2**32 - 1: {value}")
@@ -321,6 +336,38 @@ class Git:
         author = None if author_name is None and author_email is None else (author_name, author_email)
         options = self._options(call, envs, user, cwd, timeout, author=author, allow_empty=allow_empty or None)
         return self._run(b.e2b_git_commit, [encode(path), encode(message)], call, options)
+
+    def reset(self, path: str, mode: ResetMode | None = None, target: str | None = None,
+              paths: Sequence[str] | None = None, *, envs: Mapping[str, str] | None = None,
+              user: str | None = None, cwd: str | None = None, timeout: float | None = None,
+              cancel: CancelToken | None = None) -> CommandResult:
+        """Moves HEAD to `target` (default HEAD), and with it the index and
+        working tree as `mode` says (git's default: mixed); with `paths`,
+        resets only those paths in the index."""
+        call = Call(cancel=cancel)
+        if mode is None:
+            reset_mode = None
+        elif mode in _RESET_MODES:
+            reset_mode = _RESET_MODES[mode]
+        else:
+            raise ValueError(f"reset mode must be one of {', '.join(_RESET_MODES)}, not {mode!r}")
+        options = self._options(call, envs, user, cwd, timeout, reset_mode=reset_mode, target=target,
+                                files=paths or None)
+        return self._run(b.e2b_git_reset, [encode(path)], call, options)
+
+    def restore(self, path: str, paths: Sequence[str], staged: bool | None = None, worktree: bool | None = None,
+                source: str | None = None, *, envs: Mapping[str, str] | None = None, user: str | None = None,
+                cwd: str | None = None, timeout: float | None = None,
+                cancel: CancelToken | None = None) -> CommandResult:
+        """Restores `paths` (``["."]`` for all) in the working tree (the
+        default), or in the index with ``staged=True`` (unstages), from
+        `source` (a commit, branch or ref) or the index."""
+        call = Call(cancel=cancel)
+        if isinstance(paths, str):
+            raise TypeError("paths must be a sequence of paths, not one string")
+        options = self._options(call, envs, user, cwd, timeout, files=paths or None, staged=staged,
+                                worktree=worktree, source=source)
+        return self._run(b.e2b_git_restore, [encode(path)], call, options)
 
     def push(self, path: str, remote: str | None = None, branch: str | None = None, set_upstream: bool = True,
              username: str | None = None, password: str | None = None, *, envs: Mapping[str, str] | None = None,
