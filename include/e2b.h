@@ -277,6 +277,50 @@ typedef int32_t e2b_sandbox_state;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// What happens when a sandbox's timeout passes (`e2b_sandbox_options_set_on_timeout`,
+// `e2b_sandbox_info_on_timeout`; the SDKs' `lifecycle.on_timeout`).
+enum e2b_on_timeout
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Not set: the server's default (kill); from an info, the server did not say.
+  E2B_ON_TIMEOUT_DEFAULT = 0,
+  // The sandbox is killed.
+  E2B_ON_TIMEOUT_KILL = 1,
+  // The sandbox is paused, keeping its id.
+  E2B_ON_TIMEOUT_PAUSE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum e2b_on_timeout e2b_on_timeout;
+#else
+typedef int32_t e2b_on_timeout;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What a pause keeps (the SDKs' `mode`; `e2b_sandbox_pause_with`,
+// `e2b_sandbox_options_set_on_timeout`, `e2b_sandbox_info_pause_mode`).
+enum e2b_pause_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Not set: the server's default (full); from an info, not paused or not said.
+  E2B_PAUSE_MODE_DEFAULT = 0,
+  // Files and memory: the processes go on where they were when resumed.
+  E2B_PAUSE_MODE_FULL = 1,
+  // Files only: the processes end, and the sandbox boots afresh from its files when resumed.
+  E2B_PAUSE_MODE_FILESYSTEM = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum e2b_pause_mode e2b_pause_mode;
+#else
+typedef int32_t e2b_pause_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // The kind of a filesystem entry.
 enum e2b_file_type
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -574,6 +618,27 @@ typedef int32_t e2b_git_reset_mode;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// How a paused sandbox comes back on connect (the SDKs' `on_resume`;
+// `e2b_client_connect_sandbox_with`, `e2b_sandbox_connect`).
+enum e2b_on_resume
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // From its memory, where it was (the default).
+  E2B_ON_RESUME_RESTORE = 0,
+  // Booted afresh from its files, its memory image ignored: the way back for
+  // a sandbox paused while envd did not answer.
+  E2B_ON_RESUME_REBOOT = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum e2b_on_resume e2b_on_resume;
+#else
+typedef int32_t e2b_on_resume;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A build, as `e2b_template_build` and `e2b_template_build_in_background` return it. Strings
 // are UTF-8 owned by the info.
 typedef struct e2b_build_info e2b_build_info;
@@ -817,6 +882,47 @@ typedef struct e2b_pair {
   const char *value;
 } e2b_pair;
 
+// A sandbox's network settings as plain data (`e2b_sandbox_info_network`;
+// the SDKs' `SandboxInfo.network`). The proxy's password and CA certificate
+// are never returned by the API. Owned by the info; the strings are UTF-8,
+// valid until it is freed. Grows only at its end, like `e2b_sandbox_fields`.
+typedef struct e2b_sandbox_network_fields {
+  // The size of this struct in the library.
+  size_t struct_size;
+  // Outbound destinations allowed (CIDRs, IPs, domains); NULL when none.
+  const char *const *allow_out;
+  // The number of `allow_out` entries.
+  size_t allow_out_len;
+  // Outbound destinations denied (CIDRs, IPs); NULL when none.
+  const char *const *deny_out;
+  // The number of `deny_out` entries.
+  size_t deny_out_len;
+  // The name servers reachable when `allow_out` names a domain; NULL when none.
+  const char *const *dns_servers;
+  // The number of `dns_servers` entries.
+  size_t dns_servers_len;
+  // Whether the server gave `dns_servers` (false: its default, 8.8.8.8).
+  bool dns_servers_set;
+  // The per-host rules as a JSON object (`{"host": [rule, ...]}`), "{}" when none.
+  const char *rules_json;
+  // The egress proxy's `host:port`; NULL when there is no egress proxy.
+  const char *egress_proxy_address;
+  // The egress proxy's user name; NULL when none.
+  const char *egress_proxy_username;
+  // Whether the tunnel to the egress proxy is TLS.
+  bool egress_proxy_tls;
+  // The TLS server name checked; NULL when none.
+  const char *egress_proxy_tls_server_name;
+  // Whether ports other than envd's are public: 1, 0, or -1 for the project's default.
+  int32_t allow_public_traffic;
+  // The `Host` header written into proxied requests; NULL when none.
+  const char *mask_request_host;
+  // Ports whose service speaks TLS; NULL when none.
+  const uint16_t *https_ports;
+  // The number of `https_ports`.
+  size_t https_ports_len;
+} e2b_sandbox_network_fields;
+
 // Every field of a sandbox info as plain data, in one read: what the
 // `e2b_sandbox_info_*` getters return, from `e2b_sandbox_info_fields` or,
 // for a whole page, `e2b_sandbox_page_fields`. Owned by the info (or page);
@@ -853,6 +959,20 @@ typedef struct e2b_sandbox_fields {
   const struct e2b_pair *metadata;
   // The number of metadata entries.
   size_t metadata_len;
+  // As `e2b_sandbox_info_on_timeout`.
+  e2b_on_timeout on_timeout;
+  // As `e2b_sandbox_info_auto_resume`.
+  bool auto_resume;
+  // As `e2b_sandbox_info_pause_mode`.
+  e2b_pause_mode pause_mode;
+  // As `e2b_sandbox_info_envd_unresponsive_at_pause`.
+  bool envd_unresponsive_at_pause;
+  // As `e2b_sandbox_info_allow_internet_access`: 1, 0, or -1 for not set.
+  int32_t allow_internet_access;
+  // As `e2b_sandbox_info_domain` (NULL if the server did not say).
+  const char *domain;
+  // As `e2b_sandbox_info_network` (NULL if the server gave none).
+  const struct e2b_sandbox_network_fields *network;
 } e2b_sandbox_fields;
 
 // One metrics sample of a sandbox, as plain data (the SDKs' `SandboxMetrics`).
@@ -1425,7 +1545,9 @@ e2b_error_code e2b_sandbox_options_set_allow_internet_access(struct e2b_sandbox_
                                                              bool allow,
                                                              struct e2b_error **err_out);
 
-// Pause instead of kill when the timeout passes (default false).
+// Pause instead of kill when the timeout passes (default false): a
+// shorthand for `e2b_sandbox_options_set_on_timeout(options,
+// E2B_ON_TIMEOUT_PAUSE, E2B_PAUSE_MODE_DEFAULT, ...)` (false: not set).
 // Errors: NULL_ARGUMENT.
 E2B_API
 e2b_error_code e2b_sandbox_options_set_auto_pause(struct e2b_sandbox_options *options,
@@ -1438,6 +1560,20 @@ E2B_API
 e2b_error_code e2b_sandbox_options_set_auto_resume(struct e2b_sandbox_options *options,
                                                    bool auto_resume,
                                                    struct e2b_error **err_out);
+
+// Sets what happens when the timeout passes (the SDKs'
+// `lifecycle={"on_timeout": ...}`): `on_timeout` is an `e2b_on_timeout`,
+// `pause_mode` an `e2b_pause_mode`, only with E2B_ON_TIMEOUT_PAUSE (DEFAULT
+// leaves it to the server: full). Auto-resume
+// (`e2b_sandbox_options_set_auto_resume`) needs a pause, with the full mode:
+// the create then fails with INVALID_ARGUMENT before any request.
+// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (not an `e2b_on_timeout` or
+// `e2b_pause_mode`, or a mode without E2B_ON_TIMEOUT_PAUSE).
+E2B_API
+e2b_error_code e2b_sandbox_options_set_on_timeout(struct e2b_sandbox_options *options,
+                                                  int32_t on_timeout,
+                                                  int32_t pause_mode,
+                                                  struct e2b_error **err_out);
 
 // Sets the key that makes the create safe to retry: the server answers a
 // repeated key with the sandbox it made the first time (default: a random
@@ -1559,6 +1695,68 @@ e2b_error_code e2b_sandbox_pause(const struct e2b_sandbox *sandbox,
                                  const struct e2b_cancel *cancel,
                                  struct e2b_error **err_out);
 
+// Pauses the sandbox as `e2b_sandbox_pause` does, with options (the SDKs'
+// `pause(mode=..., strict=...)`): `mode` is an `e2b_pause_mode`
+// (FILESYSTEM keeps only the files; DEFAULT: the server's, full); `strict`
+// refuses to pause a sandbox whose envd does not answer. Such a refusal,
+// and a FILESYSTEM pause of a sandbox whose envd does not answer, fail with
+// E2B_ERR_API and HTTP status 503 (`e2b_error_http_status`; the SDKs'
+// ServiceBusyException), the sandbox left running; a pause that went ahead
+// anyway shows in `e2b_sandbox_info_envd_unresponsive_at_pause`.
+// `*paused_out` (optional) is false if it was already paused.
+// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (not an `e2b_pause_mode`);
+// SANDBOX_NOT_FOUND; AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_sandbox_pause_with(const struct e2b_sandbox *sandbox,
+                                      int32_t mode,
+                                      bool strict,
+                                      bool *paused_out,
+                                      const struct e2b_cancel *cancel,
+                                      struct e2b_error **err_out);
+
+// Pauses the sandbox `sandbox_id` without a handle (the SDKs' class form
+// `Sandbox.pause(id, ...)`), as `e2b_sandbox_pause_with` does.
+// Errors: as `e2b_sandbox_pause_with`, and INVALID_UTF8.
+E2B_API
+e2b_error_code e2b_client_pause_sandbox(const struct e2b_client *client,
+                                        const char *sandbox_id,
+                                        int32_t mode,
+                                        bool strict,
+                                        bool *paused_out,
+                                        const struct e2b_cancel *cancel,
+                                        struct e2b_error **err_out);
+
+// `e2b_client_connect_sandbox`, saying how a paused sandbox comes back
+// (the SDKs' `Sandbox.connect(id, timeout, on_resume=...)`): `on_resume` is
+// an `e2b_on_resume`; E2B_ON_RESUME_REBOOT boots it afresh from its files
+// (a running sandbox is not affected). Resuming from memory a sandbox
+// paused while envd did not answer fails with CONFLICT (409,
+// `sandbox_snapshot_guest_agent_unresponsive`): reboot it.
+// Errors: as `e2b_client_connect_sandbox`, and INVALID_ARGUMENT (not an
+// `e2b_on_resume`); CONFLICT.
+E2B_API
+e2b_error_code e2b_client_connect_sandbox_with(const struct e2b_client *client,
+                                               const char *sandbox_id,
+                                               uint64_t timeout_ms,
+                                               int32_t on_resume,
+                                               struct e2b_sandbox **out,
+                                               bool *resumed_out,
+                                               const struct e2b_cancel *cancel,
+                                               struct e2b_error **err_out);
+
+// Connects to this sandbox again (the SDKs' instance form `sbx.connect(timeout,
+// on_resume=...)`): resumes it as `on_resume` (an `e2b_on_resume`) says if it is
+// paused, and keeps it alive at least `timeout_ms` from now (0: 300000). The
+// handle stays valid and keeps its tokens. Errors: NULL_ARGUMENT;
+// INVALID_ARGUMENT; SANDBOX_NOT_FOUND; CONFLICT; AUTHENTICATION; TIMEOUT,
+// NETWORK, TLS; API; CANCELLED.
+E2B_API
+e2b_error_code e2b_sandbox_connect(const struct e2b_sandbox *sandbox,
+                                   uint64_t timeout_ms,
+                                   int32_t on_resume,
+                                   const struct e2b_cancel *cancel,
+                                   struct e2b_error **err_out);
+
 // Sets the sandbox to end `timeout_ms` from now, rounded up to whole
 // seconds (0: the default, 300000). This can shorten its life.
 // Errors: NULL_ARGUMENT; INVALID_ARGUMENT (E2B_TIMEOUT_NONE: E2B requires
@@ -1669,6 +1867,41 @@ const char *e2b_sandbox_info_metadata_value(const struct e2b_sandbox_info *info,
 E2B_API
 const char *e2b_sandbox_info_metadata_get(const struct e2b_sandbox_info *info,
                                           const char *key);
+
+// What the sandbox does when its timeout passes; E2B_ON_TIMEOUT_DEFAULT if
+// the server did not say (lists do not), or if `info` is NULL.
+E2B_API
+e2b_on_timeout e2b_sandbox_info_on_timeout(const struct e2b_sandbox_info *info);
+
+// Whether traffic resumes the sandbox when it is paused; false if the
+// server did not say, or if `info` is NULL.
+E2B_API
+bool e2b_sandbox_info_auto_resume(const struct e2b_sandbox_info *info);
+
+// How the paused sandbox was paused; E2B_PAUSE_MODE_DEFAULT while it runs,
+// if the server did not say, or if `info` is NULL.
+E2B_API
+e2b_pause_mode e2b_sandbox_info_pause_mode(const struct e2b_sandbox_info *info);
+
+// Whether the sandbox was paused while envd did not answer: it then
+// resumes only with E2B_ON_RESUME_REBOOT. False if `info` is NULL.
+E2B_API
+bool e2b_sandbox_info_envd_unresponsive_at_pause(const struct e2b_sandbox_info *info);
+
+// Whether the sandbox may reach the internet, as given at creation: 1, 0,
+// or -1 when it was not set explicitly (or the server did not say, or
+// `info` is NULL).
+E2B_API
+int32_t e2b_sandbox_info_allow_internet_access(const struct e2b_sandbox_info *info);
+
+// The domain the sandbox lives under; NULL if the server did not say.
+E2B_API
+const char *e2b_sandbox_info_domain(const struct e2b_sandbox_info *info);
+
+// The sandbox's network settings (see `e2b_sandbox_network_fields`), owned
+// by the info; NULL if the server gave none (lists do not), or if `info` is NULL.
+E2B_API
+const struct e2b_sandbox_network_fields *e2b_sandbox_info_network(const struct e2b_sandbox_info *info);
 
 // A new query matching every running and paused sandbox. Release with
 // `e2b_sandbox_query_free`.

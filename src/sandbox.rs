@@ -10,6 +10,7 @@ use super::{
     free, guard, guard_value, out_ptr, pairs, pairs_ptr, required_ms, set_opt,
 };
 use sdk::DEFAULT_SANDBOX_TIMEOUT;
+use sdk::{Lifecycle, OnResume, OnTimeout, PauseMode, PauseOptions, SandboxNetworkInfo};
 use sdk::{ListOrder, ListQuery, Sandbox, SandboxInfo, SandboxOptions, SandboxPage, SandboxState};
 
 /// How to create a sandbox: a builder. New options mean the `base` template
@@ -61,6 +62,192 @@ pub enum e2b_list_order {
     E2B_LIST_ORDER_ASC = 1,
 }
 
+/// What happens when a sandbox's timeout passes (`e2b_sandbox_options_set_on_timeout`,
+/// `e2b_sandbox_info_on_timeout`; the SDKs' `lifecycle.on_timeout`).
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum e2b_on_timeout {
+    /// Not set: the server's default (kill); from an info, the server did not say.
+    E2B_ON_TIMEOUT_DEFAULT = 0,
+    /// The sandbox is killed.
+    E2B_ON_TIMEOUT_KILL = 1,
+    /// The sandbox is paused, keeping its id.
+    E2B_ON_TIMEOUT_PAUSE = 2,
+}
+
+/// What a pause keeps (the SDKs' `mode`; `e2b_sandbox_pause_with`,
+/// `e2b_sandbox_options_set_on_timeout`, `e2b_sandbox_info_pause_mode`).
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum e2b_pause_mode {
+    /// Not set: the server's default (full); from an info, not paused or not said.
+    E2B_PAUSE_MODE_DEFAULT = 0,
+    /// Files and memory: the processes go on where they were when resumed.
+    E2B_PAUSE_MODE_FULL = 1,
+    /// Files only: the processes end, and the sandbox boots afresh from its files when resumed.
+    E2B_PAUSE_MODE_FILESYSTEM = 2,
+}
+
+/// How a paused sandbox comes back on connect (the SDKs' `on_resume`;
+/// `e2b_client_connect_sandbox_with`, `e2b_sandbox_connect`).
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum e2b_on_resume {
+    /// From its memory, where it was (the default).
+    E2B_ON_RESUME_RESTORE = 0,
+    /// Booted afresh from its files, its memory image ignored: the way back for
+    /// a sandbox paused while envd did not answer.
+    E2B_ON_RESUME_REBOOT = 1,
+}
+
+/// A sandbox's network settings as plain data (`e2b_sandbox_info_network`;
+/// the SDKs' `SandboxInfo.network`). The proxy's password and CA certificate
+/// are never returned by the API. Owned by the info; the strings are UTF-8,
+/// valid until it is freed. Grows only at its end, like `e2b_sandbox_fields`.
+#[repr(C)]
+pub struct e2b_sandbox_network_fields {
+    /// The size of this struct in the library.
+    pub struct_size: usize,
+    /// Outbound destinations allowed (CIDRs, IPs, domains); NULL when none.
+    pub allow_out: *const *const c_char,
+    /// The number of `allow_out` entries.
+    pub allow_out_len: usize,
+    /// Outbound destinations denied (CIDRs, IPs); NULL when none.
+    pub deny_out: *const *const c_char,
+    /// The number of `deny_out` entries.
+    pub deny_out_len: usize,
+    /// The name servers reachable when `allow_out` names a domain; NULL when none.
+    pub dns_servers: *const *const c_char,
+    /// The number of `dns_servers` entries.
+    pub dns_servers_len: usize,
+    /// Whether the server gave `dns_servers` (false: its default, 8.8.8.8).
+    pub dns_servers_set: bool,
+    /// The per-host rules as a JSON object (`{"host": [rule, ...]}`), "{}" when none.
+    pub rules_json: *const c_char,
+    /// The egress proxy's `host:port`; NULL when there is no egress proxy.
+    pub egress_proxy_address: *const c_char,
+    /// The egress proxy's user name; NULL when none.
+    pub egress_proxy_username: *const c_char,
+    /// Whether the tunnel to the egress proxy is TLS.
+    pub egress_proxy_tls: bool,
+    /// The TLS server name checked; NULL when none.
+    pub egress_proxy_tls_server_name: *const c_char,
+    /// Whether ports other than envd's are public: 1, 0, or -1 for the project's default.
+    pub allow_public_traffic: i32,
+    /// The `Host` header written into proxied requests; NULL when none.
+    pub mask_request_host: *const c_char,
+    /// Ports whose service speaks TLS; NULL when none.
+    pub https_ports: *const u16,
+    /// The number of `https_ports`.
+    pub https_ports_len: usize,
+}
+
+/// The C form of [`SandboxNetworkInfo`], owning what its fields point to.
+pub(crate) struct NetworkFields {
+    _strings: Vec<CString>,
+    _lists: [Vec<*const c_char>; 3],
+    _ports: Vec<u16>,
+    fields: e2b_sandbox_network_fields,
+}
+
+impl NetworkFields {
+    fn new(network: &SandboxNetworkInfo) -> Box<NetworkFields> {
+        fn list(items: &[String], strings: &mut Vec<CString>) -> Vec<*const c_char> {
+            // A `CString`'s bytes stay put when the vector of them grows.
+            items
+                .iter()
+                .map(|item| {
+                    strings.push(c_string(item));
+                    strings.last().expect("just pushed").as_ptr()
+                })
+                .collect()
+        }
+        fn opt(text: Option<&str>, strings: &mut Vec<CString>) -> *const c_char {
+            text.map_or(ptr::null(), |text| {
+                strings.push(c_string(text));
+                strings.last().expect("just pushed").as_ptr()
+            })
+        }
+        fn first<T>(items: &[T]) -> *const T {
+            if items.is_empty() {
+                ptr::null()
+            } else {
+                items.as_ptr()
+            }
+        }
+        let mut strings = Vec::new();
+        let lists = [
+            list(&network.allow_out, &mut strings),
+            list(&network.deny_out, &mut strings),
+            list(network.dns_servers.as_deref().unwrap_or_default(), &mut strings),
+        ];
+        let rules = serde_json::to_string(&network.rules).unwrap_or_else(|_| "{}".to_owned());
+        let rules_json = opt(Some(&rules), &mut strings);
+        let proxy = network.egress_proxy.as_ref();
+        let egress_proxy_address = opt(proxy.map(|p| p.address.as_str()), &mut strings);
+        let egress_proxy_username = opt(proxy.and_then(|p| p.username.as_deref()), &mut strings);
+        let egress_proxy_tls_server_name = opt(proxy.and_then(|p| p.tls_server_name.as_deref()), &mut strings);
+        let mask_request_host = opt(network.mask_request_host.as_deref(), &mut strings);
+        let ports = network.https_ports.clone();
+        let fields = e2b_sandbox_network_fields {
+            struct_size: size_of::<e2b_sandbox_network_fields>(),
+            allow_out: first(&lists[0]),
+            allow_out_len: lists[0].len(),
+            deny_out: first(&lists[1]),
+            deny_out_len: lists[1].len(),
+            dns_servers: first(&lists[2]),
+            dns_servers_len: lists[2].len(),
+            dns_servers_set: network.dns_servers.is_some(),
+            rules_json,
+            egress_proxy_address,
+            egress_proxy_username,
+            egress_proxy_tls: proxy.is_some_and(|p| p.tls),
+            egress_proxy_tls_server_name,
+            allow_public_traffic: tristate(network.allow_public_traffic),
+            mask_request_host,
+            https_ports: first(&ports),
+            https_ports_len: ports.len(),
+        };
+        // The vectors' heap buffers do not move when they are moved into the box.
+        Box::new(NetworkFields { _strings: strings, _lists: lists, _ports: ports, fields })
+    }
+}
+
+/// 1, 0, or -1 for "not set".
+fn tristate(value: Option<bool>) -> i32 {
+    value.map_or(-1, i32::from)
+}
+
+fn pause_mode_of(mode: Option<PauseMode>) -> e2b_pause_mode {
+    match mode {
+        Some(PauseMode::Full) => e2b_pause_mode::E2B_PAUSE_MODE_FULL,
+        Some(PauseMode::Filesystem) => e2b_pause_mode::E2B_PAUSE_MODE_FILESYSTEM,
+        _ => e2b_pause_mode::E2B_PAUSE_MODE_DEFAULT,
+    }
+}
+
+/// `mode` (an `e2b_pause_mode`) as the client's; DEFAULT is `None`.
+fn pause_mode_arg(mode: i32) -> Result<Option<PauseMode>, e2b_error> {
+    match mode {
+        0 => Ok(None),
+        1 => Ok(Some(PauseMode::Full)),
+        2 => Ok(Some(PauseMode::Filesystem)),
+        _ => Err(e2b_error::new(e2b_error_code::E2B_ERR_INVALID_ARGUMENT, format!("{mode} is not an e2b_pause_mode"))),
+    }
+}
+
+/// `on_resume` (an `e2b_on_resume`) as the client's.
+fn on_resume_arg(on_resume: i32) -> Result<OnResume, e2b_error> {
+    match on_resume {
+        0 => Ok(OnResume::Restore),
+        1 => Ok(OnResume::Reboot),
+        _ => Err(e2b_error::new(
+            e2b_error_code::E2B_ERR_INVALID_ARGUMENT,
+            format!("{on_resume} is not an e2b_on_resume"),
+        )),
+    }
+}
+
 /// What the control plane knows of one sandbox. Every string getter returns
 /// UTF-8 owned by the info, valid until it is freed.
 pub struct e2b_sandbox_info {
@@ -76,6 +263,9 @@ pub struct e2b_sandbox_info {
     pub(crate) volume_mounts: Vec<(CString, CString)>,
     /// `metadata` as `fields` points to it.
     pairs: Vec<e2b_pair>,
+    domain: Option<CString>,
+    /// The network settings, when the server gave them.
+    network: Option<Box<NetworkFields>>,
     /// Every field at once, pointing into the strings above.
     fields: e2b_sandbox_fields,
 }
@@ -117,6 +307,20 @@ pub struct e2b_sandbox_fields {
     pub metadata: *const e2b_pair,
     /// The number of metadata entries.
     pub metadata_len: usize,
+    /// As `e2b_sandbox_info_on_timeout`.
+    pub on_timeout: e2b_on_timeout,
+    /// As `e2b_sandbox_info_auto_resume`.
+    pub auto_resume: bool,
+    /// As `e2b_sandbox_info_pause_mode`.
+    pub pause_mode: e2b_pause_mode,
+    /// As `e2b_sandbox_info_envd_unresponsive_at_pause`.
+    pub envd_unresponsive_at_pause: bool,
+    /// As `e2b_sandbox_info_allow_internet_access`: 1, 0, or -1 for not set.
+    pub allow_internet_access: i32,
+    /// As `e2b_sandbox_info_domain` (NULL if the server did not say).
+    pub domain: *const c_char,
+    /// As `e2b_sandbox_info_network` (NULL if the server gave none).
+    pub network: *const e2b_sandbox_network_fields,
 }
 
 /// Which sandboxes `e2b_client_list_sandboxes` returns: a builder. New, it matches
@@ -175,7 +379,20 @@ impl e2b_sandbox_info {
                 disk_size_mb: info.disk_size_mb,
                 metadata: ptr::null(),
                 metadata_len: 0,
+                on_timeout: match info.lifecycle.as_ref().map(|l| l.on_timeout.as_str()) {
+                    Some("kill") => e2b_on_timeout::E2B_ON_TIMEOUT_KILL,
+                    Some("pause") => e2b_on_timeout::E2B_ON_TIMEOUT_PAUSE,
+                    _ => e2b_on_timeout::E2B_ON_TIMEOUT_DEFAULT,
+                },
+                auto_resume: info.lifecycle.as_ref().is_some_and(|l| l.auto_resume),
+                pause_mode: pause_mode_of(info.pause_mode),
+                envd_unresponsive_at_pause: info.envd_unresponsive_at_pause,
+                allow_internet_access: tristate(info.allow_internet_access),
+                domain: ptr::null(),
+                network: ptr::null(),
             },
+            domain: info.domain.as_deref().map(c_string),
+            network: info.network.as_ref().map(NetworkFields::new),
             inner: info,
         };
         // The strings' bytes and the pairs stay put when `out` moves: they
@@ -188,6 +405,8 @@ impl e2b_sandbox_info {
         out.fields.envd_version = out.envd_version.as_ptr();
         out.fields.metadata = pairs_ptr(&out.pairs);
         out.fields.metadata_len = out.pairs.len();
+        out.fields.domain = c_ptr(out.domain.as_ref());
+        out.fields.network = out.network.as_ref().map_or(ptr::null(), |n| &n.fields as *const _);
         out
     }
 }
@@ -329,7 +548,9 @@ pub unsafe extern "C" fn e2b_sandbox_options_set_allow_internet_access(
     })
 }
 
-/// Pause instead of kill when the timeout passes (default false).
+/// Pause instead of kill when the timeout passes (default false): a
+/// shorthand for `e2b_sandbox_options_set_on_timeout(options,
+/// E2B_ON_TIMEOUT_PAUSE, E2B_PAUSE_MODE_DEFAULT, ...)` (false: not set).
 /// Errors: NULL_ARGUMENT.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_options_set_auto_pause(
@@ -338,7 +559,7 @@ pub unsafe extern "C" fn e2b_sandbox_options_set_auto_pause(
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     update(options, err_out, |o| {
-        o.auto_pause = auto_pause;
+        *o = o.clone().auto_pause(auto_pause);
         Ok(())
     })
 }
@@ -352,7 +573,43 @@ pub unsafe extern "C" fn e2b_sandbox_options_set_auto_resume(
     err_out: *mut *mut e2b_error,
 ) -> e2b_error_code {
     update(options, err_out, |o| {
-        o.auto_resume = Some(auto_resume);
+        *o = o.clone().auto_resume(auto_resume);
+        Ok(())
+    })
+}
+
+/// Sets what happens when the timeout passes (the SDKs'
+/// `lifecycle={"on_timeout": ...}`): `on_timeout` is an `e2b_on_timeout`,
+/// `pause_mode` an `e2b_pause_mode`, only with E2B_ON_TIMEOUT_PAUSE (DEFAULT
+/// leaves it to the server: full). Auto-resume
+/// (`e2b_sandbox_options_set_auto_resume`) needs a pause, with the full mode:
+/// the create then fails with INVALID_ARGUMENT before any request.
+/// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (not an `e2b_on_timeout` or
+/// `e2b_pause_mode`, or a mode without E2B_ON_TIMEOUT_PAUSE).
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_options_set_on_timeout(
+    options: *mut e2b_sandbox_options,
+    on_timeout: i32,
+    pause_mode: i32,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    update(options, err_out, |o| {
+        let mode = pause_mode_arg(pause_mode)?;
+        let invalid = |message: String| e2b_error::new(e2b_error_code::E2B_ERR_INVALID_ARGUMENT, message);
+        let on_timeout = match on_timeout {
+            0 | 1 if mode.is_some() => {
+                return Err(invalid("a pause mode needs on_timeout E2B_ON_TIMEOUT_PAUSE".to_owned()))
+            }
+            0 => None,
+            1 => Some(OnTimeout::Kill),
+            2 => Some(OnTimeout::Pause { mode }),
+            _ => return Err(invalid(format!("{on_timeout} is not an e2b_on_timeout"))),
+        };
+        let mut lifecycle = Lifecycle::default();
+        lifecycle.on_timeout = on_timeout;
+        lifecycle.auto_resume = o.lifecycle.map_or(o.auto_resume, |l| l.auto_resume);
+        o.lifecycle = Some(lifecycle);
+        o.auto_pause = matches!(on_timeout, Some(OnTimeout::Pause { .. }));
         Ok(())
     })
 }
@@ -564,6 +821,119 @@ pub unsafe extern "C" fn e2b_sandbox_pause(
     })
 }
 
+/// Pauses the sandbox as `e2b_sandbox_pause` does, with options (the SDKs'
+/// `pause(mode=..., strict=...)`): `mode` is an `e2b_pause_mode`
+/// (FILESYSTEM keeps only the files; DEFAULT: the server's, full); `strict`
+/// refuses to pause a sandbox whose envd does not answer. Such a refusal,
+/// and a FILESYSTEM pause of a sandbox whose envd does not answer, fail with
+/// E2B_ERR_API and HTTP status 503 (`e2b_error_http_status`; the SDKs'
+/// ServiceBusyException), the sandbox left running; a pause that went ahead
+/// anyway shows in `e2b_sandbox_info_envd_unresponsive_at_pause`.
+/// `*paused_out` (optional) is false if it was already paused.
+/// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (not an `e2b_pause_mode`);
+/// SANDBOX_NOT_FOUND; AUTHENTICATION; TIMEOUT, NETWORK, TLS; API; CANCELLED.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_pause_with(
+    sandbox: *const e2b_sandbox,
+    mode: i32,
+    strict: bool,
+    paused_out: *mut bool,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        set_opt(paused_out, false);
+        let options = PauseOptions::default().strict(strict);
+        let options = match pause_mode_arg(mode)? {
+            Some(mode) => options.mode(mode),
+            None => options,
+        };
+        let paused = sandbox_view(sandbox, cancel)?.pause_with(&options)?;
+        set_opt(paused_out, paused);
+        Ok(())
+    })
+}
+
+/// Pauses the sandbox `sandbox_id` without a handle (the SDKs' class form
+/// `Sandbox.pause(id, ...)`), as `e2b_sandbox_pause_with` does.
+/// Errors: as `e2b_sandbox_pause_with`, and INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_pause_sandbox(
+    client: *const e2b_client,
+    sandbox_id: *const c_char,
+    mode: i32,
+    strict: bool,
+    paused_out: *mut bool,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        set_opt(paused_out, false);
+        let client = client_view(client, cancel)?;
+        let sandbox_id = arg_str(sandbox_id, "sandbox_id")?;
+        let options = PauseOptions::default().strict(strict);
+        let options = match pause_mode_arg(mode)? {
+            Some(mode) => options.mode(mode),
+            None => options,
+        };
+        set_opt(paused_out, client.pause_with(sandbox_id, &options)?);
+        Ok(())
+    })
+}
+
+/// `e2b_client_connect_sandbox`, saying how a paused sandbox comes back
+/// (the SDKs' `Sandbox.connect(id, timeout, on_resume=...)`): `on_resume` is
+/// an `e2b_on_resume`; E2B_ON_RESUME_REBOOT boots it afresh from its files
+/// (a running sandbox is not affected). Resuming from memory a sandbox
+/// paused while envd did not answer fails with CONFLICT (409,
+/// `sandbox_snapshot_guest_agent_unresponsive`): reboot it.
+/// Errors: as `e2b_client_connect_sandbox`, and INVALID_ARGUMENT (not an
+/// `e2b_on_resume`); CONFLICT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_client_connect_sandbox_with(
+    client: *const e2b_client,
+    sandbox_id: *const c_char,
+    timeout_ms: u64,
+    on_resume: i32,
+    out: *mut *mut e2b_sandbox,
+    resumed_out: *mut bool,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = out_ptr(out, "out")?;
+        set_opt(resumed_out, false);
+        let client = client_view(client, cancel)?;
+        let sandbox_id = arg_str(sandbox_id, "sandbox_id")?;
+        let timeout = required_ms(timeout_ms, DEFAULT_SANDBOX_TIMEOUT, "timeout_ms")?;
+        let (sandbox, resumed) = client.connect_reporting_with(sandbox_id, timeout, on_resume_arg(on_resume)?)?;
+        *out = e2b_sandbox::new(sandbox);
+        set_opt(resumed_out, resumed);
+        Ok(())
+    })
+}
+
+/// Connects to this sandbox again (the SDKs' instance form `sbx.connect(timeout,
+/// on_resume=...)`): resumes it as `on_resume` (an `e2b_on_resume`) says if it is
+/// paused, and keeps it alive at least `timeout_ms` from now (0: 300000). The
+/// handle stays valid and keeps its tokens. Errors: NULL_ARGUMENT;
+/// INVALID_ARGUMENT; SANDBOX_NOT_FOUND; CONFLICT; AUTHENTICATION; TIMEOUT,
+/// NETWORK, TLS; API; CANCELLED.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_connect(
+    sandbox: *const e2b_sandbox,
+    timeout_ms: u64,
+    on_resume: i32,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let timeout = required_ms(timeout_ms, DEFAULT_SANDBOX_TIMEOUT, "timeout_ms")?;
+        sandbox_view(sandbox, cancel)?.connect_with(timeout, on_resume_arg(on_resume)?)?;
+        Ok(())
+    })
+}
+
 /// Sets the sandbox to end `timeout_ms` from now, rounded up to whole
 /// seconds (0: the default, 300000). This can shorten its life.
 /// Errors: NULL_ARGUMENT; INVALID_ARGUMENT (E2B_TIMEOUT_NONE: E2B requires
@@ -755,6 +1125,59 @@ pub unsafe extern "C" fn e2b_sandbox_info_metadata_get(
         let Ok(key) = arg_str(key, "key") else { return ptr::null() };
         i.inner.metadata.keys().position(|k| k == key).map_or(ptr::null(), |index| i.metadata[index].1.as_ptr())
     })
+}
+
+/// What the sandbox does when its timeout passes; E2B_ON_TIMEOUT_DEFAULT if
+/// the server did not say (lists do not), or if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_on_timeout(info: *const e2b_sandbox_info) -> e2b_on_timeout {
+    guard_value(e2b_on_timeout::E2B_ON_TIMEOUT_DEFAULT, || {
+        info.as_ref().map_or(e2b_on_timeout::E2B_ON_TIMEOUT_DEFAULT, |i| i.fields.on_timeout)
+    })
+}
+
+/// Whether traffic resumes the sandbox when it is paused; false if the
+/// server did not say, or if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_auto_resume(info: *const e2b_sandbox_info) -> bool {
+    guard_value(false, || info.as_ref().is_some_and(|i| i.fields.auto_resume))
+}
+
+/// How the paused sandbox was paused; E2B_PAUSE_MODE_DEFAULT while it runs,
+/// if the server did not say, or if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_pause_mode(info: *const e2b_sandbox_info) -> e2b_pause_mode {
+    guard_value(e2b_pause_mode::E2B_PAUSE_MODE_DEFAULT, || {
+        info.as_ref().map_or(e2b_pause_mode::E2B_PAUSE_MODE_DEFAULT, |i| i.fields.pause_mode)
+    })
+}
+
+/// Whether the sandbox was paused while envd did not answer: it then
+/// resumes only with E2B_ON_RESUME_REBOOT. False if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_envd_unresponsive_at_pause(info: *const e2b_sandbox_info) -> bool {
+    guard_value(false, || info.as_ref().is_some_and(|i| i.fields.envd_unresponsive_at_pause))
+}
+
+/// Whether the sandbox may reach the internet, as given at creation: 1, 0,
+/// or -1 when it was not set explicitly (or the server did not say, or
+/// `info` is NULL).
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_allow_internet_access(info: *const e2b_sandbox_info) -> i32 {
+    guard_value(-1, || info.as_ref().map_or(-1, |i| i.fields.allow_internet_access))
+}
+
+/// The domain the sandbox lives under; NULL if the server did not say.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_domain(info: *const e2b_sandbox_info) -> *const c_char {
+    info_str(info, |i| i.fields.domain)
+}
+
+/// The sandbox's network settings (see `e2b_sandbox_network_fields`), owned
+/// by the info; NULL if the server gave none (lists do not), or if `info` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_info_network(info: *const e2b_sandbox_info) -> *const e2b_sandbox_network_fields {
+    guard_value(ptr::null(), || info.as_ref().map_or(ptr::null(), |i| i.fields.network))
 }
 
 // ---- listing ----

@@ -154,6 +154,10 @@ type SandboxOptions struct {
 	// Network says what the sandbox may reach and how its ports are reached
 	// (nil: no network settings).
 	Network *NetworkOptions
+	// Lifecycle, when set, says what happens at the timeout and whether
+	// traffic resumes the paused sandbox (the SDKs' lifecycle); it replaces
+	// AutoPause and AutoResume, its shorthands.
+	Lifecycle *Lifecycle
 }
 
 func (o *SandboxOptions) build(a *args) *C.e2b_sandbox_options {
@@ -198,6 +202,9 @@ func (o *SandboxOptions) build(a *args) *C.e2b_sandbox_options {
 	}
 	setVolumeMounts(a, p, o.VolumeMounts)
 	setNetwork(a, p, o.Network)
+	if o.Lifecycle != nil {
+		o.Lifecycle.build(a, p)
+	}
 	return p
 }
 

@@ -194,6 +194,35 @@ const (
 	SnapshotModeFilesystem SnapshotMode = 2
 )
 
+// The values of OnTimeout (C e2b_on_timeout).
+const (
+	// OnTimeoutDefault is E2B_ON_TIMEOUT_DEFAULT: not set: the server's default (kill); from an info, the server did not say.
+	OnTimeoutDefault OnTimeout = 0
+	// OnTimeoutKill is E2B_ON_TIMEOUT_KILL: the sandbox is killed.
+	OnTimeoutKill OnTimeout = 1
+	// OnTimeoutPause is E2B_ON_TIMEOUT_PAUSE: the sandbox is paused, keeping its id.
+	OnTimeoutPause OnTimeout = 2
+)
+
+// The values of PauseMode (C e2b_pause_mode).
+const (
+	// PauseModeDefault is E2B_PAUSE_MODE_DEFAULT: not set: the server's default (full); from an info, not paused or not said.
+	PauseModeDefault PauseMode = 0
+	// PauseModeFull is E2B_PAUSE_MODE_FULL: files and memory: the processes go on where they were when resumed.
+	PauseModeFull PauseMode = 1
+	// PauseModeFilesystem is E2B_PAUSE_MODE_FILESYSTEM: files only: the processes end, and the sandbox boots afresh from its files when resumed.
+	PauseModeFilesystem PauseMode = 2
+)
+
+// The values of OnResume (C e2b_on_resume).
+const (
+	// OnResumeRestore is E2B_ON_RESUME_RESTORE: from its memory, where it was (the default).
+	OnResumeRestore OnResume = 0
+	// OnResumeReboot is E2B_ON_RESUME_REBOOT: booted afresh from its files, its memory image ignored: the way back for
+	// a sandbox paused while envd did not answer.
+	OnResumeReboot OnResume = 1
+)
+
 // The values of GitFileChange (C e2b_git_file_change).
 const (
 	// GitFileUnknown is E2B_GIT_FILE_UNKNOWN: anything else git reports ("unknown").

@@ -150,6 +150,20 @@ type SandboxInfo struct {
 	Metadata    map[string]string
 	// VolumeMounts are the volumes mounted in the sandbox: path to volume name.
 	VolumeMounts map[string]string
+	// Lifecycle is what it does at its timeout; nil when the server did not
+	// say (List does not).
+	Lifecycle *SandboxLifecycle
+	// PauseMode is how a paused sandbox was paused (PauseModeDefault while it runs).
+	PauseMode PauseMode
+	// EnvdUnresponsiveAtPause is true when it was paused while envd did not
+	// answer: connect it with OnResumeReboot.
+	EnvdUnresponsiveAtPause bool
+	// AllowInternetAccess is as given at creation; nil when not set explicitly.
+	AllowInternetAccess *bool
+	// Domain is the domain it lives under; "" when the server did not say.
+	Domain string
+	// Network is its network settings; nil when the server gave none.
+	Network *SandboxNetwork
 }
 
 func sandboxInfo(p *C.e2b_sandbox_info) SandboxInfo {
@@ -160,7 +174,7 @@ func sandboxInfo(p *C.e2b_sandbox_info) SandboxInfo {
 
 // sandboxFields is the sandbox f describes, every field read from one struct.
 func sandboxFields(f *C.e2b_sandbox_fields) SandboxInfo {
-	return SandboxInfo{
+	info := SandboxInfo{
 		ID:          C.GoString(f.sandbox_id),
 		TemplateID:  C.GoString(f.template_id),
 		Alias:       C.GoString(f.alias),
@@ -173,4 +187,6 @@ func sandboxFields(f *C.e2b_sandbox_fields) SandboxInfo {
 		DiskSizeMB:  int(f.disk_size_mb),
 		Metadata:    metadata(f.metadata, f.metadata_len),
 	}
+	lifecycleFields(&info, f)
+	return info
 }

@@ -173,6 +173,11 @@ fn store_error(id: &str, e: StoreError) -> ApiError {
             ApiError::conflict(format!("Error pausing sandbox - sandbox '{id}' is already paused"))
         }
         StoreError::AlreadyRunning => ApiError::conflict(format!("Sandbox \"{id}\" is already running")),
+        StoreError::GuestUnresponsive => ApiError::conflict(format!(
+            "Sandbox \"{id}\" was paused while its guest agent did not answer and cannot be resumed from its \
+             memory; connect with memory: false (on_resume=\"reboot\") to boot it from its files"
+        ))
+        .with_error_code("sandbox_snapshot_guest_agent_unresponsive"),
         StoreError::TemplateNotFound => ApiError::internal("template not found"),
         StoreError::Io(e) => ApiError::internal(format!("Error when accessing sandbox \"{id}\": {e}")),
     }
@@ -214,7 +219,7 @@ fn sandbox_json(s: &Sandbox) -> Value {
 
 /// `ListedSandbox`: an entry of the lists.
 fn listed_json(s: &Sandbox) -> Value {
-    json!({
+    let mut v = json!({
         "templateID": s.template_id,
         "alias": s.alias,
         "sandboxID": s.sandbox_id,
@@ -228,7 +233,12 @@ fn listed_json(s: &Sandbox) -> Value {
         "state": s.state.as_str(),
         "envdVersion": ENVD_VERSION,
         "volumeMounts": s.volume_mounts.iter().map(|m| json!({ "name": m.name, "path": m.path })).collect::<Value>(),
-    })
+    });
+    // Only `true` is ever sent, as E2B does.
+    if s.envd_unresponsive_at_pause {
+        v["envdUnresponsiveAtPause"] = true.into();
+    }
+    v
 }
 
 /// `SandboxDetail`: the answer to `GET /sandboxes/{id}`.
@@ -501,22 +511,44 @@ async fn resume(State(state): AppRef, SandboxId(id): SandboxId, body: Body) -> A
     Ok(json_response(StatusCode::CREATED, &sandbox_json(&sbx)))
 }
 
-/// Pause options: `memory: false` keeps the files only (the processes end). envd always answers
-/// here, so `requireHealthyGuest` never refuses a pause.
+/// How long the guest has to answer the health check made before a pause.
+const PAUSE_HEALTH_LIMIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Pause options: `memory: false` keeps the files only (the processes end);
+/// `requireHealthyGuest` refuses the pause when the guest does not answer.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PauseBody {
     memory: Option<bool>,
-    #[serde(rename = "requireHealthyGuest")]
-    _require_healthy_guest: Option<bool>,
+    require_healthy_guest: Option<bool>,
 }
 
-async fn pause(State(state): AppRef, SandboxId(id): SandboxId, body: Body) -> ApiResult<StatusCode> {
-    let keep_memory = body.json::<PauseBody>()?.and_then(|b| b.memory).unwrap_or(true);
+/// `POST /sandboxes/{id}/pause`: 204, 409 when already paused, 404 when unknown. The guest is
+/// asked first (envd's health check): when it does not answer, a strict pause
+/// (`requireHealthyGuest`) and a files-only one are refused with 503, the sandbox left running;
+/// any other pause goes ahead and flags the sandbox `envdUnresponsiveAtPause`.
+async fn pause(State(state): AppRef, SandboxId(id): SandboxId, body: Body) -> ApiResult<Response> {
+    let request = body.json::<PauseBody>()?;
+    let keep_memory = request.as_ref().and_then(|b| b.memory).unwrap_or(true);
+    let strict = request.as_ref().and_then(|b| b.require_healthy_guest).unwrap_or(false);
     let mode = if keep_memory { PauseMode::Full } else { PauseMode::Filesystem };
+    let running = state.store.get(&id).map(|sbx| sbx.state == crate::sandboxes::State::Running);
+    let answers = match running {
+        None => return Err(not_found(&id)),
+        Some(true) => state.store.guest_answers(&id, PAUSE_HEALTH_LIMIT).await,
+        // Already paused: the store answers 409.
+        Some(false) => true,
+    };
+    if !answers && (strict || !keep_memory) {
+        let message = format!("Sandbox '{id}' did not answer the health check of its guest agent; it was not paused");
+        let mut response = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, message).into_response();
+        // A guest that does not answer now will not answer a replay a moment later.
+        response.headers_mut().insert("should-retry", HeaderValue::from_static("false"));
+        return Ok(response);
+    }
     let store = state.store.clone();
-    blocking(move || store.pause(&id, mode).map_err(|e| store_error(&id, e))).await?;
-    Ok(StatusCode::NO_CONTENT)
+    blocking(move || store.pause_flagged(&id, mode, !answers).map_err(|e| store_error(&id, e))).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[derive(Deserialize)]

@@ -341,6 +341,26 @@ impl Machine {
         }
     }
 
+    /// Whether the guest answers within `limit`, as envd's `GET /health` would: a process
+    /// started in the running jail runs and ends. With no jail there is nothing to wedge (envd
+    /// is e2b-local itself), so it answers. A jail frozen from outside, or one whose processes
+    /// cannot start, does not.
+    pub async fn answers(&self, limit: Duration) -> bool {
+        let Some(jail) = self.jail.lock().await.clone().filter(|jail| !jail.is_ending()) else { return true };
+        let check = async move {
+            let cwd = jail.open_dir("/").ok()?;
+            let mut command = Command::new("true");
+            command.env_clear().env("PATH", "/usr/bin:/bin").kill_on_drop(true);
+            command.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null());
+            command.stderr(std::process::Stdio::null());
+            // `spawn` waits for the process's report: in a frozen jail that never comes.
+            let spawned = tokio::task::spawn_blocking(move || jail.spawn(&mut command, User::User, &cwd, false));
+            let mut spawned = spawned.await.ok()?.ok()?;
+            spawned.child.wait().await.ok().map(|status| status.success())
+        };
+        tokio::time::timeout(limit, check).await.ok().flatten().unwrap_or(false)
+    }
+
     /// Whether the sandbox has processes (its jail runs, frozen or not). Blocking.
     pub fn has_processes(&self) -> bool {
         self.jail.blocking_lock().as_ref().is_some_and(|jail| !jail.has_exited())

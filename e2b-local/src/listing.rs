@@ -207,6 +207,7 @@ mod tests {
             auto_pause: false,
             auto_pause_memory: true,
             pause_mode: None,
+            envd_unresponsive_at_pause: false,
             auto_resume: false,
             timeout_secs: 300,
             access_token: None,

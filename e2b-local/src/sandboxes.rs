@@ -95,6 +95,11 @@ pub struct Sandbox {
     /// How a paused sandbox was paused; `None` while it runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_mode: Option<PauseMode>,
+    /// Set when the sandbox was paused while its guest did not answer (`envdUnresponsiveAtPause`):
+    /// it then resumes only afresh from its files (`memory: false`), never from its memory or
+    /// by traffic. Cleared when it runs again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub envd_unresponsive_at_pause: bool,
     /// Resume when envd traffic reaches the paused sandbox.
     pub auto_resume: bool,
     /// The timeout given at creation, the base of the auto-resume timeout.
@@ -184,6 +189,8 @@ pub enum StoreError {
     NotFound,
     AlreadyPaused,
     AlreadyRunning,
+    /// A resume from memory of a sandbox paused while its guest did not answer.
+    GuestUnresponsive,
     TemplateNotFound,
     Io(io::Error),
 }
@@ -410,6 +417,10 @@ impl Store {
     /// `connect`: a running sandbox's timeout is only ever extended (answer `false`); a paused
     /// one is resumed with the new timeout (answer `true`).
     pub fn connect(&self, id: &str, timeout_secs: i64, memory: bool) -> Result<(Sandbox, bool), StoreError> {
+        // A memory image taken while the guest did not answer is not resumed (E2B answers 409).
+        if memory && self.get(id).is_some_and(|sbx| sbx.state == State::Paused && sbx.envd_unresponsive_at_pause) {
+            return Err(StoreError::GuestUnresponsive);
+        }
         // Without memory (`on_resume: reboot`), a sandbox paused with it boots afresh from its files.
         if !memory && self.get(id).is_some_and(|sbx| sbx.pause_mode == Some(PauseMode::Full)) {
             self.reboot(id);
@@ -425,6 +436,7 @@ impl Store {
                     sbx.state = State::Running;
                     sbx.end_at = end;
                     sbx.pause_mode = None;
+                    sbx.envd_unresponsive_at_pause = false;
                     Ok(true)
                 }
             }
@@ -443,6 +455,9 @@ impl Store {
             if sbx.state == State::Running {
                 return Err(StoreError::AlreadyRunning);
             }
+            if sbx.envd_unresponsive_at_pause {
+                return Err(StoreError::GuestUnresponsive);
+            }
             sbx.state = State::Running;
             sbx.end_at = now + timeout_secs * MICROS_PER_SEC;
             sbx.pause_mode = None;
@@ -460,7 +475,14 @@ impl Store {
 
     /// Pauses a running sandbox. [`PauseMode::Full`] freezes its processes, keeping their
     /// memory; [`PauseMode::Filesystem`] ends them, keeping its files.
+    #[cfg(test)]
     pub fn pause(&self, id: &str, mode: PauseMode) -> Result<(), StoreError> {
+        self.pause_flagged(id, mode, false)
+    }
+
+    /// [`Store::pause`], recording whether the guest did not answer the health check made just
+    /// before (`envdUnresponsiveAtPause`).
+    pub fn pause_flagged(&self, id: &str, mode: PauseMode, envd_unresponsive: bool) -> Result<(), StoreError> {
         let result = self.update(id, |sbx, now| {
             if sbx.state == State::Paused {
                 return Err(StoreError::AlreadyPaused);
@@ -468,13 +490,28 @@ impl Store {
             sbx.state = State::Paused;
             sbx.end_at = now;
             sbx.pause_mode = Some(mode);
+            sbx.envd_unresponsive_at_pause = envd_unresponsive;
             Ok(())
         });
         if result.is_ok() {
             self.paused(id, mode);
-            self.journal.record(id, Level::Info, "Sandbox paused", &[("pauseMode", mode.as_str())]);
+            let mut fields = vec![("pauseMode", mode.as_str())];
+            if envd_unresponsive {
+                fields.push(("envdUnresponsiveAtPause", "true"));
+            }
+            self.journal.record(id, Level::Info, "Sandbox paused", &fields);
         }
         result.map(drop)
+    }
+
+    /// Whether the guest of a running sandbox answers within `limit` (see
+    /// [`Machine::answers`](crate::isolation::Machine::answers)); a sandbox whose processes
+    /// never started answers.
+    pub async fn guest_answers(&self, id: &str, limit: Duration) -> bool {
+        match self.existing_runtime(id) {
+            Some(runtime) => runtime.machine.answers(limit).await,
+            None => true,
+        }
     }
 
     /// Brings what runs in a sandbox just paused in `mode` in line with it.
@@ -600,6 +637,7 @@ impl Store {
                     end_at: now + timeout_secs * MICROS_PER_SEC,
                     state: State::Running,
                     pause_mode: None,
+                    envd_unresponsive_at_pause: false,
                     timeout_secs,
                     access_token,
                     ..source.clone()
@@ -751,8 +789,9 @@ impl Store {
     pub fn envd_target(&self, id: &str) -> Option<EnvdTarget> {
         let mut sbx = self.get(id)?;
         if sbx.state == State::Paused {
-            // A filesystem-only pause is never resumed by traffic.
-            if !sbx.auto_resume || sbx.pause_mode == Some(PauseMode::Filesystem) {
+            // A filesystem-only pause, or one taken while the guest did not answer, is never
+            // resumed by traffic.
+            if !sbx.auto_resume || sbx.pause_mode == Some(PauseMode::Filesystem) || sbx.envd_unresponsive_at_pause {
                 return None;
             }
             sbx = self.connect(id, sbx.timeout_secs.max(MIN_AUTO_RESUME_SECS), true).ok()?.0;
@@ -1060,6 +1099,7 @@ fn new_record(
         auto_pause: new.auto_pause,
         auto_pause_memory: new.auto_pause_memory,
         pause_mode: None,
+        envd_unresponsive_at_pause: false,
         auto_resume: new.auto_resume,
         timeout_secs: new.timeout_secs,
         access_token,
@@ -1366,6 +1406,21 @@ mod tests {
         assert!(!data.path().join("sandboxes").join(&id).exists());
         store.finish_deletions();
         assert_eq!(fs::read_dir(data.path().join("sandboxes")).unwrap().count(), 0, "its files are deleted");
+    }
+
+    #[test]
+    fn a_pause_of_an_unresponsive_guest_resumes_only_afresh() {
+        let data = tempfile::tempdir().unwrap();
+        let store = Store::open(data.path()).unwrap();
+        let new = NewSandbox { auto_pause: true, auto_resume: true, ..new_sandbox("base", 100) };
+        let id = store.create(new).unwrap().sandbox_id;
+        store.pause_flagged(&id, PauseMode::Full, true).unwrap();
+        assert!(store.get(&id).unwrap().envd_unresponsive_at_pause);
+        assert!(matches!(store.connect(&id, 30, true), Err(StoreError::GuestUnresponsive)));
+        assert!(matches!(store.resume(&id, 30, None), Err(StoreError::GuestUnresponsive)));
+        assert!(store.envd_target(&id).is_none(), "not resumed by traffic");
+        assert!(store.connect(&id, 30, false).unwrap().1, "rebooted");
+        assert!(!store.get(&id).unwrap().envd_unresponsive_at_pause, "cleared once it runs");
     }
 
     #[test]

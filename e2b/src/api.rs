@@ -12,6 +12,8 @@ use ureq::http::Method;
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http;
+use crate::lifecycle::{Lifecycle, LifecycleWire, OnResume, OnTimeout, PauseMode, PauseOptions};
+use crate::lifecycle::{SandboxLifecycle, SandboxNetworkInfo};
 use crate::network::NetworkOptions;
 use crate::sandbox::Sandbox;
 use crate::util::encode_component;
@@ -57,10 +59,17 @@ pub struct SandboxOptions {
     pub secure: bool,
     /// Whether the sandbox may reach the internet; `None` leaves it to the server (yes).
     pub allow_internet_access: Option<bool>,
-    /// Pause instead of kill when the timeout passes.
+    /// Pause instead of kill when the timeout passes. Read only when
+    /// [`lifecycle`](SandboxOptions::lifecycle) is `None`; `true` is the same as
+    /// a lifecycle with [`OnTimeout::Pause`] and no mode.
     pub auto_pause: bool,
     /// Let traffic to a paused sandbox resume it (needs `auto_pause`); `None` leaves it to the server.
+    /// Read only when [`lifecycle`](SandboxOptions::lifecycle) is `None`.
     pub auto_resume: Option<bool>,
+    /// What happens at the timeout and whether traffic resumes a paused
+    /// sandbox (`lifecycle` in the Python SDK); when set, it replaces
+    /// `auto_pause` and `auto_resume`. Checked at create as the SDK checks it.
+    pub lifecycle: Option<Lifecycle>,
     /// Makes the create safe to retry: the server answers a repeated key with
     /// the sandbox it made the first time. A random one is used when `None`.
     pub idempotency_key: Option<String>,
@@ -82,6 +91,7 @@ impl Default for SandboxOptions {
             allow_internet_access: None,
             auto_pause: false,
             auto_resume: None,
+            lifecycle: None,
             idempotency_key: None,
             volume_mounts: BTreeMap::new(),
             network: None,
@@ -134,16 +144,53 @@ impl SandboxOptions {
         self
     }
 
-    /// Pauses instead of killing at the timeout.
+    /// Pauses instead of killing at the timeout: a shorthand for a
+    /// [`lifecycle`](SandboxOptions::lifecycle) with [`OnTimeout::Pause`]
+    /// (`false`: with no `on_timeout`, the server's kill).
     pub fn auto_pause(mut self, auto_pause: bool) -> Self {
         self.auto_pause = auto_pause;
+        if let Some(lifecycle) = &mut self.lifecycle {
+            lifecycle.on_timeout = auto_pause.then_some(OnTimeout::Pause { mode: None });
+        }
         self
     }
 
-    /// Lets traffic to the paused sandbox resume it (needs `auto_pause`).
+    /// Lets traffic to the paused sandbox resume it (needs `auto_pause`): a
+    /// shorthand for the `auto_resume` of a [`lifecycle`](SandboxOptions::lifecycle).
     pub fn auto_resume(mut self, auto_resume: bool) -> Self {
         self.auto_resume = Some(auto_resume);
+        if let Some(lifecycle) = &mut self.lifecycle {
+            lifecycle.auto_resume = Some(auto_resume);
+        }
         self
+    }
+
+    /// Sets what happens at the timeout and whether traffic resumes the
+    /// paused sandbox, as `Sandbox.create(lifecycle=...)` does in the Python SDK:
+    ///
+    /// ```
+    /// use e2b::{Lifecycle, OnTimeout, PauseMode, SandboxOptions};
+    ///
+    /// let options = SandboxOptions::default()
+    ///     .lifecycle(Lifecycle::new(OnTimeout::Pause { mode: Some(PauseMode::Filesystem) }));
+    /// assert!(options.lifecycle.is_some());
+    /// ```
+    ///
+    /// The create fails with [`ErrorKind::InvalidArgument`] before any request
+    /// when `auto_resume` is `true` without a pause at the timeout, or with the
+    /// filesystem mode (such a sandbox cannot be resumed by traffic).
+    pub fn lifecycle(mut self, lifecycle: Lifecycle) -> Self {
+        self.lifecycle = Some(lifecycle);
+        self
+    }
+
+    /// The lifecycle the create request carries: [`lifecycle`](SandboxOptions::lifecycle),
+    /// else the one `auto_pause` and `auto_resume` make.
+    fn effective_lifecycle(&self) -> Lifecycle {
+        self.lifecycle.unwrap_or(Lifecycle {
+            on_timeout: self.auto_pause.then_some(OnTimeout::Pause { mode: None }),
+            auto_resume: self.auto_resume,
+        })
     }
 
     /// Sets the key that makes the create safe to retry: the server answers a
@@ -231,6 +278,41 @@ pub struct SandboxInfo {
     /// The volumes mounted in the sandbox.
     #[serde(default, deserialize_with = "null_as_default")]
     pub volume_mounts: Vec<VolumeMount>,
+    /// What it does at its timeout and whether traffic resumes it (`get_info` only;
+    /// `None` from [`Client::list`] and from servers that do not say).
+    #[serde(default)]
+    pub lifecycle: Option<SandboxLifecycle>,
+    /// How a paused sandbox was paused (`get_info` only; `None` while it runs).
+    #[serde(default, deserialize_with = "lenient_pause_mode")]
+    pub pause_mode: Option<PauseMode>,
+    /// `true` when it was paused while envd, the agent inside, did not answer:
+    /// it can then only be resumed with [`OnResume::Reboot`]
+    /// ([`Client::connect_with`]); resuming it otherwise fails with
+    /// [`ErrorKind::Conflict`] (`sandbox_snapshot_guest_agent_unresponsive`).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub envd_unresponsive_at_pause: bool,
+    /// Whether it may reach the internet, as given at creation (`get_info` only;
+    /// `None`: not set explicitly).
+    #[serde(default)]
+    pub allow_internet_access: Option<bool>,
+    /// The domain it lives under, when the server says (`get_info` only).
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// Its network settings (`get_info` only; `None` when none were given).
+    #[serde(default)]
+    pub network: Option<SandboxNetworkInfo>,
+}
+
+/// `pauseMode`: `full` or `filesystem`; anything else (newer than this client) is `None`.
+fn lenient_pause_mode<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<PauseMode>, D::Error> {
+    let text: Option<String> = Option::deserialize(deserializer)?;
+    Ok(match text.as_deref() {
+        Some("full") => Some(PauseMode::Full),
+        Some("filesystem") => Some(PauseMode::Filesystem),
+        _ => None,
+    })
 }
 
 /// A volume mounted in a sandbox ([`SandboxInfo::volume_mounts`]).
@@ -374,10 +456,8 @@ struct NewSandbox<'a> {
     #[serde(rename = "templateID")]
     template_id: &'a str,
     timeout: u64,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    auto_pause: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    auto_resume: Option<AutoResume>,
+    #[serde(flatten)]
+    lifecycle: LifecycleWire,
     #[serde(skip_serializing_if = "Option::is_none")]
     secure: Option<bool>,
     #[serde(rename = "allow_internet_access", skip_serializing_if = "Option::is_none")]
@@ -390,11 +470,6 @@ struct NewSandbox<'a> {
     volume_mounts: Vec<VolumeMount>,
     #[serde(skip_serializing_if = "Option::is_none")]
     network: Option<&'a NetworkOptions>,
-}
-
-#[derive(Serialize)]
-struct AutoResume {
-    enabled: bool,
 }
 
 impl Client {
@@ -410,8 +485,7 @@ impl Client {
         let body = NewSandbox {
             template_id: &options.template,
             timeout: whole_seconds(options.timeout),
-            auto_pause: options.auto_pause,
-            auto_resume: options.auto_resume.map(|enabled| AutoResume { enabled }),
+            lifecycle: options.effective_lifecycle().wire().map_err(|err| err.context(&what))?,
             secure: (!options.secure).then_some(false),
             allow_internet_access: options.allow_internet_access,
             metadata: &options.metadata,
@@ -461,9 +535,33 @@ impl Client {
     /// When the answer to a first attempt was lost and the retry finds the
     /// sandbox running, that attempt may have resumed it: this counts as resumed.
     pub fn connect_reporting(&self, sandbox_id: &str, timeout: Duration) -> Result<(Sandbox, bool)> {
+        self.connect_reporting_with(sandbox_id, timeout, OnResume::Restore)
+    }
+
+    /// [`connect`](Client::connect), saying how a paused sandbox comes back
+    /// (`Sandbox.connect(id, timeout, on_resume=...)` in the Python SDK):
+    /// [`OnResume::Reboot`] boots it afresh from its files, its memory ignored
+    /// (the way back for a sandbox paused while envd did not answer, see
+    /// [`SandboxInfo::envd_unresponsive_at_pause`]); a running sandbox is not
+    /// affected. The SDK's class form; [`Sandbox::connect_with`] is its instance form.
+    pub fn connect_with(&self, sandbox_id: &str, timeout: Duration, on_resume: OnResume) -> Result<Sandbox> {
+        self.connect_reporting_with(sandbox_id, timeout, on_resume).map(|(sandbox, _)| sandbox)
+    }
+
+    /// [`connect_with`](Client::connect_with), also telling whether the sandbox was
+    /// resumed, as [`connect_reporting`](Client::connect_reporting) does.
+    pub fn connect_reporting_with(
+        &self,
+        sandbox_id: &str,
+        timeout: Duration,
+        on_resume: OnResume,
+    ) -> Result<(Sandbox, bool)> {
         let what = format!("connect to sandbox {sandbox_id}");
         let path = format!("/v2/sandboxes/{}/connect", encode_component(sandbox_id));
-        let body = serde_json::json!({ "timeout": whole_seconds(timeout) });
+        let mut body = serde_json::json!({ "timeout": whole_seconds(timeout) });
+        if on_resume == OnResume::Reboot {
+            body["memory"] = false.into();
+        }
         let request = self.api_request(Method::POST, &path)?.json(&body);
         let response = self.api_fetch(request, &what, ErrorKind::SandboxNotFound)?;
         // A 200 after an attempt whose answer was lost may follow our own resume.
@@ -489,10 +587,19 @@ impl Client {
     /// was running and is now paused, `Ok(false)` if it was already paused
     /// (unless an attempt whose answer was lost paused it: then `Ok(true)`).
     pub fn pause(&self, sandbox_id: &str) -> Result<bool> {
+        self.pause_with(sandbox_id, &PauseOptions::default())
+    }
+
+    /// [`pause`](Client::pause) with options (`sbx.pause(mode=..., strict=...)`
+    /// in the Python SDK): [`PauseMode::Filesystem`] keeps only the files;
+    /// `strict` refuses to pause a sandbox whose envd does not answer. Such
+    /// a refusal, and a filesystem pause of a sandbox whose envd does not
+    /// answer, fail with [`ErrorKind::Api`] and [`Error::status`] 503 (the
+    /// SDKs' `ServiceBusyException`), the sandbox left running. A sandbox
+    /// that does not exist is [`ErrorKind::SandboxNotFound`].
+    pub fn pause_with(&self, sandbox_id: &str, options: &PauseOptions) -> Result<bool> {
         let what = format!("pause sandbox {sandbox_id}");
-        let request = self
-            .api_request(Method::POST, &sandbox_path(sandbox_id, "/pause"))?
-            .json(&serde_json::json!({ "memory": true }));
+        let request = self.api_request(Method::POST, &sandbox_path(sandbox_id, "/pause"))?.json(&options.body());
         let response = http::fetch(self.agent(), request, &what)?;
         // Already paused after an attempt whose answer was lost: that attempt paused it.
         if response.status() == 409 {
@@ -664,8 +771,7 @@ mod tests {
         let body = NewSandbox {
             template_id: &options.template,
             timeout: whole_seconds(options.timeout),
-            auto_pause: false,
-            auto_resume: None,
+            lifecycle: LifecycleWire::default(),
             secure: None,
             allow_internet_access: None,
             metadata: &options.metadata,

@@ -60,6 +60,12 @@
 //! per-host rules, public traffic) and replaced while it runs
 //! ([`Sandbox::update_network`], [`NetworkUpdate`]).
 //!
+//! What happens at the timeout is a [`Lifecycle`] ([`SandboxOptions::lifecycle`]:
+//! kill, or pause with its files and memory or its files only, and whether
+//! traffic resumes it); [`Sandbox::pause_with`] pauses with a [`PauseMode`] and
+//! `strict` ([`PauseOptions`]), and [`Client::connect_with`] brings a paused
+//! sandbox back from its memory or, with [`OnResume::Reboot`], afresh from its files.
+//!
 //! ```no_run
 //! use std::time::Duration;
 //! use e2b::{Client, ListQuery, SandboxOptions, SandboxState};
@@ -332,6 +338,7 @@ mod envd;
 mod error;
 mod git;
 mod http;
+mod lifecycle;
 mod logging;
 mod metrics;
 mod network;
@@ -380,6 +387,9 @@ pub use error::{Error, ErrorKind, Result};
 pub use git::{
     AddOptions, CloneOptions, CommitOptions, ConfigScope, FileChange, Git, GitBranches, GitFileStatus, GitOptions,
     GitStatus, InitOptions, PullOptions, PushOptions, RemoteAddOptions, ResetMode, ResetOptions, RestoreOptions,
+};
+pub use lifecycle::{
+    EgressProxyInfo, Lifecycle, OnResume, OnTimeout, PauseMode, PauseOptions, SandboxLifecycle, SandboxNetworkInfo,
 };
 pub use metrics::SandboxMetrics;
 pub use network::{

@@ -13,6 +13,7 @@ use crate::envd::files::Files;
 use crate::envd::process::Commands;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{self, Deadline};
+use crate::lifecycle::{OnResume, PauseOptions};
 
 /// A sandbox: created by [`Client::create_sandbox`] or found again by
 /// [`Client::connect`].
@@ -189,9 +190,25 @@ impl Sandbox {
         self.client().kill(self.id())
     }
 
-    /// Pauses the sandbox. `Ok(false)` if it was already paused.
+    /// Pauses the sandbox, keeping its files and memory. `Ok(false)` if it was already paused.
     pub fn pause(&self) -> Result<bool> {
         self.client().pause(self.id())
+    }
+
+    /// Pauses the sandbox with options (`sbx.pause(mode=..., strict=...)` in
+    /// the Python SDK); see [`Client::pause_with`].
+    pub fn pause_with(&self, options: &PauseOptions) -> Result<bool> {
+        self.client().pause_with(self.id(), options)
+    }
+
+    /// Connects to this sandbox again, resuming it as `on_resume` says if it
+    /// is paused, and keeps it alive at least `timeout` from now: the instance
+    /// form of [`Client::connect_with`] (`sbx.connect(timeout, on_resume=...)`).
+    /// As in the SDKs, the handle keeps its access tokens: the one returned
+    /// is a clone of this one.
+    pub fn connect_with(&self, timeout: Duration, on_resume: OnResume) -> Result<Sandbox> {
+        self.client().connect_with(self.id(), timeout, on_resume)?;
+        Ok(self.clone())
     }
 
     /// Sets the sandbox to end `timeout` from now.

@@ -492,12 +492,117 @@ static void test_wrong_api_key(void) {
     e2b_client_free(client);
 }
 
+/* Lifecycle modes: on-timeout pause with the filesystem mode, pause with a
+ * mode and strict, connect with on_resume, and the info fields that say so. */
+static void test_lifecycle_modes(void) {
+    e2b_error *err = NULL;
+    e2b_client *client = new_client();
+    e2b_sandbox_options *options = e2b_sandbox_options_new();
+    EXPECT_OK(e2b_sandbox_options_set_timeout_ms(options, 120000, NULL));
+    /* Checked as the SDKs check them, before any request. */
+    EXPECT_ERR(e2b_sandbox_options_set_on_timeout(NULL, E2B_ON_TIMEOUT_KILL, E2B_PAUSE_MODE_DEFAULT, &err),
+               E2B_ERR_NULL_ARGUMENT, err, "options");
+    EXPECT_ERR(e2b_sandbox_options_set_on_timeout(options, 7, E2B_PAUSE_MODE_DEFAULT, &err),
+               E2B_ERR_INVALID_ARGUMENT, err, "e2b_on_timeout");
+    EXPECT_ERR(e2b_sandbox_options_set_on_timeout(options, E2B_ON_TIMEOUT_PAUSE, 9, &err),
+               E2B_ERR_INVALID_ARGUMENT, err, "e2b_pause_mode");
+    EXPECT_ERR(e2b_sandbox_options_set_on_timeout(options, E2B_ON_TIMEOUT_KILL, E2B_PAUSE_MODE_FULL, &err),
+               E2B_ERR_INVALID_ARGUMENT, err, "E2B_ON_TIMEOUT_PAUSE");
+    EXPECT_OK(e2b_sandbox_options_set_on_timeout(options, E2B_ON_TIMEOUT_PAUSE, E2B_PAUSE_MODE_FILESYSTEM, NULL));
+    EXPECT_OK(e2b_sandbox_options_set_auto_resume(options, true, NULL));
+    e2b_sandbox *sandbox = NULL;
+    EXPECT_ERR(e2b_client_create_sandbox(client, options, &sandbox, NULL, &err), E2B_ERR_INVALID_ARGUMENT, err,
+               "filesystem");
+    EXPECT(sandbox == NULL);
+    EXPECT_OK(e2b_sandbox_options_set_on_timeout(options, E2B_ON_TIMEOUT_PAUSE, E2B_PAUSE_MODE_FULL, NULL));
+    EXPECT_OK(e2b_sandbox_options_set_allow_internet_access(options, false, NULL));
+    EXPECT_OK(e2b_client_create_sandbox(client, options, &sandbox, NULL, NULL));
+    e2b_sandbox_options_free(options);
+
+    e2b_sandbox_info *info = NULL;
+    EXPECT_OK(e2b_sandbox_get_info(sandbox, &info, NULL, NULL));
+    EXPECT(e2b_sandbox_info_on_timeout(info) == E2B_ON_TIMEOUT_PAUSE);
+    EXPECT(e2b_sandbox_info_auto_resume(info));
+    EXPECT(e2b_sandbox_info_pause_mode(info) == E2B_PAUSE_MODE_DEFAULT);
+    EXPECT(!e2b_sandbox_info_envd_unresponsive_at_pause(info));
+    EXPECT(e2b_sandbox_info_allow_internet_access(info) == 0);
+    const e2b_sandbox_fields *fields = e2b_sandbox_info_fields(info);
+    EXPECT(fields->struct_size >= sizeof *fields);
+    EXPECT(fields->on_timeout == E2B_ON_TIMEOUT_PAUSE && fields->auto_resume);
+    EXPECT(fields->allow_internet_access == 0);
+    const e2b_sandbox_network_fields *network = e2b_sandbox_info_network(info);
+    EXPECT(network == fields->network);
+    if (network != NULL) {
+        EXPECT(network->struct_size >= sizeof *network);
+        EXPECT(network->allow_out_len == 0 && network->allow_out == NULL);
+        EXPECT(network->deny_out_len == 0 && network->https_ports_len == 0);
+        EXPECT_STR(network->rules_json, "{}");
+        EXPECT(network->egress_proxy_address == NULL);
+        EXPECT(network->allow_public_traffic == -1);
+    }
+    e2b_sandbox_info_free(info);
+    /* Getters on NULL give their documented defaults. */
+    EXPECT(e2b_sandbox_info_on_timeout(NULL) == E2B_ON_TIMEOUT_DEFAULT);
+    EXPECT(!e2b_sandbox_info_auto_resume(NULL));
+    EXPECT(e2b_sandbox_info_pause_mode(NULL) == E2B_PAUSE_MODE_DEFAULT);
+    EXPECT(!e2b_sandbox_info_envd_unresponsive_at_pause(NULL));
+    EXPECT(e2b_sandbox_info_allow_internet_access(NULL) == -1);
+    EXPECT(e2b_sandbox_info_domain(NULL) == NULL);
+    EXPECT(e2b_sandbox_info_network(NULL) == NULL);
+
+    /* Pause with a mode and strict; the info says how. */
+    bool paused = false;
+    EXPECT_ERR(e2b_sandbox_pause_with(NULL, E2B_PAUSE_MODE_FULL, true, &paused, NULL, &err), E2B_ERR_NULL_ARGUMENT,
+               err, "sandbox");
+    EXPECT_ERR(e2b_sandbox_pause_with(sandbox, 5, true, &paused, NULL, &err), E2B_ERR_INVALID_ARGUMENT, err,
+               "e2b_pause_mode");
+    EXPECT_OK(e2b_sandbox_pause_with(sandbox, E2B_PAUSE_MODE_FILESYSTEM, true, &paused, NULL, NULL));
+    EXPECT(paused);
+    EXPECT_OK(e2b_sandbox_pause_with(sandbox, E2B_PAUSE_MODE_DEFAULT, false, &paused, NULL, NULL));
+    EXPECT(!paused);
+    EXPECT_OK(e2b_sandbox_get_info(sandbox, &info, NULL, NULL));
+    EXPECT(e2b_sandbox_info_state(info) == E2B_SANDBOX_PAUSED);
+    EXPECT(e2b_sandbox_info_pause_mode(info) == E2B_PAUSE_MODE_FILESYSTEM);
+    e2b_sandbox_info_free(info);
+
+    /* Connect, instance form, with reboot; then the class forms. */
+    EXPECT_ERR(e2b_sandbox_connect(sandbox, 60000, 3, NULL, &err), E2B_ERR_INVALID_ARGUMENT, err, "e2b_on_resume");
+    EXPECT_ERR(e2b_sandbox_connect(NULL, 60000, E2B_ON_RESUME_REBOOT, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
+               "sandbox");
+    EXPECT_OK(e2b_sandbox_connect(sandbox, 60000, E2B_ON_RESUME_REBOOT, NULL, NULL));
+    bool running = false;
+    EXPECT_OK(e2b_sandbox_is_running(sandbox, &running, NULL, NULL));
+    EXPECT(running);
+    char id[64];
+    snprintf(id, sizeof id, "%s", e2b_sandbox_id(sandbox));
+    EXPECT_OK(e2b_client_pause_sandbox(client, id, E2B_PAUSE_MODE_FULL, false, &paused, NULL, NULL));
+    EXPECT(paused);
+    EXPECT_ERR(e2b_client_pause_sandbox(client, BAD_UTF8, E2B_PAUSE_MODE_FULL, false, &paused, NULL, &err),
+               E2B_ERR_INVALID_UTF8, err, "sandbox_id");
+    EXPECT_ERR(e2b_client_pause_sandbox(client, "nosuchsandbox", E2B_PAUSE_MODE_FULL, false, &paused, NULL, &err),
+               E2B_ERR_SANDBOX_NOT_FOUND, err, "nosuchsandbox");
+    e2b_sandbox *again = NULL;
+    bool resumed = false;
+    EXPECT_ERR(e2b_client_connect_sandbox_with(client, id, 60000, 2, &again, &resumed, NULL, &err),
+               E2B_ERR_INVALID_ARGUMENT, err, "e2b_on_resume");
+    EXPECT_ERR(e2b_client_connect_sandbox_with(client, NULL, 60000, E2B_ON_RESUME_RESTORE, &again, &resumed, NULL,
+                                               &err),
+               E2B_ERR_NULL_ARGUMENT, err, "sandbox_id");
+    EXPECT_OK(e2b_client_connect_sandbox_with(client, id, 60000, E2B_ON_RESUME_RESTORE, &again, &resumed, NULL, NULL));
+    EXPECT(resumed && again != NULL);
+    e2b_sandbox_free(again);
+    EXPECT_OK(e2b_sandbox_kill(sandbox, NULL, NULL, NULL));
+    e2b_sandbox_free(sandbox);
+    e2b_client_free(client);
+}
+
 int main(void) {
     RUN(test_versions);
     RUN(test_errors);
     RUN(test_client_options);
     RUN(test_sandbox_options);
     RUN(test_lifecycle);
+    RUN(test_lifecycle_modes);
     RUN(test_files);
     RUN(test_list);
     RUN(test_wrong_api_key);

@@ -249,6 +249,38 @@ enum class SnapshotMode : int32_t {
     Filesystem = E2B_SNAPSHOT_MODE_FILESYSTEM,
 };
 
+/// What happens when a sandbox's timeout passes (`e2b_sandbox_options_set_on_timeout`,
+/// `e2b_sandbox_info_on_timeout`; the SDKs' `lifecycle.on_timeout`).
+enum class OnTimeout : int32_t {
+    /// Not set: the server's default (kill); from an info, the server did not say.
+    Default = E2B_ON_TIMEOUT_DEFAULT,
+    /// The sandbox is killed.
+    Kill = E2B_ON_TIMEOUT_KILL,
+    /// The sandbox is paused, keeping its id.
+    Pause = E2B_ON_TIMEOUT_PAUSE,
+};
+
+/// What a pause keeps (the SDKs' `mode`; `e2b_sandbox_pause_with`,
+/// `e2b_sandbox_options_set_on_timeout`, `e2b_sandbox_info_pause_mode`).
+enum class PauseMode : int32_t {
+    /// Not set: the server's default (full); from an info, not paused or not said.
+    Default = E2B_PAUSE_MODE_DEFAULT,
+    /// Files and memory: the processes go on where they were when resumed.
+    Full = E2B_PAUSE_MODE_FULL,
+    /// Files only: the processes end, and the sandbox boots afresh from its files when resumed.
+    Filesystem = E2B_PAUSE_MODE_FILESYSTEM,
+};
+
+/// How a paused sandbox comes back on connect (the SDKs' `on_resume`;
+/// `e2b_client_connect_sandbox_with`, `e2b_sandbox_connect`).
+enum class OnResume : int32_t {
+    /// From its memory, where it was (the default).
+    Restore = E2B_ON_RESUME_RESTORE,
+    /// Booted afresh from its files, its memory image ignored: the way back for
+    /// a sandbox paused while envd did not answer.
+    Reboot = E2B_ON_RESUME_REBOOT,
+};
+
 /// The kind of a filesystem entry.
 enum class FileType : int32_t {
     /// Something else (a device, a socket, or a type newer than this library).
@@ -616,6 +648,42 @@ struct SandboxInfo {
     uint32_t disk_size_mb = 0;  ///< 0 when the server did not say
     std::map<std::string, std::string> metadata;
     std::map<std::string, std::string> volume_mounts;  ///< mount path -> volume name
+    /// What it does at its timeout (OnTimeout::Default when the server did
+    /// not say: lists do not) and whether traffic resumes it when paused.
+    OnTimeout on_timeout = OnTimeout::Default;
+    bool auto_resume = false;
+    PauseMode pause_mode = PauseMode::Default;  ///< how a paused sandbox was paused
+    /// True when it was paused while envd did not answer: connect it with OnResume::Reboot.
+    bool envd_unresponsive_at_pause = false;
+    std::optional<bool> allow_internet_access;  ///< as given at creation; empty: not set
+    std::optional<std::string> domain;          ///< the domain it lives under, if the server says
+    /// Its network settings (the official SDKs' SandboxInfo.network); empty when it has none.
+    struct Network {
+        std::vector<std::string> allow_out;
+        std::vector<std::string> deny_out;
+        std::optional<std::vector<std::string>> dns_servers;  ///< empty: the server's default
+        std::string rules_json = "{}";  ///< the per-host rules as a JSON object
+        /// The egress proxy: `host:port`, empty when there is none.
+        std::optional<std::string> egress_proxy_address;
+        std::optional<std::string> egress_proxy_username;
+        bool egress_proxy_tls = false;
+        std::optional<std::string> egress_proxy_tls_server_name;
+        std::optional<bool> allow_public_traffic;  ///< empty: the project's default
+        std::optional<std::string> mask_request_host;
+        std::vector<uint16_t> https_ports;
+    };
+    std::optional<Network> network;
+};
+
+/// How Sandbox::pause pauses (the official SDKs' pause(mode=..., strict=...)).
+struct PauseOptions {
+    /// What the pause keeps: PauseMode::Filesystem only the files (Default: the server's, full).
+    PauseMode mode = PauseMode::Default;
+    /// Refuse to pause a sandbox whose envd does not answer: e2b::ApiError
+    /// with HTTP status 503 (the SDKs' ServiceBusyException), the sandbox left
+    /// running, as for a filesystem pause of such a sandbox. Without it the
+    /// pause goes ahead and SandboxInfo::envd_unresponsive_at_pause says so.
+    bool strict = false;
 };
 
 /// One sample of a sandbox's use of its resources (the official SDKs'
@@ -1118,6 +1186,43 @@ inline SandboxInfo sandbox_info(const e2b_sandbox_fields& fields) {
     for (size_t i = 0; i < fields.metadata_len; ++i) {
         copy.metadata.emplace(string(fields.metadata[i].key), string(fields.metadata[i].value));
     }
+    if (fields.struct_size < sizeof fields) {
+        return copy;  // a library older than the fields below
+    }
+    copy.on_timeout = static_cast<OnTimeout>(fields.on_timeout);
+    copy.auto_resume = fields.auto_resume;
+    copy.pause_mode = static_cast<PauseMode>(fields.pause_mode);
+    copy.envd_unresponsive_at_pause = fields.envd_unresponsive_at_pause;
+    if (fields.allow_internet_access >= 0) {
+        copy.allow_internet_access = fields.allow_internet_access != 0;
+    }
+    copy.domain = optional_string(fields.domain);
+    if (const e2b_sandbox_network_fields* n = fields.network) {
+        SandboxInfo::Network network;
+        auto strings = [](const char* const* items, size_t len) {
+            std::vector<std::string> out;
+            for (size_t i = 0; i < len; ++i) {
+                out.push_back(string(items[i]));
+            }
+            return out;
+        };
+        network.allow_out = strings(n->allow_out, n->allow_out_len);
+        network.deny_out = strings(n->deny_out, n->deny_out_len);
+        if (n->dns_servers_set) {
+            network.dns_servers = strings(n->dns_servers, n->dns_servers_len);
+        }
+        network.rules_json = string(n->rules_json);
+        network.egress_proxy_address = optional_string(n->egress_proxy_address);
+        network.egress_proxy_username = optional_string(n->egress_proxy_username);
+        network.egress_proxy_tls = n->egress_proxy_tls;
+        network.egress_proxy_tls_server_name = optional_string(n->egress_proxy_tls_server_name);
+        if (n->allow_public_traffic >= 0) {
+            network.allow_public_traffic = n->allow_public_traffic != 0;
+        }
+        network.mask_request_host = optional_string(n->mask_request_host);
+        network.https_ports.assign(n->https_ports, n->https_ports + n->https_ports_len);
+        copy.network = std::move(network);
+    }
     return copy;
 }
 
@@ -1527,7 +1632,17 @@ public:
         detail::call(e2b_sandbox_options_set_allow_internet_access, get(), allow);
         return *this;
     }
-    /// Pause instead of kill when the timeout passes (default false).
+    /// What happens when the timeout passes (the official SDKs'
+    /// lifecycle on_timeout), and what a pause then keeps (only with
+    /// OnTimeout::Pause). Throws e2b::InvalidArgument. auto_resume() needs a
+    /// pause, not PauseMode::Filesystem: create_sandbox throws
+    /// e2b::InvalidArgument otherwise.
+    SandboxOptions& on_timeout(OnTimeout action, PauseMode mode = PauseMode::Default) {
+        detail::call(e2b_sandbox_options_set_on_timeout, get(), static_cast<int32_t>(action),
+                     static_cast<int32_t>(mode));
+        return *this;
+    }
+    /// Pause instead of kill when the timeout passes (default false): on_timeout(OnTimeout::Pause).
     SandboxOptions& auto_pause(bool on) {
         detail::call(e2b_sandbox_options_set_auto_pause, get(), on);
         return *this;
@@ -2896,6 +3011,27 @@ public:
         return paused;
     }
 
+    /// Pauses the sandbox with `options` (a mode, strict); false if it was
+    /// already paused. Throws e2b::SandboxNotFound, e2b::ApiError (503: see
+    /// PauseOptions::strict), e2b::InvalidArgument.
+    bool pause(const PauseOptions& options, CancelArg cancel = {}) const {
+        bool paused = false;
+        detail::call(e2b_sandbox_pause_with, sandbox_.get(), static_cast<int32_t>(options.mode), options.strict,
+                     &paused, cancel.raw());
+        return paused;
+    }
+
+    /// Connects to this sandbox again (the SDKs' instance connect), resuming
+    /// it as `on_resume` says if it is paused (OnResume::Reboot: afresh from
+    /// its files), and keeps it alive at least `timeout` from now (zero:
+    /// 300 s). Throws e2b::SandboxNotFound, e2b::Conflict (paused while envd
+    /// did not answer: reboot it), e2b::InvalidArgument.
+    void connect(std::chrono::milliseconds timeout, OnResume on_resume = OnResume::Restore,
+                 CancelArg cancel = {}) const {
+        detail::call(e2b_sandbox_connect, sandbox_.get(), detail::millis(timeout), static_cast<int32_t>(on_resume),
+                     cancel.raw());
+    }
+
     /// Sets the sandbox to end `timeout` from now, rounded up to whole
     /// seconds (zero: the default, 300 s). This can shorten its life.
     /// Throws e2b::SandboxNotFound, e2b::InvalidArgument (e2b::timeout_none:
@@ -3067,6 +3203,27 @@ public:
     /// Like connect(id, timeout, cancel), and sets `resumed` to whether the sandbox was paused.
     Sandbox connect(StringArg id, std::chrono::milliseconds timeout, bool& resumed, CancelArg cancel = {}) const {
         return connect_reporting(id.c_str(), timeout, &resumed, cancel.raw());
+    }
+
+    /// connect(), saying how a paused sandbox comes back (the SDKs'
+    /// on_resume): OnResume::Reboot boots it afresh from its files. Sets
+    /// `resumed` if not null. Throws as connect(), and e2b::Conflict (paused
+    /// while envd did not answer: reboot it).
+    Sandbox connect(StringArg id, std::chrono::milliseconds timeout, OnResume on_resume, bool* resumed = nullptr,
+                    CancelArg cancel = {}) const {
+        e2b_sandbox* sandbox = nullptr;
+        detail::call(e2b_client_connect_sandbox_with, client_.get(), id.c_str(), detail::millis(timeout),
+                     static_cast<int32_t>(on_resume), &sandbox, resumed, cancel.raw());
+        return Sandbox(sandbox);
+    }
+
+    /// Pauses the sandbox `id` without a handle (the SDKs' class form), as
+    /// Sandbox::pause(options) does; false if it was already paused.
+    bool pause(StringArg id, const PauseOptions& options = {}, CancelArg cancel = {}) const {
+        bool paused = false;
+        detail::call(e2b_client_pause_sandbox, client_.get(), id.c_str(), static_cast<int32_t>(options.mode),
+                     options.strict, &paused, cancel.raw());
+        return paused;
     }
 
     /// Resumes the paused sandbox `id` for `timeout` (zero: 300 s): connect()

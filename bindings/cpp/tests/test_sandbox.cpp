@@ -147,6 +147,44 @@ TEST(Sandbox, PausesAndResumesWithItsFiles) {
     connected.kill();
 }
 
+TEST(Sandbox, LifecycleModesPauseOptionsAndReboot) {
+    const e2b::Client client;
+    e2b::SandboxOptions bad;
+    EXPECT_THROW(bad.on_timeout(e2b::OnTimeout::Kill, e2b::PauseMode::Full), e2b::InvalidArgument);
+    bad.on_timeout(e2b::OnTimeout::Pause, e2b::PauseMode::Filesystem).auto_resume(true);
+    EXPECT_THROW(client.create_sandbox(bad), e2b::InvalidArgument);
+
+    e2b::SandboxOptions options;
+    options.timeout(120s).on_timeout(e2b::OnTimeout::Pause, e2b::PauseMode::Full).auto_resume(true);
+    options.allow_internet_access(false);
+    e2b::Sandbox sandbox = client.create_sandbox(options);
+    const std::string id = sandbox.id();
+    e2b::SandboxInfo info = sandbox.get_info();
+    EXPECT_EQ(info.on_timeout, e2b::OnTimeout::Pause);
+    EXPECT_TRUE(info.auto_resume);
+    EXPECT_EQ(info.pause_mode, e2b::PauseMode::Default);
+    EXPECT_FALSE(info.envd_unresponsive_at_pause);
+    EXPECT_EQ(info.allow_internet_access, std::optional<bool>(false));
+    ASSERT_TRUE(info.network.has_value());
+    EXPECT_TRUE(info.network->allow_out.empty());
+    EXPECT_EQ(info.network->rules_json, "{}");
+
+    sandbox.files().write("/home/user/kept.txt", "kept");
+    EXPECT_TRUE(sandbox.pause(e2b::PauseOptions{e2b::PauseMode::Filesystem, true}));
+    EXPECT_FALSE(client.pause(id));
+    EXPECT_EQ(client.get_info(id).pause_mode, e2b::PauseMode::Filesystem);
+    sandbox.connect(60s, e2b::OnResume::Reboot);
+    EXPECT_EQ(text(sandbox.files().read("/home/user/kept.txt")), "kept");
+    EXPECT_TRUE(client.pause(id, e2b::PauseOptions{e2b::PauseMode::Full, false}));
+    bool resumed = false;
+    e2b::Sandbox again = client.connect(id, 60s, e2b::OnResume::Restore, &resumed);
+    EXPECT_TRUE(resumed);
+    EXPECT_THROW(sandbox.connect(60s, static_cast<e2b::OnResume>(7)), e2b::InvalidArgument);
+    EXPECT_THROW(client.pause("nosuchsandbox", e2b::PauseOptions{e2b::PauseMode::Default, true}),
+                 e2b::SandboxNotFound);
+    sandbox.kill();
+}
+
 TEST(Sandbox, SetTimeoutMovesTheEnd) {
     const e2b::Client client;
     e2b::Sandbox sandbox = client.create_sandbox(e2b::SandboxOptions().timeout(60s));

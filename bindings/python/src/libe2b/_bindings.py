@@ -109,6 +109,28 @@ class SandboxState(_IntEnum):
     PAUSED = 2
 
 
+class OnTimeout(_IntEnum):
+    """What happens when a sandbox's timeout passes (`e2b_sandbox_options_set_on_timeout`, `e2b_sandbox_info_on_timeout`; the SDKs' `lifecycle.on_timeout`)."""
+
+    DEFAULT = 0
+    """Not set: the server's default (kill); from an info, the server did not say."""
+    KILL = 1
+    """The sandbox is killed."""
+    PAUSE = 2
+    """The sandbox is paused, keeping its id."""
+
+
+class PauseMode(_IntEnum):
+    """What a pause keeps (the SDKs' `mode`; `e2b_sandbox_pause_with`, `e2b_sandbox_options_set_on_timeout`, `e2b_sandbox_info_pause_mode`)."""
+
+    DEFAULT = 0
+    """Not set: the server's default (full); from an info, not paused or not said."""
+    FULL = 1
+    """Files and memory: the processes go on where they were when resumed."""
+    FILESYSTEM = 2
+    """Files only: the processes end, and the sandbox boots afresh from its files when resumed."""
+
+
 class FileType(_IntEnum):
     """The kind of a filesystem entry."""
 
@@ -281,6 +303,15 @@ class GitResetMode(_IntEnum):
     """Like hard, keeping changes not staged (`--merge`)."""
     KEEP = 5
     """Like hard, refusing to lose local changes (`--keep`)."""
+
+
+class OnResume(_IntEnum):
+    """How a paused sandbox comes back on connect (the SDKs' `on_resume`; `e2b_client_connect_sandbox_with`, `e2b_sandbox_connect`)."""
+
+    RESTORE = 0
+    """From its memory, where it was (the default)."""
+    REBOOT = 1
+    """Booted afresh from its files, its memory image ignored: the way back for a sandbox paused while envd did not answer."""
 
 
 class e2b_build_info(ctypes.Structure):
@@ -509,6 +540,28 @@ class e2b_pair(ctypes.Structure):
     ]
 
 
+class e2b_sandbox_network_fields(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("allow_out", POINTER(c_char_p)),
+        ("allow_out_len", c_size_t),
+        ("deny_out", POINTER(c_char_p)),
+        ("deny_out_len", c_size_t),
+        ("dns_servers", POINTER(c_char_p)),
+        ("dns_servers_len", c_size_t),
+        ("dns_servers_set", c_bool),
+        ("rules_json", c_char_p),
+        ("egress_proxy_address", c_char_p),
+        ("egress_proxy_username", c_char_p),
+        ("egress_proxy_tls", c_bool),
+        ("egress_proxy_tls_server_name", c_char_p),
+        ("allow_public_traffic", c_int32),
+        ("mask_request_host", c_char_p),
+        ("https_ports", POINTER(c_uint16)),
+        ("https_ports_len", c_size_t),
+    ]
+
+
 class e2b_sandbox_fields(ctypes.Structure):
     _fields_ = [
         ("struct_size", c_size_t),
@@ -524,6 +577,13 @@ class e2b_sandbox_fields(ctypes.Structure):
         ("disk_size_mb", c_uint32),
         ("metadata", POINTER(e2b_pair)),
         ("metadata_len", c_size_t),
+        ("on_timeout", c_int32),
+        ("auto_resume", c_bool),
+        ("pause_mode", c_int32),
+        ("envd_unresponsive_at_pause", c_bool),
+        ("allow_internet_access", c_int32),
+        ("domain", c_char_p),
+        ("network", POINTER(e2b_sandbox_network_fields)),
     ]
 
 
@@ -765,6 +825,7 @@ e2b_sandbox_options_set_secure: Callable[[Any, Any, Any], int] = _declare("e2b_s
 e2b_sandbox_options_set_allow_internet_access: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_options_set_allow_internet_access", c_int32, POINTER(e2b_sandbox_options), c_bool, POINTER(POINTER(e2b_error)))
 e2b_sandbox_options_set_auto_pause: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_options_set_auto_pause", c_int32, POINTER(e2b_sandbox_options), c_bool, POINTER(POINTER(e2b_error)))
 e2b_sandbox_options_set_auto_resume: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_options_set_auto_resume", c_int32, POINTER(e2b_sandbox_options), c_bool, POINTER(POINTER(e2b_error)))
+e2b_sandbox_options_set_on_timeout: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_options_set_on_timeout", c_int32, POINTER(e2b_sandbox_options), c_int32, c_int32, POINTER(POINTER(e2b_error)))
 e2b_sandbox_options_set_idempotency_key: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_options_set_idempotency_key", c_int32, POINTER(e2b_sandbox_options), c_char_p, POINTER(POINTER(e2b_error)))
 e2b_client_create_sandbox: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_create_sandbox", c_int32, POINTER(e2b_client), POINTER(e2b_sandbox_options), POINTER(POINTER(e2b_sandbox)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_client_connect_sandbox: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_client_connect_sandbox", c_int32, POINTER(e2b_client), c_char_p, c_uint64, POINTER(POINTER(e2b_sandbox)), POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
@@ -778,6 +839,10 @@ e2b_sandbox_traffic_access_token: Callable[[Any], bytes | None] = _declare("e2b_
 e2b_sandbox_kill: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_kill", c_int32, POINTER(e2b_sandbox), POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_client_kill_sandbox: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_kill_sandbox", c_int32, POINTER(e2b_client), c_char_p, POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_sandbox_pause: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_pause", c_int32, POINTER(e2b_sandbox), POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_sandbox_pause_with: Callable[[Any, Any, Any, Any, Any, Any], int] = _declare("e2b_sandbox_pause_with", c_int32, POINTER(e2b_sandbox), c_int32, c_bool, POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_client_pause_sandbox: Callable[[Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_client_pause_sandbox", c_int32, POINTER(e2b_client), c_char_p, c_int32, c_bool, POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_client_connect_sandbox_with: Callable[[Any, Any, Any, Any, Any, Any, Any, Any], int] = _declare("e2b_client_connect_sandbox_with", c_int32, POINTER(e2b_client), c_char_p, c_uint64, c_int32, POINTER(POINTER(e2b_sandbox)), POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
+e2b_sandbox_connect: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_sandbox_connect", c_int32, POINTER(e2b_sandbox), c_uint64, c_int32, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_sandbox_set_timeout: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_set_timeout", c_int32, POINTER(e2b_sandbox), c_uint64, POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_sandbox_is_running: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_is_running", c_int32, POINTER(e2b_sandbox), POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_sandbox_get_info: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_get_info", c_int32, POINTER(e2b_sandbox), POINTER(POINTER(e2b_sandbox_info)), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
@@ -798,6 +863,13 @@ e2b_sandbox_info_metadata_len: Callable[[Any], int] = _declare("e2b_sandbox_info
 e2b_sandbox_info_metadata_key: Callable[[Any, Any], bytes | None] = _declare("e2b_sandbox_info_metadata_key", c_char_p, POINTER(e2b_sandbox_info), c_size_t)
 e2b_sandbox_info_metadata_value: Callable[[Any, Any], bytes | None] = _declare("e2b_sandbox_info_metadata_value", c_char_p, POINTER(e2b_sandbox_info), c_size_t)
 e2b_sandbox_info_metadata_get: Callable[[Any, Any], bytes | None] = _declare("e2b_sandbox_info_metadata_get", c_char_p, POINTER(e2b_sandbox_info), c_char_p)
+e2b_sandbox_info_on_timeout: Callable[[Any], int] = _declare("e2b_sandbox_info_on_timeout", c_int32, POINTER(e2b_sandbox_info))
+e2b_sandbox_info_auto_resume: Callable[[Any], bool] = _declare("e2b_sandbox_info_auto_resume", c_bool, POINTER(e2b_sandbox_info))
+e2b_sandbox_info_pause_mode: Callable[[Any], int] = _declare("e2b_sandbox_info_pause_mode", c_int32, POINTER(e2b_sandbox_info))
+e2b_sandbox_info_envd_unresponsive_at_pause: Callable[[Any], bool] = _declare("e2b_sandbox_info_envd_unresponsive_at_pause", c_bool, POINTER(e2b_sandbox_info))
+e2b_sandbox_info_allow_internet_access: Callable[[Any], int] = _declare("e2b_sandbox_info_allow_internet_access", c_int32, POINTER(e2b_sandbox_info))
+e2b_sandbox_info_domain: Callable[[Any], bytes | None] = _declare("e2b_sandbox_info_domain", c_char_p, POINTER(e2b_sandbox_info))
+e2b_sandbox_info_network: Callable[[Any], ctypes._Pointer[e2b_sandbox_network_fields]] = _declare("e2b_sandbox_info_network", POINTER(e2b_sandbox_network_fields), POINTER(e2b_sandbox_info))
 e2b_sandbox_query_new: Callable[[], ctypes._Pointer[e2b_sandbox_query]] = _declare("e2b_sandbox_query_new", POINTER(e2b_sandbox_query))
 e2b_sandbox_query_free: Callable[[Any], None] = _declare("e2b_sandbox_query_free", None, POINTER(e2b_sandbox_query))
 e2b_sandbox_query_add_state: Callable[[Any, Any, Any], int] = _declare("e2b_sandbox_query_add_state", c_int32, POINTER(e2b_sandbox_query), c_int32, POINTER(POINTER(e2b_error)))

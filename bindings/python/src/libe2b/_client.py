@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from . import _bindings as b
 from ._bindings import ListOrder, SandboxState
@@ -14,7 +14,7 @@ from ._core import NO_LIMIT, Call, Handle, encode, milliseconds, owned, u
 from ._logging import sync_level as sync_log_level
 from ._network import SandboxNetworkOpts, SandboxNetworkUpdate, network_options
 from ._metrics import SandboxMetrics, read_list as read_metrics, unix_ms
-from ._sandbox import Sandbox, SandboxInfo
+from ._sandbox import Sandbox, SandboxInfo, lifecycle_arg, on_resume_arg, pause_mode_arg
 from ._snapshots import SnapshotInfo, SnapshotMode, SnapshotPaginator
 from . import _snapshots
 from ._volume import (
@@ -106,6 +106,7 @@ class Client(Handle[b.e2b_client]):
                        idempotency_key: str | None = None,
                        volume_mounts: Mapping[str, Volume | str] | None = None,
                        network: SandboxNetworkOpts | None = None,
+                       lifecycle: Mapping[str, Any] | None = None,
                        cancel: CancelToken | None = None) -> Sandbox:
         """Creates a sandbox.
 
@@ -128,6 +129,11 @@ class Client(Handle[b.e2b_client]):
             network: what the sandbox may reach and how its ports are
                 reached, as the SDK's ``SandboxNetworkOpts`` dict
                 (``{"deny_out": [ALL_TRAFFIC], "allow_out": ["10.0.0.1"]}``).
+            lifecycle: the SDK's ``lifecycle``: ``{"on_timeout": "kill" |
+                "pause" | {"action": "pause", "mode": "full" | "filesystem"},
+                "auto_resume": bool}``, checked as the SDK checks it
+                (``InvalidArgumentException``); it replaces `auto_pause` and
+                `auto_resume`, its shorthands.
             cancel: cancels the call (a create cancelled after its request
                 reached the server may have made the sandbox).
         """
@@ -156,21 +162,39 @@ class Client(Handle[b.e2b_client]):
             if network is not None:
                 with owned(network_options(call, network, update=False), b.e2b_network_options_free) as net:
                     call.check(b.e2b_sandbox_options_set_network(options, net, call.err))
+            if lifecycle is not None:
+                on_timeout, mode, resume = lifecycle_arg(lifecycle)
+                call.check(b.e2b_sandbox_options_set_on_timeout(options, on_timeout, mode, call.err))
+                if resume is not None:
+                    call.check(b.e2b_sandbox_options_set_auto_resume(options, resume, call.err))
             call.run(u.e2b_client_create_sandbox, self._ptr, options, ctypes.byref(out))
         return Sandbox(out)
 
-    def connect(self, sandbox_id: str, timeout: float | None = None, *,
+    def connect(self, sandbox_id: str, timeout: float | None = None, *, on_resume: str = "restore",
                 cancel: CancelToken | None = None) -> Sandbox:
         """Connects to the sandbox `sandbox_id`, resuming it if it is paused
         (see ``Sandbox.resumed``), and keeps it alive at least `timeout`
         seconds from now (``None`` or 0: the default, 300; rounded up to
-        whole seconds; a running sandbox's timeout is only ever extended)."""
+        whole seconds; a running sandbox's timeout is only ever extended).
+        ``on_resume="reboot"`` boots a paused sandbox afresh from its files
+        (its memory ignored), as the SDK's ``Sandbox.connect(..., on_resume=)``."""
+        code = on_resume_arg(on_resume)
         call = Call(cancel=cancel)
         out = ctypes.POINTER(b.e2b_sandbox)()
         resumed = ctypes.c_bool()
-        call.run(b.e2b_client_connect_sandbox, self._ptr, encode(sandbox_id), milliseconds(timeout),
+        call.run(b.e2b_client_connect_sandbox_with, self._ptr, encode(sandbox_id), milliseconds(timeout), code,
                  ctypes.byref(out), ctypes.byref(resumed))
         return Sandbox(out, resumed.value)
+
+    def pause(self, sandbox_id: str, keep_memory: bool | None = None, *, mode: str | None = None,
+              strict: bool = False, cancel: CancelToken | None = None) -> bool:
+        """Pauses the sandbox `sandbox_id` without a handle (the SDK's class
+        form ``Sandbox.pause(id, ...)``); see ``Sandbox.pause``."""
+        code = pause_mode_arg(keep_memory, mode)
+        call = Call(cancel=cancel)
+        paused = ctypes.c_bool()
+        call.run(b.e2b_client_pause_sandbox, self._ptr, encode(sandbox_id), code, strict, ctypes.byref(paused))
+        return paused.value
 
     def resume(self, sandbox_id: str, timeout: float | None = None, *,
                cancel: CancelToken | None = None) -> Sandbox:

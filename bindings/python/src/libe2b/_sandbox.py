@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,91 @@ if TYPE_CHECKING:
     from ._network import SandboxNetworkUpdate
     from ._snapshots import SnapshotInfo, SnapshotMode, SnapshotPaginator
 from ._metrics import SandboxMetrics, read_list as read_metrics, unix_ms
+from ._errors import InvalidArgumentException
+
+_PAUSE_MODES = {None: b.PauseMode.DEFAULT, "full": b.PauseMode.FULL, "filesystem": b.PauseMode.FILESYSTEM}
+_ON_RESUME = {"restore": b.OnResume.RESTORE, "reboot": b.OnResume.REBOOT}
+_ON_TIMEOUT_NAMES = {b.OnTimeout.KILL: "kill", b.OnTimeout.PAUSE: "pause"}
+_PAUSE_MODE_NAMES = {b.PauseMode.FULL: "full", b.PauseMode.FILESYSTEM: "filesystem"}
+
+
+def pause_mode_arg(keep_memory: bool | None, mode: str | None) -> int:
+    """The ``e2b_pause_mode`` of the SDK's ``pause(keep_memory, mode=...)``."""
+    if keep_memory is not None and mode is not None:
+        raise InvalidArgumentException("give mode or keep_memory (deprecated), not both")
+    if keep_memory is not None:
+        mode = "full" if keep_memory else "filesystem"
+    if mode not in _PAUSE_MODES:
+        raise InvalidArgumentException(f"mode must be one of: full, filesystem (got {mode!r})")
+    return int(_PAUSE_MODES[mode])
+
+
+def on_resume_arg(on_resume: str) -> int:
+    """The ``e2b_on_resume`` of the SDK's ``on_resume``."""
+    if on_resume not in _ON_RESUME:
+        raise InvalidArgumentException(f"on_resume must be one of: restore, reboot (got {on_resume!r})")
+    return int(_ON_RESUME[on_resume])
+
+
+def lifecycle_arg(lifecycle: Mapping[str, Any]) -> tuple[int, int, bool | None]:
+    """``(e2b_on_timeout, e2b_pause_mode, auto_resume)`` of the SDK's ``lifecycle``
+    dict, checked as the SDK's ``build_lifecycle_config`` checks it."""
+    on_timeout = lifecycle.get("on_timeout")
+    auto_resume = lifecycle.get("auto_resume")
+    action: str | None
+    mode: str | None = None
+    if on_timeout is None:
+        action = None
+    elif isinstance(on_timeout, str):
+        action = on_timeout
+    elif isinstance(on_timeout, Mapping):
+        action = on_timeout.get("action")
+        if "mode" in on_timeout and "keep_memory" in on_timeout:
+            raise InvalidArgumentException("give mode or keep_memory (deprecated), not both")
+        if on_timeout.get("mode") is not None or on_timeout.get("keep_memory") is not None:
+            if action != "pause":
+                raise InvalidArgumentException("mode applies only to on_timeout action 'pause'")
+            keep = on_timeout.get("keep_memory")
+            mode = on_timeout.get("mode") if keep is None else ("full" if keep else "filesystem")
+            if mode not in ("full", "filesystem"):
+                raise InvalidArgumentException(f"mode must be one of: full, filesystem (got {mode!r})")
+    else:
+        raise InvalidArgumentException(f"on_timeout must be 'pause', 'kill' or a dict (got {on_timeout!r})")
+    if action not in (None, "pause", "kill"):
+        raise InvalidArgumentException(f"on_timeout action must be one of: pause, kill (got {action!r})")
+    if auto_resume and action != "pause":
+        raise InvalidArgumentException("auto_resume needs on_timeout 'pause'")
+    if auto_resume and mode == "filesystem":
+        raise InvalidArgumentException("auto_resume cannot be combined with the filesystem pause mode")
+    code = {None: b.OnTimeout.DEFAULT, "kill": b.OnTimeout.KILL, "pause": b.OnTimeout.PAUSE}[action]
+    return int(code), int(_PAUSE_MODES[mode]), None if auto_resume is None else bool(auto_resume)
+
+
+def _strings(items: Any, count: int) -> list[str]:
+    return [(items[i] or b"").decode() for i in range(count)] if count else []
+
+
+def _network(network: b.e2b_sandbox_network_fields) -> dict[str, Any]:
+    """``SandboxInfo.network`` as the SDK gives it (the keys the server sent)."""
+    out: dict[str, Any] = {
+        "allow_out": _strings(network.allow_out, network.allow_out_len),
+        "deny_out": _strings(network.deny_out, network.deny_out_len),
+        "rules": json.loads(network.rules_json.decode()) if network.rules_json else {},
+        "allow_public_traffic": None if network.allow_public_traffic < 0 else bool(network.allow_public_traffic),
+        "mask_request_host": network.mask_request_host.decode() if network.mask_request_host else None,
+        "https_ports": [network.https_ports[i] for i in range(network.https_ports_len)],
+    }
+    if network.dns_servers_set:
+        out["dns_servers"] = _strings(network.dns_servers, network.dns_servers_len)
+    if network.egress_proxy_address:
+        proxy: dict[str, Any] = {"address": network.egress_proxy_address.decode()}
+        if network.egress_proxy_username:
+            proxy["username"] = network.egress_proxy_username.decode()
+        if network.egress_proxy_tls:
+            name = network.egress_proxy_tls_server_name
+            proxy["tls"] = {"server_name": name.decode()} if name else {}
+        out["egress_proxy"] = proxy
+    return out
 
 
 @dataclass(frozen=True)
@@ -45,6 +131,22 @@ class SandboxInfo:
     envd_version: str
     volume_mounts: list[dict[str, str]] = field(default_factory=list)
     """The volumes mounted in the sandbox, as the SDK gives them: ``{"name", "path"}`` each."""
+    lifecycle: dict[str, Any] | None = None
+    """``{"on_timeout": "kill" | "pause", "auto_resume": bool}``; ``None`` when
+    the server did not say (lists do not)."""
+    pause_mode: str | None = None
+    """How a paused sandbox was paused: ``"full"`` or ``"filesystem"``."""
+    envd_unresponsive_at_pause: bool | None = None
+    """``True`` when it was paused while envd did not answer (connect it with
+    ``on_resume="reboot"``), else ``None``, as in the SDK."""
+    allow_internet_access: bool | None = None
+    """As given at creation; ``None`` when not set explicitly."""
+    sandbox_domain: str | None = None
+    """The domain the sandbox lives under, when the server says."""
+    network: dict[str, Any] | None = None
+    """The network settings, as the SDK gives them (``allow_out``, ``deny_out``,
+    ``rules``, ``egress_proxy``, ``dns_servers``, ``allow_public_traffic``,
+    ``mask_request_host``, ``https_ports``); ``None`` when there are none."""
 
     @classmethod
     def _from(cls, fields: b.e2b_sandbox_fields,
@@ -52,6 +154,10 @@ class SandboxInfo:
         """The sandbox the library's `fields` describe (read in one call:
         ``e2b_sandbox_info_fields``, ``e2b_sandbox_page_fields``)."""
         alias, count = fields.alias, fields.metadata_len
+        # Fields a library older than this module does not fill.
+        newer = fields.struct_size >= ctypes.sizeof(b.e2b_sandbox_fields)
+        on_timeout = _ON_TIMEOUT_NAMES.get(fields.on_timeout) if newer else None
+        network = fields.network.contents if newer and fields.network else None
         return cls(
             sandbox_id=fields.sandbox_id.decode(),
             template_id=fields.template_id.decode(),
@@ -65,6 +171,13 @@ class SandboxInfo:
             disk_size_mb=fields.disk_size_mb,
             envd_version=fields.envd_version.decode(),
             volume_mounts=[{"name": n, "path": p} for p, n in mounts_of(info).items()] if info else [],
+            lifecycle={"on_timeout": on_timeout, "auto_resume": bool(fields.auto_resume)} if on_timeout else None,
+            pause_mode=_PAUSE_MODE_NAMES.get(fields.pause_mode) if newer else None,
+            envd_unresponsive_at_pause=True if newer and fields.envd_unresponsive_at_pause else None,
+            allow_internet_access=(None if not newer or fields.allow_internet_access < 0
+                                   else bool(fields.allow_internet_access)),
+            sandbox_domain=fields.domain.decode() if newer and fields.domain else None,
+            network=_network(network) if network is not None else None,
         )
 
     @classmethod
@@ -168,13 +281,33 @@ class Sandbox(Handle[b.e2b_sandbox]):
         call.run(u.e2b_sandbox_kill, self._ptr, ctypes.byref(killed))
         return killed.value
 
-    def pause(self, *, cancel: CancelToken | None = None) -> bool:
-        """Pauses the sandbox, keeping its filesystem and memory (resume it
-        with ``Client.resume``); ``False`` if it was already paused."""
+    def pause(self, keep_memory: bool | None = None, *, mode: str | None = None, strict: bool = False,
+              cancel: CancelToken | None = None) -> bool:
+        """Pauses the sandbox (resume it with ``Client.connect`` or
+        ``connect``); ``False`` if it was already paused, as the SDK's
+        ``pause``. `mode` ``"full"`` (the server's default) keeps files and
+        memory, ``"filesystem"`` only the files (`keep_memory` is the
+        deprecated spelling). With `strict`, a sandbox whose envd does not
+        answer is not paused: ``SandboxException`` with status 503 (the SDK's
+        ``ServiceBusyException``), as for a filesystem pause of one; otherwise
+        such a pause goes ahead and ``SandboxInfo.envd_unresponsive_at_pause``
+        says so."""
+        code = pause_mode_arg(keep_memory, mode)
         call = Call(cancel=cancel)
         paused = ctypes.c_bool()
-        call.run(b.e2b_sandbox_pause, self._ptr, ctypes.byref(paused))
+        call.run(b.e2b_sandbox_pause_with, self._ptr, code, strict, ctypes.byref(paused))
         return paused.value
+
+    def connect(self, timeout: float | None = None, *, on_resume: str = "restore",
+                cancel: CancelToken | None = None) -> Sandbox:
+        """Connects to this sandbox again (the SDK's instance ``connect``):
+        resumes it if it is paused, ``on_resume="reboot"`` booting it afresh
+        from its files, and keeps it alive at least `timeout` seconds from now
+        (``None`` or 0: 300). Returns this handle."""
+        code = on_resume_arg(on_resume)
+        call = Call(cancel=cancel)
+        call.run(b.e2b_sandbox_connect, self._ptr, milliseconds(timeout), code)
+        return self
 
     def set_timeout(self, timeout: float, *, cancel: CancelToken | None = None) -> None:
         """Makes the sandbox end `timeout` seconds from now, rounded up to
