@@ -377,7 +377,7 @@ pub use git::{
     GitStatus, InitOptions, PullOptions, PushOptions, RemoteAddOptions, ResetMode, ResetOptions, RestoreOptions,
 };
 pub use metrics::SandboxMetrics;
-pub use sandbox::Sandbox;
+pub use sandbox::{Sandbox, TRAFFIC_ACCESS_TOKEN_HEADER};
 pub use snapshots::{
     ForkOptions, SnapshotInfo, SnapshotMode, SnapshotOptions, SnapshotPaginator, SnapshotQuery, MAX_FORK_COUNT,
 };

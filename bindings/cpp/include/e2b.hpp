@@ -2774,6 +2774,13 @@ public:
     std::string envd_version() const {
         return detail::string(e2b_sandbox_envd_version(detail::live(sandbox_.get())));
     }
+    /// The public host name of `port` (`<port>-<id>.<domain>`): `https://`
+    /// plus it reaches a server the sandbox runs on that port. Made locally.
+    std::string get_host(uint16_t port) const {
+        detail::OwnedBytes host;
+        detail::call(e2b_sandbox_get_host, detail::live(sandbox_.get()), port, &host.bytes);
+        return host.string();
+    }
 
     /// Its files, with the default user.
     Files files() const { return Files(sandbox_.get(), nullptr); }
