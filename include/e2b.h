@@ -1665,6 +1665,16 @@ const char *e2b_sandbox_envd_version(const struct e2b_sandbox *sandbox);
 E2B_API
 const char *e2b_sandbox_traffic_access_token(const struct e2b_sandbox *sandbox);
 
+// The public host name of `port` in the sandbox (`<port>-<id>.<domain>`,
+// `localhost:<port>` in debug mode), into `*out` as text; dispose of it
+// with `e2b_bytes_dispose`. `https://` plus it reaches a server the
+// sandbox runs on that port. Made locally, without I/O. Errors: NULL_ARGUMENT.
+E2B_API
+e2b_error_code e2b_sandbox_get_host(const struct e2b_sandbox *sandbox,
+                                    uint16_t port,
+                                    struct e2b_bytes *out,
+                                    struct e2b_error **err_out);
+
 // Kills the sandbox. `*killed_out` (optional) is false if it no longer
 // existed, which is not an error. Errors: NULL_ARGUMENT; AUTHENTICATION;
 // TIMEOUT, NETWORK, TLS; API; CANCELLED.

@@ -3,6 +3,7 @@
 use std::ffi::{c_char, CString};
 use std::ptr;
 
+use super::bytes::e2b_bytes;
 use super::cancel::{cancel_arg, e2b_cancel};
 use super::client::{call_deadline, client_view, e2b_client};
 use super::{
@@ -761,6 +762,26 @@ pub unsafe extern "C" fn e2b_sandbox_envd_version(sandbox: *const e2b_sandbox) -
 #[no_mangle]
 pub unsafe extern "C" fn e2b_sandbox_traffic_access_token(sandbox: *const e2b_sandbox) -> *const c_char {
     guard_value(ptr::null(), || sandbox.as_ref().map_or(ptr::null(), |s| c_ptr(s.traffic_access_token.as_ref())))
+}
+
+/// The public host name of `port` in the sandbox (`<port>-<id>.<domain>`,
+/// `localhost:<port>` in debug mode), into `*out` as text; dispose of it
+/// with `e2b_bytes_dispose`. `https://` plus it reaches a server the
+/// sandbox runs on that port. Made locally, without I/O. Errors: NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn e2b_sandbox_get_host(
+    sandbox: *const e2b_sandbox,
+    port: u16,
+    out: *mut e2b_bytes,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        let out = arg_mut(out, "out")?;
+        *out = e2b_bytes::EMPTY;
+        let sandbox = arg_ref(sandbox, "sandbox")?;
+        *out = e2b_bytes::from_vec(sandbox.inner.get_host(port).into_bytes());
+        Ok(())
+    })
 }
 
 /// Kills the sandbox. `*killed_out` (optional) is false if it no longer

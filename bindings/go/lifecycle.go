@@ -134,15 +134,16 @@ type SandboxNetwork struct {
 	// Rules are the per-host rules as the API gives them: host to rules.
 	Rules map[string][]json.RawMessage
 	// EgressProxy is nil when there is none.
-	EgressProxy *EgressProxy
+	EgressProxy *EgressProxyInfo
 	// AllowPublicTraffic is nil for the project's default.
 	AllowPublicTraffic *bool
 	MaskRequestHost    string
 	HTTPSPorts         []int
 }
 
-// EgressProxy is the SOCKS5 proxy of SandboxNetwork.
-type EgressProxy struct {
+// EgressProxyInfo is the SOCKS5 proxy of SandboxNetwork, as the server
+// reports it (its password and CA are never returned).
+type EgressProxyInfo struct {
 	Address  string
 	Username string
 	// TLS says whether the tunnel is TLS; TLSServerName is the name checked ("" for none).
@@ -199,7 +200,7 @@ func lifecycleFields(info *SandboxInfo, f *C.e2b_sandbox_fields) {
 		_ = json.Unmarshal([]byte(C.GoString(n.rules_json)), &network.Rules)
 	}
 	if n.egress_proxy_address != nil {
-		network.EgressProxy = &EgressProxy{
+		network.EgressProxy = &EgressProxyInfo{
 			Address:       C.GoString(n.egress_proxy_address),
 			Username:      C.GoString(n.egress_proxy_username),
 			TLS:           bool(n.egress_proxy_tls),

@@ -71,6 +71,21 @@ func (s *Sandbox) EnvdVersion() string { return s.envdVersion }
 // require in the header e2b-traffic-access-token: a sandbox created with
 // NetworkOptions.AllowPublicTraffic false has one; "" when it has none.
 func (s *Sandbox) TrafficAccessToken() string { return s.trafficTok }
+// GetHost is the public host name of port in the sandbox
+// ("<port>-<id>.<domain>"): "https://" plus it reaches a server the sandbox
+// runs on that port. Made locally, without I/O; ErrClosed on a closed handle.
+func (s *Sandbox) GetHost(port uint16) (string, error) {
+	var out C.e2b_bytes
+	err := s.h.use(nil, func(sb *C.e2b_sandbox) error {
+		return check(nil, func(e **C.e2b_error) C.e2b_error_code {
+			return C.e2b_sandbox_get_host(sb, C.uint16_t(port), &out, e)
+		})
+	})
+	if err != nil {
+		return "", err
+	}
+	return string(takeBytes(&out)), nil
+}
 
 // Kill kills the sandbox. killed is false if it no longer existed, which is
 // not an error.

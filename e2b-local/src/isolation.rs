@@ -329,6 +329,15 @@ impl Machine {
         Ok(jail)
     }
 
+    /// The jail if it runs and is not paused, without starting one.
+    pub async fn running_jail(&self) -> Option<Arc<Jail>> {
+        let slot = self.jail.lock().await;
+        if self.ended.load(Ordering::SeqCst) || *self.paused.borrow() {
+            return None;
+        }
+        slot.as_ref().filter(|jail| !jail.is_ending()).cloned()
+    }
+
     /// Changes how the sandbox reaches the network: at once when its jail runs (frozen or
     /// not), else when it starts. `network` is read under the machine's lock, so that the
     /// last of concurrent changes applies the latest settings.
@@ -710,7 +719,6 @@ impl Jail {
     }
 
     /// The jail's network.
-    #[cfg(test)]
     pub fn net(&self) -> &JailNet {
         &self.net
     }

@@ -26,6 +26,7 @@ mod metrics;
 mod network_api;
 mod paths;
 mod persist;
+mod ports;
 mod query;
 mod rfc3339;
 mod rootfs;

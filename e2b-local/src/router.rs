@@ -1,7 +1,8 @@
 //! One listener for everything, routed the way E2B's edge proxy routes: a request addressed to a
 //! sandbox port (by the `E2b-Sandbox-Id` and `E2b-Sandbox-Port` headers, or by a
 //! `{port}-{id}.<domain>` host) goes to that sandbox (envd on 49983, the code interpreter on
-//! 49999); everything else is the control plane.
+//! 49999, any other port to a server inside the sandbox: [`crate::ports`]); everything else is
+//! the control plane.
 
 use std::sync::Arc;
 
@@ -56,6 +57,11 @@ async fn dispatch(State(routes): State<Arc<Routes>>, request: Request) -> Respon
     let Ok(Some(sandbox)) = blocking(move || Ok(store.envd_target(&lookup))).await else {
         return bad_gateway(json!({ "sandboxId": id, "message": "The sandbox was not found", "code": 502 }));
     };
+    if port != ENVD_PORT {
+        if let Err(refused) = crate::ports::check_traffic_token(&id, &sandbox, &request) {
+            return refused;
+        }
+    }
     match port {
         ENVD_PORT => {
             let target =
@@ -66,12 +72,7 @@ async fn dispatch(State(routes): State<Arc<Routes>>, request: Request) -> Respon
             let target = code::Target { runtime: sandbox.runtime, access_token: sandbox.access_token };
             code::serve(routes.code.clone(), target, request).await
         }
-        _ => bad_gateway(json!({
-            "sandboxId": id,
-            "message": "The sandbox is running but port is not open",
-            "port": port.to_string(),
-            "code": 502,
-        })),
+        _ => crate::ports::serve(&id, port, sandbox, request).await,
     }
 }
 

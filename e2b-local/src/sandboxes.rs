@@ -207,6 +207,10 @@ pub struct EnvdTarget {
     pub fs_dir: PathBuf,
     pub access_token: Option<String>,
     pub runtime: Arc<Runtime>,
+    /// The token requests to the sandbox's other ports must carry (`allowPublicTraffic: false`).
+    pub traffic_access_token: Option<String>,
+    /// `network.maskRequestHost`: the `Host` requests to the other ports get.
+    pub mask_request_host: Option<String>,
 }
 
 /// What runs in a sandbox: its root filesystem, its jail, the processes started through envd,
@@ -804,7 +808,15 @@ impl Store {
                 return None;
             }
         };
-        Some(EnvdTarget { fs_dir, access_token: sbx.access_token, runtime })
+        let mask_request_host =
+            sbx.network.as_ref().and_then(|n| n.get("maskRequestHost")).and_then(|h| h.as_str()).map(str::to_owned);
+        Some(EnvdTarget {
+            fs_dir,
+            access_token: sbx.access_token,
+            runtime,
+            traffic_access_token: sbx.traffic_access_token,
+            mask_request_host,
+        })
     }
 
     /// The runtime of a sandbox, made on first use; `None` once the sandbox is gone.

@@ -395,7 +395,7 @@ pub use metrics::SandboxMetrics;
 pub use network::{
     EgressProxy, EgressProxyTls, NetworkOptions, NetworkRule, NetworkTransform, NetworkUpdate, ALL_TRAFFIC,
 };
-pub use sandbox::Sandbox;
+pub use sandbox::{Sandbox, TRAFFIC_ACCESS_TOKEN_HEADER};
 pub use snapshots::{
     ForkOptions, SnapshotInfo, SnapshotMode, SnapshotOptions, SnapshotPaginator, SnapshotQuery, MAX_FORK_COUNT,
 };

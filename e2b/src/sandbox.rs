@@ -31,6 +31,10 @@ pub struct Sandbox {
     client: Client,
 }
 
+/// The header that carries a sandbox's [traffic access
+/// token](Sandbox::traffic_access_token) to its ports.
+pub const TRAFFIC_ACCESS_TOKEN_HEADER: &str = "e2b-traffic-access-token";
+
 struct Inner {
     id: String,
     template_id: String,
@@ -180,7 +184,10 @@ impl Sandbox {
         self.client.call_end()
     }
 
-    /// The public host name of `port` in the sandbox, e.g. `3000-<id>.e2b.app`.
+    /// The public host name of `port` in the sandbox, e.g. `3000-<id>.e2b.app`
+    /// (`localhost:3000` in debug mode): `https://` plus it reaches a server
+    /// the sandbox runs on that port (with the [traffic access
+    /// token](Sandbox::traffic_access_token) when it has one).
     pub fn get_host(&self, port: u16) -> String {
         self.client().config().sandbox_host(self.id(), self.domain(), port)
     }
@@ -298,7 +305,7 @@ impl Sandbox {
         }
         if port != ENVD_PORT {
             if let Some(token) = &self.inner.traffic_access_token {
-                request = request.header("E2B-Traffic-Access-Token", token.clone());
+                request = request.header(TRAFFIC_ACCESS_TOKEN_HEADER, token.clone());
             }
         }
         request

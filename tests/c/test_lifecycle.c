@@ -189,6 +189,17 @@ static void test_lifecycle(void) {
     char id[64];
     snprintf(id, sizeof id, "%s", e2b_sandbox_id(sandbox));
 
+    /* The host of a port: made locally, <port>-<id>.<domain>. */
+    e2b_bytes host = {NULL, 0};
+    EXPECT_OK(e2b_sandbox_get_host(sandbox, 8000, &host, NULL));
+    char prefix[80];
+    snprintf(prefix, sizeof prefix, "8000-%s.", id);
+    EXPECT(host.data != NULL && strncmp((const char *)host.data, prefix, strlen(prefix)) == 0 &&
+           host.len > strlen(prefix));
+    e2b_bytes_dispose(&host);
+    EXPECT_ERR(e2b_sandbox_get_host(NULL, 8000, &host, &err), E2B_ERR_NULL_ARGUMENT, err, "sandbox");
+    EXPECT_ERR(e2b_sandbox_get_host(sandbox, 8000, NULL, &err), E2B_ERR_NULL_ARGUMENT, err, "out");
+
     bool running = false;
     EXPECT_OK(e2b_sandbox_is_running(sandbox, &running, NULL, NULL));
     EXPECT(running);

@@ -2976,6 +2976,13 @@ public:
     std::string envd_version() const {
         return detail::string(e2b_sandbox_envd_version(detail::live(sandbox_.get())));
     }
+    /// The public host name of `port` (`<port>-<id>.<domain>`): `https://`
+    /// plus it reaches a server the sandbox runs on that port. Made locally.
+    std::string get_host(uint16_t port) const {
+        detail::OwnedBytes host;
+        detail::call(e2b_sandbox_get_host, detail::live(sandbox_.get()), port, &host.bytes);
+        return host.string();
+    }
 
     /// The token the sandbox's ports (all but envd's) require in the header
     /// e2b-traffic-access-token: a sandbox created with

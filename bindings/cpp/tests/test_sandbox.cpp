@@ -69,6 +69,7 @@ TEST(Sandbox, CreatesWithOptionsAndDescribesItself) {
     EXPECT_FALSE(sandbox.id().empty());
     EXPECT_FALSE(sandbox.template_id().empty());
     EXPECT_FALSE(sandbox.envd_version().empty());
+    EXPECT_EQ(sandbox.get_host(3000).rfind("3000-" + sandbox.id() + ".", 0), 0u) << sandbox.get_host(3000);
     EXPECT_TRUE(sandbox.is_running());
 
     const e2b::SandboxInfo info = sandbox.get_info();
@@ -286,6 +287,7 @@ TEST(Sandbox, AMovedFromHandleIsSafe) {
     EXPECT_THROW(sandbox.id(), e2b::NullArgument);
     EXPECT_THROW(sandbox.template_id(), e2b::NullArgument);
     EXPECT_THROW(sandbox.envd_version(), e2b::NullArgument);
+    EXPECT_THROW(sandbox.get_host(3000), e2b::NullArgument);
     EXPECT_THROW(sandbox.kill(), e2b::NullArgument);
     EXPECT_THROW(sandbox.files().read("/x"), e2b::NullArgument);
     EXPECT_THROW(sandbox.commands().list(), e2b::NullArgument);

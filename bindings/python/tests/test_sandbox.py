@@ -6,6 +6,8 @@ from __future__ import annotations
 import gc
 import os
 import time
+import urllib.error
+import urllib.request
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -245,3 +247,22 @@ def test_the_garbage_collector_frees_forgotten_handles(client: libe2b.Client) ->
     del sandbox
     gc.collect()
     assert client.kill(sandbox_id) is True  # freeing the handle never kills the sandbox
+
+
+def test_get_host_reaches_a_server_in_the_sandbox(sandbox: libe2b.Sandbox) -> None:
+    host = sandbox.get_host(8000)
+    assert host.startswith(f"8000-{sandbox.sandbox_id}.")
+    with pytest.raises(ValueError):
+        sandbox.get_host(70000)
+    sandbox.files.write("/home/user/site/index.html", "hi from the sandbox")
+    sandbox.commands.start("python3 -m http.server 8000", cwd="/home/user/site")
+    request = urllib.request.Request(os.environ["E2B_SANDBOX_URL"] + "/index.html", headers={"Host": host})
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                assert response.read() == b"hi from the sandbox"
+                break
+        except urllib.error.HTTPError as error:  # 502 until the server listens
+            assert error.code == 502 and time.monotonic() < deadline
+            time.sleep(0.05)

@@ -288,6 +288,29 @@ impl JailNet {
         }
     }
 
+    /// A connection to `port` on the namespace's loopback, where a server the sandbox runs
+    /// listens (on `0.0.0.0` or `127.0.0.1`): how e2b-local reaches the sandbox's ports.
+    pub async fn connect(&self, port: u16) -> io::Result<tokio::net::TcpStream> {
+        // A thread of its own joins the namespace (and ends), with a descriptor of its own: the
+        // caller may give up waiting while it connects.
+        let netns = self.netns.try_clone()?;
+        let (done, result) = tokio::sync::oneshot::channel();
+        std::thread::Builder::new().name("e2b-local-port".into()).spawn(move || {
+            // SAFETY: `setns` on an open namespace descriptor; the thread ends after the connect.
+            let connected = if unsafe { libc::setns(netns.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
+                Err(io::Error::last_os_error())
+            } else {
+                let address = std::net::SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+                std::net::TcpStream::connect_timeout(&address, std::time::Duration::from_secs(5))
+            };
+            let _ = done.send(connected);
+        })?;
+        let stream = result.await.map_err(|_| io::Error::other("the connecting thread ended"))??;
+        stream.set_nonblocking(true)?;
+        stream.set_nodelay(true)?;
+        tokio::net::TcpStream::from_std(stream)
+    }
+
     /// Runs `work` on a thread of its own inside the namespace (sockets made there stay there).
     fn in_netns<T: Send>(&self, work: impl FnOnce() -> io::Result<T> + Send) -> io::Result<T> {
         let fd = self.netns.as_raw_fd();

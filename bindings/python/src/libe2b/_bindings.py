@@ -836,6 +836,7 @@ e2b_sandbox_id: Callable[[Any], bytes | None] = _declare("e2b_sandbox_id", c_cha
 e2b_sandbox_template_id: Callable[[Any], bytes | None] = _declare("e2b_sandbox_template_id", c_char_p, POINTER(e2b_sandbox))
 e2b_sandbox_envd_version: Callable[[Any], bytes | None] = _declare("e2b_sandbox_envd_version", c_char_p, POINTER(e2b_sandbox))
 e2b_sandbox_traffic_access_token: Callable[[Any], bytes | None] = _declare("e2b_sandbox_traffic_access_token", c_char_p, POINTER(e2b_sandbox))
+e2b_sandbox_get_host: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_get_host", c_int32, POINTER(e2b_sandbox), c_uint16, POINTER(e2b_bytes), POINTER(POINTER(e2b_error)))
 e2b_sandbox_kill: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_kill", c_int32, POINTER(e2b_sandbox), POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_client_kill_sandbox: Callable[[Any, Any, Any, Any, Any], int] = _declare("e2b_client_kill_sandbox", c_int32, POINTER(e2b_client), c_char_p, POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))
 e2b_sandbox_pause: Callable[[Any, Any, Any, Any], int] = _declare("e2b_sandbox_pause", c_int32, POINTER(e2b_sandbox), POINTER(c_bool), POINTER(e2b_cancel), POINTER(POINTER(e2b_error)))

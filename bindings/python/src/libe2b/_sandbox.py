@@ -16,7 +16,8 @@ from ._commands import Commands
 from ._git import Git
 from ._pty import Pty
 from ._cancel import CancelToken
-from ._core import DEFAULTS, NO_LIMIT, Call, Handle, decode, encode, items, milliseconds, owned, parse_time, u
+from ._core import (DEFAULTS, NO_LIMIT, Call, Handle, decode, encode, items, milliseconds, owned, parse_time,
+                    take_bytes, u)
 from ._files import Filesystem
 from ._volume import mounts_of
 
@@ -241,6 +242,17 @@ class Sandbox(Handle[b.e2b_sandbox]):
     def envd_version(self) -> str:
         """The version of envd, the agent in the sandbox."""
         return decode(b.e2b_sandbox_envd_version(self._ptr)) or ""
+
+    def get_host(self, port: int) -> str:
+        """The public host name of `port` in the sandbox
+        (``<port>-<id>.<domain>``): ``https://`` plus it reaches a server the
+        sandbox runs on that port. Made locally, without I/O."""
+        if not 0 <= port <= 0xFFFF:
+            raise ValueError(f"port must be between 0 and 65535: {port}")
+        out = b.e2b_bytes()
+        call = Call()
+        call.check(b.e2b_sandbox_get_host(self._ptr, port, ctypes.byref(out), call.err))
+        return take_bytes(out).decode()
 
     @property
     def traffic_access_token(self) -> str | None:
