@@ -28,12 +28,11 @@ pub const TRAFFIC_TOKEN_HEADER: &str = "e2b-traffic-access-token";
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The edge's check on every port but envd's: a sandbox with a traffic access token answers
-/// only requests that carry it (403 otherwise).
-pub fn check_traffic_token(id: &str, target: &EnvdTarget, request: &Request) -> Result<(), Response> {
-    let Some(token) = target.traffic_access_token.as_deref() else { return Ok(()) };
-    check_token(token, request).map_err(|message| {
-        json_response(StatusCode::FORBIDDEN, &json!({ "sandboxId": id, "message": message, "code": 403 }))
-    })
+/// only requests that carry it. The 403 that refuses `request`, or `None` when it may pass.
+pub fn check_traffic_token(id: &str, target: &EnvdTarget, request: &Request) -> Option<Response> {
+    let token = target.traffic_access_token.as_deref()?;
+    let message = check_token(token, request).err()?;
+    Some(json_response(StatusCode::FORBIDDEN, &json!({ "sandboxId": id, "message": message, "code": 403 })))
 }
 
 /// Serves `request` for `port` of the sandbox `target` (whose id is `id`), once

@@ -58,7 +58,7 @@ async fn dispatch(State(routes): State<Arc<Routes>>, request: Request) -> Respon
         return bad_gateway(json!({ "sandboxId": id, "message": "The sandbox was not found", "code": 502 }));
     };
     if port != ENVD_PORT {
-        if let Err(refused) = crate::ports::check_traffic_token(&id, &sandbox, &request) {
+        if let Some(refused) = crate::ports::check_traffic_token(&id, &sandbox, &request) {
             return refused;
         }
     }
