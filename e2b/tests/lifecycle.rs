@@ -246,9 +246,10 @@ fn the_timeout_kills_a_sandbox_when_it_passes() {
 #[test]
 fn auto_pause_pauses_at_the_timeout_and_connect_resumes() {
     let local = Local::start();
-    let options = SandboxOptions::default().timeout(Duration::from_secs(1)).auto_pause(true);
+    let options = SandboxOptions::default().timeout(Duration::from_secs(60)).auto_pause(true);
     let sandbox = local.client.create_sandbox(&options).unwrap();
     sandbox.files().write("kept.txt", "still here").unwrap();
+    sandbox.set_timeout(Duration::from_secs(1)).unwrap();
     wait_until(Duration::from_secs(10), || sandbox.get_info().unwrap().state == SandboxState::Paused);
     let resumed = local.client.connect(sandbox.id(), Duration::from_secs(60)).unwrap();
     assert_eq!(resumed.files().read_to_string("kept.txt").unwrap(), "still here");

@@ -64,11 +64,13 @@ fn info_reports_the_lifecycle_and_the_settings_given_at_create() {
 fn a_filesystem_pause_at_the_timeout_keeps_files_and_reboots() {
     let local = Local::start();
     let lifecycle = Lifecycle::new(OnTimeout::Pause { mode: Some(PauseMode::Filesystem) });
-    let options = SandboxOptions::default().timeout(Duration::from_secs(2)).lifecycle(lifecycle);
+    let options = SandboxOptions::default().timeout(Duration::from_secs(60)).lifecycle(lifecycle);
     let sandbox = local.client.create_sandbox(&options).unwrap();
     sandbox.files().write("kept.txt", "files stay").unwrap();
     sandbox.commands().start("sleep 600", &Default::default()).unwrap().disconnect();
     assert!(sleeper_runs(&sandbox));
+    // The timeout comes once the sandbox is set up, however long that took.
+    sandbox.set_timeout(Duration::from_secs(1)).unwrap();
     wait_until(Duration::from_secs(15), || sandbox.get_info().unwrap().state == SandboxState::Paused);
     assert_eq!(sandbox.get_info().unwrap().pause_mode, Some(PauseMode::Filesystem));
 

@@ -155,9 +155,10 @@ def test_connect_with_reboot_boots_a_paused_sandbox_afresh(sandbox):
 
 
 def test_auto_pause_without_memory_at_the_timeout(server):
-    sbx = Sandbox.create(timeout=3, lifecycle={"on_timeout": {"action": "pause", "mode": "filesystem"}})
+    sbx = Sandbox.create(timeout=60, lifecycle={"on_timeout": {"action": "pause", "mode": "filesystem"}})
     try:
         sbx.commands.run("sleep 600", background=True)
+        sbx.set_timeout(1)  # the timeout comes once the sandbox is set up, however long that took
         assert wait_until(lambda: sbx.get_info().state == SandboxState.PAUSED)
         assert raw_detail(sbx)["pauseMode"] == "filesystem"
         sbx.connect()
@@ -219,8 +220,9 @@ def test_timeout_really_expires(server):
 
 
 def test_auto_pause_on_timeout(server):
-    sbx = Sandbox.create(timeout=2, lifecycle={"on_timeout": "pause"})
+    sbx = Sandbox.create(timeout=60, lifecycle={"on_timeout": "pause"})
     sbx.files.write("note.txt", "paused, not lost")
+    sbx.set_timeout(1)
     assert wait_until(lambda: sbx.get_info().state == SandboxState.PAUSED)
     assert not sbx.is_running()
 

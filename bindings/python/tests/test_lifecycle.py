@@ -47,8 +47,9 @@ def test_info_reports_the_lifecycle(client: libe2b.Client) -> None:
 
 def test_a_filesystem_pause_at_the_timeout(client: libe2b.Client) -> None:
     lifecycle = {"on_timeout": {"action": "pause", "mode": "filesystem"}}
-    with client.create_sandbox(timeout=2, lifecycle=lifecycle) as sandbox:
+    with client.create_sandbox(timeout=60, lifecycle=lifecycle) as sandbox:
         sandbox.files.write("kept.txt", "kept")
+        sandbox.set_timeout(1)  # the timeout comes once the sandbox is set up, however long that took
         deadline = time.monotonic() + 15
         while sandbox.get_info().state != SandboxState.PAUSED:
             assert time.monotonic() < deadline
