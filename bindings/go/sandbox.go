@@ -71,6 +71,7 @@ func (s *Sandbox) EnvdVersion() string { return s.envdVersion }
 // require in the header e2b-traffic-access-token: a sandbox created with
 // NetworkOptions.AllowPublicTraffic false has one; "" when it has none.
 func (s *Sandbox) TrafficAccessToken() string { return s.trafficTok }
+
 // GetHost is the public host name of port in the sandbox
 // ("<port>-<id>.<domain>"): "https://" plus it reaches a server the sandbox
 // runs on that port. Made locally, without I/O; ErrClosed on a closed handle.
