@@ -846,8 +846,9 @@ typedef struct e2b_volume_info e2b_volume_info;
 typedef struct e2b_volume_list e2b_volume_list;
 
 // Owner, group, mode and `force` for `e2b_volume_write_file`,
-// `e2b_volume_make_dir` and `e2b_volume_update_metadata`: a builder. New,
-// it leaves everything to the server.
+// `e2b_volume_write_stream`, `e2b_volume_make_dir` and
+// `e2b_volume_update_metadata`: a builder. New, it leaves everything to the
+// server.
 typedef struct e2b_volume_write_options e2b_volume_write_options;
 
 // A directory watch kept by the sandbox, polled for events. Free it with
@@ -4643,6 +4644,21 @@ e2b_error_code e2b_volume_read_file(const struct e2b_volume *volume,
                                     const struct e2b_cancel *cancel,
                                     struct e2b_error **err_out);
 
+// Streams the file `path` to `on_data` in chunks, in constant memory;
+// `*size_out` (optional) receives the number of bytes. `progress` (may be
+// NULL) is called after each chunk with the bytes so far and the file's
+// size. Errors: as `e2b_volume_read_file`, and CALLBACK_ABORTED (`on_data`
+// or `progress` returned non-zero; its value in `e2b_error_callback_value`).
+E2B_API
+e2b_error_code e2b_volume_read_stream(const struct e2b_volume *volume,
+                                      const char *path,
+                                      e2b_data_cb on_data,
+                                      e2b_progress_cb progress,
+                                      void *user_data,
+                                      uint64_t *size_out,
+                                      const struct e2b_cancel *cancel,
+                                      struct e2b_error **err_out);
+
 // Writes `len` bytes at `data` to the file `path`, creating it or replacing
 // its content (its folder must exist). `options` may be NULL. `*out` (may be
 // NULL) receives the file's entry; release it with `e2b_volume_entry_free`.
@@ -4656,6 +4672,29 @@ e2b_error_code e2b_volume_write_file(const struct e2b_volume *volume,
                                      struct e2b_volume_entry **out,
                                      const struct e2b_cancel *cancel,
                                      struct e2b_error **err_out);
+
+// Streams the file `path` from `read` in constant memory, creating it or
+// replacing its content (its folder must exist). `size` is the number of
+// bytes `read` will supply, or -1 if unknown. `options` may be NULL.
+// `progress` (may be NULL) is called as data goes out. With a size, `read`
+// is asked once more after `size` bytes and must then return 0. `*out` (may
+// be NULL) receives the file's entry; release it with
+// `e2b_volume_entry_free`. A stream is read once, so the call is never
+// retried; one that fails leaves the file as it was. Errors: as
+// `e2b_volume_write_file`; CALLBACK_ABORTED; INVALID_ARGUMENT (`size`
+// below -1); IO (`read` supplied fewer or more bytes than `size`: the call
+// fails as soon as that shows, naming both numbers).
+E2B_API
+e2b_error_code e2b_volume_write_stream(const struct e2b_volume *volume,
+                                       const char *path,
+                                       int64_t size,
+                                       const struct e2b_volume_write_options *options,
+                                       e2b_read_cb read,
+                                       e2b_progress_cb progress,
+                                       void *user_data,
+                                       struct e2b_volume_entry **out,
+                                       const struct e2b_cancel *cancel,
+                                       struct e2b_error **err_out);
 
 // Removes the file or folder `path` (a folder with everything in it).
 // Errors: as `e2b_volume_list_dir`.
@@ -4693,8 +4732,9 @@ e2b_error_code e2b_volume_write_options_set_mode(struct e2b_volume_write_options
                                                  uint32_t mode,
                                                  struct e2b_error **err_out);
 
-// `e2b_volume_make_dir`: make missing parents too; `e2b_volume_write_file`:
-// overwrite an existing file. Errors: NULL_ARGUMENT.
+// `e2b_volume_make_dir`: make missing parents too; `e2b_volume_write_file`
+// and `e2b_volume_write_stream`: overwrite an existing file. Errors:
+// NULL_ARGUMENT.
 E2B_API
 e2b_error_code e2b_volume_write_options_set_force(struct e2b_volume_write_options *options,
                                                   bool force,

@@ -290,7 +290,7 @@ unsafe fn watch_options(recursive: bool, include_entry: bool, options: *const e2
 }
 
 /// A progress closure calling `callback`, if there is one.
-fn progress_fn(
+pub(crate) fn progress_fn(
     callback: e2b_progress_cb,
     user_data: *mut c_void,
     stop: &Stop,
@@ -469,7 +469,7 @@ pub unsafe extern "C" fn e2b_files_read_stream(
         let path = arg_str(path, "path")?;
         let on_data = on_data.ok_or_else(|| e2b_error::null_argument("on_data"))?;
         let stop = Stop::default();
-        let mut sink = CallbackWriter { callback: on_data, user_data, stop: &stop };
+        let mut sink = CallbackWriter::new(on_data, user_data, &stop);
         let mut progress = progress_fn(progress, user_data, &stop);
         let size = files.read_to(path, &mut sink, progress.as_mut().map(|p| p as _)).map_err(|e| stop.error(e))?;
         set_opt(size_out, size);
@@ -591,26 +591,13 @@ pub unsafe extern "C" fn e2b_files_write_stream(
         let files = files(&sandbox, options);
         let path = arg_str(path, "path")?;
         let read = read.ok_or_else(|| e2b_error::null_argument("read"))?;
+        let what = format!("write {path}");
+        let size = stream_size(size, &what)?;
         let stop = Stop::default();
-        let mut source = CallbackReader { callback: read, user_data, stop: &stop, aborted: false };
+        let mut source = CallbackReader::new(read, user_data, &stop);
         let mut progress = progress_fn(progress, user_data, &stop);
-        let size = match size {
-            -1 => None,
-            size => Some(u64::try_from(size).map_err(|_| {
-                e2b_error::new(
-                    e2b_error_code::E2B_ERR_INVALID_ARGUMENT,
-                    format!("write {path}: size {size} is neither a byte count nor -1 (unknown)"),
-                )
-            })?),
-        };
         let outcome = files.write_from(path, &mut source, size, progress.as_mut().map(|p| p as _));
-        if source.aborted {
-            return Err(stop.error(e2b_error::new(
-                e2b_error_code::E2B_ERR_CALLBACK_ABORTED,
-                format!("write {path}: stopped by the read callback"),
-            )));
-        }
-        outcome.map_err(|e| stop.error(e))?;
+        source.outcome(outcome, &what)?;
         Ok(())
     })
 }
@@ -1311,10 +1298,20 @@ pub unsafe extern "C" fn e2b_fs_event_entry(event: *const e2b_fs_event) -> *cons
 // ---- callback adapters ----
 
 /// A `Write` that hands each chunk to a C callback.
-struct CallbackWriter<'s> {
+pub(crate) struct CallbackWriter<'s> {
     callback: unsafe extern "C" fn(*mut c_void, *const u8, usize) -> i32,
     user_data: *mut c_void,
     stop: &'s Stop,
+}
+
+impl<'s> CallbackWriter<'s> {
+    pub(crate) fn new(
+        callback: unsafe extern "C" fn(*mut c_void, *const u8, usize) -> i32,
+        user_data: *mut c_void,
+        stop: &'s Stop,
+    ) -> Self {
+        CallbackWriter { callback, user_data, stop }
+    }
 }
 
 impl Write for CallbackWriter<'_> {
@@ -1334,11 +1331,46 @@ impl Write for CallbackWriter<'_> {
 }
 
 /// A `Read` that asks a C callback for data.
-struct CallbackReader<'s> {
+pub(crate) struct CallbackReader<'s> {
     callback: unsafe extern "C" fn(*mut c_void, *mut u8, usize) -> i64,
     user_data: *mut c_void,
     stop: &'s Stop,
     aborted: bool,
+}
+
+impl<'s> CallbackReader<'s> {
+    pub(crate) fn new(
+        callback: unsafe extern "C" fn(*mut c_void, *mut u8, usize) -> i64,
+        user_data: *mut c_void,
+        stop: &'s Stop,
+    ) -> Self {
+        CallbackReader { callback, user_data, stop, aborted: false }
+    }
+
+    /// The outcome of a transfer that read from this source, as a C error:
+    /// CALLBACK_ABORTED if the read callback stopped it.
+    pub(crate) fn outcome<T>(&self, outcome: sdk::Result<T>, what: &str) -> Result<T, e2b_error> {
+        if self.aborted {
+            return Err(self.stop.error(e2b_error::new(
+                e2b_error_code::E2B_ERR_CALLBACK_ABORTED,
+                format!("{what}: stopped by the read callback"),
+            )));
+        }
+        outcome.map_err(|e| self.stop.error(e))
+    }
+}
+
+/// The size argument of a streaming write: a byte count, or -1 for unknown.
+pub(crate) fn stream_size(size: i64, what: &str) -> Result<Option<u64>, e2b_error> {
+    match size {
+        -1 => Ok(None),
+        size => u64::try_from(size).map(Some).map_err(|_| {
+            e2b_error::new(
+                e2b_error_code::E2B_ERR_INVALID_ARGUMENT,
+                format!("{what}: size {size} is neither a byte count nor -1 (unknown)"),
+            )
+        }),
+    }
 }
 
 impl Read for CallbackReader<'_> {

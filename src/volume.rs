@@ -4,16 +4,18 @@
 //! volume's own token); mounting into a sandbox with
 //! `e2b_sandbox_options_set_volume_mount`.
 
-use std::ffi::{c_char, CString};
+use std::ffi::{c_char, c_void, CString};
 use std::ptr;
 
 use super::cancel::{cancel_arg, e2b_cancel};
 use super::client::{client_view, e2b_client};
-use super::files::e2b_file_type;
+use super::files::{
+    e2b_data_cb, e2b_file_type, e2b_progress_cb, e2b_read_cb, progress_fn, stream_size, CallbackReader, CallbackWriter,
+};
 use super::sandbox::{e2b_sandbox_info, e2b_sandbox_options};
 use super::{
     arg_bytes, arg_mut, arg_ref, arg_str, boxed, c_ptr, c_string, e2b_bytes, e2b_error, e2b_error_code, free, guard,
-    guard_value, out_ptr, set_opt,
+    guard_value, out_ptr, set_opt, Stop,
 };
 use sdk::{Volume, VolumeAndToken, VolumeEntryStat, VolumeFileType, VolumeInfo, VolumeWriteOptions};
 
@@ -58,8 +60,9 @@ pub struct e2b_volume_entry_list {
 }
 
 /// Owner, group, mode and `force` for `e2b_volume_write_file`,
-/// `e2b_volume_make_dir` and `e2b_volume_update_metadata`: a builder. New,
-/// it leaves everything to the server.
+/// `e2b_volume_write_stream`, `e2b_volume_make_dir` and
+/// `e2b_volume_update_metadata`: a builder. New, it leaves everything to the
+/// server.
 pub struct e2b_volume_write_options {
     inner: VolumeWriteOptions,
 }
@@ -378,6 +381,36 @@ pub unsafe extern "C" fn e2b_volume_read_file(
     })
 }
 
+/// Streams the file `path` to `on_data` in chunks, in constant memory;
+/// `*size_out` (optional) receives the number of bytes. `progress` (may be
+/// NULL) is called after each chunk with the bytes so far and the file's
+/// size. Errors: as `e2b_volume_read_file`, and CALLBACK_ABORTED (`on_data`
+/// or `progress` returned non-zero; its value in `e2b_error_callback_value`).
+#[no_mangle]
+pub unsafe extern "C" fn e2b_volume_read_stream(
+    volume: *const e2b_volume,
+    path: *const c_char,
+    on_data: e2b_data_cb,
+    progress: e2b_progress_cb,
+    user_data: *mut c_void,
+    size_out: *mut u64,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        set_opt(size_out, 0);
+        let volume = volume_view(volume, cancel)?;
+        let path = arg_str(path, "path")?;
+        let on_data = on_data.ok_or_else(|| e2b_error::null_argument("on_data"))?;
+        let stop = Stop::default();
+        let mut sink = CallbackWriter::new(on_data, user_data, &stop);
+        let mut progress = progress_fn(progress, user_data, &stop);
+        let size = volume.read_to(path, &mut sink, progress.as_mut().map(|p| p as _)).map_err(|e| stop.error(e))?;
+        set_opt(size_out, size);
+        Ok(())
+    })
+}
+
 /// Writes `len` bytes at `data` to the file `path`, creating it or replacing
 /// its content (its folder must exist). `options` may be NULL. `*out` (may be
 /// NULL) receives the file's entry; release it with `e2b_volume_entry_free`.
@@ -400,6 +433,52 @@ pub unsafe extern "C" fn e2b_volume_write_file(
         let data = arg_bytes(data, len, "data")?;
         let volume = volume_view(volume, cancel)?;
         let stat = volume.write_file(arg_str(path, "path")?, data, &write_options(options))?;
+        if !out.is_null() {
+            *out = boxed(e2b_volume_entry::new(stat));
+        }
+        Ok(())
+    })
+}
+
+/// Streams the file `path` from `read` in constant memory, creating it or
+/// replacing its content (its folder must exist). `size` is the number of
+/// bytes `read` will supply, or -1 if unknown. `options` may be NULL.
+/// `progress` (may be NULL) is called as data goes out. With a size, `read`
+/// is asked once more after `size` bytes and must then return 0. `*out` (may
+/// be NULL) receives the file's entry; release it with
+/// `e2b_volume_entry_free`. A stream is read once, so the call is never
+/// retried; one that fails leaves the file as it was. Errors: as
+/// `e2b_volume_write_file`; CALLBACK_ABORTED; INVALID_ARGUMENT (`size`
+/// below -1); IO (`read` supplied fewer or more bytes than `size`: the call
+/// fails as soon as that shows, naming both numbers).
+#[no_mangle]
+pub unsafe extern "C" fn e2b_volume_write_stream(
+    volume: *const e2b_volume,
+    path: *const c_char,
+    size: i64,
+    options: *const e2b_volume_write_options,
+    read: e2b_read_cb,
+    progress: e2b_progress_cb,
+    user_data: *mut c_void,
+    out: *mut *mut e2b_volume_entry,
+    cancel: *const e2b_cancel,
+    err_out: *mut *mut e2b_error,
+) -> e2b_error_code {
+    guard(err_out, || {
+        if !out.is_null() {
+            *out = ptr::null_mut();
+        }
+        let volume = volume_view(volume, cancel)?;
+        let path = arg_str(path, "path")?;
+        let read = read.ok_or_else(|| e2b_error::null_argument("read"))?;
+        let what = format!("write '{path}' to volume {}", volume.volume_id());
+        let size = stream_size(size, &what)?;
+        let stop = Stop::default();
+        let mut source = CallbackReader::new(read, user_data, &stop);
+        let mut progress = progress_fn(progress, user_data, &stop);
+        let options = write_options(options);
+        let outcome = volume.write_from(path, &mut source, size, &options, progress.as_mut().map(|p| p as _));
+        let stat = source.outcome(outcome, &what)?;
         if !out.is_null() {
             *out = boxed(e2b_volume_entry::new(stat));
         }
@@ -477,8 +556,9 @@ pub unsafe extern "C" fn e2b_volume_write_options_set_mode(
     })
 }
 
-/// `e2b_volume_make_dir`: make missing parents too; `e2b_volume_write_file`:
-/// overwrite an existing file. Errors: NULL_ARGUMENT.
+/// `e2b_volume_make_dir`: make missing parents too; `e2b_volume_write_file`
+/// and `e2b_volume_write_stream`: overwrite an existing file. Errors:
+/// NULL_ARGUMENT.
 #[no_mangle]
 pub unsafe extern "C" fn e2b_volume_write_options_set_force(
     options: *mut e2b_volume_write_options,

@@ -6,6 +6,7 @@ import "C"
 
 import (
 	"context"
+	"io"
 	"runtime"
 	"time"
 )
@@ -108,13 +109,13 @@ func takeVolumeEntry(p *C.e2b_volume_entry) *VolumeEntry {
 	return &entry
 }
 
-// VolumeWriteOptions set the owner, group and mode of what WriteFile and
-// MakeDir make (or what UpdateMetadata changes), and Force; nil pointers
+// VolumeWriteOptions set the owner, group and mode of what WriteFile,
+// WriteFrom and MakeDir make (or what UpdateMetadata changes), and Force; nil pointers
 // leave each to the server.
 type VolumeWriteOptions struct {
 	UID, GID, Mode *uint32
-	// Force makes MakeDir create missing parents; for WriteFile it asks to
-	// overwrite an existing file.
+	// Force makes MakeDir create missing parents; for WriteFile and WriteFrom
+	// it asks to overwrite an existing file.
 	Force bool
 }
 
@@ -325,6 +326,22 @@ func (v *Volume) ReadFile(ctx context.Context, path string) ([]byte, error) {
 	return takeBytes(&out), nil
 }
 
+// ReadTo streams the file path into w, in constant memory, and returns the
+// number of bytes. An error from w stops the transfer and is wrapped in the
+// error returned.
+func (v *Volume) ReadTo(ctx context.Context, path string, w io.Writer) (int64, error) {
+	var a args
+	defer a.free()
+	cpath := a.str(path)
+	cb := &callbacks{onData: func(b []byte) error { _, err := w.Write(b); return err }}
+	ud := cb.start()
+	var size C.uint64_t
+	err := cb.finish(v.h.call(ctx, &a, func(vol *C.e2b_volume, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_volume_read_stream(vol, cpath, dataFn, nil, ud, &size, cancel, e)
+	}))
+	return int64(size), err
+}
+
 // WriteFile writes data to the file path, creating it or replacing its
 // content; its folder must exist. opts may be nil.
 func (v *Volume) WriteFile(ctx context.Context, path string, data []byte, opts *VolumeWriteOptions) (*VolumeEntry, error) {
@@ -337,6 +354,29 @@ func (v *Volume) WriteFile(ctx context.Context, path string, data []byte, opts *
 		return C.e2b_volume_write_file(vol, cpath, bytesPtr(data), C.size_t(len(data)), copts, &p, cancel, e)
 	})
 	runtime.KeepAlive(data)
+	if err != nil {
+		return nil, err
+	}
+	return takeVolumeEntry(p), nil
+}
+
+// WriteFrom streams r into the file path, in constant memory, creating it or
+// replacing its content; its folder must exist. opts may be nil. size is the
+// number of bytes r will supply, or -1 if unknown (other negative sizes are
+// ErrInvalidArgument); if r supplies fewer or more, the call fails at once
+// with ErrIO and the file stays as it was. An error from r stops the
+// transfer and is wrapped in the error returned.
+func (v *Volume) WriteFrom(ctx context.Context, path string, r io.Reader, size int64, opts *VolumeWriteOptions) (*VolumeEntry, error) {
+	var a args
+	defer a.free()
+	cpath := a.str(path)
+	copts := opts.build(&a)
+	cb := &callbacks{reader: r}
+	ud := cb.start()
+	var p *C.e2b_volume_entry
+	err := cb.finish(v.h.call(ctx, &a, func(vol *C.e2b_volume, cancel *C.e2b_cancel, e **C.e2b_error) C.e2b_error_code {
+		return C.e2b_volume_write_stream(vol, cpath, C.int64_t(size), copts, readFn, nil, ud, &p, cancel, e)
+	}))
 	if err != nil {
 		return nil, err
 	}

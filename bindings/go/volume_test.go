@@ -3,10 +3,14 @@ package e2b_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
+	"time"
 
 	e2b "github.com/libe2b/libe2b/bindings/go"
 )
@@ -114,6 +118,68 @@ func TestVolumeContent(t *testing.T) {
 	if err != e2b.ErrClosed {
 		t.Fatalf("closed volume: %v", err)
 	}
+}
+
+func TestVolumeStreams(t *testing.T) {
+	v := newVolume(t, "go-stream")
+	data := randomBytes(t, 5<<20+3)
+	mode := uint32(0o600)
+	entry := must(v.WriteFrom(ctx, "/big.bin", bytes.NewReader(data), int64(len(data)), &e2b.VolumeWriteOptions{Mode: &mode}))(t)
+	if entry.Path != "/big.bin" || entry.Size != int64(len(data)) || entry.Mode != 0o600 {
+		t.Fatalf("written: %+v", entry)
+	}
+	var buf bytes.Buffer
+	if n := must(v.ReadTo(ctx, "/big.bin", &buf))(t); n != int64(len(data)) || !bytes.Equal(buf.Bytes(), data) {
+		t.Fatalf("ReadTo gave %d bytes", n)
+	}
+	// A reader that gives one byte at a time, and data with its EOF.
+	entry = must(v.WriteFrom(ctx, "/unknown.bin", iotest.DataErrReader(iotest.OneByteReader(bytes.NewReader(data[:5000]))), -1, nil))(t)
+	if got := must(v.ReadFile(ctx, "/unknown.bin"))(t); entry.Size != 5000 || !bytes.Equal(got, data[:5000]) {
+		t.Fatal("WriteFrom with no size wrote something else")
+	}
+
+	// A reader that gives fewer or more bytes than the size fails at once,
+	// and the file stays as it was; only -1 means an unknown size.
+	must(v.WriteFile(ctx, "/short.bin", []byte("old"), nil))(t)
+	started := time.Now()
+	_, err := v.WriteFrom(ctx, "/short.bin", bytes.NewReader(data[:5]), 10, nil)
+	wantCode(t, err, e2b.ErrIO)
+	if !strings.Contains(err.Error(), "after 5 of the 10 bytes") || time.Since(started) > 10*time.Second {
+		t.Fatalf("a short reader: %v after %v", err, time.Since(started))
+	}
+	_, err = v.WriteFrom(ctx, "/long.bin", bytes.NewReader(data[:13]), 10, nil)
+	if wantCode(t, err, e2b.ErrIO); !strings.Contains(err.Error(), "more than the 10 bytes") {
+		t.Fatalf("a long reader: %v", err)
+	}
+	if got := must(v.ReadFile(ctx, "/short.bin"))(t); string(got) != "old" {
+		t.Fatalf("a failed stream changed the file: %q", got)
+	}
+	_, err = v.WriteFrom(ctx, "/negative.bin", bytes.NewReader(data[:5]), -2, nil)
+	wantCode(t, err, e2b.ErrInvalidArgument)
+
+	_, err = v.ReadTo(ctx, "/missing.bin", &buf)
+	wantCode(t, err, e2b.ErrNotFound)
+	_, err = v.WriteFrom(ctx, "/no/such/dir.bin", strings.NewReader("x"), 1, nil)
+	wantCode(t, err, e2b.ErrNotFound)
+
+	// An error from the writer or the reader stops the transfer, wrapped.
+	full := errors.New("disk full")
+	_, err = v.ReadTo(ctx, "/big.bin", failingWriter{full})
+	if wantCode(t, err, e2b.ErrCallbackAborted); !errors.Is(err, full) {
+		t.Fatalf("%v does not wrap the writer's error", err)
+	}
+	broken := errors.New("source broke")
+	_, err = v.WriteFrom(ctx, "/broken.bin", io.MultiReader(bytes.NewReader(data[:1000]), iotest.ErrReader(broken)), -1, nil)
+	if wantCode(t, err, e2b.ErrCallbackAborted); !errors.Is(err, broken) {
+		t.Fatalf("%v does not wrap the reader's error", err)
+	}
+	if must(v.Exists(ctx, "/broken.bin"))(t) {
+		t.Fatal("a broken stream left a file")
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = v.ReadTo(cancelled, "/big.bin", &buf)
+	wantCode(t, err, e2b.ErrCancelled)
 }
 
 func TestVolumeSharedBySandboxes(t *testing.T) {

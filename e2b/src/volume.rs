@@ -23,7 +23,7 @@ use serde::Deserialize;
 use ureq::http::Method;
 
 use crate::client::Client;
-use crate::envd::files::{copy_with_progress, Counted};
+use crate::envd::files::{copy_with_progress, Counted, Progress};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{self, Body, Deadline};
 use crate::util::{encode_component, query};
@@ -383,10 +383,13 @@ impl Volume {
     }
 
     /// Streams the file `path` into `writer` in constant memory and returns
-    /// the number of bytes written. A transfer that breaks off midway fails
-    /// with the error that broke it (nothing is retried once bytes have
+    /// the number of bytes written. `progress`, if given, is called after
+    /// each chunk with the bytes so far and the file's size (0 when the
+    /// server does not announce it); breaking from it stops the transfer
+    /// with [`ErrorKind::CallbackAborted`]. A transfer that breaks off midway
+    /// fails with the error that broke it (nothing is retried once bytes have
     /// reached `writer`).
-    pub fn read_to(&self, path: &str, writer: &mut dyn Write) -> Result<u64> {
+    pub fn read_to(&self, path: &str, writer: &mut dyn Write, progress: Option<Progress<'_>>) -> Result<u64> {
         let what = format!("read '{path}' from volume {}", self.volume_id);
         let params = [("path", path.to_owned())];
         let request = self.content_request(Method::GET, "file", &params, self.transfer_deadline()).idempotent();
@@ -395,7 +398,8 @@ impl Volume {
             let body = http::read_body(&mut response, &what)?;
             return Err(failure(&response, &body, &what));
         }
-        copy_with_progress(&mut http::reader(response), writer, 0, None, &what)
+        let total = http::header(&response, "content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+        copy_with_progress(&mut http::reader(response), writer, total, progress, &what)
     }
 
     /// Writes `data` to the file `path`, creating it or replacing its content.
@@ -408,16 +412,20 @@ impl Volume {
     /// or replacing its content. `size`, when known, is announced to the
     /// server (`Content-Length`), and `reader` must then supply exactly that
     /// many bytes: fewer or more fail the call at once with an
-    /// [`ErrorKind::Io`] error naming both numbers. A stream is read once, so
-    /// this call is never retried.
+    /// [`ErrorKind::Io`] error naming both numbers. `progress`, if given, is
+    /// called as data goes out with the bytes so far and `size` (0 when
+    /// unknown); breaking from it stops the transfer with
+    /// [`ErrorKind::CallbackAborted`]. A stream is read once, so this call is
+    /// never retried.
     pub fn write_from(
         &self,
         path: &str,
         reader: &mut dyn Read,
         size: Option<u64>,
         options: &VolumeWriteOptions,
+        progress: Option<Progress<'_>>,
     ) -> Result<VolumeEntryStat> {
-        let mut counted = Counted::new(reader, size, None);
+        let mut counted = Counted::new(reader, size, progress);
         let written = self.write(path, Body::Reader(&mut counted), size, options, false);
         counted.check(written, &format!("write '{path}' to volume {}", self.volume_id))
     }

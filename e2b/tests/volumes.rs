@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::ops::ControlFlow;
 use std::time::Duration;
 
 use common::{run, stdout, Local};
@@ -102,30 +103,55 @@ fn files_stream_in_and_out() {
     let volume = Volume::create(&local.client, "stream").unwrap();
     let pattern = |i: u64| (i * 7 % 251) as u8;
     let mut source = std::io::Read::take(Pattern { next: 0, byte: pattern }, SIZE);
-    let stat = volume.write_from("/big.bin", &mut source, Some(SIZE), &VolumeWriteOptions::default()).unwrap();
+    let mut last_sent = (0, 0);
+    let mut sent = |done, total| {
+        last_sent = (done, total);
+        ControlFlow::Continue(())
+    };
+    let stat = volume
+        .write_from("/big.bin", &mut source, Some(SIZE), &VolumeWriteOptions::default(), Some(&mut sent))
+        .unwrap();
     assert_eq!(stat.size, SIZE as i64);
+    assert_eq!(last_sent, (SIZE, SIZE));
 
     let mut check = Checker { at: 0, byte: pattern };
-    assert_eq!(volume.read_to("/big.bin", &mut check).unwrap(), SIZE);
+    let (mut last_read, mut calls) = ((0, 0), 0);
+    let mut received = |done, total| {
+        (last_read, calls) = ((done, total), calls + 1);
+        ControlFlow::Continue(())
+    };
+    assert_eq!(volume.read_to("/big.bin", &mut check, Some(&mut received)).unwrap(), SIZE);
     assert_eq!(check.at, SIZE);
+    assert_eq!(last_read, (SIZE, SIZE));
+    assert!(calls > 1, "{calls}");
+
+    // A progress callback that breaks stops the transfer either way.
+    let mut stop = |_, _| ControlFlow::Break(());
+    let err = volume.read_to("/big.bin", &mut Vec::new(), Some(&mut stop)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::CallbackAborted, "{err}");
+    let mut again = std::io::Read::take(Pattern { next: 0, byte: pattern }, SIZE);
+    let err = volume
+        .write_from("/stopped.bin", &mut again, Some(SIZE), &VolumeWriteOptions::default(), Some(&mut stop))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::CallbackAborted, "{err}");
 
     // Unknown size: sent chunked.
     let mut text: &[u8] = b"no length given";
-    volume.write_from("/chunked.txt", &mut text, None, &VolumeWriteOptions::default()).unwrap();
+    volume.write_from("/chunked.txt", &mut text, None, &VolumeWriteOptions::default(), None).unwrap();
     assert_eq!(volume.read_text("/chunked.txt").unwrap(), "no length given");
 
     // Errors come typed, and nothing reaches the writer.
     let mut sink = Vec::new();
-    let err = volume.read_to("/missing.bin", &mut sink).unwrap_err();
+    let err = volume.read_to("/missing.bin", &mut sink, None).unwrap_err();
     assert_eq!((err.kind(), sink.len()), (ErrorKind::NotFound, 0), "{err}");
     // A broken stream replaces nothing: the file keeps its old content.
     volume.write_file("/short.bin", b"old", &VolumeWriteOptions::default()).unwrap();
     let mut short: &[u8] = b"short";
-    let err = volume.write_from("/short.bin", &mut short, Some(10), &VolumeWriteOptions::default()).unwrap_err();
+    let err = volume.write_from("/short.bin", &mut short, Some(10), &VolumeWriteOptions::default(), None).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Io, "{err}");
     assert!(err.to_string().contains("after 5 of the 10 bytes"), "{err}");
     let mut long: &[u8] = b"longer than promised";
-    let err = volume.write_from("/long.bin", &mut long, Some(4), &VolumeWriteOptions::default()).unwrap_err();
+    let err = volume.write_from("/long.bin", &mut long, Some(4), &VolumeWriteOptions::default(), None).unwrap_err();
     assert!(err.kind() == ErrorKind::Io && err.to_string().contains("more than the 4 bytes"), "{err}");
     assert_eq!(volume.read_file("/short.bin").unwrap(), b"old");
 }

@@ -170,6 +170,154 @@ static void test_content(void) {
     e2b_volume_free(volume);
 }
 
+/* Streams: a source that makes a pattern as it goes, a sink that checks it. */
+struct pattern {
+    uint64_t at, left;
+    int fail;        /* the source returns -1 at once */
+    int stop_after;  /* the sink (or progress) stops after this many calls */
+    int calls, bad;
+    uint64_t done, total;
+};
+
+static uint8_t pattern_byte(uint64_t i) { return (uint8_t)(i * 7 % 251); }
+
+static int64_t pattern_read(void *user_data, uint8_t *buffer, size_t capacity) {
+    struct pattern *p = user_data;
+    if (p->fail) {
+        return -3;
+    }
+    size_t n = p->left < capacity ? (size_t)p->left : capacity;
+    for (size_t i = 0; i < n; i++) {
+        buffer[i] = pattern_byte(p->at + i);
+    }
+    p->at += n;
+    p->left -= n;
+    return (int64_t)n;
+}
+
+static int32_t pattern_check(void *user_data, const uint8_t *data, size_t len) {
+    struct pattern *p = user_data;
+    for (size_t i = 0; i < len; i++) {
+        p->bad += data[i] != pattern_byte(p->at + i);
+    }
+    p->at += len;
+    p->calls++;
+    return p->stop_after && p->calls >= p->stop_after ? 5 : 0;
+}
+
+static int32_t pattern_progress(void *user_data, uint64_t done, uint64_t total) {
+    struct pattern *p = user_data;
+    p->done = done;
+    p->total = total;
+    return 0;
+}
+
+static void test_streams(void) {
+    e2b_error *err = NULL;
+    char name[64];
+    unique_name(name, sizeof name, "c-stream");
+    e2b_volume *volume = NULL;
+    EXPECT_OK(e2b_client_create_volume(client, name, &volume, NULL, NULL));
+    const uint64_t size = 5u << 20;
+
+    /* A few MiB each way, with progress, compared byte by byte. */
+    struct pattern source = {0, size, 0, 0, 0, 0, 0, 0};
+    e2b_volume_entry *entry = NULL;
+    EXPECT_OK(e2b_volume_write_stream(volume, "/big.bin", (int64_t)size, NULL, pattern_read, pattern_progress, &source,
+                                      &entry, NULL, NULL));
+    EXPECT(e2b_volume_entry_size(entry) == (int64_t)size);
+    EXPECT_STR(e2b_volume_entry_path(entry), "/big.bin");
+    e2b_volume_entry_free(entry);
+    EXPECT(source.left == 0 && source.done == size && source.total == size);
+
+    struct pattern sink = {0, 0, 0, 0, 0, 0, 0, 0};
+    uint64_t read = 0;
+    EXPECT_OK(e2b_volume_read_stream(volume, "/big.bin", pattern_check, pattern_progress, &sink, &read, NULL, NULL));
+    EXPECT(read == size && sink.at == size && sink.bad == 0 && sink.calls > 1);
+    EXPECT(sink.done == size && sink.total == size);
+
+    /* Unknown size, no progress, no entry wanted; options apply. */
+    struct pattern unknown = {0, 1000, 0, 0, 0, 0, 0, 0};
+    e2b_volume_write_options *o = e2b_volume_write_options_new();
+    EXPECT_OK(e2b_volume_write_options_set_mode(o, 0600, NULL));
+    EXPECT_OK(e2b_volume_write_stream(volume, "/unknown.bin", -1, o, pattern_read, NULL, &unknown, NULL, NULL, NULL));
+    e2b_volume_write_options_free(o);
+    EXPECT_OK(e2b_volume_get_entry_info(volume, "/unknown.bin", &entry, NULL, NULL));
+    EXPECT(e2b_volume_entry_size(entry) == 1000 && e2b_volume_entry_mode(entry) == 0600);
+    e2b_volume_entry_free(entry);
+
+    /* A source short of or over its size fails at once, naming both numbers;
+     * the file keeps its old content. */
+    EXPECT_OK(e2b_volume_write_file(volume, "/short.bin", (const uint8_t *)"old", 3, NULL, NULL, NULL, NULL));
+    struct pattern short_source = {0, 5, 0, 0, 0, 0, 0, 0};
+    entry = (e2b_volume_entry *)&short_source;
+    EXPECT_ERR(e2b_volume_write_stream(volume, "/short.bin", 10, NULL, pattern_read, NULL, &short_source, &entry, NULL,
+                                       &err),
+               E2B_ERR_IO, err, "after 5 of the 10 bytes");
+    EXPECT(entry == NULL);
+    struct pattern long_source = {0, 13, 0, 0, 0, 0, 0, 0};
+    EXPECT_ERR(e2b_volume_write_stream(volume, "/long.bin", 10, NULL, pattern_read, NULL, &long_source, NULL, NULL,
+                                       &err),
+               E2B_ERR_IO, err, "more than the 10 bytes");
+    e2b_bytes out = {0};
+    EXPECT_OK(e2b_volume_read_file(volume, "/short.bin", &out, NULL, NULL));
+    EXPECT(out.len == 3 && memcmp(out.data, "old", 3) == 0);
+    e2b_bytes_dispose(&out);
+    struct pattern unused = {0, 10, 0, 0, 0, 0, 0, 0};
+    EXPECT_ERR(e2b_volume_write_stream(volume, "/negative.bin", -2, NULL, pattern_read, NULL, &unused, NULL, NULL,
+                                       &err),
+               E2B_ERR_INVALID_ARGUMENT, err, "size");
+    EXPECT(unused.left == 10);
+
+    /* Unknown paths, callbacks that stop. */
+    read = 7;
+    EXPECT_ERR(e2b_volume_read_stream(volume, "/missing.bin", pattern_check, NULL, &sink, &read, NULL, &err),
+               E2B_ERR_NOT_FOUND, err, "not found");
+    EXPECT(read == 0);
+    struct pattern three = {0, 3, 0, 0, 0, 0, 0, 0};
+    EXPECT_ERR(e2b_volume_write_stream(volume, "/no/such/dir.bin", 3, NULL, pattern_read, NULL, &three, NULL, NULL,
+                                       &err),
+               E2B_ERR_NOT_FOUND, err, "not found");
+    struct pattern stopper = {0, 0, 0, 1, 0, 0, 0, 0};
+    EXPECT_ERR(e2b_volume_read_stream(volume, "/big.bin", pattern_check, NULL, &stopper, NULL, NULL, &err),
+               E2B_ERR_CALLBACK_ABORTED, err, "callback");
+    struct pattern failing = {0, 10, 1, 0, 0, 0, 0, 0};
+    EXPECT(e2b_volume_write_stream(volume, "/failing.bin", -1, NULL, pattern_read, NULL, &failing, NULL, NULL, &err) ==
+           E2B_ERR_CALLBACK_ABORTED);
+    EXPECT(strstr(e2b_error_message(err), "read callback") != NULL);
+    EXPECT(e2b_error_callback_value(err) == -3);
+    e2b_error_free(err);
+    err = NULL;
+
+    /* NULL and invalid arguments. */
+    EXPECT_ERR(e2b_volume_read_stream(NULL, "/p", pattern_check, NULL, &sink, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT,
+               err, "volume");
+    EXPECT_ERR(e2b_volume_read_stream(volume, NULL, pattern_check, NULL, &sink, NULL, NULL, &err),
+               E2B_ERR_NULL_ARGUMENT, err, "path");
+    EXPECT_ERR(e2b_volume_read_stream(volume, BAD_UTF8, pattern_check, NULL, &sink, NULL, NULL, &err),
+               E2B_ERR_INVALID_UTF8, err, "path");
+    EXPECT_ERR(e2b_volume_read_stream(volume, "/p", NULL, NULL, &sink, NULL, NULL, &err), E2B_ERR_NULL_ARGUMENT, err,
+               "on_data");
+    EXPECT_ERR(e2b_volume_write_stream(NULL, "/p", 0, NULL, pattern_read, NULL, &unused, NULL, NULL, &err),
+               E2B_ERR_NULL_ARGUMENT, err, "volume");
+    EXPECT_ERR(e2b_volume_write_stream(volume, NULL, 0, NULL, pattern_read, NULL, &unused, NULL, NULL, &err),
+               E2B_ERR_NULL_ARGUMENT, err, "path");
+    EXPECT_ERR(e2b_volume_write_stream(volume, BAD_UTF8, 0, NULL, pattern_read, NULL, &unused, NULL, NULL, &err),
+               E2B_ERR_INVALID_UTF8, err, "path");
+    EXPECT_ERR(e2b_volume_write_stream(volume, "/p", 0, NULL, NULL, NULL, &unused, NULL, NULL, &err),
+               E2B_ERR_NULL_ARGUMENT, err, "read");
+
+    /* A cancelled token ends a stream at once. */
+    e2b_cancel *cancel = e2b_cancel_new();
+    e2b_cancel_cancel(cancel);
+    EXPECT_ERR(e2b_volume_read_stream(volume, "/big.bin", pattern_check, NULL, &sink, NULL, cancel, &err),
+               E2B_ERR_CANCELLED, err, "");
+    e2b_cancel_free(cancel);
+
+    EXPECT_OK(e2b_client_destroy_volume(client, e2b_volume_id(volume), NULL, NULL, NULL));
+    e2b_volume_free(volume);
+}
+
 /* A file one sandbox writes into a volume, another sandbox reads. */
 static void test_mounted_in_two_sandboxes(void) {
     if (geteuid() != 0) {
@@ -240,6 +388,7 @@ int main(void) {
     EXPECT_OK(e2b_client_new(NULL, &client, NULL));
     RUN(test_control_plane);
     RUN(test_content);
+    RUN(test_streams);
     RUN(test_mounted_in_two_sandboxes);
     e2b_client_free(client);
     return testing_summary();

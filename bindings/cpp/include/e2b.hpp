@@ -2184,6 +2184,29 @@ private:
 /// e2b::SandboxGone (the sandbox was paused, killed or expired),
 /// e2b::Timeout, e2b::NetworkError, e2b::TlsError, e2b::ApiError, and
 /// e2b::CancelledError when cancelled through its last argument.
+namespace detail {
+/// A DataFn that writes each chunk to `out`, throwing std::ios_base::failure if it fails.
+inline DataFn ostream_sink(std::ostream& out) {
+    return [&out](ByteView chunk) {
+        const auto size = static_cast<std::streamsize>(chunk.size());
+        if (!out.write(reinterpret_cast<const char*>(chunk.data()), size)) {
+            throw std::ios_base::failure("e2b: writing to the output stream failed");
+        }
+    };
+}
+
+/// A ReadFn that reads `in` to its end, throwing std::ios_base::failure if it fails.
+inline ReadFn istream_source(std::istream& in) {
+    return [&in](uint8_t* buffer, size_t capacity) {
+        in.read(reinterpret_cast<char*>(buffer), static_cast<std::streamsize>(capacity));
+        if (in.bad()) {
+            throw std::ios_base::failure("e2b: reading the input stream failed");
+        }
+        return static_cast<size_t>(in.gcount());
+    };
+}
+}  // namespace detail
+
 class Files {
 public:
     /// The whole file. Throws e2b::NotFound, e2b::InvalidArgument (a directory).
@@ -2208,15 +2231,7 @@ public:
     /// Streams the file into `out`; returns its size. Throws std::ios_base::failure if `out` fails.
     uint64_t read_stream(StringArg path, std::ostream& out, const ProgressFn& progress = {},
                          CancelArg cancel = {}) const {
-        return read_stream(
-            path.c_str(),
-            [&out](ByteView chunk) {
-                const auto size = static_cast<std::streamsize>(chunk.size());
-                if (!out.write(reinterpret_cast<const char*>(chunk.data()), size)) {
-                    throw std::ios_base::failure("e2b: writing to the output stream failed");
-                }
-            },
-            progress, CancelArg(cancel.raw()));
+        return read_stream(path.c_str(), detail::ostream_sink(out), progress, CancelArg(cancel.raw()));
     }
 
     /// Opens the file for reading piece by piece. `cancel` applies to opening
@@ -2248,16 +2263,7 @@ public:
     /// Streams the file from `in` to its end. Throws std::ios_base::failure if `in` fails.
     void write_stream(StringArg path, std::istream& in, std::optional<uint64_t> size = std::nullopt,
                       const ProgressFn& progress = {}, CancelArg cancel = {}) const {
-        write_stream(
-            path.c_str(),
-            [&in](uint8_t* buffer, size_t capacity) {
-                in.read(reinterpret_cast<char*>(buffer), static_cast<std::streamsize>(capacity));
-                if (in.bad()) {
-                    throw std::ios_base::failure("e2b: reading the input stream failed");
-                }
-                return static_cast<size_t>(in.gcount());
-            },
-            size, progress, CancelArg(cancel.raw()));
+        write_stream(path.c_str(), detail::istream_source(in), size, progress, CancelArg(cancel.raw()));
     }
 
     /// Writes several files in one request, creating missing parent directories.
@@ -3495,7 +3501,7 @@ public:
         detail::call(e2b_volume_write_options_set_mode, get(), mode);
         return *this;
     }
-    /// make_dir: create missing parents; write_file: overwrite an existing file.
+    /// make_dir: create missing parents; write_file, write_stream: overwrite an existing file.
     VolumeWriteOptions& force(bool force) {
         detail::call(e2b_volume_write_options_set_force, get(), force);
         return *this;
@@ -3629,6 +3635,23 @@ public:
         detail::call(e2b_volume_read_file, volume_.get(), path.c_str(), &out.bytes, cancel.raw());
         return out.vector();
     }
+    /// Streams the file `path` to `on_data` chunk by chunk, in constant memory; returns its size.
+    /// Throws e2b::NotFound, or what `on_data` or `progress` threw (which stops the transfer).
+    uint64_t read_stream(StringArg path, const DataFn& on_data, const ProgressFn& progress = {},
+                         CancelArg cancel = {}) const {
+        detail::Callbacks callbacks;
+        callbacks.on_data = &on_data;
+        callbacks.progress = &progress;
+        uint64_t size = 0;
+        callbacks.call(e2b_volume_read_stream, volume_.get(), path.c_str(), &detail::data_cb,
+                       detail::progress_cb(progress), &callbacks, &size, cancel.raw());
+        return size;
+    }
+    /// Streams the file `path` into `out`; returns its size. Throws std::ios_base::failure if `out` fails.
+    uint64_t read_stream(StringArg path, std::ostream& out, const ProgressFn& progress = {},
+                         CancelArg cancel = {}) const {
+        return read_stream(path.c_str(), detail::ostream_sink(out), progress, CancelArg(cancel.raw()));
+    }
     /// Writes `data` to the file `path`, creating it or replacing its content (its folder must exist).
     VolumeEntry write_file(StringArg path, ByteView data, const VolumeWriteOptions& options = {},
                            CancelArg cancel = {}) const {
@@ -3636,6 +3659,29 @@ public:
         detail::call(e2b_volume_write_file, volume_.get(), path.c_str(), data.data(), data.size(), options.raw(),
                      &entry, cancel.raw());
         return detail::take_volume_entry(entry);
+    }
+    /// Streams the file `path` from `read` in constant memory, creating it or
+    /// replacing its content (its folder must exist). `size`, if known, is how
+    /// many bytes `read` will supply: fewer or more throw e2b::IoError at once,
+    /// and the file stays as it was.
+    VolumeEntry write_stream(StringArg path, const ReadFn& read, std::optional<uint64_t> size = std::nullopt,
+                             const VolumeWriteOptions& options = {}, const ProgressFn& progress = {},
+                             CancelArg cancel = {}) const {
+        detail::Callbacks callbacks;
+        callbacks.read = &read;
+        callbacks.progress = &progress;
+        const int64_t known = size ? static_cast<int64_t>(*size) : -1;
+        e2b_volume_entry* entry = nullptr;
+        callbacks.call(e2b_volume_write_stream, volume_.get(), path.c_str(), known, options.raw(), &detail::read_cb,
+                       detail::progress_cb(progress), &callbacks, &entry, cancel.raw());
+        return detail::take_volume_entry(entry);
+    }
+    /// Streams the file `path` from `in` to its end. Throws std::ios_base::failure if `in` fails.
+    VolumeEntry write_stream(StringArg path, std::istream& in, std::optional<uint64_t> size = std::nullopt,
+                             const VolumeWriteOptions& options = {}, const ProgressFn& progress = {},
+                             CancelArg cancel = {}) const {
+        return write_stream(path.c_str(), detail::istream_source(in), size, options, progress,
+                            CancelArg(cancel.raw()));
     }
     /// Removes the file or folder `path` (a folder with everything in it).
     void remove(StringArg path, CancelArg cancel = {}) const {

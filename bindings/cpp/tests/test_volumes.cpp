@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <sstream>
 
 #include "testing.hpp"
 
@@ -101,6 +103,103 @@ TEST_F(VolumeTest, Content) {
     e2b::Volume moved = std::move(volume);
     EXPECT_THROW(volume.name(), e2b::NullArgument);  // NOLINT(bugprone-use-after-move): the point
     volume = std::move(moved);
+}
+
+TEST_F(VolumeTest, Streams) {
+    // A few MiB each way, compared byte by byte, with progress.
+    const size_t size = (5 << 20) + 3;
+    std::string data(size, '\0');
+    for (size_t i = 0; i < size; ++i) {
+        data[i] = static_cast<char>(i * 7 % 251);
+    }
+    std::istringstream in(data);
+    uint64_t last_done = 0, last_total = 0;
+    const e2b::ProgressFn record = [&](uint64_t done, uint64_t total) {
+        last_done = done;
+        last_total = total;
+    };
+    const e2b::VolumeEntry written =
+        volume.write_stream("/big.bin", in, size, e2b::VolumeWriteOptions().mode(0600),
+                            record);
+    EXPECT_EQ(written.path, "/big.bin");
+    EXPECT_EQ(written.size, static_cast<int64_t>(size));
+    EXPECT_EQ(written.mode, 0600u);
+    EXPECT_EQ(last_done, size);
+    EXPECT_EQ(last_total, size);
+
+    std::string received;
+    int chunks = 0;
+    const uint64_t read = volume.read_stream(
+        "/big.bin",
+        [&](e2b::ByteView chunk) {
+            received.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
+            ++chunks;
+        },
+        record);
+    EXPECT_EQ(read, size);
+    EXPECT_TRUE(received == data);
+    EXPECT_GT(chunks, 1);
+    EXPECT_EQ(last_done, size);
+    EXPECT_EQ(last_total, size);
+    std::ostringstream out;
+    EXPECT_EQ(volume.read_stream("/big.bin", out), size);
+    EXPECT_TRUE(out.str() == data);
+
+    // A callback source of unknown size.
+    int calls = 0;
+    const e2b::VolumeEntry generated = volume.write_stream("/generated.txt", [&](uint8_t* buffer, size_t) -> size_t {
+        if (calls++ == 3) {
+            return 0;
+        }
+        buffer[0] = static_cast<uint8_t>('a' + calls - 1);
+        return 1;
+    });
+    EXPECT_EQ(generated.size, 3);
+    EXPECT_EQ(volume.read_file("/generated.txt"), "abc");
+
+    // A source short of or over its size fails at once, naming both numbers;
+    // the file stays as it was.
+    volume.write_file("/short.bin", "old");
+    const auto started = std::chrono::steady_clock::now();
+    try {
+        std::istringstream short_in("short");
+        volume.write_stream("/short.bin", short_in, 10);
+        FAIL() << "a short source was taken";
+    } catch (const e2b::IoError& error) {
+        EXPECT_NE(std::string(error.what()).find("after 5 of the 10 bytes"), std::string::npos) << error.what();
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+    try {
+        std::istringstream long_in("longer than promised");
+        volume.write_stream("/long.bin", long_in, 4);
+        FAIL() << "a long source was taken";
+    } catch (const e2b::IoError& error) {
+        EXPECT_NE(std::string(error.what()).find("more than the 4 bytes"), std::string::npos) << error.what();
+    }
+    EXPECT_EQ(volume.read_file("/short.bin"), "old");
+
+    std::ostringstream sink;
+    EXPECT_THROW(volume.read_stream("/missing.bin", sink), e2b::NotFound);
+    std::istringstream one("x");
+    EXPECT_THROW(volume.write_stream("/no/such/dir.bin", one), e2b::NotFound);
+
+    // What a callback throws stops the transfer and comes out.
+    chunks = 0;
+    EXPECT_THROW(volume.read_stream("/big.bin",
+                                    [&](e2b::ByteView) {
+                                        ++chunks;
+                                        throw Stop();
+                                    }),
+                 Stop);
+    EXPECT_EQ(chunks, 1);
+    EXPECT_THROW(volume.write_stream("/stopped.txt", [](uint8_t*, size_t) -> size_t { throw Stop(); }), Stop);
+    EXPECT_FALSE(volume.exists("/stopped.txt"));
+    std::ostringstream broken;
+    broken.setstate(std::ios::badbit);
+    EXPECT_THROW(volume.read_stream("/big.bin", broken), std::ios_base::failure);
+    e2b::CancelToken cancel;
+    cancel.cancel();
+    EXPECT_THROW(volume.read_stream("/big.bin", sink, {}, cancel), e2b::CancelledError);
 }
 
 TEST_F(VolumeTest, SharedByTwoSandboxes) {

@@ -3,7 +3,9 @@ content API, and a volume mounted into two sandboxes in turn."""
 
 from __future__ import annotations
 
+import io
 import os
+import time
 import uuid
 
 import pytest
@@ -71,6 +73,75 @@ def test_content(client: libe2b.Client) -> None:
         cancel.cancel()
         with pytest.raises(libe2b.CancelledException):
             volume.exists("/", cancel=cancel)
+        client.destroy_volume(volume.volume_id)
+
+
+def test_streams(client: libe2b.Client) -> None:
+    with client.create_volume(unique("py-stream")) as volume:
+        data = os.urandom(5 * 1024 * 1024 + 7)
+        source = io.BytesIO(data)
+        source.seek(100)
+        sent: list[tuple[int, int]] = []
+        stat = volume.write_stream("/big.bin", source, mode=0o600,
+                                   on_progress=lambda done, total: sent.append((done, total)))
+        assert (stat.path, stat.size, stat.mode) == ("/big.bin", len(data) - 100, 0o600)
+        assert sent[-1] == (len(data) - 100, len(data) - 100)  # the size of a seekable file is known
+
+        sink = io.BytesIO()
+        received: list[tuple[int, int]] = []
+        size = volume.read_stream("/big.bin", sink, on_progress=lambda done, total: received.append((done, total)))
+        assert size == len(data) - 100 and sink.getvalue() == data[100:]
+        assert len(received) > 1 and received[-1] == (size, size)
+
+        class Unsized:
+            """Has only read(): its size is unknown."""
+
+            def __init__(self) -> None:
+                self.left = [b"abc", b"def"]
+
+            def read(self, size: int) -> bytes:
+                return self.left.pop(0) if self.left else b""
+
+        assert volume.write_stream("/unsized.txt", Unsized()).size == 6
+        assert volume.read_file("/unsized.txt") == "abcdef"
+
+        # A file that gives fewer or more bytes than its size fails at once,
+        # and the volume's file stays as it was.
+        volume.write_file("/short.txt", "old")
+        started = time.monotonic()
+        with pytest.raises(libe2b.LocalIOException, match="after 6 of the 10 bytes"):
+            volume.write_stream("/short.txt", Unsized(), size=10)
+        assert time.monotonic() - started < 10
+        with pytest.raises(libe2b.LocalIOException, match="more than the 2 bytes"):
+            volume.write_stream("/long.txt", Unsized(), size=2)
+        assert volume.read_file("/short.txt") == "old"
+        with pytest.raises(libe2b.InvalidArgumentException):
+            volume.write_stream("/negative.txt", Unsized(), size=-2)
+
+        with pytest.raises(libe2b.VolumePathNotFoundException):
+            volume.read_stream("/missing.bin", io.BytesIO())
+        with pytest.raises(libe2b.VolumePathNotFoundException):
+            volume.write_stream("/no/such/dir.bin", io.BytesIO(b"x"))
+
+        # An exception in a file object or a progress callback stops the
+        # transfer and is raised by the call.
+        class Broken:
+            def write(self, data: bytes) -> object:
+                raise OSError("disk full")
+
+        with pytest.raises(OSError, match="disk full"):
+            volume.read_stream("/big.bin", Broken())
+
+        def stop(done: int, total: int) -> None:
+            raise KeyError("enough")
+
+        with pytest.raises(KeyError, match="enough"):
+            volume.write_stream("/stopped.bin", io.BytesIO(data), on_progress=stop)
+        assert not volume.exists("/stopped.bin")
+        cancel = libe2b.CancelToken()
+        cancel.cancel()
+        with pytest.raises(libe2b.CancelledException):
+            volume.read_stream("/big.bin", io.BytesIO(), cancel=cancel)
         client.destroy_volume(volume.volume_id)
 
 

@@ -307,15 +307,9 @@ class Filesystem:
         """Streams the file at `path` into `file` (anything with
         ``write(bytes)``) in constant memory; returns the number of bytes."""
         size = ctypes.c_uint64()
-
-        def forward(data: int | None, length: int) -> int:
-            file.write(borrowed_bytes(data, length))
-            return 0
-
         call = Call(FileNotFoundException, cancel)
         with self._options(call, user, gzip) as options:
-            on_data = call.callback(b.e2b_data_cb, forward)
-            call.run(b.e2b_files_read_stream, self._sandbox._ptr, encode(path), options, on_data,
+            call.run(b.e2b_files_read_stream, self._sandbox._ptr, encode(path), options, _writer(call, file),
                      _progress(call, on_progress), None, ctypes.byref(size))
         return size.value
 
@@ -361,23 +355,11 @@ class Filesystem:
         when ``None`` it is found for a seekable file and unknown otherwise.
         A file that gives fewer or more bytes than `size` fails the call at
         once with ``LocalIOException``. `metadata` as for ``write``."""
-        if size is None and isinstance(file, io.IOBase) and file.seekable():
-            position = file.tell()
-            size = file.seek(0, os.SEEK_END) - position
-            file.seek(position)
-
-        def supply(buffer: int, capacity: int) -> int:
-            data = file.read(capacity)
-            if len(data) > capacity:
-                raise ValueError(f"read({capacity}) returned {len(data)} bytes")
-            ctypes.memmove(buffer, data, len(data))
-            return len(data)
-
+        size = _stream_size(file, size)
         call = Call(FileNotFoundException, cancel)
         with self._options(call, user, gzip, metadata) as options:
-            read = call.callback(b.e2b_read_cb, supply, aborted=-1)
-            call.run(b.e2b_files_write_stream, self._sandbox._ptr, encode(path), -1 if size is None else size,
-                     options, read, _progress(call, on_progress), None)
+            call.run(b.e2b_files_write_stream, self._sandbox._ptr, encode(path), size, options,
+                     _reader(call, file), _progress(call, on_progress), None)
 
     def write_files(self, files: Mapping[str, bytes | bytearray | memoryview | str], *, user: str | None = None,
                     gzip: bool = False, metadata: Mapping[str, str] | None = None,
@@ -574,6 +556,39 @@ class Filesystem:
             code = call.blocking(b.e2b_files_watch_dir_stream, self._sandbox._ptr, encode(path), recursive,
                                  include_entry, milliseconds(timeout, zero=NO_LIMIT), options, callback, None)
             call.check(code, ok=ErrorCode.CALLBACK_ABORTED if stopped else ErrorCode.OK)
+
+
+def _writer(call: Call, file: SupportsWrite) -> Any:
+    """A C data callback that writes each chunk to `file`."""
+
+    def forward(data: int | None, length: int) -> int:
+        file.write(borrowed_bytes(data, length))
+        return 0
+
+    return call.callback(b.e2b_data_cb, forward)
+
+
+def _reader(call: Call, file: SupportsRead) -> Any:
+    """A C read callback that fills the library's buffer from `file`."""
+
+    def supply(buffer: int, capacity: int) -> int:
+        data = file.read(capacity)
+        if len(data) > capacity:
+            raise ValueError(f"read({capacity}) returned {len(data)} bytes")
+        ctypes.memmove(buffer, data, len(data))
+        return len(data)
+
+    return call.callback(b.e2b_read_cb, supply, aborted=-1)
+
+
+def _stream_size(file: SupportsRead, size: int | None) -> int:
+    """The size argument of a streaming write: `size`, else what is left of a
+    seekable `file`, else -1 (unknown)."""
+    if size is None and isinstance(file, io.IOBase) and file.seekable():
+        position = file.tell()
+        size = file.seek(0, os.SEEK_END) - position
+        file.seek(position)
+    return -1 if size is None else size
 
 
 def _progress(call: Call, on_progress: ProgressCallback | None) -> Any:

@@ -20,6 +20,7 @@ from ._bindings import FileType
 from ._cancel import CancelToken
 from ._core import Call, Handle, content, decode, encode, owned, pairs, parse_time, take_bytes
 from ._errors import NotFoundException
+from ._files import ProgressCallback, SupportsRead, SupportsWrite, _progress, _reader, _stream_size, _writer
 
 if TYPE_CHECKING:
     from ._client import Client
@@ -196,6 +197,17 @@ class Volume(Handle[b.e2b_volume]):
         data = take_bytes(out)
         return data.decode() if format == "text" else data
 
+    def read_stream(self, path: str, file: SupportsWrite, *, on_progress: ProgressCallback | None = None,
+                    cancel: CancelToken | None = None) -> int:
+        """Streams the file `path` into `file` (anything with
+        ``write(bytes)``) in constant memory; returns the number of bytes.
+        `on_progress(done, total)` is called after each chunk."""
+        size = ctypes.c_uint64()
+        call = Call(VolumePathNotFoundException, cancel)
+        call.run(b.e2b_volume_read_stream, self._ptr, encode(path), _writer(call, file),
+                 _progress(call, on_progress), None, ctypes.byref(size))
+        return size.value
+
     def write_file(self, path: str, data: bytes | bytearray | memoryview | str, uid: int | None = None,
                    gid: int | None = None, mode: int | None = None, force: bool | None = None, *,
                    cancel: CancelToken | None = None) -> VolumeEntryStat:
@@ -206,6 +218,24 @@ class Volume(Handle[b.e2b_volume]):
         out = ctypes.POINTER(b.e2b_volume_entry)()
         with _WriteOptions(call, uid, gid, mode, force) as options:
             call.run(b.e2b_volume_write_file, self._ptr, encode(path), raw, len(raw), options, ctypes.byref(out))
+        return VolumeEntryStat._take(out)
+
+    def write_stream(self, path: str, file: SupportsRead, *, size: int | None = None, uid: int | None = None,
+                     gid: int | None = None, mode: int | None = None, force: bool | None = None,
+                     on_progress: ProgressCallback | None = None,
+                     cancel: CancelToken | None = None) -> VolumeEntryStat:
+        """Streams `file` (anything with ``read(n) -> bytes``) to the file
+        `path` in constant memory, creating it or replacing its content; its
+        folder must exist. `size` is how many bytes it will give; when
+        ``None`` it is found for a seekable file and unknown otherwise. A file
+        that gives fewer or more bytes than `size` fails the call at once with
+        ``LocalIOException``, and the volume's file stays as it was."""
+        size = _stream_size(file, size)
+        call = Call(VolumePathNotFoundException, cancel)
+        out = ctypes.POINTER(b.e2b_volume_entry)()
+        with _WriteOptions(call, uid, gid, mode, force) as options:
+            call.run(b.e2b_volume_write_stream, self._ptr, encode(path), size, options, _reader(call, file),
+                     _progress(call, on_progress), None, ctypes.byref(out))
         return VolumeEntryStat._take(out)
 
     def remove(self, path: str, *, cancel: CancelToken | None = None) -> None:
